@@ -1,0 +1,466 @@
+//! The shared runtime of the generated clients: credentials that never print,
+//! URL building that keeps every path parameter in one segment, sending, and
+//! the one error type every operation returns.
+//!
+//! This file is copied verbatim by the generator into every crate it emits;
+//! edit it in the generator, never in a generated crate.
+
+use std::fmt;
+
+pub use bytes::Bytes;
+pub use reqwest;
+pub use reqwest::header::HeaderMap;
+pub use reqwest::StatusCode;
+
+/// A credential: its `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a credential.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The credential itself; only for sending it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Secret(value.to_owned())
+    }
+}
+
+/// How a request authenticates, in wire terms. The generated `Credentials`
+/// types convert into this.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Auth {
+    /// Send no credential.
+    None,
+    /// HTTP basic.
+    Basic {
+        /// The user name.
+        username: Secret,
+        /// The password (may be empty).
+        password: Secret,
+    },
+    /// `Authorization: Bearer <token>`.
+    Bearer(Secret),
+    /// A header sent exactly as given (an API key header, or a raw `Authorization`).
+    Header {
+        /// The header name.
+        name: &'static str,
+        /// Its value.
+        value: Secret,
+    },
+    /// A query parameter.
+    Query {
+        /// The parameter name.
+        name: &'static str,
+        /// Its value.
+        value: Secret,
+    },
+    /// A cookie.
+    Cookie {
+        /// The cookie name.
+        name: &'static str,
+        /// Its value.
+        value: Secret,
+    },
+}
+
+/// Rate-limit state read from response headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// Requests allowed in the window.
+    pub limit: u64,
+    /// Requests left in the window.
+    pub remaining: u64,
+    /// Unix time (seconds) at which the window resets.
+    pub reset: u64,
+}
+
+/// The names of the headers that carry a [`RateLimit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimitHeaders {
+    /// Requests allowed in the window.
+    pub limit: &'static str,
+    /// Requests left in the window.
+    pub remaining: &'static str,
+    /// Unix time at which the window resets.
+    pub reset: &'static str,
+}
+
+impl RateLimitHeaders {
+    /// Reads the rate limit; `None` unless all three headers are present and numeric.
+    pub fn read(&self, headers: &HeaderMap) -> Option<RateLimit> {
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+        Some(RateLimit { limit: number(self.limit)?, remaining: number(self.remaining)?, reset: number(self.reset)? })
+    }
+}
+
+/// A response the client could use.
+#[derive(Clone, Debug)]
+pub struct Response<T, W = serde_json::Value> {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The rate limit, when the API reports one and the headers are present.
+    pub rate_limit: Option<RateLimit>,
+    /// Warnings that came with the body, when the API reports them.
+    pub warnings: Vec<W>,
+    /// The parsed body.
+    pub body: T,
+}
+
+impl<T, W> Response<T, W> {
+    /// The body, dropping status and headers.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+}
+
+/// A response kept as received: what every error that saw a response holds.
+#[derive(Clone)]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The rate limit, when the API reports one and the headers are present.
+    pub rate_limit: Option<RateLimit>,
+    /// The body, unchanged.
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// The body as text, with invalid UTF-8 replaced.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// Whether the body should be read as JSON: the Content-Type says so, or
+    /// there is none and the body starts like a JSON object or array.
+    pub fn is_json(&self) -> bool {
+        match self.headers.get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+            Some(ct) => {
+                let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+            }
+            None => matches!(self.body.iter().find(|b| !b.is_ascii_whitespace()), Some(b'{' | b'[')),
+        }
+    }
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("rate_limit", &self.rate_limit)
+            .field("body", &self.text())
+            .finish()
+    }
+}
+
+/// Every way an operation can fail. `E` is the API's documented error body.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The API answered with its documented error body.
+    Api {
+        /// The parsed error body.
+        body: E,
+        /// The response it came in, body kept as received.
+        response: Box<RawResponse>,
+    },
+    /// The API answered with a status or content the spec does not document
+    /// for this operation (an HTML page from a proxy, say).
+    UnexpectedResponse(Box<RawResponse>),
+    /// The response was documented, but its body could not be decoded
+    /// (truncated or malformed JSON, a missing field).
+    Decode {
+        /// What the decoder reported.
+        message: String,
+        /// The response, body kept as received.
+        response: Box<RawResponse>,
+    },
+    /// The request never got a complete response (connection, TLS, timeout).
+    Transport(TransportError),
+    /// The request was refused before sending (an empty or `..` path
+    /// parameter, a missing base URL).
+    InvalidRequest(String),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(|r| r.status)
+    }
+
+    /// The response as received, when one arrived.
+    pub fn response(&self) -> Option<&RawResponse> {
+        match self {
+            Error::Api { response, .. } | Error::Decode { response, .. } | Error::UnexpectedResponse(response) => Some(response),
+            Error::Transport(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The raw body, when a response arrived.
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        self.response().map(|r| &r.body)
+    }
+
+    /// The rate limit the response reported, when it did.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.response().and_then(|r| r.rate_limit)
+    }
+
+    /// The documented error body, when the API sent one.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { body, response } => write!(f, "the API answered {}: {body:?}", response.status),
+            Error::UnexpectedResponse(response) => {
+                write!(f, "unexpected response {} ({} bytes)", response.status, response.body.len())
+            }
+            Error::Decode { message, response } => {
+                write!(f, "cannot decode the {} response body: {message}", response.status)
+            }
+            Error::Transport(err) => write!(f, "{err}"),
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<TransportError> for Error<E> {
+    fn from(err: TransportError) -> Self {
+        Error::Transport(err)
+    }
+}
+
+/// A failure below HTTP. Its text never includes the URL, which can carry a
+/// query-string credential.
+#[derive(Debug)]
+pub struct TransportError(reqwest::Error);
+
+impl TransportError {
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.0.is_timeout()
+    }
+
+    /// Whether the connection could not be made.
+    pub fn is_connect(&self) -> bool {
+        self.0.is_connect()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "transport error: {}", self.0)?;
+        let mut source = std::error::Error::source(&self.0);
+        while let Some(err) = source {
+            write!(f, ": {err}")?;
+            source = err.source();
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {}
+
+impl From<reqwest::Error> for TransportError {
+    fn from(err: reqwest::Error) -> Self {
+        TransportError(err.without_url())
+    }
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved.
+/// Everything else, `/`, `?`, `#` and `%` included, is percent-encoded.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Appends `value` to `path` as exactly one percent-encoded segment.
+///
+/// Refuses values that cannot stay one segment: empty, `.` and `..` (which
+/// URL parsers resolve however they are encoded).
+pub fn push_path_segment(path: &mut String, name: &str, value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err(format!("path parameter `{name}` is empty"));
+    }
+    if value == "." || value == ".." {
+        return Err(format!("path parameter `{name}` may not be `{value}`"));
+    }
+    path.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
+    Ok(())
+}
+
+/// What a generated client holds: the HTTP client, where to send, and how to
+/// authenticate.
+#[derive(Clone, Debug)]
+pub struct ClientCore {
+    http: reqwest::Client,
+    base_url: String,
+    auth: Auth,
+    rate_limit: Option<RateLimitHeaders>,
+}
+
+impl ClientCore {
+    /// Checks the base URL and builds the core. The URL must be absolute
+    /// http(s); a trailing `/` is dropped.
+    pub fn new(
+        http: reqwest::Client,
+        base_url: &str,
+        auth: Auth,
+        rate_limit: Option<RateLimitHeaders>,
+    ) -> Result<Self, BuildError> {
+        let parsed = reqwest::Url::parse(base_url).map_err(|err| BuildError(format!("base URL `{base_url}`: {err}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+            return Err(BuildError(format!("base URL `{base_url}` must be an absolute http or https URL")));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(BuildError(format!("base URL `{base_url}` may not have a query or fragment")));
+        }
+        Ok(ClientCore { http, base_url: base_url.trim_end_matches('/').to_owned(), auth, rate_limit })
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Starts a request to `path` (already encoded) with `query` pairs
+    /// (encoded here), authenticated unless `authenticated` is false.
+    /// An error is the reason the request cannot be built.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(&str, String)],
+        authenticated: bool,
+    ) -> Result<reqwest::RequestBuilder, String> {
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, path))
+            .map_err(|err| format!("cannot build the request URL: {err}"))?;
+        let auth = if authenticated { &self.auth } else { &Auth::None };
+        if !query.is_empty() || matches!(auth, Auth::Query { .. }) {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in query {
+                pairs.append_pair(name, value);
+            }
+            if let Auth::Query { name, value } = auth {
+                pairs.append_pair(name, value.expose());
+            }
+        }
+        let mut builder = self.http.request(method, url);
+        builder = match auth {
+            Auth::None | Auth::Query { .. } => builder,
+            Auth::Basic { username, password } => builder.basic_auth(username.expose(), Some(password.expose())),
+            Auth::Bearer(token) => builder.bearer_auth(token.expose()),
+            Auth::Header { name, value } => {
+                let mut value = reqwest::header::HeaderValue::from_str(value.expose())
+                    .map_err(|_| format!("the `{name}` credential is not a valid header value"))?;
+                value.set_sensitive(true);
+                builder.header(*name, value)
+            }
+            Auth::Cookie { name, value } => {
+                let mut value = reqwest::header::HeaderValue::from_str(&format!("{name}={}", value.expose()))
+                    .map_err(|_| format!("the `{name}` cookie is not a valid header value"))?;
+                value.set_sensitive(true);
+                builder.header(reqwest::header::COOKIE, value)
+            }
+        };
+        Ok(builder)
+    }
+
+    /// Sends a request and reads the whole response.
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<RawResponse, TransportError> {
+        let response = request.send().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        let rate_limit = self.rate_limit.as_ref().and_then(|names| names.read(&headers));
+        Ok(RawResponse { status, headers, rate_limit, body })
+    }
+}
+
+/// Decodes a documented JSON body; a body that does not decode is a
+/// [`Error::Decode`] that keeps the response.
+pub fn decode_json<T: serde::de::DeserializeOwned, E>(response: RawResponse) -> Result<(T, RawResponse), Error<E>> {
+    match serde_json::from_slice::<T>(&response.body) {
+        Ok(value) => Ok((value, response)),
+        Err(err) => Err(Error::Decode { message: err.to_string(), response: Box::new(response) }),
+    }
+}
+
+/// An undocumented response, kept whole.
+pub fn unexpected<E>(response: RawResponse) -> Error<E> {
+    Error::UnexpectedResponse(Box::new(response))
+}
+
+/// Turns a documented error response into an [`Error`]: the typed body when
+/// it is JSON and decodes, [`Error::Decode`] when it is JSON and does not,
+/// [`Error::UnexpectedResponse`] when it is not JSON at all.
+pub fn api_error<E: serde::de::DeserializeOwned>(response: RawResponse) -> Error<E> {
+    if !response.is_json() {
+        return Error::UnexpectedResponse(Box::new(response));
+    }
+    match serde_json::from_slice::<E>(&response.body) {
+        Ok(body) => Error::Api { body, response: Box::new(response) },
+        Err(err) => Error::Decode { message: err.to_string(), response: Box::new(response) },
+    }
+}
+
+/// Reads optional warnings from a successful body; a body without them (or
+/// an empty one) has none.
+pub fn warnings<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    serde_json::from_slice(body).ok()
+}
+
+/// A client could not be built (a bad or missing base URL).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildError(pub String);
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot build the client: {}", self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}

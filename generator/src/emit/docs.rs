@@ -1,0 +1,122 @@
+//! Spec prose -> `#[doc]` attributes that rustdoc renders as written.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// One `#[doc = "..."]` per line; outer attributes.
+pub fn outer(text: &str) -> TokenStream {
+    let lines = lines(text);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// One `#![doc = "..."]` per line; inner attributes (module docs).
+pub fn inner(text: &str) -> TokenStream {
+    let lines = lines(text);
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Joins paragraphs, skipping empty ones.
+pub fn paragraphs<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let parts: Vec<&str> = parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect();
+    parts.join("\n\n")
+}
+
+/// Markdown lines ready for rustdoc: code fences become `text` (so rustdoc
+/// runs nothing), bare URLs get `<>`, and brackets that are not links are
+/// escaped. Each line starts with a space, as `///` comments do.
+pub fn lines(text: &str) -> Vec<String> {
+    let text = text.trim();
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for raw in text.lines() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if in_fence {
+                in_fence = false;
+                out.push(format!(" {line}"));
+            } else {
+                in_fence = true;
+                let indent = &line[..line.len() - trimmed.len()];
+                out.push(format!(" {indent}```text"));
+            }
+            continue;
+        }
+        if in_fence {
+            out.push(format!(" {line}"));
+            continue;
+        }
+        out.push(if line.is_empty() { String::new() } else { format!(" {}", prose_line(line)) });
+    }
+    if in_fence {
+        out.push(" ```".to_owned());
+    }
+    out
+}
+
+fn prose_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if in_code {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let rest: String = chars[i..].iter().take(8).collect();
+        let prev = if i > 0 { Some(chars[i - 1]) } else { None };
+        if (rest.starts_with("http://") || rest.starts_with("https://")) && !matches!(prev, Some('<' | '(' | '"')) {
+            let end = chars[i..]
+                .iter()
+                .position(|c| c.is_whitespace() || matches!(c, '>' | '"' | '`'))
+                .map_or(chars.len(), |p| i + p);
+            let mut url: String = chars[i..end].iter().collect();
+            let mut tail = String::new();
+            while url.ends_with(['.', ',', ';', ':', ')', '!', '?']) {
+                tail.insert(0, url.pop().unwrap_or_default());
+            }
+            out.push('<');
+            out.push_str(&url);
+            out.push('>');
+            out.push_str(&tail);
+            i = end;
+            continue;
+        }
+        match c {
+            '[' => {
+                // A Markdown link `[text](url)` and an intra-doc link
+                // ``[`Item`]`` stay; other brackets are escaped.
+                let close = chars[i..].iter().position(|&c| c == ']').map(|p| i + p);
+                match close {
+                    Some(close) if chars.get(close + 1) == Some(&'(') => out.push('['),
+                    Some(close) if chars.get(i + 1) == Some(&'`') && close > i + 2 && chars[close - 1] == '`' => {
+                        let link: String = chars[i..=close].iter().collect();
+                        out.push_str(&link);
+                        i = close + 1;
+                        continue;
+                    }
+                    _ => out.push_str("\\["),
+                }
+            }
+            ']' => {
+                if chars.get(i + 1) == Some(&'(') {
+                    out.push(']');
+                } else {
+                    out.push_str("\\]");
+                }
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}

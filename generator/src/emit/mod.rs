@@ -1,0 +1,86 @@
+//! Stage 3, emit: IR -> token streams, one per generated file.
+//!
+//! Sees only the IR (never `openapiv3`) and cannot fail: every decision that
+//! can go wrong was made while lowering. Paths are absolute (`::std::...`)
+//! so a schema named `Result` or `Option` shadows nothing.
+
+mod client;
+pub(crate) mod docs;
+mod types;
+
+use crate::ir::{self, TypeRef};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+pub use client::client_file;
+pub use types::types_file;
+
+/// An identifier chosen by `naming` (always valid).
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type for a type reference, inside a module's `types.rs`.
+pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
+    type_tokens_in(ty, &quote!())
+}
+
+/// The Rust type for a type reference, naming module types through `prefix`
+/// (`types::` from the client file).
+pub(crate) fn type_tokens_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#prefix #name)
+        }
+        TypeRef::Boxed(name) => {
+            let name = ident(name);
+            quote!(::std::boxed::Box<#prefix #name>)
+        }
+        TypeRef::String | TypeRef::Bytes => quote!(::std::string::String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Json => quote!(::serde_json::Value),
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens_in(inner, prefix);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens_in(inner, prefix);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+    }
+}
+
+/// The crate root (`lib.rs`) for a set of APIs.
+pub fn lib_file(crate_name: &str, apis: &[ir::Api]) -> TokenStream {
+    let mut text = format!(
+        "Typed async clients generated from OpenAPI specs by `esign-codegen` ({crate_name}).\n\nModules, each behind a Cargo feature of the same name:\n"
+    );
+    for api in apis {
+        text.push_str(&format!("\n- [`{}`]: {} {} (feature `{}`)", api.module, api.title, api.version, api.feature));
+    }
+    text.push_str("\n\n[`runtime`] holds what the modules share: credentials that never print, the error type, URL building.");
+    let docs = docs::inner(&text);
+    let modules = apis.iter().map(|api| {
+        let module = ident(&api.module);
+        let feature = &api.feature;
+        quote! {
+            #[cfg(feature = #feature)]
+            #[rustfmt::skip]
+            pub mod #module;
+        }
+    });
+    quote! {
+        #docs
+        #![deny(missing_docs)]
+        #![forbid(unsafe_code)]
+
+        #[rustfmt::skip]
+        pub mod runtime;
+        #(#modules)*
+    }
+}

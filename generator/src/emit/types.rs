@@ -1,0 +1,331 @@
+//! IR types -> the `types.rs` file of a module: structs, open enums, aliases.
+
+use super::{docs, ident, type_tokens};
+use crate::ir::{self, EnumRepr, EnumValue, Extra, TypeKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The whole `types.rs` of one API.
+pub fn types_file(api: &ir::Api) -> TokenStream {
+    let module_docs = docs::inner(&format!("Types of the {} API, from `{}`.", api.title, api.source));
+    let items = api.types.iter().map(type_def);
+    quote! {
+        #module_docs
+        #(#items)*
+    }
+}
+
+fn type_def(def: &ir::TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let mut text = def.docs.clone();
+    if text.trim().is_empty() {
+        text = format!("The `{}` schema.", def.name);
+    }
+    let doc = docs::outer(&text);
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(&name, doc, deprecated, s),
+        TypeKind::Enum(e) => enum_def(&name, &text, deprecated, e),
+        TypeKind::Alias(target) => {
+            let target = type_tokens(target);
+            quote! { #doc #deprecated pub type #name = #target; }
+        }
+        TypeKind::Untagged(variants) => {
+            let arms = variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                let ty = type_tokens(&v.ty);
+                let vdoc = docs::outer(&format!("The `{}` form.", v.name));
+                quote! { #vdoc #vname(#ty), }
+            });
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name { #(#arms)* }
+            }
+        }
+        TypeKind::Tagged { tag, variants } => {
+            let arms = variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                let ty = type_tokens(&v.ty);
+                let value = &v.tag_value;
+                let vdoc = docs::outer(&format!("`{tag}` is `{value}`."));
+                quote! { #vdoc #[serde(rename = #value)] #vname(#ty), }
+            });
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(tag = #tag)]
+                pub enum #name { #(#arms)* }
+            }
+        }
+    }
+}
+
+fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, deprecated: Option<TokenStream>, s: &ir::Struct) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let fname = ident(&f.name);
+        let wire = &f.wire_name;
+        let rename = (f.name != f.wire_name).then(|| quote!(#[serde(rename = #wire)]));
+        let inner = type_tokens(&f.ty);
+        let mut text = f.docs.clone();
+        if text.trim().is_empty() {
+            text = format!("`{wire}`.");
+        }
+        let fdoc = docs::outer(&text);
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        let (ty, attrs) = if f.required && !f.nullable {
+            (inner, quote!())
+        } else if f.required {
+            // Present on the wire, possibly `null`.
+            (quote!(::std::option::Option<#inner>), quote!())
+        } else {
+            (
+                quote!(::std::option::Option<#inner>),
+                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+            )
+        };
+        quote! { #fdoc #deprecated #rename #attrs pub #fname: #ty, }
+    });
+    let extra = match &s.extra {
+        Extra::Keep(field) => {
+            let field = ident(field);
+            quote! {
+                /// Properties this client does not know, kept as received so nothing is lost.
+                #[serde(flatten)]
+                pub #field: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            }
+        }
+        Extra::Typed(field, ty) => {
+            let field = ident(field);
+            let ty = type_tokens(ty);
+            quote! {
+                /// Further properties (`additionalProperties`).
+                #[serde(flatten)]
+                pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            }
+        }
+        Extra::Deny => quote!(),
+    };
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+    }
+}
+
+fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<TokenStream>, e: &ir::Enum) -> TokenStream {
+    let unknown = ident(&e.unknown_variant);
+    let raw_ty = match e.repr {
+        EnumRepr::String => quote!(::std::string::String),
+        EnumRepr::Integer => quote!(i64),
+    };
+    let variants = e.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let wire = wire_text(&v.wire);
+        let mut text = format!("`{wire}`");
+        if !v.docs.trim().is_empty() {
+            text.push_str(": ");
+            text.push_str(v.docs.trim());
+        }
+        if let Some(status) = v.http_status {
+            text.push_str(&format!("\n\nDocumented HTTP status: {status}."));
+        }
+        let vdoc = docs::outer(&text);
+        quote! { #vdoc #vname, }
+    });
+    let names: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<TokenStream> = e.variants.iter().map(|v| wire_literal(&v.wire)).collect();
+    let descriptions: Vec<TokenStream> = e
+        .variants
+        .iter()
+        .map(|v| if v.docs.trim().is_empty() { quote!(None) } else { let d = v.docs.trim(); quote!(Some(#d)) })
+        .collect();
+    let as_value = match e.repr {
+        EnumRepr::String => quote! {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#names => #wires, )*
+                    Self::#unknown(value) => value.as_str(),
+                }
+            }
+        },
+        EnumRepr::Integer => quote! {
+            /// The value as sent on the wire.
+            pub fn as_i64(&self) -> i64 {
+                match self {
+                    #( Self::#names => #wires, )*
+                    Self::#unknown(value) => *value,
+                }
+            }
+        },
+    };
+    let from_raw = match e.repr {
+        EnumRepr::String => quote! {
+            impl ::std::convert::From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #( #wires => Self::#names, )*
+                        other => Self::#unknown(other.to_owned()),
+                    }
+                }
+            }
+            impl ::std::convert::From<::std::string::String> for #name {
+                fn from(value: ::std::string::String) -> Self {
+                    match Self::from(value.as_str()) {
+                        Self::#unknown(_) => Self::#unknown(value),
+                        known => known,
+                    }
+                }
+            }
+            impl ::std::str::FromStr for #name {
+                type Err = ::std::convert::Infallible;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    Ok(Self::from(value))
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from(value))
+                }
+            }
+        },
+        EnumRepr::Integer => quote! {
+            impl ::std::convert::From<i64> for #name {
+                fn from(value: i64) -> Self {
+                    match value {
+                        #( #wires => Self::#names, )*
+                        other => Self::#unknown(other),
+                    }
+                }
+            }
+            impl ::std::str::FromStr for #name {
+                type Err = ::std::num::ParseIntError;
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    Ok(Self::from(value.trim().parse::<i64>()?))
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    ::std::fmt::Display::fmt(&self.as_i64(), f)
+                }
+            }
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_i64(self.as_i64())
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from(value))
+                }
+            }
+        },
+    };
+    let http_status = e.variants.iter().any(|v| v.http_status.is_some()).then(|| {
+        let statuses = e.variants.iter().map(|v| match v.http_status {
+            Some(s) => quote!(Some(#s)),
+            None => quote!(None),
+        });
+        quote! {
+            /// The HTTP status the documentation gives for this value, if any.
+            pub fn http_status(&self) -> ::std::option::Option<u16> {
+                match self {
+                    #( Self::#names => #statuses, )*
+                    Self::#unknown(_) => None,
+                }
+            }
+        }
+    });
+    let example = e.variants.first().map(|v| v.name.clone()).unwrap_or_default();
+    let match_doc = if example.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n\nThe API may send values this client does not list yet; they are kept in `{unknown}`, \
+             so match with a catch-all arm:\n\n```text\nmatch value {{\n    {name}::{example} => {{ /* ... */ }}\n    other => println!(\"{{other}}\"),\n}}\n```",
+            unknown = e.unknown_variant,
+        )
+    };
+    let doc = docs::outer(&format!("{}{match_doc}", enum_text));
+    let unknown_doc = format!("A value this client does not know, kept exactly as received ({}).", match e.repr {
+        EnumRepr::String => "a string",
+        EnumRepr::Integer => "an integer",
+    });
+    let unknown_doc = docs::outer(&unknown_doc);
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #unknown_doc
+            #unknown(#raw_ty),
+        }
+
+        impl #name {
+            /// Every value the documentation lists, in its order.
+            pub const KNOWN: &'static [#name] = &[ #( Self::#names, )* ];
+
+            #as_value
+
+            /// The documentation's text for this value, if it has any.
+            pub fn description(&self) -> ::std::option::Option<&'static str> {
+                match self {
+                    #( Self::#names => #descriptions, )*
+                    Self::#unknown(_) => None,
+                }
+            }
+
+            #http_status
+
+            /// Whether the documentation lists this value.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::#unknown(_))
+            }
+        }
+
+        #from_raw
+    }
+}
+
+fn wire_text(value: &EnumValue) -> String {
+    match value {
+        EnumValue::String(s) => s.clone(),
+        EnumValue::Integer(i) => i.to_string(),
+    }
+}
+
+fn wire_literal(value: &EnumValue) -> TokenStream {
+    match value {
+        EnumValue::String(s) => quote!(#s),
+        EnumValue::Integer(i) => {
+            let lit = proc_macro2::Literal::u64_unsuffixed(i.unsigned_abs());
+            if *i < 0 {
+                quote!(-#lit)
+            } else {
+                quote!(#lit)
+            }
+        }
+    }
+}

@@ -1,0 +1,436 @@
+//! Stage 2 output, the IR: plain data describing what becomes a Rust item.
+//!
+//! No `openapiv3` type appears here, and nothing here can fail. Every name is
+//! final (decided by `naming`), every node keeps the wire name it maps to and
+//! the JSON pointer it came from. Lists are in spec order so the output is
+//! byte-for-byte stable.
+
+/// One API: everything generated into one Rust module.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// The spec file, as written in banners and messages (`specs/dropbox-sign.yaml`).
+    pub source: String,
+    /// The Rust module name (`dropbox_sign`).
+    pub module: String,
+    /// The Cargo feature that gates the module (`dropbox-sign`).
+    pub feature: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub docs: String,
+    /// Servers in spec order; the first is the default.
+    pub servers: Vec<Server>,
+    /// Security schemes the client can authenticate with.
+    pub security: Vec<SecurityScheme>,
+    /// Response headers that carry a rate limit (`x-esign-rate-limit`).
+    pub rate_limit: Option<RateLimitHeaders>,
+    /// The type whose one array property lists warnings (`x-esign-warnings`).
+    pub warnings: Option<WarningsSource>,
+    /// Named types, in a deterministic order.
+    pub types: Vec<TypeDef>,
+    /// Operations, in path then method order as the spec lists them.
+    pub operations: Vec<Operation>,
+}
+
+/// A server URL the client may target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Server {
+    /// Rust constant name (`PRODUCTION`), from `x-esign-name` or the position.
+    pub const_name: String,
+    /// The URL as written, with `{variables}` substituted by their defaults.
+    pub url: String,
+    /// `description`.
+    pub docs: String,
+}
+
+/// How a request may authenticate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityScheme {
+    /// Variant name of the generated `Credentials` enum (`ApiKey`).
+    pub variant: String,
+    /// Constructor name (`api_key`).
+    pub constructor: String,
+    /// The key under `components/securitySchemes`.
+    pub wire_name: String,
+    /// `description`.
+    pub docs: String,
+    /// What goes on the wire.
+    pub kind: SecurityKind,
+    /// Where it was declared.
+    pub pointer: String,
+}
+
+/// The wire form of a credential.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// HTTP basic with user name and password.
+    Basic,
+    /// HTTP basic with the API key as user name and an empty password
+    /// (`x-esign-api-key-as-username`).
+    BasicApiKeyUsername,
+    /// `Authorization: Bearer <token>` (http bearer, oauth2, openIdConnect).
+    Bearer,
+    /// An API key in the named header; `Authorization` sent exactly as given.
+    Header(String),
+    /// An API key in the named query parameter.
+    Query(String),
+    /// An API key in the named cookie.
+    Cookie(String),
+}
+
+/// Names of the response headers that carry rate-limit state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RateLimitHeaders {
+    /// Requests allowed per window.
+    pub limit: String,
+    /// Requests left in the window.
+    pub remaining: String,
+    /// Unix time at which the window resets.
+    pub reset: String,
+}
+
+/// Where warnings come from in a successful body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WarningsSource {
+    /// The envelope type (`WarningResponse`).
+    pub envelope: String,
+    /// Its array field (`warnings`).
+    pub field: String,
+    /// The item type (`Warning`).
+    pub item: String,
+}
+
+/// A named Rust type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// Rust type name (`ErrorResponse`).
+    pub name: String,
+    /// Doc text.
+    pub docs: String,
+    /// Where the schema sits.
+    pub pointer: String,
+    /// Marked `deprecated: true`.
+    pub deprecated: bool,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A forward-compatible enum of string or integer values.
+    Enum(Enum),
+    /// `oneOf`/`anyOf` without a discriminator: tried in order.
+    Untagged(Vec<UnionVariant>),
+    /// A `discriminator` with a mapping: the tag picks the variant.
+    Tagged {
+        /// The tag property's wire name.
+        tag: String,
+        /// One variant per mapping entry.
+        variants: Vec<TaggedVariant>,
+    },
+    /// Another name for a type (`type X = Vec<Y>`).
+    Alias(TypeRef),
+}
+
+/// An object type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    /// Properties in spec order.
+    pub fields: Vec<Field>,
+    /// What happens to properties the spec does not list.
+    pub extra: Extra,
+}
+
+/// Handling of properties a struct does not declare.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Extra {
+    /// Kept in a field of this name as JSON values (the default: forward compatible).
+    Keep(String),
+    /// Kept in a field of this name, typed by `additionalProperties`.
+    Typed(String, TypeRef),
+    /// `additionalProperties: false`: dropped.
+    Deny,
+}
+
+/// One property.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Rust field name (`type_`).
+    pub name: String,
+    /// JSON key (`type`).
+    pub wire_name: String,
+    /// Doc text.
+    pub docs: String,
+    /// The type, without the `Option` that `required`/`nullable` add.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Marked `deprecated: true`.
+    pub deprecated: bool,
+    /// Where the property sits.
+    pub pointer: String,
+}
+
+/// A forward-compatible enum.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Enum {
+    /// String or integer values.
+    pub repr: EnumRepr,
+    /// Known values in spec order.
+    pub variants: Vec<Variant>,
+    /// Name of the catch-all variant that keeps unknown values.
+    pub unknown_variant: String,
+}
+
+/// The wire type of an enum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// JSON strings.
+    String,
+    /// JSON integers.
+    Integer,
+}
+
+/// One known enum value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// Rust variant name (`BadRequest`).
+    pub name: String,
+    /// The value on the wire.
+    pub wire: EnumValue,
+    /// Per-value text from `x-esign-values`.
+    pub docs: String,
+    /// Per-value HTTP status from `x-esign-values`.
+    pub http_status: Option<u16>,
+}
+
+/// A value on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnumValue {
+    /// A string value.
+    String(String),
+    /// An integer value.
+    Integer(i64),
+}
+
+/// One arm of an untagged union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Its payload.
+    pub ty: TypeRef,
+}
+
+/// One arm of a tagged union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaggedVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// The tag value on the wire.
+    pub tag_value: String,
+    /// The named struct carrying the fields.
+    pub ty: TypeRef,
+}
+
+/// A reference to a type, as used by fields, parameters and bodies.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// A named type in the same module.
+    Named(String),
+    /// A named type behind a `Box` (breaks a cycle).
+    Boxed(String),
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// Raw bytes (`format: binary`).
+    Bytes,
+    /// Any JSON value.
+    Json,
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+}
+
+/// An HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// The method as sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation: one client method.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// Rust method name (`signature_request_cancel`).
+    pub method_name: String,
+    /// `operationId`, or the name derived from method and path.
+    pub operation_id: String,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path as written in the spec.
+    pub path: String,
+    /// The path split into literal text and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// `summary`.
+    pub summary: String,
+    /// `description`.
+    pub docs: String,
+    /// Marked `deprecated: true`.
+    pub deprecated: bool,
+    /// Parameters: path ones in path order first, then the rest in spec order.
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// Responses in spec order (exact codes, then ranges, then default).
+    pub responses: Vec<Response>,
+    /// False when the operation declares `security: []`.
+    pub authenticated: bool,
+    /// Where the operation sits.
+    pub pointer: String,
+}
+
+/// A piece of a path template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text, sent as written.
+    Literal(String),
+    /// The parameter at this index of `Operation::params`.
+    Param(usize),
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// One path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// A parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Rust argument name.
+    pub name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Required parameters are positional arguments.
+    pub required: bool,
+    /// `explode` for arrays in the query (default true).
+    pub explode: bool,
+    /// Doc text.
+    pub docs: String,
+    /// Marked `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// A request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestBody {
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// `required`.
+    pub required: bool,
+    /// Doc text.
+    pub docs: String,
+}
+
+/// How a body is encoded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BodyKind {
+    /// JSON of this type, sent with this media type.
+    Json(TypeRef, String),
+    /// Bytes as given, with this media type.
+    Bytes(String),
+}
+
+/// Which statuses a response covers.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// `2XX` and the like: the hundreds digit.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// One documented response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// The statuses it covers.
+    pub status: StatusMatch,
+    /// Success (2xx, or `default` when no 2xx is declared) or error.
+    pub success: bool,
+    /// Its body.
+    pub body: ResponseBody,
+    /// Its description.
+    pub docs: String,
+}
+
+/// What a response body holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResponseBody {
+    /// Nothing of interest (no content, or content without a schema).
+    Empty,
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Raw bytes (binary, text, anything not JSON).
+    Bytes,
+}

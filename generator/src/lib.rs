@@ -1,0 +1,220 @@
+//! esign-codegen: OpenAPI 3.0 specs -> a typed async Rust client crate.
+//!
+//! The pipeline, one module a stage: [`load`] (text -> `openapiv3` model),
+//! [`lower`] (model -> [`ir`], every name from [`naming`]), `emit` (IR ->
+//! tokens), [`render`] (tokens -> formatted text with a banner), and
+//! [`write`] (files on disk, or a check that they are fresh).
+
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod naming;
+pub mod render;
+pub mod write;
+
+mod emit;
+
+pub use error::{Error, ErrorKind, Location, Warning};
+pub use lower::OnUnsupported;
+
+use std::path::{Path, PathBuf};
+
+/// The runtime every generated crate carries, verbatim.
+const RUNTIME: &str = include_str!("../runtime/runtime.rs");
+
+/// One spec to generate from.
+#[derive(Clone, Debug)]
+pub struct SpecInput {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// How banners and messages name it (`specs/dropbox-sign.yaml`).
+    pub display_name: String,
+}
+
+impl SpecInput {
+    /// A spec read from `path`, named as given.
+    pub fn new(path: impl Into<PathBuf>, display_name: impl Into<String>) -> Self {
+        SpecInput { path: path.into(), display_name: display_name.into() }
+    }
+
+    fn stem(&self) -> String {
+        let file = self.display_name.rsplit('/').next().unwrap_or(&self.display_name);
+        file.split('.').next().unwrap_or(file).to_owned()
+    }
+}
+
+/// How to shape the generated crate.
+#[derive(Clone, Debug)]
+pub struct CrateOptions {
+    /// The package name (`esign-client`).
+    pub crate_name: String,
+    /// The command named in every banner (`cargo xtask codegen`).
+    pub command: String,
+    /// Add an empty `[workspace]` so the crate builds on its own anywhere.
+    pub standalone: bool,
+    /// What to do with operations the generator cannot emit.
+    pub on_unsupported: OnUnsupported,
+}
+
+/// One generated file, its path relative to the crate root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Relative path (`src/dropbox_sign/mod.rs`).
+    pub path: PathBuf,
+    /// Full contents.
+    pub contents: String,
+}
+
+/// Per-spec figures, for reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecReport {
+    /// The spec's display name.
+    pub spec: String,
+    /// Operations in the spec.
+    pub operations_in_spec: usize,
+    /// Methods generated.
+    pub methods_generated: usize,
+}
+
+/// A generated crate, in memory.
+#[derive(Debug)]
+pub struct Generated {
+    /// Every file of the crate.
+    pub files: Vec<GeneratedFile>,
+    /// Problems worked around, for stderr.
+    pub warnings: Vec<Warning>,
+    /// Operations skipped under [`OnUnsupported::Skip`], with the reason.
+    pub skipped: Vec<Error>,
+    /// Per-spec operation counts.
+    pub reports: Vec<SpecReport>,
+}
+
+/// Loads and lowers one spec.
+pub fn lower_spec(spec: &SpecInput, on_unsupported: OnUnsupported) -> Result<lower::Lowered, Error> {
+    let doc = load::load_file(&spec.path, &spec.display_name)?;
+    lower_document(&doc, &spec.stem(), on_unsupported).map(|mut lowered| {
+        let mut warnings = doc.warnings;
+        warnings.append(&mut lowered.warnings);
+        lowered.warnings = warnings;
+        lowered
+    })
+}
+
+/// Lowers a loaded document; `stem` names the module and feature.
+pub fn lower_document(doc: &load::Document, stem: &str, on_unsupported: OnUnsupported) -> Result<lower::Lowered, Error> {
+    let options = lower::LowerOptions {
+        module: naming::module_name(stem),
+        feature: naming::feature_name(stem),
+        on_unsupported,
+    };
+    lower::lower(doc, &options)
+}
+
+/// Generates a whole crate from specs. Nothing is written: either every
+/// spec succeeds and all files are returned, or the first error is.
+pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Generated, Error> {
+    let mut apis = Vec::with_capacity(specs.len());
+    let mut warnings = Vec::new();
+    let mut skipped = Vec::new();
+    let mut reports = Vec::new();
+    for spec in specs {
+        let doc = load::load_file(&spec.path, &spec.display_name)?;
+        let operations_in_spec = doc.api.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
+        let mut lowered = lower_document(&doc, &spec.stem(), options.on_unsupported)?;
+        warnings.extend(doc.warnings);
+        warnings.append(&mut lowered.warnings);
+        skipped.append(&mut lowered.skipped);
+        reports.push(SpecReport {
+            spec: spec.display_name.clone(),
+            operations_in_spec,
+            methods_generated: lowered.api.operations.len(),
+        });
+        apis.push(lowered.api);
+    }
+    check_module_names(&apis)?;
+    let files = emit_crate(&apis, options)?;
+    Ok(Generated { files, warnings, skipped, reports })
+}
+
+fn check_module_names(apis: &[ir::Api]) -> Result<(), Error> {
+    for (i, api) in apis.iter().enumerate() {
+        if api.module == "runtime" {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                Location { file: api.source.clone(), ..Location::default() },
+                "a spec named `runtime` would collide with the runtime module; rename the file",
+            ));
+        }
+        if let Some(other) = apis[..i].iter().find(|a| a.module == api.module) {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                Location { file: api.source.clone(), ..Location::default() },
+                format!("module `{}` is also generated from {}; rename one of the files", api.module, other.source),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Emits and renders every file of the crate.
+pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<GeneratedFile>, Error> {
+    let internal = |source: &str, message: String| {
+        Error::new(ErrorKind::Unsupported, Location { file: source.to_owned(), ..Location::default() }, message)
+    };
+    let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
+    let all_sources = if sources.is_empty() { "no specs".to_owned() } else { sources.join(", ") };
+    let mut files = vec![GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: cargo_toml(apis, options) }];
+    files.push(GeneratedFile {
+        path: PathBuf::from("src/lib.rs"),
+        contents: render::rust_file(emit::lib_file(&options.crate_name, apis), &render::banner(&options.command, &all_sources))
+            .map_err(|m| internal(&all_sources, m))?,
+    });
+    files.push(GeneratedFile {
+        path: PathBuf::from("src/runtime.rs"),
+        contents: format!(
+            "// {}\n\n{RUNTIME}",
+            render::banner(&options.command, "the esign-codegen runtime (generator/runtime/runtime.rs)")
+        ),
+    });
+    for api in apis {
+        let banner = render::banner(&options.command, &api.source);
+        let dir = Path::new("src").join(&api.module);
+        files.push(GeneratedFile {
+            path: dir.join("mod.rs"),
+            contents: render::rust_file(emit::client_file(api), &banner).map_err(|m| internal(&api.source, m))?,
+        });
+        files.push(GeneratedFile {
+            path: dir.join("types.rs"),
+            contents: render::rust_file(emit::types_file(api), &banner).map_err(|m| internal(&api.source, m))?,
+        });
+    }
+    Ok(files)
+}
+
+fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
+    let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
+    let mut out = format!("# {}\n\n", render::banner(&options.command, &sources.join(", ")));
+    out.push_str(&format!(
+        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.85\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Typed async clients generated from OpenAPI specs\"\npublish = false\n\n",
+        options.crate_name
+    ));
+    out.push_str("[features]\n");
+    let features: Vec<String> = apis.iter().map(|a| format!("\"{}\"", a.feature)).collect();
+    out.push_str(&format!("default = [{}]\n", features.join(", ")));
+    for api in apis {
+        out.push_str(&format!("{} = []\n", api.feature));
+    }
+    out.push_str(
+        "\n[dependencies]\n\
+         bytes = \"1\"\n\
+         percent-encoding = \"2\"\n\
+         reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }\n\
+         serde = { version = \"1\", features = [\"derive\"] }\n\
+         serde_json = \"1\"\n",
+    );
+    if options.standalone {
+        out.push_str("\n[workspace]\n");
+    }
+    out
+}

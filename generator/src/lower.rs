@@ -1,0 +1,985 @@
+//! Stage 2, lower: `openapiv3` model -> IR.
+//!
+//! Resolves `$ref`, validates what OpenAPI cannot check by itself (path
+//! templates, duplicate operationIds, vendor extensions), and asks `naming`
+//! for every identifier. The only stage that sees both `openapiv3` and the
+//! IR; it never produces tokens. Every failure is a located [`Error`].
+
+use crate::error::{pointer_join, Error, ErrorKind, Location, Warning};
+use crate::ir;
+use crate::load::Document;
+use crate::naming::{self, Scope};
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What to do with an operation the generator cannot emit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnUnsupported {
+    /// Stop with the error (the default).
+    #[default]
+    Fail,
+    /// Skip the operation, record why, and generate the rest.
+    Skip,
+}
+
+/// Inputs to lowering besides the document.
+#[derive(Clone, Debug)]
+pub struct LowerOptions {
+    /// Name of the Rust module (`dropbox_sign`).
+    pub module: String,
+    /// Name of the Cargo feature (`dropbox-sign`).
+    pub feature: String,
+    /// What to do with an operation that cannot be generated.
+    pub on_unsupported: OnUnsupported,
+}
+
+/// The lowered API with what lowering reported.
+#[derive(Debug)]
+pub struct Lowered {
+    /// The IR.
+    pub api: ir::Api,
+    /// Problems worked around.
+    pub warnings: Vec<Warning>,
+    /// Operations skipped under [`OnUnsupported::Skip`], with the reason.
+    pub skipped: Vec<Error>,
+}
+
+/// Lowers a loaded document to the IR.
+pub fn lower(doc: &Document, options: &LowerOptions) -> Result<Lowered, Error> {
+    let mut cx = Lowerer::new(doc);
+    let api = cx.lower_api(options)?;
+    Ok(Lowered { api, warnings: cx.warnings, skipped: cx.skipped })
+}
+
+/// Extensions the generator reads; any other `x-esign-` key is a mistake.
+const KNOWN_EXTENSIONS: &[&str] =
+    &["x-esign-values", "x-esign-rate-limit", "x-esign-warnings", "x-esign-api-key-as-username", "x-esign-name"];
+
+struct Lowerer<'a> {
+    doc: &'a Document,
+    /// `#/components/schemas/X` -> Rust type name.
+    schema_names: BTreeMap<String, String>,
+    type_scope: Scope,
+    types: Vec<ir::TypeDef>,
+    warnings: Vec<Warning>,
+    skipped: Vec<Error>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(doc: &'a Document) -> Self {
+        Lowerer {
+            doc,
+            schema_names: BTreeMap::new(),
+            type_scope: Scope::default(),
+            types: Vec::new(),
+            warnings: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    fn at(&self, pointer: &str) -> Location {
+        Location { file: self.doc.file.clone(), line_col: None, pointer: Some(pointer.to_owned()) }
+    }
+
+    fn invalid(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Invalid, self.at(pointer), message)
+    }
+
+    fn unsupported(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Unsupported, self.at(pointer), message)
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        let location = self.at(pointer);
+        self.warnings.push(Warning { location, message: message.into() });
+    }
+
+    fn check_extensions(&mut self, extensions: &indexmap::IndexMap<String, Value>, pointer: &str) {
+        for key in extensions.keys() {
+            if key.starts_with("x-esign-") && !KNOWN_EXTENSIONS.contains(&key.as_str()) {
+                self.warn(&pointer_join(pointer, key), format!("unknown extension `{key}` ignored"));
+            }
+        }
+    }
+
+    fn lower_api(&mut self, options: &LowerOptions) -> Result<ir::Api, Error> {
+        let api = &self.doc.api;
+        self.check_extensions(&api.extensions, "");
+
+        // Claim the names of all component schemas first, so references
+        // resolve whatever order the components are in.
+        let empty = indexmap::IndexMap::new();
+        let components = api.components.as_ref();
+        let schemas = components.map_or(&empty, |c| &c.schemas);
+        for key in schemas.keys() {
+            let name = self.type_scope.claim(naming::type_name(key));
+            self.schema_names.insert(format!("#/components/schemas/{key}"), name);
+        }
+        for (key, schema) in schemas {
+            let pointer = pointer_join("/components/schemas", key);
+            let name = self.schema_names[&format!("#/components/schemas/{key}")].clone();
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.schema_ref(reference, &pointer)?;
+                    self.types.push(ir::TypeDef {
+                        name,
+                        docs: String::new(),
+                        pointer,
+                        deprecated: false,
+                        kind: ir::TypeKind::Alias(target),
+                    });
+                }
+                ReferenceOr::Item(schema) => self.lower_named_schema(name, schema, &pointer)?,
+            }
+        }
+
+        let servers = self.lower_servers()?;
+        let security = self.lower_security()?;
+        let rate_limit = self.lower_rate_limit()?;
+        let warnings = self.lower_warnings_source()?;
+        let operations = self.lower_operations(options.on_unsupported)?;
+
+        Ok(ir::Api {
+            source: self.doc.file.clone(),
+            module: options.module.clone(),
+            feature: options.feature.clone(),
+            title: api.info.title.clone(),
+            version: api.info.version.clone(),
+            docs: api.info.description.clone().unwrap_or_default(),
+            servers,
+            security,
+            rate_limit,
+            warnings,
+            types: std::mem::take(&mut self.types),
+            operations,
+        })
+    }
+
+    // ----- schemas -----
+
+    /// Resolves `$ref` to a component schema.
+    fn schema_ref(&self, reference: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
+        if let Some(name) = self.schema_names.get(reference) {
+            return Ok(ir::TypeRef::Named(name.clone()));
+        }
+        if !reference.starts_with('#') {
+            return Err(self.unsupported(
+                &pointer_join(pointer, "$ref"),
+                format!("external reference `{reference}`; bundle the spec into one file first"),
+            ));
+        }
+        Err(self.invalid(
+            &pointer_join(pointer, "$ref"),
+            format!("`{reference}` does not resolve; expected a schema under #/components/schemas"),
+        ))
+    }
+
+    fn schema_or_ref<T: std::borrow::Borrow<Schema>>(
+        &mut self,
+        schema: &ReferenceOr<T>,
+        context: &str,
+        pointer: &str,
+    ) -> Result<ir::TypeRef, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
+            ReferenceOr::Item(schema) => self.lower_schema(schema.borrow(), context, pointer),
+        }
+    }
+
+    /// Lowers a component schema under its claimed name.
+    fn lower_named_schema(&mut self, name: String, schema: &Schema, pointer: &str) -> Result<(), Error> {
+        self.check_extensions(&schema.schema_data.extensions, pointer);
+        let docs = schema_docs(schema);
+        let deprecated = schema.schema_data.deprecated;
+        let kind = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
+                ir::TypeKind::Struct(self.lower_struct(&name, object, pointer)?)
+            }
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                let values: Vec<ir::EnumValue> =
+                    s.enumeration.iter().flatten().map(|v| ir::EnumValue::String(v.clone())).collect();
+                ir::TypeKind::Enum(self.lower_enum(values, ir::EnumRepr::String, schema, pointer)?)
+            }
+            SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => {
+                let values: Vec<ir::EnumValue> = i.enumeration.iter().flatten().map(|v| ir::EnumValue::Integer(*v)).collect();
+                ir::TypeKind::Enum(self.lower_enum(values, ir::EnumRepr::Integer, schema, pointer)?)
+            }
+            _ => ir::TypeKind::Alias(self.lower_schema(schema, &name, pointer)?),
+        };
+        self.types.push(ir::TypeDef { name, docs, pointer: pointer.to_owned(), deprecated, kind });
+        Ok(())
+    }
+
+    /// Lowers an inline schema; objects and enums become named types called
+    /// after `context` (`ErrorResponse` + `error` -> `ErrorResponseError`).
+    fn lower_schema(&mut self, schema: &Schema, context: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
+        Ok(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                if !s.enumeration.is_empty() {
+                    self.inline_type(schema, context, pointer)?
+                } else if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)) {
+                    ir::TypeRef::Bytes
+                } else {
+                    ir::TypeRef::String
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                if !i.enumeration.is_empty() {
+                    self.inline_type(schema, context, pointer)?
+                } else if matches!(i.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32)) {
+                    ir::TypeRef::I32
+                } else {
+                    ir::TypeRef::I64
+                }
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                if matches!(n.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float)) {
+                    ir::TypeRef::F32
+                } else {
+                    ir::TypeRef::F64
+                }
+            }
+            SchemaKind::Type(Type::Boolean(_)) => ir::TypeRef::Bool,
+            SchemaKind::Type(Type::Array(array)) => match &array.items {
+                Some(items) => {
+                    let item = self.schema_or_ref(items, &format!("{context} item"), &pointer_join(pointer, "items"))?;
+                    ir::TypeRef::Vec(Box::new(item))
+                }
+                None => ir::TypeRef::Vec(Box::new(ir::TypeRef::Json)),
+            },
+            SchemaKind::Type(Type::Object(object)) => {
+                if !object.properties.is_empty() {
+                    self.inline_type(schema, context, pointer)?
+                } else {
+                    match &object.additional_properties {
+                        Some(openapiv3::AdditionalProperties::Schema(inner)) => {
+                            let value = self.schema_or_ref(
+                                inner,
+                                &format!("{context} value"),
+                                &pointer_join(pointer, "additionalProperties"),
+                            )?;
+                            ir::TypeRef::Map(Box::new(value))
+                        }
+                        _ => ir::TypeRef::Json,
+                    }
+                }
+            }
+            SchemaKind::Any(any) if any.typ.is_none() && any.properties.is_empty() && any.all_of.is_empty()
+                && any.one_of.is_empty() && any.any_of.is_empty() && any.enumeration.is_empty() => ir::TypeRef::Json,
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } | SchemaKind::Not { .. }
+            | SchemaKind::Any(_) => {
+                return Err(self.unsupported(pointer, format!("schema construct {}", construct_name(schema))));
+            }
+        })
+    }
+
+    fn inline_type(&mut self, schema: &Schema, context: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
+        let name = self.type_scope.claim(naming::type_name(context));
+        self.lower_named_schema(name.clone(), schema, pointer)?;
+        Ok(ir::TypeRef::Named(name))
+    }
+
+    fn lower_struct(&mut self, name: &str, object: &openapiv3::ObjectType, pointer: &str) -> Result<ir::Struct, Error> {
+        let props_pointer = pointer_join(pointer, "properties");
+        let mut scope = Scope::default();
+        let mut fields = Vec::with_capacity(object.properties.len());
+        for (wire, prop) in &object.properties {
+            let here = pointer_join(&props_pointer, wire);
+            let field_name = scope.claim(naming::field_name(wire));
+            let context = format!("{name} {wire}");
+            let ty = self.schema_or_ref(prop, &context, &here)?;
+            let (docs, nullable, deprecated) = match prop {
+                ReferenceOr::Item(s) => {
+                    self.check_extensions(&s.schema_data.extensions, &here);
+                    (schema_docs(s), s.schema_data.nullable, s.schema_data.deprecated)
+                }
+                ReferenceOr::Reference { .. } => (String::new(), false, false),
+            };
+            fields.push(ir::Field {
+                name: field_name,
+                wire_name: wire.clone(),
+                docs,
+                ty,
+                required: object.required.iter().any(|r| r == wire),
+                nullable,
+                deprecated,
+                pointer: here,
+            });
+        }
+        for required in &object.required {
+            if !object.properties.contains_key(required) {
+                self.warn(
+                    &pointer_join(pointer, "required"),
+                    format!("`{required}` is required but not among the properties; ignored"),
+                );
+            }
+        }
+        let extra = match &object.additional_properties {
+            Some(openapiv3::AdditionalProperties::Any(false)) => ir::Extra::Deny,
+            Some(openapiv3::AdditionalProperties::Schema(inner)) => {
+                let field = scope.claim("extra".to_owned());
+                let ty = self.schema_or_ref(
+                    inner.as_ref(),
+                    &format!("{name} extra"),
+                    &pointer_join(pointer, "additionalProperties"),
+                )?;
+                ir::Extra::Typed(field, ty)
+            }
+            _ => ir::Extra::Keep(scope.claim("extra".to_owned())),
+        };
+        Ok(ir::Struct { fields, extra })
+    }
+
+    fn lower_enum(
+        &mut self,
+        values: Vec<ir::EnumValue>,
+        repr: ir::EnumRepr,
+        schema: &Schema,
+        pointer: &str,
+    ) -> Result<ir::Enum, Error> {
+        let texts: Vec<String> = values
+            .iter()
+            .map(|v| match v {
+                ir::EnumValue::String(s) => s.clone(),
+                ir::EnumValue::Integer(i) => i.to_string(),
+            })
+            .collect();
+        let per_value = self.lower_enum_values(schema, &texts, pointer)?;
+        let mut unknown_variant = "UnknownValue".to_owned();
+        let mut names = naming::variant_names(&texts, &unknown_variant);
+        if repr == ir::EnumRepr::Integer {
+            // Integer values have no words; name them after the number.
+            names = texts.iter().map(|t| naming::type_name(&format!("V{}", t.replace('-', "Minus")))).collect();
+        }
+        if names.contains(&unknown_variant) {
+            unknown_variant = "UnrecognizedValue".to_owned();
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let mut variants = Vec::with_capacity(values.len());
+        for ((value, text), name) in values.into_iter().zip(&texts).zip(names) {
+            if !seen.insert(text.clone()) {
+                self.warn(&pointer_join(pointer, "enum"), format!("value `{text}` is listed twice; kept once"));
+                continue;
+            }
+            let (docs, http_status) = per_value.get(text).cloned().unwrap_or_default();
+            variants.push(ir::Variant { name, wire: value, docs, http_status });
+        }
+        Ok(ir::Enum { repr, variants, unknown_variant })
+    }
+
+    /// Reads `x-esign-values`: value -> { description, http-status }.
+    fn lower_enum_values(
+        &self,
+        schema: &Schema,
+        texts: &[String],
+        pointer: &str,
+    ) -> Result<BTreeMap<String, (String, Option<u16>)>, Error> {
+        let mut out = BTreeMap::new();
+        let Some(ext) = schema.schema_data.extensions.get("x-esign-values") else {
+            return Ok(out);
+        };
+        let ext_pointer = pointer_join(pointer, "x-esign-values");
+        let Some(map) = ext.as_object() else {
+            return Err(self.invalid(&ext_pointer, "expected a mapping from enum value to { description, http-status }"));
+        };
+        for (value, entry) in map {
+            let here = pointer_join(&ext_pointer, value);
+            if !texts.contains(value) {
+                return Err(self.invalid(&here, format!("`{value}` is not one of the enum's values")));
+            }
+            let Some(entry) = entry.as_object() else {
+                return Err(self.invalid(&here, "expected a mapping with `description` and optional `http-status`"));
+            };
+            let mut description = String::new();
+            let mut status = None;
+            for (key, v) in entry {
+                match (key.as_str(), v) {
+                    ("description", Value::String(s)) => description = s.clone(),
+                    ("http-status", Value::Number(n)) => {
+                        status = n.as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| (100..=599).contains(n));
+                        if status.is_none() {
+                            return Err(self.invalid(&pointer_join(&here, key), format!("expected an HTTP status from 100 to 599, found {n}")));
+                        }
+                    }
+                    ("description" | "http-status", _) => {
+                        return Err(self.invalid(&pointer_join(&here, key), "expected a string for `description` and an integer for `http-status`"));
+                    }
+                    _ => {
+                        return Err(self.invalid(
+                            &pointer_join(&here, key),
+                            format!("unknown key `{key}`; expected `description` or `http-status`"),
+                        ))
+                    }
+                }
+            }
+            out.insert(value.clone(), (description, status));
+        }
+        Ok(out)
+    }
+
+    // ----- top-level extensions, servers, security -----
+
+    fn lower_servers(&mut self) -> Result<Vec<ir::Server>, Error> {
+        let mut scope = Scope::default();
+        let mut out = Vec::new();
+        for (i, server) in self.doc.api.servers.iter().enumerate() {
+            let pointer = pointer_join("/servers", &i.to_string());
+            self.check_extensions(&server.extensions, &pointer);
+            let mut url = server.url.clone();
+            if let Some(vars) = &server.variables {
+                for (name, var) in vars {
+                    url = url.replace(&format!("{{{name}}}"), &var.default);
+                }
+            }
+            if url.contains('{') {
+                return Err(self.invalid(&pointer_join(&pointer, "url"), format!("`{url}` names a variable that `variables` does not define")));
+            }
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                self.warn(&pointer, format!("server `{url}` is not an absolute http(s) URL; the caller must set the base URL"));
+                continue;
+            }
+            let label = match server.extensions.get("x-esign-name") {
+                Some(Value::String(name)) => name.clone(),
+                Some(_) => return Err(self.invalid(&pointer_join(&pointer, "x-esign-name"), "expected a string")),
+                None => format!("server {}", i + 1),
+            };
+            out.push(ir::Server {
+                const_name: scope.claim(naming::type_name(&label)),
+                url,
+                docs: server.description.clone().unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+
+    fn lower_security(&mut self) -> Result<Vec<ir::SecurityScheme>, Error> {
+        let Some(components) = &self.doc.api.components else { return Ok(Vec::new()) };
+        let mut scope = Scope::default();
+        let mut out = Vec::new();
+        for (key, scheme) in &components.security_schemes {
+            let pointer = pointer_join("/components/securitySchemes", key);
+            let ReferenceOr::Item(scheme) = scheme else {
+                return Err(self.unsupported(&pointer, "a $ref security scheme"));
+            };
+            use openapiv3::SecurityScheme as S;
+            let (kind, docs, extensions) = match scheme {
+                S::HTTP { scheme, description, extensions, .. } => {
+                    let kind = match scheme.to_ascii_lowercase().as_str() {
+                        "basic" if extensions.get("x-esign-api-key-as-username") == Some(&Value::Bool(true)) => {
+                            ir::SecurityKind::BasicApiKeyUsername
+                        }
+                        "basic" => ir::SecurityKind::Basic,
+                        "bearer" => ir::SecurityKind::Bearer,
+                        other => {
+                            self.warn(&pointer, format!("http scheme `{other}` is not supported; the client cannot use this scheme"));
+                            continue;
+                        }
+                    };
+                    (kind, description, extensions)
+                }
+                S::APIKey { location, name, description, extensions } => {
+                    let kind = match location {
+                        openapiv3::APIKeyLocation::Header => ir::SecurityKind::Header(name.clone()),
+                        openapiv3::APIKeyLocation::Query => ir::SecurityKind::Query(name.clone()),
+                        openapiv3::APIKeyLocation::Cookie => ir::SecurityKind::Cookie(name.clone()),
+                    };
+                    (kind, description, extensions)
+                }
+                S::OAuth2 { description, extensions, .. } | S::OpenIDConnect { description, extensions, .. } => {
+                    (ir::SecurityKind::Bearer, description, extensions)
+                }
+            };
+            self.check_extensions(extensions, &pointer);
+            let variant = scope.claim(naming::type_name(key));
+            out.push(ir::SecurityScheme {
+                constructor: naming::field_name(&variant),
+                variant,
+                wire_name: key.clone(),
+                docs: docs.clone().unwrap_or_default(),
+                kind,
+                pointer,
+            });
+        }
+        Ok(out)
+    }
+
+    fn lower_rate_limit(&self) -> Result<Option<ir::RateLimitHeaders>, Error> {
+        let Some(ext) = self.doc.api.extensions.get("x-esign-rate-limit") else { return Ok(None) };
+        let pointer = "/x-esign-rate-limit";
+        let get = |key: &str| -> Result<String, Error> {
+            match ext.get(key) {
+                Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+                _ => Err(self.invalid(&pointer_join(pointer, key), format!("expected `{key}`: the name of a response header"))),
+            }
+        };
+        Ok(Some(ir::RateLimitHeaders { limit: get("limit")?, remaining: get("remaining")?, reset: get("reset")? }))
+    }
+
+    fn lower_warnings_source(&self) -> Result<Option<ir::WarningsSource>, Error> {
+        let Some(ext) = self.doc.api.extensions.get("x-esign-warnings") else { return Ok(None) };
+        let pointer = "/x-esign-warnings";
+        let reference = ext.get("$ref").and_then(Value::as_str).ok_or_else(|| {
+            self.invalid(pointer, "expected { $ref: '#/components/schemas/...' } naming the warnings envelope")
+        })?;
+        let ir::TypeRef::Named(envelope) = self.schema_ref(reference, pointer)? else {
+            return Err(self.invalid(pointer, "expected a reference to a component schema"));
+        };
+        let shape = self.types.iter().find(|t| t.name == envelope).map(|t| &t.kind);
+        let arrays: Vec<(&String, &String)> = match shape {
+            Some(ir::TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    ir::TypeRef::Vec(item) => match item.as_ref() {
+                        ir::TypeRef::Named(item) => Some((&f.name, item)),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        match arrays.as_slice() {
+            [(field, item)] => Ok(Some(ir::WarningsSource {
+                envelope,
+                field: (*field).clone(),
+                item: (*item).clone(),
+            })),
+            _ => Err(self.invalid(pointer, "the warnings envelope must be an object with exactly one array property of a named type")),
+        }
+    }
+
+    // ----- operations -----
+
+    fn lower_operations(&mut self, on_unsupported: OnUnsupported) -> Result<Vec<ir::Operation>, Error> {
+        let mut out: Vec<ir::Operation> = Vec::new();
+        let mut method_scope = Scope::default();
+        let mut ids: BTreeMap<String, String> = BTreeMap::new();
+        for (path, item) in &self.doc.api.paths.paths {
+            let path_pointer = pointer_join("/paths", path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    let err = self.unsupported(&path_pointer, "a $ref path item");
+                    match on_unsupported {
+                        OnUnsupported::Fail => return Err(err),
+                        OnUnsupported::Skip => {
+                            self.skipped.push(err);
+                            continue;
+                        }
+                    }
+                }
+            };
+            self.check_extensions(&item.extensions, &path_pointer);
+            for (method, op) in item.iter() {
+                let pointer = pointer_join(&path_pointer, method);
+                let operation_id = match &op.operation_id {
+                    Some(id) => {
+                        if let Some(first) = ids.get(id) {
+                            return Err(self.invalid(
+                                &pointer_join(&pointer, "operationId"),
+                                format!("duplicate operationId `{id}`, first used at #{first}"),
+                            ));
+                        }
+                        ids.insert(id.clone(), pointer.clone());
+                        id.clone()
+                    }
+                    None => naming::operation_id_from_path(method, path),
+                };
+                match self.lower_operation(path, method, item, op, &operation_id, &pointer) {
+                    Ok(mut lowered) => {
+                        let wanted = lowered.method_name.clone();
+                        lowered.method_name = method_scope.claim(wanted.clone());
+                        if lowered.method_name != wanted {
+                            self.warn(&pointer, format!("method name `{wanted}` is taken; named `{}`", lowered.method_name));
+                        }
+                        out.push(lowered);
+                    }
+                    Err(err) if on_unsupported == OnUnsupported::Skip => self.skipped.push(err),
+                    Err(err) => return Err(err),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn lower_operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        item: &openapiv3::PathItem,
+        op: &openapiv3::Operation,
+        operation_id: &str,
+        pointer: &str,
+    ) -> Result<ir::Operation, Error> {
+        self.check_extensions(&op.extensions, pointer);
+        let method_name = naming::method_name(operation_id);
+        let type_context = naming::type_name(operation_id);
+        let http_method = match method {
+            "get" => ir::Method::Get,
+            "put" => ir::Method::Put,
+            "post" => ir::Method::Post,
+            "delete" => ir::Method::Delete,
+            "options" => ir::Method::Options,
+            "head" => ir::Method::Head,
+            "patch" => ir::Method::Patch,
+            _ => ir::Method::Trace,
+        };
+
+        // Parameters: operation-level ones override path-level ones with the
+        // same name and location.
+        let mut raw_params: Vec<(openapiv3::Parameter, String)> = Vec::new();
+        for (i, p) in item.parameters.iter().enumerate() {
+            let here = pointer_join(&pointer_join(&pointer_join("/paths", path), "parameters"), &i.to_string());
+            raw_params.push((self.resolve_parameter(p, &here)?, here));
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            let here = pointer_join(&pointer_join(pointer, "parameters"), &i.to_string());
+            let param = self.resolve_parameter(p, &here)?;
+            let key = param_key(&param);
+            raw_params.retain(|(existing, _)| param_key(existing) != key);
+            raw_params.push((param, here));
+        }
+
+        let (template, query_suffix) = match path.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path, None),
+        };
+        if query_suffix.is_some() {
+            return Err(self.unsupported(pointer, "a path key containing a query string"));
+        }
+        let template_names = parse_template(template).map_err(|msg| self.invalid(pointer, msg))?;
+
+        // The body argument is called `body`; parameters yield that name.
+        let mut scope = Scope::default();
+        if op.request_body.is_some() {
+            scope.claim("body".to_owned());
+        }
+        let mut params: Vec<ir::Param> = Vec::new();
+        // Path parameters first, in template order.
+        for name in template_names.iter().filter_map(|p| match p {
+            TemplatePart::Param(n) => Some(n),
+            TemplatePart::Literal(_) => None,
+        }) {
+            let Some((param, here)) = raw_params.iter().find(|(p, _)| {
+                matches!(p, openapiv3::Parameter::Path { .. }) && p.parameter_data_ref().name == *name
+            }) else {
+                return Err(self.invalid(
+                    pointer,
+                    format!("the path template names `{{{name}}}`, which the operation does not declare as a path parameter"),
+                ));
+            };
+            if params.iter().any(|p| p.location == ir::ParamLocation::Path && p.wire_name == *name) {
+                return Err(self.invalid(pointer, format!("the path template names `{{{name}}}` twice")));
+            }
+            let lowered = self.lower_param(param, here, &type_context, &mut scope)?;
+            params.push(lowered);
+        }
+        for (param, here) in &raw_params {
+            match param {
+                openapiv3::Parameter::Path { parameter_data, .. } => {
+                    if !params.iter().any(|p| p.location == ir::ParamLocation::Path && p.wire_name == parameter_data.name) {
+                        self.warn(here, format!("path parameter `{}` is not in the path template; ignored", parameter_data.name));
+                    }
+                }
+                _ => {
+                    let lowered = self.lower_param(param, here, &type_context, &mut scope)?;
+                    params.push(lowered);
+                }
+            }
+        }
+        let mut path_parts = Vec::new();
+        for part in template_names {
+            match part {
+                TemplatePart::Literal(text) => path_parts.push(ir::PathPart::Literal(text)),
+                TemplatePart::Param(name) => {
+                    let index = params
+                        .iter()
+                        .position(|p| p.location == ir::ParamLocation::Path && p.wire_name == name)
+                        .unwrap_or_default();
+                    path_parts.push(ir::PathPart::Param(index));
+                }
+            }
+        }
+
+        let body = match &op.request_body {
+            None => None,
+            Some(body) => Some(self.lower_request_body(body, &type_context, &pointer_join(pointer, "requestBody"))?),
+        };
+
+        let responses = self.lower_responses(op, &type_context, pointer)?;
+        let authenticated = !matches!(&op.security, Some(reqs) if reqs.is_empty());
+
+        Ok(ir::Operation {
+            method_name,
+            operation_id: operation_id.to_owned(),
+            method: http_method,
+            path: path.to_owned(),
+            path_parts,
+            summary: op.summary.clone().unwrap_or_default(),
+            docs: op.description.clone().unwrap_or_default(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            responses,
+            authenticated,
+            pointer: pointer.to_owned(),
+        })
+    }
+
+    fn resolve_parameter(&self, p: &ReferenceOr<openapiv3::Parameter>, pointer: &str) -> Result<openapiv3::Parameter, Error> {
+        match p {
+            ReferenceOr::Item(p) => Ok(p.clone()),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/parameters/");
+                let found = key.and_then(|k| self.doc.api.components.as_ref()?.parameters.get(k));
+                match found {
+                    Some(ReferenceOr::Item(p)) => Ok(p.clone()),
+                    Some(ReferenceOr::Reference { .. }) => {
+                        Err(self.unsupported(pointer, format!("`{reference}` is itself a $ref; chained references are not followed")))
+                    }
+                    None => Err(self.invalid(
+                        &pointer_join(pointer, "$ref"),
+                        format!("`{reference}` does not resolve; expected a parameter under #/components/parameters"),
+                    )),
+                }
+            }
+        }
+    }
+
+    fn lower_param(
+        &mut self,
+        param: &openapiv3::Parameter,
+        pointer: &str,
+        type_context: &str,
+        scope: &mut Scope,
+    ) -> Result<ir::Param, Error> {
+        let data = param.parameter_data_ref();
+        self.check_extensions(&data.extensions, pointer);
+        let (location, explode) = match param {
+            openapiv3::Parameter::Path { .. } => (ir::ParamLocation::Path, false),
+            openapiv3::Parameter::Query { .. } => (ir::ParamLocation::Query, data.explode.unwrap_or(true)),
+            openapiv3::Parameter::Header { .. } => (ir::ParamLocation::Header, false),
+            openapiv3::Parameter::Cookie { .. } => (ir::ParamLocation::Cookie, false),
+        };
+        let ty = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                self.schema_or_ref(schema, &format!("{type_context} {}", data.name), &pointer_join(pointer, "schema"))?
+            }
+            openapiv3::ParameterSchemaOrContent::Content(_) => {
+                return Err(self.unsupported(pointer, "a parameter described by `content` instead of `schema`"));
+            }
+        };
+        let scalar = self.is_scalar(&ty);
+        let list_of_scalars = matches!(&ty, ir::TypeRef::Vec(inner) if self.is_scalar(inner));
+        let allowed = match location {
+            ir::ParamLocation::Query => scalar || list_of_scalars,
+            _ => scalar,
+        };
+        if !allowed {
+            let position = match location {
+                ir::ParamLocation::Path => "path",
+                ir::ParamLocation::Query => "query",
+                ir::ParamLocation::Header => "header",
+                ir::ParamLocation::Cookie => "cookie",
+            };
+            return Err(self.unsupported(pointer, format!("{position} parameter `{}` whose schema is not a scalar", data.name)));
+        }
+        Ok(ir::Param {
+            name: scope.claim(naming::field_name(&data.name)),
+            wire_name: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ir::ParamLocation::Path,
+            explode,
+            docs: data.description.clone().unwrap_or_default(),
+            deprecated: data.deprecated.unwrap_or(false),
+        })
+    }
+
+    /// Whether a type is sent as one text value (string, number, bool, enum).
+    fn is_scalar(&self, ty: &ir::TypeRef) -> bool {
+        match ty {
+            ir::TypeRef::String | ir::TypeRef::Bool | ir::TypeRef::I32 | ir::TypeRef::I64 | ir::TypeRef::F32 | ir::TypeRef::F64 => true,
+            ir::TypeRef::Named(name) => match self.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+                Some(ir::TypeKind::Enum(_)) => true,
+                Some(ir::TypeKind::Alias(inner)) => self.is_scalar(&inner.clone()),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    fn lower_request_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        type_context: &str,
+        pointer: &str,
+    ) -> Result<ir::RequestBody, Error> {
+        let body = match body {
+            ReferenceOr::Item(b) => b.clone(),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/requestBodies/");
+                match key.and_then(|k| self.doc.api.components.as_ref()?.request_bodies.get(k)) {
+                    Some(ReferenceOr::Item(b)) => b.clone(),
+                    _ => {
+                        return Err(self.invalid(
+                            &pointer_join(pointer, "$ref"),
+                            format!("`{reference}` does not resolve; expected a request body under #/components/requestBodies"),
+                        ))
+                    }
+                }
+            }
+        };
+        let content_pointer = pointer_join(pointer, "content");
+        let json = body.content.iter().find(|(media, _)| is_json(media));
+        let kind = if let Some((media, content)) = json {
+            let ty = match &content.schema {
+                Some(schema) => self.schema_or_ref(schema, &format!("{type_context} body"), &pointer_join(&pointer_join(&content_pointer, media), "schema"))?,
+                None => ir::TypeRef::Json,
+            };
+            ir::BodyKind::Json(ty, media.clone())
+        } else if let Some((media, _)) = body.content.iter().find(|(media, _)| media.as_str() == "application/octet-stream") {
+            ir::BodyKind::Bytes(media.clone())
+        } else {
+            let media: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            return Err(self.unsupported(&content_pointer, format!("request body media type(s) {}", media.join(", "))));
+        };
+        Ok(ir::RequestBody { kind, required: body.required, docs: body.description.clone().unwrap_or_default() })
+    }
+
+    fn lower_responses(&mut self, op: &openapiv3::Operation, type_context: &str, pointer: &str) -> Result<Vec<ir::Response>, Error> {
+        let responses_pointer = pointer_join(pointer, "responses");
+        let mut entries: Vec<(ir::StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+        for (code, response) in &op.responses.responses {
+            let (status, key) = match code {
+                openapiv3::StatusCode::Code(c) => (ir::StatusMatch::Code(*c), c.to_string()),
+                openapiv3::StatusCode::Range(r) => (ir::StatusMatch::Range(*r), format!("{r}XX")),
+            };
+            entries.push((status, response, pointer_join(&responses_pointer, &key)));
+        }
+        if let Some(default) = &op.responses.default {
+            entries.push((ir::StatusMatch::Default, default, pointer_join(&responses_pointer, "default")));
+        }
+        let any_success = entries.iter().any(|(s, _, _)| match s {
+            ir::StatusMatch::Code(c) => (200..300).contains(c),
+            ir::StatusMatch::Range(r) => *r == 2,
+            ir::StatusMatch::Default => false,
+        });
+        let mut out = Vec::with_capacity(entries.len());
+        for (status, response, here) in entries {
+            let success = match status {
+                ir::StatusMatch::Code(c) => (200..300).contains(&c),
+                ir::StatusMatch::Range(r) => r == 2,
+                ir::StatusMatch::Default => !any_success,
+            };
+            let response = match response {
+                ReferenceOr::Item(r) => r.clone(),
+                ReferenceOr::Reference { reference } => {
+                    let key = reference.strip_prefix("#/components/responses/");
+                    match key.and_then(|k| self.doc.api.components.as_ref()?.responses.get(k)) {
+                        Some(ReferenceOr::Item(r)) => r.clone(),
+                        _ => {
+                            return Err(self.invalid(
+                                &pointer_join(&here, "$ref"),
+                                format!("`{reference}` does not resolve; expected a response under #/components/responses"),
+                            ))
+                        }
+                    }
+                }
+            };
+            let label = match status {
+                ir::StatusMatch::Code(c) => c.to_string(),
+                ir::StatusMatch::Range(r) => format!("{r}XX"),
+                ir::StatusMatch::Default => "default".to_owned(),
+            };
+            let body = if response.content.is_empty() {
+                ir::ResponseBody::Empty
+            } else if let Some((media, content)) = response.content.iter().find(|(m, _)| is_json(m)) {
+                match &content.schema {
+                    Some(schema) => {
+                        let context = format!("{type_context} {} {label}", if success { "response" } else { "error" });
+                        let schema_pointer = pointer_join(&pointer_join(&pointer_join(&here, "content"), media), "schema");
+                        ir::ResponseBody::Json(self.schema_or_ref(schema, &context, &schema_pointer)?)
+                    }
+                    None => ir::ResponseBody::Empty,
+                }
+            } else {
+                ir::ResponseBody::Bytes
+            };
+            out.push(ir::Response { status, success, body, docs: response.description.clone() });
+        }
+        Ok(out)
+    }
+}
+
+fn param_key(p: &openapiv3::Parameter) -> (u8, String) {
+    let loc = match p {
+        openapiv3::Parameter::Path { .. } => 0,
+        openapiv3::Parameter::Query { .. } => 1,
+        openapiv3::Parameter::Header { .. } => 2,
+        openapiv3::Parameter::Cookie { .. } => 3,
+    };
+    (loc, p.parameter_data_ref().name.clone())
+}
+
+/// `application/json`, `application/problem+json`, `text/json`, with or
+/// without parameters.
+pub(crate) fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
+
+fn schema_docs(schema: &Schema) -> String {
+    let data = &schema.schema_data;
+    match (&data.title, &data.description) {
+        (_, Some(d)) => d.clone(),
+        (Some(t), None) => t.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+fn construct_name(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { .. } => "oneOf",
+        SchemaKind::AnyOf { .. } => "anyOf",
+        SchemaKind::AllOf { .. } => "allOf",
+        SchemaKind::Not { .. } => "not",
+        SchemaKind::Any(_) => "with mixed keywords",
+        SchemaKind::Type(_) => "type",
+    }
+}
+
+enum TemplatePart {
+    Literal(String),
+    Param(String),
+}
+
+/// Splits `/a/{b}/c` into literals and parameter names.
+fn parse_template(path: &str) -> Result<Vec<TemplatePart>, String> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            parts.push(TemplatePart::Literal(rest[..open].to_owned()));
+        }
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err(format!("unclosed `{{` in path template `{path}`"));
+        };
+        let name = &after[..close];
+        if name.is_empty() || name.contains('{') {
+            return Err(format!("malformed parameter in path template `{path}`"));
+        }
+        parts.push(TemplatePart::Param(name.to_owned()));
+        rest = &after[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err(format!("unmatched `}}` in path template `{path}`"));
+    }
+    if !rest.is_empty() {
+        parts.push(TemplatePart::Literal(rest.to_owned()));
+    }
+    Ok(parts)
+}

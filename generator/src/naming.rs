@@ -1,0 +1,198 @@
+//! Every identifier decision, in one place: spec names -> Rust names.
+//!
+//! Pure functions of their input (plus a `Scope` for collisions), so naming
+//! is deterministic and can be tested as a table.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Words that cannot be identifiers as they are (strict and reserved keywords
+/// of every edition, plus the ones `r#` cannot cover).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct",
+    "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where",
+    "while", "yield",
+];
+
+/// Type names the generated module itself uses at its top level; a schema
+/// with one of these names is still emitted (in `types`), but these names are
+/// kept off the type namespace there too so the `pub use types::*` re-export
+/// never silently hides a schema.
+const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Credentials", "Error", "Response", "Self"];
+
+fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Keeps ASCII letters, digits and underscores; everything else separates words.
+fn ascii_words(raw: &str) -> String {
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// A type name: `UpperCamelCase`, never a keyword, never starting with a digit.
+pub fn type_name(raw: &str) -> String {
+    let mut name = ascii_words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Unnamed".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'T');
+    }
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        name.push_str("Type");
+    }
+    name
+}
+
+/// A field, parameter or method name: `snake_case`, with a trailing `_` for
+/// keywords (`type` -> `type_`).
+pub fn field_name(raw: &str) -> String {
+    let mut name = ascii_words(raw).to_snake_case();
+    if name.is_empty() {
+        name = "value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "n_");
+    }
+    if is_keyword(&name) {
+        name.push('_');
+    }
+    name
+}
+
+/// A client method name from an operationId (`signatureRequestCancel` ->
+/// `signature_request_cancel`, `v1-Delete hostname config` ->
+/// `v1_delete_hostname_config`).
+pub fn method_name(operation_id: &str) -> String {
+    field_name(operation_id)
+}
+
+/// An operationId for an operation that has none: method and path
+/// (`GET /admin/realms/{realm}` -> `get_admin_realms_realm`).
+pub fn operation_id_from_path(method: &str, path: &str) -> String {
+    format!("{} {}", method.to_ascii_lowercase(), path)
+}
+
+/// A module name from a spec file stem (`dropbox-sign` -> `dropbox_sign`).
+pub fn module_name(stem: &str) -> String {
+    field_name(stem)
+}
+
+/// A Cargo feature name from a spec file stem (`dropbox-sign`).
+pub fn feature_name(stem: &str) -> String {
+    module_name(stem).trim_end_matches('_').replace('_', "-")
+}
+
+/// A constant name (`production` -> `PRODUCTION`).
+pub fn const_name(raw: &str) -> String {
+    let mut name = ascii_words(raw).to_shouty_snake_case();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "N_");
+    }
+    name
+}
+
+/// The Rust variant names of an enum's values, in order: `UpperCamelCase`;
+/// values that would collide are spelled out (`MM / DD / YYYY` ->
+/// `MmSlashDdSlashYyyy`, `MM - DD - YYYY` -> `MmDashDdDashYyyy`), and any
+/// that still collide get a numeric suffix. `reserved` names (the catch-all
+/// variant) are avoided.
+pub fn variant_names(values: &[String], reserved: &str) -> Vec<String> {
+    let plain: Vec<String> = values.iter().map(|v| variant_name(v, false)).collect();
+    let mut names = Vec::with_capacity(values.len());
+    for (i, value) in values.iter().enumerate() {
+        let collides = plain.iter().enumerate().any(|(j, other)| j != i && *other == plain[i]);
+        names.push(if collides { variant_name(value, true) } else { plain[i].clone() });
+    }
+    let mut scope = Scope::default();
+    scope.claim(reserved.to_owned());
+    names.into_iter().map(|n| scope.claim(n)).collect()
+}
+
+fn variant_name(value: &str, spell_punctuation: bool) -> String {
+    let mut text = String::with_capacity(value.len());
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() {
+            text.push(c);
+        } else if spell_punctuation {
+            if let Some(word) = punctuation_word(c) {
+                text.push(' ');
+                text.push_str(word);
+                text.push(' ');
+            } else {
+                text.push(' ');
+            }
+        } else {
+            text.push(' ');
+        }
+    }
+    let mut name = text.to_upper_camel_case();
+    if name.is_empty() {
+        name = if value.is_empty() { "Empty".to_owned() } else { "Value".to_owned() };
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push_str("Value");
+    }
+    name
+}
+
+fn punctuation_word(c: char) -> Option<&'static str> {
+    Some(match c {
+        '/' => "slash",
+        '-' => "dash",
+        '.' => "dot",
+        '+' => "plus",
+        '*' => "star",
+        ':' => "colon",
+        ',' => "comma",
+        '@' => "at",
+        '#' => "hash",
+        '&' => "and",
+        '=' => "eq",
+        '<' => "lt",
+        '>' => "gt",
+        '!' => "bang",
+        '?' => "question",
+        '%' => "percent",
+        '$' => "dollar",
+        '_' => "underscore",
+        '(' | ')' => "paren",
+        '[' | ']' => "bracket",
+        ' ' => "space",
+        _ => return None,
+    })
+}
+
+/// A namespace: hands out names and suffixes `2`, `3`, ... on collision,
+/// in the order names are claimed.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    used: BTreeSet<String>,
+}
+
+impl Scope {
+    /// Returns `name`, or `name2`, `name3`, ... if it is taken, and marks it taken.
+    pub fn claim(&mut self, name: String) -> String {
+        if self.used.insert(name.clone()) {
+            return name;
+        }
+        let sep = if name.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        for i in 2.. {
+            let candidate = format!("{name}{sep}{i}");
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+        unreachable!("an unbounded counter always finds a free name")
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.used.contains(name)
+    }
+}

@@ -1,0 +1,147 @@
+//! `cargo xtask`: the project's commands. Parses flags, then calls the
+//! generator; the only program that writes `generated/`.
+
+use esign_codegen::write::{ensure_files, Drift, Mode};
+use esign_codegen::{CrateOptions, OnUnsupported, SpecInput};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage:
+  cargo xtask codegen [--check] [--skip-unsupported]
+      regenerate generated/ from specs/*.yaml (--check: change nothing, fail if stale)
+  cargo xtask codegen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--skip-unsupported]
+      generate a standalone crate from any specs
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => match codegen(&args[1..]) {
+            Ok(code) => code,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        _ => {
+            eprint!("{USAGE}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[derive(Default)]
+struct Flags {
+    check: bool,
+    skip_unsupported: bool,
+    specs: Vec<PathBuf>,
+    out: Option<PathBuf>,
+    crate_name: Option<String>,
+}
+
+fn parse_flags(args: &[String]) -> Result<Flags, String> {
+    let mut flags = Flags::default();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |name: &str| iter.next().cloned().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--check" => flags.check = true,
+            "--skip-unsupported" => flags.skip_unsupported = true,
+            "--spec" => flags.specs.push(PathBuf::from(value("--spec")?)),
+            "--out" => flags.out = Some(PathBuf::from(value("--out")?)),
+            "--crate-name" => flags.crate_name = Some(value("--crate-name")?),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(flags)
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn codegen(args: &[String]) -> Result<ExitCode, String> {
+    let flags = parse_flags(args)?;
+    let on_unsupported = if flags.skip_unsupported { OnUnsupported::Skip } else { OnUnsupported::Fail };
+    if flags.specs.is_empty() {
+        if flags.out.is_some() || flags.crate_name.is_some() {
+            return Err(format!("--out and --crate-name go with --spec\n{USAGE}"));
+        }
+        return repo_codegen(flags.check, on_unsupported);
+    }
+    let out = flags.out.ok_or_else(|| format!("--spec needs --out DIR\n{USAGE}"))?;
+    if flags.check {
+        return Err("--check applies to generated/ only; drop --spec to use it".to_owned());
+    }
+    let specs: Vec<SpecInput> =
+        flags.specs.iter().map(|p| SpecInput::new(p, p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()))).collect();
+    let options = CrateOptions {
+        crate_name: flags.crate_name.unwrap_or_else(|| "openapi-client".to_owned()),
+        command: "cargo xtask codegen --spec".to_owned(),
+        standalone: true,
+        on_unsupported,
+    };
+    let generated = esign_codegen::generate_crate(&specs, &options).map_err(|e| e.to_string())?;
+    report(&generated);
+    ensure_files(&out, &generated.files, Mode::Write).map_err(|e| format!("{}: {e}", out.display()))?;
+    eprintln!("wrote crate `{}` to {}", options.crate_name, out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The repository's own job: specs/*.yaml -> generated/.
+pub fn repo_codegen(check: bool, on_unsupported: OnUnsupported) -> Result<ExitCode, String> {
+    let root = workspace_root();
+    let specs = repo_specs(&root)?;
+    let options = CrateOptions {
+        crate_name: "esign-client".to_owned(),
+        command: "cargo xtask codegen".to_owned(),
+        standalone: false,
+        on_unsupported,
+    };
+    let generated = esign_codegen::generate_crate(&specs, &options).map_err(|e| e.to_string())?;
+    report(&generated);
+    let out = root.join("generated");
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let drift = ensure_files(&out, &generated.files, mode).map_err(|e| format!("{}: {e}", out.display()))?;
+    let shown = |d: &Drift| -> String {
+        let text = d.to_string();
+        text.replace(&format!("{}/", root.display()), "")
+    };
+    if check {
+        if drift.is_empty() {
+            eprintln!("generated/ is up to date");
+            return Ok(ExitCode::SUCCESS);
+        }
+        for d in &drift {
+            eprintln!("{}", shown(d));
+        }
+        eprintln!("generated/ is out of date: run `cargo xtask codegen` and commit the result");
+        return Ok(ExitCode::FAILURE);
+    }
+    for d in &drift {
+        eprintln!("updated {}", shown(d));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn repo_specs(root: &Path) -> Result<Vec<SpecInput>, String> {
+    let dir = root.join("specs");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("specs/: {e}"))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json"))
+        .collect();
+    names.sort();
+    Ok(names.into_iter().map(|n| SpecInput::new(dir.join(&n), format!("specs/{n}"))).collect())
+}
+
+fn report(generated: &esign_codegen::Generated) {
+    for warning in &generated.warnings {
+        eprintln!("{warning}");
+    }
+    for skip in &generated.skipped {
+        eprintln!("skipped: {skip}");
+    }
+}
