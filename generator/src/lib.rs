@@ -137,6 +137,29 @@ pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Gen
     Ok(Generated { files, warnings, skipped, reports })
 }
 
+/// The repository's own job: every spec in `root/specs` (sorted by file
+/// name) -> the `esign-client` crate that belongs in `root/generated`.
+pub fn repo_crate(root: &Path, on_unsupported: OnUnsupported) -> Result<Generated, Error> {
+    let dir = root.join("specs");
+    let entries = std::fs::read_dir(&dir).map_err(|err| {
+        Error::new(ErrorKind::Io, Location { file: "specs/".to_owned(), ..Location::default() }, err.to_string())
+    })?;
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json"))
+        .collect();
+    names.sort();
+    let specs: Vec<SpecInput> = names.iter().map(|n| SpecInput::new(dir.join(n), format!("specs/{n}"))).collect();
+    let options = CrateOptions {
+        crate_name: "esign-client".to_owned(),
+        command: "cargo xtask codegen".to_owned(),
+        standalone: false,
+        on_unsupported,
+    };
+    generate_crate(&specs, &options)
+}
+
 fn check_module_names(apis: &[ir::Api]) -> Result<(), Error> {
     for (i, api) in apis.iter().enumerate() {
         if api.module == "runtime" {

@@ -110,8 +110,23 @@ fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<
         }
     }
     replace_description_refs(&mut raw, "", name, &mut warnings);
-    let api: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|err| {
-        let mut pointer = String::new();
+    let api: openapiv3::OpenAPI = match typed_at::<openapiv3::OpenAPI>(&raw, "") {
+        Ok(api) => api,
+        Err((pointer, message)) => {
+            // Maps with `flatten`ed extensions lose serde's path: look again
+            // one entry at a time to point at the entry that is wrong.
+            let (pointer, message) = refine(&raw).unwrap_or((pointer, message));
+            return Err(Error::new(ErrorKind::Invalid, here(&pointer), message));
+        }
+    };
+    Ok(Document { file: name.to_owned(), raw, api, warnings })
+}
+
+/// Deserializes `value` (found at `base`) as `T`; on failure, the JSON
+/// pointer serde reached and its message.
+fn typed_at<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result<T, (String, String)> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let mut pointer = base.to_owned();
         for segment in err.path().iter() {
             match segment {
                 serde_path_to_error::Segment::Seq { index } => pointer = pointer_join(&pointer, &index.to_string()),
@@ -119,9 +134,44 @@ fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<
                 serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
             }
         }
-        Error::new(ErrorKind::Invalid, here(&pointer), err.inner().to_string())
-    })?;
-    Ok(Document { file: name.to_owned(), raw, api, warnings })
+        (pointer, err.inner().to_string())
+    })
+}
+
+/// Finds the first path item, operation or component that does not
+/// deserialize on its own.
+fn refine(raw: &Value) -> Option<(String, String)> {
+    use openapiv3::{Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
+    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let at = pointer_join("/paths", path);
+            if let Some(methods) = item.as_object() {
+                for method in METHODS {
+                    if let Some(op) = methods.get(*method) {
+                        if let Err(found) = typed_at::<openapiv3::Operation>(op, &pointer_join(&at, method)) {
+                            return Some(found);
+                        }
+                    }
+                }
+            }
+            if let Err(found) = typed_at::<ReferenceOr<PathItem>>(item, &at) {
+                return Some(found);
+            }
+        }
+    }
+    let components = raw.get("components")?.as_object()?;
+    fn each<T: serde::de::DeserializeOwned>(components: &serde_json::Map<String, Value>, kind: &str) -> Option<(String, String)> {
+        let entries = components.get(kind)?.as_object()?;
+        entries.iter().find_map(|(key, value)| {
+            typed_at::<ReferenceOr<T>>(value, &pointer_join(&pointer_join("/components", kind), key)).err()
+        })
+    }
+    each::<Schema>(components, "schemas")
+        .or_else(|| each::<Response>(components, "responses"))
+        .or_else(|| each::<Parameter>(components, "parameters"))
+        .or_else(|| each::<RequestBody>(components, "requestBodies"))
+        .or_else(|| each::<SecurityScheme>(components, "securitySchemes"))
 }
 
 /// Real specs write `description: { $ref: ./file.md }`; OpenAPI 3.0 does not

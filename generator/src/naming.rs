@@ -160,10 +160,8 @@ fn punctuation_word(c: char) -> Option<&'static str> {
         '?' => "question",
         '%' => "percent",
         '$' => "dollar",
-        '_' => "underscore",
         '(' | ')' => "paren",
         '[' | ']' => "bracket",
-        ' ' => "space",
         _ => return None,
     })
 }

@@ -90,16 +90,9 @@ fn codegen(args: &[String]) -> Result<ExitCode, String> {
 }
 
 /// The repository's own job: specs/*.yaml -> generated/.
-pub fn repo_codegen(check: bool, on_unsupported: OnUnsupported) -> Result<ExitCode, String> {
+fn repo_codegen(check: bool, on_unsupported: OnUnsupported) -> Result<ExitCode, String> {
     let root = workspace_root();
-    let specs = repo_specs(&root)?;
-    let options = CrateOptions {
-        crate_name: "esign-client".to_owned(),
-        command: "cargo xtask codegen".to_owned(),
-        standalone: false,
-        on_unsupported,
-    };
-    let generated = esign_codegen::generate_crate(&specs, &options).map_err(|e| e.to_string())?;
+    let generated = esign_codegen::repo_crate(&root, on_unsupported).map_err(|e| e.to_string())?;
     report(&generated);
     let out = root.join("generated");
     let mode = if check { Mode::Check } else { Mode::Write };
@@ -123,18 +116,6 @@ pub fn repo_codegen(check: bool, on_unsupported: OnUnsupported) -> Result<ExitCo
         eprintln!("updated {}", shown(d));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn repo_specs(root: &Path) -> Result<Vec<SpecInput>, String> {
-    let dir = root.join("specs");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("specs/: {e}"))?
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json"))
-        .collect();
-    names.sort();
-    Ok(names.into_iter().map(|n| SpecInput::new(dir.join(&n), format!("specs/{n}"))).collect())
 }
 
 fn report(generated: &esign_codegen::Generated) {

@@ -52,12 +52,14 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
         None => "A successful response: status, headers, rate limit and the body.".to_owned(),
     };
     let response_doc = docs::outer(&response_doc);
+    let glob = (!api.types.is_empty()).then(|| quote!(pub use types::*;));
+    let finish = (!api.operations.is_empty()).then_some(finish);
     quote! {
         #module_docs
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
 
         pub mod types;
-        pub use types::*;
+        #glob
 
         #response_doc
         pub type Response<T> = crate::runtime::Response<T, #warning_item>;
@@ -521,13 +523,16 @@ fn operation(api: &ir::Api, op: &ir::Operation, default_error: &TypeRef, extra_i
             match p.location {
                 ParamLocation::Query => quote!(query.push((#wire, #value));),
                 ParamLocation::Header => quote!(request = request.header(#wire, #value);),
-                ParamLocation::Cookie => quote!(cookies.push(format!("{}={}", #wire, #value));),
+                ParamLocation::Cookie => quote!(cookies.push(::std::format!("{}={}", #wire, #value));),
                 ParamLocation::Path => quote!(),
             }
         };
+        let display = |v: TokenStream| -> TokenStream {
+            if p.location == ParamLocation::Cookie { v } else { quote!(#v.to_string()) }
+        };
         let code = match (&p.ty, p.required) {
             (TypeRef::Vec(_), required) => {
-                let push_each = push_value(quote!(item.to_string()));
+                let push_each = push_value(display(quote!(item)));
                 let joined = push_value(quote!(value.iter().map(|item| item.to_string()).collect::<::std::vec::Vec<_>>().join(",")));
                 let body = if p.explode && p.location == ParamLocation::Query {
                     quote! { for item in value.iter() { #push_each } }
@@ -540,9 +545,9 @@ fn operation(api: &ir::Api, op: &ir::Operation, default_error: &TypeRef, extra_i
                     quote! { if let Some(value) = &#access { #body } }
                 }
             }
-            (_, true) => push_value(quote!(#access.to_string())),
+            (_, true) => push_value(display(quote!(#access))),
             (_, false) => {
-                let push = push_value(quote!(value.to_string()));
+                let push = push_value(display(quote!(value)));
                 quote! { if let Some(value) = &#access { #push } }
             }
         };

@@ -1,1 +1,10 @@
+//! The one integration-test binary: the generator on fixture specs, the
+//! drift check, bad specs, and the generated client against real local
+//! HTTP servers.
 
+mod bad_specs;
+mod dropbox_sign;
+mod fixtures;
+mod fresh;
+mod naming;
+mod support;

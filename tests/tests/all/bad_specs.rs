@@ -1,0 +1,166 @@
+//! Specs that are wrong, or use what the generator cannot emit: each gives
+//! a clear error with its location, never a panic, never output.
+
+use crate::support::lower_text;
+use esign_codegen::{ErrorKind, OnUnsupported, SpecInput};
+
+const HEADER: &str = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n";
+
+fn error_of(name: &str, text: &str) -> esign_codegen::Error {
+    match lower_text(name, text) {
+        Ok(_) => panic!("{name} should not lower"),
+        Err(err) => err,
+    }
+}
+
+#[test]
+fn empty_file() {
+    let err = error_of("specs/empty.yaml", "  \n");
+    assert_eq!(err.kind, ErrorKind::Invalid);
+    assert_eq!(err.to_string(), "specs/empty.yaml: invalid spec: the file is empty; expected an OpenAPI 3.0 document");
+}
+
+#[test]
+fn invalid_yaml_names_line_and_column() {
+    let err = error_of("specs/broken.yaml", "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n");
+    assert_eq!(err.kind, ErrorKind::Syntax);
+    let (line, _col) = err.location.line_col.expect("yaml errors carry a position");
+    assert!((3..=5).contains(&line), "{err}");
+    assert!(err.to_string().starts_with(&format!("specs/broken.yaml:{line}:")), "{err}");
+}
+
+#[test]
+fn invalid_json_names_line_and_column() {
+    let err = error_of("spec.json", "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {,}\n}");
+    assert_eq!(err.kind, ErrorKind::Syntax);
+    assert_eq!(err.location.line_col, Some((3, 12)), "{err}");
+}
+
+#[test]
+fn not_utf8() {
+    let err = esign_codegen::load::load_bytes("bin.yaml", b"openapi: 3.0.3\n\xff\xfe").unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Syntax);
+    assert_eq!(err.location.line_col, Some((2, 1)));
+}
+
+#[test]
+fn wrong_type_names_the_json_pointer() {
+    let text = format!("{HEADER}paths:\n  /a:\n    get:\n      responses: 7\n");
+    let err = error_of("specs/t.yaml", &text);
+    assert_eq!(err.kind, ErrorKind::Invalid);
+    assert_eq!(err.location.pointer.as_deref(), Some("/paths/~1a/get/responses"), "{err}");
+}
+
+#[test]
+fn swagger_2_and_openapi_3_1_are_refused_by_name() {
+    let err = error_of("s.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert_eq!(err.kind, ErrorKind::Unsupported);
+    assert!(err.to_string().contains("swagger 2.0"), "{err}");
+    let err = error_of("s.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert_eq!(err.location.pointer.as_deref(), Some("/openapi"));
+    assert!(err.message.contains("3.1.0"), "{err}");
+}
+
+#[test]
+fn dangling_ref() {
+    let text = format!(
+        "{HEADER}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Missing'\n"
+    );
+    let err = error_of("specs/t.yaml", &text);
+    assert_eq!(err.kind, ErrorKind::Invalid);
+    assert_eq!(
+        err.to_string(),
+        "specs/t.yaml: #/paths/~1a/get/responses/200/content/application~1json/schema/$ref: invalid spec: \
+         `#/components/schemas/Missing` does not resolve; expected a schema under #/components/schemas"
+    );
+}
+
+#[test]
+fn duplicate_operation_id() {
+    let text = format!(
+        "{HEADER}paths:\n  /a:\n    get:\n      operationId: same\n      responses: {{'200': {{description: ok}}}}\n  /b:\n    get:\n      operationId: same\n      responses: {{'200': {{description: ok}}}}\n"
+    );
+    let err = error_of("specs/t.yaml", &text);
+    assert_eq!(err.location.pointer.as_deref(), Some("/paths/~1b/get/operationId"));
+    assert!(err.message.contains("duplicate operationId `same`, first used at #/paths/~1a/get"), "{err}");
+}
+
+#[test]
+fn path_template_names_an_undeclared_parameter() {
+    let text = format!("{HEADER}paths:\n  /a/{{id}}:\n    get:\n      operationId: getA\n      responses: {{'200': {{description: ok}}}}\n");
+    let err = error_of("specs/t.yaml", &text);
+    assert_eq!(err.kind, ErrorKind::Invalid);
+    assert_eq!(err.location.pointer.as_deref(), Some("/paths/~1a~1{id}/get"));
+    assert!(err.message.contains("`{id}`"), "{err}");
+}
+
+#[test]
+fn unsupported_construct_is_named_with_its_pointer() {
+    let text = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    NotAString:\n      not:\n        type: string\n"
+    );
+    let err = error_of("specs/t.yaml", &text);
+    assert_eq!(err.kind, ErrorKind::Unsupported);
+    assert_eq!(err.location.pointer.as_deref(), Some("/components/schemas/NotAString"));
+    assert!(err.message.contains("not"), "{err}");
+}
+
+#[test]
+fn bad_vendor_extension_values() {
+    let text = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    E:\n      type: string\n      enum: [a]\n      x-esign-values:\n        b:\n          description: not a value of the enum\n"
+    );
+    let err = error_of("specs/t.yaml", &text);
+    assert_eq!(err.location.pointer.as_deref(), Some("/components/schemas/E/x-esign-values/b"));
+    let text = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    E:\n      type: string\n      enum: [a]\n      x-esign-values:\n        a:\n          http-status: 999\n"
+    );
+    let err = error_of("specs/t.yaml", &text);
+    assert_eq!(err.location.pointer.as_deref(), Some("/components/schemas/E/x-esign-values/a/http-status"));
+}
+
+/// The skip flag generates the rest and lists what it skipped.
+#[test]
+fn skip_flag_lists_every_skipped_operation() {
+    let text = format!(
+        "{HEADER}paths:\n  /a/{{id}}:\n    get:\n      operationId: broken\n      responses: {{'200': {{description: ok}}}}\n  /b:\n    get:\n      operationId: fine\n      responses: {{'200': {{description: ok}}}}\n"
+    );
+    let doc = esign_codegen::load::load_str("specs/t.yaml", &text).unwrap();
+    let lowered = esign_codegen::lower_document(&doc, "t", OnUnsupported::Skip).unwrap();
+    let names: Vec<&str> = lowered.api.operations.iter().map(|o| o.method_name.as_str()).collect();
+    assert_eq!(names, ["fine"]);
+    assert_eq!(lowered.skipped.len(), 1);
+    assert_eq!(lowered.skipped[0].location.pointer.as_deref(), Some("/paths/~1a~1{id}/get"));
+}
+
+/// A bad spec among good ones produces no files at all.
+#[test]
+fn a_failing_spec_yields_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.yaml");
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&good, format!("{HEADER}paths: {{}}\n")).unwrap();
+    std::fs::write(&bad, "openapi: [\n").unwrap();
+    let options = esign_codegen::CrateOptions {
+        crate_name: "x".to_owned(),
+        command: "test".to_owned(),
+        standalone: true,
+        on_unsupported: OnUnsupported::Fail,
+    };
+    let err = esign_codegen::generate_crate(
+        &[SpecInput::new(&good, "good.yaml"), SpecInput::new(&bad, "bad.yaml")],
+        &options,
+    )
+    .unwrap_err();
+    assert_eq!(err.location.file, "bad.yaml");
+    assert!(std::fs::read_dir(dir.path()).unwrap().count() == 2, "nothing was written");
+}
+
+#[test]
+fn yaml_quirks_integer_keys_anchors_and_merge_keys() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        200:\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Child'\ncomponents:\n  schemas:\n    Base: &base\n      type: object\n      properties:\n        id: {type: string}\n    Child:\n      <<: *base\n      description: merged\n";
+    let lowered = lower_text("specs/t.yaml", text).expect("lowers");
+    let child = lowered.api.types.iter().find(|t| t.name == "Child").expect("Child");
+    assert_eq!(child.docs, "merged");
+    assert!(matches!(&child.kind, esign_codegen::ir::TypeKind::Struct(s) if s.fields[0].wire_name == "id"));
+}

@@ -1,0 +1,48 @@
+//! generated/ matches the specs: the same check as `cargo xtask codegen --check`.
+
+use crate::support::workspace_root;
+use esign_codegen::write::{ensure_files, Mode};
+use esign_codegen::OnUnsupported;
+
+#[test]
+fn generated_crate_is_fresh() {
+    let root = workspace_root();
+    let generated = esign_codegen::repo_crate(&root, OnUnsupported::Fail).expect("specs/ generate");
+    let drift = ensure_files(&root.join("generated"), &generated.files, Mode::Check).expect("generated/ is readable");
+    let listed: Vec<String> = drift.iter().map(ToString::to_string).collect();
+    assert!(listed.is_empty(), "generated/ is stale, run `cargo xtask codegen`:\n{}", listed.join("\n"));
+}
+
+#[test]
+fn generation_is_byte_for_byte_deterministic() {
+    let root = workspace_root();
+    let first = esign_codegen::repo_crate(&root, OnUnsupported::Fail).expect("specs/ generate");
+    let second = esign_codegen::repo_crate(&root, OnUnsupported::Fail).expect("specs/ generate");
+    assert_eq!(first.files, second.files);
+    assert!(first.warnings.is_empty(), "our own specs should generate without warnings: {:?}", first.warnings);
+}
+
+#[test]
+fn check_mode_reports_stale_missing_and_extra_files_and_writes_nothing() {
+    let root = workspace_root();
+    let generated = esign_codegen::repo_crate(&root, OnUnsupported::Fail).expect("specs/ generate");
+    let dir = tempfile::tempdir().expect("temp dir");
+    ensure_files(dir.path(), &generated.files, Mode::Write).expect("write");
+    std::fs::write(dir.path().join("src/lib.rs"), "// edited by hand\n").expect("edit");
+    std::fs::remove_file(dir.path().join("src/runtime.rs")).expect("remove");
+    std::fs::write(dir.path().join("src/leftover.rs"), "").expect("extra");
+
+    let drift = ensure_files(dir.path(), &generated.files, Mode::Check).expect("check");
+    let listed: Vec<String> = drift.iter().map(ToString::to_string).collect();
+    assert_eq!(listed.len(), 3, "{listed:?}");
+    assert!(listed.iter().any(|l| l.starts_with("stale:") && l.ends_with("src/lib.rs")));
+    assert!(listed.iter().any(|l| l.starts_with("missing:") && l.ends_with("src/runtime.rs")));
+    assert!(listed.iter().any(|l| l.starts_with("extra") && l.ends_with("src/leftover.rs")));
+    // Check mode changed nothing.
+    assert_eq!(std::fs::read_to_string(dir.path().join("src/lib.rs")).unwrap(), "// edited by hand\n");
+    assert!(!dir.path().join("src/runtime.rs").exists());
+
+    // Write mode repairs all three.
+    ensure_files(dir.path(), &generated.files, Mode::Write).expect("write");
+    assert!(ensure_files(dir.path(), &generated.files, Mode::Check).expect("check").is_empty());
+}

@@ -1,0 +1,15 @@
+//! Helpers shared by the test modules.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
+}
+
+/// Loads and lowers spec text, as the generator would a file of that name.
+pub fn lower_text(name: &str, text: &str) -> Result<esign_codegen::lower::Lowered, esign_codegen::Error> {
+    let doc = esign_codegen::load::load_str(name, text)?;
+    let stem = name.rsplit('/').next().unwrap_or(name).split('.').next().unwrap_or(name);
+    esign_codegen::lower_document(&doc, stem, esign_codegen::OnUnsupported::Fail)
+}
