@@ -102,12 +102,13 @@ pub fn lower_spec(spec: &SpecInput, on_unsupported: OnUnsupported) -> Result<low
 }
 
 /// Lowers a loaded document; `stem` names the module and feature.
-pub fn lower_document(doc: &load::Document, stem: &str, on_unsupported: OnUnsupported) -> Result<lower::Lowered, Error> {
-    let options = lower::LowerOptions {
-        module: naming::module_name(stem),
-        feature: naming::feature_name(stem),
-        on_unsupported,
-    };
+pub fn lower_document(
+    doc: &load::Document,
+    stem: &str,
+    on_unsupported: OnUnsupported,
+) -> Result<lower::Lowered, Error> {
+    let options =
+        lower::LowerOptions { module: naming::module_name(stem), feature: naming::feature_name(stem), on_unsupported };
     lower::lower(doc, &options)
 }
 
@@ -120,7 +121,8 @@ pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Gen
     let mut reports = Vec::new();
     for spec in specs {
         let doc = load::load_file(&spec.path, &spec.display_name)?;
-        let operations_in_spec = doc.api.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
+        let operations_in_spec =
+            doc.api.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
         let mut lowered = lower_document(&doc, &spec.stem(), options.on_unsupported)?;
         warnings.extend(doc.warnings);
         warnings.append(&mut lowered.warnings);
@@ -190,8 +192,11 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
     let mut files = vec![GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: cargo_toml(apis, options) }];
     files.push(GeneratedFile {
         path: PathBuf::from("src/lib.rs"),
-        contents: render::rust_file(emit::lib_file(&options.crate_name, apis), &render::banner(&options.command, &all_sources))
-            .map_err(|m| internal(&all_sources, m))?,
+        contents: render::rust_file(
+            emit::lib_file(&options.crate_name, apis),
+            &render::banner(&options.command, &all_sources),
+        )
+        .map_err(|m| internal(&all_sources, m))?,
     });
     files.push(GeneratedFile {
         path: PathBuf::from("src/runtime.rs"),

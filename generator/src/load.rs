@@ -59,7 +59,11 @@ pub fn load_str(name: &str, text: &str) -> Result<Document, Error> {
     let mut warnings = Vec::new();
     let raw = if looks_json {
         serde_json::from_str::<Value>(text).map_err(|err| {
-            Error::new(ErrorKind::Syntax, here(Some((err.line(), err.column())), None), strip_position(&err.to_string()))
+            Error::new(
+                ErrorKind::Syntax,
+                here(Some((err.line(), err.column())), None),
+                strip_position(&err.to_string()),
+            )
         })?
     } else {
         let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
@@ -91,7 +95,11 @@ fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<
     }
     match top.get("openapi") {
         None => {
-            return Err(Error::new(ErrorKind::Invalid, here("/openapi"), "missing `openapi`; expected a version such as \"3.0.3\""))
+            return Err(Error::new(
+                ErrorKind::Invalid,
+                here("/openapi"),
+                "missing `openapi`; expected a version such as \"3.0.3\"",
+            ))
         }
         Some(Value::String(v)) if v.starts_with("3.0") => {}
         Some(Value::String(v)) => {
@@ -161,7 +169,10 @@ fn refine(raw: &Value) -> Option<(String, String)> {
         }
     }
     let components = raw.get("components")?.as_object()?;
-    fn each<T: serde::de::DeserializeOwned>(components: &serde_json::Map<String, Value>, kind: &str) -> Option<(String, String)> {
+    fn each<T: serde::de::DeserializeOwned>(
+        components: &serde_json::Map<String, Value>,
+        kind: &str,
+    ) -> Option<(String, String)> {
         let entries = components.get(kind)?.as_object()?;
         entries.iter().find_map(|(key, value)| {
             typed_at::<ReferenceOr<T>>(value, &pointer_join(&pointer_join("/components", kind), key)).err()

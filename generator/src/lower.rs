@@ -202,7 +202,8 @@ impl<'a> Lowerer<'a> {
                 ir::TypeKind::Enum(self.lower_enum(values, ir::EnumRepr::String, schema, pointer)?)
             }
             SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => {
-                let values: Vec<ir::EnumValue> = i.enumeration.iter().flatten().map(|v| ir::EnumValue::Integer(*v)).collect();
+                let values: Vec<ir::EnumValue> =
+                    i.enumeration.iter().flatten().map(|v| ir::EnumValue::Integer(*v)).collect();
                 ir::TypeKind::Enum(self.lower_enum(values, ir::EnumRepr::Integer, schema, pointer)?)
             }
             _ => ir::TypeKind::Alias(self.lower_schema(schema, &name, pointer)?),
@@ -218,7 +219,8 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::String(s)) => {
                 if !s.enumeration.is_empty() {
                     self.inline_type(schema, context, pointer)?
-                } else if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)) {
+                } else if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+                {
                     ir::TypeRef::Bytes
                 } else {
                     ir::TypeRef::String
@@ -227,7 +229,8 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Integer(i)) => {
                 if !i.enumeration.is_empty() {
                     self.inline_type(schema, context, pointer)?
-                } else if matches!(i.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32)) {
+                } else if matches!(i.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32))
+                {
                     ir::TypeRef::I32
                 } else {
                     ir::TypeRef::I64
@@ -243,7 +246,8 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Boolean(_)) => ir::TypeRef::Bool,
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
-                    let item = self.schema_or_ref(items, &format!("{context} item"), &pointer_join(pointer, "items"))?;
+                    let item =
+                        self.schema_or_ref(items, &format!("{context} item"), &pointer_join(pointer, "items"))?;
                     ir::TypeRef::Vec(Box::new(item))
                 }
                 None => ir::TypeRef::Vec(Box::new(ir::TypeRef::Json)),
@@ -265,9 +269,20 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            SchemaKind::Any(any) if any.typ.is_none() && any.properties.is_empty() && any.all_of.is_empty()
-                && any.one_of.is_empty() && any.any_of.is_empty() && any.enumeration.is_empty() => ir::TypeRef::Json,
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } | SchemaKind::Not { .. }
+            SchemaKind::Any(any)
+                if any.typ.is_none()
+                    && any.properties.is_empty()
+                    && any.all_of.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.enumeration.is_empty() =>
+            {
+                ir::TypeRef::Json
+            }
+            SchemaKind::OneOf { .. }
+            | SchemaKind::AnyOf { .. }
+            | SchemaKind::AllOf { .. }
+            | SchemaKind::Not { .. }
             | SchemaKind::Any(_) => {
                 return Err(self.unsupported(pointer, format!("schema construct {}", construct_name(schema))));
             }
@@ -381,7 +396,9 @@ impl<'a> Lowerer<'a> {
         };
         let ext_pointer = pointer_join(pointer, "x-esign-values");
         let Some(map) = ext.as_object() else {
-            return Err(self.invalid(&ext_pointer, "expected a mapping from enum value to { description, http-status }"));
+            return Err(
+                self.invalid(&ext_pointer, "expected a mapping from enum value to { description, http-status }")
+            );
         };
         for (value, entry) in map {
             let here = pointer_join(&ext_pointer, value);
@@ -399,11 +416,17 @@ impl<'a> Lowerer<'a> {
                     ("http-status", Value::Number(n)) => {
                         status = n.as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| (100..=599).contains(n));
                         if status.is_none() {
-                            return Err(self.invalid(&pointer_join(&here, key), format!("expected an HTTP status from 100 to 599, found {n}")));
+                            return Err(self.invalid(
+                                &pointer_join(&here, key),
+                                format!("expected an HTTP status from 100 to 599, found {n}"),
+                            ));
                         }
                     }
                     ("description" | "http-status", _) => {
-                        return Err(self.invalid(&pointer_join(&here, key), "expected a string for `description` and an integer for `http-status`"));
+                        return Err(self.invalid(
+                            &pointer_join(&here, key),
+                            "expected a string for `description` and an integer for `http-status`",
+                        ));
                     }
                     _ => {
                         return Err(self.invalid(
@@ -433,10 +456,16 @@ impl<'a> Lowerer<'a> {
                 }
             }
             if url.contains('{') {
-                return Err(self.invalid(&pointer_join(&pointer, "url"), format!("`{url}` names a variable that `variables` does not define")));
+                return Err(self.invalid(
+                    &pointer_join(&pointer, "url"),
+                    format!("`{url}` names a variable that `variables` does not define"),
+                ));
             }
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                self.warn(&pointer, format!("server `{url}` is not an absolute http(s) URL; the caller must set the base URL"));
+                self.warn(
+                    &pointer,
+                    format!("server `{url}` is not an absolute http(s) URL; the caller must set the base URL"),
+                );
                 continue;
             }
             let label = match server.extensions.get("x-esign-name") {
@@ -472,7 +501,10 @@ impl<'a> Lowerer<'a> {
                         "basic" => ir::SecurityKind::Basic,
                         "bearer" => ir::SecurityKind::Bearer,
                         other => {
-                            self.warn(&pointer, format!("http scheme `{other}` is not supported; the client cannot use this scheme"));
+                            self.warn(
+                                &pointer,
+                                format!("http scheme `{other}` is not supported; the client cannot use this scheme"),
+                            );
                             continue;
                         }
                     };
@@ -510,7 +542,8 @@ impl<'a> Lowerer<'a> {
         let get = |key: &str| -> Result<String, Error> {
             match ext.get(key) {
                 Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-                _ => Err(self.invalid(&pointer_join(pointer, key), format!("expected `{key}`: the name of a response header"))),
+                _ => Err(self
+                    .invalid(&pointer_join(pointer, key), format!("expected `{key}`: the name of a response header"))),
             }
         };
         Ok(Some(ir::RateLimitHeaders { limit: get("limit")?, remaining: get("remaining")?, reset: get("reset")? }))
@@ -541,12 +574,13 @@ impl<'a> Lowerer<'a> {
             _ => Vec::new(),
         };
         match arrays.as_slice() {
-            [(field, item)] => Ok(Some(ir::WarningsSource {
-                envelope,
-                field: (*field).clone(),
-                item: (*item).clone(),
-            })),
-            _ => Err(self.invalid(pointer, "the warnings envelope must be an object with exactly one array property of a named type")),
+            [(field, item)] => {
+                Ok(Some(ir::WarningsSource { envelope, field: (*field).clone(), item: (*item).clone() }))
+            }
+            _ => Err(self.invalid(
+                pointer,
+                "the warnings envelope must be an object with exactly one array property of a named type",
+            )),
         }
     }
 
@@ -592,7 +626,10 @@ impl<'a> Lowerer<'a> {
                         let wanted = lowered.method_name.clone();
                         lowered.method_name = method_scope.claim(wanted.clone());
                         if lowered.method_name != wanted {
-                            self.warn(&pointer, format!("method name `{wanted}` is taken; named `{}`", lowered.method_name));
+                            self.warn(
+                                &pointer,
+                                format!("method name `{wanted}` is taken; named `{}`", lowered.method_name),
+                            );
                         }
                         out.push(lowered);
                     }
@@ -662,9 +699,10 @@ impl<'a> Lowerer<'a> {
             TemplatePart::Param(n) => Some(n),
             TemplatePart::Literal(_) => None,
         }) {
-            let Some((param, here)) = raw_params.iter().find(|(p, _)| {
-                matches!(p, openapiv3::Parameter::Path { .. }) && p.parameter_data_ref().name == *name
-            }) else {
+            let Some((param, here)) = raw_params
+                .iter()
+                .find(|(p, _)| matches!(p, openapiv3::Parameter::Path { .. }) && p.parameter_data_ref().name == *name)
+            else {
                 return Err(self.invalid(
                     pointer,
                     format!("the path template names `{{{name}}}`, which the operation does not declare as a path parameter"),
@@ -679,8 +717,14 @@ impl<'a> Lowerer<'a> {
         for (param, here) in &raw_params {
             match param {
                 openapiv3::Parameter::Path { parameter_data, .. } => {
-                    if !params.iter().any(|p| p.location == ir::ParamLocation::Path && p.wire_name == parameter_data.name) {
-                        self.warn(here, format!("path parameter `{}` is not in the path template; ignored", parameter_data.name));
+                    if !params
+                        .iter()
+                        .any(|p| p.location == ir::ParamLocation::Path && p.wire_name == parameter_data.name)
+                    {
+                        self.warn(
+                            here,
+                            format!("path parameter `{}` is not in the path template; ignored", parameter_data.name),
+                        );
                     }
                 }
                 _ => {
@@ -728,7 +772,11 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn resolve_parameter(&self, p: &ReferenceOr<openapiv3::Parameter>, pointer: &str) -> Result<openapiv3::Parameter, Error> {
+    fn resolve_parameter(
+        &self,
+        p: &ReferenceOr<openapiv3::Parameter>,
+        pointer: &str,
+    ) -> Result<openapiv3::Parameter, Error> {
         match p {
             ReferenceOr::Item(p) => Ok(p.clone()),
             ReferenceOr::Reference { reference } => {
@@ -736,9 +784,10 @@ impl<'a> Lowerer<'a> {
                 let found = key.and_then(|k| self.doc.api.components.as_ref()?.parameters.get(k));
                 match found {
                     Some(ReferenceOr::Item(p)) => Ok(p.clone()),
-                    Some(ReferenceOr::Reference { .. }) => {
-                        Err(self.unsupported(pointer, format!("`{reference}` is itself a $ref; chained references are not followed")))
-                    }
+                    Some(ReferenceOr::Reference { .. }) => Err(self.unsupported(
+                        pointer,
+                        format!("`{reference}` is itself a $ref; chained references are not followed"),
+                    )),
                     None => Err(self.invalid(
                         &pointer_join(pointer, "$ref"),
                         format!("`{reference}` does not resolve; expected a parameter under #/components/parameters"),
@@ -784,7 +833,9 @@ impl<'a> Lowerer<'a> {
                 ir::ParamLocation::Header => "header",
                 ir::ParamLocation::Cookie => "cookie",
             };
-            return Err(self.unsupported(pointer, format!("{position} parameter `{}` whose schema is not a scalar", data.name)));
+            return Err(
+                self.unsupported(pointer, format!("{position} parameter `{}` whose schema is not a scalar", data.name))
+            );
         }
         Ok(ir::Param {
             name: scope.claim(naming::field_name(&data.name)),
@@ -801,7 +852,12 @@ impl<'a> Lowerer<'a> {
     /// Whether a type is sent as one text value (string, number, bool, enum).
     fn is_scalar(&self, ty: &ir::TypeRef) -> bool {
         match ty {
-            ir::TypeRef::String | ir::TypeRef::Bool | ir::TypeRef::I32 | ir::TypeRef::I64 | ir::TypeRef::F32 | ir::TypeRef::F64 => true,
+            ir::TypeRef::String
+            | ir::TypeRef::Bool
+            | ir::TypeRef::I32
+            | ir::TypeRef::I64
+            | ir::TypeRef::F32
+            | ir::TypeRef::F64 => true,
             ir::TypeRef::Named(name) => match self.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
                 Some(ir::TypeKind::Enum(_)) => true,
                 Some(ir::TypeKind::Alias(inner)) => self.is_scalar(&inner.clone()),
@@ -826,7 +882,9 @@ impl<'a> Lowerer<'a> {
                     _ => {
                         return Err(self.invalid(
                             &pointer_join(pointer, "$ref"),
-                            format!("`{reference}` does not resolve; expected a request body under #/components/requestBodies"),
+                            format!(
+                            "`{reference}` does not resolve; expected a request body under #/components/requestBodies"
+                        ),
                         ))
                     }
                 }
@@ -836,11 +894,17 @@ impl<'a> Lowerer<'a> {
         let json = body.content.iter().find(|(media, _)| is_json(media));
         let kind = if let Some((media, content)) = json {
             let ty = match &content.schema {
-                Some(schema) => self.schema_or_ref(schema, &format!("{type_context} body"), &pointer_join(&pointer_join(&content_pointer, media), "schema"))?,
+                Some(schema) => self.schema_or_ref(
+                    schema,
+                    &format!("{type_context} body"),
+                    &pointer_join(&pointer_join(&content_pointer, media), "schema"),
+                )?,
                 None => ir::TypeRef::Json,
             };
             ir::BodyKind::Json(ty, media.clone())
-        } else if let Some((media, _)) = body.content.iter().find(|(media, _)| media.as_str() == "application/octet-stream") {
+        } else if let Some((media, _)) =
+            body.content.iter().find(|(media, _)| media.as_str() == "application/octet-stream")
+        {
             ir::BodyKind::Bytes(media.clone())
         } else {
             let media: Vec<&str> = body.content.keys().map(String::as_str).collect();
@@ -849,7 +913,12 @@ impl<'a> Lowerer<'a> {
         Ok(ir::RequestBody { kind, required: body.required, docs: body.description.clone().unwrap_or_default() })
     }
 
-    fn lower_responses(&mut self, op: &openapiv3::Operation, type_context: &str, pointer: &str) -> Result<Vec<ir::Response>, Error> {
+    fn lower_responses(
+        &mut self,
+        op: &openapiv3::Operation,
+        type_context: &str,
+        pointer: &str,
+    ) -> Result<Vec<ir::Response>, Error> {
         let responses_pointer = pointer_join(pointer, "responses");
         let mut entries: Vec<(ir::StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
         for (code, response) in &op.responses.responses {
@@ -883,7 +952,9 @@ impl<'a> Lowerer<'a> {
                         _ => {
                             return Err(self.invalid(
                                 &pointer_join(&here, "$ref"),
-                                format!("`{reference}` does not resolve; expected a response under #/components/responses"),
+                                format!(
+                                    "`{reference}` does not resolve; expected a response under #/components/responses"
+                                ),
                             ))
                         }
                     }
@@ -900,7 +971,8 @@ impl<'a> Lowerer<'a> {
                 match &content.schema {
                     Some(schema) => {
                         let context = format!("{type_context} {} {label}", if success { "response" } else { "error" });
-                        let schema_pointer = pointer_join(&pointer_join(&pointer_join(&here, "content"), media), "schema");
+                        let schema_pointer =
+                            pointer_join(&pointer_join(&pointer_join(&here, "content"), media), "schema");
                         ir::ResponseBody::Json(self.schema_or_ref(schema, &context, &schema_pointer)?)
                     }
                     None => ir::ResponseBody::Empty,

@@ -81,7 +81,9 @@ fn list_files(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> io::Resul
     for entry in entries {
         let name = entry.file_name();
         let name_str = name.to_string_lossy();
-        if name_str.starts_with('.') || (relative.as_os_str().is_empty() && (name_str == "target" || name_str == "Cargo.lock")) {
+        if name_str.starts_with('.')
+            || (relative.as_os_str().is_empty() && (name_str == "target" || name_str == "Cargo.lock"))
+        {
             continue;
         }
         let rel = relative.join(&name);

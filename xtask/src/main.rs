@@ -74,8 +74,11 @@ fn codegen(args: &[String]) -> Result<ExitCode, String> {
     if flags.check {
         return Err("--check applies to generated/ only; drop --spec to use it".to_owned());
     }
-    let specs: Vec<SpecInput> =
-        flags.specs.iter().map(|p| SpecInput::new(p, p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()))).collect();
+    let specs: Vec<SpecInput> = flags
+        .specs
+        .iter()
+        .map(|p| SpecInput::new(p, p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())))
+        .collect();
     let options = CrateOptions {
         crate_name: flags.crate_name.unwrap_or_else(|| "openapi-client".to_owned()),
         command: "cargo xtask codegen --spec".to_owned(),

@@ -48,11 +48,18 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
         api.operations.iter().map(|op| operation(api, op, &default_error, &mut extra_items)).collect();
 
     let response_doc = match &api.warnings {
-        Some(w) => format!("A successful response: status, headers, rate limit, the `{}` warnings the API sent, and the body.", w.item),
+        Some(w) => format!(
+            "A successful response: status, headers, rate limit, the `{}` warnings the API sent, and the body.",
+            w.item
+        ),
         None => "A successful response: status, headers, rate limit and the body.".to_owned(),
     };
     let response_doc = docs::outer(&response_doc);
-    let glob = (!api.types.is_empty()).then(|| quote!(pub use types::*;));
+    let glob = (!api.types.is_empty()).then(|| {
+        quote!(
+            pub use types::*;
+        )
+    });
     let finish = (!api.operations.is_empty()).then_some(finish);
     quote! {
         #module_docs
@@ -177,7 +184,8 @@ fn credentials(api: &ir::Api) -> TokenStream {
     for s in &api.security {
         let variant = ident(&s.variant);
         let constructor = ident(&s.constructor);
-        let base = if s.docs.trim().is_empty() { format!("The `{}` security scheme.", s.wire_name) } else { s.docs.clone() };
+        let base =
+            if s.docs.trim().is_empty() { format!("The `{}` security scheme.", s.wire_name) } else { s.docs.clone() };
         let wire = match &s.kind {
             SecurityKind::Basic => "Sent as HTTP basic authentication.".to_owned(),
             SecurityKind::BasicApiKeyUsername => {
@@ -407,7 +415,12 @@ fn status_label(status: &StatusMatch) -> String {
     }
 }
 
-fn operation(api: &ir::Api, op: &ir::Operation, default_error: &TypeRef, extra_items: &mut Vec<TokenStream>) -> TokenStream {
+fn operation(
+    api: &ir::Api,
+    op: &ir::Operation,
+    default_error: &TypeRef,
+    extra_items: &mut Vec<TokenStream>,
+) -> TokenStream {
     let method_name = ident(&op.method_name);
     let type_base = naming::type_name(&op.method_name);
     let error_type = op_error_type(op);
@@ -528,12 +541,20 @@ fn operation(api: &ir::Api, op: &ir::Operation, default_error: &TypeRef, extra_i
             }
         };
         let display = |v: TokenStream| -> TokenStream {
-            if p.location == ParamLocation::Cookie { v } else { quote!(#v.to_string()) }
+            if p.location == ParamLocation::Cookie {
+                v
+            } else {
+                quote!(#v.to_string())
+            }
         };
         let code = match (&p.ty, p.required) {
             (TypeRef::Vec(_), required) => {
                 let push_each = push_value(display(quote!(item)));
-                let joined = push_value(quote!(value.iter().map(|item| item.to_string()).collect::<::std::vec::Vec<_>>().join(",")));
+                let joined = push_value(quote!(value
+                    .iter()
+                    .map(|item| item.to_string())
+                    .collect::<::std::vec::Vec<_>>()
+                    .join(",")));
                 let body = if p.explode && p.location == ParamLocation::Query {
                     quote! { for item in value.iter() { #push_each } }
                 } else {
@@ -614,11 +635,8 @@ fn operation(api: &ir::Api, op: &ir::Operation, default_error: &TypeRef, extra_i
             }
         }
     };
-    let fallback = op
-        .responses
-        .iter()
-        .find(|r| r.status == StatusMatch::Default)
-        .map_or(Handler::Unexpected, handler_of);
+    let fallback =
+        op.responses.iter().find(|r| r.status == StatusMatch::Default).map_or(Handler::Unexpected, handler_of);
     let ranges: Vec<u16> = op
         .responses
         .iter()

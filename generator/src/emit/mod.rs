@@ -63,7 +63,9 @@ pub fn lib_file(crate_name: &str, apis: &[ir::Api]) -> TokenStream {
     for api in apis {
         text.push_str(&format!("\n- [`{}`]: {} {} (feature `{}`)", api.module, api.title, api.version, api.feature));
     }
-    text.push_str("\n\n[`runtime`] holds what the modules share: credentials that never print, the error type, URL building.");
+    text.push_str(
+        "\n\n[`runtime`] holds what the modules share: credentials that never print, the error type, URL building.",
+    );
     let docs = docs::inner(&text);
     let modules = apis.iter().map(|api| {
         let module = ident(&api.module);

@@ -64,7 +64,12 @@ fn type_def(def: &ir::TypeDef) -> TokenStream {
     }
 }
 
-fn struct_def(name: &proc_macro2::Ident, doc: TokenStream, deprecated: Option<TokenStream>, s: &ir::Struct) -> TokenStream {
+fn struct_def(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    deprecated: Option<TokenStream>,
+    s: &ir::Struct,
+) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let fname = ident(&f.name);
         let wire = &f.wire_name;
@@ -145,7 +150,14 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
     let descriptions: Vec<TokenStream> = e
         .variants
         .iter()
-        .map(|v| if v.docs.trim().is_empty() { quote!(None) } else { let d = v.docs.trim(); quote!(Some(#d)) })
+        .map(|v| {
+            if v.docs.trim().is_empty() {
+                quote!(None)
+            } else {
+                let d = v.docs.trim();
+                quote!(Some(#d))
+            }
+        })
         .collect();
     let as_value = match e.repr {
         EnumRepr::String => quote! {
@@ -267,10 +279,13 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
         )
     };
     let doc = docs::outer(&format!("{}{match_doc}", enum_text));
-    let unknown_doc = format!("A value this client does not know, kept exactly as received ({}).", match e.repr {
-        EnumRepr::String => "a string",
-        EnumRepr::Integer => "an integer",
-    });
+    let unknown_doc = format!(
+        "A value this client does not know, kept exactly as received ({}).",
+        match e.repr {
+            EnumRepr::String => "a string",
+            EnumRepr::Integer => "an integer",
+        }
+    );
     let unknown_doc = docs::outer(&unknown_doc);
     quote! {
         #doc

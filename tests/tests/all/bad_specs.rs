@@ -96,9 +96,8 @@ fn path_template_names_an_undeclared_parameter() {
 
 #[test]
 fn unsupported_construct_is_named_with_its_pointer() {
-    let text = format!(
-        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    NotAString:\n      not:\n        type: string\n"
-    );
+    let text =
+        format!("{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    NotAString:\n      not:\n        type: string\n");
     let err = error_of("specs/t.yaml", &text);
     assert_eq!(err.kind, ErrorKind::Unsupported);
     assert_eq!(err.location.pointer.as_deref(), Some("/components/schemas/NotAString"));

@@ -8,11 +8,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const KEY: &str = "sk_live_supersecret";
 
 fn client(server: &MockServer, credentials: Credentials) -> Client {
-    Client::builder()
-        .base_url(format!("{}/v3", server.uri()))
-        .credentials(credentials)
-        .build()
-        .expect("client builds")
+    Client::builder().base_url(format!("{}/v3", server.uri())).credentials(credentials).build().expect("client builds")
 }
 
 fn rate_limited(status: u16) -> ResponseTemplate {
@@ -56,7 +52,8 @@ async fn remove_posts_with_a_bearer_token() {
         .expect(1)
         .mount(&server)
         .await;
-    let response = client(&server, Credentials::oauth2("oauth-token-123")).signature_request_remove("abc").await.unwrap();
+    let response =
+        client(&server, Credentials::oauth2("oauth-token-123")).signature_request_remove("abc").await.unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(response.rate_limit, None, "no headers, no rate limit");
 }
@@ -127,7 +124,10 @@ async fn every_documented_error_maps_to_the_typed_error() {
 async fn an_error_name_the_table_does_not_list_is_kept() {
     let server = MockServer::start().await;
     let body = r#"{"error":{"error_msg":"Slow down.","error_name":"quota_exhausted","error_path":"signature_request_id"},"request_id":"r-1"}"#;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(429).set_body_raw(body, "application/json")).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).set_body_raw(body, "application/json"))
+        .mount(&server)
+        .await;
     let err = client(&server, Credentials::api_key(KEY)).signature_request_cancel("id").await.unwrap_err();
     let api = err.api_error().expect("typed body");
     assert_eq!(api.error.error_name, ErrorName::UnknownValue("quota_exhausted".to_owned()));
@@ -144,7 +144,10 @@ async fn an_error_name_the_table_does_not_list_is_kept() {
 async fn a_non_json_error_body_is_an_unexpected_response_with_status_and_body() {
     let server = MockServer::start().await;
     let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(502).set_body_raw(html, "text/html")).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(502).set_body_raw(html, "text/html"))
+        .mount(&server)
+        .await;
     let err = client(&server, Credentials::api_key(KEY)).signature_request_cancel("id").await.unwrap_err();
     match &err {
         Error::UnexpectedResponse(response) => {

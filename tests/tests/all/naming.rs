@@ -42,10 +42,7 @@ fn enum_variants_that_differ_only_in_punctuation_stay_distinct() {
         .map(|s| s.to_string())
         .collect();
     let names = variant_names(&values, "UnknownValue");
-    assert_eq!(
-        names,
-        ["MmSlashDdSlashYyyy", "MmDashDdDashYyyy", "YyyyMmDd", "Require0Dash1", "Require01", "X"]
-    );
+    assert_eq!(names, ["MmSlashDdSlashYyyy", "MmDashDdDashYyyy", "YyyyMmDd", "Require0Dash1", "Require01", "X"]);
     let names = variant_names(&["unknown_value".to_owned()], "UnknownValue");
     assert_eq!(names, ["UnknownValue2"]);
 }
