@@ -132,6 +132,8 @@ pub enum TypeKind {
         tag: String,
         /// One variant per mapping entry.
         variants: Vec<TaggedVariant>,
+        /// Name of the variant that keeps an unknown tag's object as JSON.
+        unknown_variant: String,
     },
     /// Another name for a type (`type X = Vec<Y>`).
     Alias(TypeRef),
@@ -255,6 +257,8 @@ pub enum TypeRef {
     I32,
     /// `i64`.
     I64,
+    /// `u64` (`format: uint64` and the like).
+    U64,
     /// `f32`.
     F32,
     /// `f64`.

@@ -133,8 +133,14 @@ fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<
 /// Deserializes `value` (found at `base`) as `T`; on failure, the JSON
 /// pointer serde reached and its message.
 fn typed_at<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result<T, (String, String)> {
-    serde_path_to_error::deserialize(value).map_err(|err| {
-        let mut pointer = base.to_owned();
+    // serde_path_to_error reports false failures through openapiv3's
+    // untagged and flattened types, so it only locates a real failure.
+    let plain = match T::deserialize(value) {
+        Ok(typed) => return Ok(typed),
+        Err(err) => err.to_string(),
+    };
+    let mut pointer = base.to_owned();
+    if let Err(err) = serde_path_to_error::deserialize::<_, T>(value) {
         for segment in err.path().iter() {
             match segment {
                 serde_path_to_error::Segment::Seq { index } => pointer = pointer_join(&pointer, &index.to_string()),
@@ -142,8 +148,8 @@ fn typed_at<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result
                 serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
             }
         }
-        (pointer, err.inner().to_string())
-    })
+    }
+    Err((pointer, plain))
 }
 
 /// Finds the first path item, operation or component that does not
@@ -192,8 +198,12 @@ fn replace_description_refs(value: &mut Value, pointer: &str, file: &str, warnin
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
                 let here = pointer_join(pointer, key);
+                // Only a reference to another file is prose; a property that
+                // happens to be called `description` refers into the document.
                 let is_ref_text = matches!(key.as_str(), "description" | "summary")
-                    && child.as_object().is_some_and(|o| o.contains_key("$ref"));
+                    && child.as_object().is_some_and(|o| {
+                        o.len() == 1 && o.get("$ref").and_then(Value::as_str).is_some_and(|r| !r.starts_with('#'))
+                    });
                 if is_ref_text {
                     let target = child.get("$ref").and_then(Value::as_str).unwrap_or("?").to_owned();
                     warnings.push(Warning {

@@ -5,11 +5,13 @@
 //! for every identifier. The only stage that sees both `openapiv3` and the
 //! IR; it never produces tokens. Every failure is a located [`Error`].
 
+mod schema;
+
 use crate::error::{pointer_join, Error, ErrorKind, Location, Warning};
 use crate::ir;
 use crate::load::Document;
 use crate::naming::{self, Scope};
-use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::ReferenceOr;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -58,6 +60,10 @@ const KNOWN_EXTENSIONS: &[&str] =
 
 struct Lowerer<'a> {
     doc: &'a Document,
+    /// Component schemas (by `$ref`) whose values may be `null`.
+    nullable_refs: std::collections::BTreeSet<String>,
+    /// `$ref` of a schema -> the component schemas that extend it with `allOf`.
+    subtypes: BTreeMap<String, Vec<String>>,
     /// `#/components/schemas/X` -> Rust type name.
     schema_names: BTreeMap<String, String>,
     type_scope: Scope,
@@ -70,6 +76,8 @@ impl<'a> Lowerer<'a> {
     fn new(doc: &'a Document) -> Self {
         Lowerer {
             doc,
+            nullable_refs: std::collections::BTreeSet::new(),
+            subtypes: BTreeMap::new(),
             schema_names: BTreeMap::new(),
             type_scope: Scope::default(),
             types: Vec::new(),
@@ -107,32 +115,7 @@ impl<'a> Lowerer<'a> {
         let api = &self.doc.api;
         self.check_extensions(&api.extensions, "");
 
-        // Claim the names of all component schemas first, so references
-        // resolve whatever order the components are in.
-        let empty = indexmap::IndexMap::new();
-        let components = api.components.as_ref();
-        let schemas = components.map_or(&empty, |c| &c.schemas);
-        for key in schemas.keys() {
-            let name = self.type_scope.claim(naming::type_name(key));
-            self.schema_names.insert(format!("#/components/schemas/{key}"), name);
-        }
-        for (key, schema) in schemas {
-            let pointer = pointer_join("/components/schemas", key);
-            let name = self.schema_names[&format!("#/components/schemas/{key}")].clone();
-            match schema {
-                ReferenceOr::Reference { reference } => {
-                    let target = self.schema_ref(reference, &pointer)?;
-                    self.types.push(ir::TypeDef {
-                        name,
-                        docs: String::new(),
-                        pointer,
-                        deprecated: false,
-                        kind: ir::TypeKind::Alias(target),
-                    });
-                }
-                ReferenceOr::Item(schema) => self.lower_named_schema(name, schema, &pointer)?,
-            }
-        }
+        self.lower_components()?;
 
         let servers = self.lower_servers()?;
         let security = self.lower_security()?;
@@ -154,291 +137,6 @@ impl<'a> Lowerer<'a> {
             types: std::mem::take(&mut self.types),
             operations,
         })
-    }
-
-    // ----- schemas -----
-
-    /// Resolves `$ref` to a component schema.
-    fn schema_ref(&self, reference: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
-        if let Some(name) = self.schema_names.get(reference) {
-            return Ok(ir::TypeRef::Named(name.clone()));
-        }
-        if !reference.starts_with('#') {
-            return Err(self.unsupported(
-                &pointer_join(pointer, "$ref"),
-                format!("external reference `{reference}`; bundle the spec into one file first"),
-            ));
-        }
-        Err(self.invalid(
-            &pointer_join(pointer, "$ref"),
-            format!("`{reference}` does not resolve; expected a schema under #/components/schemas"),
-        ))
-    }
-
-    fn schema_or_ref<T: std::borrow::Borrow<Schema>>(
-        &mut self,
-        schema: &ReferenceOr<T>,
-        context: &str,
-        pointer: &str,
-    ) -> Result<ir::TypeRef, Error> {
-        match schema {
-            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.lower_schema(schema.borrow(), context, pointer),
-        }
-    }
-
-    /// Lowers a component schema under its claimed name.
-    fn lower_named_schema(&mut self, name: String, schema: &Schema, pointer: &str) -> Result<(), Error> {
-        self.check_extensions(&schema.schema_data.extensions, pointer);
-        let docs = schema_docs(schema);
-        let deprecated = schema.schema_data.deprecated;
-        let kind = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
-                ir::TypeKind::Struct(self.lower_struct(&name, object, pointer)?)
-            }
-            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                let values: Vec<ir::EnumValue> =
-                    s.enumeration.iter().flatten().map(|v| ir::EnumValue::String(v.clone())).collect();
-                ir::TypeKind::Enum(self.lower_enum(values, ir::EnumRepr::String, schema, pointer)?)
-            }
-            SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => {
-                let values: Vec<ir::EnumValue> =
-                    i.enumeration.iter().flatten().map(|v| ir::EnumValue::Integer(*v)).collect();
-                ir::TypeKind::Enum(self.lower_enum(values, ir::EnumRepr::Integer, schema, pointer)?)
-            }
-            _ => ir::TypeKind::Alias(self.lower_schema(schema, &name, pointer)?),
-        };
-        self.types.push(ir::TypeDef { name, docs, pointer: pointer.to_owned(), deprecated, kind });
-        Ok(())
-    }
-
-    /// Lowers an inline schema; objects and enums become named types called
-    /// after `context` (`ErrorResponse` + `error` -> `ErrorResponseError`).
-    fn lower_schema(&mut self, schema: &Schema, context: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
-        Ok(match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                if !s.enumeration.is_empty() {
-                    self.inline_type(schema, context, pointer)?
-                } else if matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
-                {
-                    ir::TypeRef::Bytes
-                } else {
-                    ir::TypeRef::String
-                }
-            }
-            SchemaKind::Type(Type::Integer(i)) => {
-                if !i.enumeration.is_empty() {
-                    self.inline_type(schema, context, pointer)?
-                } else if matches!(i.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32))
-                {
-                    ir::TypeRef::I32
-                } else {
-                    ir::TypeRef::I64
-                }
-            }
-            SchemaKind::Type(Type::Number(n)) => {
-                if matches!(n.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float)) {
-                    ir::TypeRef::F32
-                } else {
-                    ir::TypeRef::F64
-                }
-            }
-            SchemaKind::Type(Type::Boolean(_)) => ir::TypeRef::Bool,
-            SchemaKind::Type(Type::Array(array)) => match &array.items {
-                Some(items) => {
-                    let item =
-                        self.schema_or_ref(items, &format!("{context} item"), &pointer_join(pointer, "items"))?;
-                    ir::TypeRef::Vec(Box::new(item))
-                }
-                None => ir::TypeRef::Vec(Box::new(ir::TypeRef::Json)),
-            },
-            SchemaKind::Type(Type::Object(object)) => {
-                if !object.properties.is_empty() {
-                    self.inline_type(schema, context, pointer)?
-                } else {
-                    match &object.additional_properties {
-                        Some(openapiv3::AdditionalProperties::Schema(inner)) => {
-                            let value = self.schema_or_ref(
-                                inner,
-                                &format!("{context} value"),
-                                &pointer_join(pointer, "additionalProperties"),
-                            )?;
-                            ir::TypeRef::Map(Box::new(value))
-                        }
-                        _ => ir::TypeRef::Json,
-                    }
-                }
-            }
-            SchemaKind::Any(any)
-                if any.typ.is_none()
-                    && any.properties.is_empty()
-                    && any.all_of.is_empty()
-                    && any.one_of.is_empty()
-                    && any.any_of.is_empty()
-                    && any.enumeration.is_empty() =>
-            {
-                ir::TypeRef::Json
-            }
-            SchemaKind::OneOf { .. }
-            | SchemaKind::AnyOf { .. }
-            | SchemaKind::AllOf { .. }
-            | SchemaKind::Not { .. }
-            | SchemaKind::Any(_) => {
-                return Err(self.unsupported(pointer, format!("schema construct {}", construct_name(schema))));
-            }
-        })
-    }
-
-    fn inline_type(&mut self, schema: &Schema, context: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
-        let name = self.type_scope.claim(naming::type_name(context));
-        self.lower_named_schema(name.clone(), schema, pointer)?;
-        Ok(ir::TypeRef::Named(name))
-    }
-
-    fn lower_struct(&mut self, name: &str, object: &openapiv3::ObjectType, pointer: &str) -> Result<ir::Struct, Error> {
-        let props_pointer = pointer_join(pointer, "properties");
-        let mut scope = Scope::default();
-        let mut fields = Vec::with_capacity(object.properties.len());
-        for (wire, prop) in &object.properties {
-            let here = pointer_join(&props_pointer, wire);
-            let field_name = scope.claim(naming::field_name(wire));
-            let context = format!("{name} {wire}");
-            let ty = self.schema_or_ref(prop, &context, &here)?;
-            let (docs, nullable, deprecated) = match prop {
-                ReferenceOr::Item(s) => {
-                    self.check_extensions(&s.schema_data.extensions, &here);
-                    (schema_docs(s), s.schema_data.nullable, s.schema_data.deprecated)
-                }
-                ReferenceOr::Reference { .. } => (String::new(), false, false),
-            };
-            fields.push(ir::Field {
-                name: field_name,
-                wire_name: wire.clone(),
-                docs,
-                ty,
-                required: object.required.iter().any(|r| r == wire),
-                nullable,
-                deprecated,
-                pointer: here,
-            });
-        }
-        for required in &object.required {
-            if !object.properties.contains_key(required) {
-                self.warn(
-                    &pointer_join(pointer, "required"),
-                    format!("`{required}` is required but not among the properties; ignored"),
-                );
-            }
-        }
-        let extra = match &object.additional_properties {
-            Some(openapiv3::AdditionalProperties::Any(false)) => ir::Extra::Deny,
-            Some(openapiv3::AdditionalProperties::Schema(inner)) => {
-                let field = scope.claim("extra".to_owned());
-                let ty = self.schema_or_ref(
-                    inner.as_ref(),
-                    &format!("{name} extra"),
-                    &pointer_join(pointer, "additionalProperties"),
-                )?;
-                ir::Extra::Typed(field, ty)
-            }
-            _ => ir::Extra::Keep(scope.claim("extra".to_owned())),
-        };
-        Ok(ir::Struct { fields, extra })
-    }
-
-    fn lower_enum(
-        &mut self,
-        values: Vec<ir::EnumValue>,
-        repr: ir::EnumRepr,
-        schema: &Schema,
-        pointer: &str,
-    ) -> Result<ir::Enum, Error> {
-        let texts: Vec<String> = values
-            .iter()
-            .map(|v| match v {
-                ir::EnumValue::String(s) => s.clone(),
-                ir::EnumValue::Integer(i) => i.to_string(),
-            })
-            .collect();
-        let per_value = self.lower_enum_values(schema, &texts, pointer)?;
-        let mut unknown_variant = "UnknownValue".to_owned();
-        let mut names = naming::variant_names(&texts, &unknown_variant);
-        if repr == ir::EnumRepr::Integer {
-            // Integer values have no words; name them after the number.
-            names = texts.iter().map(|t| naming::type_name(&format!("V{}", t.replace('-', "Minus")))).collect();
-        }
-        if names.contains(&unknown_variant) {
-            unknown_variant = "UnrecognizedValue".to_owned();
-        }
-        let mut seen = std::collections::BTreeSet::new();
-        let mut variants = Vec::with_capacity(values.len());
-        for ((value, text), name) in values.into_iter().zip(&texts).zip(names) {
-            if !seen.insert(text.clone()) {
-                self.warn(&pointer_join(pointer, "enum"), format!("value `{text}` is listed twice; kept once"));
-                continue;
-            }
-            let (docs, http_status) = per_value.get(text).cloned().unwrap_or_default();
-            variants.push(ir::Variant { name, wire: value, docs, http_status });
-        }
-        Ok(ir::Enum { repr, variants, unknown_variant })
-    }
-
-    /// Reads `x-esign-values`: value -> { description, http-status }.
-    fn lower_enum_values(
-        &self,
-        schema: &Schema,
-        texts: &[String],
-        pointer: &str,
-    ) -> Result<BTreeMap<String, (String, Option<u16>)>, Error> {
-        let mut out = BTreeMap::new();
-        let Some(ext) = schema.schema_data.extensions.get("x-esign-values") else {
-            return Ok(out);
-        };
-        let ext_pointer = pointer_join(pointer, "x-esign-values");
-        let Some(map) = ext.as_object() else {
-            return Err(
-                self.invalid(&ext_pointer, "expected a mapping from enum value to { description, http-status }")
-            );
-        };
-        for (value, entry) in map {
-            let here = pointer_join(&ext_pointer, value);
-            if !texts.contains(value) {
-                return Err(self.invalid(&here, format!("`{value}` is not one of the enum's values")));
-            }
-            let Some(entry) = entry.as_object() else {
-                return Err(self.invalid(&here, "expected a mapping with `description` and optional `http-status`"));
-            };
-            let mut description = String::new();
-            let mut status = None;
-            for (key, v) in entry {
-                match (key.as_str(), v) {
-                    ("description", Value::String(s)) => description = s.clone(),
-                    ("http-status", Value::Number(n)) => {
-                        status = n.as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| (100..=599).contains(n));
-                        if status.is_none() {
-                            return Err(self.invalid(
-                                &pointer_join(&here, key),
-                                format!("expected an HTTP status from 100 to 599, found {n}"),
-                            ));
-                        }
-                    }
-                    ("description" | "http-status", _) => {
-                        return Err(self.invalid(
-                            &pointer_join(&here, key),
-                            "expected a string for `description` and an integer for `http-status`",
-                        ));
-                    }
-                    _ => {
-                        return Err(self.invalid(
-                            &pointer_join(&here, key),
-                            format!("unknown key `{key}`; expected `description` or `http-status`"),
-                        ))
-                    }
-                }
-            }
-            out.insert(value.clone(), (description, status));
-        }
-        Ok(out)
     }
 
     // ----- top-level extensions, servers, security -----
@@ -688,10 +386,11 @@ impl<'a> Lowerer<'a> {
         }
         let template_names = parse_template(template).map_err(|msg| self.invalid(pointer, msg))?;
 
-        // The body argument is called `body`; parameters yield that name.
+        // The generated method's own locals and the `body` and `options`
+        // arguments keep their names; parameters yield.
         let mut scope = Scope::default();
-        if op.request_body.is_some() {
-            scope.claim("body".to_owned());
+        for local in ["body", "options", "path", "query", "request", "response", "cookies", "value", "item", "bytes"] {
+            scope.claim(local.to_owned());
         }
         let mut params: Vec<ir::Param> = Vec::new();
         // Path parameters first, in template order.
@@ -856,6 +555,7 @@ impl<'a> Lowerer<'a> {
             | ir::TypeRef::Bool
             | ir::TypeRef::I32
             | ir::TypeRef::I64
+            | ir::TypeRef::U64
             | ir::TypeRef::F32
             | ir::TypeRef::F64 => true,
             ir::TypeRef::Named(name) => match self.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
@@ -1001,26 +701,6 @@ fn param_key(p: &openapiv3::Parameter) -> (u8, String) {
 pub(crate) fn is_json(media: &str) -> bool {
     let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
-}
-
-fn schema_docs(schema: &Schema) -> String {
-    let data = &schema.schema_data;
-    match (&data.title, &data.description) {
-        (_, Some(d)) => d.clone(),
-        (Some(t), None) => t.clone(),
-        (None, None) => String::new(),
-    }
-}
-
-fn construct_name(schema: &Schema) -> &'static str {
-    match &schema.schema_kind {
-        SchemaKind::OneOf { .. } => "oneOf",
-        SchemaKind::AnyOf { .. } => "anyOf",
-        SchemaKind::AllOf { .. } => "allOf",
-        SchemaKind::Not { .. } => "not",
-        SchemaKind::Any(_) => "with mixed keywords",
-        SchemaKind::Type(_) => "type",
-    }
 }
 
 enum TemplatePart {

@@ -63,7 +63,13 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
     let finish = (!api.operations.is_empty()).then_some(finish);
     quote! {
         #module_docs
-        #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+        #![allow(
+            deprecated,
+            clippy::too_many_arguments,
+            clippy::large_enum_variant,
+            clippy::type_complexity,
+            clippy::vec_init_then_push
+        )]
 
         pub mod types;
         #glob
@@ -508,7 +514,13 @@ fn operation(
     let mut path_code = Vec::new();
     for part in &op.path_parts {
         match part {
-            ir::PathPart::Literal(text) => path_code.push(quote!(path.push_str(#text);)),
+            ir::PathPart::Literal(text) => {
+                let mut chars = text.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => path_code.push(quote!(path.push(#c);)),
+                    _ => path_code.push(quote!(path.push_str(#text);)),
+                }
+            }
             ir::PathPart::Param(i) => {
                 let p = &op.params[*i];
                 let name = ident(&p.name);
@@ -806,7 +818,7 @@ fn success_type(body: &ResponseBody) -> TokenStream {
 fn borrowed_arg(t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::String | TypeRef::Bytes => quote!(&str),
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => ty(t),
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::U64 | TypeRef::F32 | TypeRef::F64 => ty(t),
         TypeRef::Vec(inner) => {
             let inner = ty(inner);
             quote!(&[#inner])

@@ -41,6 +41,7 @@ pub(crate) fn type_tokens_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream 
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
+        TypeRef::U64 => quote!(u64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Json => quote!(::serde_json::Value),

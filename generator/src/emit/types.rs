@@ -11,6 +11,7 @@ pub fn types_file(api: &ir::Api) -> TokenStream {
     let items = api.types.iter().map(type_def);
     quote! {
         #module_docs
+        #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
         #(#items)*
     }
 }
@@ -45,20 +46,61 @@ fn type_def(def: &ir::TypeDef) -> TokenStream {
                 pub enum #name { #(#arms)* }
             }
         }
-        TypeKind::Tagged { tag, variants } => {
-            let arms = variants.iter().map(|v| {
-                let vname = ident(&v.name);
-                let ty = type_tokens(&v.ty);
-                let value = &v.tag_value;
-                let vdoc = docs::outer(&format!("`{tag}` is `{value}`."));
-                quote! { #vdoc #[serde(rename = #value)] #vname(#ty), }
-            });
-            quote! {
-                #doc
-                #deprecated
-                #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(tag = #tag)]
-                pub enum #name { #(#arms)* }
+        TypeKind::Tagged { tag, variants, unknown_variant } => tagged_def(&name, doc, deprecated, tag, variants, unknown_variant),
+    }
+}
+
+/// A discriminated union. Serde's internally tagged enums would take the
+/// tag away from the variant's struct and fail on an unknown tag, so the
+/// impls are written out: the tag picks the variant, the whole object
+/// (tag included) fills it, and an unknown tag keeps the object as JSON.
+fn tagged_def(
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    deprecated: Option<TokenStream>,
+    tag: &str,
+    variants: &[ir::TaggedVariant],
+    unknown: &str,
+) -> TokenStream {
+    let unknown = ident(unknown);
+    let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let values: Vec<&String> = variants.iter().map(|v| &v.tag_value).collect();
+    let types: Vec<TokenStream> = variants.iter().map(|v| type_tokens(&v.ty)).collect();
+    let docs = variants.iter().map(|v| docs::outer(&format!("`{tag}` is `{}`.", v.tag_value)));
+    let unknown_doc = docs::outer(&format!("An object whose `{tag}` this client does not know, kept as received."));
+    quote! {
+        #doc
+        #deprecated
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #docs #names(#types), )*
+            #unknown_doc
+            #unknown(::serde_json::Value),
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let (tag, value) = match self {
+                    #( Self::#names(inner) => (#values, ::serde_json::to_value(inner).map_err(<S::Error as ::serde::ser::Error>::custom)?), )*
+                    Self::#unknown(value) => return ::serde::Serialize::serialize(value, serializer),
+                };
+                let mut value = value;
+                if let ::serde_json::Value::Object(map) = &mut value {
+                    map.entry(#tag).or_insert_with(|| ::serde_json::Value::from(tag));
+                }
+                ::serde::Serialize::serialize(&value, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #( Some(#values) => ::serde_json::from_value(value).map(Self::#names).map_err(<D::Error as ::serde::de::Error>::custom), )*
+                    _ => Ok(Self::#unknown(value)),
+                }
             }
         }
     }

@@ -1,0 +1,890 @@
+//! Lowering of schemas: JSON Schema as OpenAPI 3.0 writes it -> IR types.
+//!
+//! openapiv3 parses a schema into a typed kind only when its keywords are
+//! exactly those of one type; anything else (a `format` on an object, a
+//! `minItems` on a string, `type: object` beside `oneOf`) lands in
+//! `SchemaKind::Any`. [`Shape`] looks at both the same way, so the rest of
+//! lowering never cares which one openapiv3 chose.
+
+use super::Lowerer;
+use crate::error::{pointer_join, Error};
+use crate::ir;
+use crate::naming::{self, Scope};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A schema, normalised.
+pub(super) enum Shape<'s> {
+    String { values: Vec<Option<String>>, binary: bool },
+    Integer { values: Vec<Option<i64>>, format: Option<String> },
+    Number { float: bool },
+    Boolean,
+    Object(ObjectShape<'s>),
+    Array(Option<&'s ReferenceOr<Box<Schema>>>),
+    /// `allOf`, plus the schema's own properties when it has them too.
+    AllOf(&'s [ReferenceOr<Schema>], Option<ObjectShape<'s>>),
+    /// `oneOf` or `anyOf`.
+    Union(&'s [ReferenceOr<Schema>]),
+    /// Anything goes.
+    Any,
+}
+
+/// The object-ish keywords of a schema.
+#[derive(Clone, Copy)]
+pub(super) struct ObjectShape<'s> {
+    pub properties: &'s indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    pub required: &'s [String],
+    pub additional: Option<&'s AdditionalProperties>,
+}
+
+pub(super) fn shape(schema: &Schema) -> Shape<'_> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => Shape::String {
+            values: s.enumeration.clone(),
+            binary: matches!(s.format, VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)),
+        },
+        SchemaKind::Type(Type::Integer(i)) => Shape::Integer {
+            values: i.enumeration.clone(),
+            format: match &i.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => Some("int32".to_owned()),
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) => Some("int64".to_owned()),
+                VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+                VariantOrUnknownOrEmpty::Empty => None,
+            },
+        },
+        SchemaKind::Type(Type::Number(n)) => {
+            Shape::Number { float: matches!(n.format, VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float)) }
+        }
+        SchemaKind::Type(Type::Boolean(_)) => Shape::Boolean,
+        SchemaKind::Type(Type::Object(o)) => Shape::Object(ObjectShape {
+            properties: &o.properties,
+            required: &o.required,
+            additional: o.additional_properties.as_ref(),
+        }),
+        SchemaKind::Type(Type::Array(a)) => Shape::Array(a.items.as_ref()),
+        SchemaKind::AllOf { all_of } => Shape::AllOf(all_of, None),
+        SchemaKind::OneOf { one_of } => Shape::Union(one_of),
+        SchemaKind::AnyOf { any_of } => Shape::Union(any_of),
+        SchemaKind::Not { .. } => Shape::Any,
+        SchemaKind::Any(any) => {
+            let object = ObjectShape {
+                properties: &any.properties,
+                required: &any.required,
+                additional: any.additional_properties.as_ref(),
+            };
+            let has_object = !any.properties.is_empty() || any.additional_properties.is_some();
+            if !any.all_of.is_empty() {
+                return Shape::AllOf(&any.all_of, has_object.then_some(object));
+            }
+            if !any.one_of.is_empty() {
+                return Shape::Union(&any.one_of);
+            }
+            if !any.any_of.is_empty() {
+                return Shape::Union(&any.any_of);
+            }
+            let strings = || any.enumeration.iter().map(|v| v.as_str().map(str::to_owned)).collect();
+            match any.typ.as_deref() {
+                Some("object") => Shape::Object(object),
+                Some("array") => Shape::Array(any.items.as_ref()),
+                Some("string") => {
+                    Shape::String { values: strings(), binary: any.format.as_deref() == Some("binary") }
+                }
+                Some("integer") => {
+                    Shape::Integer { values: any.enumeration.iter().map(Value::as_i64).collect(), format: any.format.clone() }
+                }
+                Some("number") => Shape::Number { float: any.format.as_deref() == Some("float") },
+                Some("boolean") => Shape::Boolean,
+                _ if has_object => Shape::Object(object),
+                _ if any.items.is_some() => Shape::Array(any.items.as_ref()),
+                _ if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) => {
+                    Shape::String { values: strings(), binary: false }
+                }
+                _ if !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_i64() || v.is_null()) => {
+                    Shape::Integer { values: any.enumeration.iter().map(Value::as_i64).collect(), format: None }
+                }
+                _ => Shape::Any,
+            }
+        }
+    }
+}
+
+/// Whether a schema is only "null": `{nullable: true}` with nothing else, or
+/// a `type: 'null'` written the 3.1 way.
+fn is_null_only(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            any.typ.as_deref() == Some("null")
+                || (schema.schema_data.nullable
+                    && any.typ.is_none()
+                    && any.properties.is_empty()
+                    && any.items.is_none()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.all_of.is_empty()
+                    && any.enumeration.is_empty())
+        }
+        _ => false,
+    }
+}
+
+pub(super) fn schema_docs(schema: &Schema) -> String {
+    let data = &schema.schema_data;
+    match (&data.title, &data.description) {
+        (_, Some(d)) if !d.trim().is_empty() => d.clone(),
+        (Some(t), _) => t.clone(),
+        _ => String::new(),
+    }
+}
+
+/// One property gathered for a struct, possibly from another schema (`allOf`).
+struct Prop<'s> {
+    wire: &'s str,
+    schema: &'s ReferenceOr<Box<Schema>>,
+    pointer: String,
+}
+
+const COMPONENT: &str = "#/components/schemas/";
+
+impl<'a> Lowerer<'a> {
+    /// The component schema a reference names.
+    fn component(&self, reference: &str) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
+        let key = reference.strip_prefix(COMPONENT)?;
+        let (key, schema) = self.doc.api.components.as_ref()?.schemas.get_key_value(key)?;
+        Some((key.as_str(), schema))
+    }
+
+    /// Follows `$ref` chains to a schema, with the pointer where it sits.
+    fn resolve_schema(&self, reference: &str, pointer: &str) -> Result<(&'a Schema, String), Error> {
+        let mut reference = reference.to_owned();
+        for _ in 0..32 {
+            let Some((key, found)) = self.component(&reference) else {
+                return Err(self.dangling(&reference, pointer));
+            };
+            match found {
+                ReferenceOr::Item(schema) => return Ok((schema, pointer_join("/components/schemas", key))),
+                ReferenceOr::Reference { reference: next } => reference = next.clone(),
+            }
+        }
+        Err(self.invalid(&pointer_join(pointer, "$ref"), format!("`{reference}` is part of a circular chain of $ref")))
+    }
+
+    fn dangling(&self, reference: &str, pointer: &str) -> Error {
+        if !reference.starts_with('#') {
+            return self.unsupported(
+                &pointer_join(pointer, "$ref"),
+                format!("external reference `{reference}`; bundle the spec into one file first"),
+            );
+        }
+        self.invalid(
+            &pointer_join(pointer, "$ref"),
+            format!("`{reference}` does not resolve; expected a schema under #/components/schemas"),
+        )
+    }
+
+    /// Resolves `$ref` to a component schema's Rust type.
+    pub(super) fn schema_ref(&self, reference: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
+        match self.schema_names.get(reference) {
+            Some(name) => Ok(ir::TypeRef::Named(name.clone())),
+            None => Err(self.dangling(reference, pointer)),
+        }
+    }
+
+    pub(super) fn schema_or_ref<T: std::borrow::Borrow<Schema>>(
+        &mut self,
+        schema: &ReferenceOr<T>,
+        context: &str,
+        pointer: &str,
+    ) -> Result<ir::TypeRef, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
+            ReferenceOr::Item(schema) => self.lower_schema(schema.borrow(), context, pointer),
+        }
+    }
+
+    /// Whether values of this schema may be `null`.
+    pub(super) fn schema_or_ref_nullable<T: std::borrow::Borrow<Schema>>(&self, schema: &ReferenceOr<T>) -> bool {
+        match schema {
+            ReferenceOr::Reference { reference } => self.nullable_refs.contains(reference),
+            ReferenceOr::Item(schema) => self.schema_nullable(schema.borrow()),
+        }
+    }
+
+    fn schema_nullable(&self, schema: &Schema) -> bool {
+        if schema.schema_data.nullable || is_null_only(schema) {
+            return true;
+        }
+        match shape(schema) {
+            Shape::String { values, .. } => values.iter().any(Option::is_none),
+            Shape::Integer { values, .. } => values.iter().any(Option::is_none),
+            Shape::Union(parts) => parts.iter().any(|p| match p {
+                ReferenceOr::Item(s) => is_null_only(s),
+                ReferenceOr::Reference { .. } => false,
+            }),
+            Shape::AllOf(parts, None) if parts.len() == 1 => self.schema_or_ref_nullable(&parts[0]),
+            _ => false,
+        }
+    }
+
+    /// Lowers every component schema, then boxes what recursion needs boxed.
+    pub(super) fn lower_components(&mut self) -> Result<(), Error> {
+        let Some(components) = self.doc.api.components.as_ref() else { return Ok(()) };
+        // Claim every name first, so references resolve in any order.
+        for key in components.schemas.keys() {
+            let name = self.type_scope.claim(naming::type_name(key));
+            self.schema_names.insert(format!("{COMPONENT}{key}"), name);
+        }
+        for (key, schema) in &components.schemas {
+            let reference = format!("{COMPONENT}{key}");
+            let nullable = match schema {
+                ReferenceOr::Item(s) => self.schema_nullable(s),
+                ReferenceOr::Reference { .. } => false,
+            };
+            if nullable {
+                self.nullable_refs.insert(reference);
+            }
+        }
+        // Discriminator bases referenced directly: which components extend them.
+        for (key, schema) in &components.schemas {
+            let ReferenceOr::Item(schema) = schema else { continue };
+            if let Shape::AllOf(parts, _) = shape(schema) {
+                for part in parts {
+                    if let ReferenceOr::Reference { reference } = part {
+                        self.subtypes.entry(reference.clone()).or_default().push(key.clone());
+                    }
+                }
+            }
+        }
+        for (key, schema) in &components.schemas {
+            let pointer = pointer_join("/components/schemas", key);
+            let name = self.schema_names[&format!("{COMPONENT}{key}")].clone();
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    let target = self.schema_ref(reference, &pointer)?;
+                    self.push_type(name, String::new(), pointer, false, ir::TypeKind::Alias(target));
+                }
+                ReferenceOr::Item(schema) => {
+                    let reference = format!("{COMPONENT}{key}");
+                    self.lower_named_schema(name, schema, &pointer, Some(&reference))?;
+                }
+            }
+        }
+        self.check_alias_cycles()?;
+        box_cycles(&mut self.types);
+        Ok(())
+    }
+
+    fn push_type(&mut self, name: String, docs: String, pointer: String, deprecated: bool, kind: ir::TypeKind) {
+        self.types.push(ir::TypeDef { name, docs, pointer, deprecated, kind });
+    }
+
+    /// Lowers a schema under a name already claimed. `reference` is set for
+    /// component schemas (it finds the subtypes of a discriminator base).
+    fn lower_named_schema(
+        &mut self,
+        name: String,
+        schema: &Schema,
+        pointer: &str,
+        reference: Option<&str>,
+    ) -> Result<(), Error> {
+        self.check_extensions(&schema.schema_data.extensions, pointer);
+        let kind = self.named_kind(&name, schema, pointer, reference)?;
+        self.push_type(name, schema_docs(schema), pointer.to_owned(), schema.schema_data.deprecated, kind);
+        Ok(())
+    }
+
+    fn named_kind(&mut self, name: &str, schema: &Schema, pointer: &str, reference: Option<&str>) -> Result<ir::TypeKind, Error> {
+        if let (Some(reference), Some(discriminator)) = (reference, &schema.schema_data.discriminator) {
+            if !matches!(shape(schema), Shape::Union(_)) {
+                if let Some(subtypes) = self.subtypes.get(reference).cloned() {
+                    return self.tagged_from_subtypes(name, discriminator, &subtypes, pointer);
+                }
+            }
+        }
+        Ok(match shape(schema) {
+            Shape::String { values, .. } if values.iter().any(Option::is_some) => {
+                let values = values.into_iter().flatten().map(ir::EnumValue::String).collect();
+                ir::TypeKind::Enum(self.lower_enum(values, ir::EnumRepr::String, schema, pointer)?)
+            }
+            Shape::Integer { values, .. } if values.iter().any(Option::is_some) => {
+                let values = values.into_iter().flatten().map(ir::EnumValue::Integer).collect();
+                ir::TypeKind::Enum(self.lower_enum(values, ir::EnumRepr::Integer, schema, pointer)?)
+            }
+            Shape::Object(object) if !object.properties.is_empty() => {
+                let props = own_props(object, pointer);
+                ir::TypeKind::Struct(self.lower_struct(name, props, object.required.to_vec(), object.additional, pointer)?)
+            }
+            Shape::AllOf(parts, own) => match self.merge_all_of(parts, own, pointer)? {
+                Merged::Object { props, required, additional } => {
+                    ir::TypeKind::Struct(self.lower_struct(name, props, required, additional, pointer)?)
+                }
+                Merged::Single(target) => ir::TypeKind::Alias(self.schema_or_ref(target, name, &pointer_join(pointer, "allOf/0"))?),
+                Merged::Json => ir::TypeKind::Alias(ir::TypeRef::Json),
+            },
+            Shape::Union(parts) => {
+                let parts: Vec<(usize, &ReferenceOr<Schema>)> = parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| !matches!(p, ReferenceOr::Item(s) if is_null_only(s)))
+                    .collect();
+                let key = if matches!(schema.schema_kind, SchemaKind::AnyOf { .. }) { "anyOf" } else { "oneOf" };
+                let key = match &schema.schema_kind {
+                    SchemaKind::Any(any) if any.one_of.is_empty() => "anyOf",
+                    _ => key,
+                };
+                match (parts.as_slice(), &schema.schema_data.discriminator) {
+                    ([], _) => ir::TypeKind::Alias(ir::TypeRef::Json),
+                    ([(i, only)], _) => {
+                        ir::TypeKind::Alias(self.schema_or_ref(*only, name, &pointer_join(pointer, &format!("{key}/{i}")))?)
+                    }
+                    (_, Some(discriminator)) => self.tagged_from_union(name, discriminator, &parts, pointer, key)?,
+                    _ => self.untagged(name, &parts, pointer, key)?,
+                }
+            }
+            _ => ir::TypeKind::Alias(self.lower_schema(schema, name, pointer)?),
+        })
+    }
+
+    /// Lowers an inline schema; objects, enums and unions become named types
+    /// called after `context` (`ErrorResponse` + `error` -> `ErrorResponseError`).
+    pub(super) fn lower_schema(&mut self, schema: &Schema, context: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
+        Ok(match shape(schema) {
+            Shape::String { values, binary } => {
+                if values.iter().any(Option::is_some) {
+                    self.inline_type(schema, context, pointer)?
+                } else if binary {
+                    ir::TypeRef::Bytes
+                } else {
+                    ir::TypeRef::String
+                }
+            }
+            Shape::Integer { values, format } => {
+                if values.iter().any(Option::is_some) {
+                    self.inline_type(schema, context, pointer)?
+                } else {
+                    match format.as_deref() {
+                        Some("int32") => ir::TypeRef::I32,
+                        Some("uint" | "uint32" | "uint64") => ir::TypeRef::U64,
+                        _ => ir::TypeRef::I64,
+                    }
+                }
+            }
+            Shape::Number { float: true } => ir::TypeRef::F32,
+            Shape::Number { float: false } => ir::TypeRef::F64,
+            Shape::Boolean => ir::TypeRef::Bool,
+            Shape::Array(items) => match items {
+                Some(items) => {
+                    let item = self.schema_or_ref(items, &format!("{context} item"), &pointer_join(pointer, "items"))?;
+                    ir::TypeRef::Vec(Box::new(item))
+                }
+                None => ir::TypeRef::Vec(Box::new(ir::TypeRef::Json)),
+            },
+            Shape::Object(object) => {
+                if !object.properties.is_empty() {
+                    self.inline_type(schema, context, pointer)?
+                } else {
+                    match object.additional {
+                        Some(AdditionalProperties::Schema(inner)) => {
+                            let value = self.schema_or_ref(
+                                inner,
+                                &format!("{context} value"),
+                                &pointer_join(pointer, "additionalProperties"),
+                            )?;
+                            ir::TypeRef::Map(Box::new(value))
+                        }
+                        _ => ir::TypeRef::Json,
+                    }
+                }
+            }
+            Shape::AllOf(parts, None) if parts.len() == 1 => {
+                self.schema_or_ref(&parts[0], context, &pointer_join(pointer, "allOf/0"))?
+            }
+            Shape::AllOf(..) => self.inline_type(schema, context, pointer)?,
+            Shape::Union(parts) => {
+                let real: Vec<&ReferenceOr<Schema>> =
+                    parts.iter().filter(|p| !matches!(p, ReferenceOr::Item(s) if is_null_only(s))).collect();
+                match real.as_slice() {
+                    [] => ir::TypeRef::Json,
+                    [ReferenceOr::Reference { reference }] => self.schema_ref(reference, pointer)?,
+                    _ => self.inline_type(schema, context, pointer)?,
+                }
+            }
+            Shape::Any => ir::TypeRef::Json,
+        })
+    }
+
+    fn inline_type(&mut self, schema: &Schema, context: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
+        if self.types.len() > 100_000 {
+            return Err(self.unsupported(pointer, "more than 100000 generated types; the spec is too deeply nested"));
+        }
+        let name = self.type_scope.claim(naming::type_name(context));
+        self.lower_named_schema(name.clone(), schema, pointer, None)?;
+        Ok(ir::TypeRef::Named(name))
+    }
+
+    /// Gathers the properties of `allOf` parts, following references and
+    /// nested `allOf`s.
+    fn merge_all_of<'s>(
+        &self,
+        parts: &'s [ReferenceOr<Schema>],
+        own: Option<ObjectShape<'s>>,
+        pointer: &str,
+    ) -> Result<Merged<'s>, Error>
+    where
+        'a: 's,
+    {
+        if own.is_none() && parts.len() == 1 {
+            return Ok(Merged::Single(&parts[0]));
+        }
+        let mut props: Vec<Prop<'s>> = Vec::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut additional = None;
+        let mut objects = 0;
+        let mut visited = BTreeSet::new();
+        for (i, part) in parts.iter().enumerate() {
+            let here = pointer_join(pointer, &format!("allOf/{i}"));
+            objects +=
+                self.gather(part, &here, &mut props, &mut required, &mut additional, &mut visited, 0)? as usize;
+        }
+        if let Some(own) = own {
+            props.extend(own_props(own, pointer));
+            required.extend(own.required.iter().cloned());
+            additional = own.additional.or(additional);
+            objects += 1;
+        }
+        if objects == 0 || props.is_empty() {
+            // allOf of non-objects (a string with extra constraints, say):
+            // the first part that has a type decides.
+            return Ok(match parts.first() {
+                Some(first) if parts.len() == 1 || objects == 0 => Merged::Single(first),
+                _ => Merged::Json,
+            });
+        }
+        Ok(Merged::Object { props, required, additional })
+    }
+
+    /// Adds one `allOf` part's properties; false when the part is not an object.
+    #[allow(clippy::too_many_arguments)]
+    fn gather<'s>(
+        &self,
+        part: &'s ReferenceOr<Schema>,
+        pointer: &str,
+        props: &mut Vec<Prop<'s>>,
+        required: &mut Vec<String>,
+        additional: &mut Option<&'s AdditionalProperties>,
+        visited: &mut BTreeSet<String>,
+        depth: usize,
+    ) -> Result<bool, Error>
+    where
+        'a: 's,
+    {
+        if depth > 64 {
+            return Err(self.invalid(pointer, "allOf nests more than 64 levels deep"));
+        }
+        let (schema, at): (&'s Schema, String) = match part {
+            ReferenceOr::Reference { reference } => {
+                if !visited.insert(reference.clone()) {
+                    return Err(self.invalid(
+                        &pointer_join(pointer, "$ref"),
+                        format!("`{reference}` is part of a circular allOf"),
+                    ));
+                }
+                self.resolve_schema(reference, pointer)?
+            }
+            ReferenceOr::Item(schema) => (schema, pointer.to_owned()),
+        };
+        match shape(schema) {
+            Shape::Object(object) => {
+                props.extend(own_props(object, &at));
+                required.extend(object.required.iter().cloned());
+                *additional = object.additional.or(*additional);
+                Ok(true)
+            }
+            Shape::AllOf(parts, own) => {
+                let mut any = false;
+                for (i, inner) in parts.iter().enumerate() {
+                    let here = pointer_join(&at, &format!("allOf/{i}"));
+                    any |= self.gather(inner, &here, props, required, additional, visited, depth + 1)?;
+                }
+                if let Some(own) = own {
+                    props.extend(own_props(own, &at));
+                    required.extend(own.required.iter().cloned());
+                    any = true;
+                }
+                Ok(any)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn lower_struct(
+        &mut self,
+        name: &str,
+        props: Vec<Prop<'_>>,
+        required: Vec<String>,
+        additional: Option<&AdditionalProperties>,
+        pointer: &str,
+    ) -> Result<ir::Struct, Error> {
+        let mut scope = Scope::default();
+        let mut fields: Vec<ir::Field> = Vec::with_capacity(props.len());
+        for prop in props {
+            // A later allOf part redefines a property: the last one wins.
+            if let Some(existing) = fields.iter().position(|f| f.wire_name == prop.wire) {
+                fields.remove(existing);
+            }
+            let field_name = scope.claim(naming::field_name(prop.wire));
+            let context = format!("{name} {}", prop.wire);
+            let ty = self.schema_or_ref(prop.schema, &context, &prop.pointer)?;
+            let nullable = self.schema_or_ref_nullable(prop.schema);
+            let (docs, deprecated) = match prop.schema {
+                ReferenceOr::Item(s) => {
+                    self.check_extensions(&s.schema_data.extensions, &prop.pointer);
+                    (schema_docs(s), s.schema_data.deprecated)
+                }
+                ReferenceOr::Reference { .. } => (String::new(), false),
+            };
+            fields.push(ir::Field {
+                name: field_name,
+                wire_name: prop.wire.to_owned(),
+                docs,
+                ty,
+                required: required.iter().any(|r| r == prop.wire),
+                nullable,
+                deprecated,
+                pointer: prop.pointer,
+            });
+        }
+        let extra = match additional {
+            Some(AdditionalProperties::Any(false)) => ir::Extra::Deny,
+            Some(AdditionalProperties::Schema(inner)) => {
+                let field = scope.claim("extra".to_owned());
+                let ty = self.schema_or_ref(
+                    inner.as_ref(),
+                    &format!("{name} extra"),
+                    &pointer_join(pointer, "additionalProperties"),
+                )?;
+                ir::Extra::Typed(field, ty)
+            }
+            _ => ir::Extra::Keep(scope.claim("extra".to_owned())),
+        };
+        Ok(ir::Struct { fields, extra })
+    }
+
+    fn untagged(
+        &mut self,
+        name: &str,
+        parts: &[(usize, &ReferenceOr<Schema>)],
+        pointer: &str,
+        key: &str,
+    ) -> Result<ir::TypeKind, Error> {
+        let mut scope = Scope::default();
+        let mut variants = Vec::with_capacity(parts.len() + 1);
+        for (i, part) in parts {
+            let here = pointer_join(pointer, &format!("{key}/{i}"));
+            let ty = self.schema_or_ref(*part, &format!("{name} variant {}", i + 1), &here)?;
+            let label = match &ty {
+                ir::TypeRef::Named(n) | ir::TypeRef::Boxed(n) => n.clone(),
+                ir::TypeRef::String | ir::TypeRef::Bytes => "String".to_owned(),
+                ir::TypeRef::Bool => "Boolean".to_owned(),
+                ir::TypeRef::I32 | ir::TypeRef::I64 | ir::TypeRef::U64 => "Integer".to_owned(),
+                ir::TypeRef::F32 | ir::TypeRef::F64 => "Number".to_owned(),
+                ir::TypeRef::Json => "Value".to_owned(),
+                ir::TypeRef::Vec(_) => "Array".to_owned(),
+                ir::TypeRef::Map(_) => "Map".to_owned(),
+            };
+            if variants.iter().any(|v: &ir::UnionVariant| v.ty == ty) {
+                continue;
+            }
+            variants.push(ir::UnionVariant { name: scope.claim(label), ty });
+        }
+        // Forward compatible: a shape no variant matches is kept as JSON.
+        if !variants.iter().any(|v| v.ty == ir::TypeRef::Json) {
+            variants.push(ir::UnionVariant { name: scope.claim("UnknownValue".to_owned()), ty: ir::TypeRef::Json });
+        }
+        Ok(ir::TypeKind::Untagged(variants))
+    }
+
+    fn tagged_from_union(
+        &mut self,
+        name: &str,
+        discriminator: &openapiv3::Discriminator,
+        parts: &[(usize, &ReferenceOr<Schema>)],
+        pointer: &str,
+        key: &str,
+    ) -> Result<ir::TypeKind, Error> {
+        // Tag values: the mapping's, then the schema name of every other `$ref`.
+        let mut entries: Vec<(String, String)> = Vec::new();
+        for (value, target) in &discriminator.mapping {
+            entries.push((value.clone(), mapping_ref(target)));
+        }
+        for (i, part) in parts {
+            match part {
+                ReferenceOr::Reference { reference } => {
+                    if !entries.iter().any(|(_, r)| r == reference) {
+                        let value = reference.strip_prefix(COMPONENT).unwrap_or(reference).to_owned();
+                        entries.push((value, reference.clone()));
+                    }
+                }
+                ReferenceOr::Item(_) => {
+                    // An inline variant has no name for the tag to use.
+                    let here = pointer_join(pointer, &format!("{key}/{i}"));
+                    self.warn(&here, "an inline schema under a discriminated union has no tag value; it is reached only as the unknown variant");
+                }
+            }
+        }
+        self.tagged(name, &discriminator.property_name, entries, pointer)
+    }
+
+    fn tagged_from_subtypes(
+        &mut self,
+        name: &str,
+        discriminator: &openapiv3::Discriminator,
+        subtypes: &[String],
+        pointer: &str,
+    ) -> Result<ir::TypeKind, Error> {
+        let mut entries: Vec<(String, String)> = Vec::new();
+        for (value, target) in &discriminator.mapping {
+            entries.push((value.clone(), mapping_ref(target)));
+        }
+        for key in subtypes {
+            let reference = format!("{COMPONENT}{key}");
+            if !entries.iter().any(|(_, r)| *r == reference) {
+                entries.push((key.clone(), reference));
+            }
+        }
+        self.tagged(name, &discriminator.property_name, entries, pointer)
+    }
+
+    fn tagged(
+        &mut self,
+        name: &str,
+        tag: &str,
+        entries: Vec<(String, String)>,
+        pointer: &str,
+    ) -> Result<ir::TypeKind, Error> {
+        let mut scope = Scope::default();
+        let mut variants = Vec::with_capacity(entries.len());
+        for (value, reference) in entries {
+            let here = pointer_join(&pointer_join(pointer, "discriminator/mapping"), &value);
+            let ty = self.schema_ref(&reference, &here)?;
+            if ty == ir::TypeRef::Named(name.to_owned()) {
+                // The base itself under a tag value: kept as the unknown variant.
+                continue;
+            }
+            variants.push(ir::TaggedVariant { name: scope.claim(naming::type_name(&value)), tag_value: value, ty });
+        }
+        let unknown_variant = scope.claim("UnknownValue".to_owned());
+        Ok(ir::TypeKind::Tagged { tag: tag.to_owned(), variants, unknown_variant })
+    }
+
+    pub(super) fn lower_enum(
+        &mut self,
+        values: Vec<ir::EnumValue>,
+        repr: ir::EnumRepr,
+        schema: &Schema,
+        pointer: &str,
+    ) -> Result<ir::Enum, Error> {
+        let mut seen = BTreeSet::new();
+        let mut unique = Vec::with_capacity(values.len());
+        for value in values {
+            let text = match &value {
+                ir::EnumValue::String(s) => s.clone(),
+                ir::EnumValue::Integer(i) => i.to_string(),
+            };
+            if seen.insert(text.clone()) {
+                unique.push((value, text));
+            } else {
+                self.warn(&pointer_join(pointer, "enum"), format!("value `{text}` is listed twice; kept once"));
+            }
+        }
+        let texts: Vec<String> = unique.iter().map(|(_, t)| t.clone()).collect();
+        let per_value = self.lower_enum_values(schema, &texts, pointer)?;
+        let unknown_variant = "UnknownValue".to_owned();
+        let names = match repr {
+            ir::EnumRepr::String => naming::variant_names(&texts, &unknown_variant),
+            // Integer values have no words; name them after the number.
+            ir::EnumRepr::Integer => {
+                let spelled: Vec<String> = texts.iter().map(|t| format!("V{}", t.replace('-', "Minus"))).collect();
+                naming::variant_names(&spelled, &unknown_variant)
+            }
+        };
+        let variants = unique
+            .into_iter()
+            .zip(names)
+            .map(|((wire, text), name)| {
+                let (docs, http_status) = per_value.get(&text).cloned().unwrap_or_default();
+                ir::Variant { name, wire, docs, http_status }
+            })
+            .collect();
+        Ok(ir::Enum { repr, variants, unknown_variant })
+    }
+
+    /// Reads `x-esign-values`: value -> { description, http-status }.
+    fn lower_enum_values(
+        &self,
+        schema: &Schema,
+        texts: &[String],
+        pointer: &str,
+    ) -> Result<BTreeMap<String, (String, Option<u16>)>, Error> {
+        let mut out = BTreeMap::new();
+        let Some(ext) = schema.schema_data.extensions.get("x-esign-values") else {
+            return Ok(out);
+        };
+        let ext_pointer = pointer_join(pointer, "x-esign-values");
+        let Some(map) = ext.as_object() else {
+            return Err(self.invalid(&ext_pointer, "expected a mapping from enum value to { description, http-status }"));
+        };
+        for (value, entry) in map {
+            let here = pointer_join(&ext_pointer, value);
+            if !texts.contains(value) {
+                return Err(self.invalid(&here, format!("`{value}` is not one of the enum's values")));
+            }
+            let Some(entry) = entry.as_object() else {
+                return Err(self.invalid(&here, "expected a mapping with `description` and optional `http-status`"));
+            };
+            let mut description = String::new();
+            let mut status = None;
+            for (key, v) in entry {
+                let at = pointer_join(&here, key);
+                match (key.as_str(), v) {
+                    ("description", Value::String(s)) => description = s.clone(),
+                    ("http-status", Value::Number(n)) => {
+                        status = n.as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| (100..=599).contains(n));
+                        if status.is_none() {
+                            return Err(self.invalid(&at, format!("expected an HTTP status from 100 to 599, found {n}")));
+                        }
+                    }
+                    ("description" | "http-status", _) => {
+                        return Err(self.invalid(&at, "expected a string for `description` and an integer for `http-status`"));
+                    }
+                    _ => {
+                        return Err(self.invalid(&at, format!("unknown key `{key}`; expected `description` or `http-status`")))
+                    }
+                }
+            }
+            out.insert(value.clone(), (description, status));
+        }
+        Ok(out)
+    }
+
+    /// `type A = B; type B = A;` cannot compile: report it.
+    fn check_alias_cycles(&self) -> Result<(), Error> {
+        let aliases: BTreeMap<&str, (&str, &str)> = self
+            .types
+            .iter()
+            .filter_map(|t| match &t.kind {
+                ir::TypeKind::Alias(ir::TypeRef::Named(target)) => Some((t.name.as_str(), (target.as_str(), t.pointer.as_str()))),
+                _ => None,
+            })
+            .collect();
+        for (start, (_, pointer)) in &aliases {
+            let mut current = *start;
+            for _ in 0..=aliases.len() {
+                match aliases.get(current) {
+                    Some((next, _)) if next == start => {
+                        return Err(self.invalid(pointer, "circular $ref: this schema is defined only by itself"));
+                    }
+                    Some((next, _)) => current = next,
+                    None => break,
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+enum Merged<'s> {
+    Object { props: Vec<Prop<'s>>, required: Vec<String>, additional: Option<&'s AdditionalProperties> },
+    Single(&'s ReferenceOr<Schema>),
+    Json,
+}
+
+fn own_props<'s>(object: ObjectShape<'s>, pointer: &str) -> Vec<Prop<'s>> {
+    let base = pointer_join(pointer, "properties");
+    object
+        .properties
+        .iter()
+        .map(|(wire, schema)| Prop { wire: wire.as_str(), schema, pointer: pointer_join(&base, wire) })
+        .collect()
+}
+
+/// A mapping target is a `$ref` or, by the spec's shorthand, a schema name.
+fn mapping_ref(target: &str) -> String {
+    if target.starts_with('#') || target.contains('/') {
+        target.to_owned()
+    } else {
+        format!("{COMPONENT}{target}")
+    }
+}
+
+/// Boxes every by-value reference that closes a cycle, so recursive types
+/// have a size.
+fn box_cycles(types: &mut [ir::TypeDef]) {
+    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| {
+            let mut out = Vec::new();
+            for_each_by_value(&t.kind, |name| {
+                if let Some(&j) = index.get(name) {
+                    out.push(j);
+                }
+            });
+            out
+        })
+        .collect();
+    let reaches = |from: usize, to: usize| -> bool {
+        let mut stack = vec![from];
+        let mut seen = vec![false; edges.len()];
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            if std::mem::replace(&mut seen[n], true) {
+                continue;
+            }
+            stack.extend(edges[n].iter().copied());
+        }
+        false
+    };
+    let mut to_box: Vec<(usize, String)> = Vec::new();
+    for (i, t) in types.iter().enumerate() {
+        for_each_by_value(&t.kind, |name| {
+            if let Some(&j) = index.get(name) {
+                if reaches(j, i) {
+                    to_box.push((i, name.to_owned()));
+                }
+            }
+        });
+    }
+    for (i, name) in to_box {
+        let boxed = |ty: &mut ir::TypeRef| {
+            if *ty == ir::TypeRef::Named(name.clone()) {
+                *ty = ir::TypeRef::Boxed(name.clone());
+            }
+        };
+        match &mut types[i].kind {
+            ir::TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| boxed(&mut f.ty)),
+            ir::TypeKind::Untagged(variants) => variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
+            ir::TypeKind::Tagged { variants, .. } => variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
+            ir::TypeKind::Alias(ty) => boxed(ty),
+            ir::TypeKind::Enum(_) => {}
+        }
+    }
+}
+
+/// Calls `f` with every type a kind holds by value (not behind Vec or Map).
+fn for_each_by_value(kind: &ir::TypeKind, mut f: impl FnMut(&str)) {
+    let mut direct = |ty: &ir::TypeRef| {
+        if let ir::TypeRef::Named(name) = ty {
+            f(name);
+        }
+    };
+    match kind {
+        ir::TypeKind::Struct(s) => s.fields.iter().for_each(|field| direct(&field.ty)),
+        ir::TypeKind::Untagged(variants) => variants.iter().for_each(|v| direct(&v.ty)),
+        ir::TypeKind::Tagged { variants, .. } => variants.iter().for_each(|v| direct(&v.ty)),
+        ir::TypeKind::Alias(ty) => direct(ty),
+        ir::TypeKind::Enum(_) => {}
+    }
+}
