@@ -368,11 +368,11 @@ impl ClientCore {
     /// Starts a request to `path` (already encoded) with `query` pairs
     /// (encoded here), authenticated unless `authenticated` is false.
     /// An error is the reason the request cannot be built.
-    pub fn request(
+    pub fn request<K: AsRef<str>>(
         &self,
         method: reqwest::Method,
         path: &str,
-        query: &[(&str, String)],
+        query: &[(K, String)],
         authenticated: bool,
     ) -> Result<reqwest::RequestBuilder, String> {
         let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, path))
@@ -381,7 +381,7 @@ impl ClientCore {
         if !query.is_empty() || matches!(auth, Auth::Query { .. }) {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in query {
-                pairs.append_pair(name, value);
+                pairs.append_pair(name.as_ref(), value);
             }
             if let Auth::Query { name, value } = auth {
                 pairs.append_pair(name, value.expose());
@@ -453,6 +453,155 @@ pub fn warnings<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
         return None;
     }
     serde_json::from_slice(body).ok()
+}
+
+/// The text of a JSON value where text is needed (a path segment, a
+/// header, a query or form value): strings as they are, numbers and
+/// booleans as written, `null` as nothing, arrays and objects as JSON.
+pub fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// [`value_text`] of any serializable value.
+pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, String> {
+    let value = serde_json::to_value(value).map_err(|err| format!("cannot encode a parameter: {err}"))?;
+    Ok(value_text(&value))
+}
+
+/// Adds a structured query parameter: arrays repeat the name (or join with
+/// `,` when not exploded); objects become `key=value` pairs when exploded,
+/// `name[key]=value` for `deepObject`, or `name=k1,v1,k2,v2` otherwise.
+pub fn push_query<T: serde::Serialize + ?Sized>(
+    query: &mut Vec<(String, String)>,
+    name: &str,
+    value: &T,
+    explode: bool,
+    deep_object: bool,
+) -> Result<(), String> {
+    let value = serde_json::to_value(value).map_err(|err| format!("cannot encode query parameter `{name}`: {err}"))?;
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Array(items) if explode => {
+            query.extend(items.iter().map(|item| (name.to_owned(), value_text(item))));
+        }
+        serde_json::Value::Array(items) => {
+            let joined: Vec<String> = items.iter().map(value_text).collect();
+            query.push((name.to_owned(), joined.join(",")));
+        }
+        serde_json::Value::Object(map) if deep_object => {
+            query.extend(map.iter().map(|(key, item)| (format!("{name}[{key}]"), value_text(item))));
+        }
+        serde_json::Value::Object(map) if explode => {
+            query.extend(map.iter().map(|(key, item)| (key.clone(), value_text(item))));
+        }
+        serde_json::Value::Object(map) => {
+            let joined: Vec<String> = map.iter().flat_map(|(key, item)| [key.clone(), value_text(item)]).collect();
+            query.push((name.to_owned(), joined.join(",")));
+        }
+        scalar => query.push((name.to_owned(), value_text(&scalar))),
+    }
+    Ok(())
+}
+
+/// `application/x-www-form-urlencoded`: characters other than these are encoded.
+const FORM: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
+
+fn form_encode(out: &mut String, text: &str) {
+    for chunk in percent_encoding::utf8_percent_encode(text, FORM) {
+        out.push_str(&chunk.replace("%20", "+"));
+    }
+}
+
+/// Encodes an object as `application/x-www-form-urlencoded`: one pair per
+/// property, arrays repeating the name, `null` left out.
+pub fn form_urlencoded<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, String> {
+    let value = serde_json::to_value(value).map_err(|err| format!("cannot encode the form body: {err}"))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err("a form body must be an object".to_owned());
+    };
+    let mut out = String::new();
+    let mut add = |key: &str, text: String| {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        form_encode(&mut out, key);
+        out.push('=');
+        form_encode(&mut out, &text);
+    };
+    for (key, item) in &map {
+        match item {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => items.iter().for_each(|i| add(key, value_text(i))),
+            other => add(key, value_text(other)),
+        }
+    }
+    Ok(out)
+}
+
+/// A file to upload in a multipart body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilePart {
+    /// The file's contents.
+    pub bytes: Bytes,
+    /// The file name sent with it, if any.
+    pub file_name: Option<String>,
+    /// Its media type; otherwise the spec's, otherwise `application/octet-stream`.
+    pub content_type: Option<String>,
+}
+
+impl FilePart {
+    /// A file from its contents.
+    pub fn new(bytes: impl Into<Bytes>) -> Self {
+        FilePart { bytes: bytes.into(), file_name: None, content_type: None }
+    }
+
+    /// Sets the file name.
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// Sets the media type.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The part to send; `default_type` is the spec's encoding, if any.
+    #[cfg(feature = "multipart")]
+    pub fn to_part(&self, default_type: Option<&str>) -> Result<reqwest::multipart::Part, String> {
+        let mut part = reqwest::multipart::Part::stream(self.bytes.clone());
+        if let Some(name) = &self.file_name {
+            part = part.file_name(name.clone());
+        }
+        let media = self.content_type.as_deref().or(default_type).unwrap_or("application/octet-stream");
+        part.mime_str(media).map_err(|err| format!("media type `{media}`: {err}"))
+    }
+}
+
+/// A text part; `content_type` is the spec's encoding, if any.
+#[cfg(feature = "multipart")]
+pub fn text_part(text: String, content_type: Option<&str>) -> Result<reqwest::multipart::Part, String> {
+    let part = reqwest::multipart::Part::text(text);
+    match content_type {
+        Some(media) => part.mime_str(media).map_err(|err| format!("media type `{media}`: {err}")),
+        None => Ok(part),
+    }
+}
+
+/// A part holding a value as JSON.
+#[cfg(feature = "multipart")]
+pub fn json_part<T: serde::Serialize + ?Sized>(
+    value: &T,
+    content_type: Option<&str>,
+) -> Result<reqwest::multipart::Part, String> {
+    let text = serde_json::to_string(value).map_err(|err| format!("cannot encode a multipart part: {err}"))?;
+    text_part(text, Some(content_type.unwrap_or("application/json")))
 }
 
 /// A client could not be built (a bad or missing base URL).

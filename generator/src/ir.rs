@@ -331,8 +331,14 @@ pub struct Operation {
     pub deprecated: bool,
     /// Parameters: path ones in path order first, then the rest in spec order.
     pub params: Vec<Param>,
-    /// The request body, if any.
+    /// The request body, if any (JSON preferred when several media types are offered).
     pub body: Option<RequestBody>,
+    /// The multipart form of the body, when the body offers JSON too and
+    /// has file parts: emitted as a second method with this name
+    /// (`<name>_multipart`).
+    pub multipart_alternative: Option<(String, RequestBody)>,
+    /// Query pairs written into the path key itself (`/search?type=all`).
+    pub fixed_query: Vec<(String, String)>,
     /// Responses in spec order (exact codes, then ranges, then default).
     pub responses: Vec<Response>,
     /// False when the operation declares `security: []`.
@@ -376,12 +382,27 @@ pub struct Param {
     pub ty: TypeRef,
     /// Required parameters are positional arguments.
     pub required: bool,
-    /// `explode` for arrays in the query (default true).
+    /// `explode` for arrays and objects in the query (default true).
     pub explode: bool,
+    /// `style: deepObject` (`name[key]=value`).
+    pub deep_object: bool,
+    /// How the value becomes text.
+    pub value: ParamValue,
     /// Doc text.
     pub docs: String,
     /// Marked `deprecated: true`.
     pub deprecated: bool,
+}
+
+/// How a parameter's value becomes text on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamValue {
+    /// One value with `Display` (strings, numbers, booleans, enums).
+    Scalar,
+    /// A list of such values.
+    ScalarList,
+    /// Anything else: serialized to JSON first, then spread by style.
+    Structured,
 }
 
 /// A request body.
@@ -400,8 +421,57 @@ pub struct RequestBody {
 pub enum BodyKind {
     /// JSON of this type, sent with this media type.
     Json(TypeRef, String),
+    /// `application/x-www-form-urlencoded` of this type.
+    Form(TypeRef),
+    /// `multipart/form-data`.
+    Multipart(Multipart),
+    /// Text as given, with this media type.
+    Text(String),
     /// Bytes as given, with this media type.
     Bytes(String),
+}
+
+/// A multipart body: a struct of its own whose fields become parts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Multipart {
+    /// The struct's Rust name (`CreateFileMultipart`).
+    pub type_name: String,
+    /// The parts, in spec order.
+    pub parts: Vec<Part>,
+}
+
+/// One part of a multipart body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// Rust field name.
+    pub name: String,
+    /// The part's name on the wire.
+    pub wire_name: String,
+    /// The field's type (for `File`/`Files`, ignored: they are file parts).
+    pub ty: TypeRef,
+    /// How it is sent.
+    pub kind: PartKind,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `encoding.<part>.contentType`, when given.
+    pub content_type: Option<String>,
+    /// Doc text.
+    pub docs: String,
+}
+
+/// How one part is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartKind {
+    /// A file (`format: binary`).
+    File,
+    /// Several files under one name.
+    Files,
+    /// A scalar as text.
+    Text,
+    /// A list of scalars, one part each.
+    TextList,
+    /// Anything else, as JSON text.
+    Json,
 }
 
 /// Which statuses a response covers.

@@ -139,12 +139,30 @@ pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Gen
     Ok(Generated { files, warnings, skipped, reports })
 }
 
-/// The repository's own job: every spec in `root/specs` (sorted by file
-/// name) -> the `esign-client` crate that belongs in `root/generated`.
-pub fn repo_crate(root: &Path, on_unsupported: OnUnsupported) -> Result<Generated, Error> {
-    let dir = root.join("specs");
+/// A crate this repository generates and checks in.
+#[derive(Clone, Copy, Debug)]
+pub struct RepoCrate {
+    /// Where it goes, relative to the workspace root.
+    pub dir: &'static str,
+    /// The folder of specs it comes from.
+    pub specs: &'static str,
+    /// Its package name.
+    pub crate_name: &'static str,
+}
+
+/// The repository's own jobs: the client from `specs/`, and the crate of
+/// fixture specs the integration tests drive.
+pub const REPO_CRATES: &[RepoCrate] = &[
+    RepoCrate { dir: "generated", specs: "specs", crate_name: "esign-client" },
+    RepoCrate { dir: "tests/fixtures-client", specs: "tests/fixtures", crate_name: "esign-fixtures" },
+];
+
+/// Generates one of [`REPO_CRATES`] from every spec in its folder, sorted
+/// by file name.
+pub fn repo_crate(root: &Path, job: &RepoCrate, on_unsupported: OnUnsupported) -> Result<Generated, Error> {
+    let dir = root.join(job.specs);
     let entries = std::fs::read_dir(&dir).map_err(|err| {
-        Error::new(ErrorKind::Io, Location { file: "specs/".to_owned(), ..Location::default() }, err.to_string())
+        Error::new(ErrorKind::Io, Location { file: format!("{}/", job.specs), ..Location::default() }, err.to_string())
     })?;
     let mut names: Vec<String> = entries
         .filter_map(Result::ok)
@@ -152,9 +170,10 @@ pub fn repo_crate(root: &Path, on_unsupported: OnUnsupported) -> Result<Generate
         .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json"))
         .collect();
     names.sort();
-    let specs: Vec<SpecInput> = names.iter().map(|n| SpecInput::new(dir.join(n), format!("specs/{n}"))).collect();
+    let specs: Vec<SpecInput> =
+        names.iter().map(|n| SpecInput::new(dir.join(n), format!("{}/{n}", job.specs))).collect();
     let options = CrateOptions {
-        crate_name: "esign-client".to_owned(),
+        crate_name: job.crate_name.to_owned(),
         command: "cargo xtask codegen".to_owned(),
         standalone: false,
         on_unsupported,
@@ -220,6 +239,13 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
     Ok(files)
 }
 
+fn uses_multipart(api: &ir::Api) -> bool {
+    let multipart = |body: &ir::RequestBody| matches!(body.kind, ir::BodyKind::Multipart(_));
+    api.operations.iter().any(|op| {
+        op.body.as_ref().is_some_and(multipart) || op.multipart_alternative.as_ref().is_some_and(|(_, b)| multipart(b))
+    })
+}
+
 fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
     let mut out = format!("# {}\n\n", render::banner(&options.command, &sources.join(", ")));
@@ -231,8 +257,10 @@ fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     let features: Vec<String> = apis.iter().map(|a| format!("\"{}\"", a.feature)).collect();
     out.push_str(&format!("default = [{}]\n", features.join(", ")));
     for api in apis {
-        out.push_str(&format!("{} = []\n", api.feature));
+        let needs = if uses_multipart(api) { "\"multipart\"" } else { "" };
+        out.push_str(&format!("{} = [{needs}]\n", api.feature));
     }
+    out.push_str("# Multipart request bodies (turned on by the modules that have them).\nmultipart = [\"reqwest/multipart\"]\n");
     out.push_str(
         "\n[dependencies]\n\
          bytes = \"1\"\n\

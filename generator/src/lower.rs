@@ -381,9 +381,18 @@ impl<'a> Lowerer<'a> {
             Some((p, q)) => (p, Some(q)),
             None => (path, None),
         };
-        if query_suffix.is_some() {
-            return Err(self.unsupported(pointer, "a path key containing a query string"));
-        }
+        // `/search?type=all`: the pairs are sent with every call.
+        let fixed_query: Vec<(String, String)> = query_suffix
+            .map(|q| {
+                q.split('&')
+                    .filter(|pair| !pair.is_empty())
+                    .map(|pair| match pair.split_once('=') {
+                        Some((k, v)) => (k.to_owned(), v.to_owned()),
+                        None => (pair.to_owned(), String::new()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let template_names = parse_template(template).map_err(|msg| self.invalid(pointer, msg))?;
 
         // The generated method's own locals and the `body` and `options`
@@ -446,9 +455,13 @@ impl<'a> Lowerer<'a> {
             }
         }
 
-        let body = match &op.request_body {
-            None => None,
-            Some(body) => Some(self.lower_request_body(body, &type_context, &pointer_join(pointer, "requestBody"))?),
+        let (body, multipart_alternative) = match &op.request_body {
+            None => (None, None),
+            Some(body) => {
+                let (primary, alternative) =
+                    self.lower_request_body(body, &type_context, &pointer_join(pointer, "requestBody"))?;
+                (Some(primary), alternative.map(|body| (String::new(), body)))
+            }
         };
 
         let responses = self.lower_responses(op, &type_context, pointer)?;
@@ -465,6 +478,8 @@ impl<'a> Lowerer<'a> {
             deprecated: op.deprecated,
             params,
             body,
+            multipart_alternative,
+            fixed_query,
             responses,
             authenticated,
             pointer: pointer.to_owned(),
@@ -519,23 +534,14 @@ impl<'a> Lowerer<'a> {
                 return Err(self.unsupported(pointer, "a parameter described by `content` instead of `schema`"));
             }
         };
-        let scalar = self.is_scalar(&ty);
-        let list_of_scalars = matches!(&ty, ir::TypeRef::Vec(inner) if self.is_scalar(inner));
-        let allowed = match location {
-            ir::ParamLocation::Query => scalar || list_of_scalars,
-            _ => scalar,
+        let value = if self.is_scalar(&ty) {
+            ir::ParamValue::Scalar
+        } else if matches!(&ty, ir::TypeRef::Vec(inner) if self.is_scalar(inner)) {
+            ir::ParamValue::ScalarList
+        } else {
+            ir::ParamValue::Structured
         };
-        if !allowed {
-            let position = match location {
-                ir::ParamLocation::Path => "path",
-                ir::ParamLocation::Query => "query",
-                ir::ParamLocation::Header => "header",
-                ir::ParamLocation::Cookie => "cookie",
-            };
-            return Err(
-                self.unsupported(pointer, format!("{position} parameter `{}` whose schema is not a scalar", data.name))
-            );
-        }
+        let deep_object = matches!(param, openapiv3::Parameter::Query { style: openapiv3::QueryStyle::DeepObject, .. });
         Ok(ir::Param {
             name: scope.claim(naming::field_name(&data.name)),
             wire_name: data.name.clone(),
@@ -543,13 +549,15 @@ impl<'a> Lowerer<'a> {
             ty,
             required: data.required || location == ir::ParamLocation::Path,
             explode,
+            deep_object,
+            value,
             docs: data.description.clone().unwrap_or_default(),
             deprecated: data.deprecated.unwrap_or(false),
         })
     }
 
     /// Whether a type is sent as one text value (string, number, bool, enum).
-    fn is_scalar(&self, ty: &ir::TypeRef) -> bool {
+    pub(super) fn is_scalar(&self, ty: &ir::TypeRef) -> bool {
         match ty {
             ir::TypeRef::String
             | ir::TypeRef::Bool
@@ -572,7 +580,7 @@ impl<'a> Lowerer<'a> {
         body: &ReferenceOr<openapiv3::RequestBody>,
         type_context: &str,
         pointer: &str,
-    ) -> Result<ir::RequestBody, Error> {
+    ) -> Result<(ir::RequestBody, Option<ir::RequestBody>), Error> {
         let body = match body {
             ReferenceOr::Item(b) => b.clone(),
             ReferenceOr::Reference { reference } => {
@@ -591,27 +599,52 @@ impl<'a> Lowerer<'a> {
             }
         };
         let content_pointer = pointer_join(pointer, "content");
-        let json = body.content.iter().find(|(media, _)| is_json(media));
-        let kind = if let Some((media, content)) = json {
-            let ty = match &content.schema {
-                Some(schema) => self.schema_or_ref(
+        let docs = body.description.clone().unwrap_or_default();
+        let make = |kind| ir::RequestBody { kind, required: body.required, docs: docs.clone() };
+        let essence = |media: &str| media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let find = |wanted: &dyn Fn(&str) -> bool| body.content.iter().find(|(media, _)| wanted(&essence(media)));
+        let schema_of = |this: &mut Self, media: &str, content: &openapiv3::MediaType, what: &str| -> Result<ir::TypeRef, Error> {
+            match &content.schema {
+                Some(schema) => this.schema_or_ref(
                     schema,
-                    &format!("{type_context} body"),
+                    &format!("{type_context} {what}"),
                     &pointer_join(&pointer_join(&content_pointer, media), "schema"),
-                )?,
-                None => ir::TypeRef::Json,
-            };
-            ir::BodyKind::Json(ty, media.clone())
-        } else if let Some((media, _)) =
-            body.content.iter().find(|(media, _)| media.as_str() == "application/octet-stream")
-        {
-            ir::BodyKind::Bytes(media.clone())
-        } else {
-            let media: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            return Err(self.unsupported(&content_pointer, format!("request body media type(s) {}", media.join(", "))));
+                ),
+                None => Ok(ir::TypeRef::Json),
+            }
         };
-        Ok(ir::RequestBody { kind, required: body.required, docs: body.description.clone().unwrap_or_default() })
+        let multipart = match find(&|m| m == "multipart/form-data" || m == "multipart/mixed") {
+            Some((media, content)) => {
+                let here = pointer_join(&content_pointer, media);
+                Some(self.lower_multipart(content, &format!("{type_context} multipart"), &here)?)
+            }
+            None => None,
+        };
+        let primary = if let Some((media, content)) = find(&|m| is_json(m)) {
+            make(ir::BodyKind::Json(schema_of(self, media, content, "body")?, media.clone()))
+        } else if let Some(multipart) = &multipart {
+            make(ir::BodyKind::Multipart(multipart.clone()))
+        } else if let Some((media, content)) = find(&|m| m == "application/x-www-form-urlencoded") {
+            make(ir::BodyKind::Form(schema_of(self, media, content, "form")?))
+        } else if let Some((media, _)) = find(&|m| m.starts_with("text/")) {
+            make(ir::BodyKind::Text(media.clone()))
+        } else if let Some((media, _)) = body.content.first() {
+            // Any other media type (octet-stream, PDF, vendor types): bytes as given.
+            make(ir::BodyKind::Bytes(media.clone()))
+        } else {
+            return Err(self.invalid(&content_pointer, "a request body with no media type"));
+        };
+        let alternative = match (&primary.kind, multipart) {
+            (ir::BodyKind::Json(..), Some(multipart))
+                if multipart.parts.iter().any(|p| matches!(p.kind, ir::PartKind::File | ir::PartKind::Files)) =>
+            {
+                Some(make(ir::BodyKind::Multipart(multipart)))
+            }
+            _ => None,
+        };
+        Ok((primary, alternative))
     }
+
 
     fn lower_responses(
         &mut self,

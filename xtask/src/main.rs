@@ -1,7 +1,7 @@
 //! `cargo xtask`: the project's commands. Parses flags, then calls the
 //! generator; the only program that writes `generated/`.
 
-use esign_codegen::write::{ensure_files, Drift, Mode};
+use esign_codegen::write::{ensure_files, Mode};
 use esign_codegen::{CrateOptions, OnUnsupported, SpecInput};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -92,31 +92,37 @@ fn codegen(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The repository's own job: specs/*.yaml -> generated/.
+/// The repository's own jobs: specs/ -> generated/, tests/fixtures/ ->
+/// tests/fixtures-client/. Nothing is written unless every spec generates.
 fn repo_codegen(check: bool, on_unsupported: OnUnsupported) -> Result<ExitCode, String> {
     let root = workspace_root();
-    let generated = esign_codegen::repo_crate(&root, on_unsupported).map_err(|e| e.to_string())?;
-    report(&generated);
-    let out = root.join("generated");
-    let mode = if check { Mode::Check } else { Mode::Write };
-    let drift = ensure_files(&out, &generated.files, mode).map_err(|e| format!("{}: {e}", out.display()))?;
-    let shown = |d: &Drift| -> String {
-        let text = d.to_string();
-        text.replace(&format!("{}/", root.display()), "")
-    };
-    if check {
-        if drift.is_empty() {
-            eprintln!("generated/ is up to date");
-            return Ok(ExitCode::SUCCESS);
-        }
-        for d in &drift {
-            eprintln!("{}", shown(d));
-        }
-        eprintln!("generated/ is out of date: run `cargo xtask codegen` and commit the result");
-        return Ok(ExitCode::FAILURE);
+    let mut outputs = Vec::new();
+    for job in esign_codegen::REPO_CRATES {
+        let generated = esign_codegen::repo_crate(&root, job, on_unsupported).map_err(|e| e.to_string())?;
+        report(&generated);
+        outputs.push((job, generated));
     }
-    for d in &drift {
-        eprintln!("updated {}", shown(d));
+    let mode = if check { Mode::Check } else { Mode::Write };
+    let mut stale = false;
+    for (job, generated) in &outputs {
+        let out = root.join(job.dir);
+        let drift = ensure_files(&out, &generated.files, mode).map_err(|e| format!("{}: {e}", job.dir))?;
+        for d in &drift {
+            let text = d.to_string().replace(&format!("{}/", root.display()), "");
+            if check {
+                eprintln!("{text}");
+            } else {
+                eprintln!("updated {text}");
+            }
+        }
+        stale |= !drift.is_empty();
+    }
+    if check {
+        if stale {
+            eprintln!("generated code is out of date: run `cargo xtask codegen` and commit the result");
+            return Ok(ExitCode::FAILURE);
+        }
+        eprintln!("generated/ and tests/fixtures-client/ are up to date");
     }
     Ok(ExitCode::SUCCESS)
 }

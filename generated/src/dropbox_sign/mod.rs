@@ -18,7 +18,13 @@
 //! provider adds names over time.
 //!
 //! Generated from `specs/dropbox-sign.yaml`. Start with [`Client::new`] or [`Client::builder`]; every operation is an async method of [`Client`].
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+#![allow(
+    deprecated,
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::type_complexity,
+    clippy::vec_init_then_push
+)]
 pub mod types;
 pub use types::*;
 /// A successful response: status, headers, rate limit, the `Warning` warnings the API sent, and the body.

@@ -45,7 +45,13 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
     };
     let mut extra_items = Vec::new();
     let methods: Vec<TokenStream> =
-        api.operations.iter().map(|op| operation(api, op, &default_error, &mut extra_items)).collect();
+        api.operations.iter().flat_map(|op| {
+            let mut methods = vec![operation(op, op.body.as_ref(), &op.method_name, &default_error, &mut extra_items, true)];
+            if let Some((name, body)) = &op.multipart_alternative {
+                methods.push(operation(op, Some(body), name, &default_error, &mut extra_items, false));
+            }
+            methods
+        }).collect();
 
     let response_doc = match &api.warnings {
         Some(w) => format!(
@@ -421,13 +427,17 @@ fn status_label(status: &StatusMatch) -> String {
     }
 }
 
+/// One method. `primary` is false for the multipart twin of a JSON
+/// operation, which shares the primary's option and body-enum types.
 fn operation(
-    api: &ir::Api,
     op: &ir::Operation,
+    request_body: Option<&ir::RequestBody>,
+    method_name: &str,
     default_error: &TypeRef,
     extra_items: &mut Vec<TokenStream>,
+    primary: bool,
 ) -> TokenStream {
-    let method_name = ident(&op.method_name);
+    let method_ident = ident(method_name);
     let type_base = naming::type_name(&op.method_name);
     let error_type = op_error_type(op);
     let error_tokens = if &error_type == default_error {
@@ -451,7 +461,7 @@ fn operation(
         [one] => (success_type(one), false),
         _ => (quote!(#enum_name), true),
     };
-    if by_status {
+    if by_status && primary {
         let variants = successes.iter().map(|r| {
             let v = ident(&status_label(&r.status));
             let doc = docs::outer(if r.docs.trim().is_empty() { "A documented success." } else { r.docs.as_str() });
@@ -488,9 +498,15 @@ fn operation(
             options_fields.push(quote! { #fdoc #deprecated pub #name: ::std::option::Option<#t>, });
         }
     }
-    if let Some(body) = &op.body {
+    if let Some(body) = request_body {
         let t = match &body.kind {
-            ir::BodyKind::Json(t, _) => borrowed_arg(t),
+            ir::BodyKind::Json(t, _) | ir::BodyKind::Form(t) => borrowed_arg(t),
+            ir::BodyKind::Multipart(m) => {
+                extra_items.push(multipart_struct(m, method_name));
+                let name = ident(&m.type_name);
+                quote!(&#name)
+            }
+            ir::BodyKind::Text(_) => quote!(&str),
             ir::BodyKind::Bytes(_) => quote!(crate::runtime::Bytes),
         };
         if body.required {
@@ -500,7 +516,7 @@ fn operation(
         }
     }
     let has_options = !options_fields.is_empty();
-    if has_options {
+    if has_options && primary {
         let doc = docs::outer(&format!("Optional parameters of [`Client::{}`].", op.method_name));
         extra_items.push(quote! {
             #doc
@@ -525,64 +541,71 @@ fn operation(
                 let p = &op.params[*i];
                 let name = ident(&p.name);
                 let wire = &p.wire_name;
-                let value = match p.ty {
-                    TypeRef::String => quote!(#name),
-                    _ => quote!(&#name.to_string()),
+                let text = match (p.value, &p.ty) {
+                    (ir::ParamValue::Scalar, TypeRef::String) => quote!(#name),
+                    (ir::ParamValue::Scalar, _) => quote!(&#name.to_string()),
+                    _ => quote!(&crate::runtime::param_text(&#name).map_err(crate::runtime::Error::InvalidRequest)?),
                 };
                 path_code.push(quote! {
-                    crate::runtime::push_path_segment(&mut path, #wire, #value).map_err(crate::runtime::Error::InvalidRequest)?;
+                    crate::runtime::push_path_segment(&mut path, #wire, #text).map_err(crate::runtime::Error::InvalidRequest)?;
                 });
             }
         }
     }
 
-    // Query, headers, cookies.
+    // Query, headers, cookies. Query keys are `&str` unless a structured
+    // parameter can make up its own keys.
+    let owned_keys = !op.fixed_query.is_empty()
+        || op.params.iter().any(|p| p.location == ParamLocation::Query && p.value == ir::ParamValue::Structured);
     let mut query_code = Vec::new();
     let mut header_code = Vec::new();
     let mut cookie_code = Vec::new();
+    for (key, value) in &op.fixed_query {
+        query_code.push(quote!(query.push((#key.to_owned(), #value.to_owned()));));
+    }
     for p in &op.params {
         let name = ident(&p.name);
         let wire = &p.wire_name;
         let access = if p.required { quote!(#name) } else { quote!(options.#name) };
-        let push_value = |value: TokenStream| -> TokenStream {
+        let key = if owned_keys { quote!(#wire.to_owned()) } else { quote!(#wire) };
+        // Adds one text value at the parameter's place.
+        let push_text = |text: TokenStream| -> TokenStream {
             match p.location {
-                ParamLocation::Query => quote!(query.push((#wire, #value));),
-                ParamLocation::Header => quote!(request = request.header(#wire, #value);),
-                ParamLocation::Cookie => quote!(cookies.push(::std::format!("{}={}", #wire, #value));),
+                ParamLocation::Query => quote!(query.push((#key, #text));),
+                ParamLocation::Header => quote!(request = request.header(#wire, #text);),
+                ParamLocation::Cookie => quote!(cookies.push(::std::string::String::from(#wire) + "=" + &#text);),
                 ParamLocation::Path => quote!(),
             }
         };
-        let display = |v: TokenStream| -> TokenStream {
-            if p.location == ParamLocation::Cookie {
-                v
-            } else {
-                quote!(#v.to_string())
-            }
+        let structured_text = |v: TokenStream| -> TokenStream {
+            quote!(crate::runtime::param_text(#v).map_err(crate::runtime::Error::InvalidRequest)?)
         };
-        let code = match (&p.ty, p.required) {
-            (TypeRef::Vec(_), required) => {
-                let push_each = push_value(display(quote!(item)));
-                let joined = push_value(quote!(value
-                    .iter()
-                    .map(|item| item.to_string())
-                    .collect::<::std::vec::Vec<_>>()
-                    .join(",")));
-                let body = if p.explode && p.location == ParamLocation::Query {
-                    quote! { for item in value.iter() { #push_each } }
+        // `value` is a reference to the parameter's value.
+        let push_value = match p.value {
+            ir::ParamValue::Scalar => push_text(quote!(value.to_string())),
+            ir::ParamValue::ScalarList => {
+                if p.explode && p.location == ParamLocation::Query {
+                    let each = push_text(quote!(item.to_string()));
+                    quote! { for item in value.iter() { #each } }
                 } else {
-                    joined
-                };
-                if required {
-                    quote! { { let value = #access; #body } }
-                } else {
-                    quote! { if let Some(value) = &#access { #body } }
+                    push_text(quote!(value.iter().map(|item| item.to_string()).collect::<::std::vec::Vec<_>>().join(",")))
                 }
             }
-            (_, true) => push_value(display(quote!(#access))),
-            (_, false) => {
-                let push = push_value(display(quote!(value)));
-                quote! { if let Some(value) = &#access { #push } }
-            }
+            ir::ParamValue::Structured => match p.location {
+                ParamLocation::Query => {
+                    let (explode, deep) = (p.explode, p.deep_object);
+                    quote! {
+                        crate::runtime::push_query(&mut query, #wire, value, #explode, #deep)
+                            .map_err(crate::runtime::Error::InvalidRequest)?;
+                    }
+                }
+                _ => push_text(structured_text(quote!(value))),
+            },
+        };
+        let code = if p.required {
+            quote! { { let value = &#access; #push_value } }
+        } else {
+            quote! { if let Some(value) = &#access { #push_value } }
         };
         match p.location {
             ParamLocation::Query => query_code.push(code),
@@ -591,10 +614,11 @@ fn operation(
             ParamLocation::Path => {}
         }
     }
+    let key_type = if owned_keys { quote!(::std::string::String) } else { quote!(&str) };
     let query_decl = if query_code.is_empty() {
         quote!(let query: [(&str, ::std::string::String); 0] = [];)
     } else {
-        quote!(let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();)
+        quote!(let mut query: ::std::vec::Vec<(#key_type, ::std::string::String)> = ::std::vec::Vec::new();)
     };
     let cookies = (!cookie_code.is_empty()).then(|| {
         quote! {
@@ -605,12 +629,24 @@ fn operation(
             }
         }
     });
-    let body_code = op.body.as_ref().map(|body| {
+    let body_code = request_body.map(|body| {
         let set = match &body.kind {
             ir::BodyKind::Json(_, media) => quote! {
                 let bytes = ::serde_json::to_vec(&body)
                     .map_err(|err| crate::runtime::Error::InvalidRequest(format!("cannot encode the body: {err}")))?;
                 request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(bytes);
+            },
+            ir::BodyKind::Form(_) => quote! {
+                let form = crate::runtime::form_urlencoded(&body).map_err(crate::runtime::Error::InvalidRequest)?;
+                request = request
+                    .header(::reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(form);
+            },
+            ir::BodyKind::Multipart(_) => quote! {
+                request = request.multipart(body.to_form().map_err(crate::runtime::Error::InvalidRequest)?);
+            },
+            ir::BodyKind::Text(media) => quote! {
+                request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(body.to_owned());
             },
             ir::BodyKind::Bytes(media) => quote! {
                 request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(body);
@@ -737,12 +773,12 @@ fn operation(
     }
     text.push_str(&format!("Sends `{}` to `{}`.", op.method.as_str(), op.path));
     let required: Vec<&ir::Param> = op.params.iter().filter(|p| p.required).collect();
-    if !required.is_empty() || op.body.is_some() {
+    if !required.is_empty() || request_body.is_some() {
         text.push_str("\n\n# Arguments\n");
         for p in &required {
             text.push_str(&format!("\n- `{}`: {}", p.name, param_doc(p).replace('\n', " ")));
         }
-        if let Some(body) = &op.body {
+        if let Some(body) = request_body {
             let d = if body.docs.trim().is_empty() { "the request body" } else { body.docs.trim() };
             text.push_str(&format!("\n- `body`: {}", d.replace('\n', " ")));
         }
@@ -775,12 +811,11 @@ fn operation(
     let doc = docs::outer(&text);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let result_ty = quote!(::std::result::Result<Response<#body_type>, #error_tokens>);
-    let _ = api;
 
     quote! {
         #doc
         #deprecated
-        pub async fn #method_name(&self, #(#args),*) -> #result_ty {
+        pub async fn #method_ident(&self, #(#args),*) -> #result_ty {
             let mut path = ::std::string::String::new();
             #(#path_code)*
             #query_decl
@@ -796,6 +831,68 @@ fn operation(
             match response.status.as_u16() {
                 #(#arm_tokens)*
                 _ => #fallback_code,
+            }
+        }
+    }
+}
+
+/// The struct a multipart body is built from, and its `to_form`.
+fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
+    let name = ident(&m.type_name);
+    let mut fields = Vec::new();
+    let mut parts = Vec::new();
+    for part in &m.parts {
+        let field = ident(&part.name);
+        let wire = &part.wire_name;
+        let content_type = match &part.content_type {
+            Some(ct) => quote!(Some(#ct)),
+            None => quote!(None),
+        };
+        let inner = match part.kind {
+            ir::PartKind::File => quote!(crate::runtime::FilePart),
+            ir::PartKind::Files => quote!(::std::vec::Vec<crate::runtime::FilePart>),
+            _ => ty(&part.ty),
+        };
+        let field_ty = if part.required { inner } else { quote!(::std::option::Option<#inner>) };
+        let text = if part.docs.trim().is_empty() { format!("The `{wire}` part.") } else { part.docs.clone() };
+        let doc = docs::outer(&text);
+        fields.push(quote! { #doc pub #field: #field_ty, });
+        // `value` is a reference to the field's value.
+        let add = match part.kind {
+            ir::PartKind::File => quote! { form = form.part(#wire, value.to_part(#content_type)?); },
+            ir::PartKind::Files => quote! {
+                for file in value.iter() {
+                    form = form.part(#wire, file.to_part(#content_type)?);
+                }
+            },
+            ir::PartKind::Text => quote! {
+                form = form.part(#wire, crate::runtime::text_part(value.to_string(), #content_type)?);
+            },
+            ir::PartKind::TextList => quote! {
+                for item in value.iter() {
+                    form = form.part(#wire, crate::runtime::text_part(item.to_string(), #content_type)?);
+                }
+            },
+            ir::PartKind::Json => quote! { form = form.part(#wire, crate::runtime::json_part(value, #content_type)?); },
+        };
+        parts.push(if part.required {
+            quote! { { let value = &self.#field; #add } }
+        } else {
+            quote! { if let Some(value) = &self.#field { #add } }
+        });
+    }
+    let doc = docs::outer(&format!("The multipart body of [`Client::{method_name}`]: one field per part."));
+    let form_binding = if parts.is_empty() { quote!(let form) } else { quote!(let mut form) };
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            fn to_form(&self) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+                #form_binding = ::reqwest::multipart::Form::new();
+                #(#parts)*
+                Ok(form)
             }
         }
     }

@@ -767,6 +767,73 @@ impl<'a> Lowerer<'a> {
         Ok(out)
     }
 
+    /// A multipart body: one part per property of its (object) schema.
+    pub(super) fn lower_multipart<'s>(
+        &mut self,
+        content: &'s openapiv3::MediaType,
+        context: &str,
+        pointer: &str,
+    ) -> Result<ir::Multipart, Error>
+    where
+        'a: 's,
+    {
+        let schema_pointer = pointer_join(pointer, "schema");
+        let type_name = naming::type_name(context);
+        let Some(schema) = &content.schema else {
+            return Ok(ir::Multipart { type_name, parts: Vec::new() });
+        };
+        let (schema, at): (&'s Schema, String) = match schema {
+            ReferenceOr::Reference { reference } => self.resolve_schema(reference, &schema_pointer)?,
+            ReferenceOr::Item(schema) => (schema, schema_pointer.clone()),
+        };
+        let (props, required) = match shape(schema) {
+            Shape::Object(object) => (own_props(object, &at), object.required.to_vec()),
+            Shape::AllOf(parts, own) => match self.merge_all_of(parts, own, &at)? {
+                Merged::Object { props, required, .. } => (props, required),
+                _ => return Err(self.unsupported(&at, "a multipart body whose schema is not an object")),
+            },
+            _ => return Err(self.unsupported(&at, "a multipart body whose schema is not an object")),
+        };
+        let mut scope = Scope::default();
+        let mut parts = Vec::with_capacity(props.len());
+        for prop in props {
+            let file = |s: &ReferenceOr<Box<Schema>>| -> bool {
+                matches!(s, ReferenceOr::Item(s) if matches!(shape(s), Shape::String { binary: true, .. }))
+            };
+            let files = match prop.schema {
+                ReferenceOr::Item(s) => matches!(shape(s), Shape::Array(Some(items)) if file(items)),
+                ReferenceOr::Reference { .. } => false,
+            };
+            let ty = self.schema_or_ref(prop.schema, &format!("{context} {}", prop.wire), &prop.pointer)?;
+            let kind = if file(prop.schema) {
+                ir::PartKind::File
+            } else if files {
+                ir::PartKind::Files
+            } else if self.is_scalar(&ty) {
+                ir::PartKind::Text
+            } else if matches!(&ty, ir::TypeRef::Vec(inner) if self.is_scalar(inner)) {
+                ir::PartKind::TextList
+            } else {
+                ir::PartKind::Json
+            };
+            let docs = match prop.schema {
+                ReferenceOr::Item(s) => schema_docs(s),
+                ReferenceOr::Reference { .. } => String::new(),
+            };
+            let content_type = content.encoding.get(prop.wire).and_then(|e| e.content_type.clone());
+            parts.push(ir::Part {
+                name: scope.claim(naming::field_name(prop.wire)),
+                wire_name: prop.wire.to_owned(),
+                ty,
+                kind,
+                required: required.iter().any(|r| r == prop.wire),
+                content_type,
+                docs,
+            });
+        }
+        Ok(ir::Multipart { type_name, parts })
+    }
+
     /// `type A = B; type B = A;` cannot compile: report it.
     fn check_alias_cycles(&self) -> Result<(), Error> {
         let aliases: BTreeMap<&str, (&str, &str)> = self

@@ -4,28 +4,36 @@ use crate::support::workspace_root;
 use esign_codegen::write::{ensure_files, Mode};
 use esign_codegen::OnUnsupported;
 
+fn client_job() -> &'static esign_codegen::RepoCrate {
+    &esign_codegen::REPO_CRATES[0]
+}
+
 #[test]
-fn generated_crate_is_fresh() {
+fn generated_crates_are_fresh() {
     let root = workspace_root();
-    let generated = esign_codegen::repo_crate(&root, OnUnsupported::Fail).expect("specs/ generate");
-    let drift = ensure_files(&root.join("generated"), &generated.files, Mode::Check).expect("generated/ is readable");
-    let listed: Vec<String> = drift.iter().map(ToString::to_string).collect();
-    assert!(listed.is_empty(), "generated/ is stale, run `cargo xtask codegen`:\n{}", listed.join("\n"));
+    for job in esign_codegen::REPO_CRATES {
+        let generated = esign_codegen::repo_crate(&root, job, OnUnsupported::Fail).expect("specs generate");
+        let drift = ensure_files(&root.join(job.dir), &generated.files, Mode::Check).expect("output is readable");
+        let listed: Vec<String> = drift.iter().map(ToString::to_string).collect();
+        assert!(listed.is_empty(), "{} is stale, run `cargo xtask codegen`:\n{}", job.dir, listed.join("\n"));
+    }
 }
 
 #[test]
 fn generation_is_byte_for_byte_deterministic() {
     let root = workspace_root();
-    let first = esign_codegen::repo_crate(&root, OnUnsupported::Fail).expect("specs/ generate");
-    let second = esign_codegen::repo_crate(&root, OnUnsupported::Fail).expect("specs/ generate");
-    assert_eq!(first.files, second.files);
-    assert!(first.warnings.is_empty(), "our own specs should generate without warnings: {:?}", first.warnings);
+    for job in esign_codegen::REPO_CRATES {
+        let first = esign_codegen::repo_crate(&root, job, OnUnsupported::Fail).expect("specs generate");
+        let second = esign_codegen::repo_crate(&root, job, OnUnsupported::Fail).expect("specs generate");
+        assert_eq!(first.files, second.files);
+        assert!(first.warnings.is_empty(), "{} should generate without warnings: {:?}", job.specs, first.warnings);
+    }
 }
 
 #[test]
 fn check_mode_reports_stale_missing_and_extra_files_and_writes_nothing() {
     let root = workspace_root();
-    let generated = esign_codegen::repo_crate(&root, OnUnsupported::Fail).expect("specs/ generate");
+    let generated = esign_codegen::repo_crate(&root, client_job(), OnUnsupported::Fail).expect("specs/ generate");
     let dir = tempfile::tempdir().expect("temp dir");
     ensure_files(dir.path(), &generated.files, Mode::Write).expect("write");
     std::fs::write(dir.path().join("src/lib.rs"), "// edited by hand\n").expect("edit");
