@@ -96,12 +96,13 @@ fn path_template_names_an_undeclared_parameter() {
 
 #[test]
 fn unsupported_construct_is_named_with_its_pointer() {
-    let text =
-        format!("{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    NotAString:\n      not:\n        type: string\n");
+    let text = format!(
+        "{HEADER}paths: {{}}\ncomponents:\n  schemas:\n    Remote:\n      type: object\n      properties:\n        pet:\n          $ref: 'pets.yaml#/components/schemas/Pet'\n"
+    );
     let err = error_of("specs/t.yaml", &text);
     assert_eq!(err.kind, ErrorKind::Unsupported);
-    assert_eq!(err.location.pointer.as_deref(), Some("/components/schemas/NotAString"));
-    assert!(err.message.contains("not"), "{err}");
+    assert_eq!(err.location.pointer.as_deref(), Some("/components/schemas/Remote/properties/pet/$ref"));
+    assert!(err.message.contains("external reference `pets.yaml#/components/schemas/Pet`"), "{err}");
 }
 
 #[test]
