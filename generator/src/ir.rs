@@ -176,6 +176,8 @@ pub struct Field {
     pub nullable: bool,
     /// Marked `deprecated: true`.
     pub deprecated: bool,
+    /// `default`, as JSON text.
+    pub default: Option<String>,
     /// Where the property sits.
     pub pointer: String,
 }
@@ -495,6 +497,21 @@ pub struct Response {
     /// Its body.
     pub body: ResponseBody,
     /// Its description.
+    pub docs: String,
+    /// The headers it documents.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A documented response header.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseHeader {
+    /// Rust field name (`x_rate_limit_limit`).
+    pub name: String,
+    /// Header name (`X-RateLimit-Limit`).
+    pub wire_name: String,
+    /// Its type; scalars parse from the header text, anything else stays text.
+    pub ty: TypeRef,
+    /// Doc text.
     pub docs: String,
 }
 

@@ -260,7 +260,9 @@ fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
         let needs = if uses_multipart(api) { "\"multipart\"" } else { "" };
         out.push_str(&format!("{} = [{needs}]\n", api.feature));
     }
-    out.push_str("# Multipart request bodies (turned on by the modules that have them).\nmultipart = [\"reqwest/multipart\"]\n");
+    out.push_str(
+        "# Multipart request bodies (turned on by the modules that have them).\nmultipart = [\"reqwest/multipart\"]\n",
+    );
     out.push_str(
         "\n[dependencies]\n\
          bytes = \"1\"\n\

@@ -329,6 +329,9 @@ impl<'a> Lowerer<'a> {
                                 format!("method name `{wanted}` is taken; named `{}`", lowered.method_name),
                             );
                         }
+                        if let Some((name, _)) = &mut lowered.multipart_alternative {
+                            *name = method_scope.claim(format!("{}_multipart", lowered.method_name));
+                        }
                         out.push(lowered);
                     }
                     Err(err) if on_unsupported == OnUnsupported::Skip => self.skipped.push(err),
@@ -603,16 +606,17 @@ impl<'a> Lowerer<'a> {
         let make = |kind| ir::RequestBody { kind, required: body.required, docs: docs.clone() };
         let essence = |media: &str| media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         let find = |wanted: &dyn Fn(&str) -> bool| body.content.iter().find(|(media, _)| wanted(&essence(media)));
-        let schema_of = |this: &mut Self, media: &str, content: &openapiv3::MediaType, what: &str| -> Result<ir::TypeRef, Error> {
-            match &content.schema {
-                Some(schema) => this.schema_or_ref(
-                    schema,
-                    &format!("{type_context} {what}"),
-                    &pointer_join(&pointer_join(&content_pointer, media), "schema"),
-                ),
-                None => Ok(ir::TypeRef::Json),
-            }
-        };
+        let schema_of =
+            |this: &mut Self, media: &str, content: &openapiv3::MediaType, what: &str| -> Result<ir::TypeRef, Error> {
+                match &content.schema {
+                    Some(schema) => this.schema_or_ref(
+                        schema,
+                        &format!("{type_context} {what}"),
+                        &pointer_join(&pointer_join(&content_pointer, media), "schema"),
+                    ),
+                    None => Ok(ir::TypeRef::Json),
+                }
+            };
         let multipart = match find(&|m| m == "multipart/form-data" || m == "multipart/mixed") {
             Some((media, content)) => {
                 let here = pointer_join(&content_pointer, media);
@@ -644,7 +648,6 @@ impl<'a> Lowerer<'a> {
         };
         Ok((primary, alternative))
     }
-
 
     fn lower_responses(
         &mut self,
@@ -713,7 +716,57 @@ impl<'a> Lowerer<'a> {
             } else {
                 ir::ResponseBody::Bytes
             };
-            out.push(ir::Response { status, success, body, docs: response.description.clone() });
+            let headers = self.lower_response_headers(&response, type_context, &here)?;
+            out.push(ir::Response { status, success, body, docs: response.description.clone(), headers });
+        }
+        Ok(out)
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    fn lower_response_headers(
+        &mut self,
+        response: &openapiv3::Response,
+        type_context: &str,
+        pointer: &str,
+    ) -> Result<Vec<ir::ResponseHeader>, Error> {
+        let mut scope = Scope::default();
+        let mut out = Vec::new();
+        for (wire, header) in &response.headers {
+            let here = pointer_join(&pointer_join(pointer, "headers"), wire);
+            let header = match header {
+                ReferenceOr::Item(h) => h.clone(),
+                ReferenceOr::Reference { reference } => {
+                    let key = reference.strip_prefix("#/components/headers/");
+                    match key.and_then(|k| self.doc.api.components.as_ref()?.headers.get(k)) {
+                        Some(ReferenceOr::Item(h)) => h.clone(),
+                        _ => {
+                            return Err(self.invalid(
+                                &pointer_join(&here, "$ref"),
+                                format!("`{reference}` does not resolve; expected a header under #/components/headers"),
+                            ))
+                        }
+                    }
+                }
+            };
+            let ty = match &header.format {
+                openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                    let ty =
+                        self.schema_or_ref(schema, &format!("{type_context} {wire}"), &pointer_join(&here, "schema"))?;
+                    if self.is_scalar(&ty) {
+                        ty
+                    } else {
+                        ir::TypeRef::String
+                    }
+                }
+                openapiv3::ParameterSchemaOrContent::Content(_) => ir::TypeRef::String,
+            };
+            out.push(ir::ResponseHeader {
+                name: scope.claim(naming::field_name(wire)),
+                wire_name: wire.clone(),
+                ty,
+                docs: header.description.clone().unwrap_or_default(),
+            });
         }
         Ok(out)
     }

@@ -280,3 +280,73 @@ impl Client {
         }
     }
 }
+/// The headers [`Client::signature_request_cancel`] documents for its successful responses; read them with `from_headers(&response.headers)`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignatureRequestCancelHeaders {
+    /// The maximum number of requests per hour that you can make.
+    ///
+    /// From the `X-RateLimit-Limit` header.
+    pub x_rate_limit_limit: ::std::option::Option<i64>,
+    /// The number of requests remaining in the current rate limit window.
+    ///
+    /// From the `X-RateLimit-Remaining` header.
+    pub x_rate_limit_remaining: ::std::option::Option<i64>,
+    /// The Unix time at which the rate limit will reset to its maximum.
+    ///
+    /// From the `X-Ratelimit-Reset` header.
+    pub x_ratelimit_reset: ::std::option::Option<i64>,
+}
+impl SignatureRequestCancelHeaders {
+    /// Reads the documented headers; a missing or unparsable one is `None`.
+    pub fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+        SignatureRequestCancelHeaders {
+            x_rate_limit_limit: headers
+                .get("X-RateLimit-Limit")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+            x_rate_limit_remaining: headers
+                .get("X-RateLimit-Remaining")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+            x_ratelimit_reset: headers
+                .get("X-Ratelimit-Reset")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+        }
+    }
+}
+/// The headers [`Client::signature_request_remove`] documents for its successful responses; read them with `from_headers(&response.headers)`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignatureRequestRemoveHeaders {
+    /// The maximum number of requests per hour that you can make.
+    ///
+    /// From the `X-RateLimit-Limit` header.
+    pub x_rate_limit_limit: ::std::option::Option<i64>,
+    /// The number of requests remaining in the current rate limit window.
+    ///
+    /// From the `X-RateLimit-Remaining` header.
+    pub x_rate_limit_remaining: ::std::option::Option<i64>,
+    /// The Unix time at which the rate limit will reset to its maximum.
+    ///
+    /// From the `X-Ratelimit-Reset` header.
+    pub x_ratelimit_reset: ::std::option::Option<i64>,
+}
+impl SignatureRequestRemoveHeaders {
+    /// Reads the documented headers; a missing or unparsable one is `None`.
+    pub fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+        SignatureRequestRemoveHeaders {
+            x_rate_limit_limit: headers
+                .get("X-RateLimit-Limit")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+            x_rate_limit_remaining: headers
+                .get("X-RateLimit-Remaining")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+            x_ratelimit_reset: headers
+                .get("X-Ratelimit-Reset")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+        }
+    }
+}

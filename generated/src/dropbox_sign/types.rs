@@ -340,7 +340,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorName {
     }
 }
 /// Warnings that may come with a successful response.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WarningResponse {
     /// One or more warnings.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -44,14 +44,18 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
         None => quote!(None),
     };
     let mut extra_items = Vec::new();
-    let methods: Vec<TokenStream> =
-        api.operations.iter().flat_map(|op| {
-            let mut methods = vec![operation(op, op.body.as_ref(), &op.method_name, &default_error, &mut extra_items, true)];
+    let methods: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .flat_map(|op| {
+            let mut methods =
+                vec![operation(op, op.body.as_ref(), &op.method_name, &default_error, &mut extra_items, true)];
             if let Some((name, body)) = &op.multipart_alternative {
                 methods.push(operation(op, Some(body), name, &default_error, &mut extra_items, false));
             }
             methods
-        }).collect();
+        })
+        .collect();
 
     let response_doc = match &api.warnings {
         Some(w) => format!(
@@ -481,6 +485,12 @@ fn operation(
         });
     }
 
+    if primary {
+        if let Some(item) = headers_struct(op, &type_base) {
+            extra_items.push(item);
+        }
+    }
+
     // Arguments.
     let mut args = Vec::new();
     let mut options_fields = Vec::new();
@@ -588,7 +598,11 @@ fn operation(
                     let each = push_text(quote!(item.to_string()));
                     quote! { for item in value.iter() { #each } }
                 } else {
-                    push_text(quote!(value.iter().map(|item| item.to_string()).collect::<::std::vec::Vec<_>>().join(",")))
+                    push_text(quote!(value
+                        .iter()
+                        .map(|item| item.to_string())
+                        .collect::<::std::vec::Vec<_>>()
+                        .join(",")))
                 }
             }
             ir::ParamValue::Structured => match p.location {
@@ -834,6 +848,59 @@ fn operation(
             }
         }
     }
+}
+
+/// The typed headers of an operation's successful responses.
+fn headers_struct(op: &ir::Operation, type_base: &str) -> Option<TokenStream> {
+    let mut headers: Vec<&ir::ResponseHeader> = Vec::new();
+    for r in op.responses.iter().filter(|r| r.success) {
+        for h in &r.headers {
+            if !headers.iter().any(|known| known.wire_name.eq_ignore_ascii_case(&h.wire_name)) {
+                headers.push(h);
+            }
+        }
+    }
+    if headers.is_empty() {
+        return None;
+    }
+    let name = format_ident!("{}Headers", type_base);
+    let fields = headers.iter().map(|h| {
+        let field = ident(&h.name);
+        let t = ty(&h.ty);
+        let text = docs::paragraphs([h.docs.as_str(), &format!("From the `{}` header.", h.wire_name)]);
+        let doc = docs::outer(&text);
+        quote! { #doc pub #field: ::std::option::Option<#t>, }
+    });
+    let reads = headers.iter().map(|h| {
+        let field = ident(&h.name);
+        let wire = &h.wire_name;
+        let parse = match &h.ty {
+            TypeRef::String | TypeRef::Bytes | TypeRef::Json | TypeRef::Vec(_) | TypeRef::Map(_) => {
+                quote!(Some(text.to_owned()))
+            }
+            TypeRef::Named(_) | TypeRef::Boxed(_) => quote!(text.parse().ok()),
+            _ => quote!(text.trim().parse().ok()),
+        };
+        quote! {
+            #field: headers.get(#wire).and_then(|value| value.to_str().ok()).and_then(|text| #parse),
+        }
+    });
+    let doc = docs::outer(&format!(
+        "The headers [`Client::{}`] documents for its successful responses; read them with `from_headers(&response.headers)`.",
+        op.method_name
+    ));
+    Some(quote! {
+        #doc
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            /// Reads the documented headers; a missing or unparsable one is `None`.
+            pub fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+                #name { #(#reads)* }
+            }
+        }
+    })
 }
 
 /// The struct a multipart body is built from, and its `to_form`.

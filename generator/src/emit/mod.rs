@@ -15,9 +15,18 @@ use quote::quote;
 pub use client::client_file;
 pub use types::types_file;
 
-/// An identifier chosen by `naming` (always valid).
+/// An identifier chosen by `naming`. Naming only hands out valid
+/// identifiers; should that ever fail, the name is repaired rather than the
+/// generator panicking.
 pub(crate) fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_";
+    if valid {
+        Ident::new(name, Span::call_site())
+    } else {
+        Ident::new(&format!("invalid_{}", crate::naming::field_name(name)), Span::call_site())
+    }
 }
 
 /// The Rust type for a type reference, inside a module's `types.rs`.

@@ -46,7 +46,9 @@ fn type_def(def: &ir::TypeDef) -> TokenStream {
                 pub enum #name { #(#arms)* }
             }
         }
-        TypeKind::Tagged { tag, variants, unknown_variant } => tagged_def(&name, doc, deprecated, tag, variants, unknown_variant),
+        TypeKind::Tagged { tag, variants, unknown_variant } => {
+            tagged_def(&name, doc, deprecated, tag, variants, unknown_variant)
+        }
     }
 }
 
@@ -121,6 +123,9 @@ fn struct_def(
         if text.trim().is_empty() {
             text = format!("`{wire}`.");
         }
+        if let Some(default) = &f.default {
+            text.push_str(&format!("\n\nDefault when absent: `{default}`."));
+        }
         let fdoc = docs::outer(&text);
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         let (ty, attrs) = if f.required && !f.nullable {
@@ -156,10 +161,13 @@ fn struct_def(
         }
         Extra::Deny => quote!(),
     };
+    // All-optional structs can be built with `..Default::default()`.
+    let all_optional = s.fields.iter().all(|f| !f.required || f.nullable);
+    let default = all_optional.then(|| quote!(Default,));
     quote! {
         #doc
         #deprecated
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#fields)*
             #extra

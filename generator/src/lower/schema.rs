@@ -16,9 +16,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A schema, normalised.
 pub(super) enum Shape<'s> {
-    String { values: Vec<Option<String>>, binary: bool },
-    Integer { values: Vec<Option<i64>>, format: Option<String> },
-    Number { float: bool },
+    String {
+        values: Vec<Option<String>>,
+        binary: bool,
+    },
+    Integer {
+        values: Vec<Option<i64>>,
+        format: Option<String>,
+    },
+    Number {
+        float: bool,
+    },
     Boolean,
     Object(ObjectShape<'s>),
     Array(Option<&'s ReferenceOr<Box<Schema>>>),
@@ -87,12 +95,11 @@ pub(super) fn shape(schema: &Schema) -> Shape<'_> {
             match any.typ.as_deref() {
                 Some("object") => Shape::Object(object),
                 Some("array") => Shape::Array(any.items.as_ref()),
-                Some("string") => {
-                    Shape::String { values: strings(), binary: any.format.as_deref() == Some("binary") }
-                }
-                Some("integer") => {
-                    Shape::Integer { values: any.enumeration.iter().map(Value::as_i64).collect(), format: any.format.clone() }
-                }
+                Some("string") => Shape::String { values: strings(), binary: any.format.as_deref() == Some("binary") },
+                Some("integer") => Shape::Integer {
+                    values: any.enumeration.iter().map(Value::as_i64).collect(),
+                    format: any.format.clone(),
+                },
                 Some("number") => Shape::Number { float: any.format.as_deref() == Some("float") },
                 Some("boolean") => Shape::Boolean,
                 _ if has_object => Shape::Object(object),
@@ -293,7 +300,13 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    fn named_kind(&mut self, name: &str, schema: &Schema, pointer: &str, reference: Option<&str>) -> Result<ir::TypeKind, Error> {
+    fn named_kind(
+        &mut self,
+        name: &str,
+        schema: &Schema,
+        pointer: &str,
+        reference: Option<&str>,
+    ) -> Result<ir::TypeKind, Error> {
         if let (Some(reference), Some(discriminator)) = (reference, &schema.schema_data.discriminator) {
             if !matches!(shape(schema), Shape::Union(_)) {
                 if let Some(subtypes) = self.subtypes.get(reference).cloned() {
@@ -312,13 +325,21 @@ impl<'a> Lowerer<'a> {
             }
             Shape::Object(object) if !object.properties.is_empty() => {
                 let props = own_props(object, pointer);
-                ir::TypeKind::Struct(self.lower_struct(name, props, object.required.to_vec(), object.additional, pointer)?)
+                ir::TypeKind::Struct(self.lower_struct(
+                    name,
+                    props,
+                    object.required.to_vec(),
+                    object.additional,
+                    pointer,
+                )?)
             }
             Shape::AllOf(parts, own) => match self.merge_all_of(parts, own, pointer)? {
                 Merged::Object { props, required, additional } => {
                     ir::TypeKind::Struct(self.lower_struct(name, props, required, additional, pointer)?)
                 }
-                Merged::Single(target) => ir::TypeKind::Alias(self.schema_or_ref(target, name, &pointer_join(pointer, "allOf/0"))?),
+                Merged::Single(target) => {
+                    ir::TypeKind::Alias(self.schema_or_ref(target, name, &pointer_join(pointer, "allOf/0"))?)
+                }
                 Merged::Json => ir::TypeKind::Alias(ir::TypeRef::Json),
             },
             Shape::Union(parts) => {
@@ -334,9 +355,11 @@ impl<'a> Lowerer<'a> {
                 };
                 match (parts.as_slice(), &schema.schema_data.discriminator) {
                     ([], _) => ir::TypeKind::Alias(ir::TypeRef::Json),
-                    ([(i, only)], _) => {
-                        ir::TypeKind::Alias(self.schema_or_ref(*only, name, &pointer_join(pointer, &format!("{key}/{i}")))?)
-                    }
+                    ([(i, only)], _) => ir::TypeKind::Alias(self.schema_or_ref(
+                        *only,
+                        name,
+                        &pointer_join(pointer, &format!("{key}/{i}")),
+                    )?),
                     (_, Some(discriminator)) => self.tagged_from_union(name, discriminator, &parts, pointer, key)?,
                     _ => self.untagged(name, &parts, pointer, key)?,
                 }
@@ -374,7 +397,8 @@ impl<'a> Lowerer<'a> {
             Shape::Boolean => ir::TypeRef::Bool,
             Shape::Array(items) => match items {
                 Some(items) => {
-                    let item = self.schema_or_ref(items, &format!("{context} item"), &pointer_join(pointer, "items"))?;
+                    let item =
+                        self.schema_or_ref(items, &format!("{context} item"), &pointer_join(pointer, "items"))?;
                     ir::TypeRef::Vec(Box::new(item))
                 }
                 None => ir::TypeRef::Vec(Box::new(ir::TypeRef::Json)),
@@ -443,8 +467,7 @@ impl<'a> Lowerer<'a> {
         let mut visited = BTreeSet::new();
         for (i, part) in parts.iter().enumerate() {
             let here = pointer_join(pointer, &format!("allOf/{i}"));
-            objects +=
-                self.gather(part, &here, &mut props, &mut required, &mut additional, &mut visited, 0)? as usize;
+            objects += self.gather(part, &here, &mut props, &mut required, &mut additional, &mut visited, 0)? as usize;
         }
         if let Some(own) = own {
             props.extend(own_props(own, pointer));
@@ -536,12 +559,13 @@ impl<'a> Lowerer<'a> {
             let context = format!("{name} {}", prop.wire);
             let ty = self.schema_or_ref(prop.schema, &context, &prop.pointer)?;
             let nullable = self.schema_or_ref_nullable(prop.schema);
-            let (docs, deprecated) = match prop.schema {
+            let (docs, deprecated, default) = match prop.schema {
                 ReferenceOr::Item(s) => {
                     self.check_extensions(&s.schema_data.extensions, &prop.pointer);
-                    (schema_docs(s), s.schema_data.deprecated)
+                    let default = s.schema_data.default.as_ref().map(Value::to_string);
+                    (schema_docs(s), s.schema_data.deprecated, default)
                 }
-                ReferenceOr::Reference { .. } => (String::new(), false),
+                ReferenceOr::Reference { .. } => (String::new(), false, None),
             };
             fields.push(ir::Field {
                 name: field_name,
@@ -551,6 +575,7 @@ impl<'a> Lowerer<'a> {
                 required: required.iter().any(|r| r == prop.wire),
                 nullable,
                 deprecated,
+                default,
                 pointer: prop.pointer,
             });
         }
@@ -732,7 +757,9 @@ impl<'a> Lowerer<'a> {
         };
         let ext_pointer = pointer_join(pointer, "x-esign-values");
         let Some(map) = ext.as_object() else {
-            return Err(self.invalid(&ext_pointer, "expected a mapping from enum value to { description, http-status }"));
+            return Err(
+                self.invalid(&ext_pointer, "expected a mapping from enum value to { description, http-status }")
+            );
         };
         for (value, entry) in map {
             let here = pointer_join(&ext_pointer, value);
@@ -751,14 +778,20 @@ impl<'a> Lowerer<'a> {
                     ("http-status", Value::Number(n)) => {
                         status = n.as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| (100..=599).contains(n));
                         if status.is_none() {
-                            return Err(self.invalid(&at, format!("expected an HTTP status from 100 to 599, found {n}")));
+                            return Err(
+                                self.invalid(&at, format!("expected an HTTP status from 100 to 599, found {n}"))
+                            );
                         }
                     }
                     ("description" | "http-status", _) => {
-                        return Err(self.invalid(&at, "expected a string for `description` and an integer for `http-status`"));
+                        return Err(
+                            self.invalid(&at, "expected a string for `description` and an integer for `http-status`")
+                        );
                     }
                     _ => {
-                        return Err(self.invalid(&at, format!("unknown key `{key}`; expected `description` or `http-status`")))
+                        return Err(
+                            self.invalid(&at, format!("unknown key `{key}`; expected `description` or `http-status`"))
+                        )
                     }
                 }
             }
@@ -840,7 +873,9 @@ impl<'a> Lowerer<'a> {
             .types
             .iter()
             .filter_map(|t| match &t.kind {
-                ir::TypeKind::Alias(ir::TypeRef::Named(target)) => Some((t.name.as_str(), (target.as_str(), t.pointer.as_str()))),
+                ir::TypeKind::Alias(ir::TypeRef::Named(target)) => {
+                    Some((t.name.as_str(), (target.as_str(), t.pointer.as_str())))
+                }
                 _ => None,
             })
             .collect();

@@ -39,4 +39,3 @@ fn snapshots_of_each_fixture() {
         }
     });
 }
-

@@ -3,6 +3,7 @@
 //! HTTP servers.
 
 mod bad_specs;
+mod constructs;
 mod dropbox_sign;
 mod fixtures;
 mod fresh;

@@ -3,7 +3,7 @@
 //! Types of the Cursed names fixture API, from `tests/fixtures/cursed-names.yaml`.
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The `Result` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Result {
     /// `Option`.
     #[serde(rename = "Option")]
@@ -23,7 +23,7 @@ pub struct Result {
 /// The `Option` schema.
 pub type Option = ::std::string::String;
 /// The `ClientType` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ClientType {
     /// `crate`.
     #[serde(rename = "crate")]
@@ -38,7 +38,7 @@ pub struct ClientType {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The `ChatV2Thing` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ChatV2Thing {
     /// `123`.
     #[serde(rename = "123")]

@@ -51,7 +51,7 @@ pub struct Document {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The `Page` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Page {
     /// `number`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

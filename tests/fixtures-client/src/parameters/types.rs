@@ -93,7 +93,7 @@ impl<'de> ::serde::Deserialize<'de> for SortOrder {
     }
 }
 /// The `GetItemVersionResponse200` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetItemVersionResponse200 {
     /// `id`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

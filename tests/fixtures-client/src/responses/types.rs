@@ -12,7 +12,7 @@ pub struct JobRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The `Job` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Job {
     /// `id`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -22,7 +22,7 @@ pub struct Job {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The `Problem` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Problem {
     /// `title`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

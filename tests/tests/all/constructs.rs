@@ -1,0 +1,354 @@
+//! The fixture specs' generated clients (tests/fixtures-client) against a
+//! real HTTP server: every body kind, structured query values, unions and
+//! discriminators, recursion, every security scheme.
+
+use esign_fixtures::runtime::{Error, FilePart};
+use esign_fixtures::{bodies, composition, parameters, security};
+use serde_json::json;
+use wiremock::matchers::{body_string, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 1, "exactly one request");
+    requests.remove(0)
+}
+
+fn header_of<'r>(request: &'r Request, name: &str) -> &'r str {
+    request.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn multipart_upload_sends_every_part() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/files")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
+    let body = bodies::UploadFileMultipart {
+        file: FilePart::new(&b"%PDF-1.7 contract"[..]).file_name("contract.pdf"),
+        purpose: "signing".to_owned(),
+        tags: Some(vec!["nda".to_owned(), "q4".to_owned()]),
+        meta: Some(bodies::FileMeta { title: Some("NDA".to_owned()), ..Default::default() }),
+        attachments: Some(vec![
+            FilePart::new(&b"one"[..]).file_name("a.txt").content_type("text/plain"),
+            FilePart::new(&b"two"[..]).file_name("b.bin"),
+        ]),
+    };
+    client.upload_file_multipart(&body).await.unwrap();
+    let request = only_request(&server).await;
+    let content_type = header_of(&request, "content-type");
+    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+    let text = String::from_utf8_lossy(&request.body);
+    for expected in [
+        "name=\"file\"; filename=\"contract.pdf\"",
+        "Content-Type: application/pdf",
+        "%PDF-1.7 contract",
+        "name=\"purpose\"",
+        "signing",
+        "name=\"tags\"",
+        "nda",
+        "q4",
+        "name=\"meta\"",
+        "Content-Type: application/json",
+        "{\"title\":\"NDA\"}",
+        "name=\"attachments\"; filename=\"a.txt\"",
+        "Content-Type: text/plain",
+        "name=\"attachments\"; filename=\"b.bin\"",
+        "Content-Type: application/octet-stream",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+    assert_eq!(text.matches("name=\"tags\"").count(), 2);
+}
+
+#[tokio::test]
+async fn the_json_form_of_the_same_body_is_the_default_method() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/files"))
+        .and(header("content-type", "application/json"))
+        .and(body_string(r#"{"title":"NDA"}"#))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
+    client.upload_file(&bodies::FileMeta { title: Some("NDA".to_owned()), ..Default::default() }).await.unwrap();
+}
+
+#[tokio::test]
+async fn form_bodies_text_bytes_and_schemaless_json() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/forms"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(body_string("FriendlyName=Jack+%26+Jill%2Fco&Roles=admin&Roles=signer"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/raw"))
+        .and(header("content-type", "application/octet-stream"))
+        .and(body_string("\u{0}\u{1}raw"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/notes"))
+        .and(header("content-type", "text/plain"))
+        .and(body_string("a note"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/anything"))
+        .and(header("content-type", "application/merge-patch+json"))
+        .and(body_string(r#"{"any":[1,true]}"#))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
+    let form = bodies::SubmitFormForm {
+        friendly_name: "Jack & Jill/co".to_owned(),
+        roles: Some(vec!["admin".to_owned(), "signer".to_owned()]),
+        limit: None,
+        extra: Default::default(),
+    };
+    client.submit_form(&form).await.unwrap();
+    client.put_raw(bytes_of(b"\x00\x01raw")).await.unwrap();
+    client.put_note(Some("a note")).await.unwrap();
+    client.post_anything(&json!({"any": [1, true]})).await.unwrap();
+}
+
+fn bytes_of(data: &'static [u8]) -> esign_fixtures::runtime::Bytes {
+    esign_fixtures::runtime::Bytes::from_static(data)
+}
+
+#[tokio::test]
+async fn structured_query_values_and_a_query_string_in_the_path_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/search")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
+    let options = bodies::SearchOptions {
+        filter: Some(bodies::SearchFilter {
+            status: Some("sent".to_owned()),
+            owner: Some("me & you".to_owned()),
+            ..Default::default()
+        }),
+        page: Some(bodies::SearchPage { size: Some(50), cursor: Some("c/1".to_owned()), ..Default::default() }),
+    };
+    client.search(&options).await.unwrap();
+    let request = only_request(&server).await;
+    let pairs: Vec<(String, String)> =
+        request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let expected: Vec<(String, String)> =
+        [("mode", "all"), ("filter[status]", "sent"), ("filter[owner]", "me & you"), ("size", "50"), ("cursor", "c/1")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    assert_eq!(pairs, expected);
+}
+
+#[tokio::test]
+async fn scalar_parameters_in_path_query_header_and_cookie() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/items/a%20b%2Fc/versions/7"))
+        .and(query_param("sort", "desc"))
+        .and(query_param("tags", "x,y"))
+        .and(header("x-request-id", "req-1"))
+        .and(header("cookie", "session=s1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "a b/c"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = parameters::Client::builder().base_url(server.uri()).build().unwrap();
+    let options = parameters::GetItemVersionOptions {
+        fields: Some(vec!["f1".to_owned(), "f2".to_owned()]),
+        tags: Some(vec!["x".to_owned(), "y".to_owned()]),
+        x_request_id: Some("req-1".to_owned()),
+        session: Some("s1".to_owned()),
+        type_: Some("full".to_owned()),
+        ..Default::default()
+    };
+    let response = client.get_item_version("a b/c", 7, &parameters::SortOrder::Desc, &options).await.unwrap();
+    assert_eq!(response.body.id.as_deref(), Some("a b/c"));
+    let request = only_request(&server).await;
+    let fields: Vec<String> =
+        request.url.query_pairs().filter(|(k, _)| k == "fields").map(|(_, v)| v.into_owned()).collect();
+    assert_eq!(fields, ["f1", "f2"], "exploded arrays repeat the name");
+    assert!(request.url.query_pairs().any(|(k, v)| k == "type" && v == "full"), "keyword-named parameter");
+}
+
+#[tokio::test]
+async fn discriminated_base_type_reads_subtypes_and_keeps_unknown_kinds() {
+    let server = MockServer::start().await;
+    let pets = json!([
+        {"kind": "cat", "name": "Tom", "indoor": false},
+        {"kind": "dog", "name": "Rex", "good": true, "tricks": 3},
+        {"kind": "axolotl", "name": "Ax", "gills": 6}
+    ]);
+    Mock::given(method("GET"))
+        .and(path("/pets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(pets.clone()))
+        .mount(&server)
+        .await;
+    let client = composition::Client::builder().base_url(server.uri()).build().unwrap();
+    let response = client.list_pets().await.unwrap();
+    match &response.body[..] {
+        [composition::Pet::Cat(cat), composition::Pet::Dog(dog), composition::Pet::UnknownValue(other)] => {
+            assert_eq!((cat.name.as_str(), cat.indoor), ("Tom", Some(false)));
+            assert!(dog.good);
+            assert_eq!(dog.extra.get("tricks"), Some(&json!(3)), "subtype fields the spec does not list are kept");
+            assert_eq!(other["gills"], json!(6));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    // And everything serializes back to what was received.
+    assert_eq!(serde_json::to_value(&response.body).unwrap(), pets);
+}
+
+#[tokio::test]
+async fn a_mapped_union_is_sent_with_its_tag() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/pets"))
+        .and(body_string(r#"{"type":"Circle","radius":2.5}"#))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"type": "Square", "side": 3.0})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = composition::Client::builder().base_url(server.uri()).build().unwrap();
+    let circle = composition::Shape::Circle(composition::Circle {
+        type_: "Circle".to_owned(),
+        radius: 2.5,
+        extra: Default::default(),
+    });
+    let response = client.add_shape(&circle).await.unwrap();
+    assert!(matches!(response.body, composition::Shape::Square(ref s) if s.side == 3.0));
+}
+
+#[tokio::test]
+async fn recursive_schemas_and_untagged_unions_decode() {
+    let server = MockServer::start().await;
+    let tree = json!({
+        "value": "root",
+        "size": 3,
+        "mood": null,
+        "children": [
+            {"value": "leaf", "size": "big", "mood": "happy", "parent": {"value": "root"}},
+            {"value": "odd", "size": [1, 2], "mood": "ecstatic", "label": null}
+        ]
+    });
+    Mock::given(method("GET"))
+        .and(path("/trees/t1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(tree))
+        .mount(&server)
+        .await;
+    let client = composition::Client::builder().base_url(server.uri()).build().unwrap();
+    let root = client.get_tree("t1").await.unwrap().body;
+    assert_eq!(root.size, Some(composition::StringOrNumber::Integer(3)));
+    assert_eq!(root.mood, None, "an enum that lists null");
+    let children = root.children.expect("children");
+    assert_eq!(children[0].size, Some(composition::StringOrNumber::String("big".to_owned())));
+    assert_eq!(children[0].mood, Some(composition::Mood::Happy));
+    assert_eq!(children[0].parent.as_ref().map(|p| p.value.as_str()), Some("root"));
+    assert_eq!(children[1].size, Some(composition::StringOrNumber::UnknownValue(json!([1, 2]))));
+    assert_eq!(children[1].mood, Some(composition::Mood::UnknownValue("ecstatic".to_owned())));
+}
+
+#[tokio::test]
+async fn every_security_scheme_puts_its_credential_where_the_spec_says() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let cases: Vec<(security::Credentials, &str)> = vec![
+        (security::Credentials::basic("user", "pass"), "authorization: Basic dXNlcjpwYXNz"),
+        (security::Credentials::bearer("tok"), "authorization: Bearer tok"),
+        (security::Credentials::header_key("k1"), "x-auth-token: k1"),
+        (security::Credentials::raw_authorization("enc=rypted"), "authorization: enc=rypted"),
+        (security::Credentials::query_key("k 2"), "query: api_key=k+2"),
+        (security::Credentials::cookie_key("k3"), "cookie: sid=k3"),
+        (security::Credentials::oauth("t2"), "authorization: Bearer t2"),
+        (security::Credentials::oidc("t3"), "authorization: Bearer t3"),
+    ];
+    for (credentials, expected) in &cases {
+        let client =
+            security::Client::builder().base_url(server.uri()).credentials(credentials.clone()).build().unwrap();
+        client.who_am_i().await.unwrap();
+        client.health().await.unwrap();
+        let requests = server.received_requests().await.unwrap();
+        let [authed, open] = &requests[requests.len() - 2..] else { unreachable!() };
+        let (name, value) = expected.split_once(": ").unwrap();
+        if name == "query" {
+            assert_eq!(authed.url.query(), Some(value), "{expected}");
+        } else {
+            assert_eq!(header_of(authed, name), value, "{expected}");
+        }
+        // `security: []` sends no credential at all.
+        assert_eq!(open.url.query(), None);
+        for name in ["authorization", "x-auth-token", "cookie"] {
+            assert!(open.headers.get(name).is_none(), "{expected}: {name} sent to an open endpoint");
+        }
+    }
+}
+
+#[test]
+fn named_servers_are_selectable() {
+    let client = security::Client::builder().server(security::Server::Sandbox).build().unwrap();
+    assert_eq!(client.base_url(), "https://sandbox.example.test");
+    assert_eq!(security::Client::builder().build().unwrap().base_url(), "https://example.test");
+}
+
+#[tokio::test]
+async fn a_binary_response_and_a_schemaless_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/jobs/j1/output"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(&b"%PDF-1.4\x00\xff"[..], "application/pdf"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/jobs/j2/output"))
+        .respond_with(ResponseTemplate::new(404).set_body_raw("{}", "application/json"))
+        .mount(&server)
+        .await;
+    let client = esign_fixtures::responses::Client::builder().base_url(server.uri()).build().unwrap();
+    let pdf = client.download_output("j1").await.unwrap();
+    assert_eq!(&pdf.body[..], b"%PDF-1.4\x00\xff");
+    let err = client.download_output("j2").await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert!(matches!(err, Error::UnexpectedResponse(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn several_success_types_ranges_and_default() {
+    use esign_fixtures::responses::{Client, CreateJobBody, JobRequest};
+    let server = MockServer::start().await;
+    let client = Client::builder().base_url(server.uri()).build().unwrap();
+    let request = JobRequest { name: "n".to_owned(), extra: Default::default() };
+    for (status, body, content_type) in [
+        (200, r#"{"id":"j1"}"#, "application/json"),
+        (202, "", "text/plain"),
+        (422, r#"{"title":"bad name"}"#, "application/json"),
+        (500, "<h1>oops</h1>", "text/html"),
+    ] {
+        server.reset().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(status).set_body_raw(body, content_type))
+            .mount(&server)
+            .await;
+        let result = client.create_job(&request).await;
+        match (status, result) {
+            (200, Ok(r)) => {
+                assert!(matches!(r.body, CreateJobBody::Status200(ref job) if job.id.as_deref() == Some("j1")))
+            }
+            (202, Ok(r)) => assert_eq!(r.body, CreateJobBody::Status202),
+            (422, Err(Error::Api { body, .. })) => assert_eq!(body.title.as_deref(), Some("bad name")),
+            (500, Err(Error::UnexpectedResponse(response))) => assert_eq!(response.text(), "<h1>oops</h1>"),
+            (status, other) => panic!("{status}: {other:?}"),
+        }
+    }
+}
