@@ -115,12 +115,30 @@ pub fn lower_document(
 /// Generates a whole crate from specs. Nothing is written: either every
 /// spec succeeds and all files are returned, or the first error is.
 pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Generated, Error> {
-    let mut apis = Vec::with_capacity(specs.len());
+    let mut sources = Vec::with_capacity(specs.len());
+    for spec in specs {
+        let bytes = std::fs::read(&spec.path).map_err(|err| {
+            Error::new(
+                ErrorKind::Io,
+                Location { file: spec.display_name.clone(), ..Location::default() },
+                err.to_string(),
+            )
+        })?;
+        sources.push((spec.display_name.clone(), bytes));
+    }
+    generate_crate_from_bytes(&sources, options)
+}
+
+/// [`generate_crate`] from spec contents already in memory: pairs of
+/// display name (whose file stem names the module) and bytes.
+pub fn generate_crate_from_bytes(sources: &[(String, Vec<u8>)], options: &CrateOptions) -> Result<Generated, Error> {
+    let mut apis = Vec::with_capacity(sources.len());
     let mut warnings = Vec::new();
     let mut skipped = Vec::new();
     let mut reports = Vec::new();
-    for spec in specs {
-        let doc = load::load_file(&spec.path, &spec.display_name)?;
+    for (name, bytes) in sources {
+        let spec = SpecInput::new(name, name);
+        let doc = load::load_bytes(name, bytes)?;
         let operations_in_spec =
             doc.api.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
         let mut lowered = lower_document(&doc, &spec.stem(), options.on_unsupported)?;

@@ -100,9 +100,13 @@ pub fn const_name(raw: &str) -> String {
 /// variant) are avoided.
 pub fn variant_names(values: &[String], reserved: &str) -> Vec<String> {
     let plain: Vec<String> = values.iter().map(|v| variant_name(v, false)).collect();
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for name in &plain {
+        *counts.entry(name.as_str()).or_default() += 1;
+    }
     let mut names = Vec::with_capacity(values.len());
     for (i, value) in values.iter().enumerate() {
-        let collides = plain.iter().enumerate().any(|(j, other)| j != i && *other == plain[i]);
+        let collides = counts[plain[i].as_str()] > 1;
         names.push(if collides { variant_name(value, true) } else { plain[i].clone() });
     }
     let mut scope = Scope::default();

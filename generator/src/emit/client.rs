@@ -876,13 +876,13 @@ fn headers_struct(op: &ir::Operation, type_base: &str) -> Option<TokenStream> {
         let wire = &h.wire_name;
         let parse = match &h.ty {
             TypeRef::String | TypeRef::Bytes | TypeRef::Json | TypeRef::Vec(_) | TypeRef::Map(_) => {
-                quote!(Some(text.to_owned()))
+                quote!(.map(|text| text.to_owned()))
             }
-            TypeRef::Named(_) | TypeRef::Boxed(_) => quote!(text.parse().ok()),
-            _ => quote!(text.trim().parse().ok()),
+            TypeRef::Named(_) | TypeRef::Boxed(_) => quote!(.and_then(|text| text.parse().ok())),
+            _ => quote!(.and_then(|text| text.trim().parse().ok())),
         };
         quote! {
-            #field: headers.get(#wire).and_then(|value| value.to_str().ok()).and_then(|text| #parse),
+            #field: headers.get(#wire).and_then(|value| value.to_str().ok()) #parse,
         }
     });
     let doc = docs::outer(&format!(

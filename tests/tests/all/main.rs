@@ -4,6 +4,7 @@
 
 mod bad_specs;
 mod constructs;
+mod corpus;
 mod dropbox_sign;
 mod fixtures;
 mod fresh;
