@@ -132,6 +132,22 @@ pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Gen
 /// [`generate_crate`] from spec contents already in memory: pairs of
 /// display name (whose file stem names the module) and bytes.
 pub fn generate_crate_from_bytes(sources: &[(String, Vec<u8>)], options: &CrateOptions) -> Result<Generated, Error> {
+    // Specs nest deeply and debug builds use big stack frames: run on a
+    // thread whose stack does not depend on the caller's.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("esign-codegen".to_owned())
+            .stack_size(256 << 20)
+            .spawn_scoped(scope, || generate_on_this_thread(sources, options))
+            .map_err(|err| {
+                Error::new(ErrorKind::Io, Location::default(), format!("cannot start the generator thread: {err}"))
+            })?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn generate_on_this_thread(sources: &[(String, Vec<u8>)], options: &CrateOptions) -> Result<Generated, Error> {
     let mut apis = Vec::with_capacity(sources.len());
     let mut warnings = Vec::new();
     let mut skipped = Vec::new();

@@ -118,6 +118,12 @@ fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<
         }
     }
     replace_description_refs(&mut raw, "", name, &mut warnings);
+    // openapiv3 retries each nesting level of a schema when a deeper one is
+    // malformed, which takes time exponential in the depth: check schemas
+    // first, which also points at the exact keyword.
+    if let Err((pointer, message)) = check_schemas(&raw) {
+        return Err(Error::new(ErrorKind::Invalid, here(&pointer), message));
+    }
     let api: openapiv3::OpenAPI = match typed_at::<openapiv3::OpenAPI>(&raw, "") {
         Ok(api) => api,
         Err((pointer, message)) => {
@@ -128,6 +134,132 @@ fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<
         }
     };
     Ok(Document { file: name.to_owned(), raw, api, warnings })
+}
+
+/// Checks the keywords of every schema in the document (where schemas can
+/// be: components, and every `schema` of a parameter, header or media type).
+fn check_schemas(raw: &Value) -> Result<(), (String, String)> {
+    if let Some(Value::Object(schemas)) = raw.pointer("/components/schemas") {
+        for (key, schema) in schemas {
+            check_schema(schema, &pointer_join("/components/schemas", key), 0)?;
+        }
+    }
+    find_schema_keys(raw, "", 0)
+}
+
+/// Walks everything outside components/schemas for `schema` keys.
+fn find_schema_keys(value: &Value, pointer: &str, depth: usize) -> Result<(), (String, String)> {
+    if depth > 64 {
+        return Ok(());
+    }
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let here = pointer_join(pointer, key);
+                if here == "/components/schemas" || key.starts_with("x-") || key == "example" || key == "examples" {
+                    continue;
+                }
+                if key == "schema" {
+                    check_schema(child, &here, 0)?;
+                } else {
+                    find_schema_keys(child, &here, depth + 1)?;
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                find_schema_keys(child, &pointer_join(pointer, &i.to_string()), depth + 1)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn check_schema(value: &Value, pointer: &str, depth: usize) -> Result<(), (String, String)> {
+    let fail = |key: &str, expected: &str, found: &Value| {
+        Err((pointer_join(pointer, key), format!("expected {expected}, found {}", kind_of(found))))
+    };
+    if depth > 100 {
+        return Err((pointer.to_owned(), "schemas nest more than 100 levels deep".to_owned()));
+    }
+    let Value::Object(map) = value else {
+        return Err((pointer.to_owned(), format!("expected a schema (a mapping), found {}", kind_of(value))));
+    };
+    if map.contains_key("$ref") {
+        return match map.get("$ref") {
+            Some(Value::String(_)) => Ok(()),
+            Some(other) => fail("$ref", "a string", other),
+            None => Ok(()),
+        };
+    }
+    for (key, child) in map {
+        let here = pointer_join(pointer, key);
+        match key.as_str() {
+            "properties" => match child {
+                Value::Object(props) => {
+                    for (name, prop) in props {
+                        check_schema(prop, &pointer_join(&here, name), depth + 1)?;
+                    }
+                }
+                other => return fail(key, "a mapping of property schemas", other),
+            },
+            "items" | "not" => check_schema(child, &here, depth + 1)?,
+            "additionalProperties" => {
+                if !child.is_boolean() {
+                    check_schema(child, &here, depth + 1)?;
+                }
+            }
+            "allOf" | "oneOf" | "anyOf" => match child {
+                Value::Array(parts) => {
+                    for (i, part) in parts.iter().enumerate() {
+                        check_schema(part, &pointer_join(&here, &i.to_string()), depth + 1)?;
+                    }
+                }
+                other => return fail(key, "a sequence of schemas", other),
+            },
+            "required" => match child {
+                Value::Array(names) if names.iter().all(Value::is_string) => {}
+                other => return fail(key, "a sequence of property names", other),
+            },
+            "enum" if !child.is_array() => return fail(key, "a sequence of values", child),
+            "type" | "format" | "pattern" | "title" | "description" if !child.is_string() => {
+                return fail(key, "a string", child);
+            }
+            "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems" | "exclusiveMinimum"
+            | "exclusiveMaximum"
+                if !child.is_boolean() =>
+            {
+                return fail(key, "a boolean", child);
+            }
+            "minimum" | "maximum" | "multipleOf" if !child.is_number() => return fail(key, "a number", child),
+            "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties"
+                if !child.is_u64() =>
+            {
+                return fail(key, "a non-negative integer", child);
+            }
+            "discriminator" => match child {
+                Value::Object(d) => {
+                    match d.get("propertyName") {
+                        Some(Value::String(_)) => {}
+                        Some(other) => return fail("discriminator/propertyName", "a string", other),
+                        None => {
+                            return Err((here, "a discriminator needs `propertyName`".to_owned()));
+                        }
+                    }
+                    if let Some(mapping) = d.get("mapping") {
+                        match mapping {
+                            Value::Object(m) if m.values().all(Value::is_string) => {}
+                            other => return fail("discriminator/mapping", "a mapping of names to references", other),
+                        }
+                    }
+                }
+                other => return fail(key, "a mapping", other),
+            },
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Deserializes `value` (found at `base`) as `T`; on failure, the JSON

@@ -8,5 +8,6 @@ mod corpus;
 mod dropbox_sign;
 mod fixtures;
 mod fresh;
+mod fuzz;
 mod naming;
 mod support;
