@@ -205,11 +205,7 @@ fn check_schema(value: &Value, pointer: &str, depth: usize) -> Result<(), (Strin
                 other => return fail(key, "a mapping of property schemas", other),
             },
             "items" | "not" => check_schema(child, &here, depth + 1)?,
-            "additionalProperties" => {
-                if !child.is_boolean() {
-                    check_schema(child, &here, depth + 1)?;
-                }
-            }
+            "additionalProperties" if !child.is_boolean() => check_schema(child, &here, depth + 1)?,
             "allOf" | "oneOf" | "anyOf" => match child {
                 Value::Array(parts) => {
                     for (i, part) in parts.iter().enumerate() {
