@@ -164,3 +164,25 @@ fn yaml_quirks_integer_keys_anchors_and_merge_keys() {
     assert_eq!(child.docs, "merged");
     assert!(matches!(&child.kind, esign_codegen::ir::TypeKind::Struct(s) if s.fields[0].wire_name == "id"));
 }
+
+#[test]
+fn description_refs_warn_and_extension_integer_keys_load() {
+    let text = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n  description:\n    $ref: ./docs/intro.md\n  x-codes:\n    200: ok\n    404: missing\npaths: {}\n";
+    let lowered = lower_text("specs/t.yaml", text).expect("lowers");
+    assert_eq!(lowered.api.docs, "");
+    let doc = esign_codegen::load::load_str("specs/t.yaml", text).unwrap();
+    assert_eq!(doc.warnings.len(), 1);
+    assert_eq!(doc.warnings[0].location.pointer.as_deref(), Some("/info/description"));
+    assert!(doc.warnings[0].to_string().contains("./docs/intro.md"), "{}", doc.warnings[0]);
+    assert_eq!(doc.raw["info"]["x-codes"]["200"], "ok");
+}
+
+#[test]
+fn server_variables_take_their_defaults() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers:\n  - url: '{protocol}://{host}:{port}/api'\n    variables:\n      protocol: {default: https, enum: [http, https]}\n      host: {default: localhost}\n      port: {default: '6333'}\npaths: {}\n";
+    let lowered = lower_text("specs/t.yaml", text).expect("lowers");
+    assert_eq!(lowered.api.servers[0].url, "https://localhost:6333/api");
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers:\n  - url: 'https://{region}.example.test'\npaths: {}\n";
+    let err = error_of("specs/t.yaml", text);
+    assert_eq!(err.location.pointer.as_deref(), Some("/servers/0/url"));
+}
