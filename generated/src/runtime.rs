@@ -604,6 +604,182 @@ pub fn json_part<T: serde::Serialize + ?Sized>(
     text_part(text, Some(content_type.unwrap_or("application/json")))
 }
 
+/// A boolean the API writes as a string (`"True"`, `"False"`), read
+/// case-insensitively; a JSON boolean is accepted too. It is written back
+/// as `"True"` or `"False"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct StringBool(pub bool);
+
+impl fmt::Display for StringBool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0 { "True" } else { "False" })
+    }
+}
+
+impl From<StringBool> for bool {
+    fn from(value: StringBool) -> bool {
+        value.0
+    }
+}
+
+impl serde::Serialize for StringBool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(if self.0 { "True" } else { "False" })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StringBool {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::Bool(b) => Ok(StringBool(b)),
+            serde_json::Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Ok(StringBool(true)),
+            serde_json::Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Ok(StringBool(false)),
+            other => Err(serde::de::Error::custom(format!("expected \"True\" or \"False\", found {other}"))),
+        }
+    }
+}
+
+impl std::str::FromStr for StringBool {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            t if t.eq_ignore_ascii_case("true") => Ok(StringBool(true)),
+            t if t.eq_ignore_ascii_case("false") => Ok(StringBool(false)),
+            other => Err(format!("expected True or False, found `{other}`")),
+        }
+    }
+}
+
+/// The success-envelope rule (`x-esign-envelope`): whether a 2xx body's
+/// `field` holds one of the `success` values (text compared without regard
+/// to case). A body that is not a JSON object, or lacks the field, failed.
+pub fn envelope_succeeded(body: &[u8], field: &str, success: &[&str]) -> bool {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
+    match map.get(field) {
+        Some(serde_json::Value::Null) | None => false,
+        Some(value) => {
+            let text = value_text(value);
+            success.iter().any(|s| s.eq_ignore_ascii_case(text.trim()))
+        }
+    }
+}
+
+/// What a provider-neutral cancel acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelTarget {
+    /// A signature request (Dropbox Sign).
+    SignatureRequest,
+    /// A signing session (Constellation1 eSign).
+    Session,
+    /// An invitation to sign (Leegality).
+    Invitation,
+}
+
+/// A provider-neutral cancel request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CancelRequest {
+    /// The id of what to cancel (a signature request id, a session id, a sign URL or its UUID).
+    pub id: String,
+    /// Where to send the signer afterwards, for providers that take one.
+    pub return_url: Option<String>,
+}
+
+impl CancelRequest {
+    /// A request to cancel `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        CancelRequest { id: id.into(), return_url: None }
+    }
+
+    /// Sets the return URL.
+    pub fn return_url(mut self, url: impl Into<String>) -> Self {
+        self.return_url = Some(url.into());
+        self
+    }
+}
+
+/// How a cancel ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CancelOutcome {
+    /// Canceled now.
+    Canceled,
+    /// Accepted and queued; the provider confirms later.
+    Queued,
+    /// The provider refused: the target is in a state that cannot be canceled.
+    NotEligible {
+        /// The provider's reason.
+        reason: String,
+    },
+    /// The target does not exist (or is already gone).
+    NotFound {
+        /// The provider's reason.
+        reason: String,
+    },
+    /// Anything else: a refusal the rules do not classify, a transport
+    /// failure, an unreadable response.
+    Failed {
+        /// What went wrong.
+        reason: String,
+        /// The HTTP status, when a response arrived.
+        status: Option<StatusCode>,
+    },
+}
+
+/// A boxed future, so [`Cancel`] can be used as `dyn Cancel`.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Cancel a signing request, session or invitation, whatever the provider.
+/// Generated clients implement it for their operation marked
+/// `x-esign-cancel` in the spec.
+pub trait Cancel {
+    /// What this provider's cancel acts on.
+    fn cancel_target(&self) -> CancelTarget;
+
+    /// Cancels `request.id` and classifies the result.
+    fn cancel<'a>(&'a self, request: &'a CancelRequest) -> BoxFuture<'a, CancelOutcome>;
+}
+
+/// One failure rule from the spec (`x-esign-cancel.outcomes`).
+#[derive(Clone, Copy, Debug)]
+pub struct CancelRule {
+    /// The status to match, if any.
+    pub status: Option<u16>,
+    /// A JSON pointer into the body and the text it must equal, if any.
+    pub pointer: Option<(&'static str, &'static str)>,
+    /// The outcome when the rule matches (`reason` filled in from the response).
+    pub outcome: fn(String) -> CancelOutcome,
+}
+
+/// Classifies a failed cancel by the spec's rules; `message` points at the
+/// provider's human-readable reason in the body.
+pub fn cancel_outcome<E: fmt::Debug>(err: &Error<E>, rules: &[CancelRule], message: Option<&str>) -> CancelOutcome {
+    let Some(response) = err.response() else {
+        return CancelOutcome::Failed { reason: err.to_string(), status: None };
+    };
+    let body: Option<serde_json::Value> = serde_json::from_slice(&response.body).ok();
+    let reason = message
+        .and_then(|pointer| body.as_ref()?.pointer(pointer))
+        .map(value_text)
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| err.to_string());
+    for rule in rules {
+        if rule.status.is_some_and(|status| status != response.status.as_u16()) {
+            continue;
+        }
+        if let Some((pointer, expected)) = rule.pointer {
+            let found = body.as_ref().and_then(|b| b.pointer(pointer)).map(value_text);
+            if found.as_deref() != Some(expected) {
+                continue;
+            }
+        }
+        return (rule.outcome)(reason);
+    }
+    CancelOutcome::Failed { reason, status: Some(response.status) }
+}
+
 /// A client could not be built (a bad or missing base URL).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildError(pub String);

@@ -267,6 +267,8 @@ pub enum TypeRef {
     F64,
     /// Raw bytes (`format: binary`).
     Bytes,
+    /// A boolean written as the string `"True"`/`"False"` (`x-esign-string-bool`).
+    StringBool,
     /// Any JSON value.
     Json,
     /// `Vec<T>`.
@@ -345,8 +347,53 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// False when the operation declares `security: []`.
     pub authenticated: bool,
+    /// The success-envelope rule, when the API declares one and this
+    /// operation's success body carries its field.
+    pub envelope: Option<Envelope>,
+    /// How the operation serves the provider-neutral cancel trait
+    /// (`x-esign-cancel`).
+    pub cancel: Option<Cancel>,
     /// Where the operation sits.
     pub pointer: String,
+}
+
+/// `x-esign-envelope`: a 2xx body whose `field` is not one of `success`
+/// is a failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Envelope {
+    /// The JSON property that says success or failure.
+    pub field: String,
+    /// Its values that mean success, as text (compared case-insensitively).
+    pub success: Vec<String>,
+}
+
+/// `x-esign-cancel`: the operation cancels a signing request, session or
+/// invitation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cancel {
+    /// What is canceled: `SignatureRequest`, `Session` or `Invitation`.
+    pub target: String,
+    /// The parameter that takes the id (index into `params`).
+    pub id_param: usize,
+    /// The parameter that takes `CancelRequest::return_url`, if any.
+    pub return_url_param: Option<usize>,
+    /// What a success means: `Canceled` or `Queued`.
+    pub success: String,
+    /// Where a failure's human-readable reason is, as a JSON pointer.
+    pub message_pointer: Option<String>,
+    /// Failure rules, first match wins.
+    pub rules: Vec<CancelRule>,
+}
+
+/// One failure rule of [`Cancel`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CancelRule {
+    /// The HTTP status to match, if any.
+    pub status: Option<u16>,
+    /// A JSON pointer into the body and the text it must equal.
+    pub pointer: Option<(String, String)>,
+    /// `Canceled`, `Queued`, `NotEligible`, `NotFound` or `Failed`.
+    pub outcome: String,
 }
 
 /// A piece of a path template.
@@ -388,6 +435,8 @@ pub struct Param {
     pub explode: bool,
     /// `style: deepObject` (`name[key]=value`).
     pub deep_object: bool,
+    /// `minLength` of a string: shorter values are refused before sending.
+    pub min_length: Option<u64>,
     /// How the value becomes text.
     pub value: ParamValue,
     /// Doc text.

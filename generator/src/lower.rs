@@ -55,11 +55,22 @@ pub fn lower(doc: &Document, options: &LowerOptions) -> Result<Lowered, Error> {
 }
 
 /// Extensions the generator reads; any other `x-esign-` key is a mistake.
-const KNOWN_EXTENSIONS: &[&str] =
-    &["x-esign-values", "x-esign-rate-limit", "x-esign-warnings", "x-esign-api-key-as-username", "x-esign-name"];
+const KNOWN_EXTENSIONS: &[&str] = &[
+    "x-esign-values",
+    "x-esign-rate-limit",
+    "x-esign-warnings",
+    "x-esign-api-key-as-username",
+    "x-esign-name",
+    "x-esign-module",
+    "x-esign-envelope",
+    "x-esign-string-bool",
+    "x-esign-cancel",
+];
 
 struct Lowerer<'a> {
     doc: &'a Document,
+    /// The API's success-envelope rule (`x-esign-envelope`).
+    envelope: Option<ir::Envelope>,
     /// Component schemas (by `$ref`) whose values may be `null`.
     nullable_refs: std::collections::BTreeSet<String>,
     /// `$ref` of a schema -> the component schemas that extend it with `allOf`.
@@ -76,6 +87,7 @@ impl<'a> Lowerer<'a> {
     fn new(doc: &'a Document) -> Self {
         Lowerer {
             doc,
+            envelope: None,
             nullable_refs: std::collections::BTreeSet::new(),
             subtypes: BTreeMap::new(),
             schema_names: BTreeMap::new(),
@@ -116,6 +128,7 @@ impl<'a> Lowerer<'a> {
         self.check_extensions(&api.extensions, "");
 
         self.lower_components()?;
+        self.envelope = self.lower_envelope()?;
 
         let servers = self.lower_servers()?;
         let security = self.lower_security()?;
@@ -469,6 +482,21 @@ impl<'a> Lowerer<'a> {
 
         let responses = self.lower_responses(op, &type_context, pointer)?;
         let authenticated = !matches!(&op.security, Some(reqs) if reqs.is_empty());
+        let envelope = self.envelope.clone().filter(|envelope| {
+            responses.iter().any(|r| match &r.body {
+                ir::ResponseBody::Json(ir::TypeRef::Named(name)) if r.success => {
+                    self.types.iter().any(|t| {
+                        t.name == *name
+                            && matches!(&t.kind, ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.wire_name == envelope.field))
+                    })
+                }
+                _ => false,
+            })
+        });
+        let cancel = match op.extensions.get("x-esign-cancel") {
+            Some(ext) => Some(self.lower_cancel(ext, &params, &pointer_join(pointer, "x-esign-cancel"))?),
+            None => None,
+        };
 
         Ok(ir::Operation {
             method_name,
@@ -485,7 +513,140 @@ impl<'a> Lowerer<'a> {
             fixed_query,
             responses,
             authenticated,
+            envelope,
+            cancel,
             pointer: pointer.to_owned(),
+        })
+    }
+
+    /// Reads `x-esign-envelope`: `{ field, success: [values] }`.
+    fn lower_envelope(&self) -> Result<Option<ir::Envelope>, Error> {
+        let Some(ext) = self.doc.api.extensions.get("x-esign-envelope") else { return Ok(None) };
+        let pointer = "/x-esign-envelope";
+        let field = match ext.get("field") {
+            Some(Value::String(f)) if !f.is_empty() => f.clone(),
+            _ => {
+                return Err(
+                    self.invalid(&pointer_join(pointer, "field"), "expected the name of the body's status property")
+                )
+            }
+        };
+        let success = match ext.get("success") {
+            Some(Value::Array(values)) if !values.is_empty() => values
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.clone()),
+                    Value::Number(_) | Value::Bool(_) => Ok(v.to_string()),
+                    _ => Err(self.invalid(&pointer_join(pointer, "success"), "expected strings, numbers or booleans")),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            _ => {
+                return Err(self.invalid(
+                    &pointer_join(pointer, "success"),
+                    "expected a non-empty list of the values that mean success",
+                ))
+            }
+        };
+        Ok(Some(ir::Envelope { field, success }))
+    }
+
+    /// Reads `x-esign-cancel` on an operation.
+    fn lower_cancel(&self, ext: &Value, params: &[ir::Param], pointer: &str) -> Result<ir::Cancel, Error> {
+        let text = |key: &str| ext.get(key).and_then(Value::as_str);
+        let target = match text("target") {
+            Some("signature request") => "SignatureRequest",
+            Some("session") => "Session",
+            Some("invitation") => "Invitation",
+            _ => {
+                return Err(self.invalid(
+                    &pointer_join(pointer, "target"),
+                    "expected `signature request`, `session` or `invitation`",
+                ))
+            }
+        };
+        let success = match text("success") {
+            Some("canceled") => "Canceled",
+            Some("queued") => "Queued",
+            _ => return Err(self.invalid(&pointer_join(pointer, "success"), "expected `canceled` or `queued`")),
+        };
+        let outcome_of = |value: Option<&str>, at: &str| -> Result<String, Error> {
+            Ok(match value {
+                Some("canceled") => "Canceled",
+                Some("queued") => "Queued",
+                Some("not-eligible") => "NotEligible",
+                Some("not-found") => "NotFound",
+                Some("failed") => "Failed",
+                _ => {
+                    return Err(self.invalid(at, "expected canceled, queued, not-eligible, not-found or failed"));
+                }
+            }
+            .to_owned())
+        };
+        // The id goes to the operation's one required parameter that is not
+        // mapped elsewhere, unless `id` names it.
+        let required: Vec<usize> = (0..params.len()).filter(|&i| params[i].required).collect();
+        let by_wire = |wire: &str| params.iter().position(|p| p.wire_name == wire);
+        let return_url_param = match text("return-url") {
+            Some(wire) => Some(by_wire(wire).ok_or_else(|| {
+                self.invalid(&pointer_join(pointer, "return-url"), format!("the operation has no parameter `{wire}`"))
+            })?),
+            None => None,
+        };
+        let id_param = match text("id") {
+            Some(wire) => by_wire(wire).ok_or_else(|| {
+                self.invalid(&pointer_join(pointer, "id"), format!("the operation has no parameter `{wire}`"))
+            })?,
+            None => match required.iter().filter(|&&i| Some(i) != return_url_param).collect::<Vec<_>>().as_slice() {
+                [only] => **only,
+                _ => return Err(self.invalid(
+                    pointer,
+                    "name the id parameter with `id`: the operation does not have exactly one other required parameter",
+                )),
+            },
+        };
+        for &i in &required {
+            if i != id_param && Some(i) != return_url_param {
+                return Err(self.unsupported(
+                    pointer,
+                    format!("required parameter `{}` has no place in a cancel request", params[i].wire_name),
+                ));
+            }
+        }
+        if params[id_param].ty != ir::TypeRef::String {
+            return Err(self.unsupported(pointer, "the id parameter must be a string"));
+        }
+        let mut rules = Vec::new();
+        if let Some(list) = ext.get("outcomes") {
+            let Some(list) = list.as_array() else {
+                return Err(self.invalid(&pointer_join(pointer, "outcomes"), "expected a list of rules"));
+            };
+            for (i, rule) in list.iter().enumerate() {
+                let at = pointer_join(&pointer_join(pointer, "outcomes"), &i.to_string());
+                let status = match rule.get("status") {
+                    None => None,
+                    Some(v) => Some(
+                        v.as_u64()
+                            .and_then(|n| u16::try_from(n).ok())
+                            .ok_or_else(|| self.invalid(&pointer_join(&at, "status"), "expected an HTTP status"))?,
+                    ),
+                };
+                let pointer_rule = match (rule.get("pointer").and_then(Value::as_str), rule.get("equals")) {
+                    (Some(p), Some(Value::String(v))) => Some((p.to_owned(), v.clone())),
+                    (Some(p), Some(v @ (Value::Number(_) | Value::Bool(_)))) => Some((p.to_owned(), v.to_string())),
+                    (None, None) => None,
+                    _ => return Err(self.invalid(&at, "`pointer` and `equals` go together")),
+                };
+                let outcome = outcome_of(rule.get("outcome").and_then(Value::as_str), &pointer_join(&at, "outcome"))?;
+                rules.push(ir::CancelRule { status, pointer: pointer_rule, outcome });
+            }
+        }
+        Ok(ir::Cancel {
+            target: target.to_owned(),
+            id_param,
+            return_url_param,
+            success: success.to_owned(),
+            message_pointer: text("message").map(str::to_owned),
+            rules,
         })
     }
 
@@ -545,6 +706,16 @@ impl<'a> Lowerer<'a> {
             ir::ParamValue::Structured
         };
         let deep_object = matches!(param, openapiv3::Parameter::Query { style: openapiv3::QueryStyle::DeepObject, .. });
+        let min_length = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => match &schema.schema_kind {
+                openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => s.min_length,
+                openapiv3::SchemaKind::Any(any) => any.min_length,
+                _ => None,
+            },
+            _ => None,
+        }
+        .map(|n| n as u64)
+        .filter(|&n| n > 0);
         Ok(ir::Param {
             name: scope.claim(naming::field_name(&data.name)),
             wire_name: data.name.clone(),
@@ -553,6 +724,7 @@ impl<'a> Lowerer<'a> {
             required: data.required || location == ir::ParamLocation::Path,
             explode,
             deep_object,
+            min_length,
             value,
             docs: data.description.clone().unwrap_or_default(),
             deprecated: data.deprecated.unwrap_or(false),
@@ -568,7 +740,8 @@ impl<'a> Lowerer<'a> {
             | ir::TypeRef::I64
             | ir::TypeRef::U64
             | ir::TypeRef::F32
-            | ir::TypeRef::F64 => true,
+            | ir::TypeRef::F64
+            | ir::TypeRef::StringBool => true,
             ir::TypeRef::Named(name) => match self.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
                 Some(ir::TypeKind::Enum(_)) => true,
                 Some(ir::TypeKind::Alias(inner)) => self.is_scalar(&inner.clone()),

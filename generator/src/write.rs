@@ -67,6 +67,12 @@ pub fn ensure_files(dir: &Path, files: &[GeneratedFile], mode: Mode) -> io::Resu
             let path = dir.join(&relative);
             if mode == Mode::Write {
                 std::fs::remove_file(&path)?;
+                // A module that is gone leaves its folder empty: remove it too.
+                if let Some(parent) = path.parent() {
+                    if parent != dir && std::fs::read_dir(parent)?.next().is_none() {
+                        std::fs::remove_dir(parent)?;
+                    }
+                }
             }
             drift.push(Drift::Extra(path));
         }

@@ -223,10 +223,11 @@ impl Client {
             )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
-        let request = self
+        let mut request = self
             .core
             .request(::reqwest::Method::POST, &path, &query, true)
             .map_err(crate::runtime::Error::InvalidRequest)?;
+        request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
         let response = self.core.send(request).await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
@@ -269,10 +270,11 @@ impl Client {
             )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
-        let request = self
+        let mut request = self
             .core
             .request(::reqwest::Method::POST, &path, &query, true)
             .map_err(crate::runtime::Error::InvalidRequest)?;
+        request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
         let response = self.core.send(request).await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
@@ -348,5 +350,53 @@ impl SignatureRequestRemoveHeaders {
                 .and_then(|value| value.to_str().ok())
                 .and_then(|text| text.trim().parse().ok()),
         }
+    }
+}
+/// Cancels through [`Client::signature_request_cancel`]; failures are classified by the spec's `x-esign-cancel` rules.
+impl crate::runtime::Cancel for Client {
+    fn cancel_target(&self) -> crate::runtime::CancelTarget {
+        crate::runtime::CancelTarget::SignatureRequest
+    }
+    fn cancel<'a>(
+        &'a self,
+        request: &'a crate::runtime::CancelRequest,
+    ) -> crate::runtime::BoxFuture<'a, crate::runtime::CancelOutcome> {
+        ::std::boxed::Box::pin(async move {
+            match self.signature_request_cancel(&request.id).await {
+                Ok(_) => crate::runtime::CancelOutcome::Queued,
+                Err(err) => {
+                    crate::runtime::cancel_outcome(
+                        &err,
+                        &[
+                            crate::runtime::CancelRule {
+                                status: Some(400u16),
+                                pointer: Some((
+                                    "/error/error_name",
+                                    "signature_request_cancel_failed",
+                                )),
+                                outcome: |reason| crate::runtime::CancelOutcome::NotEligible {
+                                    reason,
+                                },
+                            },
+                            crate::runtime::CancelRule {
+                                status: Some(404u16),
+                                pointer: None,
+                                outcome: |reason| crate::runtime::CancelOutcome::NotFound {
+                                    reason,
+                                },
+                            },
+                            crate::runtime::CancelRule {
+                                status: Some(410u16),
+                                pointer: None,
+                                outcome: |reason| crate::runtime::CancelOutcome::NotFound {
+                                    reason,
+                                },
+                            },
+                        ],
+                        Some("/error/error_msg"),
+                    )
+                }
+            }
+        })
     }
 }

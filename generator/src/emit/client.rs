@@ -65,6 +65,7 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
         None => "A successful response: status, headers, rate limit and the body.".to_owned(),
     };
     let response_doc = docs::outer(&response_doc);
+    let cancel_impl = cancel_impl(api);
     let glob = (!api.types.is_empty()).then(|| {
         quote!(
             pub use types::*;
@@ -120,6 +121,7 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
         }
 
         #(#extra_items)*
+        #cancel_impl
     }
 }
 
@@ -147,7 +149,9 @@ fn default_error_type(api: &ir::Api) -> TypeRef {
 /// JSON value when they differ or have none.
 fn op_error_type(op: &ir::Operation) -> TypeRef {
     let mut found: Option<&TypeRef> = None;
-    for r in op.responses.iter().filter(|r| !r.success) {
+    // Under a success envelope a failed 2xx body is an error body too.
+    let is_error = |r: &&ir::Response| !r.success || (op.envelope.is_some() && matches!(r.body, ResponseBody::Json(_)));
+    for r in op.responses.iter().filter(is_error) {
         if let ResponseBody::Json(t) = &r.body {
             match found {
                 None => found = Some(t),
@@ -536,6 +540,29 @@ fn operation(
         args.push(quote!(options: &#options_name));
     }
 
+    // Values the spec says cannot be sent (a string under its minLength).
+    let mut checks = Vec::new();
+    for p in op.params.iter() {
+        let Some(min) = p.min_length else { continue };
+        if !matches!(p.ty, TypeRef::String) {
+            continue;
+        }
+        let name = ident(&p.name);
+        let wire = &p.wire_name;
+        let min = proc_macro2::Literal::u64_unsuffixed(min);
+        let message = format!("`{wire}` must be at least {min} characters long");
+        let check = quote! {
+            if value.chars().count() < #min {
+                return Err(crate::runtime::Error::InvalidRequest(#message.to_owned()));
+            }
+        };
+        checks.push(if p.required {
+            quote! { { let value = #name; #check } }
+        } else {
+            quote! { if let Some(value) = &options.#name { #check } }
+        });
+    }
+
     // Path.
     let mut path_code = Vec::new();
     for part in &op.path_parts {
@@ -672,6 +699,12 @@ fn operation(
             quote! { if let Some(body) = body { #set } }
         }
     });
+    // POST, PUT and PATCH without a body say so: `Content-Length: 0` (some
+    // servers answer 411 Length Required otherwise).
+    let body_code = body_code.or_else(|| {
+        matches!(op.method, Method::Post | Method::Put | Method::Patch)
+            .then(|| quote!(request = request.header(::reqwest::header::CONTENT_LENGTH, "0");))
+    });
     let needs_mut = !header_code.is_empty() || cookies.is_some() || body_code.is_some();
     let request_binding = if needs_mut { quote!(let mut request) } else { quote!(let request) };
     let method_tokens = match op.method {
@@ -756,7 +789,17 @@ fn operation(
                     ResponseBody::Json(t) => {
                         let t = ty(t);
                         let value = wrap(quote!(body));
+                        let envelope = op.envelope.as_ref().map(|e| {
+                            let field = &e.field;
+                            let success = &e.success;
+                            quote! {
+                                if !crate::runtime::envelope_succeeded(&response.body, #field, &[#(#success),*]) {
+                                    return Err(crate::runtime::api_error(response));
+                                }
+                            }
+                        });
                         quote! {{
+                            #envelope
                             let (body, response) = crate::runtime::decode_json::<#t, #error_body>(response)?;
                             Ok(Self::finish(response, #value))
                         }}
@@ -830,6 +873,7 @@ fn operation(
         #doc
         #deprecated
         pub async fn #method_ident(&self, #(#args),*) -> #result_ty {
+            #(#checks)*
             let mut path = ::std::string::String::new();
             #(#path_code)*
             #query_decl
@@ -848,6 +892,106 @@ fn operation(
             }
         }
     }
+}
+
+/// `impl runtime::Cancel for Client`, from the operation marked `x-esign-cancel`.
+fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
+    let op = api.operations.iter().find(|op| op.cancel.is_some())?;
+    let cancel = op.cancel.as_ref()?;
+    let method = ident(&op.method_name);
+    let target = ident(&cancel.target);
+    // `reason` is in scope where these are used.
+    let outcome = |name: &str| -> TokenStream {
+        match name {
+            "Canceled" => quote!(crate::runtime::CancelOutcome::Canceled),
+            "Queued" => quote!(crate::runtime::CancelOutcome::Queued),
+            "NotEligible" => quote!(crate::runtime::CancelOutcome::NotEligible { reason }),
+            "NotFound" => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
+            _ => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
+        }
+    };
+    let success = match cancel.success.as_str() {
+        "Queued" => quote!(crate::runtime::CancelOutcome::Queued),
+        _ => quote!(crate::runtime::CancelOutcome::Canceled),
+    };
+    let rules = cancel.rules.iter().map(|rule| {
+        let status = match rule.status {
+            Some(s) => quote!(Some(#s)),
+            None => quote!(None),
+        };
+        let pointer = match &rule.pointer {
+            Some((p, v)) => quote!(Some((#p, #v))),
+            None => quote!(None),
+        };
+        let result = outcome(&rule.outcome);
+        quote! {
+            crate::runtime::CancelRule { status: #status, pointer: #pointer, outcome: |reason| #result },
+        }
+    });
+    let message = match &cancel.message_pointer {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
+    // Arguments in the method's order: the id, the return URL, options.
+    let mut args = Vec::new();
+    let mut missing_return_url = quote!();
+    for (i, p) in op.params.iter().enumerate() {
+        if !p.required {
+            continue;
+        }
+        if i == cancel.id_param {
+            args.push(quote!(&request.id));
+        } else if Some(i) == cancel.return_url_param {
+            let wire = &p.wire_name;
+            let text = format!("`{wire}` is required: set CancelRequest::return_url");
+            missing_return_url = quote! {
+                let Some(return_url) = request.return_url.as_deref() else {
+                    return crate::runtime::CancelOutcome::Failed { reason: #text.to_owned(), status: None };
+                };
+            };
+            args.push(quote!(return_url));
+        }
+    }
+    let has_options = op.params.iter().any(|p| !p.required);
+    if has_options {
+        let options_name = format_ident!("{}Options", naming::type_name(&op.method_name));
+        let optional_return_url = cancel.return_url_param.filter(|&i| !op.params[i].required).map(|i| {
+            let field = ident(&op.params[i].name);
+            quote!(options.#field = request.return_url.clone();)
+        });
+        let binding = if optional_return_url.is_some() { quote!(let mut options) } else { quote!(let options) };
+        missing_return_url = quote! {
+            #missing_return_url
+            #binding = #options_name::default();
+            #optional_return_url
+        };
+        args.push(quote!(&options));
+    }
+    let doc = docs::outer(&format!(
+        "Cancels through [`Client::{}`]; failures are classified by the spec's `x-esign-cancel` rules.",
+        op.method_name
+    ));
+    Some(quote! {
+        #doc
+        impl crate::runtime::Cancel for Client {
+            fn cancel_target(&self) -> crate::runtime::CancelTarget {
+                crate::runtime::CancelTarget::#target
+            }
+
+            fn cancel<'a>(
+                &'a self,
+                request: &'a crate::runtime::CancelRequest,
+            ) -> crate::runtime::BoxFuture<'a, crate::runtime::CancelOutcome> {
+                ::std::boxed::Box::pin(async move {
+                    #missing_return_url
+                    match self.#method(#(#args),*).await {
+                        Ok(_) => #success,
+                        Err(err) => crate::runtime::cancel_outcome(&err, &[#(#rules)*], #message),
+                    }
+                })
+            }
+        }
+    })
 }
 
 /// The typed headers of an operation's successful responses.
@@ -982,7 +1126,13 @@ fn success_type(body: &ResponseBody) -> TokenStream {
 fn borrowed_arg(t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::String | TypeRef::Bytes => quote!(&str),
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::U64 | TypeRef::F32 | TypeRef::F64 => ty(t),
+        TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::U64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::StringBool => ty(t),
         TypeRef::Vec(inner) => {
             let inner = ty(inner);
             quote!(&[#inner])

@@ -48,6 +48,7 @@ pub(crate) fn type_tokens_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream 
         }
         TypeRef::String | TypeRef::Bytes => quote!(::std::string::String),
         TypeRef::Bool => quote!(bool),
+        TypeRef::StringBool => quote!(crate::runtime::StringBool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
         TypeRef::U64 => quote!(u64),

@@ -371,6 +371,9 @@ impl<'a> Lowerer<'a> {
     /// Lowers an inline schema; objects, enums and unions become named types
     /// called after `context` (`ErrorResponse` + `error` -> `ErrorResponseError`).
     pub(super) fn lower_schema(&mut self, schema: &Schema, context: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
+        if schema.schema_data.extensions.get("x-esign-string-bool") == Some(&Value::Bool(true)) {
+            return Ok(ir::TypeRef::StringBool);
+        }
         Ok(match shape(schema) {
             Shape::String { values, binary } => {
                 if values.iter().any(Option::is_some) {
@@ -610,7 +613,7 @@ impl<'a> Lowerer<'a> {
             let label = match &ty {
                 ir::TypeRef::Named(n) | ir::TypeRef::Boxed(n) => n.clone(),
                 ir::TypeRef::String | ir::TypeRef::Bytes => "String".to_owned(),
-                ir::TypeRef::Bool => "Boolean".to_owned(),
+                ir::TypeRef::Bool | ir::TypeRef::StringBool => "Boolean".to_owned(),
                 ir::TypeRef::I32 | ir::TypeRef::I64 | ir::TypeRef::U64 => "Integer".to_owned(),
                 ir::TypeRef::F32 | ir::TypeRef::F64 => "Number".to_owned(),
                 ir::TypeRef::Json => "Value".to_owned(),

@@ -10,4 +10,5 @@ mod fixtures;
 mod fresh;
 mod fuzz;
 mod naming;
+mod providers;
 mod support;
