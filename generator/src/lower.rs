@@ -655,24 +655,7 @@ impl<'a> Lowerer<'a> {
         p: &ReferenceOr<openapiv3::Parameter>,
         pointer: &str,
     ) -> Result<openapiv3::Parameter, Error> {
-        match p {
-            ReferenceOr::Item(p) => Ok(p.clone()),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/");
-                let found = key.and_then(|k| self.doc.api.components.as_ref()?.parameters.get(k));
-                match found {
-                    Some(ReferenceOr::Item(p)) => Ok(p.clone()),
-                    Some(ReferenceOr::Reference { .. }) => Err(self.unsupported(
-                        pointer,
-                        format!("`{reference}` is itself a $ref; chained references are not followed"),
-                    )),
-                    None => Err(self.invalid(
-                        &pointer_join(pointer, "$ref"),
-                        format!("`{reference}` does not resolve; expected a parameter under #/components/parameters"),
-                    )),
-                }
-            }
-        }
+        self.resolve_component(p, "parameters", "a parameter", pointer, |c| &c.parameters)
     }
 
     fn lower_param(
@@ -757,23 +740,7 @@ impl<'a> Lowerer<'a> {
         type_context: &str,
         pointer: &str,
     ) -> Result<(ir::RequestBody, Option<ir::RequestBody>), Error> {
-        let body = match body {
-            ReferenceOr::Item(b) => b.clone(),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/requestBodies/");
-                match key.and_then(|k| self.doc.api.components.as_ref()?.request_bodies.get(k)) {
-                    Some(ReferenceOr::Item(b)) => b.clone(),
-                    _ => {
-                        return Err(self.invalid(
-                            &pointer_join(pointer, "$ref"),
-                            format!(
-                            "`{reference}` does not resolve; expected a request body under #/components/requestBodies"
-                        ),
-                        ))
-                    }
-                }
-            }
-        };
+        let body = self.resolve_component(body, "requestBodies", "a request body", pointer, |c| &c.request_bodies)?;
         let content_pointer = pointer_join(pointer, "content");
         let docs = body.description.clone().unwrap_or_default();
         let make = |kind| ir::RequestBody { kind, required: body.required, docs: docs.clone() };
@@ -852,23 +819,7 @@ impl<'a> Lowerer<'a> {
                 ir::StatusMatch::Range(r) => r == 2,
                 ir::StatusMatch::Default => !any_success,
             };
-            let response = match response {
-                ReferenceOr::Item(r) => r.clone(),
-                ReferenceOr::Reference { reference } => {
-                    let key = reference.strip_prefix("#/components/responses/");
-                    match key.and_then(|k| self.doc.api.components.as_ref()?.responses.get(k)) {
-                        Some(ReferenceOr::Item(r)) => r.clone(),
-                        _ => {
-                            return Err(self.invalid(
-                                &pointer_join(&here, "$ref"),
-                                format!(
-                                    "`{reference}` does not resolve; expected a response under #/components/responses"
-                                ),
-                            ))
-                        }
-                    }
-                }
-            };
+            let response = self.resolve_component(response, "responses", "a response", &here, |c| &c.responses)?;
             let label = match status {
                 ir::StatusMatch::Code(c) => c.to_string(),
                 ir::StatusMatch::Range(r) => format!("{r}XX"),
@@ -897,6 +848,36 @@ impl<'a> Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
+    /// Resolves an item that may be a `$ref` to `#/components/<kind>/...`,
+    /// following chains of references.
+    fn resolve_component<'x, T: Clone>(
+        &'x self,
+        item: &'x ReferenceOr<T>,
+        kind: &str,
+        what: &str,
+        pointer: &str,
+        map: fn(&'x openapiv3::Components) -> &'x indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<T, Error> {
+        let prefix = format!("#/components/{kind}/");
+        let mut current = item;
+        for _ in 0..32 {
+            match current {
+                ReferenceOr::Item(found) => return Ok(found.clone()),
+                ReferenceOr::Reference { reference } => {
+                    let found =
+                        reference.strip_prefix(&prefix).and_then(|key| map(self.doc.api.components.as_ref()?).get(key));
+                    current = found.ok_or_else(|| {
+                        self.invalid(
+                            &pointer_join(pointer, "$ref"),
+                            format!("`{reference}` does not resolve; expected {what} under #/components/{kind}"),
+                        )
+                    })?;
+                }
+            }
+        }
+        Err(self.invalid(&pointer_join(pointer, "$ref"), "a circular chain of $ref"))
+    }
+
     fn lower_response_headers(
         &mut self,
         response: &openapiv3::Response,
@@ -907,21 +888,7 @@ impl<'a> Lowerer<'a> {
         let mut out = Vec::new();
         for (wire, header) in &response.headers {
             let here = pointer_join(&pointer_join(pointer, "headers"), wire);
-            let header = match header {
-                ReferenceOr::Item(h) => h.clone(),
-                ReferenceOr::Reference { reference } => {
-                    let key = reference.strip_prefix("#/components/headers/");
-                    match key.and_then(|k| self.doc.api.components.as_ref()?.headers.get(k)) {
-                        Some(ReferenceOr::Item(h)) => h.clone(),
-                        _ => {
-                            return Err(self.invalid(
-                                &pointer_join(&here, "$ref"),
-                                format!("`{reference}` does not resolve; expected a header under #/components/headers"),
-                            ))
-                        }
-                    }
-                }
-            };
+            let header = self.resolve_component(header, "headers", "a header", &here, |c| &c.headers)?;
             let ty = match &header.format {
                 openapiv3::ParameterSchemaOrContent::Schema(schema) => {
                     let ty =
