@@ -778,6 +778,58 @@ pub fn cancel_outcome<E: fmt::Debug>(err: &Error<E>, rules: &[CancelRule], messa
     CancelOutcome::Failed { reason, status: Some(response.status) }
 }
 
+/// A value failed a check by regular expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatternError {
+    /// What was checked (`ValidationType::numbers_only`).
+    pub rule: String,
+    /// The expression, when there was one.
+    pub pattern: Option<String>,
+    /// Why it failed.
+    pub reason: String,
+}
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.pattern {
+            Some(p) => write!(f, "{}: {} (pattern `{p}`)", self.rule, self.reason),
+            None => write!(f, "{}: {}", self.rule, self.reason),
+        }
+    }
+}
+
+impl std::error::Error for PatternError {}
+
+/// Checks `value` against `pattern`, or else against `custom` anchored to
+/// the whole value. Generated `validate` methods call this.
+#[cfg(feature = "patterns")]
+pub fn check_pattern(
+    kind: &str,
+    rule: &str,
+    value: &str,
+    pattern: Option<&str>,
+    custom: Option<&str>,
+) -> Result<(), PatternError> {
+    let rule = format!("{kind}::{rule}");
+    let expression = match (pattern, custom) {
+        (Some(p), _) => p.to_owned(),
+        (None, Some(c)) => format!("^(?:{c})$"),
+        (None, None) => {
+            return Err(PatternError { rule, pattern: None, reason: "no expression to check against".to_owned() })
+        }
+    };
+    let compiled = regex::Regex::new(&expression).map_err(|err| PatternError {
+        rule: rule.clone(),
+        pattern: Some(expression.clone()),
+        reason: format!("invalid expression: {err}"),
+    })?;
+    if compiled.is_match(value) {
+        Ok(())
+    } else {
+        Err(PatternError { rule, pattern: Some(expression), reason: format!("`{value}` does not match") })
+    }
+}
+
 /// A client could not be built (a bad or missing base URL).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildError(pub String);

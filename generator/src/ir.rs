@@ -213,6 +213,8 @@ pub struct Variant {
     pub docs: String,
     /// Per-value HTTP status from `x-esign-values`.
     pub http_status: Option<u16>,
+    /// Per-value rule as a regular expression from `x-esign-values`.
+    pub pattern: Option<String>,
 }
 
 /// A value on the wire.

@@ -292,6 +292,10 @@ fn uses_multipart(api: &ir::Api) -> bool {
     })
 }
 
+fn uses_patterns(api: &ir::Api) -> bool {
+    api.types.iter().any(|t| matches!(&t.kind, ir::TypeKind::Enum(e) if e.variants.iter().any(|v| v.pattern.is_some())))
+}
+
 fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
     let mut out = format!("# {}\n\n", render::banner(&options.command, &sources.join(", ")));
@@ -303,16 +307,26 @@ fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     let features: Vec<String> = apis.iter().map(|a| format!("\"{}\"", a.feature)).collect();
     out.push_str(&format!("default = [{}]\n", features.join(", ")));
     for api in apis {
-        let needs = if uses_multipart(api) { "\"multipart\"" } else { "" };
-        out.push_str(&format!("{} = [{needs}]\n", api.feature));
+        let mut needs = Vec::new();
+        if uses_multipart(api) {
+            needs.push("\"multipart\"");
+        }
+        if uses_patterns(api) {
+            needs.push("\"patterns\"");
+        }
+        out.push_str(&format!("{} = [{}]\n", api.feature, needs.join(", ")));
     }
     out.push_str(
         "# Multipart request bodies (turned on by the modules that have them).\nmultipart = [\"reqwest/multipart\"]\n",
     );
     out.push_str(
+        "# Checks by regular expression (turned on by the modules that have them).\npatterns = [\"dep:regex\"]\n",
+    );
+    out.push_str(
         "\n[dependencies]\n\
          bytes = \"1\"\n\
          percent-encoding = \"2\"\n\
+         regex = { version = \"1\", optional = true }\n\
          reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }\n\
          serde = { version = \"1\", features = [\"derive\"] }\n\
          serde_json = \"1\"\n",

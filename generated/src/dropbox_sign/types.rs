@@ -627,3 +627,2993 @@ impl<'de> ::serde::Deserialize<'de> for WarningName {
         Ok(Self::from(value))
     }
 }
+/// The form fields of each document, one list per document in the order
+/// the documents were given (an empty list for a document without
+/// fields). Each field's `type` decides which options it takes.
+pub type FormFieldsPerDocument = ::std::vec::Vec<::std::vec::Vec<FormField>>;
+/// The form field parameters the send, create and draft endpoints share.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldsPayload {
+    /// `form_fields_per_document`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_fields_per_document: ::std::option::Option<FormFieldsPerDocument>,
+    /// `form_field_groups`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_groups: ::std::option::Option<FormFieldGroups>,
+    /// `form_field_rules`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_rules: ::std::option::Option<FormFieldRules>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// One form field placed on a document. The `type` property says which
+/// kind it is (see `FormFieldType`) and so which further options it
+/// takes; a type this client does not know is kept as JSON.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum FormField {
+    /// `type` is `text`.
+    Text(FormFieldText),
+    /// `type` is `checkbox`.
+    Checkbox(FormFieldCheckbox),
+    /// `type` is `date_signed`.
+    DateSigned(FormFieldDateSigned),
+    /// `type` is `dropdown`.
+    Dropdown(FormFieldDropdown),
+    /// `type` is `initials`.
+    Initials(FormFieldInitials),
+    /// `type` is `radio`.
+    Radio(FormFieldRadio),
+    /// `type` is `signature`.
+    Signature(FormFieldSignature),
+    /// `type` is `text-merge`.
+    TextMerge(FormFieldTextMerge),
+    /// `type` is `checkbox-merge`.
+    CheckboxMerge(FormFieldCheckboxMerge),
+    /// `type` is `hyperlink`.
+    Hyperlink(FormFieldHyperlink),
+    /// An object whose `type` this client does not know, kept as received.
+    UnknownValue(::serde_json::Value),
+}
+impl ::serde::Serialize for FormField {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let (tag, value) = match self {
+            Self::Text(inner) => {
+                (
+                    "text",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Checkbox(inner) => {
+                (
+                    "checkbox",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::DateSigned(inner) => {
+                (
+                    "date_signed",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Dropdown(inner) => {
+                (
+                    "dropdown",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Initials(inner) => {
+                (
+                    "initials",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Radio(inner) => {
+                (
+                    "radio",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Signature(inner) => {
+                (
+                    "signature",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::TextMerge(inner) => {
+                (
+                    "text-merge",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::CheckboxMerge(inner) => {
+                (
+                    "checkbox-merge",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Hyperlink(inner) => {
+                (
+                    "hyperlink",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::UnknownValue(value) => {
+                return ::serde::Serialize::serialize(value, serializer);
+            }
+        };
+        let mut value = value;
+        if let ::serde_json::Value::Object(map) = &mut value {
+            map.entry("type").or_insert_with(|| ::serde_json::Value::from(tag));
+        }
+        ::serde::Serialize::serialize(&value, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FormField {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("type")
+            .and_then(::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            Some("text") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Text)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("checkbox") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Checkbox)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("date_signed") => {
+                ::serde_json::from_value(value)
+                    .map(Self::DateSigned)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("dropdown") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Dropdown)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("initials") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Initials)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("radio") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Radio)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("signature") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Signature)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("text-merge") => {
+                ::serde_json::from_value(value)
+                    .map(Self::TextMerge)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("checkbox-merge") => {
+                ::serde_json::from_value(value)
+                    .map(Self::CheckboxMerge)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("hyperlink") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Hyperlink)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::UnknownValue(value)),
+        }
+    }
+}
+/// The signer the field belongs to, by index (0-based) or, for some requests, by role name or `sender`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum FormFieldSigner {
+    /// The `Integer` form.
+    Integer(i64),
+    /// The `String` form.
+    String(::std::string::String),
+    /// The `UnknownValue` form.
+    UnknownValue(::serde_json::Value),
+}
+/// A text input field (`type: text`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldText {
+    /// A unique id for the field, used by conditional logic rules and text tags.
+    pub api_id: ::std::string::String,
+    /// The field's name, shown to the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// Horizontal position of the field's top-left corner, in pixels.
+    pub x: i64,
+    /// Vertical position of the field's top-left corner, in pixels.
+    pub y: i64,
+    /// The field's width, in pixels.
+    pub width: i64,
+    /// The field's height, in pixels.
+    pub height: i64,
+    /// Whether the signer must fill the field.
+    pub required: bool,
+    /// `signer`.
+    pub signer: FormFieldSigner,
+    /// The page of the document the field is on (1-based).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    /// Text shown in the empty field (optional).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub placeholder: ::std::option::Option<::std::string::String>,
+    /// `validation_type`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_type: ::std::option::Option<ValidationType>,
+    /// With `validation_type: custom_regex`, the regular expression the value must match (e.g. `A[0-9]{3}`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_custom_regex: ::std::option::Option<::std::string::String>,
+    /// With `validation_type: custom_regex`, an example of the expected format shown to the signer (e.g. `A000`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_custom_regex_format_label: ::std::option::Option<
+        ::std::string::String,
+    >,
+    /// `auto_fill_type`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub auto_fill_type: ::std::option::Option<AutoFillType>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A yes/no checkbox (`type: checkbox`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldCheckbox {
+    /// A unique id for the field, used by conditional logic rules and text tags.
+    pub api_id: ::std::string::String,
+    /// The field's name, shown to the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// Horizontal position of the field's top-left corner, in pixels.
+    pub x: i64,
+    /// Vertical position of the field's top-left corner, in pixels.
+    pub y: i64,
+    /// The field's width, in pixels.
+    pub width: i64,
+    /// The field's height, in pixels.
+    pub height: i64,
+    /// Whether the signer must fill the field.
+    pub required: bool,
+    /// `signer`.
+    pub signer: FormFieldSigner,
+    /// The page of the document the field is on (1-based).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    /// The id of the checkbox group the box belongs to, a key of `form_field_groups` (optional).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub group: ::std::option::Option<::std::string::String>,
+    /// `checked`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub checked: ::std::option::Option<Checked>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A date, filled in when the signer signs (`type: date_signed`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldDateSigned {
+    /// A unique id for the field, used by conditional logic rules and text tags.
+    pub api_id: ::std::string::String,
+    /// The field's name, shown to the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// Horizontal position of the field's top-left corner, in pixels.
+    pub x: i64,
+    /// Vertical position of the field's top-left corner, in pixels.
+    pub y: i64,
+    /// The field's width, in pixels.
+    pub width: i64,
+    /// The field's height, in pixels.
+    pub height: i64,
+    /// Whether the signer must fill the field.
+    pub required: bool,
+    /// `signer`.
+    pub signer: FormFieldSigner,
+    /// The page of the document the field is on (1-based).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    /// `field_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_options: ::std::option::Option<FieldOptions>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// An input field for dropdowns (`type: dropdown`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldDropdown {
+    /// A unique id for the field, used by conditional logic rules and text tags.
+    pub api_id: ::std::string::String,
+    /// The field's name, shown to the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// Horizontal position of the field's top-left corner, in pixels.
+    pub x: i64,
+    /// Vertical position of the field's top-left corner, in pixels.
+    pub y: i64,
+    /// The field's width, in pixels.
+    pub width: i64,
+    /// The field's height, in pixels.
+    pub height: i64,
+    /// Whether the signer must fill the field.
+    pub required: bool,
+    /// `signer`.
+    pub signer: FormFieldSigner,
+    /// The page of the document the field is on (1-based).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    /// The choices offered (required).
+    pub options: ::std::vec::Vec<::std::string::String>,
+    /// The preselected choice, one of `options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub content: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// An input field for initials (`type: initials`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldInitials {
+    /// A unique id for the field, used by conditional logic rules and text tags.
+    pub api_id: ::std::string::String,
+    /// The field's name, shown to the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// Horizontal position of the field's top-left corner, in pixels.
+    pub x: i64,
+    /// Vertical position of the field's top-left corner, in pixels.
+    pub y: i64,
+    /// The field's width, in pixels.
+    pub width: i64,
+    /// The field's height, in pixels.
+    pub height: i64,
+    /// Whether the signer must fill the field.
+    pub required: bool,
+    /// `signer`.
+    pub signer: FormFieldSigner,
+    /// The page of the document the field is on (1-based).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// An input field for radios (`type: radio`). Every radio field belongs to a group, and radio groups must define their rule in `form_field_groups`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldRadio {
+    /// A unique id for the field, used by conditional logic rules and text tags.
+    pub api_id: ::std::string::String,
+    /// The field's name, shown to the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// Horizontal position of the field's top-left corner, in pixels.
+    pub x: i64,
+    /// Vertical position of the field's top-left corner, in pixels.
+    pub y: i64,
+    /// The field's width, in pixels.
+    pub width: i64,
+    /// The field's height, in pixels.
+    pub height: i64,
+    /// Whether the signer must fill the field.
+    pub required: bool,
+    /// `signer`.
+    pub signer: FormFieldSigner,
+    /// The page of the document the field is on (1-based).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    /// The id of the radio group, a key of `form_field_groups` (required).
+    pub group: ::std::string::String,
+    /// `checked`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub checked: ::std::option::Option<Checked>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A signature input field (`type: signature`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldSignature {
+    /// A unique id for the field, used by conditional logic rules and text tags.
+    pub api_id: ::std::string::String,
+    /// The field's name, shown to the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// Horizontal position of the field's top-left corner, in pixels.
+    pub x: i64,
+    /// Vertical position of the field's top-left corner, in pixels.
+    pub y: i64,
+    /// The field's width, in pixels.
+    pub width: i64,
+    /// The field's height, in pixels.
+    pub height: i64,
+    /// Whether the signer must fill the field.
+    pub required: bool,
+    /// `signer`.
+    pub signer: FormFieldSigner,
+    /// The page of the document the field is on (1-based).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A text field that has default text set by the API (`type: text-merge`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldTextMerge {
+    /// A unique id for the field, used by conditional logic rules and text tags.
+    pub api_id: ::std::string::String,
+    /// The field's name, shown to the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// Horizontal position of the field's top-left corner, in pixels.
+    pub x: i64,
+    /// Vertical position of the field's top-left corner, in pixels.
+    pub y: i64,
+    /// The field's width, in pixels.
+    pub width: i64,
+    /// The field's height, in pixels.
+    pub height: i64,
+    /// Whether the signer must fill the field.
+    pub required: bool,
+    /// `signer`.
+    pub signer: FormFieldSigner,
+    /// The page of the document the field is on (1-based).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A checkbox field that has a default value set by the API (`type: checkbox-merge`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldCheckboxMerge {
+    /// A unique id for the field, used by conditional logic rules and text tags.
+    pub api_id: ::std::string::String,
+    /// The field's name, shown to the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// Horizontal position of the field's top-left corner, in pixels.
+    pub x: i64,
+    /// Vertical position of the field's top-left corner, in pixels.
+    pub y: i64,
+    /// The field's width, in pixels.
+    pub width: i64,
+    /// The field's height, in pixels.
+    pub height: i64,
+    /// Whether the signer must fill the field.
+    pub required: bool,
+    /// `signer`.
+    pub signer: FormFieldSigner,
+    /// The page of the document the field is on (1-based).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A hyperlink (`type: hyperlink`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldHyperlink {
+    /// A unique id for the field, used by conditional logic rules and text tags.
+    pub api_id: ::std::string::String,
+    /// The field's name, shown to the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// Horizontal position of the field's top-left corner, in pixels.
+    pub x: i64,
+    /// Vertical position of the field's top-left corner, in pixels.
+    pub y: i64,
+    /// The field's width, in pixels.
+    pub width: i64,
+    /// The field's height, in pixels.
+    pub height: i64,
+    /// Whether the signer must fill the field.
+    pub required: bool,
+    /// `signer`.
+    pub signer: FormFieldSigner,
+    /// The page of the document the field is on (1-based).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    /// The link text (required).
+    pub content: ::std::string::String,
+    /// The URL the link opens.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_url: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// Whether the box or radio is checked initially; the API accepts `0`/`1` and `true`/`false`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum Checked {
+    /// The `Boolean` form.
+    Boolean(bool),
+    /// The `Integer` form.
+    Integer(i64),
+    /// The `UnknownValue` form.
+    UnknownValue(::serde_json::Value),
+}
+/// Further options of a field.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FieldOptions {
+    /// `date_format`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub date_format: ::std::option::Option<DateFormat>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The kind of a form field; its options depend on it.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     FormFieldType::Text => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FormFieldType {
+    /// `text`: A text input field. Option: `placeholder` (string, optional).
+    Text,
+    /// `checkbox`: A yes/no checkbox. Option: `group` (string, optional).
+    Checkbox,
+    /// `date_signed`: A date.
+    DateSigned,
+    /// `dropdown`: An input field for dropdowns. Option: `options` (string list, required).
+    Dropdown,
+    /// `initials`: An input field for initials.
+    Initials,
+    /// `radio`: An input field for radios. Option: `group` (string, required).
+    Radio,
+    /// `signature`: A signature input field.
+    Signature,
+    /// `text-merge`: A text field that has default text set by the API.
+    TextMerge,
+    /// `checkbox-merge`: A checkbox field that has default value set by the API.
+    CheckboxMerge,
+    /// `hyperlink`: A hyperlink. Option: `content` (string, required).
+    Hyperlink,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl FormFieldType {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [FormFieldType] = &[
+        Self::Text,
+        Self::Checkbox,
+        Self::DateSigned,
+        Self::Dropdown,
+        Self::Initials,
+        Self::Radio,
+        Self::Signature,
+        Self::TextMerge,
+        Self::CheckboxMerge,
+        Self::Hyperlink,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Checkbox => "checkbox",
+            Self::DateSigned => "date_signed",
+            Self::Dropdown => "dropdown",
+            Self::Initials => "initials",
+            Self::Radio => "radio",
+            Self::Signature => "signature",
+            Self::TextMerge => "text-merge",
+            Self::CheckboxMerge => "checkbox-merge",
+            Self::Hyperlink => "hyperlink",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Text => {
+                Some("A text input field. Option: `placeholder` (string, optional).")
+            }
+            Self::Checkbox => {
+                Some("A yes/no checkbox. Option: `group` (string, optional).")
+            }
+            Self::DateSigned => Some("A date."),
+            Self::Dropdown => {
+                Some(
+                    "An input field for dropdowns. Option: `options` (string list, required).",
+                )
+            }
+            Self::Initials => Some("An input field for initials."),
+            Self::Radio => {
+                Some("An input field for radios. Option: `group` (string, required).")
+            }
+            Self::Signature => Some("A signature input field."),
+            Self::TextMerge => Some("A text field that has default text set by the API."),
+            Self::CheckboxMerge => {
+                Some("A checkbox field that has default value set by the API.")
+            }
+            Self::Hyperlink => Some("A hyperlink. Option: `content` (string, required)."),
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for FormFieldType {
+    fn from(value: &str) -> Self {
+        match value {
+            "text" => Self::Text,
+            "checkbox" => Self::Checkbox,
+            "date_signed" => Self::DateSigned,
+            "dropdown" => Self::Dropdown,
+            "initials" => Self::Initials,
+            "radio" => Self::Radio,
+            "signature" => Self::Signature,
+            "text-merge" => Self::TextMerge,
+            "checkbox-merge" => Self::CheckboxMerge,
+            "hyperlink" => Self::Hyperlink,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FormFieldType {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for FormFieldType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for FormFieldType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FormFieldType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FormFieldType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The groups of checkbox and radio fields: group id -> its label and rule.
+pub type FormFieldGroups = ::std::collections::BTreeMap<
+    ::std::string::String,
+    FormFieldGroup,
+>;
+/// A group of checkbox or radio fields.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldGroup {
+    /// The group's label.
+    pub group_label: ::std::string::String,
+    /// `requirement`.
+    pub requirement: GroupRequirement,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The rule a checkbox or radio group must meet before the signer can
+/// submit. Checkbox groups may use any of the three (see
+/// `CheckboxGroupRule`); radio groups must use `require_0-1` or
+/// `require_1` (see `RadioGroupRule`).
+///
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     GroupRequirement::Require01 => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GroupRequirement {
+    /// `require_0-1`: Checkbox group: requires at most one checkbox within the group to be checked (radio button functionality). Radio group: makes the group optional (the signer does not have to select any radio option).
+    Require01,
+    /// `require_1`: Checkbox group: requires only one checkbox within the group to be checked. Radio group: makes the group required (the signer has to select one radio option).
+    Require1,
+    /// `require_1-ormore`: Checkbox group: requires at least one checkbox within the group to be checked. Not for radio groups.
+    Require1Ormore,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl GroupRequirement {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [GroupRequirement] = &[
+        Self::Require01,
+        Self::Require1,
+        Self::Require1Ormore,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Require01 => "require_0-1",
+            Self::Require1 => "require_1",
+            Self::Require1Ormore => "require_1-ormore",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Require01 => {
+                Some(
+                    "Checkbox group: requires at most one checkbox within the group to be checked (radio button functionality). Radio group: makes the group optional (the signer does not have to select any radio option).",
+                )
+            }
+            Self::Require1 => {
+                Some(
+                    "Checkbox group: requires only one checkbox within the group to be checked. Radio group: makes the group required (the signer has to select one radio option).",
+                )
+            }
+            Self::Require1Ormore => {
+                Some(
+                    "Checkbox group: requires at least one checkbox within the group to be checked. Not for radio groups.",
+                )
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for GroupRequirement {
+    fn from(value: &str) -> Self {
+        match value {
+            "require_0-1" => Self::Require01,
+            "require_1" => Self::Require1,
+            "require_1-ormore" => Self::Require1Ormore,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GroupRequirement {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for GroupRequirement {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for GroupRequirement {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for GroupRequirement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupRequirement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The validation rules a checkbox group accepts (optional for checkbox groups).
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     CheckboxGroupRule::Require01 => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CheckboxGroupRule {
+    /// `require_0-1`: Requires at most one checkbox within the group to be checked (radio button functionality).
+    Require01,
+    /// `require_1`: Requires only one checkbox within the group to be checked.
+    Require1,
+    /// `require_1-ormore`: Requires at least one checkbox within the group to be checked.
+    Require1Ormore,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl CheckboxGroupRule {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [CheckboxGroupRule] = &[
+        Self::Require01,
+        Self::Require1,
+        Self::Require1Ormore,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Require01 => "require_0-1",
+            Self::Require1 => "require_1",
+            Self::Require1Ormore => "require_1-ormore",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Require01 => {
+                Some(
+                    "Requires at most one checkbox within the group to be checked (radio button functionality).",
+                )
+            }
+            Self::Require1 => {
+                Some("Requires only one checkbox within the group to be checked.")
+            }
+            Self::Require1Ormore => {
+                Some("Requires at least one checkbox within the group to be checked.")
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for CheckboxGroupRule {
+    fn from(value: &str) -> Self {
+        match value {
+            "require_0-1" => Self::Require01,
+            "require_1" => Self::Require1,
+            "require_1-ormore" => Self::Require1Ormore,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CheckboxGroupRule {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for CheckboxGroupRule {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for CheckboxGroupRule {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for CheckboxGroupRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckboxGroupRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The validation rules a radio group accepts; radio groups must define one.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     RadioGroupRule::Require01 => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RadioGroupRule {
+    /// `require_0-1`: Makes group optional (signer does not have to select any radio option).
+    Require01,
+    /// `require_1`: Makes group required (signer has to select one radio option).
+    Require1,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl RadioGroupRule {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [RadioGroupRule] = &[Self::Require01, Self::Require1];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Require01 => "require_0-1",
+            Self::Require1 => "require_1",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Require01 => {
+                Some(
+                    "Makes group optional (signer does not have to select any radio option).",
+                )
+            }
+            Self::Require1 => {
+                Some("Makes group required (signer has to select one radio option).")
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for RadioGroupRule {
+    fn from(value: &str) -> Self {
+        match value {
+            "require_0-1" => Self::Require01,
+            "require_1" => Self::Require1,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RadioGroupRule {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for RadioGroupRule {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for RadioGroupRule {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RadioGroupRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RadioGroupRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// Conditional logic: "if this, then that" rules.
+pub type FormFieldRules = ::std::vec::Vec<FormFieldRule>;
+/// One conditional logic rule.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldRule {
+    /// Unique across all defined rules.
+    pub id: ::std::string::String,
+    /// `trigger_operator`.
+    pub trigger_operator: TriggerOperator,
+    /// The "if this" part of "if this, then that". Currently only a single trigger per rule is allowed.
+    pub triggers: ::std::vec::Vec<FormFieldRuleTrigger>,
+    /// The "then that" part of "if this, then that". Any number of actions may be attached to a single rule.
+    pub actions: ::std::vec::Vec<FormFieldRuleAction>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// How a rule's triggers combine.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     TriggerOperator::And => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TriggerOperator {
+    /// `AND`: All triggers must hold. Currently only AND is supported; support for OR is being worked on.
+    And,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl TriggerOperator {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [TriggerOperator] = &[Self::And];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::And => "AND",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::And => {
+                Some(
+                    "All triggers must hold. Currently only AND is supported; support for OR is being worked on.",
+                )
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for TriggerOperator {
+    fn from(value: &str) -> Self {
+        match value {
+            "AND" => Self::And,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TriggerOperator {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for TriggerOperator {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for TriggerOperator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for TriggerOperator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TriggerOperator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// A condition on one field.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldRuleTrigger {
+    /// The `api_id` of the field the trigger watches (required).
+    pub id: ::std::string::String,
+    /// How the field's value is compared (for example `is`).
+    pub operator: ::std::string::String,
+    /// `value`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<TriggerValue>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// What the field's value is compared with.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum TriggerValue {
+    /// The `String` form.
+    String(::std::string::String),
+    /// The `Array` form.
+    Array(::std::vec::Vec<::std::string::String>),
+    /// The `Integer` form.
+    Integer(i64),
+    /// The `UnknownValue` form.
+    UnknownValue(::serde_json::Value),
+}
+/// `1` hides the field or group, `0` shows it.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     FormFieldRuleActionHidden::V0 => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FormFieldRuleActionHidden {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// A value this client does not know, kept exactly as received (an integer).
+    UnknownValue(i64),
+}
+impl FormFieldRuleActionHidden {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [FormFieldRuleActionHidden] = &[Self::V0, Self::V1];
+    /// The value as sent on the wire.
+    pub fn as_i64(&self) -> i64 {
+        match self {
+            Self::V0 => 0,
+            Self::V1 => 1,
+            Self::UnknownValue(value) => *value,
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::V0 => None,
+            Self::V1 => None,
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<i64> for FormFieldRuleActionHidden {
+    fn from(value: i64) -> Self {
+        match value {
+            0 => Self::V0,
+            1 => Self::V1,
+            other => Self::UnknownValue(other),
+        }
+    }
+}
+impl ::std::str::FromStr for FormFieldRuleActionHidden {
+    type Err = ::std::num::ParseIntError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value.trim().parse::<i64>()?))
+    }
+}
+impl ::std::fmt::Display for FormFieldRuleActionHidden {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.as_i64(), f)
+    }
+}
+impl ::serde::Serialize for FormFieldRuleActionHidden {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.as_i64())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FormFieldRuleActionHidden {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value))
+    }
+}
+/// What happens when a rule's triggers hold. An action names a field (`field_id`) or a group (`group_id`), not both.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FormFieldRuleAction {
+    /// The `api_id` of the field to act on (with `change-field-visibility`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_id: ::std::option::Option<::std::string::String>,
+    /// The id of the group to act on (with `change-group-visibility`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_id: ::std::option::Option<::std::string::String>,
+    /// `1` hides the field or group, `0` shows it.
+    pub hidden: FormFieldRuleActionHidden,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: ActionType,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The kind of action.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     ActionType::ChangeFieldVisibility => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ActionType {
+    /// `change-field-visibility`: Shows or hides the field named by `field_id`.
+    ChangeFieldVisibility,
+    /// `change-group-visibility`: Shows or hides the group named by `group_id`.
+    ChangeGroupVisibility,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl ActionType {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [ActionType] = &[
+        Self::ChangeFieldVisibility,
+        Self::ChangeGroupVisibility,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChangeFieldVisibility => "change-field-visibility",
+            Self::ChangeGroupVisibility => "change-group-visibility",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::ChangeFieldVisibility => {
+                Some("Shows or hides the field named by `field_id`.")
+            }
+            Self::ChangeGroupVisibility => {
+                Some("Shows or hides the group named by `group_id`.")
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for ActionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "change-field-visibility" => Self::ChangeFieldVisibility,
+            "change-group-visibility" => Self::ChangeGroupVisibility,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ActionType {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for ActionType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for ActionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ActionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The validation a text field's value must pass before the signer can
+/// submit. Each value's rule is also given as a regular expression
+/// (`pattern`), from which the client's `validate` is generated;
+/// `custom_regex` uses the field's own `validation_custom_regex`.
+///
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     ValidationType::NumbersOnly => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ValidationType {
+    /// `numbers_only`: Numbers only (negative and decimal values included).
+    NumbersOnly,
+    /// `letters_only`: Letters only (non-English letters included).
+    LettersOnly,
+    /// `phone_number`: 10- or 11-digit number.
+    PhoneNumber,
+    /// `bank_routing_number`: 9-digit number.
+    BankRoutingNumber,
+    /// `bank_account_number`: Minimum 6-digit number.
+    BankAccountNumber,
+    /// `email_address`: Email address.
+    EmailAddress,
+    /// `zip_code`: 5- or 9-digit number.
+    ZipCode,
+    /// `social_security_number`: 9-digit number.
+    SocialSecurityNumber,
+    /// `employer_identification_number`: 9-digit number.
+    EmployerIdentificationNumber,
+    /// `custom_regex`: Custom regular expression, given in `validation_custom_regex` (for example `A[0-9]{3}`), with an example of the format in `validation_custom_regex_format_label` (for example `A000`).
+    CustomRegex,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl ValidationType {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [ValidationType] = &[
+        Self::NumbersOnly,
+        Self::LettersOnly,
+        Self::PhoneNumber,
+        Self::BankRoutingNumber,
+        Self::BankAccountNumber,
+        Self::EmailAddress,
+        Self::ZipCode,
+        Self::SocialSecurityNumber,
+        Self::EmployerIdentificationNumber,
+        Self::CustomRegex,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NumbersOnly => "numbers_only",
+            Self::LettersOnly => "letters_only",
+            Self::PhoneNumber => "phone_number",
+            Self::BankRoutingNumber => "bank_routing_number",
+            Self::BankAccountNumber => "bank_account_number",
+            Self::EmailAddress => "email_address",
+            Self::ZipCode => "zip_code",
+            Self::SocialSecurityNumber => "social_security_number",
+            Self::EmployerIdentificationNumber => "employer_identification_number",
+            Self::CustomRegex => "custom_regex",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::NumbersOnly => {
+                Some("Numbers only (negative and decimal values included).")
+            }
+            Self::LettersOnly => Some("Letters only (non-English letters included)."),
+            Self::PhoneNumber => Some("10- or 11-digit number."),
+            Self::BankRoutingNumber => Some("9-digit number."),
+            Self::BankAccountNumber => Some("Minimum 6-digit number."),
+            Self::EmailAddress => Some("Email address."),
+            Self::ZipCode => Some("5- or 9-digit number."),
+            Self::SocialSecurityNumber => Some("9-digit number."),
+            Self::EmployerIdentificationNumber => Some("9-digit number."),
+            Self::CustomRegex => {
+                Some(
+                    "Custom regular expression, given in `validation_custom_regex` (for example `A[0-9]{3}`), with an example of the format in `validation_custom_regex_format_label` (for example `A000`).",
+                )
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// This value's rule as a regular expression, when the documentation gives one.
+    pub fn pattern(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::NumbersOnly => Some("^-?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)$"),
+            Self::LettersOnly => Some("^\\p{L}+$"),
+            Self::PhoneNumber => Some("^[0-9]{10,11}$"),
+            Self::BankRoutingNumber => Some("^[0-9]{9}$"),
+            Self::BankAccountNumber => Some("^[0-9]{6,}$"),
+            Self::EmailAddress => Some("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"),
+            Self::ZipCode => Some("^(?:[0-9]{5}|[0-9]{9})$"),
+            Self::SocialSecurityNumber => Some("^[0-9]{9}$"),
+            Self::EmployerIdentificationNumber => Some("^[0-9]{9}$"),
+            Self::CustomRegex => None,
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Checks `value` against this value's rule. Values without a rule
+    /// of their own (a custom expression) use `custom`, matched against
+    /// the whole value; with neither, the check fails.
+    pub fn validate(
+        &self,
+        value: &str,
+        custom: ::std::option::Option<&str>,
+    ) -> ::std::result::Result<(), crate::runtime::PatternError> {
+        crate::runtime::check_pattern(
+            "ValidationType",
+            &self.to_string(),
+            value,
+            self.pattern(),
+            custom,
+        )
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for ValidationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "numbers_only" => Self::NumbersOnly,
+            "letters_only" => Self::LettersOnly,
+            "phone_number" => Self::PhoneNumber,
+            "bank_routing_number" => Self::BankRoutingNumber,
+            "bank_account_number" => Self::BankAccountNumber,
+            "email_address" => Self::EmailAddress,
+            "zip_code" => Self::ZipCode,
+            "social_security_number" => Self::SocialSecurityNumber,
+            "employer_identification_number" => Self::EmployerIdentificationNumber,
+            "custom_regex" => Self::CustomRegex,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ValidationType {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for ValidationType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for ValidationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ValidationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ValidationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// What a text field is filled with automatically from the signer's details.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     AutoFillType::FirstName => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AutoFillType {
+    /// `firstName`: The signer's first name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|firstName]`.
+    FirstName,
+    /// `lastName`: The signer's last name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|lastName]`.
+    LastName,
+    /// `name`: The signer's full name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|name]`.
+    Name,
+    /// `email`: The signer's email address. Text tag example: `[text|req|signer1|Label|UniqueId|email_address|email]`.
+    Email,
+    /// `company`: The signer's company. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|company]`.
+    Company,
+    /// `title`: The signer's title. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|title]`.
+    Title,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl AutoFillType {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [AutoFillType] = &[
+        Self::FirstName,
+        Self::LastName,
+        Self::Name,
+        Self::Email,
+        Self::Company,
+        Self::Title,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FirstName => "firstName",
+            Self::LastName => "lastName",
+            Self::Name => "name",
+            Self::Email => "email",
+            Self::Company => "company",
+            Self::Title => "title",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::FirstName => {
+                Some(
+                    "The signer's first name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|firstName]`.",
+                )
+            }
+            Self::LastName => {
+                Some(
+                    "The signer's last name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|lastName]`.",
+                )
+            }
+            Self::Name => {
+                Some(
+                    "The signer's full name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|name]`.",
+                )
+            }
+            Self::Email => {
+                Some(
+                    "The signer's email address. Text tag example: `[text|req|signer1|Label|UniqueId|email_address|email]`.",
+                )
+            }
+            Self::Company => {
+                Some(
+                    "The signer's company. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|company]`.",
+                )
+            }
+            Self::Title => {
+                Some(
+                    "The signer's title. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|title]`.",
+                )
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for AutoFillType {
+    fn from(value: &str) -> Self {
+        match value {
+            "firstName" => Self::FirstName,
+            "lastName" => Self::LastName,
+            "name" => Self::Name,
+            "email" => Self::Email,
+            "company" => Self::Company,
+            "title" => Self::Title,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AutoFillType {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for AutoFillType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for AutoFillType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AutoFillType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AutoFillType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The formats `date_format` (in a date field's `field_options`) accepts; the spacing is part of the value.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     DateFormat::MmSlashDdSlashYyyy => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DateFormat {
+    /// `MM / DD / YYYY`: Example: `05 / 18 / 2022`.
+    MmSlashDdSlashYyyy,
+    /// `MM - DD - YYYY`: Example: `05 - 18 - 2022`.
+    MmDashDdDashYyyy,
+    /// `DD / MM / YYYY`: Example: `18 / 05 / 2022`.
+    DdSlashMmSlashYyyy,
+    /// `DD - MM - YYYY`: Example: `18 - 05 - 2022`.
+    DdDashMmDashYyyy,
+    /// `YYYY / MM / DD`: Example: `2022 / 05 / 18`.
+    YyyySlashMmSlashDd,
+    /// `YYYY - MM - DD`: Example: `2022 - 05 - 18`.
+    YyyyDashMmDashDd,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl DateFormat {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [DateFormat] = &[
+        Self::MmSlashDdSlashYyyy,
+        Self::MmDashDdDashYyyy,
+        Self::DdSlashMmSlashYyyy,
+        Self::DdDashMmDashYyyy,
+        Self::YyyySlashMmSlashDd,
+        Self::YyyyDashMmDashDd,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MmSlashDdSlashYyyy => "MM / DD / YYYY",
+            Self::MmDashDdDashYyyy => "MM - DD - YYYY",
+            Self::DdSlashMmSlashYyyy => "DD / MM / YYYY",
+            Self::DdDashMmDashYyyy => "DD - MM - YYYY",
+            Self::YyyySlashMmSlashDd => "YYYY / MM / DD",
+            Self::YyyyDashMmDashDd => "YYYY - MM - DD",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::MmSlashDdSlashYyyy => Some("Example: `05 / 18 / 2022`."),
+            Self::MmDashDdDashYyyy => Some("Example: `05 - 18 - 2022`."),
+            Self::DdSlashMmSlashYyyy => Some("Example: `18 / 05 / 2022`."),
+            Self::DdDashMmDashYyyy => Some("Example: `18 - 05 - 2022`."),
+            Self::YyyySlashMmSlashDd => Some("Example: `2022 / 05 / 18`."),
+            Self::YyyyDashMmDashDd => Some("Example: `2022 - 05 - 18`."),
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for DateFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "MM / DD / YYYY" => Self::MmSlashDdSlashYyyy,
+            "MM - DD - YYYY" => Self::MmDashDdDashYyyy,
+            "DD / MM / YYYY" => Self::DdSlashMmSlashYyyy,
+            "DD - MM - YYYY" => Self::DdDashMmDashYyyy,
+            "YYYY / MM / DD" => Self::YyyySlashMmSlashDd,
+            "YYYY - MM - DD" => Self::YyyyDashMmDashDd,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DateFormat {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for DateFormat {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for DateFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DateFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DateFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The state of one signature (`status_code` of a Signature, attached to a SignatureRequest). The live API sends codes this table does not list; they are kept.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     SignatureStatusCode::Success => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SignatureStatusCode {
+    /// `success`: Success.
+    Success,
+    /// `on_hold`: On hold. This could be because the sending account needs to confirm its email address, or because of insufficient funds.
+    OnHold,
+    /// `signed`: Signed.
+    Signed,
+    /// `awaiting_signature`: Awaiting signature.
+    AwaitingSignature,
+    /// `declined`: Declined.
+    Declined,
+    /// `error_unknown`: Unknown error.
+    ErrorUnknown,
+    /// `error_file`: File could not be converted.
+    ErrorFile,
+    /// `error_component_position`: Invalid form fields placement.
+    ErrorComponentPosition,
+    /// `error_text_tag`: File contained invalid text tags.
+    ErrorTextTag,
+    /// `on_hold_by_requester`: Request was prepared for signature but has not been sent to signers. Requester must release the request from hold when ready to send.
+    OnHoldByRequester,
+    /// `error_invalid_email`: Invalid email.
+    ErrorInvalidEmail,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl SignatureStatusCode {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [SignatureStatusCode] = &[
+        Self::Success,
+        Self::OnHold,
+        Self::Signed,
+        Self::AwaitingSignature,
+        Self::Declined,
+        Self::ErrorUnknown,
+        Self::ErrorFile,
+        Self::ErrorComponentPosition,
+        Self::ErrorTextTag,
+        Self::OnHoldByRequester,
+        Self::ErrorInvalidEmail,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::OnHold => "on_hold",
+            Self::Signed => "signed",
+            Self::AwaitingSignature => "awaiting_signature",
+            Self::Declined => "declined",
+            Self::ErrorUnknown => "error_unknown",
+            Self::ErrorFile => "error_file",
+            Self::ErrorComponentPosition => "error_component_position",
+            Self::ErrorTextTag => "error_text_tag",
+            Self::OnHoldByRequester => "on_hold_by_requester",
+            Self::ErrorInvalidEmail => "error_invalid_email",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Success => Some("Success."),
+            Self::OnHold => {
+                Some(
+                    "On hold. This could be because the sending account needs to confirm its email address, or because of insufficient funds.",
+                )
+            }
+            Self::Signed => Some("Signed."),
+            Self::AwaitingSignature => Some("Awaiting signature."),
+            Self::Declined => Some("Declined."),
+            Self::ErrorUnknown => Some("Unknown error."),
+            Self::ErrorFile => Some("File could not be converted."),
+            Self::ErrorComponentPosition => Some("Invalid form fields placement."),
+            Self::ErrorTextTag => Some("File contained invalid text tags."),
+            Self::OnHoldByRequester => {
+                Some(
+                    "Request was prepared for signature but has not been sent to signers. Requester must release the request from hold when ready to send.",
+                )
+            }
+            Self::ErrorInvalidEmail => Some("Invalid email."),
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for SignatureStatusCode {
+    fn from(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "on_hold" => Self::OnHold,
+            "signed" => Self::Signed,
+            "awaiting_signature" => Self::AwaitingSignature,
+            "declined" => Self::Declined,
+            "error_unknown" => Self::ErrorUnknown,
+            "error_file" => Self::ErrorFile,
+            "error_component_position" => Self::ErrorComponentPosition,
+            "error_text_tag" => Self::ErrorTextTag,
+            "on_hold_by_requester" => Self::OnHoldByRequester,
+            "error_invalid_email" => Self::ErrorInvalidEmail,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SignatureStatusCode {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for SignatureStatusCode {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for SignatureStatusCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SignatureStatusCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SignatureStatusCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The type of a callback event. The live API sends more types than this table lists (`callback_test`, `signature_request_expired`, ...); they are kept.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     EventType::SignatureRequestViewed => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EventType {
+    /// `signature_request_viewed`: The SignatureRequest has been viewed. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestViewed,
+    /// `signature_request_signed`: A signer has completed all required fields on the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestSigned,
+    /// `signature_request_downloadable`: An updated version of the SignatureRequest PDF is available for download. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestDownloadable,
+    /// `signature_request_sent`: The SignatureRequest has been sent successfully. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestSent,
+    /// `signature_request_declined`: The SignatureRequest was declined by a signer. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestDeclined,
+    /// `signature_request_reassigned`: The signer has reassigned their signature to a different signer. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestReassigned,
+    /// `signature_request_remind`: All signers have been sent a reminder to complete the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestRemind,
+    /// `signature_request_all_signed`: All signers have completed all required fields for the SignatureRequest and the final PDF is ready to be downloaded using signature_request/files. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestAllSigned,
+    /// `signature_request_email_bounce`: An email address for one of the signers on your signature request has bounced. May be correctable by using signature_request/update. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestEmailBounce,
+    /// `signature_request_invalid`: An error occurred while processing the signature request data on our back-end. For example: invalid text tags, or an email address that is not correct when using a signature page. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestInvalid,
+    /// `signature_request_canceled`: The SignatureRequest has been canceled. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestCanceled,
+    /// `signature_request_prepared`: The SignatureRequest has been prepared but not sent. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignatureRequestPrepared,
+    /// `file_error`: We're unable to convert the file you provided. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    FileError,
+    /// `unknown_error`: An unknown error occurred while processing a signature request. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    UnknownError,
+    /// `sign_url_invalid`: The embedded sign URL you provided is invalid or expired. Attached model: SignatureRequest. Reported to: app and account callbacks.
+    SignUrlInvalid,
+    /// `account_confirmed`: An account created via one of your apps has been confirmed. Attached model: Account. Reported to: app callbacks only.
+    AccountConfirmed,
+    /// `template_created`: The Template has been created. Attached model: Template. Reported to: app and account callbacks.
+    TemplateCreated,
+    /// `template_error`: There was an error while creating your template. Attached model: Template. Reported to: app and account callbacks.
+    TemplateError,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl EventType {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [EventType] = &[
+        Self::SignatureRequestViewed,
+        Self::SignatureRequestSigned,
+        Self::SignatureRequestDownloadable,
+        Self::SignatureRequestSent,
+        Self::SignatureRequestDeclined,
+        Self::SignatureRequestReassigned,
+        Self::SignatureRequestRemind,
+        Self::SignatureRequestAllSigned,
+        Self::SignatureRequestEmailBounce,
+        Self::SignatureRequestInvalid,
+        Self::SignatureRequestCanceled,
+        Self::SignatureRequestPrepared,
+        Self::FileError,
+        Self::UnknownError,
+        Self::SignUrlInvalid,
+        Self::AccountConfirmed,
+        Self::TemplateCreated,
+        Self::TemplateError,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SignatureRequestViewed => "signature_request_viewed",
+            Self::SignatureRequestSigned => "signature_request_signed",
+            Self::SignatureRequestDownloadable => "signature_request_downloadable",
+            Self::SignatureRequestSent => "signature_request_sent",
+            Self::SignatureRequestDeclined => "signature_request_declined",
+            Self::SignatureRequestReassigned => "signature_request_reassigned",
+            Self::SignatureRequestRemind => "signature_request_remind",
+            Self::SignatureRequestAllSigned => "signature_request_all_signed",
+            Self::SignatureRequestEmailBounce => "signature_request_email_bounce",
+            Self::SignatureRequestInvalid => "signature_request_invalid",
+            Self::SignatureRequestCanceled => "signature_request_canceled",
+            Self::SignatureRequestPrepared => "signature_request_prepared",
+            Self::FileError => "file_error",
+            Self::UnknownError => "unknown_error",
+            Self::SignUrlInvalid => "sign_url_invalid",
+            Self::AccountConfirmed => "account_confirmed",
+            Self::TemplateCreated => "template_created",
+            Self::TemplateError => "template_error",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::SignatureRequestViewed => {
+                Some(
+                    "The SignatureRequest has been viewed. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignatureRequestSigned => {
+                Some(
+                    "A signer has completed all required fields on the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignatureRequestDownloadable => {
+                Some(
+                    "An updated version of the SignatureRequest PDF is available for download. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignatureRequestSent => {
+                Some(
+                    "The SignatureRequest has been sent successfully. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignatureRequestDeclined => {
+                Some(
+                    "The SignatureRequest was declined by a signer. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignatureRequestReassigned => {
+                Some(
+                    "The signer has reassigned their signature to a different signer. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignatureRequestRemind => {
+                Some(
+                    "All signers have been sent a reminder to complete the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignatureRequestAllSigned => {
+                Some(
+                    "All signers have completed all required fields for the SignatureRequest and the final PDF is ready to be downloaded using signature_request/files. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignatureRequestEmailBounce => {
+                Some(
+                    "An email address for one of the signers on your signature request has bounced. May be correctable by using signature_request/update. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignatureRequestInvalid => {
+                Some(
+                    "An error occurred while processing the signature request data on our back-end. For example: invalid text tags, or an email address that is not correct when using a signature page. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignatureRequestCanceled => {
+                Some(
+                    "The SignatureRequest has been canceled. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignatureRequestPrepared => {
+                Some(
+                    "The SignatureRequest has been prepared but not sent. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::FileError => {
+                Some(
+                    "We're unable to convert the file you provided. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::UnknownError => {
+                Some(
+                    "An unknown error occurred while processing a signature request. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::SignUrlInvalid => {
+                Some(
+                    "The embedded sign URL you provided is invalid or expired. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+                )
+            }
+            Self::AccountConfirmed => {
+                Some(
+                    "An account created via one of your apps has been confirmed. Attached model: Account. Reported to: app callbacks only.",
+                )
+            }
+            Self::TemplateCreated => {
+                Some(
+                    "The Template has been created. Attached model: Template. Reported to: app and account callbacks.",
+                )
+            }
+            Self::TemplateError => {
+                Some(
+                    "There was an error while creating your template. Attached model: Template. Reported to: app and account callbacks.",
+                )
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for EventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "signature_request_viewed" => Self::SignatureRequestViewed,
+            "signature_request_signed" => Self::SignatureRequestSigned,
+            "signature_request_downloadable" => Self::SignatureRequestDownloadable,
+            "signature_request_sent" => Self::SignatureRequestSent,
+            "signature_request_declined" => Self::SignatureRequestDeclined,
+            "signature_request_reassigned" => Self::SignatureRequestReassigned,
+            "signature_request_remind" => Self::SignatureRequestRemind,
+            "signature_request_all_signed" => Self::SignatureRequestAllSigned,
+            "signature_request_email_bounce" => Self::SignatureRequestEmailBounce,
+            "signature_request_invalid" => Self::SignatureRequestInvalid,
+            "signature_request_canceled" => Self::SignatureRequestCanceled,
+            "signature_request_prepared" => Self::SignatureRequestPrepared,
+            "file_error" => Self::FileError,
+            "unknown_error" => Self::UnknownError,
+            "sign_url_invalid" => Self::SignUrlInvalid,
+            "account_confirmed" => Self::AccountConfirmed,
+            "template_created" => Self::TemplateCreated,
+            "template_error" => Self::TemplateError,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EventType {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for EventType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for EventType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for EventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The OAuth scopes an app can ask for.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     OAuthScope::AccountAccess => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum OAuthScope {
+    /// `account_access`: Account Access: access to basic account information, such as email address and name.
+    AccountAccess,
+    /// `signature_request_access`: Signature Request Access: access to send, view, and update signature requests and to download document files. Signature requests must be made with an OAuth token in order to access.
+    SignatureRequestAccess,
+    /// `template_access`: Template Access: access to view, create, and modify templates.
+    TemplateAccess,
+    /// `team_access`: Team Access: access to view and modify team settings and team members.
+    TeamAccess,
+    /// `api_app_access`: API App Access: access to view, create, and modify embedded API apps.
+    ApiAppAccess,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl OAuthScope {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [OAuthScope] = &[
+        Self::AccountAccess,
+        Self::SignatureRequestAccess,
+        Self::TemplateAccess,
+        Self::TeamAccess,
+        Self::ApiAppAccess,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccountAccess => "account_access",
+            Self::SignatureRequestAccess => "signature_request_access",
+            Self::TemplateAccess => "template_access",
+            Self::TeamAccess => "team_access",
+            Self::ApiAppAccess => "api_app_access",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::AccountAccess => {
+                Some(
+                    "Account Access: access to basic account information, such as email address and name.",
+                )
+            }
+            Self::SignatureRequestAccess => {
+                Some(
+                    "Signature Request Access: access to send, view, and update signature requests and to download document files. Signature requests must be made with an OAuth token in order to access.",
+                )
+            }
+            Self::TemplateAccess => {
+                Some("Template Access: access to view, create, and modify templates.")
+            }
+            Self::TeamAccess => {
+                Some(
+                    "Team Access: access to view and modify team settings and team members.",
+                )
+            }
+            Self::ApiAppAccess => {
+                Some(
+                    "API App Access: access to view, create, and modify embedded API apps.",
+                )
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for OAuthScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "account_access" => Self::AccountAccess,
+            "signature_request_access" => Self::SignatureRequestAccess,
+            "template_access" => Self::TemplateAccess,
+            "team_access" => Self::TeamAccess,
+            "api_app_access" => Self::ApiAppAccess,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OAuthScope {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for OAuthScope {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for OAuthScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for OAuthScope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OAuthScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The limited OAuth scopes.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     LimitedOAuthScope::BasicAccountInfo => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LimitedOAuthScope {
+    /// `basic_account_info`: Basic Account Info (limited): access basic account information, such as email address and name.
+    BasicAccountInfo,
+    /// `request_signature`: Send Signature Requests (limited): send signature requests, access statuses and document files.
+    RequestSignature,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl LimitedOAuthScope {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [LimitedOAuthScope] = &[
+        Self::BasicAccountInfo,
+        Self::RequestSignature,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BasicAccountInfo => "basic_account_info",
+            Self::RequestSignature => "request_signature",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::BasicAccountInfo => {
+                Some(
+                    "Basic Account Info (limited): access basic account information, such as email address and name.",
+                )
+            }
+            Self::RequestSignature => {
+                Some(
+                    "Send Signature Requests (limited): send signature requests, access statuses and document files.",
+                )
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for LimitedOAuthScope {
+    fn from(value: &str) -> Self {
+        match value {
+            "basic_account_info" => Self::BasicAccountInfo,
+            "request_signature" => Self::RequestSignature,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LimitedOAuthScope {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for LimitedOAuthScope {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for LimitedOAuthScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for LimitedOAuthScope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LimitedOAuthScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The fields a search query (the `query` parameter of the list
+/// endpoints) can name. Terms without a field are matched against to,
+/// from, title, subject, message, metadata and filename. Fields combine
+/// with AND and OR (case-sensitive); dates take inclusive `[min TO max]`
+/// and exclusive `{min TO max}` ranges; leading wildcards are not valid.
+///
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     SearchField::To => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchField {
+    /// `to`: The email address or name of the signer (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.
+    To,
+    /// `from`: The email address or name of the sender (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.
+    From,
+    /// `title`: The title of the signature request or template. Attached model: SignatureRequest and Template. Type: String.
+    Title,
+    /// `subject`: The subject of the email that is sent to the signers. Attached model: SignatureRequest only. Type: String.
+    Subject,
+    /// `message`: The message of the email that is sent to the signers. Attached model: SignatureRequest and Template. Type: String.
+    Message,
+    /// `metadata`: The metadata attached to the signature request or template. Attached model: SignatureRequest and Template. Type: String.
+    Metadata,
+    /// `created`: The creation date (and optional time) of the signature request or template, for example `created:[2014-01-01+TO+2014-12-31]` or `created:{2014-01-05+TO+2014-01-10}`. Attached model: SignatureRequest and Template. Type: Date.
+    Created,
+    /// `complete`: `true` returns a list of signature requests that all signers have signed, for example `complete:true`. Attached model: SignatureRequest only. Type: Boolean.
+    Complete,
+    /// `declined`: `true` returns a list of signature requests that have been declined, for example `declined:true`. Attached model: SignatureRequest only. Type: Boolean.
+    Declined,
+    /// `awaiting_my_signature`: A true value indicates the request requires your signature. Attached model: SignatureRequest only. Type: Boolean.
+    AwaitingMySignature,
+    /// `test_mode`: A true value indicates the signature request or template is a test and not legally binding. Attached model: SignatureRequest and Template. Type: Boolean.
+    TestMode,
+    /// `filename`: The name of the file used to create the signature request or template. Attached model: SignatureRequest and Template. Type: String.
+    Filename,
+    /// `owner`: The email address or name of the template owner (can use `me` to refer to yourself). Attached model: Template only. Type: String.
+    Owner,
+    /// `template`: A Template ID corresponding to a template used in a signature request. Attached model: SignatureRequest only. Type: String.
+    Template,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl SearchField {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [SearchField] = &[
+        Self::To,
+        Self::From,
+        Self::Title,
+        Self::Subject,
+        Self::Message,
+        Self::Metadata,
+        Self::Created,
+        Self::Complete,
+        Self::Declined,
+        Self::AwaitingMySignature,
+        Self::TestMode,
+        Self::Filename,
+        Self::Owner,
+        Self::Template,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::To => "to",
+            Self::From => "from",
+            Self::Title => "title",
+            Self::Subject => "subject",
+            Self::Message => "message",
+            Self::Metadata => "metadata",
+            Self::Created => "created",
+            Self::Complete => "complete",
+            Self::Declined => "declined",
+            Self::AwaitingMySignature => "awaiting_my_signature",
+            Self::TestMode => "test_mode",
+            Self::Filename => "filename",
+            Self::Owner => "owner",
+            Self::Template => "template",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::To => {
+                Some(
+                    "The email address or name of the signer (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.",
+                )
+            }
+            Self::From => {
+                Some(
+                    "The email address or name of the sender (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.",
+                )
+            }
+            Self::Title => {
+                Some(
+                    "The title of the signature request or template. Attached model: SignatureRequest and Template. Type: String.",
+                )
+            }
+            Self::Subject => {
+                Some(
+                    "The subject of the email that is sent to the signers. Attached model: SignatureRequest only. Type: String.",
+                )
+            }
+            Self::Message => {
+                Some(
+                    "The message of the email that is sent to the signers. Attached model: SignatureRequest and Template. Type: String.",
+                )
+            }
+            Self::Metadata => {
+                Some(
+                    "The metadata attached to the signature request or template. Attached model: SignatureRequest and Template. Type: String.",
+                )
+            }
+            Self::Created => {
+                Some(
+                    "The creation date (and optional time) of the signature request or template, for example `created:[2014-01-01+TO+2014-12-31]` or `created:{2014-01-05+TO+2014-01-10}`. Attached model: SignatureRequest and Template. Type: Date.",
+                )
+            }
+            Self::Complete => {
+                Some(
+                    "`true` returns a list of signature requests that all signers have signed, for example `complete:true`. Attached model: SignatureRequest only. Type: Boolean.",
+                )
+            }
+            Self::Declined => {
+                Some(
+                    "`true` returns a list of signature requests that have been declined, for example `declined:true`. Attached model: SignatureRequest only. Type: Boolean.",
+                )
+            }
+            Self::AwaitingMySignature => {
+                Some(
+                    "A true value indicates the request requires your signature. Attached model: SignatureRequest only. Type: Boolean.",
+                )
+            }
+            Self::TestMode => {
+                Some(
+                    "A true value indicates the signature request or template is a test and not legally binding. Attached model: SignatureRequest and Template. Type: Boolean.",
+                )
+            }
+            Self::Filename => {
+                Some(
+                    "The name of the file used to create the signature request or template. Attached model: SignatureRequest and Template. Type: String.",
+                )
+            }
+            Self::Owner => {
+                Some(
+                    "The email address or name of the template owner (can use `me` to refer to yourself). Attached model: Template only. Type: String.",
+                )
+            }
+            Self::Template => {
+                Some(
+                    "A Template ID corresponding to a template used in a signature request. Attached model: SignatureRequest only. Type: String.",
+                )
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for SearchField {
+    fn from(value: &str) -> Self {
+        match value {
+            "to" => Self::To,
+            "from" => Self::From,
+            "title" => Self::Title,
+            "subject" => Self::Subject,
+            "message" => Self::Message,
+            "metadata" => Self::Metadata,
+            "created" => Self::Created,
+            "complete" => Self::Complete,
+            "declined" => Self::Declined,
+            "awaiting_my_signature" => Self::AwaitingMySignature,
+            "test_mode" => Self::TestMode,
+            "filename" => Self::Filename,
+            "owner" => Self::Owner,
+            "template" => Self::Template,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SearchField {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for SearchField {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for SearchField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SearchField {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SearchField {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The white labeling options of an API app (passed to the create and
+/// update API app endpoints): the signer page's colours and legal text.
+/// Every element is optional; an element left out takes its default, and
+/// a hover state left out inherits from its active state. Colours are
+/// six-digit hex codes. Some elements must keep a contrast ratio of at
+/// least 2.1 with adjacent elements; `header_background_color_light`
+/// (#F7F8F9) is not customizable. The primary button colour is shared
+/// with other elements: the word "Loading" on the loading page, the
+/// required fields counter circle, the selected tab in the signature
+/// modal, the border of the secondary button, the border of the selected
+/// signature image, and the colour block on the confirmation page.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WhiteLabelingOptions {
+    /// The page background.
+    ///
+    /// Default when absent: `"#F7F8F9"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_background_color: ::std::option::Option<::std::string::String>,
+    /// The header background.
+    ///
+    /// Default when absent: `"#1A1A1A"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub header_background_color: ::std::option::Option<::std::string::String>,
+    /// The first text colour.
+    ///
+    /// Default when absent: `"#808080"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub text_color1: ::std::option::Option<::std::string::String>,
+    /// The second text colour.
+    ///
+    /// Default when absent: `"#FFFFFF"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub text_color2: ::std::option::Option<::std::string::String>,
+    /// Links.
+    ///
+    /// Default when absent: `"#00B3E6"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub link_color: ::std::option::Option<::std::string::String>,
+    /// The primary button (also used by the elements listed above).
+    ///
+    /// Default when absent: `"#00B3E6"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub primary_button_color: ::std::option::Option<::std::string::String>,
+    /// The primary button's text.
+    ///
+    /// Default when absent: `"#FFFFFF"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub primary_button_text_color: ::std::option::Option<::std::string::String>,
+    /// The primary button under the pointer; inherits from `primary_button_color` when left out.
+    ///
+    /// Default when absent: `"#00B3E6"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub primary_button_color_hover: ::std::option::Option<::std::string::String>,
+    /// The primary button's text under the pointer; inherits from `primary_button_text_color` when left out.
+    ///
+    /// Default when absent: `"#FFFFFF"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub primary_button_text_color_hover: ::std::option::Option<::std::string::String>,
+    /// The secondary button.
+    ///
+    /// Default when absent: `"#FFFFFF"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secondary_button_color: ::std::option::Option<::std::string::String>,
+    /// The secondary button's text.
+    ///
+    /// Default when absent: `"#00B3E6"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secondary_button_text_color: ::std::option::Option<::std::string::String>,
+    /// The secondary button under the pointer; inherits from `secondary_button_color` when left out.
+    ///
+    /// Default when absent: `"#FFFFFF"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secondary_button_color_hover: ::std::option::Option<::std::string::String>,
+    /// The secondary button's text under the pointer; inherits from `secondary_button_text_color` when left out.
+    ///
+    /// Default when absent: `"#00B3E6"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secondary_button_text_color_hover: ::std::option::Option<::std::string::String>,
+    /// `legal_version`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub legal_version: ::std::option::Option<LegalVersion>,
+}
+/// The legal text on the signer page, tied to the terms of service. The default is `terms1`.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     LegalVersion::Terms1 => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LegalVersion {
+    /// `terms1`: I agree to be legally bound by this document and the HelloSign Terms of Service. Click on 'I Agree' to sign this document.
+    Terms1,
+    /// `terms2`: By clicking "I Agree" you are legally signing this document and agreeing to the eSignature Terms of Service.
+    Terms2,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl LegalVersion {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [LegalVersion] = &[Self::Terms1, Self::Terms2];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terms1 => "terms1",
+            Self::Terms2 => "terms2",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Terms1 => {
+                Some(
+                    "I agree to be legally bound by this document and the HelloSign Terms of Service. Click on 'I Agree' to sign this document.",
+                )
+            }
+            Self::Terms2 => {
+                Some(
+                    "By clicking \"I Agree\" you are legally signing this document and agreeing to the eSignature Terms of Service.",
+                )
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for LegalVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "terms1" => Self::Terms1,
+            "terms2" => Self::Terms2,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LegalVersion {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for LegalVersion {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for LegalVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for LegalVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LegalVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}
+/// The white labeling validation errors, returned JSON-encoded in `error_msg` with the invalid element name or names.
+///
+/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+///
+/// ```text
+/// match value {
+///     WhiteLabelingError::InvalidElementName => { /* ... */ }
+///     other => println!("{other}"),
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WhiteLabelingError {
+    /// `invalid_element_name`: Invalid element name.
+    InvalidElementName,
+    /// `invalid_legal_version`: Invalid value passed for legal_version.
+    InvalidLegalVersion,
+    /// `invalid_hex_code`: Invalid hex code.
+    InvalidHexCode,
+    /// `invalid_contrast_ratio`: Contrast ratio is less than minimum 2.1.
+    InvalidContrastRatio,
+    /// A value this client does not know, kept exactly as received (a string).
+    UnknownValue(::std::string::String),
+}
+impl WhiteLabelingError {
+    /// Every value the documentation lists, in its order.
+    pub const KNOWN: &'static [WhiteLabelingError] = &[
+        Self::InvalidElementName,
+        Self::InvalidLegalVersion,
+        Self::InvalidHexCode,
+        Self::InvalidContrastRatio,
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidElementName => "invalid_element_name",
+            Self::InvalidLegalVersion => "invalid_legal_version",
+            Self::InvalidHexCode => "invalid_hex_code",
+            Self::InvalidContrastRatio => "invalid_contrast_ratio",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// The documentation's text for this value, if it has any.
+    pub fn description(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::InvalidElementName => Some("Invalid element name."),
+            Self::InvalidLegalVersion => Some("Invalid value passed for legal_version."),
+            Self::InvalidHexCode => Some("Invalid hex code."),
+            Self::InvalidContrastRatio => {
+                Some("Contrast ratio is less than minimum 2.1.")
+            }
+            Self::UnknownValue(_) => None,
+        }
+    }
+    /// Whether the documentation lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::UnknownValue(_))
+    }
+}
+impl ::std::convert::From<&str> for WhiteLabelingError {
+    fn from(value: &str) -> Self {
+        match value {
+            "invalid_element_name" => Self::InvalidElementName,
+            "invalid_legal_version" => Self::InvalidLegalVersion,
+            "invalid_hex_code" => Self::InvalidHexCode,
+            "invalid_contrast_ratio" => Self::InvalidContrastRatio,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for WhiteLabelingError {
+    fn from(value: ::std::string::String) -> Self {
+        match Self::from(value.as_str()) {
+            Self::UnknownValue(_) => Self::UnknownValue(value),
+            known => known,
+        }
+    }
+}
+impl ::std::str::FromStr for WhiteLabelingError {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for WhiteLabelingError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for WhiteLabelingError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WhiteLabelingError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value))
+    }
+}

@@ -318,6 +318,33 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
             }
         }
     });
+    let patterns = e.variants.iter().any(|v| v.pattern.is_some()).then(|| {
+        let arms = e.variants.iter().map(|v| match &v.pattern {
+            Some(p) => quote!(Some(#p)),
+            None => quote!(None),
+        });
+        let what = name.to_string();
+        quote! {
+            /// This value's rule as a regular expression, when the documentation gives one.
+            pub fn pattern(&self) -> ::std::option::Option<&'static str> {
+                match self {
+                    #( Self::#names => #arms, )*
+                    Self::#unknown(_) => None,
+                }
+            }
+
+            /// Checks `value` against this value's rule. Values without a rule
+            /// of their own (a custom expression) use `custom`, matched against
+            /// the whole value; with neither, the check fails.
+            pub fn validate(
+                &self,
+                value: &str,
+                custom: ::std::option::Option<&str>,
+            ) -> ::std::result::Result<(), crate::runtime::PatternError> {
+                crate::runtime::check_pattern(#what, &self.to_string(), value, self.pattern(), custom)
+            }
+        }
+    });
     let example = e.variants.first().map(|v| v.name.clone()).unwrap_or_default();
     let match_doc = if example.is_empty() {
         String::new()
@@ -363,6 +390,8 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
             }
 
             #http_status
+
+            #patterns
 
             /// Whether the documentation lists this value.
             pub fn is_known(&self) -> bool {

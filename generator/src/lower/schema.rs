@@ -460,7 +460,15 @@ impl<'a> Lowerer<'a> {
     where
         'a: 's,
     {
-        if own.is_none() && parts.len() == 1 {
+        // `allOf: [$ref]` is the referenced type, unless that is a
+        // discriminator base: then it means "the base's fields", a struct.
+        let extends_base = |part: &ReferenceOr<Schema>| match part {
+            ReferenceOr::Reference { reference } => {
+                self.resolve_schema(reference, pointer).is_ok_and(|(s, _)| s.schema_data.discriminator.is_some())
+            }
+            ReferenceOr::Item(_) => false,
+        };
+        if own.is_none() && parts.len() == 1 && !extends_base(&parts[0]) {
             return Ok(Merged::Single(&parts[0]));
         }
         let mut props: Vec<Prop<'s>> = Vec::new();
@@ -740,8 +748,9 @@ impl<'a> Lowerer<'a> {
             .into_iter()
             .zip(names)
             .map(|((wire, text), name)| {
-                let (docs, http_status) = per_value.get(&text).cloned().unwrap_or_default();
-                ir::Variant { name, wire, docs, http_status }
+                let ValueDoc { description: docs, http_status, pattern } =
+                    per_value.get(&text).cloned().unwrap_or_default();
+                ir::Variant { name, wire, docs, http_status, pattern }
             })
             .collect();
         Ok(ir::Enum { repr, variants, unknown_variant })
@@ -753,7 +762,7 @@ impl<'a> Lowerer<'a> {
         schema: &Schema,
         texts: &[String],
         pointer: &str,
-    ) -> Result<BTreeMap<String, (String, Option<u16>)>, Error> {
+    ) -> Result<BTreeMap<String, ValueDoc>, Error> {
         let mut out = BTreeMap::new();
         let Some(ext) = schema.schema_data.extensions.get("x-esign-values") else {
             return Ok(out);
@@ -774,6 +783,7 @@ impl<'a> Lowerer<'a> {
             };
             let mut description = String::new();
             let mut status = None;
+            let mut pattern = None;
             for (key, v) in entry {
                 let at = pointer_join(&here, key);
                 match (key.as_str(), v) {
@@ -786,19 +796,27 @@ impl<'a> Lowerer<'a> {
                             );
                         }
                     }
-                    ("description" | "http-status", _) => {
-                        return Err(
-                            self.invalid(&at, "expected a string for `description` and an integer for `http-status`")
-                        );
+                    ("pattern", Value::String(p)) => {
+                        if let Err(err) = regex::Regex::new(p) {
+                            return Err(self.invalid(&at, format!("not a valid regular expression: {err}")));
+                        }
+                        pattern = Some(p.clone());
+                    }
+                    ("description" | "http-status" | "pattern", _) => {
+                        return Err(self.invalid(
+                            &at,
+                            "expected a string for `description` and `pattern`, an integer for `http-status`",
+                        ));
                     }
                     _ => {
-                        return Err(
-                            self.invalid(&at, format!("unknown key `{key}`; expected `description` or `http-status`"))
-                        )
+                        return Err(self.invalid(
+                            &at,
+                            format!("unknown key `{key}`; expected `description`, `http-status` or `pattern`"),
+                        ))
                     }
                 }
             }
-            out.insert(value.clone(), (description, status));
+            out.insert(value.clone(), ValueDoc { description, http_status: status, pattern });
         }
         Ok(out)
     }
@@ -896,6 +914,14 @@ impl<'a> Lowerer<'a> {
         }
         Ok(())
     }
+}
+
+/// One entry of `x-esign-values`.
+#[derive(Clone, Debug, Default)]
+struct ValueDoc {
+    description: String,
+    http_status: Option<u16>,
+    pattern: Option<String>,
 }
 
 enum Merged<'s> {

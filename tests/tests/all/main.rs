@@ -12,3 +12,4 @@ mod fuzz;
 mod naming;
 mod providers;
 mod support;
+mod tables;

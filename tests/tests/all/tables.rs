@@ -1,0 +1,209 @@
+//! Dropbox Sign's reference tables and form-field model: every example of
+//! the reference deserializes and round-trips, every table is complete, and
+//! the validation rules generated from the spec hold at their boundaries.
+
+use esign_client::dropbox_sign::*;
+use serde_json::{json, Value};
+
+/// Deserializes into `T` and back; the JSON must come back equal.
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(example: Value) -> T {
+    let typed: T = serde_json::from_value(example.clone()).unwrap_or_else(|e| panic!("{e}: {example}"));
+    assert_eq!(serde_json::to_value(&typed).unwrap(), example);
+    typed
+}
+
+#[test]
+fn form_fields_per_document_examples_round_trip() {
+    let two_fields = json!([[
+        {"api_id": "uniqueIdHere_1", "name": "", "placeholder": "", "type": "text", "x": 112, "y": 328,
+         "width": 100, "height": 16, "required": true, "signer": 1, "page": 1, "validation_type": "numbers_only"},
+        {"api_id": "uniqueIdHere_2", "name": "", "type": "signature", "x": 530, "y": 415,
+         "width": 120, "height": 30, "required": true, "signer": 0, "page": 1}
+    ]]);
+    let docs: FormFieldsPerDocument = round_trip(two_fields.clone());
+    match &docs[0][..] {
+        [FormField::Text(text), FormField::Signature(sig)] => {
+            assert_eq!(text.validation_type, Some(ValidationType::NumbersOnly));
+            assert_eq!(text.signer, FormFieldSigner::Integer(1));
+            assert_eq!((sig.x, sig.y, sig.width, sig.height), (530, 415, 120, 30));
+        }
+        other => panic!("{other:?}"),
+    }
+    // The variant with an empty list for a second document.
+    let mut with_empty = two_fields;
+    with_empty.as_array_mut().unwrap().push(json!([]));
+    let docs: FormFieldsPerDocument = round_trip(with_empty);
+    assert!(docs[1].is_empty());
+}
+
+#[test]
+fn radio_groups_example_round_trips() {
+    let example = json!({
+        "form_fields_per_document": [[
+            {"api_id": "uniqueIdHere_1", "name": "", "type": "radio", "x": 112, "y": 328, "width": 18, "height": 18,
+             "required": false, "group": "RadioItemGroup1", "checked": 1, "signer": 0, "page": 1},
+            {"api_id": "uniqueIdHere_2", "name": "", "type": "radio", "x": 112, "y": 370, "width": 18, "height": 18,
+             "required": false, "group": "RadioItemGroup1", "checked": 0, "signer": 0, "page": 1}
+        ]],
+        "form_field_groups": {"RadioItemGroup1": {"group_label": "Radio Item Group 1", "requirement": "require_0-1"}}
+    });
+    let payload: FormFieldsPayload = round_trip(example);
+    let fields = &payload.form_fields_per_document.unwrap()[0];
+    assert!(
+        matches!(&fields[0], FormField::Radio(r) if r.group == "RadioItemGroup1" && r.checked == Some(Checked::Integer(1)))
+    );
+    let groups = payload.form_field_groups.unwrap();
+    assert_eq!(groups["RadioItemGroup1"].requirement, GroupRequirement::Require01);
+}
+
+#[test]
+fn conditional_logic_example_round_trips() {
+    let example = json!({
+        "form_fields_per_document": [[
+            {"api_id": "uniqueIdHere_1", "name": "", "type": "text", "x": 112, "y": 328, "width": 100, "height": 16,
+             "required": true, "signer": 0, "page": 1, "validation_type": "numbers_only"},
+            {"api_id": "uniqueIdHere_2", "name": "", "type": "signature", "x": 530, "y": 415, "width": 120,
+             "height": 30, "required": true, "signer": 0, "page": 1}
+        ]],
+        "form_field_rules": [{
+            "id": "rule_1", "trigger_operator": "AND",
+            "triggers": [{"id": "uniqueIdHere_1", "operator": "is", "value": "foo"}],
+            "actions": [{"field_id": "uniqueIdHere_2", "hidden": 1, "type": "change-field-visibility"}]
+        }]
+    });
+    let payload: FormFieldsPayload = round_trip(example);
+    let rule = &payload.form_field_rules.unwrap()[0];
+    assert_eq!(rule.trigger_operator, TriggerOperator::And);
+    assert_eq!(rule.triggers[0].value, Some(TriggerValue::String("foo".to_owned())));
+    assert_eq!(rule.actions[0].type_, ActionType::ChangeFieldVisibility);
+    assert_eq!(rule.actions[0].hidden, FormFieldRuleActionHidden::V1);
+    // Trigger values may also be string lists and integers.
+    let list: FormFieldRuleTrigger = round_trip(json!({"id": "a", "operator": "any", "value": ["x", "y"]}));
+    assert_eq!(list.value, Some(TriggerValue::Array(vec!["x".to_owned(), "y".to_owned()])));
+    let number: FormFieldRuleTrigger = round_trip(json!({"id": "a", "operator": "is", "value": 3}));
+    assert_eq!(number.value, Some(TriggerValue::Integer(3)));
+}
+
+#[test]
+fn auto_fill_and_custom_regex_examples_round_trip() {
+    for (kind, name) in [
+        ("firstName", "firstname"),
+        ("lastName", "lastName"),
+        ("name", "fullname"),
+        ("email", "email"),
+        ("company", "company"),
+    ] {
+        let example = json!([[{
+            "api_id": "field1", "placeholder": "First Name", "auto_fill_type": kind, "name": name, "type": "text",
+            "x": 160, "y": 80, "page": 1, "width": 206, "height": 32, "required": true, "signer": 0
+        }]]);
+        let docs: FormFieldsPerDocument = round_trip(example);
+        let FormField::Text(text) = &docs[0][0] else { panic!() };
+        assert!(text.auto_fill_type.as_ref().is_some_and(AutoFillType::is_known), "{kind}");
+    }
+    let field: FormField = round_trip(json!({
+        "api_id": "f", "type": "text", "x": 1, "y": 2, "width": 3, "height": 4, "required": false, "signer": 0,
+        "validation_type": "custom_regex", "validation_custom_regex": "A[0-9]{3}",
+        "validation_custom_regex_format_label": "A000"
+    }));
+    let FormField::Text(text) = field else { panic!() };
+    assert_eq!(text.validation_custom_regex.as_deref(), Some("A[0-9]{3}"));
+}
+
+#[test]
+fn fields_the_docs_do_not_list_and_unknown_types_are_kept() {
+    let field: FormField = round_trip(json!({
+        "api_id": "f", "type": "dropdown", "x": 1, "y": 2, "width": 3, "height": 4, "required": true,
+        "signer": "sender", "options": ["a", "b"], "content": "a", "font_size": 12
+    }));
+    let FormField::Dropdown(dropdown) = &field else { panic!("{field:?}") };
+    assert_eq!(dropdown.signer, FormFieldSigner::String("sender".to_owned()));
+    assert_eq!(dropdown.extra["font_size"], json!(12));
+    let future: FormField = round_trip(json!({"api_id": "f", "type": "stamp", "x": 1}));
+    assert!(matches!(future, FormField::UnknownValue(_)));
+}
+
+#[test]
+fn every_table_is_complete_with_its_texts() {
+    fn check<T: PartialEq + std::fmt::Debug>(
+        name: &str,
+        known: &[T],
+        expected: usize,
+        describe: impl Fn(&T) -> Option<&'static str>,
+    ) {
+        assert_eq!(known.len(), expected, "{name}");
+        for value in known {
+            assert!(describe(value).is_some_and(|d| !d.is_empty()), "{name}: {value:?} has its text");
+        }
+    }
+    check("FormFieldType", FormFieldType::KNOWN, 10, FormFieldType::description);
+    check("CheckboxGroupRule", CheckboxGroupRule::KNOWN, 3, CheckboxGroupRule::description);
+    check("RadioGroupRule", RadioGroupRule::KNOWN, 2, RadioGroupRule::description);
+    check("ValidationType", ValidationType::KNOWN, 10, ValidationType::description);
+    check("AutoFillType", AutoFillType::KNOWN, 6, AutoFillType::description);
+    check("DateFormat", DateFormat::KNOWN, 6, DateFormat::description);
+    check("SignatureStatusCode", SignatureStatusCode::KNOWN, 11, SignatureStatusCode::description);
+    check("EventType", EventType::KNOWN, 18, EventType::description);
+    check("OAuthScope", OAuthScope::KNOWN, 5, OAuthScope::description);
+    check("LimitedOAuthScope", LimitedOAuthScope::KNOWN, 2, LimitedOAuthScope::description);
+    check("SearchField", SearchField::KNOWN, 14, SearchField::description);
+    check("LegalVersion", LegalVersion::KNOWN, 2, LegalVersion::description);
+    check("WhiteLabelingError", WhiteLabelingError::KNOWN, 4, WhiteLabelingError::description);
+    check("TriggerOperator", TriggerOperator::KNOWN, 1, TriggerOperator::description);
+    check("ActionType", ActionType::KNOWN, 2, ActionType::description);
+    // Exact spacing survives, and values differing only in punctuation stay apart.
+    assert_eq!(DateFormat::MmSlashDdSlashYyyy.as_str(), "MM / DD / YYYY");
+    assert_eq!(DateFormat::from("MM - DD - YYYY"), DateFormat::MmDashDdDashYyyy);
+    // The live API sends event types and status codes the tables do not list.
+    for unlisted in ["callback_test", "signature_request_expired"] {
+        let event: EventType = serde_json::from_value(json!(unlisted)).unwrap();
+        assert_eq!(event, EventType::UnknownValue(unlisted.to_owned()));
+        assert_eq!(serde_json::to_value(&event).unwrap(), json!(unlisted));
+    }
+    let status: SignatureStatusCode = serde_json::from_value(json!("expired")).unwrap();
+    assert!(!status.is_known());
+    assert!(
+        EventType::AccountConfirmed.description().unwrap().contains("App callbacks only")
+            || EventType::AccountConfirmed.description().unwrap().contains("app callbacks only")
+    );
+}
+
+#[test]
+fn validation_types_check_their_documented_rules_at_the_boundaries() {
+    let cases: &[(ValidationType, &[&str], &[&str])] = &[
+        (
+            ValidationType::NumbersOnly,
+            &["0", "42", "-7", "3.14", "-0.5", ".5"],
+            &["", "abc", "1,000", "--1", "1e5", "4 2"],
+        ),
+        (ValidationType::LettersOnly, &["abc", "Zoë", "Ñandú", "日本"], &["", "abc1", "a b", "a-b"]),
+        (ValidationType::PhoneNumber, &["0123456789", "01234567890"], &["012345678", "012345678901", "01234-56789"]),
+        (ValidationType::BankRoutingNumber, &["123456789"], &["12345678", "1234567890", "12345678a"]),
+        (ValidationType::BankAccountNumber, &["123456", "123456789012"], &["12345", "12345a"]),
+        (
+            ValidationType::EmailAddress,
+            &["a@b.co", "first.last+tag@example.com"],
+            &["a@b", "@b.co", "a b@c.de", "a@@b.co"],
+        ),
+        (ValidationType::ZipCode, &["12345", "123456789"], &["1234", "123456", "12345678", "1234567890"]),
+        (ValidationType::SocialSecurityNumber, &["123456789"], &["12345678", "1234567890"]),
+        (ValidationType::EmployerIdentificationNumber, &["123456789"], &["12345678", "1234567890"]),
+    ];
+    for (rule, good, bad) in cases {
+        for value in *good {
+            assert!(rule.validate(value, None).is_ok(), "{rule}: {value:?} should pass");
+        }
+        for value in *bad {
+            let err = rule.validate(value, None).unwrap_err();
+            assert!(err.to_string().contains(rule.as_str()), "{err}");
+        }
+    }
+    // custom_regex uses the field's own expression, matched against the whole value.
+    let custom = ValidationType::CustomRegex;
+    assert!(custom.validate("A123", Some("A[0-9]{3}")).is_ok());
+    assert!(custom.validate("A1234", Some("A[0-9]{3}")).is_err());
+    assert!(custom.validate("xA123", Some("A[0-9]{3}")).is_err());
+    assert!(custom.validate("A123", None).is_err(), "no expression, no pass");
+    assert!(custom.validate("A123", Some("A[")).is_err(), "a broken expression is an error, not a panic");
+    assert!(ValidationType::from("future_rule").validate("x", None).is_err());
+}
