@@ -215,6 +215,9 @@ pub struct Variant {
     pub http_status: Option<u16>,
     /// Per-value rule as a regular expression from `x-esign-values`.
     pub pattern: Option<String>,
+    /// Per-value type of what the value names (`string`, `date`, `boolean`,
+    /// `integer`), from `x-esign-values` `value-type`.
+    pub value_type: Option<String>,
 }
 
 /// A value on the wire.

@@ -411,11 +411,12 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_default();
         let template_names = parse_template(template).map_err(|msg| self.invalid(pointer, msg))?;
 
-        // The generated method's own locals and the `body` and `options`
-        // arguments keep their names; parameters yield.
+        // The `body` and `options` arguments keep their names; parameters
+        // yield. Required parameters also yield to the method's locals
+        // (optional ones are fields of `options` and cannot clash).
         let mut scope = Scope::default();
-        for local in ["body", "options", "path", "query", "request", "response", "cookies", "value", "item", "bytes"] {
-            scope.claim(local.to_owned());
+        for reserved in ["body", "options"] {
+            scope.claim(reserved.to_owned());
         }
         let mut params: Vec<ir::Param> = Vec::new();
         // Path parameters first, in template order.
@@ -700,7 +701,16 @@ impl<'a> Lowerer<'a> {
         .map(|n| n as u64)
         .filter(|&n| n > 0);
         Ok(ir::Param {
-            name: scope.claim(naming::field_name(&data.name)),
+            name: {
+                const LOCALS: &[&str] = &["path", "query", "request", "response", "cookies", "value", "item", "bytes"];
+                let name = naming::field_name(&data.name);
+                let required = data.required || location == ir::ParamLocation::Path;
+                if required && LOCALS.contains(&name.as_str()) {
+                    scope.claim(format!("{name}_value"))
+                } else {
+                    scope.claim(name)
+                }
+            },
             wire_name: data.name.clone(),
             location,
             ty,

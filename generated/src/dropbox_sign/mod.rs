@@ -281,6 +281,99 @@ impl Client {
             _ => Err(crate::runtime::api_error(response)),
         }
     }
+    /// Get a signature request
+    ///
+    /// Returns the status of the SignatureRequest specified by the `signature_request_id` parameter. A canceled or deleted request answers `410` (`deleted`).
+    ///
+    /// Sends `GET` to `/signature_request/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the SignatureRequest to retrieve. (`signature_request_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The signature request.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    pub async fn signature_request_get(
+        &self,
+        signature_request_id: &str,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/");
+        crate::runtime::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let request = self
+            .core
+            .request(::reqwest::Method::GET, &path, &query, true)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let response = self.core.send(request).await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// List signature requests
+    ///
+    /// Returns a list of SignatureRequests that you can access. This includes
+    /// SignatureRequests you have sent as well as received, but not ones that
+    /// you have been CCed on. Narrow it with a search `query` (see
+    /// `SearchField`).
+    ///
+    /// Sends `GET` to `/signature_request/list`.
+    ///
+    /// Optional parameters: [`SignatureRequestListOptions`].
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): One page of signature requests.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    pub async fn signature_request_list(
+        &self,
+        options: &SignatureRequestListOptions,
+    ) -> ::std::result::Result<Response<types::SignatureRequestListResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/list");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.account_id {
+            query.push(("account_id", value.to_string()));
+        }
+        if let Some(value) = &options.page {
+            query.push(("page", value.to_string()));
+        }
+        if let Some(value) = &options.page_size {
+            query.push(("page_size", value.to_string()));
+        }
+        if let Some(value) = &options.query {
+            query.push(("query", value.to_string()));
+        }
+        let request = self
+            .core
+            .request(::reqwest::Method::GET, &path, &query, true)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let response = self.core.send(request).await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestListResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
 }
 /// The headers [`Client::signature_request_cancel`] documents for its successful responses; read them with `from_headers(&response.headers)`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -351,6 +444,88 @@ impl SignatureRequestRemoveHeaders {
                 .and_then(|text| text.trim().parse().ok()),
         }
     }
+}
+/// The headers [`Client::signature_request_get`] documents for its successful responses; read them with `from_headers(&response.headers)`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignatureRequestGetHeaders {
+    /// The maximum number of requests per hour that you can make.
+    ///
+    /// From the `X-RateLimit-Limit` header.
+    pub x_rate_limit_limit: ::std::option::Option<i64>,
+    /// The number of requests remaining in the current rate limit window.
+    ///
+    /// From the `X-RateLimit-Remaining` header.
+    pub x_rate_limit_remaining: ::std::option::Option<i64>,
+    /// The Unix time at which the rate limit will reset to its maximum.
+    ///
+    /// From the `X-Ratelimit-Reset` header.
+    pub x_ratelimit_reset: ::std::option::Option<i64>,
+}
+impl SignatureRequestGetHeaders {
+    /// Reads the documented headers; a missing or unparsable one is `None`.
+    pub fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+        SignatureRequestGetHeaders {
+            x_rate_limit_limit: headers
+                .get("X-RateLimit-Limit")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+            x_rate_limit_remaining: headers
+                .get("X-RateLimit-Remaining")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+            x_ratelimit_reset: headers
+                .get("X-Ratelimit-Reset")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+        }
+    }
+}
+/// The headers [`Client::signature_request_list`] documents for its successful responses; read them with `from_headers(&response.headers)`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignatureRequestListHeaders {
+    /// The maximum number of requests per hour that you can make.
+    ///
+    /// From the `X-RateLimit-Limit` header.
+    pub x_rate_limit_limit: ::std::option::Option<i64>,
+    /// The number of requests remaining in the current rate limit window.
+    ///
+    /// From the `X-RateLimit-Remaining` header.
+    pub x_rate_limit_remaining: ::std::option::Option<i64>,
+    /// The Unix time at which the rate limit will reset to its maximum.
+    ///
+    /// From the `X-Ratelimit-Reset` header.
+    pub x_ratelimit_reset: ::std::option::Option<i64>,
+}
+impl SignatureRequestListHeaders {
+    /// Reads the documented headers; a missing or unparsable one is `None`.
+    pub fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+        SignatureRequestListHeaders {
+            x_rate_limit_limit: headers
+                .get("X-RateLimit-Limit")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+            x_rate_limit_remaining: headers
+                .get("X-RateLimit-Remaining")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+            x_ratelimit_reset: headers
+                .get("X-Ratelimit-Reset")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+        }
+    }
+}
+/// Optional parameters of [`Client::signature_request_list`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignatureRequestListOptions {
+    /// Which account to return SignatureRequests for. Must be a team member. Use `all` to indicate all team members. Defaults to your account. (`account_id`, query)
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// Which page number of the SignatureRequest List to return. Defaults to `1`. (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Number of objects to be returned per page. Must be between `1` and `100`. Default is `20`. (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// String that includes search terms and/or fields to be used to filter the SignatureRequest objects (see `SearchField` and `runtime::SearchQuery`). (`query`, query)
+    pub query: ::std::option::Option<::std::string::String>,
 }
 /// Cancels through [`Client::signature_request_cancel`]; failures are classified by the spec's `x-esign-cancel` rules.
 impl crate::runtime::Cancel for Client {

@@ -627,6 +627,157 @@ impl<'de> ::serde::Deserialize<'de> for WarningName {
         Ok(Self::from(value))
     }
 }
+/// The answer of `GET /signature_request/{signature_request_id}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestGetResponse {
+    /// `signature_request`.
+    pub signature_request: SignatureRequest,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The answer of `GET /signature_request/list`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestListResponse {
+    /// The signature requests of this page.
+    pub signature_requests: ::std::vec::Vec<SignatureRequest>,
+    /// `list_info`.
+    pub list_info: ListInfo,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// Where a page sits in a list.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ListInfo {
+    /// The page number of this page (1-based).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page: ::std::option::Option<i64>,
+    /// The number of pages.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub num_pages: ::std::option::Option<i64>,
+    /// The number of results in all pages.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub num_results: ::std::option::Option<i64>,
+    /// The number of results per page.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub page_size: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A signature request and the state of its signatures. Fields the documentation does not list are kept.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequest {
+    /// The id of the SignatureRequest.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_request_id: ::std::option::Option<::std::string::String>,
+    /// The title the specified Account uses for the SignatureRequest.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// The subject in the email that was initially sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// The custom message in the email that was initially sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// The metadata attached to the signature request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<::serde_json::Value>,
+    /// Whether or not the SignatureRequest has been fully executed by all signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_complete: ::std::option::Option<bool>,
+    /// Whether or not the SignatureRequest has been declined by a signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_declined: ::std::option::Option<bool>,
+    /// Whether or not an error occurred (either during the creation of the SignatureRequest or during one of the signings).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_error: ::std::option::Option<bool>,
+    /// Whether this is a test signature request. Test requests have no legal value.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// Time the signature request was created (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<i64>,
+    /// The time when the signature request will expire unsigned signatures (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// The URL where a signer, after authenticating, can sign the documents. This should only be used by users with existing accounts as they will be required to log in before signing.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_url: ::std::option::Option<::std::string::String>,
+    /// The URL where the requester and the signers can view the current status of the SignatureRequest.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub details_url: ::std::option::Option<::std::string::String>,
+    /// The URL where a copy of the request's documents can be downloaded.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub files_url: ::std::option::Option<::std::string::String>,
+    /// The email address of the initiator of the SignatureRequest.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub requester_email_address: ::std::option::Option<::std::string::String>,
+    /// A list of email addresses that were CCed on the SignatureRequest. They will receive a copy of the final PDF once all the signers have signed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cc_email_addresses: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// The custom fields of the request and their values.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// An array of signature objects, 1 for each signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signatures: ::std::option::Option<::std::vec::Vec<Signature>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// One signer's signature on a SignatureRequest.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Signature {
+    /// Signature identifier.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_id: ::std::option::Option<::std::string::String>,
+    /// The email address of the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_email_address: ::std::option::Option<::std::string::String>,
+    /// The name of the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_name: ::std::option::Option<::std::string::String>,
+    /// The role of the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_role: ::std::option::Option<::std::string::String>,
+    /// If signer order is assigned this is the 0-based index for this signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub order: ::std::option::Option<i64>,
+    /// `status_code`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status_code: ::std::option::Option<SignatureStatusCode>,
+    /// Time that the document was signed or null (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signed_at: ::std::option::Option<i64>,
+    /// The time that the document was last viewed by this signer or null (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_viewed_at: ::std::option::Option<i64>,
+    /// The time the last reminder email was sent to the signer or null (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub last_reminded_at: ::std::option::Option<i64>,
+    /// Boolean to indicate whether this signature requires a PIN to access.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_pin: ::std::option::Option<bool>,
+    /// Error message pertaining to this signer, or null.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
+    /// The reason provided by the signer for declining the request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub decline_reason: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
 /// The form fields of each document, one list per document in the order
 /// the documents were given (an empty list for a document without
 /// fields). Each field's `type` decides which options it takes.
@@ -3328,6 +3479,30 @@ impl<'de> ::serde::Deserialize<'de> for SearchField {
             deserializer,
         )?;
         Ok(Self::from(value))
+    }
+}
+impl crate::runtime::QueryField for SearchField {
+    fn name(&self) -> &str {
+        self.as_str()
+    }
+    fn value_type(&self) -> ::std::option::Option<crate::runtime::ValueType> {
+        match self {
+            Self::To => Some(crate::runtime::ValueType::String),
+            Self::From => Some(crate::runtime::ValueType::String),
+            Self::Title => Some(crate::runtime::ValueType::String),
+            Self::Subject => Some(crate::runtime::ValueType::String),
+            Self::Message => Some(crate::runtime::ValueType::String),
+            Self::Metadata => Some(crate::runtime::ValueType::String),
+            Self::Created => Some(crate::runtime::ValueType::Date),
+            Self::Complete => Some(crate::runtime::ValueType::Boolean),
+            Self::Declined => Some(crate::runtime::ValueType::Boolean),
+            Self::AwaitingMySignature => Some(crate::runtime::ValueType::Boolean),
+            Self::TestMode => Some(crate::runtime::ValueType::Boolean),
+            Self::Filename => Some(crate::runtime::ValueType::String),
+            Self::Owner => Some(crate::runtime::ValueType::String),
+            Self::Template => Some(crate::runtime::ValueType::String),
+            Self::UnknownValue(_) => None,
+        }
     }
 }
 /// The white labeling options of an API app (passed to the create and

@@ -345,6 +345,31 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
             }
         }
     });
+    // Values that name fields of a typed value: the search query builder's
+    // `QueryField`.
+    let query_field = (e.repr == EnumRepr::String && e.variants.iter().any(|v| v.value_type.is_some())).then(|| {
+        let types = e.variants.iter().map(|v| match v.value_type.as_deref() {
+            Some("date") => quote!(Some(crate::runtime::ValueType::Date)),
+            Some("boolean") => quote!(Some(crate::runtime::ValueType::Boolean)),
+            Some("integer") => quote!(Some(crate::runtime::ValueType::Integer)),
+            Some(_) => quote!(Some(crate::runtime::ValueType::String)),
+            None => quote!(None),
+        });
+        quote! {
+            impl crate::runtime::QueryField for #name {
+                fn name(&self) -> &str {
+                    self.as_str()
+                }
+
+                fn value_type(&self) -> ::std::option::Option<crate::runtime::ValueType> {
+                    match self {
+                        #( Self::#names => #types, )*
+                        Self::#unknown(_) => None,
+                    }
+                }
+            }
+        }
+    });
     let example = e.variants.first().map(|v| v.name.clone()).unwrap_or_default();
     let match_doc = if example.is_empty() {
         String::new()
@@ -400,6 +425,7 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
         }
 
         #from_raw
+        #query_field
     }
 }
 

@@ -748,9 +748,9 @@ impl<'a> Lowerer<'a> {
             .into_iter()
             .zip(names)
             .map(|((wire, text), name)| {
-                let ValueDoc { description: docs, http_status, pattern } =
+                let ValueDoc { description: docs, http_status, pattern, value_type } =
                     per_value.get(&text).cloned().unwrap_or_default();
-                ir::Variant { name, wire, docs, http_status, pattern }
+                ir::Variant { name, wire, docs, http_status, pattern, value_type }
             })
             .collect();
         Ok(ir::Enum { repr, variants, unknown_variant })
@@ -784,6 +784,7 @@ impl<'a> Lowerer<'a> {
             let mut description = String::new();
             let mut status = None;
             let mut pattern = None;
+            let mut value_type = None;
             for (key, v) in entry {
                 let at = pointer_join(&here, key);
                 match (key.as_str(), v) {
@@ -802,6 +803,14 @@ impl<'a> Lowerer<'a> {
                         }
                         pattern = Some(p.clone());
                     }
+                    ("value-type", Value::String(t))
+                        if matches!(t.as_str(), "string" | "date" | "boolean" | "integer") =>
+                    {
+                        value_type = Some(t.clone());
+                    }
+                    ("value-type", _) => {
+                        return Err(self.invalid(&at, "expected `string`, `date`, `boolean` or `integer`"));
+                    }
                     ("description" | "http-status" | "pattern", _) => {
                         return Err(self.invalid(
                             &at,
@@ -811,12 +820,14 @@ impl<'a> Lowerer<'a> {
                     _ => {
                         return Err(self.invalid(
                             &at,
-                            format!("unknown key `{key}`; expected `description`, `http-status` or `pattern`"),
+                            format!(
+                                "unknown key `{key}`; expected `description`, `http-status`, `pattern` or `value-type`"
+                            ),
                         ))
                     }
                 }
             }
-            out.insert(value.clone(), ValueDoc { description, http_status: status, pattern });
+            out.insert(value.clone(), ValueDoc { description, http_status: status, pattern, value_type });
         }
         Ok(out)
     }
@@ -922,6 +933,7 @@ struct ValueDoc {
     description: String,
     http_status: Option<u16>,
     pattern: Option<String>,
+    value_type: Option<String>,
 }
 
 enum Merged<'s> {

@@ -207,3 +207,82 @@ fn validation_types_check_their_documented_rules_at_the_boundaries() {
     assert!(custom.validate("A123", Some("A[")).is_err(), "a broken expression is an error, not a panic");
     assert!(ValidationType::from("future_rule").validate("x", None).is_err());
 }
+
+#[test]
+fn the_search_builder_writes_the_documented_queries() {
+    use esign_client::runtime::SearchQuery;
+    let q = SearchQuery::new()
+        .field(&SearchField::Title, "Field Trip Release")
+        .unwrap()
+        .and()
+        .me(&SearchField::From)
+        .unwrap();
+    assert_eq!(q.docs_form(), "title:Field+Trip+Release AND from:me");
+    assert_eq!(q.to_string(), "title:Field Trip Release AND from:me");
+    let inclusive = SearchQuery::new().range(&SearchField::Created, "2014-01-01", "2014-12-31", true).unwrap();
+    assert_eq!(inclusive.docs_form(), "created:[2014-01-01+TO+2014-12-31]");
+    let exclusive = SearchQuery::new().range(&SearchField::Created, "2014-01-05", "2014-01-10", false).unwrap();
+    assert_eq!(exclusive.docs_form(), "created:{2014-01-05+TO+2014-01-10}");
+    assert_eq!(SearchQuery::new().flag(&SearchField::Complete, true).unwrap().to_string(), "complete:true");
+    assert_eq!(SearchQuery::new().flag(&SearchField::Declined, true).unwrap().to_string(), "declined:true");
+    let either = SearchQuery::new()
+        .field(&SearchField::To, "jack@example.com")
+        .unwrap()
+        .or()
+        .field(&SearchField::To, "jill@example.com")
+        .unwrap()
+        .and()
+        .flag(&SearchField::TestMode, false)
+        .unwrap();
+    assert_eq!(either.to_string(), "to:jack@example.com OR to:jill@example.com AND test_mode:false");
+    // Clauses without an operator are joined with AND; a dangling one is dropped.
+    let implicit = SearchQuery::new().term("nda").unwrap().field(&SearchField::Owner, "me").unwrap().or();
+    assert_eq!(implicit.to_string(), "nda AND owner:me");
+}
+
+#[test]
+fn the_search_builder_refuses_what_the_api_rejects() {
+    use esign_client::runtime::SearchQuery;
+    assert!(SearchQuery::new().field(&SearchField::Title, "*trip").is_err(), "leading wildcard");
+    assert!(SearchQuery::new().term(" *x").is_err(), "leading wildcard after spaces");
+    assert!(SearchQuery::new().field(&SearchField::Title, "trip*").is_ok(), "a trailing wildcard is fine");
+    assert!(SearchQuery::new().field(&SearchField::Complete, "yes").is_err(), "a boolean field takes flag()");
+    assert!(SearchQuery::new().flag(&SearchField::Title, true).is_err(), "a text field takes no flag");
+    assert!(SearchQuery::new().range(&SearchField::Title, "a", "b", true).is_err(), "only dates take ranges");
+    assert!(SearchQuery::new().field(&SearchField::Created, "2014-01-01").is_err(), "a date field takes ranges");
+    assert!(SearchQuery::new().field(&SearchField::Title, "  ").is_err(), "empty value");
+}
+
+#[tokio::test]
+async fn a_search_query_is_url_encoded_when_sent() {
+    use esign_client::runtime::SearchQuery;
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let body =
+        json!({"signature_requests": [], "list_info": {"page": 1, "num_pages": 1, "num_results": 0, "page_size": 20}});
+    Mock::given(method("GET"))
+        .and(path("/v3/signature_request/list"))
+        .and(query_param("query", "title:Field Trip Release AND from:me"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(format!("{}/v3", server.uri()))
+        .credentials(Credentials::api_key("k"))
+        .build()
+        .unwrap();
+    let query = SearchQuery::new()
+        .field(&SearchField::Title, "Field Trip Release")
+        .unwrap()
+        .and()
+        .me(&SearchField::From)
+        .unwrap();
+    let options = SignatureRequestListOptions { query: Some(query.to_string()), ..Default::default() };
+    let page = client.signature_request_list(&options).await.unwrap();
+    assert_eq!(page.body.list_info.num_pages, Some(1));
+    let request = &server.received_requests().await.unwrap()[0];
+    // Spaces travel as `+`, as in the documentation's URL; `:` is escaped.
+    assert_eq!(request.url.query(), Some("query=title%3AField+Trip+Release+AND+from%3Ame"));
+}
