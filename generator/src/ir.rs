@@ -26,6 +26,8 @@ pub struct Api {
     pub security: Vec<SecurityScheme>,
     /// Response headers that carry a rate limit (`x-esign-rate-limit`).
     pub rate_limit: Option<RateLimitHeaders>,
+    /// `x-esign-validate: true`: types get a generated `validate()`.
+    pub validate: bool,
     /// The type whose one array property lists warnings (`x-esign-warnings`).
     pub warnings: Option<WarningsSource>,
     /// Named types, in a deterministic order.
@@ -146,6 +148,47 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// What happens to properties the spec does not list.
     pub extra: Extra,
+    /// Checks `validate()` runs beyond the fields' own (when the API opts in).
+    pub checks: StructChecks,
+}
+
+/// Whole-object checks read from the spec.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StructChecks {
+    /// `x-esign-exactly-one-of`: groups of Rust field names of which exactly one is set.
+    pub exactly_one_of: Vec<Vec<String>>,
+    /// `x-esign-contrast`: colour contrast rules.
+    pub contrast: Option<Box<Contrast>>,
+    /// `x-esign-group-rules`: fields of listed types must name a defined group.
+    pub group_rules: Option<GroupRules>,
+    /// `x-esign-violations`: rule -> the API's name for that error.
+    pub codes: Vec<(String, String)>,
+}
+
+/// Colour contrast rules over a struct's colour fields (WCAG contrast ratio).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contrast {
+    /// The minimum ratio.
+    pub minimum: f64,
+    /// Colours that cannot be set: element -> hex.
+    pub fixed: Vec<(String, String)>,
+    /// Element -> the element it inherits from when unset.
+    pub inherit: Vec<(String, String)>,
+    /// Element -> the elements it must contrast with.
+    pub pairs: Vec<(String, Vec<String>)>,
+    /// Element (wire name) -> (Rust field name, default hex).
+    pub elements: Vec<(String, String, Option<String>)>,
+}
+
+/// Group membership rules of a form-field payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupRules {
+    /// The Rust field holding the fields (lists of lists).
+    pub fields: String,
+    /// The Rust field holding the groups map.
+    pub groups: String,
+    /// Field types whose `group` must be a defined group.
+    pub required_for: Vec<String>,
 }
 
 /// Handling of properties a struct does not declare.
@@ -155,8 +198,9 @@ pub enum Extra {
     Keep(String),
     /// Kept in a field of this name, typed by `additionalProperties`.
     Typed(String, TypeRef),
-    /// `additionalProperties: false`: dropped.
-    Deny,
+    /// `additionalProperties: false`: still kept in a field of this name
+    /// (nothing is lost), and reported by `validate()`.
+    Deny(String),
 }
 
 /// One property.
@@ -178,6 +222,10 @@ pub struct Field {
     pub deprecated: bool,
     /// `default`, as JSON text.
     pub default: Option<String>,
+    /// `pattern` of a string property.
+    pub pattern: Option<String>,
+    /// `minItems` and `maxItems` of an array property.
+    pub items: (Option<usize>, Option<usize>),
     /// Where the property sits.
     pub pointer: String,
 }

@@ -293,7 +293,16 @@ fn uses_multipart(api: &ir::Api) -> bool {
 }
 
 fn uses_patterns(api: &ir::Api) -> bool {
-    api.types.iter().any(|t| matches!(&t.kind, ir::TypeKind::Enum(e) if e.variants.iter().any(|v| v.pattern.is_some())))
+    let field_patterns = api.validate
+        && api
+            .types
+            .iter()
+            .any(|t| matches!(&t.kind, ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.pattern.is_some())));
+    field_patterns
+        || api
+            .types
+            .iter()
+            .any(|t| matches!(&t.kind, ir::TypeKind::Enum(e) if e.variants.iter().any(|v| v.pattern.is_some())))
 }
 
 fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {

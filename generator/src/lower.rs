@@ -65,6 +65,11 @@ const KNOWN_EXTENSIONS: &[&str] = &[
     "x-esign-envelope",
     "x-esign-string-bool",
     "x-esign-cancel",
+    "x-esign-validate",
+    "x-esign-exactly-one-of",
+    "x-esign-violations",
+    "x-esign-group-rules",
+    "x-esign-contrast",
 ];
 
 struct Lowerer<'a> {
@@ -146,6 +151,7 @@ impl<'a> Lowerer<'a> {
             servers,
             security,
             rate_limit,
+            validate: api.extensions.get("x-esign-validate") == Some(&Value::Bool(true)),
             warnings,
             types: std::mem::take(&mut self.types),
             operations,

@@ -783,6 +783,10 @@ pub struct Signature {
 /// fields). Each field's `type` decides which options it takes.
 pub type FormFieldsPerDocument = ::std::vec::Vec<::std::vec::Vec<FormField>>;
 /// The form field parameters the send, create and draft endpoints share.
+/// `validate()` checks what the documentation requires: every radio
+/// field names a group defined (with its rule) in `form_field_groups`;
+/// a rule has at most one trigger and uses `AND`; an action names a
+/// field or a group, not both.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldsPayload {
     /// `form_fields_per_document`.
@@ -3586,6 +3590,9 @@ pub struct WhiteLabelingOptions {
     /// `legal_version`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_version: ::std::option::Option<LegalVersion>,
+    /// Properties the spec does not allow here, kept as received; `validate()` reports them.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The legal text on the signer page, tied to the terms of service. The default is `terms1`.
 ///
@@ -3790,5 +3797,1070 @@ impl<'de> ::serde::Deserialize<'de> for WhiteLabelingError {
             deserializer,
         )?;
         Ok(Self::from(value))
+    }
+}
+impl crate::runtime::Validate for ErrorResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.error;
+            let here = crate::runtime::join_path(at, "error");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for ErrorResponseError {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.error_name;
+            let here = crate::runtime::join_path(at, "error_name");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for ErrorName {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for WarningResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for Warning {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.warning_name;
+            let here = crate::runtime::join_path(at, "warning_name");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for WarningName {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for SignatureRequestGetResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.signature_request;
+            let here = crate::runtime::join_path(at, "signature_request");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for SignatureRequestListResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.signature_requests;
+            let here = crate::runtime::join_path(at, "signature_requests");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for SignatureRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.signatures {
+            let here = crate::runtime::join_path(at, "signatures");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for Signature {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.status_code {
+            let here = crate::runtime::join_path(at, "status_code");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldsPayload {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.form_fields_per_document {
+            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_groups {
+            let here = crate::runtime::join_path(at, "form_field_groups");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_rules {
+            let here = crate::runtime::join_path(at, "form_field_rules");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        let fields = ::serde_json::to_value(&self.form_fields_per_document)
+            .unwrap_or_default();
+        let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
+        let here = crate::runtime::join_path(at, "form_fields_per_document");
+        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+    }
+}
+impl crate::runtime::Validate for FormField {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        match self {
+            Self::Text(inner) => crate::runtime::Validate::validate_into(inner, at, out),
+            Self::Checkbox(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::DateSigned(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::Dropdown(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::Initials(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::Radio(inner) => crate::runtime::Validate::validate_into(inner, at, out),
+            Self::Signature(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::TextMerge(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::CheckboxMerge(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::Hyperlink(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::UnknownValue(_) => {}
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldText {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.validation_type {
+            let here = crate::runtime::join_path(at, "validation_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.auto_fill_type {
+            let here = crate::runtime::join_path(at, "auto_fill_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldCheckbox {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldDateSigned {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.field_options {
+            let here = crate::runtime::join_path(at, "field_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldDropdown {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldInitials {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldRadio {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldSignature {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldTextMerge {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldCheckboxMerge {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldHyperlink {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FieldOptions {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.date_format {
+            let here = crate::runtime::join_path(at, "date_format");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldGroup {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.requirement;
+            let here = crate::runtime::join_path(at, "requirement");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for GroupRequirement {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for CheckboxGroupRule {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for RadioGroupRule {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldRule {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.trigger_operator;
+            let here = crate::runtime::join_path(at, "trigger_operator");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        {
+            let value = &self.triggers;
+            let here = crate::runtime::join_path(at, "triggers");
+            crate::runtime::check_items(
+                value.len(),
+                None,
+                Some(1usize),
+                &here,
+                out,
+                None,
+                None,
+            );
+        }
+        {
+            let value = &self.actions;
+            let here = crate::runtime::join_path(at, "actions");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for TriggerOperator {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldRuleActionHidden {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldRuleAction {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.hidden;
+            let here = crate::runtime::join_path(at, "hidden");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        crate::runtime::check_exactly_one(
+            &[
+                ("field_id", self.field_id.is_some()),
+                ("group_id", self.group_id.is_some()),
+            ],
+            at,
+            out,
+            None,
+        );
+    }
+}
+impl crate::runtime::Validate for ActionType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for ValidationType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for AutoFillType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for DateFormat {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for SignatureStatusCode {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for EventType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for OAuthScope {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for LimitedOAuthScope {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for SearchField {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for WhiteLabelingOptions {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.page_background_color {
+            let here = crate::runtime::join_path(at, "page_background_color");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.header_background_color {
+            let here = crate::runtime::join_path(at, "header_background_color");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.text_color1 {
+            let here = crate::runtime::join_path(at, "text_color1");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.text_color2 {
+            let here = crate::runtime::join_path(at, "text_color2");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.link_color {
+            let here = crate::runtime::join_path(at, "link_color");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.primary_button_color {
+            let here = crate::runtime::join_path(at, "primary_button_color");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.primary_button_text_color {
+            let here = crate::runtime::join_path(at, "primary_button_text_color");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.primary_button_color_hover {
+            let here = crate::runtime::join_path(at, "primary_button_color_hover");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.primary_button_text_color_hover {
+            let here = crate::runtime::join_path(at, "primary_button_text_color_hover");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.secondary_button_color {
+            let here = crate::runtime::join_path(at, "secondary_button_color");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.secondary_button_text_color {
+            let here = crate::runtime::join_path(at, "secondary_button_text_color");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.secondary_button_color_hover {
+            let here = crate::runtime::join_path(at, "secondary_button_color_hover");
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.secondary_button_text_color_hover {
+            let here = crate::runtime::join_path(
+                at,
+                "secondary_button_text_color_hover",
+            );
+            let mark = out.len();
+            crate::runtime::check_pattern_at(
+                value,
+                "^#?[0-9A-Fa-f]{6}$",
+                &here,
+                out,
+                Some("invalid_hex_code"),
+            );
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        if let Some(value) = &self.legal_version {
+            let here = crate::runtime::join_path(at, "legal_version");
+            let mark = out.len();
+            crate::runtime::Validate::validate_into(value, &here, out);
+            for violation in out.iter_mut().skip(mark) {
+                if violation.rule == "not-listed" && violation.code.is_none() {
+                    violation.code = Some("invalid_legal_version".to_owned());
+                }
+            }
+        }
+        crate::runtime::check_unknown_properties(
+            self.extra.keys(),
+            at,
+            out,
+            Some("invalid_element_name"),
+        );
+        crate::runtime::check_contrast(
+            &crate::runtime::ContrastRules {
+                colors: &[
+                    (
+                        "page_background_color",
+                        self.page_background_color.as_deref(),
+                        Some("#F7F8F9"),
+                    ),
+                    (
+                        "header_background_color",
+                        self.header_background_color.as_deref(),
+                        Some("#1A1A1A"),
+                    ),
+                    ("text_color1", self.text_color1.as_deref(), Some("#808080")),
+                    ("text_color2", self.text_color2.as_deref(), Some("#FFFFFF")),
+                    ("link_color", self.link_color.as_deref(), Some("#00B3E6")),
+                    (
+                        "primary_button_color",
+                        self.primary_button_color.as_deref(),
+                        Some("#00B3E6"),
+                    ),
+                    (
+                        "primary_button_text_color",
+                        self.primary_button_text_color.as_deref(),
+                        Some("#FFFFFF"),
+                    ),
+                    (
+                        "primary_button_color_hover",
+                        self.primary_button_color_hover.as_deref(),
+                        Some("#00B3E6"),
+                    ),
+                    (
+                        "primary_button_text_color_hover",
+                        self.primary_button_text_color_hover.as_deref(),
+                        Some("#FFFFFF"),
+                    ),
+                    (
+                        "secondary_button_color",
+                        self.secondary_button_color.as_deref(),
+                        Some("#FFFFFF"),
+                    ),
+                    (
+                        "secondary_button_text_color",
+                        self.secondary_button_text_color.as_deref(),
+                        Some("#00B3E6"),
+                    ),
+                    (
+                        "secondary_button_color_hover",
+                        self.secondary_button_color_hover.as_deref(),
+                        Some("#FFFFFF"),
+                    ),
+                    (
+                        "secondary_button_text_color_hover",
+                        self.secondary_button_text_color_hover.as_deref(),
+                        Some("#00B3E6"),
+                    ),
+                ],
+                fixed: &[("header_background_color_light", "#F7F8F9")],
+                inherit: &[
+                    ("primary_button_color_hover", "primary_button_color"),
+                    ("primary_button_text_color_hover", "primary_button_text_color"),
+                    ("secondary_button_color_hover", "secondary_button_color"),
+                    ("secondary_button_text_color_hover", "secondary_button_text_color"),
+                ],
+                pairs: &[
+                    ("text_color1", &["header_background_color_light"] as &[&str]),
+                    ("text_color2", &["header_background_color"] as &[&str]),
+                    (
+                        "primary_button_color",
+                        &["header_background_color", "header_background_color_light"]
+                            as &[&str],
+                    ),
+                    ("primary_button_text_color", &["primary_button_color"] as &[&str]),
+                    (
+                        "primary_button_text_color_hover",
+                        &["primary_button_color_hover"] as &[&str],
+                    ),
+                    (
+                        "secondary_button_text_color",
+                        &["secondary_button_color"] as &[&str],
+                    ),
+                    (
+                        "secondary_button_text_color_hover",
+                        &["secondary_button_color_hover"] as &[&str],
+                    ),
+                ],
+                minimum: 2.1f64,
+            },
+            at,
+            out,
+            Some("invalid_contrast_ratio"),
+        );
+    }
+}
+impl crate::runtime::Validate for LegalVersion {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+impl crate::runtime::Validate for WhiteLabelingError {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
     }
 }

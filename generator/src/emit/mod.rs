@@ -7,6 +7,7 @@
 mod client;
 pub(crate) mod docs;
 mod types;
+mod validate;
 
 use crate::ir::{self, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};

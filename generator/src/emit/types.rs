@@ -9,10 +9,13 @@ use quote::quote;
 pub fn types_file(api: &ir::Api) -> TokenStream {
     let module_docs = docs::inner(&format!("Types of the {} API, from `{}`.", api.title, api.source));
     let items = api.types.iter().map(type_def);
+    let validatable = super::validate::validatable(api);
+    let checks = api.types.iter().filter_map(|def| super::validate::validate_impl(def, &validatable));
     quote! {
         #module_docs
         #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
         #(#items)*
+        #(#checks)*
     }
 }
 
@@ -159,7 +162,14 @@ fn struct_def(
                 pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
             }
         }
-        Extra::Deny => quote!(),
+        Extra::Deny(field) => {
+            let field = ident(field);
+            quote! {
+                /// Properties the spec does not allow here, kept as received; `validate()` reports them.
+                #[serde(flatten)]
+                pub #field: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            }
+        }
     };
     // All-optional structs can be built with `..Default::default()`.
     let all_optional = s.fields.iter().all(|f| !f.required || f.nullable);

@@ -331,12 +331,18 @@ impl<'a> Lowerer<'a> {
                     object.required.to_vec(),
                     object.additional,
                     pointer,
+                    &schema.schema_data.extensions,
                 )?)
             }
             Shape::AllOf(parts, own) => match self.merge_all_of(parts, own, pointer)? {
-                Merged::Object { props, required, additional } => {
-                    ir::TypeKind::Struct(self.lower_struct(name, props, required, additional, pointer)?)
-                }
+                Merged::Object { props, required, additional } => ir::TypeKind::Struct(self.lower_struct(
+                    name,
+                    props,
+                    required,
+                    additional,
+                    pointer,
+                    &schema.schema_data.extensions,
+                )?),
                 Merged::Single(target) => {
                     ir::TypeKind::Alias(self.schema_or_ref(target, name, &pointer_join(pointer, "allOf/0"))?)
                 }
@@ -551,6 +557,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn lower_struct(
         &mut self,
         name: &str,
@@ -558,6 +565,7 @@ impl<'a> Lowerer<'a> {
         required: Vec<String>,
         additional: Option<&AdditionalProperties>,
         pointer: &str,
+        extensions: &indexmap::IndexMap<String, Value>,
     ) -> Result<ir::Struct, Error> {
         let mut scope = Scope::default();
         let mut fields: Vec<ir::Field> = Vec::with_capacity(props.len());
@@ -578,6 +586,16 @@ impl<'a> Lowerer<'a> {
                 }
                 ReferenceOr::Reference { .. } => (String::new(), false, None),
             };
+            let (pattern, items) = match prop.schema {
+                ReferenceOr::Item(s) => constraints(s),
+                ReferenceOr::Reference { .. } => (None, (None, None)),
+            };
+            if let Some(p) = &pattern {
+                if let Err(err) = regex::Regex::new(p) {
+                    let at = pointer_join(&prop.pointer, "pattern");
+                    return Err(self.invalid(&at, format!("not a valid regular expression: {err}")));
+                }
+            }
             fields.push(ir::Field {
                 name: field_name,
                 wire_name: prop.wire.to_owned(),
@@ -587,11 +605,13 @@ impl<'a> Lowerer<'a> {
                 nullable,
                 deprecated,
                 default,
+                pattern,
+                items,
                 pointer: prop.pointer,
             });
         }
         let extra = match additional {
-            Some(AdditionalProperties::Any(false)) => ir::Extra::Deny,
+            Some(AdditionalProperties::Any(false)) => ir::Extra::Deny(scope.claim("extra".to_owned())),
             Some(AdditionalProperties::Schema(inner)) => {
                 let field = scope.claim("extra".to_owned());
                 let ty = self.schema_or_ref(
@@ -603,7 +623,8 @@ impl<'a> Lowerer<'a> {
             }
             _ => ir::Extra::Keep(scope.claim("extra".to_owned())),
         };
-        Ok(ir::Struct { fields, extra })
+        let checks = self.struct_checks(&fields, extensions, pointer)?;
+        Ok(ir::Struct { fields, extra, checks })
     }
 
     fn untagged(
@@ -832,6 +853,103 @@ impl<'a> Lowerer<'a> {
         Ok(out)
     }
 
+    /// Reads the whole-object checks of a struct from its extensions.
+    fn struct_checks(
+        &self,
+        fields: &[ir::Field],
+        extensions: &indexmap::IndexMap<String, Value>,
+        pointer: &str,
+    ) -> Result<ir::StructChecks, Error> {
+        let rust_name = |wire: &str, at: &str| -> Result<String, Error> {
+            fields
+                .iter()
+                .find(|f| f.wire_name == wire)
+                .map(|f| f.name.clone())
+                .ok_or_else(|| self.invalid(at, format!("`{wire}` is not a property of this object")))
+        };
+        let strings = |value: &Value, at: &str| -> Result<Vec<String>, Error> {
+            value
+                .as_array()
+                .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+                .ok_or_else(|| self.invalid(at, "expected a list of names"))
+        };
+        let pairs = |value: &Value, at: &str| -> Result<Vec<(String, String)>, Error> {
+            let map = value.as_object().ok_or_else(|| self.invalid(at, "expected a mapping of names"))?;
+            map.iter()
+                .map(|(k, v)| {
+                    v.as_str()
+                        .map(|v| (k.clone(), v.to_owned()))
+                        .ok_or_else(|| self.invalid(&pointer_join(at, k), "expected a string"))
+                })
+                .collect()
+        };
+        let mut checks = ir::StructChecks::default();
+        if let Some(ext) = extensions.get("x-esign-exactly-one-of") {
+            let at = pointer_join(pointer, "x-esign-exactly-one-of");
+            let names = strings(ext, &at)?;
+            checks.exactly_one_of.push(names.iter().map(|n| rust_name(n, &at)).collect::<Result<_, _>>()?);
+        }
+        if let Some(ext) = extensions.get("x-esign-violations") {
+            checks.codes = pairs(ext, &pointer_join(pointer, "x-esign-violations"))?;
+        }
+        if let Some(ext) = extensions.get("x-esign-group-rules") {
+            let at = pointer_join(pointer, "x-esign-group-rules");
+            let get = |key: &str| -> Result<String, Error> {
+                let wire = ext
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| self.invalid(&pointer_join(&at, key), "expected the name of a property"))?;
+                rust_name(wire, &pointer_join(&at, key))
+            };
+            let required_for =
+                strings(ext.get("required-for").unwrap_or(&Value::Null), &pointer_join(&at, "required-for"))?;
+            checks.group_rules = Some(ir::GroupRules { fields: get("fields")?, groups: get("groups")?, required_for });
+        }
+        if let Some(ext) = extensions.get("x-esign-contrast") {
+            let at = pointer_join(pointer, "x-esign-contrast");
+            let minimum = ext
+                .get("minimum")
+                .and_then(Value::as_f64)
+                .ok_or_else(|| self.invalid(&pointer_join(&at, "minimum"), "expected the minimum ratio"))?;
+            let fixed = match ext.get("fixed") {
+                Some(v) => pairs(v, &pointer_join(&at, "fixed"))?,
+                None => Vec::new(),
+            };
+            let inherit = match ext.get("inherit") {
+                Some(v) => pairs(v, &pointer_join(&at, "inherit"))?,
+                None => Vec::new(),
+            };
+            let mut pair_list = Vec::new();
+            if let Some(map) = ext.get("pairs").and_then(Value::as_object) {
+                for (element, others) in map {
+                    pair_list
+                        .push((element.clone(), strings(others, &pointer_join(&pointer_join(&at, "pairs"), element))?));
+                }
+            }
+            let known = |name: &str| fields.iter().any(|f| f.wire_name == name) || fixed.iter().any(|(f, _)| f == name);
+            for (element, others) in &pair_list {
+                for name in std::iter::once(element).chain(others) {
+                    if !known(name) {
+                        return Err(self.invalid(
+                            &pointer_join(&at, "pairs"),
+                            format!("`{name}` is neither a property nor fixed"),
+                        ));
+                    }
+                }
+            }
+            let elements = fields
+                .iter()
+                .filter(|f| f.ty == ir::TypeRef::String)
+                .map(|f| {
+                    let default = f.default.as_ref().and_then(|d| serde_json::from_str::<String>(d).ok());
+                    (f.wire_name.clone(), f.name.clone(), default)
+                })
+                .collect();
+            checks.contrast = Some(Box::new(ir::Contrast { minimum, fixed, inherit, pairs: pair_list, elements }));
+        }
+        Ok(checks)
+    }
+
     /// A multipart body: one part per property of its (object) schema.
     pub(super) fn lower_multipart<'s>(
         &mut self,
@@ -924,6 +1042,16 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// `pattern` of a string schema and `minItems`/`maxItems` of an array.
+fn constraints(schema: &Schema) -> (Option<String>, (Option<usize>, Option<usize>)) {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => (s.pattern.clone(), (None, None)),
+        SchemaKind::Type(Type::Array(a)) => (None, (a.min_items, a.max_items)),
+        SchemaKind::Any(any) => (any.pattern.clone(), (any.min_items, any.max_items)),
+        _ => (None, (None, None)),
     }
 }
 

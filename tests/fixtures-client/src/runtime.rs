@@ -1018,6 +1018,260 @@ impl fmt::Display for SearchQuery {
     }
 }
 
+/// One problem `validate()` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Where: field names and indexes from the checked value (`form_field_rules[0].triggers`).
+    pub path: String,
+    /// Which check: `pattern`, `min-items`, `max-items`, `not-listed`,
+    /// `unknown-property`, `exactly-one-of`, `contrast` or `group`.
+    pub rule: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// The API's name for this error, when the spec maps the check to one.
+    pub code: Option<String>,
+}
+
+impl Violation {
+    /// A violation at `path`.
+    pub fn new(path: &str, rule: &'static str, message: String, code: Option<&str>) -> Self {
+        Violation { path: path.to_owned(), rule, message, code: code.map(str::to_owned) }
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.path.is_empty() { "(top)" } else { &self.path };
+        match &self.code {
+            Some(code) => write!(f, "{at}: {code}: {}", self.message),
+            None => write!(f, "{at}: {}", self.message),
+        }
+    }
+}
+
+/// Checks a request against the spec before it is sent. Generated for the
+/// types of APIs whose spec says `x-esign-validate: true`.
+pub trait Validate {
+    /// Adds every problem under `at` to `out`.
+    fn validate_into(&self, at: &str, out: &mut Vec<Violation>);
+
+    /// Every problem; empty when the value passes.
+    fn validate(&self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        self.validate_into("", &mut out);
+        out
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate_into(&self, at: &str, out: &mut Vec<Violation>) {
+        if let Some(value) = self {
+            value.validate_into(at, out);
+        }
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate_into(&self, at: &str, out: &mut Vec<Violation>) {
+        for (i, value) in self.iter().enumerate() {
+            value.validate_into(&format!("{at}[{i}]"), out);
+        }
+    }
+}
+
+impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
+    fn validate_into(&self, at: &str, out: &mut Vec<Violation>) {
+        for (key, value) in self {
+            value.validate_into(&join_path(at, key), out);
+        }
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate_into(&self, at: &str, out: &mut Vec<Violation>) {
+        (**self).validate_into(at, out);
+    }
+}
+
+/// `at.field` (or `field` at the top).
+pub fn join_path(at: &str, field: &str) -> String {
+    if at.is_empty() {
+        field.to_owned()
+    } else {
+        format!("{at}.{field}")
+    }
+}
+
+/// A string property's `pattern`.
+#[cfg(feature = "patterns")]
+pub fn check_pattern_at(value: &str, pattern: &str, at: &str, out: &mut Vec<Violation>, code: Option<&str>) {
+    let matches = regex::Regex::new(pattern).map(|r| r.is_match(value)).unwrap_or(false);
+    if !matches {
+        out.push(Violation::new(at, "pattern", format!("`{value}` does not match `{pattern}`"), code));
+    }
+}
+
+/// An array's `minItems` and `maxItems`.
+pub fn check_items(
+    len: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+    at: &str,
+    out: &mut Vec<Violation>,
+    code_min: Option<&str>,
+    code_max: Option<&str>,
+) {
+    if let Some(min) = min.filter(|&min| len < min) {
+        out.push(Violation::new(at, "min-items", format!("{len} items, at least {min} required"), code_min));
+    }
+    if let Some(max) = max.filter(|&max| len > max) {
+        out.push(Violation::new(at, "max-items", format!("{len} items, at most {max} allowed"), code_max));
+    }
+}
+
+/// Properties an object with `additionalProperties: false` does not allow.
+pub fn check_unknown_properties<'k>(
+    keys: impl Iterator<Item = &'k String>,
+    at: &str,
+    out: &mut Vec<Violation>,
+    code: Option<&str>,
+) {
+    for key in keys {
+        out.push(Violation::new(&join_path(at, key), "unknown-property", format!("`{key}` is not allowed here"), code));
+    }
+}
+
+/// Exactly one of the named properties is set.
+pub fn check_exactly_one(set: &[(&str, bool)], at: &str, out: &mut Vec<Violation>, code: Option<&str>) {
+    let count = set.iter().filter(|(_, is_set)| *is_set).count();
+    if count != 1 {
+        let names: Vec<&str> = set.iter().map(|(n, _)| *n).collect();
+        let message = format!("exactly one of {} must be set, found {count}", names.join(", "));
+        out.push(Violation::new(at, "exactly-one-of", message, code));
+    }
+}
+
+/// Colour contrast rules (`x-esign-contrast`), resolved by [`check_contrast`].
+#[derive(Clone, Copy, Debug)]
+pub struct ContrastRules<'a> {
+    /// Element, its value if set, its default.
+    pub colors: &'a [(&'a str, Option<&'a str>, Option<&'a str>)],
+    /// Elements that cannot be set, with their colour.
+    pub fixed: &'a [(&'a str, &'a str)],
+    /// Element -> the element it inherits from when unset.
+    pub inherit: &'a [(&'a str, &'a str)],
+    /// Element -> the elements it must contrast with.
+    pub pairs: &'a [(&'a str, &'a [&'a str])],
+    /// The minimum contrast ratio.
+    pub minimum: f64,
+}
+
+/// A six-digit hex colour (`#1A1A1A` or `1A1A1A`) as 0-255 channels.
+pub fn parse_hex_color(text: &str) -> Option<[u8; 3]> {
+    let hex = text.strip_prefix('#').unwrap_or(text);
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
+/// WCAG 2 relative luminance of a colour.
+pub fn relative_luminance(rgb: [u8; 3]) -> f64 {
+    let linear = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2])
+}
+
+/// WCAG 2 contrast ratio of two colours, from 1 to 21.
+pub fn contrast_ratio(a: [u8; 3], b: [u8; 3]) -> f64 {
+    let (la, lb) = (relative_luminance(a), relative_luminance(b));
+    let (light, dark) = if la >= lb { (la, lb) } else { (lb, la) };
+    (light + 0.05) / (dark + 0.05)
+}
+
+/// Checks every pair of the rules against the effective colours: a set
+/// value, else the element it inherits from, else its default, or the fixed
+/// colour. Pairs involving a colour that does not parse are skipped (the
+/// pattern check reports it).
+pub fn check_contrast(rules: &ContrastRules<'_>, at: &str, out: &mut Vec<Violation>, code: Option<&str>) {
+    fn effective<'a>(rules: &ContrastRules<'a>, element: &str, depth: usize) -> Option<&'a str> {
+        if depth > 8 {
+            return None;
+        }
+        if let Some((_, color)) = rules.fixed.iter().find(|(name, _)| *name == element) {
+            return Some(color);
+        }
+        let (_, set, default) = rules.colors.iter().find(|(name, _, _)| *name == element)?;
+        if let Some(set) = set {
+            return Some(set);
+        }
+        match rules.inherit.iter().find(|(name, _)| *name == element) {
+            Some((_, from)) => effective(rules, from, depth + 1),
+            None => *default,
+        }
+    }
+    for (element, others) in rules.pairs {
+        let Some(color) = effective(rules, element, 0).and_then(parse_hex_color) else { continue };
+        for other in *others {
+            let Some(against) = effective(rules, other, 0).and_then(parse_hex_color) else { continue };
+            let ratio = contrast_ratio(color, against);
+            if ratio < rules.minimum {
+                let message = format!("contrast ratio {ratio:.2} with `{other}` is less than the minimum {}", rules.minimum);
+                out.push(Violation::new(&join_path(at, element), "contrast", message, code));
+            }
+        }
+    }
+}
+
+/// Fields (any nesting of lists) whose `type` is in `required_for` must
+/// name, in `group`, a key of `groups`.
+pub fn check_groups(
+    fields: &serde_json::Value,
+    groups: &serde_json::Value,
+    required_for: &[&str],
+    at: &str,
+    out: &mut Vec<Violation>,
+    code: Option<&str>,
+) {
+    fn walk(value: &serde_json::Value, path: String, found: &mut Vec<(String, serde_json::Value)>) {
+        match value {
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, format!("{path}[{i}]"), found);
+                }
+            }
+            serde_json::Value::Object(_) => found.push((path, value.clone())),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(fields, String::new(), &mut found);
+    for (path, field) in found {
+        let kind = field.get("type").and_then(serde_json::Value::as_str).unwrap_or_default();
+        if !required_for.contains(&kind) {
+            continue;
+        }
+        let here = format!("{at}{path}");
+        match field.get("group").and_then(serde_json::Value::as_str) {
+            None => out.push(Violation::new(&here, "group", format!("a `{kind}` field must name its group"), code)),
+            Some(group) if groups.get(group).is_none() => out.push(Violation::new(
+                &here,
+                "group",
+                format!("group `{group}` of this `{kind}` field is not defined (with its rule) in the groups"),
+                code,
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
 /// A client could not be built (a bad or missing base URL).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildError(pub String);

@@ -286,3 +286,107 @@ async fn a_search_query_is_url_encoded_when_sent() {
     // Spaces travel as `+`, as in the documentation's URL; `:` is escaped.
     assert_eq!(request.url.query(), Some("query=title%3AField+Trip+Release+AND+from%3Ame"));
 }
+
+fn white_labeling(value: Value) -> WhiteLabelingOptions {
+    serde_json::from_value(value).expect("white labeling options")
+}
+
+fn codes(violations: &[esign_client::runtime::Violation]) -> Vec<(String, String)> {
+    violations.iter().map(|v| (v.path.clone(), v.code.clone().unwrap_or_default())).collect()
+}
+
+#[test]
+fn white_labeling_defaults_pass_and_every_documented_error_is_reported() {
+    use esign_client::runtime::Validate;
+    assert_eq!(white_labeling(json!({})).validate(), vec![], "the documented defaults pass");
+    let bad = white_labeling(json!({
+        "page_background_colour": "#FFFFFF",
+        "link_color": "#12345G",
+        "header_background_color": "1A1A1A",
+        "legal_version": "terms3"
+    }));
+    let found = codes(&bad.validate());
+    assert!(found.contains(&("page_background_colour".into(), "invalid_element_name".into())), "{found:?}");
+    assert!(found.contains(&("link_color".into(), "invalid_hex_code".into())), "{found:?}");
+    assert!(found.contains(&("legal_version".into(), "invalid_legal_version".into())), "{found:?}");
+    assert!(!found.iter().any(|(p, _)| p == "header_background_color"), "hex without # is a valid code: {found:?}");
+    for (_, code) in &found {
+        assert!(WhiteLabelingError::from(code.as_str()).is_known(), "{code} is a documented error name");
+    }
+}
+
+#[test]
+fn contrast_is_checked_at_the_documented_minimum() {
+    use esign_client::runtime::{contrast_ratio, parse_hex_color, Validate};
+    // Ratios computed independently (WCAG 2 formula): #4E4E4E on #1A1A1A is
+    // 2.0916, #4F4F4F on #1A1A1A is 2.1248.
+    let ratio = |a: &str, b: &str| contrast_ratio(parse_hex_color(a).unwrap(), parse_hex_color(b).unwrap());
+    assert!((ratio("#4E4E4E", "#1A1A1A") - 2.0916).abs() < 1e-3);
+    assert!((ratio("#4F4F4F", "#1A1A1A") - 2.1248).abs() < 1e-3);
+    assert!((ratio("#000000", "#FFFFFF") - 21.0).abs() < 1e-9);
+    let under = white_labeling(json!({"text_color2": "#4E4E4E"})).validate();
+    assert_eq!(codes(&under), vec![("text_color2".to_owned(), "invalid_contrast_ratio".to_owned())]);
+    assert!(under[0].message.contains("header_background_color"), "{}", under[0]);
+    assert_eq!(white_labeling(json!({"text_color2": "#4F4F4F"})).validate(), vec![]);
+    // The fixed light header colour takes part: text_color1 against #F7F8F9.
+    let light = white_labeling(json!({"text_color1": "#EEEEEE"})).validate();
+    assert_eq!(codes(&light), vec![("text_color1".to_owned(), "invalid_contrast_ratio".to_owned())]);
+}
+
+#[test]
+fn hover_states_inherit_from_active_states_when_unset() {
+    use esign_client::runtime::Validate;
+    // A pale primary button: its white text fails, and so does the hover
+    // text, because the unset hover colour inherits the pale one.
+    let pale = white_labeling(json!({"primary_button_color": "#EEEEEE"})).validate();
+    let paths: Vec<&str> = pale.iter().map(|v| v.path.as_str()).collect();
+    assert!(paths.contains(&"primary_button_text_color"), "{paths:?}");
+    assert!(paths.contains(&"primary_button_text_color_hover"), "{paths:?}");
+    assert!(paths.contains(&"primary_button_color"), "pale against the light header: {paths:?}");
+    // Setting the hover colour explicitly takes it out of inheritance.
+    let fixed =
+        white_labeling(json!({"primary_button_color": "#EEEEEE", "primary_button_color_hover": "#000000"})).validate();
+    let paths: Vec<&str> = fixed.iter().map(|v| v.path.as_str()).collect();
+    assert!(!paths.contains(&"primary_button_text_color_hover"), "{paths:?}");
+}
+
+#[test]
+fn group_and_rule_checks() {
+    use esign_client::runtime::Validate;
+    let radio = |group: &str| {
+        json!({"api_id": format!("r-{group}"), "type": "radio", "x": 1, "y": 1, "width": 18,
+        "height": 18, "required": false, "signer": 0, "group": group})
+    };
+    let ok: FormFieldsPayload = serde_json::from_value(json!({
+        "form_fields_per_document": [[radio("G1")]],
+        "form_field_groups": {"G1": {"group_label": "One", "requirement": "require_1"}},
+        "form_field_rules": [{"id": "rule_1", "trigger_operator": "AND",
+            "triggers": [{"id": "r-G1", "operator": "is", "value": "x"}],
+            "actions": [{"field_id": "f", "hidden": 1, "type": "change-field-visibility"}]}]
+    }))
+    .unwrap();
+    assert_eq!(ok.validate(), vec![]);
+
+    let bad: FormFieldsPayload = serde_json::from_value(json!({
+        "form_fields_per_document": [[radio("G1")], [radio("Missing")]],
+        "form_field_groups": {"G1": {"group_label": "One", "requirement": "require_1"}},
+        "form_field_rules": [{"id": "rule_1", "trigger_operator": "OR",
+            "triggers": [{"id": "a", "operator": "is"}, {"id": "b", "operator": "is"}],
+            "actions": [
+                {"field_id": "f", "group_id": "g", "hidden": 1, "type": "change-field-visibility"},
+                {"hidden": 0, "type": "change-group-visibility"}
+            ]}]
+    }))
+    .unwrap();
+    let found: Vec<(String, &str)> = bad.validate().iter().map(|v| (v.path.clone(), v.rule)).collect();
+    assert_eq!(
+        found,
+        vec![
+            ("form_field_rules[0].trigger_operator".to_owned(), "not-listed"),
+            ("form_field_rules[0].triggers".to_owned(), "max-items"),
+            ("form_field_rules[0].actions[0]".to_owned(), "exactly-one-of"),
+            ("form_field_rules[0].actions[1]".to_owned(), "exactly-one-of"),
+            ("form_fields_per_document[1][0]".to_owned(), "group"),
+        ]
+    );
+}

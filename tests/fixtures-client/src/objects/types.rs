@@ -56,6 +56,9 @@ pub struct Page {
     /// `number`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<i32>,
+    /// Properties the spec does not allow here, kept as received; `validate()` reports them.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 /// The `PageList` schema.
 pub type PageList = ::std::vec::Vec<Page>;

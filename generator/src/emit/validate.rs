@@ -1,0 +1,215 @@
+//! IR checks -> `impl runtime::Validate` for the types of an API that opts
+//! in (`x-esign-validate: true`). Every check comes from the spec:
+//! `pattern`, `minItems`/`maxItems`, closed-world enum values, denied extra
+//! properties, and the `x-esign-` object checks.
+
+use super::ident;
+use crate::ir::{self, Extra, TypeKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeSet;
+
+/// The names of the types that get a `Validate` impl: those with a check
+/// of their own or holding such a type.
+pub fn validatable(api: &ir::Api) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    if !api.validate {
+        return set;
+    }
+    loop {
+        let before = set.len();
+        for def in &api.types {
+            if set.contains(&def.name) {
+                continue;
+            }
+            let holds = |ty: &TypeRef| refers_to(ty, &set);
+            let yes = match &def.kind {
+                TypeKind::Enum(_) => true,
+                TypeKind::Struct(s) => {
+                    matches!(s.extra, Extra::Deny(_))
+                        || s.checks != ir::StructChecks::default()
+                        || s.fields.iter().any(|f| f.pattern.is_some() || f.items != (None, None) || holds(&f.ty))
+                }
+                TypeKind::Untagged(variants) => variants.iter().any(|v| holds(&v.ty)),
+                TypeKind::Tagged { variants, .. } => variants.iter().any(|v| holds(&v.ty)),
+                TypeKind::Alias(ty) => holds(ty),
+            };
+            if yes {
+                set.insert(def.name.clone());
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
+fn refers_to(ty: &TypeRef, set: &BTreeSet<String>) -> bool {
+    match ty {
+        TypeRef::Named(n) | TypeRef::Boxed(n) => set.contains(n),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => refers_to(inner, set),
+        _ => false,
+    }
+}
+
+/// The `Validate` impl of one type, if it has one.
+pub fn validate_impl(def: &ir::TypeDef, set: &BTreeSet<String>) -> Option<TokenStream> {
+    if !set.contains(&def.name) {
+        return None;
+    }
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Enum(_) => quote! {
+            if !self.is_known() {
+                out.push(crate::runtime::Violation::new(at, "not-listed", format!("`{self}` is not a documented value"), None));
+            }
+        },
+        TypeKind::Struct(s) => struct_checks(s, set),
+        TypeKind::Untagged(variants) => {
+            let arms = variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                if refers_to(&v.ty, set) {
+                    quote!(Self::#vname(inner) => crate::runtime::Validate::validate_into(inner, at, out),)
+                } else {
+                    quote!(Self::#vname(_) => {})
+                }
+            });
+            quote! { match self { #(#arms)* } }
+        }
+        TypeKind::Tagged { variants, unknown_variant, .. } => {
+            let arms = variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                if refers_to(&v.ty, set) {
+                    quote!(Self::#vname(inner) => crate::runtime::Validate::validate_into(inner, at, out),)
+                } else {
+                    quote!(Self::#vname(_) => {})
+                }
+            });
+            let unknown = ident(unknown_variant);
+            quote! { match self { #(#arms)* Self::#unknown(_) => {} } }
+        }
+        TypeKind::Alias(_) => return None,
+    };
+    Some(quote! {
+        impl crate::runtime::Validate for #name {
+            fn validate_into(&self, at: &str, out: &mut ::std::vec::Vec<crate::runtime::Violation>) {
+                #body
+            }
+        }
+    })
+}
+
+fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
+    let code_of = |rule: &str| -> TokenStream {
+        match s.checks.codes.iter().find(|(r, _)| r == rule) {
+            Some((_, code)) => quote!(Some(#code)),
+            None => quote!(None),
+        }
+    };
+    let mut checks = Vec::new();
+    for f in &s.fields {
+        let field = ident(&f.name);
+        let wire = &f.wire_name;
+        let optional = !f.required || f.nullable;
+        let mut on_value = Vec::new();
+        if let Some(pattern) = &f.pattern {
+            let code = code_of("pattern");
+            on_value.push(quote!(crate::runtime::check_pattern_at(value, #pattern, &here, out, #code);));
+        }
+        if f.items != (None, None) {
+            let min = f.items.0.map_or(quote!(None), |n| quote!(Some(#n)));
+            let max = f.items.1.map_or(quote!(None), |n| quote!(Some(#n)));
+            let (code_min, code_max) = (code_of("min-items"), code_of("max-items"));
+            on_value
+                .push(quote!(crate::runtime::check_items(value.len(), #min, #max, &here, out, #code_min, #code_max);));
+        }
+        if refers_to(&f.ty, set) {
+            on_value.push(quote!(crate::runtime::Validate::validate_into(value, &here, out);));
+        }
+        if on_value.is_empty() {
+            continue;
+        }
+        // A documented-values check names the API's error when the spec maps it.
+        let recode = s.checks.codes.iter().find(|(rule, _)| rule == "not-listed").map(|(_, code)| {
+            quote! {
+                for violation in out.iter_mut().skip(mark) {
+                    if violation.rule == "not-listed" && violation.code.is_none() {
+                        violation.code = Some(#code.to_owned());
+                    }
+                }
+            }
+        });
+        let body = quote! {
+            let here = crate::runtime::join_path(at, #wire);
+            let mark = out.len();
+            #(#on_value)*
+            #recode
+        };
+        let body = if recode.is_none() {
+            quote! { let here = crate::runtime::join_path(at, #wire); #(#on_value)* }
+        } else {
+            body
+        };
+        checks.push(if optional {
+            quote! { if let Some(value) = &self.#field { #body } }
+        } else {
+            quote! { { let value = &self.#field; #body } }
+        });
+    }
+    if let Extra::Deny(extra) = &s.extra {
+        let extra = ident(extra);
+        let code = code_of("unknown-property");
+        checks.push(quote!(crate::runtime::check_unknown_properties(self.#extra.keys(), at, out, #code);));
+    }
+    for group in &s.checks.exactly_one_of {
+        let names: Vec<TokenStream> = group
+            .iter()
+            .map(|n| {
+                let field = ident(n);
+                quote!((#n, self.#field.is_some()))
+            })
+            .collect();
+        let code = code_of("exactly-one-of");
+        checks.push(quote!(crate::runtime::check_exactly_one(&[#(#names),*], at, out, #code);));
+    }
+    if let Some(c) = &s.checks.contrast {
+        let values = c.elements.iter().map(|(wire, field, default)| {
+            let field = ident(field);
+            let default = default.as_deref().map_or(quote!(None), |d| quote!(Some(#d)));
+            quote!((#wire, self.#field.as_deref(), #default))
+        });
+        let fixed = c.fixed.iter().map(|(k, v)| quote!((#k, #v)));
+        let inherit = c.inherit.iter().map(|(k, v)| quote!((#k, #v)));
+        let pairs = c.pairs.iter().map(|(k, others)| quote!((#k, &[#(#others),*] as &[&str])));
+        let minimum = c.minimum;
+        let code = code_of("contrast");
+        checks.push(quote! {
+            crate::runtime::check_contrast(
+                &crate::runtime::ContrastRules {
+                    colors: &[#(#values),*],
+                    fixed: &[#(#fixed),*],
+                    inherit: &[#(#inherit),*],
+                    pairs: &[#(#pairs),*],
+                    minimum: #minimum,
+                },
+                at,
+                out,
+                #code,
+            );
+        });
+    }
+    if let Some(g) = &s.checks.group_rules {
+        let fields = ident(&g.fields);
+        let groups = ident(&g.groups);
+        let required_for = &g.required_for;
+        let code = code_of("group");
+        let fields_name = &g.fields;
+        checks.push(quote! {
+            let fields = ::serde_json::to_value(&self.#fields).unwrap_or_default();
+            let groups = ::serde_json::to_value(&self.#groups).unwrap_or_default();
+            let here = crate::runtime::join_path(at, #fields_name);
+            crate::runtime::check_groups(&fields, &groups, &[#(#required_for),*], &here, out, #code);
+        });
+    }
+    quote! { #(#checks)* }
+}
