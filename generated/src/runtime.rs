@@ -1272,6 +1272,237 @@ pub fn check_groups(
     }
 }
 
+/// A callback body that could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CallbackError {
+    /// Larger than the limit given to the parser.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// Not multipart with the event field, and not JSON.
+    Malformed(String),
+    /// The event's hash does not match: not sent by the provider, or not for this key.
+    Forged,
+}
+
+impl fmt::Display for CallbackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallbackError::TooLarge { limit } => write!(f, "callback body over {limit} bytes"),
+            CallbackError::Malformed(why) => write!(f, "malformed callback: {why}"),
+            CallbackError::Forged => f.write_str("callback event hash does not verify"),
+        }
+    }
+}
+
+impl std::error::Error for CallbackError {}
+
+/// Reads a callback body given its Content-Type: `multipart/form-data` with
+/// the event JSON in `field`, or the JSON itself. Bodies over `limit` bytes
+/// are refused before parsing.
+#[cfg(feature = "webhooks")]
+pub async fn callback_json(content_type: &str, body: &[u8], field: &str, limit: usize) -> Result<Vec<u8>, CallbackError> {
+    if body.len() > limit {
+        return Err(CallbackError::TooLarge { limit });
+    }
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence == "multipart/form-data" {
+        let boundary = multer::parse_boundary(content_type).map_err(|err| CallbackError::Malformed(err.to_string()))?;
+        let bytes = Bytes::copy_from_slice(body);
+        let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(bytes) });
+        let constraints = multer::Constraints::new().size_limit(multer::SizeLimit::new().whole_stream(limit as u64));
+        let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
+        while let Some(part) = multipart.next_field().await.map_err(|err| CallbackError::Malformed(err.to_string()))? {
+            if part.name() == Some(field) {
+                let data = part.bytes().await.map_err(|err| CallbackError::Malformed(err.to_string()))?;
+                return Ok(data.to_vec());
+            }
+        }
+        Err(CallbackError::Malformed(format!("no `{field}` field in the multipart body")))
+    } else if essence == "application/json" || essence.ends_with("+json") || essence.is_empty() {
+        Ok(body.to_vec())
+    } else if essence == "application/x-www-form-urlencoded" {
+        let text = std::str::from_utf8(body).map_err(|_| CallbackError::Malformed("body is not UTF-8".to_owned()))?;
+        for pair in text.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            if key == field {
+                let value = value.replace('+', " ");
+                let decoded = percent_encoding::percent_decode_str(&value).collect::<Vec<u8>>();
+                return Ok(decoded);
+            }
+        }
+        Err(CallbackError::Malformed(format!("no `{field}` field in the form body")))
+    } else {
+        Err(CallbackError::Malformed(format!("unsupported content type `{content_type}`")))
+    }
+}
+
+/// Verifies an event hash: `hash` must be the lowercase hex HMAC-SHA256 of
+/// `message` keyed with `key`, compared in constant time.
+#[cfg(feature = "webhooks")]
+pub fn verify_hmac_sha256(key: &Secret, message: &[u8], hash: &str) -> Result<(), CallbackError> {
+    use hmac::Mac;
+    let expected = hex::decode(hash.trim()).map_err(|_| CallbackError::Forged)?;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.expose().as_bytes()).map_err(|_| CallbackError::Forged)?;
+    mac.update(message);
+    mac.verify_slice(&expected).map_err(|_| CallbackError::Forged)
+}
+
+/// The text at a JSON pointer of a value, for hashing and matching.
+pub fn text_at<T: serde::Serialize>(value: &T, pointer: &str) -> Option<String> {
+    let value = serde_json::to_value(value).ok()?;
+    value.pointer(pointer).map(value_text)
+}
+
+/// How long a waiter may wait, and how it spaces its attempts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct WaitOptions {
+    /// Give up after this long.
+    pub max_wait: std::time::Duration,
+    /// The shortest pause between attempts (the spec's `min-delay` when `None`).
+    pub min_delay: Option<std::time::Duration>,
+    /// The longest pause between attempts (the spec's `max-delay` when `None`).
+    pub max_delay: Option<std::time::Duration>,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions { max_wait: std::time::Duration::from_secs(300), min_delay: None, max_delay: None }
+    }
+}
+
+/// How a wait ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WaitOutcome {
+    /// A success acceptor matched.
+    Reached {
+        /// Requests made.
+        attempts: u32,
+        /// The status that matched.
+        status: u16,
+    },
+    /// A failure acceptor matched, or an error no acceptor covers.
+    Failed {
+        /// Requests made.
+        attempts: u32,
+        /// The status, when a response arrived.
+        status: Option<u16>,
+        /// What happened.
+        reason: String,
+    },
+    /// `max_wait` passed while retrying.
+    TimedOut {
+        /// Requests made.
+        attempts: u32,
+    },
+}
+
+/// What an acceptor decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AcceptorState {
+    /// Done: the state is reached.
+    Success,
+    /// Try again later.
+    Retry,
+    /// Done: the state will not be reached.
+    Failure,
+}
+
+/// Runs a waiter: calls `attempt` until a success or failure acceptor
+/// matches the status, backing off exponentially with jitter between the
+/// delays, until `options.max_wait`.
+#[cfg(feature = "waiters")]
+pub async fn wait<F, Fut>(
+    mut attempt: F,
+    acceptors: &[(u16, AcceptorState)],
+    spec_delays: (std::time::Duration, std::time::Duration),
+    options: WaitOptions,
+) -> WaitOutcome
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<u16, (Option<u16>, String)>>,
+{
+    let min = options.min_delay.unwrap_or(spec_delays.0);
+    let max = options.max_delay.unwrap_or(spec_delays.1).max(min);
+    let deadline = tokio::time::Instant::now() + options.max_wait;
+    let mut attempts = 0u32;
+    loop {
+        attempts += 1;
+        let (status, reason) = match attempt().await {
+            Ok(status) => (Some(status), String::new()),
+            Err((status, reason)) => (status, reason),
+        };
+        let state = status.and_then(|s| acceptors.iter().find(|(code, _)| *code == s).map(|(_, state)| *state));
+        match (state, status) {
+            (Some(AcceptorState::Success), Some(status)) => return WaitOutcome::Reached { attempts, status },
+            (Some(AcceptorState::Failure), _) => {
+                return WaitOutcome::Failed { attempts, status, reason: if reason.is_empty() { "failure acceptor matched".to_owned() } else { reason } }
+            }
+            (Some(AcceptorState::Retry), _) => {}
+            // A transport failure is retried; another unmatched error is final.
+            (None, None) => {}
+            (None, Some(status)) if (200..300).contains(&status) => {}
+            (_, status) => return WaitOutcome::Failed { attempts, status, reason },
+        }
+        let exponential = min.saturating_mul(1u32 << attempts.min(16)).min(max);
+        let jittered = min + exponential.saturating_sub(min).mul_f64(fastrand::f64());
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            return WaitOutcome::TimedOut { attempts };
+        }
+        tokio::time::sleep(jittered.min(deadline - now)).await;
+        if tokio::time::Instant::now() >= deadline {
+            return WaitOutcome::TimedOut { attempts };
+        }
+    }
+}
+
+/// Whom a callback event was reported for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReportedFor {
+    /// An API app (an app callback), by its id.
+    App(String),
+    /// An account (an account callback), by its id.
+    Account(String),
+    /// The event says neither.
+    Unknown,
+}
+
+/// How a cancel-and-confirm ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfirmOutcome {
+    /// The cancellation is confirmed.
+    Confirmed {
+        /// By the waiter (the request now answers as canceled) or by the event.
+        by: ConfirmedBy,
+    },
+    /// The provider refused the cancel: the request cannot be canceled.
+    NotEligible {
+        /// The provider's reason.
+        reason: String,
+    },
+    /// Queued, but not confirmed within the time allowed: still pending.
+    TimedOut,
+    /// The cancel or the confirmation failed.
+    Failed {
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// What confirmed a cancellation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfirmedBy {
+    /// The waiter saw the state reached.
+    Waiter,
+    /// The callback event arrived.
+    Event,
+}
+
 /// A client could not be built (a bad or missing base URL).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildError(pub String);

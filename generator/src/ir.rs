@@ -28,6 +28,10 @@ pub struct Api {
     pub rate_limit: Option<RateLimitHeaders>,
     /// `x-esign-validate: true`: types get a generated `validate()`.
     pub validate: bool,
+    /// Callbacks the provider sends (`x-esign-webhooks`).
+    pub webhooks: Vec<Webhook>,
+    /// How callback payloads are verified (`x-esign-event-hash`).
+    pub event_hash: Option<EventHash>,
     /// The type whose one array property lists warnings (`x-esign-warnings`).
     pub warnings: Option<WarningsSource>,
     /// Named types, in a deterministic order.
@@ -406,6 +410,10 @@ pub struct Operation {
     /// How the operation serves the provider-neutral cancel trait
     /// (`x-esign-cancel`).
     pub cancel: Option<Cancel>,
+    /// How the operation pages (`x-esign-paginated`).
+    pub paginator: Option<Paginator>,
+    /// Waiters polling this operation (`x-esign-waiters`).
+    pub waiters: Vec<Waiter>,
     /// Where the operation sits.
     pub pointer: String,
 }
@@ -436,6 +444,75 @@ pub struct Cancel {
     pub message_pointer: Option<String>,
     /// Failure rules, first match wins.
     pub rules: Vec<CancelRule>,
+    /// How a queued cancel is confirmed (`confirm`).
+    pub confirm: Option<Confirm>,
+}
+
+/// Cancel, then wait for the waiter or the callback event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Confirm {
+    /// The waiter's Rust method name (`wait_until_signature_request_canceled`).
+    pub waiter_method: String,
+    /// The callback payload type.
+    pub event: String,
+    /// JSON pointer to the event type in the payload, and the value that confirms.
+    pub event_type: (String, String),
+    /// JSON pointer to the id in the payload.
+    pub event_id: String,
+}
+
+/// A callback the provider sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Webhook {
+    /// Its name in the spec (`accountCallback`).
+    pub name: String,
+    /// Doc text.
+    pub docs: String,
+    /// The payload type.
+    pub payload: String,
+    /// The multipart field that holds the JSON (`json`).
+    pub field: String,
+    /// The exact reply the endpoint must send, when documented.
+    pub reply: Option<String>,
+}
+
+/// `x-esign-event-hash`: an HMAC over payload fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventHash {
+    /// The payload type.
+    pub type_name: String,
+    /// JSON pointers to the fields hashed, in order.
+    pub message: Vec<String>,
+    /// JSON pointer to the hash.
+    pub hash: String,
+    /// JSON pointers saying whom the event is reported for: (app, account).
+    pub reported_for: Option<(String, String)>,
+}
+
+/// `x-esign-paginated`: a page-numbered list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Paginator {
+    /// The options field of the page number.
+    pub page_field: String,
+    /// The response field with the items (Rust name), and whether it is optional.
+    pub items_field: (String, bool),
+    /// The item type.
+    pub item_type: TypeRef,
+    /// JSON pointer to the page count in the response.
+    pub page_count: String,
+}
+
+/// `x-esign-waiters`: poll an operation until a state is reached.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Waiter {
+    /// Method name (`wait_until_signature_request_canceled`).
+    pub method_name: String,
+    /// Doc text.
+    pub docs: String,
+    /// Shortest and longest pause between attempts, in seconds.
+    pub delays: (f64, f64),
+    /// Status -> `Success`, `Retry` or `Failure`.
+    pub acceptors: Vec<(u16, String)>,
 }
 
 /// One failure rule of [`Cancel`].

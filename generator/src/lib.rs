@@ -323,22 +323,44 @@ fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
         if uses_patterns(api) {
             needs.push("\"patterns\"");
         }
+        if !api.webhooks.is_empty() {
+            needs.push("\"webhooks\"");
+        }
+        if api.operations.iter().any(|op| !op.waiters.is_empty()) {
+            needs.push("\"waiters\"");
+        }
+        if api.operations.iter().any(|op| op.paginator.is_some()) {
+            needs.push("\"paginators\"");
+        }
         out.push_str(&format!("{} = [{}]\n", api.feature, needs.join(", ")));
     }
     out.push_str(
         "# Multipart request bodies (turned on by the modules that have them).\nmultipart = [\"reqwest/multipart\"]\n",
     );
     out.push_str(
-        "# Checks by regular expression (turned on by the modules that have them).\npatterns = [\"dep:regex\"]\n",
+        "# Checks by regular expression (turned on by the modules that have them).\npatterns = [\"dep:regex\"]\n\
+         # Parsing and verifying callbacks.\n\
+         webhooks = [\"dep:multer\", \"dep:hmac\", \"dep:sha2\", \"dep:hex\", \"dep:futures-util\"]\n\
+         # Waiters and cancel-and-confirm.\n\
+         waiters = [\"dep:tokio\", \"dep:fastrand\", \"dep:futures-util\"]\n\
+         # Paginators (streams of pages and items).\n\
+         paginators = [\"dep:futures-util\"]\n",
     );
     out.push_str(
         "\n[dependencies]\n\
          bytes = \"1\"\n\
+         fastrand = { version = \"2\", optional = true }\n\
+         futures-util = { version = \"0.3\", optional = true }\n\
+         hex = { version = \"0.4\", optional = true }\n\
+         hmac = { version = \"0.12\", optional = true }\n\
+         multer = { version = \"3\", optional = true }\n\
          percent-encoding = \"2\"\n\
          regex = { version = \"1\", optional = true }\n\
          reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }\n\
          serde = { version = \"1\", features = [\"derive\"] }\n\
-         serde_json = \"1\"\n",
+         serde_json = \"1\"\n\
+         sha2 = { version = \"0.10\", optional = true }\n\
+         tokio = { version = \"1\", optional = true, features = [\"sync\", \"time\"] }\n",
     );
     if options.standalone {
         out.push_str("\n[workspace]\n");

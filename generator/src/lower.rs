@@ -70,6 +70,11 @@ const KNOWN_EXTENSIONS: &[&str] = &[
     "x-esign-violations",
     "x-esign-group-rules",
     "x-esign-contrast",
+    "x-esign-webhooks",
+    "x-esign-event",
+    "x-esign-event-hash",
+    "x-esign-paginated",
+    "x-esign-waiters",
 ];
 
 struct Lowerer<'a> {
@@ -152,6 +157,8 @@ impl<'a> Lowerer<'a> {
             security,
             rate_limit,
             validate: api.extensions.get("x-esign-validate") == Some(&Value::Bool(true)),
+            webhooks: self.lower_webhooks()?,
+            event_hash: self.lower_event_hash()?,
             warnings,
             types: std::mem::take(&mut self.types),
             operations,
@@ -504,6 +511,16 @@ impl<'a> Lowerer<'a> {
             Some(ext) => Some(self.lower_cancel(ext, &params, &pointer_join(pointer, "x-esign-cancel"))?),
             None => None,
         };
+        let paginator = match op.extensions.get("x-esign-paginated") {
+            Some(ext) => {
+                Some(self.lower_paginator(ext, &params, &responses, &pointer_join(pointer, "x-esign-paginated"))?)
+            }
+            None => None,
+        };
+        let waiters = match op.extensions.get("x-esign-waiters") {
+            Some(ext) => self.lower_waiters(ext, &params, &pointer_join(pointer, "x-esign-waiters"))?,
+            None => Vec::new(),
+        };
 
         Ok(ir::Operation {
             method_name,
@@ -522,8 +539,182 @@ impl<'a> Lowerer<'a> {
             authenticated,
             envelope,
             cancel,
+            paginator,
+            waiters,
             pointer: pointer.to_owned(),
         })
+    }
+
+    /// Reads `x-esign-webhooks` (the OpenAPI 3.1 `webhooks` shape).
+    fn lower_webhooks(&self) -> Result<Vec<ir::Webhook>, Error> {
+        let Some(ext) = self.doc.api.extensions.get("x-esign-webhooks") else { return Ok(Vec::new()) };
+        let pointer = "/x-esign-webhooks";
+        let Some(map) = ext.as_object() else {
+            return Err(self.invalid(pointer, "expected a mapping of webhook names to path items"));
+        };
+        let mut out = Vec::new();
+        for (name, item) in map {
+            let here = pointer_join(&pointer_join(pointer, name), "post");
+            let Some(post) = item.get("post") else {
+                return Err(self.invalid(&pointer_join(pointer, name), "expected a `post` operation"));
+            };
+            let payload_ref = post.get("x-esign-event").and_then(Value::as_str).ok_or_else(|| {
+                self.invalid(&pointer_join(&here, "x-esign-event"), "expected a $ref to the payload schema")
+            })?;
+            let ir::TypeRef::Named(payload) = self.schema_ref(payload_ref, &pointer_join(&here, "x-esign-event"))?
+            else {
+                return Err(self.invalid(&here, "the payload must be a component schema"));
+            };
+            // The multipart field whose value is the payload.
+            let field = post
+                .pointer("/requestBody/content/multipart~1form-data/schema/properties")
+                .and_then(Value::as_object)
+                .and_then(|props| {
+                    props.iter().find(|(_, v)| v.get("$ref").and_then(Value::as_str) == Some(payload_ref))
+                })
+                .map_or_else(|| "json".to_owned(), |(k, _)| k.clone());
+            let reply =
+                post.pointer("/responses/200/content/text~1plain/example").and_then(Value::as_str).map(str::to_owned);
+            let docs = [post.get("summary"), post.get("description")]
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            out.push(ir::Webhook { name: name.clone(), docs, payload, field, reply });
+        }
+        Ok(out)
+    }
+
+    /// Reads `x-esign-event-hash` on a component schema.
+    fn lower_event_hash(&self) -> Result<Option<ir::EventHash>, Error> {
+        let Some(components) = &self.doc.api.components else { return Ok(None) };
+        for (key, schema) in &components.schemas {
+            let ReferenceOr::Item(schema) = schema else { continue };
+            let Some(ext) = schema.schema_data.extensions.get("x-esign-event-hash") else { continue };
+            let at = pointer_join(&pointer_join("/components/schemas", key), "x-esign-event-hash");
+            if ext.get("algorithm").and_then(Value::as_str) != Some("hmac-sha256")
+                || ext.get("key").and_then(Value::as_str) != Some("api-key")
+            {
+                return Err(
+                    self.unsupported(&at, "only `algorithm: hmac-sha256` keyed with `key: api-key` is supported")
+                );
+            }
+            let message: Vec<String> = ext
+                .get("message")
+                .and_then(Value::as_array)
+                .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect())
+                .ok_or_else(|| self.invalid(&pointer_join(&at, "message"), "expected a list of JSON pointers"))?;
+            let hash = ext
+                .get("hash")
+                .and_then(Value::as_str)
+                .ok_or_else(|| self.invalid(&pointer_join(&at, "hash"), "expected a JSON pointer"))?
+                .to_owned();
+            let reported_for = match (ext.get("reported-for-app"), ext.get("reported-for-account")) {
+                (Some(Value::String(app)), Some(Value::String(account))) => Some((app.clone(), account.clone())),
+                _ => None,
+            };
+            let type_name = self.schema_names[&format!("#/components/schemas/{key}")].clone();
+            return Ok(Some(ir::EventHash { type_name, message, hash, reported_for }));
+        }
+        Ok(None)
+    }
+
+    /// Reads `x-esign-paginated` (modelled on Smithy's `@paginated`).
+    fn lower_paginator(
+        &self,
+        ext: &Value,
+        params: &[ir::Param],
+        responses: &[ir::Response],
+        pointer: &str,
+    ) -> Result<ir::Paginator, Error> {
+        let text = |key: &str| -> Result<&str, Error> {
+            ext.get(key)
+                .and_then(Value::as_str)
+                .ok_or_else(|| self.invalid(&pointer_join(pointer, key), "expected a string"))
+        };
+        let page = text("page")?;
+        let page_param = params
+            .iter()
+            .find(|p| p.wire_name == page && !p.required && matches!(p.ty, ir::TypeRef::I32 | ir::TypeRef::I64))
+            .ok_or_else(|| {
+                self.invalid(&pointer_join(pointer, "page"), format!("`{page}` is not an optional integer parameter"))
+            })?;
+        let items = text("items")?;
+        let body = responses.iter().find_map(|r| match &r.body {
+            ir::ResponseBody::Json(ir::TypeRef::Named(name)) if r.success => Some(name.clone()),
+            _ => None,
+        });
+        let field = body.as_ref().and_then(|name| {
+            self.types.iter().find(|t| &t.name == name).and_then(|t| match &t.kind {
+                ir::TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire_name == items),
+                _ => None,
+            })
+        });
+        let Some(field) = field else {
+            return Err(
+                self.invalid(&pointer_join(pointer, "items"), format!("the success body has no property `{items}`"))
+            );
+        };
+        let ir::TypeRef::Vec(item_type) = &field.ty else {
+            return Err(self.invalid(&pointer_join(pointer, "items"), format!("`{items}` is not an array")));
+        };
+        Ok(ir::Paginator {
+            page_field: page_param.name.clone(),
+            items_field: (field.name.clone(), !field.required || field.nullable),
+            item_type: (**item_type).clone(),
+            page_count: text("page-count")?.to_owned(),
+        })
+    }
+
+    /// Reads `x-esign-waiters` (modelled on Smithy's `@waitable`).
+    fn lower_waiters(&self, ext: &Value, params: &[ir::Param], pointer: &str) -> Result<Vec<ir::Waiter>, Error> {
+        let Some(map) = ext.as_object() else {
+            return Err(self.invalid(pointer, "expected a mapping of waiter names to waiters"));
+        };
+        if params.iter().any(|p| p.required && !self.is_scalar(&p.ty)) {
+            return Err(self.unsupported(pointer, "a waiter on an operation with structured required parameters"));
+        }
+        let mut out = Vec::new();
+        for (name, waiter) in map {
+            let here = pointer_join(pointer, name);
+            let delay = |key: &str, default: f64| -> Result<f64, Error> {
+                match waiter.get(key) {
+                    None => Ok(default),
+                    Some(v) => v
+                        .as_f64()
+                        .filter(|d| *d >= 0.0)
+                        .ok_or_else(|| self.invalid(&pointer_join(&here, key), "expected seconds")),
+                }
+            };
+            let delays = (delay("min-delay", 2.0)?, delay("max-delay", 120.0)?);
+            let mut acceptors = Vec::new();
+            for (i, acceptor) in waiter.get("acceptors").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                let at = pointer_join(&pointer_join(&here, "acceptors"), &i.to_string());
+                let state = match acceptor.get("state").and_then(Value::as_str) {
+                    Some("success") => "Success",
+                    Some("retry") => "Retry",
+                    Some("failure") => "Failure",
+                    _ => return Err(self.invalid(&pointer_join(&at, "state"), "expected success, retry or failure")),
+                };
+                let status = acceptor
+                    .get("status")
+                    .and_then(Value::as_u64)
+                    .and_then(|s| u16::try_from(s).ok())
+                    .ok_or_else(|| self.invalid(&pointer_join(&at, "status"), "expected an HTTP status"))?;
+                acceptors.push((status, state.to_owned()));
+            }
+            if !acceptors.iter().any(|(_, s)| s == "Success") {
+                return Err(self.invalid(&here, "a waiter needs a success acceptor"));
+            }
+            out.push(ir::Waiter {
+                method_name: format!("wait_until_{}", naming::field_name(name)),
+                docs: waiter.get("description").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                delays,
+                acceptors,
+            });
+        }
+        Ok(out)
     }
 
     /// Reads `x-esign-envelope`: `{ field, success: [values] }`.
@@ -647,7 +838,30 @@ impl<'a> Lowerer<'a> {
                 rules.push(ir::CancelRule { status, pointer: pointer_rule, outcome });
             }
         }
+        let confirm = match ext.get("confirm") {
+            None => None,
+            Some(c) => {
+                let at = pointer_join(pointer, "confirm");
+                let get = |key: &str| -> Result<String, Error> {
+                    c.get(key)
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                        .ok_or_else(|| self.invalid(&pointer_join(&at, key), "expected a string"))
+                };
+                let event_ref = get("event")?;
+                let ir::TypeRef::Named(event) = self.schema_ref(&event_ref, &pointer_join(&at, "event"))? else {
+                    return Err(self.invalid(&at, "the event must be a component schema"));
+                };
+                Some(ir::Confirm {
+                    waiter_method: format!("wait_until_{}", naming::field_name(&get("waiter")?)),
+                    event,
+                    event_type: (get("event-type-at")?, get("event-type")?),
+                    event_id: get("event-id-at")?,
+                })
+            }
+        };
         Ok(ir::Cancel {
+            confirm,
             target: target.to_owned(),
             id_param,
             return_url_param,

@@ -374,6 +374,270 @@ impl Client {
             _ => Err(crate::runtime::api_error(response)),
         }
     }
+    /// Cancels with [`Client::signature_request_cancel`], then confirms it: by [`Client::wait_until_signature_request_canceled`], or by a `signature_request_canceled` event for this id arriving on `events` (feed it the events your callback endpoint receives), whichever comes first.
+    pub async fn signature_request_cancel_and_confirm(
+        &self,
+        signature_request_id: &str,
+        events: ::std::option::Option<
+            &mut ::tokio::sync::mpsc::Receiver<types::EventCallback>,
+        >,
+        options: crate::runtime::WaitOptions,
+    ) -> crate::runtime::ConfirmOutcome {
+        if let Err(err) = self.signature_request_cancel(signature_request_id).await {
+            return match crate::runtime::cancel_outcome(
+                &err,
+                &[
+                    crate::runtime::CancelRule {
+                        status: Some(400u16),
+                        pointer: Some((
+                            "/error/error_name",
+                            "signature_request_cancel_failed",
+                        )),
+                        outcome: |reason| crate::runtime::CancelOutcome::NotEligible {
+                            reason,
+                        },
+                    },
+                    crate::runtime::CancelRule {
+                        status: Some(404u16),
+                        pointer: None,
+                        outcome: |reason| crate::runtime::CancelOutcome::NotFound {
+                            reason,
+                        },
+                    },
+                    crate::runtime::CancelRule {
+                        status: Some(410u16),
+                        pointer: None,
+                        outcome: |reason| crate::runtime::CancelOutcome::NotFound {
+                            reason,
+                        },
+                    },
+                ],
+                Some("/error/error_msg"),
+            ) {
+                crate::runtime::CancelOutcome::NotEligible { reason } => {
+                    crate::runtime::ConfirmOutcome::NotEligible {
+                        reason,
+                    }
+                }
+                other => {
+                    crate::runtime::ConfirmOutcome::Failed {
+                        reason: format!("{other:?}"),
+                    }
+                }
+            };
+        }
+        let waiter = ::std::boxed::Box::pin(
+            self.wait_until_signature_request_canceled(signature_request_id, options),
+        );
+        let event = ::std::boxed::Box::pin(async move {
+            let Some(events) = events else {
+                return ::std::future::pending::<()>().await
+            };
+            while let Some(event) = events.recv().await {
+                let kind = crate::runtime::text_at(&event, "/event/event_type");
+                let id = crate::runtime::text_at(
+                    &event,
+                    "/signature_request/signature_request_id",
+                );
+                if kind.as_deref() == Some("signature_request_canceled")
+                    && id.as_deref() == Some(signature_request_id)
+                {
+                    return;
+                }
+            }
+            ::std::future::pending::<()>().await
+        });
+        match ::futures_util::future::select(waiter, event).await {
+            ::futures_util::future::Either::Left((outcome, _)) => {
+                match outcome {
+                    crate::runtime::WaitOutcome::Reached { .. } => {
+                        crate::runtime::ConfirmOutcome::Confirmed {
+                            by: crate::runtime::ConfirmedBy::Waiter,
+                        }
+                    }
+                    crate::runtime::WaitOutcome::TimedOut { .. } => {
+                        crate::runtime::ConfirmOutcome::TimedOut
+                    }
+                    other => {
+                        crate::runtime::ConfirmOutcome::Failed {
+                            reason: format!("{other:?}"),
+                        }
+                    }
+                }
+            }
+            ::futures_util::future::Either::Right(((), _)) => {
+                crate::runtime::ConfirmOutcome::Confirmed {
+                    by: crate::runtime::ConfirmedBy::Event,
+                }
+            }
+        }
+    }
+    /// Waits until a canceled signature request is gone: after a cancel
+    /// has been queued, the request answers 410 (`deleted`) once the
+    /// cancellation has completed.
+    ///
+    /// Polls [`Client::signature_request_get`] until an acceptor decides (410: Success, 200: Retry, 429: Retry, 503: Retry, 404: Failure), pausing 2 s to 60 s between attempts (exponential, with jitter), for at most `options.max_wait`.
+    pub async fn wait_until_signature_request_canceled(
+        &self,
+        signature_request_id: &str,
+        options: crate::runtime::WaitOptions,
+    ) -> crate::runtime::WaitOutcome {
+        crate::runtime::wait(
+                || async {
+                    match self.signature_request_get(signature_request_id).await {
+                        Ok(response) => Ok(response.status.as_u16()),
+                        Err(err) => {
+                            Err((err.status().map(|s| s.as_u16()), err.to_string()))
+                        }
+                    }
+                },
+                &[
+                    (410u16, crate::runtime::AcceptorState::Success),
+                    (200u16, crate::runtime::AcceptorState::Retry),
+                    (429u16, crate::runtime::AcceptorState::Retry),
+                    (503u16, crate::runtime::AcceptorState::Retry),
+                    (404u16, crate::runtime::AcceptorState::Failure),
+                ],
+                (
+                    ::std::time::Duration::from_secs_f64(2f64),
+                    ::std::time::Duration::from_secs_f64(60f64),
+                ),
+                options,
+            )
+            .await
+    }
+    /// Every page of [`Client::signature_request_list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error.
+    pub fn signature_request_list_pages<'a>(
+        &'a self,
+        options: &SignatureRequestListOptions,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<
+            Response<types::SignatureRequestListResponse>,
+            Error,
+        >,
+    > + 'a {
+        let options = options.clone();
+        let first = options.page.unwrap_or(1);
+        ::futures_util::stream::unfold(
+            Some(first),
+            move |next| {
+                let mut options = options.clone();
+                async move {
+                    let page = next?;
+                    options.page = Some(page);
+                    match self.signature_request_list(&options).await {
+                        Ok(response) => {
+                            let last = crate::runtime::text_at(
+                                    &response.body,
+                                    "/list_info/num_pages",
+                                )
+                                .and_then(|text| text.parse().ok())
+                                .unwrap_or(page);
+                            let empty = response
+                                .body
+                                .signature_requests
+                                .clone()
+                                .is_empty();
+                            let next = (page < last && !empty).then_some(page + 1);
+                            Some((Ok(response), next))
+                        }
+                        Err(err) => Some((Err(err), None)),
+                    }
+                }
+            },
+        )
+    }
+    /// Every item of every page of [`Client::signature_request_list`], in order, none lost or repeated; the stream ends after an error.
+    pub fn signature_request_list_items<'a>(
+        &'a self,
+        options: &SignatureRequestListOptions,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<types::SignatureRequest, Error>,
+    > + 'a {
+        ::futures_util::StreamExt::flat_map(
+            self.signature_request_list_pages(options),
+            |page| {
+                let items: ::std::vec::Vec<
+                    ::std::result::Result<types::SignatureRequest, Error>,
+                > = match page {
+                    Ok(response) => {
+                        response
+                            .body
+                            .signature_requests
+                            .clone()
+                            .into_iter()
+                            .map(Ok)
+                            .collect()
+                    }
+                    Err(err) => vec![Err(err)],
+                };
+                ::futures_util::stream::iter(items)
+            },
+        )
+    }
+}
+/// The exact reply a callback endpoint (`accountCallback`, `appCallback`) must send with status 200; otherwise the provider sends the event again.
+pub const CALLBACK_REPLY: &str = "Hello API Event Received";
+impl types::EventCallback {
+    /// The largest callback body `from_callback` reads (1 MiB).
+    pub const CALLBACK_LIMIT: usize = 1 << 20;
+    /// Reads a callback (`accountCallback`, `appCallback`) from its raw body and Content-Type: `multipart/form-data` with the JSON in `json`, or the JSON itself. Bodies over [`Self::CALLBACK_LIMIT`] are refused; see `from_callback_with_limit`.
+    pub async fn from_callback(
+        content_type: &str,
+        body: &[u8],
+    ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+        Self::from_callback_with_limit(content_type, body, Self::CALLBACK_LIMIT).await
+    }
+    /// [`Self::from_callback`] with a size limit of your choosing, in bytes.
+    pub async fn from_callback_with_limit(
+        content_type: &str,
+        body: &[u8],
+        limit: usize,
+    ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+        let json = crate::runtime::callback_json(content_type, body, "json", limit)
+            .await?;
+        ::serde_json::from_slice(&json)
+            .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+    }
+    /// Checks that the event comes from the provider: the hash at `/event/event_hash` must be the lowercase hex HMAC-SHA256 of `/event/event_time` followed by `/event/event_type`, keyed with your API key, compared in constant time. A mismatch is `CallbackError::Forged`.
+    pub fn verify(
+        &self,
+        api_key: &crate::runtime::Secret,
+    ) -> ::std::result::Result<(), crate::runtime::CallbackError> {
+        let mut message = ::std::string::String::new();
+        message
+            .push_str(
+                &crate::runtime::text_at(self, "/event/event_time")
+                    .ok_or(crate::runtime::CallbackError::Forged)?,
+            );
+        message
+            .push_str(
+                &crate::runtime::text_at(self, "/event/event_type")
+                    .ok_or(crate::runtime::CallbackError::Forged)?,
+            );
+        let hash = crate::runtime::text_at(self, "/event/event_hash")
+            .ok_or(crate::runtime::CallbackError::Forged)?;
+        crate::runtime::verify_hmac_sha256(api_key, message.as_bytes(), &hash)
+    }
+    /// Whom the event was reported for: an app (app callbacks carry
+    /// its id) or an account.
+    pub fn reported_for(&self) -> crate::runtime::ReportedFor {
+        let app = crate::runtime::text_at(
+                self,
+                "/event/event_metadata/reported_for_app_id",
+            )
+            .filter(|id| !id.is_empty());
+        let account = crate::runtime::text_at(
+                self,
+                "/event/event_metadata/reported_for_account_id",
+            )
+            .filter(|id| !id.is_empty());
+        match (app, account) {
+            (Some(app), _) => crate::runtime::ReportedFor::App(app),
+            (None, Some(account)) => crate::runtime::ReportedFor::Account(account),
+            (None, None) => crate::runtime::ReportedFor::Unknown,
+        }
+    }
 }
 /// The headers [`Client::signature_request_cancel`] documents for its successful responses; read them with `from_headers(&response.headers)`.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -627,6 +627,61 @@ impl<'de> ::serde::Deserialize<'de> for WarningName {
         Ok(Self::from(value))
     }
 }
+/// The payload of a callback, the `json` field of its multipart POST.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EventCallback {
+    /// `event`.
+    pub event: Event,
+    /// `signature_request`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_request: ::std::option::Option<SignatureRequest>,
+    /// The Template the event is about (template events).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub template: ::std::option::Option<::serde_json::Value>,
+    /// The Account the event is about (`account_confirmed`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account: ::std::option::Option<::serde_json::Value>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// An event. Verify it before trusting it: `event_hash` is the lowercase
+/// hex HMAC-SHA256 of `event_time` followed by `event_type`, keyed with
+/// your API key.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Event {
+    /// Time the event was created (Unix time, as a string).
+    pub event_time: ::std::string::String,
+    /// `event_type`.
+    pub event_type: EventType,
+    /// Generated hash used to verify the source of the callback event.
+    pub event_hash: ::std::string::String,
+    /// `event_metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub event_metadata: ::std::option::Option<EventMetadata>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// What the event concerns and whom it is reported to.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EventMetadata {
+    /// Signature ID for a specific signer. Applicable to `signature_request_signed` and `signature_request_viewed` events.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub related_signature_id: ::std::option::Option<::std::string::String>,
+    /// Account ID the event was reported for.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reported_for_account_id: ::std::option::Option<::std::string::String>,
+    /// App ID the event was reported for; set for app callbacks.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reported_for_app_id: ::std::option::Option<::std::string::String>,
+    /// Message about a declined or failed (due to error) signature flow.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub event_message: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
 /// The answer of `GET /signature_request/{signature_request_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignatureRequestGetResponse {
@@ -3883,6 +3938,36 @@ impl crate::runtime::Validate for WarningName {
                     None,
                 ),
             );
+        }
+    }
+}
+impl crate::runtime::Validate for EventCallback {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.event;
+            let here = crate::runtime::join_path(at, "event");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signature_request {
+            let here = crate::runtime::join_path(at, "signature_request");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+impl crate::runtime::Validate for Event {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.event_type;
+            let here = crate::runtime::join_path(at, "event_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
 }

@@ -1,6 +1,7 @@
 //! IR operations -> the module root (`mod.rs`): servers, credentials, the
 //! client, its builder and one async method per operation.
 
+use super::extras::{operation_extras, webhook_items};
 use super::{docs, ident, type_tokens_in};
 use crate::ir::{self, Method, ParamLocation, ResponseBody, SecurityKind, StatusMatch, TypeRef};
 use crate::naming;
@@ -11,7 +12,7 @@ fn types_prefix() -> TokenStream {
     quote!(types::)
 }
 
-fn ty(t: &TypeRef) -> TokenStream {
+pub(super) fn ty(t: &TypeRef) -> TokenStream {
     type_tokens_in(t, &types_prefix())
 }
 
@@ -66,6 +67,8 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
     };
     let response_doc = docs::outer(&response_doc);
     let cancel_impl = cancel_impl(api);
+    let webhooks = webhook_items(api);
+    let extras: Vec<TokenStream> = api.operations.iter().flat_map(|op| operation_extras(api, op)).collect();
     let glob = (!api.types.is_empty()).then(|| {
         quote!(
             pub use types::*;
@@ -118,15 +121,18 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
             #finish
 
             #(#methods)*
+
+            #(#extras)*
         }
 
+        #webhooks
         #(#extra_items)*
         #cancel_impl
     }
 }
 
 /// The error body most operations document: used as the default of `Error<E>`.
-fn default_error_type(api: &ir::Api) -> TypeRef {
+pub(super) fn default_error_type(api: &ir::Api) -> TypeRef {
     let mut counts: Vec<(TypeRef, usize)> = Vec::new();
     for op in &api.operations {
         let t = op_error_type(op);
@@ -147,7 +153,7 @@ fn default_error_type(api: &ir::Api) -> TypeRef {
 
 /// The one JSON body all of an operation's error responses share, or any
 /// JSON value when they differ or have none.
-fn op_error_type(op: &ir::Operation) -> TypeRef {
+pub(super) fn op_error_type(op: &ir::Operation) -> TypeRef {
     let mut found: Option<&TypeRef> = None;
     // Under a success envelope a failed 2xx body is an error body too.
     let is_error = |r: &&ir::Response| !r.success || (op.envelope.is_some() && matches!(r.body, ResponseBody::Json(_)));
@@ -1123,7 +1129,7 @@ fn success_type(body: &ResponseBody) -> TokenStream {
 }
 
 /// The argument type for a required value: borrowed where that is natural.
-fn borrowed_arg(t: &TypeRef) -> TokenStream {
+pub(super) fn borrowed_arg(t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::String | TypeRef::Bytes => quote!(&str),
         TypeRef::Bool

@@ -6,6 +6,7 @@
 
 mod client;
 pub(crate) mod docs;
+mod extras;
 mod types;
 mod validate;
 

@@ -1,0 +1,328 @@
+//! IR -> what rides on operations and callbacks: paginators (streams of
+//! pages and items), waiters, cancel-and-confirm, and callback parsing and
+//! verification. Each is emitted only where the spec declares it.
+
+use super::client::{borrowed_arg, default_error_type, op_error_type, ty};
+use super::{docs, ident};
+use crate::ir::{self, ResponseBody};
+use crate::naming;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The reply constant and the payload's `from_callback`/`verify`.
+pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
+    let mut out = Vec::new();
+    let mut payloads: Vec<(&String, &String)> = Vec::new();
+    for hook in &api.webhooks {
+        if !payloads.iter().any(|(p, _)| *p == &hook.payload) {
+            payloads.push((&hook.payload, &hook.field));
+        }
+    }
+    if let Some(reply) = api.webhooks.iter().find_map(|h| h.reply.as_ref()) {
+        let names: Vec<String> = api.webhooks.iter().map(|h| format!("`{}`", h.name)).collect();
+        let doc = docs::outer(&format!(
+            "The exact reply a callback endpoint ({}) must send with status 200; otherwise the provider sends the event again.",
+            names.join(", ")
+        ));
+        out.push(quote! { #doc pub const CALLBACK_REPLY: &str = #reply; });
+    }
+    for (payload, field) in payloads {
+        let name = ident(payload);
+        let hooks: Vec<String> =
+            api.webhooks.iter().filter(|h| &h.payload == payload).map(|h| format!("`{}`", h.name)).collect();
+        let verify = api.event_hash.as_ref().filter(|h| &h.type_name == payload).map(|hash| {
+            let message = &hash.message;
+            let at = &hash.hash;
+            let reported = hash.reported_for.as_ref().map(|(app, account)| {
+                quote! {
+                    /// Whom the event was reported for: an app (app callbacks carry
+                    /// its id) or an account.
+                    pub fn reported_for(&self) -> crate::runtime::ReportedFor {
+                        let app = crate::runtime::text_at(self, #app).filter(|id| !id.is_empty());
+                        let account = crate::runtime::text_at(self, #account).filter(|id| !id.is_empty());
+                        match (app, account) {
+                            (Some(app), _) => crate::runtime::ReportedFor::App(app),
+                            (None, Some(account)) => crate::runtime::ReportedFor::Account(account),
+                            (None, None) => crate::runtime::ReportedFor::Unknown,
+                        }
+                    }
+                }
+            });
+            let fields: Vec<String> = message.iter().map(|m| format!("`{m}`")).collect();
+            let doc = docs::outer(&format!(
+                "Checks that the event comes from the provider: the hash at `{at}` must be the lowercase hex HMAC-SHA256 of {}, keyed with your API key, compared in constant time. A mismatch is `CallbackError::Forged`.",
+                fields.join(" followed by ")
+            ));
+            quote! {
+                #doc
+                pub fn verify(&self, api_key: &crate::runtime::Secret) -> ::std::result::Result<(), crate::runtime::CallbackError> {
+                    let mut message = ::std::string::String::new();
+                    #( message.push_str(&crate::runtime::text_at(self, #message).ok_or(crate::runtime::CallbackError::Forged)?); )*
+                    let hash = crate::runtime::text_at(self, #at).ok_or(crate::runtime::CallbackError::Forged)?;
+                    crate::runtime::verify_hmac_sha256(api_key, message.as_bytes(), &hash)
+                }
+
+                #reported
+            }
+        });
+        let doc = docs::outer(&format!(
+            "Reads a callback ({}) from its raw body and Content-Type: `multipart/form-data` with the JSON in `{field}`, or the JSON itself. Bodies over [`Self::CALLBACK_LIMIT`] are refused; see `from_callback_with_limit`.",
+            hooks.join(", ")
+        ));
+        out.push(quote! {
+            impl types::#name {
+                /// The largest callback body `from_callback` reads (1 MiB).
+                pub const CALLBACK_LIMIT: usize = 1 << 20;
+
+                #doc
+                pub async fn from_callback(content_type: &str, body: &[u8]) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+                    Self::from_callback_with_limit(content_type, body, Self::CALLBACK_LIMIT).await
+                }
+
+                /// [`Self::from_callback`] with a size limit of your choosing, in bytes.
+                pub async fn from_callback_with_limit(
+                    content_type: &str,
+                    body: &[u8],
+                    limit: usize,
+                ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+                    let json = crate::runtime::callback_json(content_type, body, #field, limit).await?;
+                    ::serde_json::from_slice(&json).map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+                }
+
+                #verify
+            }
+        });
+    }
+    quote! { #(#out)* }
+}
+
+/// Paginators, waiters and cancel-and-confirm of one operation (methods of `Client`).
+pub(super) fn operation_extras(api: &ir::Api, op: &ir::Operation) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let method = ident(&op.method_name);
+    let type_base = naming::type_name(&op.method_name);
+    let error_type = op_error_type(op);
+    let error_tokens = if error_type == default_error_type(api) {
+        quote!(Error)
+    } else {
+        let t = ty(&error_type);
+        quote!(Error<#t>)
+    };
+    let options_name = format_ident!("{}Options", type_base);
+    // The operation's required arguments, forwarded as they are.
+    let required: Vec<&ir::Param> = op.params.iter().filter(|p| p.required).collect();
+    let arg_names: Vec<_> = required.iter().map(|p| ident(&p.name)).collect();
+    let arg_types: Vec<TokenStream> = required.iter().map(|p| borrowed_arg(&p.ty)).collect();
+    let has_options = op.params.iter().any(|p| !p.required);
+
+    if let Some(pager) = &op.paginator {
+        out.push(paginator(op, pager, &arg_names, &arg_types, &options_name, &error_tokens));
+    }
+
+    for waiter in &op.waiters {
+        let name = ident(&waiter.method_name);
+        let (min, max) = waiter.delays;
+        let acceptors = waiter.acceptors.iter().map(|(status, state)| {
+            let state = ident(state);
+            quote!((#status, crate::runtime::AcceptorState::#state))
+        });
+        let options_arg = has_options.then(|| quote!(&#options_name::default()));
+        let rules: Vec<String> = waiter.acceptors.iter().map(|(s, st)| format!("{s}: {st}")).collect();
+        let text = docs::paragraphs([
+            waiter.docs.as_str(),
+            &format!(
+                "Polls [`Client::{}`] until an acceptor decides ({}), pausing {min} s to {max} s between attempts (exponential, with jitter), for at most `options.max_wait`.",
+                op.method_name,
+                rules.join(", ")
+            ),
+        ]);
+        let doc = docs::outer(&text);
+        out.push(quote! {
+            #doc
+            pub async fn #name(&self, #( #arg_names: #arg_types, )* options: crate::runtime::WaitOptions) -> crate::runtime::WaitOutcome {
+                crate::runtime::wait(
+                    || async {
+                        match self.#method(#( #arg_names, )* #options_arg).await {
+                            Ok(response) => Ok(response.status.as_u16()),
+                            Err(err) => Err((err.status().map(|s| s.as_u16()), err.to_string())),
+                        }
+                    },
+                    &[#(#acceptors),*],
+                    (::std::time::Duration::from_secs_f64(#min), ::std::time::Duration::from_secs_f64(#max)),
+                    options,
+                )
+                .await
+            }
+        });
+    }
+
+    if let Some((cancel, confirm)) = op.cancel.as_ref().and_then(|c| c.confirm.as_ref().map(|f| (c, f))) {
+        out.push(cancel_and_confirm(op, cancel, confirm, &arg_names, &arg_types, has_options, &options_name));
+    }
+    out
+}
+
+fn paginator(
+    op: &ir::Operation,
+    pager: &ir::Paginator,
+    arg_names: &[proc_macro2::Ident],
+    arg_types: &[TokenStream],
+    options_name: &proc_macro2::Ident,
+    error_tokens: &TokenStream,
+) -> TokenStream {
+    let method = ident(&op.method_name);
+    let page = ident(&pager.page_field);
+    let items = ident(&pager.items_field.0);
+    let item = ty(&pager.item_type);
+    let count = &pager.page_count;
+    let body_items = if pager.items_field.1 {
+        quote!(response.body.#items.clone().unwrap_or_default())
+    } else {
+        quote!(response.body.#items.clone())
+    };
+    let pages = format_ident!("{}_pages", op.method_name);
+    let items_fn = format_ident!("{}_items", op.method_name);
+    let body_type = op
+        .responses
+        .iter()
+        .find_map(|r| match &r.body {
+            ResponseBody::Json(t) if r.success => Some(ty(t)),
+            _ => None,
+        })
+        .unwrap_or_else(|| quote!(()));
+    let doc = docs::outer(&format!(
+        "Every page of [`Client::{}`], from `options.{}` (default 1) to the last page (`{count}` in the response); the stream ends after an error.",
+        op.method_name, pager.page_field
+    ));
+    let items_doc = docs::outer(&format!(
+        "Every item of every page of [`Client::{}`], in order, none lost or repeated; the stream ends after an error.",
+        op.method_name
+    ));
+    quote! {
+        #doc
+        pub fn #pages<'a>(
+            &'a self,
+            #( #arg_names: #arg_types, )*
+            options: &#options_name,
+        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<Response<#body_type>, #error_tokens>> + 'a {
+            let options = options.clone();
+            let first = options.#page.unwrap_or(1);
+            ::futures_util::stream::unfold(Some(first), move |next| {
+                let mut options = options.clone();
+                async move {
+                    let page = next?;
+                    options.#page = Some(page);
+                    match self.#method(#( #arg_names, )* &options).await {
+                        Ok(response) => {
+                            let last = crate::runtime::text_at(&response.body, #count)
+                                .and_then(|text| text.parse().ok())
+                                .unwrap_or(page);
+                            let empty = #body_items.is_empty();
+                            let next = (page < last && !empty).then_some(page + 1);
+                            Some((Ok(response), next))
+                        }
+                        Err(err) => Some((Err(err), None)),
+                    }
+                }
+            })
+        }
+
+        #items_doc
+        pub fn #items_fn<'a>(
+            &'a self,
+            #( #arg_names: #arg_types, )*
+            options: &#options_name,
+        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, #error_tokens>> + 'a {
+            ::futures_util::StreamExt::flat_map(self.#pages(#( #arg_names, )* options), |page| {
+                let items: ::std::vec::Vec<::std::result::Result<#item, #error_tokens>> = match page {
+                    Ok(response) => #body_items.into_iter().map(Ok).collect(),
+                    Err(err) => vec![Err(err)],
+                };
+                ::futures_util::stream::iter(items)
+            })
+        }
+    }
+}
+
+fn cancel_and_confirm(
+    op: &ir::Operation,
+    cancel: &ir::Cancel,
+    confirm: &ir::Confirm,
+    arg_names: &[proc_macro2::Ident],
+    arg_types: &[TokenStream],
+    has_options: bool,
+    options_name: &proc_macro2::Ident,
+) -> TokenStream {
+    let method = ident(&op.method_name);
+    let name = format_ident!("{}_and_confirm", op.method_name);
+    let waiter = ident(&confirm.waiter_method);
+    let event = ident(&confirm.event);
+    let (type_at, type_value) = &confirm.event_type;
+    let id_at = &confirm.event_id;
+    let id_arg = ident(&op.params[cancel.id_param].name);
+    let rules = cancel.rules.iter().map(|rule| {
+        let status = match rule.status {
+            Some(s) => quote!(Some(#s)),
+            None => quote!(None),
+        };
+        let pointer = match &rule.pointer {
+            Some((p, v)) => quote!(Some((#p, #v))),
+            None => quote!(None),
+        };
+        let result = match rule.outcome.as_str() {
+            "NotEligible" => quote!(crate::runtime::CancelOutcome::NotEligible { reason }),
+            "NotFound" => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
+            _ => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
+        };
+        quote!(crate::runtime::CancelRule { status: #status, pointer: #pointer, outcome: |reason| #result },)
+    });
+    let message = match &cancel.message_pointer {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
+    let options_arg = has_options.then(|| quote!(&#options_name::default()));
+    let doc = docs::outer(&format!(
+        "Cancels with [`Client::{}`], then confirms it: by [`Client::{}`], or by a `{type_value}` event for this id arriving on `events` (feed it the events your callback endpoint receives), whichever comes first.",
+        op.method_name, confirm.waiter_method
+    ));
+    quote! {
+        #doc
+        pub async fn #name(
+            &self,
+            #( #arg_names: #arg_types, )*
+            events: ::std::option::Option<&mut ::tokio::sync::mpsc::Receiver<types::#event>>,
+            options: crate::runtime::WaitOptions,
+        ) -> crate::runtime::ConfirmOutcome {
+            if let Err(err) = self.#method(#( #arg_names, )* #options_arg).await {
+                return match crate::runtime::cancel_outcome(&err, &[#(#rules)*], #message) {
+                    crate::runtime::CancelOutcome::NotEligible { reason } => crate::runtime::ConfirmOutcome::NotEligible { reason },
+                    other => crate::runtime::ConfirmOutcome::Failed { reason: format!("{other:?}") },
+                };
+            }
+            let waiter = ::std::boxed::Box::pin(self.#waiter(#id_arg, options));
+            let event = ::std::boxed::Box::pin(async move {
+                let Some(events) = events else { return ::std::future::pending::<()>().await };
+                while let Some(event) = events.recv().await {
+                    let kind = crate::runtime::text_at(&event, #type_at);
+                    let id = crate::runtime::text_at(&event, #id_at);
+                    if kind.as_deref() == Some(#type_value) && id.as_deref() == Some(#id_arg) {
+                        return;
+                    }
+                }
+                ::std::future::pending::<()>().await
+            });
+            match ::futures_util::future::select(waiter, event).await {
+                ::futures_util::future::Either::Left((outcome, _)) => match outcome {
+                    crate::runtime::WaitOutcome::Reached { .. } => {
+                        crate::runtime::ConfirmOutcome::Confirmed { by: crate::runtime::ConfirmedBy::Waiter }
+                    }
+                    crate::runtime::WaitOutcome::TimedOut { .. } => crate::runtime::ConfirmOutcome::TimedOut,
+                    other => crate::runtime::ConfirmOutcome::Failed { reason: format!("{other:?}") },
+                },
+                ::futures_util::future::Either::Right(((), _)) => {
+                    crate::runtime::ConfirmOutcome::Confirmed { by: crate::runtime::ConfirmedBy::Event }
+                }
+            }
+        }
+    }
+}
