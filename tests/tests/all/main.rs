@@ -6,6 +6,7 @@ mod bad_specs;
 mod constructs;
 mod corpus;
 mod dropbox_sign;
+mod events;
 mod fixtures;
 mod fresh;
 mod fuzz;

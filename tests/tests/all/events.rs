@@ -1,0 +1,378 @@
+//! Callback events, paging, waiting and confirmed cancellation, against a
+//! local server that models the documented lifecycle of a signature request
+//! and the example callback receiver.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use esign_client::dropbox_sign::{
+    Client, Credentials, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode, CALLBACK_REPLY,
+};
+use esign_client::runtime::{
+    CallbackError, ConfirmOutcome, ConfirmedBy, Error, ReportedFor, Secret, WaitOptions, WaitOutcome,
+};
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Vectors computed independently with Python's `hmac` module:
+/// `hmac.new(KEY, (event_time + event_type).encode(), hashlib.sha256).hexdigest()`.
+const KEY: &str = "c7a5f2d1e9b8a3f4e6d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0";
+const HASH_CANCELED_1348177752: &str = "73ef5ff541beb100774eeeca9028d862a54187c01f001e804fed7255be163a82";
+const HASH_CANCELED_1348177753: &str = "162429cdf1ad0516db9c3353387d5d0cfd73268ce4e51b068834befc754246ef";
+const HASH_CALLBACK_TEST_1700000000: &str = "10cbcabd25c85bc45f99423ef8fdb82bb0d103f35effa7faa78e742c1ea26e63";
+
+fn event_json(time: &str, kind: &str, hash: &str, id: &str) -> Value {
+    json!({
+        "event": {
+            "event_time": time,
+            "event_type": kind,
+            "event_hash": hash,
+            "event_metadata": {"related_signature_id": null, "reported_for_account_id": "acc-1",
+                               "reported_for_app_id": null, "event_message": null}
+        },
+        "signature_request": {"signature_request_id": id, "title": "NDA", "is_complete": false,
+            "signatures": [{"signature_id": "s1", "status_code": "awaiting_signature"}]}
+    })
+}
+
+fn key() -> Secret {
+    Secret::new(KEY)
+}
+
+fn multipart(json: &str) -> (String, Vec<u8>) {
+    let boundary = "XyZ-boundary-42";
+    let body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n");
+    (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+}
+
+#[tokio::test]
+async fn events_parse_from_multipart_and_json_and_verify_against_independent_vectors() {
+    let payload = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1").to_string();
+    let (content_type, body) = multipart(&payload);
+    let event = EventCallback::from_callback(&content_type, &body).await.unwrap();
+    assert_eq!(event.event.event_type, EventType::SignatureRequestCanceled);
+    event.verify(&key()).expect("the Python vector verifies");
+    assert_eq!(event.reported_for(), ReportedFor::Account("acc-1".to_owned()));
+    let plain = EventCallback::from_callback("application/json", payload.as_bytes()).await.unwrap();
+    assert_eq!(plain, event);
+
+    // An event type the table does not list, reported for an app.
+    let mut test = event_json("1700000000", "callback_test", HASH_CALLBACK_TEST_1700000000, "sr1");
+    test["event"]["event_metadata"]["reported_for_app_id"] = json!("app-9");
+    let test: EventCallback = serde_json::from_value(test).unwrap();
+    assert_eq!(test.event.event_type, EventType::UnknownValue("callback_test".to_owned()));
+    test.verify(&key()).unwrap();
+    assert_eq!(test.reported_for(), ReportedFor::App("app-9".to_owned()));
+}
+
+#[tokio::test]
+async fn forged_and_malformed_callbacks_are_refused() {
+    // A forged hash, a hash for another event_time, the wrong key.
+    for (time, hash) in [
+        ("1348177752", "00".repeat(32)),
+        ("1348177752", HASH_CANCELED_1348177753.to_owned()),
+        ("1348177752", "not hex at all".to_owned()),
+    ] {
+        let event: EventCallback =
+            serde_json::from_value(event_json(time, "signature_request_canceled", &hash, "sr1")).unwrap();
+        assert_eq!(event.verify(&key()), Err(CallbackError::Forged), "{hash}");
+    }
+    let good: EventCallback =
+        serde_json::from_value(event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "x"))
+            .unwrap();
+    assert_eq!(good.verify(&Secret::new("another key")), Err(CallbackError::Forged));
+
+    // Missing fields, a non-JSON json field, other content types, too large.
+    let missing = json!({"event": {"event_time": "1", "event_type": "signature_request_sent"}}).to_string();
+    assert!(matches!(
+        EventCallback::from_callback("application/json", missing.as_bytes()).await,
+        Err(CallbackError::Malformed(_))
+    ));
+    let (content_type, body) = multipart("this is not json");
+    assert!(matches!(EventCallback::from_callback(&content_type, &body).await, Err(CallbackError::Malformed(_))));
+    let (content_type, _) = multipart("{}");
+    assert!(matches!(
+        EventCallback::from_callback(&content_type, b"--nope\r\n\r\n").await,
+        Err(CallbackError::Malformed(_))
+    ));
+    assert!(matches!(EventCallback::from_callback("text/plain", b"{}").await, Err(CallbackError::Malformed(_))));
+    let big = vec![b' '; EventCallback::CALLBACK_LIMIT + 1];
+    assert_eq!(
+        EventCallback::from_callback("application/json", &big).await,
+        Err(CallbackError::TooLarge { limit: EventCallback::CALLBACK_LIMIT })
+    );
+}
+
+#[tokio::test]
+async fn unknown_fields_status_codes_and_top_level_keys_are_kept() {
+    let mut value = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1");
+    value["signature_request"]["signatures"][0]["status_code"] = json!("expired");
+    value["signature_request"]["brand_new_field"] = json!({"x": 1});
+    value["client_id"] = json!("app-client");
+    // (Explicit nulls of optional fields come back as absent keys.)
+    value["event"]["event_metadata"] = json!({"reported_for_account_id": "acc-1"});
+    let event: EventCallback = serde_json::from_value(value.clone()).unwrap();
+    let request = event.signature_request.as_ref().unwrap();
+    let signature = &request.signatures.as_ref().unwrap()[0];
+    assert_eq!(signature.status_code, Some(SignatureStatusCode::UnknownValue("expired".to_owned())));
+    assert_eq!(request.extra["brand_new_field"], json!({"x": 1}));
+    assert_eq!(event.extra["client_id"], json!("app-client"));
+    assert_eq!(serde_json::to_value(&event).unwrap(), value, "nothing lost");
+}
+
+/// The documented lifecycle, one request at a time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stage {
+    Sent,
+    PartiallySigned,
+    FullySigned,
+    /// Cancel queued: the request still answers for this many GETs, then 410.
+    Canceling(u32),
+    Gone,
+    Removed,
+}
+
+#[derive(Clone, Default)]
+struct Lifecycle {
+    requests: Arc<Mutex<HashMap<String, Stage>>>,
+    /// Where to POST the signature_request_canceled event, if anywhere.
+    callback: Arc<Mutex<Option<String>>>,
+    list_size: usize,
+}
+
+fn api_error(status: StatusCode, name: &str, message: &str) -> Response {
+    (status, Json(json!({"error": {"error_msg": message, "error_name": name}}))).into_response()
+}
+
+async fn cancel(State(state): State<Lifecycle>, Path(id): Path<String>) -> Response {
+    let stage = state.requests.lock().unwrap().get(&id).copied();
+    match stage {
+        None => api_error(StatusCode::NOT_FOUND, "not_found", "Not found."),
+        Some(Stage::FullySigned | Stage::Removed) => api_error(
+            StatusCode::BAD_REQUEST,
+            "signature_request_cancel_failed",
+            "Could not cancel the Signature Request: it is fully executed.",
+        ),
+        Some(Stage::Gone | Stage::Canceling(_)) => {
+            api_error(StatusCode::GONE, "deleted", "The request was cancelled or deleted.")
+        }
+        Some(Stage::Sent | Stage::PartiallySigned) => {
+            state.requests.lock().unwrap().insert(id.clone(), Stage::Canceling(2));
+            let target = state.callback.lock().unwrap().clone();
+            if let Some(url) = target {
+                tokio::spawn(async move {
+                    let payload = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, &id)
+                        .to_string();
+                    let form = reqwest::multipart::Form::new().text("json", payload);
+                    let reply = reqwest::Client::new().post(url).multipart(form).send().await.unwrap();
+                    assert_eq!(reply.status(), 200);
+                    assert_eq!(reply.text().await.unwrap(), CALLBACK_REPLY);
+                });
+            }
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
+async fn remove(State(state): State<Lifecycle>, Path(id): Path<String>) -> Response {
+    let mut requests = state.requests.lock().unwrap();
+    match requests.get(&id).copied() {
+        None => api_error(StatusCode::NOT_FOUND, "not_found", "Not found."),
+        Some(Stage::FullySigned) => {
+            requests.insert(id, Stage::Removed);
+            StatusCode::OK.into_response()
+        }
+        Some(_) => api_error(
+            StatusCode::BAD_REQUEST,
+            "signature_request_remove_failed",
+            "Could not remove your access: the request is not fully executed.",
+        ),
+    }
+}
+
+async fn get_one(State(state): State<Lifecycle>, Path(id): Path<String>) -> Response {
+    let mut requests = state.requests.lock().unwrap();
+    let stage = requests.get(&id).copied();
+    match stage {
+        None | Some(Stage::Removed) => api_error(StatusCode::NOT_FOUND, "not_found", "Not found."),
+        Some(Stage::Gone | Stage::Canceling(0)) => {
+            requests.insert(id, Stage::Gone);
+            api_error(StatusCode::GONE, "deleted", "The request was cancelled or deleted.")
+        }
+        Some(stage) => {
+            if let Stage::Canceling(n) = stage {
+                requests.insert(id.clone(), Stage::Canceling(n - 1));
+            }
+            Json(json!({"signature_request": {"signature_request_id": id, "is_complete": stage == Stage::FullySigned}}))
+                .into_response()
+        }
+    }
+}
+
+async fn list(State(state): State<Lifecycle>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let page: usize = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let size: usize = query.get("page_size").and_then(|p| p.parse().ok()).unwrap_or(20);
+    let pages = state.list_size.div_ceil(size);
+    let items: Vec<Value> = ((page - 1) * size..(page * size).min(state.list_size))
+        .map(|i| json!({"signature_request_id": format!("sr-{i:03}"), "title": format!("Request {i}")}))
+        .collect();
+    Json(json!({
+        "signature_requests": items,
+        "list_info": {"page": page, "num_pages": pages, "num_results": state.list_size, "page_size": size}
+    }))
+    .into_response()
+}
+
+async fn serve(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{address}")
+}
+
+async fn lifecycle(requests: &[(&str, Stage)], list_size: usize) -> (Client, Lifecycle) {
+    let state = Lifecycle {
+        requests: Arc::new(Mutex::new(requests.iter().map(|(id, s)| (id.to_string(), *s)).collect())),
+        callback: Arc::default(),
+        list_size,
+    };
+    let router = Router::new()
+        .route("/v3/signature_request/cancel/{id}", post(cancel))
+        .route("/v3/signature_request/remove/{id}", post(remove))
+        .route("/v3/signature_request/list", get(list))
+        .route("/v3/signature_request/{id}", get(get_one))
+        .with_state(state.clone());
+    let base = serve(router).await;
+    let client =
+        Client::builder().base_url(format!("{base}/v3")).credentials(Credentials::api_key(KEY)).build().unwrap();
+    (client, state)
+}
+
+fn quick() -> WaitOptions {
+    WaitOptions {
+        max_wait: Duration::from_secs(10),
+        min_delay: Some(Duration::from_millis(5)),
+        max_delay: Some(Duration::from_millis(20)),
+    }
+}
+
+#[tokio::test]
+async fn a_canceled_request_is_confirmed_by_the_verified_callback_event() {
+    let (client, state) = lifecycle(&[("sr-sent", Stage::Sent)], 0).await;
+    // The example receiver, verifying with the API key, feeds the helper.
+    let (sender, mut events) = tokio::sync::mpsc::channel(8);
+    let receiver = serve(callback_receiver::router(key(), Some(sender))).await;
+    *state.callback.lock().unwrap() = Some(format!("{receiver}/callback"));
+    // A waiter that would take long, so the event decides.
+    let slow =
+        WaitOptions { max_wait: Duration::from_secs(20), min_delay: Some(Duration::from_secs(5)), max_delay: None };
+    let outcome = client.signature_request_cancel_and_confirm("sr-sent", Some(&mut events), slow).await;
+    assert_eq!(outcome, ConfirmOutcome::Confirmed { by: ConfirmedBy::Event });
+}
+
+#[tokio::test]
+async fn a_canceled_request_is_confirmed_by_the_waiter_when_no_event_comes() {
+    let (client, _) = lifecycle(&[("sr-partial", Stage::PartiallySigned)], 0).await;
+    let outcome = client.signature_request_cancel_and_confirm("sr-partial", None, quick()).await;
+    assert_eq!(
+        outcome,
+        ConfirmOutcome::Confirmed { by: ConfirmedBy::Waiter },
+        "a partially signed request can be canceled"
+    );
+    // Afterwards the request answers 410 deleted.
+    let err = client.signature_request_get("sr-partial").await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(410));
+}
+
+#[tokio::test]
+async fn the_waiter_times_out_and_fails_as_its_acceptors_say() {
+    let (client, _) = lifecycle(&[("sr-slow", Stage::Canceling(1_000_000))], 0).await;
+    let short = WaitOptions { max_wait: Duration::from_millis(150), ..quick() };
+    let outcome = client.wait_until_signature_request_canceled("sr-slow", short).await;
+    assert!(matches!(outcome, WaitOutcome::TimedOut { attempts } if attempts >= 2), "{outcome:?}");
+    let outcome = client.wait_until_signature_request_canceled("missing", quick()).await;
+    assert!(matches!(outcome, WaitOutcome::Failed { status: Some(404), attempts: 1, .. }), "{outcome:?}");
+}
+
+#[tokio::test]
+async fn fully_signed_requests_cannot_be_canceled_but_can_be_removed() {
+    let (client, _) = lifecycle(&[("sr-done", Stage::FullySigned), ("sr-open", Stage::Sent)], 0).await;
+    let outcome = client.signature_request_cancel_and_confirm("sr-done", None, quick()).await;
+    match outcome {
+        ConfirmOutcome::NotEligible { reason } => assert!(reason.contains("fully executed"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    client.signature_request_remove("sr-done").await.expect("a fully executed request can be removed");
+    let err = client.signature_request_remove("sr-open").await.unwrap_err();
+    match err {
+        Error::Api { body, .. } => assert_eq!(body.error.error_name.as_str(), "signature_request_remove_failed"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_receiver_answers_the_required_reply_and_refuses_forgeries() {
+    let receiver = serve(callback_receiver::router(key(), None)).await;
+    let http = reqwest::Client::new();
+    let good = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1").to_string();
+    let reply = http
+        .post(format!("{receiver}/callback"))
+        .multipart(reqwest::multipart::Form::new().text("json", good))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    assert_eq!(reply.text().await.unwrap(), "Hello API Event Received");
+    let forged = event_json("1348177753", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1").to_string();
+    let reply = http
+        .post(format!("{receiver}/callback"))
+        .multipart(reqwest::multipart::Form::new().text("json", forged))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 401);
+    let reply = http
+        .post(format!("{receiver}/callback"))
+        .multipart(reqwest::multipart::Form::new().text("json", "{not json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 400);
+    let reply = http
+        .post(format!("{receiver}/callback"))
+        .header("content-type", "application/json")
+        .body(vec![b' '; EventCallback::CALLBACK_LIMIT + 10])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 413);
+}
+
+#[tokio::test]
+async fn paging_walks_every_page_and_stops_at_num_pages() {
+    let (client, _) = lifecycle(&[], 45).await;
+    let options = SignatureRequestListOptions { page_size: Some(20), ..Default::default() };
+    let pages: Vec<_> = client.signature_request_list_pages(&options).collect().await;
+    let sizes: Vec<usize> = pages.iter().map(|p| p.as_ref().unwrap().body.signature_requests.len()).collect();
+    assert_eq!(sizes, [20, 20, 5], "the last page is short");
+    let ids: Vec<String> = client
+        .signature_request_list_items(&options)
+        .map(|item| item.unwrap().signature_request_id.unwrap())
+        .collect()
+        .await;
+    let expected: Vec<String> = (0..45).map(|i| format!("sr-{i:03}")).collect();
+    assert_eq!(ids, expected, "every item once, in order");
+    // Starting from a later page, and an exact multiple of the page size.
+    let from_two = SignatureRequestListOptions { page: Some(2), page_size: Some(20), ..Default::default() };
+    assert_eq!(client.signature_request_list_items(&from_two).count().await, 25);
+    let (client, _) = lifecycle(&[], 40).await;
+    assert_eq!(client.signature_request_list_pages(&options).count().await, 2);
+    let (client, _) = lifecycle(&[], 0).await;
+    assert_eq!(client.signature_request_list_items(&options).count().await, 0);
+}
