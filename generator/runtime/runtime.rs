@@ -124,6 +124,10 @@ pub struct Response<T, W = serde_json::Value> {
     pub headers: HeaderMap,
     /// The rate limit, when the API reports one and the headers are present.
     pub rate_limit: Option<RateLimit>,
+    /// Requests sent for this call (more than one after retries).
+    pub attempts: u32,
+    /// The pauses before each retry.
+    pub waits: Vec<std::time::Duration>,
     /// Warnings that came with the body, when the API reports them.
     pub warnings: Vec<W>,
     /// The parsed body.
@@ -148,6 +152,10 @@ pub struct RawResponse {
     pub rate_limit: Option<RateLimit>,
     /// The body, unchanged.
     pub body: Bytes,
+    /// Requests sent for this call (more than one after retries).
+    pub attempts: u32,
+    /// The pauses before each retry.
+    pub waits: Vec<std::time::Duration>,
 }
 
 impl RawResponse {
@@ -175,6 +183,7 @@ impl fmt::Debug for RawResponse {
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("rate_limit", &self.rate_limit)
+            .field("attempts", &self.attempts)
             .field("body", &self.text())
             .finish()
     }
@@ -207,6 +216,14 @@ pub enum Error<E> {
     /// The request was refused before sending (an empty or `..` path
     /// parameter, a missing base URL).
     InvalidRequest(String),
+    /// Waiting as the rate limit asks would pass the call's deadline (or
+    /// the policy's longest wait); the last response is kept.
+    Deadline {
+        /// How long the API asked to wait.
+        wanted: std::time::Duration,
+        /// The response that asked.
+        response: Box<RawResponse>,
+    },
 }
 
 impl<E> Error<E> {
@@ -218,7 +235,10 @@ impl<E> Error<E> {
     /// The response as received, when one arrived.
     pub fn response(&self) -> Option<&RawResponse> {
         match self {
-            Error::Api { response, .. } | Error::Decode { response, .. } | Error::UnexpectedResponse(response) => Some(response),
+            Error::Api { response, .. }
+            | Error::Decode { response, .. }
+            | Error::UnexpectedResponse(response)
+            | Error::Deadline { response, .. } => Some(response),
             Error::Transport(_) | Error::InvalidRequest(_) => None,
         }
     }
@@ -254,6 +274,12 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             }
             Error::Transport(err) => write!(f, "{err}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Deadline { wanted, response } => write!(
+                f,
+                "rate limited ({}): waiting {:.1} s would pass the deadline",
+                response.status,
+                wanted.as_secs_f64()
+            ),
         }
     }
 }
@@ -276,9 +302,14 @@ impl<E> From<TransportError> for Error<E> {
 /// A failure below HTTP. Its text never includes the URL, which can carry a
 /// query-string credential.
 #[derive(Debug)]
-pub struct TransportError(reqwest::Error);
+pub struct TransportError(reqwest::Error, u32);
 
 impl TransportError {
+    /// How many attempts were made (more than one after retries).
+    pub fn attempts(&self) -> u32 {
+        self.1
+    }
+
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
         self.0.is_timeout()
@@ -293,6 +324,9 @@ impl TransportError {
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "transport error: {}", self.0)?;
+        if self.1 > 1 {
+            write!(f, " (after {} attempts)", self.1)?;
+        }
         let mut source = std::error::Error::source(&self.0);
         while let Some(err) = source {
             write!(f, ": {err}")?;
@@ -306,7 +340,7 @@ impl std::error::Error for TransportError {}
 
 impl From<reqwest::Error> for TransportError {
     fn from(err: reqwest::Error) -> Self {
-        TransportError(err.without_url())
+        TransportError(err.without_url(), 1)
     }
 }
 
@@ -337,6 +371,8 @@ pub struct ClientCore {
     base_url: String,
     auth: Auth,
     rate_limit: Option<RateLimitHeaders>,
+    retry: RetryPolicy,
+    rules: RetryRules,
 }
 
 impl ClientCore {
@@ -355,12 +391,31 @@ impl ClientCore {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(BuildError(format!("base URL `{base_url}` may not have a query or fragment")));
         }
-        Ok(ClientCore { http, base_url: base_url.trim_end_matches('/').to_owned(), auth, rate_limit })
+        Ok(ClientCore {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            auth,
+            rate_limit,
+            retry: RetryPolicy::default(),
+            rules: RetryRules::DEFAULT,
+        })
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// Sets the retry policy and the spec's rules for what is retried.
+    pub fn with_retry(mut self, retry: RetryPolicy, rules: RetryRules) -> Self {
+        self.retry = retry;
+        self.rules = rules;
+        self
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
     }
 
     /// Starts a request to `path` (already encoded) with `query` pairs
@@ -406,15 +461,254 @@ impl ClientCore {
         Ok(builder)
     }
 
-    /// Sends a request and reads the whole response.
+    /// Sends a request once and reads the whole response.
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<RawResponse, TransportError> {
+        let request = match self.retry.request_timeout {
+            Some(timeout) => request.timeout(timeout),
+            None => request,
+        };
         let response = request.send().await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await?;
         let rate_limit = self.rate_limit.as_ref().and_then(|names| names.read(&headers));
-        Ok(RawResponse { status, headers, rate_limit, body })
+        Ok(RawResponse { status, headers, rate_limit, body, attempts: 1, waits: Vec::new() })
     }
+
+    /// Sends a request, retrying as the policy and the spec's rules allow:
+    /// rate-limited answers wait for `Retry-After` or the rate-limit reset;
+    /// unavailable answers, timeouts and connection failures back off
+    /// exponentially with jitter. Only `call.retry_safe` calls are retried.
+    pub async fn send_with_retry<E>(&self, request: reqwest::RequestBuilder, call: CallInfo) -> Result<RawResponse, Error<E>> {
+        let started = std::time::Instant::now();
+        let deadline = self.retry.deadline.map(|d| started + d);
+        let mut waits = Vec::new();
+        let mut attempt = 1u32;
+        loop {
+            let retry_possible = call.retry_safe && attempt < self.retry.max_attempts.max(1);
+            let this_try = if retry_possible { request.try_clone() } else { None };
+            let outcome = match this_try {
+                Some(clone) => self.send(clone).await,
+                None => {
+                    // The last try (or one that cannot be cloned) sends the original.
+                    let mut result = self.send(request).await;
+                    match &mut result {
+                        Ok(raw) => {
+                            raw.attempts = attempt;
+                            raw.waits = waits;
+                        }
+                        Err(err) => err.1 = attempt,
+                    }
+                    return result.map_err(Error::Transport);
+                }
+            };
+            let (wait, reason, status) = match &outcome {
+                Ok(raw) if self.rules.matches(self.rules.rate_limited, raw) => {
+                    let wanted = rate_limit_wait(raw);
+                    let too_long = wanted > self.retry.max_rate_limit_wait
+                        || deadline.is_some_and(|d| std::time::Instant::now() + wanted > d);
+                    if too_long {
+                        let mut raw = outcome.unwrap_or_else(|_| unreachable!("matched Ok above"));
+                        raw.attempts = attempt;
+                        raw.waits = waits;
+                        return Err(Error::Deadline { wanted, response: Box::new(raw) });
+                    }
+                    (wanted, "rate limited", Some(raw.status.as_u16()))
+                }
+                Ok(raw) if self.rules.matches(self.rules.unavailable, raw) => {
+                    (self.retry.backoff(attempt), "unavailable", Some(raw.status.as_u16()))
+                }
+                Err(err) if err.0.is_timeout() || err.0.is_connect() || err.0.is_request() || err.0.is_body() => {
+                    (self.retry.backoff(attempt), "transport", None)
+                }
+                _ => {
+                    let mut outcome = outcome;
+                    if let Ok(raw) = &mut outcome {
+                        raw.attempts = attempt;
+                        raw.waits = waits;
+                    } else if let Err(err) = &mut outcome {
+                        err.1 = attempt;
+                    }
+                    return outcome.map_err(Error::Transport);
+                }
+            };
+            if deadline.is_some_and(|d| std::time::Instant::now() + wait > d) {
+                let mut outcome = outcome;
+                match &mut outcome {
+                    Ok(raw) => {
+                        raw.attempts = attempt;
+                        raw.waits = waits;
+                    }
+                    Err(err) => err.1 = attempt,
+                }
+                return outcome.map_err(Error::Transport);
+            }
+            if let Some(hook) = &self.retry.on_retry {
+                hook(&RetryEvent { method: call.method, path: call.path, attempt, status, reason, wait });
+            }
+            tokio::time::sleep(wait).await;
+            waits.push(wait);
+            attempt += 1;
+        }
+    }
+}
+
+/// What a generated method tells the retry loop about its call.
+#[derive(Clone, Copy, Debug)]
+pub struct CallInfo {
+    /// Whether the call may be sent again (the spec marks it, or the method is idempotent).
+    pub retry_safe: bool,
+    /// The HTTP method, for the retry hook.
+    pub method: &'static str,
+    /// The path template (no ids, no query), for the retry hook.
+    pub path: &'static str,
+}
+
+/// When to retry, how often and how long to wait; on by default.
+#[derive(Clone)]
+pub struct RetryPolicy {
+    /// Requests per call at most, the first included (1: never retry).
+    pub max_attempts: u32,
+    /// The first back-off pause, doubled on each retry (with jitter).
+    pub base_delay: std::time::Duration,
+    /// The longest back-off pause.
+    pub max_delay: std::time::Duration,
+    /// The longest wait for a rate limit to reset; asked to wait longer,
+    /// the call fails with [`Error::Deadline`].
+    pub max_rate_limit_wait: std::time::Duration,
+    /// An overall deadline per call, retries and waits included.
+    pub deadline: Option<std::time::Duration>,
+    /// The timeout of each request.
+    pub request_timeout: Option<std::time::Duration>,
+    /// Called before each retry's pause. It sees the method, the path
+    /// template, the status and the wait: never a credential or an id.
+    pub on_retry: Option<RetryHook>,
+}
+
+/// A function called before each retry.
+pub type RetryHook = std::sync::Arc<dyn Fn(&RetryEvent) + Send + Sync>;
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            base_delay: std::time::Duration::from_millis(250),
+            max_delay: std::time::Duration::from_secs(20),
+            max_rate_limit_wait: std::time::Duration::from_secs(3600),
+            deadline: None,
+            request_timeout: Some(std::time::Duration::from_secs(60)),
+            on_retry: None,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry (the request timeout stays).
+    pub fn never() -> Self {
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+    }
+
+    /// The pause before retry number `attempt`: exponential, capped, with
+    /// full jitter above half of it.
+    pub fn backoff(&self, attempt: u32) -> std::time::Duration {
+        let exponential = self.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(16)).min(self.max_delay);
+        exponential.mul_f64(0.5 + 0.5 * fastrand::f64())
+    }
+}
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_attempts", &self.max_attempts)
+            .field("base_delay", &self.base_delay)
+            .field("max_delay", &self.max_delay)
+            .field("max_rate_limit_wait", &self.max_rate_limit_wait)
+            .field("deadline", &self.deadline)
+            .field("request_timeout", &self.request_timeout)
+            .field("on_retry", &self.on_retry.as_ref().map(|_| "Fn"))
+            .finish()
+    }
+}
+
+/// One retry, as the hook sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryEvent {
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path template (no ids, no query string).
+    pub path: &'static str,
+    /// The attempt that failed (1 is the first).
+    pub attempt: u32,
+    /// Its status, when a response arrived.
+    pub status: Option<u16>,
+    /// `rate limited`, `unavailable` or `transport`.
+    pub reason: &'static str,
+    /// The pause before the next attempt.
+    pub wait: std::time::Duration,
+}
+
+/// A response the spec says to retry: a status, and optionally a JSON
+/// pointer into the body with the text it must hold.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryMatch {
+    /// The status.
+    pub status: u16,
+    /// The pointer and its text, if the status alone is not enough.
+    pub pointer: Option<(&'static str, &'static str)>,
+}
+
+/// The spec's retry rules (`x-esign-retry`).
+#[derive(Clone, Copy, Debug)]
+pub struct RetryRules {
+    /// Answers that mean "rate limited": wait for the reset, then retry.
+    pub rate_limited: &'static [RetryMatch],
+    /// Answers that mean "try again later": back off, then retry.
+    pub unavailable: &'static [RetryMatch],
+}
+
+impl RetryRules {
+    /// 429 is rate limited; 502, 503 and 504 are unavailable.
+    pub const DEFAULT: RetryRules = RetryRules {
+        rate_limited: &[RetryMatch { status: 429, pointer: None }],
+        unavailable: &[
+            RetryMatch { status: 502, pointer: None },
+            RetryMatch { status: 503, pointer: None },
+            RetryMatch { status: 504, pointer: None },
+        ],
+    };
+
+    fn matches(&self, list: &[RetryMatch], raw: &RawResponse) -> bool {
+        list.iter().any(|m| {
+            m.status == raw.status.as_u16()
+                && m.pointer.is_none_or(|(pointer, expected)| {
+                    serde_json::from_slice::<serde_json::Value>(&raw.body)
+                        .ok()
+                        .and_then(|body| body.pointer(pointer).map(value_text))
+                        .is_some_and(|text| text == expected)
+                })
+        })
+    }
+}
+
+/// How long a rate-limited answer asks to wait: `Retry-After` (seconds),
+/// else until the rate-limit reset (Unix time), else a second.
+fn rate_limit_wait(raw: &RawResponse) -> std::time::Duration {
+    let retry_after = raw
+        .headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0);
+    if let Some(seconds) = retry_after {
+        return std::time::Duration::from_secs_f64(seconds);
+    }
+    if let Some(limit) = raw.rate_limit {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let reset = std::time::Duration::from_secs(limit.reset);
+        // The reset is whole seconds: wait just past it.
+        return reset.saturating_sub(now) + std::time::Duration::from_millis(50);
+    }
+    std::time::Duration::from_secs(1)
 }
 
 /// Decodes a documented JSON body; a body that does not decode is a
@@ -1499,6 +1793,259 @@ pub enum ConfirmedBy {
     Waiter,
     /// The callback event arrived.
     Event,
+}
+
+/// The outcome of one id in a bulk run.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum BulkOutcome {
+    /// Canceled (or removed) now.
+    Canceled,
+    /// Accepted and queued (Dropbox Sign's cancel): confirmed later.
+    Queued,
+    /// Already canceled or deleted before this run.
+    AlreadyGone {
+        /// The provider's reason.
+        reason: String,
+    },
+    /// The provider refused: not eligible.
+    NotEligible {
+        /// The provider's reason.
+        reason: String,
+    },
+    /// No such id.
+    NotFound {
+        /// The provider's reason.
+        reason: String,
+    },
+    /// Failed, after the retries the policy allows.
+    Failed {
+        /// What went wrong.
+        reason: String,
+        /// The last status, when a response arrived.
+        status: Option<u16>,
+    },
+    /// Not sent: the run's deadline passed first.
+    NotAttempted,
+}
+
+/// One id and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BulkEntry {
+    /// The id.
+    pub id: String,
+    /// Its outcome.
+    #[serde(flatten)]
+    pub outcome: BulkOutcome,
+    /// Requests sent for it (more than one after retries).
+    pub attempts: u32,
+}
+
+/// Every id of a bulk run with its outcome: as many entries as ids, in the
+/// order given. Serializable, so a run can be saved and resumed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BulkReport {
+    /// The entries, one per id.
+    pub entries: Vec<BulkEntry>,
+}
+
+impl BulkReport {
+    /// The ids a resumed run should send again: not attempted, or failed.
+    pub fn pending_ids(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.outcome, BulkOutcome::NotAttempted | BulkOutcome::Failed { .. }))
+            .map(|e| e.id.clone())
+            .collect()
+    }
+
+    /// Takes the outcomes of a later run (of some of the same ids) over this one's.
+    pub fn merge(&mut self, later: BulkReport) {
+        for entry in later.entries {
+            match self.entries.iter_mut().find(|e| e.id == entry.id) {
+                Some(existing) => *existing = entry,
+                None => self.entries.push(entry),
+            }
+        }
+    }
+
+    /// How many entries have each kind of outcome.
+    pub fn counts(&self) -> std::collections::BTreeMap<&'static str, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        for entry in &self.entries {
+            let kind = match entry.outcome {
+                BulkOutcome::Canceled => "canceled",
+                BulkOutcome::Queued => "queued",
+                BulkOutcome::AlreadyGone { .. } => "already_gone",
+                BulkOutcome::NotEligible { .. } => "not_eligible",
+                BulkOutcome::NotFound { .. } => "not_found",
+                BulkOutcome::Failed { .. } => "failed",
+                BulkOutcome::NotAttempted => "not_attempted",
+            };
+            *counts.entry(kind).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+/// Progress of a bulk run, reported after each id.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BulkProgress {
+    /// Ids finished.
+    pub done: usize,
+    /// Ids in the run.
+    pub total: usize,
+    /// Ids finished per second so far.
+    pub per_second: f64,
+    /// Estimated time left at that rate.
+    pub remaining: std::time::Duration,
+}
+
+/// How a bulk run proceeds.
+#[derive(Clone)]
+pub struct BulkOptions {
+    /// Requests in flight at most.
+    pub max_concurrency: usize,
+    /// Stop sending after this long; unsent ids are `NotAttempted`.
+    pub deadline: Option<std::time::Duration>,
+    /// Requests per id at most: rate-limited, unavailable and unreachable
+    /// ids are sent again, paced with the rest, until this many.
+    pub max_attempts: u32,
+    /// Called after each id.
+    pub on_progress: Option<ProgressHook>,
+}
+
+/// A function called with a bulk run's progress.
+pub type ProgressHook = std::sync::Arc<dyn Fn(&BulkProgress) + Send + Sync>;
+
+impl Default for BulkOptions {
+    fn default() -> Self {
+        BulkOptions { max_concurrency: 8, deadline: None, max_attempts: 5, on_progress: None }
+    }
+}
+
+impl fmt::Debug for BulkOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BulkOptions")
+            .field("max_concurrency", &self.max_concurrency)
+            .field("deadline", &self.deadline)
+            .field("max_attempts", &self.max_attempts)
+            .finish()
+    }
+}
+
+/// The outcome of one id from a failed call, by the spec's cancel rules: a
+/// 410 after a retry means an earlier attempt got through.
+pub fn bulk_outcome<E: fmt::Debug>(
+    err: &Error<E>,
+    rules: &[CancelRule],
+    message: Option<&str>,
+    success: BulkOutcome,
+) -> BulkOutcome {
+    let attempts = err.response().map_or(1, |r| r.attempts);
+    let status = err.status().map(|s| s.as_u16());
+    match cancel_outcome(err, rules, message) {
+        CancelOutcome::NotFound { .. } if status == Some(410) && attempts > 1 => success,
+        CancelOutcome::NotFound { reason } if status == Some(410) => BulkOutcome::AlreadyGone { reason },
+        CancelOutcome::NotFound { reason } => BulkOutcome::NotFound { reason },
+        CancelOutcome::NotEligible { reason } => BulkOutcome::NotEligible { reason },
+        CancelOutcome::Canceled => BulkOutcome::Canceled,
+        CancelOutcome::Queued => BulkOutcome::Queued,
+        CancelOutcome::Failed { reason, status } => BulkOutcome::Failed { reason, status: status.map(|s| s.as_u16()) },
+    }
+}
+
+/// Runs `call` for every id, at most `max_concurrency` at once, pacing by
+/// the rate limit the responses report: while the window's remaining
+/// requests are spoken for, it waits for the reset instead of sending.
+/// `call` should not retry by itself (the generated bulk methods use a
+/// single-attempt copy of the client): the run re-sends retryable failures
+/// through the same pacing. Every id gets exactly one entry, in order.
+#[cfg(feature = "bulk")]
+pub async fn run_bulk<F, Fut>(ids: Vec<String>, options: &BulkOptions, call: F) -> BulkReport
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = (BulkOutcome, u32, Option<RateLimit>)>,
+{
+    use futures_util::StreamExt;
+    let started = tokio::time::Instant::now();
+    let deadline = options.deadline.map(|d| started + d);
+    let total = ids.len();
+    let mut outcomes: Vec<Option<(BulkOutcome, u32)>> = vec![None; total];
+    let mut running = futures_util::stream::FuturesUnordered::new();
+    // Ids to send, with the attempts they have had; retryable failures go back in.
+    let mut queue: std::collections::VecDeque<(usize, u32)> = (0..total).map(|i| (i, 0)).collect();
+    let mut done = 0usize;
+    // The rate-limit window as last reported: requests left and its reset.
+    let mut window: Option<RateLimit> = None;
+    loop {
+        while running.len() < options.max_concurrency.max(1) && !queue.is_empty() {
+            if deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
+                break;
+            }
+            if let Some(w) = &mut window {
+                if w.remaining == 0 {
+                    if !running.is_empty() {
+                        break; // let the running requests report the new window
+                    }
+                    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+                    let wait = std::time::Duration::from_secs(w.reset).saturating_sub(now)
+                        + std::time::Duration::from_millis(20);
+                    if deadline.is_some_and(|d| tokio::time::Instant::now() + wait >= d) {
+                        break;
+                    }
+                    tokio::time::sleep(wait).await;
+                    w.remaining = w.limit;
+                    w.reset += 1;
+                }
+                w.remaining -= 1;
+            }
+            let Some((index, before)) = queue.pop_front() else { break };
+            let future = call(ids[index].clone());
+            running.push(async move { (index, before, future.await) });
+        }
+        let Some((index, before, (outcome, attempts, rate))) = running.next().await else { break };
+        let attempts = before + attempts;
+        if let Some(rate) = rate {
+            let in_flight = running.len() as u64;
+            window = Some(match window {
+                Some(w) if w.reset == rate.reset => {
+                    RateLimit { remaining: w.remaining.min(rate.remaining.saturating_sub(in_flight)), ..rate }
+                }
+                Some(w) if w.reset > rate.reset => w,
+                _ => RateLimit { remaining: rate.remaining.saturating_sub(in_flight), ..rate },
+            });
+        }
+        // Rate limited, unavailable or unreachable: send it again later,
+        // paced like everything else, while attempts remain.
+        let retryable = match &outcome {
+            BulkOutcome::Failed { status: None, .. } => true,
+            BulkOutcome::Failed { status: Some(429 | 502 | 503 | 504), .. } => true,
+            BulkOutcome::Failed { status: Some(403), .. } => rate.is_some_and(|r| r.remaining == 0),
+            _ => false,
+        };
+        if retryable && attempts < options.max_attempts.max(1) {
+            queue.push_back((index, attempts));
+            continue;
+        }
+        outcomes[index] = Some((outcome, attempts));
+        done += 1;
+        if let Some(progress) = &options.on_progress {
+            let elapsed = started.elapsed().as_secs_f64().max(1e-9);
+            let per_second = done as f64 / elapsed;
+            let remaining = std::time::Duration::from_secs_f64((total - done) as f64 / per_second.max(1e-9));
+            progress(&BulkProgress { done, total, per_second, remaining });
+        }
+    }
+    let entries = ids
+        .into_iter()
+        .zip(outcomes)
+        .map(|(id, outcome)| {
+            let (outcome, attempts) = outcome.unwrap_or((BulkOutcome::NotAttempted, 0));
+            BulkEntry { id, outcome, attempts }
+        })
+        .collect();
+    BulkReport { entries }
 }
 
 /// A client could not be built (a bad or missing base URL).

@@ -28,6 +28,9 @@ pub struct Api {
     pub rate_limit: Option<RateLimitHeaders>,
     /// `x-esign-validate: true`: types get a generated `validate()`.
     pub validate: bool,
+    /// What is retried (`x-esign-retry`): (rate limited, unavailable), each
+    /// a status with an optional (pointer, text).
+    pub retry_rules: Option<(Vec<RetryMatch>, Vec<RetryMatch>)>,
     /// Callbacks the provider sends (`x-esign-webhooks`).
     pub webhooks: Vec<Webhook>,
     /// How callback payloads are verified (`x-esign-event-hash`).
@@ -404,6 +407,10 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// False when the operation declares `security: []`.
     pub authenticated: bool,
+    /// May be sent again: `x-esign-retry-safe`, or an idempotent method.
+    pub retry_safe: bool,
+    /// `x-esign-bulk` (or `x-esign-cancel`): a `bulk_<name>` over many ids.
+    pub bulk: Option<Cancel>,
     /// The success-envelope rule, when the API declares one and this
     /// operation's success body carries its field.
     pub envelope: Option<Envelope>,
@@ -446,6 +453,15 @@ pub struct Cancel {
     pub rules: Vec<CancelRule>,
     /// How a queued cancel is confirmed (`confirm`).
     pub confirm: Option<Confirm>,
+}
+
+/// A response the spec says to retry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryMatch {
+    /// The status.
+    pub status: u16,
+    /// A JSON pointer into the body and the text it must hold.
+    pub pointer: Option<(String, String)>,
 }
 
 /// Cancel, then wait for the waiter or the callback event.

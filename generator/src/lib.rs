@@ -332,6 +332,9 @@ fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
         if api.operations.iter().any(|op| op.paginator.is_some()) {
             needs.push("\"paginators\"");
         }
+        if api.operations.iter().any(|op| op.bulk.is_some() && emit::bulk_capable(op)) {
+            needs.push("\"bulk\"");
+        }
         out.push_str(&format!("{} = [{}]\n", api.feature, needs.join(", ")));
     }
     out.push_str(
@@ -342,14 +345,16 @@ fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
          # Parsing and verifying callbacks.\n\
          webhooks = [\"dep:multer\", \"dep:hmac\", \"dep:sha2\", \"dep:hex\", \"dep:futures-util\"]\n\
          # Waiters and cancel-and-confirm.\n\
-         waiters = [\"dep:tokio\", \"dep:fastrand\", \"dep:futures-util\"]\n\
+         waiters = [\"tokio/sync\", \"dep:futures-util\"]\n\
          # Paginators (streams of pages and items).\n\
-         paginators = [\"dep:futures-util\"]\n",
+         paginators = [\"dep:futures-util\"]\n\
+         # Bulk runs over many ids.\n\
+         bulk = [\"dep:futures-util\"]\n",
     );
     out.push_str(
         "\n[dependencies]\n\
          bytes = \"1\"\n\
-         fastrand = { version = \"2\", optional = true }\n\
+         fastrand = \"2\"\n\
          futures-util = { version = \"0.3\", optional = true }\n\
          hex = { version = \"0.4\", optional = true }\n\
          hmac = { version = \"0.12\", optional = true }\n\
@@ -360,7 +365,7 @@ fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
          serde = { version = \"1\", features = [\"derive\"] }\n\
          serde_json = \"1\"\n\
          sha2 = { version = \"0.10\", optional = true }\n\
-         tokio = { version = \"1\", optional = true, features = [\"sync\", \"time\"] }\n",
+         tokio = { version = \"1\", features = [\"time\"] }\n",
     );
     if options.standalone {
         out.push_str("\n[workspace]\n");

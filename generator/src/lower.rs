@@ -75,6 +75,9 @@ const KNOWN_EXTENSIONS: &[&str] = &[
     "x-esign-event-hash",
     "x-esign-paginated",
     "x-esign-waiters",
+    "x-esign-retry",
+    "x-esign-retry-safe",
+    "x-esign-bulk",
 ];
 
 struct Lowerer<'a> {
@@ -157,6 +160,7 @@ impl<'a> Lowerer<'a> {
             security,
             rate_limit,
             validate: api.extensions.get("x-esign-validate") == Some(&Value::Bool(true)),
+            retry_rules: self.lower_retry_rules()?,
             webhooks: self.lower_webhooks()?,
             event_hash: self.lower_event_hash()?,
             warnings,
@@ -511,6 +515,18 @@ impl<'a> Lowerer<'a> {
             Some(ext) => Some(self.lower_cancel(ext, &params, &pointer_join(pointer, "x-esign-cancel"))?),
             None => None,
         };
+        let retry_safe = match op.extensions.get("x-esign-retry-safe") {
+            Some(Value::Bool(safe)) => *safe,
+            Some(_) => return Err(self.invalid(&pointer_join(pointer, "x-esign-retry-safe"), "expected true or false")),
+            None => matches!(
+                http_method,
+                ir::Method::Get | ir::Method::Put | ir::Method::Delete | ir::Method::Head | ir::Method::Options
+            ),
+        };
+        let bulk = match op.extensions.get("x-esign-bulk") {
+            Some(ext) => Some(self.lower_cancel(ext, &params, &pointer_join(pointer, "x-esign-bulk"))?),
+            None => cancel.clone(),
+        };
         let paginator = match op.extensions.get("x-esign-paginated") {
             Some(ext) => {
                 Some(self.lower_paginator(ext, &params, &responses, &pointer_join(pointer, "x-esign-paginated"))?)
@@ -539,10 +555,38 @@ impl<'a> Lowerer<'a> {
             authenticated,
             envelope,
             cancel,
+            retry_safe,
+            bulk,
             paginator,
             waiters,
             pointer: pointer.to_owned(),
         })
+    }
+
+    /// Reads `x-esign-retry`: `{ rate-limited: [...], unavailable: [...] }`.
+    #[allow(clippy::type_complexity)]
+    fn lower_retry_rules(&self) -> Result<Option<(Vec<ir::RetryMatch>, Vec<ir::RetryMatch>)>, Error> {
+        let Some(ext) = self.doc.api.extensions.get("x-esign-retry") else { return Ok(None) };
+        let list = |key: &str| -> Result<Vec<ir::RetryMatch>, Error> {
+            let at = pointer_join("/x-esign-retry", key);
+            let mut out = Vec::new();
+            for (i, entry) in ext.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
+                let here = pointer_join(&at, &i.to_string());
+                let status = entry
+                    .get("status")
+                    .and_then(Value::as_u64)
+                    .and_then(|s| u16::try_from(s).ok())
+                    .ok_or_else(|| self.invalid(&pointer_join(&here, "status"), "expected an HTTP status"))?;
+                let pointer = match (entry.get("pointer").and_then(Value::as_str), entry.get("equals")) {
+                    (Some(p), Some(Value::String(v))) => Some((p.to_owned(), v.clone())),
+                    (None, None) => None,
+                    _ => return Err(self.invalid(&here, "`pointer` and `equals` (a string) go together")),
+                };
+                out.push(ir::RetryMatch { status, pointer });
+            }
+            Ok(out)
+        };
+        Ok(Some((list("rate-limited")?, list("unavailable")?)))
     }
 
     /// Reads `x-esign-webhooks` (the OpenAPI 3.1 `webhooks` shape).

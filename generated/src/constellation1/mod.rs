@@ -30,6 +30,7 @@ pub type Response<T> = crate::runtime::Response<T, ::serde_json::Value>;
 /// The error every operation returns; `E` is the documented error body.
 pub type Error<E = types::RequestResponse> = crate::runtime::Error<E>;
 const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = None;
+const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules::DEFAULT;
 /// How the client authenticates: one of the spec's security schemes.
 /// `Debug` never shows the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +68,7 @@ pub struct Client {
 pub struct ClientBuilder {
     base_url: ::std::option::Option<::std::string::String>,
     http: ::std::option::Option<::reqwest::Client>,
+    retry: ::std::option::Option<crate::runtime::RetryPolicy>,
     credentials: ::std::option::Option<Credentials>,
 }
 impl ClientBuilder {
@@ -78,9 +80,15 @@ impl ClientBuilder {
         self.base_url = Some(base_url.into());
         self
     }
-    /// Uses this `reqwest` client (its timeouts, proxies, pool).
+    /// Uses this `reqwest` client (its proxies, pool, TLS settings).
     pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+    /// Retries, waits and timeouts (on by default: see `RetryPolicy::default`;
+    /// `RetryPolicy::never()` turns retries off).
+    pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = Some(retry);
         self
     }
     /// Authenticates every request that needs it with these credentials.
@@ -109,11 +117,14 @@ impl ClientBuilder {
             }
         };
         let core = crate::runtime::ClientCore::new(
-            http,
-            &base_url,
-            self.credentials.map_or(crate::runtime::Auth::None, Credentials::into_auth),
-            RATE_LIMIT,
-        )?;
+                http,
+                &base_url,
+                self
+                    .credentials
+                    .map_or(crate::runtime::Auth::None, Credentials::into_auth),
+                RATE_LIMIT,
+            )?
+            .with_retry(self.retry.unwrap_or_default(), RETRY_RULES);
         Ok(Client { core })
     }
 }
@@ -134,12 +145,24 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &crate::runtime::RetryPolicy {
+        self.core.retry_policy()
+    }
+    /// A copy of this client (sharing its connections) with another retry policy.
+    pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
+        Client {
+            core: self.core.clone().with_retry(retry, RETRY_RULES),
+        }
+    }
     fn finish<T>(response: crate::runtime::RawResponse, body: T) -> Response<T> {
         let warnings = ::std::vec::Vec::new();
         crate::runtime::Response {
             status: response.status,
             headers: response.headers,
             rate_limit: response.rate_limit,
+            attempts: response.attempts,
+            waits: response.waits,
             warnings,
             body,
         }
@@ -180,7 +203,17 @@ impl Client {
             .request(::reqwest::Method::PUT, &path, &query, true)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "PUT",
+                    path: "/rest/v1/sessions/{sessionId}/cancel",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             200 => {
                 if !crate::runtime::envelope_succeeded(

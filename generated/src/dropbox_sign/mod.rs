@@ -36,6 +36,32 @@ const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = Some
     remaining: "X-RateLimit-Remaining",
     reset: "X-Ratelimit-Reset",
 });
+const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules {
+    rate_limited: &[
+        crate::runtime::RetryMatch {
+            status: 429u16,
+            pointer: None,
+        },
+        crate::runtime::RetryMatch {
+            status: 403u16,
+            pointer: Some(("/error/error_name", "exceeded_rate")),
+        },
+    ],
+    unavailable: &[
+        crate::runtime::RetryMatch {
+            status: 503u16,
+            pointer: None,
+        },
+        crate::runtime::RetryMatch {
+            status: 502u16,
+            pointer: None,
+        },
+        crate::runtime::RetryMatch {
+            status: 504u16,
+            pointer: None,
+        },
+    ],
+};
 /// The servers the documentation names; the first is the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Server {
@@ -97,6 +123,7 @@ pub struct Client {
 pub struct ClientBuilder {
     base_url: ::std::option::Option<::std::string::String>,
     http: ::std::option::Option<::reqwest::Client>,
+    retry: ::std::option::Option<crate::runtime::RetryPolicy>,
     credentials: ::std::option::Option<Credentials>,
 }
 impl ClientBuilder {
@@ -113,9 +140,15 @@ impl ClientBuilder {
         self.base_url = Some(server.url().to_owned());
         self
     }
-    /// Uses this `reqwest` client (its timeouts, proxies, pool).
+    /// Uses this `reqwest` client (its proxies, pool, TLS settings).
     pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+    /// Retries, waits and timeouts (on by default: see `RetryPolicy::default`;
+    /// `RetryPolicy::never()` turns retries off).
+    pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = Some(retry);
         self
     }
     /// Authenticates every request that needs it with these credentials.
@@ -139,11 +172,14 @@ impl ClientBuilder {
             }
         };
         let core = crate::runtime::ClientCore::new(
-            http,
-            &base_url,
-            self.credentials.map_or(crate::runtime::Auth::None, Credentials::into_auth),
-            RATE_LIMIT,
-        )?;
+                http,
+                &base_url,
+                self
+                    .credentials
+                    .map_or(crate::runtime::Auth::None, Credentials::into_auth),
+                RATE_LIMIT,
+            )?
+            .with_retry(self.retry.unwrap_or_default(), RETRY_RULES);
         Ok(Client { core })
     }
 }
@@ -164,6 +200,16 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &crate::runtime::RetryPolicy {
+        self.core.retry_policy()
+    }
+    /// A copy of this client (sharing its connections) with another retry policy.
+    pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
+        Client {
+            core: self.core.clone().with_retry(retry, RETRY_RULES),
+        }
+    }
     fn finish<T>(response: crate::runtime::RawResponse, body: T) -> Response<T> {
         let warnings = crate::runtime::warnings::<types::WarningResponse>(&response.body)
             .and_then(|w| w.warnings)
@@ -172,6 +218,8 @@ impl Client {
             status: response.status,
             headers: response.headers,
             rate_limit: response.rate_limit,
+            attempts: response.attempts,
+            waits: response.waits,
             warnings,
             body,
         }
@@ -228,7 +276,17 @@ impl Client {
             .request(::reqwest::Method::POST, &path, &query, true)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "POST",
+                    path: "/signature_request/cancel/{signature_request_id}",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::api_error(response)),
@@ -275,7 +333,17 @@ impl Client {
             .request(::reqwest::Method::POST, &path, &query, true)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "POST",
+                    path: "/signature_request/remove/{signature_request_id}",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::api_error(response)),
@@ -312,7 +380,17 @@ impl Client {
             .core
             .request(::reqwest::Method::GET, &path, &query, true)
             .map_err(crate::runtime::Error::InvalidRequest)?;
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/signature_request/{signature_request_id}",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             200 => {
                 let (body, response) = crate::runtime::decode_json::<
@@ -362,7 +440,17 @@ impl Client {
             .core
             .request(::reqwest::Method::GET, &path, &query, true)
             .map_err(crate::runtime::Error::InvalidRequest)?;
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/signature_request/list",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             200 => {
                 let (body, response) = crate::runtime::decode_json::<
@@ -373,6 +461,70 @@ impl Client {
             }
             _ => Err(crate::runtime::api_error(response)),
         }
+    }
+    /// Calls [`Client::signature_request_cancel`] for every id, as fast as the rate limit allows (see `runtime::run_bulk`), with the client's retry policy. Every id gets one entry in the report: a 410 after a retry counts as success (an earlier attempt got through), a 410 on the first attempt as already gone.
+    pub async fn bulk_signature_request_cancel(
+        &self,
+        ids: ::std::vec::Vec<::std::string::String>,
+        options: &crate::runtime::BulkOptions,
+    ) -> crate::runtime::BulkReport {
+        let single = self
+            .with_retry_policy(crate::runtime::RetryPolicy {
+                max_attempts: 1,
+                ..self.retry_policy().clone()
+            });
+        let single = &single;
+        crate::runtime::run_bulk(
+                ids,
+                options,
+                |id| async move {
+                    match single.signature_request_cancel(&id).await {
+                        Ok(response) => {
+                            (
+                                crate::runtime::BulkOutcome::Queued,
+                                response.attempts,
+                                response.rate_limit,
+                            )
+                        }
+                        Err(err) => {
+                            let attempts = err.response().map_or(1, |r| r.attempts);
+                            let outcome = crate::runtime::bulk_outcome(
+                                &err,
+                                &[
+                                    crate::runtime::CancelRule {
+                                        status: Some(400u16),
+                                        pointer: Some((
+                                            "/error/error_name",
+                                            "signature_request_cancel_failed",
+                                        )),
+                                        outcome: |reason| crate::runtime::CancelOutcome::NotEligible {
+                                            reason,
+                                        },
+                                    },
+                                    crate::runtime::CancelRule {
+                                        status: Some(404u16),
+                                        pointer: None,
+                                        outcome: |reason| crate::runtime::CancelOutcome::NotFound {
+                                            reason,
+                                        },
+                                    },
+                                    crate::runtime::CancelRule {
+                                        status: Some(410u16),
+                                        pointer: None,
+                                        outcome: |reason| crate::runtime::CancelOutcome::NotFound {
+                                            reason,
+                                        },
+                                    },
+                                ],
+                                Some("/error/error_msg"),
+                                crate::runtime::BulkOutcome::Queued,
+                            );
+                            (outcome, attempts, err.rate_limit())
+                        }
+                    }
+                },
+            )
+            .await
     }
     /// Cancels with [`Client::signature_request_cancel`], then confirms it: by [`Client::wait_until_signature_request_canceled`], or by a `signature_request_canceled` event for this id arriving on `events` (feed it the events your callback endpoint receives), whichever comes first.
     pub async fn signature_request_cancel_and_confirm(
@@ -471,6 +623,70 @@ impl Client {
                 }
             }
         }
+    }
+    /// Calls [`Client::signature_request_remove`] for every id, as fast as the rate limit allows (see `runtime::run_bulk`), with the client's retry policy. Every id gets one entry in the report: a 410 after a retry counts as success (an earlier attempt got through), a 410 on the first attempt as already gone.
+    pub async fn bulk_signature_request_remove(
+        &self,
+        ids: ::std::vec::Vec<::std::string::String>,
+        options: &crate::runtime::BulkOptions,
+    ) -> crate::runtime::BulkReport {
+        let single = self
+            .with_retry_policy(crate::runtime::RetryPolicy {
+                max_attempts: 1,
+                ..self.retry_policy().clone()
+            });
+        let single = &single;
+        crate::runtime::run_bulk(
+                ids,
+                options,
+                |id| async move {
+                    match single.signature_request_remove(&id).await {
+                        Ok(response) => {
+                            (
+                                crate::runtime::BulkOutcome::Canceled,
+                                response.attempts,
+                                response.rate_limit,
+                            )
+                        }
+                        Err(err) => {
+                            let attempts = err.response().map_or(1, |r| r.attempts);
+                            let outcome = crate::runtime::bulk_outcome(
+                                &err,
+                                &[
+                                    crate::runtime::CancelRule {
+                                        status: Some(400u16),
+                                        pointer: Some((
+                                            "/error/error_name",
+                                            "signature_request_remove_failed",
+                                        )),
+                                        outcome: |reason| crate::runtime::CancelOutcome::NotEligible {
+                                            reason,
+                                        },
+                                    },
+                                    crate::runtime::CancelRule {
+                                        status: Some(404u16),
+                                        pointer: None,
+                                        outcome: |reason| crate::runtime::CancelOutcome::NotFound {
+                                            reason,
+                                        },
+                                    },
+                                    crate::runtime::CancelRule {
+                                        status: Some(410u16),
+                                        pointer: None,
+                                        outcome: |reason| crate::runtime::CancelOutcome::NotFound {
+                                            reason,
+                                        },
+                                    },
+                                ],
+                                Some("/error/error_msg"),
+                                crate::runtime::BulkOutcome::Canceled,
+                            );
+                            (outcome, attempts, err.rate_limit())
+                        }
+                    }
+                },
+            )
+            .await
     }
     /// Waits until a canceled signature request is gone: after a cancel
     /// has been queued, the request answers 410 (`deleted`) once the

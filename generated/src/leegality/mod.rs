@@ -27,6 +27,7 @@ pub type Response<T> = crate::runtime::Response<T, ::serde_json::Value>;
 /// The error every operation returns; `E` is the documented error body.
 pub type Error<E = types::DeleteInvitationResponse> = crate::runtime::Error<E>;
 const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = None;
+const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules::DEFAULT;
 /// The servers the documentation names; the first is the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Server {
@@ -84,6 +85,7 @@ pub struct Client {
 pub struct ClientBuilder {
     base_url: ::std::option::Option<::std::string::String>,
     http: ::std::option::Option<::reqwest::Client>,
+    retry: ::std::option::Option<crate::runtime::RetryPolicy>,
     credentials: ::std::option::Option<Credentials>,
 }
 impl ClientBuilder {
@@ -100,9 +102,15 @@ impl ClientBuilder {
         self.base_url = Some(server.url().to_owned());
         self
     }
-    /// Uses this `reqwest` client (its timeouts, proxies, pool).
+    /// Uses this `reqwest` client (its proxies, pool, TLS settings).
     pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+    /// Retries, waits and timeouts (on by default: see `RetryPolicy::default`;
+    /// `RetryPolicy::never()` turns retries off).
+    pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = Some(retry);
         self
     }
     /// Authenticates every request that needs it with these credentials.
@@ -126,11 +134,14 @@ impl ClientBuilder {
             }
         };
         let core = crate::runtime::ClientCore::new(
-            http,
-            &base_url,
-            self.credentials.map_or(crate::runtime::Auth::None, Credentials::into_auth),
-            RATE_LIMIT,
-        )?;
+                http,
+                &base_url,
+                self
+                    .credentials
+                    .map_or(crate::runtime::Auth::None, Credentials::into_auth),
+                RATE_LIMIT,
+            )?
+            .with_retry(self.retry.unwrap_or_default(), RETRY_RULES);
         Ok(Client { core })
     }
 }
@@ -151,12 +162,24 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &crate::runtime::RetryPolicy {
+        self.core.retry_policy()
+    }
+    /// A copy of this client (sharing its connections) with another retry policy.
+    pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
+        Client {
+            core: self.core.clone().with_retry(retry, RETRY_RULES),
+        }
+    }
     fn finish<T>(response: crate::runtime::RawResponse, body: T) -> Response<T> {
         let warnings = ::std::vec::Vec::new();
         crate::runtime::Response {
             status: response.status,
             headers: response.headers,
             rate_limit: response.rate_limit,
+            attempts: response.attempts,
+            waits: response.waits,
             warnings,
             body,
         }
@@ -204,7 +227,17 @@ impl Client {
             .core
             .request(::reqwest::Method::DELETE, &path, &query, true)
             .map_err(crate::runtime::Error::InvalidRequest)?;
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "DELETE",
+                    path: "/v3.0/sign/request/invitation",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             200 => {
                 if !crate::runtime::envelope_succeeded(
@@ -222,6 +255,63 @@ impl Client {
             }
             _ => Err(crate::runtime::unexpected(response)),
         }
+    }
+    /// Calls [`Client::delete_invitation`] for every id, as fast as the rate limit allows (see `runtime::run_bulk`), with the client's retry policy. Every id gets one entry in the report: a 410 after a retry counts as success (an earlier attempt got through), a 410 on the first attempt as already gone.
+    pub async fn bulk_delete_invitation(
+        &self,
+        ids: ::std::vec::Vec<::std::string::String>,
+        options: &crate::runtime::BulkOptions,
+    ) -> crate::runtime::BulkReport {
+        let single = self
+            .with_retry_policy(crate::runtime::RetryPolicy {
+                max_attempts: 1,
+                ..self.retry_policy().clone()
+            });
+        let single = &single;
+        crate::runtime::run_bulk(
+                ids,
+                options,
+                |id| async move {
+                    match single.delete_invitation(&id).await {
+                        Ok(response) => {
+                            (
+                                crate::runtime::BulkOutcome::Canceled,
+                                response.attempts,
+                                response.rate_limit,
+                            )
+                        }
+                        Err(err) => {
+                            let attempts = err.response().map_or(1, |r| r.attempts);
+                            let outcome = crate::runtime::bulk_outcome(
+                                &err,
+                                &[
+                                    crate::runtime::CancelRule {
+                                        status: None,
+                                        pointer: Some((
+                                            "/messages/0/code",
+                                            "invitation.not.exists",
+                                        )),
+                                        outcome: |reason| crate::runtime::CancelOutcome::NotFound {
+                                            reason,
+                                        },
+                                    },
+                                    crate::runtime::CancelRule {
+                                        status: None,
+                                        pointer: Some(("/messages/0/code", "sign.url.required")),
+                                        outcome: |reason| crate::runtime::CancelOutcome::NotEligible {
+                                            reason,
+                                        },
+                                    },
+                                ],
+                                Some("/messages/0/message"),
+                                crate::runtime::BulkOutcome::Canceled,
+                            );
+                            (outcome, attempts, err.rate_limit())
+                        }
+                    }
+                },
+            )
+            .await
     }
 }
 /// Cancels through [`Client::delete_invitation`]; failures are classified by the spec's `x-esign-cancel` rules.

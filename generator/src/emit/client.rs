@@ -44,6 +44,26 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
         }
         None => quote!(None),
     };
+    let retry_rules = match &api.retry_rules {
+        None => quote!(crate::runtime::RetryRules::DEFAULT),
+        Some((rate, unavailable)) => {
+            let list = |items: &[ir::RetryMatch]| -> Vec<TokenStream> {
+                items
+                    .iter()
+                    .map(|m| {
+                        let status = m.status;
+                        let pointer = match &m.pointer {
+                            Some((p, v)) => quote!(Some((#p, #v))),
+                            None => quote!(None),
+                        };
+                        quote!(crate::runtime::RetryMatch { status: #status, pointer: #pointer })
+                    })
+                    .collect()
+            };
+            let (rate, unavailable) = (list(rate), list(unavailable));
+            quote!(crate::runtime::RetryRules { rate_limited: &[#(#rate),*], unavailable: &[#(#unavailable),*] })
+        }
+    };
     let mut extra_items = Vec::new();
     let methods: Vec<TokenStream> = api
         .operations
@@ -96,6 +116,8 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
 
         const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = #rate_limit;
 
+        const RETRY_RULES: crate::runtime::RetryRules = #retry_rules;
+
         #servers
         #credentials
 
@@ -116,6 +138,16 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
             /// The base URL requests go to.
             pub fn base_url(&self) -> &str {
                 self.core.base_url()
+            }
+
+            /// The retry policy in force.
+            pub fn retry_policy(&self) -> &crate::runtime::RetryPolicy {
+                self.core.retry_policy()
+            }
+
+            /// A copy of this client (sharing its connections) with another retry policy.
+            pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
+                Client { core: self.core.clone().with_retry(retry, RETRY_RULES) }
             }
 
             #finish
@@ -354,6 +386,7 @@ fn builder(api: &ir::Api) -> TokenStream {
         pub struct ClientBuilder {
             base_url: ::std::option::Option<::std::string::String>,
             http: ::std::option::Option<::reqwest::Client>,
+            retry: ::std::option::Option<crate::runtime::RetryPolicy>,
             #creds_field
         }
 
@@ -366,9 +399,16 @@ fn builder(api: &ir::Api) -> TokenStream {
 
             #server_setter
 
-            /// Uses this `reqwest` client (its timeouts, proxies, pool).
+            /// Uses this `reqwest` client (its proxies, pool, TLS settings).
             pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
                 self.http = Some(http);
+                self
+            }
+
+            /// Retries, waits and timeouts (on by default: see `RetryPolicy::default`;
+            /// `RetryPolicy::never()` turns retries off).
+            pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+                self.retry = Some(retry);
                 self
             }
 
@@ -383,7 +423,8 @@ fn builder(api: &ir::Api) -> TokenStream {
                         .build()
                         .map_err(|err| crate::runtime::BuildError(format!("cannot build the HTTP client: {err}")))?,
                 };
-                let core = crate::runtime::ClientCore::new(http, &base_url, #auth, RATE_LIMIT)?;
+                let core = crate::runtime::ClientCore::new(http, &base_url, #auth, RATE_LIMIT)?
+                    .with_retry(self.retry.unwrap_or_default(), RETRY_RULES);
                 Ok(Client { core })
             }
         }
@@ -418,6 +459,8 @@ fn finish(api: &ir::Api) -> TokenStream {
                 status: response.status,
                 headers: response.headers,
                 rate_limit: response.rate_limit,
+                attempts: response.attempts,
+                waits: response.waits,
                 warnings,
                 body,
             }
@@ -724,6 +767,10 @@ fn operation(
         Method::Trace => quote!(TRACE),
     };
     let authenticated = op.authenticated;
+    let (safe, method_text, path_text) = (op.retry_safe, op.method.as_str(), op.path.as_str());
+    let call_info = quote! {
+        crate::runtime::CallInfo { retry_safe: #safe, method: #method_text, path: #path_text }
+    };
 
     // Response handling.
     let handler_of = |r: &ir::Response| -> Handler {
@@ -891,7 +938,7 @@ fn operation(
             #(#header_code)*
             #cookies
             #body_code
-            let response = self.core.send(request).await?;
+            let response = self.core.send_with_retry(request, #call_info).await?;
             match response.status.as_u16() {
                 #(#arm_tokens)*
                 _ => #fallback_code,

@@ -156,6 +156,10 @@ pub(super) fn operation_extras(api: &ir::Api, op: &ir::Operation) -> Vec<TokenSt
         });
     }
 
+    if let Some(bulk) = op.bulk.as_ref().filter(|_| bulk_capable(op)) {
+        out.push(bulk_method(op, bulk, has_options, &options_name));
+    }
+
     if let Some((cancel, confirm)) = op.cancel.as_ref().and_then(|c| c.confirm.as_ref().map(|f| (c, f))) {
         out.push(cancel_and_confirm(op, cancel, confirm, &arg_names, &arg_types, has_options, &options_name));
     }
@@ -323,6 +327,71 @@ fn cancel_and_confirm(
                     crate::runtime::ConfirmOutcome::Confirmed { by: crate::runtime::ConfirmedBy::Event }
                 }
             }
+        }
+    }
+}
+
+/// Bulk runs need nothing but the id: exactly one required parameter.
+pub(crate) fn bulk_capable(op: &ir::Operation) -> bool {
+    op.params.iter().filter(|p| p.required).count() == 1
+}
+
+fn bulk_method(
+    op: &ir::Operation,
+    bulk: &ir::Cancel,
+    has_options: bool,
+    options_name: &proc_macro2::Ident,
+) -> TokenStream {
+    let method = ident(&op.method_name);
+    let name = format_ident!("bulk_{}", op.method_name);
+    let rules = bulk.rules.iter().map(|rule| {
+        let status = match rule.status {
+            Some(s) => quote!(Some(#s)),
+            None => quote!(None),
+        };
+        let pointer = match &rule.pointer {
+            Some((p, v)) => quote!(Some((#p, #v))),
+            None => quote!(None),
+        };
+        let result = match rule.outcome.as_str() {
+            "NotEligible" => quote!(crate::runtime::CancelOutcome::NotEligible { reason }),
+            "NotFound" => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
+            "Canceled" => quote!(crate::runtime::CancelOutcome::Canceled),
+            "Queued" => quote!(crate::runtime::CancelOutcome::Queued),
+            _ => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
+        };
+        quote!(crate::runtime::CancelRule { status: #status, pointer: #pointer, outcome: |reason| #result },)
+    });
+    let message = match &bulk.message_pointer {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
+    let success = match bulk.success.as_str() {
+        "Queued" => quote!(crate::runtime::BulkOutcome::Queued),
+        _ => quote!(crate::runtime::BulkOutcome::Canceled),
+    };
+    let options_arg = has_options.then(|| quote!(&#options_name::default()));
+    let doc = docs::outer(&format!(
+        "Calls [`Client::{}`] for every id, as fast as the rate limit allows (see `runtime::run_bulk`), with the client's retry policy. Every id gets one entry in the report: a 410 after a retry counts as success (an earlier attempt got through), a 410 on the first attempt as already gone.",
+        op.method_name
+    ));
+    quote! {
+        #doc
+        pub async fn #name(&self, ids: ::std::vec::Vec<::std::string::String>, options: &crate::runtime::BulkOptions) -> crate::runtime::BulkReport {
+            // One attempt per call: the run re-sends through its own pacing.
+            let single = self.with_retry_policy(crate::runtime::RetryPolicy { max_attempts: 1, ..self.retry_policy().clone() });
+            let single = &single;
+            crate::runtime::run_bulk(ids, options, |id| async move {
+                match single.#method(&id, #options_arg).await {
+                    Ok(response) => (#success, response.attempts, response.rate_limit),
+                    Err(err) => {
+                        let attempts = err.response().map_or(1, |r| r.attempts);
+                        let outcome = crate::runtime::bulk_outcome(&err, &[#(#rules)*], #message, #success);
+                        (outcome, attempts, err.rate_limit())
+                    }
+                }
+            })
+            .await
         }
     }
 }

@@ -7,8 +7,15 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const KEY: &str = "sk_live_supersecret";
 
+/// One request per call: these tests look at single responses (retries
+/// have their own tests in `retries`).
 fn client(server: &MockServer, credentials: Credentials) -> Client {
-    Client::builder().base_url(format!("{}/v3", server.uri())).credentials(credentials).build().expect("client builds")
+    Client::builder()
+        .base_url(format!("{}/v3", server.uri()))
+        .credentials(credentials)
+        .retry_policy(esign_client::runtime::RetryPolicy::never())
+        .build()
+        .expect("client builds")
 }
 
 fn rate_limited(status: u16) -> ResponseTemplate {

@@ -12,5 +12,6 @@ mod fresh;
 mod fuzz;
 mod naming;
 mod providers;
+mod retries;
 mod support;
 mod tables;

@@ -19,6 +19,7 @@ pub type Response<T> = crate::runtime::Response<T, ::serde_json::Value>;
 /// The error every operation returns; `E` is the documented error body.
 pub type Error<E = ::serde_json::Value> = crate::runtime::Error<E>;
 const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = None;
+const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules::DEFAULT;
 /// The servers the documentation names; the first is the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Server {
@@ -44,6 +45,7 @@ pub struct Client {
 pub struct ClientBuilder {
     base_url: ::std::option::Option<::std::string::String>,
     http: ::std::option::Option<::reqwest::Client>,
+    retry: ::std::option::Option<crate::runtime::RetryPolicy>,
 }
 impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
@@ -59,9 +61,15 @@ impl ClientBuilder {
         self.base_url = Some(server.url().to_owned());
         self
     }
-    /// Uses this `reqwest` client (its timeouts, proxies, pool).
+    /// Uses this `reqwest` client (its proxies, pool, TLS settings).
     pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+    /// Retries, waits and timeouts (on by default: see `RetryPolicy::default`;
+    /// `RetryPolicy::never()` turns retries off).
+    pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = Some(retry);
         self
     }
     /// Builds the client; fails on a missing or malformed base URL.
@@ -80,11 +88,12 @@ impl ClientBuilder {
             }
         };
         let core = crate::runtime::ClientCore::new(
-            http,
-            &base_url,
-            crate::runtime::Auth::None,
-            RATE_LIMIT,
-        )?;
+                http,
+                &base_url,
+                crate::runtime::Auth::None,
+                RATE_LIMIT,
+            )?
+            .with_retry(self.retry.unwrap_or_default(), RETRY_RULES);
         Ok(Client { core })
     }
 }
@@ -103,12 +112,24 @@ impl Client {
     pub fn base_url(&self) -> &str {
         self.core.base_url()
     }
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &crate::runtime::RetryPolicy {
+        self.core.retry_policy()
+    }
+    /// A copy of this client (sharing its connections) with another retry policy.
+    pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
+        Client {
+            core: self.core.clone().with_retry(retry, RETRY_RULES),
+        }
+    }
     fn finish<T>(response: crate::runtime::RawResponse, body: T) -> Response<T> {
         let warnings = ::std::vec::Vec::new();
         crate::runtime::Response {
             status: response.status,
             headers: response.headers,
             rate_limit: response.rate_limit,
+            attempts: response.attempts,
+            waits: response.waits,
             warnings,
             body,
         }
@@ -142,7 +163,17 @@ impl Client {
         request = request
             .header(::reqwest::header::CONTENT_TYPE, "application/json")
             .body(bytes);
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/files",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::unexpected(response)),
@@ -172,7 +203,17 @@ impl Client {
             .map_err(crate::runtime::Error::InvalidRequest)?;
         request = request
             .multipart(body.to_form().map_err(crate::runtime::Error::InvalidRequest)?);
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/files",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::unexpected(response)),
@@ -203,7 +244,17 @@ impl Client {
         request = request
             .header(::reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(form);
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/forms",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::unexpected(response)),
@@ -232,7 +283,17 @@ impl Client {
         request = request
             .header(::reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(body);
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "PUT",
+                    path: "/raw",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::unexpected(response)),
@@ -263,7 +324,17 @@ impl Client {
                 .header(::reqwest::header::CONTENT_TYPE, "text/plain")
                 .body(body.to_owned());
         }
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "PUT",
+                    path: "/notes",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::unexpected(response)),
@@ -296,7 +367,17 @@ impl Client {
         request = request
             .header(::reqwest::header::CONTENT_TYPE, "application/merge-patch+json")
             .body(bytes);
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/anything",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::unexpected(response)),
@@ -329,7 +410,17 @@ impl Client {
             .core
             .request(::reqwest::Method::GET, &path, &query, true)
             .map_err(crate::runtime::Error::InvalidRequest)?;
-        let response = self.core.send(request).await?;
+        let response = self
+            .core
+            .send_with_retry(
+                request,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/search?mode=all",
+                },
+            )
+            .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::unexpected(response)),

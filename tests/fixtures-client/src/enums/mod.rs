@@ -19,6 +19,7 @@ pub type Response<T> = crate::runtime::Response<T, ::serde_json::Value>;
 /// The error every operation returns; `E` is the documented error body.
 pub type Error<E = ::serde_json::Value> = crate::runtime::Error<E>;
 const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = None;
+const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules::DEFAULT;
 /// The client: cheap to clone, one per set of credentials.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -29,6 +30,7 @@ pub struct Client {
 pub struct ClientBuilder {
     base_url: ::std::option::Option<::std::string::String>,
     http: ::std::option::Option<::reqwest::Client>,
+    retry: ::std::option::Option<crate::runtime::RetryPolicy>,
 }
 impl ClientBuilder {
     /// Sends requests to this base URL. Required: the spec names no server.
@@ -39,9 +41,15 @@ impl ClientBuilder {
         self.base_url = Some(base_url.into());
         self
     }
-    /// Uses this `reqwest` client (its timeouts, proxies, pool).
+    /// Uses this `reqwest` client (its proxies, pool, TLS settings).
     pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+    /// Retries, waits and timeouts (on by default: see `RetryPolicy::default`;
+    /// `RetryPolicy::never()` turns retries off).
+    pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
+        self.retry = Some(retry);
         self
     }
     /// Builds the client; fails on a missing or malformed base URL.
@@ -65,11 +73,12 @@ impl ClientBuilder {
             }
         };
         let core = crate::runtime::ClientCore::new(
-            http,
-            &base_url,
-            crate::runtime::Auth::None,
-            RATE_LIMIT,
-        )?;
+                http,
+                &base_url,
+                crate::runtime::Auth::None,
+                RATE_LIMIT,
+            )?
+            .with_retry(self.retry.unwrap_or_default(), RETRY_RULES);
         Ok(Client { core })
     }
 }
@@ -87,5 +96,15 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &crate::runtime::RetryPolicy {
+        self.core.retry_policy()
+    }
+    /// A copy of this client (sharing its connections) with another retry policy.
+    pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
+        Client {
+            core: self.core.clone().with_retry(retry, RETRY_RULES),
+        }
     }
 }

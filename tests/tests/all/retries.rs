@@ -1,0 +1,245 @@
+//! Retries and bulk runs against local servers: each status and header
+//! form, deadlines, operations that may not be retried, and per-id
+//! accounting under injected faults.
+
+use esign_client::dropbox_sign::{Client, Credentials};
+use esign_client::runtime::{BulkOptions, BulkOutcome, Error, RetryEvent, RetryPolicy};
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn fast_policy(events: Option<Arc<Mutex<Vec<RetryEvent>>>>) -> RetryPolicy {
+    RetryPolicy {
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        request_timeout: Some(Duration::from_millis(500)),
+        on_retry: events.map(|log| {
+            Arc::new(move |e: &RetryEvent| log.lock().unwrap().push(e.clone())) as esign_client::runtime::RetryHook
+        }),
+        ..RetryPolicy::default()
+    }
+}
+
+fn client(server: &MockServer, policy: RetryPolicy) -> Client {
+    Client::builder()
+        .base_url(format!("{}/v3", server.uri()))
+        .credentials(Credentials::api_key("sk_secret_key_value"))
+        .retry_policy(policy)
+        .build()
+        .unwrap()
+}
+
+fn error(status: u16, name: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({"error": {"error_msg": "m", "error_name": name}}))
+}
+
+#[tokio::test]
+async fn rate_limits_wait_for_retry_after_or_the_reset_then_succeed() {
+    let server = MockServer::start().await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    // 429 with Retry-After, then 403 exceeded_rate with the reset header, then success.
+    Mock::given(method("POST"))
+        .respond_with(error(429, "exceeded_rate").insert_header("Retry-After", "0.05"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            error(403, "exceeded_rate")
+                .insert_header("X-RateLimit-Limit", "100")
+                .insert_header("X-RateLimit-Remaining", "0")
+                .insert_header("X-Ratelimit-Reset", now.to_string()),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let response = client(&server, fast_policy(Some(log.clone()))).signature_request_cancel("sr").await.unwrap();
+    assert_eq!(response.attempts, 3);
+    assert_eq!(response.waits.len(), 2);
+    assert!(response.waits[0] >= Duration::from_millis(50), "{:?}", response.waits);
+    let events = log.lock().unwrap().clone();
+    assert_eq!(
+        events.iter().map(|e| (e.status, e.reason)).collect::<Vec<_>>(),
+        [(Some(429), "rate limited"), (Some(403), "rate limited")]
+    );
+    // The hook sees the path template, never the id or the key.
+    for event in &events {
+        assert_eq!(event.path, "/signature_request/cancel/{signature_request_id}");
+        assert!(!format!("{event:?}").contains("sk_secret"));
+    }
+}
+
+#[tokio::test]
+async fn a_403_that_is_not_exceeded_rate_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(error(403, "forbidden")).expect(1).mount(&server).await;
+    let err = client(&server, fast_policy(None)).signature_request_cancel("sr").await.unwrap_err();
+    assert_eq!(err.response().unwrap().attempts, 1);
+}
+
+#[tokio::test]
+async fn maintenance_and_timeouts_back_off_and_give_up_after_max_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(error(503, "maintenance")).expect(5).mount(&server).await;
+    let err = client(&server, fast_policy(None)).signature_request_remove("sr").await.unwrap_err();
+    let response = err.response().unwrap();
+    assert_eq!((response.status.as_u16(), response.attempts, response.waits.len()), (503, 5, 4));
+
+    let slow = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
+        .expect(3)
+        .mount(&slow)
+        .await;
+    let policy =
+        RetryPolicy { max_attempts: 3, request_timeout: Some(Duration::from_millis(100)), ..fast_policy(None) };
+    let err = client(&slow, policy).signature_request_get("sr").await.unwrap_err();
+    match err {
+        Error::Transport(t) => assert!(t.is_timeout() && t.attempts() == 3, "{t}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_wait_past_the_deadline_is_a_clear_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(error(429, "exceeded_rate").insert_header("Retry-After", "30"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let policy = RetryPolicy { deadline: Some(Duration::from_secs(2)), ..fast_policy(None) };
+    let started = std::time::Instant::now();
+    let err = client(&server, policy).signature_request_cancel("sr").await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2), "it did not wait");
+    match &err {
+        Error::Deadline { wanted, response } => {
+            assert_eq!(*wanted, Duration::from_secs(30));
+            assert_eq!(response.status, 429);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("deadline"), "{err}");
+}
+
+#[tokio::test]
+async fn operations_not_marked_safe_are_never_retried() {
+    use esign_fixtures::bodies;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/forms"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
+    let form =
+        bodies::SubmitFormForm { friendly_name: "x".into(), roles: None, limit: None, extra: Default::default() };
+    let err = client.submit_form(&form).await.unwrap_err();
+    assert_eq!(err.response().unwrap().attempts, 1, "a POST the spec does not mark retry-safe");
+}
+
+/// A server with a fixed window: `limit` requests per one-second window,
+/// the reset in X-Ratelimit-Reset; every 7th request answers 503 once;
+/// unknown ids answer 404, "signed" ones 400, "gone" ones 410.
+async fn rate_limited_server(limit: u64) -> (MockServer, Arc<Mutex<(u64, u64, u64)>>) {
+    use wiremock::{Request, Respond};
+    struct Limited {
+        limit: u64,
+        state: Arc<Mutex<(u64, u64, u64)>>, // (window second, used, refused)
+        count: Arc<Mutex<u64>>,
+    }
+    impl Respond for Limited {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+            let mut state = self.state.lock().unwrap();
+            if state.0 != now {
+                *state = (now, 0, state.2);
+            }
+            let headers = |t: ResponseTemplate, remaining: u64| {
+                t.insert_header("X-RateLimit-Limit", self.limit.to_string())
+                    .insert_header("X-RateLimit-Remaining", remaining.to_string())
+                    .insert_header("X-Ratelimit-Reset", (now + 1).to_string())
+            };
+            if state.1 >= self.limit {
+                state.2 += 1;
+                return headers(error(403, "exceeded_rate"), 0);
+            }
+            state.1 += 1;
+            let remaining = self.limit - state.1;
+            let mut count = self.count.lock().unwrap();
+            *count += 1;
+            let id = request.url.path().rsplit('/').next().unwrap_or_default().to_owned();
+            let template = if (*count).is_multiple_of(7) {
+                error(503, "maintenance")
+            } else if id.starts_with("signed") {
+                error(400, "signature_request_cancel_failed")
+            } else if id.starts_with("gone") {
+                error(410, "deleted")
+            } else if id.starts_with("missing") {
+                error(404, "not_found")
+            } else {
+                ResponseTemplate::new(200)
+            };
+            headers(template, remaining)
+        }
+    }
+    let server = MockServer::start().await;
+    let state = Arc::new(Mutex::new((0, 0, 0)));
+    Mock::given(method("POST"))
+        .respond_with(Limited { limit, state: state.clone(), count: Arc::default() })
+        .mount(&server)
+        .await;
+    (server, state)
+}
+
+#[tokio::test]
+async fn a_bulk_cancel_accounts_for_every_id_within_the_rate_limit() {
+    let (server, state) = rate_limited_server(40).await;
+    let mut ids: Vec<String> = (0..90).map(|i| format!("sr-{i}")).collect();
+    ids.extend(["signed-1", "gone-1", "missing-1"].map(String::from));
+    let client = client(&server, fast_policy(None));
+    let progress = Arc::new(Mutex::new(Vec::new()));
+    let seen = progress.clone();
+    let options = BulkOptions {
+        on_progress: Some(Arc::new(move |p| seen.lock().unwrap().push(p.done))),
+        ..BulkOptions::default()
+    };
+    let report = client.bulk_signature_request_cancel(ids.clone(), &options).await;
+    assert_eq!(report.entries.len(), ids.len(), "nothing dropped");
+    assert_eq!(report.entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>(), ids, "in order");
+    let counts = report.counts();
+    assert_eq!(counts.get("queued"), Some(&90), "{counts:?}");
+    assert_eq!(counts.get("not_eligible"), Some(&1));
+    assert_eq!(counts.get("already_gone"), Some(&1));
+    assert_eq!(counts.get("not_found"), Some(&1));
+    assert_eq!(state.lock().unwrap().2, 0, "the limit was never tripped");
+    assert_eq!(progress.lock().unwrap().len(), ids.len());
+}
+
+#[tokio::test]
+async fn an_interrupted_bulk_run_reports_the_rest_and_resumes() {
+    let (server, _) = rate_limited_server(10).await;
+    let ids: Vec<String> = (0..40).map(|i| format!("sr-{i}")).collect();
+    let client = client(&server, fast_policy(None));
+    let short =
+        BulkOptions { max_concurrency: 4, deadline: Some(Duration::from_millis(1500)), ..BulkOptions::default() };
+    let mut report = client.bulk_signature_request_cancel(ids.clone(), &short).await;
+    assert_eq!(report.entries.len(), 40, "every id has an outcome, attempted or not");
+    let pending = report.pending_ids();
+    assert!(!pending.is_empty() && pending.len() < 40, "{} pending", pending.len());
+    assert!(report.entries.iter().any(|e| e.outcome == BulkOutcome::NotAttempted));
+    // The report survives a round trip through JSON, and a second run finishes the job.
+    let saved = serde_json::to_string(&report).unwrap();
+    let restored: esign_client::runtime::BulkReport = serde_json::from_str(&saved).unwrap();
+    assert_eq!(restored, report);
+    let rest = client.bulk_signature_request_cancel(pending, &BulkOptions::default()).await;
+    report.merge(rest);
+    assert_eq!(report.entries.len(), 40);
+    assert!(report.pending_ids().is_empty(), "{:?}", report.counts());
+    assert_eq!(report.counts().get("queued"), Some(&40));
+}
