@@ -469,9 +469,9 @@ impl ClientCore {
             Some(timeout) => request.timeout(timeout),
             None => request,
         };
-        let response = request.send().await?;
+        let mut response = request.send().await?;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await?;
         let rate_limit = self.rate_limit.as_ref().and_then(|names| names.read(&headers));
         Ok(RawResponse { status, headers, rate_limit, body, attempts: 1, waits: Vec::new() })
