@@ -238,7 +238,11 @@ mod client_benches {
                     }
                 }
                 let per_call = started.elapsed() / 100;
-                if side == 0 { generated.push(per_call) } else { hand.push(per_call) }
+                if side == 0 {
+                    generated.push(per_call)
+                } else {
+                    hand.push(per_call)
+                }
             }
         }
         let (g, h) = (median(generated), median(hand));
@@ -263,7 +267,9 @@ mod client_benches {
         })
         .to_string();
         let boundary = "bench-boundary";
-        let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n");
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n"
+        );
         (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
     }
 
@@ -286,7 +292,11 @@ mod client_benches {
         let _ = event.verify(&key);
         drop(event);
         let peak = PEAK.load(std::sync::atomic::Ordering::Relaxed) - before;
-        println!("events: {per_second:.0}/s ({verified} of {n} verified); peak {} KiB for a {} KiB body", peak / 1024, large.len() / 1024);
+        println!(
+            "events: {per_second:.0}/s ({verified} of {n} verified); peak {} KiB for a {} KiB body",
+            peak / 1024,
+            large.len() / 1024
+        );
         format!(
             "| events parsed and verified per second (multipart, ~0.5 KiB) | peak heap for one {} KiB callback | body size |\n|---:|---:|---:|\n| {per_second:.0} | {} KiB | {} KiB |\n",
             large.len() / 1024,
@@ -349,7 +359,10 @@ mod client_benches {
         let client = Client::builder()
             .base_url(format!("{base}/v3"))
             .credentials(Credentials::api_key("bench-key"))
-            .retry_policy(RetryPolicy { request_timeout: Some(std::time::Duration::from_millis(300)), ..RetryPolicy::default() })
+            .retry_policy(RetryPolicy {
+                request_timeout: Some(std::time::Duration::from_millis(300)),
+                ..RetryPolicy::default()
+            })
             .build()
             .unwrap();
         let ids: Vec<String> = (0..IDS).map(|i| format!("sr-{i}")).collect();
