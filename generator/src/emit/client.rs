@@ -953,34 +953,11 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
     let cancel = op.cancel.as_ref()?;
     let method = ident(&op.method_name);
     let target = ident(&cancel.target);
-    // `reason` is in scope where these are used.
-    let outcome = |name: &str| -> TokenStream {
-        match name {
-            "Canceled" => quote!(crate::runtime::CancelOutcome::Canceled),
-            "Queued" => quote!(crate::runtime::CancelOutcome::Queued),
-            "NotEligible" => quote!(crate::runtime::CancelOutcome::NotEligible { reason }),
-            "NotFound" => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
-            _ => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
-        }
-    };
     let success = match cancel.success.as_str() {
         "Queued" => quote!(crate::runtime::CancelOutcome::Queued),
         _ => quote!(crate::runtime::CancelOutcome::Canceled),
     };
-    let rules = cancel.rules.iter().map(|rule| {
-        let status = match rule.status {
-            Some(s) => quote!(Some(#s)),
-            None => quote!(None),
-        };
-        let pointer = match &rule.pointer {
-            Some((p, v)) => quote!(Some((#p, #v))),
-            None => quote!(None),
-        };
-        let result = outcome(&rule.outcome);
-        quote! {
-            crate::runtime::CancelRule { status: #status, pointer: #pointer, outcome: |reason| #result },
-        }
-    });
+    let rules = super::extras::cancel_rules(cancel);
     let message = match &cancel.message_pointer {
         Some(p) => quote!(Some(#p)),
         None => quote!(None),

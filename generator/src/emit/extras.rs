@@ -264,22 +264,7 @@ fn cancel_and_confirm(
     let (type_at, type_value) = &confirm.event_type;
     let id_at = &confirm.event_id;
     let id_arg = ident(&op.params[cancel.id_param].name);
-    let rules = cancel.rules.iter().map(|rule| {
-        let status = match rule.status {
-            Some(s) => quote!(Some(#s)),
-            None => quote!(None),
-        };
-        let pointer = match &rule.pointer {
-            Some((p, v)) => quote!(Some((#p, #v))),
-            None => quote!(None),
-        };
-        let result = match rule.outcome.as_str() {
-            "NotEligible" => quote!(crate::runtime::CancelOutcome::NotEligible { reason }),
-            "NotFound" => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
-            _ => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
-        };
-        quote!(crate::runtime::CancelRule { status: #status, pointer: #pointer, outcome: |reason| #result },)
-    });
+    let rules = cancel_rules(cancel);
     let message = match &cancel.message_pointer {
         Some(p) => quote!(Some(#p)),
         None => quote!(None),
@@ -344,24 +329,7 @@ fn bulk_method(
 ) -> TokenStream {
     let method = ident(&op.method_name);
     let name = format_ident!("bulk_{}", op.method_name);
-    let rules = bulk.rules.iter().map(|rule| {
-        let status = match rule.status {
-            Some(s) => quote!(Some(#s)),
-            None => quote!(None),
-        };
-        let pointer = match &rule.pointer {
-            Some((p, v)) => quote!(Some((#p, #v))),
-            None => quote!(None),
-        };
-        let result = match rule.outcome.as_str() {
-            "NotEligible" => quote!(crate::runtime::CancelOutcome::NotEligible { reason }),
-            "NotFound" => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
-            "Canceled" => quote!(crate::runtime::CancelOutcome::Canceled),
-            "Queued" => quote!(crate::runtime::CancelOutcome::Queued),
-            _ => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
-        };
-        quote!(crate::runtime::CancelRule { status: #status, pointer: #pointer, outcome: |reason| #result },)
-    });
+    let rules = cancel_rules(bulk);
     let message = match &bulk.message_pointer {
         Some(p) => quote!(Some(#p)),
         None => quote!(None),
@@ -394,4 +362,31 @@ fn bulk_method(
             .await
         }
     }
+}
+
+/// The spec's failure rules of a cancel-like operation as
+/// `runtime::CancelRule`s (each outcome built with `reason` in scope).
+pub(super) fn cancel_rules(cancel: &ir::Cancel) -> Vec<TokenStream> {
+    cancel
+        .rules
+        .iter()
+        .map(|rule| {
+            let status = match rule.status {
+                Some(s) => quote!(Some(#s)),
+                None => quote!(None),
+            };
+            let pointer = match &rule.pointer {
+                Some((p, v)) => quote!(Some((#p, #v))),
+                None => quote!(None),
+            };
+            let result = match rule.outcome.as_str() {
+                "Canceled" => quote!(crate::runtime::CancelOutcome::Canceled),
+                "Queued" => quote!(crate::runtime::CancelOutcome::Queued),
+                "NotEligible" => quote!(crate::runtime::CancelOutcome::NotEligible { reason }),
+                "NotFound" => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
+                _ => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
+            };
+            quote!(crate::runtime::CancelRule { status: #status, pointer: #pointer, outcome: |reason| #result },)
+        })
+        .collect()
 }
