@@ -390,13 +390,29 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    // BENCH_ONLY=per-call (or events, bulk, generation) runs one section.
+    let only = std::env::var("BENCH_ONLY").ok();
+    let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio");
-    let overhead = runtime.block_on(client_benches::per_call_overhead());
-    write_section("per-call", "Per-call overhead of the generated client", &format!("Median per call over 40 alternating blocks of 100 sequential calls to a local axum server (POST cancel, 200 empty). Both send the same request; the generated client also arms its default request timeout and keeps a copy of the request for a retry, which the hand-written call does not.\n\n{overhead}\n"));
-    let events = runtime.block_on(client_benches::events());
-    write_section("events", "Callback parsing and verification", &format!("{events}\n"));
-    let bulk = runtime.block_on(client_benches::bulk());
-    write_section("bulk", "Bulk cancel under a rate limit", &format!("{bulk}\n"));
+    if !wanted("per-call") && !wanted("events") && !wanted("bulk") && !wanted("generation") {
+        eprintln!("BENCH_ONLY names no section: per-call, events, bulk or generation");
+        return;
+    }
+    if wanted("per-call") {
+        let overhead = runtime.block_on(client_benches::per_call_overhead());
+        write_section("per-call", "Per-call overhead of the generated client", &format!("Median per call over 40 alternating blocks of 100 sequential calls to a local axum server (POST cancel, 200 empty). Both send the same request; the generated client also arms its default request timeout and keeps a copy of the request for a retry, which the hand-written call does not.\n\n{overhead}\n"));
+    }
+    if wanted("events") {
+        let events = runtime.block_on(client_benches::events());
+        write_section("events", "Callback parsing and verification", &format!("{events}\n"));
+    }
+    if wanted("bulk") {
+        let bulk = runtime.block_on(client_benches::bulk());
+        write_section("bulk", "Bulk cancel under a rate limit", &format!("{bulk}\n"));
+    }
+    if !wanted("generation") {
+        return;
+    }
     let table = generation();
     write_section(
         "generation",
