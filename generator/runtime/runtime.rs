@@ -479,38 +479,37 @@ impl ClientCore {
     /// rate-limited answers wait for `Retry-After` or the rate-limit reset;
     /// unavailable answers, timeouts and connection failures back off
     /// exponentially with jitter. Only `call.retry_safe` calls are retried.
-    pub async fn send_with_retry<E>(&self, request: reqwest::RequestBuilder, call: CallInfo) -> Result<RawResponse, Error<E>> {
+    ///
+    /// `build` makes the request; it runs once per attempt, so nothing is
+    /// copied unless a retry happens.
+    pub async fn send_with_retry<E, B>(&self, build: B, call: CallInfo) -> Result<RawResponse, Error<E>>
+    where
+        B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
+    {
         let started = std::time::Instant::now();
         let deadline = self.retry.deadline.map(|d| started + d);
         let mut waits = Vec::new();
         let mut attempt = 1u32;
         loop {
             let retry_possible = call.retry_safe && attempt < self.retry.max_attempts.max(1);
-            let this_try = if retry_possible { request.try_clone() } else { None };
-            let outcome = match this_try {
-                Some(clone) => self.send(clone).await,
-                None => {
-                    // The last try (or one that cannot be cloned) sends the original.
-                    let mut result = self.send(request).await;
-                    match &mut result {
-                        Ok(raw) => {
-                            raw.attempts = attempt;
-                            raw.waits = waits;
-                        }
-                        Err(err) => err.1 = attempt,
-                    }
-                    return result.map_err(Error::Transport);
+            let mut outcome = self.send(build()?).await;
+            match &mut outcome {
+                Ok(raw) => {
+                    raw.attempts = attempt;
+                    raw.waits.clone_from(&waits);
                 }
-            };
+                Err(err) => err.1 = attempt,
+            }
+            if !retry_possible {
+                return outcome.map_err(Error::Transport);
+            }
             let (wait, reason, status) = match &outcome {
                 Ok(raw) if self.rules.matches(self.rules.rate_limited, raw) => {
                     let wanted = rate_limit_wait(raw);
                     let too_long = wanted > self.retry.max_rate_limit_wait
                         || deadline.is_some_and(|d| std::time::Instant::now() + wanted > d);
                     if too_long {
-                        let mut raw = outcome.unwrap_or_else(|_| unreachable!("matched Ok above"));
-                        raw.attempts = attempt;
-                        raw.waits = waits;
+                        let raw = outcome.unwrap_or_else(|_| unreachable!("matched Ok above"));
                         return Err(Error::Deadline { wanted, response: Box::new(raw) });
                     }
                     (wanted, "rate limited", Some(raw.status.as_u16()))
@@ -521,26 +520,9 @@ impl ClientCore {
                 Err(err) if err.0.is_timeout() || err.0.is_connect() || err.0.is_request() || err.0.is_body() => {
                     (self.retry.backoff(attempt), "transport", None)
                 }
-                _ => {
-                    let mut outcome = outcome;
-                    if let Ok(raw) = &mut outcome {
-                        raw.attempts = attempt;
-                        raw.waits = waits;
-                    } else if let Err(err) = &mut outcome {
-                        err.1 = attempt;
-                    }
-                    return outcome.map_err(Error::Transport);
-                }
+                _ => return outcome.map_err(Error::Transport),
             };
             if deadline.is_some_and(|d| std::time::Instant::now() + wait > d) {
-                let mut outcome = outcome;
-                match &mut outcome {
-                    Ok(raw) => {
-                        raw.attempts = attempt;
-                        raw.waits = waits;
-                    }
-                    Err(err) => err.1 = attempt,
-                }
                 return outcome.map_err(Error::Transport);
             }
             if let Some(hook) = &self.retry.on_retry {

@@ -21,6 +21,7 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant,
     clippy::type_complexity,
+    clippy::result_large_err,
     clippy::vec_init_then_push
 )]
 pub mod types;
@@ -198,15 +199,18 @@ impl Client {
             let value = &return_url;
             query.push(("returnURL", value.to_string()));
         }
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PUT, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "PUT",

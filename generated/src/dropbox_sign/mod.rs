@@ -23,6 +23,7 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant,
     clippy::type_complexity,
+    clippy::result_large_err,
     clippy::vec_init_then_push
 )]
 pub mod types;
@@ -271,15 +272,18 @@ impl Client {
             )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "POST",
@@ -328,15 +332,18 @@ impl Client {
             )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "POST",
@@ -376,14 +383,17 @@ impl Client {
             )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "GET",
@@ -436,14 +446,17 @@ impl Client {
         if let Some(value) = &options.query {
             query.push(("query", value.to_string()));
         }
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "GET",

@@ -18,6 +18,7 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant,
     clippy::type_complexity,
+    clippy::result_large_err,
     clippy::vec_init_then_push
 )]
 pub mod types;
@@ -223,14 +224,17 @@ impl Client {
             let value = &sign_url;
             query.push(("signUrl", value.to_string()));
         }
-        let request = self
-            .core
-            .request(::reqwest::Method::DELETE, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::DELETE, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "DELETE",

@@ -102,6 +102,7 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
             clippy::too_many_arguments,
             clippy::large_enum_variant,
             clippy::type_complexity,
+            clippy::result_large_err,
             clippy::vec_init_then_push
         )]
 
@@ -736,16 +737,16 @@ fn operation(
                 request = request.multipart(body.to_form().map_err(crate::runtime::Error::InvalidRequest)?);
             },
             ir::BodyKind::Text(media) => quote! {
-                request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(body.to_owned());
+                request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(body.to_string());
             },
             ir::BodyKind::Bytes(media) => quote! {
-                request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(body);
+                request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(body.clone());
             },
         };
         if body.required {
             set
         } else {
-            quote! { if let Some(body) = body { #set } }
+            quote! { if let Some(body) = &body { #set } }
         }
     });
     // POST, PUT and PATCH without a body say so: `Content-Length: 0` (some
@@ -931,14 +932,18 @@ fn operation(
             #(#path_code)*
             #query_decl
             #(#query_code)*
-            #request_binding = self
-                .core
-                .request(::reqwest::Method::#method_tokens, &path, &query, #authenticated)
-                .map_err(crate::runtime::Error::InvalidRequest)?;
-            #(#header_code)*
-            #cookies
-            #body_code
-            let response = self.core.send_with_retry(request, #call_info).await?;
+            // Built again only for a retry, so the first attempt copies nothing.
+            let build = || -> ::std::result::Result<::reqwest::RequestBuilder, #error_tokens> {
+                #request_binding = self
+                    .core
+                    .request(::reqwest::Method::#method_tokens, &path, &query, #authenticated)
+                    .map_err(crate::runtime::Error::InvalidRequest)?;
+                #(#header_code)*
+                #cookies
+                #body_code
+                Ok(request)
+            };
+            let response = self.core.send_with_retry(build, #call_info).await?;
             match response.status.as_u16() {
                 #(#arm_tokens)*
                 _ => #fallback_code,

@@ -10,6 +10,7 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant,
     clippy::type_complexity,
+    clippy::result_large_err,
     clippy::vec_init_then_push
 )]
 pub mod types;
@@ -152,21 +153,24 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/files");
         let query: [(&str, ::std::string::String); 0] = [];
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        let bytes = ::serde_json::to_vec(&body)
-            .map_err(|err| crate::runtime::Error::InvalidRequest(
-                format!("cannot encode the body: {err}"),
-            ))?;
-        request = request
-            .header(::reqwest::header::CONTENT_TYPE, "application/json")
-            .body(bytes);
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: false,
                     method: "POST",
@@ -197,16 +201,21 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/files");
         let query: [(&str, ::std::string::String); 0] = [];
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        request = request
-            .multipart(body.to_form().map_err(crate::runtime::Error::InvalidRequest)?);
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: false,
                     method: "POST",
@@ -235,19 +244,25 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/forms");
         let query: [(&str, ::std::string::String); 0] = [];
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        let form = crate::runtime::form_urlencoded(&body)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        request = request
-            .header(::reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form);
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let form = crate::runtime::form_urlencoded(&body)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(form);
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: false,
                     method: "POST",
@@ -276,17 +291,20 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/raw");
         let query: [(&str, ::std::string::String); 0] = [];
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PUT, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        request = request
-            .header(::reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(body);
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(body.clone());
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "PUT",
@@ -315,19 +333,22 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/notes");
         let query: [(&str, ::std::string::String); 0] = [];
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PUT, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        if let Some(body) = body {
-            request = request
-                .header(::reqwest::header::CONTENT_TYPE, "text/plain")
-                .body(body.to_owned());
-        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            if let Some(body) = &body {
+                request = request
+                    .header(::reqwest::header::CONTENT_TYPE, "text/plain")
+                    .body(body.to_string());
+            }
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "PUT",
@@ -356,21 +377,24 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/anything");
         let query: [(&str, ::std::string::String); 0] = [];
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        let bytes = ::serde_json::to_vec(&body)
-            .map_err(|err| crate::runtime::Error::InvalidRequest(
-                format!("cannot encode the body: {err}"),
-            ))?;
-        request = request
-            .header(::reqwest::header::CONTENT_TYPE, "application/merge-patch+json")
-            .body(bytes);
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/merge-patch+json")
+                .body(bytes);
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: false,
                     method: "POST",
@@ -406,14 +430,17 @@ impl Client {
             crate::runtime::push_query(&mut query, "page", value, true, false)
                 .map_err(crate::runtime::Error::InvalidRequest)?;
         }
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "GET",

@@ -10,6 +10,7 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant,
     clippy::type_complexity,
+    clippy::result_large_err,
     clippy::vec_init_then_push
 )]
 pub mod types;
@@ -137,14 +138,17 @@ impl Client {
         crate::runtime::push_path_segment(&mut path, "self", self_)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "GET",
@@ -174,14 +178,17 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/things");
         let query: [(&str, ::std::string::String); 0] = [];
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "GET",

@@ -10,6 +10,7 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant,
     clippy::type_complexity,
+    clippy::result_large_err,
     clippy::vec_init_then_push
 )]
 pub mod types;

@@ -10,6 +10,7 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant,
     clippy::type_complexity,
+    clippy::result_large_err,
     clippy::vec_init_then_push
 )]
 pub mod types;
@@ -186,15 +187,18 @@ impl Client {
         if let Some(value) = &options.note {
             query.push(("note", value.to_string()));
         }
-        let mut request = self
-            .core
-            .request(::reqwest::Method::PUT, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "PUT",
@@ -235,14 +239,20 @@ impl Client {
         crate::runtime::push_path_segment(&mut path, "id", id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
-        let request = self
-            .core
-            .request(::reqwest::Method::DELETE, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let build = || -> ::std::result::Result<
+            ::reqwest::RequestBuilder,
+            Error<types::Result>,
+        > {
+            let request = self
+                .core
+                .request(::reqwest::Method::DELETE, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "DELETE",

@@ -10,6 +10,7 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant,
     clippy::type_complexity,
+    clippy::result_large_err,
     clippy::vec_init_then_push
 )]
 pub mod types;
@@ -187,25 +188,30 @@ impl Client {
         if let Some(value) = &options.type_ {
             query.push(("type", value.to_string()));
         }
-        let mut request = self
-            .core
-            .request(::reqwest::Method::GET, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        if let Some(value) = &options.x_request_id {
-            request = request.header("X-Request-Id", value.to_string());
-        }
-        let mut cookies: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
-        if let Some(value) = &options.session {
-            cookies
-                .push(::std::string::String::from("session") + "=" + &value.to_string());
-        }
-        if !cookies.is_empty() {
-            request = request.header(::reqwest::header::COOKIE, cookies.join("; "));
-        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            if let Some(value) = &options.x_request_id {
+                request = request.header("X-Request-Id", value.to_string());
+            }
+            let mut cookies: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+            if let Some(value) = &options.session {
+                cookies
+                    .push(
+                        ::std::string::String::from("session") + "=" + &value.to_string(),
+                    );
+            }
+            if !cookies.is_empty() {
+                request = request.header(::reqwest::header::COOKIE, cookies.join("; "));
+            }
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "GET",

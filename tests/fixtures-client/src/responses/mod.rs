@@ -10,6 +10,7 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant,
     clippy::type_complexity,
+    clippy::result_large_err,
     clippy::vec_init_then_push
 )]
 pub mod types;
@@ -153,21 +154,24 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/jobs");
         let query: [(&str, ::std::string::String); 0] = [];
-        let mut request = self
-            .core
-            .request(::reqwest::Method::POST, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
-        let bytes = ::serde_json::to_vec(&body)
-            .map_err(|err| crate::runtime::Error::InvalidRequest(
-                format!("cannot encode the body: {err}"),
-            ))?;
-        request = request
-            .header(::reqwest::header::CONTENT_TYPE, "application/json")
-            .body(bytes);
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: false,
                     method: "POST",
@@ -211,14 +215,20 @@ impl Client {
             .map_err(crate::runtime::Error::InvalidRequest)?;
         path.push_str("/output");
         let query: [(&str, ::std::string::String); 0] = [];
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let build = || -> ::std::result::Result<
+            ::reqwest::RequestBuilder,
+            Error<::serde_json::Value>,
+        > {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "GET",

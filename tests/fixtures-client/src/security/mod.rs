@@ -10,6 +10,7 @@
     clippy::too_many_arguments,
     clippy::large_enum_variant,
     clippy::type_complexity,
+    clippy::result_large_err,
     clippy::vec_init_then_push
 )]
 pub mod types;
@@ -276,14 +277,17 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/me");
         let query: [(&str, ::std::string::String); 0] = [];
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, &path, &query, true)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "GET",
@@ -305,14 +309,17 @@ impl Client {
         let mut path = ::std::string::String::new();
         path.push_str("/health");
         let query: [(&str, ::std::string::String); 0] = [];
-        let request = self
-            .core
-            .request(::reqwest::Method::GET, &path, &query, false)
-            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, false)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
         let response = self
             .core
             .send_with_retry(
-                request,
+                build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
                     method: "GET",
