@@ -378,7 +378,7 @@ mod client_benches {
         let counts = report.counts();
         println!("bulk: {elapsed:?} for {served} requests (minimum {minimum:.1} s, ratio {ratio:.3}), refused {refused}, lost {lost}, {counts:?}");
         format!(
-            "10,000 ids; limit {LIMIT} requests per 1-second window (600 a minute, time scaled 60x); 2% of answers 503, 1% hang past the 300 ms request timeout.\n\n             | total time | requests served | minimum the limit allows | ratio (goal at most 1.1) | refused by the limit (goal 0) | ids lost (must be 0) | outcomes |\n             |---:|---:|---:|---:|---:|---:|---|\n             | {:.1} s | {served} | {minimum:.1} s | {ratio:.3} | {refused} | {lost} | {counts:?} |\n",
+            "10,000 ids; limit {LIMIT} requests per 1-second window (600 a minute, time scaled 60x); 2% of answers 503, 1% hang past the 300 ms request timeout.\n\n| total time | requests served | minimum the limit allows | ratio (goal at most 1.1) | refused by the limit (goal 0) | ids lost (must be 0) | outcomes |\n|---:|---:|---:|---:|---:|---:|---|\n| {:.1} s | {served} | {minimum:.1} s | {ratio:.3} | {refused} | {lost} | {counts:?} |\n",
             elapsed.as_secs_f64()
         )
     }
