@@ -38,10 +38,16 @@ impl SpecInput {
         SpecInput { path: path.into(), display_name: display_name.into() }
     }
 
-    fn stem(&self) -> String {
-        let file = self.display_name.rsplit('/').next().unwrap_or(&self.display_name);
-        file.split('.').next().unwrap_or(file).to_owned()
+    fn stem(&self) -> &str {
+        file_stem(&self.display_name)
     }
+}
+
+/// The file name of a spec without folders and extensions
+/// (`specs/dropbox-sign.yaml` -> `dropbox-sign`): what names its module.
+pub fn file_stem(name: &str) -> &str {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.split('.').next().unwrap_or(file)
 }
 
 /// How to shape the generated crate.
@@ -93,7 +99,7 @@ pub struct Generated {
 /// Loads and lowers one spec.
 pub fn lower_spec(spec: &SpecInput, on_unsupported: OnUnsupported) -> Result<lower::Lowered, Error> {
     let doc = load::load_file(&spec.path, &spec.display_name)?;
-    lower_document(&doc, &spec.stem(), on_unsupported).map(|mut lowered| {
+    lower_document(&doc, spec.stem(), on_unsupported).map(|mut lowered| {
         let mut warnings = doc.warnings;
         warnings.append(&mut lowered.warnings);
         lowered.warnings = warnings;
@@ -165,16 +171,15 @@ fn generate_on_this_thread(sources: &[(String, Vec<u8>)], options: &CrateOptions
     let mut skipped = Vec::new();
     let mut reports = Vec::new();
     for (name, bytes) in sources {
-        let spec = SpecInput::new(name, name);
         let doc = load::load_bytes(name, bytes)?;
         let operations_in_spec =
             doc.api.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
-        let mut lowered = lower_document(&doc, &spec.stem(), options.on_unsupported)?;
+        let mut lowered = lower_document(&doc, file_stem(name), options.on_unsupported)?;
         warnings.extend(doc.warnings);
         warnings.append(&mut lowered.warnings);
         skipped.append(&mut lowered.skipped);
         reports.push(SpecReport {
-            spec: spec.display_name.clone(),
+            spec: name.clone(),
             operations_in_spec,
             methods_generated: lowered.api.operations.len(),
         });

@@ -88,7 +88,7 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
     let response_doc = docs::outer(&response_doc);
     let cancel_impl = cancel_impl(api);
     let webhooks = webhook_items(api);
-    let extras: Vec<TokenStream> = api.operations.iter().flat_map(|op| operation_extras(api, op)).collect();
+    let extras: Vec<TokenStream> = api.operations.iter().flat_map(|op| operation_extras(op, &default_error)).collect();
     let glob = (!api.types.is_empty()).then(|| {
         quote!(
             pub use types::*;
@@ -165,7 +165,7 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
 }
 
 /// The error body most operations document: used as the default of `Error<E>`.
-pub(super) fn default_error_type(api: &ir::Api) -> TypeRef {
+fn default_error_type(api: &ir::Api) -> TypeRef {
     let mut counts: Vec<(TypeRef, usize)> = Vec::new();
     for op in &api.operations {
         let t = op_error_type(op);

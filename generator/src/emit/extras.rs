@@ -2,7 +2,7 @@
 //! pages and items), waiters, cancel-and-confirm, and callback parsing and
 //! verification. Each is emitted only where the spec declares it.
 
-use super::client::{borrowed_arg, default_error_type, op_error_type, ty};
+use super::client::{borrowed_arg, op_error_type, ty};
 use super::{docs, ident};
 use crate::ir::{self, ResponseBody};
 use crate::naming;
@@ -97,12 +97,12 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
 }
 
 /// Paginators, waiters and cancel-and-confirm of one operation (methods of `Client`).
-pub(super) fn operation_extras(api: &ir::Api, op: &ir::Operation) -> Vec<TokenStream> {
+pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let method = ident(&op.method_name);
     let type_base = naming::type_name(&op.method_name);
     let error_type = op_error_type(op);
-    let error_tokens = if error_type == default_error_type(api) {
+    let error_tokens = if &error_type == default_error {
         quote!(Error)
     } else {
         let t = ty(&error_type);

@@ -66,25 +66,11 @@ pub fn validate_impl(def: &ir::TypeDef, set: &BTreeSet<String>) -> Option<TokenS
         },
         TypeKind::Struct(s) => struct_checks(s, set),
         TypeKind::Untagged(variants) => {
-            let arms = variants.iter().map(|v| {
-                let vname = ident(&v.name);
-                if refers_to(&v.ty, set) {
-                    quote!(Self::#vname(inner) => crate::runtime::Validate::validate_into(inner, at, out),)
-                } else {
-                    quote!(Self::#vname(_) => {})
-                }
-            });
+            let arms = variant_arms(variants.iter().map(|v| (&v.name, &v.ty)), set);
             quote! { match self { #(#arms)* } }
         }
         TypeKind::Tagged { variants, unknown_variant, .. } => {
-            let arms = variants.iter().map(|v| {
-                let vname = ident(&v.name);
-                if refers_to(&v.ty, set) {
-                    quote!(Self::#vname(inner) => crate::runtime::Validate::validate_into(inner, at, out),)
-                } else {
-                    quote!(Self::#vname(_) => {})
-                }
-            });
+            let arms = variant_arms(variants.iter().map(|v| (&v.name, &v.ty)), set);
             let unknown = ident(unknown_variant);
             quote! { match self { #(#arms)* Self::#unknown(_) => {} } }
         }
@@ -95,6 +81,21 @@ pub fn validate_impl(def: &ir::TypeDef, set: &BTreeSet<String>) -> Option<TokenS
             fn validate_into(&self, at: &str, out: &mut ::std::vec::Vec<crate::runtime::Violation>) {
                 #body
             }
+        }
+    })
+}
+
+/// Match arms of a union: variants holding a checked type are checked.
+fn variant_arms<'v>(
+    variants: impl Iterator<Item = (&'v String, &'v TypeRef)> + 'v,
+    set: &'v BTreeSet<String>,
+) -> impl Iterator<Item = TokenStream> + 'v {
+    variants.map(move |(name, ty)| {
+        let vname = ident(name);
+        if refers_to(ty, set) {
+            quote!(Self::#vname(inner) => crate::runtime::Validate::validate_into(inner, at, out),)
+        } else {
+            quote!(Self::#vname(_) => {})
         }
     })
 }

@@ -354,10 +354,11 @@ impl<'a> Lowerer<'a> {
                     .enumerate()
                     .filter(|(_, p)| !matches!(p, ReferenceOr::Item(s) if is_null_only(s)))
                     .collect();
-                let key = if matches!(schema.schema_kind, SchemaKind::AnyOf { .. }) { "anyOf" } else { "oneOf" };
+                // Which keyword the parts sit under, for pointers.
                 let key = match &schema.schema_kind {
+                    SchemaKind::AnyOf { .. } => "anyOf",
                     SchemaKind::Any(any) if any.one_of.is_empty() => "anyOf",
-                    _ => key,
+                    _ => "oneOf",
                 };
                 match (parts.as_slice(), &schema.schema_data.discriminator) {
                     ([], _) => ir::TypeKind::Alias(ir::TypeRef::Json),

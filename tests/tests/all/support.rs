@@ -10,6 +10,5 @@ pub fn workspace_root() -> PathBuf {
 /// Loads and lowers spec text, as the generator would a file of that name.
 pub fn lower_text(name: &str, text: &str) -> Result<esign_codegen::lower::Lowered, esign_codegen::Error> {
     let doc = esign_codegen::load::load_str(name, text)?;
-    let stem = name.rsplit('/').next().unwrap_or(name).split('.').next().unwrap_or(name);
-    esign_codegen::lower_document(&doc, stem, esign_codegen::OnUnsupported::Fail)
+    esign_codegen::lower_document(&doc, esign_codegen::file_stem(name), esign_codegen::OnUnsupported::Fail)
 }
