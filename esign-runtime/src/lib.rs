@@ -1,0 +1,133 @@
+//! The shared runtime of the clients that `esign-codegen` generates:
+//! credentials that never print, URL building that keeps every path
+//! parameter in one segment, sending with retries, the one error type every
+//! operation returns, and the helpers the generated code calls (validation,
+//! cancel, waiters, callbacks, bulk runs, open enums).
+//!
+//! A generated crate depends on this crate and re-exports it as its
+//! `runtime` module (`pub use esign_runtime as runtime;`), so everything
+//! here is reachable from the crate root by its name. A generated crate that
+//! must stand alone (`--vendor-runtime`) gets a copy of these sources as its
+//! module `src/runtime/` instead.
+//!
+//! # Features
+//!
+//! None is on by default; a generated crate turns on what its specs use.
+//!
+//! | Feature      | What it adds |
+//! |--------------|--------------|
+//! | `multipart`  | Multipart request bodies: `FilePart::to_part`, `text_part`, `json_part`. |
+//! | `patterns`   | Checks by regular expression: `check_pattern`, `check_pattern_at`. |
+//! | `webhooks`   | Reading and verifying callbacks: `callback_json`, `verify_hmac_sha256`. |
+//! | `waiters`    | The waiter loop, `wait`, used by waiters and cancel-and-confirm. |
+//! | `paginators` | Nothing of its own: it turns on `futures-util`, which generated paginators use. |
+//! | `bulk`       | The paced bulk runner, `run_bulk`. |
+//! | `search`     | The Dropbox Sign search-query builder: `SearchQuery`, `QueryField`, `ValueType`, `SearchError`. |
+//! | `contrast`   | The white-labelling contrast check: `ContrastRules`, `check_contrast` and the WCAG 2 helpers. |
+//!
+//! Open enums are written with the [`open_enum!`] macro.
+//!
+//! These files are also copied as the module `runtime` of crates that vendor
+//! the runtime, with this file becoming `mod.rs`. So nothing here may depend
+//! on being the crate root: modules name each other through `super::`, never
+//! `crate::` (the one exception is the re-export of [`open_enum!`], whose
+//! `#[macro_export]` definition is always at the real crate root), and the
+//! one crate-level-only attribute below stands alone on its line, which the
+//! copier removes.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(missing_docs)]
+
+mod bulk;
+mod callback;
+mod cancel;
+mod client;
+#[cfg(feature = "contrast")]
+mod contrast;
+mod enums;
+mod envelope;
+mod error;
+mod multipart;
+mod retry;
+#[cfg(feature = "search")]
+mod search;
+mod secret;
+mod url;
+mod validate;
+mod wait;
+
+pub use bytes::Bytes;
+pub use reqwest;
+pub use reqwest::header::HeaderMap;
+pub use reqwest::StatusCode;
+
+#[cfg(feature = "bulk")]
+pub use bulk::run_bulk;
+pub use bulk::{bulk_outcome, BulkEntry, BulkOptions, BulkOutcome, BulkProgress, BulkReport, ProgressHook};
+#[cfg(feature = "webhooks")]
+pub use callback::{callback_json, verify_hmac_sha256};
+pub use callback::{text_at, CallbackError};
+pub use cancel::{cancel_outcome, BoxFuture, Cancel, CancelOutcome, CancelRequest, CancelRule, CancelTarget};
+pub use client::{
+    api_error, decode_json, unexpected, warnings, CallInfo, ClientCore, RateLimit, RateLimitHeaders, Response,
+};
+#[cfg(feature = "contrast")]
+pub use contrast::{check_contrast, contrast_ratio, parse_hex_color, relative_luminance, ContrastRules};
+pub use envelope::{envelope_succeeded, StringBool};
+pub use error::{BuildError, Error, RawResponse, TransportError};
+pub use multipart::FilePart;
+#[cfg(feature = "multipart")]
+pub use multipart::{json_part, text_part};
+pub use retry::{RetryEvent, RetryHook, RetryMatch, RetryPolicy, RetryRules};
+#[cfg(feature = "search")]
+pub use search::{QueryField, SearchError, SearchQuery, ValueType};
+pub use secret::{Auth, Secret};
+pub use url::{form_urlencoded, param_text, push_path_segment, push_query, value_text};
+pub use validate::{
+    check_exactly_one, check_groups, check_items, check_unknown_properties, join_path, PatternError, Validate,
+    Violation,
+};
+#[cfg(feature = "patterns")]
+pub use validate::{check_pattern, check_pattern_at};
+#[cfg(feature = "waiters")]
+pub use wait::wait;
+pub use wait::{AcceptorState, ConfirmOutcome, ConfirmedBy, ReportedFor, WaitOptions, WaitOutcome};
+
+// `#[macro_export]` places the macro at the root of whichever crate compiles
+// these sources (see `enums.rs`), so this one `crate::` path is right both
+// here and where the sources are vendored as a module.
+#[doc(inline)]
+pub use crate::__open_enum as open_enum;
+#[doc(inline)]
+pub use crate::__open_int_enum as open_int_enum;
+
+/// What the [`open_enum!`] macro needs to name from the caller's side; not
+/// part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
+
+/// A minimal executor for the unit tests: polls a future on this thread,
+/// parking between wake-ups. The tests use it instead of a tokio runtime
+/// because they also compile in crates that vendor these sources, whose
+/// tokio has no runtime feature.
+#[cfg(test)]
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+
+    impl std::task::Wake for Unpark {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    let waker = std::task::Waker::from(std::sync::Arc::new(Unpark(std::thread::current())));
+    let mut context = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(output) = std::future::Future::poll(future.as_mut(), &mut context) {
+            return output;
+        }
+        std::thread::park();
+    }
+}

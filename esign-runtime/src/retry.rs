@@ -1,0 +1,268 @@
+//! When and how a call is sent again: the caller's [`RetryPolicy`], the
+//! spec's [`RetryRules`], the hook that sees each retry, and how long a
+//! rate-limited answer asks to wait.
+
+use std::fmt;
+
+use super::error::RawResponse;
+use super::url::value_text;
+
+/// When to retry, how often and how long to wait; on by default.
+#[derive(Clone)]
+pub struct RetryPolicy {
+    /// Requests per call at most, the first included (1: never retry).
+    pub max_attempts: u32,
+    /// The first back-off pause, doubled on each retry (with jitter).
+    pub base_delay: std::time::Duration,
+    /// The longest back-off pause.
+    pub max_delay: std::time::Duration,
+    /// The longest wait for a rate limit to reset; asked to wait longer,
+    /// the call fails with [`Error::Deadline`](super::Error::Deadline).
+    pub max_rate_limit_wait: std::time::Duration,
+    /// An overall deadline per call, retries and waits included.
+    pub deadline: Option<std::time::Duration>,
+    /// The timeout of each request.
+    pub request_timeout: Option<std::time::Duration>,
+    /// Called before each retry's pause. It sees the method, the path
+    /// template, the status and the wait: never a credential or an id.
+    pub on_retry: Option<RetryHook>,
+}
+
+/// A function called before each retry.
+pub type RetryHook = std::sync::Arc<dyn Fn(&RetryEvent) + Send + Sync>;
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            base_delay: std::time::Duration::from_millis(250),
+            max_delay: std::time::Duration::from_secs(20),
+            max_rate_limit_wait: std::time::Duration::from_secs(3600),
+            deadline: None,
+            request_timeout: Some(std::time::Duration::from_secs(60)),
+            on_retry: None,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry (the request timeout stays).
+    pub fn never() -> Self {
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+    }
+
+    /// The pause before retry number `attempt`: exponential, capped, with
+    /// full jitter above half of it.
+    pub fn backoff(&self, attempt: u32) -> std::time::Duration {
+        let exponential = self.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(16)).min(self.max_delay);
+        exponential.mul_f64(0.5 + 0.5 * fastrand::f64())
+    }
+}
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_attempts", &self.max_attempts)
+            .field("base_delay", &self.base_delay)
+            .field("max_delay", &self.max_delay)
+            .field("max_rate_limit_wait", &self.max_rate_limit_wait)
+            .field("deadline", &self.deadline)
+            .field("request_timeout", &self.request_timeout)
+            .field("on_retry", &self.on_retry.as_ref().map(|_| "Fn"))
+            .finish()
+    }
+}
+
+/// One retry, as the hook sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryEvent {
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path template (no ids, no query string).
+    pub path: &'static str,
+    /// The attempt that failed (1 is the first).
+    pub attempt: u32,
+    /// Its status, when a response arrived.
+    pub status: Option<u16>,
+    /// `rate limited`, `unavailable` or `transport`.
+    pub reason: &'static str,
+    /// The pause before the next attempt.
+    pub wait: std::time::Duration,
+}
+
+/// A response the spec says to retry: a status, and optionally a JSON
+/// pointer into the body with the text it must hold.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryMatch {
+    /// The status.
+    pub status: u16,
+    /// The pointer and its text, if the status alone is not enough.
+    pub pointer: Option<(&'static str, &'static str)>,
+}
+
+/// The spec's retry rules (`x-esign-retry`).
+#[derive(Clone, Copy, Debug)]
+pub struct RetryRules {
+    /// Answers that mean "rate limited": wait for the reset, then retry.
+    pub rate_limited: &'static [RetryMatch],
+    /// Answers that mean "try again later": back off, then retry.
+    pub unavailable: &'static [RetryMatch],
+}
+
+impl RetryRules {
+    /// 429 is rate limited; 502, 503 and 504 are unavailable.
+    pub const DEFAULT: RetryRules = RetryRules {
+        rate_limited: &[RetryMatch { status: 429, pointer: None }],
+        unavailable: &[
+            RetryMatch { status: 502, pointer: None },
+            RetryMatch { status: 503, pointer: None },
+            RetryMatch { status: 504, pointer: None },
+        ],
+    };
+
+    pub(super) fn matches(&self, list: &[RetryMatch], raw: &RawResponse) -> bool {
+        list.iter().any(|m| {
+            m.status == raw.status.as_u16()
+                && m.pointer.is_none_or(|(pointer, expected)| {
+                    serde_json::from_slice::<serde_json::Value>(&raw.body)
+                        .ok()
+                        .and_then(|body| body.pointer(pointer).map(value_text))
+                        .is_some_and(|text| text == expected)
+                })
+        })
+    }
+}
+
+/// How long a rate-limited answer asks to wait: `Retry-After` (seconds),
+/// else until the rate-limit reset (Unix time), else a second.
+pub(super) fn rate_limit_wait(raw: &RawResponse) -> std::time::Duration {
+    let retry_after = raw
+        .headers
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0);
+    if let Some(seconds) = retry_after {
+        return std::time::Duration::from_secs_f64(seconds);
+    }
+    if let Some(limit) = raw.rate_limit {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let reset = std::time::Duration::from_secs(limit.reset);
+        // The reset is whole seconds: wait just past it.
+        return reset.saturating_sub(now) + std::time::Duration::from_millis(50);
+    }
+    std::time::Duration::from_secs(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::client::RateLimit;
+    use super::*;
+    use bytes::Bytes;
+    use reqwest::header::HeaderMap;
+    use reqwest::StatusCode;
+    use std::time::Duration;
+
+    fn raw(status: u16, body: &'static str) -> RawResponse {
+        RawResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            rate_limit: None,
+            body: Bytes::from_static(body.as_bytes()),
+            attempts: 1,
+            waits: Vec::new(),
+        }
+    }
+
+    fn now_secs() -> u64 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    }
+
+    #[test]
+    fn default_rules_match_statuses() {
+        let rules = RetryRules::DEFAULT;
+        assert!(rules.matches(rules.rate_limited, &raw(429, "")));
+        assert!(!rules.matches(rules.unavailable, &raw(429, "")));
+        for status in [502, 503, 504] {
+            assert!(rules.matches(rules.unavailable, &raw(status, "")), "{status}");
+        }
+        for status in [200, 400, 403, 500] {
+            assert!(!rules.matches(rules.rate_limited, &raw(status, "")), "{status}");
+            assert!(!rules.matches(rules.unavailable, &raw(status, "")), "{status}");
+        }
+    }
+
+    #[test]
+    fn rules_with_a_pointer_need_the_text_there() {
+        const LIMITED: &[RetryMatch] = &[
+            RetryMatch { status: 403, pointer: Some(("/error/error_name", "exceeded_rate")) },
+            RetryMatch { status: 400, pointer: Some(("/code", "42")) },
+        ];
+        let rules = RetryRules { rate_limited: LIMITED, unavailable: &[] };
+        assert!(rules.matches(LIMITED, &raw(403, r#"{"error":{"error_name":"exceeded_rate"}}"#)));
+        assert!(!rules.matches(LIMITED, &raw(403, r#"{"error":{"error_name":"forbidden"}}"#)));
+        assert!(!rules.matches(LIMITED, &raw(403, "exceeded_rate")));
+        assert!(!rules.matches(LIMITED, &raw(401, r#"{"error":{"error_name":"exceeded_rate"}}"#)));
+        assert!(rules.matches(LIMITED, &raw(400, r#"{"code":42}"#)), "numbers compare as their text");
+        assert!(!rules.matches(rules.unavailable, &raw(503, "")));
+    }
+
+    #[test]
+    fn retry_after_comes_first() {
+        let mut response = raw(429, "");
+        response.rate_limit = Some(RateLimit { limit: 10, remaining: 0, reset: now_secs() + 100 });
+        response.headers.insert(reqwest::header::RETRY_AFTER, " 2 ".parse().unwrap());
+        assert_eq!(rate_limit_wait(&response), Duration::from_secs(2));
+        response.headers.insert(reqwest::header::RETRY_AFTER, "1.5".parse().unwrap());
+        assert_eq!(rate_limit_wait(&response), Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn the_reset_is_used_without_a_usable_retry_after() {
+        let mut response = raw(429, "");
+        response.headers.insert(reqwest::header::RETRY_AFTER, "-3".parse().unwrap());
+        response.rate_limit = Some(RateLimit { limit: 10, remaining: 0, reset: now_secs() + 10 });
+        let wait = rate_limit_wait(&response);
+        assert!(wait > Duration::from_secs(8) && wait <= Duration::from_millis(10_050), "{wait:?}");
+        // A reset in the past: just the margin.
+        response.rate_limit = Some(RateLimit { limit: 10, remaining: 0, reset: 1 });
+        assert_eq!(rate_limit_wait(&response), Duration::from_millis(50));
+    }
+
+    #[test]
+    fn a_second_without_anything_to_go_by() {
+        let mut response = raw(429, "");
+        assert_eq!(rate_limit_wait(&response), Duration::from_secs(1));
+        // An HTTP date is not read.
+        response.headers.insert(reqwest::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert_eq!(rate_limit_wait(&response), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_the_cap() {
+        let policy = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(700),
+            ..RetryPolicy::default()
+        };
+        for _ in 0..50 {
+            let first = policy.backoff(1);
+            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100), "{first:?}");
+            let third = policy.backoff(3);
+            assert!(third >= Duration::from_millis(200) && third <= Duration::from_millis(400), "{third:?}");
+            let late = policy.backoff(60);
+            assert!(late >= Duration::from_millis(350) && late <= Duration::from_millis(700), "{late:?}");
+        }
+    }
+
+    #[test]
+    fn policies_and_their_debug() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.max_attempts, 5);
+        assert_eq!(policy.request_timeout, Some(Duration::from_secs(60)));
+        assert_eq!(RetryPolicy::never().max_attempts, 1);
+        let hooked = RetryPolicy { on_retry: Some(std::sync::Arc::new(|_: &RetryEvent| {})), ..policy };
+        let shown = format!("{hooked:?}");
+        assert!(shown.contains("on_retry: Some(\"Fn\")"), "{shown}");
+    }
+}

@@ -1,0 +1,188 @@
+//! Turning values into URL and body text: path segments that stay one
+//! segment, query parameters in the OpenAPI styles, form bodies, and the
+//! text of a JSON value wherever text is needed.
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved.
+/// Everything else, `/`, `?`, `#` and `%` included, is percent-encoded.
+const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Appends `value` to `path` as exactly one percent-encoded segment.
+///
+/// Refuses values that cannot stay one segment: empty, `.` and `..` (which
+/// URL parsers resolve however they are encoded).
+pub fn push_path_segment(path: &mut String, name: &str, value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err(format!("path parameter `{name}` is empty"));
+    }
+    if value == "." || value == ".." {
+        return Err(format!("path parameter `{name}` may not be `{value}`"));
+    }
+    path.extend(percent_encoding::utf8_percent_encode(value, SEGMENT));
+    Ok(())
+}
+
+/// The text of a JSON value where text is needed (a path segment, a
+/// header, a query or form value): strings as they are, numbers and
+/// booleans as written, `null` as nothing, arrays and objects as JSON.
+pub fn value_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// [`value_text`] of any serializable value.
+pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, String> {
+    let value = serde_json::to_value(value).map_err(|err| format!("cannot encode a parameter: {err}"))?;
+    Ok(value_text(&value))
+}
+
+/// Adds a structured query parameter: arrays repeat the name (or join with
+/// `,` when not exploded); objects become `key=value` pairs when exploded,
+/// `name[key]=value` for `deepObject`, or `name=k1,v1,k2,v2` otherwise.
+pub fn push_query<T: serde::Serialize + ?Sized>(
+    query: &mut Vec<(String, String)>,
+    name: &str,
+    value: &T,
+    explode: bool,
+    deep_object: bool,
+) -> Result<(), String> {
+    let value = serde_json::to_value(value).map_err(|err| format!("cannot encode query parameter `{name}`: {err}"))?;
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Array(items) if explode => {
+            query.extend(items.iter().map(|item| (name.to_owned(), value_text(item))));
+        }
+        serde_json::Value::Array(items) => {
+            let joined: Vec<String> = items.iter().map(value_text).collect();
+            query.push((name.to_owned(), joined.join(",")));
+        }
+        serde_json::Value::Object(map) if deep_object => {
+            query.extend(map.iter().map(|(key, item)| (format!("{name}[{key}]"), value_text(item))));
+        }
+        serde_json::Value::Object(map) if explode => {
+            query.extend(map.iter().map(|(key, item)| (key.clone(), value_text(item))));
+        }
+        serde_json::Value::Object(map) => {
+            let joined: Vec<String> = map.iter().flat_map(|(key, item)| [key.clone(), value_text(item)]).collect();
+            query.push((name.to_owned(), joined.join(",")));
+        }
+        scalar => query.push((name.to_owned(), value_text(&scalar))),
+    }
+    Ok(())
+}
+
+/// `application/x-www-form-urlencoded`: characters other than these are encoded.
+const FORM: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
+
+fn form_encode(out: &mut String, text: &str) {
+    for chunk in percent_encoding::utf8_percent_encode(text, FORM) {
+        out.push_str(&chunk.replace("%20", "+"));
+    }
+}
+
+/// Encodes an object as `application/x-www-form-urlencoded`: one pair per
+/// property, arrays repeating the name, `null` left out.
+pub fn form_urlencoded<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, String> {
+    let value = serde_json::to_value(value).map_err(|err| format!("cannot encode the form body: {err}"))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err("a form body must be an object".to_owned());
+    };
+    let mut out = String::new();
+    let mut add = |key: &str, text: String| {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        form_encode(&mut out, key);
+        out.push('=');
+        form_encode(&mut out, &text);
+    };
+    for (key, item) in &map {
+        match item {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => items.iter().for_each(|i| add(key, value_text(i))),
+            other => add(key, value_text(other)),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn path_segments_are_percent_encoded_into_one_segment() {
+        let mut path = "/signature_request/".to_owned();
+        push_path_segment(&mut path, "id", "a/b c?d#e%f").unwrap();
+        assert_eq!(path, "/signature_request/a%2Fb%20c%3Fd%23e%25f");
+        let mut path = String::new();
+        push_path_segment(&mut path, "id", "AZaz09-._~").unwrap();
+        assert_eq!(path, "AZaz09-._~");
+        let mut path = String::new();
+        push_path_segment(&mut path, "id", "caf\u{e9}...").unwrap();
+        assert_eq!(path, "caf%C3%A9...");
+    }
+
+    #[test]
+    fn path_segments_refuse_what_cannot_stay_one_segment() {
+        let mut path = "/x/".to_owned();
+        assert_eq!(push_path_segment(&mut path, "id", ""), Err("path parameter `id` is empty".to_owned()));
+        assert_eq!(push_path_segment(&mut path, "id", "."), Err("path parameter `id` may not be `.`".to_owned()));
+        assert_eq!(push_path_segment(&mut path, "id", ".."), Err("path parameter `id` may not be `..`".to_owned()));
+        assert_eq!(path, "/x/", "a refused value adds nothing");
+    }
+
+    #[test]
+    fn value_text_writes_json_values_as_text() {
+        assert_eq!(value_text(&json!("a b")), "a b");
+        assert_eq!(value_text(&json!(null)), "");
+        assert_eq!(value_text(&json!(12)), "12");
+        assert_eq!(value_text(&json!(1.5)), "1.5");
+        assert_eq!(value_text(&json!(true)), "true");
+        assert_eq!(value_text(&json!([1, "a"])), "[1,\"a\"]");
+        assert_eq!(value_text(&json!({"a": 1})), "{\"a\":1}");
+        assert_eq!(param_text(&5u32).unwrap(), "5");
+        assert_eq!(param_text("x").unwrap(), "x");
+        assert_eq!(param_text(&Option::<u8>::None).unwrap(), "");
+    }
+
+    #[test]
+    fn query_parameters_follow_their_style() {
+        let mut query = Vec::new();
+        push_query(&mut query, "ids", &["a", "b"], true, false).unwrap();
+        push_query(&mut query, "tags", &["x", "y"], false, false).unwrap();
+        push_query(&mut query, "filter", &json!({"a": 1, "b": "two"}), true, true).unwrap();
+        push_query(&mut query, "unused", &json!({"a": 1, "b": "two"}), true, false).unwrap();
+        push_query(&mut query, "pair", &json!({"a": 1, "b": "two"}), false, false).unwrap();
+        push_query(&mut query, "none", &Option::<u8>::None, true, false).unwrap();
+        push_query(&mut query, "page", &3, true, false).unwrap();
+        let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("ids", "a"),
+                ("ids", "b"),
+                ("tags", "x,y"),
+                ("filter[a]", "1"),
+                ("filter[b]", "two"),
+                ("a", "1"),
+                ("b", "two"),
+                ("pair", "a,1,b,two"),
+                ("page", "3"),
+            ]
+        );
+    }
+
+    #[test]
+    fn form_bodies_are_url_encoded() {
+        let body = json!({"a": "x y", "b": [1, 2], "c": null, "d": "\u{e9}&=+", "e*": "-._*~"});
+        assert_eq!(form_urlencoded(&body).unwrap(), "a=x+y&b=1&b=2&d=%C3%A9%26%3D%2B&e*=-._*%7E");
+        assert_eq!(form_urlencoded(&json!({})).unwrap(), "");
+        assert_eq!(form_urlencoded(&json!([1])), Err("a form body must be an object".to_owned()));
+    }
+}
