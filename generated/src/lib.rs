@@ -8,11 +8,10 @@
 //! - [`dropbox_sign`]: Dropbox Sign API 3.0.0 (feature `dropbox-sign`)
 //! - [`leegality`]: Leegality API 3.0 (feature `leegality`)
 //!
-//! [`runtime`] holds what the modules share: credentials that never print, the error type, URL building.
+//! [`runtime`] is the `esign-runtime` crate, which every generated client shares: credentials that never print, the error type, URL building, retries.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
-#[rustfmt::skip]
-pub mod runtime;
+pub use ::esign_runtime as runtime;
 #[cfg(feature = "constellation1")]
 #[rustfmt::skip]
 pub mod constellation1;

@@ -14,14 +14,28 @@ pub mod render;
 pub mod write;
 
 mod emit;
+mod runtime_source;
 
 pub use error::{Error, ErrorKind, Location, Warning};
 pub use lower::OnUnsupported;
 
 use std::path::{Path, PathBuf};
 
-/// The runtime every generated crate carries, verbatim.
-const RUNTIME: &str = include_str!("../runtime/runtime.rs");
+/// The `rust-version` written into generated crates: the oldest Rust the
+/// runtime and its locked dependencies build with.
+pub const RUST_VERSION: &str = "1.88";
+
+/// How a generated crate gets the runtime (`esign-runtime`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuntimeDep {
+    /// A path dependency, written as given (relative to the generated crate).
+    Path(String),
+    /// A registry dependency of this version requirement.
+    Version(String),
+    /// The runtime's sources copied in as `src/runtime/`, for a crate that
+    /// must stand alone.
+    Vendored,
+}
 
 /// One spec to generate from.
 #[derive(Clone, Debug)]
@@ -61,6 +75,8 @@ pub struct CrateOptions {
     pub standalone: bool,
     /// What to do with operations the generator cannot emit.
     pub on_unsupported: OnUnsupported,
+    /// Where the runtime comes from.
+    pub runtime: RuntimeDep,
 }
 
 /// One generated file, its path relative to the crate root.
@@ -228,6 +244,7 @@ pub fn repo_crate(root: &Path, job: &RepoCrate, on_unsupported: OnUnsupported) -
         command: "cargo xtask codegen".to_owned(),
         standalone: false,
         on_unsupported,
+        runtime: RuntimeDep::Path(format!("{}esign-runtime", "../".repeat(Path::new(job.dir).components().count()))),
     };
     generate_crate(&specs, &options)
 }
@@ -259,22 +276,26 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
     };
     let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
     let all_sources = if sources.is_empty() { "no specs".to_owned() } else { sources.join(", ") };
-    let mut files = vec![GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: cargo_toml(apis, options) }];
+    let vendored = options.runtime == RuntimeDep::Vendored;
+    let mut files =
+        vec![GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: emit::cargo_toml(apis, options) }];
     files.push(GeneratedFile {
         path: PathBuf::from("src/lib.rs"),
         contents: render::rust_file(
-            emit::lib_file(&options.crate_name, apis),
+            emit::lib_file(&options.crate_name, apis, vendored),
             &render::banner(&options.command, &all_sources),
         )
         .map_err(|m| internal(&all_sources, m))?,
     });
-    files.push(GeneratedFile {
-        path: PathBuf::from("src/runtime.rs"),
-        contents: format!(
-            "// {}\n\n{RUNTIME}",
-            render::banner(&options.command, "the esign-codegen runtime (generator/runtime/runtime.rs)")
-        ),
-    });
+    if vendored {
+        let banner = render::banner(&options.command, "the esign-runtime sources (esign-runtime/src)");
+        for (name, text) in runtime_source::vendored_files(&options.crate_name.replace('-', "_")) {
+            files.push(GeneratedFile {
+                path: Path::new("src/runtime").join(name),
+                contents: format!("// {banner}\n\n{text}"),
+            });
+        }
+    }
     for api in apis {
         let banner = render::banner(&options.command, &api.source);
         let dir = Path::new("src").join(&api.module);
@@ -288,92 +309,4 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
         });
     }
     Ok(files)
-}
-
-fn uses_multipart(api: &ir::Api) -> bool {
-    let multipart = |body: &ir::RequestBody| matches!(body.kind, ir::BodyKind::Multipart(_));
-    api.operations.iter().any(|op| {
-        op.body.as_ref().is_some_and(multipart) || op.multipart_alternative.as_ref().is_some_and(|(_, b)| multipart(b))
-    })
-}
-
-fn uses_patterns(api: &ir::Api) -> bool {
-    let field_patterns = api.validate
-        && api
-            .types
-            .iter()
-            .any(|t| matches!(&t.kind, ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.pattern.is_some())));
-    field_patterns
-        || api
-            .types
-            .iter()
-            .any(|t| matches!(&t.kind, ir::TypeKind::Enum(e) if e.variants.iter().any(|v| v.pattern.is_some())))
-}
-
-fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
-    let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
-    let mut out = format!("# {}\n\n", render::banner(&options.command, &sources.join(", ")));
-    out.push_str(&format!(
-        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"1.85\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Typed async clients generated from OpenAPI specs\"\npublish = false\n\n",
-        options.crate_name
-    ));
-    out.push_str("[features]\n");
-    let features: Vec<String> = apis.iter().map(|a| format!("\"{}\"", a.feature)).collect();
-    out.push_str(&format!("default = [{}]\n", features.join(", ")));
-    for api in apis {
-        let mut needs = Vec::new();
-        if uses_multipart(api) {
-            needs.push("\"multipart\"");
-        }
-        if uses_patterns(api) {
-            needs.push("\"patterns\"");
-        }
-        if !api.webhooks.is_empty() {
-            needs.push("\"webhooks\"");
-        }
-        if api.operations.iter().any(|op| !op.waiters.is_empty()) {
-            needs.push("\"waiters\"");
-        }
-        if api.operations.iter().any(|op| op.paginator.is_some()) {
-            needs.push("\"paginators\"");
-        }
-        if api.operations.iter().any(|op| op.bulk.is_some() && emit::bulk_capable(op)) {
-            needs.push("\"bulk\"");
-        }
-        out.push_str(&format!("{} = [{}]\n", api.feature, needs.join(", ")));
-    }
-    out.push_str(
-        "# Multipart request bodies (turned on by the modules that have them).\nmultipart = [\"reqwest/multipart\"]\n",
-    );
-    out.push_str(
-        "# Checks by regular expression (turned on by the modules that have them).\npatterns = [\"dep:regex\"]\n\
-         # Parsing and verifying callbacks.\n\
-         webhooks = [\"dep:multer\", \"dep:hmac\", \"dep:sha2\", \"dep:hex\", \"dep:futures-util\"]\n\
-         # Waiters and cancel-and-confirm.\n\
-         waiters = [\"tokio/sync\", \"dep:futures-util\"]\n\
-         # Paginators (streams of pages and items).\n\
-         paginators = [\"dep:futures-util\"]\n\
-         # Bulk runs over many ids.\n\
-         bulk = [\"dep:futures-util\"]\n",
-    );
-    out.push_str(
-        "\n[dependencies]\n\
-         bytes = \"1\"\n\
-         fastrand = \"2\"\n\
-         futures-util = { version = \"0.3\", optional = true }\n\
-         hex = { version = \"0.4\", optional = true }\n\
-         hmac = { version = \"0.12\", optional = true }\n\
-         multer = { version = \"3\", optional = true }\n\
-         percent-encoding = \"2\"\n\
-         regex = { version = \"1\", optional = true }\n\
-         reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }\n\
-         serde = { version = \"1\", features = [\"derive\"] }\n\
-         serde_json = \"1\"\n\
-         sha2 = { version = \"0.10\", optional = true }\n\
-         tokio = { version = \"1\", features = [\"time\"] }\n",
-    );
-    if options.standalone {
-        out.push_str("\n[workspace]\n");
-    }
-    out
 }

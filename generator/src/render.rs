@@ -3,13 +3,51 @@
 
 use proc_macro2::TokenStream;
 
+/// The item that stands in for a macro invocation while the file is
+/// formatted (see [`rust_file`]).
+const PLACEHOLDER: &str = "__ESIGN_MACRO_BODY_";
+
 /// Formats a file's tokens with prettyplease and puts the banner on top.
 /// Fails only if the emitter produced tokens that are not a Rust file, which
 /// is a generator bug; the message says so instead of panicking.
+///
+/// prettyplease prints a macro invocation's body as a flat run of tokens.
+/// The generator's item macros (`open_enum! { pub enum ... }`) take a body
+/// that is itself an item, so such bodies are formatted as items and put
+/// back inside the invocation.
 pub fn rust_file(tokens: TokenStream, banner: &str) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens)
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|err| format!("internal error: the emitted code does not parse ({err}); please report this"))?;
-    let body = prettyplease::unparse(&file);
+    let mut bodies = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Macro(invocation) = item else { continue };
+        if invocation.ident.is_some() || !invocation.attrs.is_empty() {
+            continue;
+        }
+        let Ok(inner) = syn::parse2::<syn::Item>(invocation.mac.tokens.clone()) else { continue };
+        let path: Vec<String> = invocation.mac.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let prefix = if invocation.mac.path.leading_colon.is_some() { "::" } else { "" };
+        let body = prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![inner] });
+        let name = quote::format_ident!("{PLACEHOLDER}{}", bodies.len());
+        bodies.push((format!("{prefix}{}", path.join("::")), body));
+        *item = syn::parse_quote!(const #name: () = (););
+    }
+    let mut body = prettyplease::unparse(&file);
+    for (index, (path, inner)) in bodies.iter().enumerate() {
+        let placeholder = format!("const {PLACEHOLDER}{index}: () = ();\n");
+        let mut invocation = format!("{path}! {{\n");
+        for line in inner.lines() {
+            if line.is_empty() {
+                invocation.push('\n');
+            } else {
+                invocation.push_str("    ");
+                invocation.push_str(line);
+                invocation.push('\n');
+            }
+        }
+        invocation.push_str("}\n");
+        body = body.replacen(&placeholder, &invocation, 1);
+    }
     Ok(format!("// {banner}\n\n{body}"))
 }
 

@@ -27,6 +27,7 @@ fn options(name: &str) -> CrateOptions {
         command: "cargo bench".to_owned(),
         standalone: true,
         on_unsupported: OnUnsupported::Skip,
+        runtime: esign_codegen::RuntimeDep::Path(root().join("esign-runtime").to_string_lossy().into_owned()),
     }
 }
 

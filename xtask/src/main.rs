@@ -2,28 +2,46 @@
 //! generator; the only program that writes `generated/`.
 
 use esign_codegen::write::{ensure_files, Mode};
-use esign_codegen::{CrateOptions, OnUnsupported, SpecInput};
+use esign_codegen::{CrateOptions, OnUnsupported, RuntimeDep, SpecInput};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod corpus;
+mod msrv;
 
 const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check] [--skip-unsupported]
       regenerate generated/ from specs/*.yaml (--check: change nothing, fail if stale)
   cargo xtask codegen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--skip-unsupported]
-      generate a standalone crate from any specs
+                      [--runtime-version REQ | --vendor-runtime]
+      generate a standalone crate from any specs; it depends on this repository's
+      esign-runtime by path, or on esign-runtime REQ from the registry, or carries
+      a copy of the runtime's sources (--vendor-runtime)
+  cargo xtask corpus
+      generate every real-world spec in ../shared/corpus (beside the repository),
+      check the counts, and run clippy -D warnings on the generated crate
+  cargo xtask msrv
+      check that the workspace's rust-version covers every locked dependency
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("codegen") => match codegen(&args[1..]) {
-            Ok(code) => code,
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
+        Some(command @ ("codegen" | "corpus" | "msrv")) => {
+            let result = match command {
+                "codegen" => codegen(&args[1..]),
+                "corpus" => corpus::run(&args[1..]),
+                _ => msrv::run(&args[1..]),
+            };
+            match result {
+                Ok(code) => code,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         _ => {
             eprint!("{USAGE}");
             ExitCode::FAILURE
@@ -38,6 +56,8 @@ struct Flags {
     specs: Vec<PathBuf>,
     out: Option<PathBuf>,
     crate_name: Option<String>,
+    runtime_version: Option<String>,
+    vendor_runtime: bool,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
@@ -51,6 +71,8 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--spec" => flags.specs.push(PathBuf::from(value("--spec")?)),
             "--out" => flags.out = Some(PathBuf::from(value("--out")?)),
             "--crate-name" => flags.crate_name = Some(value("--crate-name")?),
+            "--runtime-version" => flags.runtime_version = Some(value("--runtime-version")?),
+            "--vendor-runtime" => flags.vendor_runtime = true,
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -65,8 +87,9 @@ fn codegen(args: &[String]) -> Result<ExitCode, String> {
     let flags = parse_flags(args)?;
     let on_unsupported = if flags.skip_unsupported { OnUnsupported::Skip } else { OnUnsupported::Fail };
     if flags.specs.is_empty() {
-        if flags.out.is_some() || flags.crate_name.is_some() {
-            return Err(format!("--out and --crate-name go with --spec\n{USAGE}"));
+        if flags.out.is_some() || flags.crate_name.is_some() || flags.runtime_version.is_some() || flags.vendor_runtime
+        {
+            return Err(format!("--out, --crate-name and the runtime flags go with --spec\n{USAGE}"));
         }
         return repo_codegen(flags.check, on_unsupported);
     }
@@ -79,17 +102,46 @@ fn codegen(args: &[String]) -> Result<ExitCode, String> {
         .iter()
         .map(|p| SpecInput::new(p, p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())))
         .collect();
+    let runtime = match (flags.runtime_version, flags.vendor_runtime) {
+        (Some(_), true) => return Err(format!("--runtime-version and --vendor-runtime exclude each other\n{USAGE}")),
+        (Some(version), false) => RuntimeDep::Version(version),
+        (None, true) => RuntimeDep::Vendored,
+        (None, false) => RuntimeDep::Path(runtime_path_from(&out)?),
+    };
     let options = CrateOptions {
         crate_name: flags.crate_name.unwrap_or_else(|| "openapi-client".to_owned()),
         command: "cargo xtask codegen --spec".to_owned(),
         standalone: true,
         on_unsupported,
+        runtime,
     };
     let generated = esign_codegen::generate_crate(&specs, &options).map_err(|e| e.to_string())?;
     report(&generated);
     ensure_files(&out, &generated.files, Mode::Write).map_err(|e| format!("{}: {e}", out.display()))?;
     eprintln!("wrote crate `{}` to {}", options.crate_name, out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// This repository's `esign-runtime`, as a path from the crate at `out`
+/// (relative when both sit under one root, so the crate can move with the
+/// checkout).
+fn runtime_path_from(out: &Path) -> Result<String, String> {
+    let runtime = workspace_root().join("esign-runtime");
+    let runtime = runtime.canonicalize().map_err(|e| format!("{}: {e}", runtime.display()))?;
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let out = out.canonicalize().map_err(|e| format!("{}: {e}", out.display()))?;
+    let common = runtime.components().zip(out.components()).take_while(|(a, b)| a == b).count();
+    if common <= 1 {
+        return Ok(runtime.to_string_lossy().replace('\\', "/"));
+    }
+    let mut relative = PathBuf::new();
+    for _ in out.components().skip(common) {
+        relative.push("..");
+    }
+    for part in runtime.components().skip(common) {
+        relative.push(part);
+    }
+    Ok(relative.to_string_lossy().replace('\\', "/"))
 }
 
 /// The repository's own jobs: specs/ -> generated/, tests/fixtures/ ->

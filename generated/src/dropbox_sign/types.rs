@@ -25,227 +25,142 @@ pub struct ErrorResponseError {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-/// The name of an error. The HTTP status each name usually comes with is
-/// given per value; names documented with no status ("N/A") have none.
-///
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     ErrorName::BadRequest => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ErrorName {
-    /// `bad_request`: The request could not be understood by the server due to malformed syntax. The client should not repeat the request without modifications.
+crate::runtime::open_enum! {
+    /// The name of an error. The HTTP status each name usually comes with is
+    /// given per value; names documented with no status ("N/A") have none.
     ///
-    /// Documented HTTP status: 400.
-    BadRequest,
-    /// `unauthorized`: The credentials you have supplied are invalid.
     ///
-    /// Documented HTTP status: 401.
-    Unauthorized,
-    /// `payment_required`: Your account must be credited before the requested action is possible.
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
     ///
-    /// Documented HTTP status: 402.
-    PaymentRequired,
-    /// `forbidden`: The requested action cannot be performed in the current context. Most of the time this happens when trying to access resources you don't have access to.
-    ///
-    /// Documented HTTP status: 403.
-    Forbidden,
-    /// `not_found`: The server has not found anything matching the Request-URI.
-    ///
-    /// Documented HTTP status: 404.
-    NotFound,
-    /// `conflict`: Your request was well-formed but it cannot be completed due to a conflict of some kind.
-    ///
-    /// Documented HTTP status: 409.
-    Conflict,
-    /// `team_invite_failed`: The team invite request has failed. Most of the time this means the person you've invited already belongs to a team.
-    ///
-    /// Documented HTTP status: 403.
-    TeamInviteFailed,
-    /// `invalid_recipient`: The email address you provided for the recipient is not valid.
-    ///
-    /// Documented HTTP status: 400.
-    InvalidRecipient,
-    /// `signature_request_cancel_failed`: Could not cancel the Signature Request. Either you are not the requester or the Signature Request is fully executed.
-    ///
-    /// Documented HTTP status: 400.
-    SignatureRequestCancelFailed,
-    /// `signature_request_remove_failed`: Could not remove your access to the Signature Request. Either you are not a party to the request, or it is not yet fully executed.
-    ///
-    /// Documented HTTP status: 400.
-    SignatureRequestRemoveFailed,
-    /// `maintenance`: The request could not be completed because we are currently performing site maintenance.
-    ///
-    /// Documented HTTP status: 503.
-    Maintenance,
-    /// `deleted`: The request was cancelled or deleted.
-    ///
-    /// Documented HTTP status: 410.
-    Deleted,
-    /// `unknown`: An unknown error has occurred, please try again. The HTTP status varies, usually 500.
-    ///
-    /// Documented HTTP status: 500.
-    Unknown,
-    /// `method_not_supported`: The HTTP method used is not supported for the API endpoint being called.
-    ///
-    /// Documented HTTP status: 405.
-    MethodNotSupported,
-    /// `signature_request_invalid`: An error was detected with the signature request parameters during processing. Documented with no HTTP status.
-    SignatureRequestInvalid,
-    /// `template_error`: An error occurred while creating your template. Documented with no HTTP status.
-    TemplateError,
-    /// `invalid_reminder`: A signature request reminder attempt was invalid. This is usually due to the reminder being made against an embedded request. Documented with no HTTP status.
-    InvalidReminder,
-    /// `exceeded_rate`: Your account's API request rate limit has been exceeded.
-    ///
-    /// Documented HTTP status: 403.
-    ExceededRate,
-    /// `invalid_file`: A file was invalid. This is usually due to an unsupported file format or a file that exceeds maximum file sizes. Documented with no HTTP status.
-    InvalidFile,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
+    /// ```text
+    /// match value {
+    ///     ErrorName::BadRequest => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum ErrorName {
+        /// `bad_request`: The request could not be understood by the server due to malformed syntax. The client should not repeat the request without modifications.
+        ///
+        /// Documented HTTP status: 400.
+        BadRequest = (
+            "bad_request",
+            "The request could not be understood by the server due to malformed syntax. The client should not repeat the request without modifications.",
+        ),
+        /// `unauthorized`: The credentials you have supplied are invalid.
+        ///
+        /// Documented HTTP status: 401.
+        Unauthorized = ("unauthorized", "The credentials you have supplied are invalid."),
+        /// `payment_required`: Your account must be credited before the requested action is possible.
+        ///
+        /// Documented HTTP status: 402.
+        PaymentRequired = (
+            "payment_required",
+            "Your account must be credited before the requested action is possible.",
+        ),
+        /// `forbidden`: The requested action cannot be performed in the current context. Most of the time this happens when trying to access resources you don't have access to.
+        ///
+        /// Documented HTTP status: 403.
+        Forbidden = (
+            "forbidden",
+            "The requested action cannot be performed in the current context. Most of the time this happens when trying to access resources you don't have access to.",
+        ),
+        /// `not_found`: The server has not found anything matching the Request-URI.
+        ///
+        /// Documented HTTP status: 404.
+        NotFound = (
+            "not_found",
+            "The server has not found anything matching the Request-URI.",
+        ),
+        /// `conflict`: Your request was well-formed but it cannot be completed due to a conflict of some kind.
+        ///
+        /// Documented HTTP status: 409.
+        Conflict = (
+            "conflict",
+            "Your request was well-formed but it cannot be completed due to a conflict of some kind.",
+        ),
+        /// `team_invite_failed`: The team invite request has failed. Most of the time this means the person you've invited already belongs to a team.
+        ///
+        /// Documented HTTP status: 403.
+        TeamInviteFailed = (
+            "team_invite_failed",
+            "The team invite request has failed. Most of the time this means the person you've invited already belongs to a team.",
+        ),
+        /// `invalid_recipient`: The email address you provided for the recipient is not valid.
+        ///
+        /// Documented HTTP status: 400.
+        InvalidRecipient = (
+            "invalid_recipient",
+            "The email address you provided for the recipient is not valid.",
+        ),
+        /// `signature_request_cancel_failed`: Could not cancel the Signature Request. Either you are not the requester or the Signature Request is fully executed.
+        ///
+        /// Documented HTTP status: 400.
+        SignatureRequestCancelFailed = (
+            "signature_request_cancel_failed",
+            "Could not cancel the Signature Request. Either you are not the requester or the Signature Request is fully executed.",
+        ),
+        /// `signature_request_remove_failed`: Could not remove your access to the Signature Request. Either you are not a party to the request, or it is not yet fully executed.
+        ///
+        /// Documented HTTP status: 400.
+        SignatureRequestRemoveFailed = (
+            "signature_request_remove_failed",
+            "Could not remove your access to the Signature Request. Either you are not a party to the request, or it is not yet fully executed.",
+        ),
+        /// `maintenance`: The request could not be completed because we are currently performing site maintenance.
+        ///
+        /// Documented HTTP status: 503.
+        Maintenance = (
+            "maintenance",
+            "The request could not be completed because we are currently performing site maintenance.",
+        ),
+        /// `deleted`: The request was cancelled or deleted.
+        ///
+        /// Documented HTTP status: 410.
+        Deleted = ("deleted", "The request was cancelled or deleted."),
+        /// `unknown`: An unknown error has occurred, please try again. The HTTP status varies, usually 500.
+        ///
+        /// Documented HTTP status: 500.
+        Unknown = (
+            "unknown",
+            "An unknown error has occurred, please try again. The HTTP status varies, usually 500.",
+        ),
+        /// `method_not_supported`: The HTTP method used is not supported for the API endpoint being called.
+        ///
+        /// Documented HTTP status: 405.
+        MethodNotSupported = (
+            "method_not_supported",
+            "The HTTP method used is not supported for the API endpoint being called.",
+        ),
+        /// `signature_request_invalid`: An error was detected with the signature request parameters during processing. Documented with no HTTP status.
+        SignatureRequestInvalid = (
+            "signature_request_invalid",
+            "An error was detected with the signature request parameters during processing. Documented with no HTTP status.",
+        ),
+        /// `template_error`: An error occurred while creating your template. Documented with no HTTP status.
+        TemplateError = (
+            "template_error",
+            "An error occurred while creating your template. Documented with no HTTP status.",
+        ),
+        /// `invalid_reminder`: A signature request reminder attempt was invalid. This is usually due to the reminder being made against an embedded request. Documented with no HTTP status.
+        InvalidReminder = (
+            "invalid_reminder",
+            "A signature request reminder attempt was invalid. This is usually due to the reminder being made against an embedded request. Documented with no HTTP status.",
+        ),
+        /// `exceeded_rate`: Your account's API request rate limit has been exceeded.
+        ///
+        /// Documented HTTP status: 403.
+        ExceededRate = (
+            "exceeded_rate",
+            "Your account's API request rate limit has been exceeded.",
+        ),
+        /// `invalid_file`: A file was invalid. This is usually due to an unsupported file format or a file that exceeds maximum file sizes. Documented with no HTTP status.
+        InvalidFile = (
+            "invalid_file",
+            "A file was invalid. This is usually due to an unsupported file format or a file that exceeds maximum file sizes. Documented with no HTTP status.",
+        ),
+    }
 }
 impl ErrorName {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [ErrorName] = &[
-        Self::BadRequest,
-        Self::Unauthorized,
-        Self::PaymentRequired,
-        Self::Forbidden,
-        Self::NotFound,
-        Self::Conflict,
-        Self::TeamInviteFailed,
-        Self::InvalidRecipient,
-        Self::SignatureRequestCancelFailed,
-        Self::SignatureRequestRemoveFailed,
-        Self::Maintenance,
-        Self::Deleted,
-        Self::Unknown,
-        Self::MethodNotSupported,
-        Self::SignatureRequestInvalid,
-        Self::TemplateError,
-        Self::InvalidReminder,
-        Self::ExceededRate,
-        Self::InvalidFile,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BadRequest => "bad_request",
-            Self::Unauthorized => "unauthorized",
-            Self::PaymentRequired => "payment_required",
-            Self::Forbidden => "forbidden",
-            Self::NotFound => "not_found",
-            Self::Conflict => "conflict",
-            Self::TeamInviteFailed => "team_invite_failed",
-            Self::InvalidRecipient => "invalid_recipient",
-            Self::SignatureRequestCancelFailed => "signature_request_cancel_failed",
-            Self::SignatureRequestRemoveFailed => "signature_request_remove_failed",
-            Self::Maintenance => "maintenance",
-            Self::Deleted => "deleted",
-            Self::Unknown => "unknown",
-            Self::MethodNotSupported => "method_not_supported",
-            Self::SignatureRequestInvalid => "signature_request_invalid",
-            Self::TemplateError => "template_error",
-            Self::InvalidReminder => "invalid_reminder",
-            Self::ExceededRate => "exceeded_rate",
-            Self::InvalidFile => "invalid_file",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::BadRequest => {
-                Some(
-                    "The request could not be understood by the server due to malformed syntax. The client should not repeat the request without modifications.",
-                )
-            }
-            Self::Unauthorized => Some("The credentials you have supplied are invalid."),
-            Self::PaymentRequired => {
-                Some(
-                    "Your account must be credited before the requested action is possible.",
-                )
-            }
-            Self::Forbidden => {
-                Some(
-                    "The requested action cannot be performed in the current context. Most of the time this happens when trying to access resources you don't have access to.",
-                )
-            }
-            Self::NotFound => {
-                Some("The server has not found anything matching the Request-URI.")
-            }
-            Self::Conflict => {
-                Some(
-                    "Your request was well-formed but it cannot be completed due to a conflict of some kind.",
-                )
-            }
-            Self::TeamInviteFailed => {
-                Some(
-                    "The team invite request has failed. Most of the time this means the person you've invited already belongs to a team.",
-                )
-            }
-            Self::InvalidRecipient => {
-                Some("The email address you provided for the recipient is not valid.")
-            }
-            Self::SignatureRequestCancelFailed => {
-                Some(
-                    "Could not cancel the Signature Request. Either you are not the requester or the Signature Request is fully executed.",
-                )
-            }
-            Self::SignatureRequestRemoveFailed => {
-                Some(
-                    "Could not remove your access to the Signature Request. Either you are not a party to the request, or it is not yet fully executed.",
-                )
-            }
-            Self::Maintenance => {
-                Some(
-                    "The request could not be completed because we are currently performing site maintenance.",
-                )
-            }
-            Self::Deleted => Some("The request was cancelled or deleted."),
-            Self::Unknown => {
-                Some(
-                    "An unknown error has occurred, please try again. The HTTP status varies, usually 500.",
-                )
-            }
-            Self::MethodNotSupported => {
-                Some(
-                    "The HTTP method used is not supported for the API endpoint being called.",
-                )
-            }
-            Self::SignatureRequestInvalid => {
-                Some(
-                    "An error was detected with the signature request parameters during processing. Documented with no HTTP status.",
-                )
-            }
-            Self::TemplateError => {
-                Some(
-                    "An error occurred while creating your template. Documented with no HTTP status.",
-                )
-            }
-            Self::InvalidReminder => {
-                Some(
-                    "A signature request reminder attempt was invalid. This is usually due to the reminder being made against an embedded request. Documented with no HTTP status.",
-                )
-            }
-            Self::ExceededRate => {
-                Some("Your account's API request rate limit has been exceeded.")
-            }
-            Self::InvalidFile => {
-                Some(
-                    "A file was invalid. This is usually due to an unsupported file format or a file that exceeds maximum file sizes. Documented with no HTTP status.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
     /// The HTTP status the documentation gives for this value, if any.
     pub fn http_status(&self) -> ::std::option::Option<u16> {
         match self {
@@ -271,73 +186,6 @@ impl ErrorName {
             Self::UnknownValue(_) => None,
         }
     }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for ErrorName {
-    fn from(value: &str) -> Self {
-        match value {
-            "bad_request" => Self::BadRequest,
-            "unauthorized" => Self::Unauthorized,
-            "payment_required" => Self::PaymentRequired,
-            "forbidden" => Self::Forbidden,
-            "not_found" => Self::NotFound,
-            "conflict" => Self::Conflict,
-            "team_invite_failed" => Self::TeamInviteFailed,
-            "invalid_recipient" => Self::InvalidRecipient,
-            "signature_request_cancel_failed" => Self::SignatureRequestCancelFailed,
-            "signature_request_remove_failed" => Self::SignatureRequestRemoveFailed,
-            "maintenance" => Self::Maintenance,
-            "deleted" => Self::Deleted,
-            "unknown" => Self::Unknown,
-            "method_not_supported" => Self::MethodNotSupported,
-            "signature_request_invalid" => Self::SignatureRequestInvalid,
-            "template_error" => Self::TemplateError,
-            "invalid_reminder" => Self::InvalidReminder,
-            "exceeded_rate" => Self::ExceededRate,
-            "invalid_file" => Self::InvalidFile,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ErrorName {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for ErrorName {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ErrorName {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ErrorName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
 }
 /// Warnings that may come with a successful response.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -360,271 +208,113 @@ pub struct Warning {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-/// The name of a warning.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     WarningName::Unconfirmed => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WarningName {
-    /// `unconfirmed`: The email address of the account making the Signature Request has not been confirmed. The Signature Request will be placed on hold until it is confirmed.
-    Unconfirmed,
-    /// `custom_field_value_too_long`: The value provided for a custom field is too long. The custom field will extend beyond the limits of its container and may not display the way you intended.
-    CustomFieldValueTooLong,
-    /// `custom_field_values_too_long`: A summary of all values for custom fields that are too long.
-    CustomFieldValuesTooLong,
-    /// `parameter_ignored`: One of the request parameters was ignored because it wasn't being used correctly.
-    ParameterIgnored,
-    /// `non_pdf_text_tags`: Text Tags were enabled for a file that is not a PDF, which may result in imprecise positioning.
-    NonPdfTextTags,
-    /// `form_fields_overlap`: Two or more of the form fields specified are overlapping, which may prevent signers from completing the document.
-    FormFieldsOverlap,
-    /// `form_fields_placement`: Form fields must be placed within the document.
-    FormFieldsPlacement,
-    /// `deprecated_parameter`: A parameter was provided which we no longer support. The value will be ignored.
-    DeprecatedParameter,
-    /// `parameter_conflict`: Two parameters have been provided which are in conflict. One parameter will be ignored.
-    ParameterConflict,
-    /// `parameter_missing`: An essential parameter was missing from the request and has been set to a default value.
-    ParameterMissing,
-    /// `partial_success`: The operation succeeded, but at least one non-essential part of the request failed.
-    PartialSuccess,
-    /// `test_mode_only`: A parameter was provided which will affect your app in test mode but will not affect it in production. Upgrade your account to use in production.
-    TestModeOnly,
-    /// `empty_value`: A non-essential parameter was provided but it does not have a value. The parameter will be ignored.
-    EmptyValue,
-    /// `add_member`: A warning was generated while attempting to add a user to your team.
-    AddMember,
-    /// `parameter_invalid`: A parameter was provided with an invalid value. The parameter will be modified or ignored.
-    ParameterInvalid,
-    /// `oauth_grants_revoked`: OAuth user access grants have been revoked from this app due to a scope change.
-    OauthGrantsRevoked,
-    /// `cc_disabled`: The option to email a copy to the other signers and anyone CC'd is disabled for given account.
-    CcDisabled,
-    /// `reassign_unsupported`: A template with signer reassignment was used on an endpoint that does not support it (e.g. bulk send with template). The template will still be used, but without signer reassignment enabled.
-    ReassignUnsupported,
-    /// `duplicate_template_ids`: Templates can only be used once in a signature request. A duplicated template ids was passed in the request.
-    DuplicateTemplateIds,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl WarningName {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [WarningName] = &[
-        Self::Unconfirmed,
-        Self::CustomFieldValueTooLong,
-        Self::CustomFieldValuesTooLong,
-        Self::ParameterIgnored,
-        Self::NonPdfTextTags,
-        Self::FormFieldsOverlap,
-        Self::FormFieldsPlacement,
-        Self::DeprecatedParameter,
-        Self::ParameterConflict,
-        Self::ParameterMissing,
-        Self::PartialSuccess,
-        Self::TestModeOnly,
-        Self::EmptyValue,
-        Self::AddMember,
-        Self::ParameterInvalid,
-        Self::OauthGrantsRevoked,
-        Self::CcDisabled,
-        Self::ReassignUnsupported,
-        Self::DuplicateTemplateIds,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unconfirmed => "unconfirmed",
-            Self::CustomFieldValueTooLong => "custom_field_value_too_long",
-            Self::CustomFieldValuesTooLong => "custom_field_values_too_long",
-            Self::ParameterIgnored => "parameter_ignored",
-            Self::NonPdfTextTags => "non_pdf_text_tags",
-            Self::FormFieldsOverlap => "form_fields_overlap",
-            Self::FormFieldsPlacement => "form_fields_placement",
-            Self::DeprecatedParameter => "deprecated_parameter",
-            Self::ParameterConflict => "parameter_conflict",
-            Self::ParameterMissing => "parameter_missing",
-            Self::PartialSuccess => "partial_success",
-            Self::TestModeOnly => "test_mode_only",
-            Self::EmptyValue => "empty_value",
-            Self::AddMember => "add_member",
-            Self::ParameterInvalid => "parameter_invalid",
-            Self::OauthGrantsRevoked => "oauth_grants_revoked",
-            Self::CcDisabled => "cc_disabled",
-            Self::ReassignUnsupported => "reassign_unsupported",
-            Self::DuplicateTemplateIds => "duplicate_template_ids",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Unconfirmed => {
-                Some(
-                    "The email address of the account making the Signature Request has not been confirmed. The Signature Request will be placed on hold until it is confirmed.",
-                )
-            }
-            Self::CustomFieldValueTooLong => {
-                Some(
-                    "The value provided for a custom field is too long. The custom field will extend beyond the limits of its container and may not display the way you intended.",
-                )
-            }
-            Self::CustomFieldValuesTooLong => {
-                Some("A summary of all values for custom fields that are too long.")
-            }
-            Self::ParameterIgnored => {
-                Some(
-                    "One of the request parameters was ignored because it wasn't being used correctly.",
-                )
-            }
-            Self::NonPdfTextTags => {
-                Some(
-                    "Text Tags were enabled for a file that is not a PDF, which may result in imprecise positioning.",
-                )
-            }
-            Self::FormFieldsOverlap => {
-                Some(
-                    "Two or more of the form fields specified are overlapping, which may prevent signers from completing the document.",
-                )
-            }
-            Self::FormFieldsPlacement => {
-                Some("Form fields must be placed within the document.")
-            }
-            Self::DeprecatedParameter => {
-                Some(
-                    "A parameter was provided which we no longer support. The value will be ignored.",
-                )
-            }
-            Self::ParameterConflict => {
-                Some(
-                    "Two parameters have been provided which are in conflict. One parameter will be ignored.",
-                )
-            }
-            Self::ParameterMissing => {
-                Some(
-                    "An essential parameter was missing from the request and has been set to a default value.",
-                )
-            }
-            Self::PartialSuccess => {
-                Some(
-                    "The operation succeeded, but at least one non-essential part of the request failed.",
-                )
-            }
-            Self::TestModeOnly => {
-                Some(
-                    "A parameter was provided which will affect your app in test mode but will not affect it in production. Upgrade your account to use in production.",
-                )
-            }
-            Self::EmptyValue => {
-                Some(
-                    "A non-essential parameter was provided but it does not have a value. The parameter will be ignored.",
-                )
-            }
-            Self::AddMember => {
-                Some(
-                    "A warning was generated while attempting to add a user to your team.",
-                )
-            }
-            Self::ParameterInvalid => {
-                Some(
-                    "A parameter was provided with an invalid value. The parameter will be modified or ignored.",
-                )
-            }
-            Self::OauthGrantsRevoked => {
-                Some(
-                    "OAuth user access grants have been revoked from this app due to a scope change.",
-                )
-            }
-            Self::CcDisabled => {
-                Some(
-                    "The option to email a copy to the other signers and anyone CC'd is disabled for given account.",
-                )
-            }
-            Self::ReassignUnsupported => {
-                Some(
-                    "A template with signer reassignment was used on an endpoint that does not support it (e.g. bulk send with template). The template will still be used, but without signer reassignment enabled.",
-                )
-            }
-            Self::DuplicateTemplateIds => {
-                Some(
-                    "Templates can only be used once in a signature request. A duplicated template ids was passed in the request.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for WarningName {
-    fn from(value: &str) -> Self {
-        match value {
-            "unconfirmed" => Self::Unconfirmed,
-            "custom_field_value_too_long" => Self::CustomFieldValueTooLong,
-            "custom_field_values_too_long" => Self::CustomFieldValuesTooLong,
-            "parameter_ignored" => Self::ParameterIgnored,
-            "non_pdf_text_tags" => Self::NonPdfTextTags,
-            "form_fields_overlap" => Self::FormFieldsOverlap,
-            "form_fields_placement" => Self::FormFieldsPlacement,
-            "deprecated_parameter" => Self::DeprecatedParameter,
-            "parameter_conflict" => Self::ParameterConflict,
-            "parameter_missing" => Self::ParameterMissing,
-            "partial_success" => Self::PartialSuccess,
-            "test_mode_only" => Self::TestModeOnly,
-            "empty_value" => Self::EmptyValue,
-            "add_member" => Self::AddMember,
-            "parameter_invalid" => Self::ParameterInvalid,
-            "oauth_grants_revoked" => Self::OauthGrantsRevoked,
-            "cc_disabled" => Self::CcDisabled,
-            "reassign_unsupported" => Self::ReassignUnsupported,
-            "duplicate_template_ids" => Self::DuplicateTemplateIds,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for WarningName {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for WarningName {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for WarningName {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for WarningName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WarningName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
+crate::runtime::open_enum! {
+    /// The name of a warning.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     WarningName::Unconfirmed => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum WarningName {
+        /// `unconfirmed`: The email address of the account making the Signature Request has not been confirmed. The Signature Request will be placed on hold until it is confirmed.
+        Unconfirmed = (
+            "unconfirmed",
+            "The email address of the account making the Signature Request has not been confirmed. The Signature Request will be placed on hold until it is confirmed.",
+        ),
+        /// `custom_field_value_too_long`: The value provided for a custom field is too long. The custom field will extend beyond the limits of its container and may not display the way you intended.
+        CustomFieldValueTooLong = (
+            "custom_field_value_too_long",
+            "The value provided for a custom field is too long. The custom field will extend beyond the limits of its container and may not display the way you intended.",
+        ),
+        /// `custom_field_values_too_long`: A summary of all values for custom fields that are too long.
+        CustomFieldValuesTooLong = (
+            "custom_field_values_too_long",
+            "A summary of all values for custom fields that are too long.",
+        ),
+        /// `parameter_ignored`: One of the request parameters was ignored because it wasn't being used correctly.
+        ParameterIgnored = (
+            "parameter_ignored",
+            "One of the request parameters was ignored because it wasn't being used correctly.",
+        ),
+        /// `non_pdf_text_tags`: Text Tags were enabled for a file that is not a PDF, which may result in imprecise positioning.
+        NonPdfTextTags = (
+            "non_pdf_text_tags",
+            "Text Tags were enabled for a file that is not a PDF, which may result in imprecise positioning.",
+        ),
+        /// `form_fields_overlap`: Two or more of the form fields specified are overlapping, which may prevent signers from completing the document.
+        FormFieldsOverlap = (
+            "form_fields_overlap",
+            "Two or more of the form fields specified are overlapping, which may prevent signers from completing the document.",
+        ),
+        /// `form_fields_placement`: Form fields must be placed within the document.
+        FormFieldsPlacement = (
+            "form_fields_placement",
+            "Form fields must be placed within the document.",
+        ),
+        /// `deprecated_parameter`: A parameter was provided which we no longer support. The value will be ignored.
+        DeprecatedParameter = (
+            "deprecated_parameter",
+            "A parameter was provided which we no longer support. The value will be ignored.",
+        ),
+        /// `parameter_conflict`: Two parameters have been provided which are in conflict. One parameter will be ignored.
+        ParameterConflict = (
+            "parameter_conflict",
+            "Two parameters have been provided which are in conflict. One parameter will be ignored.",
+        ),
+        /// `parameter_missing`: An essential parameter was missing from the request and has been set to a default value.
+        ParameterMissing = (
+            "parameter_missing",
+            "An essential parameter was missing from the request and has been set to a default value.",
+        ),
+        /// `partial_success`: The operation succeeded, but at least one non-essential part of the request failed.
+        PartialSuccess = (
+            "partial_success",
+            "The operation succeeded, but at least one non-essential part of the request failed.",
+        ),
+        /// `test_mode_only`: A parameter was provided which will affect your app in test mode but will not affect it in production. Upgrade your account to use in production.
+        TestModeOnly = (
+            "test_mode_only",
+            "A parameter was provided which will affect your app in test mode but will not affect it in production. Upgrade your account to use in production.",
+        ),
+        /// `empty_value`: A non-essential parameter was provided but it does not have a value. The parameter will be ignored.
+        EmptyValue = (
+            "empty_value",
+            "A non-essential parameter was provided but it does not have a value. The parameter will be ignored.",
+        ),
+        /// `add_member`: A warning was generated while attempting to add a user to your team.
+        AddMember = (
+            "add_member",
+            "A warning was generated while attempting to add a user to your team.",
+        ),
+        /// `parameter_invalid`: A parameter was provided with an invalid value. The parameter will be modified or ignored.
+        ParameterInvalid = (
+            "parameter_invalid",
+            "A parameter was provided with an invalid value. The parameter will be modified or ignored.",
+        ),
+        /// `oauth_grants_revoked`: OAuth user access grants have been revoked from this app due to a scope change.
+        OauthGrantsRevoked = (
+            "oauth_grants_revoked",
+            "OAuth user access grants have been revoked from this app due to a scope change.",
+        ),
+        /// `cc_disabled`: The option to email a copy to the other signers and anyone CC'd is disabled for given account.
+        CcDisabled = (
+            "cc_disabled",
+            "The option to email a copy to the other signers and anyone CC'd is disabled for given account.",
+        ),
+        /// `reassign_unsupported`: A template with signer reassignment was used on an endpoint that does not support it (e.g. bulk send with template). The template will still be used, but without signer reassignment enabled.
+        ReassignUnsupported = (
+            "reassign_unsupported",
+            "A template with signer reassignment was used on an endpoint that does not support it (e.g. bulk send with template). The template will still be used, but without signer reassignment enabled.",
+        ),
+        /// `duplicate_template_ids`: Templates can only be used once in a signature request. A duplicated template ids was passed in the request.
+        DuplicateTemplateIds = (
+            "duplicate_template_ids",
+            "Templates can only be used once in a signature request. A duplicated template ids was passed in the request.",
+        ),
     }
 }
 /// The payload of a callback, the `json` field of its multipart POST.
@@ -1412,157 +1102,44 @@ pub struct FieldOptions {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-/// The kind of a form field; its options depend on it.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     FormFieldType::Text => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FormFieldType {
-    /// `text`: A text input field. Option: `placeholder` (string, optional).
-    Text,
-    /// `checkbox`: A yes/no checkbox. Option: `group` (string, optional).
-    Checkbox,
-    /// `date_signed`: A date.
-    DateSigned,
-    /// `dropdown`: An input field for dropdowns. Option: `options` (string list, required).
-    Dropdown,
-    /// `initials`: An input field for initials.
-    Initials,
-    /// `radio`: An input field for radios. Option: `group` (string, required).
-    Radio,
-    /// `signature`: A signature input field.
-    Signature,
-    /// `text-merge`: A text field that has default text set by the API.
-    TextMerge,
-    /// `checkbox-merge`: A checkbox field that has default value set by the API.
-    CheckboxMerge,
-    /// `hyperlink`: A hyperlink. Option: `content` (string, required).
-    Hyperlink,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl FormFieldType {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [FormFieldType] = &[
-        Self::Text,
-        Self::Checkbox,
-        Self::DateSigned,
-        Self::Dropdown,
-        Self::Initials,
-        Self::Radio,
-        Self::Signature,
-        Self::TextMerge,
-        Self::CheckboxMerge,
-        Self::Hyperlink,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Checkbox => "checkbox",
-            Self::DateSigned => "date_signed",
-            Self::Dropdown => "dropdown",
-            Self::Initials => "initials",
-            Self::Radio => "radio",
-            Self::Signature => "signature",
-            Self::TextMerge => "text-merge",
-            Self::CheckboxMerge => "checkbox-merge",
-            Self::Hyperlink => "hyperlink",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Text => {
-                Some("A text input field. Option: `placeholder` (string, optional).")
-            }
-            Self::Checkbox => {
-                Some("A yes/no checkbox. Option: `group` (string, optional).")
-            }
-            Self::DateSigned => Some("A date."),
-            Self::Dropdown => {
-                Some(
-                    "An input field for dropdowns. Option: `options` (string list, required).",
-                )
-            }
-            Self::Initials => Some("An input field for initials."),
-            Self::Radio => {
-                Some("An input field for radios. Option: `group` (string, required).")
-            }
-            Self::Signature => Some("A signature input field."),
-            Self::TextMerge => Some("A text field that has default text set by the API."),
-            Self::CheckboxMerge => {
-                Some("A checkbox field that has default value set by the API.")
-            }
-            Self::Hyperlink => Some("A hyperlink. Option: `content` (string, required)."),
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for FormFieldType {
-    fn from(value: &str) -> Self {
-        match value {
-            "text" => Self::Text,
-            "checkbox" => Self::Checkbox,
-            "date_signed" => Self::DateSigned,
-            "dropdown" => Self::Dropdown,
-            "initials" => Self::Initials,
-            "radio" => Self::Radio,
-            "signature" => Self::Signature,
-            "text-merge" => Self::TextMerge,
-            "checkbox-merge" => Self::CheckboxMerge,
-            "hyperlink" => Self::Hyperlink,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for FormFieldType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for FormFieldType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for FormFieldType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for FormFieldType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FormFieldType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
+crate::runtime::open_enum! {
+    /// The kind of a form field; its options depend on it.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     FormFieldType::Text => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum FormFieldType {
+        /// `text`: A text input field. Option: `placeholder` (string, optional).
+        Text = ("text", "A text input field. Option: `placeholder` (string, optional)."),
+        /// `checkbox`: A yes/no checkbox. Option: `group` (string, optional).
+        Checkbox = ("checkbox", "A yes/no checkbox. Option: `group` (string, optional)."),
+        /// `date_signed`: A date.
+        DateSigned = ("date_signed", "A date."),
+        /// `dropdown`: An input field for dropdowns. Option: `options` (string list, required).
+        Dropdown = (
+            "dropdown",
+            "An input field for dropdowns. Option: `options` (string list, required).",
+        ),
+        /// `initials`: An input field for initials.
+        Initials = ("initials", "An input field for initials."),
+        /// `radio`: An input field for radios. Option: `group` (string, required).
+        Radio = ("radio", "An input field for radios. Option: `group` (string, required)."),
+        /// `signature`: A signature input field.
+        Signature = ("signature", "A signature input field."),
+        /// `text-merge`: A text field that has default text set by the API.
+        TextMerge = ("text-merge", "A text field that has default text set by the API."),
+        /// `checkbox-merge`: A checkbox field that has default value set by the API.
+        CheckboxMerge = (
+            "checkbox-merge",
+            "A checkbox field that has default value set by the API.",
+        ),
+        /// `hyperlink`: A hyperlink. Option: `content` (string, required).
+        Hyperlink = ("hyperlink", "A hyperlink. Option: `content` (string, required)."),
     }
 }
 /// The groups of checkbox and radio fields: group id -> its label and rule.
@@ -1581,322 +1158,90 @@ pub struct FormFieldGroup {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-/// The rule a checkbox or radio group must meet before the signer can
-/// submit. Checkbox groups may use any of the three (see
-/// `CheckboxGroupRule`); radio groups must use `require_0-1` or
-/// `require_1` (see `RadioGroupRule`).
-///
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     GroupRequirement::Require01 => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GroupRequirement {
-    /// `require_0-1`: Checkbox group: requires at most one checkbox within the group to be checked (radio button functionality). Radio group: makes the group optional (the signer does not have to select any radio option).
-    Require01,
-    /// `require_1`: Checkbox group: requires only one checkbox within the group to be checked. Radio group: makes the group required (the signer has to select one radio option).
-    Require1,
-    /// `require_1-ormore`: Checkbox group: requires at least one checkbox within the group to be checked. Not for radio groups.
-    Require1Ormore,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl GroupRequirement {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [GroupRequirement] = &[
-        Self::Require01,
-        Self::Require1,
-        Self::Require1Ormore,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Require01 => "require_0-1",
-            Self::Require1 => "require_1",
-            Self::Require1Ormore => "require_1-ormore",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Require01 => {
-                Some(
-                    "Checkbox group: requires at most one checkbox within the group to be checked (radio button functionality). Radio group: makes the group optional (the signer does not have to select any radio option).",
-                )
-            }
-            Self::Require1 => {
-                Some(
-                    "Checkbox group: requires only one checkbox within the group to be checked. Radio group: makes the group required (the signer has to select one radio option).",
-                )
-            }
-            Self::Require1Ormore => {
-                Some(
-                    "Checkbox group: requires at least one checkbox within the group to be checked. Not for radio groups.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
+crate::runtime::open_enum! {
+    /// The rule a checkbox or radio group must meet before the signer can
+    /// submit. Checkbox groups may use any of the three (see
+    /// `CheckboxGroupRule`); radio groups must use `require_0-1` or
+    /// `require_1` (see `RadioGroupRule`).
+    ///
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     GroupRequirement::Require01 => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum GroupRequirement {
+        /// `require_0-1`: Checkbox group: requires at most one checkbox within the group to be checked (radio button functionality). Radio group: makes the group optional (the signer does not have to select any radio option).
+        Require01 = (
+            "require_0-1",
+            "Checkbox group: requires at most one checkbox within the group to be checked (radio button functionality). Radio group: makes the group optional (the signer does not have to select any radio option).",
+        ),
+        /// `require_1`: Checkbox group: requires only one checkbox within the group to be checked. Radio group: makes the group required (the signer has to select one radio option).
+        Require1 = (
+            "require_1",
+            "Checkbox group: requires only one checkbox within the group to be checked. Radio group: makes the group required (the signer has to select one radio option).",
+        ),
+        /// `require_1-ormore`: Checkbox group: requires at least one checkbox within the group to be checked. Not for radio groups.
+        Require1Ormore = (
+            "require_1-ormore",
+            "Checkbox group: requires at least one checkbox within the group to be checked. Not for radio groups.",
+        ),
     }
 }
-impl ::std::convert::From<&str> for GroupRequirement {
-    fn from(value: &str) -> Self {
-        match value {
-            "require_0-1" => Self::Require01,
-            "require_1" => Self::Require1,
-            "require_1-ormore" => Self::Require1Ormore,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::open_enum! {
+    /// The validation rules a checkbox group accepts (optional for checkbox groups).
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     CheckboxGroupRule::Require01 => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum CheckboxGroupRule {
+        /// `require_0-1`: Requires at most one checkbox within the group to be checked (radio button functionality).
+        Require01 = (
+            "require_0-1",
+            "Requires at most one checkbox within the group to be checked (radio button functionality).",
+        ),
+        /// `require_1`: Requires only one checkbox within the group to be checked.
+        Require1 = (
+            "require_1",
+            "Requires only one checkbox within the group to be checked.",
+        ),
+        /// `require_1-ormore`: Requires at least one checkbox within the group to be checked.
+        Require1Ormore = (
+            "require_1-ormore",
+            "Requires at least one checkbox within the group to be checked.",
+        ),
     }
 }
-impl ::std::convert::From<::std::string::String> for GroupRequirement {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for GroupRequirement {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for GroupRequirement {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GroupRequirement {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupRequirement {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The validation rules a checkbox group accepts (optional for checkbox groups).
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     CheckboxGroupRule::Require01 => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CheckboxGroupRule {
-    /// `require_0-1`: Requires at most one checkbox within the group to be checked (radio button functionality).
-    Require01,
-    /// `require_1`: Requires only one checkbox within the group to be checked.
-    Require1,
-    /// `require_1-ormore`: Requires at least one checkbox within the group to be checked.
-    Require1Ormore,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl CheckboxGroupRule {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [CheckboxGroupRule] = &[
-        Self::Require01,
-        Self::Require1,
-        Self::Require1Ormore,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Require01 => "require_0-1",
-            Self::Require1 => "require_1",
-            Self::Require1Ormore => "require_1-ormore",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Require01 => {
-                Some(
-                    "Requires at most one checkbox within the group to be checked (radio button functionality).",
-                )
-            }
-            Self::Require1 => {
-                Some("Requires only one checkbox within the group to be checked.")
-            }
-            Self::Require1Ormore => {
-                Some("Requires at least one checkbox within the group to be checked.")
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for CheckboxGroupRule {
-    fn from(value: &str) -> Self {
-        match value {
-            "require_0-1" => Self::Require01,
-            "require_1" => Self::Require1,
-            "require_1-ormore" => Self::Require1Ormore,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CheckboxGroupRule {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for CheckboxGroupRule {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CheckboxGroupRule {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CheckboxGroupRule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CheckboxGroupRule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The validation rules a radio group accepts; radio groups must define one.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     RadioGroupRule::Require01 => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RadioGroupRule {
-    /// `require_0-1`: Makes group optional (signer does not have to select any radio option).
-    Require01,
-    /// `require_1`: Makes group required (signer has to select one radio option).
-    Require1,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl RadioGroupRule {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [RadioGroupRule] = &[Self::Require01, Self::Require1];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Require01 => "require_0-1",
-            Self::Require1 => "require_1",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Require01 => {
-                Some(
-                    "Makes group optional (signer does not have to select any radio option).",
-                )
-            }
-            Self::Require1 => {
-                Some("Makes group required (signer has to select one radio option).")
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for RadioGroupRule {
-    fn from(value: &str) -> Self {
-        match value {
-            "require_0-1" => Self::Require01,
-            "require_1" => Self::Require1,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RadioGroupRule {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for RadioGroupRule {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RadioGroupRule {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RadioGroupRule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RadioGroupRule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
+crate::runtime::open_enum! {
+    /// The validation rules a radio group accepts; radio groups must define one.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     RadioGroupRule::Require01 => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum RadioGroupRule {
+        /// `require_0-1`: Makes group optional (signer does not have to select any radio option).
+        Require01 = (
+            "require_0-1",
+            "Makes group optional (signer does not have to select any radio option).",
+        ),
+        /// `require_1`: Makes group required (signer has to select one radio option).
+        Require1 = (
+            "require_1",
+            "Makes group required (signer has to select one radio option).",
+        ),
     }
 }
 /// Conditional logic: "if this, then that" rules.
@@ -1916,93 +1261,23 @@ pub struct FormFieldRule {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-/// How a rule's triggers combine.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     TriggerOperator::And => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TriggerOperator {
-    /// `AND`: All triggers must hold. Currently only AND is supported; support for OR is being worked on.
-    And,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl TriggerOperator {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [TriggerOperator] = &[Self::And];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::And => {
-                Some(
-                    "All triggers must hold. Currently only AND is supported; support for OR is being worked on.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for TriggerOperator {
-    fn from(value: &str) -> Self {
-        match value {
-            "AND" => Self::And,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for TriggerOperator {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for TriggerOperator {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for TriggerOperator {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TriggerOperator {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TriggerOperator {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
+crate::runtime::open_enum! {
+    /// How a rule's triggers combine.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     TriggerOperator::And => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum TriggerOperator {
+        /// `AND`: All triggers must hold. Currently only AND is supported; support for OR is being worked on.
+        And = (
+            "AND",
+            "All triggers must hold. Currently only AND is supported; support for OR is being worked on.",
+        ),
     }
 }
 /// A condition on one field.
@@ -2032,84 +1307,22 @@ pub enum TriggerValue {
     /// The `UnknownValue` form.
     UnknownValue(::serde_json::Value),
 }
-/// `1` hides the field or group, `0` shows it.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     FormFieldRuleActionHidden::V0 => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FormFieldRuleActionHidden {
-    /// `0`
-    V0,
-    /// `1`
-    V1,
-    /// A value this client does not know, kept exactly as received (an integer).
-    UnknownValue(i64),
-}
-impl FormFieldRuleActionHidden {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [FormFieldRuleActionHidden] = &[Self::V0, Self::V1];
-    /// The value as sent on the wire.
-    pub fn as_i64(&self) -> i64 {
-        match self {
-            Self::V0 => 0,
-            Self::V1 => 1,
-            Self::UnknownValue(value) => *value,
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::V0 => None,
-            Self::V1 => None,
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<i64> for FormFieldRuleActionHidden {
-    fn from(value: i64) -> Self {
-        match value {
-            0 => Self::V0,
-            1 => Self::V1,
-            other => Self::UnknownValue(other),
-        }
-    }
-}
-impl ::std::str::FromStr for FormFieldRuleActionHidden {
-    type Err = ::std::num::ParseIntError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value.trim().parse::<i64>()?))
-    }
-}
-impl ::std::fmt::Display for FormFieldRuleActionHidden {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.as_i64(), f)
-    }
-}
-impl ::serde::Serialize for FormFieldRuleActionHidden {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.as_i64())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FormFieldRuleActionHidden {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
+crate::runtime::open_int_enum! {
+    /// `1` hides the field or group, `0` shows it.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     FormFieldRuleActionHidden::V0 => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum FormFieldRuleActionHidden {
+        /// `0`
+        V0 = (0),
+        /// `1`
+        V1 = (1),
     }
 }
 /// What happens when a rule's triggers hold. An action names a field (`field_id`) or a group (`group_id`), not both.
@@ -2130,195 +1343,75 @@ pub struct FormFieldRuleAction {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-/// The kind of action.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     ActionType::ChangeFieldVisibility => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ActionType {
-    /// `change-field-visibility`: Shows or hides the field named by `field_id`.
-    ChangeFieldVisibility,
-    /// `change-group-visibility`: Shows or hides the group named by `group_id`.
-    ChangeGroupVisibility,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl ActionType {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [ActionType] = &[
-        Self::ChangeFieldVisibility,
-        Self::ChangeGroupVisibility,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChangeFieldVisibility => "change-field-visibility",
-            Self::ChangeGroupVisibility => "change-group-visibility",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::ChangeFieldVisibility => {
-                Some("Shows or hides the field named by `field_id`.")
-            }
-            Self::ChangeGroupVisibility => {
-                Some("Shows or hides the group named by `group_id`.")
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
+crate::runtime::open_enum! {
+    /// The kind of action.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     ActionType::ChangeFieldVisibility => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum ActionType {
+        /// `change-field-visibility`: Shows or hides the field named by `field_id`.
+        ChangeFieldVisibility = (
+            "change-field-visibility",
+            "Shows or hides the field named by `field_id`.",
+        ),
+        /// `change-group-visibility`: Shows or hides the group named by `group_id`.
+        ChangeGroupVisibility = (
+            "change-group-visibility",
+            "Shows or hides the group named by `group_id`.",
+        ),
     }
 }
-impl ::std::convert::From<&str> for ActionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "change-field-visibility" => Self::ChangeFieldVisibility,
-            "change-group-visibility" => Self::ChangeGroupVisibility,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::open_enum! {
+    /// The validation a text field's value must pass before the signer can
+    /// submit. Each value's rule is also given as a regular expression
+    /// (`pattern`), from which the client's `validate` is generated;
+    /// `custom_regex` uses the field's own `validation_custom_regex`.
+    ///
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     ValidationType::NumbersOnly => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum ValidationType {
+        /// `numbers_only`: Numbers only (negative and decimal values included).
+        NumbersOnly = (
+            "numbers_only",
+            "Numbers only (negative and decimal values included).",
+        ),
+        /// `letters_only`: Letters only (non-English letters included).
+        LettersOnly = ("letters_only", "Letters only (non-English letters included)."),
+        /// `phone_number`: 10- or 11-digit number.
+        PhoneNumber = ("phone_number", "10- or 11-digit number."),
+        /// `bank_routing_number`: 9-digit number.
+        BankRoutingNumber = ("bank_routing_number", "9-digit number."),
+        /// `bank_account_number`: Minimum 6-digit number.
+        BankAccountNumber = ("bank_account_number", "Minimum 6-digit number."),
+        /// `email_address`: Email address.
+        EmailAddress = ("email_address", "Email address."),
+        /// `zip_code`: 5- or 9-digit number.
+        ZipCode = ("zip_code", "5- or 9-digit number."),
+        /// `social_security_number`: 9-digit number.
+        SocialSecurityNumber = ("social_security_number", "9-digit number."),
+        /// `employer_identification_number`: 9-digit number.
+        EmployerIdentificationNumber = ("employer_identification_number", "9-digit number."),
+        /// `custom_regex`: Custom regular expression, given in `validation_custom_regex` (for example `A[0-9]{3}`), with an example of the format in `validation_custom_regex_format_label` (for example `A000`).
+        CustomRegex = (
+            "custom_regex",
+            "Custom regular expression, given in `validation_custom_regex` (for example `A[0-9]{3}`), with an example of the format in `validation_custom_regex_format_label` (for example `A000`).",
+        ),
     }
-}
-impl ::std::convert::From<::std::string::String> for ActionType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for ActionType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ActionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ActionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The validation a text field's value must pass before the signer can
-/// submit. Each value's rule is also given as a regular expression
-/// (`pattern`), from which the client's `validate` is generated;
-/// `custom_regex` uses the field's own `validation_custom_regex`.
-///
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     ValidationType::NumbersOnly => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ValidationType {
-    /// `numbers_only`: Numbers only (negative and decimal values included).
-    NumbersOnly,
-    /// `letters_only`: Letters only (non-English letters included).
-    LettersOnly,
-    /// `phone_number`: 10- or 11-digit number.
-    PhoneNumber,
-    /// `bank_routing_number`: 9-digit number.
-    BankRoutingNumber,
-    /// `bank_account_number`: Minimum 6-digit number.
-    BankAccountNumber,
-    /// `email_address`: Email address.
-    EmailAddress,
-    /// `zip_code`: 5- or 9-digit number.
-    ZipCode,
-    /// `social_security_number`: 9-digit number.
-    SocialSecurityNumber,
-    /// `employer_identification_number`: 9-digit number.
-    EmployerIdentificationNumber,
-    /// `custom_regex`: Custom regular expression, given in `validation_custom_regex` (for example `A[0-9]{3}`), with an example of the format in `validation_custom_regex_format_label` (for example `A000`).
-    CustomRegex,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
 }
 impl ValidationType {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [ValidationType] = &[
-        Self::NumbersOnly,
-        Self::LettersOnly,
-        Self::PhoneNumber,
-        Self::BankRoutingNumber,
-        Self::BankAccountNumber,
-        Self::EmailAddress,
-        Self::ZipCode,
-        Self::SocialSecurityNumber,
-        Self::EmployerIdentificationNumber,
-        Self::CustomRegex,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NumbersOnly => "numbers_only",
-            Self::LettersOnly => "letters_only",
-            Self::PhoneNumber => "phone_number",
-            Self::BankRoutingNumber => "bank_routing_number",
-            Self::BankAccountNumber => "bank_account_number",
-            Self::EmailAddress => "email_address",
-            Self::ZipCode => "zip_code",
-            Self::SocialSecurityNumber => "social_security_number",
-            Self::EmployerIdentificationNumber => "employer_identification_number",
-            Self::CustomRegex => "custom_regex",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::NumbersOnly => {
-                Some("Numbers only (negative and decimal values included).")
-            }
-            Self::LettersOnly => Some("Letters only (non-English letters included)."),
-            Self::PhoneNumber => Some("10- or 11-digit number."),
-            Self::BankRoutingNumber => Some("9-digit number."),
-            Self::BankAccountNumber => Some("Minimum 6-digit number."),
-            Self::EmailAddress => Some("Email address."),
-            Self::ZipCode => Some("5- or 9-digit number."),
-            Self::SocialSecurityNumber => Some("9-digit number."),
-            Self::EmployerIdentificationNumber => Some("9-digit number."),
-            Self::CustomRegex => {
-                Some(
-                    "Custom regular expression, given in `validation_custom_regex` (for example `A[0-9]{3}`), with an example of the format in `validation_custom_regex_format_label` (for example `A000`).",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
     /// This value's rule as a regular expression, when the documentation gives one.
     pub fn pattern(&self) -> ::std::option::Option<&'static str> {
         match self {
@@ -2351,1193 +1444,376 @@ impl ValidationType {
             custom,
         )
     }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
+}
+crate::runtime::open_enum! {
+    /// What a text field is filled with automatically from the signer's details.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     AutoFillType::FirstName => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum AutoFillType {
+        /// `firstName`: The signer's first name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|firstName]`.
+        FirstName = (
+            "firstName",
+            "The signer's first name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|firstName]`.",
+        ),
+        /// `lastName`: The signer's last name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|lastName]`.
+        LastName = (
+            "lastName",
+            "The signer's last name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|lastName]`.",
+        ),
+        /// `name`: The signer's full name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|name]`.
+        Name = (
+            "name",
+            "The signer's full name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|name]`.",
+        ),
+        /// `email`: The signer's email address. Text tag example: `[text|req|signer1|Label|UniqueId|email_address|email]`.
+        Email = (
+            "email",
+            "The signer's email address. Text tag example: `[text|req|signer1|Label|UniqueId|email_address|email]`.",
+        ),
+        /// `company`: The signer's company. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|company]`.
+        Company = (
+            "company",
+            "The signer's company. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|company]`.",
+        ),
+        /// `title`: The signer's title. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|title]`.
+        Title = (
+            "title",
+            "The signer's title. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|title]`.",
+        ),
     }
 }
-impl ::std::convert::From<&str> for ValidationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "numbers_only" => Self::NumbersOnly,
-            "letters_only" => Self::LettersOnly,
-            "phone_number" => Self::PhoneNumber,
-            "bank_routing_number" => Self::BankRoutingNumber,
-            "bank_account_number" => Self::BankAccountNumber,
-            "email_address" => Self::EmailAddress,
-            "zip_code" => Self::ZipCode,
-            "social_security_number" => Self::SocialSecurityNumber,
-            "employer_identification_number" => Self::EmployerIdentificationNumber,
-            "custom_regex" => Self::CustomRegex,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+crate::runtime::open_enum! {
+    /// The formats `date_format` (in a date field's `field_options`) accepts; the spacing is part of the value.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     DateFormat::MmSlashDdSlashYyyy => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum DateFormat {
+        /// `MM / DD / YYYY`: Example: `05 / 18 / 2022`.
+        MmSlashDdSlashYyyy = ("MM / DD / YYYY", "Example: `05 / 18 / 2022`."),
+        /// `MM - DD - YYYY`: Example: `05 - 18 - 2022`.
+        MmDashDdDashYyyy = ("MM - DD - YYYY", "Example: `05 - 18 - 2022`."),
+        /// `DD / MM / YYYY`: Example: `18 / 05 / 2022`.
+        DdSlashMmSlashYyyy = ("DD / MM / YYYY", "Example: `18 / 05 / 2022`."),
+        /// `DD - MM - YYYY`: Example: `18 - 05 - 2022`.
+        DdDashMmDashYyyy = ("DD - MM - YYYY", "Example: `18 - 05 - 2022`."),
+        /// `YYYY / MM / DD`: Example: `2022 / 05 / 18`.
+        YyyySlashMmSlashDd = ("YYYY / MM / DD", "Example: `2022 / 05 / 18`."),
+        /// `YYYY - MM - DD`: Example: `2022 - 05 - 18`.
+        YyyyDashMmDashDd = ("YYYY - MM - DD", "Example: `2022 - 05 - 18`."),
     }
 }
-impl ::std::convert::From<::std::string::String> for ValidationType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
+crate::runtime::open_enum! {
+    /// The state of one signature (`status_code` of a Signature, attached to a SignatureRequest). The live API sends codes this table does not list; they are kept.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     SignatureStatusCode::Success => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum SignatureStatusCode {
+        /// `success`: Success.
+        Success = ("success", "Success."),
+        /// `on_hold`: On hold. This could be because the sending account needs to confirm its email address, or because of insufficient funds.
+        OnHold = (
+            "on_hold",
+            "On hold. This could be because the sending account needs to confirm its email address, or because of insufficient funds.",
+        ),
+        /// `signed`: Signed.
+        Signed = ("signed", "Signed."),
+        /// `awaiting_signature`: Awaiting signature.
+        AwaitingSignature = ("awaiting_signature", "Awaiting signature."),
+        /// `declined`: Declined.
+        Declined = ("declined", "Declined."),
+        /// `error_unknown`: Unknown error.
+        ErrorUnknown = ("error_unknown", "Unknown error."),
+        /// `error_file`: File could not be converted.
+        ErrorFile = ("error_file", "File could not be converted."),
+        /// `error_component_position`: Invalid form fields placement.
+        ErrorComponentPosition = (
+            "error_component_position",
+            "Invalid form fields placement.",
+        ),
+        /// `error_text_tag`: File contained invalid text tags.
+        ErrorTextTag = ("error_text_tag", "File contained invalid text tags."),
+        /// `on_hold_by_requester`: Request was prepared for signature but has not been sent to signers. Requester must release the request from hold when ready to send.
+        OnHoldByRequester = (
+            "on_hold_by_requester",
+            "Request was prepared for signature but has not been sent to signers. Requester must release the request from hold when ready to send.",
+        ),
+        /// `error_invalid_email`: Invalid email.
+        ErrorInvalidEmail = ("error_invalid_email", "Invalid email."),
     }
 }
-impl ::std::str::FromStr for ValidationType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
+crate::runtime::open_enum! {
+    /// The type of a callback event. The live API sends more types than this table lists (`callback_test`, `signature_request_expired`, ...); they are kept.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     EventType::SignatureRequestViewed => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum EventType {
+        /// `signature_request_viewed`: The SignatureRequest has been viewed. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestViewed = (
+            "signature_request_viewed",
+            "The SignatureRequest has been viewed. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_signed`: A signer has completed all required fields on the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestSigned = (
+            "signature_request_signed",
+            "A signer has completed all required fields on the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_downloadable`: An updated version of the SignatureRequest PDF is available for download. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestDownloadable = (
+            "signature_request_downloadable",
+            "An updated version of the SignatureRequest PDF is available for download. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_sent`: The SignatureRequest has been sent successfully. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestSent = (
+            "signature_request_sent",
+            "The SignatureRequest has been sent successfully. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_declined`: The SignatureRequest was declined by a signer. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestDeclined = (
+            "signature_request_declined",
+            "The SignatureRequest was declined by a signer. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_reassigned`: The signer has reassigned their signature to a different signer. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestReassigned = (
+            "signature_request_reassigned",
+            "The signer has reassigned their signature to a different signer. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_remind`: All signers have been sent a reminder to complete the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestRemind = (
+            "signature_request_remind",
+            "All signers have been sent a reminder to complete the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_all_signed`: All signers have completed all required fields for the SignatureRequest and the final PDF is ready to be downloaded using signature_request/files. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestAllSigned = (
+            "signature_request_all_signed",
+            "All signers have completed all required fields for the SignatureRequest and the final PDF is ready to be downloaded using signature_request/files. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_email_bounce`: An email address for one of the signers on your signature request has bounced. May be correctable by using signature_request/update. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestEmailBounce = (
+            "signature_request_email_bounce",
+            "An email address for one of the signers on your signature request has bounced. May be correctable by using signature_request/update. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_invalid`: An error occurred while processing the signature request data on our back-end. For example: invalid text tags, or an email address that is not correct when using a signature page. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestInvalid = (
+            "signature_request_invalid",
+            "An error occurred while processing the signature request data on our back-end. For example: invalid text tags, or an email address that is not correct when using a signature page. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_canceled`: The SignatureRequest has been canceled. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestCanceled = (
+            "signature_request_canceled",
+            "The SignatureRequest has been canceled. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_prepared`: The SignatureRequest has been prepared but not sent. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestPrepared = (
+            "signature_request_prepared",
+            "The SignatureRequest has been prepared but not sent. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `file_error`: We're unable to convert the file you provided. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        FileError = (
+            "file_error",
+            "We're unable to convert the file you provided. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `unknown_error`: An unknown error occurred while processing a signature request. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        UnknownError = (
+            "unknown_error",
+            "An unknown error occurred while processing a signature request. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `sign_url_invalid`: The embedded sign URL you provided is invalid or expired. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignUrlInvalid = (
+            "sign_url_invalid",
+            "The embedded sign URL you provided is invalid or expired. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `account_confirmed`: An account created via one of your apps has been confirmed. Attached model: Account. Reported to: app callbacks only.
+        AccountConfirmed = (
+            "account_confirmed",
+            "An account created via one of your apps has been confirmed. Attached model: Account. Reported to: app callbacks only.",
+        ),
+        /// `template_created`: The Template has been created. Attached model: Template. Reported to: app and account callbacks.
+        TemplateCreated = (
+            "template_created",
+            "The Template has been created. Attached model: Template. Reported to: app and account callbacks.",
+        ),
+        /// `template_error`: There was an error while creating your template. Attached model: Template. Reported to: app and account callbacks.
+        TemplateError = (
+            "template_error",
+            "There was an error while creating your template. Attached model: Template. Reported to: app and account callbacks.",
+        ),
     }
 }
-impl ::std::fmt::Display for ValidationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+crate::runtime::open_enum! {
+    /// The OAuth scopes an app can ask for.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     OAuthScope::AccountAccess => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum OAuthScope {
+        /// `account_access`: Account Access: access to basic account information, such as email address and name.
+        AccountAccess = (
+            "account_access",
+            "Account Access: access to basic account information, such as email address and name.",
+        ),
+        /// `signature_request_access`: Signature Request Access: access to send, view, and update signature requests and to download document files. Signature requests must be made with an OAuth token in order to access.
+        SignatureRequestAccess = (
+            "signature_request_access",
+            "Signature Request Access: access to send, view, and update signature requests and to download document files. Signature requests must be made with an OAuth token in order to access.",
+        ),
+        /// `template_access`: Template Access: access to view, create, and modify templates.
+        TemplateAccess = (
+            "template_access",
+            "Template Access: access to view, create, and modify templates.",
+        ),
+        /// `team_access`: Team Access: access to view and modify team settings and team members.
+        TeamAccess = (
+            "team_access",
+            "Team Access: access to view and modify team settings and team members.",
+        ),
+        /// `api_app_access`: API App Access: access to view, create, and modify embedded API apps.
+        ApiAppAccess = (
+            "api_app_access",
+            "API App Access: access to view, create, and modify embedded API apps.",
+        ),
     }
 }
-impl ::serde::Serialize for ValidationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+crate::runtime::open_enum! {
+    /// The limited OAuth scopes.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     LimitedOAuthScope::BasicAccountInfo => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum LimitedOAuthScope {
+        /// `basic_account_info`: Basic Account Info (limited): access basic account information, such as email address and name.
+        BasicAccountInfo = (
+            "basic_account_info",
+            "Basic Account Info (limited): access basic account information, such as email address and name.",
+        ),
+        /// `request_signature`: Send Signature Requests (limited): send signature requests, access statuses and document files.
+        RequestSignature = (
+            "request_signature",
+            "Send Signature Requests (limited): send signature requests, access statuses and document files.",
+        ),
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ValidationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// What a text field is filled with automatically from the signer's details.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     AutoFillType::FirstName => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AutoFillType {
-    /// `firstName`: The signer's first name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|firstName]`.
-    FirstName,
-    /// `lastName`: The signer's last name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|lastName]`.
-    LastName,
-    /// `name`: The signer's full name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|name]`.
-    Name,
-    /// `email`: The signer's email address. Text tag example: `[text|req|signer1|Label|UniqueId|email_address|email]`.
-    Email,
-    /// `company`: The signer's company. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|company]`.
-    Company,
-    /// `title`: The signer's title. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|title]`.
-    Title,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl AutoFillType {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [AutoFillType] = &[
-        Self::FirstName,
-        Self::LastName,
-        Self::Name,
-        Self::Email,
-        Self::Company,
-        Self::Title,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FirstName => "firstName",
-            Self::LastName => "lastName",
-            Self::Name => "name",
-            Self::Email => "email",
-            Self::Company => "company",
-            Self::Title => "title",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::FirstName => {
-                Some(
-                    "The signer's first name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|firstName]`.",
-                )
-            }
-            Self::LastName => {
-                Some(
-                    "The signer's last name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|lastName]`.",
-                )
-            }
-            Self::Name => {
-                Some(
-                    "The signer's full name. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|name]`.",
-                )
-            }
-            Self::Email => {
-                Some(
-                    "The signer's email address. Text tag example: `[text|req|signer1|Label|UniqueId|email_address|email]`.",
-                )
-            }
-            Self::Company => {
-                Some(
-                    "The signer's company. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|company]`.",
-                )
-            }
-            Self::Title => {
-                Some(
-                    "The signer's title. Text tag example: `[text|req|signer1|Label|UniqueId|letters_only|title]`.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for AutoFillType {
-    fn from(value: &str) -> Self {
-        match value {
-            "firstName" => Self::FirstName,
-            "lastName" => Self::LastName,
-            "name" => Self::Name,
-            "email" => Self::Email,
-            "company" => Self::Company,
-            "title" => Self::Title,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for AutoFillType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for AutoFillType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AutoFillType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AutoFillType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AutoFillType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The formats `date_format` (in a date field's `field_options`) accepts; the spacing is part of the value.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     DateFormat::MmSlashDdSlashYyyy => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DateFormat {
-    /// `MM / DD / YYYY`: Example: `05 / 18 / 2022`.
-    MmSlashDdSlashYyyy,
-    /// `MM - DD - YYYY`: Example: `05 - 18 - 2022`.
-    MmDashDdDashYyyy,
-    /// `DD / MM / YYYY`: Example: `18 / 05 / 2022`.
-    DdSlashMmSlashYyyy,
-    /// `DD - MM - YYYY`: Example: `18 - 05 - 2022`.
-    DdDashMmDashYyyy,
-    /// `YYYY / MM / DD`: Example: `2022 / 05 / 18`.
-    YyyySlashMmSlashDd,
-    /// `YYYY - MM - DD`: Example: `2022 - 05 - 18`.
-    YyyyDashMmDashDd,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl DateFormat {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [DateFormat] = &[
-        Self::MmSlashDdSlashYyyy,
-        Self::MmDashDdDashYyyy,
-        Self::DdSlashMmSlashYyyy,
-        Self::DdDashMmDashYyyy,
-        Self::YyyySlashMmSlashDd,
-        Self::YyyyDashMmDashDd,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MmSlashDdSlashYyyy => "MM / DD / YYYY",
-            Self::MmDashDdDashYyyy => "MM - DD - YYYY",
-            Self::DdSlashMmSlashYyyy => "DD / MM / YYYY",
-            Self::DdDashMmDashYyyy => "DD - MM - YYYY",
-            Self::YyyySlashMmSlashDd => "YYYY / MM / DD",
-            Self::YyyyDashMmDashDd => "YYYY - MM - DD",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::MmSlashDdSlashYyyy => Some("Example: `05 / 18 / 2022`."),
-            Self::MmDashDdDashYyyy => Some("Example: `05 - 18 - 2022`."),
-            Self::DdSlashMmSlashYyyy => Some("Example: `18 / 05 / 2022`."),
-            Self::DdDashMmDashYyyy => Some("Example: `18 - 05 - 2022`."),
-            Self::YyyySlashMmSlashDd => Some("Example: `2022 / 05 / 18`."),
-            Self::YyyyDashMmDashDd => Some("Example: `2022 - 05 - 18`."),
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for DateFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "MM / DD / YYYY" => Self::MmSlashDdSlashYyyy,
-            "MM - DD - YYYY" => Self::MmDashDdDashYyyy,
-            "DD / MM / YYYY" => Self::DdSlashMmSlashYyyy,
-            "DD - MM - YYYY" => Self::DdDashMmDashYyyy,
-            "YYYY / MM / DD" => Self::YyyySlashMmSlashDd,
-            "YYYY - MM - DD" => Self::YyyyDashMmDashDd,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for DateFormat {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for DateFormat {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for DateFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DateFormat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DateFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The state of one signature (`status_code` of a Signature, attached to a SignatureRequest). The live API sends codes this table does not list; they are kept.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     SignatureStatusCode::Success => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SignatureStatusCode {
-    /// `success`: Success.
-    Success,
-    /// `on_hold`: On hold. This could be because the sending account needs to confirm its email address, or because of insufficient funds.
-    OnHold,
-    /// `signed`: Signed.
-    Signed,
-    /// `awaiting_signature`: Awaiting signature.
-    AwaitingSignature,
-    /// `declined`: Declined.
-    Declined,
-    /// `error_unknown`: Unknown error.
-    ErrorUnknown,
-    /// `error_file`: File could not be converted.
-    ErrorFile,
-    /// `error_component_position`: Invalid form fields placement.
-    ErrorComponentPosition,
-    /// `error_text_tag`: File contained invalid text tags.
-    ErrorTextTag,
-    /// `on_hold_by_requester`: Request was prepared for signature but has not been sent to signers. Requester must release the request from hold when ready to send.
-    OnHoldByRequester,
-    /// `error_invalid_email`: Invalid email.
-    ErrorInvalidEmail,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl SignatureStatusCode {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [SignatureStatusCode] = &[
-        Self::Success,
-        Self::OnHold,
-        Self::Signed,
-        Self::AwaitingSignature,
-        Self::Declined,
-        Self::ErrorUnknown,
-        Self::ErrorFile,
-        Self::ErrorComponentPosition,
-        Self::ErrorTextTag,
-        Self::OnHoldByRequester,
-        Self::ErrorInvalidEmail,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::OnHold => "on_hold",
-            Self::Signed => "signed",
-            Self::AwaitingSignature => "awaiting_signature",
-            Self::Declined => "declined",
-            Self::ErrorUnknown => "error_unknown",
-            Self::ErrorFile => "error_file",
-            Self::ErrorComponentPosition => "error_component_position",
-            Self::ErrorTextTag => "error_text_tag",
-            Self::OnHoldByRequester => "on_hold_by_requester",
-            Self::ErrorInvalidEmail => "error_invalid_email",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Success => Some("Success."),
-            Self::OnHold => {
-                Some(
-                    "On hold. This could be because the sending account needs to confirm its email address, or because of insufficient funds.",
-                )
-            }
-            Self::Signed => Some("Signed."),
-            Self::AwaitingSignature => Some("Awaiting signature."),
-            Self::Declined => Some("Declined."),
-            Self::ErrorUnknown => Some("Unknown error."),
-            Self::ErrorFile => Some("File could not be converted."),
-            Self::ErrorComponentPosition => Some("Invalid form fields placement."),
-            Self::ErrorTextTag => Some("File contained invalid text tags."),
-            Self::OnHoldByRequester => {
-                Some(
-                    "Request was prepared for signature but has not been sent to signers. Requester must release the request from hold when ready to send.",
-                )
-            }
-            Self::ErrorInvalidEmail => Some("Invalid email."),
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for SignatureStatusCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "on_hold" => Self::OnHold,
-            "signed" => Self::Signed,
-            "awaiting_signature" => Self::AwaitingSignature,
-            "declined" => Self::Declined,
-            "error_unknown" => Self::ErrorUnknown,
-            "error_file" => Self::ErrorFile,
-            "error_component_position" => Self::ErrorComponentPosition,
-            "error_text_tag" => Self::ErrorTextTag,
-            "on_hold_by_requester" => Self::OnHoldByRequester,
-            "error_invalid_email" => Self::ErrorInvalidEmail,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SignatureStatusCode {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for SignatureStatusCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SignatureStatusCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SignatureStatusCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SignatureStatusCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The type of a callback event. The live API sends more types than this table lists (`callback_test`, `signature_request_expired`, ...); they are kept.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     EventType::SignatureRequestViewed => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EventType {
-    /// `signature_request_viewed`: The SignatureRequest has been viewed. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestViewed,
-    /// `signature_request_signed`: A signer has completed all required fields on the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestSigned,
-    /// `signature_request_downloadable`: An updated version of the SignatureRequest PDF is available for download. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestDownloadable,
-    /// `signature_request_sent`: The SignatureRequest has been sent successfully. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestSent,
-    /// `signature_request_declined`: The SignatureRequest was declined by a signer. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestDeclined,
-    /// `signature_request_reassigned`: The signer has reassigned their signature to a different signer. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestReassigned,
-    /// `signature_request_remind`: All signers have been sent a reminder to complete the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestRemind,
-    /// `signature_request_all_signed`: All signers have completed all required fields for the SignatureRequest and the final PDF is ready to be downloaded using signature_request/files. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestAllSigned,
-    /// `signature_request_email_bounce`: An email address for one of the signers on your signature request has bounced. May be correctable by using signature_request/update. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestEmailBounce,
-    /// `signature_request_invalid`: An error occurred while processing the signature request data on our back-end. For example: invalid text tags, or an email address that is not correct when using a signature page. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestInvalid,
-    /// `signature_request_canceled`: The SignatureRequest has been canceled. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestCanceled,
-    /// `signature_request_prepared`: The SignatureRequest has been prepared but not sent. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignatureRequestPrepared,
-    /// `file_error`: We're unable to convert the file you provided. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    FileError,
-    /// `unknown_error`: An unknown error occurred while processing a signature request. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    UnknownError,
-    /// `sign_url_invalid`: The embedded sign URL you provided is invalid or expired. Attached model: SignatureRequest. Reported to: app and account callbacks.
-    SignUrlInvalid,
-    /// `account_confirmed`: An account created via one of your apps has been confirmed. Attached model: Account. Reported to: app callbacks only.
-    AccountConfirmed,
-    /// `template_created`: The Template has been created. Attached model: Template. Reported to: app and account callbacks.
-    TemplateCreated,
-    /// `template_error`: There was an error while creating your template. Attached model: Template. Reported to: app and account callbacks.
-    TemplateError,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl EventType {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [EventType] = &[
-        Self::SignatureRequestViewed,
-        Self::SignatureRequestSigned,
-        Self::SignatureRequestDownloadable,
-        Self::SignatureRequestSent,
-        Self::SignatureRequestDeclined,
-        Self::SignatureRequestReassigned,
-        Self::SignatureRequestRemind,
-        Self::SignatureRequestAllSigned,
-        Self::SignatureRequestEmailBounce,
-        Self::SignatureRequestInvalid,
-        Self::SignatureRequestCanceled,
-        Self::SignatureRequestPrepared,
-        Self::FileError,
-        Self::UnknownError,
-        Self::SignUrlInvalid,
-        Self::AccountConfirmed,
-        Self::TemplateCreated,
-        Self::TemplateError,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SignatureRequestViewed => "signature_request_viewed",
-            Self::SignatureRequestSigned => "signature_request_signed",
-            Self::SignatureRequestDownloadable => "signature_request_downloadable",
-            Self::SignatureRequestSent => "signature_request_sent",
-            Self::SignatureRequestDeclined => "signature_request_declined",
-            Self::SignatureRequestReassigned => "signature_request_reassigned",
-            Self::SignatureRequestRemind => "signature_request_remind",
-            Self::SignatureRequestAllSigned => "signature_request_all_signed",
-            Self::SignatureRequestEmailBounce => "signature_request_email_bounce",
-            Self::SignatureRequestInvalid => "signature_request_invalid",
-            Self::SignatureRequestCanceled => "signature_request_canceled",
-            Self::SignatureRequestPrepared => "signature_request_prepared",
-            Self::FileError => "file_error",
-            Self::UnknownError => "unknown_error",
-            Self::SignUrlInvalid => "sign_url_invalid",
-            Self::AccountConfirmed => "account_confirmed",
-            Self::TemplateCreated => "template_created",
-            Self::TemplateError => "template_error",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::SignatureRequestViewed => {
-                Some(
-                    "The SignatureRequest has been viewed. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignatureRequestSigned => {
-                Some(
-                    "A signer has completed all required fields on the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignatureRequestDownloadable => {
-                Some(
-                    "An updated version of the SignatureRequest PDF is available for download. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignatureRequestSent => {
-                Some(
-                    "The SignatureRequest has been sent successfully. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignatureRequestDeclined => {
-                Some(
-                    "The SignatureRequest was declined by a signer. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignatureRequestReassigned => {
-                Some(
-                    "The signer has reassigned their signature to a different signer. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignatureRequestRemind => {
-                Some(
-                    "All signers have been sent a reminder to complete the SignatureRequest. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignatureRequestAllSigned => {
-                Some(
-                    "All signers have completed all required fields for the SignatureRequest and the final PDF is ready to be downloaded using signature_request/files. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignatureRequestEmailBounce => {
-                Some(
-                    "An email address for one of the signers on your signature request has bounced. May be correctable by using signature_request/update. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignatureRequestInvalid => {
-                Some(
-                    "An error occurred while processing the signature request data on our back-end. For example: invalid text tags, or an email address that is not correct when using a signature page. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignatureRequestCanceled => {
-                Some(
-                    "The SignatureRequest has been canceled. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignatureRequestPrepared => {
-                Some(
-                    "The SignatureRequest has been prepared but not sent. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::FileError => {
-                Some(
-                    "We're unable to convert the file you provided. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::UnknownError => {
-                Some(
-                    "An unknown error occurred while processing a signature request. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::SignUrlInvalid => {
-                Some(
-                    "The embedded sign URL you provided is invalid or expired. Attached model: SignatureRequest. Reported to: app and account callbacks.",
-                )
-            }
-            Self::AccountConfirmed => {
-                Some(
-                    "An account created via one of your apps has been confirmed. Attached model: Account. Reported to: app callbacks only.",
-                )
-            }
-            Self::TemplateCreated => {
-                Some(
-                    "The Template has been created. Attached model: Template. Reported to: app and account callbacks.",
-                )
-            }
-            Self::TemplateError => {
-                Some(
-                    "There was an error while creating your template. Attached model: Template. Reported to: app and account callbacks.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for EventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "signature_request_viewed" => Self::SignatureRequestViewed,
-            "signature_request_signed" => Self::SignatureRequestSigned,
-            "signature_request_downloadable" => Self::SignatureRequestDownloadable,
-            "signature_request_sent" => Self::SignatureRequestSent,
-            "signature_request_declined" => Self::SignatureRequestDeclined,
-            "signature_request_reassigned" => Self::SignatureRequestReassigned,
-            "signature_request_remind" => Self::SignatureRequestRemind,
-            "signature_request_all_signed" => Self::SignatureRequestAllSigned,
-            "signature_request_email_bounce" => Self::SignatureRequestEmailBounce,
-            "signature_request_invalid" => Self::SignatureRequestInvalid,
-            "signature_request_canceled" => Self::SignatureRequestCanceled,
-            "signature_request_prepared" => Self::SignatureRequestPrepared,
-            "file_error" => Self::FileError,
-            "unknown_error" => Self::UnknownError,
-            "sign_url_invalid" => Self::SignUrlInvalid,
-            "account_confirmed" => Self::AccountConfirmed,
-            "template_created" => Self::TemplateCreated,
-            "template_error" => Self::TemplateError,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for EventType {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for EventType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for EventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for EventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The OAuth scopes an app can ask for.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     OAuthScope::AccountAccess => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OAuthScope {
-    /// `account_access`: Account Access: access to basic account information, such as email address and name.
-    AccountAccess,
-    /// `signature_request_access`: Signature Request Access: access to send, view, and update signature requests and to download document files. Signature requests must be made with an OAuth token in order to access.
-    SignatureRequestAccess,
-    /// `template_access`: Template Access: access to view, create, and modify templates.
-    TemplateAccess,
-    /// `team_access`: Team Access: access to view and modify team settings and team members.
-    TeamAccess,
-    /// `api_app_access`: API App Access: access to view, create, and modify embedded API apps.
-    ApiAppAccess,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl OAuthScope {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [OAuthScope] = &[
-        Self::AccountAccess,
-        Self::SignatureRequestAccess,
-        Self::TemplateAccess,
-        Self::TeamAccess,
-        Self::ApiAppAccess,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountAccess => "account_access",
-            Self::SignatureRequestAccess => "signature_request_access",
-            Self::TemplateAccess => "template_access",
-            Self::TeamAccess => "team_access",
-            Self::ApiAppAccess => "api_app_access",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::AccountAccess => {
-                Some(
-                    "Account Access: access to basic account information, such as email address and name.",
-                )
-            }
-            Self::SignatureRequestAccess => {
-                Some(
-                    "Signature Request Access: access to send, view, and update signature requests and to download document files. Signature requests must be made with an OAuth token in order to access.",
-                )
-            }
-            Self::TemplateAccess => {
-                Some("Template Access: access to view, create, and modify templates.")
-            }
-            Self::TeamAccess => {
-                Some(
-                    "Team Access: access to view and modify team settings and team members.",
-                )
-            }
-            Self::ApiAppAccess => {
-                Some(
-                    "API App Access: access to view, create, and modify embedded API apps.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for OAuthScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "account_access" => Self::AccountAccess,
-            "signature_request_access" => Self::SignatureRequestAccess,
-            "template_access" => Self::TemplateAccess,
-            "team_access" => Self::TeamAccess,
-            "api_app_access" => Self::ApiAppAccess,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for OAuthScope {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for OAuthScope {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for OAuthScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OAuthScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OAuthScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The limited OAuth scopes.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     LimitedOAuthScope::BasicAccountInfo => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LimitedOAuthScope {
-    /// `basic_account_info`: Basic Account Info (limited): access basic account information, such as email address and name.
-    BasicAccountInfo,
-    /// `request_signature`: Send Signature Requests (limited): send signature requests, access statuses and document files.
-    RequestSignature,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl LimitedOAuthScope {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [LimitedOAuthScope] = &[
-        Self::BasicAccountInfo,
-        Self::RequestSignature,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BasicAccountInfo => "basic_account_info",
-            Self::RequestSignature => "request_signature",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::BasicAccountInfo => {
-                Some(
-                    "Basic Account Info (limited): access basic account information, such as email address and name.",
-                )
-            }
-            Self::RequestSignature => {
-                Some(
-                    "Send Signature Requests (limited): send signature requests, access statuses and document files.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for LimitedOAuthScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "basic_account_info" => Self::BasicAccountInfo,
-            "request_signature" => Self::RequestSignature,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for LimitedOAuthScope {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for LimitedOAuthScope {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for LimitedOAuthScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LimitedOAuthScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LimitedOAuthScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The fields a search query (the `query` parameter of the list
-/// endpoints) can name. Terms without a field are matched against to,
-/// from, title, subject, message, metadata and filename. Fields combine
-/// with AND and OR (case-sensitive); dates take inclusive `[min TO max]`
-/// and exclusive `{min TO max}` ranges; leading wildcards are not valid.
-///
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     SearchField::To => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SearchField {
-    /// `to`: The email address or name of the signer (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.
-    To,
-    /// `from`: The email address or name of the sender (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.
-    From,
-    /// `title`: The title of the signature request or template. Attached model: SignatureRequest and Template. Type: String.
-    Title,
-    /// `subject`: The subject of the email that is sent to the signers. Attached model: SignatureRequest only. Type: String.
-    Subject,
-    /// `message`: The message of the email that is sent to the signers. Attached model: SignatureRequest and Template. Type: String.
-    Message,
-    /// `metadata`: The metadata attached to the signature request or template. Attached model: SignatureRequest and Template. Type: String.
-    Metadata,
-    /// `created`: The creation date (and optional time) of the signature request or template, for example `created:[2014-01-01+TO+2014-12-31]` or `created:{2014-01-05+TO+2014-01-10}`. Attached model: SignatureRequest and Template. Type: Date.
-    Created,
-    /// `complete`: `true` returns a list of signature requests that all signers have signed, for example `complete:true`. Attached model: SignatureRequest only. Type: Boolean.
-    Complete,
-    /// `declined`: `true` returns a list of signature requests that have been declined, for example `declined:true`. Attached model: SignatureRequest only. Type: Boolean.
-    Declined,
-    /// `awaiting_my_signature`: A true value indicates the request requires your signature. Attached model: SignatureRequest only. Type: Boolean.
-    AwaitingMySignature,
-    /// `test_mode`: A true value indicates the signature request or template is a test and not legally binding. Attached model: SignatureRequest and Template. Type: Boolean.
-    TestMode,
-    /// `filename`: The name of the file used to create the signature request or template. Attached model: SignatureRequest and Template. Type: String.
-    Filename,
-    /// `owner`: The email address or name of the template owner (can use `me` to refer to yourself). Attached model: Template only. Type: String.
-    Owner,
-    /// `template`: A Template ID corresponding to a template used in a signature request. Attached model: SignatureRequest only. Type: String.
-    Template,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl SearchField {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [SearchField] = &[
-        Self::To,
-        Self::From,
-        Self::Title,
-        Self::Subject,
-        Self::Message,
-        Self::Metadata,
-        Self::Created,
-        Self::Complete,
-        Self::Declined,
-        Self::AwaitingMySignature,
-        Self::TestMode,
-        Self::Filename,
-        Self::Owner,
-        Self::Template,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::To => "to",
-            Self::From => "from",
-            Self::Title => "title",
-            Self::Subject => "subject",
-            Self::Message => "message",
-            Self::Metadata => "metadata",
-            Self::Created => "created",
-            Self::Complete => "complete",
-            Self::Declined => "declined",
-            Self::AwaitingMySignature => "awaiting_my_signature",
-            Self::TestMode => "test_mode",
-            Self::Filename => "filename",
-            Self::Owner => "owner",
-            Self::Template => "template",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::To => {
-                Some(
-                    "The email address or name of the signer (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.",
-                )
-            }
-            Self::From => {
-                Some(
-                    "The email address or name of the sender (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.",
-                )
-            }
-            Self::Title => {
-                Some(
-                    "The title of the signature request or template. Attached model: SignatureRequest and Template. Type: String.",
-                )
-            }
-            Self::Subject => {
-                Some(
-                    "The subject of the email that is sent to the signers. Attached model: SignatureRequest only. Type: String.",
-                )
-            }
-            Self::Message => {
-                Some(
-                    "The message of the email that is sent to the signers. Attached model: SignatureRequest and Template. Type: String.",
-                )
-            }
-            Self::Metadata => {
-                Some(
-                    "The metadata attached to the signature request or template. Attached model: SignatureRequest and Template. Type: String.",
-                )
-            }
-            Self::Created => {
-                Some(
-                    "The creation date (and optional time) of the signature request or template, for example `created:[2014-01-01+TO+2014-12-31]` or `created:{2014-01-05+TO+2014-01-10}`. Attached model: SignatureRequest and Template. Type: Date.",
-                )
-            }
-            Self::Complete => {
-                Some(
-                    "`true` returns a list of signature requests that all signers have signed, for example `complete:true`. Attached model: SignatureRequest only. Type: Boolean.",
-                )
-            }
-            Self::Declined => {
-                Some(
-                    "`true` returns a list of signature requests that have been declined, for example `declined:true`. Attached model: SignatureRequest only. Type: Boolean.",
-                )
-            }
-            Self::AwaitingMySignature => {
-                Some(
-                    "A true value indicates the request requires your signature. Attached model: SignatureRequest only. Type: Boolean.",
-                )
-            }
-            Self::TestMode => {
-                Some(
-                    "A true value indicates the signature request or template is a test and not legally binding. Attached model: SignatureRequest and Template. Type: Boolean.",
-                )
-            }
-            Self::Filename => {
-                Some(
-                    "The name of the file used to create the signature request or template. Attached model: SignatureRequest and Template. Type: String.",
-                )
-            }
-            Self::Owner => {
-                Some(
-                    "The email address or name of the template owner (can use `me` to refer to yourself). Attached model: Template only. Type: String.",
-                )
-            }
-            Self::Template => {
-                Some(
-                    "A Template ID corresponding to a template used in a signature request. Attached model: SignatureRequest only. Type: String.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for SearchField {
-    fn from(value: &str) -> Self {
-        match value {
-            "to" => Self::To,
-            "from" => Self::From,
-            "title" => Self::Title,
-            "subject" => Self::Subject,
-            "message" => Self::Message,
-            "metadata" => Self::Metadata,
-            "created" => Self::Created,
-            "complete" => Self::Complete,
-            "declined" => Self::Declined,
-            "awaiting_my_signature" => Self::AwaitingMySignature,
-            "test_mode" => Self::TestMode,
-            "filename" => Self::Filename,
-            "owner" => Self::Owner,
-            "template" => Self::Template,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SearchField {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for SearchField {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SearchField {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SearchField {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SearchField {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
+crate::runtime::open_enum! {
+    /// The fields a search query (the `query` parameter of the list
+    /// endpoints) can name. Terms without a field are matched against to,
+    /// from, title, subject, message, metadata and filename. Fields combine
+    /// with AND and OR (case-sensitive); dates take inclusive `[min TO max]`
+    /// and exclusive `{min TO max}` ranges; leading wildcards are not valid.
+    ///
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     SearchField::To => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum SearchField {
+        /// `to`: The email address or name of the signer (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.
+        To = (
+            "to",
+            "The email address or name of the signer (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.",
+        ),
+        /// `from`: The email address or name of the sender (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.
+        From = (
+            "from",
+            "The email address or name of the sender (can use `me` to refer to yourself). Attached model: SignatureRequest only. Type: String.",
+        ),
+        /// `title`: The title of the signature request or template. Attached model: SignatureRequest and Template. Type: String.
+        Title = (
+            "title",
+            "The title of the signature request or template. Attached model: SignatureRequest and Template. Type: String.",
+        ),
+        /// `subject`: The subject of the email that is sent to the signers. Attached model: SignatureRequest only. Type: String.
+        Subject = (
+            "subject",
+            "The subject of the email that is sent to the signers. Attached model: SignatureRequest only. Type: String.",
+        ),
+        /// `message`: The message of the email that is sent to the signers. Attached model: SignatureRequest and Template. Type: String.
+        Message = (
+            "message",
+            "The message of the email that is sent to the signers. Attached model: SignatureRequest and Template. Type: String.",
+        ),
+        /// `metadata`: The metadata attached to the signature request or template. Attached model: SignatureRequest and Template. Type: String.
+        Metadata = (
+            "metadata",
+            "The metadata attached to the signature request or template. Attached model: SignatureRequest and Template. Type: String.",
+        ),
+        /// `created`: The creation date (and optional time) of the signature request or template, for example `created:[2014-01-01+TO+2014-12-31]` or `created:{2014-01-05+TO+2014-01-10}`. Attached model: SignatureRequest and Template. Type: Date.
+        Created = (
+            "created",
+            "The creation date (and optional time) of the signature request or template, for example `created:[2014-01-01+TO+2014-12-31]` or `created:{2014-01-05+TO+2014-01-10}`. Attached model: SignatureRequest and Template. Type: Date.",
+        ),
+        /// `complete`: `true` returns a list of signature requests that all signers have signed, for example `complete:true`. Attached model: SignatureRequest only. Type: Boolean.
+        Complete = (
+            "complete",
+            "`true` returns a list of signature requests that all signers have signed, for example `complete:true`. Attached model: SignatureRequest only. Type: Boolean.",
+        ),
+        /// `declined`: `true` returns a list of signature requests that have been declined, for example `declined:true`. Attached model: SignatureRequest only. Type: Boolean.
+        Declined = (
+            "declined",
+            "`true` returns a list of signature requests that have been declined, for example `declined:true`. Attached model: SignatureRequest only. Type: Boolean.",
+        ),
+        /// `awaiting_my_signature`: A true value indicates the request requires your signature. Attached model: SignatureRequest only. Type: Boolean.
+        AwaitingMySignature = (
+            "awaiting_my_signature",
+            "A true value indicates the request requires your signature. Attached model: SignatureRequest only. Type: Boolean.",
+        ),
+        /// `test_mode`: A true value indicates the signature request or template is a test and not legally binding. Attached model: SignatureRequest and Template. Type: Boolean.
+        TestMode = (
+            "test_mode",
+            "A true value indicates the signature request or template is a test and not legally binding. Attached model: SignatureRequest and Template. Type: Boolean.",
+        ),
+        /// `filename`: The name of the file used to create the signature request or template. Attached model: SignatureRequest and Template. Type: String.
+        Filename = (
+            "filename",
+            "The name of the file used to create the signature request or template. Attached model: SignatureRequest and Template. Type: String.",
+        ),
+        /// `owner`: The email address or name of the template owner (can use `me` to refer to yourself). Attached model: Template only. Type: String.
+        Owner = (
+            "owner",
+            "The email address or name of the template owner (can use `me` to refer to yourself). Attached model: Template only. Type: String.",
+        ),
+        /// `template`: A Template ID corresponding to a template used in a signature request. Attached model: SignatureRequest only. Type: String.
+        Template = (
+            "template",
+            "A Template ID corresponding to a template used in a signature request. Attached model: SignatureRequest only. Type: String.",
+        ),
     }
 }
 impl crate::runtime::QueryField for SearchField {
@@ -3649,209 +1925,56 @@ pub struct WhiteLabelingOptions {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-/// The legal text on the signer page, tied to the terms of service. The default is `terms1`.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     LegalVersion::Terms1 => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LegalVersion {
-    /// `terms1`: I agree to be legally bound by this document and the HelloSign Terms of Service. Click on 'I Agree' to sign this document.
-    Terms1,
-    /// `terms2`: By clicking "I Agree" you are legally signing this document and agreeing to the eSignature Terms of Service.
-    Terms2,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl LegalVersion {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [LegalVersion] = &[Self::Terms1, Self::Terms2];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terms1 => "terms1",
-            Self::Terms2 => "terms2",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Terms1 => {
-                Some(
-                    "I agree to be legally bound by this document and the HelloSign Terms of Service. Click on 'I Agree' to sign this document.",
-                )
-            }
-            Self::Terms2 => {
-                Some(
-                    "By clicking \"I Agree\" you are legally signing this document and agreeing to the eSignature Terms of Service.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
+crate::runtime::open_enum! {
+    /// The legal text on the signer page, tied to the terms of service. The default is `terms1`.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     LegalVersion::Terms1 => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum LegalVersion {
+        /// `terms1`: I agree to be legally bound by this document and the HelloSign Terms of Service. Click on 'I Agree' to sign this document.
+        Terms1 = (
+            "terms1",
+            "I agree to be legally bound by this document and the HelloSign Terms of Service. Click on 'I Agree' to sign this document.",
+        ),
+        /// `terms2`: By clicking "I Agree" you are legally signing this document and agreeing to the eSignature Terms of Service.
+        Terms2 = (
+            "terms2",
+            "By clicking \"I Agree\" you are legally signing this document and agreeing to the eSignature Terms of Service.",
+        ),
     }
 }
-impl ::std::convert::From<&str> for LegalVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "terms1" => Self::Terms1,
-            "terms2" => Self::Terms2,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for LegalVersion {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for LegalVersion {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for LegalVersion {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LegalVersion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LegalVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The white labeling validation errors, returned JSON-encoded in `error_msg` with the invalid element name or names.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     WhiteLabelingError::InvalidElementName => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WhiteLabelingError {
-    /// `invalid_element_name`: Invalid element name.
-    InvalidElementName,
-    /// `invalid_legal_version`: Invalid value passed for legal_version.
-    InvalidLegalVersion,
-    /// `invalid_hex_code`: Invalid hex code.
-    InvalidHexCode,
-    /// `invalid_contrast_ratio`: Contrast ratio is less than minimum 2.1.
-    InvalidContrastRatio,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl WhiteLabelingError {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [WhiteLabelingError] = &[
-        Self::InvalidElementName,
-        Self::InvalidLegalVersion,
-        Self::InvalidHexCode,
-        Self::InvalidContrastRatio,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidElementName => "invalid_element_name",
-            Self::InvalidLegalVersion => "invalid_legal_version",
-            Self::InvalidHexCode => "invalid_hex_code",
-            Self::InvalidContrastRatio => "invalid_contrast_ratio",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::InvalidElementName => Some("Invalid element name."),
-            Self::InvalidLegalVersion => Some("Invalid value passed for legal_version."),
-            Self::InvalidHexCode => Some("Invalid hex code."),
-            Self::InvalidContrastRatio => {
-                Some("Contrast ratio is less than minimum 2.1.")
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for WhiteLabelingError {
-    fn from(value: &str) -> Self {
-        match value {
-            "invalid_element_name" => Self::InvalidElementName,
-            "invalid_legal_version" => Self::InvalidLegalVersion,
-            "invalid_hex_code" => Self::InvalidHexCode,
-            "invalid_contrast_ratio" => Self::InvalidContrastRatio,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for WhiteLabelingError {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for WhiteLabelingError {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for WhiteLabelingError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for WhiteLabelingError {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WhiteLabelingError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
+crate::runtime::open_enum! {
+    /// The white labeling validation errors, returned JSON-encoded in `error_msg` with the invalid element name or names.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     WhiteLabelingError::InvalidElementName => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum WhiteLabelingError {
+        /// `invalid_element_name`: Invalid element name.
+        InvalidElementName = ("invalid_element_name", "Invalid element name."),
+        /// `invalid_legal_version`: Invalid value passed for legal_version.
+        InvalidLegalVersion = (
+            "invalid_legal_version",
+            "Invalid value passed for legal_version.",
+        ),
+        /// `invalid_hex_code`: Invalid hex code.
+        InvalidHexCode = ("invalid_hex_code", "Invalid hex code."),
+        /// `invalid_contrast_ratio`: Contrast ratio is less than minimum 2.1.
+        InvalidContrastRatio = (
+            "invalid_contrast_ratio",
+            "Contrast ratio is less than minimum 2.1.",
+        ),
     }
 }
 impl crate::runtime::Validate for ErrorResponse {

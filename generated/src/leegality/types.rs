@@ -31,112 +31,32 @@ pub struct Message {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-/// A response message code. Codes the API adds later are kept as sent.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     MessageCode::InvitationDeletedSuccess => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MessageCode {
-    /// `invitation.deleted.success`: The invitation was deleted; the invitee can no longer access the document.
-    InvitationDeletedSuccess,
-    /// `sign.url.required`: The `signUrl` query parameter is missing or empty.
-    SignUrlRequired,
-    /// `invitation.not.exists`: The invitation was not found: the sign URL is invalid or does not exist, the invitation has already been signed (signed invitations cannot be deleted), it was already deleted, or the document is completed.
-    InvitationNotExists,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl MessageCode {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [MessageCode] = &[
-        Self::InvitationDeletedSuccess,
-        Self::SignUrlRequired,
-        Self::InvitationNotExists,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvitationDeletedSuccess => "invitation.deleted.success",
-            Self::SignUrlRequired => "sign.url.required",
-            Self::InvitationNotExists => "invitation.not.exists",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::InvitationDeletedSuccess => {
-                Some(
-                    "The invitation was deleted; the invitee can no longer access the document.",
-                )
-            }
-            Self::SignUrlRequired => {
-                Some("The `signUrl` query parameter is missing or empty.")
-            }
-            Self::InvitationNotExists => {
-                Some(
-                    "The invitation was not found: the sign URL is invalid or does not exist, the invitation has already been signed (signed invitations cannot be deleted), it was already deleted, or the document is completed.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for MessageCode {
-    fn from(value: &str) -> Self {
-        match value {
-            "invitation.deleted.success" => Self::InvitationDeletedSuccess,
-            "sign.url.required" => Self::SignUrlRequired,
-            "invitation.not.exists" => Self::InvitationNotExists,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for MessageCode {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for MessageCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MessageCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MessageCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
+crate::runtime::open_enum! {
+    /// A response message code. Codes the API adds later are kept as sent.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     MessageCode::InvitationDeletedSuccess => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum MessageCode {
+        /// `invitation.deleted.success`: The invitation was deleted; the invitee can no longer access the document.
+        InvitationDeletedSuccess = (
+            "invitation.deleted.success",
+            "The invitation was deleted; the invitee can no longer access the document.",
+        ),
+        /// `sign.url.required`: The `signUrl` query parameter is missing or empty.
+        SignUrlRequired = (
+            "sign.url.required",
+            "The `signUrl` query parameter is missing or empty.",
+        ),
+        /// `invitation.not.exists`: The invitation was not found: the sign URL is invalid or does not exist, the invitation has already been signed (signed invitations cannot be deleted), it was already deleted, or the document is completed.
+        InvitationNotExists = (
+            "invitation.not.exists",
+            "The invitation was not found: the sign URL is invalid or does not exist, the invitation has already been signed (signed invitations cannot be deleted), it was already deleted, or the document is completed.",
+        ),
     }
 }

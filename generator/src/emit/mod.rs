@@ -7,6 +7,7 @@
 mod client;
 pub(crate) mod docs;
 mod extras;
+mod manifest;
 mod types;
 mod validate;
 
@@ -16,6 +17,7 @@ use quote::quote;
 
 pub use client::client_file;
 pub(crate) use extras::bulk_capable;
+pub(crate) use manifest::cargo_toml;
 pub use types::types_file;
 
 /// An identifier chosen by `naming`. Naming only hands out valid
@@ -70,16 +72,20 @@ pub(crate) fn type_tokens_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream 
 }
 
 /// The crate root (`lib.rs`) for a set of APIs.
-pub fn lib_file(crate_name: &str, apis: &[ir::Api]) -> TokenStream {
+pub fn lib_file(crate_name: &str, apis: &[ir::Api], vendored: bool) -> TokenStream {
     let mut text = format!(
         "Typed async clients generated from OpenAPI specs by `esign-codegen` ({crate_name}).\n\nModules, each behind a Cargo feature of the same name:\n"
     );
     for api in apis {
         text.push_str(&format!("\n- [`{}`]: {} {} (feature `{}`)", api.module, api.title, api.version, api.feature));
     }
-    text.push_str(
-        "\n\n[`runtime`] holds what the modules share: credentials that never print, the error type, URL building.",
-    );
+    text.push_str(if vendored {
+        "\n\n[`runtime`] holds what the modules share (a copy of the `esign-runtime` crate's sources): \
+         credentials that never print, the error type, URL building, retries."
+    } else {
+        "\n\n[`runtime`] is the `esign-runtime` crate, which every generated client shares: \
+         credentials that never print, the error type, URL building, retries."
+    });
     let docs = docs::inner(&text);
     let modules = apis.iter().map(|api| {
         let module = ident(&api.module);
@@ -90,13 +96,24 @@ pub fn lib_file(crate_name: &str, apis: &[ir::Api]) -> TokenStream {
             pub mod #module;
         }
     });
+    let runtime = if vendored {
+        // No `#[rustfmt::skip]` here: an attribute on the module would stop
+        // `crate::runtime::open_enum!` from resolving (rustc treats the
+        // module's macros as macro-expanded).
+        quote! {
+            pub mod runtime;
+        }
+    } else {
+        quote! {
+            pub use ::esign_runtime as runtime;
+        }
+    };
     quote! {
         #docs
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 
-        #[rustfmt::skip]
-        pub mod runtime;
+        #runtime
         #(#modules)*
     }
 }

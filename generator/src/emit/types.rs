@@ -187,10 +187,6 @@ fn struct_def(
 
 fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<TokenStream>, e: &ir::Enum) -> TokenStream {
     let unknown = ident(&e.unknown_variant);
-    let raw_ty = match e.repr {
-        EnumRepr::String => quote!(::std::string::String),
-        EnumRepr::Integer => quote!(i64),
-    };
     let variants = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
         let wire = wire_text(&v.wire);
@@ -203,116 +199,15 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
             text.push_str(&format!("\n\nDocumented HTTP status: {status}."));
         }
         let vdoc = docs::outer(&text);
-        quote! { #vdoc #vname, }
+        let wire = wire_literal(&v.wire);
+        let description = v.docs.trim();
+        if description.is_empty() {
+            quote! { #vdoc #vname = (#wire), }
+        } else {
+            quote! { #vdoc #vname = (#wire, #description), }
+        }
     });
     let names: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
-    let wires: Vec<TokenStream> = e.variants.iter().map(|v| wire_literal(&v.wire)).collect();
-    let descriptions: Vec<TokenStream> = e
-        .variants
-        .iter()
-        .map(|v| {
-            if v.docs.trim().is_empty() {
-                quote!(None)
-            } else {
-                let d = v.docs.trim();
-                quote!(Some(#d))
-            }
-        })
-        .collect();
-    let as_value = match e.repr {
-        EnumRepr::String => quote! {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#names => #wires, )*
-                    Self::#unknown(value) => value.as_str(),
-                }
-            }
-        },
-        EnumRepr::Integer => quote! {
-            /// The value as sent on the wire.
-            pub fn as_i64(&self) -> i64 {
-                match self {
-                    #( Self::#names => #wires, )*
-                    Self::#unknown(value) => *value,
-                }
-            }
-        },
-    };
-    let from_raw = match e.repr {
-        EnumRepr::String => quote! {
-            impl ::std::convert::From<&str> for #name {
-                fn from(value: &str) -> Self {
-                    match value {
-                        #( #wires => Self::#names, )*
-                        other => Self::#unknown(other.to_owned()),
-                    }
-                }
-            }
-            impl ::std::convert::From<::std::string::String> for #name {
-                fn from(value: ::std::string::String) -> Self {
-                    match Self::from(value.as_str()) {
-                        Self::#unknown(_) => Self::#unknown(value),
-                        known => known,
-                    }
-                }
-            }
-            impl ::std::str::FromStr for #name {
-                type Err = ::std::convert::Infallible;
-                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                    Ok(Self::from(value))
-                }
-            }
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.as_str())
-                }
-            }
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(Self::from(value))
-                }
-            }
-        },
-        EnumRepr::Integer => quote! {
-            impl ::std::convert::From<i64> for #name {
-                fn from(value: i64) -> Self {
-                    match value {
-                        #( #wires => Self::#names, )*
-                        other => Self::#unknown(other),
-                    }
-                }
-            }
-            impl ::std::str::FromStr for #name {
-                type Err = ::std::num::ParseIntError;
-                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                    Ok(Self::from(value.trim().parse::<i64>()?))
-                }
-            }
-            impl ::std::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    ::std::fmt::Display::fmt(&self.as_i64(), f)
-                }
-            }
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                    serializer.serialize_i64(self.as_i64())
-                }
-            }
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                    let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(Self::from(value))
-                }
-            }
-        },
-    };
     let http_status = e.variants.iter().any(|v| v.http_status.is_some()).then(|| {
         let statuses = e.variants.iter().map(|v| match v.http_status {
             Some(s) => quote!(Some(#s)),
@@ -391,50 +286,27 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
         )
     };
     let doc = docs::outer(&format!("{}{match_doc}", enum_text));
-    let unknown_doc = format!(
-        "A value this client does not know, kept exactly as received ({}).",
-        match e.repr {
-            EnumRepr::String => "a string",
-            EnumRepr::Integer => "an integer",
+    let open_enum = match e.repr {
+        EnumRepr::String => quote!(open_enum),
+        EnumRepr::Integer => quote!(open_int_enum),
+    };
+    let extra_impl = (http_status.is_some() || patterns.is_some()).then(|| {
+        quote! {
+            impl #name {
+                #http_status
+                #patterns
+            }
         }
-    );
-    let unknown_doc = docs::outer(&unknown_doc);
+    });
     quote! {
-        #doc
-        #deprecated
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            #unknown_doc
-            #unknown(#raw_ty),
-        }
-
-        impl #name {
-            /// Every value the documentation lists, in its order.
-            pub const KNOWN: &'static [#name] = &[ #( Self::#names, )* ];
-
-            #as_value
-
-            /// The documentation's text for this value, if it has any.
-            pub fn description(&self) -> ::std::option::Option<&'static str> {
-                match self {
-                    #( Self::#names => #descriptions, )*
-                    Self::#unknown(_) => None,
-                }
-            }
-
-            #http_status
-
-            #patterns
-
-            /// Whether the documentation lists this value.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::#unknown(_))
+        crate::runtime::#open_enum! {
+            #doc
+            #deprecated
+            pub enum #name {
+                #(#variants)*
             }
         }
-
-        #from_raw
+        #extra_impl
         #query_field
     }
 }

@@ -14,11 +14,10 @@
 //! - [`responses`]: Responses fixture 1 (feature `responses`)
 //! - [`security`]: Security fixture 1 (feature `security`)
 //!
-//! [`runtime`] holds what the modules share: credentials that never print, the error type, URL building.
+//! [`runtime`] is the `esign-runtime` crate, which every generated client shares: credentials that never print, the error type, URL building, retries.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
-#[rustfmt::skip]
-pub mod runtime;
+pub use ::esign_runtime as runtime;
 #[cfg(feature = "bodies")]
 #[rustfmt::skip]
 pub mod bodies;

@@ -146,6 +146,7 @@ fn a_failing_spec_yields_no_output() {
         command: "test".to_owned(),
         standalone: true,
         on_unsupported: OnUnsupported::Fail,
+        runtime: esign_codegen::RuntimeDep::Vendored,
     };
     let err = esign_codegen::generate_crate(
         &[SpecInput::new(&good, "good.yaml"), SpecInput::new(&bad, "bad.yaml")],

@@ -37,18 +37,18 @@ fn check_mode_reports_stale_missing_and_extra_files_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     ensure_files(dir.path(), &generated.files, Mode::Write).expect("write");
     std::fs::write(dir.path().join("src/lib.rs"), "// edited by hand\n").expect("edit");
-    std::fs::remove_file(dir.path().join("src/runtime.rs")).expect("remove");
+    std::fs::remove_file(dir.path().join("src/leegality/types.rs")).expect("remove");
     std::fs::write(dir.path().join("src/leftover.rs"), "").expect("extra");
 
     let drift = ensure_files(dir.path(), &generated.files, Mode::Check).expect("check");
     let listed: Vec<String> = drift.iter().map(ToString::to_string).collect();
     assert_eq!(listed.len(), 3, "{listed:?}");
     assert!(listed.iter().any(|l| l.starts_with("stale:") && l.ends_with("src/lib.rs")));
-    assert!(listed.iter().any(|l| l.starts_with("missing:") && l.ends_with("src/runtime.rs")));
+    assert!(listed.iter().any(|l| l.starts_with("missing:") && l.ends_with("src/leegality/types.rs")));
     assert!(listed.iter().any(|l| l.starts_with("extra") && l.ends_with("src/leftover.rs")));
     // Check mode changed nothing.
     assert_eq!(std::fs::read_to_string(dir.path().join("src/lib.rs")).unwrap(), "// edited by hand\n");
-    assert!(!dir.path().join("src/runtime.rs").exists());
+    assert!(!dir.path().join("src/leegality/types.rs").exists());
 
     // Write mode repairs all three.
     ensure_files(dir.path(), &generated.files, Mode::Write).expect("write");

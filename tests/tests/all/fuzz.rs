@@ -187,6 +187,7 @@ fn options() -> CrateOptions {
         command: "fuzz".to_owned(),
         standalone: true,
         on_unsupported: OnUnsupported::Fail,
+        runtime: esign_codegen::RuntimeDep::Vendored,
     }
 }
 
@@ -230,8 +231,6 @@ fn seeds() -> Vec<(String, String)> {
             out.push((name, std::fs::read_to_string(&path).unwrap()));
         }
     }
-    let petstore = root.join("../shared/corpus/swagger-petstore3.yaml");
-    out.push(("petstore.yaml".to_owned(), std::fs::read_to_string(petstore).expect("corpus beside the repository")));
     out
 }
 

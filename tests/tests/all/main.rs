@@ -2,9 +2,9 @@
 //! drift check, bad specs, and the generated client against real local
 //! HTTP servers.
 
+mod apart;
 mod bad_specs;
 mod constructs;
-mod corpus;
 mod dropbox_sign;
 mod events;
 mod fixtures;

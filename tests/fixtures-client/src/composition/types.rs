@@ -228,93 +228,21 @@ pub struct Node {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-/// The `Mood` schema.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     Mood::Happy => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Mood {
-    /// `happy`
-    Happy,
-    /// `sad`
-    Sad,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl Mood {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [Mood] = &[Self::Happy, Self::Sad];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Happy => "happy",
-            Self::Sad => "sad",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Happy => None,
-            Self::Sad => None,
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for Mood {
-    fn from(value: &str) -> Self {
-        match value {
-            "happy" => Self::Happy,
-            "sad" => Self::Sad,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Mood {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for Mood {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Mood {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Mood {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Mood {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
+crate::runtime::open_enum! {
+    /// The `Mood` schema.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     Mood::Happy => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum Mood {
+        /// `happy`
+        Happy = ("happy"),
+        /// `sad`
+        Sad = ("sad"),
     }
 }

@@ -2,376 +2,104 @@
 
 //! Types of the Enums fixture API, from `tests/fixtures/enums.yaml`.
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
-/// Values that collide once punctuation is dropped.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     DateFormat::MmSlashDdSlashYyyy => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DateFormat {
-    /// `MM / DD / YYYY`
-    MmSlashDdSlashYyyy,
-    /// `MM - DD - YYYY`
-    MmDashDdDashYyyy,
-    /// `YYYY / MM / DD`
-    YyyyMmDd,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl DateFormat {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [DateFormat] = &[
-        Self::MmSlashDdSlashYyyy,
-        Self::MmDashDdDashYyyy,
-        Self::YyyyMmDd,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MmSlashDdSlashYyyy => "MM / DD / YYYY",
-            Self::MmDashDdDashYyyy => "MM - DD - YYYY",
-            Self::YyyyMmDd => "YYYY / MM / DD",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::MmSlashDdSlashYyyy => None,
-            Self::MmDashDdDashYyyy => None,
-            Self::YyyyMmDd => None,
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for DateFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "MM / DD / YYYY" => Self::MmSlashDdSlashYyyy,
-            "MM - DD - YYYY" => Self::MmDashDdDashYyyy,
-            "YYYY / MM / DD" => Self::YyyyMmDd,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for DateFormat {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for DateFormat {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for DateFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DateFormat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DateFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The `Awkward` schema.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     Awkward::Type => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Awkward {
-    /// `type`
-    Type,
-    /// `self`
-    SelfValue,
-    /// `2fa`
-    V2fa,
-    /// ``
-    Empty,
-    /// `unknown_value`
-    UnknownValue2,
-    /// `UnknownValue`
-    UnknownValue3,
-    /// `require_0-1`
-    Require01,
-    /// `require_1-ormore`
-    Require1Ormore,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl Awkward {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [Awkward] = &[
-        Self::Type,
-        Self::SelfValue,
-        Self::V2fa,
-        Self::Empty,
-        Self::UnknownValue2,
-        Self::UnknownValue3,
-        Self::Require01,
-        Self::Require1Ormore,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Type => "type",
-            Self::SelfValue => "self",
-            Self::V2fa => "2fa",
-            Self::Empty => "",
-            Self::UnknownValue2 => "unknown_value",
-            Self::UnknownValue3 => "UnknownValue",
-            Self::Require01 => "require_0-1",
-            Self::Require1Ormore => "require_1-ormore",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Type => None,
-            Self::SelfValue => None,
-            Self::V2fa => None,
-            Self::Empty => None,
-            Self::UnknownValue2 => None,
-            Self::UnknownValue3 => None,
-            Self::Require01 => None,
-            Self::Require1Ormore => None,
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for Awkward {
-    fn from(value: &str) -> Self {
-        match value {
-            "type" => Self::Type,
-            "self" => Self::SelfValue,
-            "2fa" => Self::V2fa,
-            "" => Self::Empty,
-            "unknown_value" => Self::UnknownValue2,
-            "UnknownValue" => Self::UnknownValue3,
-            "require_0-1" => Self::Require01,
-            "require_1-ormore" => Self::Require1Ormore,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Awkward {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for Awkward {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Awkward {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Awkward {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Awkward {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
-    }
-}
-/// The `Priority` schema.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     Priority::V1 => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Priority {
-    /// `1`
-    V1,
-    /// `2`
-    V2,
-    /// `3`
-    V3,
-    /// `-1`
-    VMinus1,
-    /// A value this client does not know, kept exactly as received (an integer).
-    UnknownValue(i64),
-}
-impl Priority {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [Priority] = &[
-        Self::V1,
-        Self::V2,
-        Self::V3,
-        Self::VMinus1,
-    ];
-    /// The value as sent on the wire.
-    pub fn as_i64(&self) -> i64 {
-        match self {
-            Self::V1 => 1,
-            Self::V2 => 2,
-            Self::V3 => 3,
-            Self::VMinus1 => -1,
-            Self::UnknownValue(value) => *value,
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::V1 => None,
-            Self::V2 => None,
-            Self::V3 => None,
-            Self::VMinus1 => None,
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<i64> for Priority {
-    fn from(value: i64) -> Self {
-        match value {
-            1 => Self::V1,
-            2 => Self::V2,
-            3 => Self::V3,
-            -1 => Self::VMinus1,
-            other => Self::UnknownValue(other),
-        }
-    }
-}
-impl ::std::str::FromStr for Priority {
-    type Err = ::std::num::ParseIntError;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value.trim().parse::<i64>()?))
-    }
-}
-impl ::std::fmt::Display for Priority {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(&self.as_i64(), f)
-    }
-}
-impl ::serde::Serialize for Priority {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.as_i64())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value))
-    }
-}
-/// The `Documented` schema.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     Documented::Ok => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Documented {
-    /// `ok`: Everything worked.
+crate::runtime::open_enum! {
+    /// Values that collide once punctuation is dropped.
     ///
-    /// Documented HTTP status: 200.
-    Ok,
-    /// `gone`: The thing was [removed](https://example.test/gone); see <https://example.test/why>.
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
     ///
-    /// Documented HTTP status: 410.
-    Gone,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
+    /// ```text
+    /// match value {
+    ///     DateFormat::MmSlashDdSlashYyyy => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum DateFormat {
+        /// `MM / DD / YYYY`
+        MmSlashDdSlashYyyy = ("MM / DD / YYYY"),
+        /// `MM - DD - YYYY`
+        MmDashDdDashYyyy = ("MM - DD - YYYY"),
+        /// `YYYY / MM / DD`
+        YyyyMmDd = ("YYYY / MM / DD"),
+    }
+}
+crate::runtime::open_enum! {
+    /// The `Awkward` schema.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     Awkward::Type => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum Awkward {
+        /// `type`
+        Type = ("type"),
+        /// `self`
+        SelfValue = ("self"),
+        /// `2fa`
+        V2fa = ("2fa"),
+        /// ``
+        Empty = (""),
+        /// `unknown_value`
+        UnknownValue2 = ("unknown_value"),
+        /// `UnknownValue`
+        UnknownValue3 = ("UnknownValue"),
+        /// `require_0-1`
+        Require01 = ("require_0-1"),
+        /// `require_1-ormore`
+        Require1Ormore = ("require_1-ormore"),
+    }
+}
+crate::runtime::open_int_enum! {
+    /// The `Priority` schema.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     Priority::V1 => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum Priority {
+        /// `1`
+        V1 = (1),
+        /// `2`
+        V2 = (2),
+        /// `3`
+        V3 = (3),
+        /// `-1`
+        VMinus1 = (-1),
+    }
+}
+crate::runtime::open_enum! {
+    /// The `Documented` schema.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     Documented::Ok => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum Documented {
+        /// `ok`: Everything worked.
+        ///
+        /// Documented HTTP status: 200.
+        Ok = ("ok", "Everything worked."),
+        /// `gone`: The thing was [removed](https://example.test/gone); see <https://example.test/why>.
+        ///
+        /// Documented HTTP status: 410.
+        Gone = (
+            "gone",
+            "The thing was [removed](https://example.test/gone); see https://example.test/why.",
+        ),
+    }
 }
 impl Documented {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [Documented] = &[Self::Ok, Self::Gone];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ok => "ok",
-            Self::Gone => "gone",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Ok => Some("Everything worked."),
-            Self::Gone => {
-                Some(
-                    "The thing was [removed](https://example.test/gone); see https://example.test/why.",
-                )
-            }
-            Self::UnknownValue(_) => None,
-        }
-    }
     /// The HTTP status the documentation gives for this value, if any.
     pub fn http_status(&self) -> ::std::option::Option<u16> {
         match self {
@@ -379,55 +107,5 @@ impl Documented {
             Self::Gone => Some(410u16),
             Self::UnknownValue(_) => None,
         }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for Documented {
-    fn from(value: &str) -> Self {
-        match value {
-            "ok" => Self::Ok,
-            "gone" => Self::Gone,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Documented {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for Documented {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Documented {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Documented {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Documented {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
     }
 }

@@ -2,94 +2,22 @@
 
 //! Types of the Parameters fixture API, from `tests/fixtures/parameters.yaml`.
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
-/// The `SortOrder` schema.
-///
-/// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-///
-/// ```text
-/// match value {
-///     SortOrder::Asc => { /* ... */ }
-///     other => println!("{other}"),
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SortOrder {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value this client does not know, kept exactly as received (a string).
-    UnknownValue(::std::string::String),
-}
-impl SortOrder {
-    /// Every value the documentation lists, in its order.
-    pub const KNOWN: &'static [SortOrder] = &[Self::Asc, Self::Desc];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::UnknownValue(value) => value.as_str(),
-        }
-    }
-    /// The documentation's text for this value, if it has any.
-    pub fn description(&self) -> ::std::option::Option<&'static str> {
-        match self {
-            Self::Asc => None,
-            Self::Desc => None,
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// Whether the documentation lists this value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-impl ::std::convert::From<&str> for SortOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SortOrder {
-    fn from(value: ::std::string::String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for SortOrder {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SortOrder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SortOrder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SortOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(Self::from(value))
+crate::runtime::open_enum! {
+    /// The `SortOrder` schema.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     SortOrder::Asc => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum SortOrder {
+        /// `asc`
+        Asc = ("asc"),
+        /// `desc`
+        Desc = ("desc"),
     }
 }
 /// The `GetItemVersionResponse200` schema.

@@ -1,0 +1,117 @@
+//! The runtime's sources, for crates that vendor it (`--vendor-runtime`)
+//! instead of depending on `esign-runtime`. The one source of truth stays
+//! `esign-runtime/`: its files are compiled into the generator and copied
+//! as the module `src/runtime/`, with the few edits a module needs that a
+//! crate root does not.
+
+/// `esign-runtime/Cargo.toml`: its `[features]` and `[dependencies]` are
+/// what a vendoring crate needs.
+const MANIFEST: &str = include_str!("../../esign-runtime/Cargo.toml");
+
+/// Every file of `esign-runtime/src`, by name.
+const FILES: &[(&str, &str)] = &[
+    ("bulk.rs", include_str!("../../esign-runtime/src/bulk.rs")),
+    ("callback.rs", include_str!("../../esign-runtime/src/callback.rs")),
+    ("cancel.rs", include_str!("../../esign-runtime/src/cancel.rs")),
+    ("client.rs", include_str!("../../esign-runtime/src/client.rs")),
+    ("contrast.rs", include_str!("../../esign-runtime/src/contrast.rs")),
+    ("enums.rs", include_str!("../../esign-runtime/src/enums.rs")),
+    ("envelope.rs", include_str!("../../esign-runtime/src/envelope.rs")),
+    ("error.rs", include_str!("../../esign-runtime/src/error.rs")),
+    ("lib.rs", include_str!("../../esign-runtime/src/lib.rs")),
+    ("multipart.rs", include_str!("../../esign-runtime/src/multipart.rs")),
+    ("retry.rs", include_str!("../../esign-runtime/src/retry.rs")),
+    ("search.rs", include_str!("../../esign-runtime/src/search.rs")),
+    ("secret.rs", include_str!("../../esign-runtime/src/secret.rs")),
+    ("url.rs", include_str!("../../esign-runtime/src/url.rs")),
+    ("validate.rs", include_str!("../../esign-runtime/src/validate.rs")),
+    ("wait.rs", include_str!("../../esign-runtime/src/wait.rs")),
+];
+
+/// The runtime's files as they go under `src/runtime/` of a vendoring crate:
+/// `lib.rs` becomes `mod.rs` without its crate-level attribute, unit tests
+/// are left out, and the exported macros (which land at the vendoring
+/// crate's root, and which `mod.rs` re-exports) reach the runtime's hidden
+/// items through `$crate::runtime`. Doc examples name the runtime as
+/// `<lib>::runtime` (`lib` is the vendoring crate's library name).
+pub(crate) fn vendored_files(lib: &str) -> Vec<(&'static str, String)> {
+    let runtime_path = format!("{lib}::runtime::");
+    FILES
+        .iter()
+        .map(|(name, text)| {
+            let text =
+                without_tests(text).replace("$crate::", "$crate::runtime::").replace("esign_runtime::", &runtime_path);
+            if *name == "lib.rs" {
+                let text: String = text
+                    .lines()
+                    .filter(|line| !line.starts_with("#![cfg_attr(docsrs"))
+                    .map(|line| format!("{line}\n"))
+                    .collect();
+                ("mod.rs", text)
+            } else {
+                (*name, text)
+            }
+        })
+        .collect()
+}
+
+/// The file up to its unit tests (a `#[cfg(test)] mod tests` at its end):
+/// they need the runtime's dev-dependencies and test the runtime, not the
+/// crate that carries a copy.
+fn without_tests(text: &str) -> &str {
+    let mut offset = 0;
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        if line.trim() == "#[cfg(test)]" && lines.peek().is_some_and(|next| next.trim_start().starts_with("mod tests"))
+        {
+            return &text[..offset];
+        }
+        offset += line.len();
+    }
+    text
+}
+
+/// The body of one `[section]` of the runtime's manifest (without the
+/// header line), for a vendoring crate's own manifest.
+pub(crate) fn manifest_section(section: &str) -> String {
+    let header = format!("[{section}]");
+    let mut out = String::new();
+    let mut inside = false;
+    for line in MANIFEST.lines() {
+        if line.starts_with('[') {
+            inside = line.trim() == header;
+            continue;
+        }
+        if inside && !line.trim().is_empty() {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_runtime_file_is_listed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../esign-runtime/src");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("esign-runtime/src is readable")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = FILES.iter().map(|(n, _)| (*n).to_owned()).collect();
+        listed.sort();
+        assert_eq!(listed, on_disk, "list every file of esign-runtime/src in FILES");
+    }
+
+    #[test]
+    fn the_manifest_sections_carry_the_dependencies_without_workspace_links() {
+        let deps = manifest_section("dependencies");
+        assert!(deps.contains("reqwest"), "{deps}");
+        assert!(!deps.contains("workspace"), "a vendoring crate cannot inherit from our workspace: {deps}");
+        assert!(manifest_section("features").contains("multipart"));
+    }
+}
