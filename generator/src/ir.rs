@@ -169,7 +169,28 @@ pub struct StructChecks {
     /// `x-esign-group-rules`: fields of listed types must name a defined group.
     pub group_rules: Option<GroupRules>,
     /// `x-esign-violations`: rule -> the API's name for that error.
-    pub codes: Vec<(String, String)>,
+    pub codes: Vec<(ViolationRule, String)>,
+}
+
+/// A check `validate()` runs: the `rule` of the `runtime::Violation` it reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViolationRule {
+    /// A string does not match its `pattern` (`pattern`).
+    Pattern,
+    /// An array is shorter than `minItems` (`min-items`).
+    MinItems,
+    /// An array is longer than `maxItems` (`max-items`).
+    MaxItems,
+    /// An enum value the spec does not list (`not-listed`).
+    NotListed,
+    /// A property of an `additionalProperties: false` object (`unknown-property`).
+    UnknownProperty,
+    /// Not exactly one of `x-esign-exactly-one-of` is set (`exactly-one-of`).
+    ExactlyOneOf,
+    /// Colours that do not contrast enough (`contrast`).
+    Contrast,
+    /// A field that names no defined group (`group`).
+    Group,
 }
 
 /// Colour contrast rules over a struct's colour fields (WCAG contrast ratio).
@@ -270,9 +291,22 @@ pub struct Variant {
     pub http_status: Option<u16>,
     /// Per-value rule as a regular expression from `x-esign-values`.
     pub pattern: Option<String>,
-    /// Per-value type of what the value names (`string`, `date`, `boolean`,
-    /// `integer`), from `x-esign-values` `value-type`.
-    pub value_type: Option<String>,
+    /// Per-value type of what the value names, from `x-esign-values`
+    /// `value-type`.
+    pub value_type: Option<ValueType>,
+}
+
+/// The type of the value a field of a search query takes (`runtime::ValueType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    /// Text.
+    String,
+    /// A date, or a date and time.
+    Date,
+    /// `true` or `false`.
+    Boolean,
+    /// A whole number.
+    Integer,
 }
 
 /// A value on the wire.
@@ -439,20 +473,55 @@ pub struct Envelope {
 /// invitation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cancel {
-    /// What is canceled: `SignatureRequest`, `Session` or `Invitation`.
-    pub target: String,
+    /// What is canceled.
+    pub target: CancelTarget,
     /// The parameter that takes the id (index into `params`).
     pub id_param: usize,
     /// The parameter that takes `CancelRequest::return_url`, if any.
     pub return_url_param: Option<usize>,
-    /// What a success means: `Canceled` or `Queued`.
-    pub success: String,
+    /// What a success means.
+    pub success: CancelSuccess,
     /// Where a failure's human-readable reason is, as a JSON pointer.
     pub message_pointer: Option<String>,
     /// Failure rules, first match wins.
     pub rules: Vec<CancelRule>,
     /// How a queued cancel is confirmed (`confirm`).
     pub confirm: Option<Confirm>,
+}
+
+/// What a cancel operation cancels (`runtime::CancelTarget`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelTarget {
+    /// A signature request.
+    SignatureRequest,
+    /// A signing session.
+    Session,
+    /// An invitation to sign.
+    Invitation,
+}
+
+/// What a successful cancel means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelSuccess {
+    /// Canceled now.
+    Canceled,
+    /// Accepted and queued; confirmed later.
+    Queued,
+}
+
+/// How a failure rule of [`Cancel`] classifies a response (`runtime::CancelOutcome`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelOutcome {
+    /// Canceled after all.
+    Canceled,
+    /// Accepted and queued.
+    Queued,
+    /// The target cannot be canceled in its state.
+    NotEligible,
+    /// No such target.
+    NotFound,
+    /// Anything else.
+    Failed,
 }
 
 /// A response the spec says to retry.
@@ -527,8 +596,19 @@ pub struct Waiter {
     pub docs: String,
     /// Shortest and longest pause between attempts, in seconds.
     pub delays: (f64, f64),
-    /// Status -> `Success`, `Retry` or `Failure`.
-    pub acceptors: Vec<(u16, String)>,
+    /// Status -> what it means for the wait.
+    pub acceptors: Vec<(u16, AcceptorState)>,
+}
+
+/// What a waiter's acceptor decides (`runtime::AcceptorState`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AcceptorState {
+    /// The state is reached: the wait ends.
+    Success,
+    /// Not yet: poll again.
+    Retry,
+    /// The state will not be reached: the wait ends.
+    Failure,
 }
 
 /// One failure rule of [`Cancel`].
@@ -538,8 +618,8 @@ pub struct CancelRule {
     pub status: Option<u16>,
     /// A JSON pointer into the body and the text it must equal.
     pub pointer: Option<(String, String)>,
-    /// `Canceled`, `Queued`, `NotEligible`, `NotFound` or `Failed`.
-    pub outcome: String,
+    /// What a matching response means.
+    pub outcome: CancelOutcome,
 }
 
 /// A piece of a path template.

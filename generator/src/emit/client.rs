@@ -957,10 +957,14 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
     let op = api.operations.iter().find(|op| op.cancel.is_some())?;
     let cancel = op.cancel.as_ref()?;
     let method = ident(&op.method_name);
-    let target = ident(&cancel.target);
-    let success = match cancel.success.as_str() {
-        "Queued" => quote!(crate::runtime::CancelOutcome::Queued),
-        _ => quote!(crate::runtime::CancelOutcome::Canceled),
+    let target = match cancel.target {
+        ir::CancelTarget::SignatureRequest => quote!(SignatureRequest),
+        ir::CancelTarget::Session => quote!(Session),
+        ir::CancelTarget::Invitation => quote!(Invitation),
+    };
+    let success = match cancel.success {
+        ir::CancelSuccess::Queued => quote!(crate::runtime::CancelOutcome::Queued),
+        ir::CancelSuccess::Canceled => quote!(crate::runtime::CancelOutcome::Canceled),
     };
     let rules = super::extras::cancel_rules(cancel);
     let message = match &cancel.message_pointer {

@@ -123,11 +123,12 @@ pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) 
         let name = ident(&waiter.method_name);
         let (min, max) = waiter.delays;
         let acceptors = waiter.acceptors.iter().map(|(status, state)| {
-            let state = ident(state);
-            quote!((#status, crate::runtime::AcceptorState::#state))
+            let state = acceptor_state(*state).0;
+            quote!((#status, #state))
         });
         let options_arg = has_options.then(|| quote!(&#options_name::default()));
-        let rules: Vec<String> = waiter.acceptors.iter().map(|(s, st)| format!("{s}: {st}")).collect();
+        let rules: Vec<String> =
+            waiter.acceptors.iter().map(|(s, st)| format!("{s}: {}", acceptor_state(*st).1)).collect();
         let text = docs::paragraphs([
             waiter.docs.as_str(),
             &format!(
@@ -334,9 +335,9 @@ fn bulk_method(
         Some(p) => quote!(Some(#p)),
         None => quote!(None),
     };
-    let success = match bulk.success.as_str() {
-        "Queued" => quote!(crate::runtime::BulkOutcome::Queued),
-        _ => quote!(crate::runtime::BulkOutcome::Canceled),
+    let success = match bulk.success {
+        ir::CancelSuccess::Queued => quote!(crate::runtime::BulkOutcome::Queued),
+        ir::CancelSuccess::Canceled => quote!(crate::runtime::BulkOutcome::Canceled),
     };
     let options_arg = has_options.then(|| quote!(&#options_name::default()));
     let doc = docs::outer(&format!(
@@ -379,14 +380,23 @@ pub(super) fn cancel_rules(cancel: &ir::Cancel) -> Vec<TokenStream> {
                 Some((p, v)) => quote!(Some((#p, #v))),
                 None => quote!(None),
             };
-            let result = match rule.outcome.as_str() {
-                "Canceled" => quote!(crate::runtime::CancelOutcome::Canceled),
-                "Queued" => quote!(crate::runtime::CancelOutcome::Queued),
-                "NotEligible" => quote!(crate::runtime::CancelOutcome::NotEligible { reason }),
-                "NotFound" => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
-                _ => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
+            let result = match rule.outcome {
+                ir::CancelOutcome::Canceled => quote!(crate::runtime::CancelOutcome::Canceled),
+                ir::CancelOutcome::Queued => quote!(crate::runtime::CancelOutcome::Queued),
+                ir::CancelOutcome::NotEligible => quote!(crate::runtime::CancelOutcome::NotEligible { reason }),
+                ir::CancelOutcome::NotFound => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
+                ir::CancelOutcome::Failed => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
             };
             quote!(crate::runtime::CancelRule { status: #status, pointer: #pointer, outcome: |reason| #result },)
         })
         .collect()
+}
+
+/// A waiter acceptor's `runtime::AcceptorState`, and its name for docs.
+fn acceptor_state(state: ir::AcceptorState) -> (TokenStream, &'static str) {
+    match state {
+        ir::AcceptorState::Success => (quote!(crate::runtime::AcceptorState::Success), "Success"),
+        ir::AcceptorState::Retry => (quote!(crate::runtime::AcceptorState::Retry), "Retry"),
+        ir::AcceptorState::Failure => (quote!(crate::runtime::AcceptorState::Failure), "Failure"),
+    }
 }

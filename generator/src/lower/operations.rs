@@ -331,9 +331,9 @@ impl<'a> Lowerer<'a> {
             for (i, acceptor) in waiter.get("acceptors").and_then(Value::as_array).into_iter().flatten().enumerate() {
                 let at = pointer_join(&pointer_join(&here, "acceptors"), &i.to_string());
                 let state = match acceptor.get("state").and_then(Value::as_str) {
-                    Some("success") => "Success",
-                    Some("retry") => "Retry",
-                    Some("failure") => "Failure",
+                    Some("success") => ir::AcceptorState::Success,
+                    Some("retry") => ir::AcceptorState::Retry,
+                    Some("failure") => ir::AcceptorState::Failure,
                     _ => return Err(self.invalid(&pointer_join(&at, "state"), "expected success, retry or failure")),
                 };
                 let status = acceptor
@@ -341,9 +341,9 @@ impl<'a> Lowerer<'a> {
                     .and_then(Value::as_u64)
                     .and_then(|s| u16::try_from(s).ok())
                     .ok_or_else(|| self.invalid(&pointer_join(&at, "status"), "expected an HTTP status"))?;
-                acceptors.push((status, state.to_owned()));
+                acceptors.push((status, state));
             }
-            if !acceptors.iter().any(|(_, s)| s == "Success") {
+            if !acceptors.iter().any(|(_, s)| *s == ir::AcceptorState::Success) {
                 return Err(self.invalid(&here, "a waiter needs a success acceptor"));
             }
             out.push(ir::Waiter {
@@ -360,9 +360,9 @@ impl<'a> Lowerer<'a> {
     fn lower_cancel(&self, ext: &Value, params: &[ir::Param], pointer: &str) -> Result<ir::Cancel, Error> {
         let text = |key: &str| ext.get(key).and_then(Value::as_str);
         let target = match text("target") {
-            Some("signature request") => "SignatureRequest",
-            Some("session") => "Session",
-            Some("invitation") => "Invitation",
+            Some("signature request") => ir::CancelTarget::SignatureRequest,
+            Some("session") => ir::CancelTarget::Session,
+            Some("invitation") => ir::CancelTarget::Invitation,
             _ => {
                 return Err(self.invalid(
                     &pointer_join(pointer, "target"),
@@ -371,22 +371,21 @@ impl<'a> Lowerer<'a> {
             }
         };
         let success = match text("success") {
-            Some("canceled") => "Canceled",
-            Some("queued") => "Queued",
+            Some("canceled") => ir::CancelSuccess::Canceled,
+            Some("queued") => ir::CancelSuccess::Queued,
             _ => return Err(self.invalid(&pointer_join(pointer, "success"), "expected `canceled` or `queued`")),
         };
-        let outcome_of = |value: Option<&str>, at: &str| -> Result<String, Error> {
+        let outcome_of = |value: Option<&str>, at: &str| -> Result<ir::CancelOutcome, Error> {
             Ok(match value {
-                Some("canceled") => "Canceled",
-                Some("queued") => "Queued",
-                Some("not-eligible") => "NotEligible",
-                Some("not-found") => "NotFound",
-                Some("failed") => "Failed",
+                Some("canceled") => ir::CancelOutcome::Canceled,
+                Some("queued") => ir::CancelOutcome::Queued,
+                Some("not-eligible") => ir::CancelOutcome::NotEligible,
+                Some("not-found") => ir::CancelOutcome::NotFound,
+                Some("failed") => ir::CancelOutcome::Failed,
                 _ => {
                     return Err(self.invalid(at, "expected canceled, queued, not-eligible, not-found or failed"));
                 }
-            }
-            .to_owned())
+            })
         };
         // The id goes to the operation's one required parameter that is not
         // mapped elsewhere, unless `id` names it.
@@ -470,10 +469,10 @@ impl<'a> Lowerer<'a> {
         };
         Ok(ir::Cancel {
             confirm,
-            target: target.to_owned(),
+            target,
             id_param,
             return_url_param,
-            success: success.to_owned(),
+            success,
             message_pointer: text("message").map(str::to_owned),
             rules,
         })

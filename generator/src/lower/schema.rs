@@ -838,7 +838,12 @@ impl<'a> Lowerer<'a> {
                     ("value-type", Value::String(t))
                         if matches!(t.as_str(), "string" | "date" | "boolean" | "integer") =>
                     {
-                        value_type = Some(t.clone());
+                        value_type = Some(match t.as_str() {
+                            "date" => ir::ValueType::Date,
+                            "boolean" => ir::ValueType::Boolean,
+                            "integer" => ir::ValueType::Integer,
+                            _ => ir::ValueType::String,
+                        });
                     }
                     ("value-type", _) => {
                         return Err(self.invalid(&at, "expected `string`, `date`, `boolean` or `integer`"));
@@ -901,7 +906,21 @@ impl<'a> Lowerer<'a> {
             checks.exactly_one_of.push(names.iter().map(|n| rust_name(n, &at)).collect::<Result<_, _>>()?);
         }
         if let Some(ext) = extensions.get("x-esign-violations") {
-            checks.codes = pairs(ext, &pointer_join(pointer, "x-esign-violations"))?;
+            let rule = |name: &str| match name {
+                "pattern" => Some(ir::ViolationRule::Pattern),
+                "min-items" => Some(ir::ViolationRule::MinItems),
+                "max-items" => Some(ir::ViolationRule::MaxItems),
+                "not-listed" => Some(ir::ViolationRule::NotListed),
+                "unknown-property" => Some(ir::ViolationRule::UnknownProperty),
+                "exactly-one-of" => Some(ir::ViolationRule::ExactlyOneOf),
+                "contrast" => Some(ir::ViolationRule::Contrast),
+                "group" => Some(ir::ViolationRule::Group),
+                _ => None,
+            };
+            checks.codes = pairs(ext, &pointer_join(pointer, "x-esign-violations"))?
+                .into_iter()
+                .filter_map(|(name, code)| Some((rule(&name)?, code)))
+                .collect();
         }
         if let Some(ext) = extensions.get("x-esign-group-rules") {
             let at = pointer_join(pointer, "x-esign-group-rules");
@@ -1072,7 +1091,7 @@ struct ValueDoc {
     description: String,
     http_status: Option<u16>,
     pattern: Option<String>,
-    value_type: Option<String>,
+    value_type: Option<ir::ValueType>,
 }
 
 enum Merged<'s> {
