@@ -57,31 +57,23 @@ pub struct Lowered {
 /// Lowers a loaded document; `stem` (the file name without extension) names
 /// the module and feature unless `info.x-esign-module` does.
 pub fn lower_document(doc: &Document, stem: &str, on_unsupported: OnUnsupported) -> Result<Lowered, Error> {
-    let stem = match doc.api.info.extensions.get("x-esign-module") {
-        Some(Value::String(name)) if !name.trim().is_empty() => name.as_str(),
-        Some(_) => {
-            return Err(Error::new(
-                ErrorKind::Invalid,
-                Location { file: doc.file.clone(), line_col: None, pointer: Some("/info/x-esign-module".to_owned()) },
-                "expected a module name",
-            ))
-        }
-        None => stem,
-    };
+    let cx = Lowerer::new(doc);
+    let module: Option<extensions::ModuleName> = cx.read(&doc.api.info.extensions, "x-esign-module", "/info")?;
+    let stem = module.as_ref().map_or(stem, |m| m.0.as_str());
     let options =
         LowerOptions { module: naming::module_name(stem), feature: naming::feature_name(stem), on_unsupported };
-    lower(doc, &options)
+    cx.run(&options)
 }
 
 /// Lowers a loaded document to the IR.
 pub fn lower(doc: &Document, options: &LowerOptions) -> Result<Lowered, Error> {
-    let mut cx = Lowerer::new(doc);
-    let api = cx.lower_api(options)?;
-    Ok(Lowered { api, warnings: cx.warnings, skipped: cx.skipped })
+    Lowerer::new(doc).run(options)
 }
 
 struct Lowerer<'a> {
     doc: &'a Document,
+    /// `x-esign-validate`: the API asks for `validate()`.
+    validate: bool,
     /// The API's success-envelope rule (`x-esign-envelope`).
     envelope: Option<ir::Envelope>,
     /// Component schemas (by `$ref`) whose values may be `null`.
@@ -100,6 +92,7 @@ impl<'a> Lowerer<'a> {
     fn new(doc: &'a Document) -> Self {
         Lowerer {
             doc,
+            validate: false,
             envelope: None,
             nullable_refs: std::collections::BTreeSet::new(),
             subtypes: BTreeMap::new(),
@@ -128,9 +121,15 @@ impl<'a> Lowerer<'a> {
         self.warnings.push(Warning { location, message: message.into() });
     }
 
+    fn run(mut self, options: &LowerOptions) -> Result<Lowered, Error> {
+        let api = self.lower_api(options)?;
+        Ok(Lowered { api, warnings: self.warnings, skipped: self.skipped })
+    }
+
     fn lower_api(&mut self, options: &LowerOptions) -> Result<ir::Api, Error> {
         let api = &self.doc.api;
         self.check_extensions(&api.extensions, "");
+        self.validate = self.read(&api.extensions, "x-esign-validate", "")?.unwrap_or(false);
 
         self.lower_components()?;
         self.envelope = self.lower_envelope()?;
@@ -151,7 +150,7 @@ impl<'a> Lowerer<'a> {
             servers,
             security,
             rate_limit,
-            validate: api.extensions.get("x-esign-validate") == Some(&Value::Bool(true)),
+            validate: self.validate,
             retry_rules: self.lower_retry_rules()?,
             webhooks: self.lower_webhooks()?,
             event_hash: self.lower_event_hash()?,
@@ -188,11 +187,8 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             }
-            let label = match server.extensions.get("x-esign-name") {
-                Some(Value::String(name)) => name.clone(),
-                Some(_) => return Err(self.invalid(&pointer_join(&pointer, "x-esign-name"), "expected a string")),
-                None => format!("server {}", i + 1),
-            };
+            let name: Option<String> = self.read(&server.extensions, "x-esign-name", &pointer)?;
+            let label = name.unwrap_or_else(|| format!("server {}", i + 1));
             out.push(ir::Server {
                 const_name: scope.claim(naming::type_name(&label)),
                 url,
@@ -215,10 +211,10 @@ impl<'a> Lowerer<'a> {
             let (kind, docs, extensions) = match scheme {
                 S::HTTP { scheme, description, extensions, .. } => {
                     let kind = match scheme.to_ascii_lowercase().as_str() {
-                        "basic" if extensions.get("x-esign-api-key-as-username") == Some(&Value::Bool(true)) => {
-                            ir::SecurityKind::BasicApiKeyUsername
-                        }
-                        "basic" => ir::SecurityKind::Basic,
+                        "basic" => match self.read(extensions, "x-esign-api-key-as-username", &pointer)? {
+                            Some(true) => ir::SecurityKind::BasicApiKeyUsername,
+                            _ => ir::SecurityKind::Basic,
+                        },
                         "bearer" => ir::SecurityKind::Bearer,
                         other => {
                             self.warn(
@@ -257,25 +253,15 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_rate_limit(&self) -> Result<Option<ir::RateLimitHeaders>, Error> {
-        let Some(ext) = self.doc.api.extensions.get("x-esign-rate-limit") else { return Ok(None) };
-        let pointer = "/x-esign-rate-limit";
-        let get = |key: &str| -> Result<String, Error> {
-            match ext.get(key) {
-                Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-                _ => Err(self
-                    .invalid(&pointer_join(pointer, key), format!("expected `{key}`: the name of a response header"))),
-            }
-        };
-        Ok(Some(ir::RateLimitHeaders { limit: get("limit")?, remaining: get("remaining")?, reset: get("reset")? }))
+        let ext: Option<extensions::RateLimit> = self.read(&self.doc.api.extensions, "x-esign-rate-limit", "")?;
+        Ok(ext.map(|ext| ir::RateLimitHeaders { limit: ext.limit.0, remaining: ext.remaining.0, reset: ext.reset.0 }))
     }
 
     fn lower_warnings_source(&self) -> Result<Option<ir::WarningsSource>, Error> {
-        let Some(ext) = self.doc.api.extensions.get("x-esign-warnings") else { return Ok(None) };
+        let ext: Option<extensions::Warnings> = self.read(&self.doc.api.extensions, "x-esign-warnings", "")?;
+        let Some(ext) = ext else { return Ok(None) };
         let pointer = "/x-esign-warnings";
-        let reference = ext.get("$ref").and_then(Value::as_str).ok_or_else(|| {
-            self.invalid(pointer, "expected { $ref: '#/components/schemas/...' } naming the warnings envelope")
-        })?;
-        let ir::TypeRef::Named(envelope) = self.schema_ref(reference, pointer)? else {
+        let ir::TypeRef::Named(envelope) = self.schema_ref(&ext.reference, pointer)? else {
             return Err(self.invalid(pointer, "expected a reference to a component schema"));
         };
         let shape = self.types.iter().find(|t| t.name == envelope).map(|t| &t.kind);
@@ -307,66 +293,64 @@ impl<'a> Lowerer<'a> {
     /// Reads `x-esign-retry`: `{ rate-limited: [...], unavailable: [...] }`.
     #[allow(clippy::type_complexity)]
     fn lower_retry_rules(&self) -> Result<Option<(Vec<ir::RetryMatch>, Vec<ir::RetryMatch>)>, Error> {
-        let Some(ext) = self.doc.api.extensions.get("x-esign-retry") else { return Ok(None) };
-        let list = |key: &str| -> Result<Vec<ir::RetryMatch>, Error> {
-            let at = pointer_join("/x-esign-retry", key);
-            let mut out = Vec::new();
-            for (i, entry) in ext.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
-                let here = pointer_join(&at, &i.to_string());
-                let status = entry
-                    .get("status")
-                    .and_then(Value::as_u64)
-                    .and_then(|s| u16::try_from(s).ok())
-                    .ok_or_else(|| self.invalid(&pointer_join(&here, "status"), "expected an HTTP status"))?;
-                let pointer = match (entry.get("pointer").and_then(Value::as_str), entry.get("equals")) {
-                    (Some(p), Some(Value::String(v))) => Some((p.to_owned(), v.clone())),
+        let ext: Option<extensions::Retry> = self.read(&self.doc.api.extensions, "x-esign-retry", "")?;
+        let Some(ext) = ext else { return Ok(None) };
+        let list = |key: &str, entries: Vec<extensions::RetryMatch>| -> Result<Vec<ir::RetryMatch>, Error> {
+            let mut out = Vec::with_capacity(entries.len());
+            for (i, entry) in entries.into_iter().enumerate() {
+                let pointer = match (entry.pointer, entry.equals) {
+                    (Some(p), Some(v)) => Some((p, v)),
                     (None, None) => None,
-                    _ => return Err(self.invalid(&here, "`pointer` and `equals` (a string) go together")),
+                    _ => {
+                        let here = pointer_join(&pointer_join("/x-esign-retry", key), &i.to_string());
+                        return Err(self.invalid(&here, "`pointer` and `equals` (a string) go together"));
+                    }
                 };
-                out.push(ir::RetryMatch { status, pointer });
+                out.push(ir::RetryMatch { status: entry.status.0, pointer });
             }
             Ok(out)
         };
-        Ok(Some((list("rate-limited")?, list("unavailable")?)))
+        Ok(Some((list("rate-limited", ext.rate_limited)?, list("unavailable", ext.unavailable)?)))
     }
 
     /// Reads `x-esign-webhooks` (the OpenAPI 3.1 `webhooks` shape).
     fn lower_webhooks(&self) -> Result<Vec<ir::Webhook>, Error> {
-        let Some(ext) = self.doc.api.extensions.get("x-esign-webhooks") else { return Ok(Vec::new()) };
+        let ext: Option<extensions::Webhooks> = self.read(&self.doc.api.extensions, "x-esign-webhooks", "")?;
         let pointer = "/x-esign-webhooks";
-        let Some(map) = ext.as_object() else {
-            return Err(self.invalid(pointer, "expected a mapping of webhook names to path items"));
-        };
         let mut out = Vec::new();
-        for (name, item) in map {
-            let here = pointer_join(&pointer_join(pointer, name), "post");
-            let Some(post) = item.get("post") else {
-                return Err(self.invalid(&pointer_join(pointer, name), "expected a `post` operation"));
+        for (name, item) in ext.unwrap_or_default() {
+            let here = pointer_join(&pointer_join(pointer, &name), "post");
+            let Some(post) = item.post else {
+                return Err(self.invalid(&pointer_join(pointer, &name), "expected a `post` operation"));
             };
-            let payload_ref = post.get("x-esign-event").and_then(Value::as_str).ok_or_else(|| {
-                self.invalid(&pointer_join(&here, "x-esign-event"), "expected a $ref to the payload schema")
-            })?;
-            let ir::TypeRef::Named(payload) = self.schema_ref(payload_ref, &pointer_join(&here, "x-esign-event"))?
+            let Some(payload_ref) = post.event else {
+                return Err(
+                    self.invalid(&pointer_join(&here, "x-esign-event"), "expected a $ref to the payload schema")
+                );
+            };
+            let ir::TypeRef::Named(payload) = self.schema_ref(&payload_ref, &pointer_join(&here, "x-esign-event"))?
             else {
                 return Err(self.invalid(&here, "the payload must be a component schema"));
             };
             // The multipart field whose value is the payload.
             let field = post
-                .pointer("/requestBody/content/multipart~1form-data/schema/properties")
-                .and_then(Value::as_object)
-                .and_then(|props| {
-                    props.iter().find(|(_, v)| v.get("$ref").and_then(Value::as_str) == Some(payload_ref))
+                .request_body
+                .as_ref()
+                .and_then(|body| body.content.get("multipart/form-data"))
+                .and_then(|media| media.schema.as_ref())
+                .and_then(|schema| {
+                    schema.properties.iter().find(|(_, p)| p.reference.as_deref() == Some(payload_ref.as_str()))
                 })
                 .map_or_else(|| "json".to_owned(), |(k, _)| k.clone());
-            let reply =
-                post.pointer("/responses/200/content/text~1plain/example").and_then(Value::as_str).map(str::to_owned);
-            let docs = [post.get("summary"), post.get("description")]
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join("\n\n");
-            out.push(ir::Webhook { name: name.clone(), docs, payload, field, reply });
+            let reply = post
+                .responses
+                .get("200")
+                .and_then(|response| response.content.get("text/plain"))
+                .and_then(|media| media.example.as_ref())
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let docs = [post.summary, post.description].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
+            out.push(ir::Webhook { name, docs, payload, field, reply });
         }
         Ok(out)
     }
@@ -376,63 +360,32 @@ impl<'a> Lowerer<'a> {
         let Some(components) = &self.doc.api.components else { return Ok(None) };
         for (key, schema) in &components.schemas {
             let ReferenceOr::Item(schema) = schema else { continue };
-            let Some(ext) = schema.schema_data.extensions.get("x-esign-event-hash") else { continue };
-            let at = pointer_join(&pointer_join("/components/schemas", key), "x-esign-event-hash");
-            if ext.get("algorithm").and_then(Value::as_str) != Some("hmac-sha256")
-                || ext.get("key").and_then(Value::as_str) != Some("api-key")
+            let pointer = pointer_join("/components/schemas", key);
+            let ext: Option<extensions::EventHash> =
+                self.read(&schema.schema_data.extensions, "x-esign-event-hash", &pointer)?;
+            let Some(ext) = ext else { continue };
+            if ext.algorithm != Some(extensions::HashAlgorithm::HmacSha256)
+                || ext.key != Some(extensions::HashKey::ApiKey)
             {
-                return Err(
-                    self.unsupported(&at, "only `algorithm: hmac-sha256` keyed with `key: api-key` is supported")
-                );
+                return Err(self.unsupported(
+                    &pointer_join(&pointer, "x-esign-event-hash"),
+                    "only `algorithm: hmac-sha256` keyed with `key: api-key` is supported",
+                ));
             }
-            let message: Vec<String> = ext
-                .get("message")
-                .and_then(Value::as_array)
-                .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect())
-                .ok_or_else(|| self.invalid(&pointer_join(&at, "message"), "expected a list of JSON pointers"))?;
-            let hash = ext
-                .get("hash")
-                .and_then(Value::as_str)
-                .ok_or_else(|| self.invalid(&pointer_join(&at, "hash"), "expected a JSON pointer"))?
-                .to_owned();
-            let reported_for = match (ext.get("reported-for-app"), ext.get("reported-for-account")) {
-                (Some(Value::String(app)), Some(Value::String(account))) => Some((app.clone(), account.clone())),
+            let reported_for = match (ext.reported_for_app, ext.reported_for_account) {
+                (Some(app), Some(account)) => Some((app, account)),
                 _ => None,
             };
             let type_name = self.schema_names[&format!("#/components/schemas/{key}")].clone();
-            return Ok(Some(ir::EventHash { type_name, message, hash, reported_for }));
+            return Ok(Some(ir::EventHash { type_name, message: ext.message, hash: ext.hash, reported_for }));
         }
         Ok(None)
     }
+
     /// Reads `x-esign-envelope`: `{ field, success: [values] }`.
     fn lower_envelope(&self) -> Result<Option<ir::Envelope>, Error> {
-        let Some(ext) = self.doc.api.extensions.get("x-esign-envelope") else { return Ok(None) };
-        let pointer = "/x-esign-envelope";
-        let field = match ext.get("field") {
-            Some(Value::String(f)) if !f.is_empty() => f.clone(),
-            _ => {
-                return Err(
-                    self.invalid(&pointer_join(pointer, "field"), "expected the name of the body's status property")
-                )
-            }
-        };
-        let success = match ext.get("success") {
-            Some(Value::Array(values)) if !values.is_empty() => values
-                .iter()
-                .map(|v| match v {
-                    Value::String(s) => Ok(s.clone()),
-                    Value::Number(_) | Value::Bool(_) => Ok(v.to_string()),
-                    _ => Err(self.invalid(&pointer_join(pointer, "success"), "expected strings, numbers or booleans")),
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-            _ => {
-                return Err(self.invalid(
-                    &pointer_join(pointer, "success"),
-                    "expected a non-empty list of the values that mean success",
-                ))
-            }
-        };
-        Ok(Some(ir::Envelope { field, success }))
+        let ext: Option<extensions::Envelope> = self.read(&self.doc.api.extensions, "x-esign-envelope", "")?;
+        Ok(ext.map(|ext| ir::Envelope { field: ext.field.0, success: ext.success.into_iter().map(|v| v.0).collect() }))
     }
 
     // ----- shared -----

@@ -1,12 +1,11 @@
 //! Lowering of operations: parameters, request bodies, responses, path
 //! templates, and the operation-level extensions (cancel, paging, waiters).
 
-use super::{Lowerer, OnUnsupported};
+use super::{extensions, Lowerer, OnUnsupported};
 use crate::error::{pointer_join, Error};
 use crate::ir;
 use crate::naming::{self, Scope};
 use openapiv3::ReferenceOr;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 impl<'a> Lowerer<'a> {
@@ -207,29 +206,28 @@ impl<'a> Lowerer<'a> {
                 _ => false,
             })
         });
-        let cancel = match op.extensions.get("x-esign-cancel") {
+        let cancel = match self.read(&op.extensions, "x-esign-cancel", pointer)? {
             Some(ext) => Some(self.lower_cancel(ext, &params, &pointer_join(pointer, "x-esign-cancel"))?),
             None => None,
         };
-        let retry_safe = match op.extensions.get("x-esign-retry-safe") {
-            Some(Value::Bool(safe)) => *safe,
-            Some(_) => return Err(self.invalid(&pointer_join(pointer, "x-esign-retry-safe"), "expected true or false")),
+        let retry_safe = match self.read(&op.extensions, "x-esign-retry-safe", pointer)? {
+            Some(safe) => safe,
             None => matches!(
                 http_method,
                 ir::Method::Get | ir::Method::Put | ir::Method::Delete | ir::Method::Head | ir::Method::Options
             ),
         };
-        let bulk = match op.extensions.get("x-esign-bulk") {
+        let bulk = match self.read(&op.extensions, "x-esign-bulk", pointer)? {
             Some(ext) => Some(self.lower_cancel(ext, &params, &pointer_join(pointer, "x-esign-bulk"))?),
             None => cancel.clone(),
         };
-        let paginator = match op.extensions.get("x-esign-paginated") {
+        let paginator = match self.read(&op.extensions, "x-esign-paginated", pointer)? {
             Some(ext) => {
                 Some(self.lower_paginator(ext, &params, &responses, &pointer_join(pointer, "x-esign-paginated"))?)
             }
             None => None,
         };
-        let waiters = match op.extensions.get("x-esign-waiters") {
+        let waiters = match self.read(&op.extensions, "x-esign-waiters", pointer)? {
             Some(ext) => self.lower_waiters(ext, &params, &pointer_join(pointer, "x-esign-waiters"))?,
             None => Vec::new(),
         };
@@ -259,34 +257,29 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// Reads `x-esign-paginated` (modelled on Smithy's `@paginated`).
+    /// Lowers `x-esign-paginated` (modelled on Smithy's `@paginated`).
     fn lower_paginator(
         &self,
-        ext: &Value,
+        ext: extensions::Paginated,
         params: &[ir::Param],
         responses: &[ir::Response],
         pointer: &str,
     ) -> Result<ir::Paginator, Error> {
-        let text = |key: &str| -> Result<&str, Error> {
-            ext.get(key)
-                .and_then(Value::as_str)
-                .ok_or_else(|| self.invalid(&pointer_join(pointer, key), "expected a string"))
-        };
-        let page = text("page")?;
+        let page = &ext.page;
         let page_param = params
             .iter()
-            .find(|p| p.wire_name == page && !p.required && matches!(p.ty, ir::TypeRef::I32 | ir::TypeRef::I64))
+            .find(|p| p.wire_name == *page && !p.required && matches!(p.ty, ir::TypeRef::I32 | ir::TypeRef::I64))
             .ok_or_else(|| {
                 self.invalid(&pointer_join(pointer, "page"), format!("`{page}` is not an optional integer parameter"))
             })?;
-        let items = text("items")?;
+        let items = &ext.items;
         let body = responses.iter().find_map(|r| match &r.body {
             ir::ResponseBody::Json(ir::TypeRef::Named(name)) if r.success => Some(name.clone()),
             _ => None,
         });
         let field = body.as_ref().and_then(|name| {
             self.types.iter().find(|t| &t.name == name).and_then(|t| match &t.kind {
-                ir::TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire_name == items),
+                ir::TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire_name == *items),
                 _ => None,
             })
         });
@@ -302,53 +295,31 @@ impl<'a> Lowerer<'a> {
             page_field: page_param.name.clone(),
             items_field: (field.name.clone(), !field.required || field.nullable),
             item_type: (**item_type).clone(),
-            page_count: text("page-count")?.to_owned(),
+            page_count: ext.page_count,
         })
     }
 
-    /// Reads `x-esign-waiters` (modelled on Smithy's `@waitable`).
-    fn lower_waiters(&self, ext: &Value, params: &[ir::Param], pointer: &str) -> Result<Vec<ir::Waiter>, Error> {
-        let Some(map) = ext.as_object() else {
-            return Err(self.invalid(pointer, "expected a mapping of waiter names to waiters"));
-        };
+    /// Lowers `x-esign-waiters` (modelled on Smithy's `@waitable`).
+    fn lower_waiters(
+        &self,
+        ext: extensions::Waiters,
+        params: &[ir::Param],
+        pointer: &str,
+    ) -> Result<Vec<ir::Waiter>, Error> {
         if params.iter().any(|p| p.required && !self.is_scalar(&p.ty)) {
             return Err(self.unsupported(pointer, "a waiter on an operation with structured required parameters"));
         }
         let mut out = Vec::new();
-        for (name, waiter) in map {
-            let here = pointer_join(pointer, name);
-            let delay = |key: &str, default: f64| -> Result<f64, Error> {
-                match waiter.get(key) {
-                    None => Ok(default),
-                    Some(v) => v
-                        .as_f64()
-                        .filter(|d| *d >= 0.0)
-                        .ok_or_else(|| self.invalid(&pointer_join(&here, key), "expected seconds")),
-                }
-            };
-            let delays = (delay("min-delay", 2.0)?, delay("max-delay", 120.0)?);
-            let mut acceptors = Vec::new();
-            for (i, acceptor) in waiter.get("acceptors").and_then(Value::as_array).into_iter().flatten().enumerate() {
-                let at = pointer_join(&pointer_join(&here, "acceptors"), &i.to_string());
-                let state = match acceptor.get("state").and_then(Value::as_str) {
-                    Some("success") => ir::AcceptorState::Success,
-                    Some("retry") => ir::AcceptorState::Retry,
-                    Some("failure") => ir::AcceptorState::Failure,
-                    _ => return Err(self.invalid(&pointer_join(&at, "state"), "expected success, retry or failure")),
-                };
-                let status = acceptor
-                    .get("status")
-                    .and_then(Value::as_u64)
-                    .and_then(|s| u16::try_from(s).ok())
-                    .ok_or_else(|| self.invalid(&pointer_join(&at, "status"), "expected an HTTP status"))?;
-                acceptors.push((status, state));
-            }
+        for (name, waiter) in ext {
+            let delays = (waiter.min_delay.map_or(2.0, |d| d.0), waiter.max_delay.map_or(120.0, |d| d.0));
+            let acceptors: Vec<(u16, ir::AcceptorState)> =
+                waiter.acceptors.iter().map(|a| (a.status.0, a.state.into())).collect();
             if !acceptors.iter().any(|(_, s)| *s == ir::AcceptorState::Success) {
-                return Err(self.invalid(&here, "a waiter needs a success acceptor"));
+                return Err(self.invalid(&pointer_join(pointer, &name), "a waiter needs a success acceptor"));
             }
             out.push(ir::Waiter {
-                method_name: format!("wait_until_{}", naming::field_name(name)),
-                docs: waiter.get("description").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                method_name: format!("wait_until_{}", naming::field_name(&name)),
+                docs: waiter.description,
                 delays,
                 acceptors,
             });
@@ -356,48 +327,19 @@ impl<'a> Lowerer<'a> {
         Ok(out)
     }
 
-    /// Reads `x-esign-cancel` on an operation.
-    fn lower_cancel(&self, ext: &Value, params: &[ir::Param], pointer: &str) -> Result<ir::Cancel, Error> {
-        let text = |key: &str| ext.get(key).and_then(Value::as_str);
-        let target = match text("target") {
-            Some("signature request") => ir::CancelTarget::SignatureRequest,
-            Some("session") => ir::CancelTarget::Session,
-            Some("invitation") => ir::CancelTarget::Invitation,
-            _ => {
-                return Err(self.invalid(
-                    &pointer_join(pointer, "target"),
-                    "expected `signature request`, `session` or `invitation`",
-                ))
-            }
-        };
-        let success = match text("success") {
-            Some("canceled") => ir::CancelSuccess::Canceled,
-            Some("queued") => ir::CancelSuccess::Queued,
-            _ => return Err(self.invalid(&pointer_join(pointer, "success"), "expected `canceled` or `queued`")),
-        };
-        let outcome_of = |value: Option<&str>, at: &str| -> Result<ir::CancelOutcome, Error> {
-            Ok(match value {
-                Some("canceled") => ir::CancelOutcome::Canceled,
-                Some("queued") => ir::CancelOutcome::Queued,
-                Some("not-eligible") => ir::CancelOutcome::NotEligible,
-                Some("not-found") => ir::CancelOutcome::NotFound,
-                Some("failed") => ir::CancelOutcome::Failed,
-                _ => {
-                    return Err(self.invalid(at, "expected canceled, queued, not-eligible, not-found or failed"));
-                }
-            })
-        };
+    /// Lowers `x-esign-cancel` (or `x-esign-bulk`) on an operation.
+    fn lower_cancel(&self, ext: extensions::Cancel, params: &[ir::Param], pointer: &str) -> Result<ir::Cancel, Error> {
         // The id goes to the operation's one required parameter that is not
         // mapped elsewhere, unless `id` names it.
         let required: Vec<usize> = (0..params.len()).filter(|&i| params[i].required).collect();
         let by_wire = |wire: &str| params.iter().position(|p| p.wire_name == wire);
-        let return_url_param = match text("return-url") {
+        let return_url_param = match &ext.return_url {
             Some(wire) => Some(by_wire(wire).ok_or_else(|| {
                 self.invalid(&pointer_join(pointer, "return-url"), format!("the operation has no parameter `{wire}`"))
             })?),
             None => None,
         };
-        let id_param = match text("id") {
+        let id_param = match &ext.id {
             Some(wire) => by_wire(wire).ok_or_else(|| {
                 self.invalid(&pointer_join(pointer, "id"), format!("the operation has no parameter `{wire}`"))
             })?,
@@ -420,60 +362,44 @@ impl<'a> Lowerer<'a> {
         if params[id_param].ty != ir::TypeRef::String {
             return Err(self.unsupported(pointer, "the id parameter must be a string"));
         }
-        let mut rules = Vec::new();
-        if let Some(list) = ext.get("outcomes") {
-            let Some(list) = list.as_array() else {
-                return Err(self.invalid(&pointer_join(pointer, "outcomes"), "expected a list of rules"));
+        let mut rules = Vec::with_capacity(ext.outcomes.len());
+        for (i, rule) in ext.outcomes.into_iter().enumerate() {
+            let pointer_rule = match (rule.pointer, rule.equals) {
+                (Some(p), Some(v)) => Some((p, v.0)),
+                (None, None) => None,
+                _ => {
+                    let at = pointer_join(&pointer_join(pointer, "outcomes"), &i.to_string());
+                    return Err(self.invalid(&at, "`pointer` and `equals` go together"));
+                }
             };
-            for (i, rule) in list.iter().enumerate() {
-                let at = pointer_join(&pointer_join(pointer, "outcomes"), &i.to_string());
-                let status = match rule.get("status") {
-                    None => None,
-                    Some(v) => Some(
-                        v.as_u64()
-                            .and_then(|n| u16::try_from(n).ok())
-                            .ok_or_else(|| self.invalid(&pointer_join(&at, "status"), "expected an HTTP status"))?,
-                    ),
-                };
-                let pointer_rule = match (rule.get("pointer").and_then(Value::as_str), rule.get("equals")) {
-                    (Some(p), Some(Value::String(v))) => Some((p.to_owned(), v.clone())),
-                    (Some(p), Some(v @ (Value::Number(_) | Value::Bool(_)))) => Some((p.to_owned(), v.to_string())),
-                    (None, None) => None,
-                    _ => return Err(self.invalid(&at, "`pointer` and `equals` go together")),
-                };
-                let outcome = outcome_of(rule.get("outcome").and_then(Value::as_str), &pointer_join(&at, "outcome"))?;
-                rules.push(ir::CancelRule { status, pointer: pointer_rule, outcome });
-            }
+            rules.push(ir::CancelRule {
+                status: rule.status.map(|s| s.0),
+                pointer: pointer_rule,
+                outcome: rule.outcome.into(),
+            });
         }
-        let confirm = match ext.get("confirm") {
+        let confirm = match ext.confirm {
             None => None,
             Some(c) => {
                 let at = pointer_join(pointer, "confirm");
-                let get = |key: &str| -> Result<String, Error> {
-                    c.get(key)
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                        .ok_or_else(|| self.invalid(&pointer_join(&at, key), "expected a string"))
-                };
-                let event_ref = get("event")?;
-                let ir::TypeRef::Named(event) = self.schema_ref(&event_ref, &pointer_join(&at, "event"))? else {
+                let ir::TypeRef::Named(event) = self.schema_ref(&c.event, &pointer_join(&at, "event"))? else {
                     return Err(self.invalid(&at, "the event must be a component schema"));
                 };
                 Some(ir::Confirm {
-                    waiter_method: format!("wait_until_{}", naming::field_name(&get("waiter")?)),
+                    waiter_method: format!("wait_until_{}", naming::field_name(&c.waiter)),
                     event,
-                    event_type: (get("event-type-at")?, get("event-type")?),
-                    event_id: get("event-id-at")?,
+                    event_type: (c.event_type_at, c.event_type),
+                    event_id: c.event_id_at,
                 })
             }
         };
         Ok(ir::Cancel {
             confirm,
-            target,
+            target: ext.target.into(),
             id_param,
             return_url_param,
-            success,
-            message_pointer: text("message").map(str::to_owned),
+            success: ext.success.into(),
+            message_pointer: ext.message,
             rules,
         })
     }
