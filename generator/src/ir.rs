@@ -413,6 +413,8 @@ impl Method {
 pub struct Operation {
     /// Rust method name (`signature_request_cancel`).
     pub method_name: String,
+    /// Every other name the operation adds to its module.
+    pub names: OperationNames,
     /// `operationId`, or the name derived from method and path.
     pub operation_id: String,
     /// The HTTP method.
@@ -432,9 +434,8 @@ pub struct Operation {
     /// The request body, if any (JSON preferred when several media types are offered).
     pub body: Option<RequestBody>,
     /// The multipart form of the body, when the body offers JSON too and
-    /// has file parts: emitted as a second method with this name
-    /// (`<name>_multipart`).
-    pub multipart_alternative: Option<(String, RequestBody)>,
+    /// has file parts: emitted as a second method, `names.multipart_method`.
+    pub multipart_alternative: Option<RequestBody>,
     /// Query pairs written into the path key itself (`/search?type=all`).
     pub fixed_query: Vec<(String, String)>,
     /// Responses in spec order (exact codes, then ranges, then default).
@@ -443,7 +444,7 @@ pub struct Operation {
     pub authenticated: bool,
     /// May be sent again: `x-esign-retry-safe`, or an idempotent method.
     pub retry_safe: bool,
-    /// `x-esign-bulk` (or `x-esign-cancel`): a `bulk_<name>` over many ids.
+    /// `x-esign-bulk` (or `x-esign-cancel`): how a run over many ids (`names.bulk`) classifies answers.
     pub bulk: Option<Cancel>,
     /// The success-envelope rule, when the API declares one and this
     /// operation's success body carries its field.
@@ -457,6 +458,33 @@ pub struct Operation {
     pub waiters: Vec<Waiter>,
     /// Where the operation sits.
     pub pointer: String,
+}
+
+/// The names an operation adds to its module besides its method, each
+/// claimed through one of the module's two scopes (the methods of `Client`,
+/// which start with the client's own; the types at the module root, which
+/// start with the schemas). `None` where the item is not generated. Waiter
+/// methods and the multipart struct keep their names in [`Waiter`] and
+/// [`Multipart`], claimed the same way.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OperationNames {
+    /// The multipart twin of the method (`<method>_multipart`).
+    pub multipart_method: Option<String>,
+    /// The stream of pages (`<method>_pages`), with a paginator.
+    pub pages: Option<String>,
+    /// The stream of items (`<method>_items`), with a paginator.
+    pub items: Option<String>,
+    /// Cancel and confirm (`<method>_and_confirm`), with `x-esign-cancel`'s `confirm`.
+    pub and_confirm: Option<String>,
+    /// The run over many ids (`bulk_<method>`), when the operation has
+    /// `x-esign-bulk` or `x-esign-cancel` and takes only the id.
+    pub bulk: Option<String>,
+    /// The struct of the optional parameters (`<Method>Options`).
+    pub options: Option<String>,
+    /// The enum of the success bodies by status, when they differ (`<Method>Body`).
+    pub body_enum: Option<String>,
+    /// The struct of the headers the successes document (`<Method>Headers`).
+    pub headers: Option<String>,
 }
 
 /// `x-esign-envelope`: a 2xx body whose `field` is not one of `success`

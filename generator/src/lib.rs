@@ -269,9 +269,9 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
 
 fn uses_multipart(api: &ir::Api) -> bool {
     let multipart = |body: &ir::RequestBody| matches!(body.kind, ir::BodyKind::Multipart(_));
-    api.operations.iter().any(|op| {
-        op.body.as_ref().is_some_and(multipart) || op.multipart_alternative.as_ref().is_some_and(|(_, b)| multipart(b))
-    })
+    api.operations
+        .iter()
+        .any(|op| op.body.as_ref().is_some_and(multipart) || op.multipart_alternative.as_ref().is_some_and(multipart))
 }
 
 fn uses_patterns(api: &ir::Api) -> bool {
@@ -314,7 +314,7 @@ fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
         if api.operations.iter().any(|op| op.paginator.is_some()) {
             needs.push("\"paginators\"");
         }
-        if api.operations.iter().any(|op| op.bulk.is_some() && emit::bulk_capable(op)) {
+        if api.operations.iter().any(|op| op.names.bulk.is_some()) {
             needs.push("\"bulk\"");
         }
         out.push_str(&format!("{} = [{}]\n", api.feature, needs.join(", ")));

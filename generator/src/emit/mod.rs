@@ -15,7 +15,6 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 pub use client::client_file;
-pub(crate) use extras::bulk_capable;
 pub use types::types_file;
 
 /// An identifier chosen by `naming`. Naming only hands out valid

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(&mut self, on_unsupported: OnUnsupported) -> Result<Vec<ir::Operation>, Error> {
         let mut out: Vec<ir::Operation> = Vec::new();
-        let mut method_scope = Scope::default();
+        let mut names = MethodNames { scope: Scope::reserving(naming::CLIENT_METHODS), ..MethodNames::default() };
         let mut ids: BTreeMap<String, String> = BTreeMap::new();
         for (path, item) in &self.doc.api.paths.paths {
             let path_pointer = pointer_join("/paths", path);
@@ -46,17 +46,7 @@ impl<'a> Lowerer<'a> {
                 };
                 match self.lower_operation(path, method, item, op, &operation_id, &pointer) {
                     Ok(mut lowered) => {
-                        let wanted = lowered.method_name.clone();
-                        lowered.method_name = method_scope.claim(wanted.clone());
-                        if lowered.method_name != wanted {
-                            self.warn(
-                                &pointer,
-                                format!("method name `{wanted}` is taken; named `{}`", lowered.method_name),
-                            );
-                        }
-                        if let Some((name, _)) = &mut lowered.multipart_alternative {
-                            *name = method_scope.claim(format!("{}_multipart", lowered.method_name));
-                        }
+                        self.claim_names(&mut lowered, &mut names, &pointer);
                         out.push(lowered);
                     }
                     Err(err) if on_unsupported == OnUnsupported::Skip => self.skipped.push(err),
@@ -64,7 +54,82 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        // A cancel confirms through a waiter that may sit on a later
+        // operation: name it as it was finally named.
+        for op in &mut out {
+            for cancel in [op.cancel.as_mut(), op.bulk.as_mut()].into_iter().flatten() {
+                if let Some(confirm) = &mut cancel.confirm {
+                    if let Some(name) = names.waiters.get(&confirm.waiter_method) {
+                        confirm.waiter_method = name.clone();
+                    }
+                }
+            }
+        }
         Ok(out)
+    }
+
+    /// Claims the operation's method and every name derived from it: methods
+    /// in the module's method scope (which starts with the client's own),
+    /// types in its type scope (which starts with the schemas). A name that
+    /// is taken gets the scope's suffix. A method named after its
+    /// operationId that clashes with what an earlier operation took for its
+    /// own methods (itself, its multipart twin) is reported; a clash with the
+    /// client's own names or with the other derived names is not, since the
+    /// generator made those up.
+    fn claim_names(&mut self, op: &mut ir::Operation, names: &mut MethodNames, pointer: &str) {
+        let wanted = op.method_name.clone();
+        op.method_name = names.scope.claim(wanted.clone());
+        if op.method_name != wanted && names.operations.contains(&wanted) {
+            self.warn(pointer, format!("method name `{wanted}` is taken; named `{}`", op.method_name));
+        }
+        names.operations.insert(op.method_name.clone());
+        let method = op.method_name.clone();
+        let methods = &mut names.scope;
+        let mut derived = ir::OperationNames::default();
+        if op.multipart_alternative.is_some() {
+            let name = methods.claim(naming::multipart_method(&method));
+            names.operations.insert(name.clone());
+            derived.multipart_method = Some(name);
+        }
+        if op.paginator.is_some() {
+            derived.pages = Some(methods.claim(naming::pages_method(&method)));
+            derived.items = Some(methods.claim(naming::items_method(&method)));
+        }
+        for waiter in &mut op.waiters {
+            let wanted = std::mem::take(&mut waiter.method_name);
+            waiter.method_name = methods.claim(wanted.clone());
+            names.waiters.entry(wanted).or_insert_with(|| waiter.method_name.clone());
+        }
+        if op.cancel.as_ref().is_some_and(|c| c.confirm.is_some()) {
+            derived.and_confirm = Some(methods.claim(naming::and_confirm_method(&method)));
+        }
+        // A bulk run passes nothing but the id: exactly one required parameter.
+        if op.bulk.is_some() && op.params.iter().filter(|p| p.required).count() == 1 {
+            derived.bulk = Some(methods.claim(naming::bulk_method(&method)));
+        }
+
+        let types = &mut self.type_scope;
+        if op.params.iter().any(|p| !p.required) {
+            derived.options = Some(types.claim(naming::options_type(&method)));
+        }
+        let mut bodies: Vec<&ir::ResponseBody> = Vec::new();
+        for r in op.responses.iter().filter(|r| r.success) {
+            if !bodies.contains(&&r.body) {
+                bodies.push(&r.body);
+            }
+        }
+        if bodies.len() > 1 {
+            derived.body_enum = Some(types.claim(naming::body_enum_type(&method)));
+        }
+        if op.responses.iter().any(|r| r.success && !r.headers.is_empty()) {
+            derived.headers = Some(types.claim(naming::headers_type(&method)));
+        }
+        for body in op.body.iter_mut().chain(op.multipart_alternative.iter_mut()) {
+            if let ir::BodyKind::Multipart(multipart) = &mut body.kind {
+                multipart.type_name = types.claim(std::mem::take(&mut multipart.type_name));
+            }
+        }
+        op.names = derived;
     }
 
     fn lower_operation(
@@ -189,7 +254,7 @@ impl<'a> Lowerer<'a> {
             Some(body) => {
                 let (primary, alternative) =
                     self.lower_request_body(body, &type_context, &pointer_join(pointer, "requestBody"))?;
-                (Some(primary), alternative.map(|body| (String::new(), body)))
+                (Some(primary), alternative)
             }
         };
 
@@ -234,6 +299,7 @@ impl<'a> Lowerer<'a> {
 
         Ok(ir::Operation {
             method_name,
+            names: ir::OperationNames::default(),
             operation_id: operation_id.to_owned(),
             method: http_method,
             path: path.to_owned(),
@@ -318,7 +384,7 @@ impl<'a> Lowerer<'a> {
                 return Err(self.invalid(&pointer_join(pointer, &name), "a waiter needs a success acceptor"));
             }
             out.push(ir::Waiter {
-                method_name: format!("wait_until_{}", naming::field_name(&name)),
+                method_name: naming::waiter_method(&name),
                 docs: waiter.description,
                 delays,
                 acceptors,
@@ -386,7 +452,7 @@ impl<'a> Lowerer<'a> {
                     return Err(self.invalid(&at, "the event must be a component schema"));
                 };
                 Some(ir::Confirm {
-                    waiter_method: format!("wait_until_{}", naming::field_name(&c.waiter)),
+                    waiter_method: naming::waiter_method(&c.waiter),
                     event,
                     event_type: (c.event_type_at, c.event_type),
                     event_id: c.event_id_at,
@@ -523,7 +589,7 @@ impl<'a> Lowerer<'a> {
         let multipart = match find(&|m| m == "multipart/form-data" || m == "multipart/mixed") {
             Some((media, content)) => {
                 let here = pointer_join(&content_pointer, media);
-                Some(self.lower_multipart(content, &format!("{type_context} multipart"), &here)?)
+                Some(self.lower_multipart(content, type_context, &here)?)
             }
             None => None,
         };
@@ -691,4 +757,15 @@ fn parse_template(path: &str) -> Result<Vec<TemplatePart>, String> {
         parts.push(TemplatePart::Literal(rest.to_owned()));
     }
     Ok(parts)
+}
+
+/// The module's method scope while operations are lowered.
+#[derive(Default)]
+struct MethodNames {
+    /// Every method of `Client`.
+    scope: Scope,
+    /// What operations claimed for their own methods and multipart twins.
+    operations: std::collections::BTreeSet<String>,
+    /// A waiter's method as first wanted -> as named.
+    waiters: BTreeMap<String, String>,
 }

@@ -872,18 +872,20 @@ impl<'a> Lowerer<'a> {
         Ok(checks)
     }
 
-    /// A multipart body: one part per property of its (object) schema.
+    /// A multipart body: one part per property of its (object) schema. Its
+    /// struct's name is claimed only once the body is known to be used.
     pub(super) fn lower_multipart<'s>(
         &mut self,
         content: &'s openapiv3::MediaType,
-        context: &str,
+        type_context: &str,
         pointer: &str,
     ) -> Result<ir::Multipart, Error>
     where
         'a: 's,
     {
         let schema_pointer = pointer_join(pointer, "schema");
-        let type_name = naming::type_name(context);
+        let type_name = naming::multipart_type(type_context);
+        let context = format!("{type_context} multipart");
         let Some(schema) = &content.schema else {
             return Ok(ir::Multipart { type_name, parts: Vec::new() });
         };
