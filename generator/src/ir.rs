@@ -169,7 +169,28 @@ pub struct StructChecks {
     /// `x-esign-group-rules`: fields of listed types must name a defined group.
     pub group_rules: Option<GroupRules>,
     /// `x-esign-violations`: rule -> the API's name for that error.
-    pub codes: Vec<(String, String)>,
+    pub codes: Vec<(ViolationRule, String)>,
+}
+
+/// A check `validate()` runs: the `rule` of the `runtime::Violation` it reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViolationRule {
+    /// A string does not match its `pattern` (`pattern`).
+    Pattern,
+    /// An array is shorter than `minItems` (`min-items`).
+    MinItems,
+    /// An array is longer than `maxItems` (`max-items`).
+    MaxItems,
+    /// An enum value the spec does not list (`not-listed`).
+    NotListed,
+    /// A property of an `additionalProperties: false` object (`unknown-property`).
+    UnknownProperty,
+    /// Not exactly one of `x-esign-exactly-one-of` is set (`exactly-one-of`).
+    ExactlyOneOf,
+    /// Colours that do not contrast enough (`contrast`).
+    Contrast,
+    /// A field that names no defined group (`group`).
+    Group,
 }
 
 /// Colour contrast rules over a struct's colour fields (WCAG contrast ratio).
@@ -270,9 +291,22 @@ pub struct Variant {
     pub http_status: Option<u16>,
     /// Per-value rule as a regular expression from `x-esign-values`.
     pub pattern: Option<String>,
-    /// Per-value type of what the value names (`string`, `date`, `boolean`,
-    /// `integer`), from `x-esign-values` `value-type`.
-    pub value_type: Option<String>,
+    /// Per-value type of what the value names, from `x-esign-values`
+    /// `value-type`.
+    pub value_type: Option<ValueType>,
+}
+
+/// The type of the value a field of a search query takes (`runtime::ValueType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    /// Text.
+    String,
+    /// A date, or a date and time.
+    Date,
+    /// `true` or `false`.
+    Boolean,
+    /// A whole number.
+    Integer,
 }
 
 /// A value on the wire.
@@ -379,6 +413,8 @@ impl Method {
 pub struct Operation {
     /// Rust method name (`signature_request_cancel`).
     pub method_name: String,
+    /// Every other name the operation adds to its module.
+    pub names: OperationNames,
     /// `operationId`, or the name derived from method and path.
     pub operation_id: String,
     /// The HTTP method.
@@ -398,9 +434,8 @@ pub struct Operation {
     /// The request body, if any (JSON preferred when several media types are offered).
     pub body: Option<RequestBody>,
     /// The multipart form of the body, when the body offers JSON too and
-    /// has file parts: emitted as a second method with this name
-    /// (`<name>_multipart`).
-    pub multipart_alternative: Option<(String, RequestBody)>,
+    /// has file parts: emitted as a second method, `names.multipart_method`.
+    pub multipart_alternative: Option<RequestBody>,
     /// Query pairs written into the path key itself (`/search?type=all`).
     pub fixed_query: Vec<(String, String)>,
     /// Responses in spec order (exact codes, then ranges, then default).
@@ -409,7 +444,7 @@ pub struct Operation {
     pub authenticated: bool,
     /// May be sent again: `x-esign-retry-safe`, or an idempotent method.
     pub retry_safe: bool,
-    /// `x-esign-bulk` (or `x-esign-cancel`): a `bulk_<name>` over many ids.
+    /// `x-esign-bulk` (or `x-esign-cancel`): how a run over many ids (`names.bulk`) classifies answers.
     pub bulk: Option<Cancel>,
     /// The success-envelope rule, when the API declares one and this
     /// operation's success body carries its field.
@@ -423,6 +458,33 @@ pub struct Operation {
     pub waiters: Vec<Waiter>,
     /// Where the operation sits.
     pub pointer: String,
+}
+
+/// The names an operation adds to its module besides its method, each
+/// claimed through one of the module's two scopes (the methods of `Client`,
+/// which start with the client's own; the types at the module root, which
+/// start with the schemas). `None` where the item is not generated. Waiter
+/// methods and the multipart struct keep their names in [`Waiter`] and
+/// [`Multipart`], claimed the same way.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OperationNames {
+    /// The multipart twin of the method (`<method>_multipart`).
+    pub multipart_method: Option<String>,
+    /// The stream of pages (`<method>_pages`), with a paginator.
+    pub pages: Option<String>,
+    /// The stream of items (`<method>_items`), with a paginator.
+    pub items: Option<String>,
+    /// Cancel and confirm (`<method>_and_confirm`), with `x-esign-cancel`'s `confirm`.
+    pub and_confirm: Option<String>,
+    /// The run over many ids (`bulk_<method>`), when the operation has
+    /// `x-esign-bulk` or `x-esign-cancel` and takes only the id.
+    pub bulk: Option<String>,
+    /// The struct of the optional parameters (`<Method>Options`).
+    pub options: Option<String>,
+    /// The enum of the success bodies by status, when they differ (`<Method>Body`).
+    pub body_enum: Option<String>,
+    /// The struct of the headers the successes document (`<Method>Headers`).
+    pub headers: Option<String>,
 }
 
 /// `x-esign-envelope`: a 2xx body whose `field` is not one of `success`
@@ -439,20 +501,55 @@ pub struct Envelope {
 /// invitation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cancel {
-    /// What is canceled: `SignatureRequest`, `Session` or `Invitation`.
-    pub target: String,
+    /// What is canceled.
+    pub target: CancelTarget,
     /// The parameter that takes the id (index into `params`).
     pub id_param: usize,
     /// The parameter that takes `CancelRequest::return_url`, if any.
     pub return_url_param: Option<usize>,
-    /// What a success means: `Canceled` or `Queued`.
-    pub success: String,
+    /// What a success means.
+    pub success: CancelSuccess,
     /// Where a failure's human-readable reason is, as a JSON pointer.
     pub message_pointer: Option<String>,
     /// Failure rules, first match wins.
     pub rules: Vec<CancelRule>,
     /// How a queued cancel is confirmed (`confirm`).
     pub confirm: Option<Confirm>,
+}
+
+/// What a cancel operation cancels (`runtime::CancelTarget`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelTarget {
+    /// A signature request.
+    SignatureRequest,
+    /// A signing session.
+    Session,
+    /// An invitation to sign.
+    Invitation,
+}
+
+/// What a successful cancel means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelSuccess {
+    /// Canceled now.
+    Canceled,
+    /// Accepted and queued; confirmed later.
+    Queued,
+}
+
+/// How a failure rule of [`Cancel`] classifies a response (`runtime::CancelOutcome`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CancelOutcome {
+    /// Canceled after all.
+    Canceled,
+    /// Accepted and queued.
+    Queued,
+    /// The target cannot be canceled in its state.
+    NotEligible,
+    /// No such target.
+    NotFound,
+    /// Anything else.
+    Failed,
 }
 
 /// A response the spec says to retry.
@@ -527,8 +624,19 @@ pub struct Waiter {
     pub docs: String,
     /// Shortest and longest pause between attempts, in seconds.
     pub delays: (f64, f64),
-    /// Status -> `Success`, `Retry` or `Failure`.
-    pub acceptors: Vec<(u16, String)>,
+    /// Status -> what it means for the wait.
+    pub acceptors: Vec<(u16, AcceptorState)>,
+}
+
+/// What a waiter's acceptor decides (`runtime::AcceptorState`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AcceptorState {
+    /// The state is reached: the wait ends.
+    Success,
+    /// Not yet: poll again.
+    Retry,
+    /// The state will not be reached: the wait ends.
+    Failure,
 }
 
 /// One failure rule of [`Cancel`].
@@ -538,8 +646,8 @@ pub struct CancelRule {
     pub status: Option<u16>,
     /// A JSON pointer into the body and the text it must equal.
     pub pointer: Option<(String, String)>,
-    /// `Canceled`, `Queued`, `NotEligible`, `NotFound` or `Failed`.
-    pub outcome: String,
+    /// What a matching response means.
+    pub outcome: CancelOutcome,
 }
 
 /// A piece of a path template.

@@ -17,7 +17,7 @@ mod emit;
 mod runtime_source;
 
 pub use error::{Error, ErrorKind, Location, Warning};
-pub use lower::OnUnsupported;
+pub use lower::{lower_document, OnUnsupported};
 
 use std::path::{Path, PathBuf};
 
@@ -121,29 +121,6 @@ pub fn lower_spec(spec: &SpecInput, on_unsupported: OnUnsupported) -> Result<low
         lowered.warnings = warnings;
         lowered
     })
-}
-
-/// Lowers a loaded document; `stem` names the module and feature.
-pub fn lower_document(
-    doc: &load::Document,
-    stem: &str,
-    on_unsupported: OnUnsupported,
-) -> Result<lower::Lowered, Error> {
-    // `info.x-esign-module` names the module (and feature) instead of the file.
-    let stem = match doc.api.info.extensions.get("x-esign-module") {
-        Some(serde_json::Value::String(name)) if !name.trim().is_empty() => name.as_str(),
-        Some(_) => {
-            return Err(Error::new(
-                ErrorKind::Invalid,
-                Location { file: doc.file.clone(), line_col: None, pointer: Some("/info/x-esign-module".to_owned()) },
-                "expected a module name",
-            ))
-        }
-        None => stem,
-    };
-    let options =
-        lower::LowerOptions { module: naming::module_name(stem), feature: naming::feature_name(stem), on_unsupported };
-    lower::lower(doc, &options)
 }
 
 /// Generates a whole crate from specs. Nothing is written: either every

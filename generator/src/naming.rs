@@ -68,6 +68,81 @@ pub fn method_name(operation_id: &str) -> String {
     field_name(operation_id)
 }
 
+/// What the generated client defines on `Client` (methods, associated
+/// functions, the `runtime::Cancel` methods and the derived `Clone` and
+/// `Debug` ones) and on `ClientBuilder`: names a module's method scope
+/// reserves before any operation claims one (see `emit/client.rs`).
+pub const CLIENT_METHODS: &[&str] = &[
+    // Client
+    "new",
+    "builder",
+    "base_url",
+    "retry_policy",
+    "with_retry_policy",
+    "finish",
+    "cancel",
+    "cancel_target",
+    "clone",
+    "clone_from",
+    "fmt",
+    // ClientBuilder
+    "server",
+    "credentials",
+    "http_client",
+    "build",
+];
+
+/// The method that sends an operation's body as multipart (`create_multipart`).
+pub fn multipart_method(method: &str) -> String {
+    format!("{method}_multipart")
+}
+
+/// The stream of every page of a paginated operation (`list_pages`).
+pub fn pages_method(method: &str) -> String {
+    format!("{method}_pages")
+}
+
+/// The stream of every item of a paginated operation (`list_items`).
+pub fn items_method(method: &str) -> String {
+    format!("{method}_items")
+}
+
+/// Cancel, then confirm (`cancel_and_confirm`).
+pub fn and_confirm_method(method: &str) -> String {
+    format!("{method}_and_confirm")
+}
+
+/// The operation over many ids (`bulk_remove`).
+pub fn bulk_method(method: &str) -> String {
+    format!("bulk_{method}")
+}
+
+/// A waiter of `x-esign-waiters` (`wait_until_canceled`).
+pub fn waiter_method(waiter: &str) -> String {
+    format!("wait_until_{}", field_name(waiter))
+}
+
+/// The struct of an operation's optional parameters (`ListOptions`).
+pub fn options_type(method: &str) -> String {
+    format!("{}Options", type_name(method))
+}
+
+/// The enum of an operation's success bodies, by status (`GetBody`).
+pub fn body_enum_type(method: &str) -> String {
+    format!("{}Body", type_name(method))
+}
+
+/// The struct of the headers an operation's successes document (`GetHeaders`).
+pub fn headers_type(method: &str) -> String {
+    format!("{}Headers", type_name(method))
+}
+
+/// The struct a multipart body is built from; `type_context` is the type
+/// name of the operationId (`CreateMultipart`).
+pub fn multipart_type(type_context: &str) -> String {
+    type_name(&format!("{type_context} multipart"))
+}
+
 /// An operationId for an operation that has none: method and path
 /// (`GET /admin/realms/{realm}` -> `get_admin_realms_realm`).
 pub fn operation_id_from_path(method: &str, path: &str) -> String {
@@ -177,6 +252,11 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// A scope in which `names` are taken already.
+    pub fn reserving(names: &[&str]) -> Self {
+        Scope { used: names.iter().map(|n| (*n).to_owned()).collect() }
+    }
+
     /// Returns `name`, or `name2`, `name3`, ... if it is taken, and marks it taken.
     pub fn claim(&mut self, name: String) -> String {
         if self.used.insert(name.clone()) {

@@ -4,9 +4,8 @@
 use super::extras::{operation_extras, webhook_items};
 use super::{docs, ident, type_tokens_in};
 use crate::ir::{self, Method, ParamLocation, ResponseBody, SecurityKind, StatusMatch, TypeRef};
-use crate::naming;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 fn types_prefix() -> TokenStream {
     quote!(types::)
@@ -71,7 +70,7 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
         .flat_map(|op| {
             let mut methods =
                 vec![operation(op, op.body.as_ref(), &op.method_name, &default_error, &mut extra_items, true)];
-            if let Some((name, body)) = &op.multipart_alternative {
+            if let (Some(body), Some(name)) = (&op.multipart_alternative, &op.names.multipart_method) {
                 methods.push(operation(op, Some(body), name, &default_error, &mut extra_items, false));
             }
             methods
@@ -496,7 +495,6 @@ fn operation(
     primary: bool,
 ) -> TokenStream {
     let method_ident = ident(method_name);
-    let type_base = naming::type_name(&op.method_name);
     let error_type = op_error_type(op);
     let error_tokens = if &error_type == default_error {
         quote!(Error)
@@ -513,11 +511,11 @@ fn operation(
             distinct.push(&r.body);
         }
     }
-    let enum_name = format_ident!("{}Body", type_base);
-    let (body_type, by_status) = match distinct.as_slice() {
-        [] => (quote!(()), false),
-        [one] => (success_type(one), false),
-        _ => (quote!(#enum_name), true),
+    let enum_name = op.names.body_enum.as_deref().map(ident);
+    let (body_type, by_status) = match (&enum_name, distinct.as_slice()) {
+        (Some(name), _) => (quote!(#name), true),
+        (None, [one]) => (success_type(one), false),
+        (None, _) => (quote!(()), false),
     };
     if by_status && primary {
         let variants = successes.iter().map(|r| {
@@ -540,7 +538,7 @@ fn operation(
     }
 
     if primary {
-        if let Some(item) = headers_struct(op, &type_base) {
+        if let Some(item) = headers_struct(op) {
             extra_items.push(item);
         }
     }
@@ -548,7 +546,7 @@ fn operation(
     // Arguments.
     let mut args = Vec::new();
     let mut options_fields = Vec::new();
-    let options_name = format_ident!("{}Options", type_base);
+    let options_name = op.names.options.as_deref().map(ident);
     for p in &op.params {
         let name = ident(&p.name);
         let doc = param_doc(p);
@@ -579,8 +577,7 @@ fn operation(
             args.push(quote!(body: ::std::option::Option<#t>));
         }
     }
-    let has_options = !options_fields.is_empty();
-    if has_options && primary {
+    if let (Some(options_name), true) = (&options_name, primary) {
         let doc = docs::outer(&format!("Optional parameters of [`Client::{}`].", op.method_name));
         extra_items.push(quote! {
             #doc
@@ -893,10 +890,10 @@ fn operation(
             let d = if body.docs.trim().is_empty() { "the request body" } else { body.docs.trim() };
             text.push_str(&format!("\n- `body`: {}", d.replace('\n', " ")));
         }
-        if has_options {
+        if let Some(options_name) = &op.names.options {
             text.push_str(&format!("\n- `options`: the optional parameters, see [`{options_name}`]"));
         }
-    } else if has_options {
+    } else if let Some(options_name) = &op.names.options {
         text.push_str(&format!("\n\nOptional parameters: [`{options_name}`]."));
     }
     text.push_str("\n\n# Responses\n");
@@ -957,10 +954,14 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
     let op = api.operations.iter().find(|op| op.cancel.is_some())?;
     let cancel = op.cancel.as_ref()?;
     let method = ident(&op.method_name);
-    let target = ident(&cancel.target);
-    let success = match cancel.success.as_str() {
-        "Queued" => quote!(crate::runtime::CancelOutcome::Queued),
-        _ => quote!(crate::runtime::CancelOutcome::Canceled),
+    let target = match cancel.target {
+        ir::CancelTarget::SignatureRequest => quote!(SignatureRequest),
+        ir::CancelTarget::Session => quote!(Session),
+        ir::CancelTarget::Invitation => quote!(Invitation),
+    };
+    let success = match cancel.success {
+        ir::CancelSuccess::Queued => quote!(crate::runtime::CancelOutcome::Queued),
+        ir::CancelSuccess::Canceled => quote!(crate::runtime::CancelOutcome::Canceled),
     };
     let rules = super::extras::cancel_rules(cancel);
     let message = match &cancel.message_pointer {
@@ -987,9 +988,8 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
             args.push(quote!(return_url));
         }
     }
-    let has_options = op.params.iter().any(|p| !p.required);
-    if has_options {
-        let options_name = format_ident!("{}Options", naming::type_name(&op.method_name));
+    if let Some(options_name) = &op.names.options {
+        let options_name = ident(options_name);
         let optional_return_url = cancel.return_url_param.filter(|&i| !op.params[i].required).map(|i| {
             let field = ident(&op.params[i].name);
             quote!(options.#field = request.return_url.clone();)
@@ -1030,7 +1030,7 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
 }
 
 /// The typed headers of an operation's successful responses.
-fn headers_struct(op: &ir::Operation, type_base: &str) -> Option<TokenStream> {
+fn headers_struct(op: &ir::Operation) -> Option<TokenStream> {
     let mut headers: Vec<&ir::ResponseHeader> = Vec::new();
     for r in op.responses.iter().filter(|r| r.success) {
         for h in &r.headers {
@@ -1042,7 +1042,7 @@ fn headers_struct(op: &ir::Operation, type_base: &str) -> Option<TokenStream> {
     if headers.is_empty() {
         return None;
     }
-    let name = format_ident!("{}Headers", type_base);
+    let name = ident(op.names.headers.as_deref()?);
     let fields = headers.iter().map(|h| {
         let field = ident(&h.name);
         let t = ty(&h.ty);

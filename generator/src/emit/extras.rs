@@ -5,9 +5,8 @@
 use super::client::{borrowed_arg, op_error_type, ty};
 use super::{docs, ident};
 use crate::ir::{self, ResponseBody};
-use crate::naming;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// The reply constant and the payload's `from_callback`/`verify`.
 pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
@@ -100,7 +99,6 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
 pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let method = ident(&op.method_name);
-    let type_base = naming::type_name(&op.method_name);
     let error_type = op_error_type(op);
     let error_tokens = if &error_type == default_error {
         quote!(Error)
@@ -108,26 +106,29 @@ pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) 
         let t = ty(&error_type);
         quote!(Error<#t>)
     };
-    let options_name = format_ident!("{}Options", type_base);
+    let options_name = op.names.options.as_deref().map(ident);
+    // The options argument of a call that sets none.
+    let options_arg = options_name.as_ref().map(|options| quote!(&#options::default()));
     // The operation's required arguments, forwarded as they are.
     let required: Vec<&ir::Param> = op.params.iter().filter(|p| p.required).collect();
     let arg_names: Vec<_> = required.iter().map(|p| ident(&p.name)).collect();
     let arg_types: Vec<TokenStream> = required.iter().map(|p| borrowed_arg(&p.ty)).collect();
-    let has_options = op.params.iter().any(|p| !p.required);
 
-    if let Some(pager) = &op.paginator {
-        out.push(paginator(op, pager, &arg_names, &arg_types, &options_name, &error_tokens));
+    if let (Some(pager), Some(pages), Some(items), Some(options_name)) =
+        (&op.paginator, &op.names.pages, &op.names.items, &options_name)
+    {
+        out.push(paginator(op, pager, (pages, items), &arg_names, &arg_types, options_name, &error_tokens));
     }
 
     for waiter in &op.waiters {
         let name = ident(&waiter.method_name);
         let (min, max) = waiter.delays;
         let acceptors = waiter.acceptors.iter().map(|(status, state)| {
-            let state = ident(state);
-            quote!((#status, crate::runtime::AcceptorState::#state))
+            let state = acceptor_state(*state).0;
+            quote!((#status, #state))
         });
-        let options_arg = has_options.then(|| quote!(&#options_name::default()));
-        let rules: Vec<String> = waiter.acceptors.iter().map(|(s, st)| format!("{s}: {st}")).collect();
+        let rules: Vec<String> =
+            waiter.acceptors.iter().map(|(s, st)| format!("{s}: {}", acceptor_state(*st).1)).collect();
         let text = docs::paragraphs([
             waiter.docs.as_str(),
             &format!(
@@ -156,12 +157,14 @@ pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) 
         });
     }
 
-    if let Some(bulk) = op.bulk.as_ref().filter(|_| bulk_capable(op)) {
-        out.push(bulk_method(op, bulk, has_options, &options_name));
+    if let (Some(bulk), Some(name)) = (&op.bulk, &op.names.bulk) {
+        out.push(bulk_method(op, bulk, name, &options_arg));
     }
 
-    if let Some((cancel, confirm)) = op.cancel.as_ref().and_then(|c| c.confirm.as_ref().map(|f| (c, f))) {
-        out.push(cancel_and_confirm(op, cancel, confirm, &arg_names, &arg_types, has_options, &options_name));
+    if let (Some(cancel), Some(name)) = (&op.cancel, &op.names.and_confirm) {
+        if let Some(confirm) = &cancel.confirm {
+            out.push(cancel_and_confirm(op, (cancel, confirm), name, &arg_names, &arg_types, &options_arg));
+        }
     }
     out
 }
@@ -169,6 +172,7 @@ pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) 
 fn paginator(
     op: &ir::Operation,
     pager: &ir::Paginator,
+    (pages, items_fn): (&str, &str),
     arg_names: &[proc_macro2::Ident],
     arg_types: &[TokenStream],
     options_name: &proc_macro2::Ident,
@@ -184,8 +188,7 @@ fn paginator(
     } else {
         quote!(response.body.#items.clone())
     };
-    let pages = format_ident!("{}_pages", op.method_name);
-    let items_fn = format_ident!("{}_items", op.method_name);
+    let (pages, items_fn) = (ident(pages), ident(items_fn));
     let body_type = op
         .responses
         .iter()
@@ -250,15 +253,14 @@ fn paginator(
 
 fn cancel_and_confirm(
     op: &ir::Operation,
-    cancel: &ir::Cancel,
-    confirm: &ir::Confirm,
+    (cancel, confirm): (&ir::Cancel, &ir::Confirm),
+    name: &str,
     arg_names: &[proc_macro2::Ident],
     arg_types: &[TokenStream],
-    has_options: bool,
-    options_name: &proc_macro2::Ident,
+    options_arg: &Option<TokenStream>,
 ) -> TokenStream {
     let method = ident(&op.method_name);
-    let name = format_ident!("{}_and_confirm", op.method_name);
+    let name = ident(name);
     let waiter = ident(&confirm.waiter_method);
     let event = ident(&confirm.event);
     let (type_at, type_value) = &confirm.event_type;
@@ -269,7 +271,6 @@ fn cancel_and_confirm(
         Some(p) => quote!(Some(#p)),
         None => quote!(None),
     };
-    let options_arg = has_options.then(|| quote!(&#options_name::default()));
     let doc = docs::outer(&format!(
         "Cancels with [`Client::{}`], then confirms it: by [`Client::{}`], or by a `{type_value}` event for this id arriving on `events` (feed it the events your callback endpoint receives), whichever comes first.",
         op.method_name, confirm.waiter_method
@@ -316,29 +317,18 @@ fn cancel_and_confirm(
     }
 }
 
-/// Bulk runs need nothing but the id: exactly one required parameter.
-pub(crate) fn bulk_capable(op: &ir::Operation) -> bool {
-    op.params.iter().filter(|p| p.required).count() == 1
-}
-
-fn bulk_method(
-    op: &ir::Operation,
-    bulk: &ir::Cancel,
-    has_options: bool,
-    options_name: &proc_macro2::Ident,
-) -> TokenStream {
+fn bulk_method(op: &ir::Operation, bulk: &ir::Cancel, name: &str, options_arg: &Option<TokenStream>) -> TokenStream {
     let method = ident(&op.method_name);
-    let name = format_ident!("bulk_{}", op.method_name);
+    let name = ident(name);
     let rules = cancel_rules(bulk);
     let message = match &bulk.message_pointer {
         Some(p) => quote!(Some(#p)),
         None => quote!(None),
     };
-    let success = match bulk.success.as_str() {
-        "Queued" => quote!(crate::runtime::BulkOutcome::Queued),
-        _ => quote!(crate::runtime::BulkOutcome::Canceled),
+    let success = match bulk.success {
+        ir::CancelSuccess::Queued => quote!(crate::runtime::BulkOutcome::Queued),
+        ir::CancelSuccess::Canceled => quote!(crate::runtime::BulkOutcome::Canceled),
     };
-    let options_arg = has_options.then(|| quote!(&#options_name::default()));
     let doc = docs::outer(&format!(
         "Calls [`Client::{}`] for every id, as fast as the rate limit allows (see `runtime::run_bulk`), with the client's retry policy. Every id gets one entry in the report: a 410 after a retry counts as success (an earlier attempt got through), a 410 on the first attempt as already gone.",
         op.method_name
@@ -379,14 +369,23 @@ pub(super) fn cancel_rules(cancel: &ir::Cancel) -> Vec<TokenStream> {
                 Some((p, v)) => quote!(Some((#p, #v))),
                 None => quote!(None),
             };
-            let result = match rule.outcome.as_str() {
-                "Canceled" => quote!(crate::runtime::CancelOutcome::Canceled),
-                "Queued" => quote!(crate::runtime::CancelOutcome::Queued),
-                "NotEligible" => quote!(crate::runtime::CancelOutcome::NotEligible { reason }),
-                "NotFound" => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
-                _ => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
+            let result = match rule.outcome {
+                ir::CancelOutcome::Canceled => quote!(crate::runtime::CancelOutcome::Canceled),
+                ir::CancelOutcome::Queued => quote!(crate::runtime::CancelOutcome::Queued),
+                ir::CancelOutcome::NotEligible => quote!(crate::runtime::CancelOutcome::NotEligible { reason }),
+                ir::CancelOutcome::NotFound => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
+                ir::CancelOutcome::Failed => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
             };
             quote!(crate::runtime::CancelRule { status: #status, pointer: #pointer, outcome: |reason| #result },)
         })
         .collect()
+}
+
+/// A waiter acceptor's `runtime::AcceptorState`, and its name for docs.
+fn acceptor_state(state: ir::AcceptorState) -> (TokenStream, &'static str) {
+    match state {
+        ir::AcceptorState::Success => (quote!(crate::runtime::AcceptorState::Success), "Success"),
+        ir::AcceptorState::Retry => (quote!(crate::runtime::AcceptorState::Retry), "Retry"),
+        ir::AcceptorState::Failure => (quote!(crate::runtime::AcceptorState::Failure), "Failure"),
+    }
 }

@@ -57,9 +57,10 @@ impl RuntimeFeature {
 /// The runtime features one API's generated code uses, in a fixed order.
 pub(crate) fn runtime_features(api: &ir::Api) -> Vec<RuntimeFeature> {
     let multipart = |body: &ir::RequestBody| matches!(body.kind, ir::BodyKind::Multipart(_));
-    let uses_multipart = api.operations.iter().any(|op| {
-        op.body.as_ref().is_some_and(multipart) || op.multipart_alternative.as_ref().is_some_and(|(_, b)| multipart(b))
-    });
+    let uses_multipart = api
+        .operations
+        .iter()
+        .any(|op| op.body.as_ref().is_some_and(multipart) || op.multipart_alternative.as_ref().is_some_and(multipart));
     let struct_checks = |check: &dyn Fn(&ir::Struct) -> bool| {
         api.validate && api.types.iter().any(|t| matches!(&t.kind, ir::TypeKind::Struct(s) if check(s)))
     };
@@ -79,7 +80,7 @@ pub(crate) fn runtime_features(api: &ir::Api) -> Vec<RuntimeFeature> {
         (RuntimeFeature::Webhooks, !api.webhooks.is_empty()),
         (RuntimeFeature::Waiters, api.operations.iter().any(|op| !op.waiters.is_empty())),
         (RuntimeFeature::Paginators, api.operations.iter().any(|op| op.paginator.is_some())),
-        (RuntimeFeature::Bulk, api.operations.iter().any(|op| op.bulk.is_some() && super::bulk_capable(op))),
+        (RuntimeFeature::Bulk, api.operations.iter().any(|op| op.names.bulk.is_some())),
         (RuntimeFeature::Search, uses_search),
         (RuntimeFeature::Contrast, uses_contrast),
     ];

@@ -16,7 +16,6 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 pub use client::client_file;
-pub(crate) use extras::bulk_capable;
 pub(crate) use manifest::cargo_toml;
 pub use types::types_file;
 

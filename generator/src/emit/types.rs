@@ -253,11 +253,11 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
     // Values that name fields of a typed value: the search query builder's
     // `QueryField`.
     let query_field = (e.repr == EnumRepr::String && e.variants.iter().any(|v| v.value_type.is_some())).then(|| {
-        let types = e.variants.iter().map(|v| match v.value_type.as_deref() {
-            Some("date") => quote!(Some(crate::runtime::ValueType::Date)),
-            Some("boolean") => quote!(Some(crate::runtime::ValueType::Boolean)),
-            Some("integer") => quote!(Some(crate::runtime::ValueType::Integer)),
-            Some(_) => quote!(Some(crate::runtime::ValueType::String)),
+        let types = e.variants.iter().map(|v| match v.value_type {
+            Some(ir::ValueType::Date) => quote!(Some(crate::runtime::ValueType::Date)),
+            Some(ir::ValueType::Boolean) => quote!(Some(crate::runtime::ValueType::Boolean)),
+            Some(ir::ValueType::Integer) => quote!(Some(crate::runtime::ValueType::Integer)),
+            Some(ir::ValueType::String) => quote!(Some(crate::runtime::ValueType::String)),
             None => quote!(None),
         });
         quote! {

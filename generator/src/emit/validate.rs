@@ -4,7 +4,7 @@
 //! properties, and the `x-esign-` object checks.
 
 use super::ident;
-use crate::ir::{self, Extra, TypeKind, TypeRef};
+use crate::ir::{self, Extra, TypeKind, TypeRef, ViolationRule};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
@@ -101,8 +101,8 @@ fn variant_arms<'v>(
 }
 
 fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
-    let code_of = |rule: &str| -> TokenStream {
-        match s.checks.codes.iter().find(|(r, _)| r == rule) {
+    let code_of = |rule: ViolationRule| -> TokenStream {
+        match s.checks.codes.iter().find(|(r, _)| *r == rule) {
             Some((_, code)) => quote!(Some(#code)),
             None => quote!(None),
         }
@@ -114,13 +114,13 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
         let optional = !f.required || f.nullable;
         let mut on_value = Vec::new();
         if let Some(pattern) = &f.pattern {
-            let code = code_of("pattern");
+            let code = code_of(ViolationRule::Pattern);
             on_value.push(quote!(crate::runtime::check_pattern_at(value, #pattern, &here, out, #code);));
         }
         if f.items != (None, None) {
             let min = f.items.0.map_or(quote!(None), |n| quote!(Some(#n)));
             let max = f.items.1.map_or(quote!(None), |n| quote!(Some(#n)));
-            let (code_min, code_max) = (code_of("min-items"), code_of("max-items"));
+            let (code_min, code_max) = (code_of(ViolationRule::MinItems), code_of(ViolationRule::MaxItems));
             on_value
                 .push(quote!(crate::runtime::check_items(value.len(), #min, #max, &here, out, #code_min, #code_max);));
         }
@@ -131,7 +131,7 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
             continue;
         }
         // A documented-values check names the API's error when the spec maps it.
-        let recode = s.checks.codes.iter().find(|(rule, _)| rule == "not-listed").map(|(_, code)| {
+        let recode = s.checks.codes.iter().find(|(rule, _)| *rule == ViolationRule::NotListed).map(|(_, code)| {
             quote! {
                 for violation in out.iter_mut().skip(mark) {
                     if violation.rule == "not-listed" && violation.code.is_none() {
@@ -159,7 +159,7 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
     }
     if let Extra::Deny(extra) = &s.extra {
         let extra = ident(extra);
-        let code = code_of("unknown-property");
+        let code = code_of(ViolationRule::UnknownProperty);
         checks.push(quote!(crate::runtime::check_unknown_properties(self.#extra.keys(), at, out, #code);));
     }
     for group in &s.checks.exactly_one_of {
@@ -170,7 +170,7 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
                 quote!((#n, self.#field.is_some()))
             })
             .collect();
-        let code = code_of("exactly-one-of");
+        let code = code_of(ViolationRule::ExactlyOneOf);
         checks.push(quote!(crate::runtime::check_exactly_one(&[#(#names),*], at, out, #code);));
     }
     if let Some(c) = &s.checks.contrast {
@@ -183,7 +183,7 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
         let inherit = c.inherit.iter().map(|(k, v)| quote!((#k, #v)));
         let pairs = c.pairs.iter().map(|(k, others)| quote!((#k, &[#(#others),*] as &[&str])));
         let minimum = c.minimum;
-        let code = code_of("contrast");
+        let code = code_of(ViolationRule::Contrast);
         checks.push(quote! {
             crate::runtime::check_contrast(
                 &crate::runtime::ContrastRules {
@@ -203,7 +203,7 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
         let fields = ident(&g.fields);
         let groups = ident(&g.groups);
         let required_for = &g.required_for;
-        let code = code_of("group");
+        let code = code_of(ViolationRule::Group);
         let fields_name = &g.fields;
         checks.push(quote! {
             let fields = ::serde_json::to_value(&self.#fields).unwrap_or_default();

@@ -6,7 +6,7 @@
 //! `SchemaKind::Any`. [`Shape`] looks at both the same way, so the rest of
 //! lowering never cares which one openapiv3 chose.
 
-use super::Lowerer;
+use super::{extensions, Lowerer};
 use crate::error::{pointer_join, Error};
 use crate::ir;
 use crate::naming::{self, Scope};
@@ -378,7 +378,7 @@ impl<'a> Lowerer<'a> {
     /// Lowers an inline schema; objects, enums and unions become named types
     /// called after `context` (`ErrorResponse` + `error` -> `ErrorResponseError`).
     pub(super) fn lower_schema(&mut self, schema: &Schema, context: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
-        if schema.schema_data.extensions.get("x-esign-string-bool") == Some(&Value::Bool(true)) {
+        if self.read(&schema.schema_data.extensions, "x-esign-string-bool", pointer)? == Some(true) {
             return Ok(ir::TypeRef::StringBool);
         }
         Ok(match shape(schema) {
@@ -596,7 +596,7 @@ impl<'a> Lowerer<'a> {
             // with a warning when the API asked for validation.
             if let Some(p) = &pattern {
                 if let Err(err) = regex::Regex::new(p) {
-                    if self.doc.api.extensions.get("x-esign-validate") == Some(&Value::Bool(true)) {
+                    if self.validate {
                         let at = pointer_join(&prop.pointer, "pattern");
                         let message = format!(
                             "pattern not checked by validate(): {}",
@@ -780,88 +780,31 @@ impl<'a> Lowerer<'a> {
             .into_iter()
             .zip(names)
             .map(|((wire, text), name)| {
-                let ValueDoc { description: docs, http_status, pattern, value_type } =
+                let extensions::ValueDoc { description: docs, http_status, pattern, value_type } =
                     per_value.get(&text).cloned().unwrap_or_default();
-                ir::Variant { name, wire, docs, http_status, pattern, value_type }
+                ir::Variant {
+                    name,
+                    wire,
+                    docs,
+                    http_status: http_status.map(|s| s.0),
+                    pattern: pattern.map(|p| p.0),
+                    value_type: value_type.map(Into::into),
+                }
             })
             .collect();
         Ok(ir::Enum { repr, variants, unknown_variant })
     }
 
-    /// Reads `x-esign-values`: value -> { description, http-status }.
-    fn lower_enum_values(
-        &self,
-        schema: &Schema,
-        texts: &[String],
-        pointer: &str,
-    ) -> Result<BTreeMap<String, ValueDoc>, Error> {
-        let mut out = BTreeMap::new();
-        let Some(ext) = schema.schema_data.extensions.get("x-esign-values") else {
-            return Ok(out);
-        };
-        let ext_pointer = pointer_join(pointer, "x-esign-values");
-        let Some(map) = ext.as_object() else {
-            return Err(
-                self.invalid(&ext_pointer, "expected a mapping from enum value to { description, http-status }")
-            );
-        };
-        for (value, entry) in map {
-            let here = pointer_join(&ext_pointer, value);
-            if !texts.contains(value) {
-                return Err(self.invalid(&here, format!("`{value}` is not one of the enum's values")));
-            }
-            let Some(entry) = entry.as_object() else {
-                return Err(self.invalid(&here, "expected a mapping with `description` and optional `http-status`"));
-            };
-            let mut description = String::new();
-            let mut status = None;
-            let mut pattern = None;
-            let mut value_type = None;
-            for (key, v) in entry {
-                let at = pointer_join(&here, key);
-                match (key.as_str(), v) {
-                    ("description", Value::String(s)) => description = s.clone(),
-                    ("http-status", Value::Number(n)) => {
-                        status = n.as_u64().and_then(|n| u16::try_from(n).ok()).filter(|n| (100..=599).contains(n));
-                        if status.is_none() {
-                            return Err(
-                                self.invalid(&at, format!("expected an HTTP status from 100 to 599, found {n}"))
-                            );
-                        }
-                    }
-                    ("pattern", Value::String(p)) => {
-                        if let Err(err) = regex::Regex::new(p) {
-                            return Err(self.invalid(&at, format!("not a valid regular expression: {err}")));
-                        }
-                        pattern = Some(p.clone());
-                    }
-                    ("value-type", Value::String(t))
-                        if matches!(t.as_str(), "string" | "date" | "boolean" | "integer") =>
-                    {
-                        value_type = Some(t.clone());
-                    }
-                    ("value-type", _) => {
-                        return Err(self.invalid(&at, "expected `string`, `date`, `boolean` or `integer`"));
-                    }
-                    ("description" | "http-status" | "pattern", _) => {
-                        return Err(self.invalid(
-                            &at,
-                            "expected a string for `description` and `pattern`, an integer for `http-status`",
-                        ));
-                    }
-                    _ => {
-                        return Err(self.invalid(
-                            &at,
-                            format!(
-                                "unknown key `{key}`; expected `description`, `http-status`, `pattern` or `value-type`"
-                            ),
-                        ))
-                    }
-                }
-            }
-            out.insert(value.clone(), ValueDoc { description, http_status: status, pattern, value_type });
+    /// Reads `x-esign-values`: value -> { description, http-status, ... }.
+    fn lower_enum_values(&self, schema: &Schema, texts: &[String], pointer: &str) -> Result<extensions::Values, Error> {
+        let values: Option<extensions::Values> =
+            self.read(&schema.schema_data.extensions, "x-esign-values", pointer)?;
+        let values = values.unwrap_or_default();
+        if let Some(value) = values.keys().find(|value| !texts.contains(value)) {
+            let at = pointer_join(&pointer_join(pointer, "x-esign-values"), value);
+            return Err(self.invalid(&at, format!("`{value}` is not one of the enum's values")));
         }
-        Ok(out)
+        Ok(values)
     }
 
     /// Reads the whole-object checks of a struct from its extensions.
@@ -878,65 +821,32 @@ impl<'a> Lowerer<'a> {
                 .map(|f| f.name.clone())
                 .ok_or_else(|| self.invalid(at, format!("`{wire}` is not a property of this object")))
         };
-        let strings = |value: &Value, at: &str| -> Result<Vec<String>, Error> {
-            value
-                .as_array()
-                .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
-                .ok_or_else(|| self.invalid(at, "expected a list of names"))
-        };
-        let pairs = |value: &Value, at: &str| -> Result<Vec<(String, String)>, Error> {
-            let map = value.as_object().ok_or_else(|| self.invalid(at, "expected a mapping of names"))?;
-            map.iter()
-                .map(|(k, v)| {
-                    v.as_str()
-                        .map(|v| (k.clone(), v.to_owned()))
-                        .ok_or_else(|| self.invalid(&pointer_join(at, k), "expected a string"))
-                })
-                .collect()
-        };
         let mut checks = ir::StructChecks::default();
-        if let Some(ext) = extensions.get("x-esign-exactly-one-of") {
+        let exactly_one_of: Option<extensions::ExactlyOneOf> =
+            self.read(extensions, "x-esign-exactly-one-of", pointer)?;
+        if let Some(names) = exactly_one_of {
             let at = pointer_join(pointer, "x-esign-exactly-one-of");
-            let names = strings(ext, &at)?;
             checks.exactly_one_of.push(names.iter().map(|n| rust_name(n, &at)).collect::<Result<_, _>>()?);
         }
-        if let Some(ext) = extensions.get("x-esign-violations") {
-            checks.codes = pairs(ext, &pointer_join(pointer, "x-esign-violations"))?;
+        let violations: Option<extensions::Violations> = self.read(extensions, "x-esign-violations", pointer)?;
+        if let Some(codes) = violations {
+            checks.codes = codes.into_iter().map(|(rule, code)| (rule.0.into(), code)).collect();
         }
-        if let Some(ext) = extensions.get("x-esign-group-rules") {
+        let group_rules: Option<extensions::GroupRules> = self.read(extensions, "x-esign-group-rules", pointer)?;
+        if let Some(rules) = group_rules {
             let at = pointer_join(pointer, "x-esign-group-rules");
-            let get = |key: &str| -> Result<String, Error> {
-                let wire = ext
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| self.invalid(&pointer_join(&at, key), "expected the name of a property"))?;
-                rust_name(wire, &pointer_join(&at, key))
-            };
-            let required_for =
-                strings(ext.get("required-for").unwrap_or(&Value::Null), &pointer_join(&at, "required-for"))?;
-            checks.group_rules = Some(ir::GroupRules { fields: get("fields")?, groups: get("groups")?, required_for });
+            checks.group_rules = Some(ir::GroupRules {
+                fields: rust_name(&rules.fields, &pointer_join(&at, "fields"))?,
+                groups: rust_name(&rules.groups, &pointer_join(&at, "groups"))?,
+                required_for: rules.required_for,
+            });
         }
-        if let Some(ext) = extensions.get("x-esign-contrast") {
+        let contrast: Option<extensions::Contrast> = self.read(extensions, "x-esign-contrast", pointer)?;
+        if let Some(contrast) = contrast {
             let at = pointer_join(pointer, "x-esign-contrast");
-            let minimum = ext
-                .get("minimum")
-                .and_then(Value::as_f64)
-                .ok_or_else(|| self.invalid(&pointer_join(&at, "minimum"), "expected the minimum ratio"))?;
-            let fixed = match ext.get("fixed") {
-                Some(v) => pairs(v, &pointer_join(&at, "fixed"))?,
-                None => Vec::new(),
-            };
-            let inherit = match ext.get("inherit") {
-                Some(v) => pairs(v, &pointer_join(&at, "inherit"))?,
-                None => Vec::new(),
-            };
-            let mut pair_list = Vec::new();
-            if let Some(map) = ext.get("pairs").and_then(Value::as_object) {
-                for (element, others) in map {
-                    pair_list
-                        .push((element.clone(), strings(others, &pointer_join(&pointer_join(&at, "pairs"), element))?));
-                }
-            }
+            let fixed: Vec<(String, String)> = contrast.fixed.into_iter().collect();
+            let inherit: Vec<(String, String)> = contrast.inherit.into_iter().collect();
+            let pair_list: Vec<(String, Vec<String>)> = contrast.pairs.into_iter().collect();
             let known = |name: &str| fields.iter().any(|f| f.wire_name == name) || fixed.iter().any(|(f, _)| f == name);
             for (element, others) in &pair_list {
                 for name in std::iter::once(element).chain(others) {
@@ -956,23 +866,26 @@ impl<'a> Lowerer<'a> {
                     (f.wire_name.clone(), f.name.clone(), default)
                 })
                 .collect();
-            checks.contrast = Some(Box::new(ir::Contrast { minimum, fixed, inherit, pairs: pair_list, elements }));
+            checks.contrast =
+                Some(Box::new(ir::Contrast { minimum: contrast.minimum, fixed, inherit, pairs: pair_list, elements }));
         }
         Ok(checks)
     }
 
-    /// A multipart body: one part per property of its (object) schema.
+    /// A multipart body: one part per property of its (object) schema. Its
+    /// struct's name is claimed only once the body is known to be used.
     pub(super) fn lower_multipart<'s>(
         &mut self,
         content: &'s openapiv3::MediaType,
-        context: &str,
+        type_context: &str,
         pointer: &str,
     ) -> Result<ir::Multipart, Error>
     where
         'a: 's,
     {
         let schema_pointer = pointer_join(pointer, "schema");
-        let type_name = naming::type_name(context);
+        let type_name = naming::multipart_type(type_context);
+        let context = format!("{type_context} multipart");
         let Some(schema) = &content.schema else {
             return Ok(ir::Multipart { type_name, parts: Vec::new() });
         };
@@ -1064,15 +977,6 @@ fn constraints(schema: &Schema) -> (Option<String>, (Option<usize>, Option<usize
         SchemaKind::Any(any) => (any.pattern.clone(), (any.min_items, any.max_items)),
         _ => (None, (None, None)),
     }
-}
-
-/// One entry of `x-esign-values`.
-#[derive(Clone, Debug, Default)]
-struct ValueDoc {
-    description: String,
-    http_status: Option<u16>,
-    pattern: Option<String>,
-    value_type: Option<String>,
 }
 
 enum Merged<'s> {

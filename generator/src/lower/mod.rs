@@ -1,0 +1,422 @@
+//! Stage 2, lower: `openapiv3` model -> IR.
+//!
+//! Resolves `$ref`, validates what OpenAPI cannot check by itself (path
+//! templates, duplicate operationIds, vendor extensions), and asks `naming`
+//! for every identifier. The only stage that sees both `openapiv3` and the
+//! IR; it never produces tokens. Every failure is a located [`Error`].
+//!
+//! This file holds the document level (the module name, servers, security,
+//! the API-level extensions) and the [`Lowerer`] context; `operations`
+//! lowers operations, `schema` schemas, and `extensions` reads the
+//! `x-esign-` extensions.
+
+mod extensions;
+mod operations;
+mod schema;
+
+use crate::error::{pointer_join, Error, ErrorKind, Location, Warning};
+use crate::ir;
+use crate::load::Document;
+use crate::naming::{self, Scope};
+use openapiv3::ReferenceOr;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What to do with an operation the generator cannot emit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnUnsupported {
+    /// Stop with the error (the default).
+    #[default]
+    Fail,
+    /// Skip the operation, record why, and generate the rest.
+    Skip,
+}
+
+/// Inputs to lowering besides the document.
+#[derive(Clone, Debug)]
+pub struct LowerOptions {
+    /// Name of the Rust module (`dropbox_sign`).
+    pub module: String,
+    /// Name of the Cargo feature (`dropbox-sign`).
+    pub feature: String,
+    /// What to do with an operation that cannot be generated.
+    pub on_unsupported: OnUnsupported,
+}
+
+/// The lowered API with what lowering reported.
+#[derive(Debug)]
+pub struct Lowered {
+    /// The IR.
+    pub api: ir::Api,
+    /// Problems worked around.
+    pub warnings: Vec<Warning>,
+    /// Operations skipped under [`OnUnsupported::Skip`], with the reason.
+    pub skipped: Vec<Error>,
+}
+
+/// Lowers a loaded document; `stem` (the file name without extension) names
+/// the module and feature unless `info.x-esign-module` does.
+pub fn lower_document(doc: &Document, stem: &str, on_unsupported: OnUnsupported) -> Result<Lowered, Error> {
+    let cx = Lowerer::new(doc);
+    let module: Option<extensions::ModuleName> = cx.read(&doc.api.info.extensions, "x-esign-module", "/info")?;
+    let stem = module.as_ref().map_or(stem, |m| m.0.as_str());
+    let options =
+        LowerOptions { module: naming::module_name(stem), feature: naming::feature_name(stem), on_unsupported };
+    cx.run(&options)
+}
+
+/// Lowers a loaded document to the IR.
+pub fn lower(doc: &Document, options: &LowerOptions) -> Result<Lowered, Error> {
+    Lowerer::new(doc).run(options)
+}
+
+struct Lowerer<'a> {
+    doc: &'a Document,
+    /// `x-esign-validate`: the API asks for `validate()`.
+    validate: bool,
+    /// The API's success-envelope rule (`x-esign-envelope`).
+    envelope: Option<ir::Envelope>,
+    /// Component schemas (by `$ref`) whose values may be `null`.
+    nullable_refs: std::collections::BTreeSet<String>,
+    /// `$ref` of a schema -> the component schemas that extend it with `allOf`.
+    subtypes: BTreeMap<String, Vec<String>>,
+    /// `#/components/schemas/X` -> Rust type name.
+    schema_names: BTreeMap<String, String>,
+    type_scope: Scope,
+    types: Vec<ir::TypeDef>,
+    warnings: Vec<Warning>,
+    skipped: Vec<Error>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(doc: &'a Document) -> Self {
+        Lowerer {
+            doc,
+            validate: false,
+            envelope: None,
+            nullable_refs: std::collections::BTreeSet::new(),
+            subtypes: BTreeMap::new(),
+            schema_names: BTreeMap::new(),
+            type_scope: Scope::default(),
+            types: Vec::new(),
+            warnings: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    fn at(&self, pointer: &str) -> Location {
+        Location { file: self.doc.file.clone(), line_col: None, pointer: Some(pointer.to_owned()) }
+    }
+
+    fn invalid(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Invalid, self.at(pointer), message)
+    }
+
+    fn unsupported(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Unsupported, self.at(pointer), message)
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        let location = self.at(pointer);
+        self.warnings.push(Warning { location, message: message.into() });
+    }
+
+    fn run(mut self, options: &LowerOptions) -> Result<Lowered, Error> {
+        let api = self.lower_api(options)?;
+        Ok(Lowered { api, warnings: self.warnings, skipped: self.skipped })
+    }
+
+    fn lower_api(&mut self, options: &LowerOptions) -> Result<ir::Api, Error> {
+        let api = &self.doc.api;
+        self.check_extensions(&api.extensions, "");
+        self.validate = self.read(&api.extensions, "x-esign-validate", "")?.unwrap_or(false);
+
+        self.lower_components()?;
+        self.envelope = self.lower_envelope()?;
+
+        let servers = self.lower_servers()?;
+        let security = self.lower_security()?;
+        let rate_limit = self.lower_rate_limit()?;
+        let warnings = self.lower_warnings_source()?;
+        let operations = self.lower_operations(options.on_unsupported)?;
+
+        Ok(ir::Api {
+            source: self.doc.file.clone(),
+            module: options.module.clone(),
+            feature: options.feature.clone(),
+            title: api.info.title.clone(),
+            version: api.info.version.clone(),
+            docs: api.info.description.clone().unwrap_or_default(),
+            servers,
+            security,
+            rate_limit,
+            validate: self.validate,
+            retry_rules: self.lower_retry_rules()?,
+            webhooks: self.lower_webhooks()?,
+            event_hash: self.lower_event_hash()?,
+            warnings,
+            types: std::mem::take(&mut self.types),
+            operations,
+        })
+    }
+
+    // ----- top-level extensions, servers, security -----
+
+    fn lower_servers(&mut self) -> Result<Vec<ir::Server>, Error> {
+        let mut scope = Scope::default();
+        let mut out = Vec::new();
+        for (i, server) in self.doc.api.servers.iter().enumerate() {
+            let pointer = pointer_join("/servers", &i.to_string());
+            self.check_extensions(&server.extensions, &pointer);
+            let mut url = server.url.clone();
+            if let Some(vars) = &server.variables {
+                for (name, var) in vars {
+                    url = url.replace(&format!("{{{name}}}"), &var.default);
+                }
+            }
+            if url.contains('{') {
+                return Err(self.invalid(
+                    &pointer_join(&pointer, "url"),
+                    format!("`{url}` names a variable that `variables` does not define"),
+                ));
+            }
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                self.warn(
+                    &pointer,
+                    format!("server `{url}` is not an absolute http(s) URL; the caller must set the base URL"),
+                );
+                continue;
+            }
+            let name: Option<String> = self.read(&server.extensions, "x-esign-name", &pointer)?;
+            let label = name.unwrap_or_else(|| format!("server {}", i + 1));
+            out.push(ir::Server {
+                const_name: scope.claim(naming::type_name(&label)),
+                url,
+                docs: server.description.clone().unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+
+    fn lower_security(&mut self) -> Result<Vec<ir::SecurityScheme>, Error> {
+        let Some(components) = &self.doc.api.components else { return Ok(Vec::new()) };
+        let mut scope = Scope::default();
+        let mut out = Vec::new();
+        for (key, scheme) in &components.security_schemes {
+            let pointer = pointer_join("/components/securitySchemes", key);
+            let ReferenceOr::Item(scheme) = scheme else {
+                return Err(self.unsupported(&pointer, "a $ref security scheme"));
+            };
+            use openapiv3::SecurityScheme as S;
+            let (kind, docs, extensions) = match scheme {
+                S::HTTP { scheme, description, extensions, .. } => {
+                    let kind = match scheme.to_ascii_lowercase().as_str() {
+                        "basic" => match self.read(extensions, "x-esign-api-key-as-username", &pointer)? {
+                            Some(true) => ir::SecurityKind::BasicApiKeyUsername,
+                            _ => ir::SecurityKind::Basic,
+                        },
+                        "bearer" => ir::SecurityKind::Bearer,
+                        other => {
+                            self.warn(
+                                &pointer,
+                                format!("http scheme `{other}` is not supported; the client cannot use this scheme"),
+                            );
+                            continue;
+                        }
+                    };
+                    (kind, description, extensions)
+                }
+                S::APIKey { location, name, description, extensions } => {
+                    let kind = match location {
+                        openapiv3::APIKeyLocation::Header => ir::SecurityKind::Header(name.clone()),
+                        openapiv3::APIKeyLocation::Query => ir::SecurityKind::Query(name.clone()),
+                        openapiv3::APIKeyLocation::Cookie => ir::SecurityKind::Cookie(name.clone()),
+                    };
+                    (kind, description, extensions)
+                }
+                S::OAuth2 { description, extensions, .. } | S::OpenIDConnect { description, extensions, .. } => {
+                    (ir::SecurityKind::Bearer, description, extensions)
+                }
+            };
+            self.check_extensions(extensions, &pointer);
+            let variant = scope.claim(naming::type_name(key));
+            out.push(ir::SecurityScheme {
+                constructor: naming::field_name(&variant),
+                variant,
+                wire_name: key.clone(),
+                docs: docs.clone().unwrap_or_default(),
+                kind,
+                pointer,
+            });
+        }
+        Ok(out)
+    }
+
+    fn lower_rate_limit(&self) -> Result<Option<ir::RateLimitHeaders>, Error> {
+        let ext: Option<extensions::RateLimit> = self.read(&self.doc.api.extensions, "x-esign-rate-limit", "")?;
+        Ok(ext.map(|ext| ir::RateLimitHeaders { limit: ext.limit.0, remaining: ext.remaining.0, reset: ext.reset.0 }))
+    }
+
+    fn lower_warnings_source(&self) -> Result<Option<ir::WarningsSource>, Error> {
+        let ext: Option<extensions::Warnings> = self.read(&self.doc.api.extensions, "x-esign-warnings", "")?;
+        let Some(ext) = ext else { return Ok(None) };
+        let pointer = "/x-esign-warnings";
+        let ir::TypeRef::Named(envelope) = self.schema_ref(&ext.reference, pointer)? else {
+            return Err(self.invalid(pointer, "expected a reference to a component schema"));
+        };
+        let shape = self.types.iter().find(|t| t.name == envelope).map(|t| &t.kind);
+        let arrays: Vec<(&String, &String)> = match shape {
+            Some(ir::TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    ir::TypeRef::Vec(item) => match item.as_ref() {
+                        ir::TypeRef::Named(item) => Some((&f.name, item)),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        match arrays.as_slice() {
+            [(field, item)] => {
+                Ok(Some(ir::WarningsSource { envelope, field: (*field).clone(), item: (*item).clone() }))
+            }
+            _ => Err(self.invalid(
+                pointer,
+                "the warnings envelope must be an object with exactly one array property of a named type",
+            )),
+        }
+    }
+
+    /// Reads `x-esign-retry`: `{ rate-limited: [...], unavailable: [...] }`.
+    #[allow(clippy::type_complexity)]
+    fn lower_retry_rules(&self) -> Result<Option<(Vec<ir::RetryMatch>, Vec<ir::RetryMatch>)>, Error> {
+        let ext: Option<extensions::Retry> = self.read(&self.doc.api.extensions, "x-esign-retry", "")?;
+        let Some(ext) = ext else { return Ok(None) };
+        let list = |key: &str, entries: Vec<extensions::RetryMatch>| -> Result<Vec<ir::RetryMatch>, Error> {
+            let mut out = Vec::with_capacity(entries.len());
+            for (i, entry) in entries.into_iter().enumerate() {
+                let pointer = match (entry.pointer, entry.equals) {
+                    (Some(p), Some(v)) => Some((p, v)),
+                    (None, None) => None,
+                    _ => {
+                        let here = pointer_join(&pointer_join("/x-esign-retry", key), &i.to_string());
+                        return Err(self.invalid(&here, "`pointer` and `equals` (a string) go together"));
+                    }
+                };
+                out.push(ir::RetryMatch { status: entry.status.0, pointer });
+            }
+            Ok(out)
+        };
+        Ok(Some((list("rate-limited", ext.rate_limited)?, list("unavailable", ext.unavailable)?)))
+    }
+
+    /// Reads `x-esign-webhooks` (the OpenAPI 3.1 `webhooks` shape).
+    fn lower_webhooks(&self) -> Result<Vec<ir::Webhook>, Error> {
+        let ext: Option<extensions::Webhooks> = self.read(&self.doc.api.extensions, "x-esign-webhooks", "")?;
+        let pointer = "/x-esign-webhooks";
+        let mut out = Vec::new();
+        for (name, item) in ext.unwrap_or_default() {
+            let here = pointer_join(&pointer_join(pointer, &name), "post");
+            let Some(post) = item.post else {
+                return Err(self.invalid(&pointer_join(pointer, &name), "expected a `post` operation"));
+            };
+            let Some(payload_ref) = post.event else {
+                return Err(
+                    self.invalid(&pointer_join(&here, "x-esign-event"), "expected a $ref to the payload schema")
+                );
+            };
+            let ir::TypeRef::Named(payload) = self.schema_ref(&payload_ref, &pointer_join(&here, "x-esign-event"))?
+            else {
+                return Err(self.invalid(&here, "the payload must be a component schema"));
+            };
+            // The multipart field whose value is the payload.
+            let field = post
+                .request_body
+                .as_ref()
+                .and_then(|body| body.content.get("multipart/form-data"))
+                .and_then(|media| media.schema.as_ref())
+                .and_then(|schema| {
+                    schema.properties.iter().find(|(_, p)| p.reference.as_deref() == Some(payload_ref.as_str()))
+                })
+                .map_or_else(|| "json".to_owned(), |(k, _)| k.clone());
+            let reply = post
+                .responses
+                .get("200")
+                .and_then(|response| response.content.get("text/plain"))
+                .and_then(|media| media.example.as_ref())
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let docs = [post.summary, post.description].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
+            out.push(ir::Webhook { name, docs, payload, field, reply });
+        }
+        Ok(out)
+    }
+
+    /// Reads `x-esign-event-hash` on a component schema.
+    fn lower_event_hash(&self) -> Result<Option<ir::EventHash>, Error> {
+        let Some(components) = &self.doc.api.components else { return Ok(None) };
+        for (key, schema) in &components.schemas {
+            let ReferenceOr::Item(schema) = schema else { continue };
+            let pointer = pointer_join("/components/schemas", key);
+            let ext: Option<extensions::EventHash> =
+                self.read(&schema.schema_data.extensions, "x-esign-event-hash", &pointer)?;
+            let Some(ext) = ext else { continue };
+            if ext.algorithm != Some(extensions::HashAlgorithm::HmacSha256)
+                || ext.key != Some(extensions::HashKey::ApiKey)
+            {
+                return Err(self.unsupported(
+                    &pointer_join(&pointer, "x-esign-event-hash"),
+                    "only `algorithm: hmac-sha256` keyed with `key: api-key` is supported",
+                ));
+            }
+            let reported_for = match (ext.reported_for_app, ext.reported_for_account) {
+                (Some(app), Some(account)) => Some((app, account)),
+                _ => None,
+            };
+            let type_name = self.schema_names[&format!("#/components/schemas/{key}")].clone();
+            return Ok(Some(ir::EventHash { type_name, message: ext.message, hash: ext.hash, reported_for }));
+        }
+        Ok(None)
+    }
+
+    /// Reads `x-esign-envelope`: `{ field, success: [values] }`.
+    fn lower_envelope(&self) -> Result<Option<ir::Envelope>, Error> {
+        let ext: Option<extensions::Envelope> = self.read(&self.doc.api.extensions, "x-esign-envelope", "")?;
+        Ok(ext.map(|ext| ir::Envelope { field: ext.field.0, success: ext.success.into_iter().map(|v| v.0).collect() }))
+    }
+
+    // ----- shared -----
+
+    /// Resolves an item that may be a `$ref` to `#/components/<kind>/...`,
+    /// following chains of references.
+    fn resolve_component<'x, T: Clone>(
+        &'x self,
+        item: &'x ReferenceOr<T>,
+        kind: &str,
+        what: &str,
+        pointer: &str,
+        map: fn(&'x openapiv3::Components) -> &'x indexmap::IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<T, Error> {
+        let prefix = format!("#/components/{kind}/");
+        let mut current = item;
+        for _ in 0..32 {
+            match current {
+                ReferenceOr::Item(found) => return Ok(found.clone()),
+                ReferenceOr::Reference { reference } => {
+                    let found =
+                        reference.strip_prefix(&prefix).and_then(|key| map(self.doc.api.components.as_ref()?).get(key));
+                    current = found.ok_or_else(|| {
+                        self.invalid(
+                            &pointer_join(pointer, "$ref"),
+                            format!("`{reference}` does not resolve; expected {what} under #/components/{kind}"),
+                        )
+                    })?;
+                }
+            }
+        }
+        Err(self.invalid(&pointer_join(pointer, "$ref"), "a circular chain of $ref"))
+    }
+}

@@ -1,0 +1,771 @@
+//! Lowering of operations: parameters, request bodies, responses, path
+//! templates, and the operation-level extensions (cancel, paging, waiters).
+
+use super::{extensions, Lowerer, OnUnsupported};
+use crate::error::{pointer_join, Error};
+use crate::ir;
+use crate::naming::{self, Scope};
+use openapiv3::ReferenceOr;
+use std::collections::BTreeMap;
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn lower_operations(&mut self, on_unsupported: OnUnsupported) -> Result<Vec<ir::Operation>, Error> {
+        let mut out: Vec<ir::Operation> = Vec::new();
+        let mut names = MethodNames { scope: Scope::reserving(naming::CLIENT_METHODS), ..MethodNames::default() };
+        let mut ids: BTreeMap<String, String> = BTreeMap::new();
+        for (path, item) in &self.doc.api.paths.paths {
+            let path_pointer = pointer_join("/paths", path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    let err = self.unsupported(&path_pointer, "a $ref path item");
+                    match on_unsupported {
+                        OnUnsupported::Fail => return Err(err),
+                        OnUnsupported::Skip => {
+                            self.skipped.push(err);
+                            continue;
+                        }
+                    }
+                }
+            };
+            self.check_extensions(&item.extensions, &path_pointer);
+            for (method, op) in item.iter() {
+                let pointer = pointer_join(&path_pointer, method);
+                let operation_id = match &op.operation_id {
+                    Some(id) => {
+                        if let Some(first) = ids.get(id) {
+                            return Err(self.invalid(
+                                &pointer_join(&pointer, "operationId"),
+                                format!("duplicate operationId `{id}`, first used at #{first}"),
+                            ));
+                        }
+                        ids.insert(id.clone(), pointer.clone());
+                        id.clone()
+                    }
+                    None => naming::operation_id_from_path(method, path),
+                };
+                match self.lower_operation(path, method, item, op, &operation_id, &pointer) {
+                    Ok(mut lowered) => {
+                        self.claim_names(&mut lowered, &mut names, &pointer);
+                        out.push(lowered);
+                    }
+                    Err(err) if on_unsupported == OnUnsupported::Skip => self.skipped.push(err),
+                    Err(err) => return Err(err),
+                }
+            }
+        }
+        // A cancel confirms through a waiter that may sit on a later
+        // operation: name it as it was finally named.
+        for op in &mut out {
+            for cancel in [op.cancel.as_mut(), op.bulk.as_mut()].into_iter().flatten() {
+                if let Some(confirm) = &mut cancel.confirm {
+                    if let Some(name) = names.waiters.get(&confirm.waiter_method) {
+                        confirm.waiter_method = name.clone();
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Claims the operation's method and every name derived from it: methods
+    /// in the module's method scope (which starts with the client's own),
+    /// types in its type scope (which starts with the schemas). A name that
+    /// is taken gets the scope's suffix. A method named after its
+    /// operationId that clashes with what an earlier operation took for its
+    /// own methods (itself, its multipart twin) is reported; a clash with the
+    /// client's own names or with the other derived names is not, since the
+    /// generator made those up.
+    fn claim_names(&mut self, op: &mut ir::Operation, names: &mut MethodNames, pointer: &str) {
+        let wanted = op.method_name.clone();
+        op.method_name = names.scope.claim(wanted.clone());
+        if op.method_name != wanted && names.operations.contains(&wanted) {
+            self.warn(pointer, format!("method name `{wanted}` is taken; named `{}`", op.method_name));
+        }
+        names.operations.insert(op.method_name.clone());
+        let method = op.method_name.clone();
+        let methods = &mut names.scope;
+        let mut derived = ir::OperationNames::default();
+        if op.multipart_alternative.is_some() {
+            let name = methods.claim(naming::multipart_method(&method));
+            names.operations.insert(name.clone());
+            derived.multipart_method = Some(name);
+        }
+        if op.paginator.is_some() {
+            derived.pages = Some(methods.claim(naming::pages_method(&method)));
+            derived.items = Some(methods.claim(naming::items_method(&method)));
+        }
+        for waiter in &mut op.waiters {
+            let wanted = std::mem::take(&mut waiter.method_name);
+            waiter.method_name = methods.claim(wanted.clone());
+            names.waiters.entry(wanted).or_insert_with(|| waiter.method_name.clone());
+        }
+        if op.cancel.as_ref().is_some_and(|c| c.confirm.is_some()) {
+            derived.and_confirm = Some(methods.claim(naming::and_confirm_method(&method)));
+        }
+        // A bulk run passes nothing but the id: exactly one required parameter.
+        if op.bulk.is_some() && op.params.iter().filter(|p| p.required).count() == 1 {
+            derived.bulk = Some(methods.claim(naming::bulk_method(&method)));
+        }
+
+        let types = &mut self.type_scope;
+        if op.params.iter().any(|p| !p.required) {
+            derived.options = Some(types.claim(naming::options_type(&method)));
+        }
+        let mut bodies: Vec<&ir::ResponseBody> = Vec::new();
+        for r in op.responses.iter().filter(|r| r.success) {
+            if !bodies.contains(&&r.body) {
+                bodies.push(&r.body);
+            }
+        }
+        if bodies.len() > 1 {
+            derived.body_enum = Some(types.claim(naming::body_enum_type(&method)));
+        }
+        if op.responses.iter().any(|r| r.success && !r.headers.is_empty()) {
+            derived.headers = Some(types.claim(naming::headers_type(&method)));
+        }
+        for body in op.body.iter_mut().chain(op.multipart_alternative.iter_mut()) {
+            if let ir::BodyKind::Multipart(multipart) = &mut body.kind {
+                multipart.type_name = types.claim(std::mem::take(&mut multipart.type_name));
+            }
+        }
+        op.names = derived;
+    }
+
+    fn lower_operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        item: &openapiv3::PathItem,
+        op: &openapiv3::Operation,
+        operation_id: &str,
+        pointer: &str,
+    ) -> Result<ir::Operation, Error> {
+        self.check_extensions(&op.extensions, pointer);
+        let method_name = naming::method_name(operation_id);
+        let type_context = naming::type_name(operation_id);
+        let http_method = match method {
+            "get" => ir::Method::Get,
+            "put" => ir::Method::Put,
+            "post" => ir::Method::Post,
+            "delete" => ir::Method::Delete,
+            "options" => ir::Method::Options,
+            "head" => ir::Method::Head,
+            "patch" => ir::Method::Patch,
+            _ => ir::Method::Trace,
+        };
+
+        // Parameters: operation-level ones override path-level ones with the
+        // same name and location.
+        let mut raw_params: Vec<(openapiv3::Parameter, String)> = Vec::new();
+        for (i, p) in item.parameters.iter().enumerate() {
+            let here = pointer_join(&pointer_join(&pointer_join("/paths", path), "parameters"), &i.to_string());
+            raw_params.push((self.resolve_parameter(p, &here)?, here));
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            let here = pointer_join(&pointer_join(pointer, "parameters"), &i.to_string());
+            let param = self.resolve_parameter(p, &here)?;
+            let key = param_key(&param);
+            raw_params.retain(|(existing, _)| param_key(existing) != key);
+            raw_params.push((param, here));
+        }
+
+        let (template, query_suffix) = match path.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path, None),
+        };
+        // `/search?type=all`: the pairs are sent with every call.
+        let fixed_query: Vec<(String, String)> = query_suffix
+            .map(|q| {
+                q.split('&')
+                    .filter(|pair| !pair.is_empty())
+                    .map(|pair| match pair.split_once('=') {
+                        Some((k, v)) => (k.to_owned(), v.to_owned()),
+                        None => (pair.to_owned(), String::new()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let template_names = parse_template(template).map_err(|msg| self.invalid(pointer, msg))?;
+
+        // The `body` and `options` arguments keep their names; parameters
+        // yield. Required parameters also yield to the method's locals
+        // (optional ones are fields of `options` and cannot clash).
+        let mut scope = Scope::default();
+        for reserved in ["body", "options"] {
+            scope.claim(reserved.to_owned());
+        }
+        let mut params: Vec<ir::Param> = Vec::new();
+        // Path parameters first, in template order.
+        for name in template_names.iter().filter_map(|p| match p {
+            TemplatePart::Param(n) => Some(n),
+            TemplatePart::Literal(_) => None,
+        }) {
+            let Some((param, here)) = raw_params
+                .iter()
+                .find(|(p, _)| matches!(p, openapiv3::Parameter::Path { .. }) && p.parameter_data_ref().name == *name)
+            else {
+                return Err(self.invalid(
+                    pointer,
+                    format!("the path template names `{{{name}}}`, which the operation does not declare as a path parameter"),
+                ));
+            };
+            if params.iter().any(|p| p.location == ir::ParamLocation::Path && p.wire_name == *name) {
+                return Err(self.invalid(pointer, format!("the path template names `{{{name}}}` twice")));
+            }
+            let lowered = self.lower_param(param, here, &type_context, &mut scope)?;
+            params.push(lowered);
+        }
+        for (param, here) in &raw_params {
+            match param {
+                openapiv3::Parameter::Path { parameter_data, .. } => {
+                    if !params
+                        .iter()
+                        .any(|p| p.location == ir::ParamLocation::Path && p.wire_name == parameter_data.name)
+                    {
+                        self.warn(
+                            here,
+                            format!("path parameter `{}` is not in the path template; ignored", parameter_data.name),
+                        );
+                    }
+                }
+                _ => {
+                    let lowered = self.lower_param(param, here, &type_context, &mut scope)?;
+                    params.push(lowered);
+                }
+            }
+        }
+        let mut path_parts = Vec::new();
+        for part in template_names {
+            match part {
+                TemplatePart::Literal(text) => path_parts.push(ir::PathPart::Literal(text)),
+                TemplatePart::Param(name) => {
+                    let index = params
+                        .iter()
+                        .position(|p| p.location == ir::ParamLocation::Path && p.wire_name == name)
+                        .unwrap_or_default();
+                    path_parts.push(ir::PathPart::Param(index));
+                }
+            }
+        }
+
+        let (body, multipart_alternative) = match &op.request_body {
+            None => (None, None),
+            Some(body) => {
+                let (primary, alternative) =
+                    self.lower_request_body(body, &type_context, &pointer_join(pointer, "requestBody"))?;
+                (Some(primary), alternative)
+            }
+        };
+
+        let responses = self.lower_responses(op, &type_context, pointer)?;
+        let authenticated = !matches!(&op.security, Some(reqs) if reqs.is_empty());
+        let envelope = self.envelope.clone().filter(|envelope| {
+            responses.iter().any(|r| match &r.body {
+                ir::ResponseBody::Json(ir::TypeRef::Named(name)) if r.success => {
+                    self.types.iter().any(|t| {
+                        t.name == *name
+                            && matches!(&t.kind, ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.wire_name == envelope.field))
+                    })
+                }
+                _ => false,
+            })
+        });
+        let cancel = match self.read(&op.extensions, "x-esign-cancel", pointer)? {
+            Some(ext) => Some(self.lower_cancel(ext, &params, &pointer_join(pointer, "x-esign-cancel"))?),
+            None => None,
+        };
+        let retry_safe = match self.read(&op.extensions, "x-esign-retry-safe", pointer)? {
+            Some(safe) => safe,
+            None => matches!(
+                http_method,
+                ir::Method::Get | ir::Method::Put | ir::Method::Delete | ir::Method::Head | ir::Method::Options
+            ),
+        };
+        let bulk = match self.read(&op.extensions, "x-esign-bulk", pointer)? {
+            Some(ext) => Some(self.lower_cancel(ext, &params, &pointer_join(pointer, "x-esign-bulk"))?),
+            None => cancel.clone(),
+        };
+        let paginator = match self.read(&op.extensions, "x-esign-paginated", pointer)? {
+            Some(ext) => {
+                Some(self.lower_paginator(ext, &params, &responses, &pointer_join(pointer, "x-esign-paginated"))?)
+            }
+            None => None,
+        };
+        let waiters = match self.read(&op.extensions, "x-esign-waiters", pointer)? {
+            Some(ext) => self.lower_waiters(ext, &params, &pointer_join(pointer, "x-esign-waiters"))?,
+            None => Vec::new(),
+        };
+
+        Ok(ir::Operation {
+            method_name,
+            names: ir::OperationNames::default(),
+            operation_id: operation_id.to_owned(),
+            method: http_method,
+            path: path.to_owned(),
+            path_parts,
+            summary: op.summary.clone().unwrap_or_default(),
+            docs: op.description.clone().unwrap_or_default(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            multipart_alternative,
+            fixed_query,
+            responses,
+            authenticated,
+            envelope,
+            cancel,
+            retry_safe,
+            bulk,
+            paginator,
+            waiters,
+            pointer: pointer.to_owned(),
+        })
+    }
+
+    /// Lowers `x-esign-paginated` (modelled on Smithy's `@paginated`).
+    fn lower_paginator(
+        &self,
+        ext: extensions::Paginated,
+        params: &[ir::Param],
+        responses: &[ir::Response],
+        pointer: &str,
+    ) -> Result<ir::Paginator, Error> {
+        let page = &ext.page;
+        let page_param = params
+            .iter()
+            .find(|p| p.wire_name == *page && !p.required && matches!(p.ty, ir::TypeRef::I32 | ir::TypeRef::I64))
+            .ok_or_else(|| {
+                self.invalid(&pointer_join(pointer, "page"), format!("`{page}` is not an optional integer parameter"))
+            })?;
+        let items = &ext.items;
+        let body = responses.iter().find_map(|r| match &r.body {
+            ir::ResponseBody::Json(ir::TypeRef::Named(name)) if r.success => Some(name.clone()),
+            _ => None,
+        });
+        let field = body.as_ref().and_then(|name| {
+            self.types.iter().find(|t| &t.name == name).and_then(|t| match &t.kind {
+                ir::TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire_name == *items),
+                _ => None,
+            })
+        });
+        let Some(field) = field else {
+            return Err(
+                self.invalid(&pointer_join(pointer, "items"), format!("the success body has no property `{items}`"))
+            );
+        };
+        let ir::TypeRef::Vec(item_type) = &field.ty else {
+            return Err(self.invalid(&pointer_join(pointer, "items"), format!("`{items}` is not an array")));
+        };
+        Ok(ir::Paginator {
+            page_field: page_param.name.clone(),
+            items_field: (field.name.clone(), !field.required || field.nullable),
+            item_type: (**item_type).clone(),
+            page_count: ext.page_count,
+        })
+    }
+
+    /// Lowers `x-esign-waiters` (modelled on Smithy's `@waitable`).
+    fn lower_waiters(
+        &self,
+        ext: extensions::Waiters,
+        params: &[ir::Param],
+        pointer: &str,
+    ) -> Result<Vec<ir::Waiter>, Error> {
+        if params.iter().any(|p| p.required && !self.is_scalar(&p.ty)) {
+            return Err(self.unsupported(pointer, "a waiter on an operation with structured required parameters"));
+        }
+        let mut out = Vec::new();
+        for (name, waiter) in ext {
+            let delays = (waiter.min_delay.map_or(2.0, |d| d.0), waiter.max_delay.map_or(120.0, |d| d.0));
+            let acceptors: Vec<(u16, ir::AcceptorState)> =
+                waiter.acceptors.iter().map(|a| (a.status.0, a.state.into())).collect();
+            if !acceptors.iter().any(|(_, s)| *s == ir::AcceptorState::Success) {
+                return Err(self.invalid(&pointer_join(pointer, &name), "a waiter needs a success acceptor"));
+            }
+            out.push(ir::Waiter {
+                method_name: naming::waiter_method(&name),
+                docs: waiter.description,
+                delays,
+                acceptors,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Lowers `x-esign-cancel` (or `x-esign-bulk`) on an operation.
+    fn lower_cancel(&self, ext: extensions::Cancel, params: &[ir::Param], pointer: &str) -> Result<ir::Cancel, Error> {
+        // The id goes to the operation's one required parameter that is not
+        // mapped elsewhere, unless `id` names it.
+        let required: Vec<usize> = (0..params.len()).filter(|&i| params[i].required).collect();
+        let by_wire = |wire: &str| params.iter().position(|p| p.wire_name == wire);
+        let return_url_param = match &ext.return_url {
+            Some(wire) => Some(by_wire(wire).ok_or_else(|| {
+                self.invalid(&pointer_join(pointer, "return-url"), format!("the operation has no parameter `{wire}`"))
+            })?),
+            None => None,
+        };
+        let id_param = match &ext.id {
+            Some(wire) => by_wire(wire).ok_or_else(|| {
+                self.invalid(&pointer_join(pointer, "id"), format!("the operation has no parameter `{wire}`"))
+            })?,
+            None => match required.iter().filter(|&&i| Some(i) != return_url_param).collect::<Vec<_>>().as_slice() {
+                [only] => **only,
+                _ => return Err(self.invalid(
+                    pointer,
+                    "name the id parameter with `id`: the operation does not have exactly one other required parameter",
+                )),
+            },
+        };
+        for &i in &required {
+            if i != id_param && Some(i) != return_url_param {
+                return Err(self.unsupported(
+                    pointer,
+                    format!("required parameter `{}` has no place in a cancel request", params[i].wire_name),
+                ));
+            }
+        }
+        if params[id_param].ty != ir::TypeRef::String {
+            return Err(self.unsupported(pointer, "the id parameter must be a string"));
+        }
+        let mut rules = Vec::with_capacity(ext.outcomes.len());
+        for (i, rule) in ext.outcomes.into_iter().enumerate() {
+            let pointer_rule = match (rule.pointer, rule.equals) {
+                (Some(p), Some(v)) => Some((p, v.0)),
+                (None, None) => None,
+                _ => {
+                    let at = pointer_join(&pointer_join(pointer, "outcomes"), &i.to_string());
+                    return Err(self.invalid(&at, "`pointer` and `equals` go together"));
+                }
+            };
+            rules.push(ir::CancelRule {
+                status: rule.status.map(|s| s.0),
+                pointer: pointer_rule,
+                outcome: rule.outcome.into(),
+            });
+        }
+        let confirm = match ext.confirm {
+            None => None,
+            Some(c) => {
+                let at = pointer_join(pointer, "confirm");
+                let ir::TypeRef::Named(event) = self.schema_ref(&c.event, &pointer_join(&at, "event"))? else {
+                    return Err(self.invalid(&at, "the event must be a component schema"));
+                };
+                Some(ir::Confirm {
+                    waiter_method: naming::waiter_method(&c.waiter),
+                    event,
+                    event_type: (c.event_type_at, c.event_type),
+                    event_id: c.event_id_at,
+                })
+            }
+        };
+        Ok(ir::Cancel {
+            confirm,
+            target: ext.target.into(),
+            id_param,
+            return_url_param,
+            success: ext.success.into(),
+            message_pointer: ext.message,
+            rules,
+        })
+    }
+
+    fn resolve_parameter(
+        &self,
+        p: &ReferenceOr<openapiv3::Parameter>,
+        pointer: &str,
+    ) -> Result<openapiv3::Parameter, Error> {
+        self.resolve_component(p, "parameters", "a parameter", pointer, |c| &c.parameters)
+    }
+
+    fn lower_param(
+        &mut self,
+        param: &openapiv3::Parameter,
+        pointer: &str,
+        type_context: &str,
+        scope: &mut Scope,
+    ) -> Result<ir::Param, Error> {
+        let data = param.parameter_data_ref();
+        self.check_extensions(&data.extensions, pointer);
+        let (location, explode) = match param {
+            openapiv3::Parameter::Path { .. } => (ir::ParamLocation::Path, false),
+            openapiv3::Parameter::Query { .. } => (ir::ParamLocation::Query, data.explode.unwrap_or(true)),
+            openapiv3::Parameter::Header { .. } => (ir::ParamLocation::Header, false),
+            openapiv3::Parameter::Cookie { .. } => (ir::ParamLocation::Cookie, false),
+        };
+        let ty = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                self.schema_or_ref(schema, &format!("{type_context} {}", data.name), &pointer_join(pointer, "schema"))?
+            }
+            openapiv3::ParameterSchemaOrContent::Content(_) => {
+                return Err(self.unsupported(pointer, "a parameter described by `content` instead of `schema`"));
+            }
+        };
+        let value = if self.is_scalar(&ty) {
+            ir::ParamValue::Scalar
+        } else if matches!(&ty, ir::TypeRef::Vec(inner) if self.is_scalar(inner)) {
+            ir::ParamValue::ScalarList
+        } else {
+            ir::ParamValue::Structured
+        };
+        let deep_object = matches!(param, openapiv3::Parameter::Query { style: openapiv3::QueryStyle::DeepObject, .. });
+        let min_length = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => match &schema.schema_kind {
+                openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => s.min_length,
+                openapiv3::SchemaKind::Any(any) => any.min_length,
+                _ => None,
+            },
+            _ => None,
+        }
+        .map(|n| n as u64)
+        .filter(|&n| n > 0);
+        Ok(ir::Param {
+            name: {
+                const LOCALS: &[&str] = &["path", "query", "request", "response", "cookies", "value", "item", "bytes"];
+                let name = naming::field_name(&data.name);
+                let required = data.required || location == ir::ParamLocation::Path;
+                if required && LOCALS.contains(&name.as_str()) {
+                    scope.claim(format!("{name}_value"))
+                } else {
+                    scope.claim(name)
+                }
+            },
+            wire_name: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ir::ParamLocation::Path,
+            explode,
+            deep_object,
+            min_length,
+            value,
+            docs: data.description.clone().unwrap_or_default(),
+            deprecated: data.deprecated.unwrap_or(false),
+        })
+    }
+
+    /// Whether a type is sent as one text value (string, number, bool, enum).
+    pub(super) fn is_scalar(&self, ty: &ir::TypeRef) -> bool {
+        match ty {
+            ir::TypeRef::String
+            | ir::TypeRef::Bool
+            | ir::TypeRef::I32
+            | ir::TypeRef::I64
+            | ir::TypeRef::U64
+            | ir::TypeRef::F32
+            | ir::TypeRef::F64
+            | ir::TypeRef::StringBool => true,
+            ir::TypeRef::Named(name) => match self.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+                Some(ir::TypeKind::Enum(_)) => true,
+                Some(ir::TypeKind::Alias(inner)) => self.is_scalar(&inner.clone()),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    fn lower_request_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        type_context: &str,
+        pointer: &str,
+    ) -> Result<(ir::RequestBody, Option<ir::RequestBody>), Error> {
+        let body = self.resolve_component(body, "requestBodies", "a request body", pointer, |c| &c.request_bodies)?;
+        let content_pointer = pointer_join(pointer, "content");
+        let docs = body.description.clone().unwrap_or_default();
+        let make = |kind| ir::RequestBody { kind, required: body.required, docs: docs.clone() };
+        let essence = |media: &str| media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let find = |wanted: &dyn Fn(&str) -> bool| body.content.iter().find(|(media, _)| wanted(&essence(media)));
+        let schema_of =
+            |this: &mut Self, media: &str, content: &openapiv3::MediaType, what: &str| -> Result<ir::TypeRef, Error> {
+                match &content.schema {
+                    Some(schema) => this.schema_or_ref(
+                        schema,
+                        &format!("{type_context} {what}"),
+                        &pointer_join(&pointer_join(&content_pointer, media), "schema"),
+                    ),
+                    None => Ok(ir::TypeRef::Json),
+                }
+            };
+        let multipart = match find(&|m| m == "multipart/form-data" || m == "multipart/mixed") {
+            Some((media, content)) => {
+                let here = pointer_join(&content_pointer, media);
+                Some(self.lower_multipart(content, type_context, &here)?)
+            }
+            None => None,
+        };
+        let primary = if let Some((media, content)) = find(&|m| is_json(m)) {
+            make(ir::BodyKind::Json(schema_of(self, media, content, "body")?, media.clone()))
+        } else if let Some(multipart) = &multipart {
+            make(ir::BodyKind::Multipart(multipart.clone()))
+        } else if let Some((media, content)) = find(&|m| m == "application/x-www-form-urlencoded") {
+            make(ir::BodyKind::Form(schema_of(self, media, content, "form")?))
+        } else if let Some((media, _)) = find(&|m| m.starts_with("text/")) {
+            make(ir::BodyKind::Text(media.clone()))
+        } else if let Some((media, _)) = body.content.first() {
+            // Any other media type (octet-stream, PDF, vendor types): bytes as given.
+            make(ir::BodyKind::Bytes(media.clone()))
+        } else {
+            return Err(self.invalid(&content_pointer, "a request body with no media type"));
+        };
+        let alternative = match (&primary.kind, multipart) {
+            (ir::BodyKind::Json(..), Some(multipart))
+                if multipart.parts.iter().any(|p| matches!(p.kind, ir::PartKind::File | ir::PartKind::Files)) =>
+            {
+                Some(make(ir::BodyKind::Multipart(multipart)))
+            }
+            _ => None,
+        };
+        Ok((primary, alternative))
+    }
+
+    fn lower_responses(
+        &mut self,
+        op: &openapiv3::Operation,
+        type_context: &str,
+        pointer: &str,
+    ) -> Result<Vec<ir::Response>, Error> {
+        let responses_pointer = pointer_join(pointer, "responses");
+        let mut entries: Vec<(ir::StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+        for (code, response) in &op.responses.responses {
+            let (status, key) = match code {
+                openapiv3::StatusCode::Code(c) => (ir::StatusMatch::Code(*c), c.to_string()),
+                openapiv3::StatusCode::Range(r) => (ir::StatusMatch::Range(*r), format!("{r}XX")),
+            };
+            entries.push((status, response, pointer_join(&responses_pointer, &key)));
+        }
+        if let Some(default) = &op.responses.default {
+            entries.push((ir::StatusMatch::Default, default, pointer_join(&responses_pointer, "default")));
+        }
+        let any_success = entries.iter().any(|(s, _, _)| match s {
+            ir::StatusMatch::Code(c) => (200..300).contains(c),
+            ir::StatusMatch::Range(r) => *r == 2,
+            ir::StatusMatch::Default => false,
+        });
+        let mut out = Vec::with_capacity(entries.len());
+        for (status, response, here) in entries {
+            let success = match status {
+                ir::StatusMatch::Code(c) => (200..300).contains(&c),
+                ir::StatusMatch::Range(r) => r == 2,
+                ir::StatusMatch::Default => !any_success,
+            };
+            let response = self.resolve_component(response, "responses", "a response", &here, |c| &c.responses)?;
+            let label = match status {
+                ir::StatusMatch::Code(c) => c.to_string(),
+                ir::StatusMatch::Range(r) => format!("{r}XX"),
+                ir::StatusMatch::Default => "default".to_owned(),
+            };
+            let body = if response.content.is_empty() {
+                ir::ResponseBody::Empty
+            } else if let Some((media, content)) = response.content.iter().find(|(m, _)| is_json(m)) {
+                match &content.schema {
+                    Some(schema) => {
+                        let context = format!("{type_context} {} {label}", if success { "response" } else { "error" });
+                        let schema_pointer =
+                            pointer_join(&pointer_join(&pointer_join(&here, "content"), media), "schema");
+                        ir::ResponseBody::Json(self.schema_or_ref(schema, &context, &schema_pointer)?)
+                    }
+                    None => ir::ResponseBody::Empty,
+                }
+            } else {
+                ir::ResponseBody::Bytes
+            };
+            let headers = self.lower_response_headers(&response, type_context, &here)?;
+            out.push(ir::Response { status, success, body, docs: response.description.clone(), headers });
+        }
+        Ok(out)
+    }
+
+    fn lower_response_headers(
+        &mut self,
+        response: &openapiv3::Response,
+        type_context: &str,
+        pointer: &str,
+    ) -> Result<Vec<ir::ResponseHeader>, Error> {
+        let mut scope = Scope::default();
+        let mut out = Vec::new();
+        for (wire, header) in &response.headers {
+            let here = pointer_join(&pointer_join(pointer, "headers"), wire);
+            let header = self.resolve_component(header, "headers", "a header", &here, |c| &c.headers)?;
+            let ty = match &header.format {
+                openapiv3::ParameterSchemaOrContent::Schema(schema) => {
+                    let ty =
+                        self.schema_or_ref(schema, &format!("{type_context} {wire}"), &pointer_join(&here, "schema"))?;
+                    if self.is_scalar(&ty) {
+                        ty
+                    } else {
+                        ir::TypeRef::String
+                    }
+                }
+                openapiv3::ParameterSchemaOrContent::Content(_) => ir::TypeRef::String,
+            };
+            out.push(ir::ResponseHeader {
+                name: scope.claim(naming::field_name(wire)),
+                wire_name: wire.clone(),
+                ty,
+                docs: header.description.clone().unwrap_or_default(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn param_key(p: &openapiv3::Parameter) -> (u8, String) {
+    let loc = match p {
+        openapiv3::Parameter::Path { .. } => 0,
+        openapiv3::Parameter::Query { .. } => 1,
+        openapiv3::Parameter::Header { .. } => 2,
+        openapiv3::Parameter::Cookie { .. } => 3,
+    };
+    (loc, p.parameter_data_ref().name.clone())
+}
+
+/// `application/json`, `application/problem+json`, `text/json`, with or
+/// without parameters.
+pub(crate) fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence == "text/json" || essence.ends_with("+json")
+}
+
+enum TemplatePart {
+    Literal(String),
+    Param(String),
+}
+
+/// Splits `/a/{b}/c` into literals and parameter names.
+fn parse_template(path: &str) -> Result<Vec<TemplatePart>, String> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            parts.push(TemplatePart::Literal(rest[..open].to_owned()));
+        }
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err(format!("unclosed `{{` in path template `{path}`"));
+        };
+        let name = &after[..close];
+        if name.is_empty() || name.contains('{') {
+            return Err(format!("malformed parameter in path template `{path}`"));
+        }
+        parts.push(TemplatePart::Param(name.to_owned()));
+        rest = &after[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err(format!("unmatched `}}` in path template `{path}`"));
+    }
+    if !rest.is_empty() {
+        parts.push(TemplatePart::Literal(rest.to_owned()));
+    }
+    Ok(parts)
+}
+
+/// The module's method scope while operations are lowered.
+#[derive(Default)]
+struct MethodNames {
+    /// Every method of `Client`.
+    scope: Scope,
+    /// What operations claimed for their own methods and multipart twins.
+    operations: std::collections::BTreeSet<String>,
+    /// A waiter's method as first wanted -> as named.
+    waiters: BTreeMap<String, String>,
+}
