@@ -868,7 +868,19 @@ impl types::EventCallback {
         }
     }
 }
-/// The headers [`Client::signature_request_cancel`] documents for its successful responses; read them with `from_headers(&response.headers)`.
+/// Optional parameters of [`Client::signature_request_list`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignatureRequestListOptions {
+    /// Which account to return SignatureRequests for. Must be a team member. Use `all` to indicate all team members. Defaults to your account. (`account_id`, query)
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// Which page number of the SignatureRequest List to return. Defaults to `1`. (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// Number of objects to be returned per page. Must be between `1` and `100`. Default is `20`. (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// String that includes search terms and/or fields to be used to filter the SignatureRequest objects (see `SearchField` and `runtime::SearchQuery`). (`query`, query)
+    pub query: ::std::option::Option<::std::string::String>,
+}
+/// The headers [`Client::signature_request_cancel`], [`Client::signature_request_remove`], [`Client::signature_request_get`] and [`Client::signature_request_list`] document for their successful responses; read them with `from_headers(&response.headers)`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SignatureRequestCancelHeaders {
     /// The maximum number of requests per hour that you can make.
@@ -903,123 +915,12 @@ impl SignatureRequestCancelHeaders {
         }
     }
 }
-/// The headers [`Client::signature_request_remove`] documents for its successful responses; read them with `from_headers(&response.headers)`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SignatureRequestRemoveHeaders {
-    /// The maximum number of requests per hour that you can make.
-    ///
-    /// From the `X-RateLimit-Limit` header.
-    pub x_rate_limit_limit: ::std::option::Option<i64>,
-    /// The number of requests remaining in the current rate limit window.
-    ///
-    /// From the `X-RateLimit-Remaining` header.
-    pub x_rate_limit_remaining: ::std::option::Option<i64>,
-    /// The Unix time at which the rate limit will reset to its maximum.
-    ///
-    /// From the `X-Ratelimit-Reset` header.
-    pub x_ratelimit_reset: ::std::option::Option<i64>,
-}
-impl SignatureRequestRemoveHeaders {
-    /// Reads the documented headers; a missing or unparsable one is `None`.
-    pub fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
-        SignatureRequestRemoveHeaders {
-            x_rate_limit_limit: headers
-                .get("X-RateLimit-Limit")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|text| text.trim().parse().ok()),
-            x_rate_limit_remaining: headers
-                .get("X-RateLimit-Remaining")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|text| text.trim().parse().ok()),
-            x_ratelimit_reset: headers
-                .get("X-Ratelimit-Reset")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|text| text.trim().parse().ok()),
-        }
-    }
-}
-/// The headers [`Client::signature_request_get`] documents for its successful responses; read them with `from_headers(&response.headers)`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SignatureRequestGetHeaders {
-    /// The maximum number of requests per hour that you can make.
-    ///
-    /// From the `X-RateLimit-Limit` header.
-    pub x_rate_limit_limit: ::std::option::Option<i64>,
-    /// The number of requests remaining in the current rate limit window.
-    ///
-    /// From the `X-RateLimit-Remaining` header.
-    pub x_rate_limit_remaining: ::std::option::Option<i64>,
-    /// The Unix time at which the rate limit will reset to its maximum.
-    ///
-    /// From the `X-Ratelimit-Reset` header.
-    pub x_ratelimit_reset: ::std::option::Option<i64>,
-}
-impl SignatureRequestGetHeaders {
-    /// Reads the documented headers; a missing or unparsable one is `None`.
-    pub fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
-        SignatureRequestGetHeaders {
-            x_rate_limit_limit: headers
-                .get("X-RateLimit-Limit")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|text| text.trim().parse().ok()),
-            x_rate_limit_remaining: headers
-                .get("X-RateLimit-Remaining")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|text| text.trim().parse().ok()),
-            x_ratelimit_reset: headers
-                .get("X-Ratelimit-Reset")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|text| text.trim().parse().ok()),
-        }
-    }
-}
-/// The headers [`Client::signature_request_list`] documents for its successful responses; read them with `from_headers(&response.headers)`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SignatureRequestListHeaders {
-    /// The maximum number of requests per hour that you can make.
-    ///
-    /// From the `X-RateLimit-Limit` header.
-    pub x_rate_limit_limit: ::std::option::Option<i64>,
-    /// The number of requests remaining in the current rate limit window.
-    ///
-    /// From the `X-RateLimit-Remaining` header.
-    pub x_rate_limit_remaining: ::std::option::Option<i64>,
-    /// The Unix time at which the rate limit will reset to its maximum.
-    ///
-    /// From the `X-Ratelimit-Reset` header.
-    pub x_ratelimit_reset: ::std::option::Option<i64>,
-}
-impl SignatureRequestListHeaders {
-    /// Reads the documented headers; a missing or unparsable one is `None`.
-    pub fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
-        SignatureRequestListHeaders {
-            x_rate_limit_limit: headers
-                .get("X-RateLimit-Limit")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|text| text.trim().parse().ok()),
-            x_rate_limit_remaining: headers
-                .get("X-RateLimit-Remaining")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|text| text.trim().parse().ok()),
-            x_ratelimit_reset: headers
-                .get("X-Ratelimit-Reset")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|text| text.trim().parse().ok()),
-        }
-    }
-}
-/// Optional parameters of [`Client::signature_request_list`].
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SignatureRequestListOptions {
-    /// Which account to return SignatureRequests for. Must be a team member. Use `all` to indicate all team members. Defaults to your account. (`account_id`, query)
-    pub account_id: ::std::option::Option<::std::string::String>,
-    /// Which page number of the SignatureRequest List to return. Defaults to `1`. (`page`, query)
-    pub page: ::std::option::Option<i64>,
-    /// Number of objects to be returned per page. Must be between `1` and `100`. Default is `20`. (`page_size`, query)
-    pub page_size: ::std::option::Option<i64>,
-    /// String that includes search terms and/or fields to be used to filter the SignatureRequest objects (see `SearchField` and `runtime::SearchQuery`). (`query`, query)
-    pub query: ::std::option::Option<::std::string::String>,
-}
+/// The same headers as [`SignatureRequestCancelHeaders`].
+pub type SignatureRequestRemoveHeaders = SignatureRequestCancelHeaders;
+/// The same headers as [`SignatureRequestCancelHeaders`].
+pub type SignatureRequestGetHeaders = SignatureRequestCancelHeaders;
+/// The same headers as [`SignatureRequestCancelHeaders`].
+pub type SignatureRequestListHeaders = SignatureRequestCancelHeaders;
 /// Cancels through [`Client::signature_request_cancel`]; failures are classified by the spec's `x-esign-cancel` rules.
 impl crate::runtime::Cancel for Client {
     fn cancel_target(&self) -> crate::runtime::CancelTarget {

@@ -11,6 +11,19 @@ pub struct ErrorResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::Validate for ErrorResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.error;
+            let here = crate::runtime::join_path(at, "error");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// One error, as the API reports it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponseError {
@@ -24,6 +37,19 @@ pub struct ErrorResponseError {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ErrorResponseError {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.error_name;
+            let here = crate::runtime::join_path(at, "error_name");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 crate::runtime::open_enum! {
     /// The name of an error. The HTTP status each name usually comes with is
@@ -187,6 +213,24 @@ impl ErrorName {
         }
     }
 }
+impl crate::runtime::Validate for ErrorName {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 /// Warnings that may come with a successful response.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WarningResponse {
@@ -196,6 +240,18 @@ pub struct WarningResponse {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for WarningResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 /// One warning, as the API reports it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -207,6 +263,19 @@ pub struct Warning {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for Warning {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.warning_name;
+            let here = crate::runtime::join_path(at, "warning_name");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 crate::runtime::open_enum! {
     /// The name of a warning.
@@ -317,6 +386,24 @@ crate::runtime::open_enum! {
         ),
     }
 }
+impl crate::runtime::Validate for WarningName {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 /// The payload of a callback, the `json` field of its multipart POST.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventCallback {
@@ -335,6 +422,23 @@ pub struct EventCallback {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::Validate for EventCallback {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.event;
+            let here = crate::runtime::join_path(at, "event");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signature_request {
+            let here = crate::runtime::join_path(at, "signature_request");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// An event. Verify it before trusting it: `event_hash` is the lowercase
 /// hex HMAC-SHA256 of `event_time` followed by `event_type`, keyed with
 /// your API key.
@@ -352,6 +456,19 @@ pub struct Event {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for Event {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.event_type;
+            let here = crate::runtime::join_path(at, "event_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 /// What the event concerns and whom it is reported to.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -384,6 +501,23 @@ pub struct SignatureRequestGetResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::Validate for SignatureRequestGetResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.signature_request;
+            let here = crate::runtime::join_path(at, "signature_request");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// The answer of `GET /signature_request/list`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignatureRequestListResponse {
@@ -397,6 +531,23 @@ pub struct SignatureRequestListResponse {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignatureRequestListResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.signature_requests;
+            let here = crate::runtime::join_path(at, "signature_requests");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 /// Where a page sits in a list.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -480,6 +631,18 @@ pub struct SignatureRequest {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::Validate for SignatureRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.signatures {
+            let here = crate::runtime::join_path(at, "signatures");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// One signer's signature on a SignatureRequest.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Signature {
@@ -523,6 +686,18 @@ pub struct Signature {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::Validate for Signature {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.status_code {
+            let here = crate::runtime::join_path(at, "status_code");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// The form fields of each document, one list per document in the order
 /// the documents were given (an empty list for a document without
 /// fields). Each field's `type` decides which options it takes.
@@ -546,6 +721,31 @@ pub struct FormFieldsPayload {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for FormFieldsPayload {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.form_fields_per_document {
+            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_groups {
+            let here = crate::runtime::join_path(at, "form_field_groups");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_rules {
+            let here = crate::runtime::join_path(at, "form_field_rules");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        let fields = ::serde_json::to_value(&self.form_fields_per_document)
+            .unwrap_or_default();
+        let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
+        let here = crate::runtime::join_path(at, "form_fields_per_document");
+        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+    }
 }
 /// One form field placed on a document. The `type` property says which
 /// kind it is (see `FormFieldType`) and so which further options it
@@ -729,6 +929,43 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
         }
     }
 }
+impl crate::runtime::Validate for FormField {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        match self {
+            Self::Text(inner) => crate::runtime::Validate::validate_into(inner, at, out),
+            Self::Checkbox(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::DateSigned(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::Dropdown(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::Initials(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::Radio(inner) => crate::runtime::Validate::validate_into(inner, at, out),
+            Self::Signature(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::TextMerge(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::CheckboxMerge(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::Hyperlink(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::UnknownValue(_) => {}
+        }
+    }
+}
 /// The signer the field belongs to, by index (0-based) or, for some requests, by role name or `sender`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -787,6 +1024,27 @@ pub struct FormFieldText {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::Validate for FormFieldText {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.validation_type {
+            let here = crate::runtime::join_path(at, "validation_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.auto_fill_type {
+            let here = crate::runtime::join_path(at, "auto_fill_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// A yes/no checkbox (`type: checkbox`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldCheckbox {
@@ -823,6 +1081,19 @@ pub struct FormFieldCheckbox {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::Validate for FormFieldCheckbox {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// A date, filled in when the signer signs (`type: date_signed`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldDateSigned {
@@ -855,6 +1126,23 @@ pub struct FormFieldDateSigned {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for FormFieldDateSigned {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.field_options {
+            let here = crate::runtime::join_path(at, "field_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 /// An input field for dropdowns (`type: dropdown`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -891,6 +1179,19 @@ pub struct FormFieldDropdown {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::Validate for FormFieldDropdown {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// An input field for initials (`type: initials`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldInitials {
@@ -920,6 +1221,19 @@ pub struct FormFieldInitials {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for FormFieldInitials {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 /// An input field for radios (`type: radio`). Every radio field belongs to a group, and radio groups must define their rule in `form_field_groups`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -956,6 +1270,19 @@ pub struct FormFieldRadio {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::Validate for FormFieldRadio {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// A signature input field (`type: signature`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldSignature {
@@ -985,6 +1312,19 @@ pub struct FormFieldSignature {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for FormFieldSignature {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 /// A text field that has default text set by the API (`type: text-merge`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1016,6 +1356,19 @@ pub struct FormFieldTextMerge {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::Validate for FormFieldTextMerge {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// A checkbox field that has a default value set by the API (`type: checkbox-merge`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldCheckboxMerge {
@@ -1045,6 +1398,19 @@ pub struct FormFieldCheckboxMerge {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for FormFieldCheckboxMerge {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 /// A hyperlink (`type: hyperlink`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1081,6 +1447,19 @@ pub struct FormFieldHyperlink {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::Validate for FormFieldHyperlink {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// Whether the box or radio is checked initially; the API accepts `0`/`1` and `true`/`false`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -1101,6 +1480,18 @@ pub struct FieldOptions {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for FieldOptions {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.date_format {
+            let here = crate::runtime::join_path(at, "date_format");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 crate::runtime::open_enum! {
     /// The kind of a form field; its options depend on it.
@@ -1142,6 +1533,24 @@ crate::runtime::open_enum! {
         Hyperlink = ("hyperlink", "A hyperlink. Option: `content` (string, required)."),
     }
 }
+impl crate::runtime::Validate for FormFieldType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 /// The groups of checkbox and radio fields: group id -> its label and rule.
 pub type FormFieldGroups = ::std::collections::BTreeMap<
     ::std::string::String,
@@ -1157,6 +1566,19 @@ pub struct FormFieldGroup {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for FormFieldGroup {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.requirement;
+            let here = crate::runtime::join_path(at, "requirement");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 crate::runtime::open_enum! {
     /// The rule a checkbox or radio group must meet before the signer can
@@ -1191,6 +1613,24 @@ crate::runtime::open_enum! {
         ),
     }
 }
+impl crate::runtime::Validate for GroupRequirement {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 crate::runtime::open_enum! {
     /// The validation rules a checkbox group accepts (optional for checkbox groups).
     ///
@@ -1220,6 +1660,24 @@ crate::runtime::open_enum! {
         ),
     }
 }
+impl crate::runtime::Validate for CheckboxGroupRule {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 crate::runtime::open_enum! {
     /// The validation rules a radio group accepts; radio groups must define one.
     ///
@@ -1244,6 +1702,24 @@ crate::runtime::open_enum! {
         ),
     }
 }
+impl crate::runtime::Validate for RadioGroupRule {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 /// Conditional logic: "if this, then that" rules.
 pub type FormFieldRules = ::std::vec::Vec<FormFieldRule>;
 /// One conditional logic rule.
@@ -1260,6 +1736,37 @@ pub struct FormFieldRule {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for FormFieldRule {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.trigger_operator;
+            let here = crate::runtime::join_path(at, "trigger_operator");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        {
+            let value = &self.triggers;
+            let here = crate::runtime::join_path(at, "triggers");
+            crate::runtime::check_items(
+                value.len(),
+                None,
+                Some(1usize),
+                &here,
+                out,
+                None,
+                None,
+            );
+        }
+        {
+            let value = &self.actions;
+            let here = crate::runtime::join_path(at, "actions");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 crate::runtime::open_enum! {
     /// How a rule's triggers combine.
@@ -1278,6 +1785,24 @@ crate::runtime::open_enum! {
             "AND",
             "All triggers must hold. Currently only AND is supported; support for OR is being worked on.",
         ),
+    }
+}
+impl crate::runtime::Validate for TriggerOperator {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
     }
 }
 /// A condition on one field.
@@ -1325,6 +1850,24 @@ crate::runtime::open_int_enum! {
         V1 = (1),
     }
 }
+impl crate::runtime::Validate for FormFieldRuleActionHidden {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 /// What happens when a rule's triggers hold. An action names a field (`field_id`) or a group (`group_id`), not both.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldRuleAction {
@@ -1342,6 +1885,33 @@ pub struct FormFieldRuleAction {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for FormFieldRuleAction {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.hidden;
+            let here = crate::runtime::join_path(at, "hidden");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        crate::runtime::check_exactly_one(
+            &[
+                ("field_id", self.field_id.is_some()),
+                ("group_id", self.group_id.is_some()),
+            ],
+            at,
+            out,
+            None,
+        );
+    }
 }
 crate::runtime::open_enum! {
     /// The kind of action.
@@ -1365,6 +1935,24 @@ crate::runtime::open_enum! {
             "change-group-visibility",
             "Shows or hides the group named by `group_id`.",
         ),
+    }
+}
+impl crate::runtime::Validate for ActionType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
     }
 }
 crate::runtime::open_enum! {
@@ -1445,6 +2033,24 @@ impl ValidationType {
         )
     }
 }
+impl crate::runtime::Validate for ValidationType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 crate::runtime::open_enum! {
     /// What a text field is filled with automatically from the signer's details.
     ///
@@ -1489,6 +2095,24 @@ crate::runtime::open_enum! {
         ),
     }
 }
+impl crate::runtime::Validate for AutoFillType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 crate::runtime::open_enum! {
     /// The formats `date_format` (in a date field's `field_options`) accepts; the spacing is part of the value.
     ///
@@ -1513,6 +2137,24 @@ crate::runtime::open_enum! {
         YyyySlashMmSlashDd = ("YYYY / MM / DD", "Example: `2022 / 05 / 18`."),
         /// `YYYY - MM - DD`: Example: `2022 - 05 - 18`.
         YyyyDashMmDashDd = ("YYYY - MM - DD", "Example: `2022 - 05 - 18`."),
+    }
+}
+impl crate::runtime::Validate for DateFormat {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
     }
 }
 crate::runtime::open_enum! {
@@ -1558,6 +2200,24 @@ crate::runtime::open_enum! {
         ),
         /// `error_invalid_email`: Invalid email.
         ErrorInvalidEmail = ("error_invalid_email", "Invalid email."),
+    }
+}
+impl crate::runtime::Validate for SignatureStatusCode {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
     }
 }
 crate::runtime::open_enum! {
@@ -1664,6 +2324,24 @@ crate::runtime::open_enum! {
         ),
     }
 }
+impl crate::runtime::Validate for EventType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 crate::runtime::open_enum! {
     /// The OAuth scopes an app can ask for.
     ///
@@ -1703,6 +2381,24 @@ crate::runtime::open_enum! {
         ),
     }
 }
+impl crate::runtime::Validate for OAuthScope {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 crate::runtime::open_enum! {
     /// The limited OAuth scopes.
     ///
@@ -1725,6 +2421,24 @@ crate::runtime::open_enum! {
             "request_signature",
             "Send Signature Requests (limited): send signature requests, access statuses and document files.",
         ),
+    }
+}
+impl crate::runtime::Validate for LimitedOAuthScope {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
     }
 }
 crate::runtime::open_enum! {
@@ -1840,6 +2554,24 @@ impl crate::runtime::QueryField for SearchField {
         }
     }
 }
+impl crate::runtime::Validate for SearchField {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
 /// The white labeling options of an API app (passed to the create and
 /// update API app endpoints): the signer page's colours and legal text.
 /// Every element is optional; an element left out takes its default, and
@@ -1924,790 +2656,6 @@ pub struct WhiteLabelingOptions {
     /// Properties the spec does not allow here, kept as received; `validate()` reports them.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-crate::runtime::open_enum! {
-    /// The legal text on the signer page, tied to the terms of service. The default is `terms1`.
-    ///
-    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-    ///
-    /// ```text
-    /// match value {
-    ///     LegalVersion::Terms1 => { /* ... */ }
-    ///     other => println!("{other}"),
-    /// }
-    /// ```
-    pub enum LegalVersion {
-        /// `terms1`: I agree to be legally bound by this document and the HelloSign Terms of Service. Click on 'I Agree' to sign this document.
-        Terms1 = (
-            "terms1",
-            "I agree to be legally bound by this document and the HelloSign Terms of Service. Click on 'I Agree' to sign this document.",
-        ),
-        /// `terms2`: By clicking "I Agree" you are legally signing this document and agreeing to the eSignature Terms of Service.
-        Terms2 = (
-            "terms2",
-            "By clicking \"I Agree\" you are legally signing this document and agreeing to the eSignature Terms of Service.",
-        ),
-    }
-}
-crate::runtime::open_enum! {
-    /// The white labeling validation errors, returned JSON-encoded in `error_msg` with the invalid element name or names.
-    ///
-    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-    ///
-    /// ```text
-    /// match value {
-    ///     WhiteLabelingError::InvalidElementName => { /* ... */ }
-    ///     other => println!("{other}"),
-    /// }
-    /// ```
-    pub enum WhiteLabelingError {
-        /// `invalid_element_name`: Invalid element name.
-        InvalidElementName = ("invalid_element_name", "Invalid element name."),
-        /// `invalid_legal_version`: Invalid value passed for legal_version.
-        InvalidLegalVersion = (
-            "invalid_legal_version",
-            "Invalid value passed for legal_version.",
-        ),
-        /// `invalid_hex_code`: Invalid hex code.
-        InvalidHexCode = ("invalid_hex_code", "Invalid hex code."),
-        /// `invalid_contrast_ratio`: Contrast ratio is less than minimum 2.1.
-        InvalidContrastRatio = (
-            "invalid_contrast_ratio",
-            "Contrast ratio is less than minimum 2.1.",
-        ),
-    }
-}
-impl crate::runtime::Validate for ErrorResponse {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.error;
-            let here = crate::runtime::join_path(at, "error");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for ErrorResponseError {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.error_name;
-            let here = crate::runtime::join_path(at, "error_name");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for ErrorName {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for WarningResponse {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for Warning {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.warning_name;
-            let here = crate::runtime::join_path(at, "warning_name");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for WarningName {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for EventCallback {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.event;
-            let here = crate::runtime::join_path(at, "event");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        if let Some(value) = &self.signature_request {
-            let here = crate::runtime::join_path(at, "signature_request");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for Event {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.event_type;
-            let here = crate::runtime::join_path(at, "event_type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for SignatureRequestGetResponse {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.signature_request;
-            let here = crate::runtime::join_path(at, "signature_request");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for SignatureRequestListResponse {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.signature_requests;
-            let here = crate::runtime::join_path(at, "signature_requests");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for SignatureRequest {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if let Some(value) = &self.signatures {
-            let here = crate::runtime::join_path(at, "signatures");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for Signature {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if let Some(value) = &self.status_code {
-            let here = crate::runtime::join_path(at, "status_code");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldsPayload {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if let Some(value) = &self.form_fields_per_document {
-            let here = crate::runtime::join_path(at, "form_fields_per_document");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        if let Some(value) = &self.form_field_groups {
-            let here = crate::runtime::join_path(at, "form_field_groups");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        if let Some(value) = &self.form_field_rules {
-            let here = crate::runtime::join_path(at, "form_field_rules");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        let fields = ::serde_json::to_value(&self.form_fields_per_document)
-            .unwrap_or_default();
-        let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
-        let here = crate::runtime::join_path(at, "form_fields_per_document");
-        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
-    }
-}
-impl crate::runtime::Validate for FormField {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        match self {
-            Self::Text(inner) => crate::runtime::Validate::validate_into(inner, at, out),
-            Self::Checkbox(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::DateSigned(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::Dropdown(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::Initials(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::Radio(inner) => crate::runtime::Validate::validate_into(inner, at, out),
-            Self::Signature(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::TextMerge(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::CheckboxMerge(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::Hyperlink(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::UnknownValue(_) => {}
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldText {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        if let Some(value) = &self.validation_type {
-            let here = crate::runtime::join_path(at, "validation_type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        if let Some(value) = &self.auto_fill_type {
-            let here = crate::runtime::join_path(at, "auto_fill_type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldCheckbox {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldDateSigned {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        if let Some(value) = &self.field_options {
-            let here = crate::runtime::join_path(at, "field_options");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldDropdown {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldInitials {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldRadio {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldSignature {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldTextMerge {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldCheckboxMerge {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldHyperlink {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FieldOptions {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if let Some(value) = &self.date_format {
-            let here = crate::runtime::join_path(at, "date_format");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldType {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldGroup {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.requirement;
-            let here = crate::runtime::join_path(at, "requirement");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for GroupRequirement {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for CheckboxGroupRule {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for RadioGroupRule {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldRule {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.trigger_operator;
-            let here = crate::runtime::join_path(at, "trigger_operator");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        {
-            let value = &self.triggers;
-            let here = crate::runtime::join_path(at, "triggers");
-            crate::runtime::check_items(
-                value.len(),
-                None,
-                Some(1usize),
-                &here,
-                out,
-                None,
-                None,
-            );
-        }
-        {
-            let value = &self.actions;
-            let here = crate::runtime::join_path(at, "actions");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
-impl crate::runtime::Validate for TriggerOperator {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldRuleActionHidden {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for FormFieldRuleAction {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.hidden;
-            let here = crate::runtime::join_path(at, "hidden");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        crate::runtime::check_exactly_one(
-            &[
-                ("field_id", self.field_id.is_some()),
-                ("group_id", self.group_id.is_some()),
-            ],
-            at,
-            out,
-            None,
-        );
-    }
-}
-impl crate::runtime::Validate for ActionType {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for ValidationType {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for AutoFillType {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for DateFormat {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for SignatureStatusCode {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for EventType {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for OAuthScope {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for LimitedOAuthScope {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
-impl crate::runtime::Validate for SearchField {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
 }
 impl crate::runtime::Validate for WhiteLabelingOptions {
     fn validate_into(
@@ -3036,6 +2984,30 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
         );
     }
 }
+crate::runtime::open_enum! {
+    /// The legal text on the signer page, tied to the terms of service. The default is `terms1`.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     LegalVersion::Terms1 => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum LegalVersion {
+        /// `terms1`: I agree to be legally bound by this document and the HelloSign Terms of Service. Click on 'I Agree' to sign this document.
+        Terms1 = (
+            "terms1",
+            "I agree to be legally bound by this document and the HelloSign Terms of Service. Click on 'I Agree' to sign this document.",
+        ),
+        /// `terms2`: By clicking "I Agree" you are legally signing this document and agreeing to the eSignature Terms of Service.
+        Terms2 = (
+            "terms2",
+            "By clicking \"I Agree\" you are legally signing this document and agreeing to the eSignature Terms of Service.",
+        ),
+    }
+}
 impl crate::runtime::Validate for LegalVersion {
     fn validate_into(
         &self,
@@ -3052,6 +3024,34 @@ impl crate::runtime::Validate for LegalVersion {
                 ),
             );
         }
+    }
+}
+crate::runtime::open_enum! {
+    /// The white labeling validation errors, returned JSON-encoded in `error_msg` with the invalid element name or names.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     WhiteLabelingError::InvalidElementName => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum WhiteLabelingError {
+        /// `invalid_element_name`: Invalid element name.
+        InvalidElementName = ("invalid_element_name", "Invalid element name."),
+        /// `invalid_legal_version`: Invalid value passed for legal_version.
+        InvalidLegalVersion = (
+            "invalid_legal_version",
+            "Invalid value passed for legal_version.",
+        ),
+        /// `invalid_hex_code`: Invalid hex code.
+        InvalidHexCode = ("invalid_hex_code", "Invalid hex code."),
+        /// `invalid_contrast_ratio`: Contrast ratio is less than minimum 2.1.
+        InvalidContrastRatio = (
+            "invalid_contrast_ratio",
+            "Contrast ratio is less than minimum 2.1.",
+        ),
     }
 }
 impl crate::runtime::Validate for WhiteLabelingError {

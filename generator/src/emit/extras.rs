@@ -2,8 +2,7 @@
 //! pages and items), waiters, cancel-and-confirm, and callback parsing and
 //! verification. Each is emitted only where the spec declares it.
 
-use super::client::{borrowed_arg, op_error_type, ty};
-use super::{docs, ident};
+use super::{borrowed_arg, docs, ident, op_error_type, ty};
 use crate::ir::{self, ResponseBody};
 use proc_macro2::TokenStream;
 use quote::quote;

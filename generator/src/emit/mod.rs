@@ -8,10 +8,11 @@ mod client;
 pub(crate) mod docs;
 mod extras;
 mod manifest;
+mod operation;
 mod types;
 mod validate;
 
-use crate::ir::{self, TypeRef};
+use crate::ir::{self, ResponseBody, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -68,6 +69,52 @@ pub(crate) fn type_tokens_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream 
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
     }
+}
+
+/// The Rust type for a type reference from a module root, where the
+/// module's own types are `types::X`.
+pub(crate) fn ty(t: &TypeRef) -> TokenStream {
+    type_tokens_in(t, &quote!(types::))
+}
+
+/// The argument type for a required value: borrowed where that is natural.
+pub(crate) fn borrowed_arg(t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::String | TypeRef::Bytes => quote!(&str),
+        TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::U64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::StringBool => ty(t),
+        TypeRef::Vec(inner) => {
+            let inner = ty(inner);
+            quote!(&[#inner])
+        }
+        other => {
+            let t = ty(other);
+            quote!(&#t)
+        }
+    }
+}
+
+/// The one JSON body all of an operation's error responses share, or any
+/// JSON value when they differ or have none.
+pub(crate) fn op_error_type(op: &ir::Operation) -> TypeRef {
+    let mut found: Option<&TypeRef> = None;
+    // Under a success envelope a failed 2xx body is an error body too.
+    let is_error = |r: &&ir::Response| !r.success || (op.envelope.is_some() && matches!(r.body, ResponseBody::Json(_)));
+    for r in op.responses.iter().filter(is_error) {
+        if let ResponseBody::Json(t) = &r.body {
+            match found {
+                None => found = Some(t),
+                Some(existing) if existing == t => {}
+                Some(_) => return TypeRef::Json,
+            }
+        }
+    }
+    found.cloned().unwrap_or(TypeRef::Json)
 }
 
 /// The crate root (`lib.rs`) for a set of APIs.

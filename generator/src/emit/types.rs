@@ -8,14 +8,17 @@ use quote::quote;
 /// The whole `types.rs` of one API.
 pub fn types_file(api: &ir::Api) -> TokenStream {
     let module_docs = docs::inner(&format!("Types of the {} API, from `{}`.", api.title, api.source));
-    let items = api.types.iter().map(type_def);
     let validatable = super::validate::validatable(api);
-    let checks = api.types.iter().filter_map(|def| super::validate::validate_impl(def, &validatable));
+    // Each type, then its `Validate` impl (if it has checks), side by side.
+    let items = api.types.iter().map(|def| {
+        let item = type_def(def);
+        let checks = super::validate::validate_impl(def, &validatable);
+        quote! { #item #checks }
+    });
     quote! {
         #module_docs
         #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
         #(#items)*
-        #(#checks)*
     }
 }
 

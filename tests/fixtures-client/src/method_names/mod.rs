@@ -1318,23 +1318,6 @@ pub enum XBody2 {
     /// Accepted; nothing yet.
     Status202,
 }
-/// The headers [`Client::x`] documents for its successful responses; read them with `from_headers(&response.headers)`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct XHeaders2 {
-    /// From the `X-Count` header.
-    pub x_count: ::std::option::Option<i64>,
-}
-impl XHeaders2 {
-    /// Reads the documented headers; a missing or unparsable one is `None`.
-    pub fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
-        XHeaders2 {
-            x_count: headers
-                .get("X-Count")
-                .and_then(|value| value.to_str().ok())
-                .and_then(|text| text.trim().parse().ok()),
-        }
-    }
-}
 /// Optional parameters of [`Client::x`].
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct XOptions2 {
@@ -1363,6 +1346,23 @@ impl UploadMultipart2 {
                 .part("name", crate::runtime::text_part(value.to_string(), None)?);
         }
         Ok(form)
+    }
+}
+/// The headers [`Client::x`] documents for its successful responses; read them with `from_headers(&response.headers)`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct XHeaders2 {
+    /// From the `X-Count` header.
+    pub x_count: ::std::option::Option<i64>,
+}
+impl XHeaders2 {
+    /// Reads the documented headers; a missing or unparsable one is `None`.
+    pub fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+        XHeaders2 {
+            x_count: headers
+                .get("X-Count")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|text| text.trim().parse().ok()),
+        }
     }
 }
 /// Cancels through [`Client::delete_thing`]; failures are classified by the spec's `x-esign-cancel` rules.

@@ -1,0 +1,721 @@
+//! One operation -> its async method on `Client`, and the items that method
+//! needs (its options struct, its body-by-status enum, its multipart
+//! struct), plus the typed response headers of a module's operations.
+//!
+//! The method is built in four parts, each a function: the arguments
+//! ([`arguments`]), the code that builds and sends the request
+//! ([`request`]), the `match` on the response status ([`dispatch`]) and the
+//! rustdoc ([`method_docs`]).
+
+use super::{borrowed_arg, docs, ident, op_error_type, ty};
+use crate::ir::{self, Method, ParamLocation, ResponseBody, StatusMatch, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// One method. `primary` is false for the multipart twin of a JSON
+/// operation, which shares the primary's option and body-enum types.
+pub(super) fn operation(
+    op: &ir::Operation,
+    request_body: Option<&ir::RequestBody>,
+    method_name: &str,
+    default_error: &TypeRef,
+    extra_items: &mut Vec<TokenStream>,
+    primary: bool,
+) -> TokenStream {
+    let method_ident = ident(method_name);
+    let error_type = op_error_type(op);
+    let error_tokens = if &error_type == default_error {
+        quote!(Error)
+    } else {
+        let t = ty(&error_type);
+        quote!(Error<#t>)
+    };
+    let success = SuccessBody::of(op);
+    if primary {
+        extra_items.extend(success.item.clone());
+    }
+    let args = arguments(op, request_body, method_name, primary, extra_items);
+    let request = request(op, request_body, &error_tokens);
+    let dispatch = dispatch(op, &success, &error_type);
+    let doc = method_docs(op, request_body);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let body_type = &success.body_type;
+    let result_ty = quote!(::std::result::Result<Response<#body_type>, #error_tokens>);
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #method_ident(&self, #(#args),*) -> #result_ty {
+            #request
+            #dispatch
+        }
+    }
+}
+
+/// What a successful call returns: one type, or an enum by status when the
+/// success bodies differ (then `item` is that enum's definition).
+struct SuccessBody {
+    body_type: TokenStream,
+    enum_name: Option<proc_macro2::Ident>,
+    by_status: bool,
+    item: Option<TokenStream>,
+}
+
+impl SuccessBody {
+    fn of(op: &ir::Operation) -> SuccessBody {
+        // Success body: one type, or an enum by status when they differ.
+        let successes: Vec<&ir::Response> = op.responses.iter().filter(|r| r.success).collect();
+        let mut distinct: Vec<&ResponseBody> = Vec::new();
+        for r in &successes {
+            if !distinct.contains(&&r.body) {
+                distinct.push(&r.body);
+            }
+        }
+        let enum_name = op.names.body_enum.as_deref().map(ident);
+        let (body_type, by_status) = match (&enum_name, distinct.as_slice()) {
+            (Some(name), _) => (quote!(#name), true),
+            (None, [one]) => (success_type(one), false),
+            (None, _) => (quote!(()), false),
+        };
+        let item = by_status.then(|| {
+            let variants = successes.iter().map(|r| {
+                let v = ident(&status_label(&r.status));
+                let doc = docs::outer(if r.docs.trim().is_empty() { "A documented success." } else { r.docs.as_str() });
+                match &r.body {
+                    ResponseBody::Empty => quote! { #doc #v, },
+                    body => {
+                        let t = success_type(body);
+                        quote! { #doc #v(#t), }
+                    }
+                }
+            });
+            let doc = docs::outer(&format!("The body of a successful [`Client::{}`], by status.", op.method_name));
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum #enum_name { #(#variants)* }
+            }
+        });
+        SuccessBody { body_type, enum_name, by_status, item }
+    }
+}
+
+/// The method's arguments: required parameters, the body, and the options
+/// struct (whose definition, like a multipart body's struct, goes to
+/// `extra_items` for the primary method).
+fn arguments(
+    op: &ir::Operation,
+    request_body: Option<&ir::RequestBody>,
+    method_name: &str,
+    primary: bool,
+    extra_items: &mut Vec<TokenStream>,
+) -> Vec<TokenStream> {
+    // Arguments.
+    let mut args = Vec::new();
+    let mut options_fields = Vec::new();
+    let options_name = op.names.options.as_deref().map(ident);
+    for p in &op.params {
+        let name = ident(&p.name);
+        let doc = param_doc(p);
+        if p.required {
+            let t = borrowed_arg(&p.ty);
+            args.push(quote!(#name: #t));
+        } else {
+            let t = ty(&p.ty);
+            let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+            let fdoc = docs::outer(&doc);
+            options_fields.push(quote! { #fdoc #deprecated pub #name: ::std::option::Option<#t>, });
+        }
+    }
+    if let Some(body) = request_body {
+        let t = match &body.kind {
+            ir::BodyKind::Json(t, _) | ir::BodyKind::Form(t) => borrowed_arg(t),
+            ir::BodyKind::Multipart(m) => {
+                extra_items.push(multipart_struct(m, method_name));
+                let name = ident(&m.type_name);
+                quote!(&#name)
+            }
+            ir::BodyKind::Text(_) => quote!(&str),
+            ir::BodyKind::Bytes(_) => quote!(crate::runtime::Bytes),
+        };
+        if body.required {
+            args.push(quote!(body: #t));
+        } else {
+            args.push(quote!(body: ::std::option::Option<#t>));
+        }
+    }
+    if let (Some(options_name), true) = (&options_name, primary) {
+        let doc = docs::outer(&format!("Optional parameters of [`Client::{}`].", op.method_name));
+        extra_items.push(quote! {
+            #doc
+            #[derive(Clone, Debug, Default, PartialEq)]
+            pub struct #options_name { #(#options_fields)* }
+        });
+        args.push(quote!(options: &#options_name));
+    }
+    args
+}
+
+/// The method body up to the response: checks the spec implies, the path,
+/// query, headers, cookies and body, and the call with retries. Leaves the
+/// answer in `response`.
+fn request(op: &ir::Operation, request_body: Option<&ir::RequestBody>, error_tokens: &TokenStream) -> TokenStream {
+    // Values the spec says cannot be sent (a string under its minLength).
+    let mut checks = Vec::new();
+    for p in op.params.iter() {
+        let Some(min) = p.min_length else { continue };
+        if !matches!(p.ty, TypeRef::String) {
+            continue;
+        }
+        let name = ident(&p.name);
+        let wire = &p.wire_name;
+        let min = proc_macro2::Literal::u64_unsuffixed(min);
+        let message = format!("`{wire}` must be at least {min} characters long");
+        let check = quote! {
+            if value.chars().count() < #min {
+                return Err(crate::runtime::Error::InvalidRequest(#message.to_owned()));
+            }
+        };
+        checks.push(if p.required {
+            quote! { { let value = #name; #check } }
+        } else {
+            quote! { if let Some(value) = &options.#name { #check } }
+        });
+    }
+
+    // Path.
+    let mut path_code = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            ir::PathPart::Literal(text) => {
+                let mut chars = text.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => path_code.push(quote!(path.push(#c);)),
+                    _ => path_code.push(quote!(path.push_str(#text);)),
+                }
+            }
+            ir::PathPart::Param(i) => {
+                let p = &op.params[*i];
+                let name = ident(&p.name);
+                let wire = &p.wire_name;
+                let text = match (p.value, &p.ty) {
+                    (ir::ParamValue::Scalar, TypeRef::String) => quote!(#name),
+                    (ir::ParamValue::Scalar, _) => quote!(&#name.to_string()),
+                    _ => quote!(&crate::runtime::param_text(&#name).map_err(crate::runtime::Error::InvalidRequest)?),
+                };
+                path_code.push(quote! {
+                    crate::runtime::push_path_segment(&mut path, #wire, #text).map_err(crate::runtime::Error::InvalidRequest)?;
+                });
+            }
+        }
+    }
+
+    // Query, headers, cookies. Query keys are `&str` unless a structured
+    // parameter can make up its own keys.
+    let owned_keys = !op.fixed_query.is_empty()
+        || op.params.iter().any(|p| p.location == ParamLocation::Query && p.value == ir::ParamValue::Structured);
+    let mut query_code = Vec::new();
+    let mut header_code = Vec::new();
+    let mut cookie_code = Vec::new();
+    for (key, value) in &op.fixed_query {
+        query_code.push(quote!(query.push((#key.to_owned(), #value.to_owned()));));
+    }
+    for p in &op.params {
+        let name = ident(&p.name);
+        let wire = &p.wire_name;
+        let access = if p.required { quote!(#name) } else { quote!(options.#name) };
+        let key = if owned_keys { quote!(#wire.to_owned()) } else { quote!(#wire) };
+        // Adds one text value at the parameter's place.
+        let push_text = |text: TokenStream| -> TokenStream {
+            match p.location {
+                ParamLocation::Query => quote!(query.push((#key, #text));),
+                ParamLocation::Header => quote!(request = request.header(#wire, #text);),
+                ParamLocation::Cookie => quote!(cookies.push(::std::string::String::from(#wire) + "=" + &#text);),
+                ParamLocation::Path => quote!(),
+            }
+        };
+        let structured_text = |v: TokenStream| -> TokenStream {
+            quote!(crate::runtime::param_text(#v).map_err(crate::runtime::Error::InvalidRequest)?)
+        };
+        // `value` is a reference to the parameter's value.
+        let push_value = match p.value {
+            ir::ParamValue::Scalar => push_text(quote!(value.to_string())),
+            ir::ParamValue::ScalarList => {
+                if p.explode && p.location == ParamLocation::Query {
+                    let each = push_text(quote!(item.to_string()));
+                    quote! { for item in value.iter() { #each } }
+                } else {
+                    push_text(quote!(value
+                        .iter()
+                        .map(|item| item.to_string())
+                        .collect::<::std::vec::Vec<_>>()
+                        .join(",")))
+                }
+            }
+            ir::ParamValue::Structured => match p.location {
+                ParamLocation::Query => {
+                    let (explode, deep) = (p.explode, p.deep_object);
+                    quote! {
+                        crate::runtime::push_query(&mut query, #wire, value, #explode, #deep)
+                            .map_err(crate::runtime::Error::InvalidRequest)?;
+                    }
+                }
+                _ => push_text(structured_text(quote!(value))),
+            },
+        };
+        let code = if p.required {
+            quote! { { let value = &#access; #push_value } }
+        } else {
+            quote! { if let Some(value) = &#access { #push_value } }
+        };
+        match p.location {
+            ParamLocation::Query => query_code.push(code),
+            ParamLocation::Header => header_code.push(code),
+            ParamLocation::Cookie => cookie_code.push(code),
+            ParamLocation::Path => {}
+        }
+    }
+    let key_type = if owned_keys { quote!(::std::string::String) } else { quote!(&str) };
+    let query_decl = if query_code.is_empty() {
+        quote!(let query: [(&str, ::std::string::String); 0] = [];)
+    } else {
+        quote!(let mut query: ::std::vec::Vec<(#key_type, ::std::string::String)> = ::std::vec::Vec::new();)
+    };
+    let cookies = (!cookie_code.is_empty()).then(|| {
+        quote! {
+            let mut cookies: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+            #(#cookie_code)*
+            if !cookies.is_empty() {
+                request = request.header(::reqwest::header::COOKIE, cookies.join("; "));
+            }
+        }
+    });
+    let body_code = request_body.map(|body| {
+        let set = match &body.kind {
+            ir::BodyKind::Json(_, media) => quote! {
+                let bytes = ::serde_json::to_vec(&body)
+                    .map_err(|err| crate::runtime::Error::InvalidRequest(format!("cannot encode the body: {err}")))?;
+                request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(bytes);
+            },
+            ir::BodyKind::Form(_) => quote! {
+                let form = crate::runtime::form_urlencoded(&body).map_err(crate::runtime::Error::InvalidRequest)?;
+                request = request
+                    .header(::reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(form);
+            },
+            ir::BodyKind::Multipart(_) => quote! {
+                request = request.multipart(body.to_form().map_err(crate::runtime::Error::InvalidRequest)?);
+            },
+            ir::BodyKind::Text(media) => quote! {
+                request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(body.to_string());
+            },
+            ir::BodyKind::Bytes(media) => quote! {
+                request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(body.clone());
+            },
+        };
+        if body.required {
+            set
+        } else {
+            quote! { if let Some(body) = &body { #set } }
+        }
+    });
+    // POST, PUT and PATCH without a body say so: `Content-Length: 0` (some
+    // servers answer 411 Length Required otherwise).
+    let body_code = body_code.or_else(|| {
+        matches!(op.method, Method::Post | Method::Put | Method::Patch)
+            .then(|| quote!(request = request.header(::reqwest::header::CONTENT_LENGTH, "0");))
+    });
+    let needs_mut = !header_code.is_empty() || cookies.is_some() || body_code.is_some();
+    let request_binding = if needs_mut { quote!(let mut request) } else { quote!(let request) };
+    let method_tokens = match op.method {
+        Method::Get => quote!(GET),
+        Method::Put => quote!(PUT),
+        Method::Post => quote!(POST),
+        Method::Delete => quote!(DELETE),
+        Method::Options => quote!(OPTIONS),
+        Method::Head => quote!(HEAD),
+        Method::Patch => quote!(PATCH),
+        Method::Trace => quote!(TRACE),
+    };
+    let authenticated = op.authenticated;
+    let (safe, method_text, path_text) = (op.retry_safe, op.method.as_str(), op.path.as_str());
+    let call_info = quote! {
+        crate::runtime::CallInfo { retry_safe: #safe, method: #method_text, path: #path_text }
+    };
+    quote! {
+        #(#checks)*
+        let mut path = ::std::string::String::new();
+        #(#path_code)*
+        #query_decl
+        #(#query_code)*
+        // Built again only for a retry, so the first attempt copies nothing.
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, #error_tokens> {
+            #request_binding = self
+                .core
+                .request(::reqwest::Method::#method_tokens, &path, &query, #authenticated)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            #(#header_code)*
+            #cookies
+            #body_code
+            Ok(request)
+        };
+        let response = self.core.send_with_retry(build, #call_info).await?;
+    }
+}
+
+/// How a response is handled; equal handlers share a match arm.
+#[derive(Clone, PartialEq)]
+enum Handler {
+    Success { body: ResponseBody, variant: Option<String> },
+    ApiError,
+    Unexpected,
+}
+
+fn status_label(status: &StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(c) => format!("Status{c}"),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Default".to_owned(),
+    }
+}
+
+/// The `match` on the response status: documented successes decode their
+/// body, documented errors become `Error::Api`, anything else
+/// `Error::Unexpected` (status and raw body kept).
+fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> TokenStream {
+    let (by_status, enum_name) = (success.by_status, &success.enum_name);
+    // Response handling.
+    let handler_of = |r: &ir::Response| -> Handler {
+        if r.success {
+            Handler::Success { body: r.body.clone(), variant: by_status.then(|| status_label(&r.status)) }
+        } else {
+            match r.body {
+                ResponseBody::Json(_) => Handler::ApiError,
+                _ => Handler::Unexpected,
+            }
+        }
+    };
+    let fallback =
+        op.responses.iter().find(|r| r.status == StatusMatch::Default).map_or(Handler::Unexpected, handler_of);
+    let ranges: Vec<u16> = op
+        .responses
+        .iter()
+        .filter_map(|r| match r.status {
+            StatusMatch::Range(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    let mut arms: Vec<(Vec<TokenStream>, Handler)> = Vec::new();
+    for r in &op.responses {
+        let handler = handler_of(r);
+        match r.status {
+            StatusMatch::Code(code) => {
+                let covered_by_range = ranges.contains(&(code / 100));
+                if handler == fallback && !covered_by_range {
+                    continue;
+                }
+                match arms.iter_mut().find(|(_, h)| *h == handler) {
+                    Some((patterns, _)) => patterns.push(status_literal(code)),
+                    None => arms.push((vec![status_literal(code)], handler)),
+                }
+            }
+            StatusMatch::Range(d) => {
+                if handler == fallback {
+                    continue;
+                }
+                let (lo, hi) = (status_literal(d * 100), status_literal(d * 100 + 99));
+                arms.push((vec![quote!(#lo..=#hi)], handler));
+            }
+            StatusMatch::Default => {}
+        }
+    }
+    let error_body = ty(error_type);
+    let handler_code = |h: &Handler| -> TokenStream {
+        match h {
+            Handler::Success { body, variant } => {
+                let wrap = |inner: TokenStream| match variant {
+                    Some(v) => {
+                        let v = ident(v);
+                        quote!(#enum_name::#v(#inner))
+                    }
+                    None => inner,
+                };
+                match body {
+                    ResponseBody::Empty => {
+                        let value = match variant {
+                            Some(v) => {
+                                let v = ident(v);
+                                quote!(#enum_name::#v)
+                            }
+                            None => quote!(()),
+                        };
+                        quote!(Ok(Self::finish(response, #value)))
+                    }
+                    ResponseBody::Json(t) => {
+                        let t = ty(t);
+                        let value = wrap(quote!(body));
+                        let envelope = op.envelope.as_ref().map(|e| {
+                            let field = &e.field;
+                            let success = &e.success;
+                            quote! {
+                                if !crate::runtime::envelope_succeeded(&response.body, #field, &[#(#success),*]) {
+                                    return Err(crate::runtime::api_error(response));
+                                }
+                            }
+                        });
+                        quote! {{
+                            #envelope
+                            let (body, response) = crate::runtime::decode_json::<#t, #error_body>(response)?;
+                            Ok(Self::finish(response, #value))
+                        }}
+                    }
+                    ResponseBody::Bytes => {
+                        let value = wrap(quote!(body));
+                        quote! {{
+                            let body = response.body.clone();
+                            Ok(Self::finish(response, #value))
+                        }}
+                    }
+                }
+            }
+            Handler::ApiError => quote!(Err(crate::runtime::api_error(response))),
+            Handler::Unexpected => quote!(Err(crate::runtime::unexpected(response))),
+        }
+    };
+    let arm_tokens = arms.iter().map(|(patterns, h)| {
+        let code = handler_code(h);
+        quote!( #(#patterns)|* => #code, )
+    });
+    let fallback_code = handler_code(&fallback);
+    quote! {
+        match response.status.as_u16() {
+            #(#arm_tokens)*
+            _ => #fallback_code,
+        }
+    }
+}
+
+/// The method's rustdoc: summary and description, what it sends where, its
+/// arguments and every documented response.
+fn method_docs(op: &ir::Operation, request_body: Option<&ir::RequestBody>) -> TokenStream {
+    // Docs.
+    let mut text = docs::paragraphs([op.summary.as_str(), op.docs.as_str()]);
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("Sends `{}` to `{}`.", op.method.as_str(), op.path));
+    let required: Vec<&ir::Param> = op.params.iter().filter(|p| p.required).collect();
+    if !required.is_empty() || request_body.is_some() {
+        text.push_str("\n\n# Arguments\n");
+        for p in &required {
+            text.push_str(&format!("\n- `{}`: {}", p.name, param_doc(p).replace('\n', " ")));
+        }
+        if let Some(body) = request_body {
+            let d = if body.docs.trim().is_empty() { "the request body" } else { body.docs.trim() };
+            text.push_str(&format!("\n- `body`: {}", d.replace('\n', " ")));
+        }
+        if let Some(options_name) = &op.names.options {
+            text.push_str(&format!("\n- `options`: the optional parameters, see [`{options_name}`]"));
+        }
+    } else if let Some(options_name) = &op.names.options {
+        text.push_str(&format!("\n\nOptional parameters: [`{options_name}`]."));
+    }
+    text.push_str("\n\n# Responses\n");
+    // Statuses with the same outcome and text share a line.
+    let mut lines: Vec<(Vec<String>, bool, String)> = Vec::new();
+    for r in &op.responses {
+        let status = match r.status {
+            StatusMatch::Code(c) => c.to_string(),
+            StatusMatch::Range(d) => format!("{d}XX"),
+            StatusMatch::Default => "any other status".to_owned(),
+        };
+        let d = r.docs.trim().replace('\n', " ");
+        match lines.iter_mut().find(|(_, success, text)| *success == r.success && *text == d) {
+            Some((statuses, _, _)) => statuses.push(status),
+            None => lines.push((vec![status], r.success, d)),
+        }
+    }
+    for (statuses, success, d) in lines {
+        let outcome = if success { "`Ok`" } else { "`Err`" };
+        let d = if d.is_empty() { String::new() } else { format!(": {d}") };
+        text.push_str(&format!("\n- {} ({outcome}){d}", statuses.join(", ")));
+    }
+    docs::outer(&text)
+}
+
+/// The documented headers of an operation's successful responses, each
+/// header once.
+fn success_headers(op: &ir::Operation) -> Vec<&ir::ResponseHeader> {
+    let mut headers: Vec<&ir::ResponseHeader> = Vec::new();
+    for r in op.responses.iter().filter(|r| r.success) {
+        for h in &r.headers {
+            if !headers.iter().any(|known| known.wire_name.eq_ignore_ascii_case(&h.wire_name)) {
+                headers.push(h);
+            }
+        }
+    }
+    headers
+}
+
+/// The typed headers of every operation's successful responses. Operations
+/// that document the same headers share one struct (named after the first
+/// of them); the others' header types are aliases of it.
+pub(super) fn header_types(api: &ir::Api) -> Vec<TokenStream> {
+    // (headers, struct name, methods documenting exactly these headers)
+    let mut sets: Vec<(Vec<&ir::ResponseHeader>, &str, Vec<&str>)> = Vec::new();
+    let mut aliases: Vec<(&str, usize)> = Vec::new();
+    for op in &api.operations {
+        let Some(name) = op.names.headers.as_deref() else { continue };
+        let headers = success_headers(op);
+        if headers.is_empty() {
+            continue;
+        }
+        match sets.iter().position(|(known, _, _)| *known == headers) {
+            Some(index) => {
+                sets[index].2.push(&op.method_name);
+                aliases.push((name, index));
+            }
+            None => sets.push((headers, name, vec![&op.method_name])),
+        }
+    }
+    let mut items: Vec<TokenStream> =
+        sets.iter().map(|(headers, name, methods)| headers_struct(headers, name, methods)).collect();
+    for (alias, index) in aliases {
+        let (alias, target) = (ident(alias), ident(sets[index].1));
+        let doc = docs::outer(&format!("The same headers as [`{}`].", sets[index].1));
+        items.push(quote! { #doc pub type #alias = #target; });
+    }
+    items
+}
+
+/// One struct of typed headers, with `from_headers`.
+fn headers_struct(headers: &[&ir::ResponseHeader], name: &str, methods: &[&str]) -> TokenStream {
+    let name = ident(name);
+    let fields = headers.iter().map(|h| {
+        let field = ident(&h.name);
+        let t = ty(&h.ty);
+        let text = docs::paragraphs([h.docs.as_str(), &format!("From the `{}` header.", h.wire_name)]);
+        let doc = docs::outer(&text);
+        quote! { #doc pub #field: ::std::option::Option<#t>, }
+    });
+    let reads = headers.iter().map(|h| {
+        let field = ident(&h.name);
+        let wire = &h.wire_name;
+        let parse = match &h.ty {
+            TypeRef::String | TypeRef::Bytes | TypeRef::Json | TypeRef::Vec(_) | TypeRef::Map(_) => {
+                quote!(.map(|text| text.to_owned()))
+            }
+            TypeRef::Named(_) | TypeRef::Boxed(_) => quote!(.and_then(|text| text.parse().ok())),
+            _ => quote!(.and_then(|text| text.trim().parse().ok())),
+        };
+        quote! {
+            #field: headers.get(#wire).and_then(|value| value.to_str().ok()) #parse,
+        }
+    });
+    let links: Vec<String> = methods.iter().map(|m| format!("[`Client::{m}`]")).collect();
+    let who = match links.as_slice() {
+        [one] => format!("{one} documents for its"),
+        [init @ .., last] => format!("{} and {last} document for their", init.join(", ")),
+        [] => "these operations document for their".to_owned(),
+    };
+    let doc = docs::outer(&format!(
+        "The headers {who} successful responses; read them with `from_headers(&response.headers)`."
+    ));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            /// Reads the documented headers; a missing or unparsable one is `None`.
+            pub fn from_headers(headers: &crate::runtime::HeaderMap) -> Self {
+                #name { #(#reads)* }
+            }
+        }
+    }
+}
+
+/// The struct a multipart body is built from, and its `to_form`.
+fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
+    let name = ident(&m.type_name);
+    let mut fields = Vec::new();
+    let mut parts = Vec::new();
+    for part in &m.parts {
+        let field = ident(&part.name);
+        let wire = &part.wire_name;
+        let content_type = match &part.content_type {
+            Some(ct) => quote!(Some(#ct)),
+            None => quote!(None),
+        };
+        let inner = match part.kind {
+            ir::PartKind::File => quote!(crate::runtime::FilePart),
+            ir::PartKind::Files => quote!(::std::vec::Vec<crate::runtime::FilePart>),
+            _ => ty(&part.ty),
+        };
+        let field_ty = if part.required { inner } else { quote!(::std::option::Option<#inner>) };
+        let text = if part.docs.trim().is_empty() { format!("The `{wire}` part.") } else { part.docs.clone() };
+        let doc = docs::outer(&text);
+        fields.push(quote! { #doc pub #field: #field_ty, });
+        // `value` is a reference to the field's value.
+        let add = match part.kind {
+            ir::PartKind::File => quote! { form = form.part(#wire, value.to_part(#content_type)?); },
+            ir::PartKind::Files => quote! {
+                for file in value.iter() {
+                    form = form.part(#wire, file.to_part(#content_type)?);
+                }
+            },
+            ir::PartKind::Text => quote! {
+                form = form.part(#wire, crate::runtime::text_part(value.to_string(), #content_type)?);
+            },
+            ir::PartKind::TextList => quote! {
+                for item in value.iter() {
+                    form = form.part(#wire, crate::runtime::text_part(item.to_string(), #content_type)?);
+                }
+            },
+            ir::PartKind::Json => quote! { form = form.part(#wire, crate::runtime::json_part(value, #content_type)?); },
+        };
+        parts.push(if part.required {
+            quote! { { let value = &self.#field; #add } }
+        } else {
+            quote! { if let Some(value) = &self.#field { #add } }
+        });
+    }
+    let doc = docs::outer(&format!("The multipart body of [`Client::{method_name}`]: one field per part."));
+    let form_binding = if parts.is_empty() { quote!(let form) } else { quote!(let mut form) };
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            fn to_form(&self) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+                #form_binding = ::reqwest::multipart::Form::new();
+                #(#parts)*
+                Ok(form)
+            }
+        }
+    }
+}
+
+fn status_literal(code: u16) -> TokenStream {
+    let lit = proc_macro2::Literal::u16_unsuffixed(code);
+    quote!(#lit)
+}
+
+fn success_type(body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote!(()),
+        ResponseBody::Json(t) => ty(t),
+        ResponseBody::Bytes => quote!(crate::runtime::Bytes),
+    }
+}
+
+fn param_doc(p: &ir::Param) -> String {
+    let place = match p.location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    };
+    let base = if p.docs.trim().is_empty() { String::new() } else { format!("{} ", p.docs.trim()) };
+    format!("{base}(`{}`, {place})", p.wire_name)
+}
