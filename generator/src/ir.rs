@@ -20,6 +20,9 @@ pub struct Api {
     pub version: String,
     /// `info.description`.
     pub docs: String,
+    /// `info.license` as an SPDX expression, when it is one (3.1's
+    /// `identifier`, or a `name` such as `MIT` or `Apache 2.0`).
+    pub license: Option<String>,
     /// Servers in spec order; the first is the default.
     pub servers: Vec<Server>,
     /// Security schemes the client can authenticate with.

@@ -77,6 +77,9 @@ pub struct CrateOptions {
     pub on_unsupported: OnUnsupported,
     /// Where the runtime comes from.
     pub runtime: RuntimeDep,
+    /// The package version; `None` takes a standalone single-spec crate's
+    /// from the spec's `info.version` (as semver), else `0.1.0`.
+    pub crate_version: Option<String>,
 }
 
 /// One generated file, its path relative to the crate root.
@@ -97,6 +100,8 @@ pub struct SpecReport {
     pub operations_in_spec: usize,
     /// Methods generated.
     pub methods_generated: usize,
+    /// Named types generated.
+    pub types_generated: usize,
 }
 
 /// A generated crate, in memory.
@@ -175,6 +180,7 @@ fn generate_on_this_thread(sources: &[(String, Vec<u8>)], options: &CrateOptions
             spec: name.clone(),
             operations_in_spec,
             methods_generated: lowered.api.operations.len(),
+            types_generated: lowered.api.types.len(),
         });
         apis.push(lowered.api);
     }
@@ -222,6 +228,7 @@ pub fn repo_crate(root: &Path, job: &RepoCrate, on_unsupported: OnUnsupported) -
         standalone: false,
         on_unsupported,
         runtime: RuntimeDep::Path(format!("{}esign-runtime", "../".repeat(Path::new(job.dir).components().count()))),
+        crate_version: None,
     };
     generate_crate(&specs, &options)
 }
@@ -256,6 +263,9 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
     let vendored = options.runtime == RuntimeDep::Vendored;
     let mut files =
         vec![GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: emit::cargo_toml(apis, options) }];
+    if options.standalone {
+        files.push(GeneratedFile { path: PathBuf::from("README.md"), contents: emit::readme(apis, options) });
+    }
     files.push(GeneratedFile {
         path: PathBuf::from("src/lib.rs"),
         contents: render::rust_file(
@@ -273,12 +283,13 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
             });
         }
     }
+    let lib = options.crate_name.replace('-', "_");
     for api in apis {
         let banner = render::banner(&options.command, &api.source);
         let dir = Path::new("src").join(&api.module);
         files.push(GeneratedFile {
             path: dir.join("mod.rs"),
-            contents: render::rust_file(emit::client_file(api), &banner).map_err(|m| internal(&api.source, m))?,
+            contents: render::rust_file(emit::client_file(api, &lib), &banner).map_err(|m| internal(&api.source, m))?,
         });
         files.push(GeneratedFile {
             path: dir.join("types.rs"),

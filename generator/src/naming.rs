@@ -149,9 +149,55 @@ pub fn operation_id_from_path(method: &str, path: &str) -> String {
     format!("{} {}", method.to_ascii_lowercase(), path)
 }
 
-/// A module name from a spec file stem (`dropbox-sign` -> `dropbox_sign`).
+/// Macros of the standard prelude: a module named like one makes rustdoc
+/// links such as [`todo`] ambiguous, so such modules get an `_api` suffix.
+const STD_MACROS: &[&str] = &[
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "cfg",
+    "column",
+    "compile_error",
+    "concat",
+    "dbg",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "env",
+    "eprint",
+    "eprintln",
+    "file",
+    "format",
+    "format_args",
+    "include",
+    "include_bytes",
+    "include_str",
+    "line",
+    "matches",
+    "module_path",
+    "option_env",
+    "panic",
+    "print",
+    "println",
+    "stringify",
+    "thread_local",
+    "todo",
+    "unimplemented",
+    "unreachable",
+    "vec",
+    "write",
+    "writeln",
+];
+
+/// A module name from a spec file stem (`dropbox-sign` -> `dropbox_sign`,
+/// `todo` -> `todo_api`).
 pub fn module_name(stem: &str) -> String {
-    field_name(stem)
+    let name = field_name(stem);
+    if STD_MACROS.contains(&name.as_str()) {
+        format!("{name}_api")
+    } else {
+        name
+    }
 }
 
 /// A Cargo feature name from a spec file stem (`dropbox-sign`).

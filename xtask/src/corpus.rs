@@ -31,6 +31,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         standalone: true,
         on_unsupported: OnUnsupported::Skip,
         runtime: RuntimeDep::Path(runtime.to_string_lossy().replace('\\', "/")),
+        crate_version: None,
     };
 
     let mut sources = Vec::new();

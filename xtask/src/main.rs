@@ -11,10 +11,11 @@ mod msrv;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask codegen [--check] [--skip-unsupported]
-      regenerate generated/ from specs/*.yaml (--check: change nothing, fail if stale)
+  cargo xtask codegen [--check] [--skip-unsupported] [--quiet]
+      regenerate generated/ from specs/*.yaml (--check: change nothing, fail if stale;
+      --quiet: print only warnings and errors)
   cargo xtask codegen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--skip-unsupported]
-                      [--runtime-version REQ | --vendor-runtime]
+                      [--runtime-version REQ | --vendor-runtime] [--crate-version VERSION] [--quiet]
       generate a standalone crate from any specs; it depends on this repository's
       esign-runtime by path, or on esign-runtime REQ from the registry, or carries
       a copy of the runtime's sources (--vendor-runtime)
@@ -58,6 +59,8 @@ struct Flags {
     crate_name: Option<String>,
     runtime_version: Option<String>,
     vendor_runtime: bool,
+    crate_version: Option<String>,
+    quiet: bool,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
@@ -73,6 +76,8 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--crate-name" => flags.crate_name = Some(value("--crate-name")?),
             "--runtime-version" => flags.runtime_version = Some(value("--runtime-version")?),
             "--vendor-runtime" => flags.vendor_runtime = true,
+            "--crate-version" => flags.crate_version = Some(value("--crate-version")?),
+            "--quiet" => flags.quiet = true,
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -87,11 +92,15 @@ fn codegen(args: &[String]) -> Result<ExitCode, String> {
     let flags = parse_flags(args)?;
     let on_unsupported = if flags.skip_unsupported { OnUnsupported::Skip } else { OnUnsupported::Fail };
     if flags.specs.is_empty() {
-        if flags.out.is_some() || flags.crate_name.is_some() || flags.runtime_version.is_some() || flags.vendor_runtime
+        if flags.out.is_some()
+            || flags.crate_name.is_some()
+            || flags.runtime_version.is_some()
+            || flags.vendor_runtime
+            || flags.crate_version.is_some()
         {
-            return Err(format!("--out, --crate-name and the runtime flags go with --spec\n{USAGE}"));
+            return Err(format!("--out, --crate-name, --crate-version and the runtime flags go with --spec\n{USAGE}"));
         }
-        return repo_codegen(flags.check, on_unsupported);
+        return repo_codegen(flags.check, on_unsupported, flags.quiet);
     }
     let out = flags.out.ok_or_else(|| format!("--spec needs --out DIR\n{USAGE}"))?;
     if flags.check {
@@ -114,11 +123,20 @@ fn codegen(args: &[String]) -> Result<ExitCode, String> {
         standalone: true,
         on_unsupported,
         runtime,
+        crate_version: flags.crate_version,
     };
     let generated = esign_codegen::generate_crate(&specs, &options).map_err(|e| e.to_string())?;
-    report(&generated);
-    ensure_files(&out, &generated.files, Mode::Write).map_err(|e| format!("{}: {e}", out.display()))?;
-    eprintln!("wrote crate `{}` to {}", options.crate_name, out.display());
+    report(&generated, flags.quiet);
+    let written = ensure_files(&out, &generated.files, Mode::Write).map_err(|e| format!("{}: {e}", out.display()))?;
+    if !flags.quiet {
+        eprintln!(
+            "crate `{}` in {}: {} files written, {} unchanged",
+            options.crate_name,
+            out.display(),
+            written.len(),
+            generated.files.len().saturating_sub(written.len())
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -146,12 +164,12 @@ fn runtime_path_from(out: &Path) -> Result<String, String> {
 
 /// The repository's own jobs: specs/ -> generated/, tests/fixtures/ ->
 /// tests/fixtures-client/. Nothing is written unless every spec generates.
-fn repo_codegen(check: bool, on_unsupported: OnUnsupported) -> Result<ExitCode, String> {
+fn repo_codegen(check: bool, on_unsupported: OnUnsupported, quiet: bool) -> Result<ExitCode, String> {
     let root = workspace_root();
     let mut outputs = Vec::new();
     for job in esign_codegen::REPO_CRATES {
         let generated = esign_codegen::repo_crate(&root, job, on_unsupported).map_err(|e| e.to_string())?;
-        report(&generated);
+        report(&generated, quiet);
         outputs.push((job, generated));
     }
     let mode = if check { Mode::Check } else { Mode::Write };
@@ -168,18 +186,38 @@ fn repo_codegen(check: bool, on_unsupported: OnUnsupported) -> Result<ExitCode, 
             }
         }
         stale |= !drift.is_empty();
+        if !quiet && !check {
+            eprintln!(
+                "{}/: {} files written, {} unchanged",
+                job.dir,
+                drift.len(),
+                generated.files.len().saturating_sub(drift.len())
+            );
+        }
     }
     if check {
         if stale {
             eprintln!("generated code is out of date: run `cargo xtask codegen` and commit the result");
             return Ok(ExitCode::FAILURE);
         }
-        eprintln!("generated/ and tests/fixtures-client/ are up to date");
+        if !quiet {
+            eprintln!("generated/ and tests/fixtures-client/ are up to date");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn report(generated: &esign_codegen::Generated) {
+/// What generation found: per spec its operations, methods and types
+/// (unless quiet), then every warning and skip with its location.
+fn report(generated: &esign_codegen::Generated, quiet: bool) {
+    if !quiet {
+        for spec in &generated.reports {
+            eprintln!(
+                "{}: {} operations -> {} methods, {} types",
+                spec.spec, spec.operations_in_spec, spec.methods_generated, spec.types_generated
+            );
+        }
+    }
     for warning in &generated.warnings {
         eprintln!("{warning}");
     }

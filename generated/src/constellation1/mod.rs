@@ -184,6 +184,17 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): `ReturnValue` is `"True"` when the session was canceled, `"False"` when the cancel failed.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::constellation1::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::constellation1::*;
+    /// let response = client.cancel_session("sessionId", "returnURL").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cancel_session(
         &self,
         session_id: &str,

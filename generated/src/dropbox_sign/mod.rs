@@ -259,6 +259,17 @@ impl Client {
     ///
     /// - 200 (`Ok`): The request was eligible and its cancellation has been queued (empty body). Wait for the `signature_request_canceled` event to know it is canceled.
     /// - 400, 401, 402, 403, 404, 409, 410, 429, 503, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.signature_request_cancel("signature_request_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn signature_request_cancel(
         &self,
         signature_request_id: &str,
@@ -319,6 +330,17 @@ impl Client {
     ///
     /// - 200 (`Ok`): Your access to the signature request has been removed.
     /// - 400, 401, 402, 403, 404, 409, 410, 429, 503, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.signature_request_remove("signature_request_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn signature_request_remove(
         &self,
         signature_request_id: &str,
@@ -370,6 +392,17 @@ impl Client {
     ///
     /// - 200 (`Ok`): The signature request.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.signature_request_get("signature_request_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn signature_request_get(
         &self,
         signature_request_id: &str,
@@ -427,6 +460,17 @@ impl Client {
     ///
     /// - 200 (`Ok`): One page of signature requests.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.signature_request_list(&SignatureRequestListOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn signature_request_list(
         &self,
         options: &SignatureRequestListOptions,
@@ -735,19 +779,17 @@ impl Client {
             )
             .await
     }
-    /// Every page of [`Client::signature_request_list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error.
+    /// Every page of [`Client::signature_request_list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
     pub fn signature_request_list_pages<'a>(
         &'a self,
         options: &SignatureRequestListOptions,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<
-            Response<types::SignatureRequestListResponse>,
-            Error,
-        >,
-    > + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<Response<types::SignatureRequestListResponse>, Error>,
+    > {
         let options = options.clone();
         let first = options.page.unwrap_or(1);
-        ::futures_util::stream::unfold(
+        let pages = ::futures_util::stream::unfold(
             Some(first),
             move |next| {
                 let mut options = options.clone();
@@ -774,16 +816,18 @@ impl Client {
                     }
                 }
             },
-        )
+        );
+        ::futures_util::StreamExt::boxed(pages)
     }
-    /// Every item of every page of [`Client::signature_request_list`], in order, none lost or repeated; the stream ends after an error.
+    /// Every item of every page of [`Client::signature_request_list`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.
     pub fn signature_request_list_items<'a>(
         &'a self,
         options: &SignatureRequestListOptions,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<types::SignatureRequest, Error>,
-    > + 'a {
-        ::futures_util::StreamExt::flat_map(
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::SignatureRequest, Error>,
+    > {
+        let items = ::futures_util::StreamExt::flat_map(
             self.signature_request_list_pages(options),
             |page| {
                 let items: ::std::vec::Vec<
@@ -802,7 +846,8 @@ impl Client {
                 };
                 ::futures_util::stream::iter(items)
             },
-        )
+        );
+        ::futures_util::StreamExt::boxed(items)
     }
 }
 /// The exact reply a callback endpoint (`accountCallback`, `appCallback`) must send with status 200; otherwise the provider sends the event again.

@@ -203,6 +203,17 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): The outcome. `status: 1` and the message `invitation.deleted.success` mean the invitation was deleted (`data` is an empty object); `status: 0` is a failure, and `messages` says why.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::leegality::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::leegality::*;
+    /// let response = client.delete_invitation("signUrl").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_invitation(
         &self,
         sign_url: &str,

@@ -2,14 +2,14 @@
 //! client, its builder and one async method per operation.
 
 use super::extras::{operation_extras, webhook_items};
-use super::operation::{header_types, operation};
+use super::operation::{header_types, operation, ModuleContext};
 use super::{docs, ident, op_error_type, ty};
 use crate::ir::{self, SecurityKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The module root of one API.
-pub fn client_file(api: &ir::Api) -> TokenStream {
+/// The module root of one API in the crate whose library is `lib`.
+pub fn client_file(api: &ir::Api, lib: &str) -> TokenStream {
     let mut module_text = format!("{} {}\n\n{}", api.title, api.version, api.docs.trim());
     module_text.push_str(&format!(
         "\n\nGenerated from `{}`. Start with [`Client::new`] or [`Client::builder`]; every operation is an async method of [`Client`].",
@@ -58,14 +58,14 @@ pub fn client_file(api: &ir::Api) -> TokenStream {
     };
     let mut extra_items = Vec::new();
     let header_items = header_types(api);
+    let module = ModuleContext { default_error: default_error.clone(), path: format!("{lib}::{}", api.module) };
     let methods: Vec<TokenStream> = api
         .operations
         .iter()
         .flat_map(|op| {
-            let mut methods =
-                vec![operation(op, op.body.as_ref(), &op.method_name, &default_error, &mut extra_items, true)];
+            let mut methods = vec![operation(op, op.body.as_ref(), &op.method_name, &module, &mut extra_items, true)];
             if let (Some(body), Some(name)) = (&op.multipart_alternative, &op.names.multipart_method) {
-                methods.push(operation(op, Some(body), name, &default_error, &mut extra_items, false));
+                methods.push(operation(op, Some(body), name, &module, &mut extra_items, false));
             }
             methods
         })

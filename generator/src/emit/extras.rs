@@ -197,11 +197,11 @@ fn paginator(
         })
         .unwrap_or_else(|| quote!(()));
     let doc = docs::outer(&format!(
-        "Every page of [`Client::{}`], from `options.{}` (default 1) to the last page (`{count}` in the response); the stream ends after an error.",
+        "Every page of [`Client::{}`], from `options.{}` (default 1) to the last page (`{count}` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.",
         op.method_name, pager.page_field
     ));
     let items_doc = docs::outer(&format!(
-        "Every item of every page of [`Client::{}`], in order, none lost or repeated; the stream ends after an error.",
+        "Every item of every page of [`Client::{}`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.",
         op.method_name
     ));
     quote! {
@@ -210,10 +210,10 @@ fn paginator(
             &'a self,
             #( #arg_names: #arg_types, )*
             options: &#options_name,
-        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<Response<#body_type>, #error_tokens>> + 'a {
+        ) -> ::futures_util::stream::BoxStream<'a, ::std::result::Result<Response<#body_type>, #error_tokens>> {
             let options = options.clone();
             let first = options.#page.unwrap_or(1);
-            ::futures_util::stream::unfold(Some(first), move |next| {
+            let pages = ::futures_util::stream::unfold(Some(first), move |next| {
                 let mut options = options.clone();
                 async move {
                     let page = next?;
@@ -230,7 +230,8 @@ fn paginator(
                         Err(err) => Some((Err(err), None)),
                     }
                 }
-            })
+            });
+            ::futures_util::StreamExt::boxed(pages)
         }
 
         #items_doc
@@ -238,14 +239,15 @@ fn paginator(
             &'a self,
             #( #arg_names: #arg_types, )*
             options: &#options_name,
-        ) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, #error_tokens>> + 'a {
-            ::futures_util::StreamExt::flat_map(self.#pages(#( #arg_names, )* options), |page| {
+        ) -> ::futures_util::stream::BoxStream<'a, ::std::result::Result<#item, #error_tokens>> {
+            let items = ::futures_util::StreamExt::flat_map(self.#pages(#( #arg_names, )* options), |page| {
                 let items: ::std::vec::Vec<::std::result::Result<#item, #error_tokens>> = match page {
                     Ok(response) => #body_items.into_iter().map(Ok).collect(),
                     Err(err) => vec![Err(err)],
                 };
                 ::futures_util::stream::iter(items)
-            })
+            });
+            ::futures_util::StreamExt::boxed(items)
         }
     }
 }

@@ -6,6 +6,25 @@ use crate::ir;
 use crate::render;
 use crate::{CrateOptions, RuntimeDep};
 
+#[cfg(test)]
+mod tests {
+    use super::semver;
+
+    #[test]
+    fn spec_versions_become_cargo_versions() {
+        assert_eq!(semver("2.1.0").as_deref(), Some("2.1.0"));
+        assert_eq!(semver("v2.1.0").as_deref(), Some("2.1.0"));
+        assert_eq!(semver("3.0").as_deref(), Some("3.0.0"));
+        assert_eq!(semver("1").as_deref(), Some("1.0.0"));
+        assert_eq!(semver("1.2.3-beta.1").as_deref(), Some("1.2.3-beta.1"));
+        assert_eq!(semver("2024-01-01"), None);
+        assert_eq!(semver("01.2"), None);
+        assert_eq!(semver("beta"), None);
+        assert_eq!(semver("1.2.3.4"), None);
+        assert_eq!(semver(""), None);
+    }
+}
+
 /// A part of the runtime that only some specs need, and what needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RuntimeFeature {
@@ -91,13 +110,21 @@ pub(crate) fn runtime_features(api: &ir::Api) -> Vec<RuntimeFeature> {
 pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
     let mut out = format!("# {}\n\n", render::banner(&options.command, &sources.join(", ")));
+    let package = Package::of(apis, options);
     out.push_str(&format!(
-        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nrust-version = \"{}\"\n\
-         license = \"MIT OR Apache-2.0\"\ndescription = \"Typed async clients generated from OpenAPI specs\"\n\
-         publish = false\n\n",
+        "[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2021\"\nrust-version = \"{}\"\n",
         options.crate_name,
+        toml_escape(&package.version),
         crate::RUST_VERSION,
     ));
+    if let Some(license) = &package.license {
+        out.push_str(&format!("license = \"{}\"\n", toml_escape(license)));
+    }
+    out.push_str(&format!("description = \"{}\"\n", toml_escape(&package.description)));
+    if !options.standalone {
+        out.push_str("publish = false\n");
+    }
+    out.push('\n');
     let vendored = matches!(options.runtime, RuntimeDep::Vendored);
     out.push_str("[features]\n");
     let modules: Vec<String> = apis.iter().map(|a| format!("\"{}\"", a.feature)).collect();
@@ -157,6 +184,117 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     }
     if options.standalone {
         out.push_str("\n[workspace]\n");
+    }
+    out
+}
+
+/// What the manifest says about the package.
+pub(crate) struct Package {
+    pub(crate) version: String,
+    pub(crate) description: String,
+    pub(crate) license: Option<String>,
+}
+
+impl Package {
+    /// The repository's own crates keep the workspace's terms; a standalone
+    /// crate from one spec takes its version, title and licence from the
+    /// spec's `info` (the version as semver, else `0.1.0`); `--crate-version`
+    /// overrides the version.
+    pub(crate) fn of(apis: &[ir::Api], options: &CrateOptions) -> Package {
+        let single = match apis {
+            [api] if options.standalone => Some(api),
+            _ => None,
+        };
+        let version = options
+            .crate_version
+            .clone()
+            .or_else(|| single.and_then(|api| semver(&api.version)))
+            .unwrap_or_else(|| "0.1.0".to_owned());
+        let description = match single {
+            Some(api) => format!("Typed async Rust client for {} {}", api.title.trim(), api.version.trim()),
+            None => "Typed async clients generated from OpenAPI specs".to_owned(),
+        };
+        let license = match single {
+            Some(api) => api.license.clone(),
+            None if options.standalone => None,
+            None => Some("MIT OR Apache-2.0".to_owned()),
+        };
+        Package { version, description, license }
+    }
+}
+
+/// A spec's `info.version` as a Cargo version: `2.1.0` and `v2.1.0` as
+/// they are, `3.0` as `3.0.0`, `1` as `1.0.0`; anything else (`2024-01-01`,
+/// `beta`) is `None`.
+fn semver(version: &str) -> Option<String> {
+    let version = version.trim().trim_start_matches('v');
+    let (core, rest) = match version.find(['-', '+']) {
+        Some(at) => version.split_at(at),
+        None => (version, ""),
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
+    let numeric =
+        |n: &&str| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) && (n.len() == 1 || !n.starts_with('0'));
+    if numbers.is_empty() || numbers.len() > 3 || !numbers.iter().all(numeric) {
+        return None;
+    }
+    let tail_ok =
+        rest.chars().skip(1).all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')) && rest.len() != 1;
+    if !tail_ok {
+        return None;
+    }
+    let mut parts: Vec<&str> = numbers;
+    parts.resize(3, "0");
+    Some(format!("{}{rest}", parts.join(".")))
+}
+
+/// The README of a standalone crate: what it is, its modules and features,
+/// and how to start.
+pub(crate) fn readme(apis: &[ir::Api], options: &CrateOptions) -> String {
+    let package = Package::of(apis, options);
+    let lib = options.crate_name.replace('-', "_");
+    let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
+    let mut out = format!("<!-- {} -->\n\n", render::banner(&options.command, &sources.join(", ")));
+    out.push_str(&format!("# {}\n\n{}.\n\n", options.crate_name, package.description));
+    out.push_str(&format!(
+        "Generated by esign-codegen from {}. Do not edit it by hand: change the spec and generate again.\n\n",
+        sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    ));
+    out.push_str(
+        "## Modules and features\n\nEach API is a module behind a Cargo feature of the same name, on by default:\n\n",
+    );
+    for api in apis {
+        let parts: Vec<&str> = runtime_features(api).into_iter().map(RuntimeFeature::name).collect();
+        let uses = if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" It switches on the runtime's {}.", parts.join(", "))
+        };
+        out.push_str(&format!(
+            "- `{}` (feature `{}`): {} {}, {} operations.{uses}\n",
+            api.module,
+            api.feature,
+            api.title.trim(),
+            api.version.trim(),
+            api.operations.len()
+        ));
+    }
+    let runtime = match &options.runtime {
+        RuntimeDep::Vendored => "a copy of the `esign-runtime` sources in `src/runtime/`".to_owned(),
+        _ => "the `esign-runtime` crate, re-exported as `runtime`".to_owned(),
+    };
+    out.push_str(&format!(
+        "\nWhat every module shares (credentials that never print, the error type, retries) is {runtime}.\n\n"
+    ));
+    if let Some(api) = apis.first() {
+        out.push_str(&format!(
+            "## Using it\n\nEvery operation is an async method of the module's `Client`:\n\n\
+             ```rust,ignore\nlet client = {lib}::{module}::Client::builder()\n    .base_url(\"https://api.example.com\")\n    .build()?;\n```\n\n\
+             Add credentials with `.credentials(...)` (see the module's `Credentials`). A call returns a \
+             `Response` (status, headers, body) or a `runtime::Error` that keeps the status and the raw body \
+             of anything the client could not use.\n",
+            module = api.module
+        ));
     }
     out
 }

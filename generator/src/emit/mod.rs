@@ -17,7 +17,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 pub use client::client_file;
-pub(crate) use manifest::cargo_toml;
+pub(crate) use manifest::{cargo_toml, readme};
 pub use types::types_file;
 
 /// An identifier chosen by `naming`. Naming only hands out valid

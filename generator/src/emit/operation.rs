@@ -12,16 +12,26 @@ use crate::ir::{self, Method, ParamLocation, ResponseBody, StatusMatch, TypeRef}
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// What every method of a module shares.
+pub(super) struct ModuleContext {
+    /// The error body most operations document (the default of `Error<E>`).
+    pub(super) default_error: TypeRef,
+    /// The module's path from outside the crate (`esign_client::dropbox_sign`),
+    /// for the examples in the docs.
+    pub(super) path: String,
+}
+
 /// One method. `primary` is false for the multipart twin of a JSON
 /// operation, which shares the primary's option and body-enum types.
 pub(super) fn operation(
     op: &ir::Operation,
     request_body: Option<&ir::RequestBody>,
     method_name: &str,
-    default_error: &TypeRef,
+    module: &ModuleContext,
     extra_items: &mut Vec<TokenStream>,
     primary: bool,
 ) -> TokenStream {
+    let default_error = &module.default_error;
     let method_ident = ident(method_name);
     let error_type = op_error_type(op);
     let error_tokens = if &error_type == default_error {
@@ -38,11 +48,13 @@ pub(super) fn operation(
     let request = request(op, request_body, &error_tokens);
     let dispatch = dispatch(op, &success, &error_type);
     let doc = method_docs(op, request_body);
+    let example = example(op, request_body, method_name, module);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let body_type = &success.body_type;
     let result_ty = quote!(::std::result::Result<Response<#body_type>, #error_tokens>);
     quote! {
         #doc
+        #example
         #deprecated
         pub async fn #method_ident(&self, #(#args),*) -> #result_ty {
             #request
@@ -540,6 +552,65 @@ fn method_docs(op: &ir::Operation, request_body: Option<&ir::RequestBody>) -> To
         text.push_str(&format!("\n- {} ({outcome}){d}", statuses.join(", ")));
     }
     docs::outer(&text)
+}
+
+/// A short example in the method's docs, compiled as a doctest but not run:
+/// scalar arguments get sample values, options their defaults, and other
+/// values (bodies, structured parameters) come from hidden placeholders.
+fn example(
+    op: &ir::Operation,
+    request_body: Option<&ir::RequestBody>,
+    method_name: &str,
+    module: &ModuleContext,
+) -> TokenStream {
+    let runtime = module.path.split("::").next().unwrap_or("crate").to_owned() + "::runtime";
+    let mut hidden = Vec::new();
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        let sample = match &p.ty {
+            TypeRef::String | TypeRef::Bytes => Some(format!("{:?}", p.wire_name)),
+            TypeRef::Bool => Some("true".to_owned()),
+            TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => Some("1".to_owned()),
+            TypeRef::F32 | TypeRef::F64 => Some("1.0".to_owned()),
+            TypeRef::StringBool => Some(format!("{runtime}::StringBool(true)")),
+            TypeRef::Vec(_) => Some("&[]".to_owned()),
+            _ => None,
+        };
+        args.push(sample.unwrap_or_else(|| {
+            hidden.push(format!("# let {} = todo!();", p.name));
+            format!("&{}", p.name)
+        }));
+    }
+    if let Some(body) = request_body {
+        let value = match &body.kind {
+            ir::BodyKind::Text(_) => "\"text\"".to_owned(),
+            ir::BodyKind::Bytes(_) => format!("{runtime}::Bytes::from_static(b\"...\")"),
+            ir::BodyKind::Json(TypeRef::String, _) | ir::BodyKind::Form(TypeRef::String) => "\"text\"".to_owned(),
+            _ => {
+                hidden.push("# let body = todo!();".to_owned());
+                "&body".to_owned()
+            }
+        };
+        args.push(if body.required { value } else { format!("Some({value})") });
+    }
+    if let Some(options) = &op.names.options {
+        args.push(format!("&{options}::default()"));
+    }
+    let mut lines = vec![
+        String::new(),
+        " # Example".to_owned(),
+        String::new(),
+        " ```no_run".to_owned(),
+        format!(" # async fn example(client: &{}::Client) -> Result<(), Box<dyn std::error::Error>> {{", module.path),
+        format!(" # use {}::*;", module.path),
+    ];
+    lines.extend(hidden.iter().map(|line| format!(" {line}")));
+    lines.push(format!(" let response = client.{method_name}({}).await?;", args.join(", ")));
+    lines.push(" println!(\"{}\", response.status);".to_owned());
+    lines.push(" # Ok(())".to_owned());
+    lines.push(" # }".to_owned());
+    lines.push(" ```".to_owned());
+    quote! { #( #[doc = #lines] )* }
 }
 
 /// The documented headers of an operation's successful responses, each

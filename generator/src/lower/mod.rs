@@ -147,6 +147,7 @@ impl<'a> Lowerer<'a> {
             title: api.info.title.clone(),
             version: api.info.version.clone(),
             docs: api.info.description.clone().unwrap_or_default(),
+            license: license_expression(&self.doc.raw["info"]["license"]),
             servers,
             security,
             rate_limit,
@@ -419,4 +420,29 @@ impl<'a> Lowerer<'a> {
         }
         Err(self.invalid(&pointer_join(pointer, "$ref"), "a circular chain of $ref"))
     }
+}
+
+/// `info.license` as an SPDX expression: 3.1's `identifier`, or a `name`
+/// that is a common licence (`MIT`, `Apache 2.0`). Anything else is `None`:
+/// a crate manifest must not claim a licence the spec does not name exactly.
+fn license_expression(license: &serde_json::Value) -> Option<String> {
+    let spdx_like = |text: &str| {
+        !text.is_empty()
+            && text.split(" OR ").all(|part| {
+                !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '+'))
+            })
+    };
+    if let Some(identifier) = license["identifier"].as_str().map(str::trim) {
+        return spdx_like(identifier).then(|| identifier.to_owned());
+    }
+    let name = license["name"].as_str()?.trim();
+    let known = match name.to_ascii_lowercase().as_str() {
+        "apache 2.0" | "apache-2.0" | "apache license 2.0" | "apache license, version 2.0" => "Apache-2.0",
+        "mit" | "mit license" => "MIT",
+        "bsd-3-clause" | "bsd 3-clause" => "BSD-3-Clause",
+        "bsd-2-clause" | "bsd 2-clause" => "BSD-2-Clause",
+        "mpl-2.0" | "mpl 2.0" => "MPL-2.0",
+        _ => return None,
+    };
+    Some(known.to_owned())
 }

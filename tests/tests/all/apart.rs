@@ -20,6 +20,7 @@ fn generate_apart(spec: &str, crate_name: &str, out: &Path, runtime: RuntimeDep)
         standalone: true,
         on_unsupported: OnUnsupported::Fail,
         runtime,
+        crate_version: None,
     };
     let generated = esign_codegen::generate_crate(&[input], &options).expect("spec generates");
     ensure_files(out, &generated.files, Mode::Write).expect("crate written");

@@ -147,6 +147,7 @@ fn a_failing_spec_yields_no_output() {
         standalone: true,
         on_unsupported: OnUnsupported::Fail,
         runtime: esign_codegen::RuntimeDep::Vendored,
+        crate_version: None,
     };
     let err = esign_codegen::generate_crate(
         &[SpecInput::new(&good, "good.yaml"), SpecInput::new(&bad, "bad.yaml")],

@@ -18,6 +18,7 @@ fn fixture_options() -> CrateOptions {
         standalone: true,
         on_unsupported: OnUnsupported::Fail,
         runtime: esign_codegen::RuntimeDep::Path("../esign-runtime".to_owned()),
+        crate_version: None,
     }
 }
 

@@ -188,6 +188,7 @@ fn options() -> CrateOptions {
         standalone: true,
         on_unsupported: OnUnsupported::Fail,
         runtime: esign_codegen::RuntimeDep::Vendored,
+        crate_version: None,
     }
 }
 

@@ -13,5 +13,6 @@ mod fuzz;
 mod naming;
 mod providers;
 mod retries;
+mod standalone;
 mod support;
 mod tables;

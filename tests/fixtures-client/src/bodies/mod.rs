@@ -146,6 +146,18 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): Stored.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::bodies::*;
+    /// # let body = todo!();
+    /// let response = client.upload_file(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upload_file(
         &self,
         body: &types::FileMeta,
@@ -194,6 +206,18 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): Stored.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::bodies::*;
+    /// # let body = todo!();
+    /// let response = client.upload_file_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upload_file_multipart(
         &self,
         body: &UploadFileMultipart,
@@ -237,6 +261,18 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Done.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::bodies::*;
+    /// # let body = todo!();
+    /// let response = client.submit_form(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn submit_form(
         &self,
         body: &types::SubmitFormForm,
@@ -284,6 +320,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Done.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::bodies::*;
+    /// let response = client.put_raw(esign_fixtures::runtime::Bytes::from_static(b"...")).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn put_raw(
         &self,
         body: crate::runtime::Bytes,
@@ -326,6 +373,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Done.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::bodies::*;
+    /// let response = client.put_note(Some("text")).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn put_note(
         &self,
         body: ::std::option::Option<&str>,
@@ -370,6 +428,18 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Done.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::bodies::*;
+    /// # let body = todo!();
+    /// let response = client.post_anything(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn post_anything(
         &self,
         body: &::serde_json::Value,
@@ -414,6 +484,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Done.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::bodies::*;
+    /// let response = client.search(&SearchOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn search(
         &self,
         options: &SearchOptions,

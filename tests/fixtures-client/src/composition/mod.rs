@@ -140,6 +140,17 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): Pets of every kind, as the base type.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::composition::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::composition::*;
+    /// let response = client.list_pets().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_pets(
         &self,
     ) -> ::std::result::Result<Response<::std::vec::Vec<types::Pet>>, Error> {
@@ -184,6 +195,18 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): The shape as stored.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::composition::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::composition::*;
+    /// # let body = todo!();
+    /// let response = client.add_shape(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn add_shape(
         &self,
         body: &types::Shape,
@@ -236,6 +259,17 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): A recursive tree.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::composition::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::composition::*;
+    /// let response = client.get_tree("id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_tree(
         &self,
         id: &str,

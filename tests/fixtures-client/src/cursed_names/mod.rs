@@ -129,6 +129,17 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): A thing.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::cursed_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::cursed_names::*;
+    /// let response = client.v1_get_thing_by_id("self").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn v1_get_thing_by_id(
         &self,
         self_: &str,
@@ -172,6 +183,17 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): No operationId at all.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::cursed_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::cursed_names::*;
+    /// let response = client.get_things().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_things(
         &self,
     ) -> ::std::result::Result<Response<::std::vec::Vec<types::ChatV2Thing>>, Error> {

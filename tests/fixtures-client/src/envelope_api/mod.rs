@@ -165,6 +165,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Touched.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::envelope_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::envelope_api::*;
+    /// let response = client.touch_thing("id", &TouchThingOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn touch_thing(
         &self,
         id: &str,
@@ -220,6 +231,17 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): `ok` says whether it worked.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::envelope_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::envelope_api::*;
+    /// let response = client.delete_thing("id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_thing(
         &self,
         id: &str,

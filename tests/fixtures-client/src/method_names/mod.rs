@@ -175,6 +175,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Client::new`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.new2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn new2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/new");
@@ -208,6 +219,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Client::builder`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.builder2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn builder2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/builder");
@@ -240,6 +262,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Client::base_url`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.base_url2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn base_url2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/base-url");
@@ -272,6 +305,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Client::retry_policy`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.retry_policy2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn retry_policy2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/retry-policy");
@@ -304,6 +348,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Client::with_retry_policy`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.with_retry_policy2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn with_retry_policy2(
         &self,
     ) -> ::std::result::Result<Response<()>, Error> {
@@ -339,6 +394,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the client's `finish`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.finish2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn finish2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/finish");
@@ -372,6 +438,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Clone::clone`, which `Client` derives.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.clone2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn clone2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/clone");
@@ -405,6 +482,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `runtime::Cancel::cancel`, which `Client` implements.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.cancel2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cancel2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/cancel");
@@ -438,6 +526,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `runtime::Cancel::cancel_target`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.cancel_target2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn cancel_target2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/cancel-target");
@@ -470,6 +569,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `ClientBuilder::server`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.server2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn server2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/server");
@@ -502,6 +612,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `ClientBuilder::credentials`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.credentials2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn credentials2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/credentials");
@@ -534,6 +655,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `ClientBuilder::http_client`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.http_client2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn http_client2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/http-client");
@@ -566,6 +698,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `ClientBuilder::build`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.build2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn build2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/build");
@@ -601,6 +744,17 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): A page of things.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.list(&ListOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list(
         &self,
         options: &ListOptions,
@@ -645,6 +799,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the stream of pages of `list`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.list_pages2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_pages2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/things/pages");
@@ -677,6 +842,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the stream of items of `list`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.list_items2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_items2(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/things/items");
@@ -713,6 +889,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the waiter of `getThing`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.wait_until_thing_gone("thing_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wait_until_thing_gone(
         &self,
         thing_id: &str,
@@ -756,6 +943,17 @@ impl Client {
     ///
     /// - 200 (`Ok`): The thing.
     /// - 404 (`Err`): No such thing.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.get_thing("thing_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_thing(
         &self,
         thing_id: &str,
@@ -803,6 +1001,17 @@ impl Client {
     /// # Responses
     ///
     /// - 202 (`Ok`): Deletion queued.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.delete_thing("thing_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_thing(
         &self,
         thing_id: &str,
@@ -844,6 +1053,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the cancel-and-confirm of `deleteThing`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.delete_thing_and_confirm2("thing_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_thing_and_confirm2(
         &self,
         thing_id: &str,
@@ -883,6 +1103,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the bulk run of `deleteThing`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.bulk_delete_thing2().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn bulk_delete_thing2(
         &self,
     ) -> ::std::result::Result<Response<()>, Error> {
@@ -921,6 +1152,17 @@ impl Client {
     ///
     /// - 200 (`Ok`): A thing, with a count.
     /// - 202 (`Ok`): Accepted; nothing yet.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.x(&XOptions2::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn x(
         &self,
         options: &XOptions2,
@@ -966,6 +1208,17 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the multipart twin of `upload`, which comes later and yields.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// let response = client.upload_multipart().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upload_multipart(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/upload/multipart");
@@ -1003,6 +1256,18 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Uploaded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// # let body = todo!();
+    /// let response = client.upload(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upload(
         &self,
         body: &types::Thing,
@@ -1049,6 +1314,18 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Uploaded.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::method_names::*;
+    /// # let body = todo!();
+    /// let response = client.upload_multipart2(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upload_multipart2(
         &self,
         body: &UploadMultipart2,
@@ -1083,16 +1360,17 @@ impl Client {
             _ => Err(crate::runtime::unexpected(response)),
         }
     }
-    /// Every page of [`Client::list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error.
+    /// Every page of [`Client::list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
     pub fn list_pages<'a>(
         &'a self,
         options: &ListOptions,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<Response<types::ThingList>, Error>,
-    > + 'a {
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<Response<types::ThingList>, Error>,
+    > {
         let options = options.clone();
         let first = options.page.unwrap_or(1);
-        ::futures_util::stream::unfold(
+        let pages = ::futures_util::stream::unfold(
             Some(first),
             move |next| {
                 let mut options = options.clone();
@@ -1120,16 +1398,18 @@ impl Client {
                     }
                 }
             },
-        )
+        );
+        ::futures_util::StreamExt::boxed(pages)
     }
-    /// Every item of every page of [`Client::list`], in order, none lost or repeated; the stream ends after an error.
+    /// Every item of every page of [`Client::list`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.
     pub fn list_items<'a>(
         &'a self,
         options: &ListOptions,
-    ) -> impl ::futures_util::Stream<
-        Item = ::std::result::Result<types::Thing, Error>,
-    > + 'a {
-        ::futures_util::StreamExt::flat_map(
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::Thing, Error>,
+    > {
+        let items = ::futures_util::StreamExt::flat_map(
             self.list_pages(options),
             |page| {
                 let items: ::std::vec::Vec<::std::result::Result<types::Thing, Error>> = match page {
@@ -1147,7 +1427,8 @@ impl Client {
                 };
                 ::futures_util::stream::iter(items)
             },
-        )
+        );
+        ::futures_util::StreamExt::boxed(items)
     }
     /// Waits until the thing is gone.
     ///

@@ -147,6 +147,18 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): The item.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::parameters::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::parameters::*;
+    /// # let sort = todo!();
+    /// let response = client.get_item_version("item_id", 1, &sort, &GetItemVersionOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_item_version(
         &self,
         item_id: &str,

@@ -147,6 +147,18 @@ impl Client {
     /// - 202 (`Ok`): Queued.
     /// - 4XX (`Err`): A client error.
     /// - any other status (`Err`): Anything else.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::responses::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::responses::*;
+    /// # let body = todo!();
+    /// let response = client.create_job(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_job(
         &self,
         body: &types::JobRequest,
@@ -202,6 +214,17 @@ impl Client {
     ///
     /// - 200 (`Ok`): The output as a PDF.
     /// - 404 (`Err`): No such job.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::responses::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::responses::*;
+    /// let response = client.download_output("id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn download_output(
         &self,
         id: &str,

@@ -273,6 +273,17 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): Who you are.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::security::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::security::*;
+    /// let response = client.who_am_i().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn who_am_i(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/me");
@@ -305,6 +316,17 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): Up.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::security::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::security::*;
+    /// let response = client.health().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn health(&self) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/health");

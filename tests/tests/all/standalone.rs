@@ -1,0 +1,57 @@
+//! Crates made with `--spec --out`: what their manifest and README say.
+
+use esign_codegen::{CrateOptions, OnUnsupported, RuntimeDep};
+
+fn standalone(crate_version: Option<&str>) -> CrateOptions {
+    CrateOptions {
+        crate_name: "todo-client".to_owned(),
+        command: "cargo xtask codegen --spec".to_owned(),
+        standalone: true,
+        on_unsupported: OnUnsupported::Fail,
+        runtime: RuntimeDep::Version("0.1".to_owned()),
+        crate_version: crate_version.map(str::to_owned),
+    }
+}
+
+const SPEC: &str = "openapi: 3.0.3\ninfo:\n  title: To-do API\n  version: '2.3'\n  license:\n    name: Apache 2.0\npaths:\n  /items:\n    get:\n      operationId: listItems\n      responses:\n        '204':\n          description: none\n";
+
+fn file<'a>(generated: &'a esign_codegen::Generated, path: &str) -> &'a str {
+    let found = generated.files.iter().find(|f| f.path.to_string_lossy() == path);
+    &found.unwrap_or_else(|| panic!("{path} is generated")).contents
+}
+
+#[test]
+fn a_standalone_crate_takes_version_licence_and_description_from_the_spec() {
+    let generated = esign_codegen::generate_crate_from_bytes(
+        &[("todo.yaml".to_owned(), SPEC.as_bytes().to_vec())],
+        &standalone(None),
+    )
+    .expect("generates");
+    let manifest = file(&generated, "Cargo.toml");
+    assert!(manifest.contains("version = \"2.3.0\""), "{manifest}");
+    assert!(manifest.contains("license = \"Apache-2.0\""), "{manifest}");
+    assert!(manifest.contains("description = \"Typed async Rust client for To-do API 2.3\""), "{manifest}");
+    assert!(manifest.contains("esign-runtime = \"0.1\""), "{manifest}");
+    assert!(!manifest.contains("publish = false"), "a standalone crate can be published: {manifest}");
+    // A module named like a std macro would make rustdoc links ambiguous.
+    assert!(manifest.contains("todo-api = []"), "{manifest}");
+    assert!(generated.files.iter().any(|f| f.path.to_string_lossy() == "src/todo_api/mod.rs"));
+    let readme = file(&generated, "README.md");
+    assert!(readme.starts_with("<!-- @generated"), "{readme}");
+    assert!(readme.contains("# todo-client"), "{readme}");
+    assert!(readme.contains("`todo_api` (feature `todo-api`): To-do API 2.3, 1 operations."), "{readme}");
+    assert!(readme.contains("todo_client::todo_api::Client::builder()"), "{readme}");
+}
+
+#[test]
+fn crate_version_overrides_and_unknown_licences_are_left_out() {
+    let spec = SPEC.replace("Apache 2.0", "Proprietary, see the terms page");
+    let generated = esign_codegen::generate_crate_from_bytes(
+        &[("todo.yaml".to_owned(), spec.into_bytes())],
+        &standalone(Some("0.4.1")),
+    )
+    .expect("generates");
+    let manifest = file(&generated, "Cargo.toml");
+    assert!(manifest.contains("version = \"0.4.1\""), "{manifest}");
+    assert!(!manifest.contains("license"), "no licence the spec does not name exactly: {manifest}");
+}
