@@ -28,6 +28,7 @@ fn options(name: &str) -> CrateOptions {
         standalone: true,
         on_unsupported: OnUnsupported::Skip,
         runtime: esign_codegen::RuntimeDep::Path(root().join("esign-runtime").to_string_lossy().into_owned()),
+        crate_version: None,
     }
 }
 
