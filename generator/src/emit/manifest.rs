@@ -238,6 +238,10 @@ fn semver(version: &str) -> Option<String> {
     if numbers.is_empty() || numbers.len() > 3 || !numbers.iter().all(numeric) {
         return None;
     }
+    // `1.2.3-beta` is semver; `2024-01-01` is a date, not `2024.0.0-01-01`.
+    if !rest.is_empty() && numbers.len() != 3 {
+        return None;
+    }
     let tail_ok =
         rest.chars().skip(1).all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')) && rest.len() != 1;
     if !tail_ok {
