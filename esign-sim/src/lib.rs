@@ -62,6 +62,11 @@ pub use dropbox_sign::DropboxSignSim;
 pub use leegality::LeegalitySim;
 pub use server::{RecordedRequest, Reply};
 
+/// The examples in the crate's README, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 #[cfg(test)]
 mod tests {
     #[test]
