@@ -1,0 +1,8 @@
+//! The simulators driven by the real generated client, as a user's tests
+//! would drive them.
+
+mod cancel;
+mod constellation1;
+mod dropbox_sign;
+mod leegality;
+mod support;

@@ -1,0 +1,61 @@
+//! A callback endpoint like the one a user's application has: it reads the
+//! body with the client's parser, verifies the event with the API key, and
+//! hands verified events to the test.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use esign_client::dropbox_sign::{EventCallback, CALLBACK_REPLY};
+use esign_client::runtime::{CallbackError, RetryPolicy, Secret};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+#[derive(Clone)]
+struct Endpoint {
+    api_key: Secret,
+    events: mpsc::Sender<EventCallback>,
+}
+
+/// Serves `POST /callback` on 127.0.0.1; returns its URL and the verified events.
+pub async fn callback_endpoint(api_key: &str) -> (String, mpsc::Receiver<EventCallback>) {
+    let (events, received) = mpsc::channel(16);
+    let router =
+        Router::new().route("/callback", post(receive)).with_state(Endpoint { api_key: Secret::new(api_key), events });
+    (format!("{}/callback", serve(router).await), received)
+}
+
+async fn receive(State(endpoint): State<Endpoint>, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let event = match EventCallback::from_callback(content_type, &body).await {
+        Ok(event) => event,
+        Err(err) => return (StatusCode::BAD_REQUEST, err.to_string()),
+    };
+    if let Err(err @ CallbackError::Forged) = event.verify(&endpoint.api_key) {
+        return (StatusCode::UNAUTHORIZED, err.to_string());
+    }
+    let _ = endpoint.events.try_send(event);
+    (StatusCode::OK, CALLBACK_REPLY.to_owned())
+}
+
+/// Serves a router on 127.0.0.1 for the rest of the test; returns its origin.
+pub async fn serve(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{address}")
+}
+
+/// Waits for the next event, for at most five seconds.
+pub async fn next_event(events: &mut mpsc::Receiver<EventCallback>) -> EventCallback {
+    tokio::time::timeout(Duration::from_secs(5), events.recv())
+        .await
+        .expect("no event within five seconds")
+        .expect("the endpoint is gone")
+}
+
+/// Retries quickly, so tests of retried answers stay fast.
+pub fn quick_retries() -> RetryPolicy {
+    RetryPolicy { base_delay: Duration::from_millis(5), max_delay: Duration::from_millis(20), ..RetryPolicy::default() }
+}
