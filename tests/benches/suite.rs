@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// The `progenitor` section, in `progenitor/mod.rs` (a folder, so cargo
+/// does not take it for a bench target of its own).
+mod progenitor;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
 }
@@ -387,17 +391,21 @@ mod client_benches {
 }
 
 fn main() {
+    // Started again by the progenitor section to generate as a process.
+    if progenitor::child_generate() {
+        return;
+    }
     // `cargo bench` passes `--bench`; `cargo test` runs benches only with
     // `--benches`, where this returns at once.
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    // BENCH_ONLY=per-call (or events, bulk, generation) runs one section.
+    // BENCH_ONLY=per-call (or events, bulk, generation, progenitor) runs one section.
     let only = std::env::var("BENCH_ONLY").ok();
     let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio");
-    if !wanted("per-call") && !wanted("events") && !wanted("bulk") && !wanted("generation") {
-        eprintln!("BENCH_ONLY names no section: per-call, events, bulk or generation");
+    if !wanted("per-call") && !wanted("events") && !wanted("bulk") && !wanted("generation") && !wanted("progenitor") {
+        eprintln!("BENCH_ONLY names no section: per-call, events, bulk, generation or progenitor");
         return;
     }
     if wanted("per-call") {
@@ -411,6 +419,9 @@ fn main() {
     if wanted("bulk") {
         let bulk = runtime.block_on(client_benches::bulk());
         write_section("bulk", "Bulk cancel under a rate limit", &format!("{bulk}\n"));
+    }
+    if wanted("progenitor") {
+        progenitor::section();
     }
     if !wanted("generation") {
         return;
