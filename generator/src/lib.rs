@@ -25,6 +25,10 @@ use std::path::{Path, PathBuf};
 /// runtime and its locked dependencies build with.
 pub const RUST_VERSION: &str = "1.88";
 
+/// The stack of every thread that generates: specs nest deeply and debug
+/// builds use big frames.
+const GENERATOR_STACK: usize = 256 << 20;
+
 /// How a generated crate gets the runtime (`esign-runtime`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RuntimeDep {
@@ -153,7 +157,7 @@ pub fn generate_crate_from_bytes(sources: &[(String, Vec<u8>)], options: &CrateO
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("esign-codegen".to_owned())
-            .stack_size(256 << 20)
+            .stack_size(GENERATOR_STACK)
             .spawn_scoped(scope, || generate_on_this_thread(sources, options))
             .map_err(|err| {
                 Error::new(ErrorKind::Io, Location::default(), format!("cannot start the generator thread: {err}"))
@@ -187,6 +191,52 @@ fn generate_on_this_thread(sources: &[(String, Vec<u8>)], options: &CrateOptions
     check_module_names(&apis)?;
     let files = emit_crate(&apis, options)?;
     Ok(Generated { files, warnings, skipped, reports })
+}
+
+/// `f` over `items` on up to as many threads as the machine has cores,
+/// results in the items' order. Each thread gets the generator's large
+/// stack (emitting nests as deep as the spec does).
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(items.len());
+    if threads <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                std::thread::Builder::new().stack_size(GENERATOR_STACK).spawn_scoped(scope, || {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(index) else { break };
+                        done.push((index, f(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        let mut results = Vec::with_capacity(items.len());
+        let mut unstarted = false;
+        for worker in workers {
+            match worker {
+                Ok(handle) => {
+                    results.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                }
+                Err(_) => unstarted = true,
+            }
+        }
+        // A thread that could not start leaves its share to this one.
+        if unstarted {
+            let seen: std::collections::BTreeSet<usize> = results.iter().map(|(i, _)| *i).collect();
+            for (index, item) in items.iter().enumerate().filter(|(i, _)| !seen.contains(i)) {
+                results.push((index, f(item)));
+            }
+        }
+        results
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// A crate this repository generates and checks in.
@@ -283,18 +333,21 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
             });
         }
     }
+    // Each module's two files are emitted and formatted on their own, the
+    // bulk of the work: spread over the machine's cores (the results keep
+    // their order, so the output does not depend on the schedule).
     let lib = options.crate_name.replace('-', "_");
-    for api in apis {
+    let jobs: Vec<(&ir::Api, bool)> = apis.iter().flat_map(|api| [(api, true), (api, false)]).collect();
+    let rendered = parallel_map(&jobs, |&(api, client)| {
         let banner = render::banner(&options.command, &api.source);
-        let dir = Path::new("src").join(&api.module);
-        files.push(GeneratedFile {
-            path: dir.join("mod.rs"),
-            contents: render::rust_file(emit::client_file(api, &lib), &banner).map_err(|m| internal(&api.source, m))?,
-        });
-        files.push(GeneratedFile {
-            path: dir.join("types.rs"),
-            contents: render::rust_file(emit::types_file(api), &banner).map_err(|m| internal(&api.source, m))?,
-        });
+        let tokens = if client { emit::client_file(api, &lib) } else { emit::types_file(api) };
+        let name = if client { "mod.rs" } else { "types.rs" };
+        render::rust_file(tokens, &banner)
+            .map(|contents| GeneratedFile { path: Path::new("src").join(&api.module).join(name), contents })
+            .map_err(|m| internal(&api.source, m))
+    });
+    for file in rendered {
+        files.push(file?);
     }
     Ok(files)
 }
