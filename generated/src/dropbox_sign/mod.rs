@@ -860,6 +860,8 @@ impl Client {
         &self,
         body: &types::SignatureRequestSendRequest,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/send");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -938,6 +940,10 @@ impl Client {
         &self,
         body: &SignatureRequestSendMultipart,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(&body.signature_request_send_request),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/send");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -1008,6 +1014,8 @@ impl Client {
         &self,
         body: &types::SignatureRequestSendWithTemplateRequest,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/send_with_template");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -1081,6 +1089,12 @@ impl Client {
         &self,
         body: &SignatureRequestSendWithTemplateMultipart,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_send_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/send_with_template");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -1152,6 +1166,8 @@ impl Client {
         &self,
         body: &types::SignatureRequestBulkSendWithTemplateRequest,
     ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/bulk_send_with_template");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -1226,6 +1242,12 @@ impl Client {
         &self,
         body: &SignatureRequestBulkSendWithTemplateMultipart,
     ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_bulk_send_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/bulk_send_with_template");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -1295,6 +1317,8 @@ impl Client {
         &self,
         body: &types::SignatureRequestBulkCreateEmbeddedWithTemplateRequest,
     ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/bulk_create_embedded_with_template");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -1367,6 +1391,12 @@ impl Client {
         &self,
         body: &SignatureRequestBulkCreateEmbeddedWithTemplateMultipart,
     ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_bulk_create_embedded_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/bulk_create_embedded_with_template");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -1438,6 +1468,8 @@ impl Client {
         &self,
         body: &types::SignatureRequestCreateEmbeddedRequest,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/create_embedded");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -1512,6 +1544,12 @@ impl Client {
         &self,
         body: &SignatureRequestCreateEmbeddedMultipart,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_create_embedded_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/create_embedded");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -1580,6 +1618,8 @@ impl Client {
         &self,
         body: &types::SignatureRequestCreateEmbeddedWithTemplateRequest,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/create_embedded_with_template");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -1651,6 +1691,12 @@ impl Client {
         &self,
         body: &SignatureRequestCreateEmbeddedWithTemplateMultipart,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_create_embedded_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/create_embedded_with_template");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -2460,6 +2506,8 @@ impl Client {
         Response<types::TemplateCreateEmbeddedDraftResponse>,
         Error,
     > {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/template/create_embedded_draft");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -2536,6 +2584,12 @@ impl Client {
         Response<types::TemplateCreateEmbeddedDraftResponse>,
         Error,
     > {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.template_create_embedded_draft_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/template/create_embedded_draft");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -3166,6 +3220,8 @@ impl Client {
         &self,
         body: &types::ReportCreateRequest,
     ) -> ::std::result::Result<Response<types::ReportCreateResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/report/create");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -3482,6 +3538,8 @@ impl Client {
         body: &types::TeamAddMemberRequest,
         options: &TeamAddMemberOptions,
     ) -> ::std::result::Result<Response<types::TeamGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/team/add_member");
         let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
@@ -3559,6 +3617,8 @@ impl Client {
         &self,
         body: &types::TeamRemoveMemberRequest,
     ) -> ::std::result::Result<Response<types::TeamGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/team/remove_member");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -3632,6 +3692,8 @@ impl Client {
         &self,
         body: &types::UnclaimedDraftCreateRequest,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/unclaimed_draft/create");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -3705,6 +3767,10 @@ impl Client {
         &self,
         body: &UnclaimedDraftCreateMultipart,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(&body.unclaimed_draft_create_request),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/unclaimed_draft/create");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -3774,6 +3840,8 @@ impl Client {
         &self,
         body: &types::UnclaimedDraftCreateEmbeddedRequest,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/unclaimed_draft/create_embedded");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -3846,6 +3914,12 @@ impl Client {
         &self,
         body: &UnclaimedDraftCreateEmbeddedMultipart,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.unclaimed_draft_create_embedded_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/unclaimed_draft/create_embedded");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -3914,6 +3988,8 @@ impl Client {
         &self,
         body: &types::UnclaimedDraftCreateEmbeddedWithTemplateRequest,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/unclaimed_draft/create_embedded_with_template");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -3985,6 +4061,12 @@ impl Client {
         &self,
         body: &UnclaimedDraftCreateEmbeddedWithTemplateMultipart,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.unclaimed_draft_create_embedded_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/unclaimed_draft/create_embedded_with_template");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -4203,6 +4285,10 @@ impl Client {
         template_id: &str,
         body: ::std::option::Option<&types::EmbeddedEditUrlRequest>,
     ) -> ::std::result::Result<Response<types::EmbeddedEditUrlResponse>, Error> {
+        if let Some(body) = body {
+            crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+        }
         let mut path = ::std::string::String::new();
         path.push_str("/embedded/edit_url/");
         crate::runtime::push_path_segment(&mut path, "template_id", template_id)
@@ -4342,6 +4428,8 @@ impl Client {
         client_id: &str,
         body: &types::ApiAppUpdateRequest,
     ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/api_app/");
         crate::runtime::push_path_segment(&mut path, "client_id", client_id)
@@ -4416,6 +4504,10 @@ impl Client {
         client_id: &str,
         body: &ApiAppUpdateMultipart,
     ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(&body.api_app_update_request),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/api_app/");
         crate::runtime::push_path_segment(&mut path, "client_id", client_id)
@@ -4551,6 +4643,8 @@ impl Client {
         &self,
         body: &types::ApiAppCreateRequest,
     ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/api_app");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -4622,6 +4716,10 @@ impl Client {
         &self,
         body: &ApiAppCreateMultipart,
     ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(&body.api_app_create_request),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/api_app");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -5258,59 +5356,11 @@ pub struct AccountGetOptions {
     /// The email address of the account to look up, used when `account_id` is not sent. (`email_address`, query)
     pub email_address: ::std::option::Option<::std::string::String>,
 }
-/// The multipart body of [`Client::signature_request_send_multipart`]: one field per part.
+/// The multipart body of [`Client::signature_request_send_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignatureRequestSendMultipart {
-    /// URLs Dropbox Sign downloads the documents from, in order. Use either these or uploaded files.
-    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The signers, each with a name and an email address; their position is the index form fields name in `signer`.
-    pub signers: ::std::option::Option<::std::vec::Vec<types::SignatureRequestSigner>>,
-    /// Groups of signers in which any one member signs for the whole group.
-    pub grouped_signers: ::std::option::Option<::std::vec::Vec<types::SignerGroup>>,
-    /// Lets signers decline to sign. Off by default.
-    pub allow_decline: ::std::option::Option<bool>,
-    /// Lets signers hand their signature over to someone else (Premium plan and above). Off by default.
-    pub allow_reassign: ::std::option::Option<bool>,
-    /// Files the signers are asked to upload while signing.
-    pub attachments: ::std::option::Option<::std::vec::Vec<types::SignerAttachment>>,
-    /// Addresses that receive a copy of the completed documents.
-    pub cc_email_addresses: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// The client id of an API app whose branding and callback URL the request should use.
-    pub client_id: ::std::option::Option<::std::string::String>,
-    /// Values that pre-fill merge fields (`text-merge`, `checkbox-merge` or text tags) of the documents.
-    pub custom_fields: ::std::option::Option<::std::vec::Vec<types::CustomFieldValue>>,
-    /// The `field_options` part.
-    pub field_options: ::std::option::Option<types::FieldOptions>,
-    /// The `form_fields_per_document` part.
-    pub form_fields_per_document: ::std::option::Option<types::FormFieldsPerDocument>,
-    /// The `form_field_groups` part.
-    pub form_field_groups: ::std::option::Option<types::FormFieldGroups>,
-    /// The `form_field_rules` part.
-    pub form_field_rules: ::std::option::Option<types::FormFieldRules>,
-    /// Removes text tags from the documents automatically. This can clip the documents; hiding the tags (white text) is safer. Off by default.
-    pub hide_text_tags: ::std::option::Option<bool>,
-    /// Makes the one signer prove their identity with an electronic ID provider (Premium plan; not in test mode).
-    pub is_eid: ::std::option::Option<bool>,
-    /// The message of the email sent to the signers.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `metadata` part.
-    pub metadata: ::std::option::Option<types::Metadata>,
-    /// The `signing_options` part.
-    pub signing_options: ::std::option::Option<types::SigningOptions>,
-    /// Where signers are sent after they have signed.
-    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
-    /// The subject of the email sent to the signers.
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Sends a test request that has no legal effect. Off by default.
-    pub test_mode: ::std::option::Option<bool>,
-    /// The title of the request.
-    pub title: ::std::option::Option<::std::string::String>,
-    /// Reads text tags in the documents to place fields. Off by default.
-    pub use_text_tags: ::std::option::Option<bool>,
-    /// When the request expires (Unix time); unsigned signatures then expire and can no longer be signed.
-    pub expires_at: ::std::option::Option<i64>,
+    /// The fields of [`SignatureRequestSendRequest`], each sent as parts of its own.
+    pub signature_request_send_request: types::SignatureRequestSendRequest,
     /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
@@ -5319,170 +5369,31 @@ impl SignatureRequestSendMultipart {
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
-        if let Some(value) = &self.file_urls {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "file_urls",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.signers {
-            form = form.part("signers", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.grouped_signers {
-            form = form.part("grouped_signers", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.allow_decline {
-            form = form
-                .part(
-                    "allow_decline",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.allow_reassign {
-            form = form
-                .part(
-                    "allow_reassign",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.attachments {
-            form = form.part("attachments", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.cc_email_addresses {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "cc_email_addresses",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.client_id {
-            form = form
-                .part("client_id", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.custom_fields {
-            form = form.part("custom_fields", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.field_options {
-            form = form.part("field_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.form_fields_per_document {
-            form = form
-                .part(
-                    "form_fields_per_document",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.form_field_groups {
-            form = form
-                .part(
-                    "form_field_groups",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.form_field_rules {
-            form = form
-                .part(
-                    "form_field_rules",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.hide_text_tags {
-            form = form
-                .part(
-                    "hide_text_tags",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.is_eid {
-            form = form
-                .part("is_eid", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.message {
-            form = form
-                .part("message", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.metadata {
-            form = form.part("metadata", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_options {
-            form = form.part("signing_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_redirect_url {
-            form = form
-                .part(
-                    "signing_redirect_url",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.subject {
-            form = form
-                .part("subject", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.test_mode {
-            form = form
-                .part("test_mode", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.title {
-            form = form
-                .part("title", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.use_text_tags {
-            form = form
-                .part(
-                    "use_text_tags",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.expires_at {
-            form = form
-                .part("expires_at", crate::runtime::text_part(value.to_string(), None)?);
+        {
+            let value = &self.signature_request_send_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
-                form = form.part("files", file.to_part(None)?);
+                form = form.part("files[]", file.to_part(None)?);
             }
         }
         Ok(form)
     }
 }
-/// The multipart body of [`Client::signature_request_send_with_template_multipart`]: one field per part.
+/// The multipart body of [`Client::signature_request_send_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignatureRequestSendWithTemplateMultipart {
-    /// The templates to build the request from, in the order they are used.
-    pub template_ids: ::std::vec::Vec<::std::string::String>,
-    /// One signer for each role of the templates.
-    pub signers: ::std::vec::Vec<types::TemplateSigner>,
-    /// Lets signers decline to sign. Off by default.
-    pub allow_decline: ::std::option::Option<bool>,
-    /// The people who fill the templates' CC roles; required when a template has one.
-    pub ccs: ::std::option::Option<::std::vec::Vec<types::CcRecipient>>,
-    /// The client id of an API app whose branding and callback URL the request should use.
-    pub client_id: ::std::option::Option<::std::string::String>,
-    /// Values for the templates' merge fields; required when a template has any.
-    pub custom_fields: ::std::option::Option<::std::vec::Vec<types::CustomFieldValue>>,
-    /// URLs of further documents appended to the request; their text tags are read.
-    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Makes the one signer prove their identity with an electronic ID provider (Premium plan; not in test mode).
-    pub is_eid: ::std::option::Option<bool>,
-    /// The message of the email sent to the signers.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `metadata` part.
-    pub metadata: ::std::option::Option<types::Metadata>,
-    /// The `signing_options` part.
-    pub signing_options: ::std::option::Option<types::SigningOptions>,
-    /// Where signers are sent after they have signed.
-    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
-    /// The subject of the email sent to the signers.
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Sends a test request that has no legal effect. Off by default.
-    pub test_mode: ::std::option::Option<bool>,
-    /// The title of the request.
-    pub title: ::std::option::Option<::std::string::String>,
+    /// The fields of [`SignatureRequestSendWithTemplateRequest`], each sent as parts of its own.
+    pub signature_request_send_with_template_request: types::SignatureRequestSendWithTemplateRequest,
     /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
@@ -5492,113 +5403,22 @@ impl SignatureRequestSendWithTemplateMultipart {
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
         {
-            let value = &self.template_ids;
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "template_ids",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        {
-            let value = &self.signers;
-            form = form.part("signers", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.allow_decline {
-            form = form
-                .part(
-                    "allow_decline",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.ccs {
-            form = form.part("ccs", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.client_id {
-            form = form
-                .part("client_id", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.custom_fields {
-            form = form.part("custom_fields", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.file_urls {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "file_urls",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.is_eid {
-            form = form
-                .part("is_eid", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.message {
-            form = form
-                .part("message", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.metadata {
-            form = form.part("metadata", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_options {
-            form = form.part("signing_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_redirect_url {
-            form = form
-                .part(
-                    "signing_redirect_url",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.subject {
-            form = form
-                .part("subject", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.test_mode {
-            form = form
-                .part("test_mode", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.title {
-            form = form
-                .part("title", crate::runtime::text_part(value.to_string(), None)?);
+            let value = &self.signature_request_send_with_template_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
-                form = form.part("files", file.to_part(None)?);
+                form = form.part("files[]", file.to_part(None)?);
             }
         }
         Ok(form)
     }
 }
-/// The multipart body of [`Client::signature_request_bulk_send_with_template_multipart`]: one field per part.
+/// The multipart body of [`Client::signature_request_bulk_send_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignatureRequestBulkSendWithTemplateMultipart {
-    /// The templates every request of the job is built from, in order.
-    pub template_ids: ::std::vec::Vec<::std::string::String>,
-    /// One entry per signature request to send (at most 250), with its signers and custom field values.
-    pub signer_list: ::std::option::Option<::std::vec::Vec<types::BulkSignerListEntry>>,
-    /// Lets signers decline to sign. Off by default.
-    pub allow_decline: ::std::option::Option<bool>,
-    /// The people who fill the templates' CC roles on every request.
-    pub ccs: ::std::option::Option<::std::vec::Vec<types::CcRecipient>>,
-    /// The client id of an API app whose branding and callback URL the requests should use.
-    pub client_id: ::std::option::Option<::std::string::String>,
-    /// Merge field values shared by every request of the job.
-    pub custom_fields: ::std::option::Option<::std::vec::Vec<types::CustomFieldValue>>,
-    /// The message of the emails sent to the signers.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `metadata` part.
-    pub metadata: ::std::option::Option<types::Metadata>,
-    /// Where signers are sent after they have signed.
-    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
-    /// The subject of the emails sent to the signers.
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Sends test requests that have no legal effect. Off by default.
-    pub test_mode: ::std::option::Option<bool>,
-    /// The title of every request of the job.
-    pub title: ::std::option::Option<::std::string::String>,
+    /// The fields of [`SignatureRequestBulkSendWithTemplateRequest`], each sent as parts of its own.
+    pub signature_request_bulk_send_with_template_request: types::SignatureRequestBulkSendWithTemplateRequest,
     /// A CSV file with one row per signature request, instead of `signer_list`. Columns: `name`, `email_address`, optional `pin` (4 to 12 characters) and `sms_phone_number` (E.164), and any column ending in `_field`, which fills the custom field of that name.
     pub signer_file: ::std::option::Option<crate::runtime::FilePart>,
 }
@@ -5608,60 +5428,8 @@ impl SignatureRequestBulkSendWithTemplateMultipart {
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
         {
-            let value = &self.template_ids;
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "template_ids",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.signer_list {
-            form = form.part("signer_list", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.allow_decline {
-            form = form
-                .part(
-                    "allow_decline",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.ccs {
-            form = form.part("ccs", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.client_id {
-            form = form
-                .part("client_id", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.custom_fields {
-            form = form.part("custom_fields", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.message {
-            form = form
-                .part("message", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.metadata {
-            form = form.part("metadata", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_redirect_url {
-            form = form
-                .part(
-                    "signing_redirect_url",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.subject {
-            form = form
-                .part("subject", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.test_mode {
-            form = form
-                .part("test_mode", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.title {
-            form = form
-                .part("title", crate::runtime::text_part(value.to_string(), None)?);
+            let value = &self.signature_request_bulk_send_with_template_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.signer_file {
             form = form.part("signer_file", value.to_part(None)?);
@@ -5669,33 +5437,11 @@ impl SignatureRequestBulkSendWithTemplateMultipart {
         Ok(form)
     }
 }
-/// The multipart body of [`Client::signature_request_bulk_create_embedded_with_template_multipart`]: one field per part.
+/// The multipart body of [`Client::signature_request_bulk_create_embedded_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignatureRequestBulkCreateEmbeddedWithTemplateMultipart {
-    /// The client id of the API app the requests are signed through.
-    pub client_id: ::std::string::String,
-    /// The templates every request of the job is built from, in order.
-    pub template_ids: ::std::vec::Vec<::std::string::String>,
-    /// One entry per signature request (at most 250), with its signers and custom field values.
-    pub signer_list: ::std::option::Option<::std::vec::Vec<types::BulkSignerListEntry>>,
-    /// Lets signers decline to sign. Off by default.
-    pub allow_decline: ::std::option::Option<bool>,
-    /// The people who fill the templates' CC roles on every request.
-    pub ccs: ::std::option::Option<::std::vec::Vec<types::CcRecipient>>,
-    /// Merge field values shared by every request of the job.
-    pub custom_fields: ::std::option::Option<::std::vec::Vec<types::CustomFieldValue>>,
-    /// The message shown to the signers.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `metadata` part.
-    pub metadata: ::std::option::Option<types::Metadata>,
-    /// Where signers are sent after they have signed.
-    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
-    /// The subject shown to the signers.
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Creates test requests that have no legal effect. Off by default.
-    pub test_mode: ::std::option::Option<bool>,
-    /// The title of every request of the job.
-    pub title: ::std::option::Option<::std::string::String>,
+    /// The fields of [`SignatureRequestBulkCreateEmbeddedWithTemplateRequest`], each sent as parts of its own.
+    pub signature_request_bulk_create_embedded_with_template_request: types::SignatureRequestBulkCreateEmbeddedWithTemplateRequest,
     /// A CSV file with one row per signature request, instead of `signer_list`. Columns: `name`, `email_address`, optional `pin` (4 to 12 characters) and `sms_phone_number` (E.164), and any column ending in `_field`, which fills the custom field of that name.
     pub signer_file: ::std::option::Option<crate::runtime::FilePart>,
 }
@@ -5705,61 +5451,9 @@ impl SignatureRequestBulkCreateEmbeddedWithTemplateMultipart {
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
         {
-            let value = &self.client_id;
-            form = form
-                .part("client_id", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        {
-            let value = &self.template_ids;
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "template_ids",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.signer_list {
-            form = form.part("signer_list", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.allow_decline {
-            form = form
-                .part(
-                    "allow_decline",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.ccs {
-            form = form.part("ccs", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.custom_fields {
-            form = form.part("custom_fields", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.message {
-            form = form
-                .part("message", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.metadata {
-            form = form.part("metadata", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_redirect_url {
-            form = form
-                .part(
-                    "signing_redirect_url",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.subject {
-            form = form
-                .part("subject", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.test_mode {
-            form = form
-                .part("test_mode", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.title {
-            form = form
-                .part("title", crate::runtime::text_part(value.to_string(), None)?);
+            let value = &self
+                .signature_request_bulk_create_embedded_with_template_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.signer_file {
             form = form.part("signer_file", value.to_part(None)?);
@@ -5767,57 +5461,11 @@ impl SignatureRequestBulkCreateEmbeddedWithTemplateMultipart {
         Ok(form)
     }
 }
-/// The multipart body of [`Client::signature_request_create_embedded_multipart`]: one field per part.
+/// The multipart body of [`Client::signature_request_create_embedded_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignatureRequestCreateEmbeddedMultipart {
-    /// The client id of the API app the request is signed through.
-    pub client_id: ::std::string::String,
-    /// URLs Dropbox Sign downloads the documents from, in order. Use either these or uploaded files.
-    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The signers, each with a name and an email address; their position is the index form fields name in `signer`.
-    pub signers: ::std::option::Option<::std::vec::Vec<types::SignatureRequestSigner>>,
-    /// Groups of signers in which any one member signs for the whole group.
-    pub grouped_signers: ::std::option::Option<::std::vec::Vec<types::SignerGroup>>,
-    /// Lets signers decline to sign. Off by default.
-    pub allow_decline: ::std::option::Option<bool>,
-    /// Lets signers hand their signature over to someone else (Premium plan). Off by default.
-    pub allow_reassign: ::std::option::Option<bool>,
-    /// Files the signers are asked to upload while signing.
-    pub attachments: ::std::option::Option<::std::vec::Vec<types::SignerAttachment>>,
-    /// Addresses that receive a copy of the completed documents.
-    pub cc_email_addresses: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// Values that pre-fill merge fields of the documents.
-    pub custom_fields: ::std::option::Option<::std::vec::Vec<types::CustomFieldValue>>,
-    /// The `field_options` part.
-    pub field_options: ::std::option::Option<types::FieldOptions>,
-    /// The `form_fields_per_document` part.
-    pub form_fields_per_document: ::std::option::Option<types::FormFieldsPerDocument>,
-    /// The `form_field_groups` part.
-    pub form_field_groups: ::std::option::Option<types::FormFieldGroups>,
-    /// The `form_field_rules` part.
-    pub form_field_rules: ::std::option::Option<types::FormFieldRules>,
-    /// Removes text tags from the documents automatically (can clip them). Off by default.
-    pub hide_text_tags: ::std::option::Option<bool>,
-    /// The message shown to the signers.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `metadata` part.
-    pub metadata: ::std::option::Option<types::Metadata>,
-    /// The `signing_options` part.
-    pub signing_options: ::std::option::Option<types::SigningOptions>,
-    /// The subject shown to the signers.
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Creates a test request that has no legal effect. Off by default.
-    pub test_mode: ::std::option::Option<bool>,
-    /// The title of the request.
-    pub title: ::std::option::Option<::std::string::String>,
-    /// Reads text tags in the documents to place fields. Off by default.
-    pub use_text_tags: ::std::option::Option<bool>,
-    /// Lets auto-fill fields fill in the signer's own details while they sign. Make sure the signer is who you think before turning it on. Off by default.
-    pub populate_auto_fill_fields: ::std::option::Option<bool>,
-    /// When the request expires (Unix time).
-    pub expires_at: ::std::option::Option<i64>,
+    /// The fields of [`SignatureRequestCreateEmbeddedRequest`], each sent as parts of its own.
+    pub signature_request_create_embedded_request: types::SignatureRequestCreateEmbeddedRequest,
     /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
@@ -5827,164 +5475,30 @@ impl SignatureRequestCreateEmbeddedMultipart {
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
         {
-            let value = &self.client_id;
-            form = form
-                .part("client_id", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.file_urls {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "file_urls",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.signers {
-            form = form.part("signers", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.grouped_signers {
-            form = form.part("grouped_signers", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.allow_decline {
-            form = form
-                .part(
-                    "allow_decline",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.allow_reassign {
-            form = form
-                .part(
-                    "allow_reassign",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.attachments {
-            form = form.part("attachments", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.cc_email_addresses {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "cc_email_addresses",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.custom_fields {
-            form = form.part("custom_fields", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.field_options {
-            form = form.part("field_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.form_fields_per_document {
-            form = form
-                .part(
-                    "form_fields_per_document",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.form_field_groups {
-            form = form
-                .part(
-                    "form_field_groups",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.form_field_rules {
-            form = form
-                .part(
-                    "form_field_rules",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.hide_text_tags {
-            form = form
-                .part(
-                    "hide_text_tags",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.message {
-            form = form
-                .part("message", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.metadata {
-            form = form.part("metadata", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_options {
-            form = form.part("signing_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.subject {
-            form = form
-                .part("subject", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.test_mode {
-            form = form
-                .part("test_mode", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.title {
-            form = form
-                .part("title", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.use_text_tags {
-            form = form
-                .part(
-                    "use_text_tags",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.populate_auto_fill_fields {
-            form = form
-                .part(
-                    "populate_auto_fill_fields",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.expires_at {
-            form = form
-                .part("expires_at", crate::runtime::text_part(value.to_string(), None)?);
+            let value = &self.signature_request_create_embedded_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
-                form = form.part("files", file.to_part(None)?);
+                form = form.part("files[]", file.to_part(None)?);
             }
         }
         Ok(form)
     }
 }
-/// The multipart body of [`Client::signature_request_create_embedded_with_template_multipart`]: one field per part.
+/// The multipart body of [`Client::signature_request_create_embedded_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SignatureRequestCreateEmbeddedWithTemplateMultipart {
-    /// The client id of the API app the request is signed through.
-    pub client_id: ::std::string::String,
-    /// The templates to build the request from, in the order they are used.
-    pub template_ids: ::std::vec::Vec<::std::string::String>,
-    /// One signer for each role of the templates.
-    pub signers: ::std::vec::Vec<types::TemplateSigner>,
-    /// Lets signers decline to sign. Off by default.
-    pub allow_decline: ::std::option::Option<bool>,
-    /// The people who fill the templates' CC roles; required when a template has one.
-    pub ccs: ::std::option::Option<::std::vec::Vec<types::CcRecipient>>,
-    /// Values for the templates' merge fields; required when a template has any.
-    pub custom_fields: ::std::option::Option<::std::vec::Vec<types::CustomFieldValue>>,
-    /// URLs of further documents appended to the request.
-    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The message shown to the signers.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `metadata` part.
-    pub metadata: ::std::option::Option<types::Metadata>,
-    /// The `signing_options` part.
-    pub signing_options: ::std::option::Option<types::SigningOptions>,
-    /// The subject shown to the signers.
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Creates a test request that has no legal effect. Off by default.
-    pub test_mode: ::std::option::Option<bool>,
-    /// The title of the request.
-    pub title: ::std::option::Option<::std::string::String>,
-    /// Lets auto-fill fields fill in the signer's own details while they sign. Off by default.
-    pub populate_auto_fill_fields: ::std::option::Option<bool>,
+    /// The fields of [`SignatureRequestCreateEmbeddedWithTemplateRequest`], each sent as parts of its own.
+    pub signature_request_create_embedded_with_template_request: types::SignatureRequestCreateEmbeddedWithTemplateRequest,
     /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
@@ -5994,78 +5508,12 @@ impl SignatureRequestCreateEmbeddedWithTemplateMultipart {
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
         {
-            let value = &self.client_id;
-            form = form
-                .part("client_id", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        {
-            let value = &self.template_ids;
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "template_ids",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        {
-            let value = &self.signers;
-            form = form.part("signers", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.allow_decline {
-            form = form
-                .part(
-                    "allow_decline",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.ccs {
-            form = form.part("ccs", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.custom_fields {
-            form = form.part("custom_fields", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.file_urls {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "file_urls",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.message {
-            form = form
-                .part("message", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.metadata {
-            form = form.part("metadata", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_options {
-            form = form.part("signing_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.subject {
-            form = form
-                .part("subject", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.test_mode {
-            form = form
-                .part("test_mode", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.title {
-            form = form
-                .part("title", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.populate_auto_fill_fields {
-            form = form
-                .part(
-                    "populate_auto_fill_fields",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
+            let value = &self.signature_request_create_embedded_with_template_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
-                form = form.part("files", file.to_part(None)?);
+                form = form.part("files[]", file.to_part(None)?);
             }
         }
         Ok(form)
@@ -6095,57 +5543,11 @@ pub struct TemplateListOptions {
     /// Search terms and fields that narrow the list (see `SearchField` and `runtime::SearchQuery`). (`query`, query)
     pub query: ::std::option::Option<::std::string::String>,
 }
-/// The multipart body of [`Client::template_create_embedded_draft_multipart`]: one field per part.
+/// The multipart body of [`Client::template_create_embedded_draft_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TemplateCreateEmbeddedDraftMultipart {
-    /// The client id of the API app whose embedded editor opens the draft.
-    pub client_id: ::std::string::String,
-    /// URLs Dropbox Sign downloads the documents from, in order.
-    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Lets the template's creator add CC addresses.
-    pub allow_ccs: ::std::option::Option<bool>,
-    /// Lets signers hand their signature over to someone else (Premium plan). Off by default.
-    pub allow_reassign: ::std::option::Option<bool>,
-    /// Files the signers are asked to upload while signing.
-    pub attachments: ::std::option::Option<::std::vec::Vec<types::SignerAttachment>>,
-    /// The CC roles to fill whenever the template is used.
-    pub cc_roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `editor_options` part.
-    pub editor_options: ::std::option::Option<types::EditorOptions>,
-    /// The `field_options` part.
-    pub field_options: ::std::option::Option<types::FieldOptions>,
-    /// Makes the creator review the signer roles.
-    pub force_signer_roles: ::std::option::Option<bool>,
-    /// Makes the creator review the subject and the message.
-    pub force_subject_message: ::std::option::Option<bool>,
-    /// The `form_fields_per_document` part.
-    pub form_fields_per_document: ::std::option::Option<types::FormFieldsPerDocument>,
-    /// The `form_field_groups` part.
-    pub form_field_groups: ::std::option::Option<types::FormFieldGroups>,
-    /// The `form_field_rules` part.
-    pub form_field_rules: ::std::option::Option<types::FormFieldRules>,
-    /// Merge fields the creator can place; requests made from the template fill them with `custom_fields` (a field left unfilled stays empty).
-    pub merge_fields: ::std::option::Option<::std::vec::Vec<types::MergeField>>,
-    /// The template's default email message.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `metadata` part.
-    pub metadata: ::std::option::Option<types::Metadata>,
-    /// Opens the editor with the preview turned on.
-    pub show_preview: ::std::option::Option<bool>,
-    /// Shows the progress stepper; with `false` it is hidden when one step is left.
-    pub show_progress_stepper: ::std::option::Option<bool>,
-    /// The signer roles every request made from the template must fill.
-    pub signer_roles: ::std::option::Option<::std::vec::Vec<types::TemplateRole>>,
-    /// Hides the "Me (Now)" option for the person preparing the document.
-    pub skip_me_now: ::std::option::Option<bool>,
-    /// The template's default email subject.
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Makes requests created from this draft test requests without legal effect. Off by default.
-    pub test_mode: ::std::option::Option<bool>,
-    /// The template's title.
-    pub title: ::std::option::Option<::std::string::String>,
-    /// Turns the PDF's own form fields into template fields.
-    pub use_preexisting_fields: ::std::option::Option<bool>,
+    /// The fields of [`TemplateCreateEmbeddedDraftRequest`], each sent as parts of its own.
+    pub template_create_embedded_draft_request: types::TemplateCreateEmbeddedDraftRequest,
     /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
@@ -6155,139 +5557,20 @@ impl TemplateCreateEmbeddedDraftMultipart {
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
         {
-            let value = &self.client_id;
-            form = form
-                .part("client_id", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.file_urls {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "file_urls",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.allow_ccs {
-            form = form
-                .part("allow_ccs", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.allow_reassign {
-            form = form
-                .part(
-                    "allow_reassign",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.attachments {
-            form = form.part("attachments", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.cc_roles {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "cc_roles",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.editor_options {
-            form = form.part("editor_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.field_options {
-            form = form.part("field_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.force_signer_roles {
-            form = form
-                .part(
-                    "force_signer_roles",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.force_subject_message {
-            form = form
-                .part(
-                    "force_subject_message",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.form_fields_per_document {
-            form = form
-                .part(
-                    "form_fields_per_document",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.form_field_groups {
-            form = form
-                .part(
-                    "form_field_groups",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.form_field_rules {
-            form = form
-                .part(
-                    "form_field_rules",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.merge_fields {
-            form = form.part("merge_fields", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.message {
-            form = form
-                .part("message", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.metadata {
-            form = form.part("metadata", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.show_preview {
-            form = form
-                .part(
-                    "show_preview",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.show_progress_stepper {
-            form = form
-                .part(
-                    "show_progress_stepper",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.signer_roles {
-            form = form.part("signer_roles", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.skip_me_now {
-            form = form
-                .part(
-                    "skip_me_now",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.subject {
-            form = form
-                .part("subject", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.test_mode {
-            form = form
-                .part("test_mode", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.title {
-            form = form
-                .part("title", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.use_preexisting_fields {
-            form = form
-                .part(
-                    "use_preexisting_fields",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
+            let value = &self.template_create_embedded_draft_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
-                form = form.part("files", file.to_part(None)?);
+                form = form.part("files[]", file.to_part(None)?);
             }
         }
         Ok(form)
@@ -6305,19 +5588,11 @@ pub struct TemplateFilesAsFileUrlOptions {
     /// `1` (the default) makes a browser opening the URL save the file; `0` lets it show the PDF inline. (`force_download`, query)
     pub force_download: ::std::option::Option<i64>,
 }
-/// The multipart body of [`Client::template_update_files_multipart`]: one field per part.
+/// The multipart body of [`Client::template_update_files_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TemplateUpdateFilesMultipart {
-    /// The client id of the API app doing the update.
-    pub client_id: ::std::option::Option<::std::string::String>,
-    /// URLs Dropbox Sign downloads the new documents from.
-    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The new template's default email message.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The new template's default email subject.
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Runs the update in test mode. Off by default.
-    pub test_mode: ::std::option::Option<bool>,
+    /// The fields of [`TemplateUpdateFilesRequest`], each sent as parts of its own.
+    pub template_update_files_request: types::TemplateUpdateFilesRequest,
     /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
@@ -6326,34 +5601,13 @@ impl TemplateUpdateFilesMultipart {
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
-        if let Some(value) = &self.client_id {
-            form = form
-                .part("client_id", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.file_urls {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "file_urls",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.message {
-            form = form
-                .part("message", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.subject {
-            form = form
-                .part("subject", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.test_mode {
-            form = form
-                .part("test_mode", crate::runtime::text_part(value.to_string(), None)?);
+        {
+            let value = &self.template_update_files_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
-                form = form.part("files", file.to_part(None)?);
+                form = form.part("files[]", file.to_part(None)?);
             }
         }
         Ok(form)
@@ -6381,57 +5635,11 @@ pub struct TeamAddMemberOptions {
     /// The sub-team to invite to; your own team when left out. (`team_id`, query)
     pub team_id: ::std::option::Option<::std::string::String>,
 }
-/// The multipart body of [`Client::unclaimed_draft_create_multipart`]: one field per part.
+/// The multipart body of [`Client::unclaimed_draft_create_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnclaimedDraftCreateMultipart {
-    /// The `type` part.
-    pub type_: types::UnclaimedDraftType,
-    /// URLs Dropbox Sign downloads the documents from, in order.
-    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Lets signers decline to sign. Off by default.
-    pub allow_decline: ::std::option::Option<bool>,
-    /// Files the signers are asked to upload while signing.
-    pub attachments: ::std::option::Option<::std::vec::Vec<types::SignerAttachment>>,
-    /// Addresses that receive a copy of the completed documents.
-    pub cc_email_addresses: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// The client id of an API app whose branding and callback URL the draft should use.
-    pub client_id: ::std::option::Option<::std::string::String>,
-    /// Values that pre-fill merge fields of the documents.
-    pub custom_fields: ::std::option::Option<::std::vec::Vec<types::CustomFieldValue>>,
-    /// The `field_options` part.
-    pub field_options: ::std::option::Option<types::FieldOptions>,
-    /// The `form_fields_per_document` part.
-    pub form_fields_per_document: ::std::option::Option<types::FormFieldsPerDocument>,
-    /// The `form_field_groups` part.
-    pub form_field_groups: ::std::option::Option<types::FormFieldGroups>,
-    /// The `form_field_rules` part.
-    pub form_field_rules: ::std::option::Option<types::FormFieldRules>,
-    /// Removes text tags automatically (can clip the documents). Off by default.
-    pub hide_text_tags: ::std::option::Option<bool>,
-    /// The message of the email sent to the signers.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `metadata` part.
-    pub metadata: ::std::option::Option<types::Metadata>,
-    /// Shows the progress stepper; with `false` it is hidden when one step is left.
-    pub show_progress_stepper: ::std::option::Option<bool>,
-    /// The signers (each with name and email address for `request_signature`).
-    pub signers: ::std::option::Option<::std::vec::Vec<types::UnclaimedDraftSigner>>,
-    /// The `signing_options` part.
-    pub signing_options: ::std::option::Option<types::SigningOptions>,
-    /// Where signers are sent after they have signed.
-    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
-    /// The subject of the email sent to the signers.
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Makes the request created from the draft a test without legal effect. Off by default.
-    pub test_mode: ::std::option::Option<bool>,
-    /// Turns the PDF's own form fields into fields; use this or `use_text_tags`, not both.
-    pub use_preexisting_fields: ::std::option::Option<bool>,
-    /// Reads text tags in the documents; use this or `use_preexisting_fields`, not both.
-    pub use_text_tags: ::std::option::Option<bool>,
-    /// When the signature request made from the draft expires (Unix time); not the `expires_at` of the answer.
-    pub expires_at: ::std::option::Option<i64>,
+    /// The fields of [`UnclaimedDraftCreateRequest`], each sent as parts of its own.
+    pub unclaimed_draft_create_request: types::UnclaimedDraftCreateRequest,
     /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
@@ -6441,212 +5649,30 @@ impl UnclaimedDraftCreateMultipart {
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
         {
-            let value = &self.type_;
-            form = form
-                .part("type", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.file_urls {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "file_urls",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.allow_decline {
-            form = form
-                .part(
-                    "allow_decline",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.attachments {
-            form = form.part("attachments", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.cc_email_addresses {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "cc_email_addresses",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.client_id {
-            form = form
-                .part("client_id", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.custom_fields {
-            form = form.part("custom_fields", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.field_options {
-            form = form.part("field_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.form_fields_per_document {
-            form = form
-                .part(
-                    "form_fields_per_document",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.form_field_groups {
-            form = form
-                .part(
-                    "form_field_groups",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.form_field_rules {
-            form = form
-                .part(
-                    "form_field_rules",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.hide_text_tags {
-            form = form
-                .part(
-                    "hide_text_tags",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.message {
-            form = form
-                .part("message", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.metadata {
-            form = form.part("metadata", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.show_progress_stepper {
-            form = form
-                .part(
-                    "show_progress_stepper",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.signers {
-            form = form.part("signers", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_options {
-            form = form.part("signing_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_redirect_url {
-            form = form
-                .part(
-                    "signing_redirect_url",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.subject {
-            form = form
-                .part("subject", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.test_mode {
-            form = form
-                .part("test_mode", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.use_preexisting_fields {
-            form = form
-                .part(
-                    "use_preexisting_fields",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.use_text_tags {
-            form = form
-                .part(
-                    "use_text_tags",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.expires_at {
-            form = form
-                .part("expires_at", crate::runtime::text_part(value.to_string(), None)?);
+            let value = &self.unclaimed_draft_create_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
-                form = form.part("files", file.to_part(None)?);
+                form = form.part("files[]", file.to_part(None)?);
             }
         }
         Ok(form)
     }
 }
-/// The multipart body of [`Client::unclaimed_draft_create_embedded_multipart`]: one field per part.
+/// The multipart body of [`Client::unclaimed_draft_create_embedded_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnclaimedDraftCreateEmbeddedMultipart {
-    /// The client id of the API app whose embedded flow opens the draft.
-    pub client_id: ::std::string::String,
-    /// The email address of the user who requests the signatures.
-    pub requester_email_address: ::std::string::String,
-    /// The `type` part.
-    pub type_: ::std::option::Option<types::UnclaimedDraftType>,
-    /// URLs Dropbox Sign downloads the documents from, in order.
-    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Lets the requester add CC addresses.
-    pub allow_ccs: ::std::option::Option<bool>,
-    /// Lets signers decline to sign. Off by default.
-    pub allow_decline: ::std::option::Option<bool>,
-    /// Lets signers hand their signature over to someone else (Premium plan). Off by default.
-    pub allow_reassign: ::std::option::Option<bool>,
-    /// Files the signers are asked to upload while signing.
-    pub attachments: ::std::option::Option<::std::vec::Vec<types::SignerAttachment>>,
-    /// Addresses that receive a copy of the completed documents.
-    pub cc_email_addresses: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// Values that pre-fill merge fields of the documents.
-    pub custom_fields: ::std::option::Option<::std::vec::Vec<types::CustomFieldValue>>,
-    /// The `editor_options` part.
-    pub editor_options: ::std::option::Option<types::EditorOptions>,
-    /// The `field_options` part.
-    pub field_options: ::std::option::Option<types::FieldOptions>,
-    /// Makes the requester review the signers.
-    pub force_signer_page: ::std::option::Option<bool>,
-    /// Makes the requester review the subject and the message.
-    pub force_subject_message: ::std::option::Option<bool>,
-    /// The `form_fields_per_document` part.
-    pub form_fields_per_document: ::std::option::Option<types::FormFieldsPerDocument>,
-    /// The `form_field_groups` part.
-    pub form_field_groups: ::std::option::Option<types::FormFieldGroups>,
-    /// The `form_field_rules` part.
-    pub form_field_rules: ::std::option::Option<types::FormFieldRules>,
-    /// Removes text tags automatically (can clip the documents). Off by default.
-    pub hide_text_tags: ::std::option::Option<bool>,
-    /// Keeps the request made from the draft from being sent after it is claimed, until `POST /signature_request/release_hold/{signature_request_id}` releases it.
-    pub hold_request: ::std::option::Option<bool>,
-    /// Makes the request made from the draft signable embedded as well.
-    pub is_for_embedded_signing: ::std::option::Option<bool>,
-    /// The message of the email sent to the signers.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `metadata` part.
-    pub metadata: ::std::option::Option<types::Metadata>,
-    /// Where the requester is sent after requesting the signatures.
-    pub requesting_redirect_url: ::std::option::Option<::std::string::String>,
-    /// Opens the editor with the preview turned on.
-    pub show_preview: ::std::option::Option<bool>,
-    /// Shows the progress stepper; with `false` it is hidden when one step is left.
-    pub show_progress_stepper: ::std::option::Option<bool>,
-    /// The signers.
-    pub signers: ::std::option::Option<::std::vec::Vec<types::UnclaimedDraftSigner>>,
-    /// The `signing_options` part.
-    pub signing_options: ::std::option::Option<types::SigningOptions>,
-    /// Where signers are sent after they have signed.
-    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
-    /// Hides the "Me (Now)" option for the person preparing the document.
-    pub skip_me_now: ::std::option::Option<bool>,
-    /// The subject of the email sent to the signers.
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Makes the request created from the draft a test without legal effect. Off by default.
-    pub test_mode: ::std::option::Option<bool>,
-    /// Turns the PDF's own form fields into fields; use this or `use_text_tags`, not both.
-    pub use_preexisting_fields: ::std::option::Option<bool>,
-    /// Reads text tags in the documents; use this or `use_preexisting_fields`, not both.
-    pub use_text_tags: ::std::option::Option<bool>,
-    /// Lets auto-fill fields fill in the signer's own details while they sign. Off by default.
-    pub populate_auto_fill_fields: ::std::option::Option<bool>,
-    /// When the signature request made from the draft expires (Unix time).
-    pub expires_at: ::std::option::Option<i64>,
+    /// The fields of [`UnclaimedDraftCreateEmbeddedRequest`], each sent as parts of its own.
+    pub unclaimed_draft_create_embedded_request: types::UnclaimedDraftCreateEmbeddedRequest,
     /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
@@ -6656,276 +5682,30 @@ impl UnclaimedDraftCreateEmbeddedMultipart {
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
         {
-            let value = &self.client_id;
-            form = form
-                .part("client_id", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        {
-            let value = &self.requester_email_address;
-            form = form
-                .part(
-                    "requester_email_address",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.type_ {
-            form = form
-                .part("type", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.file_urls {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "file_urls",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.allow_ccs {
-            form = form
-                .part("allow_ccs", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.allow_decline {
-            form = form
-                .part(
-                    "allow_decline",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.allow_reassign {
-            form = form
-                .part(
-                    "allow_reassign",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.attachments {
-            form = form.part("attachments", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.cc_email_addresses {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "cc_email_addresses",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.custom_fields {
-            form = form.part("custom_fields", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.editor_options {
-            form = form.part("editor_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.field_options {
-            form = form.part("field_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.force_signer_page {
-            form = form
-                .part(
-                    "force_signer_page",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.force_subject_message {
-            form = form
-                .part(
-                    "force_subject_message",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.form_fields_per_document {
-            form = form
-                .part(
-                    "form_fields_per_document",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.form_field_groups {
-            form = form
-                .part(
-                    "form_field_groups",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.form_field_rules {
-            form = form
-                .part(
-                    "form_field_rules",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
-        }
-        if let Some(value) = &self.hide_text_tags {
-            form = form
-                .part(
-                    "hide_text_tags",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.hold_request {
-            form = form
-                .part(
-                    "hold_request",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.is_for_embedded_signing {
-            form = form
-                .part(
-                    "is_for_embedded_signing",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.message {
-            form = form
-                .part("message", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.metadata {
-            form = form.part("metadata", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.requesting_redirect_url {
-            form = form
-                .part(
-                    "requesting_redirect_url",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.show_preview {
-            form = form
-                .part(
-                    "show_preview",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.show_progress_stepper {
-            form = form
-                .part(
-                    "show_progress_stepper",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.signers {
-            form = form.part("signers", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_options {
-            form = form.part("signing_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_redirect_url {
-            form = form
-                .part(
-                    "signing_redirect_url",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.skip_me_now {
-            form = form
-                .part(
-                    "skip_me_now",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.subject {
-            form = form
-                .part("subject", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.test_mode {
-            form = form
-                .part("test_mode", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.use_preexisting_fields {
-            form = form
-                .part(
-                    "use_preexisting_fields",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.use_text_tags {
-            form = form
-                .part(
-                    "use_text_tags",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.populate_auto_fill_fields {
-            form = form
-                .part(
-                    "populate_auto_fill_fields",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.expires_at {
-            form = form
-                .part("expires_at", crate::runtime::text_part(value.to_string(), None)?);
+            let value = &self.unclaimed_draft_create_embedded_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
-                form = form.part("files", file.to_part(None)?);
+                form = form.part("files[]", file.to_part(None)?);
             }
         }
         Ok(form)
     }
 }
-/// The multipart body of [`Client::unclaimed_draft_create_embedded_with_template_multipart`]: one field per part.
+/// The multipart body of [`Client::unclaimed_draft_create_embedded_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnclaimedDraftCreateEmbeddedWithTemplateMultipart {
-    /// The client id of the API app whose embedded flow opens the draft.
-    pub client_id: ::std::string::String,
-    /// The email address of the user who requests the signatures.
-    pub requester_email_address: ::std::string::String,
-    /// The templates the draft starts from, in order.
-    pub template_ids: ::std::vec::Vec<::std::string::String>,
-    /// Lets signers decline to sign. Off by default.
-    pub allow_decline: ::std::option::Option<bool>,
-    /// Lets signers hand their signature over to someone else (Premium plan). Off by default.
-    pub allow_reassign: ::std::option::Option<bool>,
-    /// The people who fill the templates' CC roles.
-    pub ccs: ::std::option::Option<::std::vec::Vec<types::CcRecipient>>,
-    /// Values for the templates' merge fields.
-    pub custom_fields: ::std::option::Option<::std::vec::Vec<types::CustomFieldValue>>,
-    /// The `editor_options` part.
-    pub editor_options: ::std::option::Option<types::EditorOptions>,
-    /// The `field_options` part.
-    pub field_options: ::std::option::Option<types::FieldOptions>,
-    /// URLs of further documents appended to the draft; their text tags are read.
-    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Makes the requester review the signer roles.
-    pub force_signer_roles: ::std::option::Option<bool>,
-    /// Makes the requester review the subject and the message.
-    pub force_subject_message: ::std::option::Option<bool>,
-    /// Keeps the request made from the draft from being sent after it is claimed, until it is released.
-    pub hold_request: ::std::option::Option<bool>,
-    /// Makes the request made from the draft signable embedded as well.
-    pub is_for_embedded_signing: ::std::option::Option<bool>,
-    /// The message of the email sent to the signers.
-    pub message: ::std::option::Option<::std::string::String>,
-    /// The `metadata` part.
-    pub metadata: ::std::option::Option<types::Metadata>,
-    /// Shows a preview the requester cannot add fields to; overrides `show_preview`.
-    pub preview_only: ::std::option::Option<bool>,
-    /// Where the requester is sent after requesting the signatures.
-    pub requesting_redirect_url: ::std::option::Option<::std::string::String>,
-    /// Opens the editor with the preview turned on.
-    pub show_preview: ::std::option::Option<bool>,
-    /// Shows the progress stepper; with `false` it is hidden when one step is left.
-    pub show_progress_stepper: ::std::option::Option<bool>,
-    /// The signers by template role.
-    pub signers: ::std::option::Option<
-        ::std::vec::Vec<types::UnclaimedDraftTemplateSigner>,
-    >,
-    /// The `signing_options` part.
-    pub signing_options: ::std::option::Option<types::SigningOptions>,
-    /// Where signers are sent after they have signed.
-    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
-    /// Hides the "Me (Now)" option for the person preparing the document.
-    pub skip_me_now: ::std::option::Option<bool>,
-    /// The subject of the email sent to the signers.
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// Makes the request created from the draft a test without legal effect. Off by default.
-    pub test_mode: ::std::option::Option<bool>,
-    /// The title of the request.
-    pub title: ::std::option::Option<::std::string::String>,
-    /// Lets auto-fill fields fill in the signer's own details while they sign. Off by default.
-    pub populate_auto_fill_fields: ::std::option::Option<bool>,
+    /// The fields of [`UnclaimedDraftCreateEmbeddedWithTemplateRequest`], each sent as parts of its own.
+    pub unclaimed_draft_create_embedded_with_template_request: types::UnclaimedDraftCreateEmbeddedWithTemplateRequest,
     /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
@@ -6935,188 +5715,22 @@ impl UnclaimedDraftCreateEmbeddedWithTemplateMultipart {
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
         {
-            let value = &self.client_id;
-            form = form
-                .part("client_id", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        {
-            let value = &self.requester_email_address;
-            form = form
-                .part(
-                    "requester_email_address",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        {
-            let value = &self.template_ids;
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "template_ids",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.allow_decline {
-            form = form
-                .part(
-                    "allow_decline",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.allow_reassign {
-            form = form
-                .part(
-                    "allow_reassign",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.ccs {
-            form = form.part("ccs", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.custom_fields {
-            form = form.part("custom_fields", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.editor_options {
-            form = form.part("editor_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.field_options {
-            form = form.part("field_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.file_urls {
-            for item in value.iter() {
-                form = form
-                    .part(
-                        "file_urls",
-                        crate::runtime::text_part(item.to_string(), None)?,
-                    );
-            }
-        }
-        if let Some(value) = &self.force_signer_roles {
-            form = form
-                .part(
-                    "force_signer_roles",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.force_subject_message {
-            form = form
-                .part(
-                    "force_subject_message",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.hold_request {
-            form = form
-                .part(
-                    "hold_request",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.is_for_embedded_signing {
-            form = form
-                .part(
-                    "is_for_embedded_signing",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.message {
-            form = form
-                .part("message", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.metadata {
-            form = form.part("metadata", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.preview_only {
-            form = form
-                .part(
-                    "preview_only",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.requesting_redirect_url {
-            form = form
-                .part(
-                    "requesting_redirect_url",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.show_preview {
-            form = form
-                .part(
-                    "show_preview",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.show_progress_stepper {
-            form = form
-                .part(
-                    "show_progress_stepper",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.signers {
-            form = form.part("signers", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_options {
-            form = form.part("signing_options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.signing_redirect_url {
-            form = form
-                .part(
-                    "signing_redirect_url",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.skip_me_now {
-            form = form
-                .part(
-                    "skip_me_now",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.subject {
-            form = form
-                .part("subject", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.test_mode {
-            form = form
-                .part("test_mode", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.title {
-            form = form
-                .part("title", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.populate_auto_fill_fields {
-            form = form
-                .part(
-                    "populate_auto_fill_fields",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
+            let value = &self.unclaimed_draft_create_embedded_with_template_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
-                form = form.part("files", file.to_part(None)?);
+                form = form.part("files[]", file.to_part(None)?);
             }
         }
         Ok(form)
     }
 }
-/// The multipart body of [`Client::api_app_update_multipart`]: one field per part.
+/// The multipart body of [`Client::api_app_update_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiAppUpdateMultipart {
-    /// The app's new name.
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The app's new domains (at most two).
-    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Where the app's callback events are posted; empty to stop them.
-    pub callback_url: ::std::option::Option<::std::string::String>,
-    /// The `oauth` part.
-    pub oauth: ::std::option::Option<types::ApiAppOAuthSettings>,
-    /// The `options` part.
-    pub options: ::std::option::Option<types::ApiAppOptions>,
-    /// The `white_labeling_options` part.
-    pub white_labeling_options: ::std::option::Option<types::WhiteLabelingOptions>,
+    /// The fields of [`ApiAppUpdateRequest`], each sent as parts of its own.
+    pub api_app_update_request: types::ApiAppUpdateRequest,
     /// An image shown as the logo in the apps embedded flows (some plans only).
     pub custom_logo_file: ::std::option::Option<crate::runtime::FilePart>,
 }
@@ -7125,35 +5739,13 @@ impl ApiAppUpdateMultipart {
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
-        if let Some(value) = &self.name {
-            form = form
-                .part("name", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        if let Some(value) = &self.domains {
-            for item in value.iter() {
-                form = form
-                    .part("domains", crate::runtime::text_part(item.to_string(), None)?);
-            }
-        }
-        if let Some(value) = &self.callback_url {
-            form = form
-                .part(
-                    "callback_url",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.oauth {
-            form = form.part("oauth", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.options {
-            form = form.part("options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.white_labeling_options {
-            form = form
-                .part(
-                    "white_labeling_options",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
+        {
+            let value = &self.api_app_update_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[("white_labeling_options", "application/json")],
+            )?;
         }
         if let Some(value) = &self.custom_logo_file {
             form = form.part("custom_logo_file", value.to_part(None)?);
@@ -7169,21 +5761,11 @@ pub struct ApiAppListOptions {
     /// How many apps a page holds, from `1` to `100`; `20` by default. (`page_size`, query)
     pub page_size: ::std::option::Option<i64>,
 }
-/// The multipart body of [`Client::api_app_create_multipart`]: one field per part.
+/// The multipart body of [`Client::api_app_create_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiAppCreateMultipart {
-    /// The app's name.
-    pub name: ::std::string::String,
-    /// The one or two domains the app's embedded flows run on.
-    pub domains: ::std::vec::Vec<::std::string::String>,
-    /// Where the app's callback events are posted.
-    pub callback_url: ::std::option::Option<::std::string::String>,
-    /// The `oauth` part.
-    pub oauth: ::std::option::Option<types::ApiAppOAuthSettings>,
-    /// The `options` part.
-    pub options: ::std::option::Option<types::ApiAppOptions>,
-    /// The `white_labeling_options` part.
-    pub white_labeling_options: ::std::option::Option<types::WhiteLabelingOptions>,
+    /// The fields of [`ApiAppCreateRequest`], each sent as parts of its own.
+    pub api_app_create_request: types::ApiAppCreateRequest,
     /// An image shown as the logo in the apps embedded flows (some plans only).
     pub custom_logo_file: ::std::option::Option<crate::runtime::FilePart>,
 }
@@ -7193,36 +5775,12 @@ impl ApiAppCreateMultipart {
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
         let mut form = ::reqwest::multipart::Form::new();
         {
-            let value = &self.name;
-            form = form
-                .part("name", crate::runtime::text_part(value.to_string(), None)?);
-        }
-        {
-            let value = &self.domains;
-            for item in value.iter() {
-                form = form
-                    .part("domains", crate::runtime::text_part(item.to_string(), None)?);
-            }
-        }
-        if let Some(value) = &self.callback_url {
-            form = form
-                .part(
-                    "callback_url",
-                    crate::runtime::text_part(value.to_string(), None)?,
-                );
-        }
-        if let Some(value) = &self.oauth {
-            form = form.part("oauth", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.options {
-            form = form.part("options", crate::runtime::json_part(value, None)?);
-        }
-        if let Some(value) = &self.white_labeling_options {
-            form = form
-                .part(
-                    "white_labeling_options",
-                    crate::runtime::json_part(value, Some("application/json"))?,
-                );
+            let value = &self.api_app_create_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[("white_labeling_options", "application/json")],
+            )?;
         }
         if let Some(value) = &self.custom_logo_file {
             form = form.part("custom_logo_file", value.to_part(None)?);
