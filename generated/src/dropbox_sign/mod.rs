@@ -1978,7 +1978,7 @@ impl Client {
     /// being prepared the API answers 409 (`conflict`); for a request in an
     /// error state it answers 422 (`unprocessable_entity`).
     ///
-    /// Sends `GET` to `/signature_request/files/{signature_request_id}`.
+    /// Sends `GET` to `/signature_request/files/{signature_request_id}`. A successful body is handed over unread, as a [`ByteStream`](crate::runtime::ByteStream): read it a chunk at a time, so a large file is never held in memory whole.
     ///
     /// # Arguments
     ///
@@ -2004,7 +2004,7 @@ impl Client {
         &self,
         signature_request_id: &str,
         options: &SignatureRequestFilesOptions,
-    ) -> ::std::result::Result<Response<crate::runtime::Bytes>, Error> {
+    ) -> ::std::result::Result<Response<crate::runtime::ByteStream>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/files/");
         crate::runtime::push_path_segment(
@@ -2024,9 +2024,9 @@ impl Client {
                 .map_err(crate::runtime::Error::InvalidRequest)?;
             Ok(request)
         };
-        let response = self
+        let (response, mut stream) = self
             .core
-            .send_with_retry(
+            .send_streaming_with_retry(
                 build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
@@ -2037,8 +2037,10 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let body = response.body.clone();
-                Ok(Self::finish(response, body))
+                match stream.take() {
+                    Some(body) => Ok(Self::finish(response, body)),
+                    None => Err(crate::runtime::unexpected(response)),
+                }
             }
             _ => Err(crate::runtime::api_error(response)),
         }
@@ -2692,7 +2694,7 @@ impl Client {
     /// the files are being prepared the API answers 409; wait for the
     /// `template_created` event.
     ///
-    /// Sends `GET` to `/template/files/{template_id}`.
+    /// Sends `GET` to `/template/files/{template_id}`. A successful body is handed over unread, as a [`ByteStream`](crate::runtime::ByteStream): read it a chunk at a time, so a large file is never held in memory whole.
     ///
     /// # Arguments
     ///
@@ -2718,7 +2720,7 @@ impl Client {
         &self,
         template_id: &str,
         options: &TemplateFilesOptions,
-    ) -> ::std::result::Result<Response<crate::runtime::Bytes>, Error> {
+    ) -> ::std::result::Result<Response<crate::runtime::ByteStream>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/template/files/");
         crate::runtime::push_path_segment(&mut path, "template_id", template_id)
@@ -2734,9 +2736,9 @@ impl Client {
                 .map_err(crate::runtime::Error::InvalidRequest)?;
             Ok(request)
         };
-        let response = self
+        let (response, mut stream) = self
             .core
-            .send_with_retry(
+            .send_streaming_with_retry(
                 build,
                 crate::runtime::CallInfo {
                     retry_safe: true,
@@ -2747,8 +2749,10 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let body = response.body.clone();
-                Ok(Self::finish(response, body))
+                match stream.take() {
+                    Some(body) => Ok(Self::finish(response, body)),
+                    None => Err(crate::runtime::unexpected(response)),
+                }
             }
             _ => Err(crate::runtime::api_error(response)),
         }
@@ -5138,6 +5142,78 @@ impl Client {
                 > = match page {
                     Ok(response) => {
                         response.body.templates.clone().into_iter().map(Ok).collect()
+                    }
+                    Err(err) => vec![Err(err)],
+                };
+                ::futures_util::stream::iter(items)
+            },
+        );
+        ::futures_util::StreamExt::boxed(items)
+    }
+    /// Every page of [`Client::bulk_send_job_get`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn bulk_send_job_get_pages<'a>(
+        &'a self,
+        bulk_send_job_id: &'a str,
+        options: &BulkSendJobGetOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<Response<types::BulkSendJobGetResponse>, Error>,
+    > {
+        let options = options.clone();
+        let first = options.page.unwrap_or(1);
+        let pages = ::futures_util::stream::unfold(
+            Some(first),
+            move |next| {
+                let mut options = options.clone();
+                async move {
+                    let page = next?;
+                    options.page = Some(page);
+                    match self.bulk_send_job_get(bulk_send_job_id, &options).await {
+                        Ok(response) => {
+                            let last = crate::runtime::text_at(
+                                    &response.body,
+                                    "/list_info/num_pages",
+                                )
+                                .and_then(|text| text.parse().ok())
+                                .unwrap_or(page);
+                            let empty = response
+                                .body
+                                .signature_requests
+                                .clone()
+                                .is_empty();
+                            let next = (page < last && !empty).then_some(page + 1);
+                            Some((Ok(response), next))
+                        }
+                        Err(err) => Some((Err(err), None)),
+                    }
+                }
+            },
+        );
+        ::futures_util::StreamExt::boxed(pages)
+    }
+    /// Every item of every page of [`Client::bulk_send_job_get`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn bulk_send_job_get_items<'a>(
+        &'a self,
+        bulk_send_job_id: &'a str,
+        options: &BulkSendJobGetOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::SignatureRequest, Error>,
+    > {
+        let items = ::futures_util::StreamExt::flat_map(
+            self.bulk_send_job_get_pages(bulk_send_job_id, options),
+            |page| {
+                let items: ::std::vec::Vec<
+                    ::std::result::Result<types::SignatureRequest, Error>,
+                > = match page {
+                    Ok(response) => {
+                        response
+                            .body
+                            .signature_requests
+                            .clone()
+                            .into_iter()
+                            .map(Ok)
+                            .collect()
                     }
                     Err(err) => vec![Err(err)],
                 };
