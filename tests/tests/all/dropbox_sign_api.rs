@@ -51,6 +51,12 @@ struct Books {
     elsewhere: BTreeSet<String>,
     /// The answer to the next call, whatever it is: (status, error name).
     fail_next: Option<(u16, String)>,
+    /// Requests count as signed by everyone after this many reads.
+    signed_after_gets: Option<u32>,
+    /// Reads of each request so far.
+    gets: HashMap<String, u32>,
+    /// Requests whose files answer 409 (still being prepared) once.
+    preparing_once: BTreeSet<String>,
     next_id: u64,
 }
 
@@ -320,8 +326,23 @@ async fn get_one(State(fake): State<Fake>, headers: HeaderMap, Path(id): Path<St
     if let Some(refused) = gate(&fake, &headers) {
         return refused;
     }
-    match fake.books.lock().unwrap().requests.get(&id) {
-        Some(request) => answer(request),
+    let mut books = fake.books.lock().unwrap();
+    let reads = {
+        let reads = books.gets.entry(id.clone()).or_default();
+        *reads += 1;
+        *reads
+    };
+    let signed = books.signed_after_gets.is_some_and(|after| reads >= after);
+    match books.requests.get_mut(&id) {
+        Some(request) => {
+            if signed {
+                request["is_complete"] = json!(true);
+                for signature in request["signatures"].as_array_mut().unwrap() {
+                    signature["status_code"] = json!("signed");
+                }
+            }
+            answer(request)
+        }
         None => api_error(404, "not_found", "Not found."),
     }
 }
@@ -443,6 +464,9 @@ async fn files(
     match id.as_str() {
         "preparing" => return api_error(409, "conflict", "The files are being prepared."),
         "broken" => return api_error(422, "unprocessable_entity", "The request is in an error state."),
+        _ if fake.books.lock().unwrap().preparing_once.remove(&id) => {
+            return api_error(409, "conflict", "The files are being prepared.")
+        }
         _ if !fake.books.lock().unwrap().requests.contains_key(&id) => {
             return api_error(404, "not_found", "Not found.")
         }
@@ -1361,4 +1385,77 @@ fn template_and_account_callbacks_carry_typed_models() {
     assert_eq!(account.email_address.as_deref(), Some("new@example.com"));
     assert_eq!(account.quotas.unwrap().api_signature_requests_left, Some(0));
     assert!(account.extra.is_empty());
+}
+
+#[tokio::test]
+async fn the_send_and_track_example_sends_learns_of_the_signatures_and_downloads() {
+    use send_and_track::{Signer, Tracked};
+    let (client, fake) = fake_api(0, 0, 3 * MIB).await;
+    fake.books.lock().unwrap().signed_after_gets = Some(3);
+    let signers =
+        [Signer::parse("Jack Doe <jack@example.com>").unwrap(), Signer::parse("Jill <jill@example.com>").unwrap()];
+    assert!(Signer::parse("no address").is_none());
+    let document = FilePart::new(&b"%PDF-1.7 contract"[..]).file_name("contract.pdf").content_type("application/pdf");
+    let id = send_and_track::send(&client, "contract.pdf", document, &signers, true).await.expect("sent");
+
+    // What went out: the file, both signers, and their fields as JSON.
+    let parts = fake.books.lock().unwrap().forms[0].1.clone();
+    let fields: Vec<Vec<Value>> =
+        serde_json::from_str(&parts.iter().find(|p| p.name == "form_fields_per_document").unwrap().text()).unwrap();
+    let kinds: Vec<(&str, i64)> =
+        fields[0].iter().map(|f| (f["type"].as_str().unwrap(), f["signer"].as_i64().unwrap())).collect();
+    assert_eq!(
+        kinds,
+        [("signature", 0), ("date_signed", 0), ("text", 0), ("signature", 1), ("date_signed", 1), ("text", 1)]
+    );
+    assert_eq!(fields[0][1]["field_options"]["date_format"], "YYYY - MM - DD");
+
+    // By polling: the third read finds it signed.
+    let tracked =
+        send_and_track::wait_until_signed(&client, &id, None, Duration::from_millis(10), Duration::from_secs(10))
+            .await
+            .unwrap();
+    assert_eq!(tracked, Tracked::Signed);
+    assert_eq!(fake.books.lock().unwrap().gets[&id], 3);
+
+    // The download waits out one 409 and writes the whole file.
+    fake.books.lock().unwrap().preparing_once.insert(id.clone());
+    let mut signed = Vec::new();
+    let written = send_and_track::download(&client, &id, &mut signed, 3).await.unwrap();
+    assert_eq!((written, signed.len()), (3 * MIB, 3 * MIB as usize));
+
+    // By callback: an event about this request ends the wait before any
+    // read finds it signed; events about other requests do not.
+    let id =
+        send_and_track::send(&client, "again.pdf", FilePart::new(&b"%PDF"[..]).file_name("again.pdf"), &signers, true)
+            .await
+            .unwrap();
+    fake.books.lock().unwrap().signed_after_gets = None;
+    let (sender, mut events) = tokio::sync::mpsc::channel(4);
+    let event = |about: &str| -> ds::EventCallback {
+        serde_json::from_value(json!({
+            "event": {"event_time": "1700000000", "event_type": "signature_request_all_signed", "event_hash": "00"},
+            "signature_request": {"signature_request_id": about}
+        }))
+        .unwrap()
+    };
+    sender.send(event("someone-else")).await.unwrap();
+    sender.send(event(&id)).await.unwrap();
+    let tracked = send_and_track::wait_until_signed(
+        &client,
+        &id,
+        Some(&mut events),
+        Duration::from_secs(5),
+        Duration::from_secs(20),
+    )
+    .await
+    .unwrap();
+    assert_eq!(tracked, Tracked::Signed);
+    assert!(fake.books.lock().unwrap().gets[&id] <= 2, "the event decided, not the polls");
+    // Nobody signs and no event comes: the wait ends.
+    let tracked =
+        send_and_track::wait_until_signed(&client, &id, None, Duration::from_millis(20), Duration::from_millis(100))
+            .await
+            .unwrap();
+    assert_eq!(tracked, Tracked::TimedOut);
 }
