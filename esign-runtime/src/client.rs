@@ -5,9 +5,10 @@
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use super::error::{BuildError, Error, RawResponse, TransportError};
+use super::error::{BuildError, Error, RawResponse, TransportCause, TransportError};
 use super::retry::{rate_limit_wait, RetryEvent, RetryPolicy, RetryRules};
 use super::secret::Auth;
+use super::stream::ByteStream;
 
 /// Rate-limit state read from response headers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -166,16 +167,36 @@ impl ClientCore {
 
     /// Sends a request once and reads the whole response.
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<RawResponse, TransportError> {
-        let request = match self.retry.request_timeout {
-            Some(timeout) => request.timeout(timeout),
-            None => request,
+        self.send_once(request, false).await.map(|(raw, _)| raw)
+    }
+
+    /// Sends a request once. With `stream_success`, a 2xx answer's body is
+    /// left unread and handed back as the `reqwest::Response`, and the
+    /// request timeout bounds only the wait for the response headers (a
+    /// download may take longer than any one timeout); every other answer
+    /// is read whole.
+    async fn send_once(
+        &self,
+        request: reqwest::RequestBuilder,
+        stream_success: bool,
+    ) -> Result<(RawResponse, Option<reqwest::Response>), TransportError> {
+        let mut response = match (self.retry.request_timeout, stream_success) {
+            (Some(timeout), false) => request.timeout(timeout).send().await?,
+            (Some(timeout), true) => match tokio::time::timeout(timeout, request.send()).await {
+                Ok(sent) => sent?,
+                Err(_) => return Err(TransportError(TransportCause::NoAnswer(timeout), 1)),
+            },
+            (None, _) => request.send().await?,
         };
-        let mut response = request.send().await?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await?;
         let rate_limit = self.rate_limit.as_ref().and_then(|names| names.read(&headers));
-        Ok(RawResponse { status, headers, rate_limit, body, attempts: 1, waits: Vec::new() })
+        let (body, unread) = if stream_success && status.is_success() {
+            (bytes::Bytes::new(), Some(response))
+        } else {
+            (response.bytes().await?, None)
+        };
+        Ok((RawResponse { status, headers, rate_limit, body, attempts: 1, waits: Vec::new() }, unread))
     }
 
     /// Sends a request, retrying as the policy and the spec's rules allow:
@@ -189,15 +210,44 @@ impl ClientCore {
     where
         B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
     {
+        self.retry_loop(build, call, false).await.map(|(raw, _)| raw)
+    }
+
+    /// Like [`ClientCore::send_with_retry`], but a 2xx answer's body is not
+    /// read: it comes back as a [`ByteStream`] (and the raw response's body
+    /// is empty). Other answers are read whole, as they are by
+    /// `send_with_retry`. The request timeout bounds only the wait for the
+    /// response headers.
+    pub async fn send_streaming_with_retry<E, B>(
+        &self,
+        build: B,
+        call: CallInfo,
+    ) -> Result<(RawResponse, Option<ByteStream>), Error<E>>
+    where
+        B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
+    {
+        let (raw, unread) = self.retry_loop(build, call, true).await?;
+        Ok((raw, unread.map(ByteStream::new)))
+    }
+
+    async fn retry_loop<E, B>(
+        &self,
+        build: B,
+        call: CallInfo,
+        stream_success: bool,
+    ) -> Result<(RawResponse, Option<reqwest::Response>), Error<E>>
+    where
+        B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
+    {
         let started = std::time::Instant::now();
         let deadline = self.retry.deadline.map(|d| started + d);
         let mut waits = Vec::new();
         let mut attempt = 1u32;
         loop {
             let retry_possible = call.retry_safe && attempt < self.retry.max_attempts.max(1);
-            let mut outcome = self.send(build()?).await;
+            let mut outcome = self.send_once(build()?, stream_success).await;
             match &mut outcome {
-                Ok(raw) => {
+                Ok((raw, _)) => {
                     raw.attempts = attempt;
                     raw.waits.clone_from(&waits);
                 }
@@ -207,22 +257,20 @@ impl ClientCore {
                 return outcome.map_err(Error::Transport);
             }
             let (wait, reason, status) = match &outcome {
-                Ok(raw) if self.rules.matches(self.rules.rate_limited, raw) => {
+                Ok((raw, _)) if self.rules.matches(self.rules.rate_limited, raw) => {
                     let wanted = rate_limit_wait(raw);
                     let too_long = wanted > self.retry.max_rate_limit_wait
                         || deadline.is_some_and(|d| std::time::Instant::now() + wanted > d);
                     if too_long {
-                        let raw = outcome.unwrap_or_else(|_| unreachable!("matched Ok above"));
+                        let (raw, _) = outcome.unwrap_or_else(|_| unreachable!("matched Ok above"));
                         return Err(Error::Deadline { wanted, response: Box::new(raw) });
                     }
                     (wanted, "rate limited", Some(raw.status.as_u16()))
                 }
-                Ok(raw) if self.rules.matches(self.rules.unavailable, raw) => {
+                Ok((raw, _)) if self.rules.matches(self.rules.unavailable, raw) => {
                     (self.retry.backoff(attempt), "unavailable", Some(raw.status.as_u16()))
                 }
-                Err(err) if err.0.is_timeout() || err.0.is_connect() || err.0.is_request() || err.0.is_body() => {
-                    (self.retry.backoff(attempt), "transport", None)
-                }
+                Err(err) if err.is_retryable() => (self.retry.backoff(attempt), "transport", None),
                 _ => return outcome.map_err(Error::Transport),
             };
             if deadline.is_some_and(|d| std::time::Instant::now() + wait > d) {

@@ -172,7 +172,17 @@ impl<E> From<TransportError> for Error<E> {
 /// query-string credential.
 #[derive(Debug)]
 // The fields are seen by the retry loop in `client`, which counts attempts.
-pub struct TransportError(pub(super) reqwest::Error, pub(super) u32);
+pub struct TransportError(pub(super) TransportCause, pub(super) u32);
+
+/// What went wrong below HTTP.
+#[derive(Debug)]
+pub(super) enum TransportCause {
+    /// The HTTP client failed (connection, timeout, body).
+    Http(reqwest::Error),
+    /// No response headers arrived in time (streamed calls, whose body has
+    /// no overall timeout).
+    NoAnswer(std::time::Duration),
+}
 
 impl TransportError {
     /// How many attempts were made (more than one after retries).
@@ -182,25 +192,45 @@ impl TransportError {
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        self.0.is_timeout()
+        match &self.0 {
+            TransportCause::Http(err) => err.is_timeout(),
+            TransportCause::NoAnswer(_) => true,
+        }
     }
 
     /// Whether the connection could not be made.
     pub fn is_connect(&self) -> bool {
-        self.0.is_connect()
+        match &self.0 {
+            TransportCause::Http(err) => err.is_connect(),
+            TransportCause::NoAnswer(_) => false,
+        }
+    }
+
+    /// Whether sending again may help: a timeout, a connection that failed
+    /// or dropped, a request or body that could not be sent or read.
+    pub(super) fn is_retryable(&self) -> bool {
+        match &self.0 {
+            TransportCause::Http(err) => err.is_timeout() || err.is_connect() || err.is_request() || err.is_body(),
+            TransportCause::NoAnswer(_) => true,
+        }
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "transport error: {}", self.0)?;
+        match &self.0 {
+            TransportCause::Http(err) => write!(f, "transport error: {err}")?,
+            TransportCause::NoAnswer(wait) => write!(f, "transport error: no response within {wait:?}")?,
+        }
         if self.1 > 1 {
             write!(f, " (after {} attempts)", self.1)?;
         }
-        let mut source = std::error::Error::source(&self.0);
-        while let Some(err) = source {
-            write!(f, ": {err}")?;
-            source = err.source();
+        if let TransportCause::Http(err) = &self.0 {
+            let mut source = std::error::Error::source(err);
+            while let Some(err) = source {
+                write!(f, ": {err}")?;
+                source = err.source();
+            }
         }
         Ok(())
     }
@@ -210,7 +240,7 @@ impl std::error::Error for TransportError {}
 
 impl From<reqwest::Error> for TransportError {
     fn from(err: reqwest::Error) -> Self {
-        TransportError(err.without_url(), 1)
+        TransportError(TransportCause::Http(err.without_url()), 1)
     }
 }
 

@@ -16,7 +16,7 @@
 //!
 //! | Feature      | What it adds |
 //! |--------------|--------------|
-//! | `multipart`  | Multipart request bodies: `FilePart::to_part`, `text_part`, `json_part`. |
+//! | `multipart`  | Multipart request bodies: `FilePart::to_part`, `text_part`, `json_part`, and bracketed names for nested values (`bracket_parts`, `spread_parts`). |
 //! | `patterns`   | Checks by regular expression: `check_pattern`, `check_pattern_at`. |
 //! | `webhooks`   | Reading and verifying callbacks: `callback_json`, `verify_hmac_sha256`. |
 //! | `waiters`    | The waiter loop, `wait`, used by waiters and cancel-and-confirm. |
@@ -51,6 +51,7 @@ mod retry;
 #[cfg(feature = "search")]
 mod search;
 mod secret;
+mod stream;
 mod url;
 mod validate;
 mod wait;
@@ -76,15 +77,16 @@ pub use envelope::{envelope_succeeded, StringBool};
 pub use error::{BuildError, Error, RawResponse, TransportError};
 pub use multipart::FilePart;
 #[cfg(feature = "multipart")]
-pub use multipart::{json_part, text_part};
+pub use multipart::{bracket_parts, json_part, spread_parts, text_part};
 pub use retry::{RetryEvent, RetryHook, RetryMatch, RetryPolicy, RetryRules};
 #[cfg(feature = "search")]
 pub use search::{QueryField, SearchError, SearchQuery, ValueType};
 pub use secret::{Auth, Secret};
+pub use stream::{ByteStream, StreamError};
 pub use url::{form_urlencoded, param_text, push_path_segment, push_query, value_text};
 pub use validate::{
-    check_exactly_one, check_groups, check_items, check_unknown_properties, join_path, PatternError, Validate,
-    Violation,
+    check_exactly_one, check_groups, check_items, check_unknown_properties, join_path, refuse_violations, PatternError,
+    Validate, Violation,
 };
 #[cfg(feature = "patterns")]
 pub use validate::{check_pattern, check_pattern_at};

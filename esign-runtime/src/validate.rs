@@ -101,6 +101,19 @@ pub trait Validate {
     }
 }
 
+/// What a generated method does with a request body's [`Validate`]
+/// findings before sending it: `Err` naming every problem, `Ok` when there
+/// are none. Values a table does not list (`not-listed`) do not stop a
+/// request: the API may know values this client does not yet.
+pub fn refuse_violations(violations: Vec<Violation>) -> Result<(), String> {
+    let problems: Vec<String> = violations.iter().filter(|v| v.rule != "not-listed").map(|v| v.to_string()).collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("the request fails its checks: {}", problems.join("; ")))
+    }
+}
+
 impl<T: Validate> Validate for Option<T> {
     fn validate_into(&self, at: &str, out: &mut Vec<Violation>) {
         if let Some(value) = self {
@@ -372,5 +385,15 @@ mod tests {
         check_pattern_at("abc", "(", "name", &mut out, None);
         assert_eq!(out.len(), 2, "an invalid expression fails the check");
         assert_eq!(out[0].to_string(), "name: bad_name: `abc` does not match `^b`");
+    }
+
+    #[test]
+    fn only_real_problems_stop_a_request() {
+        assert_eq!(refuse_violations(Vec::new()), Ok(()));
+        let unlisted = Violation::new("type", "not-listed", "`stamp` is not a documented value".to_owned(), None);
+        assert_eq!(refuse_violations(vec![unlisted.clone()]), Ok(()), "a newer value may be sent");
+        let group = Violation::new("form_fields_per_document[0][1].group", "group", "no such group".to_owned(), None);
+        let err = refuse_violations(vec![unlisted, group]).unwrap_err();
+        assert_eq!(err, "the request fails its checks: form_fields_per_document[0][1].group: no such group");
     }
 }

@@ -746,6 +746,22 @@ pub struct Multipart {
     pub type_name: String,
     /// The parts, in spec order.
     pub parts: Vec<Part>,
+    /// How nested values and lists are named (`x-esign-form-style`).
+    pub style: FormStyle,
+    /// Members of [`PartKind::Spread`] fields sent as one JSON text part
+    /// each: (wire name, media type), from the body's `encoding`.
+    pub json_members: Vec<(String, String)>,
+}
+
+/// How a multipart body names what is not one scalar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormStyle {
+    /// Lists repeat their name, other values are JSON parts (the default).
+    Repeat,
+    /// Bracketed names, as PHP and Rails read forms: `name[key]`,
+    /// `name[]` for lists of scalars and files, `name[0]` for lists of
+    /// objects (`x-esign-form-style: brackets`).
+    Brackets,
 }
 
 /// One part of a multipart body.
@@ -780,6 +796,11 @@ pub enum PartKind {
     TextList,
     /// Anything else, as JSON text.
     Json,
+    /// Any value spread under bracketed names (`FormStyle::Brackets`).
+    Bracketed,
+    /// A typed field (an `allOf` member that is a `$ref`, under
+    /// `FormStyle::Brackets`) whose members are parts of their own.
+    Spread,
 }
 
 /// Which statuses a response covers.
@@ -830,4 +851,6 @@ pub enum ResponseBody {
     Json(TypeRef),
     /// Raw bytes (binary, text, anything not JSON).
     Bytes,
+    /// Raw bytes handed over as they arrive (`x-esign-stream`).
+    Stream,
 }

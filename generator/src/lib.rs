@@ -220,9 +220,7 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
         let mut unstarted = false;
         for worker in workers {
             match worker {
-                Ok(handle) => {
-                    results.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                }
+                Ok(handle) => results.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))),
                 Err(_) => unstarted = true,
             }
         }

@@ -23,6 +23,7 @@ const FILES: &[(&str, &str)] = &[
     ("retry.rs", include_str!("../../esign-runtime/src/retry.rs")),
     ("search.rs", include_str!("../../esign-runtime/src/search.rs")),
     ("secret.rs", include_str!("../../esign-runtime/src/secret.rs")),
+    ("stream.rs", include_str!("../../esign-runtime/src/stream.rs")),
     ("url.rs", include_str!("../../esign-runtime/src/url.rs")),
     ("validate.rs", include_str!("../../esign-runtime/src/validate.rs")),
     ("wait.rs", include_str!("../../esign-runtime/src/wait.rs")),

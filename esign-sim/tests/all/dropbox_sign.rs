@@ -322,9 +322,15 @@ async fn any_event_can_be_posted_and_the_endpoint_reply_is_checked() {
     assert_eq!(sent.delivery, Delivery::Acknowledged);
     let received = next_event(&mut events).await;
     assert_eq!(received.event.event_type, EventType::SignatureRequestSigned);
-    let unknown = sim.post_event("callback_test", "not-added").await;
+    let test = sim.post_event("callback_test", "not-added").await;
+    assert_eq!(test.delivery, Delivery::Acknowledged);
+    assert_eq!(next_event(&mut events).await.event.event_type, EventType::CallbackTest);
+    let unknown = sim.post_event("signature_request_teleported", "not-added").await;
     assert_eq!(unknown.delivery, Delivery::Acknowledged);
-    assert_eq!(next_event(&mut events).await.event.event_type, EventType::UnknownValue("callback_test".to_owned()));
+    assert_eq!(
+        next_event(&mut events).await.event.event_type,
+        EventType::UnknownValue("signature_request_teleported".to_owned())
+    );
 
     // An endpoint that answers anything but the exact reply.
     let sloppy = serve(Router::new().route("/cb", post(|| async { "OK" }))).await;
@@ -339,7 +345,7 @@ async fn any_event_can_be_posted_and_the_endpoint_reply_is_checked() {
     sim.set_callback_url(format!("http://{address}/cb"));
     let sent = sim.post_event("signature_request_signed", "sr-1").await;
     assert!(matches!(sent.delivery, Delivery::Failed { .. }), "{:?}", sent.delivery);
-    assert_eq!(sim.events().len(), 4);
+    assert_eq!(sim.events().len(), 5);
 }
 
 #[tokio::test]

@@ -2,12 +2,22 @@
 
 //! Dropbox Sign API 3.0.0
 //!
-//! Dropbox Sign (formerly HelloSign) API v3: the endpoints that end a signature
-//! request, cancel and remove, with the error and warning tables every endpoint
-//! shares.
+//! Dropbox Sign (formerly HelloSign) API v3: accounts, signature requests
+//! (sending, embedded signing, reminders, updates, cancellation, downloads),
+//! templates, bulk send jobs, reports, teams, unclaimed drafts, embedded
+//! URLs and API apps, with the callback events and the error, warning and
+//! reference tables every endpoint shares.
 //!
 //! Authenticate with your API key as the HTTP basic user name and an empty
 //! password, or with an OAuth access token as an HTTP bearer token.
+//!
+//! Bodies: most `POST` endpoints take JSON. Those that take documents also
+//! take `multipart/form-data`, in which the documents are `files[]` parts
+//! (or the document URLs `file_urls[]` parts) and nested values are sent
+//! under bracketed names, the way the API reads forms
+//! (`signers[0][email_address]`, `metadata[order]`); the form field
+//! parameters (`form_fields_per_document`, `form_field_groups`,
+//! `form_field_rules`) and the white labeling options are sent as JSON text.
 //!
 //! Every response carries the rate-limit headers `X-RateLimit-Limit`,
 //! `X-RateLimit-Remaining` and `X-Ratelimit-Reset`; header names are
@@ -16,6 +26,16 @@
 //! A response holds at most one error and may hold several warnings. Error and
 //! warning names the tables below do not list are kept as they are sent: the
 //! provider adds names over time.
+//!
+//! Left out on purpose: the `reusable_form` endpoints and
+//! `signature_request/send_with_reusable_form`,
+//! `signature_request/create_embedded_with_reusable_form` and
+//! `signature_request/final_copy`, which the reference marks deprecated (use
+//! the template endpoints and `signature_request/files` instead); the fax and
+//! fax line endpoints and their events; the OAuth token endpoints (they live
+//! on another host); and the team endpoints the brief reference does not
+//! describe (`team/info`, `team/invites`, `team/members`,
+//! `team/sub_teams`) and API app deletion.
 //!
 //! Generated from `specs/dropbox-sign.yaml`. Start with [`Client::new`] or [`Client::builder`]; every operation is an async method of [`Client`].
 #![allow(
@@ -519,6 +539,4227 @@ impl Client {
             _ => Err(crate::runtime::api_error(response)),
         }
     }
+    /// Get an account
+    ///
+    /// Returns the settings and properties of an account: your own when
+    /// neither `account_id` nor `email_address` is given, otherwise the
+    /// account named by one of them (the id wins when both are given).
+    ///
+    /// Sends `GET` to `/account`.
+    ///
+    /// Optional parameters: [`AccountGetOptions`].
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The account.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.account_get(&AccountGetOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn account_get(
+        &self,
+        options: &AccountGetOptions,
+    ) -> ::std::result::Result<Response<types::AccountGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/account");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.account_id {
+            query.push(("account_id", value.to_string()));
+        }
+        if let Some(value) = &options.email_address {
+            query.push(("email_address", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/account",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::AccountGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Update your account
+    ///
+    /// Changes the settings of your account. Only the account callback URL
+    /// and the locale can be changed through the API; fields left out keep
+    /// their value.
+    ///
+    /// Sends `PUT` to `/account`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The settings to change.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The account with its new settings.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.account_update(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn account_update(
+        &self,
+        body: &types::AccountUpdateRequest,
+    ) -> ::std::result::Result<Response<types::AccountGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/account");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "PUT",
+                    path: "/account",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::AccountGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create an account
+    ///
+    /// Creates a new Dropbox Sign account for an email address. When the
+    /// call carries an OAuth app's `client_id` and `client_secret`, the
+    /// answer also holds an OAuth token for the new account, so the app can
+    /// act for it at once.
+    ///
+    /// Sends `POST` to `/account/create`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The email address of the new account and, optionally, the OAuth app it is created for.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new account, with an OAuth token when the request named an app.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.account_create(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn account_create(
+        &self,
+        body: &types::AccountCreateRequest,
+    ) -> ::std::result::Result<Response<types::AccountCreateResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/account/create");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/account/create",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::AccountCreateResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Check whether an account exists
+    ///
+    /// Tells whether a Dropbox Sign account exists for an email address.
+    /// The answer holds the account's email address when it exists and no
+    /// `account` at all when it does not; either way the call succeeds.
+    /// Only paid API plans may call it.
+    ///
+    /// Sends `POST` to `/account/verify`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The email address to look for.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): Whether the account exists (`account` is absent when it does not).
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.account_verify(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn account_verify(
+        &self,
+        body: &types::AccountVerifyRequest,
+    ) -> ::std::result::Result<Response<types::AccountVerifyResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/account/verify");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "POST",
+                    path: "/account/verify",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::AccountVerifyResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Send a signature request
+    ///
+    /// Creates a signature request from documents and sends it to its
+    /// signers by email. The documents are either uploaded with the request
+    /// (the multipart form, one `files[]` part per document) or fetched by
+    /// Dropbox Sign from `file_urls` (the JSON form); a request uses one or
+    /// the other, never both. Signers are given either as `signers` or as
+    /// `grouped_signers`, never both.
+    ///
+    /// Without `form_fields_per_document` (and without text tags), Dropbox
+    /// Sign appends a signature page on which every signer signs for all
+    /// the documents. With it, each document gets the fields listed for it.
+    ///
+    /// Sends `POST` to `/signature_request/send`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The documents, the signers and the options of the new request.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new signature request, as it stands right after sending.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_send(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_send(
+        &self,
+        body: &types::SignatureRequestSendRequest,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/send");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/send",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Send a signature request
+    ///
+    /// Creates a signature request from documents and sends it to its
+    /// signers by email. The documents are either uploaded with the request
+    /// (the multipart form, one `files[]` part per document) or fetched by
+    /// Dropbox Sign from `file_urls` (the JSON form); a request uses one or
+    /// the other, never both. Signers are given either as `signers` or as
+    /// `grouped_signers`, never both.
+    ///
+    /// Without `form_fields_per_document` (and without text tags), Dropbox
+    /// Sign appends a signature page on which every signer signs for all
+    /// the documents. With it, each document gets the fields listed for it.
+    ///
+    /// Sends `POST` to `/signature_request/send`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The documents, the signers and the options of the new request.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new signature request, as it stands right after sending.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_send_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_send_multipart(
+        &self,
+        body: &SignatureRequestSendMultipart,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(&body.signature_request_send_request),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/send");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/send",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Send a signature request from templates
+    ///
+    /// Creates a signature request from one or more templates and sends it.
+    /// Each signer fills a role the templates define; custom fields fill
+    /// the templates' merge fields. Further documents may be appended,
+    /// uploaded (`files[]`) or by URL (`file_urls`); their text tags are
+    /// read, and tags for signers the templates do not have are ignored.
+    ///
+    /// Sends `POST` to `/signature_request/send_with_template`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The templates, the signers by role, and the values of the templates' custom fields.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new signature request.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_send_with_template(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_send_with_template(
+        &self,
+        body: &types::SignatureRequestSendWithTemplateRequest,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/send_with_template");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/send_with_template",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Send a signature request from templates
+    ///
+    /// Creates a signature request from one or more templates and sends it.
+    /// Each signer fills a role the templates define; custom fields fill
+    /// the templates' merge fields. Further documents may be appended,
+    /// uploaded (`files[]`) or by URL (`file_urls`); their text tags are
+    /// read, and tags for signers the templates do not have are ignored.
+    ///
+    /// Sends `POST` to `/signature_request/send_with_template`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The templates, the signers by role, and the values of the templates' custom fields.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new signature request.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_send_with_template_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_send_with_template_multipart(
+        &self,
+        body: &SignatureRequestSendWithTemplateMultipart,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_send_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/send_with_template");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/send_with_template",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Send up to 250 signature requests from templates at once
+    ///
+    /// Starts a bulk send job: up to 250 signature requests made from the
+    /// same templates, one per entry of `signer_list` (or per row of the
+    /// CSV `signer_file`; a request uses one of the two). The requests are
+    /// sent in the background; follow the job with `GET
+    /// /bulk_send_job/{bulk_send_job_id}`. Available on the Standard plan
+    /// and above.
+    ///
+    /// Sends `POST` to `/signature_request/bulk_send_with_template`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The templates, and the signers and custom field values of each request.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The bulk send job that was started.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_bulk_send_with_template(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_bulk_send_with_template(
+        &self,
+        body: &types::SignatureRequestBulkSendWithTemplateRequest,
+    ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/bulk_send_with_template");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/bulk_send_with_template",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::BulkSendJobSendResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Send up to 250 signature requests from templates at once
+    ///
+    /// Starts a bulk send job: up to 250 signature requests made from the
+    /// same templates, one per entry of `signer_list` (or per row of the
+    /// CSV `signer_file`; a request uses one of the two). The requests are
+    /// sent in the background; follow the job with `GET
+    /// /bulk_send_job/{bulk_send_job_id}`. Available on the Standard plan
+    /// and above.
+    ///
+    /// Sends `POST` to `/signature_request/bulk_send_with_template`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The templates, and the signers and custom field values of each request.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The bulk send job that was started.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_bulk_send_with_template_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_bulk_send_with_template_multipart(
+        &self,
+        body: &SignatureRequestBulkSendWithTemplateMultipart,
+    ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_bulk_send_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/bulk_send_with_template");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/bulk_send_with_template",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::BulkSendJobSendResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create up to 250 embedded signature requests from templates at once
+    ///
+    /// Starts a bulk job like `bulk_send_with_template`, but the requests
+    /// are signed in an iFrame on your site (embedded signing) rather than
+    /// on Dropbox Sign, so `client_id` names the API app whose embedded
+    /// flow signs them. Available on the Standard plan and above.
+    ///
+    /// Sends `POST` to `/signature_request/bulk_create_embedded_with_template`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the templates, and the signers and custom field values of each request.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The bulk send job that was started.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_bulk_create_embedded_with_template(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_bulk_create_embedded_with_template(
+        &self,
+        body: &types::SignatureRequestBulkCreateEmbeddedWithTemplateRequest,
+    ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/bulk_create_embedded_with_template");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/bulk_create_embedded_with_template",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::BulkSendJobSendResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create up to 250 embedded signature requests from templates at once
+    ///
+    /// Starts a bulk job like `bulk_send_with_template`, but the requests
+    /// are signed in an iFrame on your site (embedded signing) rather than
+    /// on Dropbox Sign, so `client_id` names the API app whose embedded
+    /// flow signs them. Available on the Standard plan and above.
+    ///
+    /// Sends `POST` to `/signature_request/bulk_create_embedded_with_template`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the templates, and the signers and custom field values of each request.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The bulk send job that was started.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_bulk_create_embedded_with_template_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_bulk_create_embedded_with_template_multipart(
+        &self,
+        body: &SignatureRequestBulkCreateEmbeddedWithTemplateMultipart,
+    ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_bulk_create_embedded_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/bulk_create_embedded_with_template");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/bulk_create_embedded_with_template",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::BulkSendJobSendResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create a signature request for embedded signing
+    ///
+    /// Creates a signature request that is signed in an iFrame on your
+    /// site instead of on Dropbox Sign: no email goes to the signers, and
+    /// each signer's sign URL comes from `GET
+    /// /embedded/sign_url/{signature_id}`. An embedded request can only be
+    /// signed embedded, and an ordinary one only on Dropbox Sign. Documents
+    /// and form fields are given as for `send`.
+    ///
+    /// Sends `POST` to `/signature_request/create_embedded`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the documents, the signers and the options of the new request.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new signature request; its signatures carry the ids to ask sign URLs for.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_create_embedded(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_create_embedded(
+        &self,
+        body: &types::SignatureRequestCreateEmbeddedRequest,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/create_embedded");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/create_embedded",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create a signature request for embedded signing
+    ///
+    /// Creates a signature request that is signed in an iFrame on your
+    /// site instead of on Dropbox Sign: no email goes to the signers, and
+    /// each signer's sign URL comes from `GET
+    /// /embedded/sign_url/{signature_id}`. An embedded request can only be
+    /// signed embedded, and an ordinary one only on Dropbox Sign. Documents
+    /// and form fields are given as for `send`.
+    ///
+    /// Sends `POST` to `/signature_request/create_embedded`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the documents, the signers and the options of the new request.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new signature request; its signatures carry the ids to ask sign URLs for.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_create_embedded_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_create_embedded_multipart(
+        &self,
+        body: &SignatureRequestCreateEmbeddedMultipart,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_create_embedded_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/create_embedded");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/create_embedded",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create a signature request from templates for embedded signing
+    ///
+    /// Creates an embedded signature request (signed in an iFrame on your
+    /// site) from one or more templates, with the signers filling the
+    /// templates' roles.
+    ///
+    /// Sends `POST` to `/signature_request/create_embedded_with_template`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the templates and the signers by role.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new signature request.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_create_embedded_with_template(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_create_embedded_with_template(
+        &self,
+        body: &types::SignatureRequestCreateEmbeddedWithTemplateRequest,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/create_embedded_with_template");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/create_embedded_with_template",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create a signature request from templates for embedded signing
+    ///
+    /// Creates an embedded signature request (signed in an iFrame on your
+    /// site) from one or more templates, with the signers filling the
+    /// templates' roles.
+    ///
+    /// Sends `POST` to `/signature_request/create_embedded_with_template`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the templates and the signers by role.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new signature request.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_create_embedded_with_template_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_create_embedded_with_template_multipart(
+        &self,
+        body: &SignatureRequestCreateEmbeddedWithTemplateMultipart,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_create_embedded_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/create_embedded_with_template");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/create_embedded_with_template",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Remind a signer
+    ///
+    /// Emails a signer a reminder to sign. A signer can be reminded at most
+    /// once an hour, manual and automatic reminders counted together: a
+    /// second reminder within the hour is refused with `invalid_reminder`.
+    /// Embedded signature requests cannot be reminded.
+    ///
+    /// Sends `POST` to `/signature_request/remind/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request whose signer is reminded. (`signature_request_id`, path)
+    /// - `body`: Which signer to remind.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The reminder was sent; the body is the signature request.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_remind("signature_request_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_remind(
+        &self,
+        signature_request_id: &str,
+        body: &types::SignatureRequestRemindRequest,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/remind/");
+        crate::runtime::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/remind/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Change a signer's email address or name, or the expiry
+    ///
+    /// Changes the email address and/or the name of one signer (named by
+    /// its `signature_id`), or the date the request expires. A new email
+    /// address gives the signer a new `signature_id`. A typical use is to
+    /// correct an address after a `signature_request_email_bounce` event.
+    /// Requests with an appended signature page cannot be updated.
+    ///
+    /// Sends `POST` to `/signature_request/update/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request to change. (`signature_request_id`, path)
+    /// - `body`: The signer and what to change.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The signature request as updated.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.signature_request_update("signature_request_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_update(
+        &self,
+        signature_request_id: &str,
+        body: &types::SignatureRequestUpdateRequest,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/update/");
+        crate::runtime::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/update/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Send a signature request that is on hold
+    ///
+    /// Sends a signature request that was claimed and prepared from an
+    /// unclaimed draft created with `hold_request`, which keeps it from
+    /// going out (its signatures are `on_hold_by_requester`). Releasing it
+    /// emails every signer.
+    ///
+    /// Sends `POST` to `/signature_request/release_hold/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the held signature request to send. (`signature_request_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The request was released and sent; the body is the signature request.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.signature_request_release_hold("signature_request_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_release_hold(
+        &self,
+        signature_request_id: &str,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/release_hold/");
+        crate::runtime::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_request/release_hold/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Download a signature request's documents
+    ///
+    /// Downloads the current documents of a signature request: one merged
+    /// PDF (`file_type=pdf`, the default) or a ZIP archive with one PDF per
+    /// document (`file_type=zip`). Once every signer has signed these are
+    /// the signed documents; wait for `signature_request_downloadable` (or
+    /// `signature_request_all_signed`) before fetching the final copy.
+    ///
+    /// The body is returned as a stream of chunks, so a large file passes
+    /// through without being held in memory. While the files are still
+    /// being prepared the API answers 409 (`conflict`); for a request in an
+    /// error state it answers 422 (`unprocessable_entity`).
+    ///
+    /// Sends `GET` to `/signature_request/files/{signature_request_id}`. A successful body is handed over unread, as a [`ByteStream`](crate::runtime::ByteStream): read it a chunk at a time, so a large file is never held in memory whole.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request whose documents are downloaded. (`signature_request_id`, path)
+    /// - `options`: the optional parameters, see [`SignatureRequestFilesOptions`]
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The documents, as a PDF or a ZIP archive (see `Content-Type`).
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.signature_request_files("signature_request_id", &SignatureRequestFilesOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_files(
+        &self,
+        signature_request_id: &str,
+        options: &SignatureRequestFilesOptions,
+    ) -> ::std::result::Result<Response<crate::runtime::ByteStream>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/files/");
+        crate::runtime::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.file_type {
+            query.push(("file_type", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let (response, mut stream) = self
+            .core
+            .send_streaming_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/signature_request/files/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                match stream.take() {
+                    Some(body) => Ok(Self::finish(response, body)),
+                    None => Err(crate::runtime::unexpected(response)),
+                }
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Get a signature request's documents as a data URI
+    ///
+    /// Returns the current documents of a signature request as one merged
+    /// PDF inside a `data:` URI (base64), in a JSON object. Only PDF is
+    /// offered in this form. While the files are being prepared the API
+    /// answers 409.
+    ///
+    /// Sends `GET` to `/signature_request/files_as_data_uri/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request whose documents are returned. (`signature_request_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The merged PDF as a data URI.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.signature_request_files_as_data_uri("signature_request_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_files_as_data_uri(
+        &self,
+        signature_request_id: &str,
+    ) -> ::std::result::Result<Response<types::FileResponseDataUri>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/files_as_data_uri/");
+        crate::runtime::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/signature_request/files_as_data_uri/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::FileResponseDataUri,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Get a temporary download URL for a signature request's documents
+    ///
+    /// Returns a URL from which the merged PDF of a signature request can be
+    /// downloaded, and when that URL stops working. Only PDF is offered in
+    /// this form. While the files are being prepared the API answers 409.
+    ///
+    /// Sends `GET` to `/signature_request/files_as_file_url/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request whose documents are offered. (`signature_request_id`, path)
+    /// - `options`: the optional parameters, see [`SignatureRequestFilesAsFileUrlOptions`]
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The download URL and its expiry.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.signature_request_files_as_file_url("signature_request_id", &SignatureRequestFilesAsFileUrlOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_files_as_file_url(
+        &self,
+        signature_request_id: &str,
+        options: &SignatureRequestFilesAsFileUrlOptions,
+    ) -> ::std::result::Result<Response<types::FileResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/files_as_file_url/");
+        crate::runtime::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.force_download {
+            query.push(("force_download", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/signature_request/files_as_file_url/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::FileResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Get a template
+    ///
+    /// Returns a template with its roles, documents, fields and the accounts that may use it.
+    ///
+    /// Sends `GET` to `/template/{template_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `template_id`: The id of the template to return. (`template_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The template.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.template_get("template_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_get(
+        &self,
+        template_id: &str,
+    ) -> ::std::result::Result<Response<types::TemplateGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/");
+        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/template/{template_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TemplateGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// List templates
+    ///
+    /// Returns, a page at a time, the templates you can use: your own and
+    /// those team members shared with you. Narrow it with a search `query`
+    /// (see `SearchField`).
+    ///
+    /// Sends `GET` to `/template/list`.
+    ///
+    /// Optional parameters: [`TemplateListOptions`].
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): One page of templates.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.template_list(&TemplateListOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_list(
+        &self,
+        options: &TemplateListOptions,
+    ) -> ::std::result::Result<Response<types::TemplateListResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/list");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.account_id {
+            query.push(("account_id", value.to_string()));
+        }
+        if let Some(value) = &options.page {
+            query.push(("page", value.to_string()));
+        }
+        if let Some(value) = &options.page_size {
+            query.push(("page_size", value.to_string()));
+        }
+        if let Some(value) = &options.query {
+            query.push(("query", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/template/list",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TemplateListResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Share a template with an account
+    ///
+    /// Gives an account of your team access to a template. The account is named by its id or by its email address; the id wins when both are given.
+    ///
+    /// Sends `POST` to `/template/add_user/{template_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `template_id`: The id of the template to share. (`template_id`, path)
+    /// - `body`: The account that gains access.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The template, with the account among those that can use it.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.template_add_user("template_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_add_user(
+        &self,
+        template_id: &str,
+        body: &types::TemplateAddUserRequest,
+    ) -> ::std::result::Result<Response<types::TemplateGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/add_user/");
+        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "POST",
+                    path: "/template/add_user/{template_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TemplateGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Stop sharing a template with an account
+    ///
+    /// Takes an account's access to a template away. The account is named by its id or by its email address; the id wins when both are given.
+    ///
+    /// Sends `POST` to `/template/remove_user/{template_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `template_id`: The id of the template. (`template_id`, path)
+    /// - `body`: The account that loses access.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The template, without the account.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.template_remove_user("template_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_remove_user(
+        &self,
+        template_id: &str,
+        body: &types::TemplateRemoveUserRequest,
+    ) -> ::std::result::Result<Response<types::TemplateGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/remove_user/");
+        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "POST",
+                    path: "/template/remove_user/{template_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TemplateGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Start a template in the embedded editor
+    ///
+    /// The first step of the embedded template flow: creates a draft
+    /// template from documents (uploaded as `files[]` or fetched from
+    /// `file_urls`) and returns an `edit_url` to open in an iFrame, where
+    /// the template is finished. The template exists once the
+    /// `template_created` event arrives (`template_error` if it failed).
+    ///
+    /// Sends `POST` to `/template/create_embedded_draft`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the documents, the roles and the options of the draft.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The draft template's id and the URL to edit it.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.template_create_embedded_draft(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_create_embedded_draft(
+        &self,
+        body: &types::TemplateCreateEmbeddedDraftRequest,
+    ) -> ::std::result::Result<
+        Response<types::TemplateCreateEmbeddedDraftResponse>,
+        Error,
+    > {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/create_embedded_draft");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/template/create_embedded_draft",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TemplateCreateEmbeddedDraftResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Start a template in the embedded editor
+    ///
+    /// The first step of the embedded template flow: creates a draft
+    /// template from documents (uploaded as `files[]` or fetched from
+    /// `file_urls`) and returns an `edit_url` to open in an iFrame, where
+    /// the template is finished. The template exists once the
+    /// `template_created` event arrives (`template_error` if it failed).
+    ///
+    /// Sends `POST` to `/template/create_embedded_draft`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the documents, the roles and the options of the draft.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The draft template's id and the URL to edit it.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.template_create_embedded_draft_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_create_embedded_draft_multipart(
+        &self,
+        body: &TemplateCreateEmbeddedDraftMultipart,
+    ) -> ::std::result::Result<
+        Response<types::TemplateCreateEmbeddedDraftResponse>,
+        Error,
+    > {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.template_create_embedded_draft_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/create_embedded_draft");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/template/create_embedded_draft",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TemplateCreateEmbeddedDraftResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Delete a template
+    ///
+    /// Deletes a template from the account for good.
+    ///
+    /// Sends `POST` to `/template/delete/{template_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `template_id`: The id of the template to delete. (`template_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The template was deleted.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.template_delete("template_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_delete(
+        &self,
+        template_id: &str,
+    ) -> ::std::result::Result<Response<()>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/delete/");
+        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/template/delete/{template_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => Ok(Self::finish(response, ())),
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Download a template's documents
+    ///
+    /// Downloads the documents of a template, as one merged PDF
+    /// (`file_type=pdf`) or a ZIP archive with one file per document
+    /// (`file_type=zip`). The body is returned as a stream of chunks. While
+    /// the files are being prepared the API answers 409; wait for the
+    /// `template_created` event.
+    ///
+    /// Sends `GET` to `/template/files/{template_id}`. A successful body is handed over unread, as a [`ByteStream`](crate::runtime::ByteStream): read it a chunk at a time, so a large file is never held in memory whole.
+    ///
+    /// # Arguments
+    ///
+    /// - `template_id`: The id of the template whose documents are downloaded. (`template_id`, path)
+    /// - `options`: the optional parameters, see [`TemplateFilesOptions`]
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The documents, as a PDF or a ZIP archive (see `Content-Type`).
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.template_files("template_id", &TemplateFilesOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_files(
+        &self,
+        template_id: &str,
+        options: &TemplateFilesOptions,
+    ) -> ::std::result::Result<Response<crate::runtime::ByteStream>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/files/");
+        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.file_type {
+            query.push(("file_type", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let (response, mut stream) = self
+            .core
+            .send_streaming_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/template/files/{template_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                match stream.take() {
+                    Some(body) => Ok(Self::finish(response, body)),
+                    None => Err(crate::runtime::unexpected(response)),
+                }
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Get a template's documents as a data URI
+    ///
+    /// Returns the documents of a template as one merged PDF inside a base64 `data:` URI, in a JSON object. While the files are being prepared the API answers 409.
+    ///
+    /// Sends `GET` to `/template/files_as_data_uri/{template_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `template_id`: The id of the template whose documents are returned. (`template_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The merged PDF as a data URI.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.template_files_as_data_uri("template_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_files_as_data_uri(
+        &self,
+        template_id: &str,
+    ) -> ::std::result::Result<Response<types::FileResponseDataUri>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/files_as_data_uri/");
+        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/template/files_as_data_uri/{template_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::FileResponseDataUri,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Get a temporary download URL for a template's documents
+    ///
+    /// Returns a URL from which the merged PDF of a template can be downloaded, and when it expires. While the files are being prepared the API answers 409.
+    ///
+    /// Sends `GET` to `/template/files_as_file_url/{template_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `template_id`: The id of the template whose documents are offered. (`template_id`, path)
+    /// - `options`: the optional parameters, see [`TemplateFilesAsFileUrlOptions`]
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The download URL and its expiry.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.template_files_as_file_url("template_id", &TemplateFilesAsFileUrlOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_files_as_file_url(
+        &self,
+        template_id: &str,
+        options: &TemplateFilesAsFileUrlOptions,
+    ) -> ::std::result::Result<Response<types::FileResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/files_as_file_url/");
+        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.force_download {
+            query.push(("force_download", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/template/files_as_file_url/{template_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::FileResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Make a new template from a template and new documents
+    ///
+    /// Lays the fields of an existing template over new documents and saves
+    /// the result as a new template; the old one stays as it was, and the
+    /// new one counts against your template quota. The new documents must
+    /// have at least as many pages as the old ones, in the same
+    /// orientation.
+    ///
+    /// The work is asynchronous: a 200 means the request passed the first
+    /// checks. The `template_created` event reports the new template, and
+    /// `template_error` a failure (a page count or orientation that does not
+    /// match, for example). If neither arrives within an hour, check the
+    /// dashboard and try again.
+    ///
+    /// Sends `POST` to `/template/update_files/{template_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `template_id`: The id of the template whose fields are laid over the new documents. (`template_id`, path)
+    /// - `body`: The new documents and, optionally, a new default subject and message.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): Accepted; the body names the new template, which is ready once `template_created` arrives.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.template_update_files("template_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_update_files(
+        &self,
+        template_id: &str,
+        body: &types::TemplateUpdateFilesRequest,
+    ) -> ::std::result::Result<Response<types::TemplateUpdateFilesResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/update_files/");
+        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/template/update_files/{template_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TemplateUpdateFilesResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Make a new template from a template and new documents
+    ///
+    /// Lays the fields of an existing template over new documents and saves
+    /// the result as a new template; the old one stays as it was, and the
+    /// new one counts against your template quota. The new documents must
+    /// have at least as many pages as the old ones, in the same
+    /// orientation.
+    ///
+    /// The work is asynchronous: a 200 means the request passed the first
+    /// checks. The `template_created` event reports the new template, and
+    /// `template_error` a failure (a page count or orientation that does not
+    /// match, for example). If neither arrives within an hour, check the
+    /// dashboard and try again.
+    ///
+    /// Sends `POST` to `/template/update_files/{template_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `template_id`: The id of the template whose fields are laid over the new documents. (`template_id`, path)
+    /// - `body`: The new documents and, optionally, a new default subject and message.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): Accepted; the body names the new template, which is ready once `template_created` arrives.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.template_update_files_multipart("template_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_update_files_multipart(
+        &self,
+        template_id: &str,
+        body: &TemplateUpdateFilesMultipart,
+    ) -> ::std::result::Result<Response<types::TemplateUpdateFilesResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/update_files/");
+        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/template/update_files/{template_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TemplateUpdateFilesResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Get a bulk send job
+    ///
+    /// Returns a bulk send job and, a page at a time, the signature requests it sent.
+    ///
+    /// Sends `GET` to `/bulk_send_job/{bulk_send_job_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `bulk_send_job_id`: The id of the bulk send job. (`bulk_send_job_id`, path)
+    /// - `options`: the optional parameters, see [`BulkSendJobGetOptions`]
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The job and one page of its signature requests.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.bulk_send_job_get("bulk_send_job_id", &BulkSendJobGetOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn bulk_send_job_get(
+        &self,
+        bulk_send_job_id: &str,
+        options: &BulkSendJobGetOptions,
+    ) -> ::std::result::Result<Response<types::BulkSendJobGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/bulk_send_job/");
+        crate::runtime::push_path_segment(
+                &mut path,
+                "bulk_send_job_id",
+                bulk_send_job_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.page {
+            query.push(("page", value.to_string()));
+        }
+        if let Some(value) = &options.page_size {
+            query.push(("page_size", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/bulk_send_job/{bulk_send_job_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::BulkSendJobGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// List bulk send jobs
+    ///
+    /// Returns, a page at a time, the bulk send jobs you can see.
+    ///
+    /// Sends `GET` to `/bulk_send_job/list`.
+    ///
+    /// Optional parameters: [`BulkSendJobListOptions`].
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): One page of bulk send jobs.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.bulk_send_job_list(&BulkSendJobListOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn bulk_send_job_list(
+        &self,
+        options: &BulkSendJobListOptions,
+    ) -> ::std::result::Result<Response<types::BulkSendJobListResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/bulk_send_job/list");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.page {
+            query.push(("page", value.to_string()));
+        }
+        if let Some(value) = &options.page_size {
+            query.push(("page_size", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/bulk_send_job/list",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::BulkSendJobListResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Ask for reports
+    ///
+    /// Asks for one or more CSV reports over a date range. The reports are
+    /// not in the answer: each one arrives by email, as a download link,
+    /// once it is ready. The range may span at most 12 months and may not
+    /// start more than 10 years ago.
+    ///
+    /// Sends `POST` to `/report/create`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The date range and the kinds of report.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The request for reports was accepted.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.report_create(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn report_create(
+        &self,
+        body: &types::ReportCreateRequest,
+    ) -> ::std::result::Result<Response<types::ReportCreateResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/report/create");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/report/create",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::ReportCreateResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Get your team
+    ///
+    /// Returns your team and its members. If you are in no team, the answer is 404 `not_found`.
+    ///
+    /// Sends `GET` to `/team`.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): Your team.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.team_get().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn team_get(
+        &self,
+    ) -> ::std::result::Result<Response<types::TeamGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/team");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/team",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TeamGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Rename your team
+    ///
+    /// Changes the name of your team.
+    ///
+    /// Sends `PUT` to `/team`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The new name.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The team with its new name.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.team_update(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn team_update(
+        &self,
+        body: &types::TeamUpdateRequest,
+    ) -> ::std::result::Result<Response<types::TeamGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/team");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "PUT",
+                    path: "/team",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TeamGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create a team
+    ///
+    /// Creates a team with you as its first member. You may not already be in a team.
+    ///
+    /// Sends `POST` to `/team/create`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The name of the new team.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new team.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.team_create(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn team_create(
+        &self,
+        body: &types::TeamCreateRequest,
+    ) -> ::std::result::Result<Response<types::TeamGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/team/create");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/team/create",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TeamGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Delete your team
+    ///
+    /// Deletes your team. Only possible while you are its one member.
+    ///
+    /// Sends `DELETE` to `/team/destroy`.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The team was deleted.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.team_destroy().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn team_destroy(&self) -> ::std::result::Result<Response<()>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/team/destroy");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::DELETE, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "DELETE",
+                    path: "/team/destroy",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => Ok(Self::finish(response, ())),
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Invite someone to your team
+    ///
+    /// Invites a user, named by account id or by email address, to your
+    /// team (or, with `team_id`, to one of its sub-teams). Someone without a
+    /// Dropbox Sign account gets one. A user who is already in another team
+    /// cannot be invited: the answer is 403 `team_invite_failed`.
+    ///
+    /// Sends `PUT` to `/team/add_member`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: Who to invite, and with which role.
+    /// - `options`: the optional parameters, see [`TeamAddMemberOptions`]
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The team, with the invitation outstanding.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.team_add_member(&body, &TeamAddMemberOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn team_add_member(
+        &self,
+        body: &types::TeamAddMemberRequest,
+        options: &TeamAddMemberOptions,
+    ) -> ::std::result::Result<Response<types::TeamGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/team/add_member");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.team_id {
+            query.push(("team_id", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "PUT",
+                    path: "/team/add_member",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TeamGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Remove someone from your team
+    ///
+    /// Removes an account from your team; an outstanding invitation to it
+    /// expires instead. On Enterprise plans the removed account's documents,
+    /// templates and apps can be handed to another member
+    /// (`new_owner_email_address`); the answer is then 201, meaning the
+    /// hand-over is queued and not yet done.
+    ///
+    /// Sends `POST` to `/team/remove_member`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: Who to remove, and where their documents go.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The member was removed; the body is the team.
+    /// - 201 (`Ok`): The member was removed and the hand-over of their documents is queued; the body is the team.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.team_remove_member(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn team_remove_member(
+        &self,
+        body: &types::TeamRemoveMemberRequest,
+    ) -> ::std::result::Result<Response<types::TeamGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/team/remove_member");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/team/remove_member",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 | 201 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::TeamGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create a draft to be claimed
+    ///
+    /// Creates a draft signature request and returns its claim URL. The
+    /// first signed-in user to open the URL claims the draft and lands on
+    /// the "Sign and send" page (`type: send_document`) or the "Request
+    /// signature" page (`type: request_signature`) with the draft loaded;
+    /// anyone opening it afterwards gets a 404.
+    ///
+    /// Sends `POST` to `/unclaimed_draft/create`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The documents, the signers and the options of the draft.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The draft and its claim URL.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.unclaimed_draft_create(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn unclaimed_draft_create(
+        &self,
+        body: &types::UnclaimedDraftCreateRequest,
+    ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/unclaimed_draft/create");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/unclaimed_draft/create",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create a draft to be claimed
+    ///
+    /// Creates a draft signature request and returns its claim URL. The
+    /// first signed-in user to open the URL claims the draft and lands on
+    /// the "Sign and send" page (`type: send_document`) or the "Request
+    /// signature" page (`type: request_signature`) with the draft loaded;
+    /// anyone opening it afterwards gets a 404.
+    ///
+    /// Sends `POST` to `/unclaimed_draft/create`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The documents, the signers and the options of the draft.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The draft and its claim URL.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.unclaimed_draft_create_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn unclaimed_draft_create_multipart(
+        &self,
+        body: &UnclaimedDraftCreateMultipart,
+    ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(&body.unclaimed_draft_create_request),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/unclaimed_draft/create");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/unclaimed_draft/create",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create a draft to be claimed in an iFrame
+    ///
+    /// Creates a draft whose claim URL opens in an iFrame on your site
+    /// (embedded requesting), showing the "Request signature" page with the
+    /// draft loaded. `requester_email_address` is required here. An
+    /// embedded draft can only be used embedded.
+    ///
+    /// Sends `POST` to `/unclaimed_draft/create_embedded`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the requester, the documents and the options of the draft.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The draft and its claim URL.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.unclaimed_draft_create_embedded(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn unclaimed_draft_create_embedded(
+        &self,
+        body: &types::UnclaimedDraftCreateEmbeddedRequest,
+    ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/unclaimed_draft/create_embedded");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/unclaimed_draft/create_embedded",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create a draft to be claimed in an iFrame
+    ///
+    /// Creates a draft whose claim URL opens in an iFrame on your site
+    /// (embedded requesting), showing the "Request signature" page with the
+    /// draft loaded. `requester_email_address` is required here. An
+    /// embedded draft can only be used embedded.
+    ///
+    /// Sends `POST` to `/unclaimed_draft/create_embedded`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the requester, the documents and the options of the draft.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The draft and its claim URL.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.unclaimed_draft_create_embedded_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn unclaimed_draft_create_embedded_multipart(
+        &self,
+        body: &UnclaimedDraftCreateEmbeddedMultipart,
+    ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.unclaimed_draft_create_embedded_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/unclaimed_draft/create_embedded");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/unclaimed_draft/create_embedded",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create a draft from templates to be claimed in an iFrame
+    ///
+    /// Like `create_embedded`, but the draft starts from one or more saved
+    /// templates, with signers filling the templates' roles.
+    /// `requester_email_address` is required.
+    ///
+    /// Sends `POST` to `/unclaimed_draft/create_embedded_with_template`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the requester, the templates and the options of the draft.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The draft and its claim URL.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.unclaimed_draft_create_embedded_with_template(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn unclaimed_draft_create_embedded_with_template(
+        &self,
+        body: &types::UnclaimedDraftCreateEmbeddedWithTemplateRequest,
+    ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/unclaimed_draft/create_embedded_with_template");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/unclaimed_draft/create_embedded_with_template",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create a draft from templates to be claimed in an iFrame
+    ///
+    /// Like `create_embedded`, but the draft starts from one or more saved
+    /// templates, with signers filling the templates' roles.
+    /// `requester_email_address` is required.
+    ///
+    /// Sends `POST` to `/unclaimed_draft/create_embedded_with_template`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The app, the requester, the templates and the options of the draft.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The draft and its claim URL.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.unclaimed_draft_create_embedded_with_template_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn unclaimed_draft_create_embedded_with_template_multipart(
+        &self,
+        body: &UnclaimedDraftCreateEmbeddedWithTemplateMultipart,
+    ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.unclaimed_draft_create_embedded_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/unclaimed_draft/create_embedded_with_template");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/unclaimed_draft/create_embedded_with_template",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Reopen an embedded signature request as a draft
+    ///
+    /// Makes a new draft from an embedded signature request, to be edited
+    /// in the embedded editor and sent again. The signers are changed in
+    /// the editor; `test_mode` can be changed here. The requester stays the
+    /// same unless `requester_email_address` is given.
+    ///
+    /// Sends `POST` to `/unclaimed_draft/edit_and_resend/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the embedded signature request to reopen. (`signature_request_id`, path)
+    /// - `body`: The app and the options of the new draft.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new draft and its claim URL.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.unclaimed_draft_edit_and_resend("signature_request_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn unclaimed_draft_edit_and_resend(
+        &self,
+        signature_request_id: &str,
+        body: &types::UnclaimedDraftEditAndResendRequest,
+    ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/unclaimed_draft/edit_and_resend/");
+        crate::runtime::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/unclaimed_draft/edit_and_resend/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Get a signer's embedded sign URL
+    ///
+    /// Returns the URL at which one signer signs an embedded signature
+    /// request in an iFrame, and when the URL expires. Ask for a fresh URL
+    /// each time the signer opens the page; an expired or used one fires
+    /// `sign_url_invalid`.
+    ///
+    /// Sends `GET` to `/embedded/sign_url/{signature_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_id`: The id of the signer's signature (a `signature_id` of the request's `signatures`). (`signature_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The sign URL and its expiry.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.embedded_sign_url("signature_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn embedded_sign_url(
+        &self,
+        signature_id: &str,
+    ) -> ::std::result::Result<Response<types::EmbeddedSignUrlResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/embedded/sign_url/");
+        crate::runtime::push_path_segment(&mut path, "signature_id", signature_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/embedded/sign_url/{signature_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::EmbeddedSignUrlResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Get a template's embedded edit URL
+    ///
+    /// Returns the URL at which a template made through the embedded
+    /// template flow is edited in an iFrame, and when the URL expires. Only
+    /// templates created through that flow can be edited this way. The
+    /// options go in the body (a POST), so many merge fields do not run
+    /// into the length limit of a URL.
+    ///
+    /// Sends `POST` to `/embedded/edit_url/{template_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `template_id`: The id of the template to edit. (`template_id`, path)
+    /// - `body`: How the editor behaves.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The edit URL and its expiry.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.embedded_edit_url("template_id", Some(&body)).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn embedded_edit_url(
+        &self,
+        template_id: &str,
+        body: ::std::option::Option<&types::EmbeddedEditUrlRequest>,
+    ) -> ::std::result::Result<Response<types::EmbeddedEditUrlResponse>, Error> {
+        if let Some(body) = body {
+            crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+        }
+        let mut path = ::std::string::String::new();
+        path.push_str("/embedded/edit_url/");
+        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            if let Some(body) = &body {
+                let bytes = ::serde_json::to_vec(&body)
+                    .map_err(|err| crate::runtime::Error::InvalidRequest(
+                        format!("cannot encode the body: {err}"),
+                    ))?;
+                request = request
+                    .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(bytes);
+            }
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "POST",
+                    path: "/embedded/edit_url/{template_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::EmbeddedEditUrlResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Get an API app
+    ///
+    /// Returns an API app, named by its client id.
+    ///
+    /// Sends `GET` to `/api_app/{client_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `client_id`: The client id of the app. (`client_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The app.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.api_app_get("client_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn api_app_get(
+        &self,
+        client_id: &str,
+    ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/api_app/");
+        crate::runtime::push_path_segment(&mut path, "client_id", client_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/api_app/{client_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::ApiAppGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Update an API app
+    ///
+    /// Changes an app you own. Only the fields sent change; to clear an
+    /// optional text field, send it empty.
+    ///
+    /// Sends `PUT` to `/api_app/{client_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `client_id`: The client id of the app. (`client_id`, path)
+    /// - `body`: The fields to change; a new logo goes in the multipart form.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The app as updated.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.api_app_update("client_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn api_app_update(
+        &self,
+        client_id: &str,
+        body: &types::ApiAppUpdateRequest,
+    ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/api_app/");
+        crate::runtime::push_path_segment(&mut path, "client_id", client_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "PUT",
+                    path: "/api_app/{client_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::ApiAppGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Update an API app
+    ///
+    /// Changes an app you own. Only the fields sent change; to clear an
+    /// optional text field, send it empty.
+    ///
+    /// Sends `PUT` to `/api_app/{client_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `client_id`: The client id of the app. (`client_id`, path)
+    /// - `body`: The fields to change; a new logo goes in the multipart form.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The app as updated.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.api_app_update_multipart("client_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn api_app_update_multipart(
+        &self,
+        client_id: &str,
+        body: &ApiAppUpdateMultipart,
+    ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(&body.api_app_update_request),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/api_app/");
+        crate::runtime::push_path_segment(&mut path, "client_id", client_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "PUT",
+                    path: "/api_app/{client_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::ApiAppGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// List API apps
+    ///
+    /// Returns, a page at a time, the API apps you can see; on a team, with the Admin or Developer role, that includes your teammates' apps.
+    ///
+    /// Sends `GET` to `/api_app/list`.
+    ///
+    /// Optional parameters: [`ApiAppListOptions`].
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): One page of apps.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.api_app_list(&ApiAppListOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn api_app_list(
+        &self,
+        options: &ApiAppListOptions,
+    ) -> ::std::result::Result<Response<types::ApiAppListResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/api_app/list");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.page {
+            query.push(("page", value.to_string()));
+        }
+        if let Some(value) = &options.page_size {
+            query.push(("page_size", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/api_app/list",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::ApiAppListResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create an API app
+    ///
+    /// Creates an API app: what identifies your integration, receives its
+    /// callbacks and runs its embedded flows and OAuth. A custom logo is
+    /// uploaded with the multipart form.
+    ///
+    /// Sends `POST` to `/api_app`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The name, domains and settings of the new app.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new app, with its client id.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.api_app_create(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn api_app_create(
+        &self,
+        body: &types::ApiAppCreateRequest,
+    ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
+        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/api_app");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/api_app",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::ApiAppGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
+    /// Create an API app
+    ///
+    /// Creates an API app: what identifies your integration, receives its
+    /// callbacks and runs its embedded flows and OAuth. A custom logo is
+    /// uploaded with the multipart form.
+    ///
+    /// Sends `POST` to `/api_app`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The name, domains and settings of the new app.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new app, with its client id.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.api_app_create_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn api_app_create_multipart(
+        &self,
+        body: &ApiAppCreateMultipart,
+    ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
+        crate::runtime::refuse_violations(
+                crate::runtime::Validate::validate(&body.api_app_create_request),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/api_app");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/api_app",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::decode_json::<
+                    types::ApiAppGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            _ => Err(crate::runtime::api_error(response)),
+        }
+    }
     /// Calls [`Client::signature_request_cancel`] for every id, as fast as the rate limit allows (see `runtime::run_bulk`), with the client's retry policy. Every id gets one entry in the report: a 410 after a retry counts as success (an earlier attempt got through), a 410 on the first attempt as already gone.
     pub async fn bulk_signature_request_cancel(
         &self,
@@ -849,6 +5090,264 @@ impl Client {
         );
         ::futures_util::StreamExt::boxed(items)
     }
+    /// Every page of [`Client::template_list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn template_list_pages<'a>(
+        &'a self,
+        options: &TemplateListOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<Response<types::TemplateListResponse>, Error>,
+    > {
+        let options = options.clone();
+        let first = options.page.unwrap_or(1);
+        let pages = ::futures_util::stream::unfold(
+            Some(first),
+            move |next| {
+                let mut options = options.clone();
+                async move {
+                    let page = next?;
+                    options.page = Some(page);
+                    match self.template_list(&options).await {
+                        Ok(response) => {
+                            let last = crate::runtime::text_at(
+                                    &response.body,
+                                    "/list_info/num_pages",
+                                )
+                                .and_then(|text| text.parse().ok())
+                                .unwrap_or(page);
+                            let empty = response.body.templates.clone().is_empty();
+                            let next = (page < last && !empty).then_some(page + 1);
+                            Some((Ok(response), next))
+                        }
+                        Err(err) => Some((Err(err), None)),
+                    }
+                }
+            },
+        );
+        ::futures_util::StreamExt::boxed(pages)
+    }
+    /// Every item of every page of [`Client::template_list`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn template_list_items<'a>(
+        &'a self,
+        options: &TemplateListOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::Template, Error>,
+    > {
+        let items = ::futures_util::StreamExt::flat_map(
+            self.template_list_pages(options),
+            |page| {
+                let items: ::std::vec::Vec<
+                    ::std::result::Result<types::Template, Error>,
+                > = match page {
+                    Ok(response) => {
+                        response.body.templates.clone().into_iter().map(Ok).collect()
+                    }
+                    Err(err) => vec![Err(err)],
+                };
+                ::futures_util::stream::iter(items)
+            },
+        );
+        ::futures_util::StreamExt::boxed(items)
+    }
+    /// Every page of [`Client::bulk_send_job_get`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn bulk_send_job_get_pages<'a>(
+        &'a self,
+        bulk_send_job_id: &'a str,
+        options: &BulkSendJobGetOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<Response<types::BulkSendJobGetResponse>, Error>,
+    > {
+        let options = options.clone();
+        let first = options.page.unwrap_or(1);
+        let pages = ::futures_util::stream::unfold(
+            Some(first),
+            move |next| {
+                let mut options = options.clone();
+                async move {
+                    let page = next?;
+                    options.page = Some(page);
+                    match self.bulk_send_job_get(bulk_send_job_id, &options).await {
+                        Ok(response) => {
+                            let last = crate::runtime::text_at(
+                                    &response.body,
+                                    "/list_info/num_pages",
+                                )
+                                .and_then(|text| text.parse().ok())
+                                .unwrap_or(page);
+                            let empty = response
+                                .body
+                                .signature_requests
+                                .clone()
+                                .is_empty();
+                            let next = (page < last && !empty).then_some(page + 1);
+                            Some((Ok(response), next))
+                        }
+                        Err(err) => Some((Err(err), None)),
+                    }
+                }
+            },
+        );
+        ::futures_util::StreamExt::boxed(pages)
+    }
+    /// Every item of every page of [`Client::bulk_send_job_get`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn bulk_send_job_get_items<'a>(
+        &'a self,
+        bulk_send_job_id: &'a str,
+        options: &BulkSendJobGetOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::SignatureRequest, Error>,
+    > {
+        let items = ::futures_util::StreamExt::flat_map(
+            self.bulk_send_job_get_pages(bulk_send_job_id, options),
+            |page| {
+                let items: ::std::vec::Vec<
+                    ::std::result::Result<types::SignatureRequest, Error>,
+                > = match page {
+                    Ok(response) => {
+                        response
+                            .body
+                            .signature_requests
+                            .clone()
+                            .into_iter()
+                            .map(Ok)
+                            .collect()
+                    }
+                    Err(err) => vec![Err(err)],
+                };
+                ::futures_util::stream::iter(items)
+            },
+        );
+        ::futures_util::StreamExt::boxed(items)
+    }
+    /// Every page of [`Client::bulk_send_job_list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn bulk_send_job_list_pages<'a>(
+        &'a self,
+        options: &BulkSendJobListOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<Response<types::BulkSendJobListResponse>, Error>,
+    > {
+        let options = options.clone();
+        let first = options.page.unwrap_or(1);
+        let pages = ::futures_util::stream::unfold(
+            Some(first),
+            move |next| {
+                let mut options = options.clone();
+                async move {
+                    let page = next?;
+                    options.page = Some(page);
+                    match self.bulk_send_job_list(&options).await {
+                        Ok(response) => {
+                            let last = crate::runtime::text_at(
+                                    &response.body,
+                                    "/list_info/num_pages",
+                                )
+                                .and_then(|text| text.parse().ok())
+                                .unwrap_or(page);
+                            let empty = response.body.bulk_send_jobs.clone().is_empty();
+                            let next = (page < last && !empty).then_some(page + 1);
+                            Some((Ok(response), next))
+                        }
+                        Err(err) => Some((Err(err), None)),
+                    }
+                }
+            },
+        );
+        ::futures_util::StreamExt::boxed(pages)
+    }
+    /// Every item of every page of [`Client::bulk_send_job_list`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn bulk_send_job_list_items<'a>(
+        &'a self,
+        options: &BulkSendJobListOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::BulkSendJob, Error>,
+    > {
+        let items = ::futures_util::StreamExt::flat_map(
+            self.bulk_send_job_list_pages(options),
+            |page| {
+                let items: ::std::vec::Vec<
+                    ::std::result::Result<types::BulkSendJob, Error>,
+                > = match page {
+                    Ok(response) => {
+                        response
+                            .body
+                            .bulk_send_jobs
+                            .clone()
+                            .into_iter()
+                            .map(Ok)
+                            .collect()
+                    }
+                    Err(err) => vec![Err(err)],
+                };
+                ::futures_util::stream::iter(items)
+            },
+        );
+        ::futures_util::StreamExt::boxed(items)
+    }
+    /// Every page of [`Client::api_app_list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn api_app_list_pages<'a>(
+        &'a self,
+        options: &ApiAppListOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<Response<types::ApiAppListResponse>, Error>,
+    > {
+        let options = options.clone();
+        let first = options.page.unwrap_or(1);
+        let pages = ::futures_util::stream::unfold(
+            Some(first),
+            move |next| {
+                let mut options = options.clone();
+                async move {
+                    let page = next?;
+                    options.page = Some(page);
+                    match self.api_app_list(&options).await {
+                        Ok(response) => {
+                            let last = crate::runtime::text_at(
+                                    &response.body,
+                                    "/list_info/num_pages",
+                                )
+                                .and_then(|text| text.parse().ok())
+                                .unwrap_or(page);
+                            let empty = response.body.api_apps.clone().is_empty();
+                            let next = (page < last && !empty).then_some(page + 1);
+                            Some((Ok(response), next))
+                        }
+                        Err(err) => Some((Err(err), None)),
+                    }
+                }
+            },
+        );
+        ::futures_util::StreamExt::boxed(pages)
+    }
+    /// Every item of every page of [`Client::api_app_list`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn api_app_list_items<'a>(
+        &'a self,
+        options: &ApiAppListOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::ApiApp, Error>,
+    > {
+        let items = ::futures_util::StreamExt::flat_map(
+            self.api_app_list_pages(options),
+            |page| {
+                let items: ::std::vec::Vec<
+                    ::std::result::Result<types::ApiApp, Error>,
+                > = match page {
+                    Ok(response) => {
+                        response.body.api_apps.clone().into_iter().map(Ok).collect()
+                    }
+                    Err(err) => vec![Err(err)],
+                };
+                ::futures_util::stream::iter(items)
+            },
+        );
+        ::futures_util::StreamExt::boxed(items)
+    }
 }
 /// The exact reply a callback endpoint (`accountCallback`, `appCallback`) must send with status 200; otherwise the provider sends the event again.
 pub const CALLBACK_REPLY: &str = "Hello API Event Received";
@@ -924,6 +5423,446 @@ pub struct SignatureRequestListOptions {
     pub page_size: ::std::option::Option<i64>,
     /// String that includes search terms and/or fields to be used to filter the SignatureRequest objects (see `SearchField` and `runtime::SearchQuery`). (`query`, query)
     pub query: ::std::option::Option<::std::string::String>,
+}
+/// Optional parameters of [`Client::account_get`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AccountGetOptions {
+    /// The id of the account to look up. Takes precedence over `email_address` when both are sent. (`account_id`, query)
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The email address of the account to look up, used when `account_id` is not sent. (`email_address`, query)
+    pub email_address: ::std::option::Option<::std::string::String>,
+}
+/// The multipart body of [`Client::signature_request_send_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignatureRequestSendMultipart {
+    /// The fields of [`SignatureRequestSendRequest`], each sent as parts of its own.
+    pub signature_request_send_request: types::SignatureRequestSendRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl SignatureRequestSendMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.signature_request_send_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::signature_request_send_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignatureRequestSendWithTemplateMultipart {
+    /// The fields of [`SignatureRequestSendWithTemplateRequest`], each sent as parts of its own.
+    pub signature_request_send_with_template_request: types::SignatureRequestSendWithTemplateRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl SignatureRequestSendWithTemplateMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.signature_request_send_with_template_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::signature_request_bulk_send_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignatureRequestBulkSendWithTemplateMultipart {
+    /// The fields of [`SignatureRequestBulkSendWithTemplateRequest`], each sent as parts of its own.
+    pub signature_request_bulk_send_with_template_request: types::SignatureRequestBulkSendWithTemplateRequest,
+    /// A CSV file with one row per signature request, instead of `signer_list`. Columns: `name`, `email_address`, optional `pin` (4 to 12 characters) and `sms_phone_number` (E.164), and any column ending in `_field`, which fills the custom field of that name.
+    pub signer_file: ::std::option::Option<crate::runtime::FilePart>,
+}
+impl SignatureRequestBulkSendWithTemplateMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.signature_request_bulk_send_with_template_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
+        }
+        if let Some(value) = &self.signer_file {
+            form = form.part("signer_file", value.to_part(None)?);
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::signature_request_bulk_create_embedded_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignatureRequestBulkCreateEmbeddedWithTemplateMultipart {
+    /// The fields of [`SignatureRequestBulkCreateEmbeddedWithTemplateRequest`], each sent as parts of its own.
+    pub signature_request_bulk_create_embedded_with_template_request: types::SignatureRequestBulkCreateEmbeddedWithTemplateRequest,
+    /// A CSV file with one row per signature request, instead of `signer_list`. Columns: `name`, `email_address`, optional `pin` (4 to 12 characters) and `sms_phone_number` (E.164), and any column ending in `_field`, which fills the custom field of that name.
+    pub signer_file: ::std::option::Option<crate::runtime::FilePart>,
+}
+impl SignatureRequestBulkCreateEmbeddedWithTemplateMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self
+                .signature_request_bulk_create_embedded_with_template_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
+        }
+        if let Some(value) = &self.signer_file {
+            form = form.part("signer_file", value.to_part(None)?);
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::signature_request_create_embedded_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignatureRequestCreateEmbeddedMultipart {
+    /// The fields of [`SignatureRequestCreateEmbeddedRequest`], each sent as parts of its own.
+    pub signature_request_create_embedded_request: types::SignatureRequestCreateEmbeddedRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl SignatureRequestCreateEmbeddedMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.signature_request_create_embedded_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::signature_request_create_embedded_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SignatureRequestCreateEmbeddedWithTemplateMultipart {
+    /// The fields of [`SignatureRequestCreateEmbeddedWithTemplateRequest`], each sent as parts of its own.
+    pub signature_request_create_embedded_with_template_request: types::SignatureRequestCreateEmbeddedWithTemplateRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl SignatureRequestCreateEmbeddedWithTemplateMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.signature_request_create_embedded_with_template_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// Optional parameters of [`Client::signature_request_files`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignatureRequestFilesOptions {
+    /// `pdf` for one merged PDF (the default), `zip` for one file per document. (`file_type`, query)
+    pub file_type: ::std::option::Option<types::FileType>,
+}
+/// Optional parameters of [`Client::signature_request_files_as_file_url`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignatureRequestFilesAsFileUrlOptions {
+    /// `1` (the default) makes a browser opening the URL save the file; `0` lets it show the PDF inline. (`force_download`, query)
+    pub force_download: ::std::option::Option<i64>,
+}
+/// Optional parameters of [`Client::template_list`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TemplateListOptions {
+    /// Whose templates to list; a team member's account id, or `all` for the whole team. Your own by default. (`account_id`, query)
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The page to return, counting from `1` (the default). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// How many templates a page holds, from `1` to `100`; `20` by default. (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// Search terms and fields that narrow the list (see `SearchField` and `runtime::SearchQuery`). (`query`, query)
+    pub query: ::std::option::Option<::std::string::String>,
+}
+/// The multipart body of [`Client::template_create_embedded_draft_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateCreateEmbeddedDraftMultipart {
+    /// The fields of [`TemplateCreateEmbeddedDraftRequest`], each sent as parts of its own.
+    pub template_create_embedded_draft_request: types::TemplateCreateEmbeddedDraftRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl TemplateCreateEmbeddedDraftMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.template_create_embedded_draft_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// Optional parameters of [`Client::template_files`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TemplateFilesOptions {
+    /// `pdf` for one merged PDF, `zip` for one file per document. (`file_type`, query)
+    pub file_type: ::std::option::Option<types::FileType>,
+}
+/// Optional parameters of [`Client::template_files_as_file_url`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TemplateFilesAsFileUrlOptions {
+    /// `1` (the default) makes a browser opening the URL save the file; `0` lets it show the PDF inline. (`force_download`, query)
+    pub force_download: ::std::option::Option<i64>,
+}
+/// The multipart body of [`Client::template_update_files_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateUpdateFilesMultipart {
+    /// The fields of [`TemplateUpdateFilesRequest`], each sent as parts of its own.
+    pub template_update_files_request: types::TemplateUpdateFilesRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl TemplateUpdateFilesMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.template_update_files_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// Optional parameters of [`Client::bulk_send_job_get`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BulkSendJobGetOptions {
+    /// The page of signature requests to return, counting from `1` (the default). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// How many signature requests a page holds, from `1` to `100`; `20` by default. (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+/// Optional parameters of [`Client::bulk_send_job_list`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BulkSendJobListOptions {
+    /// The page to return, counting from `1` (the default). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// How many jobs a page holds, from `1` to `100`; `20` by default. (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+/// Optional parameters of [`Client::team_add_member`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TeamAddMemberOptions {
+    /// The sub-team to invite to; your own team when left out. (`team_id`, query)
+    pub team_id: ::std::option::Option<::std::string::String>,
+}
+/// The multipart body of [`Client::unclaimed_draft_create_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnclaimedDraftCreateMultipart {
+    /// The fields of [`UnclaimedDraftCreateRequest`], each sent as parts of its own.
+    pub unclaimed_draft_create_request: types::UnclaimedDraftCreateRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl UnclaimedDraftCreateMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.unclaimed_draft_create_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::unclaimed_draft_create_embedded_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnclaimedDraftCreateEmbeddedMultipart {
+    /// The fields of [`UnclaimedDraftCreateEmbeddedRequest`], each sent as parts of its own.
+    pub unclaimed_draft_create_embedded_request: types::UnclaimedDraftCreateEmbeddedRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl UnclaimedDraftCreateEmbeddedMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.unclaimed_draft_create_embedded_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::unclaimed_draft_create_embedded_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnclaimedDraftCreateEmbeddedWithTemplateMultipart {
+    /// The fields of [`UnclaimedDraftCreateEmbeddedWithTemplateRequest`], each sent as parts of its own.
+    pub unclaimed_draft_create_embedded_with_template_request: types::UnclaimedDraftCreateEmbeddedWithTemplateRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl UnclaimedDraftCreateEmbeddedWithTemplateMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.unclaimed_draft_create_embedded_with_template_request;
+            form = crate::runtime::spread_parts(form, value, &[])?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::api_app_update_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiAppUpdateMultipart {
+    /// The fields of [`ApiAppUpdateRequest`], each sent as parts of its own.
+    pub api_app_update_request: types::ApiAppUpdateRequest,
+    /// An image shown as the logo in the apps embedded flows (some plans only).
+    pub custom_logo_file: ::std::option::Option<crate::runtime::FilePart>,
+}
+impl ApiAppUpdateMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.api_app_update_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[("white_labeling_options", "application/json")],
+            )?;
+        }
+        if let Some(value) = &self.custom_logo_file {
+            form = form.part("custom_logo_file", value.to_part(None)?);
+        }
+        Ok(form)
+    }
+}
+/// Optional parameters of [`Client::api_app_list`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ApiAppListOptions {
+    /// The page to return, counting from `1` (the default). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// How many apps a page holds, from `1` to `100`; `20` by default. (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+/// The multipart body of [`Client::api_app_create_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiAppCreateMultipart {
+    /// The fields of [`ApiAppCreateRequest`], each sent as parts of its own.
+    pub api_app_create_request: types::ApiAppCreateRequest,
+    /// An image shown as the logo in the apps embedded flows (some plans only).
+    pub custom_logo_file: ::std::option::Option<crate::runtime::FilePart>,
+}
+impl ApiAppCreateMultipart {
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.api_app_create_request;
+            form = crate::runtime::spread_parts(
+                form,
+                value,
+                &[("white_labeling_options", "application/json")],
+            )?;
+        }
+        if let Some(value) = &self.custom_logo_file {
+            form = form.part("custom_logo_file", value.to_part(None)?);
+        }
+        Ok(form)
+    }
 }
 /// The headers [`Client::signature_request_cancel`], [`Client::signature_request_remove`], [`Client::signature_request_get`] and [`Client::signature_request_list`] document for their successful responses; read them with `from_headers(&response.headers)`.
 #[derive(Clone, Debug, Default, PartialEq)]

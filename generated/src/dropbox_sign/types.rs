@@ -184,6 +184,13 @@ crate::runtime::open_enum! {
             "invalid_file",
             "A file was invalid. This is usually due to an unsupported file format or a file that exceeds maximum file sizes. Documented with no HTTP status.",
         ),
+        /// `unprocessable_entity`: The request was understood but cannot be carried out in the target's current state; for example, downloading the files of a signature request that is in an error state.
+        ///
+        /// Documented HTTP status: 422.
+        UnprocessableEntity = (
+            "unprocessable_entity",
+            "The request was understood but cannot be carried out in the target's current state; for example, downloading the files of a signature request that is in an error state.",
+        ),
     }
 }
 impl ErrorName {
@@ -209,6 +216,7 @@ impl ErrorName {
             Self::InvalidReminder => None,
             Self::ExceededRate => Some(403u16),
             Self::InvalidFile => None,
+            Self::UnprocessableEntity => Some(422u16),
             Self::UnknownValue(_) => None,
         }
     }
@@ -412,12 +420,12 @@ pub struct EventCallback {
     /// `signature_request`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signature_request: ::std::option::Option<SignatureRequest>,
-    /// The Template the event is about (template events).
+    /// `template`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub template: ::std::option::Option<::serde_json::Value>,
-    /// The Account the event is about (`account_confirmed`).
+    pub template: ::std::option::Option<Template>,
+    /// `account`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub account: ::std::option::Option<::serde_json::Value>,
+    pub account: ::std::option::Option<Account>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -435,6 +443,10 @@ impl crate::runtime::Validate for EventCallback {
         }
         if let Some(value) = &self.signature_request {
             let here = crate::runtime::join_path(at, "signature_request");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.template {
+            let here = crate::runtime::join_path(at, "template");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -577,6 +589,9 @@ pub struct SignatureRequest {
     /// The title the specified Account uses for the SignatureRequest.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+    /// The title the request was sent with, before the account renamed it.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub original_title: ::std::option::Option<::std::string::String>,
     /// The subject in the email that was initially sent to the signers.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
@@ -621,9 +636,29 @@ pub struct SignatureRequest {
     pub cc_email_addresses: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// The custom fields of the request and their values.
+    /// Where signers are sent after they have signed, if anywhere.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom_fields: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
+    /// The templates the request was made from, if any.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The client id of the API app the request was made through, if any.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// The bulk send job that sent the request, if any.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bulk_send_job_id: ::std::option::Option<::std::string::String>,
+    /// The custom (merge) fields of the request and their values.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<
+        ::std::vec::Vec<SignatureRequestCustomField>,
+    >,
+    /// The files the signers were asked to upload.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<::std::vec::Vec<SignatureRequestAttachment>>,
+    /// What the signers entered in the request's text, checkbox and other fields.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub response_data: ::std::option::Option<::std::vec::Vec<ResponseData>>,
     /// An array of signature objects, 1 for each signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signatures: ::std::option::Option<::std::vec::Vec<Signature>>,
@@ -637,6 +672,14 @@ impl crate::runtime::Validate for SignatureRequest {
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
+        if let Some(value) = &self.custom_fields {
+            let here = crate::runtime::join_path(at, "custom_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.response_data {
+            let here = crate::runtime::join_path(at, "response_data");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
         if let Some(value) = &self.signatures {
             let here = crate::runtime::join_path(at, "signatures");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -676,6 +719,27 @@ pub struct Signature {
     /// Boolean to indicate whether this signature requires a PIN to access.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_pin: ::std::option::Option<bool>,
+    /// Whether the signer must enter a code sent by SMS to open the request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_sms_auth: ::std::option::Option<bool>,
+    /// Whether the link to sign is also sent to the signer by SMS.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub has_sms_delivery: ::std::option::Option<bool>,
+    /// The phone number used for SMS authentication or delivery, if any.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sms_phone_number: ::std::option::Option<::std::string::String>,
+    /// The id of the signer group this signature belongs to, for grouped signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_group_guid: ::std::option::Option<::std::string::String>,
+    /// The email address of the signer who handed this signature over, if it was reassigned.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reassigned_by: ::std::option::Option<::std::string::String>,
+    /// Why the previous signer handed this signature over.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reassignment_reason: ::std::option::Option<::std::string::String>,
+    /// The signature id this one replaced after a reassignment.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reassigned_from: ::std::option::Option<::std::string::String>,
     /// Error message pertaining to this signer, or null.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
@@ -1003,6 +1067,9 @@ pub struct FormFieldText {
     /// The page of the document the field is on (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
+    /// The index (from 0) of the document the field is on, for requests that list every field in one flat list instead of one list per document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub document_index: ::std::option::Option<i64>,
     /// Text shown in the empty field (optional).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub placeholder: ::std::option::Option<::std::string::String>,
@@ -1020,6 +1087,21 @@ pub struct FormFieldText {
     /// `auto_fill_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_fill_type: ::std::option::Option<AutoFillType>,
+    /// Hides what the signer types, for sensitive values.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub masked: ::std::option::Option<bool>,
+    /// Links text fields that share this id, so typing in one fills them all.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub link_id: ::std::option::Option<::std::string::String>,
+    /// The text of a field the sender fills at once (`signer: me_now`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub content: ::std::option::Option<::std::string::String>,
+    /// `font_family`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub font_family: ::std::option::Option<FontFamily>,
+    /// The field's initial font size in pixels, from 7 to 49; Dropbox Sign may shrink it to fit the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub font_size: ::std::option::Option<i64>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1041,6 +1123,10 @@ impl crate::runtime::Validate for FormFieldText {
         }
         if let Some(value) = &self.auto_fill_type {
             let here = crate::runtime::join_path(at, "auto_fill_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.font_family {
+            let here = crate::runtime::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -1071,12 +1157,18 @@ pub struct FormFieldCheckbox {
     /// The page of the document the field is on (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
+    /// The index (from 0) of the document the field is on, for requests that list every field in one flat list instead of one list per document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub document_index: ::std::option::Option<i64>,
     /// The id of the checkbox group the box belongs to, a key of `form_field_groups` (optional).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub group: ::std::option::Option<::std::string::String>,
     /// `checked`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checked: ::std::option::Option<Checked>,
+    /// Whether the field starts checked (the newer spelling of `checked`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_checked: ::std::option::Option<bool>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1120,9 +1212,18 @@ pub struct FormFieldDateSigned {
     /// The page of the document the field is on (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
+    /// The index (from 0) of the document the field is on, for requests that list every field in one flat list instead of one list per document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub document_index: ::std::option::Option<i64>,
     /// `field_options`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_options: ::std::option::Option<FieldOptions>,
+    /// `font_family`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub font_family: ::std::option::Option<FontFamily>,
+    /// The field's initial font size in pixels, from 7 to 49; Dropbox Sign may shrink it to fit the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub font_size: ::std::option::Option<i64>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1140,6 +1241,10 @@ impl crate::runtime::Validate for FormFieldDateSigned {
         }
         if let Some(value) = &self.field_options {
             let here = crate::runtime::join_path(at, "field_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.font_family {
+            let here = crate::runtime::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -1170,11 +1275,20 @@ pub struct FormFieldDropdown {
     /// The page of the document the field is on (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
+    /// The index (from 0) of the document the field is on, for requests that list every field in one flat list instead of one list per document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub document_index: ::std::option::Option<i64>,
     /// The choices offered (required).
     pub options: ::std::vec::Vec<::std::string::String>,
     /// The preselected choice, one of `options`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
+    /// `font_family`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub font_family: ::std::option::Option<FontFamily>,
+    /// The field's initial font size in pixels, from 7 to 49; Dropbox Sign may shrink it to fit the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub font_size: ::std::option::Option<i64>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1188,6 +1302,10 @@ impl crate::runtime::Validate for FormFieldDropdown {
         {
             let value = &self.type_;
             let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.font_family {
+            let here = crate::runtime::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -1218,6 +1336,9 @@ pub struct FormFieldInitials {
     /// The page of the document the field is on (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
+    /// The index (from 0) of the document the field is on, for requests that list every field in one flat list instead of one list per document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub document_index: ::std::option::Option<i64>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1261,11 +1382,17 @@ pub struct FormFieldRadio {
     /// The page of the document the field is on (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
+    /// The index (from 0) of the document the field is on, for requests that list every field in one flat list instead of one list per document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub document_index: ::std::option::Option<i64>,
     /// The id of the radio group, a key of `form_field_groups` (required).
     pub group: ::std::string::String,
     /// `checked`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checked: ::std::option::Option<Checked>,
+    /// Whether the field starts checked (the newer spelling of `checked`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_checked: ::std::option::Option<bool>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1309,6 +1436,9 @@ pub struct FormFieldSignature {
     /// The page of the document the field is on (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
+    /// The index (from 0) of the document the field is on, for requests that list every field in one flat list instead of one list per document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub document_index: ::std::option::Option<i64>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1352,6 +1482,15 @@ pub struct FormFieldTextMerge {
     /// The page of the document the field is on (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
+    /// The index (from 0) of the document the field is on, for requests that list every field in one flat list instead of one list per document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub document_index: ::std::option::Option<i64>,
+    /// `font_family`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub font_family: ::std::option::Option<FontFamily>,
+    /// The field's initial font size in pixels, from 7 to 49; Dropbox Sign may shrink it to fit the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub font_size: ::std::option::Option<i64>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1365,6 +1504,10 @@ impl crate::runtime::Validate for FormFieldTextMerge {
         {
             let value = &self.type_;
             let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.font_family {
+            let here = crate::runtime::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -1395,6 +1538,9 @@ pub struct FormFieldCheckboxMerge {
     /// The page of the document the field is on (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
+    /// The index (from 0) of the document the field is on, for requests that list every field in one flat list instead of one list per document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub document_index: ::std::option::Option<i64>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1438,11 +1584,20 @@ pub struct FormFieldHyperlink {
     /// The page of the document the field is on (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
+    /// The index (from 0) of the document the field is on, for requests that list every field in one flat list instead of one list per document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub document_index: ::std::option::Option<i64>,
     /// The link text (required).
     pub content: ::std::string::String,
     /// The URL the link opens.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_url: ::std::option::Option<::std::string::String>,
+    /// `font_family`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub font_family: ::std::option::Option<FontFamily>,
+    /// The field's initial font size in pixels, from 7 to 49; Dropbox Sign may shrink it to fit the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub font_size: ::std::option::Option<i64>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1456,6 +1611,10 @@ impl crate::runtime::Validate for FormFieldHyperlink {
         {
             let value = &self.type_;
             let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.font_family {
+            let here = crate::runtime::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -1760,6 +1919,7 @@ impl crate::runtime::Validate for FormFieldRule {
                 None,
                 None,
             );
+            crate::runtime::Validate::validate_into(value, &here, out);
         }
         {
             let value = &self.actions;
@@ -1810,14 +1970,30 @@ impl crate::runtime::Validate for TriggerOperator {
 pub struct FormFieldRuleTrigger {
     /// The `api_id` of the field the trigger watches (required).
     pub id: ::std::string::String,
-    /// How the field's value is compared (for example `is`).
-    pub operator: ::std::string::String,
+    /// `operator`.
+    pub operator: TriggerComparison,
     /// `value`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<TriggerValue>,
+    /// The values compared with, for the `any` and `none` comparisons (use `value` otherwise).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for FormFieldRuleTrigger {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.operator;
+            let here = crate::runtime::join_path(at, "operator");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 /// What the field's value is compared with.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1911,6 +2087,121 @@ impl crate::runtime::Validate for FormFieldRuleAction {
             out,
             None,
         );
+    }
+}
+crate::runtime::open_enum! {
+    /// How a trigger compares the watched field's value; which comparisons a field allows depends on its type.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     TriggerComparison::Is => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum TriggerComparison {
+        /// `is`: Equals `value` (text, dropdown, checkbox and radio fields; a checkbox compares with `0` or `1`, a radio with `1`).
+        Is = (
+            "is",
+            "Equals `value` (text, dropdown, checkbox and radio fields; a checkbox compares with `0` or `1`, a radio with `1`).",
+        ),
+        /// `not`: Differs from `value` (text, dropdown, checkbox and radio fields).
+        Not = ("not", "Differs from `value` (text, dropdown, checkbox and radio fields)."),
+        /// `match`: Matches the regular expression in `value`, written without slashes (text fields).
+        Match = (
+            "match",
+            "Matches the regular expression in `value`, written without slashes (text fields).",
+        ),
+        /// `any`: Equals one of `values` (dropdown fields).
+        Any = ("any", "Equals one of `values` (dropdown fields)."),
+        /// `none`: Equals none of `values` (dropdown fields).
+        None = ("none", "Equals none of `values` (dropdown fields)."),
+    }
+}
+impl crate::runtime::Validate for TriggerComparison {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// A font for a field's text.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     FontFamily::Helvetica => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum FontFamily {
+        /// `helvetica`: Helvetica.
+        Helvetica = ("helvetica", "Helvetica."),
+        /// `arial`: Arial.
+        Arial = ("arial", "Arial."),
+        /// `courier`: Courier, a fixed-width font.
+        Courier = ("courier", "Courier, a fixed-width font."),
+        /// `calibri`: Calibri.
+        Calibri = ("calibri", "Calibri."),
+        /// `cambria`: Cambria.
+        Cambria = ("cambria", "Cambria."),
+        /// `georgia`: Georgia.
+        Georgia = ("georgia", "Georgia."),
+        /// `times`: Times.
+        Times = ("times", "Times."),
+        /// `trebuchet`: Trebuchet.
+        Trebuchet = ("trebuchet", "Trebuchet."),
+        /// `verdana`: Verdana.
+        Verdana = ("verdana", "Verdana."),
+        /// `roboto`: Roboto.
+        Roboto = ("roboto", "Roboto."),
+        /// `robotoMono`: Roboto Mono, a fixed-width font.
+        RobotoMono = ("robotoMono", "Roboto Mono, a fixed-width font."),
+        /// `notoSans`: Noto Sans.
+        NotoSans = ("notoSans", "Noto Sans."),
+        /// `notoSerif`: Noto Serif.
+        NotoSerif = ("notoSerif", "Noto Serif."),
+        /// `notoCJK-JP-Regular`: Noto CJK (Japanese), for Chinese, Japanese and Korean text.
+        NotoCjkJpRegular = (
+            "notoCJK-JP-Regular",
+            "Noto CJK (Japanese), for Chinese, Japanese and Korean text.",
+        ),
+        /// `notoHebrew-Regular`: Noto Hebrew, for Hebrew text.
+        NotoHebrewRegular = ("notoHebrew-Regular", "Noto Hebrew, for Hebrew text."),
+        /// `notoSanThaiMerged`: Noto Sans Thai, for Thai text.
+        NotoSanThaiMerged = ("notoSanThaiMerged", "Noto Sans Thai, for Thai text."),
+    }
+}
+impl crate::runtime::Validate for FontFamily {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
     }
 }
 crate::runtime::open_enum! {
@@ -2221,7 +2512,7 @@ impl crate::runtime::Validate for SignatureStatusCode {
     }
 }
 crate::runtime::open_enum! {
-    /// The type of a callback event. The live API sends more types than this table lists (`callback_test`, `signature_request_expired`, ...); they are kept.
+    /// The type of a callback event: the reference's table, then the types the live API sends beyond it. Types this list does not have are kept as they are sent.
     ///
     /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
     ///
@@ -2321,6 +2612,31 @@ crate::runtime::open_enum! {
         TemplateError = (
             "template_error",
             "There was an error while creating your template. Attached model: Template. Reported to: app and account callbacks.",
+        ),
+        /// `callback_test`: A test event, sent to check that a callback URL answers as required (for example when the URL is set); it is about no request. Reported to: the callback being tested.
+        CallbackTest = (
+            "callback_test",
+            "A test event, sent to check that a callback URL answers as required (for example when the URL is set); it is about no request. Reported to: the callback being tested.",
+        ),
+        /// `signature_request_expired`: The request reached its expiry date (`expires_at`) while signatures were missing; those can no longer be made. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestExpired = (
+            "signature_request_expired",
+            "The request reached its expiry date (`expires_at`) while signatures were missing; those can no longer be made. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_signer_removed`: A signer was taken off the request (`event_metadata.related_signature_id` says which). Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestSignerRemoved = (
+            "signature_request_signer_removed",
+            "A signer was taken off the request (`event_metadata.related_signature_id` says which). Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_destroyed`: The request and its documents were deleted from Dropbox Sign. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestDestroyed = (
+            "signature_request_destroyed",
+            "The request and its documents were deleted from Dropbox Sign. Attached model: SignatureRequest. Reported to: app and account callbacks.",
+        ),
+        /// `signature_request_incomplete_qes`: A signer did not complete a qualified electronic signature (QES) the request asked for. Attached model: SignatureRequest. Reported to: app and account callbacks.
+        SignatureRequestIncompleteQes = (
+            "signature_request_incomplete_qes",
+            "A signer did not complete a qualified electronic signature (QES) the request asked for. Attached model: SignatureRequest. Reported to: app and account callbacks.",
         ),
     }
 }
@@ -2653,6 +2969,9 @@ pub struct WhiteLabelingOptions {
     /// `legal_version`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legal_version: ::std::option::Option<LegalVersion>,
+    /// Puts every option back to its default (useful only when updating an app).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reset_to_default: ::std::option::Option<bool>,
     /// Properties the spec does not allow here, kept as received; `validate()` reports them.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3069,6 +3388,4147 @@ impl crate::runtime::Validate for WhiteLabelingError {
                     None,
                 ),
             );
+        }
+    }
+}
+/// A Dropbox Sign account, as the account, team and template endpoints return it. Fields the documentation does not list are kept.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Account {
+    /// The id of the account.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The email address the account belongs to.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// True when a team admin has locked the user out of the account.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_locked: ::std::option::Option<bool>,
+    /// True when the account pays for Dropbox Sign.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_paid_hs: ::std::option::Option<bool>,
+    /// True when the account pays for HelloFax.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_paid_hf: ::std::option::Option<bool>,
+    /// `quotas`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub quotas: ::std::option::Option<AccountQuotas>,
+    /// Where the account's callback events are posted, if anywhere.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub callback_url: ::std::option::Option<::std::string::String>,
+    /// The account's role in its team, if it is in one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub role_code: ::std::option::Option<::std::string::String>,
+    /// The id of the account's team, if it is in one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub team_id: ::std::option::Option<::std::string::String>,
+    /// The account's locale (a language code such as `en-US`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub locale: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// What is left of the account's monthly allowances; a null count means no limit applies.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AccountQuotas {
+    /// How many more signature requests the API may send this month.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_signature_requests_left: ::std::option::Option<i64>,
+    /// How many more signature requests may be sent this month, through any channel.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub documents_left: ::std::option::Option<i64>,
+    /// How many API templates the plan allows in all.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub templates_total: ::std::option::Option<i64>,
+    /// How many more API templates may be created.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub templates_left: ::std::option::Option<i64>,
+    /// How many more SMS verifications may be sent this month.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sms_verifications_left: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The answer of the account endpoints that return one account.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AccountGetResponse {
+    /// `account`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account: ::std::option::Option<Account>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for AccountGetResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The answer of `POST /account/create`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AccountCreateResponse {
+    /// `account`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account: ::std::option::Option<Account>,
+    /// `oauth_data`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub oauth_data: ::std::option::Option<OAuthToken>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for AccountCreateResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// An OAuth token issued for an account, when the account was created through an OAuth app.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct OAuthToken {
+    /// The token to send as a bearer credential.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_token: ::std::option::Option<::std::string::String>,
+    /// The kind of token (`Bearer`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub token_type: ::std::option::Option<::std::string::String>,
+    /// The token that obtains a new access token once this one has expired.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<::std::string::String>,
+    /// How many seconds the access token stays valid.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_in: ::std::option::Option<i64>,
+    /// The `state` value of the OAuth flow, when there was one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub state: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The answer of `POST /account/verify`: `account` is present only when an account exists for the address.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AccountVerifyResponse {
+    /// `account`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account: ::std::option::Option<VerifiedAccount>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for AccountVerifyResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The account found by `POST /account/verify`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct VerifiedAccount {
+    /// The email address of the account that exists.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The body of `POST /account/create`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AccountCreateRequest {
+    /// The email address of the new account.
+    pub email_address: ::std::string::String,
+    /// The client id of the OAuth app the account is created for; send it with `client_secret` to receive an OAuth token for the account.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// The secret of that OAuth app.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// The locale of the new account (a supported language code such as `en-US`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub locale: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The body of `PUT /account`; fields left out keep their value.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AccountUpdateRequest {
+    /// The id of the account to change; your own when left out.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The URL the account's callback events are posted to.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub callback_url: ::std::option::Option<::std::string::String>,
+    /// The account's new locale (a supported language code such as `en-US`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub locale: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The body of `POST /account/verify`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct AccountVerifyRequest {
+    /// The email address to look for.
+    pub email_address: ::std::string::String,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The body of `POST /signature_request/send`. Give the documents as
+/// `file_urls` here, or upload them with the multipart form; give the
+/// signers as `signers` or as `grouped_signers`, not both.
+/// `validate()` checks the form fields' groups and rules and the choice
+/// of signers.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestSendRequest {
+    /// URLs Dropbox Sign downloads the documents from, in order. Use either these or uploaded files.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The signers, each with a name and an email address; their position is the index form fields name in `signer`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signers: ::std::option::Option<::std::vec::Vec<SignatureRequestSigner>>,
+    /// Groups of signers in which any one member signs for the whole group.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub grouped_signers: ::std::option::Option<::std::vec::Vec<SignerGroup>>,
+    /// Lets signers decline to sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_decline: ::std::option::Option<bool>,
+    /// Lets signers hand their signature over to someone else (Premium plan and above). Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_reassign: ::std::option::Option<bool>,
+    /// Files the signers are asked to upload while signing.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<::std::vec::Vec<SignerAttachment>>,
+    /// Addresses that receive a copy of the completed documents.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cc_email_addresses: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// The client id of an API app whose branding and callback URL the request should use.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Values that pre-fill merge fields (`text-merge`, `checkbox-merge` or text tags) of the documents.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldValue>>,
+    /// `field_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_options: ::std::option::Option<FieldOptions>,
+    /// `form_fields_per_document`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_fields_per_document: ::std::option::Option<FormFieldsPerDocument>,
+    /// `form_field_groups`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_groups: ::std::option::Option<FormFieldGroups>,
+    /// `form_field_rules`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_rules: ::std::option::Option<FormFieldRules>,
+    /// Removes text tags from the documents automatically. This can clip the documents; hiding the tags (white text) is safer. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hide_text_tags: ::std::option::Option<bool>,
+    /// Makes the one signer prove their identity with an electronic ID provider (Premium plan; not in test mode).
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_eid: ::std::option::Option<bool>,
+    /// The message of the email sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// `signing_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_options: ::std::option::Option<SigningOptions>,
+    /// Where signers are sent after they have signed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
+    /// The subject of the email sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Sends a test request that has no legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// The title of the request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Reads text tags in the documents to place fields. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_text_tags: ::std::option::Option<bool>,
+    /// When the request expires (Unix time); unsigned signatures then expire and can no longer be signed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignatureRequestSendRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.signers {
+            let here = crate::runtime::join_path(at, "signers");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.grouped_signers {
+            let here = crate::runtime::join_path(at, "grouped_signers");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.field_options {
+            let here = crate::runtime::join_path(at, "field_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_fields_per_document {
+            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_groups {
+            let here = crate::runtime::join_path(at, "form_field_groups");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_rules {
+            let here = crate::runtime::join_path(at, "form_field_rules");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signing_options {
+            let here = crate::runtime::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        crate::runtime::check_exactly_one(
+            &[
+                ("signers", self.signers.is_some()),
+                ("grouped_signers", self.grouped_signers.is_some()),
+            ],
+            at,
+            out,
+            None,
+        );
+        let fields = ::serde_json::to_value(&self.form_fields_per_document)
+            .unwrap_or_default();
+        let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
+        let here = crate::runtime::join_path(at, "form_fields_per_document");
+        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+    }
+}
+/// The body of `POST /signature_request/create_embedded`: as for `send`,
+/// plus the API app (`client_id`) whose embedded flow signs the request.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestCreateEmbeddedRequest {
+    /// The client id of the API app the request is signed through.
+    pub client_id: ::std::string::String,
+    /// URLs Dropbox Sign downloads the documents from, in order. Use either these or uploaded files.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The signers, each with a name and an email address; their position is the index form fields name in `signer`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signers: ::std::option::Option<::std::vec::Vec<SignatureRequestSigner>>,
+    /// Groups of signers in which any one member signs for the whole group.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub grouped_signers: ::std::option::Option<::std::vec::Vec<SignerGroup>>,
+    /// Lets signers decline to sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_decline: ::std::option::Option<bool>,
+    /// Lets signers hand their signature over to someone else (Premium plan). Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_reassign: ::std::option::Option<bool>,
+    /// Files the signers are asked to upload while signing.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<::std::vec::Vec<SignerAttachment>>,
+    /// Addresses that receive a copy of the completed documents.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cc_email_addresses: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Values that pre-fill merge fields of the documents.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldValue>>,
+    /// `field_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_options: ::std::option::Option<FieldOptions>,
+    /// `form_fields_per_document`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_fields_per_document: ::std::option::Option<FormFieldsPerDocument>,
+    /// `form_field_groups`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_groups: ::std::option::Option<FormFieldGroups>,
+    /// `form_field_rules`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_rules: ::std::option::Option<FormFieldRules>,
+    /// Removes text tags from the documents automatically (can clip them). Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hide_text_tags: ::std::option::Option<bool>,
+    /// The message shown to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// `signing_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_options: ::std::option::Option<SigningOptions>,
+    /// The subject shown to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Creates a test request that has no legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// The title of the request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Reads text tags in the documents to place fields. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_text_tags: ::std::option::Option<bool>,
+    /// Lets auto-fill fields fill in the signer's own details while they sign. Make sure the signer is who you think before turning it on. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub populate_auto_fill_fields: ::std::option::Option<bool>,
+    /// When the request expires (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignatureRequestCreateEmbeddedRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.signers {
+            let here = crate::runtime::join_path(at, "signers");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.grouped_signers {
+            let here = crate::runtime::join_path(at, "grouped_signers");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.field_options {
+            let here = crate::runtime::join_path(at, "field_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_fields_per_document {
+            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_groups {
+            let here = crate::runtime::join_path(at, "form_field_groups");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_rules {
+            let here = crate::runtime::join_path(at, "form_field_rules");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signing_options {
+            let here = crate::runtime::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        crate::runtime::check_exactly_one(
+            &[
+                ("signers", self.signers.is_some()),
+                ("grouped_signers", self.grouped_signers.is_some()),
+            ],
+            at,
+            out,
+            None,
+        );
+        let fields = ::serde_json::to_value(&self.form_fields_per_document)
+            .unwrap_or_default();
+        let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
+        let here = crate::runtime::join_path(at, "form_fields_per_document");
+        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+    }
+}
+/// The body of `POST /signature_request/send_with_template`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestSendWithTemplateRequest {
+    /// The templates to build the request from, in the order they are used.
+    pub template_ids: ::std::vec::Vec<::std::string::String>,
+    /// One signer for each role of the templates.
+    pub signers: ::std::vec::Vec<TemplateSigner>,
+    /// Lets signers decline to sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_decline: ::std::option::Option<bool>,
+    /// The people who fill the templates' CC roles; required when a template has one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ccs: ::std::option::Option<::std::vec::Vec<CcRecipient>>,
+    /// The client id of an API app whose branding and callback URL the request should use.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Values for the templates' merge fields; required when a template has any.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldValue>>,
+    /// URLs of further documents appended to the request; their text tags are read.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Makes the one signer prove their identity with an electronic ID provider (Premium plan; not in test mode).
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_eid: ::std::option::Option<bool>,
+    /// The message of the email sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// `signing_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_options: ::std::option::Option<SigningOptions>,
+    /// Where signers are sent after they have signed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
+    /// The subject of the email sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Sends a test request that has no legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// The title of the request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignatureRequestSendWithTemplateRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.signers;
+            let here = crate::runtime::join_path(at, "signers");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signing_options {
+            let here = crate::runtime::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `POST /signature_request/create_embedded_with_template`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestCreateEmbeddedWithTemplateRequest {
+    /// The client id of the API app the request is signed through.
+    pub client_id: ::std::string::String,
+    /// The templates to build the request from, in the order they are used.
+    pub template_ids: ::std::vec::Vec<::std::string::String>,
+    /// One signer for each role of the templates.
+    pub signers: ::std::vec::Vec<TemplateSigner>,
+    /// Lets signers decline to sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_decline: ::std::option::Option<bool>,
+    /// The people who fill the templates' CC roles; required when a template has one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ccs: ::std::option::Option<::std::vec::Vec<CcRecipient>>,
+    /// Values for the templates' merge fields; required when a template has any.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldValue>>,
+    /// URLs of further documents appended to the request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The message shown to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// `signing_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_options: ::std::option::Option<SigningOptions>,
+    /// The subject shown to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Creates a test request that has no legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// The title of the request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Lets auto-fill fields fill in the signer's own details while they sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub populate_auto_fill_fields: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignatureRequestCreateEmbeddedWithTemplateRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.signers;
+            let here = crate::runtime::join_path(at, "signers");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signing_options {
+            let here = crate::runtime::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `POST /signature_request/bulk_send_with_template`. Give `signer_list` here, or upload a CSV `signer_file` with the multipart form.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestBulkSendWithTemplateRequest {
+    /// The templates every request of the job is built from, in order.
+    pub template_ids: ::std::vec::Vec<::std::string::String>,
+    /// One entry per signature request to send (at most 250), with its signers and custom field values.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_list: ::std::option::Option<::std::vec::Vec<BulkSignerListEntry>>,
+    /// Lets signers decline to sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_decline: ::std::option::Option<bool>,
+    /// The people who fill the templates' CC roles on every request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ccs: ::std::option::Option<::std::vec::Vec<CcRecipient>>,
+    /// The client id of an API app whose branding and callback URL the requests should use.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Merge field values shared by every request of the job.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldValue>>,
+    /// The message of the emails sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// Where signers are sent after they have signed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
+    /// The subject of the emails sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Sends test requests that have no legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// The title of every request of the job.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignatureRequestBulkSendWithTemplateRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.signer_list {
+            let here = crate::runtime::join_path(at, "signer_list");
+            crate::runtime::check_items(
+                value.len(),
+                None,
+                Some(250usize),
+                &here,
+                out,
+                None,
+                None,
+            );
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `POST /signature_request/bulk_create_embedded_with_template`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestBulkCreateEmbeddedWithTemplateRequest {
+    /// The client id of the API app the requests are signed through.
+    pub client_id: ::std::string::String,
+    /// The templates every request of the job is built from, in order.
+    pub template_ids: ::std::vec::Vec<::std::string::String>,
+    /// One entry per signature request (at most 250), with its signers and custom field values.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_list: ::std::option::Option<::std::vec::Vec<BulkSignerListEntry>>,
+    /// Lets signers decline to sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_decline: ::std::option::Option<bool>,
+    /// The people who fill the templates' CC roles on every request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ccs: ::std::option::Option<::std::vec::Vec<CcRecipient>>,
+    /// Merge field values shared by every request of the job.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldValue>>,
+    /// The message shown to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// Where signers are sent after they have signed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
+    /// The subject shown to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Creates test requests that have no legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// The title of every request of the job.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignatureRequestBulkCreateEmbeddedWithTemplateRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.signer_list {
+            let here = crate::runtime::join_path(at, "signer_list");
+            crate::runtime::check_items(
+                value.len(),
+                None,
+                Some(250usize),
+                &here,
+                out,
+                None,
+                None,
+            );
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `POST /signature_request/remind/{signature_request_id}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestRemindRequest {
+    /// The email address of the signer to remind.
+    pub email_address: ::std::string::String,
+    /// The name of the signer to remind, needed only when several signers share the address.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The body of `POST /signature_request/update/{signature_request_id}`. Send `email_address`, `name`, or both, and/or `expires_at`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestUpdateRequest {
+    /// The signature (one signer) to change.
+    pub signature_id: ::std::string::String,
+    /// The signer's new email address; the signer gets a new `signature_id`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// The signer's new name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The request's new expiry (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// Your own key-value data attached to a request, returned in every
+/// response and event about it (an order number to match events, for
+/// example). At most 10 keys (50 with nesting), keys up to 40
+/// characters, values up to 1000 characters.
+pub type Metadata = ::std::collections::BTreeMap<
+    ::std::string::String,
+    ::serde_json::Value,
+>;
+/// A signer of a signature request.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestSigner {
+    /// The signer's name.
+    pub name: ::std::string::String,
+    /// The signer's email address.
+    pub email_address: ::std::string::String,
+    /// The signer's turn, when signers sign one after the other (from 0).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub order: ::std::option::Option<i64>,
+    /// An access code of 4 to 12 characters the signer must enter to open the request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub pin: ::std::option::Option<::std::string::String>,
+    /// The signer's phone number in E.164 form (`+15551234567`), for SMS authentication or delivery (Standard plan and above; not in test mode).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sms_phone_number: ::std::option::Option<::std::string::String>,
+    /// `sms_phone_number_type`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sms_phone_number_type: ::std::option::Option<SmsPhoneNumberType>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignatureRequestSigner {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.sms_phone_number_type {
+            let here = crate::runtime::join_path(at, "sms_phone_number_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A group of signers of which any one member signs for the group.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignerGroup {
+    /// The group's name.
+    pub group: ::std::string::String,
+    /// The group's turn, when groups sign one after the other (from 0).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub order: ::std::option::Option<i64>,
+    /// The members; only their name, email address and PIN are used.
+    pub signers: ::std::vec::Vec<SignatureRequestSigner>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignerGroup {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.signers;
+            let here = crate::runtime::join_path(at, "signers");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A signer who fills a role of a template.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateSigner {
+    /// The template role the signer fills (case-sensitive).
+    pub role: ::std::string::String,
+    /// The signer's name.
+    pub name: ::std::string::String,
+    /// The signer's email address.
+    pub email_address: ::std::string::String,
+    /// An access code of 4 to 12 characters the signer must enter to open the request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub pin: ::std::option::Option<::std::string::String>,
+    /// The signer's phone number in E.164 form, for SMS authentication or delivery.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sms_phone_number: ::std::option::Option<::std::string::String>,
+    /// `sms_phone_number_type`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sms_phone_number_type: ::std::option::Option<SmsPhoneNumberType>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateSigner {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.sms_phone_number_type {
+            let here = crate::runtime::join_path(at, "sms_phone_number_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// What a signer's SMS phone number is used for; `authentication` when left out.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     SmsPhoneNumberType::Authentication => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum SmsPhoneNumberType {
+        /// `authentication`: The signer gets a code by SMS and must enter it to open the request.
+        Authentication = (
+            "authentication",
+            "The signer gets a code by SMS and must enter it to open the request.",
+        ),
+        /// `delivery`: The link to sign is sent by SMS as well as by email.
+        Delivery = ("delivery", "The link to sign is sent by SMS as well as by email."),
+    }
+}
+impl crate::runtime::Validate for SmsPhoneNumberType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+/// Someone who fills a template's CC role and receives a copy of the completed documents.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CcRecipient {
+    /// The template's CC role; two recipients cannot share one role.
+    pub role: ::std::string::String,
+    /// The recipient's email address.
+    pub email_address: ::std::string::String,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A value that pre-fills a merge field (a custom field) of the documents or templates.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CustomFieldValue {
+    /// The merge field's name; a field that no merge field matches stays empty.
+    pub name: ::std::string::String,
+    /// The text that fills the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// The signer role that may change the pre-filled value; required with `required`. Editable merge fields work only with one signer, or the first one in order.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub editor: ::std::option::Option<::std::string::String>,
+    /// Makes the editor fill the field when it is left empty.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A file a signer is asked to upload while signing.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignerAttachment {
+    /// The attachment's name.
+    pub name: ::std::string::String,
+    /// The index (from 0) in `signers` of the one signer asked for the file.
+    pub signer_index: i64,
+    /// What the signer is told about the file.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub instructions: ::std::option::Option<::std::string::String>,
+    /// Whether the signer must upload it.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// Which ways of making a signature the signers may use; the account's settings apply when left out.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SigningOptions {
+    /// `default_type`.
+    pub default_type: SignatureMethod,
+    /// Allows drawing the signature.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub draw: ::std::option::Option<bool>,
+    /// Allows making the signature on a smartphone.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub phone: ::std::option::Option<bool>,
+    /// Allows typing the signature.
+    ///
+    /// Default when absent: `false`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<bool>,
+    /// Allows uploading an image of the signature.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub upload: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SigningOptions {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.default_type;
+            let here = crate::runtime::join_path(at, "default_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// A way of making a signature; `default_type` is the one shown first and must be allowed.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     SignatureMethod::Draw => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum SignatureMethod {
+        /// `draw`: Drawn with the mouse or a finger.
+        Draw = ("draw", "Drawn with the mouse or a finger."),
+        /// `phone`: Made on a smartphone.
+        Phone = ("phone", "Made on a smartphone."),
+        /// `type`: Typed and rendered in a handwriting font.
+        Type = ("type", "Typed and rendered in a handwriting font."),
+        /// `upload`: An uploaded image.
+        Upload = ("upload", "An uploaded image."),
+    }
+}
+impl crate::runtime::Validate for SignatureMethod {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+/// One signature request of a bulk send job.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BulkSignerListEntry {
+    /// The request's signers by role; every entry uses the same one role (only single-role templates are supported).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signers: ::std::option::Option<::std::vec::Vec<TemplateSigner>>,
+    /// The request's own merge field values.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<BulkCustomField>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for BulkSignerListEntry {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.signers {
+            let here = crate::runtime::join_path(at, "signers");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A merge field value of one request of a bulk send job.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BulkCustomField {
+    /// The field's `name` or `api_id`.
+    pub name: ::std::string::String,
+    /// The field's value.
+    pub value: ::std::string::String,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// What the requester may change in the embedded editor.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EditorOptions {
+    /// Lets the requester change the signers.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_edit_signers: ::std::option::Option<bool>,
+    /// Lets the requester change, add and delete documents.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_edit_documents: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A merge field of a template, filled by `custom_fields` when the template is used.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct MergeField {
+    /// The field's name, unique in the template.
+    pub name: ::std::string::String,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: MergeFieldType,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for MergeField {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// The kind of a merge field.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     MergeFieldType::Text => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum MergeFieldType {
+        /// `text`: A text merge field.
+        Text = ("text", "A text merge field."),
+        /// `checkbox`: A checkbox merge field.
+        Checkbox = ("checkbox", "A checkbox merge field."),
+    }
+}
+impl crate::runtime::Validate for MergeFieldType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+/// A signer role of a template.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateRole {
+    /// The role's name, shown when the template is used.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The role's turn, when roles sign one after the other (from 0).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub order: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+crate::runtime::open_enum! {
+    /// The form of a download.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     FileType::Pdf => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum FileType {
+        /// `pdf`: One PDF with every document merged.
+        Pdf = ("pdf", "One PDF with every document merged."),
+        /// `zip`: A ZIP archive with one PDF per document.
+        Zip = ("zip", "A ZIP archive with one PDF per document."),
+    }
+}
+impl crate::runtime::Validate for FileType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+/// The body of `POST /template/add_user/{template_id}`; name the account by id or by email address.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateAddUserRequest {
+    /// The id of the account that gains access; wins over `email_address`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The email address of the account that gains access.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// Shares the template without emailing the account about it.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub skip_notification: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The body of `POST /template/remove_user/{template_id}`; name the account by id or by email address.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateRemoveUserRequest {
+    /// The id of the account that loses access; wins over `email_address`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The email address of the account that loses access.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The body of `POST /template/create_embedded_draft`. Give the documents as `file_urls` here, or upload them with the multipart form.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateCreateEmbeddedDraftRequest {
+    /// The client id of the API app whose embedded editor opens the draft.
+    pub client_id: ::std::string::String,
+    /// URLs Dropbox Sign downloads the documents from, in order.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Lets the template's creator add CC addresses.
+    ///
+    /// Default when absent: `true`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_ccs: ::std::option::Option<bool>,
+    /// Lets signers hand their signature over to someone else (Premium plan). Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_reassign: ::std::option::Option<bool>,
+    /// Files the signers are asked to upload while signing.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<::std::vec::Vec<SignerAttachment>>,
+    /// The CC roles to fill whenever the template is used.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cc_roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `editor_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub editor_options: ::std::option::Option<EditorOptions>,
+    /// `field_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_options: ::std::option::Option<FieldOptions>,
+    /// Makes the creator review the signer roles.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub force_signer_roles: ::std::option::Option<bool>,
+    /// Makes the creator review the subject and the message.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub force_subject_message: ::std::option::Option<bool>,
+    /// `form_fields_per_document`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_fields_per_document: ::std::option::Option<FormFieldsPerDocument>,
+    /// `form_field_groups`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_groups: ::std::option::Option<FormFieldGroups>,
+    /// `form_field_rules`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_rules: ::std::option::Option<FormFieldRules>,
+    /// Merge fields the creator can place; requests made from the template fill them with `custom_fields` (a field left unfilled stays empty).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub merge_fields: ::std::option::Option<::std::vec::Vec<MergeField>>,
+    /// The template's default email message.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// Opens the editor with the preview turned on.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub show_preview: ::std::option::Option<bool>,
+    /// Shows the progress stepper; with `false` it is hidden when one step is left.
+    ///
+    /// Default when absent: `true`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub show_progress_stepper: ::std::option::Option<bool>,
+    /// The signer roles every request made from the template must fill.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_roles: ::std::option::Option<::std::vec::Vec<TemplateRole>>,
+    /// Hides the "Me (Now)" option for the person preparing the document.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub skip_me_now: ::std::option::Option<bool>,
+    /// The template's default email subject.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Makes requests created from this draft test requests without legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// The template's title.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Turns the PDF's own form fields into template fields.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_preexisting_fields: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateCreateEmbeddedDraftRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.field_options {
+            let here = crate::runtime::join_path(at, "field_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_fields_per_document {
+            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_groups {
+            let here = crate::runtime::join_path(at, "form_field_groups");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_rules {
+            let here = crate::runtime::join_path(at, "form_field_rules");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.merge_fields {
+            let here = crate::runtime::join_path(at, "merge_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        let fields = ::serde_json::to_value(&self.form_fields_per_document)
+            .unwrap_or_default();
+        let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
+        let here = crate::runtime::join_path(at, "form_fields_per_document");
+        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+    }
+}
+/// The body of `POST /template/update_files/{template_id}`. Give the new documents as `file_urls` here, or upload them with the multipart form.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateUpdateFilesRequest {
+    /// The client id of the API app doing the update.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// URLs Dropbox Sign downloads the new documents from.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The new template's default email message.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// The new template's default email subject.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Runs the update in test mode. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A template, as the template endpoints and template callback events return it. Fields the documentation does not list are kept.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Template {
+    /// The id of the template.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_id: ::std::option::Option<::std::string::String>,
+    /// The template's title, also the default subject of requests made from it.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// The default message of requests made from the template.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// When the template last changed (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_at: ::std::option::Option<i64>,
+    /// True when the template was made through the embedded flow, false when made on the website.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_embedded: ::std::option::Option<bool>,
+    /// True when you own the template, false when a team member shared it with you.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_creator: ::std::option::Option<bool>,
+    /// Whether you may edit the template (always true for its owner).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub can_edit: ::std::option::Option<bool>,
+    /// True when the template lies outside your quota and can only be used in test mode.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_locked: ::std::option::Option<bool>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// The signer roles requests made from the template must fill.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_roles: ::std::option::Option<::std::vec::Vec<TemplateRole>>,
+    /// The CC roles requests made from the template must fill.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cc_roles: ::std::option::Option<::std::vec::Vec<TemplateCcRole>>,
+    /// The template's documents, each with its fields.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub documents: ::std::option::Option<::std::vec::Vec<TemplateDocument>>,
+    /// Superseded by the `custom_fields` of each document.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<TemplateField>>,
+    /// Superseded by the `form_fields` of each document.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub named_form_fields: ::std::option::Option<::std::vec::Vec<TemplateField>>,
+    /// The accounts that may use the template.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub accounts: ::std::option::Option<::std::vec::Vec<Account>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for Template {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.documents {
+            let here = crate::runtime::join_path(at, "documents");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.custom_fields {
+            let here = crate::runtime::join_path(at, "custom_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.named_form_fields {
+            let here = crate::runtime::join_path(at, "named_form_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A CC role of a template.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateCcRole {
+    /// The role's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// One document of a template.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateDocument {
+    /// The file name of the document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The document's place among the template's documents (from 0, shown in that order).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub index: ::std::option::Option<i64>,
+    /// The groups of checkbox and radio fields on the document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_groups: ::std::option::Option<::std::vec::Vec<TemplateFieldGroup>>,
+    /// The named form fields on the document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_fields: ::std::option::Option<::std::vec::Vec<TemplateField>>,
+    /// The merge (custom) fields on the document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<TemplateField>>,
+    /// Fields fixed on the document by the sender (some plans only).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub static_fields: ::std::option::Option<::std::vec::Vec<TemplateField>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateDocument {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.field_groups {
+            let here = crate::runtime::join_path(at, "field_groups");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_fields {
+            let here = crate::runtime::join_path(at, "form_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.custom_fields {
+            let here = crate::runtime::join_path(at, "custom_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.static_fields {
+            let here = crate::runtime::join_path(at, "static_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// Who fills the field (a signer index or role, `sender`, `me_now`), or null for a merge field.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum TemplateFieldSigner {
+    /// The `Integer` form.
+    Integer(i64),
+    /// The `String` form.
+    String(::std::string::String),
+    /// The `UnknownValue` form.
+    UnknownValue(::serde_json::Value),
+}
+/// A field placed on a template's document (a form field, merge field or static field).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateField {
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The field's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// Who fills the field (a signer index or role, `sender`, `me_now`), or null for a merge field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer: ::std::option::Option<TemplateFieldSigner>,
+    /// Horizontal position of the field, in pixels.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub x: ::std::option::Option<i64>,
+    /// Vertical position of the field, in pixels.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub y: ::std::option::Option<i64>,
+    /// The field's width, in pixels.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub width: ::std::option::Option<i64>,
+    /// The field's height, in pixels.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub height: ::std::option::Option<i64>,
+    /// Whether the field must be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// The group the field belongs to, if any.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub group: ::std::option::Option<::std::string::String>,
+    /// `avg_text_length`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub avg_text_length: ::std::option::Option<TemplateFieldTextLength>,
+    /// Whether a text field spans several lines.
+    #[serde(rename = "isMultiline")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_multiline: ::std::option::Option<bool>,
+    /// The font size of a text field's text.
+    #[serde(rename = "originalFontSize")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub original_font_size: ::std::option::Option<i64>,
+    /// The font family of a text field's text.
+    #[serde(rename = "fontFamily")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub font_family: ::std::option::Option<::std::string::String>,
+    /// `validation_type`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_type: ::std::option::Option<ValidationType>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateField {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.validation_type {
+            let here = crate::runtime::join_path(at, "validation_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// How much text a field holds on average.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateFieldTextLength {
+    /// The number of lines.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub num_lines: ::std::option::Option<i64>,
+    /// The number of characters per line.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub num_chars_per_line: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A group of checkbox or radio fields on a template's document.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateFieldGroup {
+    /// The group's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `rule`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub rule: ::std::option::Option<TemplateFieldGroupRule>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateFieldGroup {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.rule {
+            let here = crate::runtime::join_path(at, "rule");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The rule a group of fields must meet.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateFieldGroupRule {
+    /// `requirement`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub requirement: ::std::option::Option<GroupRequirement>,
+    /// The group's label.
+    #[serde(rename = "groupLabel")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub group_label: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateFieldGroupRule {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.requirement {
+            let here = crate::runtime::join_path(at, "requirement");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The answer of the template endpoints that return one template.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateGetResponse {
+    /// `template`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub template: ::std::option::Option<Template>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateGetResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.template {
+            let here = crate::runtime::join_path(at, "template");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The answer of `GET /template/list`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateListResponse {
+    /// The templates of this page.
+    pub templates: ::std::vec::Vec<Template>,
+    /// `list_info`.
+    pub list_info: ListInfo,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateListResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.templates;
+            let here = crate::runtime::join_path(at, "templates");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The answer of `POST /template/create_embedded_draft`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateCreateEmbeddedDraftResponse {
+    /// `template`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub template: ::std::option::Option<TemplateDraft>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateCreateEmbeddedDraftResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A draft template waiting to be finished in the embedded editor.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateDraft {
+    /// The id the template will have.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_id: ::std::option::Option<::std::string::String>,
+    /// The URL that opens the draft in the embedded editor.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub edit_url: ::std::option::Option<::std::string::String>,
+    /// When `edit_url` stops working (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The answer of `POST /template/update_files/{template_id}`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateUpdateFilesResponse {
+    /// `template`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub template: ::std::option::Option<TemplateRef>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateUpdateFilesResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A template named by its id.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TemplateRef {
+    /// The id of the template.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub template_id: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A temporary URL to download documents from.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FileResponse {
+    /// The download URL.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_url: ::std::option::Option<::std::string::String>,
+    /// When the URL stops working (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// Documents as a data URI.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct FileResponseDataUri {
+    /// The PDF as a `data:application/pdf;base64,...` URI.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub data_uri: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A bulk send job.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BulkSendJob {
+    /// The id of the job.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bulk_send_job_id: ::std::option::Option<::std::string::String>,
+    /// How many signature requests the job queued.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<i64>,
+    /// True when you started the job, false when a team member shared it.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_creator: ::std::option::Option<bool>,
+    /// When the job was started (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The answer of the bulk send endpoints.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BulkSendJobSendResponse {
+    /// `bulk_send_job`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bulk_send_job: ::std::option::Option<BulkSendJob>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for BulkSendJobSendResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The answer of `GET /bulk_send_job/{bulk_send_job_id}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BulkSendJobGetResponse {
+    /// `bulk_send_job`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub bulk_send_job: ::std::option::Option<BulkSendJob>,
+    /// `list_info`.
+    pub list_info: ListInfo,
+    /// The job's signature requests on this page; each carries `bulk_send_job_id`.
+    pub signature_requests: ::std::vec::Vec<SignatureRequest>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for BulkSendJobGetResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.signature_requests;
+            let here = crate::runtime::join_path(at, "signature_requests");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The answer of `GET /bulk_send_job/list`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct BulkSendJobListResponse {
+    /// The bulk send jobs of this page.
+    pub bulk_send_jobs: ::std::vec::Vec<BulkSendJob>,
+    /// `list_info`.
+    pub list_info: ListInfo,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for BulkSendJobListResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `POST /report/create`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ReportCreateRequest {
+    /// The first day the reports cover, written `MM/DD/YYYY`.
+    pub start_date: ::std::string::String,
+    /// The last day the reports cover, written `MM/DD/YYYY`.
+    pub end_date: ::std::string::String,
+    /// The reports wanted, one email each.
+    pub report_type: ::std::vec::Vec<ReportType>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ReportCreateRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.start_date;
+            let here = crate::runtime::join_path(at, "start_date");
+            crate::runtime::check_pattern_at(
+                value,
+                "^[0-9]{2}/[0-9]{2}/[0-9]{4}$",
+                &here,
+                out,
+                None,
+            );
+        }
+        {
+            let value = &self.end_date;
+            let here = crate::runtime::join_path(at, "end_date");
+            crate::runtime::check_pattern_at(
+                value,
+                "^[0-9]{2}/[0-9]{2}/[0-9]{4}$",
+                &here,
+                out,
+                None,
+            );
+        }
+        {
+            let value = &self.report_type;
+            let here = crate::runtime::join_path(at, "report_type");
+            crate::runtime::check_items(
+                value.len(),
+                Some(1usize),
+                Some(2usize),
+                &here,
+                out,
+                None,
+                None,
+            );
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// A kind of report.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     ReportType::UserActivity => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum ReportType {
+        /// `user_activity`: Every user and what they did in the date range.
+        UserActivity = ("user_activity", "Every user and what they did in the date range."),
+        /// `document_status`: The signature requests created in the date range, with their status.
+        DocumentStatus = (
+            "document_status",
+            "The signature requests created in the date range, with their status.",
+        ),
+    }
+}
+impl crate::runtime::Validate for ReportType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+/// A request for reports, as accepted.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Report {
+    /// A message saying the reports were requested.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub success: ::std::option::Option<::std::string::String>,
+    /// The first day the reports cover (`MM/DD/YYYY`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub start_date: ::std::option::Option<::std::string::String>,
+    /// The last day the reports cover (`MM/DD/YYYY`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub end_date: ::std::option::Option<::std::string::String>,
+    /// The reports requested.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub report_type: ::std::option::Option<::std::vec::Vec<ReportType>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for Report {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.report_type {
+            let here = crate::runtime::join_path(at, "report_type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The answer of `POST /report/create`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ReportCreateResponse {
+    /// `report`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub report: ::std::option::Option<Report>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ReportCreateResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.report {
+            let here = crate::runtime::join_path(at, "report");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A team and its members.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Team {
+    /// The team's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The team's members.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub accounts: ::std::option::Option<::std::vec::Vec<Account>>,
+    /// Existing accounts with an invitation to the team not yet accepted (fewer fields than a full account).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub invited_accounts: ::std::option::Option<::std::vec::Vec<Account>>,
+    /// Invited email addresses that have no Dropbox Sign account yet.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub invited_emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The answer of the team endpoints.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TeamGetResponse {
+    /// `team`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub team: ::std::option::Option<Team>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TeamGetResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `POST /team/create`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TeamCreateRequest {
+    /// The team's name; `Untitled Team` when left out.
+    ///
+    /// Default when absent: `"Untitled Team"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The body of `PUT /team`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TeamUpdateRequest {
+    /// The team's new name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The body of `PUT /team/add_member`; name the user by account id or by email address.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TeamAddMemberRequest {
+    /// The account id of the user to invite; wins over `email_address`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The email address of the user to invite.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// `role`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<TeamRole>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TeamAddMemberRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.role {
+            let here = crate::runtime::join_path(at, "role");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `POST /team/remove_member`; name the member by account id or by email address.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TeamRemoveMemberRequest {
+    /// The account id of the member to remove; wins over `email_address`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The email address of the member to remove.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// A member who receives the removed account's documents, templates and apps (Enterprise plans); without it they stay with the removed account.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_owner_email_address: ::std::option::Option<::std::string::String>,
+    /// A team the removed member moves to.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_team_id: ::std::option::Option<::std::string::String>,
+    /// `new_role`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub new_role: ::std::option::Option<TeamRole>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TeamRemoveMemberRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.new_role {
+            let here = crate::runtime::join_path(at, "new_role");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// A member's role in a team (used with `team_id` or `new_team_id`).
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     TeamRole::Member => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum TeamRole {
+        /// `Member`: An ordinary member.
+        Member = ("Member", "An ordinary member."),
+        /// `Developer`: A member who also manages the team's API apps and keys.
+        Developer = ("Developer", "A member who also manages the team's API apps and keys."),
+        /// `Team Manager`: A member who also manages the team's members.
+        TeamManager = ("Team Manager", "A member who also manages the team's members."),
+        /// `Admin`: A member who manages everything about the team.
+        Admin = ("Admin", "A member who manages everything about the team."),
+    }
+}
+impl crate::runtime::Validate for TeamRole {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// What a claimed draft is for.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     UnclaimedDraftType::SendDocument => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum UnclaimedDraftType {
+        /// `send_document`: The claimer signs the document themself and may send it on ("Sign and send").
+        SendDocument = (
+            "send_document",
+            "The claimer signs the document themself and may send it on (\"Sign and send\").",
+        ),
+        /// `request_signature`: The claimer asks others to sign ("Request signature"); signers need a name and an email address.
+        RequestSignature = (
+            "request_signature",
+            "The claimer asks others to sign (\"Request signature\"); signers need a name and an email address.",
+        ),
+    }
+}
+impl crate::runtime::Validate for UnclaimedDraftType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+/// A signer of a draft.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UnclaimedDraftSigner {
+    /// The signer's name.
+    pub name: ::std::string::String,
+    /// The signer's email address.
+    pub email_address: ::std::string::String,
+    /// The signer's turn, when signers sign one after the other (from 0).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub order: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A signer who fills a role of a draft's template.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UnclaimedDraftTemplateSigner {
+    /// The template role the signer fills.
+    pub role: ::std::string::String,
+    /// The signer's name.
+    pub name: ::std::string::String,
+    /// The signer's email address.
+    pub email_address: ::std::string::String,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The body of `POST /unclaimed_draft/create`. Give the documents as `file_urls` here, or upload them with the multipart form.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UnclaimedDraftCreateRequest {
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: UnclaimedDraftType,
+    /// URLs Dropbox Sign downloads the documents from, in order.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Lets signers decline to sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_decline: ::std::option::Option<bool>,
+    /// Files the signers are asked to upload while signing.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<::std::vec::Vec<SignerAttachment>>,
+    /// Addresses that receive a copy of the completed documents.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cc_email_addresses: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// The client id of an API app whose branding and callback URL the draft should use.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// Values that pre-fill merge fields of the documents.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldValue>>,
+    /// `field_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_options: ::std::option::Option<FieldOptions>,
+    /// `form_fields_per_document`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_fields_per_document: ::std::option::Option<FormFieldsPerDocument>,
+    /// `form_field_groups`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_groups: ::std::option::Option<FormFieldGroups>,
+    /// `form_field_rules`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_rules: ::std::option::Option<FormFieldRules>,
+    /// Removes text tags automatically (can clip the documents). Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hide_text_tags: ::std::option::Option<bool>,
+    /// The message of the email sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// Shows the progress stepper; with `false` it is hidden when one step is left.
+    ///
+    /// Default when absent: `true`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub show_progress_stepper: ::std::option::Option<bool>,
+    /// The signers (each with name and email address for `request_signature`).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signers: ::std::option::Option<::std::vec::Vec<UnclaimedDraftSigner>>,
+    /// `signing_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_options: ::std::option::Option<SigningOptions>,
+    /// Where signers are sent after they have signed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
+    /// The subject of the email sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Makes the request created from the draft a test without legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// Turns the PDF's own form fields into fields; use this or `use_text_tags`, not both.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_preexisting_fields: ::std::option::Option<bool>,
+    /// Reads text tags in the documents; use this or `use_preexisting_fields`, not both.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_text_tags: ::std::option::Option<bool>,
+    /// When the signature request made from the draft expires (Unix time); not the `expires_at` of the answer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for UnclaimedDraftCreateRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.field_options {
+            let here = crate::runtime::join_path(at, "field_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_fields_per_document {
+            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_groups {
+            let here = crate::runtime::join_path(at, "form_field_groups");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_rules {
+            let here = crate::runtime::join_path(at, "form_field_rules");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signing_options {
+            let here = crate::runtime::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        let fields = ::serde_json::to_value(&self.form_fields_per_document)
+            .unwrap_or_default();
+        let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
+        let here = crate::runtime::join_path(at, "form_fields_per_document");
+        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+    }
+}
+/// The body of `POST /unclaimed_draft/create_embedded`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UnclaimedDraftCreateEmbeddedRequest {
+    /// The client id of the API app whose embedded flow opens the draft.
+    pub client_id: ::std::string::String,
+    /// The email address of the user who requests the signatures.
+    pub requester_email_address: ::std::string::String,
+    /// `type`.
+    #[serde(rename = "type")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub type_: ::std::option::Option<UnclaimedDraftType>,
+    /// URLs Dropbox Sign downloads the documents from, in order.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Lets the requester add CC addresses.
+    ///
+    /// Default when absent: `true`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_ccs: ::std::option::Option<bool>,
+    /// Lets signers decline to sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_decline: ::std::option::Option<bool>,
+    /// Lets signers hand their signature over to someone else (Premium plan). Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_reassign: ::std::option::Option<bool>,
+    /// Files the signers are asked to upload while signing.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<::std::vec::Vec<SignerAttachment>>,
+    /// Addresses that receive a copy of the completed documents.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cc_email_addresses: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Values that pre-fill merge fields of the documents.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldValue>>,
+    /// `editor_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub editor_options: ::std::option::Option<EditorOptions>,
+    /// `field_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_options: ::std::option::Option<FieldOptions>,
+    /// Makes the requester review the signers.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub force_signer_page: ::std::option::Option<bool>,
+    /// Makes the requester review the subject and the message.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub force_subject_message: ::std::option::Option<bool>,
+    /// `form_fields_per_document`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_fields_per_document: ::std::option::Option<FormFieldsPerDocument>,
+    /// `form_field_groups`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_groups: ::std::option::Option<FormFieldGroups>,
+    /// `form_field_rules`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_rules: ::std::option::Option<FormFieldRules>,
+    /// Removes text tags automatically (can clip the documents). Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hide_text_tags: ::std::option::Option<bool>,
+    /// Keeps the request made from the draft from being sent after it is claimed, until `POST /signature_request/release_hold/{signature_request_id}` releases it.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hold_request: ::std::option::Option<bool>,
+    /// Makes the request made from the draft signable embedded as well.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_for_embedded_signing: ::std::option::Option<bool>,
+    /// The message of the email sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// Where the requester is sent after requesting the signatures.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub requesting_redirect_url: ::std::option::Option<::std::string::String>,
+    /// Opens the editor with the preview turned on.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub show_preview: ::std::option::Option<bool>,
+    /// Shows the progress stepper; with `false` it is hidden when one step is left.
+    ///
+    /// Default when absent: `true`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub show_progress_stepper: ::std::option::Option<bool>,
+    /// The signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signers: ::std::option::Option<::std::vec::Vec<UnclaimedDraftSigner>>,
+    /// `signing_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_options: ::std::option::Option<SigningOptions>,
+    /// Where signers are sent after they have signed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
+    /// Hides the "Me (Now)" option for the person preparing the document.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub skip_me_now: ::std::option::Option<bool>,
+    /// The subject of the email sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Makes the request created from the draft a test without legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// Turns the PDF's own form fields into fields; use this or `use_text_tags`, not both.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_preexisting_fields: ::std::option::Option<bool>,
+    /// Reads text tags in the documents; use this or `use_preexisting_fields`, not both.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_text_tags: ::std::option::Option<bool>,
+    /// Lets auto-fill fields fill in the signer's own details while they sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub populate_auto_fill_fields: ::std::option::Option<bool>,
+    /// When the signature request made from the draft expires (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for UnclaimedDraftCreateEmbeddedRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.type_ {
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.field_options {
+            let here = crate::runtime::join_path(at, "field_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_fields_per_document {
+            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_groups {
+            let here = crate::runtime::join_path(at, "form_field_groups");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_rules {
+            let here = crate::runtime::join_path(at, "form_field_rules");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signing_options {
+            let here = crate::runtime::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        let fields = ::serde_json::to_value(&self.form_fields_per_document)
+            .unwrap_or_default();
+        let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
+        let here = crate::runtime::join_path(at, "form_fields_per_document");
+        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+    }
+}
+/// The body of `POST /unclaimed_draft/create_embedded_with_template`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UnclaimedDraftCreateEmbeddedWithTemplateRequest {
+    /// The client id of the API app whose embedded flow opens the draft.
+    pub client_id: ::std::string::String,
+    /// The email address of the user who requests the signatures.
+    pub requester_email_address: ::std::string::String,
+    /// The templates the draft starts from, in order.
+    pub template_ids: ::std::vec::Vec<::std::string::String>,
+    /// Lets signers decline to sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_decline: ::std::option::Option<bool>,
+    /// Lets signers hand their signature over to someone else (Premium plan). Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_reassign: ::std::option::Option<bool>,
+    /// The people who fill the templates' CC roles.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ccs: ::std::option::Option<::std::vec::Vec<CcRecipient>>,
+    /// Values for the templates' merge fields.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom_fields: ::std::option::Option<::std::vec::Vec<CustomFieldValue>>,
+    /// `editor_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub editor_options: ::std::option::Option<EditorOptions>,
+    /// `field_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_options: ::std::option::Option<FieldOptions>,
+    /// URLs of further documents appended to the draft; their text tags are read.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Makes the requester review the signer roles.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub force_signer_roles: ::std::option::Option<bool>,
+    /// Makes the requester review the subject and the message.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub force_subject_message: ::std::option::Option<bool>,
+    /// Keeps the request made from the draft from being sent after it is claimed, until it is released.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub hold_request: ::std::option::Option<bool>,
+    /// Makes the request made from the draft signable embedded as well.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_for_embedded_signing: ::std::option::Option<bool>,
+    /// The message of the email sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// Shows a preview the requester cannot add fields to; overrides `show_preview`.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub preview_only: ::std::option::Option<bool>,
+    /// Where the requester is sent after requesting the signatures.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub requesting_redirect_url: ::std::option::Option<::std::string::String>,
+    /// Opens the editor with the preview turned on.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub show_preview: ::std::option::Option<bool>,
+    /// Shows the progress stepper; with `false` it is hidden when one step is left.
+    ///
+    /// Default when absent: `true`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub show_progress_stepper: ::std::option::Option<bool>,
+    /// The signers by template role.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signers: ::std::option::Option<::std::vec::Vec<UnclaimedDraftTemplateSigner>>,
+    /// `signing_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_options: ::std::option::Option<SigningOptions>,
+    /// Where signers are sent after they have signed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
+    /// Hides the "Me (Now)" option for the person preparing the document.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub skip_me_now: ::std::option::Option<bool>,
+    /// The subject of the email sent to the signers.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Makes the request created from the draft a test without legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// The title of the request.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Lets auto-fill fields fill in the signer's own details while they sign. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub populate_auto_fill_fields: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for UnclaimedDraftCreateEmbeddedWithTemplateRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.field_options {
+            let here = crate::runtime::join_path(at, "field_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signing_options {
+            let here = crate::runtime::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `POST /unclaimed_draft/edit_and_resend/{signature_request_id}`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UnclaimedDraftEditAndResendRequest {
+    /// The client id of the API app whose embedded flow opens the draft.
+    pub client_id: ::std::string::String,
+    /// `editor_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub editor_options: ::std::option::Option<EditorOptions>,
+    /// Makes the new request signable embedded as well.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_for_embedded_signing: ::std::option::Option<bool>,
+    /// A new requester; the original one stays when left out.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub requester_email_address: ::std::option::Option<::std::string::String>,
+    /// Where the requester is sent after requesting the signatures.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub requesting_redirect_url: ::std::option::Option<::std::string::String>,
+    /// Shows the progress stepper; with `false` it is hidden when one step is left.
+    ///
+    /// Default when absent: `true`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub show_progress_stepper: ::std::option::Option<bool>,
+    /// Where signers are sent after they have signed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
+    /// Makes the new request a test without legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// A draft that the first signed-in user to open its claim URL takes over.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UnclaimedDraft {
+    /// The id of the signature request the draft stands for, once there is one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_request_id: ::std::option::Option<::std::string::String>,
+    /// The URL that claims the draft.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub claim_url: ::std::option::Option<::std::string::String>,
+    /// Where signers are sent after they have signed.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signing_redirect_url: ::std::option::Option<::std::string::String>,
+    /// Where the requester is sent after requesting the signatures, when it applies.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub requesting_redirect_url: ::std::option::Option<::std::string::String>,
+    /// When the claim URL stops working (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// True for a test draft, whose requests have no legal effect.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The answer of the unclaimed draft endpoints.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct UnclaimedDraftCreateResponse {
+    /// `unclaimed_draft`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub unclaimed_draft: ::std::option::Option<UnclaimedDraft>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for UnclaimedDraftCreateResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// What embedded signing needs.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EmbeddedSignUrl {
+    /// The URL to open in the iFrame.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sign_url: ::std::option::Option<::std::string::String>,
+    /// When `sign_url` stops working (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The answer of `GET /embedded/sign_url/{signature_id}`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EmbeddedSignUrlResponse {
+    /// `embedded`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub embedded: ::std::option::Option<EmbeddedSignUrl>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for EmbeddedSignUrlResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// What editing a template embedded needs.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EmbeddedEditUrl {
+    /// The URL to open in the iFrame.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub edit_url: ::std::option::Option<::std::string::String>,
+    /// When `edit_url` stops working (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The answer of `POST /embedded/edit_url/{template_id}`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EmbeddedEditUrlResponse {
+    /// `embedded`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub embedded: ::std::option::Option<EmbeddedEditUrl>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for EmbeddedEditUrlResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `POST /embedded/edit_url/{template_id}`; every option has a default.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EmbeddedEditUrlRequest {
+    /// Lets the editor add or change CC roles.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_edit_ccs: ::std::option::Option<bool>,
+    /// The template's CC roles; one role with an empty name removes them all.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cc_roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `editor_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub editor_options: ::std::option::Option<EditorOptions>,
+    /// Makes the editor review the signer roles.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub force_signer_roles: ::std::option::Option<bool>,
+    /// Makes the editor review the subject and the message.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub force_subject_message: ::std::option::Option<bool>,
+    /// Merge fields to add to the template; an empty list removes them all.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub merge_fields: ::std::option::Option<::std::vec::Vec<MergeField>>,
+    /// Shows a preview the editor cannot add fields to; overrides `show_preview`.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub preview_only: ::std::option::Option<bool>,
+    /// Opens the editor with the preview turned on.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub show_preview: ::std::option::Option<bool>,
+    /// Shows the progress stepper; with `false` it is hidden when one step is left.
+    ///
+    /// Default when absent: `true`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub show_progress_stepper: ::std::option::Option<bool>,
+    /// Must be true to edit a locked template (one outside your quota).
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for EmbeddedEditUrlRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.merge_fields {
+            let here = crate::runtime::join_path(at, "merge_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `POST /api_app`; a custom logo goes in the multipart form.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApiAppCreateRequest {
+    /// The app's name.
+    pub name: ::std::string::String,
+    /// The one or two domains the app's embedded flows run on.
+    pub domains: ::std::vec::Vec<::std::string::String>,
+    /// Where the app's callback events are posted.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub callback_url: ::std::option::Option<::std::string::String>,
+    /// `oauth`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub oauth: ::std::option::Option<ApiAppOAuthSettings>,
+    /// `options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub options: ::std::option::Option<ApiAppOptions>,
+    /// `white_labeling_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub white_labeling_options: ::std::option::Option<WhiteLabelingOptions>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ApiAppCreateRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.domains;
+            let here = crate::runtime::join_path(at, "domains");
+            crate::runtime::check_items(
+                value.len(),
+                Some(1usize),
+                Some(2usize),
+                &here,
+                out,
+                None,
+                None,
+            );
+        }
+        if let Some(value) = &self.oauth {
+            let here = crate::runtime::join_path(at, "oauth");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.white_labeling_options {
+            let here = crate::runtime::join_path(at, "white_labeling_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `PUT /api_app/{client_id}`; only the fields sent change.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApiAppUpdateRequest {
+    /// The app's new name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The app's new domains (at most two).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Where the app's callback events are posted; empty to stop them.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub callback_url: ::std::option::Option<::std::string::String>,
+    /// `oauth`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub oauth: ::std::option::Option<ApiAppOAuthSettings>,
+    /// `options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub options: ::std::option::Option<ApiAppOptions>,
+    /// `white_labeling_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub white_labeling_options: ::std::option::Option<WhiteLabelingOptions>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ApiAppUpdateRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.domains {
+            let here = crate::runtime::join_path(at, "domains");
+            crate::runtime::check_items(
+                value.len(),
+                None,
+                Some(2usize),
+                &here,
+                out,
+                None,
+                None,
+            );
+        }
+        if let Some(value) = &self.oauth {
+            let here = crate::runtime::join_path(at, "oauth");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.white_labeling_options {
+            let here = crate::runtime::join_path(at, "white_labeling_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The app's OAuth settings; `callback_url` and `scopes` go together.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApiAppOAuthSettings {
+    /// Where the OAuth flow returns to.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub callback_url: ::std::option::Option<::std::string::String>,
+    /// The scopes the app asks users for; an empty name clears them.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scopes: ::std::option::Option<::std::vec::Vec<ApiAppScope>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ApiAppOAuthSettings {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.scopes {
+            let here = crate::runtime::join_path(at, "scopes");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// An OAuth scope an app can ask for (see `OAuthScope` and `LimitedOAuthScope`).
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     ApiAppScope::RequestSignature => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum ApiAppScope {
+        /// `request_signature`: Limited: send signature requests and read their status and files.
+        RequestSignature = (
+            "request_signature",
+            "Limited: send signature requests and read their status and files.",
+        ),
+        /// `basic_account_info`: Limited: read the account's basic details, such as its email address and name.
+        BasicAccountInfo = (
+            "basic_account_info",
+            "Limited: read the account's basic details, such as its email address and name.",
+        ),
+        /// `account_access`: Read the account's details.
+        AccountAccess = ("account_access", "Read the account's details."),
+        /// `signature_request_access`: Send, read and change signature requests and download their files.
+        SignatureRequestAccess = (
+            "signature_request_access",
+            "Send, read and change signature requests and download their files.",
+        ),
+        /// `template_access`: Read, create and change templates.
+        TemplateAccess = ("template_access", "Read, create and change templates."),
+        /// `team_access`: Read and change the team and its members.
+        TeamAccess = ("team_access", "Read and change the team and its members."),
+        /// `api_app_access`: Read, create and change API apps.
+        ApiAppAccess = ("api_app_access", "Read, create and change API apps."),
+    }
+}
+impl crate::runtime::Validate for ApiAppScope {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+/// Settings of the app that override the account's.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApiAppOptions {
+    /// Lets signers use "Insert everywhere" to fill every matching field at once.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub can_insert_everywhere: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// An API app.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApiApp {
+    /// The app's client id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// The app's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Where the app's callback events are posted, if anywhere.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub callback_url: ::std::option::Option<::std::string::String>,
+    /// When the app was created (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<i64>,
+    /// The domains the app's embedded flows run on.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// True once the app is approved for production.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_approved: ::std::option::Option<bool>,
+    /// `oauth`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub oauth: ::std::option::Option<ApiAppOAuth>,
+    /// `options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub options: ::std::option::Option<ApiAppOptions>,
+    /// `owner_account`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub owner_account: ::std::option::Option<ApiAppOwner>,
+    /// `white_labeling_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub white_labeling_options: ::std::option::Option<WhiteLabelingOptions>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ApiApp {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.oauth {
+            let here = crate::runtime::join_path(at, "oauth");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.white_labeling_options {
+            let here = crate::runtime::join_path(at, "white_labeling_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The app's OAuth configuration; absent or null when OAuth is off.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApiAppOAuth {
+    /// Where the OAuth flow returns to.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub callback_url: ::std::option::Option<::std::string::String>,
+    /// The app's OAuth secret; null unless you own the app.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub secret: ::std::option::Option<::std::string::String>,
+    /// The scopes the app asks for.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scopes: ::std::option::Option<::std::vec::Vec<ApiAppScope>>,
+    /// True when the user granting access pays for OAuth requests, false when the app's owner does.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub charges_users: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ApiAppOAuth {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.scopes {
+            let here = crate::runtime::join_path(at, "scopes");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The account that owns an app.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApiAppOwner {
+    /// The owner's account id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The owner's email address.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The answer of the API app endpoints that return one app.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApiAppGetResponse {
+    /// `api_app`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_app: ::std::option::Option<ApiApp>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ApiAppGetResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.api_app {
+            let here = crate::runtime::join_path(at, "api_app");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The answer of `GET /api_app/list`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ApiAppListResponse {
+    /// The apps of this page.
+    pub api_apps: ::std::vec::Vec<ApiApp>,
+    /// `list_info`.
+    pub list_info: ListInfo,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ApiAppListResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.api_apps;
+            let here = crate::runtime::join_path(at, "api_apps");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The signer asked for the file (an index or a role).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum SignatureRequestAttachmentSigner {
+    /// The `Integer` form.
+    Integer(i64),
+    /// The `String` form.
+    String(::std::string::String),
+    /// The `UnknownValue` form.
+    UnknownValue(::serde_json::Value),
+}
+/// A file a signer was asked to upload.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestAttachment {
+    /// The attachment's id.
+    pub id: ::std::string::String,
+    /// The signer asked for the file (an index or a role).
+    pub signer: SignatureRequestAttachmentSigner,
+    /// The attachment's name.
+    pub name: ::std::string::String,
+    /// Whether the signer had to upload it.
+    pub required: bool,
+    /// What the signer was told about the file.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub instructions: ::std::option::Option<::std::string::String>,
+    /// When the signer uploaded it (Unix time), or null.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub uploaded_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+crate::runtime::open_enum! {
+    /// The kind of a custom (merge) field.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     CustomFieldType::Text => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum CustomFieldType {
+        /// `text`: A text merge field; its value is text.
+        Text = ("text", "A text merge field; its value is text."),
+        /// `checkbox`: A checkbox merge field; its value is true or false.
+        Checkbox = ("checkbox", "A checkbox merge field; its value is true or false."),
+    }
+}
+impl crate::runtime::Validate for CustomFieldType {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+/// A custom (merge) field of a signature request. Its `type` decides the type of `value`; a type this client does not know is kept as JSON.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum SignatureRequestCustomField {
+    /// `type` is `text`.
+    Text(SignatureRequestCustomFieldText),
+    /// `type` is `checkbox`.
+    Checkbox(SignatureRequestCustomFieldCheckbox),
+    /// An object whose `type` this client does not know, kept as received.
+    UnknownValue(::serde_json::Value),
+}
+impl ::serde::Serialize for SignatureRequestCustomField {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let (tag, value) = match self {
+            Self::Text(inner) => {
+                (
+                    "text",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Checkbox(inner) => {
+                (
+                    "checkbox",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::UnknownValue(value) => {
+                return ::serde::Serialize::serialize(value, serializer);
+            }
+        };
+        let mut value = value;
+        if let ::serde_json::Value::Object(map) = &mut value {
+            map.entry("type").or_insert_with(|| ::serde_json::Value::from(tag));
+        }
+        ::serde::Serialize::serialize(&value, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SignatureRequestCustomField {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("type")
+            .and_then(::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            Some("text") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Text)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("checkbox") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Checkbox)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::UnknownValue(value)),
+        }
+    }
+}
+impl crate::runtime::Validate for SignatureRequestCustomField {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        match self {
+            Self::Text(inner) => crate::runtime::Validate::validate_into(inner, at, out),
+            Self::Checkbox(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::UnknownValue(_) => {}
+        }
+    }
+}
+/// A text merge field of a signature request (`type: text`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestCustomFieldText {
+    /// The field's name.
+    pub name: ::std::string::String,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: CustomFieldType,
+    /// Whether the field must be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The signer role that may change the field, if any.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub editor: ::std::option::Option<::std::string::String>,
+    /// The field's text.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignatureRequestCustomFieldText {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A checkbox merge field of a signature request (`type: checkbox`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SignatureRequestCustomFieldCheckbox {
+    /// The field's name.
+    pub name: ::std::string::String,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: CustomFieldType,
+    /// Whether the field must be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The signer role that may change the field, if any.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub editor: ::std::option::Option<::std::string::String>,
+    /// Whether the box is checked.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignatureRequestCustomFieldCheckbox {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// What a signer entered in one field of a signature request. Its `type` decides the type of `value` (true or false for checkboxes and radios, text otherwise); a type this client does not know is kept as JSON.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ResponseData {
+    /// `type` is `text`.
+    Text(ResponseDataText),
+    /// `type` is `checkbox`.
+    Checkbox(ResponseDataCheckbox),
+    /// `type` is `date_signed`.
+    DateSigned(ResponseDataDateSigned),
+    /// `type` is `dropdown`.
+    Dropdown(ResponseDataDropdown),
+    /// `type` is `initials`.
+    Initials(ResponseDataInitials),
+    /// `type` is `radio`.
+    Radio(ResponseDataRadio),
+    /// `type` is `signature`.
+    Signature(ResponseDataSignature),
+    /// `type` is `text-merge`.
+    TextMerge(ResponseDataTextMerge),
+    /// `type` is `checkbox-merge`.
+    CheckboxMerge(ResponseDataCheckboxMerge),
+    /// An object whose `type` this client does not know, kept as received.
+    UnknownValue(::serde_json::Value),
+}
+impl ::serde::Serialize for ResponseData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let (tag, value) = match self {
+            Self::Text(inner) => {
+                (
+                    "text",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Checkbox(inner) => {
+                (
+                    "checkbox",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::DateSigned(inner) => {
+                (
+                    "date_signed",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Dropdown(inner) => {
+                (
+                    "dropdown",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Initials(inner) => {
+                (
+                    "initials",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Radio(inner) => {
+                (
+                    "radio",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::Signature(inner) => {
+                (
+                    "signature",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::TextMerge(inner) => {
+                (
+                    "text-merge",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::CheckboxMerge(inner) => {
+                (
+                    "checkbox-merge",
+                    ::serde_json::to_value(inner)
+                        .map_err(<S::Error as ::serde::ser::Error>::custom)?,
+                )
+            }
+            Self::UnknownValue(value) => {
+                return ::serde::Serialize::serialize(value, serializer);
+            }
+        };
+        let mut value = value;
+        if let ::serde_json::Value::Object(map) = &mut value {
+            map.entry("type").or_insert_with(|| ::serde_json::Value::from(tag));
+        }
+        ::serde::Serialize::serialize(&value, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResponseData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("type")
+            .and_then(::serde_json::Value::as_str)
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            Some("text") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Text)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("checkbox") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Checkbox)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("date_signed") => {
+                ::serde_json::from_value(value)
+                    .map(Self::DateSigned)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("dropdown") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Dropdown)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("initials") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Initials)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("radio") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Radio)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("signature") => {
+                ::serde_json::from_value(value)
+                    .map(Self::Signature)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("text-merge") => {
+                ::serde_json::from_value(value)
+                    .map(Self::TextMerge)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            Some("checkbox-merge") => {
+                ::serde_json::from_value(value)
+                    .map(Self::CheckboxMerge)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => Ok(Self::UnknownValue(value)),
+        }
+    }
+}
+impl crate::runtime::Validate for ResponseData {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        match self {
+            Self::Text(inner) => crate::runtime::Validate::validate_into(inner, at, out),
+            Self::Checkbox(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::DateSigned(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::Dropdown(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::Initials(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::Radio(inner) => crate::runtime::Validate::validate_into(inner, at, out),
+            Self::Signature(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::TextMerge(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::CheckboxMerge(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::UnknownValue(_) => {}
+        }
+    }
+}
+/// The text a signer typed (`type: text`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResponseDataText {
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The signature (signer) that filled the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_id: ::std::option::Option<::std::string::String>,
+    /// The field's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the field had to be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// The text.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ResponseDataText {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// Whether a signer checked a box (`type: checkbox`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResponseDataCheckbox {
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The signature (signer) that filled the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_id: ::std::option::Option<::std::string::String>,
+    /// The field's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the field had to be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// True when checked.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ResponseDataCheckbox {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The date a signer signed (`type: date_signed`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResponseDataDateSigned {
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The signature (signer) that filled the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_id: ::std::option::Option<::std::string::String>,
+    /// The field's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the field had to be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// The date, as shown on the document.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ResponseDataDateSigned {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The choice a signer made in a dropdown (`type: dropdown`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResponseDataDropdown {
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The signature (signer) that filled the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_id: ::std::option::Option<::std::string::String>,
+    /// The field's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the field had to be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// The chosen option.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ResponseDataDropdown {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A signer's initials (`type: initials`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResponseDataInitials {
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The signature (signer) that filled the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_id: ::std::option::Option<::std::string::String>,
+    /// The field's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the field had to be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// The initials, or a reference to their image.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ResponseDataInitials {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// Whether a signer selected a radio button (`type: radio`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResponseDataRadio {
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The signature (signer) that filled the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_id: ::std::option::Option<::std::string::String>,
+    /// The field's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the field had to be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// True when selected.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ResponseDataRadio {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A signer's signature (`type: signature`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResponseDataSignature {
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The signature (signer) that filled the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_id: ::std::option::Option<::std::string::String>,
+    /// The field's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the field had to be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// The signature, or a reference to its image.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ResponseDataSignature {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The text of a merge field (`type: text-merge`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResponseDataTextMerge {
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The signature (signer) that filled the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_id: ::std::option::Option<::std::string::String>,
+    /// The field's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the field had to be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// The text.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ResponseDataTextMerge {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The value of a checkbox merge field (`type: checkbox-merge`).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct ResponseDataCheckboxMerge {
+    /// The field's unique id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub api_id: ::std::option::Option<::std::string::String>,
+    /// The signature (signer) that filled the field.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signature_id: ::std::option::Option<::std::string::String>,
+    /// The field's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Whether the field had to be filled.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub required: ::std::option::Option<bool>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub type_: FormFieldType,
+    /// The value as text.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for ResponseDataCheckboxMerge {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.type_;
+            let here = crate::runtime::join_path(at, "type");
+            crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
 }

@@ -58,7 +58,11 @@ pub fn client_file(api: &ir::Api, lib: &str) -> TokenStream {
     };
     let mut extra_items = Vec::new();
     let header_items = header_types(api);
-    let module = ModuleContext { default_error: default_error.clone(), path: format!("{lib}::{}", api.module) };
+    let module = ModuleContext {
+        default_error: default_error.clone(),
+        path: format!("{lib}::{}", api.module),
+        validatable: super::validate::validatable(api),
+    };
     let methods: Vec<TokenStream> = api
         .operations
         .iter()

@@ -116,6 +116,9 @@ pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) 
     if let (Some(pager), Some(pages), Some(items), Some(options_name)) =
         (&op.paginator, &op.names.pages, &op.names.items, &options_name)
     {
+        // The streams borrow the client and the arguments for `'a`.
+        let arg_types: Vec<TokenStream> =
+            required.iter().map(|p| super::borrowed_arg_for(&p.ty, &quote!('a))).collect();
         out.push(paginator(op, pager, (pages, items), &arg_names, &arg_types, options_name, &error_tokens));
     }
 

@@ -79,8 +79,14 @@ pub(crate) fn ty(t: &TypeRef) -> TokenStream {
 
 /// The argument type for a required value: borrowed where that is natural.
 pub(crate) fn borrowed_arg(t: &TypeRef) -> TokenStream {
+    borrowed_arg_for(t, &quote!())
+}
+
+/// [`borrowed_arg`] with a named lifetime on the borrow (`&'a str`), for
+/// methods whose result borrows their arguments (paginator streams).
+pub(crate) fn borrowed_arg_for(t: &TypeRef, lifetime: &TokenStream) -> TokenStream {
     match t {
-        TypeRef::String | TypeRef::Bytes => quote!(&str),
+        TypeRef::String | TypeRef::Bytes => quote!(&#lifetime str),
         TypeRef::Bool
         | TypeRef::I32
         | TypeRef::I64
@@ -90,11 +96,11 @@ pub(crate) fn borrowed_arg(t: &TypeRef) -> TokenStream {
         | TypeRef::StringBool => ty(t),
         TypeRef::Vec(inner) => {
             let inner = ty(inner);
-            quote!(&[#inner])
+            quote!(&#lifetime [#inner])
         }
         other => {
             let t = ty(other);
-            quote!(&#t)
+            quote!(&#lifetime #t)
         }
     }
 }

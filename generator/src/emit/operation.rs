@@ -19,6 +19,9 @@ pub(super) struct ModuleContext {
     /// The module's path from outside the crate (`esign_client::dropbox_sign`),
     /// for the examples in the docs.
     pub(super) path: String,
+    /// The types with a `Validate` impl: a request body of one of them is
+    /// checked before it is sent.
+    pub(super) validatable: std::collections::BTreeSet<String>,
 }
 
 /// One method. `primary` is false for the multipart twin of a JSON
@@ -45,7 +48,7 @@ pub(super) fn operation(
         extra_items.extend(success.item.clone());
     }
     let args = arguments(op, request_body, method_name, primary, extra_items);
-    let request = request(op, request_body, &error_tokens);
+    let request = request(op, request_body, &error_tokens, &module.validatable);
     let dispatch = dispatch(op, &success, &error_type);
     let doc = method_docs(op, request_body);
     let example = example(op, request_body, method_name, module);
@@ -101,9 +104,15 @@ impl SuccessBody {
                 }
             });
             let doc = docs::outer(&format!("The body of a successful [`Client::{}`], by status.", op.method_name));
+            // A body not read yet can be neither copied nor compared.
+            let derives = if distinct.contains(&&ResponseBody::Stream) {
+                quote!(#[derive(Debug)])
+            } else {
+                quote!(#[derive(Clone, Debug, PartialEq)])
+            };
             quote! {
                 #doc
-                #[derive(Clone, Debug, PartialEq)]
+                #derives
                 pub enum #enum_name { #(#variants)* }
             }
         });
@@ -170,9 +179,43 @@ fn arguments(
 /// The method body up to the response: checks the spec implies, the path,
 /// query, headers, cookies and body, and the call with retries. Leaves the
 /// answer in `response`.
-fn request(op: &ir::Operation, request_body: Option<&ir::RequestBody>, error_tokens: &TokenStream) -> TokenStream {
+fn request(
+    op: &ir::Operation,
+    request_body: Option<&ir::RequestBody>,
+    error_tokens: &TokenStream,
+    validatable: &std::collections::BTreeSet<String>,
+) -> TokenStream {
     // Values the spec says cannot be sent (a string under its minLength).
     let mut checks = Vec::new();
+    // A body whose type has checks (`x-esign-validate`) is checked first.
+    if let Some(body) = request_body {
+        let checked = |t: &TypeRef| matches!(t, TypeRef::Named(n) if validatable.contains(n));
+        let targets: Vec<TokenStream> = match &body.kind {
+            ir::BodyKind::Json(t, _) | ir::BodyKind::Form(t) if checked(t) => vec![quote!(body)],
+            ir::BodyKind::Multipart(m) => m
+                .parts
+                .iter()
+                .filter(|part| part.kind == ir::PartKind::Spread && checked(&part.ty))
+                .map(|part| {
+                    let field = ident(&part.name);
+                    quote!(&body.#field)
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for target in targets {
+            let check = quote! {
+                crate::runtime::refuse_violations(crate::runtime::Validate::validate(#target))
+                    .map_err(crate::runtime::Error::InvalidRequest)?;
+            };
+            // An optional body is an `Option<&T>`, which is `Copy`.
+            checks.push(if body.required {
+                check
+            } else {
+                quote! { if let Some(body) = body { #check } }
+            });
+        }
+    }
     for p in op.params.iter() {
         let Some(min) = p.min_length else { continue };
         if !matches!(p.ty, TypeRef::String) {
@@ -353,6 +396,11 @@ fn request(op: &ir::Operation, request_body: Option<&ir::RequestBody>, error_tok
     let call_info = quote! {
         crate::runtime::CallInfo { retry_safe: #safe, method: #method_text, path: #path_text }
     };
+    let send = if streams(op) {
+        quote!(let (response, mut stream) = self.core.send_streaming_with_retry(build, #call_info).await?;)
+    } else {
+        quote!(let response = self.core.send_with_retry(build, #call_info).await?;)
+    };
     quote! {
         #(#checks)*
         let mut path = ::std::string::String::new();
@@ -370,7 +418,7 @@ fn request(op: &ir::Operation, request_body: Option<&ir::RequestBody>, error_tok
             #body_code
             Ok(request)
         };
-        let response = self.core.send_with_retry(build, #call_info).await?;
+        #send
     }
 }
 
@@ -487,6 +535,15 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
                             Ok(Self::finish(response, #value))
                         }}
                     }
+                    ResponseBody::Stream => {
+                        let value = wrap(quote!(body));
+                        quote! {
+                            match stream.take() {
+                                Some(body) => Ok(Self::finish(response, #value)),
+                                None => Err(crate::runtime::unexpected(response)),
+                            }
+                        }
+                    }
                 }
             }
             Handler::ApiError => quote!(Err(crate::runtime::api_error(response))),
@@ -515,6 +572,11 @@ fn method_docs(op: &ir::Operation, request_body: Option<&ir::RequestBody>) -> To
         text.push_str("\n\n");
     }
     text.push_str(&format!("Sends `{}` to `{}`.", op.method.as_str(), op.path));
+    if streams(op) {
+        text.push_str(
+            " A successful body is handed over unread, as a [`ByteStream`](crate::runtime::ByteStream): read it a chunk at a time, so a large file is never held in memory whole.",
+        );
+    }
     let required: Vec<&ir::Param> = op.params.iter().filter(|p| p.required).collect();
     if !required.is_empty() || request_body.is_some() {
         text.push_str("\n\n# Arguments\n");
@@ -710,9 +772,16 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
     let name = ident(&m.type_name);
     let mut fields = Vec::new();
     let mut parts = Vec::new();
+    let json_members = m.json_members.iter().map(|(wire, media)| quote!((#wire, #media)));
+    let json_members = quote!(&[#(#json_members),*]);
     for part in &m.parts {
         let field = ident(&part.name);
-        let wire = &part.wire_name;
+        // Under bracketed names a list of files is `name[]`.
+        let wire = match (m.style, part.kind) {
+            (ir::FormStyle::Brackets, ir::PartKind::Files) => format!("{}[]", part.wire_name),
+            _ => part.wire_name.clone(),
+        };
+        let wire = &wire;
         let content_type = match &part.content_type {
             Some(ct) => quote!(Some(#ct)),
             None => quote!(None),
@@ -743,6 +812,8 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
                 }
             },
             ir::PartKind::Json => quote! { form = form.part(#wire, crate::runtime::json_part(value, #content_type)?); },
+            ir::PartKind::Bracketed => quote! { form = crate::runtime::bracket_parts(form, #wire, value)?; },
+            ir::PartKind::Spread => quote! { form = crate::runtime::spread_parts(form, value, #json_members)?; },
         };
         parts.push(if part.required {
             quote! { { let value = &self.#field; #add } }
@@ -750,7 +821,12 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
             quote! { if let Some(value) = &self.#field { #add } }
         });
     }
-    let doc = docs::outer(&format!("The multipart body of [`Client::{method_name}`]: one field per part."));
+    let doc = docs::outer(&match m.style {
+        ir::FormStyle::Repeat => format!("The multipart body of [`Client::{method_name}`]: one field per part."),
+        ir::FormStyle::Brackets => format!(
+            "The multipart body of [`Client::{method_name}`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`."
+        ),
+    });
     let form_binding = if parts.is_empty() { quote!(let form) } else { quote!(let mut form) };
     quote! {
         #doc
@@ -777,7 +853,13 @@ fn success_type(body: &ResponseBody) -> TokenStream {
         ResponseBody::Empty => quote!(()),
         ResponseBody::Json(t) => ty(t),
         ResponseBody::Bytes => quote!(crate::runtime::Bytes),
+        ResponseBody::Stream => quote!(crate::runtime::ByteStream),
     }
+}
+
+/// Whether a success body is handed over unread (`x-esign-stream`).
+fn streams(op: &ir::Operation) -> bool {
+    op.responses.iter().any(|r| r.success && r.body == ResponseBody::Stream)
 }
 
 fn param_doc(p: &ir::Param) -> String {

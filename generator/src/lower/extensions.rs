@@ -39,6 +39,8 @@ const KNOWN_EXTENSIONS: &[&str] = &[
     "x-esign-retry",
     "x-esign-retry-safe",
     "x-esign-bulk",
+    "x-esign-stream",
+    "x-esign-form-style",
 ];
 
 impl Lowerer<'_> {
@@ -728,4 +730,12 @@ mod tests {
         assert_eq!(pointer, "/components/schemas/O/x-esign-violations/paterns");
         assert!(message.contains("unknown variant `paterns`"), "{message}");
     }
+}
+
+/// `x-esign-form-style` (on a multipart media type): how nested values are named.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub(super) enum FormStyle {
+    /// `name[key]`, `name[]`, `name[0]`.
+    Brackets,
 }

@@ -258,7 +258,20 @@ impl<'a> Lowerer<'a> {
             }
         };
 
-        let responses = self.lower_responses(op, &type_context, pointer)?;
+        let mut responses = self.lower_responses(op, &type_context, pointer)?;
+        if self.read::<bool>(&op.extensions, "x-esign-stream", pointer)? == Some(true) {
+            let mut streamed = false;
+            for r in responses.iter_mut().filter(|r| r.success && r.body == ir::ResponseBody::Bytes) {
+                r.body = ir::ResponseBody::Stream;
+                streamed = true;
+            }
+            if !streamed {
+                return Err(self.invalid(
+                    &pointer_join(pointer, "x-esign-stream"),
+                    "the operation has no binary success response to stream",
+                ));
+            }
+        }
         let authenticated = !matches!(&op.security, Some(reqs) if reqs.is_empty());
         let envelope = self.envelope.clone().filter(|envelope| {
             responses.iter().any(|r| match &r.body {

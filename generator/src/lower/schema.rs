@@ -883,26 +883,84 @@ impl<'a> Lowerer<'a> {
     where
         'a: 's,
     {
+        self.check_extensions(&content.extensions, pointer);
+        let style =
+            match self.read::<super::extensions::FormStyle>(&content.extensions, "x-esign-form-style", pointer)? {
+                Some(super::extensions::FormStyle::Brackets) => ir::FormStyle::Brackets,
+                None => ir::FormStyle::Repeat,
+            };
         let schema_pointer = pointer_join(pointer, "schema");
         let type_name = naming::multipart_type(type_context);
         let context = format!("{type_context} multipart");
+        let json_members: Vec<(String, String)> = content
+            .encoding
+            .iter()
+            .filter_map(|(wire, e)| e.content_type.as_ref().map(|ct| (wire.clone(), ct.clone())))
+            .collect();
         let Some(schema) = &content.schema else {
-            return Ok(ir::Multipart { type_name, parts: Vec::new() });
+            return Ok(ir::Multipart { type_name, parts: Vec::new(), style, json_members });
         };
         let (schema, at): (&'s Schema, String) = match schema {
             ReferenceOr::Reference { reference } => self.resolve_schema(reference, &schema_pointer)?,
             ReferenceOr::Item(schema) => (schema, schema_pointer.clone()),
         };
+        let mut scope = Scope::default();
+        let mut parts = Vec::new();
+        // Under bracketed names every value is encoded from its JSON form at
+        // run time, so an `allOf` member that is a `$ref` stays one typed
+        // field (with its checks) whose members are spread as parts.
         let (props, required) = match shape(schema) {
+            Shape::AllOf(members, own) if style == ir::FormStyle::Brackets => {
+                let mut props = Vec::new();
+                let mut required = own.map(|o| o.required.to_vec()).unwrap_or_default();
+                if let Some(own) = own {
+                    props.extend(own_props(own, &at));
+                }
+                for (i, member) in members.iter().enumerate() {
+                    let here = pointer_join(&pointer_join(&at, "allOf"), &i.to_string());
+                    match member {
+                        ReferenceOr::Reference { reference } => {
+                            let ty = self.schema_ref(reference, &here)?;
+                            let ir::TypeRef::Named(name) = ty.clone() else {
+                                return Err(
+                                    self.unsupported(&here, "a spread multipart member that is not a named type")
+                                );
+                            };
+                            let is_struct =
+                                self.types.iter().any(|t| t.name == name && matches!(t.kind, ir::TypeKind::Struct(_)));
+                            if !is_struct {
+                                return Err(self.unsupported(&here, "a spread multipart member that is not an object"));
+                            }
+                            parts.push(ir::Part {
+                                name: scope.claim(naming::field_name(&name)),
+                                wire_name: String::new(),
+                                ty,
+                                kind: ir::PartKind::Spread,
+                                required: true,
+                                content_type: None,
+                                docs: format!("The fields of [`{name}`], each sent as parts of its own."),
+                            });
+                        }
+                        ReferenceOr::Item(item) => match shape(item) {
+                            Shape::Object(object) => {
+                                props.extend(own_props(object, &here));
+                                required.extend(object.required.iter().cloned());
+                            }
+                            _ => {
+                                return Err(self.unsupported(&here, "a multipart `allOf` member that is not an object"))
+                            }
+                        },
+                    }
+                }
+                (props, required)
+            }
             Shape::Object(object) => (own_props(object, &at), object.required.to_vec()),
-            Shape::AllOf(parts, own) => match self.merge_all_of(parts, own, &at)? {
+            Shape::AllOf(members, own) => match self.merge_all_of(members, own, &at)? {
                 Merged::Object { props, required, .. } => (props, required),
                 _ => return Err(self.unsupported(&at, "a multipart body whose schema is not an object")),
             },
             _ => return Err(self.unsupported(&at, "a multipart body whose schema is not an object")),
         };
-        let mut scope = Scope::default();
-        let mut parts = Vec::with_capacity(props.len());
         for prop in props {
             let file = |s: &ReferenceOr<Box<Schema>>| -> bool {
                 matches!(s, ReferenceOr::Item(s) if matches!(shape(s), Shape::String { binary: true, .. }))
@@ -912,10 +970,17 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { .. } => false,
             };
             let ty = self.schema_or_ref(prop.schema, &format!("{context} {}", prop.wire), &prop.pointer)?;
+            let content_type = content.encoding.get(prop.wire).and_then(|e| e.content_type.clone());
             let kind = if file(prop.schema) {
                 ir::PartKind::File
             } else if files {
                 ir::PartKind::Files
+            } else if style == ir::FormStyle::Brackets {
+                if content_type.is_some() {
+                    ir::PartKind::Json
+                } else {
+                    ir::PartKind::Bracketed
+                }
             } else if self.is_scalar(&ty) {
                 ir::PartKind::Text
             } else if matches!(&ty, ir::TypeRef::Vec(inner) if self.is_scalar(inner)) {
@@ -927,7 +992,6 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(s) => schema_docs(s),
                 ReferenceOr::Reference { .. } => String::new(),
             };
-            let content_type = content.encoding.get(prop.wire).and_then(|e| e.content_type.clone());
             parts.push(ir::Part {
                 name: scope.claim(naming::field_name(prop.wire)),
                 wire_name: prop.wire.to_owned(),
@@ -938,7 +1002,7 @@ impl<'a> Lowerer<'a> {
                 docs,
             });
         }
-        Ok(ir::Multipart { type_name, parts })
+        Ok(ir::Multipart { type_name, parts, style, json_members })
     }
 
     /// `type A = B; type B = A;` cannot compile: report it.

@@ -352,3 +352,211 @@ async fn several_success_types_ranges_and_default() {
         }
     }
 }
+
+// ----- Streamed downloads, bracketed forms, checks before sending, paging with a required argument -----
+
+use crate::support::{read_multipart, text_pairs};
+use esign_fixtures::downloads_and_forms as forms;
+
+fn forms_client(server: &MockServer) -> forms::Client {
+    forms::Client::builder()
+        .base_url(server.uri())
+        .retry_policy(esign_fixtures::runtime::RetryPolicy::never())
+        .build()
+        .unwrap()
+}
+
+/// `(name, value)` pairs sorted by name; a stable sort keeps the order of
+/// parts that share a name (`files[]`, `tags[]`).
+fn sorted(mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    pairs
+}
+
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect()
+}
+
+#[tokio::test]
+async fn a_streamed_download_arrives_in_chunks_and_a_failure_is_typed() {
+    let server = MockServer::start().await;
+    let file: Vec<u8> = (0..3 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    Mock::given(method("GET"))
+        .and(path("/files/doc-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(file.clone(), "application/pdf"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/files/missing"))
+        .respond_with(ResponseTemplate::new(404).set_body_raw(r#"{"code":"gone"}"#, "application/json"))
+        .mount(&server)
+        .await;
+    let client = forms_client(&server);
+    let response = client.download("doc-1").await.unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(response.headers["content-type"], "application/pdf");
+    let mut stream = response.body;
+    assert_eq!(stream.content_length(), Some(file.len() as u64));
+    let (mut received, mut chunks, mut largest) = (Vec::new(), 0usize, 0usize);
+    while let Some(chunk) = stream.chunk().await.unwrap() {
+        chunks += 1;
+        largest = largest.max(chunk.len());
+        received.extend_from_slice(&chunk);
+    }
+    assert_eq!(received, file, "every byte, in order");
+    assert!(chunks > 1 && largest < file.len(), "handed over in pieces: {chunks} chunks, largest {largest}");
+    assert_eq!(stream.received(), file.len() as u64);
+
+    let err = client.download("missing").await.unwrap_err();
+    assert_eq!(err.api_error().map(|p| p.code.as_str()), Some("gone"), "{err:?}");
+
+    // Copied to a sink, or collected under a limit.
+    let mut sink = Vec::new();
+    let written = client.download("doc-1").await.unwrap().body.write_to(&mut sink).await.unwrap();
+    assert_eq!((written, sink.len()), (file.len() as u64, file.len()));
+    let too_big = client.download("doc-1").await.unwrap().body.collect(1024).await.unwrap_err();
+    assert!(too_big.to_string().contains("longer than 1024 bytes"), "{too_big}");
+}
+
+#[tokio::test]
+async fn a_bracketed_form_spreads_the_json_body_type_and_adds_the_files() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/letters"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
+        .mount(&server)
+        .await;
+    let client = forms_client(&server);
+    let letter = forms::Letter {
+        title: Some("Offer".to_owned()),
+        recipients: Some(vec![
+            forms::Recipient { name: "Jack".to_owned(), order: Some(0), extra: Default::default() },
+            forms::Recipient { name: "Jill".to_owned(), order: Some(1), extra: Default::default() },
+        ]),
+        file_urls: Some(vec!["https://example.test/a.pdf".to_owned()]),
+        urgent: Some(true),
+        metadata: Some([("ref".to_owned(), "A-1".to_owned())].into()),
+        layout: Some(vec![vec![forms::Box { x: Some(7), ..Default::default() }], vec![]]),
+        ..Default::default()
+    };
+    let body = forms::SendLetterMultipart {
+        letter,
+        files: Some(vec![
+            FilePart::new(&b"%PDF one"[..]).file_name("one.pdf").content_type("application/pdf"),
+            FilePart::new(&b"%PDF two"[..]).file_name("two.pdf").content_type("application/pdf"),
+        ]),
+    };
+    client.send_letter_multipart(&body).await.unwrap();
+    let request = only_request(&server).await;
+    let parts = read_multipart(header_of(&request, "content-type"), request.body.clone()).await;
+    assert_eq!(
+        sorted(text_pairs(&parts)),
+        owned(&[
+            ("file_urls[]", "https://example.test/a.pdf"),
+            ("layout", r#"[[{"x":7}],[]]"#),
+            ("metadata[ref]", "A-1"),
+            ("recipients[0][name]", "Jack"),
+            ("recipients[0][order]", "0"),
+            ("recipients[1][name]", "Jill"),
+            ("recipients[1][order]", "1"),
+            ("title", "Offer"),
+            ("urgent", "1"),
+        ])
+    );
+    let layout = parts.iter().find(|p| p.name == "layout").unwrap();
+    assert_eq!(layout.content_type.as_deref(), Some("application/json"), "the encoding's media type");
+    let files: Vec<(&str, Option<&str>, String)> = parts
+        .iter()
+        .filter(|p| p.file_name.is_some())
+        .map(|p| (p.name.as_str(), p.file_name.as_deref(), p.text()))
+        .collect();
+    assert_eq!(
+        files,
+        [("files[]", Some("one.pdf"), "%PDF one".to_owned()), ("files[]", Some("two.pdf"), "%PDF two".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn a_bracketed_form_without_a_typed_member_names_each_field() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/profile")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = forms_client(&server);
+    let body = forms::UpdateProfileMultipart {
+        name: "Ada".to_owned(),
+        active: Some(false),
+        tags: Some(vec!["a".to_owned(), "b".to_owned()]),
+        address: Some(forms::Address {
+            city: Some("Turin".to_owned()),
+            lines: Some(vec!["Via Roma 1".to_owned()]),
+            ..Default::default()
+        }),
+        avatar: Some(FilePart::new(&b"PNG"[..]).file_name("me.png")),
+    };
+    client.update_profile(&body).await.unwrap();
+    let request = only_request(&server).await;
+    let parts = read_multipart(header_of(&request, "content-type"), request.body.clone()).await;
+    assert_eq!(
+        sorted(text_pairs(&parts)),
+        owned(&[
+            ("active", "0"),
+            ("address[city]", "Turin"),
+            ("address[lines][]", "Via Roma 1"),
+            ("name", "Ada"),
+            ("tags[]", "a"),
+            ("tags[]", "b"),
+        ])
+    );
+    let avatar = parts.iter().find(|p| p.file_name.is_some()).unwrap();
+    assert_eq!((avatar.name.as_str(), avatar.text()), ("avatar", "PNG".to_owned()));
+}
+
+#[tokio::test]
+async fn request_bodies_that_fail_their_checks_are_not_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/letters"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
+        .mount(&server)
+        .await;
+    let client = forms_client(&server);
+    let both = forms::Letter {
+        recipients: Some(vec![forms::Recipient { name: "Jack".to_owned(), order: None, extra: Default::default() }]),
+        groups: Some(vec!["sales".to_owned()]),
+        ..Default::default()
+    };
+    let err = client.send_letter(&both).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("exactly one")), "{err:?}");
+    let err =
+        client.send_letter_multipart(&forms::SendLetterMultipart { letter: both, files: None }).await.unwrap_err();
+    assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("exactly one")), "{err:?}");
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing was sent");
+    // A body that passes goes out.
+    let one = forms::Letter { groups: Some(vec!["sales".to_owned()]), ..Default::default() };
+    client.send_letter(&one).await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_paginator_forwards_its_required_argument() {
+    use futures_util::StreamExt;
+    let server = MockServer::start().await;
+    for (page, items) in [("1", json!(["a", "b"])), ("2", json!(["c"]))] {
+        Mock::given(method("GET"))
+            .and(path("/folders/f%2F1/items"))
+            .and(query_param("page", page))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(json!({"items": items, "num_pages": 2}).to_string(), "application/json"),
+            )
+            .mount(&server)
+            .await;
+    }
+    let client = forms_client(&server);
+    let folder = String::from("f/1");
+    let items: Vec<String> = client
+        .folder_items_items(&folder, &forms::FolderItemsOptions::default())
+        .map(|item| item.unwrap())
+        .collect()
+        .await;
+    assert_eq!(items, ["a", "b", "c"]);
+}

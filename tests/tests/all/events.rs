@@ -62,11 +62,11 @@ async fn events_parse_from_multipart_and_json_and_verify_against_independent_vec
     let plain = EventCallback::from_callback("application/json", payload.as_bytes()).await.unwrap();
     assert_eq!(plain, event);
 
-    // An event type the table does not list, reported for an app.
+    // An event type beyond the reference's table, reported for an app.
     let mut test = event_json("1700000000", "callback_test", HASH_CALLBACK_TEST_1700000000, "sr1");
     test["event"]["event_metadata"]["reported_for_app_id"] = json!("app-9");
     let test: EventCallback = serde_json::from_value(test).unwrap();
-    assert_eq!(test.event.event_type, EventType::UnknownValue("callback_test".to_owned()));
+    assert_eq!(test.event.event_type, EventType::CallbackTest);
     test.verify(&key()).unwrap();
     assert_eq!(test.reported_for(), ReportedFor::App("app-9".to_owned()));
 }

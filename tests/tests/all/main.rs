@@ -6,6 +6,7 @@ mod apart;
 mod bad_specs;
 mod constructs;
 mod dropbox_sign;
+mod dropbox_sign_api;
 mod events;
 mod fixtures;
 mod fresh;

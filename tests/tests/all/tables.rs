@@ -114,11 +114,12 @@ fn auto_fill_and_custom_regex_examples_round_trip() {
 fn fields_the_docs_do_not_list_and_unknown_types_are_kept() {
     let field: FormField = round_trip(json!({
         "api_id": "f", "type": "dropdown", "x": 1, "y": 2, "width": 3, "height": 4, "required": true,
-        "signer": "sender", "options": ["a", "b"], "content": "a", "font_size": 12
+        "signer": "sender", "options": ["a", "b"], "content": "a", "font_size": 12, "tooltip_text": "Pick one"
     }));
     let FormField::Dropdown(dropdown) = &field else { panic!("{field:?}") };
     assert_eq!(dropdown.signer, FormFieldSigner::String("sender".to_owned()));
-    assert_eq!(dropdown.extra["font_size"], json!(12));
+    assert_eq!(dropdown.font_size, Some(12), "documented today, so typed");
+    assert_eq!(dropdown.extra["tooltip_text"], json!("Pick one"), "not documented: kept");
     let future: FormField = round_trip(json!({"api_id": "f", "type": "stamp", "x": 1}));
     assert!(matches!(future, FormField::UnknownValue(_)));
 }
@@ -143,7 +144,8 @@ fn every_table_is_complete_with_its_texts() {
     check("AutoFillType", AutoFillType::KNOWN, 6, AutoFillType::description);
     check("DateFormat", DateFormat::KNOWN, 6, DateFormat::description);
     check("SignatureStatusCode", SignatureStatusCode::KNOWN, 11, SignatureStatusCode::description);
-    check("EventType", EventType::KNOWN, 18, EventType::description);
+    // The reference's 18 event types and the 5 the live API sends beyond them.
+    check("EventType", EventType::KNOWN, 23, EventType::description);
     check("OAuthScope", OAuthScope::KNOWN, 5, OAuthScope::description);
     check("LimitedOAuthScope", LimitedOAuthScope::KNOWN, 2, LimitedOAuthScope::description);
     check("SearchField", SearchField::KNOWN, 14, SearchField::description);
@@ -154,12 +156,20 @@ fn every_table_is_complete_with_its_texts() {
     // Exact spacing survives, and values differing only in punctuation stay apart.
     assert_eq!(DateFormat::MmSlashDdSlashYyyy.as_str(), "MM / DD / YYYY");
     assert_eq!(DateFormat::from("MM - DD - YYYY"), DateFormat::MmDashDdDashYyyy);
-    // The live API sends event types and status codes the tables do not list.
-    for unlisted in ["callback_test", "signature_request_expired"] {
-        let event: EventType = serde_json::from_value(json!(unlisted)).unwrap();
-        assert_eq!(event, EventType::UnknownValue(unlisted.to_owned()));
-        assert_eq!(serde_json::to_value(&event).unwrap(), json!(unlisted));
+    // Event types beyond the reference's table are known; one nobody lists yet is kept.
+    for (listed, expected) in [
+        ("callback_test", EventType::CallbackTest),
+        ("signature_request_expired", EventType::SignatureRequestExpired),
+        ("signature_request_signer_removed", EventType::SignatureRequestSignerRemoved),
+    ] {
+        let event: EventType = serde_json::from_value(json!(listed)).unwrap();
+        assert_eq!(event, expected);
+        assert_eq!(serde_json::to_value(&event).unwrap(), json!(listed));
     }
+    let unlisted: EventType = serde_json::from_value(json!("signature_request_teleported")).unwrap();
+    assert_eq!(unlisted, EventType::UnknownValue("signature_request_teleported".to_owned()));
+    assert_eq!(serde_json::to_value(&unlisted).unwrap(), json!("signature_request_teleported"));
+    // The live API sends status codes the table does not list.
     let status: SignatureStatusCode = serde_json::from_value(json!("expired")).unwrap();
     assert!(!status.is_known());
     assert!(
