@@ -3,7 +3,7 @@
 //! The pipeline, one module a stage: [`load`] (text -> `openapiv3` model),
 //! [`lower`] (model -> [`ir`], every name from [`naming`]), `emit` (IR ->
 //! tokens), [`render`] (tokens -> formatted text with a banner), and
-//! [`write`] (files on disk, or a check that they are fresh).
+//! [`write`](mod@write) (files on disk, or a check that they are fresh).
 
 pub mod error;
 pub mod ir;

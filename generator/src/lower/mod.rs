@@ -6,7 +6,7 @@
 //! IR; it never produces tokens. Every failure is a located [`Error`].
 //!
 //! This file holds the document level (the module name, servers, security,
-//! the API-level extensions) and the [`Lowerer`] context; `operations`
+//! the API-level extensions) and the `Lowerer` context; `operations`
 //! lowers operations, `schema` schemas, and `extensions` reads the
 //! `x-esign-` extensions.
 
