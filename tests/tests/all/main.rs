@@ -7,11 +7,16 @@ mod bad_specs;
 mod constructs;
 mod dropbox_sign;
 mod events;
+mod faults;
 mod fixtures;
 mod fresh;
 mod fuzz;
+mod heap;
 mod naming;
 mod providers;
 mod retries;
 mod support;
 mod tables;
+
+#[global_allocator]
+static ALLOCATOR: heap::Counting = heap::Counting;
