@@ -137,6 +137,7 @@ mod tests {
             rate_limit: None,
             body: Bytes::from_static(body.as_bytes()),
             attempts: 1,
+            lost_answers: 0,
             waits: Vec::new(),
         };
         Error::Api { body: serde_json::from_str(body).unwrap_or_default(), response: Box::new(response) }

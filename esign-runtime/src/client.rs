@@ -2,16 +2,22 @@
 //! [`Response`] a call returns, rate-limit headers, and the helpers that
 //! turn a raw response into a typed body or an [`Error`].
 
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use super::error::{BuildError, Error, RawResponse, TransportCause, TransportError};
+use super::pace::Pacer;
 use super::retry::{rate_limit_wait, RetryEvent, RetryPolicy, RetryRules};
 use super::secret::Auth;
 use super::stream::ByteStream;
+use super::url::{redact_url, same_origin};
 
 /// Rate-limit state read from response headers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct RateLimit {
     /// Requests allowed in the window.
     pub limit: u64,
@@ -49,8 +55,15 @@ pub struct Response<T, W = serde_json::Value> {
     pub headers: HeaderMap,
     /// The rate limit, when the API reports one and the headers are present.
     pub rate_limit: Option<RateLimit>,
-    /// Requests sent for this call (more than one after retries).
+    /// Requests sent for this call that may have reached the server (more
+    /// than one after retries; a connection that could not be made is not
+    /// counted).
     pub attempts: u32,
+    /// How many of those attempts lost their answer (a timeout, a reset
+    /// connection, a truncated body, a 502 or 504 from a gateway): each may
+    /// have taken effect. A 410 after such an attempt is this call's own
+    /// success (see the cancel operations).
+    pub lost_answers: u32,
     /// The pauses before each retry.
     pub waits: Vec<std::time::Duration>,
     /// Warnings that came with the body, when the API reports them.
@@ -66,51 +79,212 @@ impl<T, W> Response<T, W> {
     }
 }
 
-/// What a generated client holds: the HTTP client, where to send, and how to
-/// authenticate.
-#[derive(Clone, Debug)]
+/// The largest response body a client reads by default: 16 MiB. Larger
+/// answers are [`Error::ResponseTooLarge`]; set another cap with
+/// `ClientBuilder::max_response_bytes`.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 << 20;
+
+/// How many bytes of an over-large body [`Error::ResponseTooLarge`] keeps.
+const KEPT_OF_TOO_LARGE: usize = 4096;
+
+/// Which redirects a client follows. Whatever the choice, no request goes
+/// to an origin (scheme, host and port) other than the base URL's, so no
+/// credential does either: basic, bearer, API keys in a header, the query
+/// string or a cookie, a raw `Authorization`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Redirects {
+    /// The default: follow redirects within the base URL's origin, at most
+    /// 10 in a row. A redirect to any other origin is not followed: the 3xx
+    /// answer comes back as it is (`Error::UnexpectedResponse`, with its
+    /// `Location` header), and nothing is sent there.
+    #[default]
+    SameOrigin,
+    /// Follow no redirect: every 3xx answer comes back as it is.
+    None,
+}
+
+/// How a client's HTTP side is set up: what the generated `ClientBuilder`
+/// collects besides the base URL, the credentials and the retry policy.
+#[derive(Debug)]
+pub struct ClientSettings {
+    /// A `reqwest::Client` of your own (its proxies, pool, TLS settings).
+    ///
+    /// Its redirect policy is its own: the client cannot change it. reqwest's
+    /// default policy follows up to 10 redirects to any host and drops only
+    /// the standard `Authorization` and `Cookie` headers on the way, so an
+    /// API key in another header or in the query string would follow a
+    /// redirect to another origin. Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`, or give a
+    /// `reqwest::ClientBuilder` ([`Self::http_builder`]) instead, which gets
+    /// [`Self::redirects`] applied. Either way, an answer whose final URL is
+    /// on another origin is never used: it is [`Error::ForeignOrigin`].
+    pub http: Option<reqwest::Client>,
+    /// A `reqwest::ClientBuilder` of your own: the client sets its redirect
+    /// policy ([`Self::redirects`]) on it and builds it. Ignored when
+    /// [`Self::http`] is set.
+    pub http_builder: Option<reqwest::ClientBuilder>,
+    /// Which redirects to follow; default [`Redirects::SameOrigin`].
+    pub redirects: Redirects,
+    /// The largest response body read into memory; default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`] (16 MiB). Larger answers are
+    /// [`Error::ResponseTooLarge`], which keeps the status and the first
+    /// bytes.
+    pub max_response_bytes: usize,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        ClientSettings {
+            http: None,
+            http_builder: None,
+            redirects: Redirects::SameOrigin,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+/// What a generated client holds: the HTTP client, where to send, how to
+/// authenticate, and the pacing state its clones share. Cheap to clone.
+#[derive(Clone)]
 pub struct ClientCore {
-    http: reqwest::Client,
-    base_url: String,
-    auth: Auth,
-    rate_limit: Option<RateLimitHeaders>,
+    shared: std::sync::Arc<Shared>,
     retry: RetryPolicy,
     rules: RetryRules,
+    pub(super) call: CallContext,
+}
+
+/// What every clone of a client shares.
+struct Shared {
+    http: reqwest::Client,
+    base_url: String,
+    base: reqwest::Url,
+    auth: Auth,
+    rate_limit: Option<RateLimitHeaders>,
+    pacer: Pacer,
+    max_response_bytes: usize,
+    redirects: Redirects,
+    /// Whether the HTTP client is a caller's own (its redirect policy is its own).
+    callers_http: bool,
+}
+
+/// What a bulk run adds to each of its calls.
+#[derive(Clone, Default)]
+pub(super) struct CallContext {
+    /// The run's deadline.
+    pub deadline: Option<tokio::time::Instant>,
+    /// Send one request at a time until the rate-limit window is known.
+    pub learn_first: bool,
+    /// Answers lost before this call (an earlier run's request that may have landed).
+    pub prior_lost: u32,
+    /// Called right before each request is sent, with its attempt number.
+    pub before_send: Option<std::sync::Arc<dyn Fn(u32) + Send + Sync>>,
+}
+
+impl fmt::Debug for ClientCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCore")
+            .field("base_url", &self.shared.base_url)
+            .field("auth", &self.shared.auth)
+            .field("rate_limit", &self.shared.rate_limit)
+            .field("redirects", &self.shared.redirects)
+            .field("callers_http", &self.shared.callers_http)
+            .field("max_response_bytes", &self.shared.max_response_bytes)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How one request ended, before it becomes part of a call's result.
+enum Sent {
+    Answer(RawResponse),
+    /// A 2xx answer of a streamed call: its body left unread.
+    Stream {
+        response: RawResponse,
+        unread: reqwest::Response,
+    },
+    Transport(TransportCause),
+    TooLarge {
+        limit: usize,
+        response: RawResponse,
+    },
+    Foreign {
+        origin: String,
+        response: RawResponse,
+    },
 }
 
 impl ClientCore {
-    /// Checks the base URL and builds the core. The URL must be absolute
-    /// http(s); a trailing `/` is dropped.
+    /// Checks the base URL and builds the core around `http`, used as it is
+    /// (see [`ClientSettings::http`] for what that means for redirects).
     pub fn new(
         http: reqwest::Client,
         base_url: &str,
         auth: Auth,
         rate_limit: Option<RateLimitHeaders>,
     ) -> Result<Self, BuildError> {
-        let parsed =
-            reqwest::Url::parse(base_url).map_err(|err| BuildError(format!("base URL `{base_url}`: {err}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
-            return Err(BuildError(format!("base URL `{base_url}` must be an absolute http or https URL")));
+        ClientCore::build(ClientSettings { http: Some(http), ..ClientSettings::default() }, base_url, auth, rate_limit)
+    }
+
+    /// Checks the base URL and builds the core with these settings. The URL
+    /// must be absolute http(s), without user information, query or
+    /// fragment; a trailing `/` is dropped. Errors never repeat a query
+    /// value or user information.
+    pub fn build(
+        settings: ClientSettings,
+        base_url: &str,
+        auth: Auth,
+        rate_limit: Option<RateLimitHeaders>,
+    ) -> Result<Self, BuildError> {
+        let parsed = reqwest::Url::parse(base_url)
+            .map_err(|err| BuildError(format!("the base URL is not an absolute URL ({err})")))?;
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(BuildError(
+                "the base URL may not carry user information (`user:password@`): give credentials with `ClientBuilder::credentials`"
+                    .to_owned(),
+            ));
+        }
+        let shown = redact_url(&parsed);
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() || parsed.host_str().is_none() {
+            return Err(BuildError(format!("base URL `{shown}` must be an absolute http or https URL")));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(BuildError(format!("base URL `{base_url}` may not have a query or fragment")));
+            return Err(BuildError(format!("base URL `{shown}` may not have a query or fragment")));
         }
+        let policy = redirect_policy(parsed.clone(), settings.redirects);
+        let built = |builder: reqwest::ClientBuilder| {
+            builder.redirect(policy).build().map_err(|err| BuildError(format!("cannot build the HTTP client: {err}")))
+        };
+        let (http, callers_http) = match (settings.http, settings.http_builder) {
+            (Some(http), _) => (http, true),
+            (None, Some(builder)) => (built(builder)?, false),
+            (None, None) => (built(reqwest::Client::builder())?, false),
+        };
         Ok(ClientCore {
-            http,
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            auth,
-            rate_limit,
+            shared: std::sync::Arc::new(Shared {
+                http,
+                base_url: base_url.trim_end_matches('/').to_owned(),
+                base: parsed,
+                auth,
+                rate_limit,
+                pacer: Pacer::default(),
+                max_response_bytes: settings.max_response_bytes,
+                redirects: settings.redirects,
+                callers_http,
+            }),
             retry: RetryPolicy::default(),
             rules: RetryRules::DEFAULT,
+            call: CallContext::default(),
         })
     }
 
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.shared.base_url
     }
 
-    /// Sets the retry policy and the spec's rules for what is retried.
+    /// Sets the retry policy and the spec's rules for what is retried. The
+    /// copy shares the original's connections and rate-limit window.
     pub fn with_retry(mut self, retry: RetryPolicy, rules: RetryRules) -> Self {
         self.retry = retry;
         self.rules = rules;
@@ -120,6 +294,30 @@ impl ClientCore {
     /// The retry policy in force.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    /// The retry rules in force.
+    pub fn retry_rules(&self) -> RetryRules {
+        self.rules
+    }
+
+    /// The rate-limit window as this client (and its clones) counts it now:
+    /// the last reported window, less the requests sent since. `None` until
+    /// an answer reports one, and again once its reset has passed.
+    pub fn rate_limit_window(&self) -> Option<RateLimit> {
+        self.shared.pacer.window()
+    }
+
+    /// Tells the client about a window learned elsewhere (another process,
+    /// an earlier run's journal). Kept unless the client knows a newer
+    /// window or fewer requests left in the same one.
+    pub fn observe_rate_limit(&self, rate: RateLimit) {
+        self.shared.pacer.seed(rate);
+    }
+
+    /// The largest response body this client reads into memory.
+    pub fn max_response_bytes(&self) -> usize {
+        self.shared.max_response_bytes
     }
 
     /// Starts a request to `path` (already encoded) with `query` pairs
@@ -132,9 +330,9 @@ impl ClientCore {
         query: &[(K, String)],
         authenticated: bool,
     ) -> Result<reqwest::RequestBuilder, String> {
-        let mut url = reqwest::Url::parse(&format!("{}{}", self.base_url, path))
+        let mut url = reqwest::Url::parse(&format!("{}{}", self.shared.base_url, path))
             .map_err(|err| format!("cannot build the request URL: {err}"))?;
-        let auth = if authenticated { &self.auth } else { &Auth::None };
+        let auth = if authenticated { &self.shared.auth } else { &Auth::None };
         if !query.is_empty() || matches!(auth, Auth::Query { .. }) {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in query {
@@ -144,7 +342,7 @@ impl ClientCore {
                 pairs.append_pair(name, value.expose());
             }
         }
-        let mut builder = self.http.request(method, url);
+        let mut builder = self.shared.http.request(method, url);
         builder = match auth {
             Auth::None | Auth::Query { .. } => builder,
             Auth::Basic { username, password } => builder.basic_auth(username.expose(), Some(password.expose())),
@@ -165,44 +363,61 @@ impl ClientCore {
         Ok(builder)
     }
 
-    /// Sends a request once and reads the whole response.
-    pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<RawResponse, TransportError> {
-        self.send_once(request, false).await.map(|(raw, _)| raw)
-    }
-
-    /// Sends a request once. With `stream_success`, a 2xx answer's body is
-    /// left unread and handed back as the `reqwest::Response`, and the
-    /// request timeout bounds only the wait for the response headers (a
-    /// download may take longer than any one timeout); every other answer
-    /// is read whole.
-    async fn send_once(
-        &self,
-        request: reqwest::RequestBuilder,
-        stream_success: bool,
-    ) -> Result<(RawResponse, Option<reqwest::Response>), TransportError> {
-        let mut response = match (self.retry.request_timeout, stream_success) {
-            (Some(timeout), false) => request.timeout(timeout).send().await?,
+    /// Sends a request once and reads its answer: the one place a body is
+    /// buffered, up to the size cap. With `stream_success` (a download the
+    /// spec declares as a file), a 2xx answer's body is left unread after
+    /// the origin check, and the request timeout bounds only the wait for
+    /// the response headers (a download may take longer than any one
+    /// timeout).
+    async fn send_once(&self, request: reqwest::RequestBuilder, stream_success: bool) -> Sent {
+        let sent = match (self.retry.request_timeout, stream_success) {
+            (Some(timeout), false) => request.timeout(timeout).send().await,
             (Some(timeout), true) => match tokio::time::timeout(timeout, request.send()).await {
-                Ok(sent) => sent?,
-                Err(_) => return Err(TransportError(TransportCause::NoAnswer(timeout), 1)),
+                Ok(sent) => sent,
+                Err(_) => return Sent::Transport(TransportCause::NoAnswer(timeout)),
             },
-            (None, _) => request.send().await?,
+            (None, _) => request.send().await,
+        };
+        let mut response = match sent {
+            Ok(response) => response,
+            Err(err) => return Sent::Transport(TransportCause::Http(err.without_url())),
         };
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let rate_limit = self.rate_limit.as_ref().and_then(|names| names.read(&headers));
-        let (body, unread) = if stream_success && status.is_success() {
-            (bytes::Bytes::new(), Some(response))
-        } else {
-            (response.bytes().await?, None)
+        let rate_limit = self.shared.rate_limit.as_ref().and_then(|names| names.read(&headers));
+        let raw = |body: Bytes| RawResponse {
+            status,
+            headers,
+            rate_limit,
+            body,
+            attempts: 1,
+            lost_answers: 0,
+            waits: Vec::new(),
         };
-        Ok((RawResponse { status, headers, rate_limit, body, attempts: 1, waits: Vec::new() }, unread))
+        if !same_origin(response.url(), &self.shared.base) {
+            let origin = response.url().origin().ascii_serialization();
+            return Sent::Foreign { origin, response: raw(Bytes::new()) };
+        }
+        if stream_success && status.is_success() {
+            return Sent::Stream { response: raw(Bytes::new()), unread: response };
+        }
+        let limit = self.shared.max_response_bytes;
+        match read_body(response, limit).await {
+            Ok(Ok(body)) => Sent::Answer(raw(body)),
+            Ok(Err(first)) => Sent::TooLarge { limit, response: raw(first) },
+            Err(err) => Sent::Transport(TransportCause::Http(err.without_url())),
+        }
     }
 
     /// Sends a request, retrying as the policy and the spec's rules allow:
-    /// rate-limited answers wait for `Retry-After` or the rate-limit reset;
-    /// unavailable answers, timeouts and connection failures back off
-    /// exponentially with jitter. Only `call.retry_safe` calls are retried.
+    /// rate-limited answers wait for `Retry-After` or the rate-limit reset
+    /// (at most [`RetryPolicy::max_rate_limit_wait`]; longer is
+    /// [`Error::RateLimited`] at once); unavailable answers, timeouts and
+    /// connection failures back off exponentially with jitter. Only
+    /// `call.retry_safe` calls are retried.
+    ///
+    /// Every request waits for the client's rate-limit window first (shared
+    /// by its clones and concurrent calls), and every answer updates it.
     ///
     /// `build` makes the request; it runs once per attempt, so nothing is
     /// copied unless a retry happens.
@@ -239,51 +454,179 @@ impl ClientCore {
     where
         B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
     {
-        let started = std::time::Instant::now();
-        let deadline = self.retry.deadline.map(|d| started + d);
+        let started = tokio::time::Instant::now();
+        let deadline = match (self.retry.deadline.map(|d| started + d), self.call.deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let pacer = &self.shared.pacer;
         let mut waits = Vec::new();
-        let mut attempt = 1u32;
+        let mut tries = 0u32;
+        let mut attempts = 0u32;
+        let mut lost = self.call.prior_lost;
+        let mut last_answer: Option<tokio::time::Instant> = None;
         loop {
-            let retry_possible = call.retry_safe && attempt < self.retry.max_attempts.max(1);
-            let mut outcome = self.send_once(build()?, stream_success).await;
-            match &mut outcome {
-                Ok((raw, _)) => {
-                    raw.attempts = attempt;
-                    raw.waits.clone_from(&waits);
+            let request = build()?;
+            let permit = match pacer.acquire(self.retry.max_rate_limit_wait, deadline, self.call.learn_first).await {
+                Ok(permit) => permit,
+                Err(spent) => {
+                    return Err(Error::RateLimited {
+                        retry_at: std::time::UNIX_EPOCH + spent.resume_at,
+                        wanted: spent.wanted,
+                        response: None,
+                        attempts,
+                        lost_answers: lost,
+                    })
                 }
-                Err(err) => err.1 = attempt,
-            }
-            if !retry_possible {
-                return outcome.map_err(Error::Transport);
-            }
-            let (wait, reason, status) = match &outcome {
-                Ok((raw, _)) if self.rules.matches(self.rules.rate_limited, raw) => {
-                    let wanted = rate_limit_wait(raw);
-                    let too_long = wanted > self.retry.max_rate_limit_wait
-                        || deadline.is_some_and(|d| std::time::Instant::now() + wanted > d);
-                    if too_long {
-                        let (raw, _) = outcome.unwrap_or_else(|_| unreachable!("matched Ok above"));
-                        return Err(Error::Deadline { wanted, response: Box::new(raw) });
-                    }
-                    (wanted, "rate limited", Some(raw.status.as_u16()))
-                }
-                Ok((raw, _)) if self.rules.matches(self.rules.unavailable, raw) => {
-                    (self.retry.backoff(attempt), "unavailable", Some(raw.status.as_u16()))
-                }
-                Err(err) if err.is_retryable() => (self.retry.backoff(attempt), "transport", None),
-                _ => return outcome.map_err(Error::Transport),
             };
-            if deadline.is_some_and(|d| std::time::Instant::now() + wait > d) {
-                return outcome.map_err(Error::Transport);
+            if let Some(at) = last_answer {
+                waits.push(at.elapsed());
             }
-            if let Some(hook) = &self.retry.on_retry {
-                hook(&RetryEvent { method: call.method, path: call.path, attempt, status, reason, wait });
+            tries += 1;
+            if let Some(hook) = &self.call.before_send {
+                hook(attempts + 1);
             }
+            let sent = self.send_once(request, stream_success).await;
+            last_answer = Some(tokio::time::Instant::now());
+            // Whether the request may have reached the server, and whether
+            // its answer was lost (so it may have taken effect unseen).
+            let (reached, answer_lost) = match &sent {
+                Sent::Answer(raw) => (true, matches!(raw.status.as_u16(), 502 | 504)),
+                Sent::Transport(TransportCause::Http(err)) => {
+                    let reached = !(err.is_connect() || err.is_builder());
+                    (reached, reached)
+                }
+                Sent::Transport(TransportCause::NoAnswer(_)) => (true, true),
+                Sent::Stream { .. } | Sent::TooLarge { .. } | Sent::Foreign { .. } => (true, false),
+            };
+            attempts += u32::from(reached);
+            lost += u32::from(answer_lost);
+            let refused = matches!(&sent, Sent::Answer(raw) if self.rules.matches(self.rules.rate_limited, raw));
+            let (rate, answered) = match &sent {
+                Sent::Answer(raw) | Sent::Stream { response: raw, .. } | Sent::TooLarge { response: raw, .. } => {
+                    (raw.rate_limit, true)
+                }
+                // Another origin's rate limit says nothing about this API's.
+                Sent::Foreign { .. } | Sent::Transport(_) => (None, false),
+            };
+            pacer.observe(rate, refused, answered);
+            drop(permit);
+
+            let stamp = |raw: &mut RawResponse| {
+                raw.attempts = attempts;
+                raw.lost_answers = lost;
+                raw.waits.clone_from(&waits);
+            };
+            let outcome = match sent {
+                Sent::Transport(cause) => {
+                    let err = TransportError(cause, attempts, lost);
+                    if !(err.0.is_retryable() && call.retry_safe && tries < self.retry.max_attempts.max(1)) {
+                        return Err(Error::Transport(err));
+                    }
+                    let wait = self.retry.backoff(tries);
+                    if deadline.is_some_and(|d| tokio::time::Instant::now() + wait > d) {
+                        return Err(Error::Transport(err));
+                    }
+                    self.before_retry(call, tries, None, "transport", wait);
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                Sent::Answer(mut raw) => {
+                    stamp(&mut raw);
+                    raw
+                }
+                Sent::Stream { mut response, unread } => {
+                    stamp(&mut response);
+                    return Ok((response, Some(unread)));
+                }
+                Sent::TooLarge { limit, mut response } => {
+                    stamp(&mut response);
+                    return Err(Error::ResponseTooLarge { limit, response: Box::new(response) });
+                }
+                Sent::Foreign { origin, mut response } => {
+                    stamp(&mut response);
+                    return Err(Error::ForeignOrigin { origin, response: Box::new(response) });
+                }
+            };
+            if !(call.retry_safe && tries < self.retry.max_attempts.max(1)) {
+                return Ok((outcome, None));
+            }
+            let status = Some(outcome.status.as_u16());
+            if refused {
+                let wanted = rate_limit_wait(&outcome);
+                let too_long = wanted > self.retry.max_rate_limit_wait
+                    || deadline.is_some_and(|d| tokio::time::Instant::now() + wanted > d);
+                if too_long {
+                    return Err(Error::RateLimited {
+                        retry_at: std::time::SystemTime::now() + wanted,
+                        wanted,
+                        response: Some(Box::new(outcome)),
+                        attempts,
+                        lost_answers: lost,
+                    });
+                }
+                // Every call of this client holds back until then; the next
+                // attempt waits in the pacer.
+                pacer.block_for(wanted);
+                self.before_retry(call, tries, status, "rate limited", wanted);
+                continue;
+            }
+            if !self.rules.matches(self.rules.unavailable, &outcome) {
+                return Ok((outcome, None));
+            }
+            let wait = self.retry.backoff(tries);
+            if deadline.is_some_and(|d| tokio::time::Instant::now() + wait > d) {
+                return Ok((outcome, None));
+            }
+            self.before_retry(call, tries, status, "unavailable", wait);
             tokio::time::sleep(wait).await;
-            waits.push(wait);
-            attempt += 1;
         }
     }
+
+    fn before_retry(&self, call: CallInfo, attempt: u32, status: Option<u16>, reason: &'static str, wait: Duration) {
+        if let Some(hook) = &self.retry.on_retry {
+            hook(&RetryEvent { method: call.method, path: call.path, attempt, status, reason, wait });
+        }
+    }
+}
+
+/// The redirect policy of a client the runtime builds: see [`Redirects`].
+fn redirect_policy(base: reqwest::Url, redirects: Redirects) -> reqwest::redirect::Policy {
+    match redirects {
+        Redirects::None => reqwest::redirect::Policy::none(),
+        Redirects::SameOrigin => reqwest::redirect::Policy::custom(move |attempt| {
+            if !same_origin(attempt.url(), &base) {
+                attempt.stop()
+            } else if attempt.previous().len() > 10 {
+                attempt.error("more than 10 redirects in a row")
+            } else {
+                attempt.follow()
+            }
+        }),
+    }
+}
+
+/// Reads a body up to `limit` bytes: `Ok(Ok(body))`, or `Ok(Err(first
+/// bytes))` when it is larger (declared or as it arrives).
+async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Result<Bytes, Bytes>, reqwest::Error> {
+    let declared = response.content_length().map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut body = bytes::BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
+    if declared.is_some_and(|n| n > limit) {
+        if let Some(chunk) = response.chunk().await? {
+            body.extend_from_slice(&chunk[..chunk.len().min(KEPT_OF_TOO_LARGE)]);
+        }
+        return Ok(Err(body.freeze()));
+    }
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            body.truncate(KEPT_OF_TOO_LARGE);
+            let room = KEPT_OF_TOO_LARGE.saturating_sub(body.len()).min(chunk.len());
+            body.extend_from_slice(&chunk[..room]);
+            return Ok(Err(body.freeze()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Ok(body.freeze()))
 }
 
 /// What a generated method tells the retry loop about its call.
@@ -352,6 +695,7 @@ mod tests {
             rate_limit: None,
             body: Bytes::from_static(body.as_bytes()),
             attempts: 1,
+            lost_answers: 0,
             waits: Vec::new(),
         }
     }
@@ -382,22 +726,38 @@ mod tests {
         for bad in ["not a url", "ftp://example.com", "mailto:someone@example.com", "/v3"] {
             assert!(ClientCore::new(http(), bad, Auth::None, None).is_err(), "{bad}");
         }
-        let err = ClientCore::new(http(), "https://example.com/?key=1", Auth::None, None).unwrap_err();
+        let err = ClientCore::new(http(), "https://example.com/?key=sk_live_1", Auth::None, None).unwrap_err();
         assert_eq!(
             err,
-            BuildError("base URL `https://example.com/?key=1` may not have a query or fragment".to_owned())
+            BuildError("base URL `https://example.com/?key=<redacted>` may not have a query or fragment".to_owned())
         );
+        for with_user in
+            ["http://sk_live_1:@example.com/v3", "https://user:sk_live_1@example.com", "http://sk_live_1@h"]
+        {
+            let err = ClientCore::new(http(), with_user, Auth::None, None).unwrap_err();
+            assert!(err.0.contains("user information") && !err.0.contains("sk_live_1"), "{err}");
+        }
+        let err = ClientCore::new(http(), "not a url ?key=sk_live_1", Auth::None, None).unwrap_err();
+        assert!(!err.0.contains("sk_live_1"), "{err}");
         assert!(ClientCore::new(http(), "https://example.com/#top", Auth::None, None).is_err());
         let core = ClientCore::new(http(), "http://localhost:8080/api//", Auth::None, Some(NAMES)).unwrap();
         assert_eq!(core.base_url(), "http://localhost:8080/api");
+        let shown =
+            format!("{:?}", ClientCore::new(http(), "http://h/", Auth::Bearer("sk_live_1".into()), None).unwrap());
+        assert!(shown.starts_with("ClientCore { base_url: \"http://h\"") && !shown.contains("sk_live_1"), "{shown}");
     }
 
     #[test]
     fn retry_settings_are_kept() {
         let core = core(Auth::None);
         assert_eq!(core.retry_policy().max_attempts, RetryPolicy::default().max_attempts);
-        let core = core.with_retry(RetryPolicy::never(), RetryRules::DEFAULT);
-        assert_eq!(core.retry_policy().max_attempts, 1);
+        let copy = core.clone().with_retry(RetryPolicy::never(), RetryRules::DEFAULT);
+        assert_eq!(copy.retry_policy().max_attempts, 1);
+        // Copies share the rate-limit window.
+        core.observe_rate_limit(RateLimit { limit: 10, remaining: 4, reset: u64::MAX / 2 });
+        assert_eq!(copy.rate_limit_window(), Some(RateLimit { limit: 10, remaining: 4, reset: u64::MAX / 2 }));
+        let settings = ClientSettings::default();
+        assert_eq!((settings.redirects, settings.max_response_bytes), (Redirects::SameOrigin, 16 << 20));
     }
 
     #[test]
@@ -479,6 +839,7 @@ mod tests {
             headers: HeaderMap::new(),
             rate_limit: None,
             attempts: 1,
+            lost_answers: 0,
             waits: Vec::new(),
             warnings: Vec::new(),
             body: 7,

@@ -9,6 +9,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 use super::client::RateLimit;
+use super::url::redact_url_text;
 
 /// A response kept as received: what every error that saw a response holds.
 #[derive(Clone)]
@@ -19,10 +20,14 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The rate limit, when the API reports one and the headers are present.
     pub rate_limit: Option<RateLimit>,
-    /// The body, unchanged.
+    /// The body, unchanged (for [`Error::ResponseTooLarge`], its first bytes).
     pub body: Bytes,
-    /// Requests sent for this call (more than one after retries).
+    /// Requests sent for this call that may have reached the server (more
+    /// than one after retries).
     pub attempts: u32,
+    /// How many of those lost their answer (timeout, reset connection,
+    /// truncated body, 502 or 504): each may have taken effect.
+    pub lost_answers: u32,
     /// The pauses before each retry.
     pub waits: Vec<std::time::Duration>,
 }
@@ -48,11 +53,28 @@ impl RawResponse {
 
 impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // URLs in headers (a redirect's `Location`) are shown with their
+        // query values redacted: they can carry a credential.
+        struct Headers<'a>(&'a HeaderMap);
+        impl fmt::Debug for Headers<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut map = f.debug_map();
+                for (name, value) in self.0 {
+                    if matches!(name.as_str(), "location" | "content-location" | "link" | "refresh") {
+                        map.entry(&name, &redact_url_text(&String::from_utf8_lossy(value.as_bytes())));
+                    } else {
+                        map.entry(&name, value);
+                    }
+                }
+                map.finish()
+            }
+        }
         f.debug_struct("RawResponse")
             .field("status", &self.status)
-            .field("headers", &self.headers)
+            .field("headers", &Headers(&self.headers))
             .field("rate_limit", &self.rate_limit)
             .field("attempts", &self.attempts)
+            .field("lost_answers", &self.lost_answers)
             .field("body", &self.text())
             .finish()
     }
@@ -85,12 +107,39 @@ pub enum Error<E> {
     /// The request was refused before sending (an empty or `..` path
     /// parameter, a missing base URL).
     InvalidRequest(String),
-    /// Waiting as the rate limit asks would pass the call's deadline (or
-    /// the policy's longest wait); the last response is kept.
-    Deadline {
-        /// How long the API asked to wait.
+    /// The rate limit says to wait longer than this call may: past
+    /// [`RetryPolicy::max_rate_limit_wait`](super::RetryPolicy::max_rate_limit_wait)
+    /// (60 s by default) or past its deadline. Returned at once, without
+    /// waiting; send again at `retry_at`, or allow longer waits.
+    RateLimited {
+        /// When sending may resume (the window's reset, or `Retry-After`).
+        retry_at: std::time::SystemTime,
+        /// How long the call would have had to wait.
         wanted: std::time::Duration,
-        /// The response that asked.
+        /// The answer that asked to wait; `None` when the client's own count
+        /// of the window (shared by its clones) said so before sending.
+        response: Option<Box<RawResponse>>,
+        /// Requests sent for this call that may have reached the server.
+        attempts: u32,
+        /// How many of those lost their answer.
+        lost_answers: u32,
+    },
+    /// The answer's body was larger than the client reads
+    /// (`ClientBuilder::max_response_bytes`, 16 MiB by default).
+    ResponseTooLarge {
+        /// The cap, in bytes.
+        limit: usize,
+        /// The answer: status and headers, and the body's first bytes (up to 4 KiB).
+        response: Box<RawResponse>,
+    },
+    /// The answer came from another origin than the base URL's: a redirect
+    /// that a caller-supplied `reqwest::Client` followed. It is not used
+    /// (and the request, credentials included, may have gone there: see
+    /// `ClientSettings::http`).
+    ForeignOrigin {
+        /// The origin it came from (scheme, host and port; no path or query).
+        origin: String,
+        /// Its status and headers (the body is not read).
         response: Box<RawResponse>,
     },
 }
@@ -107,8 +156,33 @@ impl<E> Error<E> {
             Error::Api { response, .. }
             | Error::Decode { response, .. }
             | Error::UnexpectedResponse(response)
-            | Error::Deadline { response, .. } => Some(response),
+            | Error::ResponseTooLarge { response, .. }
+            | Error::ForeignOrigin { response, .. } => Some(response),
+            Error::RateLimited { response, .. } => response.as_deref(),
             Error::Transport(_) | Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// Requests sent for this call that may have reached the server (0 when
+    /// nothing was sent: the request was refused before sending, or no
+    /// connection could be made).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Transport(err) => err.attempts(),
+            Error::RateLimited { attempts, .. } => *attempts,
+            Error::InvalidRequest(_) => 0,
+            other => other.response().map_or(0, |r| r.attempts),
+        }
+    }
+
+    /// How many of this call's attempts lost their answer (each may have
+    /// taken effect).
+    pub fn lost_answers(&self) -> u32 {
+        match self {
+            Error::Transport(err) => err.lost_answers(),
+            Error::RateLimited { lost_answers, .. } => *lost_answers,
+            Error::InvalidRequest(_) => 0,
+            other => other.response().map_or(0, |r| r.lost_answers),
         }
     }
 
@@ -143,12 +217,28 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             }
             Error::Transport(err) => write!(f, "{err}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
-            Error::Deadline { wanted, response } => write!(
-                f,
-                "rate limited ({}): waiting {:.1} s would pass the deadline",
-                response.status,
-                wanted.as_secs_f64()
-            ),
+            Error::RateLimited { retry_at, wanted, response, .. } => {
+                let at = retry_at.duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
+                match response {
+                    Some(response) => write!(f, "rate limited ({})", response.status)?,
+                    None => f.write_str("rate limited (the window is spent)")?,
+                }
+                write!(
+                    f,
+                    ": sending may resume in {:.1} s (Unix time {at}), later than this call may wait",
+                    wanted.as_secs_f64()
+                )
+            }
+            Error::ResponseTooLarge { limit, response } => {
+                write!(f, "the {} response body is larger than the {limit} bytes the client reads", response.status)
+            }
+            Error::ForeignOrigin { origin, response } => {
+                write!(
+                    f,
+                    "the {} answer came from another origin ({origin}) after a redirect; not used",
+                    response.status
+                )
+            }
         }
     }
 }
@@ -171,8 +261,9 @@ impl<E> From<TransportError> for Error<E> {
 /// A failure below HTTP. Its text never includes the URL, which can carry a
 /// query-string credential.
 #[derive(Debug)]
-// The fields are seen by the retry loop in `client`, which counts attempts.
-pub struct TransportError(pub(super) TransportCause, pub(super) u32);
+// The fields are seen by the retry loop in `client`, which counts attempts
+// (that may have reached the server) and lost answers.
+pub struct TransportError(pub(super) TransportCause, pub(super) u32, pub(super) u32);
 
 /// What went wrong below HTTP.
 #[derive(Debug)]
@@ -184,10 +275,30 @@ pub(super) enum TransportCause {
     NoAnswer(std::time::Duration),
 }
 
+impl TransportCause {
+    /// Whether sending again may help: a timeout, a connection that failed
+    /// or broke, a body cut short.
+    pub(super) fn is_retryable(&self) -> bool {
+        match self {
+            TransportCause::Http(err) => {
+                err.is_timeout() || err.is_connect() || err.is_request() || err.is_body() || err.is_decode()
+            }
+            TransportCause::NoAnswer(_) => true,
+        }
+    }
+}
+
 impl TransportError {
-    /// How many attempts were made (more than one after retries).
+    /// How many requests were sent that may have reached the server (0 when
+    /// no connection could be made).
     pub fn attempts(&self) -> u32 {
         self.1
+    }
+
+    /// How many of those lost their answer (this one included, unless the
+    /// connection could not be made): each may have taken effect.
+    pub fn lost_answers(&self) -> u32 {
+        self.2
     }
 
     /// Whether the request timed out.
@@ -203,15 +314,6 @@ impl TransportError {
         match &self.0 {
             TransportCause::Http(err) => err.is_connect(),
             TransportCause::NoAnswer(_) => false,
-        }
-    }
-
-    /// Whether sending again may help: a timeout, a connection that failed
-    /// or dropped, a request or body that could not be sent or read.
-    pub(super) fn is_retryable(&self) -> bool {
-        match &self.0 {
-            TransportCause::Http(err) => err.is_timeout() || err.is_connect() || err.is_request() || err.is_body(),
-            TransportCause::NoAnswer(_) => true,
         }
     }
 }
@@ -240,7 +342,7 @@ impl std::error::Error for TransportError {}
 
 impl From<reqwest::Error> for TransportError {
     fn from(err: reqwest::Error) -> Self {
-        TransportError(TransportCause::Http(err.without_url()), 1)
+        TransportError(TransportCause::Http(err.without_url()), 1, 0)
     }
 }
 
@@ -271,6 +373,7 @@ mod tests {
             rate_limit: None,
             body: Bytes::from_static(body.as_bytes()),
             attempts: 1,
+            lost_answers: 0,
             waits: Vec::new(),
         }
     }
@@ -291,9 +394,25 @@ mod tests {
         assert_eq!(err.to_string(), "cannot decode the 200 OK response body: EOF while parsing");
         let err: Error<String> = Error::InvalidRequest("path parameter `id` is empty".to_owned());
         assert_eq!(err.to_string(), "invalid request: path parameter `id` is empty");
+        let err: Error<String> = Error::RateLimited {
+            retry_at: std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_060),
+            wanted: std::time::Duration::from_millis(2500),
+            response: Some(Box::new(raw(429, None, ""))),
+            attempts: 1,
+            lost_answers: 0,
+        };
+        assert_eq!(
+            err.to_string(),
+            "rate limited (429 Too Many Requests): sending may resume in 2.5 s (Unix time 1700000060), later than this call may wait"
+        );
+        let err: Error<String> = Error::ResponseTooLarge { limit: 10, response: Box::new(raw(200, None, "0123")) };
+        assert_eq!(err.to_string(), "the 200 OK response body is larger than the 10 bytes the client reads");
         let err: Error<String> =
-            Error::Deadline { wanted: std::time::Duration::from_millis(2500), response: Box::new(raw(429, None, "")) };
-        assert_eq!(err.to_string(), "rate limited (429 Too Many Requests): waiting 2.5 s would pass the deadline");
+            Error::ForeignOrigin { origin: "http://evil.test:81".to_owned(), response: Box::new(raw(200, None, "")) };
+        assert_eq!(
+            err.to_string(),
+            "the 200 OK answer came from another origin (http://evil.test:81) after a redirect; not used"
+        );
     }
 
     #[test]
@@ -313,6 +432,20 @@ mod tests {
         let err: Error<String> = Error::InvalidRequest("no".to_owned());
         assert!(err.status().is_none() && err.response().is_none() && err.raw_body().is_none());
         assert!(err.rate_limit().is_none());
+        assert_eq!((err.attempts(), err.lost_answers()), (0, 0));
+
+        let mut response = raw(504, None, "");
+        (response.attempts, response.lost_answers) = (3, 2);
+        let err: Error<String> = Error::UnexpectedResponse(Box::new(response));
+        assert_eq!((err.attempts(), err.lost_answers()), (3, 2));
+        let err: Error<String> = Error::RateLimited {
+            retry_at: std::time::SystemTime::now(),
+            wanted: std::time::Duration::from_secs(90),
+            response: None,
+            attempts: 2,
+            lost_answers: 1,
+        };
+        assert_eq!((err.attempts(), err.lost_answers(), err.status()), (2, 1, None));
     }
 
     #[test]
@@ -332,8 +465,13 @@ mod tests {
         let mut response = raw(200, None, "");
         response.body = Bytes::from_static(b"caf\xc3\xa9 \xff");
         assert_eq!(response.text(), "caf\u{e9} \u{fffd}");
+        response.headers.insert(reqwest::header::LOCATION, "https://h.test/next?api_key=sk_live_9".parse().unwrap());
         let shown = format!("{response:?}");
         assert!(shown.starts_with("RawResponse { status: 200,"), "{shown}");
+        assert!(
+            shown.contains("\"location\": \"https://h.test/next?api_key=<redacted>\"") && !shown.contains("sk_live_9"),
+            "{shown}"
+        );
         assert!(shown.contains("body: \"caf\u{e9} \u{fffd}\""), "{shown}");
     }
 
@@ -346,7 +484,9 @@ mod tests {
         assert!(once.starts_with("transport error: builder error"), "{once}");
         assert!(!once.contains("attempts"), "{once}");
         err.1 = 3;
+        err.2 = 2;
         assert!(err.to_string().contains(" (after 3 attempts)"), "{err}");
+        assert_eq!(err.lost_answers(), 2);
 
         let err: Error<()> = transport_error().into();
         assert!(matches!(err, Error::Transport(_)));

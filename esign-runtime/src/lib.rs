@@ -18,10 +18,10 @@
 //! |--------------|--------------|
 //! | `multipart`  | Multipart request bodies: `FilePart::to_part`, `text_part`, `json_part`, and bracketed names for nested values (`bracket_parts`, `spread_parts`). |
 //! | `patterns`   | Checks by regular expression: `check_pattern`, `check_pattern_at`. |
-//! | `webhooks`   | Reading and verifying callbacks: `callback_json`, `verify_hmac_sha256`. |
+//! | `webhooks`   | Reading and verifying callbacks: `callback_json`, `verify_hmac_sha256`, `verify_json_hmac_sha256`. |
 //! | `waiters`    | The waiter loop, `wait`, used by waiters and cancel-and-confirm. |
 //! | `paginators` | Nothing of its own: it turns on `futures-util`, which generated paginators use. |
-//! | `bulk`       | The paced bulk runner, `run_bulk`. |
+//! | `bulk`       | The bulk runner, `ClientCore::run_bulk` (journaled, paced by the client's rate-limit window). |
 //! | `search`     | The Dropbox Sign search-query builder: `SearchQuery`, `QueryField`, `ValueType`, `SearchError`. |
 //! | `contrast`   | The white-labelling contrast check: `ContrastRules`, `check_contrast` and the WCAG 2 helpers. |
 //!
@@ -46,7 +46,12 @@ mod contrast;
 mod enums;
 mod envelope;
 mod error;
+// Written to only by the bulk runner.
+#[cfg_attr(not(feature = "bulk"), allow(dead_code))]
+mod journal;
 mod multipart;
+mod pace;
+mod pointer;
 mod retry;
 #[cfg(feature = "search")]
 mod search;
@@ -61,29 +66,32 @@ pub use reqwest;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::StatusCode;
 
-#[cfg(feature = "bulk")]
-pub use bulk::run_bulk;
-pub use bulk::{bulk_outcome, BulkEntry, BulkOptions, BulkOutcome, BulkProgress, BulkReport, ProgressHook};
+pub use bulk::{bulk_outcome, BulkCall, BulkEntry, BulkOptions, BulkOutcome, BulkProgress, BulkReport, ProgressHook};
+pub use callback::CallbackError;
 #[cfg(feature = "webhooks")]
-pub use callback::{callback_json, verify_hmac_sha256};
-pub use callback::{text_at, CallbackError};
+pub use callback::{callback_json, verify_hmac_sha256, verify_json_hmac_sha256};
 pub use cancel::{cancel_outcome, BoxFuture, Cancel, CancelOutcome, CancelRequest, CancelRule, CancelTarget};
 pub use client::{
-    api_error, decode_json, unexpected, warnings, CallInfo, ClientCore, RateLimit, RateLimitHeaders, Response,
+    api_error, decode_json, unexpected, warnings, CallInfo, ClientCore, ClientSettings, RateLimit, RateLimitHeaders,
+    Redirects, Response, DEFAULT_MAX_RESPONSE_BYTES,
 };
 #[cfg(feature = "contrast")]
 pub use contrast::{check_contrast, contrast_ratio, parse_hex_color, relative_luminance, ContrastRules};
 pub use envelope::{envelope_succeeded, StringBool};
 pub use error::{BuildError, Error, RawResponse, TransportError};
+pub use journal::{Journal, JournalHeader};
 pub use multipart::FilePart;
 #[cfg(feature = "multipart")]
 pub use multipart::{bracket_parts, json_part, spread_parts, text_part};
+pub use pointer::{json_texts_at, text_at};
 pub use retry::{RetryEvent, RetryHook, RetryMatch, RetryPolicy, RetryRules};
 #[cfg(feature = "search")]
 pub use search::{QueryField, SearchError, SearchQuery, ValueType};
 pub use secret::{Auth, Secret};
 pub use stream::{ByteStream, StreamError};
-pub use url::{form_urlencoded, param_text, push_path_segment, push_query, value_text};
+pub use url::{
+    form_urlencoded, param_text, push_path_segment, push_query, redact_url, redact_url_text, same_origin, value_text,
+};
 pub use validate::{
     check_exactly_one, check_groups, check_items, check_unknown_properties, join_path, refuse_violations, PatternError,
     Validate, Violation,

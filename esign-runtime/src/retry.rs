@@ -8,23 +8,46 @@ use super::error::RawResponse;
 use super::url::value_text;
 
 /// When to retry, how often and how long to wait; on by default.
+///
+/// | field | default |
+/// |---|---|
+/// | [`max_attempts`](Self::max_attempts) | 5 |
+/// | [`base_delay`](Self::base_delay) | 250 ms |
+/// | [`max_delay`](Self::max_delay) | 20 s |
+/// | [`max_rate_limit_wait`](Self::max_rate_limit_wait) | 60 s |
+/// | [`deadline`](Self::deadline) | none |
+/// | [`request_timeout`](Self::request_timeout) | 60 s |
+/// | [`on_retry`](Self::on_retry) | none |
+///
+/// So by default a single call waits at most a minute for a rate-limit
+/// reset: when the API (or the client's own count of the window, shared by
+/// its clones) says to wait longer, the call fails at once with
+/// [`Error::RateLimited`](super::Error::RateLimited), which says when
+/// sending may resume. Raise `max_rate_limit_wait` to wait longer; bulk runs
+/// have their own bound (`BulkOptions::max_rate_limit_wait`, an hour).
 #[derive(Clone)]
 pub struct RetryPolicy {
     /// Requests per call at most, the first included (1: never retry).
+    /// Default 5.
     pub max_attempts: u32,
     /// The first back-off pause, doubled on each retry (with jitter).
+    /// Default 250 ms.
     pub base_delay: std::time::Duration,
-    /// The longest back-off pause.
+    /// The longest back-off pause. Default 20 s.
     pub max_delay: std::time::Duration,
-    /// The longest wait for a rate limit to reset; asked to wait longer,
-    /// the call fails with [`Error::Deadline`](super::Error::Deadline).
+    /// The longest wait for a rate limit to reset. Asked to wait longer, the
+    /// call fails at once with [`Error::RateLimited`](super::Error::RateLimited).
+    /// Default 60 s.
     pub max_rate_limit_wait: std::time::Duration,
-    /// An overall deadline per call, retries and waits included.
+    /// An overall deadline per call, retries and waits included; a wait
+    /// that would pass it is not started. Default none.
     pub deadline: Option<std::time::Duration>,
-    /// The timeout of each request.
+    /// The timeout of each request, from sending to the end of the body.
+    /// Default 60 s.
     pub request_timeout: Option<std::time::Duration>,
     /// Called before each retry's pause. It sees the method, the path
     /// template, the status and the wait: never a credential or an id.
+    /// Default none.
     pub on_retry: Option<RetryHook>,
 }
 
@@ -37,7 +60,7 @@ impl Default for RetryPolicy {
             max_attempts: 5,
             base_delay: std::time::Duration::from_millis(250),
             max_delay: std::time::Duration::from_secs(20),
-            max_rate_limit_wait: std::time::Duration::from_secs(3600),
+            max_rate_limit_wait: std::time::Duration::from_secs(60),
             deadline: None,
             request_timeout: Some(std::time::Duration::from_secs(60)),
             on_retry: None,
@@ -170,6 +193,7 @@ mod tests {
             rate_limit: None,
             body: Bytes::from_static(body.as_bytes()),
             attempts: 1,
+            lost_answers: 0,
             waits: Vec::new(),
         }
     }
@@ -259,7 +283,9 @@ mod tests {
     fn policies_and_their_debug() {
         let policy = RetryPolicy::default();
         assert_eq!(policy.max_attempts, 5);
-        assert_eq!(policy.request_timeout, Some(Duration::from_secs(60)));
+        assert_eq!((policy.base_delay, policy.max_delay), (Duration::from_millis(250), Duration::from_secs(20)));
+        assert_eq!(policy.max_rate_limit_wait, Duration::from_secs(60));
+        assert_eq!((policy.deadline, policy.request_timeout), (None, Some(Duration::from_secs(60))));
         assert_eq!(RetryPolicy::never().max_attempts, 1);
         let hooked = RetryPolicy { on_retry: Some(std::sync::Arc::new(|_: &RetryEvent| {})), ..policy };
         let shown = format!("{hooked:?}");

@@ -110,6 +110,58 @@ pub fn form_urlencoded<T: serde::Serialize + ?Sized>(value: &T) -> Result<String
     Ok(out)
 }
 
+/// A URL as it may be shown (in an error, in `Debug`): scheme, host, port
+/// and path, with any user information dropped and every query value
+/// replaced by `<redacted>` (the names stay, so the text still says what
+/// was there). The fragment is dropped too.
+pub fn redact_url(url: &reqwest::Url) -> String {
+    let mut out = format!("{}://", url.scheme());
+    if let Some(host) = url.host_str() {
+        out.push_str(host);
+    }
+    if let Some(port) = url.port() {
+        out.push_str(&format!(":{port}"));
+    }
+    out.push_str(url.path());
+    if let Some(query) = url.query() {
+        out.push('?');
+        let names: Vec<String> = query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) => format!("{name}=<redacted>"),
+                None => pair.to_owned(),
+            })
+            .collect();
+        out.push_str(&names.join("&"));
+    }
+    out
+}
+
+/// [`redact_url`] of URL text that may be relative (a `Location` header):
+/// query values redacted, fragment and user information dropped.
+pub fn redact_url_text(text: &str) -> String {
+    if let Ok(url) = reqwest::Url::parse(text) {
+        return redact_url(&url);
+    }
+    let text = text.split('#').next().unwrap_or("");
+    match text.split_once('?') {
+        Some((path, query)) => {
+            let names: Vec<&str> = query.split('&').map(|pair| pair.split('=').next().unwrap_or("")).collect();
+            format!("{path}?{}", names.iter().map(|n| format!("{n}=<redacted>")).collect::<Vec<_>>().join("&"))
+        }
+        None => text.to_owned(),
+    }
+}
+
+/// The origin of a URL (scheme, host and port, the port made explicit):
+/// what a credential is bound to. Opaque origins (`data:`, `file:`) never
+/// equal anything.
+pub fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    let (a, b) = (a.origin(), b.origin());
+    a.is_tuple() && a == b
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +228,27 @@ mod tests {
                 ("page", "3"),
             ]
         );
+    }
+
+    #[test]
+    fn urls_are_shown_without_credentials() {
+        let url = reqwest::Url::parse("https://user:pw@api.example.com:8443/v3/x?api_key=k1&page=2&flag#frag").unwrap();
+        assert_eq!(redact_url(&url), "https://api.example.com:8443/v3/x?api_key=<redacted>&page=<redacted>&flag");
+        let url = reqwest::Url::parse("http://example.com").unwrap();
+        assert_eq!(redact_url(&url), "http://example.com/");
+        assert_eq!(redact_url_text("/v3/next?token=t1&page=2#x"), "/v3/next?token=<redacted>&page=<redacted>");
+        assert_eq!(redact_url_text("https://k:p@h.test/a?b=c"), "https://h.test/a?b=<redacted>");
+        assert_eq!(redact_url_text("/plain"), "/plain");
+    }
+
+    #[test]
+    fn origins_compare_scheme_host_and_port() {
+        let url = |text: &str| reqwest::Url::parse(text).unwrap();
+        assert!(same_origin(&url("https://a.example/v3"), &url("https://a.example:443/other?x=1")));
+        assert!(!same_origin(&url("https://a.example/"), &url("http://a.example/")));
+        assert!(!same_origin(&url("http://127.0.0.1:80/"), &url("http://127.0.0.1:81/")));
+        assert!(!same_origin(&url("https://a.example/"), &url("https://b.a.example/")));
+        assert!(!same_origin(&url("data:text/plain,x"), &url("data:text/plain,x")));
     }
 
     #[test]

@@ -2,13 +2,24 @@
 //! (feature `waiters`), and the outcomes of cancel-and-confirm.
 
 /// How long a waiter may wait, and how it spaces its attempts.
+///
+/// | field | default |
+/// |---|---|
+/// | [`max_wait`](Self::max_wait) | 5 minutes |
+/// | [`min_delay`](Self::min_delay) | none: the spec's `min-delay` |
+/// | [`max_delay`](Self::max_delay) | none: the spec's `max-delay` |
+///
+/// Each attempt is a call with the client's `RetryPolicy` (so a rate-limit
+/// wait within one attempt is bounded by its `max_rate_limit_wait`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WaitOptions {
-    /// Give up after this long.
+    /// Give up after this long. Default 5 minutes.
     pub max_wait: std::time::Duration,
     /// The shortest pause between attempts (the spec's `min-delay` when `None`).
+    /// Default `None`.
     pub min_delay: Option<std::time::Duration>,
     /// The longest pause between attempts (the spec's `max-delay` when `None`).
+    /// Default `None`.
     pub max_delay: Option<std::time::Duration>,
 }
 

@@ -45,24 +45,41 @@ async fn a_waiter_gives_up_at_max_wait() {
 
 #[cfg(feature = "bulk")]
 #[tokio::test]
-async fn a_bulk_run_waits_for_the_rate_limit_window() {
-    use esign_runtime::{run_bulk, BulkOptions, BulkOutcome, RateLimit};
-    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+async fn a_journaled_run_resumes_where_it_stopped() {
+    use esign_runtime::{Auth, BulkCall, BulkOptions, BulkOutcome, ClientCore, Journal};
+    use std::sync::{Arc, Mutex};
 
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
-    // The first answer spends the window, which resets in the past: the run
-    // must pause briefly, then send the rest.
-    let sent = std::sync::atomic::AtomicU32::new(0);
-    let call = |_id: String| {
-        let n = sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let path = std::env::temp_dir().join(format!("esign-loops-journal-{}", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let core = ClientCore::new(reqwest::Client::new(), "http://127.0.0.1:9", Auth::None, None).unwrap();
+    let ids: Vec<String> = (0..6).map(|i| format!("id-{i}")).collect();
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let call = |_core: ClientCore, id: String| {
+        let sent = sent.clone();
         async move {
-            let rate = (n == 0).then_some(RateLimit { limit: 2, remaining: 0, reset: now.saturating_sub(1) });
-            (BulkOutcome::Canceled, 1, rate)
+            sent.lock().unwrap().push(id.clone());
+            let outcome = if id == "id-2" {
+                BulkOutcome::NotEligible { reason: "signed".to_owned() }
+            } else {
+                BulkOutcome::Queued
+            };
+            BulkCall { outcome, attempts: 1, lost_answers: 0, rate_limit: None }
         }
     };
-    let options = BulkOptions { max_concurrency: 1, ..BulkOptions::default() };
-    let ids = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
-    let report = tokio::time::timeout(Duration::from_secs(10), run_bulk(ids, &options, call)).await.unwrap();
-    assert_eq!(report.counts().get("canceled"), Some(&3));
-    assert_eq!(sent.load(std::sync::atomic::Ordering::SeqCst), 3);
+    // A first run over the first three ids.
+    let first =
+        BulkOptions { max_concurrency: 1, journal: Some(Journal::create(&path).unwrap()), ..BulkOptions::default() };
+    let report = core.run_bulk("cancel", ids[..3].to_vec(), &first, call).await;
+    assert_eq!(report.counts().get("queued"), Some(&2));
+    drop(first);
+    let resumed = BulkOptions { journal: Some(Journal::open(&path).unwrap()), ..BulkOptions::default() };
+    let report = core.run_bulk("cancel", ids.clone(), &resumed, call).await;
+    assert_eq!(report.entries.len(), 6);
+    assert_eq!(report.counts().get("queued"), Some(&5));
+    assert_eq!(report.counts().get("not_eligible"), Some(&1));
+    let sent = sent.lock().unwrap().clone();
+    assert_eq!(sent, ["id-0", "id-1", "id-2", "id-3", "id-4", "id-5"], "no id sent twice");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().filter(|l| l.contains("\"outcome\"")).count(), 6, "{text}");
+    std::fs::remove_file(&path).unwrap();
 }

@@ -79,6 +79,7 @@ pub const CLIENT_METHODS: &[&str] = &[
     "base_url",
     "retry_policy",
     "with_retry_policy",
+    "rate_limit_window",
     "finish",
     "cancel",
     "cancel_target",
@@ -89,6 +90,9 @@ pub const CLIENT_METHODS: &[&str] = &[
     "server",
     "credentials",
     "http_client",
+    "http_client_builder",
+    "redirects",
+    "max_response_bytes",
     "build",
 ];
 

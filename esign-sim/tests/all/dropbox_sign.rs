@@ -187,15 +187,22 @@ async fn every_response_carries_the_rate_limit_and_an_exhausted_limit_is_answere
     // An error response carries them too.
     let err = client.signature_request_get("missing").await.unwrap_err();
     assert_eq!(err.rate_limit().map(|r| r.remaining), Some(0));
-    let limited = client.signature_request_get("sr-00001").await.unwrap_err();
+    // This client now knows the window is spent and holds its next call
+    // back until the reset; a client that does not know it yet sends, and
+    // the simulator refuses as documented.
+    let limited = self::client(&sim, RetryPolicy::never()).signature_request_get("sr-00001").await.unwrap_err();
     assert_eq!(api_error(&limited), (403, ErrorName::ExceededRate));
     assert_eq!(limited.rate_limit().map(|r| (r.limit, r.remaining)), Some((2, 0)));
 
     // The client's default policy waits for the reset, then goes through.
-    let waited = client.with_retry_policy(RetryPolicy::default()).signature_request_get("sr-00002").await.unwrap();
+    let waited = self::client(&sim, RetryPolicy::default()).signature_request_get("sr-00002").await.unwrap();
     assert_eq!(waited.attempts, 2, "one rate-limited answer, then the retry");
     assert_eq!(waited.waits.len(), 1);
     assert!(waited.waits[0] <= Duration::from_millis(2500), "{:?}", waited.waits);
+
+    // The paced client waited for the same reset instead of being refused.
+    let paced = client.signature_request_get("sr-00003").await.unwrap();
+    assert_eq!(paced.attempts, 1, "no refused attempt");
 
     // The 429 variant.
     let sim = DropboxSignSim::builder().rate_limit(0).rate_limit_reply(RateLimitReply::TooManyRequests).start().await;

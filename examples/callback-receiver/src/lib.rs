@@ -1,7 +1,8 @@
 //! A Dropbox Sign callback endpoint built only on the generated client:
-//! it reads the multipart (or JSON) body, verifies the event hash with your
-//! API key, answers the exact reply the provider expects, and refuses
-//! forged or malformed callbacks with a 4xx.
+//! it verifies the event hash with your API key on the raw body (a forged
+//! callback is never parsed), reads the multipart (or JSON) event, answers
+//! the exact reply the provider expects, and refuses forged or malformed
+//! callbacks with a 4xx.
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -30,13 +31,10 @@ pub fn router(api_key: Secret, events: Option<mpsc::Sender<EventCallback>>) -> R
 
 async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let event = match EventCallback::from_callback(content_type, &body).await {
+    let event = match EventCallback::from_verified_callback(content_type, &body, &receiver.api_key).await {
         Ok(event) => event,
         Err(err) => return refuse(&err),
     };
-    if let Err(err) = event.verify(&receiver.api_key) {
-        return refuse(&err);
-    }
     println!(
         "{} {} for {:?}: signature request {}",
         event.event.event_time,
@@ -55,6 +53,8 @@ fn refuse(err: &CallbackError) -> (StatusCode, String) {
     let status = match err {
         CallbackError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         CallbackError::Forged => StatusCode::UNAUTHORIZED,
+        // Our own misconfiguration, not the caller's fault.
+        CallbackError::EmptyKey => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };
     eprintln!("refused callback: {err}");

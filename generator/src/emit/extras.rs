@@ -25,6 +25,7 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
         out.push(quote! { #doc pub const CALLBACK_REPLY: &str = #reply; });
     }
     for (payload, field) in payloads {
+        let hook_field = field;
         let name = ident(payload);
         let hooks: Vec<String> =
             api.webhooks.iter().filter(|h| &h.payload == payload).map(|h| format!("`{}`", h.name)).collect();
@@ -47,10 +48,17 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
                 }
             });
             let fields: Vec<String> = message.iter().map(|m| format!("`{m}`")).collect();
-            let doc = docs::outer(&format!(
-                "Checks that the event comes from the provider: the hash at `{at}` must be the lowercase hex HMAC-SHA256 of {}, keyed with your API key, compared in constant time. A mismatch is `CallbackError::Forged`.",
+            let rule = format!(
+                "the hash at `{at}` must be the lowercase hex HMAC-SHA256 of {}, keyed with your API key, compared in constant time",
                 fields.join(" followed by ")
+            );
+            let doc = docs::outer(&format!(
+                "Checks that the event comes from the provider: {rule}. Only those fields are read (the event is not serialized again). A mismatch is `CallbackError::Forged`; an empty key is `CallbackError::EmptyKey` (anyone can hash with it)."
             ));
+            let verified_doc = docs::outer(&format!(
+                "Reads a callback like [`Self::from_callback`], but checks its hash first, on the raw JSON, before anything is parsed: {rule}. Only the hashed fields are read until the hash verifies, so a forged callback costs about its size in memory and is never parsed. Prefer it in a callback endpoint."
+            ));
+            let field = &hook_field;
             quote! {
                 #doc
                 pub fn verify(&self, api_key: &crate::runtime::Secret) -> ::std::result::Result<(), crate::runtime::CallbackError> {
@@ -58,6 +66,17 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
                     #( message.push_str(&crate::runtime::text_at(self, #message).ok_or(crate::runtime::CallbackError::Forged)?); )*
                     let hash = crate::runtime::text_at(self, #at).ok_or(crate::runtime::CallbackError::Forged)?;
                     crate::runtime::verify_hmac_sha256(api_key, message.as_bytes(), &hash)
+                }
+
+                #verified_doc
+                pub async fn from_verified_callback(
+                    content_type: &str,
+                    body: &[u8],
+                    api_key: &crate::runtime::Secret,
+                ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+                    let json = crate::runtime::callback_json(content_type, body, #field, Self::CALLBACK_LIMIT).await?;
+                    crate::runtime::verify_json_hmac_sha256(api_key, &json, &[#(#message),*], #at)?;
+                    ::serde_json::from_slice(&json).map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
                 }
 
                 #reported
@@ -334,26 +353,22 @@ fn bulk_method(op: &ir::Operation, bulk: &ir::Cancel, name: &str, options_arg: &
         ir::CancelSuccess::Canceled => quote!(crate::runtime::BulkOutcome::Canceled),
     };
     let doc = docs::outer(&format!(
-        "Calls [`Client::{}`] for every id, as fast as the rate limit allows (see `runtime::run_bulk`), with the client's retry policy. Every id gets one entry in the report: a 410 after a retry counts as success (an earlier attempt got through), a 410 on the first attempt as already gone.",
+        "Calls [`Client::{}`] for every id, at most `options.max_concurrency` at once, as fast as this client's rate-limit window allows (shared with its clones and other runs), with the client's retry policy and the run's limits (see `runtime::BulkOptions`, and `runtime::ClientCore::run_bulk`). Every id gets one entry in the report, in order: a 410 after an attempt whose answer was lost is this run's success, a 410 otherwise already gone. With `options.journal`, every outcome is written as soon as it is final, and a run resumed from the journal sends only the ids it has no outcome for.",
         op.method_name
     ));
+    let operation = &op.method_name;
     quote! {
         #doc
         pub async fn #name(&self, ids: ::std::vec::Vec<::std::string::String>, options: &crate::runtime::BulkOptions) -> crate::runtime::BulkReport {
-            // One attempt per call: the run re-sends through its own pacing.
-            let single = self.with_retry_policy(crate::runtime::RetryPolicy { max_attempts: 1, ..self.retry_policy().clone() });
-            let single = &single;
-            crate::runtime::run_bulk(ids, options, |id| async move {
-                match single.#method(&id, #options_arg).await {
-                    Ok(response) => (#success, response.attempts, response.rate_limit),
-                    Err(err) => {
-                        let attempts = err.response().map_or(1, |r| r.attempts);
-                        let outcome = crate::runtime::bulk_outcome(&err, &[#(#rules)*], #message, #success);
-                        (outcome, attempts, err.rate_limit())
+            self.core
+                .run_bulk(#operation, ids, options, |core, id| async move {
+                    let client = Client { core };
+                    match client.#method(&id, #options_arg).await {
+                        Ok(response) => crate::runtime::BulkCall::success(#success, &response),
+                        Err(err) => crate::runtime::BulkCall::failure(&err, &[#(#rules)*], #message, #success),
                     }
-                }
-            })
-            .await
+                })
+                .await
         }
     }
 }

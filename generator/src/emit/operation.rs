@@ -555,12 +555,30 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
         quote!( #(#patterns)|* => #code, )
     });
     let fallback_code = handler_code(&fallback);
+    let gone =
+        gone_after_lost_answer(op).then(|| quote!(410 if response.lost_answers > 0 => Ok(Self::finish(response, ())),));
     quote! {
         match response.status.as_u16() {
+            #gone
             #(#arm_tokens)*
             _ => #fallback_code,
         }
     }
+}
+
+/// Whether a 410 after an attempt whose answer was lost is this call's
+/// success: the operation cancels or removes (`x-esign-cancel`,
+/// `x-esign-bulk`), a rule reads 410 as gone, and a success has no body
+/// (so the 410 can be returned as one).
+fn gone_after_lost_answer(op: &ir::Operation) -> bool {
+    let gone_rule = op.cancel.iter().chain(&op.bulk).any(|c| {
+        c.rules.iter().any(|r| r.status == Some(410) && r.outcome == ir::CancelOutcome::NotFound && r.pointer.is_none())
+    });
+    let successes: Vec<&ir::Response> = op.responses.iter().filter(|r| r.success).collect();
+    gone_rule
+        && !successes.is_empty()
+        && successes.iter().all(|r| r.body == ResponseBody::Empty)
+        && op.names.body_enum.is_none()
 }
 
 /// The method's rustdoc: summary and description, what it sends where, its
@@ -612,6 +630,12 @@ fn method_docs(op: &ir::Operation, request_body: Option<&ir::RequestBody>) -> To
         let outcome = if success { "`Ok`" } else { "`Err`" };
         let d = if d.is_empty() { String::new() } else { format!(": {d}") };
         text.push_str(&format!("\n- {} ({outcome}){d}", statuses.join(", ")));
+    }
+    if gone_after_lost_answer(op) {
+        text.push_str(
+            "\n- 410 after an attempt whose answer was lost (`Ok`): that attempt took effect, so this call succeeded; \
+             the response has status 410 and `lost_answers` above 0.",
+        );
     }
     docs::outer(&text)
 }

@@ -376,3 +376,197 @@ async fn paging_walks_every_page_and_stops_at_num_pages() {
     let (client, _) = lifecycle(&[], 0).await;
     assert_eq!(client.signature_request_list_items(&options).count().await, 0);
 }
+
+/// SplitMix64: deterministic, so a failing case repeats from its number.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// A JSON object of `size` bytes or so of tiny values (the shape that costs
+/// the most memory per byte once parsed), under the given event.
+fn tiny_values(event: &Value, size: usize, rng: &mut Rng) -> String {
+    let mut body = format!("{{\"event\":{event},\"signature_request\":{{\"metadata\":{{");
+    let mut i = 0;
+    while body.len() < size {
+        if i > 0 {
+            body.push(',');
+        }
+        match rng.below(3) {
+            0 => body.push_str(&format!("\"k{i}\":0")),
+            1 => body.push_str(&format!("\"k{i}\":[0,1,[],{{}}]")),
+            _ => body.push_str(&format!("\"k{i}\":\"\"")),
+        }
+        i += 1;
+    }
+    body.push_str("}},\"list\":[");
+    body.push_str(&"0,".repeat(size / 8));
+    body.push_str("0]}");
+    body
+}
+
+/// One random callback body and the content type it is sent with.
+fn random_callback(rng: &mut Rng) -> (String, Vec<u8>, &'static str) {
+    let genuine = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1");
+    let forged = event_json("1348177752", "signature_request_canceled", &"0".repeat(64), "sr1");
+    let content_types = [
+        "application/json",
+        "multipart/form-data; boundary=XyZ",
+        "application/x-www-form-urlencoded",
+        "text/plain",
+        "",
+    ];
+    let kind = rng.below(8);
+    let (json, shape): (Vec<u8>, &str) = match kind {
+        0 => ((0..rng.below(4096)).map(|_| rng.next() as u8).collect(), "random bytes"),
+        1 | 2 => {
+            let mut bytes = if kind == 1 { genuine.to_string() } else { forged.to_string() }.into_bytes();
+            for _ in 0..=rng.below(8) {
+                match rng.below(4) {
+                    0 if !bytes.is_empty() => {
+                        let at = rng.below(bytes.len());
+                        bytes[at] = rng.next() as u8;
+                    }
+                    1 => bytes.truncate(rng.below(bytes.len() + 1)),
+                    2 if !bytes.is_empty() => {
+                        let at = rng.below(bytes.len());
+                        let piece: Vec<u8> = bytes[at..].iter().take(rng.below(64)).copied().collect();
+                        bytes.splice(at..at, piece);
+                    }
+                    _ => {}
+                }
+            }
+            (bytes, "a mutated event")
+        }
+        3 => {
+            let depth = 1 + rng.below(5_000);
+            let open = if rng.below(2) == 0 { "[" } else { "{\"a\":" };
+            (open.repeat(depth).into_bytes(), "deep nesting")
+        }
+        4 => (tiny_values(&forged["event"], 1024 + rng.below(128 * 1024), rng).into_bytes(), "tiny values, forged"),
+        5 => (tiny_values(&genuine["event"], 1024 + rng.below(32 * 1024), rng).into_bytes(), "tiny values, genuine"),
+        6 => {
+            let mut event = genuine.clone();
+            event["signature_request"]["title"] = json!("\u{0}\u{1f}\"\\é".repeat(rng.below(5_000)));
+            (event.to_string().into_bytes(), "escapes")
+        }
+        _ => (genuine.to_string().into_bytes(), "genuine"),
+    };
+    let content_type = content_types[rng.below(content_types.len())];
+    let body = if content_type.starts_with("multipart") {
+        let mut body = b"--XyZ\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n".to_vec();
+        body.extend_from_slice(&json);
+        if rng.below(4) > 0 {
+            body.extend_from_slice(b"\r\n--XyZ--\r\n");
+        }
+        body
+    } else if content_type.starts_with("application/x-www") {
+        let mut body = b"json=".to_vec();
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        for b in &json {
+            body.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        }
+        body
+    } else {
+        json
+    };
+    (content_type.to_owned(), body, shape)
+}
+
+#[test]
+fn random_callback_bodies_never_panic_and_stay_within_their_memory_bounds() {
+    // Its own thread and runtime, so the counting allocator sees only this work.
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let key = key();
+    let mut rng = Rng(0x5eed_ca11_bac4);
+    let started = std::time::Instant::now();
+    let (mut accepted, mut refused, mut worst_refused, mut worst_accepted) = (0, 0, 0.0f64, 0.0f64);
+    for case in 0..700 {
+        let (content_type, body, shape) = random_callback(&mut rng);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            runtime.block_on(async {
+                crate::heap::peak_during(|| {
+                    futures_util::FutureExt::now_or_never(EventCallback::from_verified_callback(
+                        &content_type,
+                        &body,
+                        &key,
+                    ))
+                    .expect("reading a callback never waits")
+                })
+            })
+        }));
+        let (result, peak) = outcome.unwrap_or_else(|_| panic!("case {case} ({shape}, {content_type}) panicked"));
+        let ratio = peak as f64 / body.len().max(1) as f64;
+        match &result {
+            // Refused before anything is parsed: the body, and a copy at most.
+            Err(_) => {
+                refused += 1;
+                assert!(
+                    peak <= 4 * body.len() + 64 * 1024,
+                    "case {case} ({shape}): {peak} bytes for a {}-byte body",
+                    body.len()
+                );
+                if body.len() > 16 * 1024 {
+                    worst_refused = worst_refused.max(ratio);
+                }
+            }
+            // Verified, then parsed into the typed event, which keeps every value.
+            Ok(event) => {
+                accepted += 1;
+                assert_eq!(event.verify(&key), Ok(()), "case {case}");
+                assert!(
+                    peak <= 96 * body.len() + 256 * 1024,
+                    "case {case} ({shape}): {peak} bytes for a {}-byte body",
+                    body.len()
+                );
+                if body.len() > 16 * 1024 {
+                    worst_accepted = worst_accepted.max(ratio);
+                }
+            }
+        }
+        // The other way in (parse, then verify) never panics either, and
+        // verifying a parsed event costs only the hashed fields.
+        if let Ok(Ok(event)) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            runtime.block_on(EventCallback::from_callback(&content_type, &body))
+        })) {
+            let (_, peak) = crate::heap::peak_during(|| event.verify(&key));
+            assert!(peak < 4096, "case {case}: verify took {peak} bytes");
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "bounded in time");
+    }
+    println!("callbacks: {accepted} accepted, {refused} refused; worst refused {worst_refused:.2}x, worst accepted {worst_accepted:.1}x");
+    assert!(accepted > 100 && refused > 250, "{accepted} accepted, {refused} refused");
+}
+
+#[tokio::test]
+async fn an_empty_key_verifies_nothing() {
+    // Anyone can hash an event with the empty key.
+    let hash = "a5dcdc1ec1c1cc4ebd92bd2b5bb9ceb1acf37f8a1f1a4d4a1e1f9cbac2c8d7c0";
+    let event: EventCallback =
+        serde_json::from_value(event_json("1348177752", "signature_request_canceled", hash, "sr1")).unwrap();
+    assert_eq!(event.verify(&Secret::new("")), Err(CallbackError::EmptyKey));
+    let body = event_json("1348177752", "signature_request_canceled", hash, "sr1").to_string();
+    let verdict = EventCallback::from_verified_callback("application/json", body.as_bytes(), &Secret::new("")).await;
+    assert_eq!(verdict, Err(CallbackError::EmptyKey));
+    // The verified way in accepts what the parsed way verifies, and refuses forgeries unparsed.
+    let good = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1").to_string();
+    let (content_type, body) = multipart(&good);
+    let event = EventCallback::from_verified_callback(&content_type, &body, &key()).await.unwrap();
+    assert_eq!(event.event.event_type, EventType::SignatureRequestCanceled);
+    let forged = good.replace("1348177752", "1348177753");
+    assert_eq!(
+        EventCallback::from_verified_callback("application/json", forged.as_bytes(), &key()).await,
+        Err(CallbackError::Forged)
+    );
+}

@@ -8,12 +8,17 @@ mod constructs;
 mod dropbox_sign;
 mod dropbox_sign_api;
 mod events;
+mod faults;
 mod fixtures;
 mod fresh;
 mod fuzz;
+mod heap;
 mod naming;
 mod providers;
 mod retries;
 mod standalone;
 mod support;
 mod tables;
+
+#[global_allocator]
+static ALLOCATOR: heap::Counting = heap::Counting;

@@ -36,20 +36,33 @@ impl Server {
         }
     }
 }
-/// The client: cheap to clone, one per set of credentials.
+/// The client: cheap to clone, one per set of credentials. Clones
+/// share their connections and the rate-limit window: every call
+/// of every clone waits while the window the API reported is spent.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
 /// Builds a [`Client`].
+///
+/// Defaults: the documented server (or the base URL you give),
+/// `RetryPolicy::default()` (5 attempts, a rate-limit wait of at most
+/// 60 s, a 60 s request timeout), same-origin redirects only
+/// (`runtime::Redirects::SameOrigin`), and response bodies read up to
+/// 16 MiB (`runtime::DEFAULT_MAX_RESPONSE_BYTES`).
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     base_url: ::std::option::Option<::std::string::String>,
-    http: ::std::option::Option<::reqwest::Client>,
+    settings: crate::runtime::ClientSettings,
     retry: ::std::option::Option<crate::runtime::RetryPolicy>,
 }
 impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
+    ///
+    /// It must be absolute http or https, without user information
+    /// (`user:password@`), query or fragment: credentials go in
+    /// [`ClientBuilder::credentials`]. Errors never repeat a query
+    /// value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -62,13 +75,46 @@ impl ClientBuilder {
         self.base_url = Some(server.url().to_owned());
         self
     }
-    /// Uses this `reqwest` client (its proxies, pool, TLS settings).
+    /// Uses this `reqwest` client (its proxies, pool, TLS settings) as it is.
+    ///
+    /// Its redirect policy is its own: reqwest's default follows
+    /// redirects to any host, and an API key in a header other than
+    /// `Authorization`, or in the query string, goes along. Build it
+    /// with `.redirect(reqwest::redirect::Policy::none())`, or prefer
+    /// [`ClientBuilder::http_client_builder`], which gets this
+    /// client's redirect rule. An answer from another origin than the
+    /// base URL's is never used (`Error::ForeignOrigin`).
     pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
-        self.http = Some(http);
+        self.settings.http = Some(http);
+        self
+    }
+    /// Builds the HTTP client from this `reqwest` builder (your proxies,
+    /// pool, TLS settings), with this client's redirect rule (see
+    /// [`ClientBuilder::redirects`]). Replaces [`ClientBuilder::http_client`].
+    pub fn http_client_builder(mut self, builder: ::reqwest::ClientBuilder) -> Self {
+        self.settings.http = None;
+        self.settings.http_builder = Some(builder);
+        self
+    }
+    /// Which redirects to follow. Default: only within the base URL's
+    /// origin (scheme, host and port), so no credential ever goes to
+    /// another origin; a redirect elsewhere comes back as the 3xx it
+    /// is (`Error::UnexpectedResponse`). `Redirects::None` follows none.
+    pub fn redirects(mut self, redirects: crate::runtime::Redirects) -> Self {
+        self.settings.redirects = redirects;
+        self
+    }
+    /// The largest response body read into memory (default 16 MiB);
+    /// a larger one is `Error::ResponseTooLarge`, which keeps the
+    /// status and the first bytes.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.settings.max_response_bytes = limit;
         self
     }
     /// Retries, waits and timeouts (on by default: see `RetryPolicy::default`;
-    /// `RetryPolicy::never()` turns retries off).
+    /// `RetryPolicy::never()` turns retries off). A single call waits
+    /// at most `max_rate_limit_wait` (60 s by default) for a
+    /// rate-limit reset, then fails at once with `Error::RateLimited`.
     pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = Some(retry);
         self
@@ -78,18 +124,8 @@ impl ClientBuilder {
         let base_url = self
             .base_url
             .unwrap_or_else(|| Server::default().url().to_owned());
-        let http = match self.http {
-            Some(http) => http,
-            None => {
-                ::reqwest::Client::builder()
-                    .build()
-                    .map_err(|err| crate::runtime::BuildError(
-                        format!("cannot build the HTTP client: {err}"),
-                    ))?
-            }
-        };
-        let core = crate::runtime::ClientCore::new(
-                http,
+        let core = crate::runtime::ClientCore::build(
+                self.settings,
                 &base_url,
                 crate::runtime::Auth::None,
                 RATE_LIMIT,
@@ -117,11 +153,18 @@ impl Client {
     pub fn retry_policy(&self) -> &crate::runtime::RetryPolicy {
         self.core.retry_policy()
     }
-    /// A copy of this client (sharing its connections) with another retry policy.
+    /// A copy of this client (sharing its connections and its
+    /// rate-limit window) with another retry policy.
     pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
         Client {
             core: self.core.clone().with_retry(retry, RETRY_RULES),
         }
+    }
+    /// The rate-limit window as this client and its clones count it:
+    /// the last one the API reported, less the requests sent since.
+    /// `None` before an answer reports one (or when the API reports none).
+    pub fn rate_limit_window(&self) -> ::std::option::Option<crate::runtime::RateLimit> {
+        self.core.rate_limit_window()
     }
     fn finish<T>(response: crate::runtime::RawResponse, body: T) -> Response<T> {
         let warnings = ::std::vec::Vec::new();
@@ -130,6 +173,7 @@ impl Client {
             headers: response.headers,
             rate_limit: response.rate_limit,
             attempts: response.attempts,
+            lost_answers: response.lost_answers,
             waits: response.waits,
             warnings,
             body,

@@ -46,21 +46,34 @@ impl Credentials {
         }
     }
 }
-/// The client: cheap to clone, one per set of credentials.
+/// The client: cheap to clone, one per set of credentials. Clones
+/// share their connections and the rate-limit window: every call
+/// of every clone waits while the window the API reported is spent.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
 /// Builds a [`Client`].
+///
+/// Defaults: the documented server (or the base URL you give),
+/// `RetryPolicy::default()` (5 attempts, a rate-limit wait of at most
+/// 60 s, a 60 s request timeout), same-origin redirects only
+/// (`runtime::Redirects::SameOrigin`), and response bodies read up to
+/// 16 MiB (`runtime::DEFAULT_MAX_RESPONSE_BYTES`).
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
     base_url: ::std::option::Option<::std::string::String>,
-    http: ::std::option::Option<::reqwest::Client>,
+    settings: crate::runtime::ClientSettings,
     retry: ::std::option::Option<crate::runtime::RetryPolicy>,
     credentials: ::std::option::Option<Credentials>,
 }
 impl ClientBuilder {
     /// Sends requests to this base URL. Required: the spec names no server.
+    ///
+    /// It must be absolute http or https, without user information
+    /// (`user:password@`), query or fragment: credentials go in
+    /// [`ClientBuilder::credentials`]. Errors never repeat a query
+    /// value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -68,13 +81,46 @@ impl ClientBuilder {
         self.base_url = Some(base_url.into());
         self
     }
-    /// Uses this `reqwest` client (its proxies, pool, TLS settings).
+    /// Uses this `reqwest` client (its proxies, pool, TLS settings) as it is.
+    ///
+    /// Its redirect policy is its own: reqwest's default follows
+    /// redirects to any host, and an API key in a header other than
+    /// `Authorization`, or in the query string, goes along. Build it
+    /// with `.redirect(reqwest::redirect::Policy::none())`, or prefer
+    /// [`ClientBuilder::http_client_builder`], which gets this
+    /// client's redirect rule. An answer from another origin than the
+    /// base URL's is never used (`Error::ForeignOrigin`).
     pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
-        self.http = Some(http);
+        self.settings.http = Some(http);
+        self
+    }
+    /// Builds the HTTP client from this `reqwest` builder (your proxies,
+    /// pool, TLS settings), with this client's redirect rule (see
+    /// [`ClientBuilder::redirects`]). Replaces [`ClientBuilder::http_client`].
+    pub fn http_client_builder(mut self, builder: ::reqwest::ClientBuilder) -> Self {
+        self.settings.http = None;
+        self.settings.http_builder = Some(builder);
+        self
+    }
+    /// Which redirects to follow. Default: only within the base URL's
+    /// origin (scheme, host and port), so no credential ever goes to
+    /// another origin; a redirect elsewhere comes back as the 3xx it
+    /// is (`Error::UnexpectedResponse`). `Redirects::None` follows none.
+    pub fn redirects(mut self, redirects: crate::runtime::Redirects) -> Self {
+        self.settings.redirects = redirects;
+        self
+    }
+    /// The largest response body read into memory (default 16 MiB);
+    /// a larger one is `Error::ResponseTooLarge`, which keeps the
+    /// status and the first bytes.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.settings.max_response_bytes = limit;
         self
     }
     /// Retries, waits and timeouts (on by default: see `RetryPolicy::default`;
-    /// `RetryPolicy::never()` turns retries off).
+    /// `RetryPolicy::never()` turns retries off). A single call waits
+    /// at most `max_rate_limit_wait` (60 s by default) for a
+    /// rate-limit reset, then fails at once with `Error::RateLimited`.
     pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = Some(retry);
         self
@@ -94,18 +140,8 @@ impl ClientBuilder {
                         .to_owned(),
                 )
             })?;
-        let http = match self.http {
-            Some(http) => http,
-            None => {
-                ::reqwest::Client::builder()
-                    .build()
-                    .map_err(|err| crate::runtime::BuildError(
-                        format!("cannot build the HTTP client: {err}"),
-                    ))?
-            }
-        };
-        let core = crate::runtime::ClientCore::new(
-                http,
+        let core = crate::runtime::ClientCore::build(
+                self.settings,
                 &base_url,
                 self
                     .credentials
@@ -137,11 +173,18 @@ impl Client {
     pub fn retry_policy(&self) -> &crate::runtime::RetryPolicy {
         self.core.retry_policy()
     }
-    /// A copy of this client (sharing its connections) with another retry policy.
+    /// A copy of this client (sharing its connections and its
+    /// rate-limit window) with another retry policy.
     pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
         Client {
             core: self.core.clone().with_retry(retry, RETRY_RULES),
         }
+    }
+    /// The rate-limit window as this client and its clones count it:
+    /// the last one the API reported, less the requests sent since.
+    /// `None` before an answer reports one (or when the API reports none).
+    pub fn rate_limit_window(&self) -> ::std::option::Option<crate::runtime::RateLimit> {
+        self.core.rate_limit_window()
     }
     fn finish<T>(response: crate::runtime::RawResponse, body: T) -> Response<T> {
         let warnings = ::std::vec::Vec::new();
@@ -150,6 +193,7 @@ impl Client {
             headers: response.headers,
             rate_limit: response.rate_limit,
             attempts: response.attempts,
+            lost_answers: response.lost_answers,
             waits: response.waits,
             warnings,
             body,
@@ -300,33 +344,28 @@ impl Client {
             _ => Err(crate::runtime::unexpected(response)),
         }
     }
-    /// Calls [`Client::delete_thing`] for every id, as fast as the rate limit allows (see `runtime::run_bulk`), with the client's retry policy. Every id gets one entry in the report: a 410 after a retry counts as success (an earlier attempt got through), a 410 on the first attempt as already gone.
+    /// Calls [`Client::delete_thing`] for every id, at most `options.max_concurrency` at once, as fast as this client's rate-limit window allows (shared with its clones and other runs), with the client's retry policy and the run's limits (see `runtime::BulkOptions`, and `runtime::ClientCore::run_bulk`). Every id gets one entry in the report, in order: a 410 after an attempt whose answer was lost is this run's success, a 410 otherwise already gone. With `options.journal`, every outcome is written as soon as it is final, and a run resumed from the journal sends only the ids it has no outcome for.
     pub async fn bulk_delete_thing(
         &self,
         ids: ::std::vec::Vec<::std::string::String>,
         options: &crate::runtime::BulkOptions,
     ) -> crate::runtime::BulkReport {
-        let single = self
-            .with_retry_policy(crate::runtime::RetryPolicy {
-                max_attempts: 1,
-                ..self.retry_policy().clone()
-            });
-        let single = &single;
-        crate::runtime::run_bulk(
+        self.core
+            .run_bulk(
+                "delete_thing",
                 ids,
                 options,
-                |id| async move {
-                    match single.delete_thing(&id).await {
+                |core, id| async move {
+                    let client = Client { core };
+                    match client.delete_thing(&id).await {
                         Ok(response) => {
-                            (
+                            crate::runtime::BulkCall::success(
                                 crate::runtime::BulkOutcome::Canceled,
-                                response.attempts,
-                                response.rate_limit,
+                                &response,
                             )
                         }
                         Err(err) => {
-                            let attempts = err.response().map_or(1, |r| r.attempts);
-                            let outcome = crate::runtime::bulk_outcome(
+                            crate::runtime::BulkCall::failure(
                                 &err,
                                 &[
                                     crate::runtime::CancelRule {
@@ -346,8 +385,7 @@ impl Client {
                                 ],
                                 Some("/error"),
                                 crate::runtime::BulkOutcome::Canceled,
-                            );
-                            (outcome, attempts, err.rate_limit())
+                            )
                         }
                     }
                 },
