@@ -146,6 +146,9 @@ pub enum TypeKind {
     },
     /// Another name for a type (`type X = Vec<Y>`).
     Alias(TypeRef),
+    /// A type that holds itself through a list or map (`A = Vec<A>`): a
+    /// struct around the value (`struct A(Vec<A>)`), which an alias cannot be.
+    Newtype(TypeRef),
 }
 
 /// An object type.
@@ -157,6 +160,8 @@ pub struct Struct {
     pub extra: Extra,
     /// Checks `validate()` runs beyond the fields' own (when the API opts in).
     pub checks: StructChecks,
+    /// A request body with required fields: it gets `new(required fields)`.
+    pub constructor: bool,
 }
 
 /// Whole-object checks read from the spec.
@@ -687,6 +692,9 @@ pub struct Param {
     pub required: bool,
     /// `explode` for arrays and objects in the query (default true).
     pub explode: bool,
+    /// What joins the items of a list that is not exploded: `,`, or ` `
+    /// and `|` for the query's `spaceDelimited` and `pipeDelimited`.
+    pub delimiter: char,
     /// `style: deepObject` (`name[key]=value`).
     pub deep_object: bool,
     /// `minLength` of a string: shorter values are refused before sending.

@@ -856,10 +856,18 @@ impl ::serde::Serialize for FormField {
                 return ::serde::Serialize::serialize(value, serializer);
             }
         };
-        let mut value = value;
-        if let ::serde_json::Value::Object(map) = &mut value {
-            map.entry("type").or_insert_with(|| ::serde_json::Value::from(tag));
-        }
+        let value = match value {
+            ::serde_json::Value::Object(fields) => {
+                let mut map = ::serde_json::Map::new();
+                map.insert(
+                    ::std::string::String::from("type"),
+                    ::serde_json::Value::from(tag),
+                );
+                map.extend(fields.into_iter().filter(|(key, _)| key != "type"));
+                ::serde_json::Value::Object(map)
+            }
+            other => other,
+        };
         ::serde::Serialize::serialize(&value, serializer)
     }
 }
@@ -937,31 +945,17 @@ impl crate::runtime::Validate for FormField {
     ) {
         match self {
             Self::Text(inner) => crate::runtime::Validate::validate_into(inner, at, out),
-            Self::Checkbox(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
+            Self::Checkbox(_) => {}
             Self::DateSigned(inner) => {
                 crate::runtime::Validate::validate_into(inner, at, out)
             }
-            Self::Dropdown(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::Initials(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::Radio(inner) => crate::runtime::Validate::validate_into(inner, at, out),
-            Self::Signature(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::TextMerge(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::CheckboxMerge(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::Hyperlink(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
+            Self::Dropdown(_) => {}
+            Self::Initials(_) => {}
+            Self::Radio(_) => {}
+            Self::Signature(_) => {}
+            Self::TextMerge(_) => {}
+            Self::CheckboxMerge(_) => {}
+            Self::Hyperlink(_) => {}
             Self::UnknownValue(_) => {}
         }
     }
@@ -985,9 +979,6 @@ pub struct FormFieldText {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1030,11 +1021,6 @@ impl crate::runtime::Validate for FormFieldText {
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
         if let Some(value) = &self.validation_type {
             let here = crate::runtime::join_path(at, "validation_type");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -1053,9 +1039,6 @@ pub struct FormFieldCheckbox {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1081,19 +1064,6 @@ pub struct FormFieldCheckbox {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for FormFieldCheckbox {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// A date, filled in when the signer signs (`type: date_signed`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldDateSigned {
@@ -1102,9 +1072,6 @@ pub struct FormFieldDateSigned {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1133,11 +1100,6 @@ impl crate::runtime::Validate for FormFieldDateSigned {
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
         if let Some(value) = &self.field_options {
             let here = crate::runtime::join_path(at, "field_options");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -1152,9 +1114,6 @@ pub struct FormFieldDropdown {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1179,19 +1138,6 @@ pub struct FormFieldDropdown {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for FormFieldDropdown {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// An input field for initials (`type: initials`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldInitials {
@@ -1200,9 +1146,6 @@ pub struct FormFieldInitials {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1222,19 +1165,6 @@ pub struct FormFieldInitials {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for FormFieldInitials {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// An input field for radios (`type: radio`). Every radio field belongs to a group, and radio groups must define their rule in `form_field_groups`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldRadio {
@@ -1243,9 +1173,6 @@ pub struct FormFieldRadio {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1270,19 +1197,6 @@ pub struct FormFieldRadio {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for FormFieldRadio {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// A signature input field (`type: signature`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldSignature {
@@ -1291,9 +1205,6 @@ pub struct FormFieldSignature {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1312,19 +1223,6 @@ pub struct FormFieldSignature {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-impl crate::runtime::Validate for FormFieldSignature {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
 }
 /// A text field that has default text set by the API (`type: text-merge`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1334,9 +1232,6 @@ pub struct FormFieldTextMerge {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1355,19 +1250,6 @@ pub struct FormFieldTextMerge {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-impl crate::runtime::Validate for FormFieldTextMerge {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
 }
 /// A checkbox field that has a default value set by the API (`type: checkbox-merge`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1377,9 +1259,6 @@ pub struct FormFieldCheckboxMerge {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1399,19 +1278,6 @@ pub struct FormFieldCheckboxMerge {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for FormFieldCheckboxMerge {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// A hyperlink (`type: hyperlink`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FormFieldHyperlink {
@@ -1420,9 +1286,6 @@ pub struct FormFieldHyperlink {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1446,19 +1309,6 @@ pub struct FormFieldHyperlink {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-impl crate::runtime::Validate for FormFieldHyperlink {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
 }
 /// Whether the box or radio is checked initially; the API accepts `0`/`1` and `true`/`false`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -244,11 +244,12 @@ fn request(op: &ir::Operation, request_body: Option<&ir::RequestBody>, error_tok
                     let each = push_text(quote!(item.to_string()));
                     quote! { for item in value.iter() { #each } }
                 } else {
+                    let delimiter = p.delimiter.to_string();
                     push_text(quote!(value
                         .iter()
                         .map(|item| item.to_string())
                         .collect::<::std::vec::Vec<_>>()
-                        .join(",")))
+                        .join(#delimiter)))
                 }
             }
             ir::ParamValue::Structured => match p.location {
@@ -486,6 +487,9 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
         quote!( #(#patterns)|* => #code, )
     });
     let fallback_code = handler_code(&fallback);
+    if arms.is_empty() {
+        return fallback_code;
+    }
     quote! {
         match response.status.as_u16() {
             #(#arm_tokens)*
@@ -646,11 +650,7 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
             Some(ct) => quote!(Some(#ct)),
             None => quote!(None),
         };
-        let inner = match part.kind {
-            ir::PartKind::File => quote!(crate::runtime::FilePart),
-            ir::PartKind::Files => quote!(::std::vec::Vec<crate::runtime::FilePart>),
-            _ => ty(&part.ty),
-        };
+        let inner = part_type(part);
         let field_ty = if part.required { inner } else { quote!(::std::option::Option<#inner>) };
         let text = if part.docs.trim().is_empty() { format!("The `{wire}` part.") } else { part.docs.clone() };
         let doc = docs::outer(&text);
@@ -681,18 +681,56 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
     }
     let doc = docs::outer(&format!("The multipart body of [`Client::{method_name}`]: one field per part."));
     let form_binding = if parts.is_empty() { quote!(let form) } else { quote!(let mut form) };
+    let required: Vec<&ir::Part> = m.parts.iter().filter(|p| p.required).collect();
+    let default = required.is_empty().then(|| quote!(Default,));
+    let constructor = (!required.is_empty()).then(|| {
+        let args = required.iter().map(|p| {
+            let n = ident(&p.name);
+            let t = part_type(p);
+            quote!(#n: #t)
+        });
+        let inits = m.parts.iter().map(|p| {
+            let n = ident(&p.name);
+            if p.required {
+                quote!(#n)
+            } else {
+                quote!(#n: ::std::option::Option::None)
+            }
+        });
+        let names: Vec<String> = required.iter().map(|p| format!("`{}`", p.name)).collect();
+        let doc = docs::outer(&format!("A body with the required parts ({}) and no optional one.", names.join(", ")));
+        let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            #doc
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* }
+            }
+        }
+    });
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, #default PartialEq)]
         pub struct #name { #(#fields)* }
 
         impl #name {
+            #constructor
+
             fn to_form(&self) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
                 #form_binding = ::reqwest::multipart::Form::new();
                 #(#parts)*
                 Ok(form)
             }
         }
+    }
+}
+
+/// The Rust type of a part's value.
+fn part_type(part: &ir::Part) -> TokenStream {
+    match part.kind {
+        ir::PartKind::File => quote!(crate::runtime::FilePart),
+        ir::PartKind::Files => quote!(::std::vec::Vec<crate::runtime::FilePart>),
+        _ => ty(&part.ty),
     }
 }
 

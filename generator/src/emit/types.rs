@@ -37,6 +37,16 @@ fn type_def(def: &ir::TypeDef) -> TokenStream {
             let target = type_tokens(target);
             quote! { #doc #deprecated pub type #name = #target; }
         }
+        TypeKind::Newtype(target) => {
+            let target = type_tokens(target);
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
+        }
         TypeKind::Untagged(variants) => {
             let arms = variants.iter().map(|v| {
                 let vname = ident(&v.name);
@@ -58,10 +68,10 @@ fn type_def(def: &ir::TypeDef) -> TokenStream {
     }
 }
 
-/// A discriminated union. Serde's internally tagged enums would take the
-/// tag away from the variant's struct and fail on an unknown tag, so the
-/// impls are written out: the tag picks the variant, the whole object
-/// (tag included) fills it, and an unknown tag keeps the object as JSON.
+/// A discriminated union. Serde's internally tagged enums fail on an
+/// unknown tag, so the impls are written out: the tag picks the variant,
+/// the object fills it, an unknown tag keeps the object as JSON, and
+/// serializing writes the variant's tag (variant structs carry no copy).
 fn tagged_def(
     name: &proc_macro2::Ident,
     doc: TokenStream,
@@ -93,10 +103,16 @@ fn tagged_def(
                     #( Self::#names(inner) => (#values, ::serde_json::to_value(inner).map_err(<S::Error as ::serde::ser::Error>::custom)?), )*
                     Self::#unknown(value) => return ::serde::Serialize::serialize(value, serializer),
                 };
-                let mut value = value;
-                if let ::serde_json::Value::Object(map) = &mut value {
-                    map.entry(#tag).or_insert_with(|| ::serde_json::Value::from(tag));
-                }
+                // The variant's tag, first.
+                let value = match value {
+                    ::serde_json::Value::Object(fields) => {
+                        let mut map = ::serde_json::Map::new();
+                        map.insert(::std::string::String::from(#tag), ::serde_json::Value::from(tag));
+                        map.extend(fields.into_iter().filter(|(key, _)| key != #tag));
+                        ::serde_json::Value::Object(map)
+                    }
+                    other => other,
+                };
                 ::serde::Serialize::serialize(&value, serializer)
             }
         }
@@ -177,6 +193,40 @@ fn struct_def(
     // All-optional structs can be built with `..Default::default()`.
     let all_optional = s.fields.iter().all(|f| !f.required || f.nullable);
     let default = all_optional.then(|| quote!(Default,));
+    let constructor = (s.constructor && !all_optional).then(|| {
+        let required: Vec<&ir::Field> = s.fields.iter().filter(|f| f.required && !f.nullable).collect();
+        let args = required.iter().map(|f| {
+            let n = ident(&f.name);
+            let t = type_tokens(&f.ty);
+            quote!(#n: #t)
+        });
+        let inits = s.fields.iter().map(|f| {
+            let n = ident(&f.name);
+            if f.required && !f.nullable {
+                quote!(#n)
+            } else {
+                quote!(#n: ::std::option::Option::None)
+            }
+        });
+        let extra = ident(match &s.extra {
+            Extra::Keep(f) | Extra::Deny(f) | Extra::Typed(f, _) => f,
+        });
+        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
+        let doc = docs::outer(&format!(
+            "A value with the required fields ({}) and every optional one unset.",
+            names.join(", ")
+        ));
+        let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            impl #name {
+                #doc
+                #allow
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits,)* #extra: ::std::default::Default::default() }
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #deprecated
@@ -185,6 +235,7 @@ fn struct_def(
             #(#fields)*
             #extra
         }
+        #constructor
     }
 }
 

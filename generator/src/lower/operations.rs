@@ -201,19 +201,23 @@ impl<'a> Lowerer<'a> {
             TemplatePart::Param(n) => Some(n),
             TemplatePart::Literal(_) => None,
         }) {
-            let Some((param, here)) = raw_params
-                .iter()
-                .find(|(p, _)| matches!(p, openapiv3::Parameter::Path { .. }) && p.parameter_data_ref().name == *name)
-            else {
-                return Err(self.invalid(
-                    pointer,
-                    format!("the path template names `{{{name}}}`, which the operation does not declare as a path parameter"),
-                ));
-            };
             if params.iter().any(|p| p.location == ir::ParamLocation::Path && p.wire_name == *name) {
                 return Err(self.invalid(pointer, format!("the path template names `{{{name}}}` twice")));
             }
-            let lowered = self.lower_param(param, here, &type_context, &mut scope)?;
+            let declared = raw_params
+                .iter()
+                .find(|(p, _)| matches!(p, openapiv3::Parameter::Path { .. }) && p.parameter_data_ref().name == *name);
+            let lowered = match declared {
+                Some((param, here)) => self.lower_param(param, here, &type_context, &mut scope)?,
+                None => {
+                    // As other generators do: the plain reading is a string.
+                    self.warn(
+                        pointer,
+                        format!("the path template names `{{{name}}}`, which the operation does not declare; taken as a required string path parameter"),
+                    );
+                    self.lower_param(&undeclared_path_param(name), pointer, &type_context, &mut scope)?
+                }
+            };
             params.push(lowered);
         }
         for (param, here) in &raw_params {
@@ -509,6 +513,11 @@ impl<'a> Lowerer<'a> {
             ir::ParamValue::Structured
         };
         let deep_object = matches!(param, openapiv3::Parameter::Query { style: openapiv3::QueryStyle::DeepObject, .. });
+        let delimiter = match param {
+            openapiv3::Parameter::Query { style: openapiv3::QueryStyle::SpaceDelimited, .. } => ' ',
+            openapiv3::Parameter::Query { style: openapiv3::QueryStyle::PipeDelimited, .. } => '|',
+            _ => ',',
+        };
         let min_length = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => match &schema.schema_kind {
                 openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => s.min_length,
@@ -535,6 +544,7 @@ impl<'a> Lowerer<'a> {
             ty,
             required: data.required || location == ir::ParamLocation::Path,
             explode,
+            delimiter,
             deep_object,
             min_length,
             value,
@@ -706,6 +716,28 @@ impl<'a> Lowerer<'a> {
             });
         }
         Ok(out)
+    }
+}
+
+/// A path parameter the template names but the operation does not declare.
+fn undeclared_path_param(name: &str) -> openapiv3::Parameter {
+    let schema = openapiv3::Schema {
+        schema_data: openapiv3::SchemaData::default(),
+        schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(openapiv3::StringType::default())),
+    };
+    openapiv3::Parameter::Path {
+        parameter_data: openapiv3::ParameterData {
+            name: name.to_owned(),
+            description: None,
+            required: true,
+            deprecated: None,
+            format: openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)),
+            example: None,
+            examples: Default::default(),
+            explode: None,
+            extensions: Default::default(),
+        },
+        style: openapiv3::PathStyle::Simple,
     }
 }
 

@@ -222,11 +222,8 @@ async fn a_mapped_union_is_sent_with_its_tag() {
         .mount(&server)
         .await;
     let client = composition::Client::builder().base_url(server.uri()).build().unwrap();
-    let circle = composition::Shape::Circle(composition::Circle {
-        type_: "Circle".to_owned(),
-        radius: 2.5,
-        extra: Default::default(),
-    });
+    // The variant is the tag: the struct has no second copy of it.
+    let circle = composition::Shape::Circle(composition::Circle { radius: 2.5, extra: Default::default() });
     let response = client.add_shape(&circle).await.unwrap();
     assert!(matches!(response.body, composition::Shape::Square(ref s) if s.side == 3.0));
 }

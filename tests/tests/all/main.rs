@@ -15,3 +15,4 @@ mod providers;
 mod retries;
 mod support;
 mod tables;
+mod versions;

@@ -469,6 +469,16 @@ pub struct UploadFileMultipart {
     pub attachments: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl UploadFileMultipart {
+    /// A body with the required parts (`file`, `purpose`) and no optional one.
+    pub fn new(file: crate::runtime::FilePart, purpose: ::std::string::String) -> Self {
+        Self {
+            file,
+            purpose,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            attachments: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {

@@ -30,6 +30,17 @@ pub struct SubmitFormForm {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl SubmitFormForm {
+    /// A value with the required fields (`friendly_name`) and every optional one unset.
+    pub fn new(friendly_name: ::std::string::String) -> Self {
+        Self {
+            friendly_name,
+            roles: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `SearchFilter` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SearchFilter {
