@@ -81,7 +81,10 @@ pub use retry::{RetryEvent, RetryHook, RetryMatch, RetryPolicy, RetryRules};
 #[cfg(feature = "search")]
 pub use search::{QueryField, SearchError, SearchQuery, ValueType};
 pub use secret::{Auth, Secret};
-pub use url::{form_urlencoded, param_text, push_path_segment, push_query, value_text};
+pub use url::{
+    field_pairs, form_urlencoded, form_urlencoded_with, param_text, push_path_segment, push_query, value_text,
+    FieldStyle,
+};
 pub use validate::{
     check_exactly_one, check_groups, check_items, check_unknown_properties, join_path, PatternError, Validate,
     Violation,

@@ -727,6 +727,20 @@ pub struct RequestBody {
     pub required: bool,
     /// Doc text.
     pub docs: String,
+    /// A form body's properties with a style of their own (`encoding`).
+    pub field_styles: Vec<(String, FieldStyle)>,
+}
+
+/// How a property of a form or multipart body is written (`encoding`'s
+/// `style` and `explode`); the runtime's `FieldStyle`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldStyle {
+    /// `form`, exploded: repeated names (an object: one field per property).
+    FormExploded,
+    /// `form`, not exploded: comma-separated.
+    Form,
+    /// `deepObject`: bracketed names (`signers[0][name]`).
+    DeepObject,
 }
 
 /// How a body is encoded.
@@ -768,6 +782,9 @@ pub struct Part {
     pub required: bool,
     /// `encoding.<part>.contentType`, when given.
     pub content_type: Option<String>,
+    /// `encoding.<part>.style`/`explode`, when given (not for files): the
+    /// value is sent as the text parts that style makes.
+    pub style: Option<FieldStyle>,
     /// Doc text.
     pub docs: String,
 }

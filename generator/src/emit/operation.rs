@@ -297,6 +297,17 @@ fn request(op: &ir::Operation, request_body: Option<&ir::RequestBody>, error_tok
                     .map_err(|err| crate::runtime::Error::InvalidRequest(format!("cannot encode the body: {err}")))?;
                 request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(bytes);
             },
+            ir::BodyKind::Form(_) if !body.field_styles.is_empty() => {
+                let names = body.field_styles.iter().map(|(name, _)| name);
+                let styles = body.field_styles.iter().map(|(_, style)| field_style(*style));
+                quote! {
+                    let form = crate::runtime::form_urlencoded_with(&body, &[#( (#names, #styles) ),*])
+                        .map_err(crate::runtime::Error::InvalidRequest)?;
+                    request = request
+                        .header(::reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(form);
+                }
+            }
             ir::BodyKind::Form(_) => quote! {
                 let form = crate::runtime::form_urlencoded(&body).map_err(crate::runtime::Error::InvalidRequest)?;
                 request = request
@@ -656,7 +667,19 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
         let doc = docs::outer(&text);
         fields.push(quote! { #doc pub #field: #field_ty, });
         // `value` is a reference to the field's value.
-        let add = match part.kind {
+        let add = match (part.kind, part.style) {
+            (ir::PartKind::File | ir::PartKind::Files, _) | (_, None) => None,
+            (_, Some(style)) => {
+                let style = field_style(style);
+                Some(quote! {
+                    let value = ::serde_json::to_value(value).map_err(|err| format!("cannot encode a multipart part: {err}"))?;
+                    for (name, text) in crate::runtime::field_pairs(#wire, &value, #style) {
+                        form = form.part(name, crate::runtime::text_part(text, #content_type)?);
+                    }
+                })
+            }
+        };
+        let add = add.unwrap_or_else(|| match part.kind {
             ir::PartKind::File => quote! { form = form.part(#wire, value.to_part(#content_type)?); },
             ir::PartKind::Files => quote! {
                 for file in value.iter() {
@@ -672,7 +695,7 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
                 }
             },
             ir::PartKind::Json => quote! { form = form.part(#wire, crate::runtime::json_part(value, #content_type)?); },
-        };
+        });
         parts.push(if part.required {
             quote! { { let value = &self.#field; #add } }
         } else {
@@ -722,6 +745,15 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
                 Ok(form)
             }
         }
+    }
+}
+
+/// The runtime's name for a field style.
+fn field_style(style: ir::FieldStyle) -> TokenStream {
+    match style {
+        ir::FieldStyle::FormExploded => quote!(crate::runtime::FieldStyle::FormExploded),
+        ir::FieldStyle::Form => quote!(crate::runtime::FieldStyle::Form),
+        ir::FieldStyle::DeepObject => quote!(crate::runtime::FieldStyle::DeepObject),
     }
 }
 

@@ -70,19 +70,43 @@ pub fn lower(doc: &Document, options: &LowerOptions) -> Result<Lowered, Error> {
     Lowerer::new(doc).run(options)
 }
 
-/// Request body structs with required fields get a constructor taking them
-/// (those without derive `Default`).
+/// The structs a request sends (its body's, and every struct they hold)
+/// with required fields get a constructor taking them (those without
+/// derive `Default`).
 fn mark_request_constructors(operations: &[ir::Operation], types: &mut [ir::TypeDef]) {
+    fn named(ty: &ir::TypeRef, out: &mut Vec<String>) {
+        match ty {
+            ir::TypeRef::Named(n) | ir::TypeRef::Boxed(n) => out.push(n.clone()),
+            ir::TypeRef::Vec(inner) | ir::TypeRef::Map(inner) => named(inner, out),
+            _ => {}
+        }
+    }
+    let mut stack = Vec::new();
     for op in operations {
         for body in op.body.iter().chain(op.multipart_alternative.iter()) {
-            let (ir::BodyKind::Json(ir::TypeRef::Named(name), _) | ir::BodyKind::Form(ir::TypeRef::Named(name))) =
-                &body.kind
-            else {
-                continue;
-            };
-            if let Some(ir::TypeKind::Struct(s)) = types.iter_mut().find(|t| &t.name == name).map(|t| &mut t.kind) {
-                s.constructor = s.fields.iter().any(|f| f.required && !f.nullable);
+            match &body.kind {
+                ir::BodyKind::Json(ty, _) | ir::BodyKind::Form(ty) => named(ty, &mut stack),
+                ir::BodyKind::Multipart(m) => m.parts.iter().for_each(|p| named(&p.ty, &mut stack)),
+                _ => {}
             }
+        }
+    }
+    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        let Some(&i) = index.get(&name) else { continue };
+        if !seen.insert(i) {
+            continue;
+        }
+        match &mut types[i].kind {
+            ir::TypeKind::Struct(s) => {
+                s.constructor = s.fields.iter().any(|f| f.required && !f.nullable);
+                s.fields.iter().for_each(|f| named(&f.ty, &mut stack));
+            }
+            ir::TypeKind::Untagged(variants) => variants.iter().for_each(|v| named(&v.ty, &mut stack)),
+            ir::TypeKind::Tagged { variants, .. } => variants.iter().for_each(|v| named(&v.ty, &mut stack)),
+            ir::TypeKind::Alias(ty) | ir::TypeKind::Newtype(ty) => named(ty, &mut stack),
+            ir::TypeKind::Enum(_) => {}
         }
     }
 }

@@ -582,7 +582,8 @@ impl<'a> Lowerer<'a> {
         let body = self.resolve_component(body, "requestBodies", "a request body", pointer, |c| &c.request_bodies)?;
         let content_pointer = pointer_join(pointer, "content");
         let docs = body.description.clone().unwrap_or_default();
-        let make = |kind| ir::RequestBody { kind, required: body.required, docs: docs.clone() };
+        let make =
+            |kind| ir::RequestBody { kind, required: body.required, docs: docs.clone(), field_styles: Vec::new() };
         let essence = |media: &str| media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         let find = |wanted: &dyn Fn(&str) -> bool| body.content.iter().find(|(media, _)| wanted(&essence(media)));
         let schema_of =
@@ -608,7 +609,11 @@ impl<'a> Lowerer<'a> {
         } else if let Some(multipart) = &multipart {
             make(ir::BodyKind::Multipart(multipart.clone()))
         } else if let Some((media, content)) = find(&|m| m == "application/x-www-form-urlencoded") {
-            make(ir::BodyKind::Form(schema_of(self, media, content, "form")?))
+            let styles = self.field_styles(content, &pointer_join(&content_pointer, media));
+            ir::RequestBody {
+                field_styles: styles,
+                ..make(ir::BodyKind::Form(schema_of(self, media, content, "form")?))
+            }
         } else if let Some((media, _)) = find(&|m| m.starts_with("text/")) {
             make(ir::BodyKind::Text(media.clone()))
         } else if let Some((media, _)) = body.content.first() {
@@ -626,6 +631,31 @@ impl<'a> Lowerer<'a> {
             _ => None,
         };
         Ok((primary, alternative))
+    }
+
+    /// The properties of a form body whose `encoding` gives a style.
+    pub(super) fn field_styles(&self, content: &openapiv3::MediaType, pointer: &str) -> Vec<(String, ir::FieldStyle)> {
+        content
+            .encoding
+            .keys()
+            .filter_map(|name| {
+                let at = pointer_join(&pointer_join(pointer, "encoding"), name);
+                self.field_style(&at).map(|style| (name.clone(), style))
+            })
+            .collect()
+    }
+
+    /// The style `encoding/<name>` at `pointer` (in the raw document) gives, if any.
+    pub(super) fn field_style(&self, pointer: &str) -> Option<ir::FieldStyle> {
+        let encoding = self.doc.raw.pointer(pointer)?;
+        let style = encoding.get("style").and_then(serde_json::Value::as_str);
+        let explode = encoding.get("explode").and_then(serde_json::Value::as_bool);
+        match (style, explode) {
+            (Some("deepObject"), _) => Some(ir::FieldStyle::DeepObject),
+            (None, None) => None,
+            (_, Some(false)) => Some(ir::FieldStyle::Form),
+            _ => Some(ir::FieldStyle::FormExploded),
+        }
     }
 
     fn lower_responses(

@@ -705,7 +705,7 @@ impl<'a> Lowerer<'a> {
                         entries.push((value, Target::Ref(reference.clone())));
                     }
                 }
-                ReferenceOr::Item(schema) => match single_tag_value(schema, tag) {
+                ReferenceOr::Item(schema) => match self.single_tag_value(schema, tag, &here) {
                     Some(value) if !entries.iter().any(|(v, _)| *v == value) => {
                         let ty = self.lower_schema(schema, &format!("{name} {value}"), &here)?;
                         entries.push((value, Target::Lowered(ty)));
@@ -717,6 +717,32 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.tagged(name, tag, entries, pointer)
+    }
+
+    /// The one value an inline variant allows for its tag property
+    /// (`properties: {type: {enum: [x]}}`, or 3.1's `const: x`), also
+    /// through `allOf` and references.
+    fn single_tag_value(&self, schema: &Schema, tag: &str, pointer: &str) -> Option<String> {
+        let props = match shape(schema) {
+            Shape::Object(object) => own_props(object, pointer),
+            Shape::AllOf(parts, own) => match self.merge_all_of(parts, own, pointer).ok()? {
+                Merged::Object { props, .. } => props,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let prop = props.into_iter().rev().find(|p| p.wire == tag)?;
+        let property: &Schema = match prop.schema {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => self.resolve_schema(reference, pointer).ok()?.0,
+        };
+        match shape(property) {
+            Shape::String { values, .. } => match values.as_slice() {
+                [Some(value)] => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     fn tagged_from_subtypes(
@@ -953,6 +979,10 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { .. } => String::new(),
             };
             let content_type = content.encoding.get(prop.wire).and_then(|e| e.content_type.clone());
+            let style = match kind {
+                ir::PartKind::File | ir::PartKind::Files => None,
+                _ => self.field_style(&pointer_join(&pointer_join(pointer, "encoding"), prop.wire)),
+            };
             parts.push(ir::Part {
                 name: scope.claim(naming::field_name(prop.wire)),
                 wire_name: prop.wire.to_owned(),
@@ -960,6 +990,7 @@ impl<'a> Lowerer<'a> {
                 kind,
                 required: required.iter().any(|r| r == prop.wire),
                 content_type,
+                style,
                 docs,
             });
         }
@@ -1025,24 +1056,6 @@ enum Target {
     Ref(String),
     /// An inline variant, already lowered.
     Lowered(ir::TypeRef),
-}
-
-/// The one value an inline variant allows for its tag property
-/// (`properties: {type: {enum: [x]}}`, or 3.1's `const: x`).
-fn single_tag_value(schema: &Schema, tag: &str) -> Option<String> {
-    let properties = match shape(schema) {
-        Shape::Object(object) => object.properties,
-        Shape::AllOf(_, Some(own)) => own.properties,
-        _ => return None,
-    };
-    let ReferenceOr::Item(property) = properties.get(tag)? else { return None };
-    match shape(property) {
-        Shape::String { values, .. } => match values.as_slice() {
-            [Some(value)] => Some(value.clone()),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 /// A mapping target is a `$ref` or, by the spec's shorthand, a schema name.

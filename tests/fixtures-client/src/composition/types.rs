@@ -188,6 +188,15 @@ pub struct Circle {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl Circle {
+    /// A value with the required fields (`radius`) and every optional one unset.
+    pub fn new(radius: f64) -> Self {
+        Self {
+            radius,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `Square` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Square {
@@ -196,6 +205,15 @@ pub struct Square {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Square {
+    /// A value with the required fields (`side`) and every optional one unset.
+    pub fn new(side: f64) -> Self {
+        Self {
+            side,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// An untagged union; values it cannot type are kept as JSON.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

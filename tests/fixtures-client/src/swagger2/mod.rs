@@ -579,9 +579,14 @@ impl UploadDocumentFileMultipart {
                 .part("title", crate::runtime::text_part(value.to_string(), None)?);
         }
         if let Some(value) = &self.pages {
-            for item in value.iter() {
-                form = form
-                    .part("pages", crate::runtime::text_part(item.to_string(), None)?);
+            let value = ::serde_json::to_value(value)
+                .map_err(|err| format!("cannot encode a multipart part: {err}"))?;
+            for (name, text) in crate::runtime::field_pairs(
+                "pages",
+                &value,
+                crate::runtime::FieldStyle::FormExploded,
+            ) {
+                form = form.part(name, crate::runtime::text_part(text, None)?);
             }
         }
         Ok(form)
