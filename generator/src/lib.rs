@@ -282,7 +282,10 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
         });
         files.push(GeneratedFile {
             path: dir.join("types.rs"),
-            contents: render::rust_file(emit::types_file(api), &banner).map_err(|m| internal(&api.source, m))?,
+            contents: {
+                let (tokens, texts) = emit::types_file(api);
+                render::rust_file_with(tokens, texts, &banner).map_err(|m| internal(&api.source, m))?
+            },
         });
     }
     Ok(files)
