@@ -4,6 +4,7 @@
 
 mod apart;
 mod bad_specs;
+mod compiles;
 mod constructs;
 mod dropbox_sign;
 mod events;
