@@ -325,6 +325,15 @@ impl Cx<'_> {
                     out.insert(code, response);
                     continue;
                 }
+                // An error answered by an operation that produces only
+                // files or streams is still described by its schema: JSON.
+                let error = !code.starts_with('2');
+                let produces = match &produces {
+                    Some(list) if error && !list.iter().any(|m| is_json(m)) => {
+                        Some(list.iter().cloned().chain(["application/json".to_owned()]).collect())
+                    }
+                    other => other.clone(),
+                };
                 let converted = self.response(response, &here, &here, &produces);
                 out.insert(code, converted);
             }
@@ -471,8 +480,9 @@ impl Cx<'_> {
             }
             let media = produces.clone().unwrap_or_else(|| vec!["application/json".to_owned()]);
             let media = if media.is_empty() { vec!["application/json".to_owned()] } else { media };
+            let binary = schema.get("format").and_then(Value::as_str) == Some("binary");
             let mut content = Map::new();
-            for m in media {
+            for m in media.into_iter().filter(|m| !(binary && is_json(m))) {
                 self.origins.add(
                     pointer_join(&pointer_join(&pointer_join(to, "content"), &m), "schema"),
                     pointer_join(from, "schema"),
@@ -482,6 +492,10 @@ impl Cx<'_> {
                     entry["example"] = example.clone();
                 }
                 content.insert(m, entry);
+            }
+            if content.is_empty() {
+                // A file, documented with JSON (or no) media types only.
+                content.insert("application/octet-stream".to_owned(), json!({ "schema": schema }));
             }
             out.insert("content".into(), Value::Object(content));
         }
@@ -573,6 +587,11 @@ impl Param {
             Param::Other(_) => None,
         }
     }
+}
+
+fn is_json(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }
 
 fn parent_of(pointer: &str) -> String {

@@ -134,5 +134,11 @@ fn swagger_2_fixture_converts_each_construct() {
     assert!(matches!(op("login").body.as_ref().unwrap().kind, esign_codegen::ir::BodyKind::Form(..)));
     let fields = op("list_documents").params.iter().find(|p| p.wire_name == "fields").unwrap();
     assert_eq!(fields.delimiter, '|');
+    let download = op("download_document");
+    let body_of = |code: u16| {
+        download.responses.iter().find(|r| r.status == esign_codegen::ir::StatusMatch::Code(code)).map(|r| &r.body)
+    };
+    assert_eq!(body_of(200), Some(&esign_codegen::ir::ResponseBody::Bytes));
+    assert!(matches!(body_of(404), Some(esign_codegen::ir::ResponseBody::Json(_))));
     assert_eq!(api.security.len(), 3);
 }

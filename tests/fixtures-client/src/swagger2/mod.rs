@@ -443,17 +443,24 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): the file
+    /// - 404 (`Err`): no such document
     pub async fn download_document(
         &self,
         id: &str,
-    ) -> ::std::result::Result<Response<crate::runtime::Bytes>, Error> {
+    ) -> ::std::result::Result<
+        Response<crate::runtime::Bytes>,
+        Error<types::ErrorType>,
+    > {
         let mut path = ::std::string::String::new();
         path.push_str("/documents/");
         crate::runtime::push_path_segment(&mut path, "id", id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         path.push_str("/download");
         let query: [(&str, ::std::string::String); 0] = [];
-        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+        let build = || -> ::std::result::Result<
+            ::reqwest::RequestBuilder,
+            Error<types::ErrorType>,
+        > {
             let request = self
                 .core
                 .request(::reqwest::Method::GET, &path, &query, true)
@@ -476,6 +483,7 @@ impl Client {
                 let body = response.body.clone();
                 Ok(Self::finish(response, body))
             }
+            404 => Err(crate::runtime::api_error(response)),
             _ => Err(crate::runtime::unexpected(response)),
         }
     }
