@@ -229,7 +229,11 @@ fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<
     // malformed, which takes time exponential in the depth: check schemas
     // first, which also points at the exact keyword.
     check_schemas(&raw).map_err(located)?;
-    let webhooks = typed_webhooks(&raw).map_err(located)?;
+    let mut notes = Vec::new();
+    let webhooks = typed_webhooks(&raw, &mut notes).map_err(located)?;
+    warnings.extend(
+        notes.into_iter().map(|(pointer, message)| Warning { location: here(&origins.source(&pointer)), message }),
+    );
     let api: openapiv3::OpenAPI = match typed_at::<openapiv3::OpenAPI>(&raw, "") {
         Ok(api) => api,
         Err(found) => {
@@ -243,7 +247,11 @@ fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<
 
 /// The webhooks of the (converted) document: 3.1's `webhooks` (moved to
 /// `x-webhooks` by the conversion when that is free) and `x-webhooks`.
-fn typed_webhooks(raw: &Value) -> Result<Vec<SourceWebhook>, (String, String)> {
+///
+/// `x-webhooks` is an extension whose shape no version fixes (a 2.0 spec
+/// may write it the 2.0 way): an entry that is not a 3.0 path item is
+/// skipped with a warning, where a wrong 3.1 `webhooks` entry is an error.
+fn typed_webhooks(raw: &Value, notes: &mut Vec<(String, String)>) -> Result<Vec<SourceWebhook>, (String, String)> {
     let mut out = Vec::new();
     for key in ["webhooks", "x-webhooks"] {
         let Some(entries) = raw.get(key) else { continue };
@@ -255,15 +263,23 @@ fn typed_webhooks(raw: &Value) -> Result<Vec<SourceWebhook>, (String, String)> {
         };
         for (name, item) in entries {
             let pointer = pointer_join(&format!("/{key}"), name);
-            if let Some(Value::Object(methods)) = Some(item) {
-                for (method, op) in methods {
-                    if METHODS.contains(&method.as_str()) {
-                        typed_at::<openapiv3::Operation>(op, &pointer_join(&pointer, method))?;
+            let typed = || -> Result<openapiv3::PathItem, (String, String)> {
+                if let Value::Object(methods) = item {
+                    for (method, op) in methods {
+                        if METHODS.contains(&method.as_str()) {
+                            typed_at::<openapiv3::Operation>(op, &pointer_join(&pointer, method))?;
+                        }
                     }
                 }
+                typed_at::<openapiv3::PathItem>(item, &pointer)
+            };
+            match typed() {
+                Ok(item) => out.push(SourceWebhook { name: name.clone(), item, pointer }),
+                Err((at, message)) if key == "x-webhooks" => {
+                    notes.push((at, format!("webhook `{name}` is not an OpenAPI 3 path item ({message}); skipped")));
+                }
+                Err(found) => return Err(found),
             }
-            let item = typed_at::<openapiv3::PathItem>(item, &pointer)?;
-            out.push(SourceWebhook { name: name.clone(), item, pointer });
         }
     }
     Ok(out)
