@@ -114,6 +114,15 @@ fn webhooks_from_3_1_and_x_webhooks() {
     );
     let lowered = lower_text("s.yaml", &text).expect("lowers");
     assert_eq!(lowered.api.webhooks.len(), 1);
+    // `x-webhooks` written the 2.0 way: skipped with a located warning.
+    let text = format!(
+        "{SWAGGER}paths: {{}}\nx-webhooks:\n  created:\n    post:\n      parameters:\n        - {{name: body, in: body, schema: {{type: object}}}}\n      responses:\n        '200': {{description: ok}}\n"
+    );
+    let doc = load_str("s.yaml", &text).expect("loads");
+    assert!(doc.webhooks.is_empty());
+    assert_eq!(doc.warnings.len(), 1, "{:?}", doc.warnings);
+    let at = doc.warnings[0].location.pointer.as_deref().unwrap_or("");
+    assert!(at.starts_with("/x-webhooks/created"), "{}", doc.warnings[0]);
 }
 
 #[test]
