@@ -85,7 +85,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     // each spec over BIG bytes, so no one crate's clippy run grows without
     // bound), each checked by clippy offline against the workspace's lock
     // file, all in one target directory of their own (dependencies build once).
-    let mut groups: Vec<(String, Vec<(String, Vec<u8>)>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<Source>)> = Vec::new();
     for (folder, name, bytes) in sources {
         let group = if bytes.len() > BIG { crate_name_for(&name) } else { crate_name_for(&folder) };
         match groups.iter_mut().find(|(g, _)| *g == group) {
@@ -121,6 +121,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     println!("corpus: every spec generates and every crate passes clippy -D warnings");
     Ok(ExitCode::SUCCESS)
 }
+
+/// A spec's name and contents.
+type Source = (String, Vec<u8>);
 
 /// A spec larger than this (bytes) gets a corpus crate of its own.
 const BIG: usize = 2 << 20;
