@@ -2,7 +2,8 @@
 //! cannot write the plain way (a type that is a list or map of itself, an
 //! operation whose only documented answer is not handled, a webhook payload
 //! named through an alias, a discriminated union with no usable tag, a
-//! constructor of eight arguments), in OpenAPI 3.0, 3.1 and Swagger 2.0.
+//! constructor of eight arguments, operations named like the client's own
+//! methods), in OpenAPI 3.0, 3.1 and Swagger 2.0.
 //! They are generated into one crate that `cargo check` must pass, built
 //! apart from the workspace like the `apart` test's crates.
 
@@ -49,4 +50,6 @@ fn accepted_specs_compile() {
     };
     assert!(types("self_holding").contains("pub struct Nested(pub ::std::vec::Vec<Nested>);"));
     assert!(types("self_holding_2").contains("pub struct List(pub ::std::vec::Vec<List>);"));
+    let client = generated.files.iter().find(|f| f.path.to_string_lossy() == "src/client_names/mod.rs").unwrap();
+    assert!(client.contents.contains("pub async fn new2("), "operationId `new` yields to Client::new");
 }
