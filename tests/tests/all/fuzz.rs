@@ -52,7 +52,7 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
     let mut all = Vec::new();
     pointers(doc, String::new(), &mut all);
     let target = all[rng.below(all.len())].clone();
-    match rng.below(10) {
+    match rng.below(11) {
         // Drop a key or an item.
         0 => {
             if let Some((parent, key)) = parent_and_key(&target) {
@@ -146,6 +146,23 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
                     "oneOf": [{"$ref": "#/components/schemas/Nope"}, {"type": "string"}],
                     "discriminator": {"propertyName": "kind", "mapping": {"x": "Missing"}}
                 });
+            }
+        }
+        // What 3.1 and 2.0 write, anywhere (the conversions must not trip).
+        9 => {
+            let shapes = [
+                json!({"type": ["integer", "null"], "exclusiveMinimum": 1e30, "const": 3}),
+                json!({"$ref": "#/definitions/Nope", "description": "x"}),
+                json!({"name": "f", "in": "formData", "type": "file", "collectionFormat": "tsv"}),
+                json!({"type": "array", "prefixItems": [{"type": "string"}, true, false], "items": false}),
+                json!({"$defs": {"x": {"$ref": "#/components/schemas/Self/$defs/x"}}, "$ref": "#/$defs/x"}),
+                json!({"$ref": "#/components/pathItems/Nope"}),
+                json!({"x-nullable": true, "discriminator": "kind", "type": "file"}),
+                json!({"anyOf": [{"type": "null"}, {"type": "null"}], "examples": []}),
+                json!({"in": "body", "name": "b", "schema": {"$ref": "#/parameters/Nope"}}),
+            ];
+            if let Some(v) = doc.pointer_mut(&target) {
+                *v = shapes[rng.below(shapes.len())].clone();
             }
         }
         // An empty object where a schema or operation was.
