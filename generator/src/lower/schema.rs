@@ -803,20 +803,26 @@ impl<'a> Lowerer<'a> {
         schema: &Schema,
         pointer: &str,
     ) -> Result<ir::Enum, Error> {
-        let mut seen = BTreeSet::new();
-        let mut unique = Vec::with_capacity(values.len());
-        for value in values {
-            let text = match &value {
-                ir::EnumValue::String(s) => s.clone(),
-                ir::EnumValue::Integer(i) => i.to_string(),
-            };
-            if seen.insert(text.clone()) {
-                unique.push((value, text));
-            } else {
-                self.warn(&pointer_join(pointer, "enum"), format!("value `{text}` is listed twice; kept once"));
+        // Memory here grows with the values (an enum can list 200,000):
+        // one text per value, and the set of them only while deduplicating.
+        let mut texts: Vec<String> = Vec::with_capacity(values.len());
+        let mut wires: Vec<ir::EnumValue> = Vec::with_capacity(values.len());
+        {
+            let mut seen: BTreeSet<String> = BTreeSet::new();
+            for value in values {
+                let text = match &value {
+                    ir::EnumValue::String(s) => s.clone(),
+                    ir::EnumValue::Integer(i) => i.to_string(),
+                };
+                if seen.contains(&text) {
+                    self.warn(&pointer_join(pointer, "enum"), format!("value `{text}` is listed twice; kept once"));
+                } else {
+                    seen.insert(text.clone());
+                    texts.push(text);
+                    wires.push(value);
+                }
             }
         }
-        let texts: Vec<String> = unique.iter().map(|(_, t)| t.clone()).collect();
         let per_value = self.lower_enum_values(schema, &texts, pointer)?;
         let unknown_variant = "UnknownValue".to_owned();
         let names = match repr {
@@ -827,8 +833,9 @@ impl<'a> Lowerer<'a> {
                 naming::variant_names(&spelled, &unknown_variant)
             }
         };
-        let variants = unique
+        let variants = wires
             .into_iter()
+            .zip(texts)
             .zip(names)
             .map(|((wire, text), name)| {
                 let extensions::ValueDoc { description: docs, http_status, pattern, value_type } =
