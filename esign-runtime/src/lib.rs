@@ -90,7 +90,8 @@ pub use search::{QueryField, SearchError, SearchQuery, ValueType};
 pub use secret::{Auth, Secret};
 pub use stream::{ByteStream, StreamError};
 pub use url::{
-    form_urlencoded, param_text, push_path_segment, push_query, redact_url, redact_url_text, same_origin, value_text,
+    field_pairs, form_urlencoded, form_urlencoded_with, param_text, push_path_segment, push_query, redact_url,
+    redact_url_text, same_origin, value_text, FieldStyle,
 };
 pub use validate::{
     check_exactly_one, check_groups, check_items, check_unknown_properties, join_path, refuse_violations, PatternError,

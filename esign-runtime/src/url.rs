@@ -84,9 +84,78 @@ fn form_encode(out: &mut String, text: &str) {
     }
 }
 
+/// How one property of a form or multipart body is written: the spec's
+/// `encoding` (`style` and `explode`) for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldStyle {
+    /// `style: form`, exploded: an array repeats the name, an object's
+    /// properties become fields of their own.
+    FormExploded,
+    /// `style: form`, not exploded: one field, comma-separated.
+    Form,
+    /// `style: deepObject`: bracketed names, nested as deep as the value
+    /// (`signers[0][name]`).
+    DeepObject,
+    /// The value as JSON text in one field.
+    Json,
+}
+
+/// The `(name, text)` fields a value becomes in a form, by its style.
+/// `null`s are left out.
+pub fn field_pairs(name: &str, value: &serde_json::Value, style: FieldStyle) -> Vec<(String, String)> {
+    use serde_json::Value;
+    let mut out = Vec::new();
+    match (style, value) {
+        (_, Value::Null) => {}
+        (FieldStyle::DeepObject, _) => deep_pairs(name.to_owned(), value, &mut out),
+        (FieldStyle::FormExploded, Value::Array(items)) => {
+            out.extend(items.iter().filter(|i| !i.is_null()).map(|i| (name.to_owned(), value_text(i))));
+        }
+        (FieldStyle::FormExploded, Value::Object(map)) => {
+            out.extend(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), value_text(v))));
+        }
+        (FieldStyle::Form, Value::Array(items)) => {
+            let joined: Vec<String> = items.iter().map(value_text).collect();
+            out.push((name.to_owned(), joined.join(",")));
+        }
+        (FieldStyle::Form, Value::Object(map)) => {
+            let joined: Vec<String> = map.iter().flat_map(|(k, v)| [k.clone(), value_text(v)]).collect();
+            out.push((name.to_owned(), joined.join(",")));
+        }
+        (_, other) => out.push((name.to_owned(), value_text(other))),
+    }
+    out
+}
+
+fn deep_pairs(name: String, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                deep_pairs(format!("{name}[{i}]"), item, out);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                deep_pairs(format!("{name}[{key}]"), item, out);
+            }
+        }
+        scalar => out.push((name, value_text(scalar))),
+    }
+}
+
 /// Encodes an object as `application/x-www-form-urlencoded`: one pair per
 /// property, arrays repeating the name, `null` left out.
 pub fn form_urlencoded<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, String> {
+    form_urlencoded_with(value, &[])
+}
+
+/// [`form_urlencoded`], with the properties listed in `styles` written in
+/// their style (the spec's `encoding`).
+pub fn form_urlencoded_with<T: serde::Serialize + ?Sized>(
+    value: &T,
+    styles: &[(&str, FieldStyle)],
+) -> Result<String, String> {
     let value = serde_json::to_value(value).map_err(|err| format!("cannot encode the form body: {err}"))?;
     let serde_json::Value::Object(map) = value else {
         return Err("a form body must be an object".to_owned());
@@ -101,6 +170,12 @@ pub fn form_urlencoded<T: serde::Serialize + ?Sized>(value: &T) -> Result<String
         form_encode(&mut out, &text);
     };
     for (key, item) in &map {
+        if let Some((_, style)) = styles.iter().find(|(name, _)| name == key) {
+            for (name, text) in field_pairs(key, item, *style) {
+                add(&name, text);
+            }
+            continue;
+        }
         match item {
             serde_json::Value::Null => {}
             serde_json::Value::Array(items) => items.iter().for_each(|i| add(key, value_text(i))),
@@ -249,6 +324,32 @@ mod tests {
         assert!(!same_origin(&url("http://127.0.0.1:80/"), &url("http://127.0.0.1:81/")));
         assert!(!same_origin(&url("https://a.example/"), &url("https://b.a.example/")));
         assert!(!same_origin(&url("data:text/plain,x"), &url("data:text/plain,x")));
+    }
+
+    #[test]
+    fn fields_follow_their_style() {
+        let signers = json!([{"name": "Ann", "email": "a@x"}, {"name": "Bo", "roles": ["x", "y"]}]);
+        let pairs = field_pairs("signers", &signers, FieldStyle::DeepObject);
+        let names: Vec<&str> = pairs.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "signers[0][name]",
+                "signers[0][email]",
+                "signers[1][name]",
+                "signers[1][roles][0]",
+                "signers[1][roles][1]"
+            ]
+        );
+        assert_eq!(field_pairs("ids", &json!([1, 2]), FieldStyle::Form), [("ids".to_owned(), "1,2".to_owned())]);
+        assert_eq!(field_pairs("ids", &json!([1, 2]), FieldStyle::FormExploded).len(), 2);
+        assert_eq!(
+            field_pairs("meta", &json!({"a": 1}), FieldStyle::Json),
+            [("meta".to_owned(), "{\"a\":1}".to_owned())]
+        );
+        let body = json!({"signers": [{"name": "Ann"}], "tags": ["a", "b"]});
+        let styles = [("signers", FieldStyle::DeepObject), ("tags", FieldStyle::Form)];
+        assert_eq!(form_urlencoded_with(&body, &styles).unwrap(), "signers%5B0%5D%5Bname%5D=Ann&tags=a%2Cb");
     }
 
     #[test]

@@ -95,3 +95,8 @@ pub fn escape_pointer_token(token: &str) -> String {
 pub fn pointer_join(base: &str, token: &str) -> String {
     format!("{base}/{}", escape_pointer_token(token))
 }
+
+/// Appends a relative pointer whose tokens are already escaped (`allOf/0`).
+pub fn pointer_path(base: &str, tokens: &str) -> String {
+    format!("{base}/{tokens}")
+}

@@ -149,6 +149,9 @@ pub enum TypeKind {
     },
     /// Another name for a type (`type X = Vec<Y>`).
     Alias(TypeRef),
+    /// A type that holds itself through a list or map (`A = Vec<A>`): a
+    /// struct around the value (`struct A(Vec<A>)`), which an alias cannot be.
+    Newtype(TypeRef),
 }
 
 /// An object type.
@@ -160,6 +163,8 @@ pub struct Struct {
     pub extra: Extra,
     /// Checks `validate()` runs beyond the fields' own (when the API opts in).
     pub checks: StructChecks,
+    /// A request body with required fields: it gets `new(required fields)`.
+    pub constructor: bool,
 }
 
 /// Whole-object checks read from the spec.
@@ -690,6 +695,9 @@ pub struct Param {
     pub required: bool,
     /// `explode` for arrays and objects in the query (default true).
     pub explode: bool,
+    /// What joins the items of a list that is not exploded: `,`, or ` `
+    /// and `|` for the query's `spaceDelimited` and `pipeDelimited`.
+    pub delimiter: char,
     /// `style: deepObject` (`name[key]=value`).
     pub deep_object: bool,
     /// `minLength` of a string: shorter values are refused before sending.
@@ -722,6 +730,20 @@ pub struct RequestBody {
     pub required: bool,
     /// Doc text.
     pub docs: String,
+    /// A form body's properties with a style of their own (`encoding`).
+    pub field_styles: Vec<(String, FieldStyle)>,
+}
+
+/// How a property of a form or multipart body is written (`encoding`'s
+/// `style` and `explode`); the runtime's `FieldStyle`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldStyle {
+    /// `form`, exploded: repeated names (an object: one field per property).
+    FormExploded,
+    /// `form`, not exploded: comma-separated.
+    Form,
+    /// `deepObject`: bracketed names (`signers[0][name]`).
+    DeepObject,
 }
 
 /// How a body is encoded.
@@ -779,6 +801,9 @@ pub struct Part {
     pub required: bool,
     /// `encoding.<part>.contentType`, when given.
     pub content_type: Option<String>,
+    /// `encoding.<part>.style`/`explode`, when given (not for files): the
+    /// value is sent as the text parts that style makes.
+    pub style: Option<FieldStyle>,
     /// Doc text.
     pub docs: String,
 }

@@ -338,9 +338,14 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
     let jobs: Vec<(&ir::Api, bool)> = apis.iter().flat_map(|api| [(api, true), (api, false)]).collect();
     let rendered = parallel_map(&jobs, |&(api, client)| {
         let banner = render::banner(&options.command, &api.source);
-        let tokens = if client { emit::client_file(api, &lib) } else { emit::types_file(api) };
         let name = if client { "mod.rs" } else { "types.rs" };
-        render::rust_file(tokens, &banner)
+        let rendered = if client {
+            render::rust_file(emit::client_file(api, &lib), &banner)
+        } else {
+            let (tokens, texts) = emit::types_file(api);
+            render::rust_file_with(tokens, texts, &banner)
+        };
+        rendered
             .map(|contents| GeneratedFile { path: Path::new("src").join(&api.module).join(name), contents })
             .map_err(|m| internal(&api.source, m))
     });

@@ -224,15 +224,18 @@ pub fn const_name(raw: &str) -> String {
 /// that still collide get a numeric suffix. `reserved` names (the catch-all
 /// variant) are avoided.
 pub fn variant_names(values: &[String], reserved: &str) -> Vec<String> {
-    let plain: Vec<String> = values.iter().map(|v| variant_name(v, false)).collect();
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for name in &plain {
-        *counts.entry(name.as_str()).or_default() += 1;
-    }
-    let mut names = Vec::with_capacity(values.len());
+    let mut names: Vec<String> = values.iter().map(|v| variant_name(v, false)).collect();
+    let collides: Vec<bool> = {
+        let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for name in &names {
+            *counts.entry(name.as_str()).or_default() += 1;
+        }
+        names.iter().map(|n| counts[n.as_str()] > 1).collect()
+    };
     for (i, value) in values.iter().enumerate() {
-        let collides = counts[plain[i].as_str()] > 1;
-        names.push(if collides { variant_name(value, true) } else { plain[i].clone() });
+        if collides[i] {
+            names[i] = variant_name(value, true);
+        }
     }
     let mut scope = Scope::default();
     scope.claim(reserved.to_owned());

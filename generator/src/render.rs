@@ -16,6 +16,23 @@ const PLACEHOLDER: &str = "__ESIGN_MACRO_BODY_";
 /// that is itself an item, so such bodies are formatted as items and put
 /// back inside the invocation.
 pub fn rust_file(tokens: TokenStream, banner: &str) -> Result<String, String> {
+    rust_file_with(tokens, Vec::new(), banner)
+}
+
+/// The item that stands for text formatted by the emitter itself
+/// ([`text_placeholder`]), put in place after formatting.
+const TEXT_PLACEHOLDER: &str = "__ESIGN_TEXT_";
+
+/// The item that [`rust_file_with`] replaces with `texts[index]`.
+pub fn text_placeholder(index: usize) -> TokenStream {
+    let name = quote::format_ident!("{TEXT_PLACEHOLDER}{index}");
+    quote::quote!(const #name: () = ();)
+}
+
+/// [`rust_file`], where each `text_placeholder(i)` item becomes `texts[i]`
+/// (items the emitter wrote as text: an enum of thousands of values costs
+/// far less memory that way than as tokens, syntax tree and printer state).
+pub fn rust_file_with(tokens: TokenStream, texts: Vec<String>, banner: &str) -> Result<String, String> {
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|err| format!("internal error: the emitted code does not parse ({err}); please report this"))?;
     let mut bodies = Vec::new();
@@ -32,23 +49,36 @@ pub fn rust_file(tokens: TokenStream, banner: &str) -> Result<String, String> {
         bodies.push((format!("{prefix}{}", path.join("::")), body));
         *item = syn::parse_quote!(const #name: () = (););
     }
-    let mut body = prettyplease::unparse(&file);
-    for (index, (path, inner)) in bodies.iter().enumerate() {
-        let placeholder = format!("const {PLACEHOLDER}{index}: () = ();\n");
-        let mut invocation = format!("{path}! {{\n");
-        for line in inner.lines() {
-            if line.is_empty() {
-                invocation.push('\n');
-            } else {
-                invocation.push_str("    ");
-                invocation.push_str(line);
-                invocation.push('\n');
+    let printed = prettyplease::unparse(&file);
+    drop(file);
+    // One pass over the printed file, each placeholder line replaced.
+    let mut out =
+        String::with_capacity(printed.len() + texts.iter().map(String::len).sum::<usize>() + banner.len() + 8);
+    out.push_str("// ");
+    out.push_str(banner);
+    out.push_str("\n\n");
+    for line in printed.split_inclusive('\n') {
+        let index = |prefix: &str| -> Option<usize> {
+            line.strip_prefix("const ")?.strip_prefix(prefix)?.strip_suffix(": () = ();\n")?.parse().ok()
+        };
+        if let Some((path, inner)) = index(PLACEHOLDER).and_then(|i| bodies.get(i)) {
+            out.push_str(path);
+            out.push_str("! {\n");
+            for inner_line in inner.lines() {
+                if !inner_line.is_empty() {
+                    out.push_str("    ");
+                    out.push_str(inner_line);
+                }
+                out.push('\n');
             }
+            out.push_str("}\n");
+        } else if let Some(text) = index(TEXT_PLACEHOLDER).and_then(|i| texts.get(i)) {
+            out.push_str(text);
+        } else {
+            out.push_str(line);
         }
-        invocation.push_str("}\n");
-        body = body.replacen(&placeholder, &invocation, 1);
     }
-    Ok(format!("// {banner}\n\n{body}"))
+    Ok(out)
 }
 
 /// The banner line for a file generated from `source` by `command`.

@@ -101,3 +101,16 @@ fn list_files(root: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> io::Resul
     }
     Ok(())
 }
+
+/// A `cargo` command for a crate written at `dir` and built apart from any
+/// workspace: `--offline`, against the lock file `lock` (copied in, so the
+/// build uses exactly the versions the repository tested), in the target
+/// directory `target`. `args` is the subcommand and its flags
+/// (`["clippy", "--all-targets"]`). The caller runs it (`status`, `output`).
+pub fn nested_cargo(dir: &Path, lock: &Path, target: &Path, args: &[&str]) -> io::Result<std::process::Command> {
+    std::fs::copy(lock, dir.join("Cargo.lock"))?;
+    let mut command = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.args(args.iter().take(1)).arg("--offline").args(args.iter().skip(1)).current_dir(dir);
+    command.env("CARGO_TARGET_DIR", target);
+    Ok(command)
+}

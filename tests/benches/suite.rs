@@ -77,6 +77,99 @@ fn generation() -> String {
     out
 }
 
+/// Peak heap bytes (above what was live before) and time of one generation.
+fn peak_of(sources: &[(String, Vec<u8>)]) -> (usize, Duration, Result<esign_codegen::Generated, esign_codegen::Error>) {
+    use std::sync::atomic::Ordering;
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let started = Instant::now();
+    let result = esign_codegen::generate_crate_from_bytes(sources, &options("bench"));
+    let elapsed = started.elapsed();
+    (PEAK.load(Ordering::Relaxed).saturating_sub(base), elapsed, result)
+}
+
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// What generation costs as specs grow: peak memory per MB of spec and
+/// time per 1,000 lines for every spec (the corpus folders beside the
+/// repository too); a YAML alias bomb; a 200,000-value enum.
+fn cost() -> String {
+    let mut files = spec_files();
+    if let Ok(entries) = std::fs::read_dir(root().join("../shared/corpus-next")) {
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    let mut out = String::from(
+        "| spec | size (MB) | lines | peak heap (MiB) | peak MiB per MB of spec | time (ms) | ms per 1,000 lines |\n\
+         |---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&file).unwrap();
+        let mut lines = bytes.iter().filter(|&&b| b == b'\n').count().max(1);
+        let mut lines_note = "";
+        if lines < 10 {
+            // JSON on one line: count the lines it has when pretty-printed.
+            if let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+                lines = serde_json::to_string_pretty(&value).unwrap_or_default().lines().count().max(1);
+                lines_note = " (pretty-printed)";
+            }
+        }
+        let mb = bytes.len() as f64 / 1e6;
+        let sources = vec![(name.clone(), bytes)];
+        let (peak, elapsed, result) = peak_of(&sources);
+        result.expect("generates");
+        let per_k = elapsed.as_secs_f64() * 1000.0 / (lines as f64 / 1000.0);
+        println!("cost {name}: {:.1} MiB peak, {} ms", mib(peak), ms(elapsed));
+        out.push_str(&format!(
+            "| {name} | {mb:.2} | {lines}{lines_note} | {:.1} | {:.1} | {} | {per_k:.1} |\n",
+            mib(peak),
+            mib(peak) / mb,
+            ms(elapsed)
+        ));
+    }
+
+    // 10,000 x 100 x 10 expansions from a few tens of KB.
+    let mut bomb = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n",
+    );
+    bomb.push_str(&format!("x-b: &b [{}]\n", vec!["*a"; 100].join(", ")));
+    bomb.push_str(&format!("x-c: [{}]\n", vec!["*b"; 10_000].join(", ")));
+    let (peak, elapsed, result) = peak_of(&[("bomb.yaml".to_owned(), bomb.clone().into_bytes())]);
+    let message = result.expect_err("refused").to_string();
+    println!("cost alias bomb: {:.1} MiB peak, {} ms: {message}", mib(peak), ms(elapsed));
+    out.push_str(&format!(
+        "\nA YAML alias bomb ({} KB, 10,000 x 100 x 10 expansions) is refused in {} ms with {:.1} MiB peak heap: `{message}`\n",
+        bomb.len() / 1000,
+        ms(elapsed),
+        mib(peak)
+    ));
+
+    // One enum of 200,000 values.
+    let values: Vec<String> = (0..200_000).map(|i| format!("      - value_{i}\n")).collect();
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Big:\n      type: string\n      enum:\n{}",
+        values.concat()
+    );
+    let (peak, elapsed, result) = peak_of(&[("enum.yaml".to_owned(), spec.into_bytes())]);
+    result.expect("generates");
+    println!("cost enum: {:.1} MiB peak, {} ms", mib(peak), ms(elapsed));
+    out.push_str(&format!(
+        "\nAn enum of 200,000 values: {:.1} MiB peak heap ({} bytes per value), {} ms.\n",
+        mib(peak),
+        peak / 200_000,
+        ms(elapsed)
+    ));
+    out
+}
+
 /// `cargo check` of a generated crate with its dependencies already built:
 /// one warm-up build, then the median of three checks after touching it.
 fn check_time(label: &str, dir: &Path) -> String {
@@ -481,13 +574,24 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    // BENCH_ONLY=per-call (or events, bulk, generation, progenitor) runs one section.
+    // BENCH_ONLY=per-call (or events, bulk, generation, progenitor, cost) runs one section.
     let only = std::env::var("BENCH_ONLY").ok();
     let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio");
-    if !wanted("per-call") && !wanted("events") && !wanted("bulk") && !wanted("generation") && !wanted("progenitor") {
-        eprintln!("BENCH_ONLY names no section: per-call, events, bulk, generation or progenitor");
+    let sections = ["per-call", "events", "bulk", "generation", "progenitor", "cost"];
+    if !sections.iter().any(|name| wanted(name)) {
+        eprintln!("BENCH_ONLY names no section: {}", sections.join(", "));
         return;
+    }
+    if wanted("cost") {
+        let cost = cost();
+        write_section(
+            "cost",
+            "Memory and time as specs grow",
+            &format!(
+                "Peak heap during one generation (load, lower, emit, format; nothing written), counted by the bench's allocator, and its time, for every spec here and beside the repository (3.0, 3.1 and Swagger 2.0).\n\n{cost}\n"
+            ),
+        );
     }
     if wanted("per-call") {
         let overhead = runtime.block_on(client_benches::per_call_overhead());

@@ -5,7 +5,7 @@
 use esign_client::dropbox_sign::Error;
 use esign_client::dropbox_sign::{
     Client, EventCallback, EventType, FieldOptions, FileType, FormField, FormFieldDateSigned, FormFieldSignature,
-    FormFieldSigner, FormFieldText, FormFieldType, SignatureRequestFilesOptions, SignatureRequestSendMultipart,
+    FormFieldSigner, FormFieldText, SignatureRequestFilesOptions, SignatureRequestSendMultipart,
     SignatureRequestSendRequest, SignatureRequestSigner, ValidationType,
 };
 use esign_client::runtime::FilePart;
@@ -42,7 +42,6 @@ pub fn fields_for(signers: &[Signer]) -> Vec<Vec<FormField>> {
         page.push(FormField::Signature(FormFieldSignature {
             api_id: format!("signature_{i}"),
             name: Some("Signature".to_owned()),
-            type_: FormFieldType::Signature,
             x: 60,
             y,
             width: 200,
@@ -56,7 +55,6 @@ pub fn fields_for(signers: &[Signer]) -> Vec<Vec<FormField>> {
         page.push(FormField::DateSigned(FormFieldDateSigned {
             api_id: format!("date_{i}"),
             name: Some("Date".to_owned()),
-            type_: FormFieldType::DateSigned,
             x: 300,
             y,
             width: 120,
@@ -73,7 +71,6 @@ pub fn fields_for(signers: &[Signer]) -> Vec<Vec<FormField>> {
         page.push(FormField::Text(FormFieldText {
             api_id: format!("title_{i}"),
             name: Some("Job title".to_owned()),
-            type_: FormFieldType::Text,
             x: 440,
             y,
             width: 120,

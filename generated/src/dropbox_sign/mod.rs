@@ -5499,6 +5499,15 @@ pub struct SignatureRequestSendMultipart {
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl SignatureRequestSendMultipart {
+    /// A body with the required parts (`signature_request_send_request`) and no optional one.
+    pub fn new(
+        signature_request_send_request: types::SignatureRequestSendRequest,
+    ) -> Self {
+        Self {
+            signature_request_send_request,
+            files: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5532,6 +5541,15 @@ pub struct SignatureRequestSendWithTemplateMultipart {
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl SignatureRequestSendWithTemplateMultipart {
+    /// A body with the required parts (`signature_request_send_with_template_request`) and no optional one.
+    pub fn new(
+        signature_request_send_with_template_request: types::SignatureRequestSendWithTemplateRequest,
+    ) -> Self {
+        Self {
+            signature_request_send_with_template_request,
+            files: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5557,6 +5575,15 @@ pub struct SignatureRequestBulkSendWithTemplateMultipart {
     pub signer_file: ::std::option::Option<crate::runtime::FilePart>,
 }
 impl SignatureRequestBulkSendWithTemplateMultipart {
+    /// A body with the required parts (`signature_request_bulk_send_with_template_request`) and no optional one.
+    pub fn new(
+        signature_request_bulk_send_with_template_request: types::SignatureRequestBulkSendWithTemplateRequest,
+    ) -> Self {
+        Self {
+            signature_request_bulk_send_with_template_request,
+            signer_file: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5580,6 +5607,15 @@ pub struct SignatureRequestBulkCreateEmbeddedWithTemplateMultipart {
     pub signer_file: ::std::option::Option<crate::runtime::FilePart>,
 }
 impl SignatureRequestBulkCreateEmbeddedWithTemplateMultipart {
+    /// A body with the required parts (`signature_request_bulk_create_embedded_with_template_request`) and no optional one.
+    pub fn new(
+        signature_request_bulk_create_embedded_with_template_request: types::SignatureRequestBulkCreateEmbeddedWithTemplateRequest,
+    ) -> Self {
+        Self {
+            signature_request_bulk_create_embedded_with_template_request,
+            signer_file: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5604,6 +5640,15 @@ pub struct SignatureRequestCreateEmbeddedMultipart {
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl SignatureRequestCreateEmbeddedMultipart {
+    /// A body with the required parts (`signature_request_create_embedded_request`) and no optional one.
+    pub fn new(
+        signature_request_create_embedded_request: types::SignatureRequestCreateEmbeddedRequest,
+    ) -> Self {
+        Self {
+            signature_request_create_embedded_request,
+            files: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5637,6 +5682,15 @@ pub struct SignatureRequestCreateEmbeddedWithTemplateMultipart {
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl SignatureRequestCreateEmbeddedWithTemplateMultipart {
+    /// A body with the required parts (`signature_request_create_embedded_with_template_request`) and no optional one.
+    pub fn new(
+        signature_request_create_embedded_with_template_request: types::SignatureRequestCreateEmbeddedWithTemplateRequest,
+    ) -> Self {
+        Self {
+            signature_request_create_embedded_with_template_request,
+            files: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5686,6 +5740,15 @@ pub struct TemplateCreateEmbeddedDraftMultipart {
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl TemplateCreateEmbeddedDraftMultipart {
+    /// A body with the required parts (`template_create_embedded_draft_request`) and no optional one.
+    pub fn new(
+        template_create_embedded_draft_request: types::TemplateCreateEmbeddedDraftRequest,
+    ) -> Self {
+        Self {
+            template_create_embedded_draft_request,
+            files: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5731,6 +5794,15 @@ pub struct TemplateUpdateFilesMultipart {
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl TemplateUpdateFilesMultipart {
+    /// A body with the required parts (`template_update_files_request`) and no optional one.
+    pub fn new(
+        template_update_files_request: types::TemplateUpdateFilesRequest,
+    ) -> Self {
+        Self {
+            template_update_files_request,
+            files: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5778,6 +5850,15 @@ pub struct UnclaimedDraftCreateMultipart {
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl UnclaimedDraftCreateMultipart {
+    /// A body with the required parts (`unclaimed_draft_create_request`) and no optional one.
+    pub fn new(
+        unclaimed_draft_create_request: types::UnclaimedDraftCreateRequest,
+    ) -> Self {
+        Self {
+            unclaimed_draft_create_request,
+            files: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5811,6 +5892,15 @@ pub struct UnclaimedDraftCreateEmbeddedMultipart {
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl UnclaimedDraftCreateEmbeddedMultipart {
+    /// A body with the required parts (`unclaimed_draft_create_embedded_request`) and no optional one.
+    pub fn new(
+        unclaimed_draft_create_embedded_request: types::UnclaimedDraftCreateEmbeddedRequest,
+    ) -> Self {
+        Self {
+            unclaimed_draft_create_embedded_request,
+            files: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5844,6 +5934,15 @@ pub struct UnclaimedDraftCreateEmbeddedWithTemplateMultipart {
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl UnclaimedDraftCreateEmbeddedWithTemplateMultipart {
+    /// A body with the required parts (`unclaimed_draft_create_embedded_with_template_request`) and no optional one.
+    pub fn new(
+        unclaimed_draft_create_embedded_with_template_request: types::UnclaimedDraftCreateEmbeddedWithTemplateRequest,
+    ) -> Self {
+        Self {
+            unclaimed_draft_create_embedded_with_template_request,
+            files: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5869,6 +5968,13 @@ pub struct ApiAppUpdateMultipart {
     pub custom_logo_file: ::std::option::Option<crate::runtime::FilePart>,
 }
 impl ApiAppUpdateMultipart {
+    /// A body with the required parts (`api_app_update_request`) and no optional one.
+    pub fn new(api_app_update_request: types::ApiAppUpdateRequest) -> Self {
+        Self {
+            api_app_update_request,
+            custom_logo_file: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -5904,6 +6010,13 @@ pub struct ApiAppCreateMultipart {
     pub custom_logo_file: ::std::option::Option<crate::runtime::FilePart>,
 }
 impl ApiAppCreateMultipart {
+    /// A body with the required parts (`api_app_create_request`) and no optional one.
+    pub fn new(api_app_create_request: types::ApiAppCreateRequest) -> Self {
+        Self {
+            api_app_create_request,
+            custom_logo_file: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {

@@ -672,14 +672,6 @@ impl crate::runtime::Validate for SignatureRequest {
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
-        if let Some(value) = &self.custom_fields {
-            let here = crate::runtime::join_path(at, "custom_fields");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        if let Some(value) = &self.response_data {
-            let here = crate::runtime::join_path(at, "response_data");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
         if let Some(value) = &self.signatures {
             let here = crate::runtime::join_path(at, "signatures");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -920,10 +912,18 @@ impl ::serde::Serialize for FormField {
                 return ::serde::Serialize::serialize(value, serializer);
             }
         };
-        let mut value = value;
-        if let ::serde_json::Value::Object(map) = &mut value {
-            map.entry("type").or_insert_with(|| ::serde_json::Value::from(tag));
-        }
+        let value = match value {
+            ::serde_json::Value::Object(fields) => {
+                let mut map = ::serde_json::Map::new();
+                map.insert(
+                    ::std::string::String::from("type"),
+                    ::serde_json::Value::from(tag),
+                );
+                map.extend(fields.into_iter().filter(|(key, _)| key != "type"));
+                ::serde_json::Value::Object(map)
+            }
+            other => other,
+        };
         ::serde::Serialize::serialize(&value, serializer)
     }
 }
@@ -1001,28 +1001,20 @@ impl crate::runtime::Validate for FormField {
     ) {
         match self {
             Self::Text(inner) => crate::runtime::Validate::validate_into(inner, at, out),
-            Self::Checkbox(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
+            Self::Checkbox(_) => {}
             Self::DateSigned(inner) => {
                 crate::runtime::Validate::validate_into(inner, at, out)
             }
             Self::Dropdown(inner) => {
                 crate::runtime::Validate::validate_into(inner, at, out)
             }
-            Self::Initials(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::Radio(inner) => crate::runtime::Validate::validate_into(inner, at, out),
-            Self::Signature(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
+            Self::Initials(_) => {}
+            Self::Radio(_) => {}
+            Self::Signature(_) => {}
             Self::TextMerge(inner) => {
                 crate::runtime::Validate::validate_into(inner, at, out)
             }
-            Self::CheckboxMerge(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
+            Self::CheckboxMerge(_) => {}
             Self::Hyperlink(inner) => {
                 crate::runtime::Validate::validate_into(inner, at, out)
             }
@@ -1049,9 +1041,6 @@ pub struct FormFieldText {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1106,17 +1095,48 @@ pub struct FormFieldText {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl FormFieldText {
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    pub fn new(
+        api_id: ::std::string::String,
+        x: i64,
+        y: i64,
+        width: i64,
+        height: i64,
+        required: bool,
+        signer: FormFieldSigner,
+    ) -> Self {
+        Self {
+            api_id,
+            name: ::std::option::Option::None,
+            x,
+            y,
+            width,
+            height,
+            required,
+            signer,
+            page: ::std::option::Option::None,
+            document_index: ::std::option::Option::None,
+            placeholder: ::std::option::Option::None,
+            validation_type: ::std::option::Option::None,
+            validation_custom_regex: ::std::option::Option::None,
+            validation_custom_regex_format_label: ::std::option::Option::None,
+            auto_fill_type: ::std::option::Option::None,
+            masked: ::std::option::Option::None,
+            link_id: ::std::option::Option::None,
+            content: ::std::option::Option::None,
+            font_family: ::std::option::Option::None,
+            font_size: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for FormFieldText {
     fn validate_into(
         &self,
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
         if let Some(value) = &self.validation_type {
             let here = crate::runtime::join_path(at, "validation_type");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -1139,9 +1159,6 @@ pub struct FormFieldCheckbox {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1173,16 +1190,32 @@ pub struct FormFieldCheckbox {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for FormFieldCheckbox {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
+impl FormFieldCheckbox {
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    pub fn new(
+        api_id: ::std::string::String,
+        x: i64,
+        y: i64,
+        width: i64,
+        height: i64,
+        required: bool,
+        signer: FormFieldSigner,
+    ) -> Self {
+        Self {
+            api_id,
+            name: ::std::option::Option::None,
+            x,
+            y,
+            width,
+            height,
+            required,
+            signer,
+            page: ::std::option::Option::None,
+            document_index: ::std::option::Option::None,
+            group: ::std::option::Option::None,
+            checked: ::std::option::Option::None,
+            is_checked: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1194,9 +1227,6 @@ pub struct FormFieldDateSigned {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1228,17 +1258,41 @@ pub struct FormFieldDateSigned {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl FormFieldDateSigned {
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    pub fn new(
+        api_id: ::std::string::String,
+        x: i64,
+        y: i64,
+        width: i64,
+        height: i64,
+        required: bool,
+        signer: FormFieldSigner,
+    ) -> Self {
+        Self {
+            api_id,
+            name: ::std::option::Option::None,
+            x,
+            y,
+            width,
+            height,
+            required,
+            signer,
+            page: ::std::option::Option::None,
+            document_index: ::std::option::Option::None,
+            field_options: ::std::option::Option::None,
+            font_family: ::std::option::Option::None,
+            font_size: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for FormFieldDateSigned {
     fn validate_into(
         &self,
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
         if let Some(value) = &self.field_options {
             let here = crate::runtime::join_path(at, "field_options");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -1257,9 +1311,6 @@ pub struct FormFieldDropdown {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1293,17 +1344,44 @@ pub struct FormFieldDropdown {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl FormFieldDropdown {
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `options`) and every optional one unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        api_id: ::std::string::String,
+        x: i64,
+        y: i64,
+        width: i64,
+        height: i64,
+        required: bool,
+        signer: FormFieldSigner,
+        options: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            api_id,
+            name: ::std::option::Option::None,
+            x,
+            y,
+            width,
+            height,
+            required,
+            signer,
+            page: ::std::option::Option::None,
+            document_index: ::std::option::Option::None,
+            options,
+            content: ::std::option::Option::None,
+            font_family: ::std::option::Option::None,
+            font_size: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for FormFieldDropdown {
     fn validate_into(
         &self,
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
         if let Some(value) = &self.font_family {
             let here = crate::runtime::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -1318,9 +1396,6 @@ pub struct FormFieldInitials {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1343,16 +1418,29 @@ pub struct FormFieldInitials {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for FormFieldInitials {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
+impl FormFieldInitials {
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    pub fn new(
+        api_id: ::std::string::String,
+        x: i64,
+        y: i64,
+        width: i64,
+        height: i64,
+        required: bool,
+        signer: FormFieldSigner,
+    ) -> Self {
+        Self {
+            api_id,
+            name: ::std::option::Option::None,
+            x,
+            y,
+            width,
+            height,
+            required,
+            signer,
+            page: ::std::option::Option::None,
+            document_index: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1364,9 +1452,6 @@ pub struct FormFieldRadio {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1397,16 +1482,34 @@ pub struct FormFieldRadio {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for FormFieldRadio {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
+impl FormFieldRadio {
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `group`) and every optional one unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        api_id: ::std::string::String,
+        x: i64,
+        y: i64,
+        width: i64,
+        height: i64,
+        required: bool,
+        signer: FormFieldSigner,
+        group: ::std::string::String,
+    ) -> Self {
+        Self {
+            api_id,
+            name: ::std::option::Option::None,
+            x,
+            y,
+            width,
+            height,
+            required,
+            signer,
+            page: ::std::option::Option::None,
+            document_index: ::std::option::Option::None,
+            group,
+            checked: ::std::option::Option::None,
+            is_checked: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1418,9 +1521,6 @@ pub struct FormFieldSignature {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1443,16 +1543,29 @@ pub struct FormFieldSignature {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for FormFieldSignature {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
+impl FormFieldSignature {
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    pub fn new(
+        api_id: ::std::string::String,
+        x: i64,
+        y: i64,
+        width: i64,
+        height: i64,
+        required: bool,
+        signer: FormFieldSigner,
+    ) -> Self {
+        Self {
+            api_id,
+            name: ::std::option::Option::None,
+            x,
+            y,
+            width,
+            height,
+            required,
+            signer,
+            page: ::std::option::Option::None,
+            document_index: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1464,9 +1577,6 @@ pub struct FormFieldTextMerge {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1495,17 +1605,40 @@ pub struct FormFieldTextMerge {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl FormFieldTextMerge {
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    pub fn new(
+        api_id: ::std::string::String,
+        x: i64,
+        y: i64,
+        width: i64,
+        height: i64,
+        required: bool,
+        signer: FormFieldSigner,
+    ) -> Self {
+        Self {
+            api_id,
+            name: ::std::option::Option::None,
+            x,
+            y,
+            width,
+            height,
+            required,
+            signer,
+            page: ::std::option::Option::None,
+            document_index: ::std::option::Option::None,
+            font_family: ::std::option::Option::None,
+            font_size: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for FormFieldTextMerge {
     fn validate_into(
         &self,
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
         if let Some(value) = &self.font_family {
             let here = crate::runtime::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -1520,9 +1653,6 @@ pub struct FormFieldCheckboxMerge {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1545,16 +1675,29 @@ pub struct FormFieldCheckboxMerge {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for FormFieldCheckboxMerge {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
+impl FormFieldCheckboxMerge {
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    pub fn new(
+        api_id: ::std::string::String,
+        x: i64,
+        y: i64,
+        width: i64,
+        height: i64,
+        required: bool,
+        signer: FormFieldSigner,
+    ) -> Self {
+        Self {
+            api_id,
+            name: ::std::option::Option::None,
+            x,
+            y,
+            width,
+            height,
+            required,
+            signer,
+            page: ::std::option::Option::None,
+            document_index: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1566,9 +1709,6 @@ pub struct FormFieldHyperlink {
     /// The field's name, shown to the signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// Horizontal position of the field's top-left corner, in pixels.
     pub x: i64,
     /// Vertical position of the field's top-left corner, in pixels.
@@ -1602,17 +1742,44 @@ pub struct FormFieldHyperlink {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl FormFieldHyperlink {
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `content`) and every optional one unset.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        api_id: ::std::string::String,
+        x: i64,
+        y: i64,
+        width: i64,
+        height: i64,
+        required: bool,
+        signer: FormFieldSigner,
+        content: ::std::string::String,
+    ) -> Self {
+        Self {
+            api_id,
+            name: ::std::option::Option::None,
+            x,
+            y,
+            width,
+            height,
+            required,
+            signer,
+            page: ::std::option::Option::None,
+            document_index: ::std::option::Option::None,
+            content,
+            content_url: ::std::option::Option::None,
+            font_family: ::std::option::Option::None,
+            font_size: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for FormFieldHyperlink {
     fn validate_into(
         &self,
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
         if let Some(value) = &self.font_family {
             let here = crate::runtime::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -1725,6 +1892,19 @@ pub struct FormFieldGroup {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FormFieldGroup {
+    /// A value with the required fields (`group_label`, `requirement`) and every optional one unset.
+    pub fn new(
+        group_label: ::std::string::String,
+        requirement: GroupRequirement,
+    ) -> Self {
+        Self {
+            group_label,
+            requirement,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for FormFieldGroup {
     fn validate_into(
@@ -1896,6 +2076,23 @@ pub struct FormFieldRule {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl FormFieldRule {
+    /// A value with the required fields (`id`, `trigger_operator`, `triggers`, `actions`) and every optional one unset.
+    pub fn new(
+        id: ::std::string::String,
+        trigger_operator: TriggerOperator,
+        triggers: ::std::vec::Vec<FormFieldRuleTrigger>,
+        actions: ::std::vec::Vec<FormFieldRuleAction>,
+    ) -> Self {
+        Self {
+            id,
+            trigger_operator,
+            triggers,
+            actions,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for FormFieldRule {
     fn validate_into(
         &self,
@@ -1982,6 +2179,18 @@ pub struct FormFieldRuleTrigger {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl FormFieldRuleTrigger {
+    /// A value with the required fields (`id`, `operator`) and every optional one unset.
+    pub fn new(id: ::std::string::String, operator: TriggerComparison) -> Self {
+        Self {
+            id,
+            operator,
+            value: ::std::option::Option::None,
+            values: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for FormFieldRuleTrigger {
     fn validate_into(
         &self,
@@ -2061,6 +2270,18 @@ pub struct FormFieldRuleAction {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FormFieldRuleAction {
+    /// A value with the required fields (`hidden`, `type_`) and every optional one unset.
+    pub fn new(hidden: FormFieldRuleActionHidden, type_: ActionType) -> Self {
+        Self {
+            field_id: ::std::option::Option::None,
+            group_id: ::std::option::Option::None,
+            hidden,
+            type_,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for FormFieldRuleAction {
     fn validate_into(
@@ -3578,6 +3799,18 @@ pub struct AccountCreateRequest {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl AccountCreateRequest {
+    /// A value with the required fields (`email_address`) and every optional one unset.
+    pub fn new(email_address: ::std::string::String) -> Self {
+        Self {
+            email_address,
+            client_id: ::std::option::Option::None,
+            client_secret: ::std::option::Option::None,
+            locale: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The body of `PUT /account`; fields left out keep their value.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccountUpdateRequest {
@@ -3602,6 +3835,15 @@ pub struct AccountVerifyRequest {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl AccountVerifyRequest {
+    /// A value with the required fields (`email_address`) and every optional one unset.
+    pub fn new(email_address: ::std::string::String) -> Self {
+        Self {
+            email_address,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// The body of `POST /signature_request/send`. Give the documents as
 /// `file_urls` here, or upload them with the multipart form; give the
@@ -3840,6 +4082,37 @@ pub struct SignatureRequestCreateEmbeddedRequest {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl SignatureRequestCreateEmbeddedRequest {
+    /// A value with the required fields (`client_id`) and every optional one unset.
+    pub fn new(client_id: ::std::string::String) -> Self {
+        Self {
+            client_id,
+            file_urls: ::std::option::Option::None,
+            signers: ::std::option::Option::None,
+            grouped_signers: ::std::option::Option::None,
+            allow_decline: ::std::option::Option::None,
+            allow_reassign: ::std::option::Option::None,
+            attachments: ::std::option::Option::None,
+            cc_email_addresses: ::std::option::Option::None,
+            custom_fields: ::std::option::Option::None,
+            field_options: ::std::option::Option::None,
+            form_fields_per_document: ::std::option::Option::None,
+            form_field_groups: ::std::option::Option::None,
+            form_field_rules: ::std::option::Option::None,
+            hide_text_tags: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            signing_options: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            use_text_tags: ::std::option::Option::None,
+            populate_auto_fill_fields: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for SignatureRequestCreateEmbeddedRequest {
     fn validate_into(
         &self,
@@ -3946,6 +4219,32 @@ pub struct SignatureRequestSendWithTemplateRequest {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl SignatureRequestSendWithTemplateRequest {
+    /// A value with the required fields (`template_ids`, `signers`) and every optional one unset.
+    pub fn new(
+        template_ids: ::std::vec::Vec<::std::string::String>,
+        signers: ::std::vec::Vec<TemplateSigner>,
+    ) -> Self {
+        Self {
+            template_ids,
+            signers,
+            allow_decline: ::std::option::Option::None,
+            ccs: ::std::option::Option::None,
+            client_id: ::std::option::Option::None,
+            custom_fields: ::std::option::Option::None,
+            file_urls: ::std::option::Option::None,
+            is_eid: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            signing_options: ::std::option::Option::None,
+            signing_redirect_url: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for SignatureRequestSendWithTemplateRequest {
     fn validate_into(
         &self,
@@ -4015,6 +4314,32 @@ pub struct SignatureRequestCreateEmbeddedWithTemplateRequest {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl SignatureRequestCreateEmbeddedWithTemplateRequest {
+    /// A value with the required fields (`client_id`, `template_ids`, `signers`) and every optional one unset.
+    pub fn new(
+        client_id: ::std::string::String,
+        template_ids: ::std::vec::Vec<::std::string::String>,
+        signers: ::std::vec::Vec<TemplateSigner>,
+    ) -> Self {
+        Self {
+            client_id,
+            template_ids,
+            signers,
+            allow_decline: ::std::option::Option::None,
+            ccs: ::std::option::Option::None,
+            custom_fields: ::std::option::Option::None,
+            file_urls: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            signing_options: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            populate_auto_fill_fields: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for SignatureRequestCreateEmbeddedWithTemplateRequest {
     fn validate_into(
         &self,
@@ -4077,6 +4402,26 @@ pub struct SignatureRequestBulkSendWithTemplateRequest {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SignatureRequestBulkSendWithTemplateRequest {
+    /// A value with the required fields (`template_ids`) and every optional one unset.
+    pub fn new(template_ids: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            template_ids,
+            signer_list: ::std::option::Option::None,
+            allow_decline: ::std::option::Option::None,
+            ccs: ::std::option::Option::None,
+            client_id: ::std::option::Option::None,
+            custom_fields: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            signing_redirect_url: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for SignatureRequestBulkSendWithTemplateRequest {
     fn validate_into(
@@ -4144,6 +4489,29 @@ pub struct SignatureRequestBulkCreateEmbeddedWithTemplateRequest {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl SignatureRequestBulkCreateEmbeddedWithTemplateRequest {
+    /// A value with the required fields (`client_id`, `template_ids`) and every optional one unset.
+    pub fn new(
+        client_id: ::std::string::String,
+        template_ids: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            client_id,
+            template_ids,
+            signer_list: ::std::option::Option::None,
+            allow_decline: ::std::option::Option::None,
+            ccs: ::std::option::Option::None,
+            custom_fields: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            signing_redirect_url: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for SignatureRequestBulkCreateEmbeddedWithTemplateRequest {
     fn validate_into(
         &self,
@@ -4177,6 +4545,16 @@ pub struct SignatureRequestRemindRequest {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl SignatureRequestRemindRequest {
+    /// A value with the required fields (`email_address`) and every optional one unset.
+    pub fn new(email_address: ::std::string::String) -> Self {
+        Self {
+            email_address,
+            name: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The body of `POST /signature_request/update/{signature_request_id}`. Send `email_address`, `name`, or both, and/or `expires_at`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignatureRequestUpdateRequest {
@@ -4194,6 +4572,18 @@ pub struct SignatureRequestUpdateRequest {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SignatureRequestUpdateRequest {
+    /// A value with the required fields (`signature_id`) and every optional one unset.
+    pub fn new(signature_id: ::std::string::String) -> Self {
+        Self {
+            signature_id,
+            email_address: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// Your own key-value data attached to a request, returned in every
 /// response and event about it (an order number to match events, for
@@ -4226,6 +4616,23 @@ pub struct SignatureRequestSigner {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl SignatureRequestSigner {
+    /// A value with the required fields (`name`, `email_address`) and every optional one unset.
+    pub fn new(
+        name: ::std::string::String,
+        email_address: ::std::string::String,
+    ) -> Self {
+        Self {
+            name,
+            email_address,
+            order: ::std::option::Option::None,
+            pin: ::std::option::Option::None,
+            sms_phone_number: ::std::option::Option::None,
+            sms_phone_number_type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for SignatureRequestSigner {
     fn validate_into(
         &self,
@@ -4251,6 +4658,20 @@ pub struct SignerGroup {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SignerGroup {
+    /// A value with the required fields (`group`, `signers`) and every optional one unset.
+    pub fn new(
+        group: ::std::string::String,
+        signers: ::std::vec::Vec<SignatureRequestSigner>,
+    ) -> Self {
+        Self {
+            group,
+            order: ::std::option::Option::None,
+            signers,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for SignerGroup {
     fn validate_into(
@@ -4286,6 +4707,24 @@ pub struct TemplateSigner {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TemplateSigner {
+    /// A value with the required fields (`role`, `name`, `email_address`) and every optional one unset.
+    pub fn new(
+        role: ::std::string::String,
+        name: ::std::string::String,
+        email_address: ::std::string::String,
+    ) -> Self {
+        Self {
+            role,
+            name,
+            email_address,
+            pin: ::std::option::Option::None,
+            sms_phone_number: ::std::option::Option::None,
+            sms_phone_number_type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for TemplateSigner {
     fn validate_into(
@@ -4349,6 +4788,19 @@ pub struct CcRecipient {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl CcRecipient {
+    /// A value with the required fields (`role`, `email_address`) and every optional one unset.
+    pub fn new(
+        role: ::std::string::String,
+        email_address: ::std::string::String,
+    ) -> Self {
+        Self {
+            role,
+            email_address,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// A value that pre-fills a merge field (a custom field) of the documents or templates.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomFieldValue {
@@ -4369,6 +4821,18 @@ pub struct CustomFieldValue {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl CustomFieldValue {
+    /// A value with the required fields (`name`) and every optional one unset.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            value: ::std::option::Option::None,
+            editor: ::std::option::Option::None,
+            required: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// A file a signer is asked to upload while signing.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignerAttachment {
@@ -4387,6 +4851,18 @@ pub struct SignerAttachment {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SignerAttachment {
+    /// A value with the required fields (`name`, `signer_index`) and every optional one unset.
+    pub fn new(name: ::std::string::String, signer_index: i64) -> Self {
+        Self {
+            name,
+            signer_index,
+            instructions: ::std::option::Option::None,
+            required: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// Which ways of making a signature the signers may use; the account's settings apply when left out.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4417,6 +4893,19 @@ pub struct SigningOptions {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SigningOptions {
+    /// A value with the required fields (`default_type`) and every optional one unset.
+    pub fn new(default_type: SignatureMethod) -> Self {
+        Self {
+            default_type,
+            draw: ::std::option::Option::None,
+            phone: ::std::option::Option::None,
+            type_: ::std::option::Option::None,
+            upload: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for SigningOptions {
     fn validate_into(
@@ -4507,6 +4996,16 @@ pub struct BulkCustomField {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl BulkCustomField {
+    /// A value with the required fields (`name`, `value`) and every optional one unset.
+    pub fn new(name: ::std::string::String, value: ::std::string::String) -> Self {
+        Self {
+            name,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// What the requester may change in the embedded editor.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EditorOptions {
@@ -4535,6 +5034,16 @@ pub struct MergeField {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl MergeField {
+    /// A value with the required fields (`name`, `type_`) and every optional one unset.
+    pub fn new(name: ::std::string::String, type_: MergeFieldType) -> Self {
+        Self {
+            name,
+            type_,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for MergeField {
     fn validate_into(
@@ -4760,6 +5269,38 @@ pub struct TemplateCreateEmbeddedDraftRequest {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TemplateCreateEmbeddedDraftRequest {
+    /// A value with the required fields (`client_id`) and every optional one unset.
+    pub fn new(client_id: ::std::string::String) -> Self {
+        Self {
+            client_id,
+            file_urls: ::std::option::Option::None,
+            allow_ccs: ::std::option::Option::None,
+            allow_reassign: ::std::option::Option::None,
+            attachments: ::std::option::Option::None,
+            cc_roles: ::std::option::Option::None,
+            editor_options: ::std::option::Option::None,
+            field_options: ::std::option::Option::None,
+            force_signer_roles: ::std::option::Option::None,
+            force_subject_message: ::std::option::Option::None,
+            form_fields_per_document: ::std::option::Option::None,
+            form_field_groups: ::std::option::Option::None,
+            form_field_rules: ::std::option::Option::None,
+            merge_fields: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            show_preview: ::std::option::Option::None,
+            show_progress_stepper: ::std::option::Option::None,
+            signer_roles: ::std::option::Option::None,
+            skip_me_now: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            use_preexisting_fields: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for TemplateCreateEmbeddedDraftRequest {
     fn validate_into(
@@ -5374,6 +5915,21 @@ pub struct ReportCreateRequest {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl ReportCreateRequest {
+    /// A value with the required fields (`start_date`, `end_date`, `report_type`) and every optional one unset.
+    pub fn new(
+        start_date: ::std::string::String,
+        end_date: ::std::string::String,
+        report_type: ::std::vec::Vec<ReportType>,
+    ) -> Self {
+        Self {
+            start_date,
+            end_date,
+            report_type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for ReportCreateRequest {
     fn validate_into(
         &self,
@@ -5741,6 +6297,20 @@ pub struct UnclaimedDraftSigner {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl UnclaimedDraftSigner {
+    /// A value with the required fields (`name`, `email_address`) and every optional one unset.
+    pub fn new(
+        name: ::std::string::String,
+        email_address: ::std::string::String,
+    ) -> Self {
+        Self {
+            name,
+            email_address,
+            order: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// A signer who fills a role of a draft's template.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnclaimedDraftTemplateSigner {
@@ -5753,6 +6323,21 @@ pub struct UnclaimedDraftTemplateSigner {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl UnclaimedDraftTemplateSigner {
+    /// A value with the required fields (`role`, `name`, `email_address`) and every optional one unset.
+    pub fn new(
+        role: ::std::string::String,
+        name: ::std::string::String,
+        email_address: ::std::string::String,
+    ) -> Self {
+        Self {
+            role,
+            name,
+            email_address,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// The body of `POST /unclaimed_draft/create`. Give the documents as `file_urls` here, or upload them with the multipart form.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -5843,6 +6428,37 @@ pub struct UnclaimedDraftCreateRequest {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl UnclaimedDraftCreateRequest {
+    /// A value with the required fields (`type_`) and every optional one unset.
+    pub fn new(type_: UnclaimedDraftType) -> Self {
+        Self {
+            type_,
+            file_urls: ::std::option::Option::None,
+            allow_decline: ::std::option::Option::None,
+            attachments: ::std::option::Option::None,
+            cc_email_addresses: ::std::option::Option::None,
+            client_id: ::std::option::Option::None,
+            custom_fields: ::std::option::Option::None,
+            field_options: ::std::option::Option::None,
+            form_fields_per_document: ::std::option::Option::None,
+            form_field_groups: ::std::option::Option::None,
+            form_field_rules: ::std::option::Option::None,
+            hide_text_tags: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            show_progress_stepper: ::std::option::Option::None,
+            signers: ::std::option::Option::None,
+            signing_options: ::std::option::Option::None,
+            signing_redirect_url: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            use_preexisting_fields: ::std::option::Option::None,
+            use_text_tags: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for UnclaimedDraftCreateRequest {
     fn validate_into(
@@ -6023,6 +6639,52 @@ pub struct UnclaimedDraftCreateEmbeddedRequest {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl UnclaimedDraftCreateEmbeddedRequest {
+    /// A value with the required fields (`client_id`, `requester_email_address`) and every optional one unset.
+    pub fn new(
+        client_id: ::std::string::String,
+        requester_email_address: ::std::string::String,
+    ) -> Self {
+        Self {
+            client_id,
+            requester_email_address,
+            type_: ::std::option::Option::None,
+            file_urls: ::std::option::Option::None,
+            allow_ccs: ::std::option::Option::None,
+            allow_decline: ::std::option::Option::None,
+            allow_reassign: ::std::option::Option::None,
+            attachments: ::std::option::Option::None,
+            cc_email_addresses: ::std::option::Option::None,
+            custom_fields: ::std::option::Option::None,
+            editor_options: ::std::option::Option::None,
+            field_options: ::std::option::Option::None,
+            force_signer_page: ::std::option::Option::None,
+            force_subject_message: ::std::option::Option::None,
+            form_fields_per_document: ::std::option::Option::None,
+            form_field_groups: ::std::option::Option::None,
+            form_field_rules: ::std::option::Option::None,
+            hide_text_tags: ::std::option::Option::None,
+            hold_request: ::std::option::Option::None,
+            is_for_embedded_signing: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            requesting_redirect_url: ::std::option::Option::None,
+            show_preview: ::std::option::Option::None,
+            show_progress_stepper: ::std::option::Option::None,
+            signers: ::std::option::Option::None,
+            signing_options: ::std::option::Option::None,
+            signing_redirect_url: ::std::option::Option::None,
+            skip_me_now: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            use_preexisting_fields: ::std::option::Option::None,
+            use_text_tags: ::std::option::Option::None,
+            populate_auto_fill_fields: ::std::option::Option::None,
+            expires_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for UnclaimedDraftCreateEmbeddedRequest {
     fn validate_into(
         &self,
@@ -6172,6 +6834,46 @@ pub struct UnclaimedDraftCreateEmbeddedWithTemplateRequest {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl UnclaimedDraftCreateEmbeddedWithTemplateRequest {
+    /// A value with the required fields (`client_id`, `requester_email_address`, `template_ids`) and every optional one unset.
+    pub fn new(
+        client_id: ::std::string::String,
+        requester_email_address: ::std::string::String,
+        template_ids: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            client_id,
+            requester_email_address,
+            template_ids,
+            allow_decline: ::std::option::Option::None,
+            allow_reassign: ::std::option::Option::None,
+            ccs: ::std::option::Option::None,
+            custom_fields: ::std::option::Option::None,
+            editor_options: ::std::option::Option::None,
+            field_options: ::std::option::Option::None,
+            file_urls: ::std::option::Option::None,
+            force_signer_roles: ::std::option::Option::None,
+            force_subject_message: ::std::option::Option::None,
+            hold_request: ::std::option::Option::None,
+            is_for_embedded_signing: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            preview_only: ::std::option::Option::None,
+            requesting_redirect_url: ::std::option::Option::None,
+            show_preview: ::std::option::Option::None,
+            show_progress_stepper: ::std::option::Option::None,
+            signers: ::std::option::Option::None,
+            signing_options: ::std::option::Option::None,
+            signing_redirect_url: ::std::option::Option::None,
+            skip_me_now: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            populate_auto_fill_fields: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for UnclaimedDraftCreateEmbeddedWithTemplateRequest {
     fn validate_into(
         &self,
@@ -6221,6 +6923,22 @@ pub struct UnclaimedDraftEditAndResendRequest {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl UnclaimedDraftEditAndResendRequest {
+    /// A value with the required fields (`client_id`) and every optional one unset.
+    pub fn new(client_id: ::std::string::String) -> Self {
+        Self {
+            client_id,
+            editor_options: ::std::option::Option::None,
+            is_for_embedded_signing: ::std::option::Option::None,
+            requester_email_address: ::std::option::Option::None,
+            requesting_redirect_url: ::std::option::Option::None,
+            show_progress_stepper: ::std::option::Option::None,
+            signing_redirect_url: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// A draft that the first signed-in user to open its claim URL takes over.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6433,6 +7151,23 @@ pub struct ApiAppCreateRequest {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ApiAppCreateRequest {
+    /// A value with the required fields (`name`, `domains`) and every optional one unset.
+    pub fn new(
+        name: ::std::string::String,
+        domains: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            name,
+            domains,
+            callback_url: ::std::option::Option::None,
+            oauth: ::std::option::Option::None,
+            options: ::std::option::Option::None,
+            white_labeling_options: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for ApiAppCreateRequest {
     fn validate_into(
@@ -6868,10 +7603,18 @@ impl ::serde::Serialize for SignatureRequestCustomField {
                 return ::serde::Serialize::serialize(value, serializer);
             }
         };
-        let mut value = value;
-        if let ::serde_json::Value::Object(map) = &mut value {
-            map.entry("type").or_insert_with(|| ::serde_json::Value::from(tag));
-        }
+        let value = match value {
+            ::serde_json::Value::Object(fields) => {
+                let mut map = ::serde_json::Map::new();
+                map.insert(
+                    ::std::string::String::from("type"),
+                    ::serde_json::Value::from(tag),
+                );
+                map.extend(fields.into_iter().filter(|(key, _)| key != "type"));
+                ::serde_json::Value::Object(map)
+            }
+            other => other,
+        };
         ::serde::Serialize::serialize(&value, serializer)
     }
 }
@@ -6901,29 +7644,11 @@ impl<'de> ::serde::Deserialize<'de> for SignatureRequestCustomField {
         }
     }
 }
-impl crate::runtime::Validate for SignatureRequestCustomField {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        match self {
-            Self::Text(inner) => crate::runtime::Validate::validate_into(inner, at, out),
-            Self::Checkbox(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::UnknownValue(_) => {}
-        }
-    }
-}
 /// A text merge field of a signature request (`type: text`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignatureRequestCustomFieldText {
     /// The field's name.
     pub name: ::std::string::String,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: CustomFieldType,
     /// Whether the field must be filled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
@@ -6940,27 +7665,11 @@ pub struct SignatureRequestCustomFieldText {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for SignatureRequestCustomFieldText {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// A checkbox merge field of a signature request (`type: checkbox`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignatureRequestCustomFieldCheckbox {
     /// The field's name.
     pub name: ::std::string::String,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: CustomFieldType,
     /// Whether the field must be filled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
@@ -6976,19 +7685,6 @@ pub struct SignatureRequestCustomFieldCheckbox {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-impl crate::runtime::Validate for SignatureRequestCustomFieldCheckbox {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
 }
 /// What a signer entered in one field of a signature request. Its `type` decides the type of `value` (true or false for checkboxes and radios, text otherwise); a type this client does not know is kept as JSON.
 #[derive(Clone, Debug, PartialEq)]
@@ -7088,10 +7784,18 @@ impl ::serde::Serialize for ResponseData {
                 return ::serde::Serialize::serialize(value, serializer);
             }
         };
-        let mut value = value;
-        if let ::serde_json::Value::Object(map) = &mut value {
-            map.entry("type").or_insert_with(|| ::serde_json::Value::from(tag));
-        }
+        let value = match value {
+            ::serde_json::Value::Object(fields) => {
+                let mut map = ::serde_json::Map::new();
+                map.insert(
+                    ::std::string::String::from("type"),
+                    ::serde_json::Value::from(tag),
+                );
+                map.extend(fields.into_iter().filter(|(key, _)| key != "type"));
+                ::serde_json::Value::Object(map)
+            }
+            other => other,
+        };
         ::serde::Serialize::serialize(&value, serializer)
     }
 }
@@ -7156,42 +7860,8 @@ impl<'de> ::serde::Deserialize<'de> for ResponseData {
         }
     }
 }
-impl crate::runtime::Validate for ResponseData {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        match self {
-            Self::Text(inner) => crate::runtime::Validate::validate_into(inner, at, out),
-            Self::Checkbox(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::DateSigned(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::Dropdown(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::Initials(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::Radio(inner) => crate::runtime::Validate::validate_into(inner, at, out),
-            Self::Signature(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::TextMerge(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::CheckboxMerge(inner) => {
-                crate::runtime::Validate::validate_into(inner, at, out)
-            }
-            Self::UnknownValue(_) => {}
-        }
-    }
-}
 /// The text a signer typed (`type: text`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResponseDataText {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7205,9 +7875,6 @@ pub struct ResponseDataText {
     /// Whether the field had to be filled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// The text.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
@@ -7215,21 +7882,8 @@ pub struct ResponseDataText {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for ResponseDataText {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// Whether a signer checked a box (`type: checkbox`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResponseDataCheckbox {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7243,9 +7897,6 @@ pub struct ResponseDataCheckbox {
     /// Whether the field had to be filled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// True when checked.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<bool>,
@@ -7253,21 +7904,8 @@ pub struct ResponseDataCheckbox {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for ResponseDataCheckbox {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// The date a signer signed (`type: date_signed`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResponseDataDateSigned {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7281,9 +7919,6 @@ pub struct ResponseDataDateSigned {
     /// Whether the field had to be filled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// The date, as shown on the document.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
@@ -7291,21 +7926,8 @@ pub struct ResponseDataDateSigned {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for ResponseDataDateSigned {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// The choice a signer made in a dropdown (`type: dropdown`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResponseDataDropdown {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7319,9 +7941,6 @@ pub struct ResponseDataDropdown {
     /// Whether the field had to be filled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// The chosen option.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
@@ -7329,21 +7948,8 @@ pub struct ResponseDataDropdown {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for ResponseDataDropdown {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// A signer's initials (`type: initials`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResponseDataInitials {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7357,9 +7963,6 @@ pub struct ResponseDataInitials {
     /// Whether the field had to be filled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// The initials, or a reference to their image.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
@@ -7367,21 +7970,8 @@ pub struct ResponseDataInitials {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for ResponseDataInitials {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// Whether a signer selected a radio button (`type: radio`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResponseDataRadio {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7395,9 +7985,6 @@ pub struct ResponseDataRadio {
     /// Whether the field had to be filled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// True when selected.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<bool>,
@@ -7405,21 +7992,8 @@ pub struct ResponseDataRadio {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for ResponseDataRadio {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// A signer's signature (`type: signature`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResponseDataSignature {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7433,9 +8007,6 @@ pub struct ResponseDataSignature {
     /// Whether the field had to be filled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// The signature, or a reference to its image.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
@@ -7443,21 +8014,8 @@ pub struct ResponseDataSignature {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for ResponseDataSignature {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// The text of a merge field (`type: text-merge`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResponseDataTextMerge {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7471,9 +8029,6 @@ pub struct ResponseDataTextMerge {
     /// Whether the field had to be filled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// The text.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
@@ -7481,21 +8036,8 @@ pub struct ResponseDataTextMerge {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-impl crate::runtime::Validate for ResponseDataTextMerge {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
-}
 /// The value of a checkbox merge field (`type: checkbox-merge`).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResponseDataCheckboxMerge {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7509,26 +8051,10 @@ pub struct ResponseDataCheckboxMerge {
     /// Whether the field had to be filled.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: FormFieldType,
     /// The value as text.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-impl crate::runtime::Validate for ResponseDataCheckboxMerge {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        {
-            let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-    }
 }

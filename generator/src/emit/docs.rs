@@ -28,6 +28,8 @@ pub fn lines(text: &str) -> Vec<String> {
     let text = text.trim();
     let mut out = Vec::new();
     let mut in_fence = false;
+    // The column where the text of the current list item starts.
+    let mut list_content: Option<usize> = None;
     for raw in text.lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -46,12 +48,37 @@ pub fn lines(text: &str) -> Vec<String> {
             out.push(format!(" {line}"));
             continue;
         }
-        out.push(if line.is_empty() { String::new() } else { format!(" {}", prose_line(line)) });
+        if line.is_empty() {
+            list_content = None;
+            out.push(String::new());
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        let line = match (list_marker(trimmed), list_content) {
+            (Some(marker), _) => {
+                list_content = Some(indent + marker);
+                line.to_owned()
+            }
+            // A line that continues a list item starts where the item's
+            // text does (rustdoc would otherwise read it lazily, or as code).
+            (None, Some(column)) => format!("{}{trimmed}", " ".repeat(column)),
+            (None, None) => line.to_owned(),
+        };
+        out.push(format!(" {}", prose_line(&line)));
     }
     if in_fence {
         out.push(" ```".to_owned());
     }
     out
+}
+
+/// The width of a list marker and its space (`- `, `* `, `1. `), if the line starts with one.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && digits < 10 && line[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
 fn prose_line(line: &str) -> String {

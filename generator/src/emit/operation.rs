@@ -299,11 +299,12 @@ fn request(
                     let each = push_text(quote!(item.to_string()));
                     quote! { for item in value.iter() { #each } }
                 } else {
+                    let delimiter = p.delimiter.to_string();
                     push_text(quote!(value
                         .iter()
                         .map(|item| item.to_string())
                         .collect::<::std::vec::Vec<_>>()
-                        .join(",")))
+                        .join(#delimiter)))
                 }
             }
             ir::ParamValue::Structured => match p.location {
@@ -351,6 +352,17 @@ fn request(
                     .map_err(|err| crate::runtime::Error::InvalidRequest(format!("cannot encode the body: {err}")))?;
                 request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(bytes);
             },
+            ir::BodyKind::Form(_) if !body.field_styles.is_empty() => {
+                let names = body.field_styles.iter().map(|(name, _)| name);
+                let styles = body.field_styles.iter().map(|(_, style)| field_style(*style));
+                quote! {
+                    let form = crate::runtime::form_urlencoded_with(&body, &[#( (#names, #styles) ),*])
+                        .map_err(crate::runtime::Error::InvalidRequest)?;
+                    request = request
+                        .header(::reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(form);
+                }
+            }
             ir::BodyKind::Form(_) => quote! {
                 let form = crate::runtime::form_urlencoded(&body).map_err(crate::runtime::Error::InvalidRequest)?;
                 request = request
@@ -557,6 +569,9 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
     let fallback_code = handler_code(&fallback);
     let gone =
         gone_after_lost_answer(op).then(|| quote!(410 if response.lost_answers > 0 => Ok(Self::finish(response, ())),));
+    if arms.is_empty() && gone.is_none() {
+        return fallback_code;
+    }
     quote! {
         match response.status.as_u16() {
             #gone
@@ -810,17 +825,25 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
             Some(ct) => quote!(Some(#ct)),
             None => quote!(None),
         };
-        let inner = match part.kind {
-            ir::PartKind::File => quote!(crate::runtime::FilePart),
-            ir::PartKind::Files => quote!(::std::vec::Vec<crate::runtime::FilePart>),
-            _ => ty(&part.ty),
-        };
+        let inner = part_type(part);
         let field_ty = if part.required { inner } else { quote!(::std::option::Option<#inner>) };
         let text = if part.docs.trim().is_empty() { format!("The `{wire}` part.") } else { part.docs.clone() };
         let doc = docs::outer(&text);
         fields.push(quote! { #doc pub #field: #field_ty, });
         // `value` is a reference to the field's value.
-        let add = match part.kind {
+        let add = match (part.kind, part.style) {
+            (ir::PartKind::File | ir::PartKind::Files, _) | (_, None) => None,
+            (_, Some(style)) => {
+                let style = field_style(style);
+                Some(quote! {
+                    let value = ::serde_json::to_value(value).map_err(|err| format!("cannot encode a multipart part: {err}"))?;
+                    for (name, text) in crate::runtime::field_pairs(#wire, &value, #style) {
+                        form = form.part(name, crate::runtime::text_part(text, #content_type)?);
+                    }
+                })
+            }
+        };
+        let add = add.unwrap_or_else(|| match part.kind {
             ir::PartKind::File => quote! { form = form.part(#wire, value.to_part(#content_type)?); },
             ir::PartKind::Files => quote! {
                 for file in value.iter() {
@@ -838,7 +861,7 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
             ir::PartKind::Json => quote! { form = form.part(#wire, crate::runtime::json_part(value, #content_type)?); },
             ir::PartKind::Bracketed => quote! { form = crate::runtime::bracket_parts(form, #wire, value)?; },
             ir::PartKind::Spread => quote! { form = crate::runtime::spread_parts(form, value, #json_members)?; },
-        };
+        });
         parts.push(if part.required {
             quote! { { let value = &self.#field; #add } }
         } else {
@@ -852,18 +875,65 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
         ),
     });
     let form_binding = if parts.is_empty() { quote!(let form) } else { quote!(let mut form) };
+    let required: Vec<&ir::Part> = m.parts.iter().filter(|p| p.required).collect();
+    let default = required.is_empty().then(|| quote!(Default,));
+    let constructor = (!required.is_empty()).then(|| {
+        let args = required.iter().map(|p| {
+            let n = ident(&p.name);
+            let t = part_type(p);
+            quote!(#n: #t)
+        });
+        let inits = m.parts.iter().map(|p| {
+            let n = ident(&p.name);
+            if p.required {
+                quote!(#n)
+            } else {
+                quote!(#n: ::std::option::Option::None)
+            }
+        });
+        let names: Vec<String> = required.iter().map(|p| format!("`{}`", p.name)).collect();
+        let doc = docs::outer(&format!("A body with the required parts ({}) and no optional one.", names.join(", ")));
+        let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            #doc
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* }
+            }
+        }
+    });
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, #default PartialEq)]
         pub struct #name { #(#fields)* }
 
         impl #name {
+            #constructor
+
             fn to_form(&self) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
                 #form_binding = ::reqwest::multipart::Form::new();
                 #(#parts)*
                 Ok(form)
             }
         }
+    }
+}
+
+/// The runtime's name for a field style.
+fn field_style(style: ir::FieldStyle) -> TokenStream {
+    match style {
+        ir::FieldStyle::FormExploded => quote!(crate::runtime::FieldStyle::FormExploded),
+        ir::FieldStyle::Form => quote!(crate::runtime::FieldStyle::Form),
+        ir::FieldStyle::DeepObject => quote!(crate::runtime::FieldStyle::DeepObject),
+    }
+}
+
+/// The Rust type of a part's value.
+fn part_type(part: &ir::Part) -> TokenStream {
+    match part.kind {
+        ir::PartKind::File => quote!(crate::runtime::FilePart),
+        ir::PartKind::Files => quote!(::std::vec::Vec<crate::runtime::FilePart>),
+        _ => ty(&part.ty),
     }
 }
 

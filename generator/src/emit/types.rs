@@ -5,24 +5,34 @@ use crate::ir::{self, EnumRepr, EnumValue, Extra, TypeKind};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The whole `types.rs` of one API.
-pub fn types_file(api: &ir::Api) -> TokenStream {
+/// An enum with more values than this is written as text, not tokens.
+const TEXT_ENUM: usize = 256;
+
+/// The whole `types.rs` of one API: its tokens, and the items written as
+/// text that `render::rust_file_with` puts in place of their placeholders.
+pub fn types_file(api: &ir::Api) -> (TokenStream, Vec<String>) {
     let module_docs = docs::inner(&format!("Types of the {} API, from `{}`.", api.title, api.source));
     let validatable = super::validate::validatable(api);
+    let mut texts = Vec::new();
     // Each type, then its `Validate` impl (if it has checks), side by side.
-    let items = api.types.iter().map(|def| {
-        let item = type_def(def);
-        let checks = super::validate::validate_impl(def, &validatable);
-        quote! { #item #checks }
-    });
-    quote! {
+    let items: Vec<TokenStream> = api
+        .types
+        .iter()
+        .map(|def| {
+            let item = type_def(def, &mut texts);
+            let checks = super::validate::validate_impl(def, &validatable);
+            quote! { #item #checks }
+        })
+        .collect();
+    let tokens = quote! {
         #module_docs
         #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
         #(#items)*
-    }
+    };
+    (tokens, texts)
 }
 
-fn type_def(def: &ir::TypeDef) -> TokenStream {
+fn type_def(def: &ir::TypeDef, texts: &mut Vec<String>) -> TokenStream {
     let name = ident(&def.name);
     let mut text = def.docs.clone();
     if text.trim().is_empty() {
@@ -32,10 +42,26 @@ fn type_def(def: &ir::TypeDef) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     match &def.kind {
         TypeKind::Struct(s) => struct_def(&name, doc, deprecated, s),
+        TypeKind::Enum(e) if e.variants.len() > TEXT_ENUM => {
+            let placeholder = crate::render::text_placeholder(texts.len());
+            texts.push(enum_text(&def.name, &text, def.deprecated, e));
+            let extras = enum_extras(&name, e);
+            quote! { #placeholder #extras }
+        }
         TypeKind::Enum(e) => enum_def(&name, &text, deprecated, e),
         TypeKind::Alias(target) => {
             let target = type_tokens(target);
             quote! { #doc #deprecated pub type #name = #target; }
+        }
+        TypeKind::Newtype(target) => {
+            let target = type_tokens(target);
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #target);
+            }
         }
         TypeKind::Untagged(variants) => {
             let arms = variants.iter().map(|v| {
@@ -58,10 +84,10 @@ fn type_def(def: &ir::TypeDef) -> TokenStream {
     }
 }
 
-/// A discriminated union. Serde's internally tagged enums would take the
-/// tag away from the variant's struct and fail on an unknown tag, so the
-/// impls are written out: the tag picks the variant, the whole object
-/// (tag included) fills it, and an unknown tag keeps the object as JSON.
+/// A discriminated union. Serde's internally tagged enums fail on an
+/// unknown tag, so the impls are written out: the tag picks the variant,
+/// the object fills it, an unknown tag keeps the object as JSON, and
+/// serializing writes the variant's tag (variant structs carry no copy).
 fn tagged_def(
     name: &proc_macro2::Ident,
     doc: TokenStream,
@@ -93,10 +119,16 @@ fn tagged_def(
                     #( Self::#names(inner) => (#values, ::serde_json::to_value(inner).map_err(<S::Error as ::serde::ser::Error>::custom)?), )*
                     Self::#unknown(value) => return ::serde::Serialize::serialize(value, serializer),
                 };
-                let mut value = value;
-                if let ::serde_json::Value::Object(map) = &mut value {
-                    map.entry(#tag).or_insert_with(|| ::serde_json::Value::from(tag));
-                }
+                // The variant's tag, first.
+                let value = match value {
+                    ::serde_json::Value::Object(fields) => {
+                        let mut map = ::serde_json::Map::new();
+                        map.insert(::std::string::String::from(#tag), ::serde_json::Value::from(tag));
+                        map.extend(fields.into_iter().filter(|(key, _)| key != #tag));
+                        ::serde_json::Value::Object(map)
+                    }
+                    other => other,
+                };
                 ::serde::Serialize::serialize(&value, serializer)
             }
         }
@@ -177,6 +209,40 @@ fn struct_def(
     // All-optional structs can be built with `..Default::default()`.
     let all_optional = s.fields.iter().all(|f| !f.required || f.nullable);
     let default = all_optional.then(|| quote!(Default,));
+    let constructor = (s.constructor && !all_optional).then(|| {
+        let required: Vec<&ir::Field> = s.fields.iter().filter(|f| f.required && !f.nullable).collect();
+        let args = required.iter().map(|f| {
+            let n = ident(&f.name);
+            let t = type_tokens(&f.ty);
+            quote!(#n: #t)
+        });
+        let inits = s.fields.iter().map(|f| {
+            let n = ident(&f.name);
+            if f.required && !f.nullable {
+                quote!(#n)
+            } else {
+                quote!(#n: ::std::option::Option::None)
+            }
+        });
+        let extra = ident(match &s.extra {
+            Extra::Keep(f) | Extra::Deny(f) | Extra::Typed(f, _) => f,
+        });
+        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
+        let doc = docs::outer(&format!(
+            "A value with the required fields ({}) and every optional one unset.",
+            names.join(", ")
+        ));
+        let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            impl #name {
+                #doc
+                #allow
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits,)* #extra: ::std::default::Default::default() }
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #deprecated
@@ -185,23 +251,90 @@ fn struct_def(
             #(#fields)*
             #extra
         }
+        #constructor
     }
 }
 
+/// A variant's doc text.
+fn variant_text(v: &ir::Variant) -> String {
+    let wire = wire_text(&v.wire);
+    let mut text = format!("`{wire}`");
+    if !v.docs.trim().is_empty() {
+        text.push_str(": ");
+        text.push_str(v.docs.trim());
+    }
+    if let Some(status) = v.http_status {
+        text.push_str(&format!("\n\nDocumented HTTP status: {status}."));
+    }
+    text
+}
+
+/// The enum's doc text, with how to match it.
+fn enum_doc_text(name: &str, enum_text: &str, e: &ir::Enum) -> String {
+    let example = e.variants.first().map(|v| v.name.clone()).unwrap_or_default();
+    let match_doc = if example.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "\n\nThe API may send values this client does not list yet; they are kept in `{unknown}`, \
+             so match with a catch-all arm:\n\n```text\nmatch value {{\n    {name}::{example} => {{ /* ... */ }}\n    other => println!(\"{{other}}\"),\n}}\n```",
+            unknown = e.unknown_variant,
+        )
+    };
+    format!("{enum_text}{match_doc}")
+}
+
+/// A large enum's `open_enum!` invocation as text, formatted as
+/// prettyplease would: one variant to a line, a long one broken after `(`.
+fn enum_text(name: &str, enum_text: &str, deprecated: bool, e: &ir::Enum) -> String {
+    use std::fmt::Write as _;
+    let doc_lines = |out: &mut String, indent: &str, text: &str| {
+        for line in docs::lines(text) {
+            let _ = writeln!(out, "{indent}///{line}");
+        }
+    };
+    let macro_name = match e.repr {
+        EnumRepr::String => "open_enum",
+        EnumRepr::Integer => "open_int_enum",
+    };
+    let mut out = format!("crate::runtime::{macro_name}! {{\n");
+    doc_lines(&mut out, "    ", &enum_doc_text(name, enum_text, e));
+    if deprecated {
+        out.push_str("    #[deprecated]\n");
+    }
+    let _ = writeln!(out, "    pub enum {name} {{");
+    for v in &e.variants {
+        doc_lines(&mut out, "        ", &variant_text(v));
+        let wire = match &v.wire {
+            EnumValue::String(s) => proc_macro2::Literal::string(s).to_string(),
+            EnumValue::Integer(i) => i.to_string(),
+        };
+        let description = v.docs.trim();
+        let args = if description.is_empty() {
+            vec![wire]
+        } else {
+            vec![wire, proc_macro2::Literal::string(description).to_string()]
+        };
+        let one_line = format!("        {} = ({}),", v.name, args.join(", "));
+        if args.len() == 1 || one_line.len() <= 94 {
+            out.push_str(&one_line);
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "        {} = (", v.name);
+            for arg in &args {
+                let _ = writeln!(out, "            {arg},");
+            }
+            out.push_str("        ),\n");
+        }
+    }
+    out.push_str("    }\n}\n");
+    out
+}
+
 fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<TokenStream>, e: &ir::Enum) -> TokenStream {
-    let unknown = ident(&e.unknown_variant);
     let variants = e.variants.iter().map(|v| {
         let vname = ident(&v.name);
-        let wire = wire_text(&v.wire);
-        let mut text = format!("`{wire}`");
-        if !v.docs.trim().is_empty() {
-            text.push_str(": ");
-            text.push_str(v.docs.trim());
-        }
-        if let Some(status) = v.http_status {
-            text.push_str(&format!("\n\nDocumented HTTP status: {status}."));
-        }
-        let vdoc = docs::outer(&text);
+        let vdoc = docs::outer(&variant_text(v));
         let wire = wire_literal(&v.wire);
         let description = v.docs.trim();
         if description.is_empty() {
@@ -210,6 +343,28 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
             quote! { #vdoc #vname = (#wire, #description), }
         }
     });
+    let doc = docs::outer(&enum_doc_text(&name.to_string(), enum_text, e));
+    let open_enum = match e.repr {
+        EnumRepr::String => quote!(open_enum),
+        EnumRepr::Integer => quote!(open_int_enum),
+    };
+    let extras = enum_extras(name, e);
+    quote! {
+        crate::runtime::#open_enum! {
+            #doc
+            #deprecated
+            pub enum #name {
+                #(#variants)*
+            }
+        }
+        #extras
+    }
+}
+
+/// What an enum has beyond the macro: `http_status`, `pattern`/`validate`,
+/// the search query's `QueryField`.
+fn enum_extras(name: &proc_macro2::Ident, e: &ir::Enum) -> TokenStream {
+    let unknown = ident(&e.unknown_variant);
     let names: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let http_status = e.variants.iter().any(|v| v.http_status.is_some()).then(|| {
         let statuses = e.variants.iter().map(|v| match v.http_status {
@@ -278,21 +433,6 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
             }
         }
     });
-    let example = e.variants.first().map(|v| v.name.clone()).unwrap_or_default();
-    let match_doc = if example.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "\n\nThe API may send values this client does not list yet; they are kept in `{unknown}`, \
-             so match with a catch-all arm:\n\n```text\nmatch value {{\n    {name}::{example} => {{ /* ... */ }}\n    other => println!(\"{{other}}\"),\n}}\n```",
-            unknown = e.unknown_variant,
-        )
-    };
-    let doc = docs::outer(&format!("{}{match_doc}", enum_text));
-    let open_enum = match e.repr {
-        EnumRepr::String => quote!(open_enum),
-        EnumRepr::Integer => quote!(open_int_enum),
-    };
     let extra_impl = (http_status.is_some() || patterns.is_some()).then(|| {
         quote! {
             impl #name {
@@ -302,13 +442,6 @@ fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<Token
         }
     });
     quote! {
-        crate::runtime::#open_enum! {
-            #doc
-            #deprecated
-            pub enum #name {
-                #(#variants)*
-            }
-        }
         #extra_impl
         #query_field
     }

@@ -33,6 +33,7 @@ pub fn validatable(api: &ir::Api) -> BTreeSet<String> {
                 TypeKind::Untagged(variants) => variants.iter().any(|v| holds(&v.ty)),
                 TypeKind::Tagged { variants, .. } => variants.iter().any(|v| holds(&v.ty)),
                 TypeKind::Alias(ty) => holds(ty),
+                TypeKind::Newtype(_) => false,
             };
             if yes {
                 set.insert(def.name.clone());
@@ -74,7 +75,7 @@ pub fn validate_impl(def: &ir::TypeDef, set: &BTreeSet<String>) -> Option<TokenS
             let unknown = ident(unknown_variant);
             quote! { match self { #(#arms)* Self::#unknown(_) => {} } }
         }
-        TypeKind::Alias(_) => return None,
+        TypeKind::Alias(_) | TypeKind::Newtype(_) => return None,
     };
     Some(quote! {
         impl crate::runtime::Validate for #name {

@@ -14,7 +14,7 @@ mod extensions;
 mod operations;
 mod schema;
 
-use crate::error::{pointer_join, Error, ErrorKind, Location, Warning};
+use crate::error::{pointer_join, pointer_path, Error, ErrorKind, Location, Warning};
 use crate::ir;
 use crate::load::Document;
 use crate::naming::{self, Scope};
@@ -70,6 +70,47 @@ pub fn lower(doc: &Document, options: &LowerOptions) -> Result<Lowered, Error> {
     Lowerer::new(doc).run(options)
 }
 
+/// The structs a request sends (its body's, and every struct they hold)
+/// with required fields get a constructor taking them (those without
+/// derive `Default`).
+fn mark_request_constructors(operations: &[ir::Operation], types: &mut [ir::TypeDef]) {
+    fn named(ty: &ir::TypeRef, out: &mut Vec<String>) {
+        match ty {
+            ir::TypeRef::Named(n) | ir::TypeRef::Boxed(n) => out.push(n.clone()),
+            ir::TypeRef::Vec(inner) | ir::TypeRef::Map(inner) => named(inner, out),
+            _ => {}
+        }
+    }
+    let mut stack = Vec::new();
+    for op in operations {
+        for body in op.body.iter().chain(op.multipart_alternative.iter()) {
+            match &body.kind {
+                ir::BodyKind::Json(ty, _) | ir::BodyKind::Form(ty) => named(ty, &mut stack),
+                ir::BodyKind::Multipart(m) => m.parts.iter().for_each(|p| named(&p.ty, &mut stack)),
+                _ => {}
+            }
+        }
+    }
+    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        let Some(&i) = index.get(&name) else { continue };
+        if !seen.insert(i) {
+            continue;
+        }
+        match &mut types[i].kind {
+            ir::TypeKind::Struct(s) => {
+                s.constructor = s.fields.iter().any(|f| f.required && !f.nullable);
+                s.fields.iter().for_each(|f| named(&f.ty, &mut stack));
+            }
+            ir::TypeKind::Untagged(variants) => variants.iter().for_each(|v| named(&v.ty, &mut stack)),
+            ir::TypeKind::Tagged { variants, .. } => variants.iter().for_each(|v| named(&v.ty, &mut stack)),
+            ir::TypeKind::Alias(ty) | ir::TypeKind::Newtype(ty) => named(ty, &mut stack),
+            ir::TypeKind::Enum(_) => {}
+        }
+    }
+}
+
 struct Lowerer<'a> {
     doc: &'a Document,
     /// `x-esign-validate`: the API asks for `validate()`.
@@ -105,7 +146,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn at(&self, pointer: &str) -> Location {
-        Location { file: self.doc.file.clone(), line_col: None, pointer: Some(pointer.to_owned()) }
+        self.doc.locate(pointer)
     }
 
     fn invalid(&self, pointer: &str, message: impl Into<String>) -> Error {
@@ -139,6 +180,9 @@ impl<'a> Lowerer<'a> {
         let rate_limit = self.lower_rate_limit()?;
         let warnings = self.lower_warnings_source()?;
         let operations = self.lower_operations(options.on_unsupported)?;
+        let webhooks = self.lower_webhooks()?;
+        schema::strip_variant_tags(&mut self.types);
+        mark_request_constructors(&operations, &mut self.types);
 
         Ok(ir::Api {
             source: self.doc.file.clone(),
@@ -153,7 +197,7 @@ impl<'a> Lowerer<'a> {
             rate_limit,
             validate: self.validate,
             retry_rules: self.lower_retry_rules()?,
-            webhooks: self.lower_webhooks()?,
+            webhooks,
             event_hash: self.lower_event_hash()?,
             warnings,
             types: std::mem::take(&mut self.types),
@@ -314,8 +358,100 @@ impl<'a> Lowerer<'a> {
         Ok(Some((list("rate-limited", ext.rate_limited)?, list("unavailable", ext.unavailable)?)))
     }
 
-    /// Reads `x-esign-webhooks` (the OpenAPI 3.1 `webhooks` shape).
-    fn lower_webhooks(&self) -> Result<Vec<ir::Webhook>, Error> {
+    /// Reads `x-esign-webhooks` (the OpenAPI 3.1 `webhooks` shape, with the
+    /// payload named by `x-esign-event`), then the spec's own webhooks (3.1
+    /// `webhooks`, top-level `x-webhooks`).
+    fn lower_webhooks(&mut self) -> Result<Vec<ir::Webhook>, Error> {
+        let mut out = self.lower_esign_webhooks()?;
+        for hook in &self.doc.webhooks {
+            if out.iter().any(|w| w.name == hook.name) {
+                continue;
+            }
+            if let Some(webhook) = self.lower_webhook(hook)? {
+                out.push(webhook);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One webhook of the spec: the payload is the schema of its JSON body,
+    /// or the `$ref` property of a form body (the JSON sent in one field).
+    fn lower_webhook(&mut self, hook: &crate::load::SourceWebhook) -> Result<Option<ir::Webhook>, Error> {
+        let Some((method, op)) = hook.item.iter().next() else {
+            self.warn(&hook.pointer, "a webhook without an operation; nothing to parse");
+            return Ok(None);
+        };
+        let here = pointer_join(&hook.pointer, method);
+        let body_at = pointer_join(&here, "requestBody");
+        let Some(body) = &op.request_body else {
+            self.warn(&here, "a webhook without a request body; nothing to parse");
+            return Ok(None);
+        };
+        let body = self.resolve_component(body, "requestBodies", "a request body", &body_at, |c| &c.request_bodies)?;
+        let content_at = pointer_join(&body_at, "content");
+        let context = format!("{} webhook", hook.name);
+        let (ty, field) = if let Some((media, content)) = body.content.iter().find(|(m, _)| operations::is_json(m)) {
+            let Some(schema) = &content.schema else {
+                self.warn(&pointer_join(&content_at, media), "a webhook body without a schema; no payload type");
+                return Ok(None);
+            };
+            let at = pointer_join(&pointer_join(&content_at, media), "schema");
+            (self.schema_or_ref(schema, &context, &at)?, "json".to_owned())
+        } else {
+            // A form: the property that refers to a component schema carries the JSON.
+            let found = body.content.iter().find_map(|(media, content)| {
+                let ReferenceOr::Item(schema) = content.schema.as_ref()? else { return None };
+                let (name, reference) =
+                    schema::shape_properties(schema)?.iter().find_map(|(name, prop)| match prop {
+                        ReferenceOr::Reference { reference } => Some((name.clone(), reference.clone())),
+                        ReferenceOr::Item(_) => None,
+                    })?;
+                Some((media.clone(), name, reference))
+            });
+            let Some((media, name, reference)) = found else {
+                self.warn(
+                    &content_at,
+                    "a webhook body that is neither JSON nor a form with a JSON field; no payload type",
+                );
+                return Ok(None);
+            };
+            let at = pointer_join(&pointer_path(&pointer_join(&content_at, &media), "schema/properties"), &name);
+            (self.schema_ref(&reference, &at)?, name)
+        };
+        // Through aliases to the type that carries the constructor.
+        let mut ty = ty;
+        for _ in 0..32 {
+            let ir::TypeRef::Named(name) = &ty else { break };
+            match self.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+                Some(ir::TypeKind::Alias(target)) => ty = target.clone(),
+                _ => break,
+            }
+        }
+        let payload = match ty {
+            ir::TypeRef::Named(name) => name,
+            _ => {
+                self.warn(
+                    &body_at,
+                    "the webhook payload is not an object or union schema; no constructor is generated",
+                );
+                return Ok(None);
+            }
+        };
+        let reply = op
+            .responses
+            .responses
+            .get(&openapiv3::StatusCode::Code(200))
+            .and_then(|r| r.as_item())
+            .and_then(|r| r.content.get("text/plain"))
+            .and_then(|m| m.example.as_ref())
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let docs = [op.summary.clone(), op.description.clone()].into_iter().flatten().collect::<Vec<_>>().join("\n\n");
+        Ok(Some(ir::Webhook { name: hook.name.clone(), docs, payload, field, reply }))
+    }
+
+    /// Reads `x-esign-webhooks`.
+    fn lower_esign_webhooks(&self) -> Result<Vec<ir::Webhook>, Error> {
         let ext: Option<extensions::Webhooks> = self.read(&self.doc.api.extensions, "x-esign-webhooks", "")?;
         let pointer = "/x-esign-webhooks";
         let mut out = Vec::new();

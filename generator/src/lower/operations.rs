@@ -201,19 +201,23 @@ impl<'a> Lowerer<'a> {
             TemplatePart::Param(n) => Some(n),
             TemplatePart::Literal(_) => None,
         }) {
-            let Some((param, here)) = raw_params
-                .iter()
-                .find(|(p, _)| matches!(p, openapiv3::Parameter::Path { .. }) && p.parameter_data_ref().name == *name)
-            else {
-                return Err(self.invalid(
-                    pointer,
-                    format!("the path template names `{{{name}}}`, which the operation does not declare as a path parameter"),
-                ));
-            };
             if params.iter().any(|p| p.location == ir::ParamLocation::Path && p.wire_name == *name) {
                 return Err(self.invalid(pointer, format!("the path template names `{{{name}}}` twice")));
             }
-            let lowered = self.lower_param(param, here, &type_context, &mut scope)?;
+            let declared = raw_params
+                .iter()
+                .find(|(p, _)| matches!(p, openapiv3::Parameter::Path { .. }) && p.parameter_data_ref().name == *name);
+            let lowered = match declared {
+                Some((param, here)) => self.lower_param(param, here, &type_context, &mut scope)?,
+                None => {
+                    // As other generators do: the plain reading is a string.
+                    self.warn(
+                        pointer,
+                        format!("the path template names `{{{name}}}`, which the operation does not declare; taken as a required string path parameter"),
+                    );
+                    self.lower_param(&undeclared_path_param(name), pointer, &type_context, &mut scope)?
+                }
+            };
             params.push(lowered);
         }
         for (param, here) in &raw_params {
@@ -522,6 +526,11 @@ impl<'a> Lowerer<'a> {
             ir::ParamValue::Structured
         };
         let deep_object = matches!(param, openapiv3::Parameter::Query { style: openapiv3::QueryStyle::DeepObject, .. });
+        let delimiter = match param {
+            openapiv3::Parameter::Query { style: openapiv3::QueryStyle::SpaceDelimited, .. } => ' ',
+            openapiv3::Parameter::Query { style: openapiv3::QueryStyle::PipeDelimited, .. } => '|',
+            _ => ',',
+        };
         let min_length = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => match &schema.schema_kind {
                 openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => s.min_length,
@@ -548,6 +557,7 @@ impl<'a> Lowerer<'a> {
             ty,
             required: data.required || location == ir::ParamLocation::Path,
             explode,
+            delimiter,
             deep_object,
             min_length,
             value,
@@ -585,7 +595,8 @@ impl<'a> Lowerer<'a> {
         let body = self.resolve_component(body, "requestBodies", "a request body", pointer, |c| &c.request_bodies)?;
         let content_pointer = pointer_join(pointer, "content");
         let docs = body.description.clone().unwrap_or_default();
-        let make = |kind| ir::RequestBody { kind, required: body.required, docs: docs.clone() };
+        let make =
+            |kind| ir::RequestBody { kind, required: body.required, docs: docs.clone(), field_styles: Vec::new() };
         let essence = |media: &str| media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         let find = |wanted: &dyn Fn(&str) -> bool| body.content.iter().find(|(media, _)| wanted(&essence(media)));
         let schema_of =
@@ -611,7 +622,11 @@ impl<'a> Lowerer<'a> {
         } else if let Some(multipart) = &multipart {
             make(ir::BodyKind::Multipart(multipart.clone()))
         } else if let Some((media, content)) = find(&|m| m == "application/x-www-form-urlencoded") {
-            make(ir::BodyKind::Form(schema_of(self, media, content, "form")?))
+            let styles = self.field_styles(content, &pointer_join(&content_pointer, media));
+            ir::RequestBody {
+                field_styles: styles,
+                ..make(ir::BodyKind::Form(schema_of(self, media, content, "form")?))
+            }
         } else if let Some((media, _)) = find(&|m| m.starts_with("text/")) {
             make(ir::BodyKind::Text(media.clone()))
         } else if let Some((media, _)) = body.content.first() {
@@ -629,6 +644,31 @@ impl<'a> Lowerer<'a> {
             _ => None,
         };
         Ok((primary, alternative))
+    }
+
+    /// The properties of a form body whose `encoding` gives a style.
+    pub(super) fn field_styles(&self, content: &openapiv3::MediaType, pointer: &str) -> Vec<(String, ir::FieldStyle)> {
+        content
+            .encoding
+            .keys()
+            .filter_map(|name| {
+                let at = pointer_join(&pointer_join(pointer, "encoding"), name);
+                self.field_style(&at).map(|style| (name.clone(), style))
+            })
+            .collect()
+    }
+
+    /// The style `encoding/<name>` at `pointer` (in the raw document) gives, if any.
+    pub(super) fn field_style(&self, pointer: &str) -> Option<ir::FieldStyle> {
+        let encoding = self.doc.raw.pointer(pointer)?;
+        let style = encoding.get("style").and_then(serde_json::Value::as_str);
+        let explode = encoding.get("explode").and_then(serde_json::Value::as_bool);
+        match (style, explode) {
+            (Some("deepObject"), _) => Some(ir::FieldStyle::DeepObject),
+            (None, None) => None,
+            (_, Some(false)) => Some(ir::FieldStyle::Form),
+            _ => Some(ir::FieldStyle::FormExploded),
+        }
     }
 
     fn lower_responses(
@@ -719,6 +759,28 @@ impl<'a> Lowerer<'a> {
             });
         }
         Ok(out)
+    }
+}
+
+/// A path parameter the template names but the operation does not declare.
+fn undeclared_path_param(name: &str) -> openapiv3::Parameter {
+    let schema = openapiv3::Schema {
+        schema_data: openapiv3::SchemaData::default(),
+        schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(openapiv3::StringType::default())),
+    };
+    openapiv3::Parameter::Path {
+        parameter_data: openapiv3::ParameterData {
+            name: name.to_owned(),
+            description: None,
+            required: true,
+            deprecated: None,
+            format: openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)),
+            example: None,
+            examples: Default::default(),
+            explode: None,
+            extensions: Default::default(),
+        },
+        style: openapiv3::PathStyle::Simple,
     }
 }
 

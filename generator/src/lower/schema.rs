@@ -7,7 +7,7 @@
 //! lowering never cares which one openapiv3 chose.
 
 use super::{extensions, Lowerer};
-use crate::error::{pointer_join, Error};
+use crate::error::{pointer_join, pointer_path, Error};
 use crate::ir;
 use crate::naming::{self, Scope};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
@@ -113,6 +113,14 @@ pub(super) fn shape(schema: &Schema) -> Shape<'_> {
                 _ => Shape::Any,
             }
         }
+    }
+}
+
+/// The properties of an object schema, if it is one.
+pub(super) fn shape_properties(schema: &Schema) -> Option<&indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>> {
+    match shape(schema) {
+        Shape::Object(object) => Some(object.properties),
+        _ => None,
     }
 }
 
@@ -277,6 +285,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.check_alias_cycles()?;
+        newtype_alias_cycles(&mut self.types);
         box_cycles(&mut self.types);
         Ok(())
     }
@@ -344,7 +353,7 @@ impl<'a> Lowerer<'a> {
                     &schema.schema_data.extensions,
                 )?),
                 Merged::Single(target) => {
-                    ir::TypeKind::Alias(self.schema_or_ref(target, name, &pointer_join(pointer, "allOf/0"))?)
+                    ir::TypeKind::Alias(self.schema_or_ref(target, name, &pointer_path(pointer, "allOf/0"))?)
                 }
                 Merged::Json => ir::TypeKind::Alias(ir::TypeRef::Json),
             },
@@ -365,7 +374,7 @@ impl<'a> Lowerer<'a> {
                     ([(i, only)], _) => ir::TypeKind::Alias(self.schema_or_ref(
                         *only,
                         name,
-                        &pointer_join(pointer, &format!("{key}/{i}")),
+                        &pointer_path(pointer, &format!("{key}/{i}")),
                     )?),
                     (_, Some(discriminator)) => self.tagged_from_union(name, discriminator, &parts, pointer, key)?,
                     _ => self.untagged(name, &parts, pointer, key)?,
@@ -431,7 +440,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             Shape::AllOf(parts, None) if parts.len() == 1 => {
-                self.schema_or_ref(&parts[0], context, &pointer_join(pointer, "allOf/0"))?
+                self.schema_or_ref(&parts[0], context, &pointer_path(pointer, "allOf/0"))?
             }
             Shape::AllOf(..) => self.inline_type(schema, context, pointer)?,
             Shape::Union(parts) => {
@@ -484,7 +493,7 @@ impl<'a> Lowerer<'a> {
         let mut objects = 0;
         let mut visited = BTreeSet::new();
         for (i, part) in parts.iter().enumerate() {
-            let here = pointer_join(pointer, &format!("allOf/{i}"));
+            let here = pointer_path(pointer, &format!("allOf/{i}"));
             objects += self.gather(part, &here, &mut props, &mut required, &mut additional, &mut visited, 0)? as usize;
         }
         if let Some(own) = own {
@@ -544,7 +553,7 @@ impl<'a> Lowerer<'a> {
             Shape::AllOf(parts, own) => {
                 let mut any = false;
                 for (i, inner) in parts.iter().enumerate() {
-                    let here = pointer_join(&at, &format!("allOf/{i}"));
+                    let here = pointer_path(&at, &format!("allOf/{i}"));
                     any |= self.gather(inner, &here, props, required, additional, visited, depth + 1)?;
                 }
                 if let Some(own) = own {
@@ -635,7 +644,7 @@ impl<'a> Lowerer<'a> {
             _ => ir::Extra::Keep(scope.claim("extra".to_owned())),
         };
         let checks = self.struct_checks(&fields, extensions, pointer)?;
-        Ok(ir::Struct { fields, extra, checks })
+        Ok(ir::Struct { fields, extra, checks, constructor: false })
     }
 
     fn untagged(
@@ -648,7 +657,7 @@ impl<'a> Lowerer<'a> {
         let mut scope = Scope::default();
         let mut variants = Vec::with_capacity(parts.len() + 1);
         for (i, part) in parts {
-            let here = pointer_join(pointer, &format!("{key}/{i}"));
+            let here = pointer_path(pointer, &format!("{key}/{i}"));
             let ty = self.schema_or_ref(*part, &format!("{name} variant {}", i + 1), &here)?;
             let label = match &ty {
                 ir::TypeRef::Named(n) | ir::TypeRef::Boxed(n) => n.clone(),
@@ -680,27 +689,60 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         key: &str,
     ) -> Result<ir::TypeKind, Error> {
-        // Tag values: the mapping's, then the schema name of every other `$ref`.
-        let mut entries: Vec<(String, String)> = Vec::new();
+        // Tag values: the mapping's, then the schema name of every other
+        // `$ref`, then the one value an inline variant gives its tag.
+        let tag = &discriminator.property_name;
+        let mut entries: Vec<(String, Target)> = Vec::new();
         for (value, target) in &discriminator.mapping {
-            entries.push((value.clone(), mapping_ref(target)));
+            entries.push((value.clone(), Target::Ref(mapping_ref(target))));
         }
         for (i, part) in parts {
+            let here = pointer_path(pointer, &format!("{key}/{i}"));
             match part {
                 ReferenceOr::Reference { reference } => {
-                    if !entries.iter().any(|(_, r)| r == reference) {
+                    if !entries.iter().any(|(_, r)| matches!(r, Target::Ref(r) if r == reference)) {
                         let value = reference.strip_prefix(COMPONENT).unwrap_or(reference).to_owned();
-                        entries.push((value, reference.clone()));
+                        entries.push((value, Target::Ref(reference.clone())));
                     }
                 }
-                ReferenceOr::Item(_) => {
-                    // An inline variant has no name for the tag to use.
-                    let here = pointer_join(pointer, &format!("{key}/{i}"));
-                    self.warn(&here, "an inline schema under a discriminated union has no tag value; it is reached only as the unknown variant");
-                }
+                ReferenceOr::Item(schema) => match self.single_tag_value(schema, tag, &here) {
+                    Some(value) if !entries.iter().any(|(v, _)| *v == value) => {
+                        let ty = self.lower_schema(schema, &format!("{name} {value}"), &here)?;
+                        entries.push((value, Target::Lowered(ty)));
+                    }
+                    _ => {
+                        self.warn(&here, "an inline schema under a discriminated union has no single tag value; it is reached only as the unknown variant");
+                    }
+                },
             }
         }
-        self.tagged(name, &discriminator.property_name, entries, pointer)
+        self.tagged(name, tag, entries, pointer)
+    }
+
+    /// The one value an inline variant allows for its tag property
+    /// (`properties: {type: {enum: [x]}}`, or 3.1's `const: x`), also
+    /// through `allOf` and references.
+    fn single_tag_value(&self, schema: &Schema, tag: &str, pointer: &str) -> Option<String> {
+        let props = match shape(schema) {
+            Shape::Object(object) => own_props(object, pointer),
+            Shape::AllOf(parts, own) => match self.merge_all_of(parts, own, pointer).ok()? {
+                Merged::Object { props, .. } => props,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let prop = props.into_iter().rev().find(|p| p.wire == tag)?;
+        let property: &Schema = match prop.schema {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => self.resolve_schema(reference, pointer).ok()?.0,
+        };
+        match shape(property) {
+            Shape::String { values, .. } => match values.as_slice() {
+                [Some(value)] => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     fn tagged_from_subtypes(
@@ -710,14 +752,14 @@ impl<'a> Lowerer<'a> {
         subtypes: &[String],
         pointer: &str,
     ) -> Result<ir::TypeKind, Error> {
-        let mut entries: Vec<(String, String)> = Vec::new();
+        let mut entries: Vec<(String, Target)> = Vec::new();
         for (value, target) in &discriminator.mapping {
-            entries.push((value.clone(), mapping_ref(target)));
+            entries.push((value.clone(), Target::Ref(mapping_ref(target))));
         }
         for key in subtypes {
             let reference = format!("{COMPONENT}{key}");
-            if !entries.iter().any(|(_, r)| *r == reference) {
-                entries.push((key.clone(), reference));
+            if !entries.iter().any(|(_, r)| matches!(r, Target::Ref(r) if *r == reference)) {
+                entries.push((key.clone(), Target::Ref(reference)));
             }
         }
         self.tagged(name, &discriminator.property_name, entries, pointer)
@@ -727,19 +769,28 @@ impl<'a> Lowerer<'a> {
         &mut self,
         name: &str,
         tag: &str,
-        entries: Vec<(String, String)>,
+        entries: Vec<(String, Target)>,
         pointer: &str,
     ) -> Result<ir::TypeKind, Error> {
         let mut scope = Scope::default();
         let mut variants = Vec::with_capacity(entries.len());
-        for (value, reference) in entries {
-            let here = pointer_join(&pointer_join(pointer, "discriminator/mapping"), &value);
-            let ty = self.schema_ref(&reference, &here)?;
+        for (value, target) in entries {
+            let ty = match target {
+                Target::Ref(reference) => {
+                    let here = pointer_join(&pointer_path(pointer, "discriminator/mapping"), &value);
+                    self.schema_ref(&reference, &here)?
+                }
+                Target::Lowered(ty) => ty,
+            };
             if ty == ir::TypeRef::Named(name.to_owned()) {
                 // The base itself under a tag value: kept as the unknown variant.
                 continue;
             }
             variants.push(ir::TaggedVariant { name: scope.claim(naming::type_name(&value)), tag_value: value, ty });
+        }
+        if variants.is_empty() {
+            // No variant the tag can pick: any object, as JSON.
+            return Ok(ir::TypeKind::Alias(ir::TypeRef::Json));
         }
         let unknown_variant = scope.claim("UnknownValue".to_owned());
         Ok(ir::TypeKind::Tagged { tag: tag.to_owned(), variants, unknown_variant })
@@ -752,20 +803,26 @@ impl<'a> Lowerer<'a> {
         schema: &Schema,
         pointer: &str,
     ) -> Result<ir::Enum, Error> {
-        let mut seen = BTreeSet::new();
-        let mut unique = Vec::with_capacity(values.len());
-        for value in values {
-            let text = match &value {
-                ir::EnumValue::String(s) => s.clone(),
-                ir::EnumValue::Integer(i) => i.to_string(),
-            };
-            if seen.insert(text.clone()) {
-                unique.push((value, text));
-            } else {
-                self.warn(&pointer_join(pointer, "enum"), format!("value `{text}` is listed twice; kept once"));
+        // Memory here grows with the values (an enum can list 200,000):
+        // one text per value, and the set of them only while deduplicating.
+        let mut texts: Vec<String> = Vec::with_capacity(values.len());
+        let mut wires: Vec<ir::EnumValue> = Vec::with_capacity(values.len());
+        {
+            let mut seen: BTreeSet<String> = BTreeSet::new();
+            for value in values {
+                let text = match &value {
+                    ir::EnumValue::String(s) => s.clone(),
+                    ir::EnumValue::Integer(i) => i.to_string(),
+                };
+                if seen.contains(&text) {
+                    self.warn(&pointer_join(pointer, "enum"), format!("value `{text}` is listed twice; kept once"));
+                } else {
+                    seen.insert(text.clone());
+                    texts.push(text);
+                    wires.push(value);
+                }
             }
         }
-        let texts: Vec<String> = unique.iter().map(|(_, t)| t.clone()).collect();
         let per_value = self.lower_enum_values(schema, &texts, pointer)?;
         let unknown_variant = "UnknownValue".to_owned();
         let names = match repr {
@@ -776,8 +833,9 @@ impl<'a> Lowerer<'a> {
                 naming::variant_names(&spelled, &unknown_variant)
             }
         };
-        let variants = unique
+        let variants = wires
             .into_iter()
+            .zip(texts)
             .zip(names)
             .map(|((wire, text), name)| {
                 let extensions::ValueDoc { description: docs, http_status, pattern, value_type } =
@@ -938,6 +996,7 @@ impl<'a> Lowerer<'a> {
                                 kind: ir::PartKind::Spread,
                                 required: true,
                                 content_type: None,
+                                style: None,
                                 docs: format!("The fields of [`{name}`], each sent as parts of its own."),
                             });
                         }
@@ -992,6 +1051,10 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(s) => schema_docs(s),
                 ReferenceOr::Reference { .. } => String::new(),
             };
+            let field_style = match kind {
+                ir::PartKind::File | ir::PartKind::Files | ir::PartKind::Bracketed => None,
+                _ => self.field_style(&pointer_join(&pointer_join(pointer, "encoding"), prop.wire)),
+            };
             parts.push(ir::Part {
                 name: scope.claim(naming::field_name(prop.wire)),
                 wire_name: prop.wire.to_owned(),
@@ -999,6 +1062,7 @@ impl<'a> Lowerer<'a> {
                 kind,
                 required: required.iter().any(|r| r == prop.wire),
                 content_type,
+                style: field_style,
                 docs,
             });
         }
@@ -1058,12 +1122,91 @@ fn own_props<'s>(object: ObjectShape<'s>, pointer: &str) -> Vec<Prop<'s>> {
         .collect()
 }
 
+/// What a tag value of a discriminated union leads to.
+enum Target {
+    /// A `$ref` to a component schema.
+    Ref(String),
+    /// An inline variant, already lowered.
+    Lowered(ir::TypeRef),
+}
+
 /// A mapping target is a `$ref` or, by the spec's shorthand, a schema name.
 fn mapping_ref(target: &str) -> String {
     if target.starts_with('#') || target.contains('/') {
         target.to_owned()
     } else {
         format!("{COMPONENT}{target}")
+    }
+}
+
+/// The variant structs of a discriminated union lose their field for the
+/// tag: the variant is the tag, and a second copy could say otherwise. (An
+/// object the spec closes with `additionalProperties: false` keeps it.)
+pub(super) fn strip_variant_tags(types: &mut [ir::TypeDef]) {
+    let mut strip: Vec<(String, String)> = Vec::new();
+    for def in types.iter() {
+        if let ir::TypeKind::Tagged { tag, variants, .. } = &def.kind {
+            for variant in variants {
+                if let ir::TypeRef::Named(name) | ir::TypeRef::Boxed(name) = &variant.ty {
+                    strip.push((name.clone(), tag.clone()));
+                }
+            }
+        }
+    }
+    for (name, tag) in strip {
+        let Some(def) = types.iter_mut().find(|t| t.name == name) else { continue };
+        if let ir::TypeKind::Struct(s) = &mut def.kind {
+            if !matches!(s.extra, ir::Extra::Deny(_)) && s.checks == ir::StructChecks::default() {
+                s.fields.retain(|f| f.wire_name != tag);
+            }
+        }
+    }
+}
+
+/// An alias that mentions itself through other aliases, inside a list or
+/// map (`A = Vec<A>`, `A = Map<B>` with `B = Vec<A>`), cannot compile
+/// (E0391): such aliases become newtypes.
+fn newtype_alias_cycles(types: &mut [ir::TypeDef]) {
+    fn mentions(ty: &ir::TypeRef, out: &mut Vec<String>) {
+        match ty {
+            ir::TypeRef::Named(n) | ir::TypeRef::Boxed(n) => out.push(n.clone()),
+            ir::TypeRef::Vec(inner) | ir::TypeRef::Map(inner) => mentions(inner, out),
+            _ => {}
+        }
+    }
+    let aliases: BTreeMap<String, Vec<String>> = types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            ir::TypeKind::Alias(target) => {
+                let mut out = Vec::new();
+                mentions(target, &mut out);
+                Some((t.name.clone(), out))
+            }
+            _ => None,
+        })
+        .collect();
+    let in_cycle = |start: &String| -> bool {
+        let mut stack: Vec<&String> = aliases.get(start).map(|v| v.iter().collect()).unwrap_or_default();
+        let mut seen = BTreeSet::new();
+        while let Some(next) = stack.pop() {
+            if next == start {
+                return true;
+            }
+            if seen.insert(next) {
+                if let Some(more) = aliases.get(next) {
+                    stack.extend(more.iter());
+                }
+            }
+        }
+        false
+    };
+    let cyclic: BTreeSet<String> = aliases.keys().filter(|name| in_cycle(name)).cloned().collect();
+    for def in types.iter_mut() {
+        if cyclic.contains(&def.name) {
+            if let ir::TypeKind::Alias(target) = &def.kind {
+                def.kind = ir::TypeKind::Newtype(target.clone());
+            }
+        }
     }
 }
 
@@ -1117,7 +1260,7 @@ fn box_cycles(types: &mut [ir::TypeDef]) {
             ir::TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| boxed(&mut f.ty)),
             ir::TypeKind::Untagged(variants) => variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
             ir::TypeKind::Tagged { variants, .. } => variants.iter_mut().for_each(|v| boxed(&mut v.ty)),
-            ir::TypeKind::Alias(ty) => boxed(ty),
+            ir::TypeKind::Alias(ty) | ir::TypeKind::Newtype(ty) => boxed(ty),
             ir::TypeKind::Enum(_) => {}
         }
     }
@@ -1134,7 +1277,7 @@ fn for_each_by_value(kind: &ir::TypeKind, mut f: impl FnMut(&str)) {
         ir::TypeKind::Struct(s) => s.fields.iter().for_each(|field| direct(&field.ty)),
         ir::TypeKind::Untagged(variants) => variants.iter().for_each(|v| direct(&v.ty)),
         ir::TypeKind::Tagged { variants, .. } => variants.iter().for_each(|v| direct(&v.ty)),
-        ir::TypeKind::Alias(ty) => direct(ty),
+        ir::TypeKind::Alias(ty) | ir::TypeKind::Newtype(ty) => direct(ty),
         ir::TypeKind::Enum(_) => {}
     }
 }

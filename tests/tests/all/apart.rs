@@ -6,10 +6,9 @@
 //! of the runtime's sources instead (`--vendor-runtime`) and must build too.
 
 use crate::support::{target_dir, workspace_root};
-use esign_codegen::write::{ensure_files, Mode};
+use esign_codegen::write::{ensure_files, nested_cargo, Mode};
 use esign_codegen::{CrateOptions, OnUnsupported, RuntimeDep, SpecInput};
 use std::path::Path;
-use std::process::Command;
 
 fn generate_apart(spec: &str, crate_name: &str, out: &Path, runtime: RuntimeDep) {
     let root = workspace_root();
@@ -82,11 +81,8 @@ fn two_crates_generated_apart_share_the_cancel_trait() {
     )
     .unwrap();
     std::fs::write(app.join("src/main.rs"), APP_MAIN).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), app.join("Cargo.lock")).unwrap();
-    let output = Command::new(env!("CARGO"))
-        .args(["run", "--offline", "--quiet"])
-        .current_dir(&app)
-        .env("CARGO_TARGET_DIR", target_dir().join("apart-check"))
+    let output = nested_cargo(&app, &root.join("Cargo.lock"), &target_dir().join("nested-check"), &["run", "--quiet"])
+        .expect("lock file copied")
         .output()
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -17,7 +17,11 @@ fn error_of(name: &str, text: &str) -> esign_codegen::Error {
 fn empty_file() {
     let err = error_of("specs/empty.yaml", "  \n");
     assert_eq!(err.kind, ErrorKind::Invalid);
-    assert_eq!(err.to_string(), "specs/empty.yaml: invalid spec: the file is empty; expected an OpenAPI 3.0 document");
+    assert_eq!(err.to_string(), "specs/empty.yaml:1:1: invalid spec: the file is empty; expected an OpenAPI document");
+    // Only comments: a document with nothing in it, located too.
+    let err = error_of("specs/comments.yaml", "# nothing here\n");
+    assert_eq!(err.location.line_col, Some((1, 1)), "{err}");
+    assert!(err.message.contains("found null"), "{err}");
 }
 
 #[test]
@@ -52,13 +56,52 @@ fn wrong_type_names_the_json_pointer() {
 }
 
 #[test]
-fn swagger_2_and_openapi_3_1_are_refused_by_name() {
-    let err = error_of("s.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n");
+fn unknown_versions_are_refused_by_name() {
+    let err = error_of("s.yaml", "swagger: '1.2'\ninfo: {title: t, version: '1'}\npaths: {}\n");
     assert_eq!(err.kind, ErrorKind::Unsupported);
-    assert!(err.to_string().contains("swagger 2.0"), "{err}");
-    let err = error_of("s.yaml", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert_eq!(err.location.pointer.as_deref(), Some("/swagger"));
+    assert!(err.message.contains("1.2"), "{err}");
+    let err = error_of("s.yaml", "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
     assert_eq!(err.location.pointer.as_deref(), Some("/openapi"));
-    assert!(err.message.contains("3.1.0"), "{err}");
+    assert!(err.message.contains("3.2.0"), "{err}");
+}
+
+#[test]
+fn yaml_merge_key_errors_are_located() {
+    let err = error_of("specs/t.yaml", "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\npaths:\n  /a:\n    <<: 7\n");
+    assert_eq!(err.kind, ErrorKind::Syntax);
+    assert!(err.location.line_col.is_some(), "{err}");
+    assert!(err.message.contains("merge key"), "{err}");
+}
+
+#[test]
+fn alias_bombs_are_refused_quickly_with_the_cap() {
+    // 10,000 x 100 x 10 expansions from a file of about 60 KB.
+    let mut text = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n",
+    );
+    text.push_str(&format!("x-b: &b [{}]\n", vec!["*a"; 100].join(", ")));
+    text.push_str(&format!("x-c: [{}]\n", vec!["*b"; 10_000].join(", ")));
+    assert!(text.len() < 64 * 1024, "{}", text.len());
+    let started = std::time::Instant::now();
+    let err = error_of("specs/bomb.yaml", &text);
+    // Well under a second in a release build (BENCHMARKS.md); a debug build takes longer.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+    assert_eq!(err.kind, ErrorKind::Syntax);
+    assert!(err.location.line_col.is_some(), "{err}");
+    assert!(err.message.contains("more than 1000000 nodes"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_and_numbers_beyond_64_bits_load() {
+    let text = "\u{feff}openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    N:\n      type: integer\n      minimum: -9223372036854776000\n      x-big: 340282366920938463463374607431768211456\n";
+    let lowered = lower_text("specs/t.yaml", text).expect("loads");
+    let warning = &lowered.warnings;
+    let doc = esign_codegen::load::load_str("specs/t.yaml", text).expect("loads");
+    assert!(warning.is_empty(), "{warning:?}");
+    assert_eq!(doc.warnings.len(), 1, "{:?}", doc.warnings);
+    assert_eq!(doc.warnings[0].location.pointer.as_deref(), Some("/components/schemas/N/minimum"));
+    assert!(doc.warnings[0].message.contains("dropped from the bounds"), "{}", doc.warnings[0]);
 }
 
 #[test]
@@ -87,11 +130,20 @@ fn duplicate_operation_id() {
 
 #[test]
 fn path_template_names_an_undeclared_parameter() {
+    // Taken as a required string path parameter, with a located warning.
     let text = format!("{HEADER}paths:\n  /a/{{id}}:\n    get:\n      operationId: getA\n      responses: {{'200': {{description: ok}}}}\n");
+    let lowered = lower_text("specs/t.yaml", &text).expect("lowers");
+    let op = &lowered.api.operations[0];
+    assert_eq!(op.params.len(), 1);
+    assert!(op.params[0].required && op.params[0].wire_name == "id");
+    assert_eq!(lowered.warnings.len(), 1);
+    assert_eq!(lowered.warnings[0].location.pointer.as_deref(), Some("/paths/~1a~1{id}/get"));
+    assert!(lowered.warnings[0].message.contains("`{id}`"), "{}", lowered.warnings[0]);
+    // A template naming one parameter twice still has no plain reading.
+    let text =
+        format!("{HEADER}paths:\n  /a/{{id}}/{{id}}:\n    get:\n      responses: {{'200': {{description: ok}}}}\n");
     let err = error_of("specs/t.yaml", &text);
-    assert_eq!(err.kind, ErrorKind::Invalid);
-    assert_eq!(err.location.pointer.as_deref(), Some("/paths/~1a~1{id}/get"));
-    assert!(err.message.contains("`{id}`"), "{err}");
+    assert!(err.message.contains("twice"), "{err}");
 }
 
 #[test]
@@ -123,14 +175,14 @@ fn bad_vendor_extension_values() {
 #[test]
 fn skip_flag_lists_every_skipped_operation() {
     let text = format!(
-        "{HEADER}paths:\n  /a/{{id}}:\n    get:\n      operationId: broken\n      responses: {{'200': {{description: ok}}}}\n  /b:\n    get:\n      operationId: fine\n      responses: {{'200': {{description: ok}}}}\n"
+        "{HEADER}paths:\n  /a:\n    get:\n      operationId: broken\n      parameters:\n        - {{name: q, in: query, content: {{application/json: {{schema: {{type: object}}}}}}}}\n      responses: {{'200': {{description: ok}}}}\n  /b:\n    get:\n      operationId: fine\n      responses: {{'200': {{description: ok}}}}\n"
     );
     let doc = esign_codegen::load::load_str("specs/t.yaml", &text).unwrap();
     let lowered = esign_codegen::lower_document(&doc, "t", OnUnsupported::Skip).unwrap();
     let names: Vec<&str> = lowered.api.operations.iter().map(|o| o.method_name.as_str()).collect();
     assert_eq!(names, ["fine"]);
     assert_eq!(lowered.skipped.len(), 1);
-    assert_eq!(lowered.skipped[0].location.pointer.as_deref(), Some("/paths/~1a~1{id}/get"));
+    assert_eq!(lowered.skipped[0].location.pointer.as_deref(), Some("/paths/~1a/get/parameters/0"));
 }
 
 /// A bad spec among good ones produces no files at all.

@@ -222,11 +222,8 @@ async fn a_mapped_union_is_sent_with_its_tag() {
         .mount(&server)
         .await;
     let client = composition::Client::builder().base_url(server.uri()).build().unwrap();
-    let circle = composition::Shape::Circle(composition::Circle {
-        type_: "Circle".to_owned(),
-        radius: 2.5,
-        extra: Default::default(),
-    });
+    // The variant is the tag: the struct has no second copy of it.
+    let circle = composition::Shape::Circle(composition::Circle { radius: 2.5, extra: Default::default() });
     let response = client.add_shape(&circle).await.unwrap();
     assert!(matches!(response.body, composition::Shape::Square(ref s) if s.side == 3.0));
 }
@@ -559,4 +556,120 @@ async fn a_paginator_forwards_its_required_argument() {
         .collect()
         .await;
     assert_eq!(items, ["a", "b", "c"]);
+}
+
+/// The parts of a multipart body, as a server reads them: (name, text).
+async fn parse_multipart(request: &Request) -> Vec<(String, String)> {
+    let content_type = header_of(request, "content-type");
+    let boundary = multer::parse_boundary(content_type).expect("a multipart boundary");
+    let body = request.body.clone();
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut parts = Vec::new();
+    while let Some(field) = multipart.next_field().await.expect("a well-formed part") {
+        let name = field.name().unwrap_or_default().to_owned();
+        parts.push((name, field.text().await.expect("text")));
+    }
+    parts
+}
+
+#[tokio::test]
+async fn multipart_arrays_and_objects_follow_their_encoding() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/signature_requests"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
+    // Only the title is required: the constructor takes it.
+    let mut body = bodies::SendSignatureRequestMultipart::new("Offer".to_owned());
+    body.files =
+        Some(vec![FilePart::new(&b"one"[..]).file_name("a.pdf"), FilePart::new(&b"two"[..]).file_name("b.pdf")]);
+    let mut ann = bodies::Signer::new("Ann".to_owned(), "ann@example.test".to_owned());
+    ann.order = Some(1);
+    body.signers = Some(vec![ann, bodies::Signer::new("Bo".to_owned(), "bo@example.test".to_owned())]);
+    body.cc_emails = Some(vec!["c1@example.test".to_owned(), "c2@example.test".to_owned()]);
+    body.labels = Some(vec!["hr".to_owned(), "q4".to_owned()]);
+    body.metadata = Some([("team".to_owned(), "legal".to_owned())].into_iter().collect());
+    client.send_signature_request(&body).await.unwrap();
+    let request = only_request(&server).await;
+    let parts = parse_multipart(&request).await;
+    let pairs: Vec<(&str, &str)> = parts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    assert_eq!(
+        pairs,
+        [
+            ("title", "Offer"),
+            ("files[]", "one"),
+            ("files[]", "two"),
+            ("signers[0][name]", "Ann"),
+            ("signers[0][email_address]", "ann@example.test"),
+            ("signers[0][order]", "1"),
+            ("signers[1][name]", "Bo"),
+            ("signers[1][email_address]", "bo@example.test"),
+            ("cc_emails", "c1@example.test"),
+            ("cc_emails", "c2@example.test"),
+            ("labels", "hr,q4"),
+            ("metadata", "{\"team\":\"legal\"}"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn form_bodies_follow_their_encoding() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/signature_requests/draft"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
+    // Every field optional: the body derives Default.
+    let body = bodies::SaveDraftForm {
+        title: Some("Offer".to_owned()),
+        signers: Some(vec![bodies::Signer::new("Ann".to_owned(), "ann@example.test".to_owned())]),
+        labels: Some(vec!["hr".to_owned(), "q4".to_owned()]),
+        ..Default::default()
+    };
+    client.save_draft(&body).await.unwrap();
+    let request = only_request(&server).await;
+    let pairs: Vec<(String, String)> = url_pairs(&request.body);
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    assert_eq!(
+        pairs,
+        [
+            ("title", "Offer"),
+            ("signers[0][name]", "Ann"),
+            ("signers[0][email_address]", "ann@example.test"),
+            ("labels", "hr,q4"),
+        ]
+    );
+}
+
+/// A form body's (name, value) pairs, decoded.
+fn url_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let decode = |s: &str| {
+        let s = s.replace('+', " ");
+        let bytes = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' && i + 2 < bytes.len() {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).expect("hex"));
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).expect("utf-8")
+    };
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
 }

@@ -4,6 +4,7 @@
 
 mod apart;
 mod bad_specs;
+mod compiles;
 mod constructs;
 mod dropbox_sign;
 mod dropbox_sign_api;
@@ -19,6 +20,7 @@ mod retries;
 mod standalone;
 mod support;
 mod tables;
+mod versions;
 
 #[global_allocator]
 static ALLOCATOR: heap::Counting = heap::Counting;

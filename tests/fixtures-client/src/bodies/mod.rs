@@ -355,6 +355,128 @@ impl Client {
             _ => Err(crate::runtime::unexpected(response)),
         }
     }
+    /// Arrays and nested objects in a multipart body, each as its encoding says.
+    ///
+    /// Sends `POST` to `/signature_requests`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    ///
+    /// # Responses
+    ///
+    /// - 204 (`Ok`): Sent.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::bodies::*;
+    /// # let body = todo!();
+    /// let response = client.send_signature_request(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_signature_request(
+        &self,
+        body: &SendSignatureRequestMultipart,
+    ) -> ::std::result::Result<Response<()>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_requests");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_requests",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            204 => Ok(Self::finish(response, ())),
+            _ => Err(crate::runtime::unexpected(response)),
+        }
+    }
+    /// Sends `POST` to `/signature_requests/draft`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    ///
+    /// # Responses
+    ///
+    /// - 204 (`Ok`): Saved.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::bodies::*;
+    /// # let body = todo!();
+    /// let response = client.save_draft(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn save_draft(
+        &self,
+        body: &types::SaveDraftForm,
+    ) -> ::std::result::Result<Response<()>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_requests/draft");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let form = crate::runtime::form_urlencoded_with(
+                    &body,
+                    &[
+                        ("signers", crate::runtime::FieldStyle::DeepObject),
+                        ("labels", crate::runtime::FieldStyle::Form),
+                    ],
+                )
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .header(
+                    ::reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(form);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/signature_requests/draft",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            204 => Ok(Self::finish(response, ())),
+            _ => Err(crate::runtime::unexpected(response)),
+        }
+    }
     /// Sends `PUT` to `/raw`.
     ///
     /// # Arguments
@@ -594,6 +716,16 @@ pub struct UploadFileMultipart {
     pub attachments: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl UploadFileMultipart {
+    /// A body with the required parts (`file`, `purpose`) and no optional one.
+    pub fn new(file: crate::runtime::FilePart, purpose: ::std::string::String) -> Self {
+        Self {
+            file,
+            purpose,
+            tags: ::std::option::Option::None,
+            meta: ::std::option::Option::None,
+            attachments: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -620,6 +752,93 @@ impl UploadFileMultipart {
             for file in value.iter() {
                 form = form.part("attachments", file.to_part(None)?);
             }
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::send_signature_request`]: one field per part.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SendSignatureRequestMultipart {
+    /// The `title` part.
+    pub title: ::std::string::String,
+    /// The `files[]` part.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+    /// The `signers` part.
+    pub signers: ::std::option::Option<::std::vec::Vec<types::Signer>>,
+    /// The `cc_emails` part.
+    pub cc_emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The `labels` part.
+    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The `metadata` part.
+    pub metadata: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+}
+impl SendSignatureRequestMultipart {
+    /// A body with the required parts (`title`) and no optional one.
+    pub fn new(title: ::std::string::String) -> Self {
+        Self {
+            title,
+            files: ::std::option::Option::None,
+            signers: ::std::option::Option::None,
+            cc_emails: ::std::option::Option::None,
+            labels: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+        }
+    }
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.title;
+            form = form
+                .part("title", crate::runtime::text_part(value.to_string(), None)?);
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        if let Some(value) = &self.signers {
+            let value = ::serde_json::to_value(value)
+                .map_err(|err| format!("cannot encode a multipart part: {err}"))?;
+            for (name, text) in crate::runtime::field_pairs(
+                "signers",
+                &value,
+                crate::runtime::FieldStyle::DeepObject,
+            ) {
+                form = form.part(name, crate::runtime::text_part(text, None)?);
+            }
+        }
+        if let Some(value) = &self.cc_emails {
+            let value = ::serde_json::to_value(value)
+                .map_err(|err| format!("cannot encode a multipart part: {err}"))?;
+            for (name, text) in crate::runtime::field_pairs(
+                "cc_emails",
+                &value,
+                crate::runtime::FieldStyle::FormExploded,
+            ) {
+                form = form.part(name, crate::runtime::text_part(text, None)?);
+            }
+        }
+        if let Some(value) = &self.labels {
+            let value = ::serde_json::to_value(value)
+                .map_err(|err| format!("cannot encode a multipart part: {err}"))?;
+            for (name, text) in crate::runtime::field_pairs(
+                "labels",
+                &value,
+                crate::runtime::FieldStyle::Form,
+            ) {
+                form = form.part(name, crate::runtime::text_part(text, None)?);
+            }
+        }
+        if let Some(value) = &self.metadata {
+            form = form
+                .part(
+                    "metadata",
+                    crate::runtime::json_part(value, Some("application/json"))?,
+                );
         }
         Ok(form)
     }

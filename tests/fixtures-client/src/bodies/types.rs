@@ -2,6 +2,34 @@
 
 //! Types of the Bodies fixture API, from `tests/fixtures/bodies.yaml`.
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
+/// The `Signer` schema.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Signer {
+    /// `name`.
+    pub name: ::std::string::String,
+    /// `email_address`.
+    pub email_address: ::std::string::String,
+    /// `order`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub order: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Signer {
+    /// A value with the required fields (`name`, `email_address`) and every optional one unset.
+    pub fn new(
+        name: ::std::string::String,
+        email_address: ::std::string::String,
+    ) -> Self {
+        Self {
+            name,
+            email_address,
+            order: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `FileMeta` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileMeta {
@@ -26,6 +54,33 @@ pub struct SubmitFormForm {
     #[serde(rename = "Limit")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub limit: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SubmitFormForm {
+    /// A value with the required fields (`friendly_name`) and every optional one unset.
+    pub fn new(friendly_name: ::std::string::String) -> Self {
+        Self {
+            friendly_name,
+            roles: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// The `SaveDraftForm` schema.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct SaveDraftForm {
+    /// `title`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// `signers`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signers: ::std::option::Option<::std::vec::Vec<Signer>>,
+    /// `labels`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,

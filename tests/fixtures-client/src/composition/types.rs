@@ -37,10 +37,18 @@ impl ::serde::Serialize for Pet {
                 return ::serde::Serialize::serialize(value, serializer);
             }
         };
-        let mut value = value;
-        if let ::serde_json::Value::Object(map) = &mut value {
-            map.entry("kind").or_insert_with(|| ::serde_json::Value::from(tag));
-        }
+        let value = match value {
+            ::serde_json::Value::Object(fields) => {
+                let mut map = ::serde_json::Map::new();
+                map.insert(
+                    ::std::string::String::from("kind"),
+                    ::serde_json::Value::from(tag),
+                );
+                map.extend(fields.into_iter().filter(|(key, _)| key != "kind"));
+                ::serde_json::Value::Object(map)
+            }
+            other => other,
+        };
         ::serde::Serialize::serialize(&value, serializer)
     }
 }
@@ -73,8 +81,6 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
 /// The `Cat` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Cat {
-    /// `kind`.
-    pub kind: ::std::string::String,
     /// `name`.
     pub name: ::std::string::String,
     /// `indoor`.
@@ -89,8 +95,6 @@ pub struct Cat {
 /// The `Dog` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Dog {
-    /// `kind`.
-    pub kind: ::std::string::String,
     /// `name`.
     pub name: ::std::string::String,
     /// `good`.
@@ -134,10 +138,18 @@ impl ::serde::Serialize for Shape {
                 return ::serde::Serialize::serialize(value, serializer);
             }
         };
-        let mut value = value;
-        if let ::serde_json::Value::Object(map) = &mut value {
-            map.entry("type").or_insert_with(|| ::serde_json::Value::from(tag));
-        }
+        let value = match value {
+            ::serde_json::Value::Object(fields) => {
+                let mut map = ::serde_json::Map::new();
+                map.insert(
+                    ::std::string::String::from("type"),
+                    ::serde_json::Value::from(tag),
+                );
+                map.extend(fields.into_iter().filter(|(key, _)| key != "type"));
+                ::serde_json::Value::Object(map)
+            }
+            other => other,
+        };
         ::serde::Serialize::serialize(&value, serializer)
     }
 }
@@ -170,26 +182,38 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
 /// The `Circle` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Circle {
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: ::std::string::String,
     /// `radius`.
     pub radius: f64,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl Circle {
+    /// A value with the required fields (`radius`) and every optional one unset.
+    pub fn new(radius: f64) -> Self {
+        Self {
+            radius,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `Square` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Square {
-    /// `type`.
-    #[serde(rename = "type")]
-    pub type_: ::std::string::String,
     /// `side`.
     pub side: f64,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Square {
+    /// A value with the required fields (`side`) and every optional one unset.
+    pub fn new(side: f64) -> Self {
+        Self {
+            side,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// An untagged union; values it cannot type are kept as JSON.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -580,6 +580,13 @@ pub struct SendLetterMultipart {
     pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
 }
 impl SendLetterMultipart {
+    /// A body with the required parts (`letter`) and no optional one.
+    pub fn new(letter: types::Letter) -> Self {
+        Self {
+            letter,
+            files: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
@@ -615,6 +622,16 @@ pub struct UpdateProfileMultipart {
     pub avatar: ::std::option::Option<crate::runtime::FilePart>,
 }
 impl UpdateProfileMultipart {
+    /// A body with the required parts (`name`) and no optional one.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            active: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            address: ::std::option::Option::None,
+            avatar: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {

@@ -70,6 +70,16 @@ pub struct Recipient {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl Recipient {
+    /// A value with the required fields (`name`) and every optional one unset.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            order: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// A box on a page.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Box {

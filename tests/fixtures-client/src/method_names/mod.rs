@@ -1652,6 +1652,13 @@ pub struct UploadMultipart2 {
     pub name: ::std::option::Option<::std::string::String>,
 }
 impl UploadMultipart2 {
+    /// A body with the required parts (`file`) and no optional one.
+    pub fn new(file: crate::runtime::FilePart) -> Self {
+        Self {
+            file,
+            name: ::std::option::Option::None,
+        }
+    }
     fn to_form(
         &self,
     ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {

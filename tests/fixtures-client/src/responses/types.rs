@@ -11,6 +11,15 @@ pub struct JobRequest {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl JobRequest {
+    /// A value with the required fields (`name`) and every optional one unset.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `Job` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Job {

@@ -6,18 +6,97 @@
 use crate::error::{pointer_join, Error, ErrorKind, Location, Warning};
 use serde_json::Value;
 
+mod openapi31;
+mod swagger2;
+mod walk;
+pub mod yaml;
+
+/// Which OpenAPI version the file was written in. Lowering reads one model
+/// (OpenAPI 3.0, as `openapiv3` has it); `load` converts the others to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpecVersion {
+    /// Swagger 2.0.
+    Swagger2,
+    /// OpenAPI 3.0.x, read as it is.
+    OpenApi30,
+    /// OpenAPI 3.1.x.
+    OpenApi31,
+}
+
+/// Where the nodes of the converted document came from in the file the user
+/// gave: converted pointer prefix -> source pointer prefix. A pointer maps
+/// through its longest listed prefix; pointers under no listed prefix are
+/// the same in both.
+#[derive(Clone, Debug, Default)]
+pub struct Origins {
+    map: std::collections::HashMap<String, String>,
+}
+
+impl Origins {
+    /// Records that what now sits at `converted` came from `source`.
+    pub fn add(&mut self, converted: impl Into<String>, source: impl Into<String>) {
+        let (converted, source) = (converted.into(), source.into());
+        if converted != source {
+            self.map.insert(converted, source);
+        }
+    }
+
+    /// The pointer into the original file for a pointer into the converted document.
+    pub fn source(&self, pointer: &str) -> String {
+        if self.map.is_empty() {
+            return pointer.to_owned();
+        }
+        let mut prefix = pointer;
+        loop {
+            if let Some(source) = self.map.get(prefix) {
+                return format!("{source}{}", &pointer[prefix.len()..]);
+            }
+            match prefix.rfind('/') {
+                Some(i) => prefix = &prefix[..i],
+                None => return pointer.to_owned(),
+            }
+        }
+    }
+}
+
+/// A webhook (3.1 `webhooks`, or the top-level `x-webhooks` many 3.0 and
+/// 2.0 specs use): a path item the provider calls on the user's server.
+#[derive(Debug)]
+pub struct SourceWebhook {
+    /// Its name (`batch_completed`).
+    pub name: String,
+    /// The path item.
+    pub item: openapiv3::PathItem,
+    /// Its pointer in the converted document.
+    pub pointer: String,
+}
+
 /// A parsed spec: the typed model and the raw tree it came from (for
 /// extensions and pointers), with the warnings loading produced.
 #[derive(Debug)]
 pub struct Document {
     /// The file name used in every message.
     pub file: String,
-    /// The raw document, keys normalised to strings and YAML merge keys applied.
+    /// The version the file was written in.
+    pub version: SpecVersion,
+    /// The raw document as converted to OpenAPI 3.0, keys normalised to
+    /// strings and YAML merge keys applied.
     pub raw: Value,
     /// The typed OpenAPI model.
     pub api: openapiv3::OpenAPI,
+    /// Webhooks (`webhooks`, `x-webhooks`), typed like path items.
+    pub webhooks: Vec<SourceWebhook>,
+    /// Converted pointers -> pointers into the file.
+    pub origins: Origins,
     /// Problems loading worked around.
     pub warnings: Vec<Warning>,
+}
+
+impl Document {
+    /// The location in the user's file of a pointer into the converted document.
+    pub fn locate(&self, pointer: &str) -> Location {
+        Location { file: self.file.clone(), line_col: None, pointer: Some(self.origins.source(pointer)) }
+    }
 }
 
 /// Loads a spec from a file on disk; `name` is how messages refer to it.
@@ -28,7 +107,8 @@ pub fn load_file(path: &std::path::Path, name: &str) -> Result<Document, Error> 
     load_bytes(name, &bytes)
 }
 
-/// Loads a spec from bytes that should be UTF-8 YAML or JSON.
+/// Loads a spec from bytes that should be UTF-8 YAML or JSON (a byte-order
+/// mark is allowed).
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<Document, Error> {
     let text = std::str::from_utf8(bytes).map_err(|err| {
         let at = err.valid_up_to();
@@ -48,11 +128,13 @@ pub fn load_str(name: &str, text: &str) -> Result<Document, Error> {
         line_col,
         pointer,
     };
+    // A UTF-8 byte-order mark, as some editors write.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(Error::new(
             ErrorKind::Invalid,
-            here(None, None),
-            "the file is empty; expected an OpenAPI 3.0 document",
+            here(Some((1, 1)), None),
+            "the file is empty; expected an OpenAPI document",
         ));
     }
     let looks_json = name.ends_with(".json") || text.trim_start().starts_with('{');
@@ -66,13 +148,14 @@ pub fn load_str(name: &str, text: &str) -> Result<Document, Error> {
             )
         })?
     } else {
-        let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
-            let line_col = err.location().map(|l| (l.line(), l.column()));
+        let (raw, notes) = yaml::to_json(text).map_err(|err| {
+            let line_col = err.location().map(|l| (l.line(), l.column())).or(Some((1, 1)));
             Error::new(ErrorKind::Syntax, here(line_col, None), strip_position(&err.to_string()))
         })?;
-        yaml.apply_merge()
-            .map_err(|err| Error::new(ErrorKind::Syntax, here(None, None), format!("yaml merge key: {err}")))?;
-        yaml_to_json(yaml, "", name, &mut warnings)
+        warnings.extend(
+            notes.into_iter().map(|(pointer, message)| Warning { location: here(None, Some(pointer)), message }),
+        );
+        raw
     };
     from_value(name, raw, warnings)
 }
@@ -80,61 +163,129 @@ pub fn load_str(name: &str, text: &str) -> Result<Document, Error> {
 fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<Document, Error> {
     let here = |pointer: &str| Location { file: name.to_owned(), line_col: None, pointer: Some(pointer.to_owned()) };
     let Some(top) = raw.as_object() else {
+        let line_col = raw.is_null().then_some((1, 1));
         return Err(Error::new(
             ErrorKind::Invalid,
-            here(""),
-            format!("expected a mapping at the top of the document, found {}", kind_of(&raw)),
+            Location { line_col, ..here("") },
+            format!("expected a mapping at the top of the document (an OpenAPI document), found {}", kind_of(&raw)),
         ));
     };
-    if top.contains_key("swagger") {
-        return Err(Error::new(
-            ErrorKind::Unsupported,
-            here("/swagger"),
-            "swagger 2.0 documents are not supported; convert the spec to OpenAPI 3.0 first",
-        ));
-    }
-    match top.get("openapi") {
-        None => {
+    let version = match (top.get("swagger"), top.get("openapi")) {
+        (Some(Value::String(v)), _) if v == "2.0" => SpecVersion::Swagger2,
+        (Some(Value::String(v)), _) => {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                here("/swagger"),
+                format!("Swagger version {v} is not supported; expected \"2.0\""),
+            ))
+        }
+        (Some(other), _) => {
+            return Err(Error::new(
+                ErrorKind::Invalid,
+                here("/swagger"),
+                format!("expected the version string \"2.0\", found {}", kind_of(other)),
+            ))
+        }
+        (None, None) => {
             return Err(Error::new(
                 ErrorKind::Invalid,
                 here("/openapi"),
-                "missing `openapi`; expected a version such as \"3.0.3\"",
+                "missing `openapi`; expected a version such as \"3.0.3\" or \"3.1.0\" (or `swagger: \"2.0\"`)",
             ))
         }
-        Some(Value::String(v)) if v.starts_with("3.0") => {}
-        Some(Value::String(v)) => {
+        (None, Some(Value::String(v))) if v.starts_with("3.0") => SpecVersion::OpenApi30,
+        (None, Some(Value::String(v))) if v.starts_with("3.1") => SpecVersion::OpenApi31,
+        (None, Some(Value::String(v))) => {
             return Err(Error::new(
                 ErrorKind::Unsupported,
                 here("/openapi"),
-                format!("OpenAPI version {v} is not supported; expected 3.0.x"),
+                format!("OpenAPI version {v} is not supported; expected 3.0.x or 3.1.x (or Swagger 2.0)"),
             ))
         }
-        Some(other) => {
+        (None, Some(other)) => {
             return Err(Error::new(
                 ErrorKind::Invalid,
                 here("/openapi"),
                 format!("expected a version string such as \"3.0.3\", found {}", kind_of(other)),
             ))
         }
+    };
+    let mut origins = Origins::default();
+    let mut notes: Vec<(String, String)> = Vec::new();
+    match version {
+        SpecVersion::Swagger2 => swagger2::convert(&mut raw, &mut origins, &mut notes)
+            .map_err(|(p, m)| Error::new(ErrorKind::Invalid, here(&p), m))?,
+        SpecVersion::OpenApi31 => openapi31::convert(&mut raw, &mut origins, &mut notes)
+            .map_err(|(p, m)| Error::new(ErrorKind::Invalid, here(&p), m))?,
+        SpecVersion::OpenApi30 => {}
     }
-    replace_description_refs(&mut raw, "", name, &mut warnings);
+    // Every version: bounds and enum values a 64-bit integer cannot hold.
+    walk::integer_bounds(&mut raw, &origins, &mut notes);
+    warnings.extend(notes.into_iter().map(|(pointer, message)| Warning { location: here(&pointer), message }));
+    replace_description_refs(&mut raw, "", name, &mut warnings, &origins);
+    let located =
+        |(pointer, message): (String, String)| Error::new(ErrorKind::Invalid, here(&origins.source(&pointer)), message);
     // openapiv3 retries each nesting level of a schema when a deeper one is
     // malformed, which takes time exponential in the depth: check schemas
     // first, which also points at the exact keyword.
-    if let Err((pointer, message)) = check_schemas(&raw) {
-        return Err(Error::new(ErrorKind::Invalid, here(&pointer), message));
-    }
+    check_schemas(&raw).map_err(located)?;
+    let mut notes = Vec::new();
+    let webhooks = typed_webhooks(&raw, &mut notes).map_err(located)?;
+    warnings.extend(
+        notes.into_iter().map(|(pointer, message)| Warning { location: here(&origins.source(&pointer)), message }),
+    );
     let api: openapiv3::OpenAPI = match typed_at::<openapiv3::OpenAPI>(&raw, "") {
         Ok(api) => api,
-        Err((pointer, message)) => {
+        Err(found) => {
             // Maps with `flatten`ed extensions lose serde's path: look again
             // one entry at a time to point at the entry that is wrong.
-            let (pointer, message) = refine(&raw).unwrap_or((pointer, message));
-            return Err(Error::new(ErrorKind::Invalid, here(&pointer), message));
+            return Err(located(refine(&raw).unwrap_or(found)));
         }
     };
-    Ok(Document { file: name.to_owned(), raw, api, warnings })
+    Ok(Document { file: name.to_owned(), version, raw, api, webhooks, origins, warnings })
 }
+
+/// The webhooks of the (converted) document: 3.1's `webhooks` (moved to
+/// `x-webhooks` by the conversion when that is free) and `x-webhooks`.
+///
+/// `x-webhooks` is an extension whose shape no version fixes (a 2.0 spec
+/// may write it the 2.0 way): an entry that is not a 3.0 path item is
+/// skipped with a warning, where a wrong 3.1 `webhooks` entry is an error.
+fn typed_webhooks(raw: &Value, notes: &mut Vec<(String, String)>) -> Result<Vec<SourceWebhook>, (String, String)> {
+    let mut out = Vec::new();
+    for key in ["webhooks", "x-webhooks"] {
+        let Some(entries) = raw.get(key) else { continue };
+        let Value::Object(entries) = entries else {
+            return Err((
+                format!("/{key}"),
+                format!("expected a mapping of webhook names to path items, found {}", kind_of(entries)),
+            ));
+        };
+        for (name, item) in entries {
+            let pointer = pointer_join(&format!("/{key}"), name);
+            let typed = || -> Result<openapiv3::PathItem, (String, String)> {
+                if let Value::Object(methods) = item {
+                    for (method, op) in methods {
+                        if METHODS.contains(&method.as_str()) {
+                            typed_at::<openapiv3::Operation>(op, &pointer_join(&pointer, method))?;
+                        }
+                    }
+                }
+                typed_at::<openapiv3::PathItem>(item, &pointer)
+            };
+            match typed() {
+                Ok(item) => out.push(SourceWebhook { name: name.clone(), item, pointer }),
+                Err((at, message)) if key == "x-webhooks" => {
+                    notes.push((at, format!("webhook `{name}` is not an OpenAPI 3 path item ({message}); skipped")));
+                }
+                Err(found) => return Err(found),
+            }
+        }
+    }
+    Ok(out)
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// Checks the keywords of every schema in the document (where schemas can
 /// be: components, and every `schema` of a parameter, header or media type).
@@ -156,7 +307,11 @@ fn find_schema_keys(value: &Value, pointer: &str, depth: usize) -> Result<(), (S
         Value::Object(map) => {
             for (key, child) in map {
                 let here = pointer_join(pointer, key);
-                if here == "/components/schemas" || key.starts_with("x-") || key == "example" || key == "examples" {
+                if here == "/components/schemas"
+                    || (key.starts_with("x-") && here != "/x-webhooks")
+                    || key == "example"
+                    || key == "examples"
+                {
                     continue;
                 }
                 if key == "schema" {
@@ -178,7 +333,10 @@ fn find_schema_keys(value: &Value, pointer: &str, depth: usize) -> Result<(), (S
 
 fn check_schema(value: &Value, pointer: &str, depth: usize) -> Result<(), (String, String)> {
     let fail = |key: &str, expected: &str, found: &Value| {
-        Err((pointer_join(pointer, key), format!("expected {expected}, found {}", kind_of(found))))
+        Err((
+            crate::error::pointer_path(pointer, &key.replace('~', "~0")),
+            format!("expected {expected}, found {}", kind_of(found)),
+        ))
     };
     if depth > 100 {
         return Err((pointer.to_owned(), "schemas nest more than 100 levels deep".to_owned()));
@@ -284,7 +442,6 @@ fn typed_at<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result
 /// deserialize on its own.
 fn refine(raw: &Value) -> Option<(String, String)> {
     use openapiv3::{Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
-    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             let at = pointer_join("/paths", path);
@@ -321,7 +478,13 @@ fn refine(raw: &Value) -> Option<(String, String)> {
 
 /// Real specs write `description: { $ref: ./file.md }`; OpenAPI 3.0 does not
 /// allow it and the text lives in another file. Keep going without it.
-fn replace_description_refs(value: &mut Value, pointer: &str, file: &str, warnings: &mut Vec<Warning>) {
+fn replace_description_refs(
+    value: &mut Value,
+    pointer: &str,
+    file: &str,
+    warnings: &mut Vec<Warning>,
+    origins: &Origins,
+) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
@@ -335,75 +498,29 @@ fn replace_description_refs(value: &mut Value, pointer: &str, file: &str, warnin
                 if is_ref_text {
                     let target = child.get("$ref").and_then(Value::as_str).unwrap_or("?").to_owned();
                     warnings.push(Warning {
-                        location: Location { file: file.to_owned(), line_col: None, pointer: Some(here) },
+                        location: Location {
+                            file: file.to_owned(),
+                            line_col: None,
+                            pointer: Some(origins.source(&here)),
+                        },
                         message: format!("`{key}` is a $ref to `{target}`, which is not read; the text is left empty"),
                     });
                     *child = Value::String(String::new());
                 } else {
-                    replace_description_refs(child, &here, file, warnings);
+                    replace_description_refs(child, &here, file, warnings, origins);
                 }
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
-                replace_description_refs(child, &pointer_join(pointer, &i.to_string()), file, warnings);
+                replace_description_refs(child, &pointer_join(pointer, &i.to_string()), file, warnings, origins);
             }
         }
         _ => {}
     }
 }
 
-/// Converts YAML to JSON: scalar keys (`200:`, `true:`) become strings, tags
-/// are dropped with a warning.
-fn yaml_to_json(value: serde_yaml::Value, pointer: &str, file: &str, warnings: &mut Vec<Warning>) -> Value {
-    use serde_yaml::Value as Y;
-    match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| yaml_to_json(v, &pointer_join(pointer, &i.to_string()), file, warnings))
-                .collect(),
-        ),
-        Y::Mapping(map) => {
-            let mut out = serde_json::Map::with_capacity(map.len());
-            for (key, v) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    other => serde_yaml::to_string(&other).unwrap_or_default().trim().to_owned(),
-                };
-                let here = pointer_join(pointer, &key);
-                let v = yaml_to_json(v, &here, file, warnings);
-                out.insert(key, v);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => {
-            warnings.push(Warning {
-                location: Location { file: file.to_owned(), line_col: None, pointer: Some(pointer.to_owned()) },
-                message: format!("yaml tag `{}` ignored", tagged.tag),
-            });
-            yaml_to_json(tagged.value, pointer, file, warnings)
-        }
-    }
-}
-
-fn kind_of(value: &Value) -> &'static str {
+pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
