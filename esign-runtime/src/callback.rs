@@ -52,7 +52,7 @@ impl std::error::Error for CallbackError {}
 /// not copied: the result borrows the body.
 /// Bodies over `limit` bytes are refused before parsing.
 #[cfg(feature = "webhooks")]
-pub async fn callback_json<'a>(
+pub fn callback_json<'a>(
     content_type: &str,
     body: &'a [u8],
     field: &str,
@@ -218,8 +218,7 @@ mod tests {
         use super::super::*;
 
         fn read(content_type: &str, body: &[u8], limit: usize) -> Result<Vec<u8>, CallbackError> {
-            super::super::super::block_on(callback_json(content_type, body, "json", limit))
-                .map(|json| json.into_owned())
+            callback_json(content_type, body, "json", limit).map(|json| json.into_owned())
         }
 
         #[test]

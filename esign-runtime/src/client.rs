@@ -445,7 +445,31 @@ impl ClientCore {
         Ok((raw, unread.map(ByteStream::new)))
     }
 
+    /// The retry loop, in a `tracing` span per call when that feature is on
+    /// (see [`super::trace`]).
     async fn retry_loop<E, B>(
+        &self,
+        build: B,
+        call: CallInfo,
+        stream_success: bool,
+    ) -> Result<(RawResponse, Option<reqwest::Response>), Error<E>>
+    where
+        B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
+    {
+        #[cfg(feature = "tracing")]
+        {
+            use tracing::Instrument;
+            let span = super::trace::call_span(call);
+            let started = std::time::Instant::now();
+            let result = self.send_with_retries(build, call, stream_success).instrument(span.clone()).await;
+            super::trace::finish(&span, started, result.as_ref().map(|(raw, _)| raw));
+            result
+        }
+        #[cfg(not(feature = "tracing"))]
+        self.send_with_retries(build, call, stream_success).await
+    }
+
+    async fn send_with_retries<E, B>(
         &self,
         build: B,
         call: CallInfo,
@@ -467,6 +491,8 @@ impl ClientCore {
         let mut last_answer: Option<tokio::time::Instant> = None;
         loop {
             let request = build()?;
+            #[cfg(feature = "tracing")]
+            let pacing = tokio::time::Instant::now();
             let permit = match pacer.acquire(self.retry.max_rate_limit_wait, deadline, self.call.learn_first).await {
                 Ok(permit) => permit,
                 Err(spent) => {
@@ -479,6 +505,8 @@ impl ClientCore {
                     })
                 }
             };
+            #[cfg(feature = "tracing")]
+            super::trace::paced(pacing.elapsed());
             if let Some(at) = last_answer {
                 waits.push(at.elapsed());
             }
@@ -584,6 +612,8 @@ impl ClientCore {
     }
 
     fn before_retry(&self, call: CallInfo, attempt: u32, status: Option<u16>, reason: &'static str, wait: Duration) {
+        #[cfg(feature = "tracing")]
+        super::trace::retry(attempt, status, reason, wait);
         if let Some(hook) = &self.retry.on_retry {
             hook(&RetryEvent { method: call.method, path: call.path, attempt, status, reason, wait });
         }
@@ -632,6 +662,8 @@ async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Resu
 /// What a generated method tells the retry loop about its call.
 #[derive(Clone, Copy, Debug)]
 pub struct CallInfo {
+    /// The spec's operationId, for traces.
+    pub operation: &'static str,
     /// Whether the call may be sent again (the spec marks it, or the method is idempotent).
     pub retry_safe: bool,
     /// The HTTP method, for the retry hook.

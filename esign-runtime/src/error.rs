@@ -208,7 +208,14 @@ impl<E> Error<E> {
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api { body, response } => write!(f, "the API answered {}: {body:?}", response.status),
+            Error::Api { response, .. } => {
+                write!(f, "the API answered {}", response.status)?;
+                match error_summary(&response.body) {
+                    (Some(name), Some(message)) => write!(f, ": {name}: {message}"),
+                    (Some(text), None) | (None, Some(text)) => write!(f, ": {text}"),
+                    (None, None) => Ok(()),
+                }
+            }
             Error::UnexpectedResponse(response) => {
                 write!(f, "unexpected response {} ({} bytes)", response.status, response.body.len())
             }
@@ -240,6 +247,58 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 )
             }
         }
+    }
+}
+
+/// The longest name or message an error's one-line text quotes from a body.
+const SUMMARY_CHARS: usize = 300;
+
+/// The error name and message an API error body carries, found by the
+/// names APIs commonly give them (`error_name`/`code`/`error`,
+/// `error_msg`/`message`/`detail`/...), in the body's top-level object, one
+/// nested object (`{"error": {...}}`) or the first item of a list
+/// (`{"messages": [{...}]}`); for the one sentence `Display` prints.
+fn error_summary(body: &[u8]) -> (Option<String>, Option<String>) {
+    const NAMES: &[&str] = &["error_name", "error_code", "code", "error", "name", "type", "title"];
+    const MESSAGES: &[&str] =
+        &["error_msg", "error_message", "message", "detail", "error_description", "description", "msg", "reason"];
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else { return (None, None) };
+    let text = |v: &serde_json::Value| -> Option<String> {
+        let text = match v {
+            serde_json::Value::String(s) if !s.trim().is_empty() => s.trim().to_owned(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        Some(if text.chars().count() > SUMMARY_CHARS {
+            text.chars().take(SUMMARY_CHARS).chain("...".chars()).collect()
+        } else {
+            text
+        })
+    };
+    let pick = |object: &serde_json::Map<String, serde_json::Value>, keys: &[&str]| {
+        keys.iter().find_map(|key| object.get(*key).and_then(text))
+    };
+    // The object itself, then what it nests, breadth first, one level deep.
+    let mut candidates: Vec<&serde_json::Map<String, serde_json::Value>> = Vec::new();
+    if let Some(object) = value.as_object() {
+        candidates.push(object);
+        for nested in object.values() {
+            match nested {
+                serde_json::Value::Object(inner) => candidates.push(inner),
+                serde_json::Value::Array(items) => {
+                    if let Some(serde_json::Value::Object(first)) = items.first() {
+                        candidates.push(first);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let name = candidates.iter().find_map(|o| pick(o, NAMES));
+    let message = candidates.iter().find_map(|o| pick(o, MESSAGES));
+    match (name, message) {
+        (Some(name), Some(message)) if name == message => (Some(name), None),
+        found => found,
     }
 }
 
@@ -320,25 +379,35 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            TransportCause::Http(err) => write!(f, "transport error: {err}")?,
-            TransportCause::NoAnswer(wait) => write!(f, "transport error: no response within {wait:?}")?,
-        }
+        let what = match &self.0 {
+            TransportCause::NoAnswer(wait) => format!("no response within {wait:?}"),
+            TransportCause::Http(err) if err.is_timeout() => "the request timed out".to_owned(),
+            TransportCause::Http(err) if err.is_connect() => "the connection could not be made".to_owned(),
+            TransportCause::Http(err) if err.is_body() || err.is_decode() => {
+                "the response body could not be read whole".to_owned()
+            }
+            TransportCause::Http(err) if err.is_builder() => "the request could not be built".to_owned(),
+            TransportCause::Http(err) if err.is_redirect() => "a redirect could not be followed".to_owned(),
+            TransportCause::Http(_) => "the request failed below HTTP".to_owned(),
+        };
+        write!(f, "transport error: {what}")?;
         if self.1 > 1 {
             write!(f, " (after {} attempts)", self.1)?;
-        }
-        if let TransportCause::Http(err) = &self.0 {
-            let mut source = std::error::Error::source(err);
-            while let Some(err) = source {
-                write!(f, ": {err}")?;
-                source = err.source();
-            }
         }
         Ok(())
     }
 }
 
-impl std::error::Error for TransportError {}
+/// The HTTP client's own error is the source (its chain says what the
+/// operating system or TLS reported); `Display` stays one sentence.
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0 {
+            TransportCause::Http(err) => Some(err),
+            TransportCause::NoAnswer(_) => None,
+        }
+    }
+}
 
 impl From<reqwest::Error> for TransportError {
     fn from(err: reqwest::Error) -> Self {
@@ -386,7 +455,19 @@ mod tests {
     #[test]
     fn display_keeps_the_status() {
         let err: Error<String> = Error::Api { body: "bad".to_owned(), response: Box::new(raw(404, None, "{}")) };
-        assert_eq!(err.to_string(), "the API answered 404 Not Found: \"bad\"");
+        assert_eq!(err.to_string(), "the API answered 404 Not Found");
+        let body = r#"{"error": {"error_msg": "Unauthorized api key", "error_name": "unauthorized"}}"#;
+        let err: Error<String> = Error::Api { body: "x".to_owned(), response: Box::new(raw(401, None, body)) };
+        assert_eq!(err.to_string(), "the API answered 401 Unauthorized: unauthorized: Unauthorized api key");
+        let body =
+            r#"{"status": 0, "messages": [{"code": "invitation.not.exists", "message": "Invitation not found"}]}"#;
+        let err: Error<String> = Error::Api { body: "x".to_owned(), response: Box::new(raw(200, None, body)) };
+        assert_eq!(err.to_string(), "the API answered 200 OK: invitation.not.exists: Invitation not found");
+        let err: Error<String> =
+            Error::Api { body: "x".to_owned(), response: Box::new(raw(422, None, r#"{"detail": "bad field"}"#)) };
+        assert_eq!(err.to_string(), "the API answered 422 Unprocessable Entity: bad field");
+        // Debug keeps the structure.
+        assert!(format!("{err:?}").starts_with("Api {"), "{err:?}");
         let err: Error<String> = Error::UnexpectedResponse(Box::new(raw(502, Some("text/html"), "<html>")));
         assert_eq!(err.to_string(), "unexpected response 502 Bad Gateway (6 bytes)");
         let err: Error<String> =
@@ -481,7 +562,9 @@ mod tests {
         assert_eq!(err.attempts(), 1);
         assert!(!err.is_timeout() && !err.is_connect());
         let once = err.to_string();
-        assert!(once.starts_with("transport error: builder error"), "{once}");
+        assert_eq!(once, "transport error: the request could not be built");
+        let source = std::error::Error::source(&err).expect("the HTTP client's error is the source");
+        assert!(source.to_string().contains("builder error"), "{source}");
         assert!(!once.contains("attempts"), "{once}");
         err.1 = 3;
         err.2 = 2;

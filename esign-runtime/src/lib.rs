@@ -24,6 +24,7 @@
 //! | `bulk`       | The bulk runner, `ClientCore::run_bulk` (journaled, paced by the client's rate-limit window). |
 //! | `search`     | The Dropbox Sign search-query builder: `SearchQuery`, `QueryField`, `ValueType`, `SearchError`. |
 //! | `contrast`   | The white-labelling contrast check: `ContrastRules`, `check_contrast` and the WCAG 2 helpers. |
+//! | `tracing`    | A `tracing` span per operation call (operationId, method, path template, status, attempts, duration) and an event per retry and per wait for the rate-limit window; never a credential, an id or a query value. |
 //!
 //! Open enums are written with the [`open_enum!`] macro.
 //!
@@ -57,6 +58,8 @@ mod retry;
 mod search;
 mod secret;
 mod stream;
+#[cfg(feature = "tracing")]
+mod trace;
 mod url;
 mod validate;
 mod wait;

@@ -31,6 +31,13 @@ impl From<String> for Secret {
     }
 }
 
+impl From<&Secret> for Secret {
+    /// A copy, so calls that take `impl Into<Secret>` accept a reference.
+    fn from(value: &Secret) -> Self {
+        value.clone()
+    }
+}
+
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
         Secret(value.to_owned())

@@ -204,9 +204,19 @@ pub fn module_name(stem: &str) -> String {
     }
 }
 
-/// A Cargo feature name from a spec file stem (`dropbox-sign`).
+/// Features a generated crate defines besides one per module.
+const CRATE_FEATURES: &[&str] =
+    &["default", "tracing", "multipart", "patterns", "webhooks", "waiters", "paginators", "bulk", "search", "contrast"];
+
+/// A Cargo feature name from a spec file stem (`dropbox-sign`); one that
+/// would collide with the crate's own features gets an `-api` suffix.
 pub fn feature_name(stem: &str) -> String {
-    module_name(stem).trim_end_matches('_').replace('_', "-")
+    let name = module_name(stem).trim_end_matches('_').replace('_', "-");
+    if CRATE_FEATURES.contains(&name.as_str()) {
+        format!("{name}-api")
+    } else {
+        name
+    }
 }
 
 /// A constant name (`production` -> `PRODUCTION`).

@@ -59,8 +59,8 @@ async fn a_cancel_is_queued_then_the_signed_event_arrives_then_the_request_is_go
         // The event, verified by the endpoint with the API key (and here again).
         let event = next_event(&mut events).await;
         assert_eq!(event.event.event_type, EventType::SignatureRequestCanceled);
-        event.verify(&Secret::new("my-test-key")).expect("signed as Dropbox Sign signs");
-        assert_eq!(event.verify(&Secret::new("another key")), Err(esign_client::runtime::CallbackError::Forged));
+        event.verify(Secret::new("my-test-key")).expect("signed as Dropbox Sign signs");
+        assert_eq!(event.verify(Secret::new("another key")), Err(esign_client::runtime::CallbackError::Forged));
         assert_eq!(event.reported_for(), ReportedFor::Account(ACCOUNT_ID.to_owned()));
         let request = event.signature_request.as_ref().unwrap();
         assert_eq!(request.signature_request_id.as_deref(), Some("sr-1"));
@@ -108,7 +108,7 @@ async fn a_held_cancel_stays_queued_until_the_test_completes_it() {
     let events = sim.events();
     assert_eq!(events[0].delivery, Delivery::NoCallbackUrl);
     let event: EventCallback = serde_json::from_value(events[0].payload.clone()).unwrap();
-    event.verify(&Secret::new(sim.api_key())).unwrap();
+    event.verify(Secret::new(sim.api_key())).unwrap();
     let time = &events[0].payload["event"]["event_time"];
     assert_eq!(
         events[0].payload["event"]["event_hash"],

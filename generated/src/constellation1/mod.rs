@@ -267,6 +267,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "cancelSession",
                     retry_safe: true,
                     method: "PUT",
                     path: "/rest/v1/sessions/{sessionId}/cancel",

@@ -361,6 +361,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestCancel",
                     retry_safe: true,
                     method: "POST",
                     path: "/signature_request/cancel/{signature_request_id}",
@@ -434,6 +435,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestRemove",
                     retry_safe: true,
                     method: "POST",
                     path: "/signature_request/remove/{signature_request_id}",
@@ -496,6 +498,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestGet",
                     retry_safe: true,
                     method: "GET",
                     path: "/signature_request/{signature_request_id}",
@@ -570,6 +573,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestList",
                     retry_safe: true,
                     method: "GET",
                     path: "/signature_request/list",
@@ -637,6 +641,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "accountGet",
                     retry_safe: true,
                     method: "GET",
                     path: "/account",
@@ -708,6 +713,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "accountUpdate",
                     retry_safe: true,
                     method: "PUT",
                     path: "/account",
@@ -780,6 +786,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "accountCreate",
                     retry_safe: false,
                     method: "POST",
                     path: "/account/create",
@@ -852,6 +859,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "accountVerify",
                     retry_safe: true,
                     method: "POST",
                     path: "/account/verify",
@@ -932,6 +940,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestSend",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/send",
@@ -1011,6 +1020,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestSend",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/send",
@@ -1086,6 +1096,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestSendWithTemplate",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/send_with_template",
@@ -1162,6 +1173,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestSendWithTemplate",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/send_with_template",
@@ -1238,6 +1250,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestBulkSendWithTemplate",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/bulk_send_with_template",
@@ -1315,6 +1328,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestBulkSendWithTemplate",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/bulk_send_with_template",
@@ -1389,6 +1403,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestBulkCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/bulk_create_embedded_with_template",
@@ -1464,6 +1479,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestBulkCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/bulk_create_embedded_with_template",
@@ -1540,6 +1556,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestCreateEmbedded",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/create_embedded",
@@ -1617,6 +1634,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestCreateEmbedded",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/create_embedded",
@@ -1690,6 +1708,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/create_embedded_with_template",
@@ -1764,6 +1783,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/create_embedded_with_template",
@@ -1844,6 +1864,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestRemind",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/remind/{signature_request_id}",
@@ -1925,6 +1946,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestUpdate",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/update/{signature_request_id}",
@@ -1996,6 +2018,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestReleaseHold",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_request/release_hold/{signature_request_id}",
@@ -2077,6 +2100,7 @@ impl Client {
             .send_streaming_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestFiles",
                     retry_safe: true,
                     method: "GET",
                     path: "/signature_request/files/{signature_request_id}",
@@ -2146,6 +2170,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestFilesAsDataUri",
                     retry_safe: true,
                     method: "GET",
                     path: "/signature_request/files_as_data_uri/{signature_request_id}",
@@ -2220,6 +2245,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "signatureRequestFilesAsFileUrl",
                     retry_safe: true,
                     method: "GET",
                     path: "/signature_request/files_as_file_url/{signature_request_id}",
@@ -2283,6 +2309,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateGet",
                     retry_safe: true,
                     method: "GET",
                     path: "/template/{template_id}",
@@ -2356,6 +2383,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateList",
                     retry_safe: true,
                     method: "GET",
                     path: "/template/list",
@@ -2429,6 +2457,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateAddUser",
                     retry_safe: true,
                     method: "POST",
                     path: "/template/add_user/{template_id}",
@@ -2502,6 +2531,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateRemoveUser",
                     retry_safe: true,
                     method: "POST",
                     path: "/template/remove_user/{template_id}",
@@ -2580,6 +2610,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateCreateEmbeddedDraft",
                     retry_safe: false,
                     method: "POST",
                     path: "/template/create_embedded_draft",
@@ -2659,6 +2690,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateCreateEmbeddedDraft",
                     retry_safe: false,
                     method: "POST",
                     path: "/template/create_embedded_draft",
@@ -2723,6 +2755,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateDelete",
                     retry_safe: false,
                     method: "POST",
                     path: "/template/delete/{template_id}",
@@ -2789,6 +2822,7 @@ impl Client {
             .send_streaming_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateFiles",
                     retry_safe: true,
                     method: "GET",
                     path: "/template/files/{template_id}",
@@ -2851,6 +2885,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateFilesAsDataUri",
                     retry_safe: true,
                     method: "GET",
                     path: "/template/files_as_data_uri/{template_id}",
@@ -2919,6 +2954,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateFilesAsFileUrl",
                     retry_safe: true,
                     method: "GET",
                     path: "/template/files_as_file_url/{template_id}",
@@ -3002,6 +3038,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateUpdateFiles",
                     retry_safe: false,
                     method: "POST",
                     path: "/template/update_files/{template_id}",
@@ -3082,6 +3119,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "templateUpdateFiles",
                     retry_safe: false,
                     method: "POST",
                     path: "/template/update_files/{template_id}",
@@ -3157,6 +3195,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "bulkSendJobGet",
                     retry_safe: true,
                     method: "GET",
                     path: "/bulk_send_job/{bulk_send_job_id}",
@@ -3222,6 +3261,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "bulkSendJobList",
                     retry_safe: true,
                     method: "GET",
                     path: "/bulk_send_job/list",
@@ -3296,6 +3336,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "reportCreate",
                     retry_safe: false,
                     method: "POST",
                     path: "/report/create",
@@ -3352,6 +3393,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "teamGet",
                     retry_safe: true,
                     method: "GET",
                     path: "/team",
@@ -3421,6 +3463,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "teamUpdate",
                     retry_safe: true,
                     method: "PUT",
                     path: "/team",
@@ -3490,6 +3533,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "teamCreate",
                     retry_safe: false,
                     method: "POST",
                     path: "/team/create",
@@ -3544,6 +3588,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "teamDestroy",
                     retry_safe: true,
                     method: "DELETE",
                     path: "/team/destroy",
@@ -3617,6 +3662,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "teamAddMember",
                     retry_safe: true,
                     method: "PUT",
                     path: "/team/add_member",
@@ -3693,6 +3739,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "teamRemoveMember",
                     retry_safe: false,
                     method: "POST",
                     path: "/team/remove_member",
@@ -3768,6 +3815,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "unclaimedDraftCreate",
                     retry_safe: false,
                     method: "POST",
                     path: "/unclaimed_draft/create",
@@ -3842,6 +3890,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "unclaimedDraftCreate",
                     retry_safe: false,
                     method: "POST",
                     path: "/unclaimed_draft/create",
@@ -3916,6 +3965,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "unclaimedDraftCreateEmbedded",
                     retry_safe: false,
                     method: "POST",
                     path: "/unclaimed_draft/create_embedded",
@@ -3991,6 +4041,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "unclaimedDraftCreateEmbedded",
                     retry_safe: false,
                     method: "POST",
                     path: "/unclaimed_draft/create_embedded",
@@ -4064,6 +4115,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "unclaimedDraftCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
                     path: "/unclaimed_draft/create_embedded_with_template",
@@ -4138,6 +4190,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "unclaimedDraftCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
                     path: "/unclaimed_draft/create_embedded_with_template",
@@ -4218,6 +4271,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "unclaimedDraftEditAndResend",
                     retry_safe: false,
                     method: "POST",
                     path: "/unclaimed_draft/edit_and_resend/{signature_request_id}",
@@ -4284,6 +4338,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "embeddedSignUrl",
                     retry_safe: true,
                     method: "GET",
                     path: "/embedded/sign_url/{signature_id}",
@@ -4367,6 +4422,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "embeddedEditUrl",
                     retry_safe: true,
                     method: "POST",
                     path: "/embedded/edit_url/{template_id}",
@@ -4430,6 +4486,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "apiAppGet",
                     retry_safe: true,
                     method: "GET",
                     path: "/api_app/{client_id}",
@@ -4506,6 +4563,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "apiAppUpdate",
                     retry_safe: true,
                     method: "PUT",
                     path: "/api_app/{client_id}",
@@ -4581,6 +4639,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "apiAppUpdate",
                     retry_safe: true,
                     method: "PUT",
                     path: "/api_app/{client_id}",
@@ -4646,6 +4705,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "apiAppList",
                     retry_safe: true,
                     method: "GET",
                     path: "/api_app/list",
@@ -4719,6 +4779,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "apiAppCreate",
                     retry_safe: false,
                     method: "POST",
                     path: "/api_app",
@@ -4791,6 +4852,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "apiAppCreate",
                     retry_safe: false,
                     method: "POST",
                     path: "/api_app",
@@ -5391,28 +5453,47 @@ impl types::EventCallback {
     /// The largest callback body `from_callback` reads (1 MiB).
     pub const CALLBACK_LIMIT: usize = 1 << 20;
     /// Reads a callback (`accountCallback`, `appCallback`) from its raw body and Content-Type: `multipart/form-data` with the JSON in `json`, or the JSON itself. Bodies over [`Self::CALLBACK_LIMIT`] are refused; see `from_callback_with_limit`.
+    ///
+    /// Synchronous: the body is already in memory, so no async runtime is needed.
+    pub fn parse(
+        content_type: &str,
+        body: &[u8],
+    ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+        Self::parse_with_limit(content_type, body, Self::CALLBACK_LIMIT)
+    }
+    /// [`Self::parse`] with a size limit of your choosing, in bytes.
+    pub fn parse_with_limit(
+        content_type: &str,
+        body: &[u8],
+        limit: usize,
+    ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+        let json = crate::runtime::callback_json(content_type, body, "json", limit)?;
+        ::serde_json::from_slice(&json)
+            .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+    }
+    /// [`Self::parse`], for code that already awaits.
     pub async fn from_callback(
         content_type: &str,
         body: &[u8],
     ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-        Self::from_callback_with_limit(content_type, body, Self::CALLBACK_LIMIT).await
+        Self::parse(content_type, body)
     }
-    /// [`Self::from_callback`] with a size limit of your choosing, in bytes.
+    /// [`Self::parse_with_limit`], for code that already awaits.
     pub async fn from_callback_with_limit(
         content_type: &str,
         body: &[u8],
         limit: usize,
     ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-        let json = crate::runtime::callback_json(content_type, body, "json", limit)
-            .await?;
-        ::serde_json::from_slice(&json)
-            .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+        Self::parse_with_limit(content_type, body, limit)
     }
     /// Checks that the event comes from the provider: the hash at `/event/event_hash` must be the lowercase hex HMAC-SHA256 of `/event/event_time` followed by `/event/event_type`, keyed with your API key, compared in constant time. Only those fields are read (the event is not serialized again). A mismatch is `CallbackError::Forged`; an empty key is `CallbackError::EmptyKey` (anyone can hash with it).
+    ///
+    /// The key is anything that makes a `Secret`: a `&Secret`, a `Secret`, a `&str` or a `String`.
     pub fn verify(
         &self,
-        api_key: &crate::runtime::Secret,
+        api_key: impl ::std::convert::Into<crate::runtime::Secret>,
     ) -> ::std::result::Result<(), crate::runtime::CallbackError> {
+        let api_key = api_key.into();
         let mut message = ::std::string::String::new();
         message
             .push_str(
@@ -5426,29 +5507,39 @@ impl types::EventCallback {
             );
         let hash = crate::runtime::text_at(self, "/event/event_hash")
             .ok_or(crate::runtime::CallbackError::Forged)?;
-        crate::runtime::verify_hmac_sha256(api_key, message.as_bytes(), &hash)
+        crate::runtime::verify_hmac_sha256(&api_key, message.as_bytes(), &hash)
     }
     /// Reads a callback like [`Self::from_callback`], but checks its hash first, on the raw JSON, before anything is parsed: the hash at `/event/event_hash` must be the lowercase hex HMAC-SHA256 of `/event/event_time` followed by `/event/event_type`, keyed with your API key, compared in constant time. Only the hashed fields are read until the hash verifies, so a forged callback costs about its size in memory and is never parsed. Prefer it in a callback endpoint.
-    pub async fn from_verified_callback(
+    ///
+    /// Synchronous: the body is already in memory. The key is anything that makes a `Secret`.
+    pub fn parse_verified(
         content_type: &str,
         body: &[u8],
-        api_key: &crate::runtime::Secret,
+        api_key: impl ::std::convert::Into<crate::runtime::Secret>,
     ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+        let api_key = api_key.into();
         let json = crate::runtime::callback_json(
-                content_type,
-                body,
-                "json",
-                Self::CALLBACK_LIMIT,
-            )
-            .await?;
+            content_type,
+            body,
+            "json",
+            Self::CALLBACK_LIMIT,
+        )?;
         crate::runtime::verify_json_hmac_sha256(
-            api_key,
+            &api_key,
             &json,
             &["/event/event_time", "/event/event_type"],
             "/event/event_hash",
         )?;
         ::serde_json::from_slice(&json)
             .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+    }
+    /// [`Self::parse_verified`], for code that already awaits.
+    pub async fn from_verified_callback(
+        content_type: &str,
+        body: &[u8],
+        api_key: impl ::std::convert::Into<crate::runtime::Secret>,
+    ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+        Self::parse_verified(content_type, body, api_key)
     }
     /// Whom the event was reported for: an app (app callbacks carry
     /// its id) or an account.

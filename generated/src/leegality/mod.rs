@@ -291,6 +291,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "deleteInvitation",
                     retry_safe: true,
                     method: "DELETE",
                     path: "/v3.0/sign/request/invitation",

@@ -61,22 +61,37 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
             let field = &hook_field;
             quote! {
                 #doc
-                pub fn verify(&self, api_key: &crate::runtime::Secret) -> ::std::result::Result<(), crate::runtime::CallbackError> {
+                ///
+                /// The key is anything that makes a `Secret`: a `&Secret`, a `Secret`, a `&str` or a `String`.
+                pub fn verify(&self, api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> ::std::result::Result<(), crate::runtime::CallbackError> {
+                    let api_key = api_key.into();
                     let mut message = ::std::string::String::new();
                     #( message.push_str(&crate::runtime::text_at(self, #message).ok_or(crate::runtime::CallbackError::Forged)?); )*
                     let hash = crate::runtime::text_at(self, #at).ok_or(crate::runtime::CallbackError::Forged)?;
-                    crate::runtime::verify_hmac_sha256(api_key, message.as_bytes(), &hash)
+                    crate::runtime::verify_hmac_sha256(&api_key, message.as_bytes(), &hash)
                 }
 
                 #verified_doc
+                ///
+                /// Synchronous: the body is already in memory. The key is anything that makes a `Secret`.
+                pub fn parse_verified(
+                    content_type: &str,
+                    body: &[u8],
+                    api_key: impl ::std::convert::Into<crate::runtime::Secret>,
+                ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+                    let api_key = api_key.into();
+                    let json = crate::runtime::callback_json(content_type, body, #field, Self::CALLBACK_LIMIT)?;
+                    crate::runtime::verify_json_hmac_sha256(&api_key, &json, &[#(#message),*], #at)?;
+                    ::serde_json::from_slice(&json).map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+                }
+
+                /// [`Self::parse_verified`], for code that already awaits.
                 pub async fn from_verified_callback(
                     content_type: &str,
                     body: &[u8],
-                    api_key: &crate::runtime::Secret,
+                    api_key: impl ::std::convert::Into<crate::runtime::Secret>,
                 ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-                    let json = crate::runtime::callback_json(content_type, body, #field, Self::CALLBACK_LIMIT).await?;
-                    crate::runtime::verify_json_hmac_sha256(api_key, &json, &[#(#message),*], #at)?;
-                    ::serde_json::from_slice(&json).map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+                    Self::parse_verified(content_type, body, api_key)
                 }
 
                 #reported
@@ -92,18 +107,34 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
                 pub const CALLBACK_LIMIT: usize = 1 << 20;
 
                 #doc
-                pub async fn from_callback(content_type: &str, body: &[u8]) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-                    Self::from_callback_with_limit(content_type, body, Self::CALLBACK_LIMIT).await
+                ///
+                /// Synchronous: the body is already in memory, so no async runtime is needed.
+                pub fn parse(content_type: &str, body: &[u8]) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+                    Self::parse_with_limit(content_type, body, Self::CALLBACK_LIMIT)
                 }
 
-                /// [`Self::from_callback`] with a size limit of your choosing, in bytes.
+                /// [`Self::parse`] with a size limit of your choosing, in bytes.
+                pub fn parse_with_limit(
+                    content_type: &str,
+                    body: &[u8],
+                    limit: usize,
+                ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+                    let json = crate::runtime::callback_json(content_type, body, #field, limit)?;
+                    ::serde_json::from_slice(&json).map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+                }
+
+                /// [`Self::parse`], for code that already awaits.
+                pub async fn from_callback(content_type: &str, body: &[u8]) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+                    Self::parse(content_type, body)
+                }
+
+                /// [`Self::parse_with_limit`], for code that already awaits.
                 pub async fn from_callback_with_limit(
                     content_type: &str,
                     body: &[u8],
                     limit: usize,
                 ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-                    let json = crate::runtime::callback_json(content_type, body, #field, limit).await?;
-                    ::serde_json::from_slice(&json).map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+                    Self::parse_with_limit(content_type, body, limit)
                 }
 
                 #verify

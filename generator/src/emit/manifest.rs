@@ -152,6 +152,12 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
         }
         out.push_str(&format!("{} = [{}]\n", api.feature, needs.join(", ")));
     }
+    if !vendored {
+        // (A vendored runtime brings its own `tracing` feature below.)
+        out.push_str(
+            "# Tracing spans and events from the runtime (off by default).\ntracing = [\"esign-runtime/tracing\"]\n",
+        );
+    }
     if vendored {
         // The runtime's own features and dependencies, from its manifest.
         for line in crate::runtime_source::manifest_section("features").lines() {

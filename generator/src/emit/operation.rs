@@ -405,8 +405,9 @@ fn request(
     };
     let authenticated = op.authenticated;
     let (safe, method_text, path_text) = (op.retry_safe, op.method.as_str(), op.path.as_str());
+    let operation_id = op.operation_id.as_str();
     let call_info = quote! {
-        crate::runtime::CallInfo { retry_safe: #safe, method: #method_text, path: #path_text }
+        crate::runtime::CallInfo { operation: #operation_id, retry_safe: #safe, method: #method_text, path: #path_text }
     };
     let send = if streams(op) {
         quote!(let (response, mut stream) = self.core.send_streaming_with_retry(build, #call_info).await?;)

@@ -57,17 +57,28 @@ async fn events_parse_from_multipart_and_json_and_verify_against_independent_vec
     let (content_type, body) = multipart(&payload);
     let event = EventCallback::from_callback(&content_type, &body).await.unwrap();
     assert_eq!(event.event.event_type, EventType::SignatureRequestCanceled);
-    event.verify(&key()).expect("the Python vector verifies");
+    event.verify(key()).expect("the Python vector verifies");
     assert_eq!(event.reported_for(), ReportedFor::Account("acc-1".to_owned()));
     let plain = EventCallback::from_callback("application/json", payload.as_bytes()).await.unwrap();
     assert_eq!(plain, event);
+    // Synchronously, with the key as text, a reference or a Secret.
+    let parsed = EventCallback::parse(&content_type, &body).unwrap();
+    assert_eq!(parsed, event);
+    parsed.verify(KEY).unwrap();
+    let secret = key();
+    parsed.verify(&secret).unwrap();
+    assert!(!format!("{secret:?}").contains(KEY), "the key a caller keeps still never prints");
+    parsed.verify(KEY.to_owned()).unwrap();
+    assert_eq!(parsed.verify("another key"), Err(esign_client::runtime::CallbackError::Forged));
+    assert_eq!(EventCallback::parse_verified(&content_type, &body, KEY).unwrap(), event);
+    assert!(EventCallback::parse_verified(&content_type, &body, "").is_err(), "an empty key never verifies");
 
     // An event type beyond the reference's table, reported for an app.
     let mut test = event_json("1700000000", "callback_test", HASH_CALLBACK_TEST_1700000000, "sr1");
     test["event"]["event_metadata"]["reported_for_app_id"] = json!("app-9");
     let test: EventCallback = serde_json::from_value(test).unwrap();
     assert_eq!(test.event.event_type, EventType::CallbackTest);
-    test.verify(&key()).unwrap();
+    test.verify(key()).unwrap();
     assert_eq!(test.reported_for(), ReportedFor::App("app-9".to_owned()));
 }
 
@@ -81,12 +92,12 @@ async fn forged_and_malformed_callbacks_are_refused() {
     ] {
         let event: EventCallback =
             serde_json::from_value(event_json(time, "signature_request_canceled", &hash, "sr1")).unwrap();
-        assert_eq!(event.verify(&key()), Err(CallbackError::Forged), "{hash}");
+        assert_eq!(event.verify(key()), Err(CallbackError::Forged), "{hash}");
     }
     let good: EventCallback =
         serde_json::from_value(event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "x"))
             .unwrap();
-    assert_eq!(good.verify(&Secret::new("another key")), Err(CallbackError::Forged));
+    assert_eq!(good.verify(Secret::new("another key")), Err(CallbackError::Forged));
 
     // Missing fields, a non-JSON json field, other content types, too large.
     let missing = json!({"event": {"event_time": "1", "event_type": "signature_request_sent"}}).to_string();
@@ -555,7 +566,7 @@ async fn an_empty_key_verifies_nothing() {
     let hash = "a5dcdc1ec1c1cc4ebd92bd2b5bb9ceb1acf37f8a1f1a4d4a1e1f9cbac2c8d7c0";
     let event: EventCallback =
         serde_json::from_value(event_json("1348177752", "signature_request_canceled", hash, "sr1")).unwrap();
-    assert_eq!(event.verify(&Secret::new("")), Err(CallbackError::EmptyKey));
+    assert_eq!(event.verify(Secret::new("")), Err(CallbackError::EmptyKey));
     let body = event_json("1348177752", "signature_request_canceled", hash, "sr1").to_string();
     let verdict = EventCallback::from_verified_callback("application/json", body.as_bytes(), &Secret::new("")).await;
     assert_eq!(verdict, Err(CallbackError::EmptyKey));

@@ -20,6 +20,7 @@ mod retries;
 mod standalone;
 mod support;
 mod tables;
+mod tracing_spans;
 mod versions;
 
 #[global_allocator]

@@ -228,6 +228,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "uploadFile",
                     retry_safe: false,
                     method: "POST",
                     path: "/files",
@@ -285,6 +286,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "uploadFile",
                     retry_safe: false,
                     method: "POST",
                     path: "/files",
@@ -344,6 +346,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "submitForm",
                     retry_safe: false,
                     method: "POST",
                     path: "/forms",
@@ -401,6 +404,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "sendSignatureRequest",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_requests",
@@ -466,6 +470,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "saveDraft",
                     retry_safe: false,
                     method: "POST",
                     path: "/signature_requests/draft",
@@ -519,6 +524,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "putRaw",
                     retry_safe: true,
                     method: "PUT",
                     path: "/raw",
@@ -574,6 +580,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "putNote",
                     retry_safe: true,
                     method: "PUT",
                     path: "/notes",
@@ -632,6 +639,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "postAnything",
                     retry_safe: false,
                     method: "POST",
                     path: "/anything",
@@ -689,6 +697,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "search",
                     retry_safe: true,
                     method: "GET",
                     path: "/search?mode=all",

@@ -213,6 +213,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "listPets",
                     retry_safe: true,
                     method: "GET",
                     path: "/pets",
@@ -277,6 +278,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "addShape",
                     retry_safe: false,
                     method: "POST",
                     path: "/pets",
@@ -335,6 +337,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "getTree",
                     retry_safe: true,
                     method: "GET",
                     path: "/trees/{id}",

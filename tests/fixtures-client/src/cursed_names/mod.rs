@@ -205,6 +205,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "v1-Get thing.by id",
                     retry_safe: true,
                     method: "GET",
                     path: "/things/{self}",
@@ -256,6 +257,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "get /things",
                     retry_safe: true,
                     method: "GET",
                     path: "/things",

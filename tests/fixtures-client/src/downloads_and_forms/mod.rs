@@ -233,6 +233,7 @@ impl Client {
             .send_streaming_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "download",
                     retry_safe: true,
                     method: "GET",
                     path: "/files/{id}",
@@ -301,6 +302,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "sendLetter",
                     retry_safe: false,
                     method: "POST",
                     path: "/letters",
@@ -368,6 +370,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "sendLetter",
                     retry_safe: false,
                     method: "POST",
                     path: "/letters",
@@ -431,6 +434,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "updateProfile",
                     retry_safe: false,
                     method: "POST",
                     path: "/profile",
@@ -491,6 +495,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "folderItems",
                     retry_safe: true,
                     method: "GET",
                     path: "/folders/{folder}/items",

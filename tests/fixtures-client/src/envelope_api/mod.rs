@@ -255,6 +255,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "touchThing",
                     retry_safe: true,
                     method: "PUT",
                     path: "/things/{id}",
@@ -320,6 +321,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "deleteThing",
                     retry_safe: true,
                     method: "DELETE",
                     path: "/things/{id}",

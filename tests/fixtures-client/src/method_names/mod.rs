@@ -247,6 +247,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "new",
                     retry_safe: false,
                     method: "POST",
                     path: "/new",
@@ -290,6 +291,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "builder",
                     retry_safe: true,
                     method: "GET",
                     path: "/builder",
@@ -333,6 +335,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "baseUrl",
                     retry_safe: true,
                     method: "GET",
                     path: "/base-url",
@@ -376,6 +379,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "retryPolicy",
                     retry_safe: true,
                     method: "GET",
                     path: "/retry-policy",
@@ -422,6 +426,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "withRetryPolicy",
                     retry_safe: true,
                     method: "PUT",
                     path: "/with-retry-policy",
@@ -466,6 +471,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "finish",
                     retry_safe: false,
                     method: "POST",
                     path: "/finish",
@@ -510,6 +516,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "clone",
                     retry_safe: false,
                     method: "POST",
                     path: "/clone",
@@ -554,6 +561,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "cancel",
                     retry_safe: false,
                     method: "POST",
                     path: "/cancel",
@@ -597,6 +605,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "cancelTarget",
                     retry_safe: true,
                     method: "GET",
                     path: "/cancel-target",
@@ -640,6 +649,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "server",
                     retry_safe: true,
                     method: "GET",
                     path: "/server",
@@ -683,6 +693,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "credentials",
                     retry_safe: true,
                     method: "GET",
                     path: "/credentials",
@@ -726,6 +737,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "httpClient",
                     retry_safe: true,
                     method: "GET",
                     path: "/http-client",
@@ -770,6 +782,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "build",
                     retry_safe: false,
                     method: "POST",
                     path: "/build",
@@ -821,6 +834,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "list",
                     retry_safe: true,
                     method: "GET",
                     path: "/things",
@@ -870,6 +884,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "listPages",
                     retry_safe: true,
                     method: "GET",
                     path: "/things/pages",
@@ -913,6 +928,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "listItems",
                     retry_safe: true,
                     method: "GET",
                     path: "/things/items",
@@ -966,6 +982,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "waitUntilThingGone",
                     retry_safe: true,
                     method: "GET",
                     path: "/things/{thing_id}/wait",
@@ -1019,6 +1036,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "getThing",
                     retry_safe: true,
                     method: "GET",
                     path: "/things/{thing_id}",
@@ -1077,6 +1095,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "deleteThing",
                     retry_safe: true,
                     method: "DELETE",
                     path: "/things/{thing_id}",
@@ -1131,6 +1150,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "deleteThingAndConfirm",
                     retry_safe: false,
                     method: "POST",
                     path: "/things/{thing_id}/and-confirm",
@@ -1177,6 +1197,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "bulkDeleteThing",
                     retry_safe: false,
                     method: "POST",
                     path: "/things/bulk",
@@ -1229,6 +1250,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "x",
                     retry_safe: true,
                     method: "GET",
                     path: "/x",
@@ -1280,6 +1302,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "uploadMultipart",
                     retry_safe: false,
                     method: "POST",
                     path: "/upload/multipart",
@@ -1338,6 +1361,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "upload",
                     retry_safe: false,
                     method: "POST",
                     path: "/upload",
@@ -1393,6 +1417,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "upload",
                     retry_safe: false,
                     method: "POST",
                     path: "/upload",

@@ -220,6 +220,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "getPet",
                     retry_safe: true,
                     method: "GET",
                     path: "/pets/{petId}",
@@ -281,6 +282,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "upload",
                     retry_safe: false,
                     method: "POST",
                     path: "/uploads",
@@ -332,6 +334,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "listPoints",
                     retry_safe: true,
                     method: "GET",
                     path: "/points",
@@ -354,44 +357,76 @@ impl types::AdoptionEvent {
     /// The largest callback body `from_callback` reads (1 MiB).
     pub const CALLBACK_LIMIT: usize = 1 << 20;
     /// Reads a callback (`petAdopted`) from its raw body and Content-Type: `multipart/form-data` with the JSON in `json`, or the JSON itself. Bodies over [`Self::CALLBACK_LIMIT`] are refused; see `from_callback_with_limit`.
+    ///
+    /// Synchronous: the body is already in memory, so no async runtime is needed.
+    pub fn parse(
+        content_type: &str,
+        body: &[u8],
+    ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+        Self::parse_with_limit(content_type, body, Self::CALLBACK_LIMIT)
+    }
+    /// [`Self::parse`] with a size limit of your choosing, in bytes.
+    pub fn parse_with_limit(
+        content_type: &str,
+        body: &[u8],
+        limit: usize,
+    ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+        let json = crate::runtime::callback_json(content_type, body, "json", limit)?;
+        ::serde_json::from_slice(&json)
+            .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+    }
+    /// [`Self::parse`], for code that already awaits.
     pub async fn from_callback(
         content_type: &str,
         body: &[u8],
     ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-        Self::from_callback_with_limit(content_type, body, Self::CALLBACK_LIMIT).await
+        Self::parse(content_type, body)
     }
-    /// [`Self::from_callback`] with a size limit of your choosing, in bytes.
+    /// [`Self::parse_with_limit`], for code that already awaits.
     pub async fn from_callback_with_limit(
         content_type: &str,
         body: &[u8],
         limit: usize,
     ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-        let json = crate::runtime::callback_json(content_type, body, "json", limit)
-            .await?;
-        ::serde_json::from_slice(&json)
-            .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+        Self::parse_with_limit(content_type, body, limit)
     }
 }
 impl types::PetRenamedWebhook {
     /// The largest callback body `from_callback` reads (1 MiB).
     pub const CALLBACK_LIMIT: usize = 1 << 20;
     /// Reads a callback (`petRenamed`) from its raw body and Content-Type: `multipart/form-data` with the JSON in `json`, or the JSON itself. Bodies over [`Self::CALLBACK_LIMIT`] are refused; see `from_callback_with_limit`.
+    ///
+    /// Synchronous: the body is already in memory, so no async runtime is needed.
+    pub fn parse(
+        content_type: &str,
+        body: &[u8],
+    ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+        Self::parse_with_limit(content_type, body, Self::CALLBACK_LIMIT)
+    }
+    /// [`Self::parse`] with a size limit of your choosing, in bytes.
+    pub fn parse_with_limit(
+        content_type: &str,
+        body: &[u8],
+        limit: usize,
+    ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
+        let json = crate::runtime::callback_json(content_type, body, "json", limit)?;
+        ::serde_json::from_slice(&json)
+            .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+    }
+    /// [`Self::parse`], for code that already awaits.
     pub async fn from_callback(
         content_type: &str,
         body: &[u8],
     ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-        Self::from_callback_with_limit(content_type, body, Self::CALLBACK_LIMIT).await
+        Self::parse(content_type, body)
     }
-    /// [`Self::from_callback`] with a size limit of your choosing, in bytes.
+    /// [`Self::parse_with_limit`], for code that already awaits.
     pub async fn from_callback_with_limit(
         content_type: &str,
         body: &[u8],
         limit: usize,
     ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-        let json = crate::runtime::callback_json(content_type, body, "json", limit)
-            .await?;
-        ::serde_json::from_slice(&json)
-            .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+        Self::parse_with_limit(content_type, body, limit)
     }
 }
 /// The multipart body of [`Client::upload`]: one field per part.

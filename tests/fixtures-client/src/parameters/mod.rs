@@ -269,6 +269,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "getItemVersion",
                     retry_safe: true,
                     method: "GET",
                     path: "/items/{item_id}/versions/{version}",

@@ -229,6 +229,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "createJob",
                     retry_safe: false,
                     method: "POST",
                     path: "/jobs",
@@ -297,6 +298,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "downloadOutput",
                     retry_safe: true,
                     method: "GET",
                     path: "/jobs/{id}/output",

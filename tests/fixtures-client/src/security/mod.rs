@@ -344,6 +344,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "whoAmI",
                     retry_safe: true,
                     method: "GET",
                     path: "/me",
@@ -387,6 +388,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "health",
                     retry_safe: true,
                     method: "GET",
                     path: "/health",

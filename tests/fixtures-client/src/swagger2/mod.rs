@@ -321,6 +321,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "listDocuments",
                     retry_safe: true,
                     method: "GET",
                     path: "/documents",
@@ -385,6 +386,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "createDocument",
                     retry_safe: false,
                     method: "POST",
                     path: "/documents",
@@ -447,6 +449,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "getDocument",
                     retry_safe: true,
                     method: "GET",
                     path: "/documents/{id}",
@@ -513,6 +516,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "uploadDocumentFile",
                     retry_safe: true,
                     method: "PUT",
                     path: "/documents/{id}",
@@ -573,6 +577,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "downloadDocument",
                     retry_safe: true,
                     method: "GET",
                     path: "/documents/{id}/download",
@@ -636,6 +641,7 @@ impl Client {
             .send_with_retry(
                 build,
                 crate::runtime::CallInfo {
+                    operation: "login",
                     retry_safe: false,
                     method: "POST",
                     path: "/login",
