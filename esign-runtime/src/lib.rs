@@ -69,42 +69,55 @@ pub use reqwest;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::StatusCode;
 
-pub use bulk::{bulk_outcome, BulkCall, BulkEntry, BulkOptions, BulkOutcome, BulkProgress, BulkReport, ProgressHook};
+pub use bulk::{BulkCall, BulkEntry, BulkOptions, BulkOutcome, BulkProgress, BulkReport, ProgressHook};
 pub use callback::CallbackError;
-#[cfg(feature = "webhooks")]
-pub use callback::{callback_json, verify_hmac_sha256, verify_json_hmac_sha256};
-pub use cancel::{cancel_outcome, BoxFuture, Cancel, CancelOutcome, CancelRequest, CancelRule, CancelTarget};
+pub use cancel::{BoxFuture, Cancel, CancelOutcome, CancelRequest, CancelRule, CancelTarget};
 pub use client::{
-    api_error, decode_json, unexpected, warnings, CallInfo, ClientCore, ClientSettings, RateLimit, RateLimitHeaders,
-    Redirects, Response, DEFAULT_MAX_RESPONSE_BYTES,
+    CallInfo, ClientCore, ClientSettings, RateLimit, RateLimitHeaders, Redirects, Response, DEFAULT_MAX_RESPONSE_BYTES,
 };
 #[cfg(feature = "contrast")]
-pub use contrast::{check_contrast, contrast_ratio, parse_hex_color, relative_luminance, ContrastRules};
-pub use envelope::{envelope_succeeded, StringBool};
+pub use contrast::{contrast_ratio, parse_hex_color, relative_luminance, ContrastRules};
+pub use envelope::StringBool;
 pub use error::{BuildError, Error, RawResponse, TransportError};
 pub use journal::{Journal, JournalHeader};
 pub use multipart::FilePart;
-#[cfg(feature = "multipart")]
-pub use multipart::{bracket_parts, json_part, spread_parts, text_part};
-pub use pointer::{json_texts_at, text_at};
 pub use retry::{RetryEvent, RetryHook, RetryMatch, RetryPolicy, RetryRules};
 #[cfg(feature = "search")]
 pub use search::{QueryField, SearchError, SearchQuery, ValueType};
 pub use secret::{Auth, Secret};
 pub use stream::{ByteStream, StreamError};
-pub use url::{
-    field_pairs, form_urlencoded, form_urlencoded_with, param_text, push_path_segment, push_query, redact_url,
-    redact_url_text, same_origin, value_text, FieldStyle,
-};
-pub use validate::{
-    check_exactly_one, check_groups, check_items, check_unknown_properties, join_path, refuse_violations, PatternError,
-    Validate, Violation,
-};
-#[cfg(feature = "patterns")]
-pub use validate::{check_pattern, check_pattern_at};
-#[cfg(feature = "waiters")]
-pub use wait::wait;
+pub use url::FieldStyle;
+pub use validate::{PatternError, Validate, Violation};
 pub use wait::{AcceptorState, ConfirmOutcome, ConfirmedBy, ReportedFor, WaitOptions, WaitOutcome};
+
+/// The helpers generated code calls (URL and form encoding, decoding,
+/// validation and callback plumbing). Not part of the runtime's documented
+/// API: they may change in any release, together with the generator.
+#[doc(hidden)]
+pub mod __codegen {
+    pub use super::bulk::bulk_outcome;
+    #[cfg(feature = "webhooks")]
+    pub use super::callback::{callback_json, verify_hmac_sha256, verify_json_hmac_sha256};
+    pub use super::cancel::cancel_outcome;
+    pub use super::client::{api_error, decode_json, unexpected, warnings};
+    #[cfg(feature = "contrast")]
+    pub use super::contrast::check_contrast;
+    pub use super::envelope::envelope_succeeded;
+    #[cfg(feature = "multipart")]
+    pub use super::multipart::{bracket_parts, json_part, spread_parts, text_part};
+    pub use super::pointer::{json_texts_at, text_at};
+    pub use super::url::{
+        field_pairs, form_urlencoded, form_urlencoded_with, param_text, push_path_segment, push_query, redact_url,
+        redact_url_text, same_origin, value_text,
+    };
+    pub use super::validate::{
+        check_exactly_one, check_groups, check_items, check_unknown_properties, join_path, refuse_violations,
+    };
+    #[cfg(feature = "patterns")]
+    pub use super::validate::{check_pattern, check_pattern_at};
+    #[cfg(feature = "waiters")]
+    pub use super::wait::wait;
+}
 
 // `#[macro_export]` places the macro at the root of whichever crate compiles
 // these sources (see `enums.rs`), so this one `crate::` path is right both

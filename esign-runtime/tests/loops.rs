@@ -4,7 +4,8 @@
 #[cfg(feature = "waiters")]
 #[tokio::test]
 async fn a_waiter_retries_until_a_success_acceptor_matches() {
-    use esign_runtime::{wait, AcceptorState, WaitOptions, WaitOutcome};
+    use esign_runtime::__codegen::wait;
+    use esign_runtime::{AcceptorState, WaitOptions, WaitOutcome};
     use std::time::Duration;
 
     let calls = std::sync::atomic::AtomicU32::new(0);
@@ -27,7 +28,8 @@ async fn a_waiter_retries_until_a_success_acceptor_matches() {
 #[cfg(feature = "waiters")]
 #[tokio::test]
 async fn a_waiter_gives_up_at_max_wait() {
-    use esign_runtime::{wait, AcceptorState, WaitOptions, WaitOutcome};
+    use esign_runtime::__codegen::wait;
+    use esign_runtime::{AcceptorState, WaitOptions, WaitOutcome};
     use std::time::Duration;
 
     let options = WaitOptions {

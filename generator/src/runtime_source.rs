@@ -27,6 +27,7 @@ const FILES: &[(&str, &str)] = &[
     ("search.rs", include_str!("../../esign-runtime/src/search.rs")),
     ("secret.rs", include_str!("../../esign-runtime/src/secret.rs")),
     ("stream.rs", include_str!("../../esign-runtime/src/stream.rs")),
+    ("trace.rs", include_str!("../../esign-runtime/src/trace.rs")),
     ("url.rs", include_str!("../../esign-runtime/src/url.rs")),
     ("validate.rs", include_str!("../../esign-runtime/src/validate.rs")),
     ("wait.rs", include_str!("../../esign-runtime/src/wait.rs")),

@@ -84,9 +84,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL. Required: the spec names no server.
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -246,7 +246,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::RequestResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/rest/v1/sessions/");
-        crate::runtime::push_path_segment(&mut path, "sessionId", session_id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "sessionId", session_id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         path.push_str("/cancel");
         let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
@@ -276,20 +276,20 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                if !crate::runtime::envelope_succeeded(
+                if !crate::runtime::__codegen::envelope_succeeded(
                     &response.body,
                     "ReturnValue",
                     &["True"],
                 ) {
-                    return Err(crate::runtime::api_error(response));
+                    return Err(crate::runtime::__codegen::api_error(response));
                 }
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::RequestResponse,
                     types::RequestResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
 }
@@ -312,7 +312,7 @@ impl crate::runtime::Cancel for Client {
             };
             match self.cancel_session(&request.id, return_url).await {
                 Ok(_) => crate::runtime::CancelOutcome::Canceled,
-                Err(err) => crate::runtime::cancel_outcome(&err, &[], None),
+                Err(err) => crate::runtime::__codegen::cancel_outcome(&err, &[], None),
             }
         })
     }

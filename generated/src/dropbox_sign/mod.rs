@@ -159,9 +159,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -275,7 +275,9 @@ impl Client {
         self.core.rate_limit_window()
     }
     fn finish<T>(response: crate::runtime::RawResponse, body: T) -> Response<T> {
-        let warnings = crate::runtime::warnings::<types::WarningResponse>(&response.body)
+        let warnings = crate::runtime::__codegen::warnings::<
+            types::WarningResponse,
+        >(&response.body)
             .and_then(|w| w.warnings)
             .unwrap_or_default();
         crate::runtime::Response {
@@ -341,7 +343,7 @@ impl Client {
     ) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/cancel/");
-        crate::runtime::push_path_segment(
+        crate::runtime::__codegen::push_path_segment(
                 &mut path,
                 "signature_request_id",
                 signature_request_id,
@@ -371,7 +373,7 @@ impl Client {
         match response.status.as_u16() {
             410 if response.lost_answers > 0 => Ok(Self::finish(response, ())),
             200 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Remove your access to a completed signature request
@@ -415,7 +417,7 @@ impl Client {
     ) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/remove/");
-        crate::runtime::push_path_segment(
+        crate::runtime::__codegen::push_path_segment(
                 &mut path,
                 "signature_request_id",
                 signature_request_id,
@@ -445,7 +447,7 @@ impl Client {
         match response.status.as_u16() {
             410 if response.lost_answers > 0 => Ok(Self::finish(response, ())),
             200 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get a signature request
@@ -479,7 +481,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/");
-        crate::runtime::push_path_segment(
+        crate::runtime::__codegen::push_path_segment(
                 &mut path,
                 "signature_request_id",
                 signature_request_id,
@@ -507,13 +509,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// List signature requests
@@ -582,13 +584,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestListResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get an account
@@ -650,13 +652,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::AccountGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Update your account
@@ -722,13 +724,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::AccountGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create an account
@@ -795,13 +797,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::AccountCreateResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Check whether an account exists
@@ -868,13 +870,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::AccountVerifyResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Send a signature request
@@ -916,7 +918,9 @@ impl Client {
         &self,
         body: &types::SignatureRequestSendRequest,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/send");
@@ -949,13 +953,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Send a signature request
@@ -997,7 +1001,7 @@ impl Client {
         &self,
         body: &SignatureRequestSendMultipart,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(&body.signature_request_send_request),
             )
             .map_err(crate::runtime::Error::InvalidRequest)?;
@@ -1029,13 +1033,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Send a signature request from templates
@@ -1072,7 +1076,9 @@ impl Client {
         &self,
         body: &types::SignatureRequestSendWithTemplateRequest,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/send_with_template");
@@ -1105,13 +1111,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Send a signature request from templates
@@ -1148,7 +1154,7 @@ impl Client {
         &self,
         body: &SignatureRequestSendWithTemplateMultipart,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(
                     &body.signature_request_send_with_template_request,
                 ),
@@ -1182,13 +1188,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Send up to 250 signature requests from templates at once
@@ -1226,7 +1232,9 @@ impl Client {
         &self,
         body: &types::SignatureRequestBulkSendWithTemplateRequest,
     ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/bulk_send_with_template");
@@ -1259,13 +1267,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobSendResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Send up to 250 signature requests from templates at once
@@ -1303,7 +1311,7 @@ impl Client {
         &self,
         body: &SignatureRequestBulkSendWithTemplateMultipart,
     ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(
                     &body.signature_request_bulk_send_with_template_request,
                 ),
@@ -1337,13 +1345,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobSendResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create up to 250 embedded signature requests from templates at once
@@ -1379,7 +1387,9 @@ impl Client {
         &self,
         body: &types::SignatureRequestBulkCreateEmbeddedWithTemplateRequest,
     ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/bulk_create_embedded_with_template");
@@ -1412,13 +1422,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobSendResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create up to 250 embedded signature requests from templates at once
@@ -1454,7 +1464,7 @@ impl Client {
         &self,
         body: &SignatureRequestBulkCreateEmbeddedWithTemplateMultipart,
     ) -> ::std::result::Result<Response<types::BulkSendJobSendResponse>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(
                     &body.signature_request_bulk_create_embedded_with_template_request,
                 ),
@@ -1488,13 +1498,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobSendResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create a signature request for embedded signing
@@ -1532,7 +1542,9 @@ impl Client {
         &self,
         body: &types::SignatureRequestCreateEmbeddedRequest,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/create_embedded");
@@ -1565,13 +1577,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create a signature request for embedded signing
@@ -1609,7 +1621,7 @@ impl Client {
         &self,
         body: &SignatureRequestCreateEmbeddedMultipart,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(
                     &body.signature_request_create_embedded_request,
                 ),
@@ -1643,13 +1655,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create a signature request from templates for embedded signing
@@ -1684,7 +1696,9 @@ impl Client {
         &self,
         body: &types::SignatureRequestCreateEmbeddedWithTemplateRequest,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/create_embedded_with_template");
@@ -1717,13 +1731,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create a signature request from templates for embedded signing
@@ -1758,7 +1772,7 @@ impl Client {
         &self,
         body: &SignatureRequestCreateEmbeddedWithTemplateMultipart,
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(
                     &body.signature_request_create_embedded_with_template_request,
                 ),
@@ -1792,13 +1806,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Remind a signer
@@ -1838,7 +1852,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/remind/");
-        crate::runtime::push_path_segment(
+        crate::runtime::__codegen::push_path_segment(
                 &mut path,
                 "signature_request_id",
                 signature_request_id,
@@ -1873,13 +1887,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Change a signer's email address or name, or the expiry
@@ -1920,7 +1934,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/update/");
-        crate::runtime::push_path_segment(
+        crate::runtime::__codegen::push_path_segment(
                 &mut path,
                 "signature_request_id",
                 signature_request_id,
@@ -1955,13 +1969,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Send a signature request that is on hold
@@ -1998,7 +2012,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/release_hold/");
-        crate::runtime::push_path_segment(
+        crate::runtime::__codegen::push_path_segment(
                 &mut path,
                 "signature_request_id",
                 signature_request_id,
@@ -2027,13 +2041,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Download a signature request's documents
@@ -2078,7 +2092,7 @@ impl Client {
     ) -> ::std::result::Result<Response<crate::runtime::ByteStream>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/files/");
-        crate::runtime::push_path_segment(
+        crate::runtime::__codegen::push_path_segment(
                 &mut path,
                 "signature_request_id",
                 signature_request_id,
@@ -2111,10 +2125,10 @@ impl Client {
             200 => {
                 match stream.take() {
                     Some(body) => Ok(Self::finish(response, body)),
-                    None => Err(crate::runtime::unexpected(response)),
+                    None => Err(crate::runtime::__codegen::unexpected(response)),
                 }
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get a signature request's documents as a data URI
@@ -2151,7 +2165,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::FileResponseDataUri>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/files_as_data_uri/");
-        crate::runtime::push_path_segment(
+        crate::runtime::__codegen::push_path_segment(
                 &mut path,
                 "signature_request_id",
                 signature_request_id,
@@ -2179,13 +2193,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::FileResponseDataUri,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get a temporary download URL for a signature request's documents
@@ -2223,7 +2237,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::FileResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/signature_request/files_as_file_url/");
-        crate::runtime::push_path_segment(
+        crate::runtime::__codegen::push_path_segment(
                 &mut path,
                 "signature_request_id",
                 signature_request_id,
@@ -2254,13 +2268,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::FileResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get a template
@@ -2294,7 +2308,11 @@ impl Client {
     ) -> ::std::result::Result<Response<types::TemplateGetResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/template/");
-        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "template_id",
+                template_id,
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -2318,13 +2336,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TemplateGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// List templates
@@ -2392,13 +2410,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TemplateListResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Share a template with an account
@@ -2435,7 +2453,11 @@ impl Client {
     ) -> ::std::result::Result<Response<types::TemplateGetResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/template/add_user/");
-        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "template_id",
+                template_id,
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -2466,13 +2488,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TemplateGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Stop sharing a template with an account
@@ -2509,7 +2531,11 @@ impl Client {
     ) -> ::std::result::Result<Response<types::TemplateGetResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/template/remove_user/");
-        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "template_id",
+                template_id,
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -2540,13 +2566,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TemplateGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Start a template in the embedded editor
@@ -2586,7 +2612,9 @@ impl Client {
         Response<types::TemplateCreateEmbeddedDraftResponse>,
         Error,
     > {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/template/create_embedded_draft");
@@ -2619,13 +2647,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TemplateCreateEmbeddedDraftResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Start a template in the embedded editor
@@ -2665,7 +2693,7 @@ impl Client {
         Response<types::TemplateCreateEmbeddedDraftResponse>,
         Error,
     > {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(
                     &body.template_create_embedded_draft_request,
                 ),
@@ -2699,13 +2727,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TemplateCreateEmbeddedDraftResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Delete a template
@@ -2739,7 +2767,11 @@ impl Client {
     ) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/template/delete/");
-        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "template_id",
+                template_id,
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -2764,7 +2796,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Download a template's documents
@@ -2804,7 +2836,11 @@ impl Client {
     ) -> ::std::result::Result<Response<crate::runtime::ByteStream>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/template/files/");
-        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "template_id",
+                template_id,
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
         if let Some(value) = &options.file_type {
@@ -2833,10 +2869,10 @@ impl Client {
             200 => {
                 match stream.take() {
                     Some(body) => Ok(Self::finish(response, body)),
-                    None => Err(crate::runtime::unexpected(response)),
+                    None => Err(crate::runtime::__codegen::unexpected(response)),
                 }
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get a template's documents as a data URI
@@ -2870,7 +2906,11 @@ impl Client {
     ) -> ::std::result::Result<Response<types::FileResponseDataUri>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/template/files_as_data_uri/");
-        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "template_id",
+                template_id,
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -2894,13 +2934,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::FileResponseDataUri,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get a temporary download URL for a template's documents
@@ -2936,7 +2976,11 @@ impl Client {
     ) -> ::std::result::Result<Response<types::FileResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/template/files_as_file_url/");
-        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "template_id",
+                template_id,
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
         if let Some(value) = &options.force_download {
@@ -2963,13 +3007,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::FileResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Make a new template from a template and new documents
@@ -3016,7 +3060,11 @@ impl Client {
     ) -> ::std::result::Result<Response<types::TemplateUpdateFilesResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/template/update_files/");
-        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "template_id",
+                template_id,
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -3047,13 +3095,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TemplateUpdateFilesResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Make a new template from a template and new documents
@@ -3100,7 +3148,11 @@ impl Client {
     ) -> ::std::result::Result<Response<types::TemplateUpdateFilesResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/template/update_files/");
-        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "template_id",
+                template_id,
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -3128,13 +3180,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TemplateUpdateFilesResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get a bulk send job
@@ -3170,7 +3222,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::BulkSendJobGetResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/bulk_send_job/");
-        crate::runtime::push_path_segment(
+        crate::runtime::__codegen::push_path_segment(
                 &mut path,
                 "bulk_send_job_id",
                 bulk_send_job_id,
@@ -3204,13 +3256,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// List bulk send jobs
@@ -3270,13 +3322,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobListResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Ask for reports
@@ -3312,7 +3364,9 @@ impl Client {
         &self,
         body: &types::ReportCreateRequest,
     ) -> ::std::result::Result<Response<types::ReportCreateResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/report/create");
@@ -3345,13 +3399,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::ReportCreateResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get your team
@@ -3402,13 +3456,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TeamGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Rename your team
@@ -3472,13 +3526,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TeamGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create a team
@@ -3542,13 +3596,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TeamGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Delete your team
@@ -3597,7 +3651,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Invite someone to your team
@@ -3635,7 +3689,9 @@ impl Client {
         body: &types::TeamAddMemberRequest,
         options: &TeamAddMemberOptions,
     ) -> ::std::result::Result<Response<types::TeamGetResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/team/add_member");
@@ -3671,13 +3727,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TeamGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Remove someone from your team
@@ -3715,7 +3771,9 @@ impl Client {
         &self,
         body: &types::TeamRemoveMemberRequest,
     ) -> ::std::result::Result<Response<types::TeamGetResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/team/remove_member");
@@ -3748,13 +3806,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 | 201 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::TeamGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create a draft to be claimed
@@ -3791,7 +3849,9 @@ impl Client {
         &self,
         body: &types::UnclaimedDraftCreateRequest,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/unclaimed_draft/create");
@@ -3824,13 +3884,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create a draft to be claimed
@@ -3867,7 +3927,7 @@ impl Client {
         &self,
         body: &UnclaimedDraftCreateMultipart,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(&body.unclaimed_draft_create_request),
             )
             .map_err(crate::runtime::Error::InvalidRequest)?;
@@ -3899,13 +3959,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create a draft to be claimed in an iFrame
@@ -3941,7 +4001,9 @@ impl Client {
         &self,
         body: &types::UnclaimedDraftCreateEmbeddedRequest,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/unclaimed_draft/create_embedded");
@@ -3974,13 +4036,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create a draft to be claimed in an iFrame
@@ -4016,7 +4078,7 @@ impl Client {
         &self,
         body: &UnclaimedDraftCreateEmbeddedMultipart,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(
                     &body.unclaimed_draft_create_embedded_request,
                 ),
@@ -4050,13 +4112,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create a draft from templates to be claimed in an iFrame
@@ -4091,7 +4153,9 @@ impl Client {
         &self,
         body: &types::UnclaimedDraftCreateEmbeddedWithTemplateRequest,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/unclaimed_draft/create_embedded_with_template");
@@ -4124,13 +4188,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create a draft from templates to be claimed in an iFrame
@@ -4165,7 +4229,7 @@ impl Client {
         &self,
         body: &UnclaimedDraftCreateEmbeddedWithTemplateMultipart,
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(
                     &body.unclaimed_draft_create_embedded_with_template_request,
                 ),
@@ -4199,13 +4263,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Reopen an embedded signature request as a draft
@@ -4245,7 +4309,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::UnclaimedDraftCreateResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/unclaimed_draft/edit_and_resend/");
-        crate::runtime::push_path_segment(
+        crate::runtime::__codegen::push_path_segment(
                 &mut path,
                 "signature_request_id",
                 signature_request_id,
@@ -4280,13 +4344,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get a signer's embedded sign URL
@@ -4323,7 +4387,11 @@ impl Client {
     ) -> ::std::result::Result<Response<types::EmbeddedSignUrlResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/embedded/sign_url/");
-        crate::runtime::push_path_segment(&mut path, "signature_id", signature_id)
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "signature_id",
+                signature_id,
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -4347,13 +4415,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::EmbeddedSignUrlResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get a template's embedded edit URL
@@ -4393,12 +4461,18 @@ impl Client {
         body: ::std::option::Option<&types::EmbeddedEditUrlRequest>,
     ) -> ::std::result::Result<Response<types::EmbeddedEditUrlResponse>, Error> {
         if let Some(body) = body {
-            crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+            crate::runtime::__codegen::refuse_violations(
+                    crate::runtime::Validate::validate(body),
+                )
                 .map_err(crate::runtime::Error::InvalidRequest)?;
         }
         let mut path = ::std::string::String::new();
         path.push_str("/embedded/edit_url/");
-        crate::runtime::push_path_segment(&mut path, "template_id", template_id)
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "template_id",
+                template_id,
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -4431,13 +4505,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::EmbeddedEditUrlResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Get an API app
@@ -4471,7 +4545,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/api_app/");
-        crate::runtime::push_path_segment(&mut path, "client_id", client_id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "client_id", client_id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -4495,13 +4569,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Update an API app
@@ -4537,11 +4611,13 @@ impl Client {
         client_id: &str,
         body: &types::ApiAppUpdateRequest,
     ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/api_app/");
-        crate::runtime::push_path_segment(&mut path, "client_id", client_id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "client_id", client_id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -4572,13 +4648,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Update an API app
@@ -4614,13 +4690,13 @@ impl Client {
         client_id: &str,
         body: &ApiAppUpdateMultipart,
     ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(&body.api_app_update_request),
             )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/api_app/");
-        crate::runtime::push_path_segment(&mut path, "client_id", client_id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "client_id", client_id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -4648,13 +4724,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// List API apps
@@ -4714,13 +4790,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::ApiAppListResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create an API app
@@ -4755,7 +4831,9 @@ impl Client {
         &self,
         body: &types::ApiAppCreateRequest,
     ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/api_app");
@@ -4788,13 +4866,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Create an API app
@@ -4829,7 +4907,7 @@ impl Client {
         &self,
         body: &ApiAppCreateMultipart,
     ) -> ::std::result::Result<Response<types::ApiAppGetResponse>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(&body.api_app_create_request),
             )
             .map_err(crate::runtime::Error::InvalidRequest)?;
@@ -4861,13 +4939,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::api_error(response)),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
     /// Calls [`Client::signature_request_cancel`] for every id, at most `options.max_concurrency` at once, as fast as this client's rate-limit window allows (shared with its clones and other runs), with the client's retry policy and the run's limits (see `runtime::BulkOptions`, and `runtime::ClientCore::run_bulk`). Every id gets one entry in the report, in order: a 410 after an attempt whose answer was lost is this run's success, a 410 otherwise already gone. With `options.journal`, every outcome is written as soon as it is final, and a run resumed from the journal sends only the ids it has no outcome for.
@@ -4938,7 +5016,7 @@ impl Client {
         options: crate::runtime::WaitOptions,
     ) -> crate::runtime::ConfirmOutcome {
         if let Err(err) = self.signature_request_cancel(signature_request_id).await {
-            return match crate::runtime::cancel_outcome(
+            return match crate::runtime::__codegen::cancel_outcome(
                 &err,
                 &[
                     crate::runtime::CancelRule {
@@ -4988,8 +5066,11 @@ impl Client {
                 return ::std::future::pending::<()>().await
             };
             while let Some(event) = events.recv().await {
-                let kind = crate::runtime::text_at(&event, "/event/event_type");
-                let id = crate::runtime::text_at(
+                let kind = crate::runtime::__codegen::text_at(
+                    &event,
+                    "/event/event_type",
+                );
+                let id = crate::runtime::__codegen::text_at(
                     &event,
                     "/signature_request/signature_request_id",
                 );
@@ -5094,7 +5175,7 @@ impl Client {
         signature_request_id: &str,
         options: crate::runtime::WaitOptions,
     ) -> crate::runtime::WaitOutcome {
-        crate::runtime::wait(
+        crate::runtime::__codegen::wait(
                 || async {
                     match self.signature_request_get(signature_request_id).await {
                         Ok(response) => Ok(response.status.as_u16()),
@@ -5137,7 +5218,7 @@ impl Client {
                     options.page = Some(page);
                     match self.signature_request_list(&options).await {
                         Ok(response) => {
-                            let last = crate::runtime::text_at(
+                            let last = crate::runtime::__codegen::text_at(
                                     &response.body,
                                     "/list_info/num_pages",
                                 )
@@ -5207,7 +5288,7 @@ impl Client {
                     options.page = Some(page);
                     match self.template_list(&options).await {
                         Ok(response) => {
-                            let last = crate::runtime::text_at(
+                            let last = crate::runtime::__codegen::text_at(
                                     &response.body,
                                     "/list_info/num_pages",
                                 )
@@ -5268,7 +5349,7 @@ impl Client {
                     options.page = Some(page);
                     match self.bulk_send_job_get(bulk_send_job_id, &options).await {
                         Ok(response) => {
-                            let last = crate::runtime::text_at(
+                            let last = crate::runtime::__codegen::text_at(
                                     &response.body,
                                     "/list_info/num_pages",
                                 )
@@ -5339,7 +5420,7 @@ impl Client {
                     options.page = Some(page);
                     match self.bulk_send_job_list(&options).await {
                         Ok(response) => {
-                            let last = crate::runtime::text_at(
+                            let last = crate::runtime::__codegen::text_at(
                                     &response.body,
                                     "/list_info/num_pages",
                                 )
@@ -5405,7 +5486,7 @@ impl Client {
                     options.page = Some(page);
                     match self.api_app_list(&options).await {
                         Ok(response) => {
-                            let last = crate::runtime::text_at(
+                            let last = crate::runtime::__codegen::text_at(
                                     &response.body,
                                     "/list_info/num_pages",
                                 )
@@ -5467,7 +5548,12 @@ impl types::EventCallback {
         body: &[u8],
         limit: usize,
     ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-        let json = crate::runtime::callback_json(content_type, body, "json", limit)?;
+        let json = crate::runtime::__codegen::callback_json(
+            content_type,
+            body,
+            "json",
+            limit,
+        )?;
         ::serde_json::from_slice(&json)
             .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
     }
@@ -5497,17 +5583,21 @@ impl types::EventCallback {
         let mut message = ::std::string::String::new();
         message
             .push_str(
-                &crate::runtime::text_at(self, "/event/event_time")
+                &crate::runtime::__codegen::text_at(self, "/event/event_time")
                     .ok_or(crate::runtime::CallbackError::Forged)?,
             );
         message
             .push_str(
-                &crate::runtime::text_at(self, "/event/event_type")
+                &crate::runtime::__codegen::text_at(self, "/event/event_type")
                     .ok_or(crate::runtime::CallbackError::Forged)?,
             );
-        let hash = crate::runtime::text_at(self, "/event/event_hash")
+        let hash = crate::runtime::__codegen::text_at(self, "/event/event_hash")
             .ok_or(crate::runtime::CallbackError::Forged)?;
-        crate::runtime::verify_hmac_sha256(&api_key, message.as_bytes(), &hash)
+        crate::runtime::__codegen::verify_hmac_sha256(
+            &api_key,
+            message.as_bytes(),
+            &hash,
+        )
     }
     /// Reads a callback like [`Self::from_callback`], but checks its hash first, on the raw JSON, before anything is parsed: the hash at `/event/event_hash` must be the lowercase hex HMAC-SHA256 of `/event/event_time` followed by `/event/event_type`, keyed with your API key, compared in constant time. Only the hashed fields are read until the hash verifies, so a forged callback costs about its size in memory and is never parsed. Prefer it in a callback endpoint.
     ///
@@ -5518,13 +5608,13 @@ impl types::EventCallback {
         api_key: impl ::std::convert::Into<crate::runtime::Secret>,
     ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
         let api_key = api_key.into();
-        let json = crate::runtime::callback_json(
+        let json = crate::runtime::__codegen::callback_json(
             content_type,
             body,
             "json",
             Self::CALLBACK_LIMIT,
         )?;
-        crate::runtime::verify_json_hmac_sha256(
+        crate::runtime::__codegen::verify_json_hmac_sha256(
             &api_key,
             &json,
             &["/event/event_time", "/event/event_type"],
@@ -5544,12 +5634,12 @@ impl types::EventCallback {
     /// Whom the event was reported for: an app (app callbacks carry
     /// its id) or an account.
     pub fn reported_for(&self) -> crate::runtime::ReportedFor {
-        let app = crate::runtime::text_at(
+        let app = crate::runtime::__codegen::text_at(
                 self,
                 "/event/event_metadata/reported_for_app_id",
             )
             .filter(|id| !id.is_empty());
-        let account = crate::runtime::text_at(
+        let account = crate::runtime::__codegen::text_at(
                 self,
                 "/event/event_metadata/reported_for_account_id",
             )
@@ -5605,7 +5695,7 @@ impl SignatureRequestSendMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.signature_request_send_request;
-            form = crate::runtime::spread_parts(
+            form = crate::runtime::__codegen::spread_parts(
                 form,
                 value,
                 &[
@@ -5647,7 +5737,7 @@ impl SignatureRequestSendWithTemplateMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.signature_request_send_with_template_request;
-            form = crate::runtime::spread_parts(form, value, &[])?;
+            form = crate::runtime::__codegen::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
@@ -5681,7 +5771,7 @@ impl SignatureRequestBulkSendWithTemplateMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.signature_request_bulk_send_with_template_request;
-            form = crate::runtime::spread_parts(form, value, &[])?;
+            form = crate::runtime::__codegen::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.signer_file {
             form = form.part("signer_file", value.to_part(None)?);
@@ -5714,7 +5804,7 @@ impl SignatureRequestBulkCreateEmbeddedWithTemplateMultipart {
         {
             let value = &self
                 .signature_request_bulk_create_embedded_with_template_request;
-            form = crate::runtime::spread_parts(form, value, &[])?;
+            form = crate::runtime::__codegen::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.signer_file {
             form = form.part("signer_file", value.to_part(None)?);
@@ -5746,7 +5836,7 @@ impl SignatureRequestCreateEmbeddedMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.signature_request_create_embedded_request;
-            form = crate::runtime::spread_parts(
+            form = crate::runtime::__codegen::spread_parts(
                 form,
                 value,
                 &[
@@ -5788,7 +5878,7 @@ impl SignatureRequestCreateEmbeddedWithTemplateMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.signature_request_create_embedded_with_template_request;
-            form = crate::runtime::spread_parts(form, value, &[])?;
+            form = crate::runtime::__codegen::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
@@ -5846,7 +5936,7 @@ impl TemplateCreateEmbeddedDraftMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.template_create_embedded_draft_request;
-            form = crate::runtime::spread_parts(
+            form = crate::runtime::__codegen::spread_parts(
                 form,
                 value,
                 &[
@@ -5900,7 +5990,7 @@ impl TemplateUpdateFilesMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.template_update_files_request;
-            form = crate::runtime::spread_parts(form, value, &[])?;
+            form = crate::runtime::__codegen::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
@@ -5956,7 +6046,7 @@ impl UnclaimedDraftCreateMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.unclaimed_draft_create_request;
-            form = crate::runtime::spread_parts(
+            form = crate::runtime::__codegen::spread_parts(
                 form,
                 value,
                 &[
@@ -5998,7 +6088,7 @@ impl UnclaimedDraftCreateEmbeddedMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.unclaimed_draft_create_embedded_request;
-            form = crate::runtime::spread_parts(
+            form = crate::runtime::__codegen::spread_parts(
                 form,
                 value,
                 &[
@@ -6040,7 +6130,7 @@ impl UnclaimedDraftCreateEmbeddedWithTemplateMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.unclaimed_draft_create_embedded_with_template_request;
-            form = crate::runtime::spread_parts(form, value, &[])?;
+            form = crate::runtime::__codegen::spread_parts(form, value, &[])?;
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
@@ -6072,7 +6162,7 @@ impl ApiAppUpdateMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.api_app_update_request;
-            form = crate::runtime::spread_parts(
+            form = crate::runtime::__codegen::spread_parts(
                 form,
                 value,
                 &[("white_labeling_options", "application/json")],
@@ -6114,7 +6204,7 @@ impl ApiAppCreateMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.api_app_create_request;
-            form = crate::runtime::spread_parts(
+            form = crate::runtime::__codegen::spread_parts(
                 form,
                 value,
                 &[("white_labeling_options", "application/json")],
@@ -6180,7 +6270,7 @@ impl crate::runtime::Cancel for Client {
             match self.signature_request_cancel(&request.id).await {
                 Ok(_) => crate::runtime::CancelOutcome::Queued,
                 Err(err) => {
-                    crate::runtime::cancel_outcome(
+                    crate::runtime::__codegen::cancel_outcome(
                         &err,
                         &[
                             crate::runtime::CancelRule {

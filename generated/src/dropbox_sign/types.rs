@@ -19,7 +19,7 @@ impl crate::runtime::Validate for ErrorResponse {
     ) {
         {
             let value = &self.error;
-            let here = crate::runtime::join_path(at, "error");
+            let here = crate::runtime::__codegen::join_path(at, "error");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -46,7 +46,7 @@ impl crate::runtime::Validate for ErrorResponseError {
     ) {
         {
             let value = &self.error_name;
-            let here = crate::runtime::join_path(at, "error_name");
+            let here = crate::runtime::__codegen::join_path(at, "error_name");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -256,7 +256,7 @@ impl crate::runtime::Validate for WarningResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -280,7 +280,7 @@ impl crate::runtime::Validate for Warning {
     ) {
         {
             let value = &self.warning_name;
-            let here = crate::runtime::join_path(at, "warning_name");
+            let here = crate::runtime::__codegen::join_path(at, "warning_name");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -438,15 +438,15 @@ impl crate::runtime::Validate for EventCallback {
     ) {
         {
             let value = &self.event;
-            let here = crate::runtime::join_path(at, "event");
+            let here = crate::runtime::__codegen::join_path(at, "event");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.signature_request {
-            let here = crate::runtime::join_path(at, "signature_request");
+            let here = crate::runtime::__codegen::join_path(at, "signature_request");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.template {
-            let here = crate::runtime::join_path(at, "template");
+            let here = crate::runtime::__codegen::join_path(at, "template");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -477,7 +477,7 @@ impl crate::runtime::Validate for Event {
     ) {
         {
             let value = &self.event_type;
-            let here = crate::runtime::join_path(at, "event_type");
+            let here = crate::runtime::__codegen::join_path(at, "event_type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -521,11 +521,11 @@ impl crate::runtime::Validate for SignatureRequestGetResponse {
     ) {
         {
             let value = &self.signature_request;
-            let here = crate::runtime::join_path(at, "signature_request");
+            let here = crate::runtime::__codegen::join_path(at, "signature_request");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -552,11 +552,11 @@ impl crate::runtime::Validate for SignatureRequestListResponse {
     ) {
         {
             let value = &self.signature_requests;
-            let here = crate::runtime::join_path(at, "signature_requests");
+            let here = crate::runtime::__codegen::join_path(at, "signature_requests");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -673,7 +673,7 @@ impl crate::runtime::Validate for SignatureRequest {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.signatures {
-            let here = crate::runtime::join_path(at, "signatures");
+            let here = crate::runtime::__codegen::join_path(at, "signatures");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -749,7 +749,7 @@ impl crate::runtime::Validate for Signature {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.status_code {
-            let here = crate::runtime::join_path(at, "status_code");
+            let here = crate::runtime::__codegen::join_path(at, "status_code");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -785,22 +785,32 @@ impl crate::runtime::Validate for FormFieldsPayload {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.form_fields_per_document {
-            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "form_fields_per_document",
+            );
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_groups {
-            let here = crate::runtime::join_path(at, "form_field_groups");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_groups");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_rules {
-            let here = crate::runtime::join_path(at, "form_field_rules");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_rules");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         let fields = ::serde_json::to_value(&self.form_fields_per_document)
             .unwrap_or_default();
         let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
-        let here = crate::runtime::join_path(at, "form_fields_per_document");
-        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+        let here = crate::runtime::__codegen::join_path(at, "form_fields_per_document");
+        crate::runtime::__codegen::check_groups(
+            &fields,
+            &groups,
+            &["radio"],
+            &here,
+            out,
+            None,
+        );
     }
 }
 /// One form field placed on a document. The `type` property says which
@@ -1138,15 +1148,15 @@ impl crate::runtime::Validate for FormFieldText {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.validation_type {
-            let here = crate::runtime::join_path(at, "validation_type");
+            let here = crate::runtime::__codegen::join_path(at, "validation_type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.auto_fill_type {
-            let here = crate::runtime::join_path(at, "auto_fill_type");
+            let here = crate::runtime::__codegen::join_path(at, "auto_fill_type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.font_family {
-            let here = crate::runtime::join_path(at, "font_family");
+            let here = crate::runtime::__codegen::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -1294,11 +1304,11 @@ impl crate::runtime::Validate for FormFieldDateSigned {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.field_options {
-            let here = crate::runtime::join_path(at, "field_options");
+            let here = crate::runtime::__codegen::join_path(at, "field_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.font_family {
-            let here = crate::runtime::join_path(at, "font_family");
+            let here = crate::runtime::__codegen::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -1383,7 +1393,7 @@ impl crate::runtime::Validate for FormFieldDropdown {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.font_family {
-            let here = crate::runtime::join_path(at, "font_family");
+            let here = crate::runtime::__codegen::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -1640,7 +1650,7 @@ impl crate::runtime::Validate for FormFieldTextMerge {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.font_family {
-            let here = crate::runtime::join_path(at, "font_family");
+            let here = crate::runtime::__codegen::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -1781,7 +1791,7 @@ impl crate::runtime::Validate for FormFieldHyperlink {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.font_family {
-            let here = crate::runtime::join_path(at, "font_family");
+            let here = crate::runtime::__codegen::join_path(at, "font_family");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -1814,7 +1824,7 @@ impl crate::runtime::Validate for FieldOptions {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.date_format {
-            let here = crate::runtime::join_path(at, "date_format");
+            let here = crate::runtime::__codegen::join_path(at, "date_format");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -1914,7 +1924,7 @@ impl crate::runtime::Validate for FormFieldGroup {
     ) {
         {
             let value = &self.requirement;
-            let here = crate::runtime::join_path(at, "requirement");
+            let here = crate::runtime::__codegen::join_path(at, "requirement");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -2101,13 +2111,13 @@ impl crate::runtime::Validate for FormFieldRule {
     ) {
         {
             let value = &self.trigger_operator;
-            let here = crate::runtime::join_path(at, "trigger_operator");
+            let here = crate::runtime::__codegen::join_path(at, "trigger_operator");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         {
             let value = &self.triggers;
-            let here = crate::runtime::join_path(at, "triggers");
-            crate::runtime::check_items(
+            let here = crate::runtime::__codegen::join_path(at, "triggers");
+            crate::runtime::__codegen::check_items(
                 value.len(),
                 None,
                 Some(1usize),
@@ -2120,7 +2130,7 @@ impl crate::runtime::Validate for FormFieldRule {
         }
         {
             let value = &self.actions;
-            let here = crate::runtime::join_path(at, "actions");
+            let here = crate::runtime::__codegen::join_path(at, "actions");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -2199,7 +2209,7 @@ impl crate::runtime::Validate for FormFieldRuleTrigger {
     ) {
         {
             let value = &self.operator;
-            let here = crate::runtime::join_path(at, "operator");
+            let here = crate::runtime::__codegen::join_path(at, "operator");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -2291,15 +2301,15 @@ impl crate::runtime::Validate for FormFieldRuleAction {
     ) {
         {
             let value = &self.hidden;
-            let here = crate::runtime::join_path(at, "hidden");
+            let here = crate::runtime::__codegen::join_path(at, "hidden");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         {
             let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
+            let here = crate::runtime::__codegen::join_path(at, "type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
-        crate::runtime::check_exactly_one(
+        crate::runtime::__codegen::check_exactly_one(
             &[
                 ("field_id", self.field_id.is_some()),
                 ("group_id", self.group_id.is_some()),
@@ -2536,7 +2546,7 @@ impl ValidationType {
         value: &str,
         custom: ::std::option::Option<&str>,
     ) -> ::std::result::Result<(), crate::runtime::PatternError> {
-        crate::runtime::check_pattern(
+        crate::runtime::__codegen::check_pattern(
             "ValidationType",
             &self.to_string(),
             value,
@@ -3204,9 +3214,9 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.page_background_color {
-            let here = crate::runtime::join_path(at, "page_background_color");
+            let here = crate::runtime::__codegen::join_path(at, "page_background_color");
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3220,9 +3230,12 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.header_background_color {
-            let here = crate::runtime::join_path(at, "header_background_color");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "header_background_color",
+            );
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3236,9 +3249,9 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.text_color1 {
-            let here = crate::runtime::join_path(at, "text_color1");
+            let here = crate::runtime::__codegen::join_path(at, "text_color1");
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3252,9 +3265,9 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.text_color2 {
-            let here = crate::runtime::join_path(at, "text_color2");
+            let here = crate::runtime::__codegen::join_path(at, "text_color2");
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3268,9 +3281,9 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.link_color {
-            let here = crate::runtime::join_path(at, "link_color");
+            let here = crate::runtime::__codegen::join_path(at, "link_color");
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3284,9 +3297,9 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.primary_button_color {
-            let here = crate::runtime::join_path(at, "primary_button_color");
+            let here = crate::runtime::__codegen::join_path(at, "primary_button_color");
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3300,9 +3313,12 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.primary_button_text_color {
-            let here = crate::runtime::join_path(at, "primary_button_text_color");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "primary_button_text_color",
+            );
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3316,9 +3332,12 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.primary_button_color_hover {
-            let here = crate::runtime::join_path(at, "primary_button_color_hover");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "primary_button_color_hover",
+            );
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3332,9 +3351,12 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.primary_button_text_color_hover {
-            let here = crate::runtime::join_path(at, "primary_button_text_color_hover");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "primary_button_text_color_hover",
+            );
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3348,9 +3370,12 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.secondary_button_color {
-            let here = crate::runtime::join_path(at, "secondary_button_color");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "secondary_button_color",
+            );
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3364,9 +3389,12 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.secondary_button_text_color {
-            let here = crate::runtime::join_path(at, "secondary_button_text_color");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "secondary_button_text_color",
+            );
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3380,9 +3408,12 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.secondary_button_color_hover {
-            let here = crate::runtime::join_path(at, "secondary_button_color_hover");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "secondary_button_color_hover",
+            );
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3396,12 +3427,12 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.secondary_button_text_color_hover {
-            let here = crate::runtime::join_path(
+            let here = crate::runtime::__codegen::join_path(
                 at,
                 "secondary_button_text_color_hover",
             );
             let mark = out.len();
-            crate::runtime::check_pattern_at(
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^#?[0-9A-Fa-f]{6}$",
                 &here,
@@ -3415,7 +3446,7 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
             }
         }
         if let Some(value) = &self.legal_version {
-            let here = crate::runtime::join_path(at, "legal_version");
+            let here = crate::runtime::__codegen::join_path(at, "legal_version");
             let mark = out.len();
             crate::runtime::Validate::validate_into(value, &here, out);
             for violation in out.iter_mut().skip(mark) {
@@ -3424,13 +3455,13 @@ impl crate::runtime::Validate for WhiteLabelingOptions {
                 }
             }
         }
-        crate::runtime::check_unknown_properties(
+        crate::runtime::__codegen::check_unknown_properties(
             self.extra.keys(),
             at,
             out,
             Some("invalid_element_name"),
         );
-        crate::runtime::check_contrast(
+        crate::runtime::__codegen::check_contrast(
             &crate::runtime::ContrastRules {
                 colors: &[
                     (
@@ -3691,7 +3722,7 @@ impl crate::runtime::Validate for AccountGetResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -3719,7 +3750,7 @@ impl crate::runtime::Validate for AccountCreateResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -3766,7 +3797,7 @@ impl crate::runtime::Validate for AccountVerifyResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -3949,34 +3980,37 @@ impl crate::runtime::Validate for SignatureRequestSendRequest {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.signers {
-            let here = crate::runtime::join_path(at, "signers");
+            let here = crate::runtime::__codegen::join_path(at, "signers");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.grouped_signers {
-            let here = crate::runtime::join_path(at, "grouped_signers");
+            let here = crate::runtime::__codegen::join_path(at, "grouped_signers");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.field_options {
-            let here = crate::runtime::join_path(at, "field_options");
+            let here = crate::runtime::__codegen::join_path(at, "field_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_fields_per_document {
-            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "form_fields_per_document",
+            );
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_groups {
-            let here = crate::runtime::join_path(at, "form_field_groups");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_groups");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_rules {
-            let here = crate::runtime::join_path(at, "form_field_rules");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_rules");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.signing_options {
-            let here = crate::runtime::join_path(at, "signing_options");
+            let here = crate::runtime::__codegen::join_path(at, "signing_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
-        crate::runtime::check_exactly_one(
+        crate::runtime::__codegen::check_exactly_one(
             &[
                 ("signers", self.signers.is_some()),
                 ("grouped_signers", self.grouped_signers.is_some()),
@@ -3988,8 +4022,15 @@ impl crate::runtime::Validate for SignatureRequestSendRequest {
         let fields = ::serde_json::to_value(&self.form_fields_per_document)
             .unwrap_or_default();
         let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
-        let here = crate::runtime::join_path(at, "form_fields_per_document");
-        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+        let here = crate::runtime::__codegen::join_path(at, "form_fields_per_document");
+        crate::runtime::__codegen::check_groups(
+            &fields,
+            &groups,
+            &["radio"],
+            &here,
+            out,
+            None,
+        );
     }
 }
 /// The body of `POST /signature_request/create_embedded`: as for `send`,
@@ -4120,34 +4161,37 @@ impl crate::runtime::Validate for SignatureRequestCreateEmbeddedRequest {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.signers {
-            let here = crate::runtime::join_path(at, "signers");
+            let here = crate::runtime::__codegen::join_path(at, "signers");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.grouped_signers {
-            let here = crate::runtime::join_path(at, "grouped_signers");
+            let here = crate::runtime::__codegen::join_path(at, "grouped_signers");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.field_options {
-            let here = crate::runtime::join_path(at, "field_options");
+            let here = crate::runtime::__codegen::join_path(at, "field_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_fields_per_document {
-            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "form_fields_per_document",
+            );
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_groups {
-            let here = crate::runtime::join_path(at, "form_field_groups");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_groups");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_rules {
-            let here = crate::runtime::join_path(at, "form_field_rules");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_rules");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.signing_options {
-            let here = crate::runtime::join_path(at, "signing_options");
+            let here = crate::runtime::__codegen::join_path(at, "signing_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
-        crate::runtime::check_exactly_one(
+        crate::runtime::__codegen::check_exactly_one(
             &[
                 ("signers", self.signers.is_some()),
                 ("grouped_signers", self.grouped_signers.is_some()),
@@ -4159,8 +4203,15 @@ impl crate::runtime::Validate for SignatureRequestCreateEmbeddedRequest {
         let fields = ::serde_json::to_value(&self.form_fields_per_document)
             .unwrap_or_default();
         let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
-        let here = crate::runtime::join_path(at, "form_fields_per_document");
-        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+        let here = crate::runtime::__codegen::join_path(at, "form_fields_per_document");
+        crate::runtime::__codegen::check_groups(
+            &fields,
+            &groups,
+            &["radio"],
+            &here,
+            out,
+            None,
+        );
     }
 }
 /// The body of `POST /signature_request/send_with_template`.
@@ -4253,11 +4304,11 @@ impl crate::runtime::Validate for SignatureRequestSendWithTemplateRequest {
     ) {
         {
             let value = &self.signers;
-            let here = crate::runtime::join_path(at, "signers");
+            let here = crate::runtime::__codegen::join_path(at, "signers");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.signing_options {
-            let here = crate::runtime::join_path(at, "signing_options");
+            let here = crate::runtime::__codegen::join_path(at, "signing_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -4348,11 +4399,11 @@ impl crate::runtime::Validate for SignatureRequestCreateEmbeddedWithTemplateRequ
     ) {
         {
             let value = &self.signers;
-            let here = crate::runtime::join_path(at, "signers");
+            let here = crate::runtime::__codegen::join_path(at, "signers");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.signing_options {
-            let here = crate::runtime::join_path(at, "signing_options");
+            let here = crate::runtime::__codegen::join_path(at, "signing_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -4430,8 +4481,8 @@ impl crate::runtime::Validate for SignatureRequestBulkSendWithTemplateRequest {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.signer_list {
-            let here = crate::runtime::join_path(at, "signer_list");
-            crate::runtime::check_items(
+            let here = crate::runtime::__codegen::join_path(at, "signer_list");
+            crate::runtime::__codegen::check_items(
                 value.len(),
                 None,
                 Some(250usize),
@@ -4519,8 +4570,8 @@ impl crate::runtime::Validate for SignatureRequestBulkCreateEmbeddedWithTemplate
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.signer_list {
-            let here = crate::runtime::join_path(at, "signer_list");
-            crate::runtime::check_items(
+            let here = crate::runtime::__codegen::join_path(at, "signer_list");
+            crate::runtime::__codegen::check_items(
                 value.len(),
                 None,
                 Some(250usize),
@@ -4640,7 +4691,7 @@ impl crate::runtime::Validate for SignatureRequestSigner {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.sms_phone_number_type {
-            let here = crate::runtime::join_path(at, "sms_phone_number_type");
+            let here = crate::runtime::__codegen::join_path(at, "sms_phone_number_type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -4681,7 +4732,7 @@ impl crate::runtime::Validate for SignerGroup {
     ) {
         {
             let value = &self.signers;
-            let here = crate::runtime::join_path(at, "signers");
+            let here = crate::runtime::__codegen::join_path(at, "signers");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -4733,7 +4784,7 @@ impl crate::runtime::Validate for TemplateSigner {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.sms_phone_number_type {
-            let here = crate::runtime::join_path(at, "sms_phone_number_type");
+            let here = crate::runtime::__codegen::join_path(at, "sms_phone_number_type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -4915,7 +4966,7 @@ impl crate::runtime::Validate for SigningOptions {
     ) {
         {
             let value = &self.default_type;
-            let here = crate::runtime::join_path(at, "default_type");
+            let here = crate::runtime::__codegen::join_path(at, "default_type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -4980,7 +5031,7 @@ impl crate::runtime::Validate for BulkSignerListEntry {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.signers {
-            let here = crate::runtime::join_path(at, "signers");
+            let here = crate::runtime::__codegen::join_path(at, "signers");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5053,7 +5104,7 @@ impl crate::runtime::Validate for MergeField {
     ) {
         {
             let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
+            let here = crate::runtime::__codegen::join_path(at, "type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5309,30 +5360,40 @@ impl crate::runtime::Validate for TemplateCreateEmbeddedDraftRequest {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.field_options {
-            let here = crate::runtime::join_path(at, "field_options");
+            let here = crate::runtime::__codegen::join_path(at, "field_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_fields_per_document {
-            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "form_fields_per_document",
+            );
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_groups {
-            let here = crate::runtime::join_path(at, "form_field_groups");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_groups");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_rules {
-            let here = crate::runtime::join_path(at, "form_field_rules");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_rules");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.merge_fields {
-            let here = crate::runtime::join_path(at, "merge_fields");
+            let here = crate::runtime::__codegen::join_path(at, "merge_fields");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         let fields = ::serde_json::to_value(&self.form_fields_per_document)
             .unwrap_or_default();
         let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
-        let here = crate::runtime::join_path(at, "form_fields_per_document");
-        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+        let here = crate::runtime::__codegen::join_path(at, "form_fields_per_document");
+        crate::runtime::__codegen::check_groups(
+            &fields,
+            &groups,
+            &["radio"],
+            &here,
+            out,
+            None,
+        );
     }
 }
 /// The body of `POST /template/update_files/{template_id}`. Give the new documents as `file_urls` here, or upload them with the multipart form.
@@ -5420,15 +5481,15 @@ impl crate::runtime::Validate for Template {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.documents {
-            let here = crate::runtime::join_path(at, "documents");
+            let here = crate::runtime::__codegen::join_path(at, "documents");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.custom_fields {
-            let here = crate::runtime::join_path(at, "custom_fields");
+            let here = crate::runtime::__codegen::join_path(at, "custom_fields");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.named_form_fields {
-            let here = crate::runtime::join_path(at, "named_form_fields");
+            let here = crate::runtime::__codegen::join_path(at, "named_form_fields");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5475,19 +5536,19 @@ impl crate::runtime::Validate for TemplateDocument {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.field_groups {
-            let here = crate::runtime::join_path(at, "field_groups");
+            let here = crate::runtime::__codegen::join_path(at, "field_groups");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_fields {
-            let here = crate::runtime::join_path(at, "form_fields");
+            let here = crate::runtime::__codegen::join_path(at, "form_fields");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.custom_fields {
-            let here = crate::runtime::join_path(at, "custom_fields");
+            let here = crate::runtime::__codegen::join_path(at, "custom_fields");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.static_fields {
-            let here = crate::runtime::join_path(at, "static_fields");
+            let here = crate::runtime::__codegen::join_path(at, "static_fields");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5566,11 +5627,11 @@ impl crate::runtime::Validate for TemplateField {
     ) {
         {
             let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
+            let here = crate::runtime::__codegen::join_path(at, "type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.validation_type {
-            let here = crate::runtime::join_path(at, "validation_type");
+            let here = crate::runtime::__codegen::join_path(at, "validation_type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5608,7 +5669,7 @@ impl crate::runtime::Validate for TemplateFieldGroup {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.rule {
-            let here = crate::runtime::join_path(at, "rule");
+            let here = crate::runtime::__codegen::join_path(at, "rule");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5634,7 +5695,7 @@ impl crate::runtime::Validate for TemplateFieldGroupRule {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.requirement {
-            let here = crate::runtime::join_path(at, "requirement");
+            let here = crate::runtime::__codegen::join_path(at, "requirement");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5659,11 +5720,11 @@ impl crate::runtime::Validate for TemplateGetResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.template {
-            let here = crate::runtime::join_path(at, "template");
+            let here = crate::runtime::__codegen::join_path(at, "template");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5690,11 +5751,11 @@ impl crate::runtime::Validate for TemplateListResponse {
     ) {
         {
             let value = &self.templates;
-            let here = crate::runtime::join_path(at, "templates");
+            let here = crate::runtime::__codegen::join_path(at, "templates");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5719,7 +5780,7 @@ impl crate::runtime::Validate for TemplateCreateEmbeddedDraftResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5760,7 +5821,7 @@ impl crate::runtime::Validate for TemplateUpdateFilesResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5837,7 +5898,7 @@ impl crate::runtime::Validate for BulkSendJobSendResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5867,11 +5928,11 @@ impl crate::runtime::Validate for BulkSendJobGetResponse {
     ) {
         {
             let value = &self.signature_requests;
-            let here = crate::runtime::join_path(at, "signature_requests");
+            let here = crate::runtime::__codegen::join_path(at, "signature_requests");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5897,7 +5958,7 @@ impl crate::runtime::Validate for BulkSendJobListResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5938,8 +5999,8 @@ impl crate::runtime::Validate for ReportCreateRequest {
     ) {
         {
             let value = &self.start_date;
-            let here = crate::runtime::join_path(at, "start_date");
-            crate::runtime::check_pattern_at(
+            let here = crate::runtime::__codegen::join_path(at, "start_date");
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^[0-9]{2}/[0-9]{2}/[0-9]{4}$",
                 &here,
@@ -5949,8 +6010,8 @@ impl crate::runtime::Validate for ReportCreateRequest {
         }
         {
             let value = &self.end_date;
-            let here = crate::runtime::join_path(at, "end_date");
-            crate::runtime::check_pattern_at(
+            let here = crate::runtime::__codegen::join_path(at, "end_date");
+            crate::runtime::__codegen::check_pattern_at(
                 value,
                 "^[0-9]{2}/[0-9]{2}/[0-9]{4}$",
                 &here,
@@ -5960,8 +6021,8 @@ impl crate::runtime::Validate for ReportCreateRequest {
         }
         {
             let value = &self.report_type;
-            let here = crate::runtime::join_path(at, "report_type");
-            crate::runtime::check_items(
+            let here = crate::runtime::__codegen::join_path(at, "report_type");
+            crate::runtime::__codegen::check_items(
                 value.len(),
                 Some(1usize),
                 Some(2usize),
@@ -6039,7 +6100,7 @@ impl crate::runtime::Validate for Report {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.report_type {
-            let here = crate::runtime::join_path(at, "report_type");
+            let here = crate::runtime::__codegen::join_path(at, "report_type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -6064,11 +6125,11 @@ impl crate::runtime::Validate for ReportCreateResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.report {
-            let here = crate::runtime::join_path(at, "report");
+            let here = crate::runtime::__codegen::join_path(at, "report");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -6112,7 +6173,7 @@ impl crate::runtime::Validate for TeamGetResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -6162,7 +6223,7 @@ impl crate::runtime::Validate for TeamAddMemberRequest {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.role {
-            let here = crate::runtime::join_path(at, "role");
+            let here = crate::runtime::__codegen::join_path(at, "role");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -6196,7 +6257,7 @@ impl crate::runtime::Validate for TeamRemoveMemberRequest {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.new_role {
-            let here = crate::runtime::join_path(at, "new_role");
+            let here = crate::runtime::__codegen::join_path(at, "new_role");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -6468,34 +6529,44 @@ impl crate::runtime::Validate for UnclaimedDraftCreateRequest {
     ) {
         {
             let value = &self.type_;
-            let here = crate::runtime::join_path(at, "type");
+            let here = crate::runtime::__codegen::join_path(at, "type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.field_options {
-            let here = crate::runtime::join_path(at, "field_options");
+            let here = crate::runtime::__codegen::join_path(at, "field_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_fields_per_document {
-            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "form_fields_per_document",
+            );
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_groups {
-            let here = crate::runtime::join_path(at, "form_field_groups");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_groups");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_rules {
-            let here = crate::runtime::join_path(at, "form_field_rules");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_rules");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.signing_options {
-            let here = crate::runtime::join_path(at, "signing_options");
+            let here = crate::runtime::__codegen::join_path(at, "signing_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         let fields = ::serde_json::to_value(&self.form_fields_per_document)
             .unwrap_or_default();
         let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
-        let here = crate::runtime::join_path(at, "form_fields_per_document");
-        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+        let here = crate::runtime::__codegen::join_path(at, "form_fields_per_document");
+        crate::runtime::__codegen::check_groups(
+            &fields,
+            &groups,
+            &["radio"],
+            &here,
+            out,
+            None,
+        );
     }
 }
 /// The body of `POST /unclaimed_draft/create_embedded`.
@@ -6692,34 +6763,44 @@ impl crate::runtime::Validate for UnclaimedDraftCreateEmbeddedRequest {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.type_ {
-            let here = crate::runtime::join_path(at, "type");
+            let here = crate::runtime::__codegen::join_path(at, "type");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.field_options {
-            let here = crate::runtime::join_path(at, "field_options");
+            let here = crate::runtime::__codegen::join_path(at, "field_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_fields_per_document {
-            let here = crate::runtime::join_path(at, "form_fields_per_document");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "form_fields_per_document",
+            );
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_groups {
-            let here = crate::runtime::join_path(at, "form_field_groups");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_groups");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.form_field_rules {
-            let here = crate::runtime::join_path(at, "form_field_rules");
+            let here = crate::runtime::__codegen::join_path(at, "form_field_rules");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.signing_options {
-            let here = crate::runtime::join_path(at, "signing_options");
+            let here = crate::runtime::__codegen::join_path(at, "signing_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         let fields = ::serde_json::to_value(&self.form_fields_per_document)
             .unwrap_or_default();
         let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
-        let here = crate::runtime::join_path(at, "form_fields_per_document");
-        crate::runtime::check_groups(&fields, &groups, &["radio"], &here, out, None);
+        let here = crate::runtime::__codegen::join_path(at, "form_fields_per_document");
+        crate::runtime::__codegen::check_groups(
+            &fields,
+            &groups,
+            &["radio"],
+            &here,
+            out,
+            None,
+        );
     }
 }
 /// The body of `POST /unclaimed_draft/create_embedded_with_template`.
@@ -6881,11 +6962,11 @@ impl crate::runtime::Validate for UnclaimedDraftCreateEmbeddedWithTemplateReques
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.field_options {
-            let here = crate::runtime::join_path(at, "field_options");
+            let here = crate::runtime::__codegen::join_path(at, "field_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.signing_options {
-            let here = crate::runtime::join_path(at, "signing_options");
+            let here = crate::runtime::__codegen::join_path(at, "signing_options");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -6985,7 +7066,7 @@ impl crate::runtime::Validate for UnclaimedDraftCreateResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -7023,7 +7104,7 @@ impl crate::runtime::Validate for EmbeddedSignUrlResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -7061,7 +7142,7 @@ impl crate::runtime::Validate for EmbeddedEditUrlResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -7124,7 +7205,7 @@ impl crate::runtime::Validate for EmbeddedEditUrlRequest {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.merge_fields {
-            let here = crate::runtime::join_path(at, "merge_fields");
+            let here = crate::runtime::__codegen::join_path(at, "merge_fields");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -7177,8 +7258,8 @@ impl crate::runtime::Validate for ApiAppCreateRequest {
     ) {
         {
             let value = &self.domains;
-            let here = crate::runtime::join_path(at, "domains");
-            crate::runtime::check_items(
+            let here = crate::runtime::__codegen::join_path(at, "domains");
+            crate::runtime::__codegen::check_items(
                 value.len(),
                 Some(1usize),
                 Some(2usize),
@@ -7189,11 +7270,14 @@ impl crate::runtime::Validate for ApiAppCreateRequest {
             );
         }
         if let Some(value) = &self.oauth {
-            let here = crate::runtime::join_path(at, "oauth");
+            let here = crate::runtime::__codegen::join_path(at, "oauth");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.white_labeling_options {
-            let here = crate::runtime::join_path(at, "white_labeling_options");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "white_labeling_options",
+            );
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -7230,8 +7314,8 @@ impl crate::runtime::Validate for ApiAppUpdateRequest {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.domains {
-            let here = crate::runtime::join_path(at, "domains");
-            crate::runtime::check_items(
+            let here = crate::runtime::__codegen::join_path(at, "domains");
+            crate::runtime::__codegen::check_items(
                 value.len(),
                 None,
                 Some(2usize),
@@ -7242,11 +7326,14 @@ impl crate::runtime::Validate for ApiAppUpdateRequest {
             );
         }
         if let Some(value) = &self.oauth {
-            let here = crate::runtime::join_path(at, "oauth");
+            let here = crate::runtime::__codegen::join_path(at, "oauth");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.white_labeling_options {
-            let here = crate::runtime::join_path(at, "white_labeling_options");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "white_labeling_options",
+            );
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -7271,7 +7358,7 @@ impl crate::runtime::Validate for ApiAppOAuthSettings {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.scopes {
-            let here = crate::runtime::join_path(at, "scopes");
+            let here = crate::runtime::__codegen::join_path(at, "scopes");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -7387,11 +7474,14 @@ impl crate::runtime::Validate for ApiApp {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.oauth {
-            let here = crate::runtime::join_path(at, "oauth");
+            let here = crate::runtime::__codegen::join_path(at, "oauth");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.white_labeling_options {
-            let here = crate::runtime::join_path(at, "white_labeling_options");
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "white_labeling_options",
+            );
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -7422,7 +7512,7 @@ impl crate::runtime::Validate for ApiAppOAuth {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.scopes {
-            let here = crate::runtime::join_path(at, "scopes");
+            let here = crate::runtime::__codegen::join_path(at, "scopes");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -7460,11 +7550,11 @@ impl crate::runtime::Validate for ApiAppGetResponse {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         if let Some(value) = &self.api_app {
-            let here = crate::runtime::join_path(at, "api_app");
+            let here = crate::runtime::__codegen::join_path(at, "api_app");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -7491,11 +7581,11 @@ impl crate::runtime::Validate for ApiAppListResponse {
     ) {
         {
             let value = &self.api_apps;
-            let here = crate::runtime::join_path(at, "api_apps");
+            let here = crate::runtime::__codegen::join_path(at, "api_apps");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         if let Some(value) = &self.warnings {
-            let here = crate::runtime::join_path(at, "warnings");
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }

@@ -391,9 +391,9 @@ fn builder(api: &ir::Api) -> TokenStream {
             #base_url_doc
             ///
             /// It must be absolute http or https, without user information
-            /// (`user:password@`), query or fragment: credentials go in
-            /// [`ClientBuilder::credentials`]. Errors never repeat a query
-            /// value or user information.
+            /// (`user:password@`), query or fragment: credentials, where the
+            /// API takes any, go in `ClientBuilder::credentials`. Errors never
+            /// repeat a query value or user information.
             pub fn base_url(mut self, base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
                 self.base_url = Some(base_url.into());
                 self
@@ -477,9 +477,9 @@ fn finish(api: &ir::Api) -> TokenStream {
                 _ => false,
             });
             if required {
-                quote!(crate::runtime::warnings::<#envelope>(&response.body).map(|w| w.#field).unwrap_or_default())
+                quote!(crate::runtime::__codegen::warnings::<#envelope>(&response.body).map(|w| w.#field).unwrap_or_default())
             } else {
-                quote!(crate::runtime::warnings::<#envelope>(&response.body).and_then(|w| w.#field).unwrap_or_default())
+                quote!(crate::runtime::__codegen::warnings::<#envelope>(&response.body).and_then(|w| w.#field).unwrap_or_default())
             }
         }
         None => quote!(::std::vec::Vec::new()),
@@ -573,7 +573,7 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
                     #missing_return_url
                     match self.#method(#(#args),*).await {
                         Ok(_) => #success,
-                        Err(err) => crate::runtime::cancel_outcome(&err, &[#(#rules)*], #message),
+                        Err(err) => crate::runtime::__codegen::cancel_outcome(&err, &[#(#rules)*], #message),
                     }
                 })
             }

@@ -37,8 +37,8 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
                     /// Whom the event was reported for: an app (app callbacks carry
                     /// its id) or an account.
                     pub fn reported_for(&self) -> crate::runtime::ReportedFor {
-                        let app = crate::runtime::text_at(self, #app).filter(|id| !id.is_empty());
-                        let account = crate::runtime::text_at(self, #account).filter(|id| !id.is_empty());
+                        let app = crate::runtime::__codegen::text_at(self, #app).filter(|id| !id.is_empty());
+                        let account = crate::runtime::__codegen::text_at(self, #account).filter(|id| !id.is_empty());
                         match (app, account) {
                             (Some(app), _) => crate::runtime::ReportedFor::App(app),
                             (None, Some(account)) => crate::runtime::ReportedFor::Account(account),
@@ -66,9 +66,9 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
                 pub fn verify(&self, api_key: impl ::std::convert::Into<crate::runtime::Secret>) -> ::std::result::Result<(), crate::runtime::CallbackError> {
                     let api_key = api_key.into();
                     let mut message = ::std::string::String::new();
-                    #( message.push_str(&crate::runtime::text_at(self, #message).ok_or(crate::runtime::CallbackError::Forged)?); )*
-                    let hash = crate::runtime::text_at(self, #at).ok_or(crate::runtime::CallbackError::Forged)?;
-                    crate::runtime::verify_hmac_sha256(&api_key, message.as_bytes(), &hash)
+                    #( message.push_str(&crate::runtime::__codegen::text_at(self, #message).ok_or(crate::runtime::CallbackError::Forged)?); )*
+                    let hash = crate::runtime::__codegen::text_at(self, #at).ok_or(crate::runtime::CallbackError::Forged)?;
+                    crate::runtime::__codegen::verify_hmac_sha256(&api_key, message.as_bytes(), &hash)
                 }
 
                 #verified_doc
@@ -80,8 +80,8 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
                     api_key: impl ::std::convert::Into<crate::runtime::Secret>,
                 ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
                     let api_key = api_key.into();
-                    let json = crate::runtime::callback_json(content_type, body, #field, Self::CALLBACK_LIMIT)?;
-                    crate::runtime::verify_json_hmac_sha256(&api_key, &json, &[#(#message),*], #at)?;
+                    let json = crate::runtime::__codegen::callback_json(content_type, body, #field, Self::CALLBACK_LIMIT)?;
+                    crate::runtime::__codegen::verify_json_hmac_sha256(&api_key, &json, &[#(#message),*], #at)?;
                     ::serde_json::from_slice(&json).map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
                 }
 
@@ -119,7 +119,7 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
                     body: &[u8],
                     limit: usize,
                 ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-                    let json = crate::runtime::callback_json(content_type, body, #field, limit)?;
+                    let json = crate::runtime::__codegen::callback_json(content_type, body, #field, limit)?;
                     ::serde_json::from_slice(&json).map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
                 }
 
@@ -193,7 +193,7 @@ pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) 
         out.push(quote! {
             #doc
             pub async fn #name(&self, #( #arg_names: #arg_types, )* options: crate::runtime::WaitOptions) -> crate::runtime::WaitOutcome {
-                crate::runtime::wait(
+                crate::runtime::__codegen::wait(
                     || async {
                         match self.#method(#( #arg_names, )* #options_arg).await {
                             Ok(response) => Ok(response.status.as_u16()),
@@ -273,7 +273,7 @@ fn paginator(
                     options.#page = Some(page);
                     match self.#method(#( #arg_names, )* &options).await {
                         Ok(response) => {
-                            let last = crate::runtime::text_at(&response.body, #count)
+                            let last = crate::runtime::__codegen::text_at(&response.body, #count)
                                 .and_then(|text| text.parse().ok())
                                 .unwrap_or(page);
                             let empty = #body_items.is_empty();
@@ -338,7 +338,7 @@ fn cancel_and_confirm(
             options: crate::runtime::WaitOptions,
         ) -> crate::runtime::ConfirmOutcome {
             if let Err(err) = self.#method(#( #arg_names, )* #options_arg).await {
-                return match crate::runtime::cancel_outcome(&err, &[#(#rules)*], #message) {
+                return match crate::runtime::__codegen::cancel_outcome(&err, &[#(#rules)*], #message) {
                     crate::runtime::CancelOutcome::NotEligible { reason } => crate::runtime::ConfirmOutcome::NotEligible { reason },
                     other => crate::runtime::ConfirmOutcome::Failed { reason: format!("{other:?}") },
                 };
@@ -347,8 +347,8 @@ fn cancel_and_confirm(
             let event = ::std::boxed::Box::pin(async move {
                 let Some(events) = events else { return ::std::future::pending::<()>().await };
                 while let Some(event) = events.recv().await {
-                    let kind = crate::runtime::text_at(&event, #type_at);
-                    let id = crate::runtime::text_at(&event, #id_at);
+                    let kind = crate::runtime::__codegen::text_at(&event, #type_at);
+                    let id = crate::runtime::__codegen::text_at(&event, #id_at);
                     if kind.as_deref() == Some(#type_value) && id.as_deref() == Some(#id_arg) {
                         return;
                     }

@@ -205,7 +205,7 @@ fn request(
         };
         for target in targets {
             let check = quote! {
-                crate::runtime::refuse_violations(crate::runtime::Validate::validate(#target))
+                crate::runtime::__codegen::refuse_violations(crate::runtime::Validate::validate(#target))
                     .map_err(crate::runtime::Error::InvalidRequest)?;
             };
             // An optional body is an `Option<&T>`, which is `Copy`.
@@ -255,10 +255,12 @@ fn request(
                 let text = match (p.value, &p.ty) {
                     (ir::ParamValue::Scalar, TypeRef::String) => quote!(#name),
                     (ir::ParamValue::Scalar, _) => quote!(&#name.to_string()),
-                    _ => quote!(&crate::runtime::param_text(&#name).map_err(crate::runtime::Error::InvalidRequest)?),
+                    _ => {
+                        quote!(&crate::runtime::__codegen::param_text(&#name).map_err(crate::runtime::Error::InvalidRequest)?)
+                    }
                 };
                 path_code.push(quote! {
-                    crate::runtime::push_path_segment(&mut path, #wire, #text).map_err(crate::runtime::Error::InvalidRequest)?;
+                    crate::runtime::__codegen::push_path_segment(&mut path, #wire, #text).map_err(crate::runtime::Error::InvalidRequest)?;
                 });
             }
         }
@@ -289,7 +291,7 @@ fn request(
             }
         };
         let structured_text = |v: TokenStream| -> TokenStream {
-            quote!(crate::runtime::param_text(#v).map_err(crate::runtime::Error::InvalidRequest)?)
+            quote!(crate::runtime::__codegen::param_text(#v).map_err(crate::runtime::Error::InvalidRequest)?)
         };
         // `value` is a reference to the parameter's value.
         let push_value = match p.value {
@@ -311,7 +313,7 @@ fn request(
                 ParamLocation::Query => {
                     let (explode, deep) = (p.explode, p.deep_object);
                     quote! {
-                        crate::runtime::push_query(&mut query, #wire, value, #explode, #deep)
+                        crate::runtime::__codegen::push_query(&mut query, #wire, value, #explode, #deep)
                             .map_err(crate::runtime::Error::InvalidRequest)?;
                     }
                 }
@@ -356,7 +358,7 @@ fn request(
                 let names = body.field_styles.iter().map(|(name, _)| name);
                 let styles = body.field_styles.iter().map(|(_, style)| field_style(*style));
                 quote! {
-                    let form = crate::runtime::form_urlencoded_with(&body, &[#( (#names, #styles) ),*])
+                    let form = crate::runtime::__codegen::form_urlencoded_with(&body, &[#( (#names, #styles) ),*])
                         .map_err(crate::runtime::Error::InvalidRequest)?;
                     request = request
                         .header(::reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -364,7 +366,7 @@ fn request(
                 }
             }
             ir::BodyKind::Form(_) => quote! {
-                let form = crate::runtime::form_urlencoded(&body).map_err(crate::runtime::Error::InvalidRequest)?;
+                let form = crate::runtime::__codegen::form_urlencoded(&body).map_err(crate::runtime::Error::InvalidRequest)?;
                 request = request
                     .header(::reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .body(form);
@@ -530,14 +532,14 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
                             let field = &e.field;
                             let success = &e.success;
                             quote! {
-                                if !crate::runtime::envelope_succeeded(&response.body, #field, &[#(#success),*]) {
-                                    return Err(crate::runtime::api_error(response));
+                                if !crate::runtime::__codegen::envelope_succeeded(&response.body, #field, &[#(#success),*]) {
+                                    return Err(crate::runtime::__codegen::api_error(response));
                                 }
                             }
                         });
                         quote! {{
                             #envelope
-                            let (body, response) = crate::runtime::decode_json::<#t, #error_body>(response)?;
+                            let (body, response) = crate::runtime::__codegen::decode_json::<#t, #error_body>(response)?;
                             Ok(Self::finish(response, #value))
                         }}
                     }
@@ -553,14 +555,14 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
                         quote! {
                             match stream.take() {
                                 Some(body) => Ok(Self::finish(response, #value)),
-                                None => Err(crate::runtime::unexpected(response)),
+                                None => Err(crate::runtime::__codegen::unexpected(response)),
                             }
                         }
                     }
                 }
             }
-            Handler::ApiError => quote!(Err(crate::runtime::api_error(response))),
-            Handler::Unexpected => quote!(Err(crate::runtime::unexpected(response))),
+            Handler::ApiError => quote!(Err(crate::runtime::__codegen::api_error(response))),
+            Handler::Unexpected => quote!(Err(crate::runtime::__codegen::unexpected(response))),
         }
     };
     let arm_tokens = arms.iter().map(|(patterns, h)| {
@@ -838,8 +840,8 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
                 let style = field_style(style);
                 Some(quote! {
                     let value = ::serde_json::to_value(value).map_err(|err| format!("cannot encode a multipart part: {err}"))?;
-                    for (name, text) in crate::runtime::field_pairs(#wire, &value, #style) {
-                        form = form.part(name, crate::runtime::text_part(text, #content_type)?);
+                    for (name, text) in crate::runtime::__codegen::field_pairs(#wire, &value, #style) {
+                        form = form.part(name, crate::runtime::__codegen::text_part(text, #content_type)?);
                     }
                 })
             }
@@ -852,16 +854,20 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
                 }
             },
             ir::PartKind::Text => quote! {
-                form = form.part(#wire, crate::runtime::text_part(value.to_string(), #content_type)?);
+                form = form.part(#wire, crate::runtime::__codegen::text_part(value.to_string(), #content_type)?);
             },
             ir::PartKind::TextList => quote! {
                 for item in value.iter() {
-                    form = form.part(#wire, crate::runtime::text_part(item.to_string(), #content_type)?);
+                    form = form.part(#wire, crate::runtime::__codegen::text_part(item.to_string(), #content_type)?);
                 }
             },
-            ir::PartKind::Json => quote! { form = form.part(#wire, crate::runtime::json_part(value, #content_type)?); },
-            ir::PartKind::Bracketed => quote! { form = crate::runtime::bracket_parts(form, #wire, value)?; },
-            ir::PartKind::Spread => quote! { form = crate::runtime::spread_parts(form, value, #json_members)?; },
+            ir::PartKind::Json => {
+                quote! { form = form.part(#wire, crate::runtime::__codegen::json_part(value, #content_type)?); }
+            }
+            ir::PartKind::Bracketed => quote! { form = crate::runtime::__codegen::bracket_parts(form, #wire, value)?; },
+            ir::PartKind::Spread => {
+                quote! { form = crate::runtime::__codegen::spread_parts(form, value, #json_members)?; }
+            }
         });
         parts.push(if part.required {
             quote! { { let value = &self.#field; #add } }

@@ -404,7 +404,7 @@ fn enum_extras(name: &proc_macro2::Ident, e: &ir::Enum) -> TokenStream {
                 value: &str,
                 custom: ::std::option::Option<&str>,
             ) -> ::std::result::Result<(), crate::runtime::PatternError> {
-                crate::runtime::check_pattern(#what, &self.to_string(), value, self.pattern(), custom)
+                crate::runtime::__codegen::check_pattern(#what, &self.to_string(), value, self.pattern(), custom)
             }
         }
     });

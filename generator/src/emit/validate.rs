@@ -116,14 +116,14 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
         let mut on_value = Vec::new();
         if let Some(pattern) = &f.pattern {
             let code = code_of(ViolationRule::Pattern);
-            on_value.push(quote!(crate::runtime::check_pattern_at(value, #pattern, &here, out, #code);));
+            on_value.push(quote!(crate::runtime::__codegen::check_pattern_at(value, #pattern, &here, out, #code);));
         }
         if f.items != (None, None) {
             let min = f.items.0.map_or(quote!(None), |n| quote!(Some(#n)));
             let max = f.items.1.map_or(quote!(None), |n| quote!(Some(#n)));
             let (code_min, code_max) = (code_of(ViolationRule::MinItems), code_of(ViolationRule::MaxItems));
             on_value
-                .push(quote!(crate::runtime::check_items(value.len(), #min, #max, &here, out, #code_min, #code_max);));
+                .push(quote!(crate::runtime::__codegen::check_items(value.len(), #min, #max, &here, out, #code_min, #code_max);));
         }
         if refers_to(&f.ty, set) {
             on_value.push(quote!(crate::runtime::Validate::validate_into(value, &here, out);));
@@ -142,13 +142,13 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
             }
         });
         let body = quote! {
-            let here = crate::runtime::join_path(at, #wire);
+            let here = crate::runtime::__codegen::join_path(at, #wire);
             let mark = out.len();
             #(#on_value)*
             #recode
         };
         let body = if recode.is_none() {
-            quote! { let here = crate::runtime::join_path(at, #wire); #(#on_value)* }
+            quote! { let here = crate::runtime::__codegen::join_path(at, #wire); #(#on_value)* }
         } else {
             body
         };
@@ -161,7 +161,7 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
     if let Extra::Deny(extra) = &s.extra {
         let extra = ident(extra);
         let code = code_of(ViolationRule::UnknownProperty);
-        checks.push(quote!(crate::runtime::check_unknown_properties(self.#extra.keys(), at, out, #code);));
+        checks.push(quote!(crate::runtime::__codegen::check_unknown_properties(self.#extra.keys(), at, out, #code);));
     }
     for group in &s.checks.exactly_one_of {
         let names: Vec<TokenStream> = group
@@ -172,7 +172,7 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
             })
             .collect();
         let code = code_of(ViolationRule::ExactlyOneOf);
-        checks.push(quote!(crate::runtime::check_exactly_one(&[#(#names),*], at, out, #code);));
+        checks.push(quote!(crate::runtime::__codegen::check_exactly_one(&[#(#names),*], at, out, #code);));
     }
     if let Some(c) = &s.checks.contrast {
         let values = c.elements.iter().map(|(wire, field, default)| {
@@ -186,7 +186,7 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
         let minimum = c.minimum;
         let code = code_of(ViolationRule::Contrast);
         checks.push(quote! {
-            crate::runtime::check_contrast(
+            crate::runtime::__codegen::check_contrast(
                 &crate::runtime::ContrastRules {
                     colors: &[#(#values),*],
                     fixed: &[#(#fixed),*],
@@ -209,8 +209,8 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
         checks.push(quote! {
             let fields = ::serde_json::to_value(&self.#fields).unwrap_or_default();
             let groups = ::serde_json::to_value(&self.#groups).unwrap_or_default();
-            let here = crate::runtime::join_path(at, #fields_name);
-            crate::runtime::check_groups(&fields, &groups, &[#(#required_for),*], &here, out, #code);
+            let here = crate::runtime::__codegen::join_path(at, #fields_name);
+            crate::runtime::__codegen::check_groups(&fields, &groups, &[#(#required_for),*], &here, out, #code);
         });
     }
     quote! { #(#checks)* }

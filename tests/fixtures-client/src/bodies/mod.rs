@@ -60,9 +60,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -237,7 +237,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// JSON or multipart; the multipart form carries the file.
@@ -295,7 +295,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/forms`.
@@ -331,7 +331,7 @@ impl Client {
                 .core
                 .request(::reqwest::Method::POST, &path, &query, true)
                 .map_err(crate::runtime::Error::InvalidRequest)?;
-            let form = crate::runtime::form_urlencoded(&body)
+            let form = crate::runtime::__codegen::form_urlencoded(&body)
                 .map_err(crate::runtime::Error::InvalidRequest)?;
             request = request
                 .header(
@@ -355,7 +355,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Arrays and nested objects in a multipart body, each as its encoding says.
@@ -413,7 +413,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/signature_requests/draft`.
@@ -449,7 +449,7 @@ impl Client {
                 .core
                 .request(::reqwest::Method::POST, &path, &query, true)
                 .map_err(crate::runtime::Error::InvalidRequest)?;
-            let form = crate::runtime::form_urlencoded_with(
+            let form = crate::runtime::__codegen::form_urlencoded_with(
                     &body,
                     &[
                         ("signers", crate::runtime::FieldStyle::DeepObject),
@@ -479,7 +479,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `PUT` to `/raw`.
@@ -533,7 +533,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `PUT` to `/notes`.
@@ -589,7 +589,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/anything`.
@@ -648,7 +648,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/search?mode=all`.
@@ -678,11 +678,17 @@ impl Client {
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
         query.push(("mode".to_owned(), "all".to_owned()));
         if let Some(value) = &options.filter {
-            crate::runtime::push_query(&mut query, "filter", value, true, true)
+            crate::runtime::__codegen::push_query(
+                    &mut query,
+                    "filter",
+                    value,
+                    true,
+                    true,
+                )
                 .map_err(crate::runtime::Error::InvalidRequest)?;
         }
         if let Some(value) = &options.page {
-            crate::runtime::push_query(&mut query, "page", value, true, false)
+            crate::runtime::__codegen::push_query(&mut query, "page", value, true, false)
                 .map_err(crate::runtime::Error::InvalidRequest)?;
         }
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -706,7 +712,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
 }
@@ -746,16 +752,22 @@ impl UploadFileMultipart {
         {
             let value = &self.purpose;
             form = form
-                .part("purpose", crate::runtime::text_part(value.to_string(), None)?);
+                .part(
+                    "purpose",
+                    crate::runtime::__codegen::text_part(value.to_string(), None)?,
+                );
         }
         if let Some(value) = &self.tags {
             for item in value.iter() {
                 form = form
-                    .part("tags", crate::runtime::text_part(item.to_string(), None)?);
+                    .part(
+                        "tags",
+                        crate::runtime::__codegen::text_part(item.to_string(), None)?,
+                    );
             }
         }
         if let Some(value) = &self.meta {
-            form = form.part("meta", crate::runtime::json_part(value, None)?);
+            form = form.part("meta", crate::runtime::__codegen::json_part(value, None)?);
         }
         if let Some(value) = &self.attachments {
             for file in value.iter() {
@@ -802,7 +814,10 @@ impl SendSignatureRequestMultipart {
         {
             let value = &self.title;
             form = form
-                .part("title", crate::runtime::text_part(value.to_string(), None)?);
+                .part(
+                    "title",
+                    crate::runtime::__codegen::text_part(value.to_string(), None)?,
+                );
         }
         if let Some(value) = &self.files {
             for file in value.iter() {
@@ -812,41 +827,47 @@ impl SendSignatureRequestMultipart {
         if let Some(value) = &self.signers {
             let value = ::serde_json::to_value(value)
                 .map_err(|err| format!("cannot encode a multipart part: {err}"))?;
-            for (name, text) in crate::runtime::field_pairs(
+            for (name, text) in crate::runtime::__codegen::field_pairs(
                 "signers",
                 &value,
                 crate::runtime::FieldStyle::DeepObject,
             ) {
-                form = form.part(name, crate::runtime::text_part(text, None)?);
+                form = form
+                    .part(name, crate::runtime::__codegen::text_part(text, None)?);
             }
         }
         if let Some(value) = &self.cc_emails {
             let value = ::serde_json::to_value(value)
                 .map_err(|err| format!("cannot encode a multipart part: {err}"))?;
-            for (name, text) in crate::runtime::field_pairs(
+            for (name, text) in crate::runtime::__codegen::field_pairs(
                 "cc_emails",
                 &value,
                 crate::runtime::FieldStyle::FormExploded,
             ) {
-                form = form.part(name, crate::runtime::text_part(text, None)?);
+                form = form
+                    .part(name, crate::runtime::__codegen::text_part(text, None)?);
             }
         }
         if let Some(value) = &self.labels {
             let value = ::serde_json::to_value(value)
                 .map_err(|err| format!("cannot encode a multipart part: {err}"))?;
-            for (name, text) in crate::runtime::field_pairs(
+            for (name, text) in crate::runtime::__codegen::field_pairs(
                 "labels",
                 &value,
                 crate::runtime::FieldStyle::Form,
             ) {
-                form = form.part(name, crate::runtime::text_part(text, None)?);
+                form = form
+                    .part(name, crate::runtime::__codegen::text_part(text, None)?);
             }
         }
         if let Some(value) = &self.metadata {
             form = form
                 .part(
                     "metadata",
-                    crate::runtime::json_part(value, Some("application/json"))?,
+                    crate::runtime::__codegen::json_part(
+                        value,
+                        Some("application/json"),
+                    )?,
                 );
         }
         Ok(form)

@@ -45,9 +45,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL. Required: the spec names no server.
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -190,7 +190,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::Result>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/things/");
-        crate::runtime::push_path_segment(&mut path, "self", self_)
+        crate::runtime::__codegen::push_path_segment(&mut path, "self", self_)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -214,13 +214,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::Result,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/things`.
@@ -266,13 +266,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     ::std::vec::Vec<types::ChatV2Thing>,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
 }

@@ -64,9 +64,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -215,7 +215,7 @@ impl Client {
     > {
         let mut path = ::std::string::String::new();
         path.push_str("/files/");
-        crate::runtime::push_path_segment(&mut path, "id", id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "id", id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<
@@ -244,11 +244,11 @@ impl Client {
             200 => {
                 match stream.take() {
                     Some(body) => Ok(Self::finish(response, body)),
-                    None => Err(crate::runtime::unexpected(response)),
+                    None => Err(crate::runtime::__codegen::unexpected(response)),
                 }
             }
-            400..=499 => Err(crate::runtime::api_error(response)),
-            _ => Err(crate::runtime::unexpected(response)),
+            400..=499 => Err(crate::runtime::__codegen::api_error(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// JSON with document URLs, or a multipart form with the documents.
@@ -278,7 +278,9 @@ impl Client {
         &self,
         body: &types::Letter,
     ) -> ::std::result::Result<Response<types::Letter>, Error> {
-        crate::runtime::refuse_violations(crate::runtime::Validate::validate(body))
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/letters");
@@ -311,13 +313,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::Letter,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// JSON with document URLs, or a multipart form with the documents.
@@ -347,7 +349,7 @@ impl Client {
         &self,
         body: &SendLetterMultipart,
     ) -> ::std::result::Result<Response<types::Letter>, Error> {
-        crate::runtime::refuse_violations(
+        crate::runtime::__codegen::refuse_violations(
                 crate::runtime::Validate::validate(&body.letter),
             )
             .map_err(crate::runtime::Error::InvalidRequest)?;
@@ -379,13 +381,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::Letter,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// A bracketed form without a typed member, and a single file.
@@ -443,7 +445,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// A folder's items, a page at a time.
@@ -476,7 +478,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::ItemPage>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/folders/");
-        crate::runtime::push_path_segment(&mut path, "folder", folder)
+        crate::runtime::__codegen::push_path_segment(&mut path, "folder", folder)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         path.push_str("/items");
         let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
@@ -504,13 +506,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::ItemPage,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Every page of [`Client::folder_items`], from `options.page` (default 1) to the last page (`/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
@@ -533,7 +535,7 @@ impl Client {
                     options.page = Some(page);
                     match self.folder_items(folder, &options).await {
                         Ok(response) => {
-                            let last = crate::runtime::text_at(
+                            let last = crate::runtime::__codegen::text_at(
                                     &response.body,
                                     "/num_pages",
                                 )
@@ -598,7 +600,7 @@ impl SendLetterMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.letter;
-            form = crate::runtime::spread_parts(
+            form = crate::runtime::__codegen::spread_parts(
                 form,
                 value,
                 &[("layout", "application/json")],
@@ -643,16 +645,16 @@ impl UpdateProfileMultipart {
         let mut form = ::reqwest::multipart::Form::new();
         {
             let value = &self.name;
-            form = crate::runtime::bracket_parts(form, "name", value)?;
+            form = crate::runtime::__codegen::bracket_parts(form, "name", value)?;
         }
         if let Some(value) = &self.active {
-            form = crate::runtime::bracket_parts(form, "active", value)?;
+            form = crate::runtime::__codegen::bracket_parts(form, "active", value)?;
         }
         if let Some(value) = &self.tags {
-            form = crate::runtime::bracket_parts(form, "tags", value)?;
+            form = crate::runtime::__codegen::bracket_parts(form, "tags", value)?;
         }
         if let Some(value) = &self.address {
-            form = crate::runtime::bracket_parts(form, "address", value)?;
+            form = crate::runtime::__codegen::bracket_parts(form, "address", value)?;
         }
         if let Some(value) = &self.avatar {
             form = form.part("avatar", value.to_part(None)?);

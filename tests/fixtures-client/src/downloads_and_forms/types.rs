@@ -47,7 +47,7 @@ impl crate::runtime::Validate for Letter {
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
-        crate::runtime::check_exactly_one(
+        crate::runtime::__codegen::check_exactly_one(
             &[
                 ("recipients", self.recipients.is_some()),
                 ("groups", self.groups.is_some()),

@@ -71,9 +71,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL. Required: the spec names no server.
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -236,7 +236,7 @@ impl Client {
         }
         let mut path = ::std::string::String::new();
         path.push_str("/things/");
-        crate::runtime::push_path_segment(&mut path, "id", id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "id", id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
         if let Some(value) = &options.note {
@@ -264,7 +264,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `DELETE` to `/things/{id}`.
@@ -303,7 +303,7 @@ impl Client {
         }
         let mut path = ::std::string::String::new();
         path.push_str("/things/");
-        crate::runtime::push_path_segment(&mut path, "id", id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "id", id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<
@@ -330,20 +330,20 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                if !crate::runtime::envelope_succeeded(
+                if !crate::runtime::__codegen::envelope_succeeded(
                     &response.body,
                     "ok",
                     &["true", "1"],
                 ) {
-                    return Err(crate::runtime::api_error(response));
+                    return Err(crate::runtime::__codegen::api_error(response));
                 }
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::Result,
                     types::Result,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Calls [`Client::delete_thing`] for every id, at most `options.max_concurrency` at once, as fast as this client's rate-limit window allows (shared with its clones and other runs), with the client's retry policy and the run's limits (see `runtime::BulkOptions`, and `runtime::ClientCore::run_bulk`). Every id gets one entry in the report, in order: a 410 after an attempt whose answer was lost is this run's success, a 410 otherwise already gone. With `options.journal`, every outcome is written as soon as it is final, and a run resumed from the journal sends only the ids it has no outcome for.
@@ -414,7 +414,7 @@ impl crate::runtime::Cancel for Client {
             match self.delete_thing(&request.id).await {
                 Ok(_) => crate::runtime::CancelOutcome::Canceled,
                 Err(err) => {
-                    crate::runtime::cancel_outcome(
+                    crate::runtime::__codegen::cancel_outcome(
                         &err,
                         &[
                             crate::runtime::CancelRule {

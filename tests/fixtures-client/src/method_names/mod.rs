@@ -86,9 +86,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -256,7 +256,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/builder`.
@@ -300,7 +300,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/base-url`.
@@ -344,7 +344,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/retry-policy`.
@@ -388,7 +388,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `PUT` to `/with-retry-policy`.
@@ -435,7 +435,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/finish`.
@@ -480,7 +480,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/clone`.
@@ -525,7 +525,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/cancel`.
@@ -570,7 +570,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/cancel-target`.
@@ -614,7 +614,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/server`.
@@ -658,7 +658,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/credentials`.
@@ -702,7 +702,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/http-client`.
@@ -746,7 +746,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/build`.
@@ -791,7 +791,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/things`.
@@ -843,13 +843,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::ThingList,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/things/pages`.
@@ -893,7 +893,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/things/items`.
@@ -937,7 +937,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/things/{thing_id}/wait`.
@@ -966,7 +966,7 @@ impl Client {
     ) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/things/");
-        crate::runtime::push_path_segment(&mut path, "thing_id", thing_id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "thing_id", thing_id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         path.push_str("/wait");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -991,7 +991,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/things/{thing_id}`.
@@ -1021,7 +1021,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::Thing>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/things/");
-        crate::runtime::push_path_segment(&mut path, "thing_id", thing_id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "thing_id", thing_id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -1045,13 +1045,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::Thing,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `DELETE` to `/things/{thing_id}`.
@@ -1080,7 +1080,7 @@ impl Client {
     ) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/things/");
-        crate::runtime::push_path_segment(&mut path, "thing_id", thing_id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "thing_id", thing_id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -1104,7 +1104,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             202 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/things/{thing_id}/and-confirm`.
@@ -1133,7 +1133,7 @@ impl Client {
     ) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/things/");
-        crate::runtime::push_path_segment(&mut path, "thing_id", thing_id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "thing_id", thing_id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         path.push_str("/and-confirm");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -1159,7 +1159,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/things/bulk`.
@@ -1206,7 +1206,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/x`.
@@ -1259,14 +1259,14 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::Thing,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, XBody2::Status200(body)))
             }
             202 => Ok(Self::finish(response, XBody2::Status202)),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/upload/multipart`.
@@ -1311,7 +1311,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/upload`.
@@ -1370,7 +1370,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/upload`.
@@ -1426,7 +1426,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Every page of [`Client::list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
@@ -1448,7 +1448,7 @@ impl Client {
                     options.page = Some(page);
                     match self.list(&options).await {
                         Ok(response) => {
-                            let last = crate::runtime::text_at(
+                            let last = crate::runtime::__codegen::text_at(
                                     &response.body,
                                     "/list_info/num_pages",
                                 )
@@ -1507,7 +1507,7 @@ impl Client {
         thing_id: &str,
         options: crate::runtime::WaitOptions,
     ) -> crate::runtime::WaitOutcome {
-        crate::runtime::wait(
+        crate::runtime::__codegen::wait(
                 || async {
                     match self.get_thing(thing_id).await {
                         Ok(response) => Ok(response.status.as_u16()),
@@ -1579,7 +1579,7 @@ impl Client {
         options: crate::runtime::WaitOptions,
     ) -> crate::runtime::ConfirmOutcome {
         if let Err(err) = self.delete_thing(thing_id).await {
-            return match crate::runtime::cancel_outcome(
+            return match crate::runtime::__codegen::cancel_outcome(
                 &err,
                 &[
                     crate::runtime::CancelRule {
@@ -1612,8 +1612,8 @@ impl Client {
                 return ::std::future::pending::<()>().await
             };
             while let Some(event) = events.recv().await {
-                let kind = crate::runtime::text_at(&event, "/type");
-                let id = crate::runtime::text_at(&event, "/thing_id");
+                let kind = crate::runtime::__codegen::text_at(&event, "/type");
+                let id = crate::runtime::__codegen::text_at(&event, "/thing_id");
                 if kind.as_deref() == Some("thing_deleted")
                     && id.as_deref() == Some(thing_id)
                 {
@@ -1694,7 +1694,10 @@ impl UploadMultipart2 {
         }
         if let Some(value) = &self.name {
             form = form
-                .part("name", crate::runtime::text_part(value.to_string(), None)?);
+                .part(
+                    "name",
+                    crate::runtime::__codegen::text_part(value.to_string(), None)?,
+                );
         }
         Ok(form)
     }
@@ -1729,7 +1732,7 @@ impl crate::runtime::Cancel for Client {
             match self.delete_thing(&request.id).await {
                 Ok(_) => crate::runtime::CancelOutcome::Queued,
                 Err(err) => {
-                    crate::runtime::cancel_outcome(
+                    crate::runtime::__codegen::cancel_outcome(
                         &err,
                         &[
                             crate::runtime::CancelRule {

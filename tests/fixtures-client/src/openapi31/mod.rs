@@ -60,9 +60,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -205,7 +205,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::Pet>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/pets/");
-        crate::runtime::push_path_segment(&mut path, "petId", pet_id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "petId", pet_id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -229,13 +229,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::Pet,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/uploads`.
@@ -291,7 +291,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/points`.
@@ -343,13 +343,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     ::std::vec::Vec<types::Point>,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
 }
@@ -371,7 +371,12 @@ impl types::AdoptionEvent {
         body: &[u8],
         limit: usize,
     ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-        let json = crate::runtime::callback_json(content_type, body, "json", limit)?;
+        let json = crate::runtime::__codegen::callback_json(
+            content_type,
+            body,
+            "json",
+            limit,
+        )?;
         ::serde_json::from_slice(&json)
             .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
     }
@@ -409,7 +414,12 @@ impl types::PetRenamedWebhook {
         body: &[u8],
         limit: usize,
     ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
-        let json = crate::runtime::callback_json(content_type, body, "json", limit)?;
+        let json = crate::runtime::__codegen::callback_json(
+            content_type,
+            body,
+            "json",
+            limit,
+        )?;
         ::serde_json::from_slice(&json)
             .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
     }
@@ -455,7 +465,10 @@ impl UploadMultipart {
         }
         if let Some(value) = &self.note {
             form = form
-                .part("note", crate::runtime::text_part(value.to_string(), None)?);
+                .part(
+                    "note",
+                    crate::runtime::__codegen::text_part(value.to_string(), None)?,
+                );
         }
         Ok(form)
     }

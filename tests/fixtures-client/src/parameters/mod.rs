@@ -60,9 +60,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -212,10 +212,14 @@ impl Client {
     ) -> ::std::result::Result<Response<types::GetItemVersionResponse200>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/items/");
-        crate::runtime::push_path_segment(&mut path, "item_id", item_id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "item_id", item_id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         path.push_str("/versions/");
-        crate::runtime::push_path_segment(&mut path, "version", &version.to_string())
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "version",
+                &version.to_string(),
+            )
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
         if let Some(value) = &options.fields {
@@ -278,13 +282,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::GetItemVersionResponse200,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
 }

@@ -60,9 +60,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -238,15 +238,15 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::Job,
                     types::Problem,
                 >(response)?;
                 Ok(Self::finish(response, CreateJobBody::Status200(body)))
             }
             202 => Ok(Self::finish(response, CreateJobBody::Status202)),
-            400..=499 => Err(crate::runtime::api_error(response)),
-            _ => Err(crate::runtime::unexpected(response)),
+            400..=499 => Err(crate::runtime::__codegen::api_error(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/jobs/{id}/output`.
@@ -279,7 +279,7 @@ impl Client {
     > {
         let mut path = ::std::string::String::new();
         path.push_str("/jobs/");
-        crate::runtime::push_path_segment(&mut path, "id", id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "id", id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         path.push_str("/output");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -310,7 +310,7 @@ impl Client {
                 let body = response.body.clone();
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
 }

@@ -184,9 +184,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -353,7 +353,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/health`.
@@ -397,7 +397,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
 }

@@ -123,9 +123,9 @@ impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
     ///
     /// It must be absolute http or https, without user information
-    /// (`user:password@`), query or fragment: credentials go in
-    /// [`ClientBuilder::credentials`]. Errors never repeat a query
-    /// value or user information.
+    /// (`user:password@`), query or fragment: credentials, where the
+    /// API takes any, go in `ClientBuilder::credentials`. Errors never
+    /// repeat a query value or user information.
     pub fn base_url(
         mut self,
         base_url: impl ::std::convert::Into<::std::string::String>,
@@ -330,13 +330,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     ::std::vec::Vec<types::Document>,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/documents`.
@@ -395,13 +395,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             201 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::Document,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/documents/{id}`.
@@ -431,7 +431,7 @@ impl Client {
     ) -> ::std::result::Result<Response<types::Document>, Error<types::ErrorType>> {
         let mut path = ::std::string::String::new();
         path.push_str("/documents/");
-        crate::runtime::push_path_segment(&mut path, "id", id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "id", id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<
@@ -458,14 +458,14 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::Document,
                     types::ErrorType,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            404 => Err(crate::runtime::api_error(response)),
-            _ => Err(crate::runtime::unexpected(response)),
+            404 => Err(crate::runtime::__codegen::api_error(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `PUT` to `/documents/{id}`.
@@ -497,7 +497,7 @@ impl Client {
     ) -> ::std::result::Result<Response<()>, Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/documents/");
-        crate::runtime::push_path_segment(&mut path, "id", id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "id", id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         let query: [(&str, ::std::string::String); 0] = [];
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
@@ -525,7 +525,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             204 => Ok(Self::finish(response, ())),
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `GET` to `/documents/{id}/download`.
@@ -558,7 +558,7 @@ impl Client {
     > {
         let mut path = ::std::string::String::new();
         path.push_str("/documents/");
-        crate::runtime::push_path_segment(&mut path, "id", id)
+        crate::runtime::__codegen::push_path_segment(&mut path, "id", id)
             .map_err(crate::runtime::Error::InvalidRequest)?;
         path.push_str("/download");
         let query: [(&str, ::std::string::String); 0] = [];
@@ -589,8 +589,8 @@ impl Client {
                 let body = response.body.clone();
                 Ok(Self::finish(response, body))
             }
-            404 => Err(crate::runtime::api_error(response)),
-            _ => Err(crate::runtime::unexpected(response)),
+            404 => Err(crate::runtime::__codegen::api_error(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
     /// Sends `POST` to `/login`.
@@ -626,7 +626,7 @@ impl Client {
                 .core
                 .request(::reqwest::Method::POST, &path, &query, false)
                 .map_err(crate::runtime::Error::InvalidRequest)?;
-            let form = crate::runtime::form_urlencoded(&body)
+            let form = crate::runtime::__codegen::form_urlencoded(&body)
                 .map_err(crate::runtime::Error::InvalidRequest)?;
             request = request
                 .header(
@@ -650,13 +650,13 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             200 => {
-                let (body, response) = crate::runtime::decode_json::<
+                let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::LoginResponse200,
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            _ => Err(crate::runtime::unexpected(response)),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
 }
@@ -703,17 +703,21 @@ impl UploadDocumentFileMultipart {
         }
         if let Some(value) = &self.title {
             form = form
-                .part("title", crate::runtime::text_part(value.to_string(), None)?);
+                .part(
+                    "title",
+                    crate::runtime::__codegen::text_part(value.to_string(), None)?,
+                );
         }
         if let Some(value) = &self.pages {
             let value = ::serde_json::to_value(value)
                 .map_err(|err| format!("cannot encode a multipart part: {err}"))?;
-            for (name, text) in crate::runtime::field_pairs(
+            for (name, text) in crate::runtime::__codegen::field_pairs(
                 "pages",
                 &value,
                 crate::runtime::FieldStyle::FormExploded,
             ) {
-                form = form.part(name, crate::runtime::text_part(text, None)?);
+                form = form
+                    .part(name, crate::runtime::__codegen::text_part(text, None)?);
             }
         }
         Ok(form)
