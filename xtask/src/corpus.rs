@@ -15,7 +15,7 @@ use esign_codegen::write::{ensure_files, nested_cargo, Mode};
 use esign_codegen::{CrateOptions, OnUnsupported, RuntimeDep};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::Instant;
 
 /// The folders of real-world specs, relative to the workspace root.
@@ -161,16 +161,7 @@ fn corpus_files(root: &Path) -> Result<Vec<(&'static str, PathBuf)>, String> {
 /// The target directory cargo uses for this workspace (honours
 /// `CARGO_TARGET_DIR` and `.cargo/config.toml`).
 fn target_dir(root: &Path) -> Result<PathBuf, String> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
-        .current_dir(root)
-        .output()
-        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr)));
-    }
-    let metadata: serde_json::Value =
-        serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata printed no JSON: {e}"))?;
+    let metadata = crate::cargo_metadata(root, &["--no-deps", "--offline"])?;
     metadata["target_directory"]
         .as_str()
         .map(PathBuf::from)

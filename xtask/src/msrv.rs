@@ -27,16 +27,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         return Err(format!("`cargo xtask msrv` takes no arguments (got `{arg}`)"));
     }
     let root = workspace_root();
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["metadata", "--format-version", "1", "--locked", "--filter-platform", &host_triple()?])
-        .current_dir(&root)
-        .output()
-        .map_err(|e| format!("cannot run cargo metadata: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr)));
-    }
-    let metadata: serde_json::Value =
-        serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata printed no JSON: {e}"))?;
+    let metadata = crate::cargo_metadata(&root, &["--locked", "--filter-platform", &host_triple()?])?;
     let members: Vec<&str> =
         metadata["workspace_members"].as_array().into_iter().flatten().filter_map(|m| m.as_str()).collect();
     let mut declared = None;
