@@ -711,26 +711,11 @@ pub fn warnings<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
 
     const NAMES: RateLimitHeaders =
         RateLimitHeaders { limit: "x-ratelimit-limit", remaining: "x-ratelimit-remaining", reset: "x-ratelimit-reset" };
 
-    fn raw(status: u16, content_type: Option<&str>, body: &'static str) -> RawResponse {
-        let mut headers = HeaderMap::new();
-        if let Some(ct) = content_type {
-            headers.insert(reqwest::header::CONTENT_TYPE, ct.parse().unwrap());
-        }
-        RawResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers,
-            rate_limit: None,
-            body: Bytes::from_static(body.as_bytes()),
-            attempts: 1,
-            lost_answers: 0,
-            waits: Vec::new(),
-        }
-    }
+    use super::super::error::tests::raw;
 
     fn core(auth: Auth) -> ClientCore {
         ClientCore::new(reqwest::Client::new(), "https://api.example.com/v3/", auth, None).unwrap()

@@ -428,10 +428,11 @@ impl fmt::Display for BuildError {
 impl std::error::Error for BuildError {}
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn raw(status: u16, content_type: Option<&str>, body: &'static str) -> RawResponse {
+    /// A response for unit tests (here and in `client`).
+    pub(in super::super) fn raw(status: u16, content_type: Option<&str>, body: &'static str) -> RawResponse {
         let mut headers = HeaderMap::new();
         if let Some(ct) = content_type {
             headers.insert(reqwest::header::CONTENT_TYPE, ct.parse().unwrap());
