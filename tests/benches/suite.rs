@@ -394,6 +394,73 @@ mod client_benches {
         (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
     }
 
+    /// A callback as Dropbox Sign sends it: a signature request with
+    /// `signers` signers, every field its reference lists, custom fields
+    /// and response data, under the given event hash.
+    fn realistic_body(signers: usize, hash: &str) -> (String, Vec<u8>) {
+        let signatures: Vec<serde_json::Value> = (0..signers)
+            .map(|i| {
+                serde_json::json!({
+                    "signature_id": format!("78caf2a1d01cd39cea2bc1cbb340dac3{i:08}"),
+                    "signer_group_guid": null,
+                    "signer_email_address": format!("signer{i}@example.com"),
+                    "signer_name": format!("Signer Number {i}"),
+                    "signer_role": "Client",
+                    "order": i,
+                    "status_code": "signed",
+                    "decline_reason": null,
+                    "signed_at": 1700000000 + i,
+                    "last_viewed_at": 1699990000 + i,
+                    "last_reminded_at": null,
+                    "has_pin": false,
+                    "has_sms_auth": false,
+                    "has_sms_delivery": false,
+                    "sms_phone_number": null,
+                    "reassigned_by": null,
+                    "reassignment_reason": null,
+                    "reassigned_from": null,
+                    "error": null
+                })
+            })
+            .collect();
+        let response_data: Vec<serde_json::Value> = (0..signers)
+            .flat_map(|i| {
+                [
+                    serde_json::json!({"api_id": format!("sig_{i}"), "signature_id": format!("78caf2a1d01cd39cea2bc1cbb340dac3{i:08}"),
+                                       "name": "Signature", "required": true, "type": "signature", "value": null}),
+                    serde_json::json!({"api_id": format!("date_{i}"), "signature_id": format!("78caf2a1d01cd39cea2bc1cbb340dac3{i:08}"),
+                                       "name": "Date signed", "required": true, "type": "date_signed", "value": "11/20/2023"}),
+                ]
+            })
+            .collect();
+        let json = serde_json::json!({
+            "event": {"event_time": "1700000000", "event_type": "signature_request_canceled", "event_hash": hash,
+                      "event_metadata": {"related_signature_id": null, "reported_for_account_id": "63522885f9261e2b04eea043933ee7313eb674fd",
+                                         "reported_for_app_id": null, "event_message": null}},
+            "signature_request": {
+                "test_mode": false, "signature_request_id": "fa5c8a0b0f492d768749333ad6fcc214c111e967",
+                "requester_email_address": "requester@example.com", "title": "Purchase Agreement",
+                "original_title": "Purchase Agreement", "subject": "Purchase Agreement",
+                "message": "Please sign this purchase agreement and let us know if you have any questions.",
+                "metadata": {"custom_id": 1234, "custom_text": "NDA #9"},
+                "created_at": 1699900000, "expires_at": null, "is_complete": false, "is_declined": false, "has_error": false,
+                "files_url": "https://api.hellosign.com/v3/signature_request/files/fa5c8a0b0f492d768749333ad6fcc214c111e967",
+                "signing_url": null,
+                "details_url": "https://app.hellosign.com/home/manage?guid=fa5c8a0b0f492d768749333ad6fcc214c111e967",
+                "cc_email_addresses": ["accounting@example.com"], "signing_redirect_url": null,
+                "final_copy_uri": null, "template_ids": null,
+                "custom_fields": [{"name": "Cost", "type": "text", "value": "$20,000", "required": false, "api_id": "cost", "editor": null}],
+                "attachments": [], "response_data": response_data, "signatures": signatures, "bulk_send_job_id": null
+            }
+        })
+        .to_string();
+        let boundary = "bench-boundary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n"
+        );
+        (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+    }
+
     /// Peak heap above what was live before, while `f` runs (single-threaded work).
     async fn peak_of<F: std::future::Future>(f: F) -> (F::Output, usize) {
         let before = LIVE.load(std::sync::atomic::Ordering::Relaxed);
@@ -445,6 +512,22 @@ mod client_benches {
         assert!(result.is_ok());
         rows.push(("the same event, parsed: `verify` alone", large.len(), peak));
         drop(event);
+        // Realistic callbacks: a signature request with 3 and with 200 signers.
+        for signers in [3, 200] {
+            let (content_type, body) = realistic_body(signers, GENUINE);
+            let (result, peak) = peak_of(EventCallback::from_verified_callback(&content_type, &body, &key)).await;
+            assert!(result.is_ok(), "{:?}", result.err());
+            drop(result);
+            rows.push((
+                if signers == 3 {
+                    "genuine, as sent: a request with 3 signers"
+                } else {
+                    "genuine, as sent: a request with 200 signers"
+                },
+                body.len(),
+                peak,
+            ));
+        }
         // 900 KiB of tiny values, forged: refused before anything is parsed.
         let (content_type, forged) = tiny_values_body(900 * 1024, &"0".repeat(64));
         let (result, peak) = peak_of(EventCallback::from_verified_callback(&content_type, &forged, &key)).await;
@@ -462,7 +545,7 @@ mod client_benches {
         ));
         let mut table = format!(
             "| events per second (multipart, ~0.5 KiB; median of 20 alternating blocks of 2,000): `from_verified_callback` | `from_callback`, then `verify` |\n|---:|---:|\n| {per_second:.0} | {parse_first:.0} |\n\n\
-             | one callback | body | peak heap | peak / body (goal at most 4 before parsing) |\n|---|---:|---:|---:|\n"
+             | one callback | body | peak heap | peak / body (goal at most 4) |\n|---|---:|---:|---:|\n"
         );
         for (what, size, peak) in &rows {
             println!("events: {what}: peak {} KiB for {} KiB", kib(*peak), kib(*size));
@@ -604,7 +687,7 @@ fn main() {
             "Callback parsing and verification",
             &format!(
                 "`from_verified_callback` checks the hash on the raw JSON (only the hashed fields are read) before it parses the event; `verify` on a parsed event reads only those fields too. Peak heap is what one callback adds above the body itself.\n\n{events}\n\
-                 The last row is the typed parse itself, after the hash verified: every value is kept (`serde_json::Value` for free-form fields), so a body of tiny values costs tens of times its size. Dropbox Sign's hash covers `event_time` and `event_type` only, so it does not vouch for the rest of the body; bodies are capped at `EventCallback::CALLBACK_LIMIT` (1 MiB).\n"
+                 The goal (at most 4x the body) holds for callbacks as the provider sends them: the two \"as sent\" rows are a signature request with every field its reference lists, parsed into the typed event. It does not hold for the last row, a body built to be costly: a hash replayed from a genuine event over 900 KiB of one-byte values. Dropbox Sign's hash covers `event_time` and `event_type` only, so it does not vouch for the rest of the body; once it verifies, the typed parse keeps every value (`serde_json::Value` for free-form fields, and serde buffers each object that keeps unknown fields before it sorts them), tens of bytes each. Such a body is bounded by `EventCallback::CALLBACK_LIMIT` (1 MiB), not by the ratio.\n"
             ),
         );
     }
