@@ -255,6 +255,12 @@ impl BulkCall {
     }
 }
 
+/// The ids in their first-seen order, each once.
+fn distinct(ids: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    ids.into_iter().filter(|id| seen.insert(id.clone())).collect()
+}
+
 /// The outcome of one id from a failed call, by the spec's cancel rules: a
 /// 410 after an attempt whose answer was lost is this run's success (that
 /// attempt got through); a 410 otherwise is `AlreadyGone`. A call that sent
@@ -304,7 +310,9 @@ impl super::client::ClientCore {
     /// final and every attempt noted right before it is sent; ids the
     /// journal already has an outcome for are not sent, and the window the
     /// journal last saw (less what may have been sent after) paces the
-    /// start. Every id gets exactly one entry, in order.
+    /// start. Every id gets exactly one entry, in order. An id given more
+    /// than once is sent once and reported once, at its first place: a
+    /// second send would find it gone and misreport this run's own cancel.
     pub async fn run_bulk<F, Fut>(
         &self,
         operation: &str,
@@ -319,6 +327,7 @@ impl super::client::ClientCore {
         use futures_util::StreamExt;
         let started = tokio::time::Instant::now();
         let deadline = options.deadline.map(|d| started + d);
+        let ids = distinct(ids);
         let total = ids.len();
         let journal = options.journal.as_ref();
         let mut entries: Vec<Option<BulkEntry>> = vec![None; total];

@@ -381,3 +381,19 @@ async fn unknown_paths_and_methods_are_answered_as_the_api_does_and_drop_stops_t
     }
     assert!(refused, "the server still answers after the simulator was dropped");
 }
+
+#[tokio::test]
+async fn a_bulk_run_given_an_id_twice_sends_it_once_and_reports_it_once() {
+    let sim = DropboxSignSim::start().await;
+    let ids = sim.add_signature_requests(3, RequestState::AwaitingSignature);
+    let client = client(&sim, RetryPolicy::default());
+    let given = vec![ids[0].clone(), ids[1].clone(), ids[0].clone(), ids[2].clone(), ids[1].clone()];
+    let report = client.bulk_signature_request_cancel(given, &esign_client::runtime::BulkOptions::default()).await;
+    let reported: Vec<&str> = report.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(reported, [ids[0].as_str(), ids[1].as_str(), ids[2].as_str()], "first-seen order, each once");
+    assert_eq!(report.counts().get("queued"), Some(&3), "{:?}", report.counts());
+    for id in &ids {
+        let sent = sim.requests().iter().filter(|r| r.path.ends_with(&format!("/{id}"))).count();
+        assert_eq!(sent, 1, "{id} was sent {sent} times");
+    }
+}
