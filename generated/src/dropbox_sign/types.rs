@@ -11,6 +11,15 @@ pub struct ErrorResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl ErrorResponse {
+    /// A value with the required fields (`error`), every optional one unset and no other properties.
+    pub fn new(error: ErrorResponseError) -> Self {
+        Self {
+            error,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for ErrorResponse {
     fn validate_into(
         &self,
@@ -37,6 +46,17 @@ pub struct ErrorResponseError {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ErrorResponseError {
+    /// A value with the required fields (`error_msg`, `error_name`), every optional one unset and no other properties.
+    pub fn new(error_msg: ::std::string::String, error_name: ErrorName) -> Self {
+        Self {
+            error_msg,
+            error_name,
+            error_path: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for ErrorResponseError {
     fn validate_into(
@@ -272,6 +292,16 @@ pub struct Warning {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl Warning {
+    /// A value with the required fields (`warning_msg`, `warning_name`), every optional one unset and no other properties.
+    pub fn new(warning_msg: ::std::string::String, warning_name: WarningName) -> Self {
+        Self {
+            warning_msg,
+            warning_name,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for Warning {
     fn validate_into(
         &self,
@@ -430,6 +460,18 @@ pub struct EventCallback {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl EventCallback {
+    /// A value with the required fields (`event`), every optional one unset and no other properties.
+    pub fn new(event: Event) -> Self {
+        Self {
+            event,
+            signature_request: ::std::option::Option::None,
+            template: ::std::option::Option::None,
+            account: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for EventCallback {
     fn validate_into(
         &self,
@@ -468,6 +510,22 @@ pub struct Event {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Event {
+    /// A value with the required fields (`event_time`, `event_type`, `event_hash`), every optional one unset and no other properties.
+    pub fn new(
+        event_time: ::std::string::String,
+        event_type: EventType,
+        event_hash: ::std::string::String,
+    ) -> Self {
+        Self {
+            event_time,
+            event_type,
+            event_hash,
+            event_metadata: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for Event {
     fn validate_into(
@@ -513,6 +571,16 @@ pub struct SignatureRequestGetResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl SignatureRequestGetResponse {
+    /// A value with the required fields (`signature_request`), every optional one unset and no other properties.
+    pub fn new(signature_request: SignatureRequest) -> Self {
+        Self {
+            signature_request,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for SignatureRequestGetResponse {
     fn validate_into(
         &self,
@@ -543,6 +611,20 @@ pub struct SignatureRequestListResponse {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SignatureRequestListResponse {
+    /// A value with the required fields (`signature_requests`, `list_info`), every optional one unset and no other properties.
+    pub fn new(
+        signature_requests: ::std::vec::Vec<SignatureRequest>,
+        list_info: ListInfo,
+    ) -> Self {
+        Self {
+            signature_requests,
+            list_info,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for SignatureRequestListResponse {
     fn validate_into(
@@ -1106,7 +1188,7 @@ pub struct FormFieldText {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldText {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1201,7 +1283,7 @@ pub struct FormFieldCheckbox {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldCheckbox {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1269,7 +1351,7 @@ pub struct FormFieldDateSigned {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldDateSigned {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1355,7 +1437,7 @@ pub struct FormFieldDropdown {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldDropdown {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `options`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `options`), every optional one unset and no other properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         api_id: ::std::string::String,
@@ -1429,7 +1511,7 @@ pub struct FormFieldInitials {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldInitials {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1493,7 +1575,7 @@ pub struct FormFieldRadio {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldRadio {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `group`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `group`), every optional one unset and no other properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         api_id: ::std::string::String,
@@ -1554,7 +1636,7 @@ pub struct FormFieldSignature {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldSignature {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1616,7 +1698,7 @@ pub struct FormFieldTextMerge {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldTextMerge {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1686,7 +1768,7 @@ pub struct FormFieldCheckboxMerge {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldCheckboxMerge {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1753,7 +1835,7 @@ pub struct FormFieldHyperlink {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldHyperlink {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `content`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `content`), every optional one unset and no other properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         api_id: ::std::string::String,
@@ -1904,7 +1986,7 @@ pub struct FormFieldGroup {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldGroup {
-    /// A value with the required fields (`group_label`, `requirement`) and every optional one unset.
+    /// A value with the required fields (`group_label`, `requirement`), every optional one unset and no other properties.
     pub fn new(
         group_label: ::std::string::String,
         requirement: GroupRequirement,
@@ -2087,7 +2169,7 @@ pub struct FormFieldRule {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldRule {
-    /// A value with the required fields (`id`, `trigger_operator`, `triggers`, `actions`) and every optional one unset.
+    /// A value with the required fields (`id`, `trigger_operator`, `triggers`, `actions`), every optional one unset and no other properties.
     pub fn new(
         id: ::std::string::String,
         trigger_operator: TriggerOperator,
@@ -2190,7 +2272,7 @@ pub struct FormFieldRuleTrigger {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldRuleTrigger {
-    /// A value with the required fields (`id`, `operator`) and every optional one unset.
+    /// A value with the required fields (`id`, `operator`), every optional one unset and no other properties.
     pub fn new(id: ::std::string::String, operator: TriggerComparison) -> Self {
         Self {
             id,
@@ -2282,7 +2364,7 @@ pub struct FormFieldRuleAction {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldRuleAction {
-    /// A value with the required fields (`hidden`, `type_`) and every optional one unset.
+    /// A value with the required fields (`hidden`, `type_`), every optional one unset and no other properties.
     pub fn new(hidden: FormFieldRuleActionHidden, type_: ActionType) -> Self {
         Self {
             field_id: ::std::option::Option::None,
@@ -3831,7 +3913,7 @@ pub struct AccountCreateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl AccountCreateRequest {
-    /// A value with the required fields (`email_address`) and every optional one unset.
+    /// A value with the required fields (`email_address`), every optional one unset and no other properties.
     pub fn new(email_address: ::std::string::String) -> Self {
         Self {
             email_address,
@@ -3868,7 +3950,7 @@ pub struct AccountVerifyRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl AccountVerifyRequest {
-    /// A value with the required fields (`email_address`) and every optional one unset.
+    /// A value with the required fields (`email_address`), every optional one unset and no other properties.
     pub fn new(email_address: ::std::string::String) -> Self {
         Self {
             email_address,
@@ -4124,7 +4206,7 @@ pub struct SignatureRequestCreateEmbeddedRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestCreateEmbeddedRequest {
-    /// A value with the required fields (`client_id`) and every optional one unset.
+    /// A value with the required fields (`client_id`), every optional one unset and no other properties.
     pub fn new(client_id: ::std::string::String) -> Self {
         Self {
             client_id,
@@ -4271,7 +4353,7 @@ pub struct SignatureRequestSendWithTemplateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestSendWithTemplateRequest {
-    /// A value with the required fields (`template_ids`, `signers`) and every optional one unset.
+    /// A value with the required fields (`template_ids`, `signers`), every optional one unset and no other properties.
     pub fn new(
         template_ids: ::std::vec::Vec<::std::string::String>,
         signers: ::std::vec::Vec<TemplateSigner>,
@@ -4366,7 +4448,7 @@ pub struct SignatureRequestCreateEmbeddedWithTemplateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestCreateEmbeddedWithTemplateRequest {
-    /// A value with the required fields (`client_id`, `template_ids`, `signers`) and every optional one unset.
+    /// A value with the required fields (`client_id`, `template_ids`, `signers`), every optional one unset and no other properties.
     pub fn new(
         client_id: ::std::string::String,
         template_ids: ::std::vec::Vec<::std::string::String>,
@@ -4455,7 +4537,7 @@ pub struct SignatureRequestBulkSendWithTemplateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestBulkSendWithTemplateRequest {
-    /// A value with the required fields (`template_ids`) and every optional one unset.
+    /// A value with the required fields (`template_ids`), every optional one unset and no other properties.
     pub fn new(template_ids: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
             template_ids,
@@ -4541,7 +4623,7 @@ pub struct SignatureRequestBulkCreateEmbeddedWithTemplateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestBulkCreateEmbeddedWithTemplateRequest {
-    /// A value with the required fields (`client_id`, `template_ids`) and every optional one unset.
+    /// A value with the required fields (`client_id`, `template_ids`), every optional one unset and no other properties.
     pub fn new(
         client_id: ::std::string::String,
         template_ids: ::std::vec::Vec<::std::string::String>,
@@ -4597,7 +4679,7 @@ pub struct SignatureRequestRemindRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestRemindRequest {
-    /// A value with the required fields (`email_address`) and every optional one unset.
+    /// A value with the required fields (`email_address`), every optional one unset and no other properties.
     pub fn new(email_address: ::std::string::String) -> Self {
         Self {
             email_address,
@@ -4625,7 +4707,7 @@ pub struct SignatureRequestUpdateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestUpdateRequest {
-    /// A value with the required fields (`signature_id`) and every optional one unset.
+    /// A value with the required fields (`signature_id`), every optional one unset and no other properties.
     pub fn new(signature_id: ::std::string::String) -> Self {
         Self {
             signature_id,
@@ -4668,7 +4750,7 @@ pub struct SignatureRequestSigner {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestSigner {
-    /// A value with the required fields (`name`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`name`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         name: ::std::string::String,
         email_address: ::std::string::String,
@@ -4711,7 +4793,7 @@ pub struct SignerGroup {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignerGroup {
-    /// A value with the required fields (`group`, `signers`) and every optional one unset.
+    /// A value with the required fields (`group`, `signers`), every optional one unset and no other properties.
     pub fn new(
         group: ::std::string::String,
         signers: ::std::vec::Vec<SignatureRequestSigner>,
@@ -4760,7 +4842,7 @@ pub struct TemplateSigner {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl TemplateSigner {
-    /// A value with the required fields (`role`, `name`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`role`, `name`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         role: ::std::string::String,
         name: ::std::string::String,
@@ -4840,7 +4922,7 @@ pub struct CcRecipient {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl CcRecipient {
-    /// A value with the required fields (`role`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`role`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         role: ::std::string::String,
         email_address: ::std::string::String,
@@ -4873,7 +4955,7 @@ pub struct CustomFieldValue {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl CustomFieldValue {
-    /// A value with the required fields (`name`) and every optional one unset.
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String) -> Self {
         Self {
             name,
@@ -4904,7 +4986,7 @@ pub struct SignerAttachment {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignerAttachment {
-    /// A value with the required fields (`name`, `signer_index`) and every optional one unset.
+    /// A value with the required fields (`name`, `signer_index`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String, signer_index: i64) -> Self {
         Self {
             name,
@@ -4946,7 +5028,7 @@ pub struct SigningOptions {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SigningOptions {
-    /// A value with the required fields (`default_type`) and every optional one unset.
+    /// A value with the required fields (`default_type`), every optional one unset and no other properties.
     pub fn new(default_type: SignatureMethod) -> Self {
         Self {
             default_type,
@@ -5048,7 +5130,7 @@ pub struct BulkCustomField {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl BulkCustomField {
-    /// A value with the required fields (`name`, `value`) and every optional one unset.
+    /// A value with the required fields (`name`, `value`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String, value: ::std::string::String) -> Self {
         Self {
             name,
@@ -5087,7 +5169,7 @@ pub struct MergeField {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl MergeField {
-    /// A value with the required fields (`name`, `type_`) and every optional one unset.
+    /// A value with the required fields (`name`, `type_`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String, type_: MergeFieldType) -> Self {
         Self {
             name,
@@ -5322,7 +5404,7 @@ pub struct TemplateCreateEmbeddedDraftRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl TemplateCreateEmbeddedDraftRequest {
-    /// A value with the required fields (`client_id`) and every optional one unset.
+    /// A value with the required fields (`client_id`), every optional one unset and no other properties.
     pub fn new(client_id: ::std::string::String) -> Self {
         Self {
             client_id,
@@ -5619,6 +5701,29 @@ pub struct TemplateField {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl TemplateField {
+    /// A value with the required fields (`type_`), every optional one unset and no other properties.
+    pub fn new(type_: FormFieldType) -> Self {
+        Self {
+            api_id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            type_,
+            signer: ::std::option::Option::None,
+            x: ::std::option::Option::None,
+            y: ::std::option::Option::None,
+            width: ::std::option::Option::None,
+            height: ::std::option::Option::None,
+            required: ::std::option::Option::None,
+            group: ::std::option::Option::None,
+            avg_text_length: ::std::option::Option::None,
+            is_multiline: ::std::option::Option::None,
+            original_font_size: ::std::option::Option::None,
+            font_family: ::std::option::Option::None,
+            validation_type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for TemplateField {
     fn validate_into(
         &self,
@@ -5742,6 +5847,17 @@ pub struct TemplateListResponse {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TemplateListResponse {
+    /// A value with the required fields (`templates`, `list_info`), every optional one unset and no other properties.
+    pub fn new(templates: ::std::vec::Vec<Template>, list_info: ListInfo) -> Self {
+        Self {
+            templates,
+            list_info,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for TemplateListResponse {
     fn validate_into(
@@ -5920,6 +6036,21 @@ pub struct BulkSendJobGetResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl BulkSendJobGetResponse {
+    /// A value with the required fields (`list_info`, `signature_requests`), every optional one unset and no other properties.
+    pub fn new(
+        list_info: ListInfo,
+        signature_requests: ::std::vec::Vec<SignatureRequest>,
+    ) -> Self {
+        Self {
+            bulk_send_job: ::std::option::Option::None,
+            list_info,
+            signature_requests,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for BulkSendJobGetResponse {
     fn validate_into(
         &self,
@@ -5951,6 +6082,20 @@ pub struct BulkSendJobListResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl BulkSendJobListResponse {
+    /// A value with the required fields (`bulk_send_jobs`, `list_info`), every optional one unset and no other properties.
+    pub fn new(
+        bulk_send_jobs: ::std::vec::Vec<BulkSendJob>,
+        list_info: ListInfo,
+    ) -> Self {
+        Self {
+            bulk_send_jobs,
+            list_info,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for BulkSendJobListResponse {
     fn validate_into(
         &self,
@@ -5977,7 +6122,7 @@ pub struct ReportCreateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ReportCreateRequest {
-    /// A value with the required fields (`start_date`, `end_date`, `report_type`) and every optional one unset.
+    /// A value with the required fields (`start_date`, `end_date`, `report_type`), every optional one unset and no other properties.
     pub fn new(
         start_date: ::std::string::String,
         end_date: ::std::string::String,
@@ -6359,7 +6504,7 @@ pub struct UnclaimedDraftSigner {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftSigner {
-    /// A value with the required fields (`name`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`name`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         name: ::std::string::String,
         email_address: ::std::string::String,
@@ -6386,7 +6531,7 @@ pub struct UnclaimedDraftTemplateSigner {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftTemplateSigner {
-    /// A value with the required fields (`role`, `name`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`role`, `name`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         role: ::std::string::String,
         name: ::std::string::String,
@@ -6491,7 +6636,7 @@ pub struct UnclaimedDraftCreateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftCreateRequest {
-    /// A value with the required fields (`type_`) and every optional one unset.
+    /// A value with the required fields (`type_`), every optional one unset and no other properties.
     pub fn new(type_: UnclaimedDraftType) -> Self {
         Self {
             type_,
@@ -6711,7 +6856,7 @@ pub struct UnclaimedDraftCreateEmbeddedRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftCreateEmbeddedRequest {
-    /// A value with the required fields (`client_id`, `requester_email_address`) and every optional one unset.
+    /// A value with the required fields (`client_id`, `requester_email_address`), every optional one unset and no other properties.
     pub fn new(
         client_id: ::std::string::String,
         requester_email_address: ::std::string::String,
@@ -6916,7 +7061,7 @@ pub struct UnclaimedDraftCreateEmbeddedWithTemplateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftCreateEmbeddedWithTemplateRequest {
-    /// A value with the required fields (`client_id`, `requester_email_address`, `template_ids`) and every optional one unset.
+    /// A value with the required fields (`client_id`, `requester_email_address`, `template_ids`), every optional one unset and no other properties.
     pub fn new(
         client_id: ::std::string::String,
         requester_email_address: ::std::string::String,
@@ -7006,7 +7151,7 @@ pub struct UnclaimedDraftEditAndResendRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftEditAndResendRequest {
-    /// A value with the required fields (`client_id`) and every optional one unset.
+    /// A value with the required fields (`client_id`), every optional one unset and no other properties.
     pub fn new(client_id: ::std::string::String) -> Self {
         Self {
             client_id,
@@ -7234,7 +7379,7 @@ pub struct ApiAppCreateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ApiAppCreateRequest {
-    /// A value with the required fields (`name`, `domains`) and every optional one unset.
+    /// A value with the required fields (`name`, `domains`), every optional one unset and no other properties.
     pub fn new(
         name: ::std::string::String,
         domains: ::std::vec::Vec<::std::string::String>,
@@ -7573,6 +7718,17 @@ pub struct ApiAppListResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl ApiAppListResponse {
+    /// A value with the required fields (`api_apps`, `list_info`), every optional one unset and no other properties.
+    pub fn new(api_apps: ::std::vec::Vec<ApiApp>, list_info: ListInfo) -> Self {
+        Self {
+            api_apps,
+            list_info,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for ApiAppListResponse {
     fn validate_into(
         &self,
@@ -7621,6 +7777,25 @@ pub struct SignatureRequestAttachment {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SignatureRequestAttachment {
+    /// A value with the required fields (`id`, `signer`, `name`, `required`), every optional one unset and no other properties.
+    pub fn new(
+        id: ::std::string::String,
+        signer: SignatureRequestAttachmentSigner,
+        name: ::std::string::String,
+        required: bool,
+    ) -> Self {
+        Self {
+            id,
+            signer,
+            name,
+            required,
+            instructions: ::std::option::Option::None,
+            uploaded_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 crate::runtime::open_enum! {
     /// The kind of a custom (merge) field.
@@ -7755,6 +7930,19 @@ pub struct SignatureRequestCustomFieldText {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl SignatureRequestCustomFieldText {
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            required: ::std::option::Option::None,
+            api_id: ::std::option::Option::None,
+            editor: ::std::option::Option::None,
+            value: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// A checkbox merge field of a signature request (`type: checkbox`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignatureRequestCustomFieldCheckbox {
@@ -7775,6 +7963,19 @@ pub struct SignatureRequestCustomFieldCheckbox {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SignatureRequestCustomFieldCheckbox {
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            required: ::std::option::Option::None,
+            api_id: ::std::option::Option::None,
+            editor: ::std::option::Option::None,
+            value: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// What a signer entered in one field of a signature request. Its `type` decides the type of `value` (true or false for checkboxes and radios, text otherwise); a type this client does not know is kept as JSON.
 #[derive(Clone, Debug, PartialEq)]

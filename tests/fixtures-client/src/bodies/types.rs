@@ -17,7 +17,7 @@ pub struct Signer {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Signer {
-    /// A value with the required fields (`name`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`name`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         name: ::std::string::String,
         email_address: ::std::string::String,
@@ -59,7 +59,7 @@ pub struct SubmitFormForm {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SubmitFormForm {
-    /// A value with the required fields (`friendly_name`) and every optional one unset.
+    /// A value with the required fields (`friendly_name`), every optional one unset and no other properties.
     pub fn new(friendly_name: ::std::string::String) -> Self {
         Self {
             friendly_name,

@@ -92,6 +92,16 @@ pub struct Cat {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl Cat {
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            indoor: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `Dog` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Dog {
@@ -102,6 +112,16 @@ pub struct Dog {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Dog {
+    /// A value with the required fields (`name`, `good`), every optional one unset and no other properties.
+    pub fn new(name: ::std::string::String, good: bool) -> Self {
+        Self {
+            name,
+            good,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// The `Shape` schema.
 #[derive(Clone, Debug, PartialEq)]
@@ -189,7 +209,7 @@ pub struct Circle {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Circle {
-    /// A value with the required fields (`radius`) and every optional one unset.
+    /// A value with the required fields (`radius`), every optional one unset and no other properties.
     pub fn new(radius: f64) -> Self {
         Self {
             radius,
@@ -207,7 +227,7 @@ pub struct Square {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Square {
-    /// A value with the required fields (`side`) and every optional one unset.
+    /// A value with the required fields (`side`), every optional one unset and no other properties.
     pub fn new(side: f64) -> Self {
         Self {
             side,
@@ -251,6 +271,20 @@ pub struct Node {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Node {
+    /// A value with the required fields (`value`), every optional one unset and no other properties.
+    pub fn new(value: ::std::string::String) -> Self {
+        Self {
+            value,
+            parent: ::std::option::Option::None,
+            children: ::std::option::Option::None,
+            label: ::std::option::Option::None,
+            mood: ::std::option::Option::None,
+            size: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 crate::runtime::open_enum! {
     /// The `Mood` schema.

@@ -11,6 +11,15 @@ pub struct Problem {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl Problem {
+    /// A value with the required fields (`code`), every optional one unset and no other properties.
+    pub fn new(code: ::std::string::String) -> Self {
+        Self {
+            code,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// A letter to send; exactly one of `recipients` and `groups` names who gets it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Letter {
@@ -71,7 +80,7 @@ pub struct Recipient {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Recipient {
-    /// A value with the required fields (`name`) and every optional one unset.
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String) -> Self {
         Self {
             name,
@@ -114,4 +123,14 @@ pub struct ItemPage {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ItemPage {
+    /// A value with the required fields (`items`), every optional one unset and no other properties.
+    pub fn new(items: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            items,
+            num_pages: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }

@@ -15,7 +15,7 @@ pub struct Thing {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Thing {
-    /// A value with the required fields (`id`) and every optional one unset.
+    /// A value with the required fields (`id`), every optional one unset and no other properties.
     pub fn new(id: ::std::string::String) -> Self {
         Self {
             id,

@@ -15,6 +15,16 @@ pub struct DocumentOwner {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl DocumentOwner {
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            type_: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `Document` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Document {
@@ -49,6 +59,30 @@ pub struct Document {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Document {
+    /// A value with the required fields (`id`, `owner`, `labels`), every optional one unset and no other properties.
+    pub fn new(
+        id: ::std::string::String,
+        owner: DocumentOwner,
+        labels: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+    ) -> Self {
+        Self {
+            id,
+            title: ::std::option::Option::None,
+            owner,
+            labels,
+            metadata: ::std::option::Option::None,
+            pages: ::std::option::Option::None,
+            size: ::std::option::Option::None,
+            checksum: ::std::option::Option::None,
+            deleted: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// The `Page` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -12,7 +12,7 @@ pub struct JobRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl JobRequest {
-    /// A value with the required fields (`name`) and every optional one unset.
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String) -> Self {
         Self {
             name,

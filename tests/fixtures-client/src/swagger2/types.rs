@@ -20,7 +20,7 @@ pub struct Document {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Document {
-    /// A value with the required fields (`id`, `kind`) and every optional one unset.
+    /// A value with the required fields (`id`, `kind`), every optional one unset and no other properties.
     pub fn new(id: ::std::string::String, kind: ::std::string::String) -> Self {
         Self {
             id,
@@ -155,7 +155,7 @@ pub struct LoginForm {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl LoginForm {
-    /// A value with the required fields (`username`, `password`) and every optional one unset.
+    /// A value with the required fields (`username`, `password`), every optional one unset and no other properties.
     pub fn new(
         username: ::std::string::String,
         password: ::std::string::String,
