@@ -290,7 +290,8 @@ async fn lists_page_through_every_request_in_order() {
     sim.add_signature_request("gone", RequestState::Canceled);
     let client = client(&sim, RetryPolicy::never());
 
-    let options = SignatureRequestListOptions { page_size: Some(20), ..Default::default() };
+    let mut options = SignatureRequestListOptions::default();
+    options.page_size = Some(20);
     let pages: Vec<_> = client.signature_request_list_pages(&options).collect().await;
     let sizes: Vec<usize> = pages.iter().map(|p| p.as_ref().unwrap().body.signature_requests.len()).collect();
     assert_eq!(sizes, [20, 20, 5]);
@@ -307,7 +308,8 @@ async fn lists_page_through_every_request_in_order() {
     let first = client.signature_request_list(&SignatureRequestListOptions::default()).await.unwrap();
     assert_eq!(first.body.signature_requests.len(), 20);
     for size in [0, 101] {
-        let options = SignatureRequestListOptions { page_size: Some(size), ..Default::default() };
+        let mut options = SignatureRequestListOptions::default();
+        options.page_size = Some(size);
         match client.signature_request_list(&options).await.unwrap_err() {
             Error::Api { body, .. } => {
                 assert_eq!(body.error.error_name, ErrorName::BadRequest);

@@ -78,7 +78,9 @@ async fn run(args: Vec<String>) -> Result<bool, String> {
         let text = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
         text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
     } else if let Some(query) = value("--query") {
-        let options = SignatureRequestListOptions { query: Some(query), page_size: Some(100), ..Default::default() };
+        let mut options = SignatureRequestListOptions::default();
+        options.query = Some(query);
+        options.page_size = Some(100);
         let mut ids = Vec::new();
         let mut items = std::pin::pin!(client.signature_request_list_items(&options));
         while let Some(item) = items.next().await {

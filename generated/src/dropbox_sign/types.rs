@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The body of a failed call: exactly one error.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// `error`.
     pub error: ErrorResponseError,
@@ -35,6 +36,7 @@ impl crate::runtime::Validate for ErrorResponse {
 }
 /// One error, as the API reports it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponseError {
     /// A message describing the error, meant for people.
     pub error_msg: ::std::string::String,
@@ -261,6 +263,7 @@ impl crate::runtime::Validate for ErrorName {
 }
 /// Warnings that may come with a successful response.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WarningResponse {
     /// One or more warnings.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -283,6 +286,7 @@ impl crate::runtime::Validate for WarningResponse {
 }
 /// One warning, as the API reports it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Warning {
     /// A message describing the warning, meant for people.
     pub warning_msg: ::std::string::String,
@@ -444,6 +448,7 @@ impl crate::runtime::Validate for WarningName {
 }
 /// The payload of a callback, the `json` field of its multipart POST.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventCallback {
     /// `event`.
     pub event: Event,
@@ -497,6 +502,7 @@ impl crate::runtime::Validate for EventCallback {
 /// hex HMAC-SHA256 of `event_time` followed by `event_type`, keyed with
 /// your API key.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Event {
     /// Time the event was created (Unix time, as a string).
     pub event_time: ::std::string::String,
@@ -542,6 +548,7 @@ impl crate::runtime::Validate for Event {
 }
 /// What the event concerns and whom it is reported to.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventMetadata {
     /// Signature ID for a specific signer. Applicable to `signature_request_signed` and `signature_request_viewed` events.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -561,6 +568,7 @@ pub struct EventMetadata {
 }
 /// The answer of `GET /signature_request/{signature_request_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestGetResponse {
     /// `signature_request`.
     pub signature_request: SignatureRequest,
@@ -600,6 +608,7 @@ impl crate::runtime::Validate for SignatureRequestGetResponse {
 }
 /// The answer of `GET /signature_request/list`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestListResponse {
     /// The signature requests of this page.
     pub signature_requests: ::std::vec::Vec<SignatureRequest>,
@@ -645,6 +654,7 @@ impl crate::runtime::Validate for SignatureRequestListResponse {
 }
 /// Where a page sits in a list.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListInfo {
     /// The page number of this page (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -664,6 +674,7 @@ pub struct ListInfo {
 }
 /// A signature request and the state of its signatures. Fields the documentation does not list are kept.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequest {
     /// The id of the SignatureRequest.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -762,6 +773,7 @@ impl crate::runtime::Validate for SignatureRequest {
 }
 /// One signer's signature on a SignatureRequest.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Signature {
     /// Signature identifier.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -846,6 +858,7 @@ pub type FormFieldsPerDocument = ::std::vec::Vec<::std::vec::Vec<FormField>>;
 /// a rule has at most one trigger and uses `AND`; an action names a
 /// field or a group, not both.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldsPayload {
     /// `form_fields_per_document`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1127,6 +1140,7 @@ pub enum FormFieldSigner {
 }
 /// A text input field (`type: text`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldText {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1245,6 +1259,7 @@ impl crate::runtime::Validate for FormFieldText {
 }
 /// A yes/no checkbox (`type: checkbox`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldCheckbox {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1313,6 +1328,7 @@ impl FormFieldCheckbox {
 }
 /// A date, filled in when the signer signs (`type: date_signed`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldDateSigned {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1397,6 +1413,7 @@ impl crate::runtime::Validate for FormFieldDateSigned {
 }
 /// An input field for dropdowns (`type: dropdown`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldDropdown {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1482,6 +1499,7 @@ impl crate::runtime::Validate for FormFieldDropdown {
 }
 /// An input field for initials (`type: initials`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldInitials {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1538,6 +1556,7 @@ impl FormFieldInitials {
 }
 /// An input field for radios (`type: radio`). Every radio field belongs to a group, and radio groups must define their rule in `form_field_groups`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldRadio {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1607,6 +1626,7 @@ impl FormFieldRadio {
 }
 /// A signature input field (`type: signature`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldSignature {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1663,6 +1683,7 @@ impl FormFieldSignature {
 }
 /// A text field that has default text set by the API (`type: text-merge`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldTextMerge {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1739,6 +1760,7 @@ impl crate::runtime::Validate for FormFieldTextMerge {
 }
 /// A checkbox field that has a default value set by the API (`type: checkbox-merge`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldCheckboxMerge {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1795,6 +1817,7 @@ impl FormFieldCheckboxMerge {
 }
 /// A hyperlink (`type: hyperlink`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldHyperlink {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1891,6 +1914,7 @@ pub enum Checked {
 }
 /// Further options of a field.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldOptions {
     /// `date_format`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1976,6 +2000,7 @@ pub type FormFieldGroups = ::std::collections::BTreeMap<
 >;
 /// A group of checkbox or radio fields.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldGroup {
     /// The group's label.
     pub group_label: ::std::string::String,
@@ -2155,6 +2180,7 @@ impl crate::runtime::Validate for RadioGroupRule {
 pub type FormFieldRules = ::std::vec::Vec<FormFieldRule>;
 /// One conditional logic rule.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldRule {
     /// Unique across all defined rules.
     pub id: ::std::string::String,
@@ -2256,6 +2282,7 @@ impl crate::runtime::Validate for TriggerOperator {
 }
 /// A condition on one field.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldRuleTrigger {
     /// The `api_id` of the field the trigger watches (required).
     pub id: ::std::string::String,
@@ -2347,6 +2374,7 @@ impl crate::runtime::Validate for FormFieldRuleActionHidden {
 }
 /// What happens when a rule's triggers hold. An action names a field (`field_id`) or a group (`group_id`), not both.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldRuleAction {
     /// The `api_id` of the field to act on (with `change-field-visibility`).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3213,6 +3241,7 @@ impl crate::runtime::Validate for SearchField {
 /// modal, the border of the secondary button, the border of the selected
 /// signature image, and the colour block on the confirmation page.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhiteLabelingOptions {
     /// The page background.
     ///
@@ -3727,6 +3756,7 @@ impl crate::runtime::Validate for WhiteLabelingError {
 }
 /// A Dropbox Sign account, as the account, team and template endpoints return it. Fields the documentation does not list are kept.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Account {
     /// The id of the account.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3764,6 +3794,7 @@ pub struct Account {
 }
 /// What is left of the account's monthly allowances; a null count means no limit applies.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountQuotas {
     /// How many more signature requests the API may send this month.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3786,6 +3817,7 @@ pub struct AccountQuotas {
 }
 /// The answer of the account endpoints that return one account.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountGetResponse {
     /// `account`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3811,6 +3843,7 @@ impl crate::runtime::Validate for AccountGetResponse {
 }
 /// The answer of `POST /account/create`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountCreateResponse {
     /// `account`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3839,6 +3872,7 @@ impl crate::runtime::Validate for AccountCreateResponse {
 }
 /// An OAuth token issued for an account, when the account was created through an OAuth app.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OAuthToken {
     /// The token to send as a bearer credential.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3861,6 +3895,7 @@ pub struct OAuthToken {
 }
 /// The answer of `POST /account/verify`: `account` is present only when an account exists for the address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountVerifyResponse {
     /// `account`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3886,6 +3921,7 @@ impl crate::runtime::Validate for AccountVerifyResponse {
 }
 /// The account found by `POST /account/verify`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifiedAccount {
     /// The email address of the account that exists.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3896,6 +3932,7 @@ pub struct VerifiedAccount {
 }
 /// The body of `POST /account/create`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountCreateRequest {
     /// The email address of the new account.
     pub email_address: ::std::string::String,
@@ -3926,6 +3963,7 @@ impl AccountCreateRequest {
 }
 /// The body of `PUT /account`; fields left out keep their value.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountUpdateRequest {
     /// The id of the account to change; your own when left out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3942,6 +3980,7 @@ pub struct AccountUpdateRequest {
 }
 /// The body of `POST /account/verify`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountVerifyRequest {
     /// The email address to look for.
     pub email_address: ::std::string::String,
@@ -3964,6 +4003,7 @@ impl AccountVerifyRequest {
 /// `validate()` checks the form fields' groups and rules and the choice
 /// of signers.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestSendRequest {
     /// URLs Dropbox Sign downloads the documents from, in order. Use either these or uploaded files.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4118,6 +4158,7 @@ impl crate::runtime::Validate for SignatureRequestSendRequest {
 /// The body of `POST /signature_request/create_embedded`: as for `send`,
 /// plus the API app (`client_id`) whose embedded flow signs the request.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestCreateEmbeddedRequest {
     /// The client id of the API app the request is signed through.
     pub client_id: ::std::string::String,
@@ -4298,6 +4339,7 @@ impl crate::runtime::Validate for SignatureRequestCreateEmbeddedRequest {
 }
 /// The body of `POST /signature_request/send_with_template`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestSendWithTemplateRequest {
     /// The templates to build the request from, in the order they are used.
     pub template_ids: ::std::vec::Vec<::std::string::String>,
@@ -4397,6 +4439,7 @@ impl crate::runtime::Validate for SignatureRequestSendWithTemplateRequest {
 }
 /// The body of `POST /signature_request/create_embedded_with_template`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestCreateEmbeddedWithTemplateRequest {
     /// The client id of the API app the request is signed through.
     pub client_id: ::std::string::String,
@@ -4492,6 +4535,7 @@ impl crate::runtime::Validate for SignatureRequestCreateEmbeddedWithTemplateRequ
 }
 /// The body of `POST /signature_request/bulk_send_with_template`. Give `signer_list` here, or upload a CSV `signer_file` with the multipart form.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestBulkSendWithTemplateRequest {
     /// The templates every request of the job is built from, in order.
     pub template_ids: ::std::vec::Vec<::std::string::String>,
@@ -4579,6 +4623,7 @@ impl crate::runtime::Validate for SignatureRequestBulkSendWithTemplateRequest {
 }
 /// The body of `POST /signature_request/bulk_create_embedded_with_template`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestBulkCreateEmbeddedWithTemplateRequest {
     /// The client id of the API app the requests are signed through.
     pub client_id: ::std::string::String,
@@ -4668,6 +4713,7 @@ impl crate::runtime::Validate for SignatureRequestBulkCreateEmbeddedWithTemplate
 }
 /// The body of `POST /signature_request/remind/{signature_request_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestRemindRequest {
     /// The email address of the signer to remind.
     pub email_address: ::std::string::String,
@@ -4690,6 +4736,7 @@ impl SignatureRequestRemindRequest {
 }
 /// The body of `POST /signature_request/update/{signature_request_id}`. Send `email_address`, `name`, or both, and/or `expires_at`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestUpdateRequest {
     /// The signature (one signer) to change.
     pub signature_id: ::std::string::String,
@@ -4728,6 +4775,7 @@ pub type Metadata = ::std::collections::BTreeMap<
 >;
 /// A signer of a signature request.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestSigner {
     /// The signer's name.
     pub name: ::std::string::String,
@@ -4780,6 +4828,7 @@ impl crate::runtime::Validate for SignatureRequestSigner {
 }
 /// A group of signers of which any one member signs for the group.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignerGroup {
     /// The group's name.
     pub group: ::std::string::String,
@@ -4821,6 +4870,7 @@ impl crate::runtime::Validate for SignerGroup {
 }
 /// A signer who fills a role of a template.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateSigner {
     /// The template role the signer fills (case-sensitive).
     pub role: ::std::string::String,
@@ -4912,6 +4962,7 @@ impl crate::runtime::Validate for SmsPhoneNumberType {
 }
 /// Someone who fills a template's CC role and receives a copy of the completed documents.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CcRecipient {
     /// The template's CC role; two recipients cannot share one role.
     pub role: ::std::string::String,
@@ -4936,6 +4987,7 @@ impl CcRecipient {
 }
 /// A value that pre-fills a merge field (a custom field) of the documents or templates.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomFieldValue {
     /// The merge field's name; a field that no merge field matches stays empty.
     pub name: ::std::string::String,
@@ -4968,6 +5020,7 @@ impl CustomFieldValue {
 }
 /// A file a signer is asked to upload while signing.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignerAttachment {
     /// The attachment's name.
     pub name: ::std::string::String,
@@ -4999,6 +5052,7 @@ impl SignerAttachment {
 }
 /// Which ways of making a signature the signers may use; the account's settings apply when left out.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SigningOptions {
     /// `default_type`.
     pub default_type: SignatureMethod,
@@ -5095,6 +5149,7 @@ impl crate::runtime::Validate for SignatureMethod {
 }
 /// One signature request of a bulk send job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkSignerListEntry {
     /// The request's signers by role; every entry uses the same one role (only single-role templates are supported).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5120,6 +5175,7 @@ impl crate::runtime::Validate for BulkSignerListEntry {
 }
 /// A merge field value of one request of a bulk send job.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkCustomField {
     /// The field's `name` or `api_id`.
     pub name: ::std::string::String,
@@ -5141,6 +5197,7 @@ impl BulkCustomField {
 }
 /// What the requester may change in the embedded editor.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EditorOptions {
     /// Lets the requester change the signers.
     ///
@@ -5158,6 +5215,7 @@ pub struct EditorOptions {
 }
 /// A merge field of a template, filled by `custom_fields` when the template is used.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MergeField {
     /// The field's name, unique in the template.
     pub name: ::std::string::String,
@@ -5229,6 +5287,7 @@ impl crate::runtime::Validate for MergeFieldType {
 }
 /// A signer role of a template.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateRole {
     /// The role's name, shown when the template is used.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5278,6 +5337,7 @@ impl crate::runtime::Validate for FileType {
 }
 /// The body of `POST /template/add_user/{template_id}`; name the account by id or by email address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateAddUserRequest {
     /// The id of the account that gains access; wins over `email_address`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5296,6 +5356,7 @@ pub struct TemplateAddUserRequest {
 }
 /// The body of `POST /template/remove_user/{template_id}`; name the account by id or by email address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateRemoveUserRequest {
     /// The id of the account that loses access; wins over `email_address`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5309,6 +5370,7 @@ pub struct TemplateRemoveUserRequest {
 }
 /// The body of `POST /template/create_embedded_draft`. Give the documents as `file_urls` here, or upload them with the multipart form.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateCreateEmbeddedDraftRequest {
     /// The client id of the API app whose embedded editor opens the draft.
     pub client_id: ::std::string::String,
@@ -5480,6 +5542,7 @@ impl crate::runtime::Validate for TemplateCreateEmbeddedDraftRequest {
 }
 /// The body of `POST /template/update_files/{template_id}`. Give the new documents as `file_urls` here, or upload them with the multipart form.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateUpdateFilesRequest {
     /// The client id of the API app doing the update.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5504,6 +5567,7 @@ pub struct TemplateUpdateFilesRequest {
 }
 /// A template, as the template endpoints and template callback events return it. Fields the documentation does not list are kept.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Template {
     /// The id of the template.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5578,6 +5642,7 @@ impl crate::runtime::Validate for Template {
 }
 /// A CC role of a template.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateCcRole {
     /// The role's name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5588,6 +5653,7 @@ pub struct TemplateCcRole {
 }
 /// One document of a template.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateDocument {
     /// The file name of the document.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5648,6 +5714,7 @@ pub enum TemplateFieldSigner {
 }
 /// A field placed on a template's document (a form field, merge field or static field).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateField {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5743,6 +5810,7 @@ impl crate::runtime::Validate for TemplateField {
 }
 /// How much text a field holds on average.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateFieldTextLength {
     /// The number of lines.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5756,6 +5824,7 @@ pub struct TemplateFieldTextLength {
 }
 /// A group of checkbox or radio fields on a template's document.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateFieldGroup {
     /// The group's name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5781,6 +5850,7 @@ impl crate::runtime::Validate for TemplateFieldGroup {
 }
 /// The rule a group of fields must meet.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateFieldGroupRule {
     /// `requirement`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5807,6 +5877,7 @@ impl crate::runtime::Validate for TemplateFieldGroupRule {
 }
 /// The answer of the template endpoints that return one template.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateGetResponse {
     /// `template`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5836,6 +5907,7 @@ impl crate::runtime::Validate for TemplateGetResponse {
 }
 /// The answer of `GET /template/list`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateListResponse {
     /// The templates of this page.
     pub templates: ::std::vec::Vec<Template>,
@@ -5878,6 +5950,7 @@ impl crate::runtime::Validate for TemplateListResponse {
 }
 /// The answer of `POST /template/create_embedded_draft`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateCreateEmbeddedDraftResponse {
     /// `template`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5903,6 +5976,7 @@ impl crate::runtime::Validate for TemplateCreateEmbeddedDraftResponse {
 }
 /// A draft template waiting to be finished in the embedded editor.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateDraft {
     /// The id the template will have.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5919,6 +5993,7 @@ pub struct TemplateDraft {
 }
 /// The answer of `POST /template/update_files/{template_id}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateUpdateFilesResponse {
     /// `template`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5944,6 +6019,7 @@ impl crate::runtime::Validate for TemplateUpdateFilesResponse {
 }
 /// A template named by its id.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateRef {
     /// The id of the template.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5954,6 +6030,7 @@ pub struct TemplateRef {
 }
 /// A temporary URL to download documents from.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileResponse {
     /// The download URL.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5967,6 +6044,7 @@ pub struct FileResponse {
 }
 /// Documents as a data URI.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileResponseDataUri {
     /// The PDF as a `data:application/pdf;base64,...` URI.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5977,6 +6055,7 @@ pub struct FileResponseDataUri {
 }
 /// A bulk send job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkSendJob {
     /// The id of the job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5996,6 +6075,7 @@ pub struct BulkSendJob {
 }
 /// The answer of the bulk send endpoints.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkSendJobSendResponse {
     /// `bulk_send_job`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6021,6 +6101,7 @@ impl crate::runtime::Validate for BulkSendJobSendResponse {
 }
 /// The answer of `GET /bulk_send_job/{bulk_send_job_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkSendJobGetResponse {
     /// `bulk_send_job`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6070,6 +6151,7 @@ impl crate::runtime::Validate for BulkSendJobGetResponse {
 }
 /// The answer of `GET /bulk_send_job/list`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkSendJobListResponse {
     /// The bulk send jobs of this page.
     pub bulk_send_jobs: ::std::vec::Vec<BulkSendJob>,
@@ -6110,6 +6192,7 @@ impl crate::runtime::Validate for BulkSendJobListResponse {
 }
 /// The body of `POST /report/create`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReportCreateRequest {
     /// The first day the reports cover, written `MM/DD/YYYY`.
     pub start_date: ::std::string::String,
@@ -6221,6 +6304,7 @@ impl crate::runtime::Validate for ReportType {
 }
 /// A request for reports, as accepted.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     /// A message saying the reports were requested.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6252,6 +6336,7 @@ impl crate::runtime::Validate for Report {
 }
 /// The answer of `POST /report/create`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReportCreateResponse {
     /// `report`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6281,6 +6366,7 @@ impl crate::runtime::Validate for ReportCreateResponse {
 }
 /// A team and its members.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Team {
     /// The team's name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6300,6 +6386,7 @@ pub struct Team {
 }
 /// The answer of the team endpoints.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamGetResponse {
     /// `team`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6325,6 +6412,7 @@ impl crate::runtime::Validate for TeamGetResponse {
 }
 /// The body of `POST /team/create`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamCreateRequest {
     /// The team's name; `Untitled Team` when left out.
     ///
@@ -6337,6 +6425,7 @@ pub struct TeamCreateRequest {
 }
 /// The body of `PUT /team`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamUpdateRequest {
     /// The team's new name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6347,6 +6436,7 @@ pub struct TeamUpdateRequest {
 }
 /// The body of `PUT /team/add_member`; name the user by account id or by email address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamAddMemberRequest {
     /// The account id of the user to invite; wins over `email_address`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6375,6 +6465,7 @@ impl crate::runtime::Validate for TeamAddMemberRequest {
 }
 /// The body of `POST /team/remove_member`; name the member by account id or by email address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamRemoveMemberRequest {
     /// The account id of the member to remove; wins over `email_address`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6491,6 +6582,7 @@ impl crate::runtime::Validate for UnclaimedDraftType {
 }
 /// A signer of a draft.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftSigner {
     /// The signer's name.
     pub name: ::std::string::String,
@@ -6519,6 +6611,7 @@ impl UnclaimedDraftSigner {
 }
 /// A signer who fills a role of a draft's template.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftTemplateSigner {
     /// The template role the signer fills.
     pub role: ::std::string::String,
@@ -6547,6 +6640,7 @@ impl UnclaimedDraftTemplateSigner {
 }
 /// The body of `POST /unclaimed_draft/create`. Give the documents as `file_urls` here, or upload them with the multipart form.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftCreateRequest {
     /// `type`.
     #[serde(rename = "type")]
@@ -6716,6 +6810,7 @@ impl crate::runtime::Validate for UnclaimedDraftCreateRequest {
 }
 /// The body of `POST /unclaimed_draft/create_embedded`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftCreateEmbeddedRequest {
     /// The client id of the API app whose embedded flow opens the draft.
     pub client_id: ::std::string::String,
@@ -6950,6 +7045,7 @@ impl crate::runtime::Validate for UnclaimedDraftCreateEmbeddedRequest {
 }
 /// The body of `POST /unclaimed_draft/create_embedded_with_template`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftCreateEmbeddedWithTemplateRequest {
     /// The client id of the API app whose embedded flow opens the draft.
     pub client_id: ::std::string::String,
@@ -7118,6 +7214,7 @@ impl crate::runtime::Validate for UnclaimedDraftCreateEmbeddedWithTemplateReques
 }
 /// The body of `POST /unclaimed_draft/edit_and_resend/{signature_request_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftEditAndResendRequest {
     /// The client id of the API app whose embedded flow opens the draft.
     pub client_id: ::std::string::String,
@@ -7168,6 +7265,7 @@ impl UnclaimedDraftEditAndResendRequest {
 }
 /// A draft that the first signed-in user to open its claim URL takes over.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraft {
     /// The id of the signature request the draft stands for, once there is one.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7193,6 +7291,7 @@ pub struct UnclaimedDraft {
 }
 /// The answer of the unclaimed draft endpoints.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftCreateResponse {
     /// `unclaimed_draft`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7218,6 +7317,7 @@ impl crate::runtime::Validate for UnclaimedDraftCreateResponse {
 }
 /// What embedded signing needs.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddedSignUrl {
     /// The URL to open in the iFrame.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7231,6 +7331,7 @@ pub struct EmbeddedSignUrl {
 }
 /// The answer of `GET /embedded/sign_url/{signature_id}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddedSignUrlResponse {
     /// `embedded`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7256,6 +7357,7 @@ impl crate::runtime::Validate for EmbeddedSignUrlResponse {
 }
 /// What editing a template embedded needs.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddedEditUrl {
     /// The URL to open in the iFrame.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7269,6 +7371,7 @@ pub struct EmbeddedEditUrl {
 }
 /// The answer of `POST /embedded/edit_url/{template_id}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddedEditUrlResponse {
     /// `embedded`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7294,6 +7397,7 @@ impl crate::runtime::Validate for EmbeddedEditUrlResponse {
 }
 /// The body of `POST /embedded/edit_url/{template_id}`; every option has a default.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddedEditUrlRequest {
     /// Lets the editor add or change CC roles.
     ///
@@ -7357,6 +7461,7 @@ impl crate::runtime::Validate for EmbeddedEditUrlRequest {
 }
 /// The body of `POST /api_app`; a custom logo goes in the multipart form.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppCreateRequest {
     /// The app's name.
     pub name: ::std::string::String,
@@ -7429,6 +7534,7 @@ impl crate::runtime::Validate for ApiAppCreateRequest {
 }
 /// The body of `PUT /api_app/{client_id}`; only the fields sent change.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppUpdateRequest {
     /// The app's new name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7485,6 +7591,7 @@ impl crate::runtime::Validate for ApiAppUpdateRequest {
 }
 /// The app's OAuth settings; `callback_url` and `scopes` go together.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppOAuthSettings {
     /// Where the OAuth flow returns to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7565,6 +7672,7 @@ impl crate::runtime::Validate for ApiAppScope {
 }
 /// Settings of the app that override the account's.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppOptions {
     /// Lets signers use "Insert everywhere" to fill every matching field at once.
     ///
@@ -7577,6 +7685,7 @@ pub struct ApiAppOptions {
 }
 /// An API app.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiApp {
     /// The app's client id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7633,6 +7742,7 @@ impl crate::runtime::Validate for ApiApp {
 }
 /// The app's OAuth configuration; absent or null when OAuth is off.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppOAuth {
     /// Where the OAuth flow returns to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7664,6 +7774,7 @@ impl crate::runtime::Validate for ApiAppOAuth {
 }
 /// The account that owns an app.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppOwner {
     /// The owner's account id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7677,6 +7788,7 @@ pub struct ApiAppOwner {
 }
 /// The answer of the API app endpoints that return one app.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppGetResponse {
     /// `api_app`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7706,6 +7818,7 @@ impl crate::runtime::Validate for ApiAppGetResponse {
 }
 /// The answer of `GET /api_app/list`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppListResponse {
     /// The apps of this page.
     pub api_apps: ::std::vec::Vec<ApiApp>,
@@ -7759,6 +7872,7 @@ pub enum SignatureRequestAttachmentSigner {
 }
 /// A file a signer was asked to upload.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestAttachment {
     /// The attachment's id.
     pub id: ::std::string::String,
@@ -7911,6 +8025,7 @@ impl<'de> ::serde::Deserialize<'de> for SignatureRequestCustomField {
 }
 /// A text merge field of a signature request (`type: text`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestCustomFieldText {
     /// The field's name.
     pub name: ::std::string::String,
@@ -7945,6 +8060,7 @@ impl SignatureRequestCustomFieldText {
 }
 /// A checkbox merge field of a signature request (`type: checkbox`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestCustomFieldCheckbox {
     /// The field's name.
     pub name: ::std::string::String,
@@ -8153,6 +8269,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponseData {
 }
 /// The text a signer typed (`type: text`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataText {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8175,6 +8292,7 @@ pub struct ResponseDataText {
 }
 /// Whether a signer checked a box (`type: checkbox`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataCheckbox {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8197,6 +8315,7 @@ pub struct ResponseDataCheckbox {
 }
 /// The date a signer signed (`type: date_signed`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataDateSigned {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8219,6 +8338,7 @@ pub struct ResponseDataDateSigned {
 }
 /// The choice a signer made in a dropdown (`type: dropdown`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataDropdown {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8241,6 +8361,7 @@ pub struct ResponseDataDropdown {
 }
 /// A signer's initials (`type: initials`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataInitials {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8263,6 +8384,7 @@ pub struct ResponseDataInitials {
 }
 /// Whether a signer selected a radio button (`type: radio`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataRadio {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8285,6 +8407,7 @@ pub struct ResponseDataRadio {
 }
 /// A signer's signature (`type: signature`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataSignature {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8307,6 +8430,7 @@ pub struct ResponseDataSignature {
 }
 /// The text of a merge field (`type: text-merge`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataTextMerge {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8329,6 +8453,7 @@ pub struct ResponseDataTextMerge {
 }
 /// The value of a checkbox merge field (`type: checkbox-merge`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataCheckboxMerge {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

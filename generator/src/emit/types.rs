@@ -251,6 +251,7 @@ fn struct_def(
         #doc
         #deprecated
         #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra

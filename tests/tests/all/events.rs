@@ -368,7 +368,8 @@ async fn the_receiver_answers_the_required_reply_and_refuses_forgeries() {
 #[tokio::test]
 async fn paging_walks_every_page_and_stops_at_num_pages() {
     let (client, _) = lifecycle(&[], 45).await;
-    let options = SignatureRequestListOptions { page_size: Some(20), ..Default::default() };
+    let mut options = SignatureRequestListOptions::default();
+    options.page_size = Some(20);
     let pages: Vec<_> = client.signature_request_list_pages(&options).collect().await;
     let sizes: Vec<usize> = pages.iter().map(|p| p.as_ref().unwrap().body.signature_requests.len()).collect();
     assert_eq!(sizes, [20, 20, 5], "the last page is short");
@@ -380,7 +381,8 @@ async fn paging_walks_every_page_and_stops_at_num_pages() {
     let expected: Vec<String> = (0..45).map(|i| format!("sr-{i:03}")).collect();
     assert_eq!(ids, expected, "every item once, in order");
     // Starting from a later page, and an exact multiple of the page size.
-    let from_two = SignatureRequestListOptions { page: Some(2), page_size: Some(20), ..Default::default() };
+    let mut from_two = options.clone();
+    from_two.page = Some(2);
     assert_eq!(client.signature_request_list_items(&from_two).count().await, 25);
     let (client, _) = lifecycle(&[], 40).await;
     assert_eq!(client.signature_request_list_pages(&options).count().await, 2);

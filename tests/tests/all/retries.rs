@@ -137,8 +137,7 @@ async fn operations_not_marked_safe_are_never_retried() {
         .mount(&server)
         .await;
     let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
-    let form =
-        bodies::SubmitFormForm { friendly_name: "x".into(), roles: None, limit: None, extra: Default::default() };
+    let form = bodies::SubmitFormForm::new("x".into());
     let err = client.submit_form(&form).await.unwrap_err();
     assert_eq!(err.response().unwrap().attempts, 1, "a POST the spec does not mark retry-safe");
 }

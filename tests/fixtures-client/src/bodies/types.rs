@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The `Signer` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Signer {
     /// `name`.
     pub name: ::std::string::String,
@@ -32,6 +33,7 @@ impl Signer {
 }
 /// The `FileMeta` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileMeta {
     /// `title`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -42,6 +44,7 @@ pub struct FileMeta {
 }
 /// The `SubmitFormForm` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubmitFormForm {
     /// `FriendlyName`.
     #[serde(rename = "FriendlyName")]
@@ -71,6 +74,7 @@ impl SubmitFormForm {
 }
 /// The `SaveDraftForm` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SaveDraftForm {
     /// `title`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -87,6 +91,7 @@ pub struct SaveDraftForm {
 }
 /// The `SearchFilter` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchFilter {
     /// `status`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -100,6 +105,7 @@ pub struct SearchFilter {
 }
 /// The `SearchPage` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchPage {
     /// `size`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -80,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
 }
 /// The `Cat` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cat {
     /// `name`.
     pub name: ::std::string::String,
@@ -104,6 +105,7 @@ impl Cat {
 }
 /// The `Dog` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Dog {
     /// `name`.
     pub name: ::std::string::String,
@@ -201,6 +203,7 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
 }
 /// The `Circle` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Circle {
     /// `radius`.
     pub radius: f64,
@@ -219,6 +222,7 @@ impl Circle {
 }
 /// The `Square` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Square {
     /// `side`.
     pub side: f64,
@@ -250,6 +254,7 @@ pub enum StringOrNumber {
 pub type MaybeName = ::std::string::String;
 /// The `Node` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Node {
     /// `value`.
     pub value: ::std::string::String,

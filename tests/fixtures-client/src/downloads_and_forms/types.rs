@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// A failure.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// What failed.
     pub code: ::std::string::String,
@@ -22,6 +23,7 @@ impl Problem {
 }
 /// A letter to send; exactly one of `recipients` and `groups` names who gets it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Letter {
     /// The title.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -69,6 +71,7 @@ impl crate::runtime::Validate for Letter {
 }
 /// Someone who gets a letter.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Recipient {
     /// The name.
     pub name: ::std::string::String,
@@ -91,6 +94,7 @@ impl Recipient {
 }
 /// A box on a page.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Box {
     /// Horizontal position.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -101,6 +105,7 @@ pub struct Box {
 }
 /// An address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Address {
     /// The city.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -114,6 +119,7 @@ pub struct Address {
 }
 /// A page of items.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ItemPage {
     /// The items.
     pub items: ::std::vec::Vec<::std::string::String>,

@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// A nested inline object.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DocumentOwner {
     /// `name`.
     pub name: ::std::string::String,
@@ -27,6 +28,7 @@ impl DocumentOwner {
 }
 /// The `Document` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Document {
     /// Required, never null.
     pub id: ::std::string::String,
@@ -86,6 +88,7 @@ impl Document {
 }
 /// The `Page` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Page {
     /// `number`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -31,6 +31,7 @@ pub enum PetIdOrIndex {
 }
 /// The `Pet` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
     /// `id`.
     pub id: ::std::string::String,
@@ -91,6 +92,7 @@ impl Pet {
 }
 /// The `Owner` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Owner {
     /// `name`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -104,6 +106,7 @@ pub struct Owner {
 }
 /// The `Tag` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Tag {
     /// `label`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -114,6 +117,7 @@ pub struct Tag {
 }
 /// The `Point` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Point {
     /// `x`.
     pub x: f64,
@@ -135,6 +139,7 @@ impl Point {
 }
 /// The `AdoptionEvent` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AdoptionEvent {
     /// `pet`.
     pub pet: Pet,
@@ -176,6 +181,7 @@ crate::runtime::open_enum! {
 }
 /// The `PetRenamedWebhook` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PetRenamedWebhook {
     /// `id`.
     pub id: ::std::string::String,

@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The `Document` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Document {
     /// `id`.
     pub id: ::std::string::String,
@@ -109,6 +110,7 @@ impl<'de> ::serde::Deserialize<'de> for Signer {
 }
 /// The `Witness` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Witness {
     /// `name`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -122,6 +124,7 @@ pub struct Witness {
 }
 /// The `Approver` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Approver {
     /// `name`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -135,6 +138,7 @@ pub struct Approver {
 }
 /// The `ErrorType` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorType {
     /// `message`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -145,6 +149,7 @@ pub struct ErrorType {
 }
 /// The `LoginForm` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginForm {
     /// `username`.
     pub username: ::std::string::String,
@@ -169,6 +174,7 @@ impl LoginForm {
 }
 /// The `LoginResponse200` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginResponse200 {
     /// `token`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
