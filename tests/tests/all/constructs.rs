@@ -667,3 +667,111 @@ fn url_pairs(body: &[u8]) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+// ----- Structs that grow with the spec: #[non_exhaustive], built with new or Default -----
+
+/// Every struct a spec shapes is `#[non_exhaustive]`, so a property the
+/// spec adds later breaks no caller. From outside its crate (here: this
+/// test crate) it is built with `new(required fields)`, or with `Default`
+/// when every field is optional, and the fields are then set one by one.
+#[tokio::test]
+async fn spec_grown_structs_are_built_with_new_or_default_from_outside_their_crate() {
+    use esign_fixtures::{responses, swagger2};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/jobs"))
+        .and(body_string(r#"{"name":"nightly","priority":"high"}"#))
+        .respond_with(ResponseTemplate::new(202))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = responses::Client::builder().base_url(server.uri()).build().unwrap();
+
+    // `new` takes the required fields, leaves the optional ones unset and
+    // the map of other properties empty.
+    let mut request = responses::JobRequest::new("nightly".to_owned());
+    assert_eq!(serde_json::to_value(&request).unwrap(), json!({"name": "nightly"}));
+    assert!(request.extra.is_empty());
+    // Properties the spec does not list yet go in `extra`.
+    request.extra.insert("priority".to_owned(), json!("high"));
+    client.create_job(&request).await.unwrap();
+
+    let mut signer = bodies::Signer::new("Ann".to_owned(), "ann@example.test".to_owned());
+    assert_eq!(signer.order, None);
+    signer.order = Some(2);
+    assert_eq!(
+        serde_json::to_value(&signer).unwrap(),
+        json!({"name": "Ann", "email_address": "ann@example.test", "order": 2})
+    );
+    // Types only responses use have `new` too, not only request bodies.
+    let dog = composition::Pet::Dog(composition::Dog::new("Rex".to_owned(), true));
+    assert_eq!(serde_json::to_value(&dog).unwrap(), json!({"kind": "dog", "name": "Rex", "good": true}));
+
+    // Every field optional: `Default`, then assignments.
+    let mut meta = bodies::FileMeta::default();
+    meta.title = Some("NDA".to_owned());
+    assert_eq!(serde_json::to_value(&meta).unwrap(), json!({"title": "NDA"}));
+    // A multipart body with a required part, an options struct, a headers struct.
+    let mut upload = bodies::UploadFileMultipart::new(FilePart::new(&b"%PDF"[..]), "signing".to_owned());
+    upload.meta = Some(meta);
+    assert_eq!((upload.purpose.as_str(), upload.tags.as_ref()), ("signing", None));
+    let mut options = parameters::GetItemVersionOptions::default();
+    options.type_ = Some("full".to_owned());
+    assert_eq!(options.fields, None);
+    let headers = swagger2::ListDocumentsHeaders::default();
+    assert_eq!(headers, swagger2::ListDocumentsHeaders::from_headers(&esign_fixtures::runtime::HeaderMap::new()));
+}
+
+/// The generated sources themselves: every struct with named fields other
+/// than the client and its builder (whose fields are private) is
+/// `#[non_exhaustive]`, and derives `Default` or has a `new`.
+#[test]
+fn every_spec_grown_struct_is_non_exhaustive_with_new_or_default() {
+    let root = crate::support::workspace_root();
+    let mut files = Vec::new();
+    let mut dirs = vec![root.join("generated/src"), root.join("tests/fixtures-client/src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let (mut with_new, mut with_default) = (0, 0);
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(name) = line.strip_prefix("pub struct ").and_then(|rest| rest.strip_suffix(" {")) else {
+                continue;
+            };
+            if name == "Client" || name == "ClientBuilder" {
+                continue;
+            }
+            let attrs: Vec<&str> = lines[..i].iter().rev().take_while(|l| l.starts_with("#[")).copied().collect();
+            let at = format!("{}: {name}", file.display());
+            assert!(attrs.contains(&"#[non_exhaustive]"), "{at} is not #[non_exhaustive]");
+            let default = attrs.iter().any(|a| a.starts_with("#[derive(") && a.contains(" Default,"));
+            // Its inherent impl, if any, written right after it.
+            let impl_line = format!("impl {name} {{");
+            let new = lines[i..]
+                .iter()
+                .skip_while(|l| **l != impl_line)
+                .take_while(|l| **l != "}")
+                .any(|l| l.starts_with("    pub fn new("));
+            assert!(
+                default != new,
+                "{at}: Default when every field is optional, otherwise new (default {default}, new {new})"
+            );
+            if new {
+                with_new += 1;
+            } else {
+                with_default += 1;
+            }
+        }
+    }
+    assert!(with_new > 50 && with_default > 50, "{with_new} with new, {with_default} with Default");
+}
