@@ -35,11 +35,11 @@ fn api_error(err: &Error<esign_client::dropbox_sign::ErrorResponse>) -> (u16, Er
 }
 
 fn quick_wait() -> WaitOptions {
-    WaitOptions {
-        max_wait: Duration::from_secs(10),
-        min_delay: Some(Duration::from_millis(5)),
-        max_delay: Some(Duration::from_millis(20)),
-    }
+    let mut options = WaitOptions::default();
+    options.max_wait = Duration::from_secs(10);
+    options.min_delay = Some(Duration::from_millis(5));
+    options.max_delay = Some(Duration::from_millis(20));
+    options
 }
 
 #[tokio::test]
@@ -126,8 +126,9 @@ async fn cancel_and_confirm_completes_by_the_event_or_by_the_waiter() {
     let client = client(&sim, RetryPolicy::default());
 
     // A waiter that would take long, so the event decides.
-    let slow =
-        WaitOptions { max_wait: Duration::from_secs(30), min_delay: Some(Duration::from_secs(10)), max_delay: None };
+    let mut slow = WaitOptions::default();
+    slow.max_wait = Duration::from_secs(30);
+    slow.min_delay = Some(Duration::from_secs(10));
     let outcome = client.signature_request_cancel_and_confirm("by-event", Some(&mut events), slow).await;
     assert_eq!(outcome, ConfirmOutcome::Confirmed { by: ConfirmedBy::Event });
 

@@ -93,14 +93,12 @@ async fn run(args: Vec<String>) -> Result<bool, String> {
     };
 
     eprintln!("{} signature requests to {}", ids.len(), if remove { "remove" } else { "cancel" });
-    let options = BulkOptions {
-        max_concurrency,
-        journal: Some(journal.clone()),
-        on_progress: Some(Arc::new(|p| {
-            eprint!("\r{}/{} done, {:.1}/s, about {}s left   ", p.done, p.total, p.per_second, p.remaining.as_secs());
-        })),
-        ..BulkOptions::default()
-    };
+    let mut options = BulkOptions::default();
+    options.max_concurrency = max_concurrency;
+    options.journal = Some(journal.clone());
+    options.on_progress = Some(Arc::new(|p| {
+        eprint!("\r{}/{} done, {:.1}/s, about {}s left   ", p.done, p.total, p.per_second, p.remaining.as_secs());
+    }));
     let report = if remove {
         client.bulk_signature_request_remove(ids, &options).await
     } else {
