@@ -161,7 +161,11 @@ pub struct BulkProgress {
 ///
 /// The other retry settings (back-off, request timeout, the retry hook)
 /// are the client's `RetryPolicy`.
+///
+/// `#[non_exhaustive]`, so a setting added later breaks no caller: start
+/// from [`BulkOptions::default()`] and set the fields you change.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct BulkOptions {
     /// Requests in flight at most. Default 8.
     pub max_concurrency: usize,

@@ -22,7 +22,12 @@ pub enum CancelTarget {
 }
 
 /// A provider-neutral cancel request.
+///
+/// `#[non_exhaustive]`, so a field added later breaks no caller: build it
+/// with [`CancelRequest::new`] and the setters ([`CancelRequest::return_url`]).
+/// By default the id is empty and there is no return URL.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CancelRequest {
     /// The id of what to cancel (a signature request id, a session id, a sign URL or its UUID).
     pub id: String,

@@ -106,7 +106,19 @@ pub enum Redirects {
 
 /// How a client's HTTP side is set up: what the generated `ClientBuilder`
 /// collects besides the base URL, the credentials and the retry policy.
+///
+/// | field | default |
+/// |---|---|
+/// | [`http`](Self::http) | none: the client builds its own |
+/// | [`http_builder`](Self::http_builder) | none |
+/// | [`redirects`](Self::redirects) | [`Redirects::SameOrigin`] |
+/// | [`max_response_bytes`](Self::max_response_bytes) | 16 MiB ([`DEFAULT_MAX_RESPONSE_BYTES`]) |
+///
+/// `#[non_exhaustive]`, so a setting added later breaks no caller: start
+/// from [`ClientSettings::default()`] and set the fields you change (the
+/// generated `ClientBuilder` does).
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ClientSettings {
     /// A `reqwest::Client` of your own (its proxies, pool, TLS settings).
     ///

@@ -4,7 +4,13 @@
 use bytes::Bytes;
 
 /// A file to upload in a multipart body.
+///
+/// `#[non_exhaustive]`, so a field added later breaks no caller: build it
+/// with [`FilePart::new`] and the setters ([`FilePart::file_name`],
+/// [`FilePart::content_type`]). By default there is no file name, and the
+/// media type is the spec's (else `application/octet-stream`).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FilePart {
     /// The file's contents.
     pub bytes: Bytes,

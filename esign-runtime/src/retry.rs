@@ -25,7 +25,12 @@ use super::url::value_text;
 /// [`Error::RateLimited`](super::Error::RateLimited), which says when
 /// sending may resume. Raise `max_rate_limit_wait` to wait longer; bulk runs
 /// have their own bound (`BulkOptions::max_rate_limit_wait`, an hour).
+///
+/// `#[non_exhaustive]`, so a setting added later breaks no caller: start
+/// from [`RetryPolicy::default()`] or [`RetryPolicy::never()`] and set the
+/// fields you change.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Requests per call at most, the first included (1: never retry).
     /// Default 5.

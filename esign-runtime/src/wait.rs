@@ -11,7 +11,11 @@
 ///
 /// Each attempt is a call with the client's `RetryPolicy` (so a rate-limit
 /// wait within one attempt is bounded by its `max_rate_limit_wait`).
+///
+/// `#[non_exhaustive]`, so a setting added later breaks no caller: start
+/// from [`WaitOptions::default()`] and set the fields you change.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct WaitOptions {
     /// Give up after this long. Default 5 minutes.
     pub max_wait: std::time::Duration,

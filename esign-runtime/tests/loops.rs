@@ -32,11 +32,9 @@ async fn a_waiter_gives_up_at_max_wait() {
     use esign_runtime::{AcceptorState, WaitOptions, WaitOutcome};
     use std::time::Duration;
 
-    let options = WaitOptions {
-        max_wait: Duration::from_millis(60),
-        min_delay: Some(Duration::from_millis(10)),
-        max_delay: None,
-    };
+    let mut options = WaitOptions::default();
+    options.max_wait = Duration::from_millis(60);
+    options.min_delay = Some(Duration::from_millis(10));
     let started = std::time::Instant::now();
     let outcome =
         wait(|| async { Ok(404) }, &[(404, AcceptorState::Retry)], (Duration::ZERO, Duration::ZERO), options).await;
@@ -69,12 +67,14 @@ async fn a_journaled_run_resumes_where_it_stopped() {
         }
     };
     // A first run over the first three ids.
-    let first =
-        BulkOptions { max_concurrency: 1, journal: Some(Journal::create(&path).unwrap()), ..BulkOptions::default() };
+    let mut first = BulkOptions::default();
+    first.max_concurrency = 1;
+    first.journal = Some(Journal::create(&path).unwrap());
     let report = core.run_bulk("cancel", ids[..3].to_vec(), &first, call).await;
     assert_eq!(report.counts().get("queued"), Some(&2));
     drop(first);
-    let resumed = BulkOptions { journal: Some(Journal::open(&path).unwrap()), ..BulkOptions::default() };
+    let mut resumed = BulkOptions::default();
+    resumed.journal = Some(Journal::open(&path).unwrap());
     let report = core.run_bulk("cancel", ids.clone(), &resumed, call).await;
     assert_eq!(report.entries.len(), 6);
     assert_eq!(report.counts().get("queued"), Some(&5));

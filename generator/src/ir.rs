@@ -163,8 +163,6 @@ pub struct Struct {
     pub extra: Extra,
     /// Checks `validate()` runs beyond the fields' own (when the API opts in).
     pub checks: StructChecks,
-    /// A request body with required fields: it gets `new(required fields)`.
-    pub constructor: bool,
 }
 
 /// Whole-object checks read from the spec.

@@ -611,20 +611,21 @@ mod client_benches {
             }
         };
         let base = serve(axum::Router::new().route("/v3/signature_request/cancel/{id}", post(handler))).await;
+        let mut retry = RetryPolicy::default();
+        retry.request_timeout = Some(std::time::Duration::from_millis(300));
         let client = Client::builder()
             .base_url(format!("{base}/v3"))
             .credentials(Credentials::api_key("bench-key"))
-            .retry_policy(RetryPolicy {
-                request_timeout: Some(std::time::Duration::from_millis(300)),
-                ..RetryPolicy::default()
-            })
+            .retry_policy(retry)
             .build()
             .unwrap();
         let ids: Vec<String> = (0..IDS).map(|i| format!("sr-{i}")).collect();
         let dir = tempfile::tempdir().unwrap();
         let journal_path = dir.path().join("bulk.jsonl");
         let journal = Journal::create(&journal_path).unwrap();
-        let options = BulkOptions { max_concurrency: 32, journal: Some(journal), ..BulkOptions::default() };
+        let mut options = BulkOptions::default();
+        options.max_concurrency = 32;
+        options.journal = Some(journal);
         let started = Instant::now();
         let report = client.bulk_signature_request_cancel(ids, &options).await;
         let elapsed = started.elapsed();

@@ -35,11 +35,11 @@ fn api_error(err: &Error<esign_client::dropbox_sign::ErrorResponse>) -> (u16, Er
 }
 
 fn quick_wait() -> WaitOptions {
-    WaitOptions {
-        max_wait: Duration::from_secs(10),
-        min_delay: Some(Duration::from_millis(5)),
-        max_delay: Some(Duration::from_millis(20)),
-    }
+    let mut options = WaitOptions::default();
+    options.max_wait = Duration::from_secs(10);
+    options.min_delay = Some(Duration::from_millis(5));
+    options.max_delay = Some(Duration::from_millis(20));
+    options
 }
 
 #[tokio::test]
@@ -126,8 +126,9 @@ async fn cancel_and_confirm_completes_by_the_event_or_by_the_waiter() {
     let client = client(&sim, RetryPolicy::default());
 
     // A waiter that would take long, so the event decides.
-    let slow =
-        WaitOptions { max_wait: Duration::from_secs(30), min_delay: Some(Duration::from_secs(10)), max_delay: None };
+    let mut slow = WaitOptions::default();
+    slow.max_wait = Duration::from_secs(30);
+    slow.min_delay = Some(Duration::from_secs(10));
     let outcome = client.signature_request_cancel_and_confirm("by-event", Some(&mut events), slow).await;
     assert_eq!(outcome, ConfirmOutcome::Confirmed { by: ConfirmedBy::Event });
 
@@ -290,7 +291,8 @@ async fn lists_page_through_every_request_in_order() {
     sim.add_signature_request("gone", RequestState::Canceled);
     let client = client(&sim, RetryPolicy::never());
 
-    let options = SignatureRequestListOptions { page_size: Some(20), ..Default::default() };
+    let mut options = SignatureRequestListOptions::default();
+    options.page_size = Some(20);
     let pages: Vec<_> = client.signature_request_list_pages(&options).collect().await;
     let sizes: Vec<usize> = pages.iter().map(|p| p.as_ref().unwrap().body.signature_requests.len()).collect();
     assert_eq!(sizes, [20, 20, 5]);
@@ -307,7 +309,8 @@ async fn lists_page_through_every_request_in_order() {
     let first = client.signature_request_list(&SignatureRequestListOptions::default()).await.unwrap();
     assert_eq!(first.body.signature_requests.len(), 20);
     for size in [0, 101] {
-        let options = SignatureRequestListOptions { page_size: Some(size), ..Default::default() };
+        let mut options = SignatureRequestListOptions::default();
+        options.page_size = Some(size);
         match client.signature_request_list(&options).await.unwrap_err() {
             Error::Api { body, .. } => {
                 assert_eq!(body.error.error_name, ErrorName::BadRequest);

@@ -57,5 +57,8 @@ pub async fn next_event(events: &mut mpsc::Receiver<EventCallback>) -> EventCall
 
 /// Retries quickly, so tests of retried answers stay fast.
 pub fn quick_retries() -> RetryPolicy {
-    RetryPolicy { base_delay: Duration::from_millis(5), max_delay: Duration::from_millis(20), ..RetryPolicy::default() }
+    let mut policy = RetryPolicy::default();
+    policy.base_delay = Duration::from_millis(5);
+    policy.max_delay = Duration::from_millis(20);
+    policy
 }

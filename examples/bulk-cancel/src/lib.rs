@@ -78,7 +78,9 @@ async fn run(args: Vec<String>) -> Result<bool, String> {
         let text = std::fs::read_to_string(&file).map_err(|e| format!("{file}: {e}"))?;
         text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
     } else if let Some(query) = value("--query") {
-        let options = SignatureRequestListOptions { query: Some(query), page_size: Some(100), ..Default::default() };
+        let mut options = SignatureRequestListOptions::default();
+        options.query = Some(query);
+        options.page_size = Some(100);
         let mut ids = Vec::new();
         let mut items = std::pin::pin!(client.signature_request_list_items(&options));
         while let Some(item) = items.next().await {
@@ -91,14 +93,12 @@ async fn run(args: Vec<String>) -> Result<bool, String> {
     };
 
     eprintln!("{} signature requests to {}", ids.len(), if remove { "remove" } else { "cancel" });
-    let options = BulkOptions {
-        max_concurrency,
-        journal: Some(journal.clone()),
-        on_progress: Some(Arc::new(|p| {
-            eprint!("\r{}/{} done, {:.1}/s, about {}s left   ", p.done, p.total, p.per_second, p.remaining.as_secs());
-        })),
-        ..BulkOptions::default()
-    };
+    let mut options = BulkOptions::default();
+    options.max_concurrency = max_concurrency;
+    options.journal = Some(journal.clone());
+    options.on_progress = Some(Arc::new(|p| {
+        eprint!("\r{}/{} done, {:.1}/s, about {}s left   ", p.done, p.total, p.per_second, p.remaining.as_secs());
+    }));
     let report = if remove {
         client.bulk_signature_request_remove(ids, &options).await
     } else {

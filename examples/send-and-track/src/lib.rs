@@ -39,58 +39,25 @@ pub fn fields_for(signers: &[Signer]) -> Vec<Vec<FormField>> {
     for (i, _) in signers.iter().enumerate() {
         let y = 600 + 80 * i as i64;
         let signer = FormFieldSigner::Integer(i as i64);
-        page.push(FormField::Signature(FormFieldSignature {
-            api_id: format!("signature_{i}"),
-            name: Some("Signature".to_owned()),
-            x: 60,
-            y,
-            width: 200,
-            height: 40,
-            required: true,
-            signer: signer.clone(),
-            page: Some(1),
-            document_index: None,
-            extra: Default::default(),
-        }));
-        page.push(FormField::DateSigned(FormFieldDateSigned {
-            api_id: format!("date_{i}"),
-            name: Some("Date".to_owned()),
-            x: 300,
-            y,
-            width: 120,
-            height: 20,
-            required: true,
-            signer: signer.clone(),
-            page: Some(1),
-            document_index: None,
-            field_options: Some(FieldOptions { date_format: Some("YYYY - MM - DD".into()), ..Default::default() }),
-            font_family: None,
-            font_size: None,
-            extra: Default::default(),
-        }));
-        page.push(FormField::Text(FormFieldText {
-            api_id: format!("title_{i}"),
-            name: Some("Job title".to_owned()),
-            x: 440,
-            y,
-            width: 120,
-            height: 20,
-            required: false,
-            signer,
-            page: Some(1),
-            document_index: None,
-            placeholder: Some("Job title".to_owned()),
-            validation_type: Some(ValidationType::LettersOnly),
-            validation_custom_regex: None,
-            validation_custom_regex_format_label: None,
-            auto_fill_type: None,
-            masked: None,
-            link_id: None,
-            content: None,
-            font_family: None,
-            font_size: None,
-            extra: Default::default(),
-        }));
+        let mut signature = FormFieldSignature::new(format!("signature_{i}"), 60, y, 200, 40, true, signer.clone());
+        signature.name = Some("Signature".to_owned());
+        signature.page = Some(1);
+        page.push(FormField::Signature(signature));
+
+        let mut date = FormFieldDateSigned::new(format!("date_{i}"), 300, y, 120, 20, true, signer.clone());
+        date.name = Some("Date".to_owned());
+        date.page = Some(1);
+        let mut options = FieldOptions::default();
+        options.date_format = Some("YYYY - MM - DD".into());
+        date.field_options = Some(options);
+        page.push(FormField::DateSigned(date));
+
+        let mut title = FormFieldText::new(format!("title_{i}"), 440, y, 120, 20, false, signer);
+        title.name = Some("Job title".to_owned());
+        title.page = Some(1);
+        title.placeholder = Some("Job title".to_owned());
+        title.validation_type = Some(ValidationType::LettersOnly);
+        page.push(FormField::Text(title));
     }
     vec![page]
 }
@@ -104,31 +71,26 @@ pub async fn send(
     signers: &[Signer],
     test_mode: bool,
 ) -> Result<String, Error> {
-    let request = SignatureRequestSendRequest {
-        title: Some(title.to_owned()),
-        subject: Some(format!("Please sign: {title}")),
-        message: Some("Sign where the fields show you to.".to_owned()),
-        signers: Some(
-            signers
-                .iter()
-                .enumerate()
-                .map(|(i, s)| SignatureRequestSigner {
-                    name: s.name.clone(),
-                    email_address: s.email.clone(),
-                    order: Some(i as i64),
-                    pin: None,
-                    sms_phone_number: None,
-                    sms_phone_number_type: None,
-                    extra: Default::default(),
-                })
-                .collect(),
-        ),
-        form_fields_per_document: Some(fields_for(signers)),
-        test_mode: Some(test_mode),
-        ..Default::default()
-    };
+    let mut request = SignatureRequestSendRequest::default();
+    request.title = Some(title.to_owned());
+    request.subject = Some(format!("Please sign: {title}"));
+    request.message = Some("Sign where the fields show you to.".to_owned());
+    request.signers = Some(
+        signers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let mut signer = SignatureRequestSigner::new(s.name.clone(), s.email.clone());
+                signer.order = Some(i as i64);
+                signer
+            })
+            .collect(),
+    );
+    request.form_fields_per_document = Some(fields_for(signers));
+    request.test_mode = Some(test_mode);
     // The client checks the fields (validate()) before anything is sent.
-    let body = SignatureRequestSendMultipart { signature_request_send_request: request, files: Some(vec![document]) };
+    let mut body = SignatureRequestSendMultipart::new(request);
+    body.files = Some(vec![document]);
     let response = client.signature_request_send_multipart(&body).await?;
     for warning in &response.warnings {
         eprintln!("warning {}: {}", warning.warning_name, warning.warning_msg);
@@ -204,7 +166,8 @@ pub async fn download<W: std::io::Write>(
     sink: &mut W,
     attempts: u32,
 ) -> Result<u64, Box<dyn std::error::Error>> {
-    let options = SignatureRequestFilesOptions { file_type: Some(FileType::Pdf) };
+    let mut options = SignatureRequestFilesOptions::default();
+    options.file_type = Some(FileType::Pdf);
     for attempt in 1..=attempts.max(1) {
         match client.signature_request_files(id, &options).await {
             Ok(response) => return Ok(response.body.write_to(sink).await?),

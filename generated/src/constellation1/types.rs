@@ -6,6 +6,7 @@
 /// other fields is not public; fields this client does not list are
 /// kept as received.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct RequestResponse {
     /// `"True"` when the call succeeded, `"False"` when it failed: a boolean written as a string. Parsed case-insensitively.
     #[serde(rename = "ReturnValue")]

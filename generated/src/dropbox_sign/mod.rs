@@ -5653,6 +5653,7 @@ impl types::EventCallback {
 }
 /// Optional parameters of [`Client::signature_request_list`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureRequestListOptions {
     /// Which account to return SignatureRequests for. Must be a team member. Use `all` to indicate all team members. Defaults to your account. (`account_id`, query)
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -5665,6 +5666,7 @@ pub struct SignatureRequestListOptions {
 }
 /// Optional parameters of [`Client::account_get`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AccountGetOptions {
     /// The id of the account to look up. Takes precedence over `email_address` when both are sent. (`account_id`, query)
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -5673,6 +5675,7 @@ pub struct AccountGetOptions {
 }
 /// The multipart body of [`Client::signature_request_send_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureRequestSendMultipart {
     /// The fields of [`SignatureRequestSendRequest`], each sent as parts of its own.
     pub signature_request_send_request: types::SignatureRequestSendRequest,
@@ -5715,6 +5718,7 @@ impl SignatureRequestSendMultipart {
 }
 /// The multipart body of [`Client::signature_request_send_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureRequestSendWithTemplateMultipart {
     /// The fields of [`SignatureRequestSendWithTemplateRequest`], each sent as parts of its own.
     pub signature_request_send_with_template_request: types::SignatureRequestSendWithTemplateRequest,
@@ -5749,6 +5753,7 @@ impl SignatureRequestSendWithTemplateMultipart {
 }
 /// The multipart body of [`Client::signature_request_bulk_send_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureRequestBulkSendWithTemplateMultipart {
     /// The fields of [`SignatureRequestBulkSendWithTemplateRequest`], each sent as parts of its own.
     pub signature_request_bulk_send_with_template_request: types::SignatureRequestBulkSendWithTemplateRequest,
@@ -5781,6 +5786,7 @@ impl SignatureRequestBulkSendWithTemplateMultipart {
 }
 /// The multipart body of [`Client::signature_request_bulk_create_embedded_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureRequestBulkCreateEmbeddedWithTemplateMultipart {
     /// The fields of [`SignatureRequestBulkCreateEmbeddedWithTemplateRequest`], each sent as parts of its own.
     pub signature_request_bulk_create_embedded_with_template_request: types::SignatureRequestBulkCreateEmbeddedWithTemplateRequest,
@@ -5814,6 +5820,7 @@ impl SignatureRequestBulkCreateEmbeddedWithTemplateMultipart {
 }
 /// The multipart body of [`Client::signature_request_create_embedded_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureRequestCreateEmbeddedMultipart {
     /// The fields of [`SignatureRequestCreateEmbeddedRequest`], each sent as parts of its own.
     pub signature_request_create_embedded_request: types::SignatureRequestCreateEmbeddedRequest,
@@ -5856,6 +5863,7 @@ impl SignatureRequestCreateEmbeddedMultipart {
 }
 /// The multipart body of [`Client::signature_request_create_embedded_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureRequestCreateEmbeddedWithTemplateMultipart {
     /// The fields of [`SignatureRequestCreateEmbeddedWithTemplateRequest`], each sent as parts of its own.
     pub signature_request_create_embedded_with_template_request: types::SignatureRequestCreateEmbeddedWithTemplateRequest,
@@ -5890,18 +5898,21 @@ impl SignatureRequestCreateEmbeddedWithTemplateMultipart {
 }
 /// Optional parameters of [`Client::signature_request_files`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureRequestFilesOptions {
     /// `pdf` for one merged PDF (the default), `zip` for one file per document. (`file_type`, query)
     pub file_type: ::std::option::Option<types::FileType>,
 }
 /// Optional parameters of [`Client::signature_request_files_as_file_url`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureRequestFilesAsFileUrlOptions {
     /// `1` (the default) makes a browser opening the URL save the file; `0` lets it show the PDF inline. (`force_download`, query)
     pub force_download: ::std::option::Option<i64>,
 }
 /// Optional parameters of [`Client::template_list`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TemplateListOptions {
     /// Whose templates to list; a team member's account id, or `all` for the whole team. Your own by default. (`account_id`, query)
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -5914,6 +5925,7 @@ pub struct TemplateListOptions {
 }
 /// The multipart body of [`Client::template_create_embedded_draft_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TemplateCreateEmbeddedDraftMultipart {
     /// The fields of [`TemplateCreateEmbeddedDraftRequest`], each sent as parts of its own.
     pub template_create_embedded_draft_request: types::TemplateCreateEmbeddedDraftRequest,
@@ -5956,18 +5968,21 @@ impl TemplateCreateEmbeddedDraftMultipart {
 }
 /// Optional parameters of [`Client::template_files`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TemplateFilesOptions {
     /// `pdf` for one merged PDF, `zip` for one file per document. (`file_type`, query)
     pub file_type: ::std::option::Option<types::FileType>,
 }
 /// Optional parameters of [`Client::template_files_as_file_url`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TemplateFilesAsFileUrlOptions {
     /// `1` (the default) makes a browser opening the URL save the file; `0` lets it show the PDF inline. (`force_download`, query)
     pub force_download: ::std::option::Option<i64>,
 }
 /// The multipart body of [`Client::template_update_files_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TemplateUpdateFilesMultipart {
     /// The fields of [`TemplateUpdateFilesRequest`], each sent as parts of its own.
     pub template_update_files_request: types::TemplateUpdateFilesRequest,
@@ -6002,6 +6017,7 @@ impl TemplateUpdateFilesMultipart {
 }
 /// Optional parameters of [`Client::bulk_send_job_get`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BulkSendJobGetOptions {
     /// The page of signature requests to return, counting from `1` (the default). (`page`, query)
     pub page: ::std::option::Option<i64>,
@@ -6010,6 +6026,7 @@ pub struct BulkSendJobGetOptions {
 }
 /// Optional parameters of [`Client::bulk_send_job_list`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct BulkSendJobListOptions {
     /// The page to return, counting from `1` (the default). (`page`, query)
     pub page: ::std::option::Option<i64>,
@@ -6018,12 +6035,14 @@ pub struct BulkSendJobListOptions {
 }
 /// Optional parameters of [`Client::team_add_member`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TeamAddMemberOptions {
     /// The sub-team to invite to; your own team when left out. (`team_id`, query)
     pub team_id: ::std::option::Option<::std::string::String>,
 }
 /// The multipart body of [`Client::unclaimed_draft_create_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UnclaimedDraftCreateMultipart {
     /// The fields of [`UnclaimedDraftCreateRequest`], each sent as parts of its own.
     pub unclaimed_draft_create_request: types::UnclaimedDraftCreateRequest,
@@ -6066,6 +6085,7 @@ impl UnclaimedDraftCreateMultipart {
 }
 /// The multipart body of [`Client::unclaimed_draft_create_embedded_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UnclaimedDraftCreateEmbeddedMultipart {
     /// The fields of [`UnclaimedDraftCreateEmbeddedRequest`], each sent as parts of its own.
     pub unclaimed_draft_create_embedded_request: types::UnclaimedDraftCreateEmbeddedRequest,
@@ -6108,6 +6128,7 @@ impl UnclaimedDraftCreateEmbeddedMultipart {
 }
 /// The multipart body of [`Client::unclaimed_draft_create_embedded_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UnclaimedDraftCreateEmbeddedWithTemplateMultipart {
     /// The fields of [`UnclaimedDraftCreateEmbeddedWithTemplateRequest`], each sent as parts of its own.
     pub unclaimed_draft_create_embedded_with_template_request: types::UnclaimedDraftCreateEmbeddedWithTemplateRequest,
@@ -6142,6 +6163,7 @@ impl UnclaimedDraftCreateEmbeddedWithTemplateMultipart {
 }
 /// The multipart body of [`Client::api_app_update_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ApiAppUpdateMultipart {
     /// The fields of [`ApiAppUpdateRequest`], each sent as parts of its own.
     pub api_app_update_request: types::ApiAppUpdateRequest,
@@ -6176,6 +6198,7 @@ impl ApiAppUpdateMultipart {
 }
 /// Optional parameters of [`Client::api_app_list`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ApiAppListOptions {
     /// The page to return, counting from `1` (the default). (`page`, query)
     pub page: ::std::option::Option<i64>,
@@ -6184,6 +6207,7 @@ pub struct ApiAppListOptions {
 }
 /// The multipart body of [`Client::api_app_create_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ApiAppCreateMultipart {
     /// The fields of [`ApiAppCreateRequest`], each sent as parts of its own.
     pub api_app_create_request: types::ApiAppCreateRequest,
@@ -6218,6 +6242,7 @@ impl ApiAppCreateMultipart {
 }
 /// The headers [`Client::signature_request_cancel`], [`Client::signature_request_remove`], [`Client::signature_request_get`] and [`Client::signature_request_list`] document for their successful responses; read them with `from_headers(&response.headers)`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SignatureRequestCancelHeaders {
     /// The maximum number of requests per hour that you can make.
     ///

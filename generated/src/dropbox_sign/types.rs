@@ -4,12 +4,22 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The body of a failed call: exactly one error.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// `error`.
     pub error: ErrorResponseError,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ErrorResponse {
+    /// A value with the required fields (`error`), every optional one unset and no other properties.
+    pub fn new(error: ErrorResponseError) -> Self {
+        Self {
+            error,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for ErrorResponse {
     fn validate_into(
@@ -26,6 +36,7 @@ impl crate::runtime::Validate for ErrorResponse {
 }
 /// One error, as the API reports it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponseError {
     /// A message describing the error, meant for people.
     pub error_msg: ::std::string::String,
@@ -37,6 +48,17 @@ pub struct ErrorResponseError {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ErrorResponseError {
+    /// A value with the required fields (`error_msg`, `error_name`), every optional one unset and no other properties.
+    pub fn new(error_msg: ::std::string::String, error_name: ErrorName) -> Self {
+        Self {
+            error_msg,
+            error_name,
+            error_path: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for ErrorResponseError {
     fn validate_into(
@@ -241,6 +263,7 @@ impl crate::runtime::Validate for ErrorName {
 }
 /// Warnings that may come with a successful response.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WarningResponse {
     /// One or more warnings.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -263,6 +286,7 @@ impl crate::runtime::Validate for WarningResponse {
 }
 /// One warning, as the API reports it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Warning {
     /// A message describing the warning, meant for people.
     pub warning_msg: ::std::string::String,
@@ -271,6 +295,16 @@ pub struct Warning {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Warning {
+    /// A value with the required fields (`warning_msg`, `warning_name`), every optional one unset and no other properties.
+    pub fn new(warning_msg: ::std::string::String, warning_name: WarningName) -> Self {
+        Self {
+            warning_msg,
+            warning_name,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for Warning {
     fn validate_into(
@@ -414,6 +448,7 @@ impl crate::runtime::Validate for WarningName {
 }
 /// The payload of a callback, the `json` field of its multipart POST.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventCallback {
     /// `event`.
     pub event: Event,
@@ -429,6 +464,18 @@ pub struct EventCallback {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl EventCallback {
+    /// A value with the required fields (`event`), every optional one unset and no other properties.
+    pub fn new(event: Event) -> Self {
+        Self {
+            event,
+            signature_request: ::std::option::Option::None,
+            template: ::std::option::Option::None,
+            account: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for EventCallback {
     fn validate_into(
@@ -455,6 +502,7 @@ impl crate::runtime::Validate for EventCallback {
 /// hex HMAC-SHA256 of `event_time` followed by `event_type`, keyed with
 /// your API key.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Event {
     /// Time the event was created (Unix time, as a string).
     pub event_time: ::std::string::String,
@@ -468,6 +516,22 @@ pub struct Event {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Event {
+    /// A value with the required fields (`event_time`, `event_type`, `event_hash`), every optional one unset and no other properties.
+    pub fn new(
+        event_time: ::std::string::String,
+        event_type: EventType,
+        event_hash: ::std::string::String,
+    ) -> Self {
+        Self {
+            event_time,
+            event_type,
+            event_hash,
+            event_metadata: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for Event {
     fn validate_into(
@@ -484,6 +548,7 @@ impl crate::runtime::Validate for Event {
 }
 /// What the event concerns and whom it is reported to.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EventMetadata {
     /// Signature ID for a specific signer. Applicable to `signature_request_signed` and `signature_request_viewed` events.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -503,6 +568,7 @@ pub struct EventMetadata {
 }
 /// The answer of `GET /signature_request/{signature_request_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestGetResponse {
     /// `signature_request`.
     pub signature_request: SignatureRequest,
@@ -512,6 +578,16 @@ pub struct SignatureRequestGetResponse {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SignatureRequestGetResponse {
+    /// A value with the required fields (`signature_request`), every optional one unset and no other properties.
+    pub fn new(signature_request: SignatureRequest) -> Self {
+        Self {
+            signature_request,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for SignatureRequestGetResponse {
     fn validate_into(
@@ -532,6 +608,7 @@ impl crate::runtime::Validate for SignatureRequestGetResponse {
 }
 /// The answer of `GET /signature_request/list`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestListResponse {
     /// The signature requests of this page.
     pub signature_requests: ::std::vec::Vec<SignatureRequest>,
@@ -543,6 +620,20 @@ pub struct SignatureRequestListResponse {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SignatureRequestListResponse {
+    /// A value with the required fields (`signature_requests`, `list_info`), every optional one unset and no other properties.
+    pub fn new(
+        signature_requests: ::std::vec::Vec<SignatureRequest>,
+        list_info: ListInfo,
+    ) -> Self {
+        Self {
+            signature_requests,
+            list_info,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for SignatureRequestListResponse {
     fn validate_into(
@@ -563,6 +654,7 @@ impl crate::runtime::Validate for SignatureRequestListResponse {
 }
 /// Where a page sits in a list.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListInfo {
     /// The page number of this page (1-based).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -582,6 +674,7 @@ pub struct ListInfo {
 }
 /// A signature request and the state of its signatures. Fields the documentation does not list are kept.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequest {
     /// The id of the SignatureRequest.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -680,6 +773,7 @@ impl crate::runtime::Validate for SignatureRequest {
 }
 /// One signer's signature on a SignatureRequest.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Signature {
     /// Signature identifier.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -764,6 +858,7 @@ pub type FormFieldsPerDocument = ::std::vec::Vec<::std::vec::Vec<FormField>>;
 /// a rule has at most one trigger and uses `AND`; an action names a
 /// field or a group, not both.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldsPayload {
     /// `form_fields_per_document`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1045,6 +1140,7 @@ pub enum FormFieldSigner {
 }
 /// A text input field (`type: text`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldText {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1106,7 +1202,7 @@ pub struct FormFieldText {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldText {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1163,6 +1259,7 @@ impl crate::runtime::Validate for FormFieldText {
 }
 /// A yes/no checkbox (`type: checkbox`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldCheckbox {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1201,7 +1298,7 @@ pub struct FormFieldCheckbox {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldCheckbox {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1231,6 +1328,7 @@ impl FormFieldCheckbox {
 }
 /// A date, filled in when the signer signs (`type: date_signed`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldDateSigned {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1269,7 +1367,7 @@ pub struct FormFieldDateSigned {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldDateSigned {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1315,6 +1413,7 @@ impl crate::runtime::Validate for FormFieldDateSigned {
 }
 /// An input field for dropdowns (`type: dropdown`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldDropdown {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1355,7 +1454,7 @@ pub struct FormFieldDropdown {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldDropdown {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `options`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `options`), every optional one unset and no other properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         api_id: ::std::string::String,
@@ -1400,6 +1499,7 @@ impl crate::runtime::Validate for FormFieldDropdown {
 }
 /// An input field for initials (`type: initials`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldInitials {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1429,7 +1529,7 @@ pub struct FormFieldInitials {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldInitials {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1456,6 +1556,7 @@ impl FormFieldInitials {
 }
 /// An input field for radios (`type: radio`). Every radio field belongs to a group, and radio groups must define their rule in `form_field_groups`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldRadio {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1493,7 +1594,7 @@ pub struct FormFieldRadio {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldRadio {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `group`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `group`), every optional one unset and no other properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         api_id: ::std::string::String,
@@ -1525,6 +1626,7 @@ impl FormFieldRadio {
 }
 /// A signature input field (`type: signature`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldSignature {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1554,7 +1656,7 @@ pub struct FormFieldSignature {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldSignature {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1581,6 +1683,7 @@ impl FormFieldSignature {
 }
 /// A text field that has default text set by the API (`type: text-merge`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldTextMerge {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1616,7 +1719,7 @@ pub struct FormFieldTextMerge {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldTextMerge {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1657,6 +1760,7 @@ impl crate::runtime::Validate for FormFieldTextMerge {
 }
 /// A checkbox field that has a default value set by the API (`type: checkbox-merge`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldCheckboxMerge {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1686,7 +1790,7 @@ pub struct FormFieldCheckboxMerge {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldCheckboxMerge {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`), every optional one unset and no other properties.
     pub fn new(
         api_id: ::std::string::String,
         x: i64,
@@ -1713,6 +1817,7 @@ impl FormFieldCheckboxMerge {
 }
 /// A hyperlink (`type: hyperlink`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldHyperlink {
     /// A unique id for the field, used by conditional logic rules and text tags.
     pub api_id: ::std::string::String,
@@ -1753,7 +1858,7 @@ pub struct FormFieldHyperlink {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldHyperlink {
-    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `content`) and every optional one unset.
+    /// A value with the required fields (`api_id`, `x`, `y`, `width`, `height`, `required`, `signer`, `content`), every optional one unset and no other properties.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         api_id: ::std::string::String,
@@ -1809,6 +1914,7 @@ pub enum Checked {
 }
 /// Further options of a field.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldOptions {
     /// `date_format`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1894,6 +2000,7 @@ pub type FormFieldGroups = ::std::collections::BTreeMap<
 >;
 /// A group of checkbox or radio fields.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldGroup {
     /// The group's label.
     pub group_label: ::std::string::String,
@@ -1904,7 +2011,7 @@ pub struct FormFieldGroup {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldGroup {
-    /// A value with the required fields (`group_label`, `requirement`) and every optional one unset.
+    /// A value with the required fields (`group_label`, `requirement`), every optional one unset and no other properties.
     pub fn new(
         group_label: ::std::string::String,
         requirement: GroupRequirement,
@@ -2073,6 +2180,7 @@ impl crate::runtime::Validate for RadioGroupRule {
 pub type FormFieldRules = ::std::vec::Vec<FormFieldRule>;
 /// One conditional logic rule.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldRule {
     /// Unique across all defined rules.
     pub id: ::std::string::String,
@@ -2087,7 +2195,7 @@ pub struct FormFieldRule {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldRule {
-    /// A value with the required fields (`id`, `trigger_operator`, `triggers`, `actions`) and every optional one unset.
+    /// A value with the required fields (`id`, `trigger_operator`, `triggers`, `actions`), every optional one unset and no other properties.
     pub fn new(
         id: ::std::string::String,
         trigger_operator: TriggerOperator,
@@ -2174,6 +2282,7 @@ impl crate::runtime::Validate for TriggerOperator {
 }
 /// A condition on one field.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldRuleTrigger {
     /// The `api_id` of the field the trigger watches (required).
     pub id: ::std::string::String,
@@ -2190,7 +2299,7 @@ pub struct FormFieldRuleTrigger {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldRuleTrigger {
-    /// A value with the required fields (`id`, `operator`) and every optional one unset.
+    /// A value with the required fields (`id`, `operator`), every optional one unset and no other properties.
     pub fn new(id: ::std::string::String, operator: TriggerComparison) -> Self {
         Self {
             id,
@@ -2265,6 +2374,7 @@ impl crate::runtime::Validate for FormFieldRuleActionHidden {
 }
 /// What happens when a rule's triggers hold. An action names a field (`field_id`) or a group (`group_id`), not both.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FormFieldRuleAction {
     /// The `api_id` of the field to act on (with `change-field-visibility`).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2282,7 +2392,7 @@ pub struct FormFieldRuleAction {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl FormFieldRuleAction {
-    /// A value with the required fields (`hidden`, `type_`) and every optional one unset.
+    /// A value with the required fields (`hidden`, `type_`), every optional one unset and no other properties.
     pub fn new(hidden: FormFieldRuleActionHidden, type_: ActionType) -> Self {
         Self {
             field_id: ::std::option::Option::None,
@@ -3131,6 +3241,7 @@ impl crate::runtime::Validate for SearchField {
 /// modal, the border of the secondary button, the border of the selected
 /// signature image, and the colour block on the confirmation page.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhiteLabelingOptions {
     /// The page background.
     ///
@@ -3645,6 +3756,7 @@ impl crate::runtime::Validate for WhiteLabelingError {
 }
 /// A Dropbox Sign account, as the account, team and template endpoints return it. Fields the documentation does not list are kept.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Account {
     /// The id of the account.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3682,6 +3794,7 @@ pub struct Account {
 }
 /// What is left of the account's monthly allowances; a null count means no limit applies.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountQuotas {
     /// How many more signature requests the API may send this month.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3704,6 +3817,7 @@ pub struct AccountQuotas {
 }
 /// The answer of the account endpoints that return one account.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountGetResponse {
     /// `account`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3729,6 +3843,7 @@ impl crate::runtime::Validate for AccountGetResponse {
 }
 /// The answer of `POST /account/create`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountCreateResponse {
     /// `account`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3757,6 +3872,7 @@ impl crate::runtime::Validate for AccountCreateResponse {
 }
 /// An OAuth token issued for an account, when the account was created through an OAuth app.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct OAuthToken {
     /// The token to send as a bearer credential.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3779,6 +3895,7 @@ pub struct OAuthToken {
 }
 /// The answer of `POST /account/verify`: `account` is present only when an account exists for the address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountVerifyResponse {
     /// `account`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3804,6 +3921,7 @@ impl crate::runtime::Validate for AccountVerifyResponse {
 }
 /// The account found by `POST /account/verify`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifiedAccount {
     /// The email address of the account that exists.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3814,6 +3932,7 @@ pub struct VerifiedAccount {
 }
 /// The body of `POST /account/create`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountCreateRequest {
     /// The email address of the new account.
     pub email_address: ::std::string::String,
@@ -3831,7 +3950,7 @@ pub struct AccountCreateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl AccountCreateRequest {
-    /// A value with the required fields (`email_address`) and every optional one unset.
+    /// A value with the required fields (`email_address`), every optional one unset and no other properties.
     pub fn new(email_address: ::std::string::String) -> Self {
         Self {
             email_address,
@@ -3844,6 +3963,7 @@ impl AccountCreateRequest {
 }
 /// The body of `PUT /account`; fields left out keep their value.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountUpdateRequest {
     /// The id of the account to change; your own when left out.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3860,6 +3980,7 @@ pub struct AccountUpdateRequest {
 }
 /// The body of `POST /account/verify`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountVerifyRequest {
     /// The email address to look for.
     pub email_address: ::std::string::String,
@@ -3868,7 +3989,7 @@ pub struct AccountVerifyRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl AccountVerifyRequest {
-    /// A value with the required fields (`email_address`) and every optional one unset.
+    /// A value with the required fields (`email_address`), every optional one unset and no other properties.
     pub fn new(email_address: ::std::string::String) -> Self {
         Self {
             email_address,
@@ -3882,6 +4003,7 @@ impl AccountVerifyRequest {
 /// `validate()` checks the form fields' groups and rules and the choice
 /// of signers.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestSendRequest {
     /// URLs Dropbox Sign downloads the documents from, in order. Use either these or uploaded files.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4036,6 +4158,7 @@ impl crate::runtime::Validate for SignatureRequestSendRequest {
 /// The body of `POST /signature_request/create_embedded`: as for `send`,
 /// plus the API app (`client_id`) whose embedded flow signs the request.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestCreateEmbeddedRequest {
     /// The client id of the API app the request is signed through.
     pub client_id: ::std::string::String,
@@ -4124,7 +4247,7 @@ pub struct SignatureRequestCreateEmbeddedRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestCreateEmbeddedRequest {
-    /// A value with the required fields (`client_id`) and every optional one unset.
+    /// A value with the required fields (`client_id`), every optional one unset and no other properties.
     pub fn new(client_id: ::std::string::String) -> Self {
         Self {
             client_id,
@@ -4216,6 +4339,7 @@ impl crate::runtime::Validate for SignatureRequestCreateEmbeddedRequest {
 }
 /// The body of `POST /signature_request/send_with_template`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestSendWithTemplateRequest {
     /// The templates to build the request from, in the order they are used.
     pub template_ids: ::std::vec::Vec<::std::string::String>,
@@ -4271,7 +4395,7 @@ pub struct SignatureRequestSendWithTemplateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestSendWithTemplateRequest {
-    /// A value with the required fields (`template_ids`, `signers`) and every optional one unset.
+    /// A value with the required fields (`template_ids`, `signers`), every optional one unset and no other properties.
     pub fn new(
         template_ids: ::std::vec::Vec<::std::string::String>,
         signers: ::std::vec::Vec<TemplateSigner>,
@@ -4315,6 +4439,7 @@ impl crate::runtime::Validate for SignatureRequestSendWithTemplateRequest {
 }
 /// The body of `POST /signature_request/create_embedded_with_template`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestCreateEmbeddedWithTemplateRequest {
     /// The client id of the API app the request is signed through.
     pub client_id: ::std::string::String,
@@ -4366,7 +4491,7 @@ pub struct SignatureRequestCreateEmbeddedWithTemplateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestCreateEmbeddedWithTemplateRequest {
-    /// A value with the required fields (`client_id`, `template_ids`, `signers`) and every optional one unset.
+    /// A value with the required fields (`client_id`, `template_ids`, `signers`), every optional one unset and no other properties.
     pub fn new(
         client_id: ::std::string::String,
         template_ids: ::std::vec::Vec<::std::string::String>,
@@ -4410,6 +4535,7 @@ impl crate::runtime::Validate for SignatureRequestCreateEmbeddedWithTemplateRequ
 }
 /// The body of `POST /signature_request/bulk_send_with_template`. Give `signer_list` here, or upload a CSV `signer_file` with the multipart form.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestBulkSendWithTemplateRequest {
     /// The templates every request of the job is built from, in order.
     pub template_ids: ::std::vec::Vec<::std::string::String>,
@@ -4455,7 +4581,7 @@ pub struct SignatureRequestBulkSendWithTemplateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestBulkSendWithTemplateRequest {
-    /// A value with the required fields (`template_ids`) and every optional one unset.
+    /// A value with the required fields (`template_ids`), every optional one unset and no other properties.
     pub fn new(template_ids: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
             template_ids,
@@ -4497,6 +4623,7 @@ impl crate::runtime::Validate for SignatureRequestBulkSendWithTemplateRequest {
 }
 /// The body of `POST /signature_request/bulk_create_embedded_with_template`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestBulkCreateEmbeddedWithTemplateRequest {
     /// The client id of the API app the requests are signed through.
     pub client_id: ::std::string::String,
@@ -4541,7 +4668,7 @@ pub struct SignatureRequestBulkCreateEmbeddedWithTemplateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestBulkCreateEmbeddedWithTemplateRequest {
-    /// A value with the required fields (`client_id`, `template_ids`) and every optional one unset.
+    /// A value with the required fields (`client_id`, `template_ids`), every optional one unset and no other properties.
     pub fn new(
         client_id: ::std::string::String,
         template_ids: ::std::vec::Vec<::std::string::String>,
@@ -4586,6 +4713,7 @@ impl crate::runtime::Validate for SignatureRequestBulkCreateEmbeddedWithTemplate
 }
 /// The body of `POST /signature_request/remind/{signature_request_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestRemindRequest {
     /// The email address of the signer to remind.
     pub email_address: ::std::string::String,
@@ -4597,7 +4725,7 @@ pub struct SignatureRequestRemindRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestRemindRequest {
-    /// A value with the required fields (`email_address`) and every optional one unset.
+    /// A value with the required fields (`email_address`), every optional one unset and no other properties.
     pub fn new(email_address: ::std::string::String) -> Self {
         Self {
             email_address,
@@ -4608,6 +4736,7 @@ impl SignatureRequestRemindRequest {
 }
 /// The body of `POST /signature_request/update/{signature_request_id}`. Send `email_address`, `name`, or both, and/or `expires_at`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestUpdateRequest {
     /// The signature (one signer) to change.
     pub signature_id: ::std::string::String,
@@ -4625,7 +4754,7 @@ pub struct SignatureRequestUpdateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestUpdateRequest {
-    /// A value with the required fields (`signature_id`) and every optional one unset.
+    /// A value with the required fields (`signature_id`), every optional one unset and no other properties.
     pub fn new(signature_id: ::std::string::String) -> Self {
         Self {
             signature_id,
@@ -4646,6 +4775,7 @@ pub type Metadata = ::std::collections::BTreeMap<
 >;
 /// A signer of a signature request.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestSigner {
     /// The signer's name.
     pub name: ::std::string::String,
@@ -4668,7 +4798,7 @@ pub struct SignatureRequestSigner {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignatureRequestSigner {
-    /// A value with the required fields (`name`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`name`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         name: ::std::string::String,
         email_address: ::std::string::String,
@@ -4698,6 +4828,7 @@ impl crate::runtime::Validate for SignatureRequestSigner {
 }
 /// A group of signers of which any one member signs for the group.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignerGroup {
     /// The group's name.
     pub group: ::std::string::String,
@@ -4711,7 +4842,7 @@ pub struct SignerGroup {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignerGroup {
-    /// A value with the required fields (`group`, `signers`) and every optional one unset.
+    /// A value with the required fields (`group`, `signers`), every optional one unset and no other properties.
     pub fn new(
         group: ::std::string::String,
         signers: ::std::vec::Vec<SignatureRequestSigner>,
@@ -4739,6 +4870,7 @@ impl crate::runtime::Validate for SignerGroup {
 }
 /// A signer who fills a role of a template.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateSigner {
     /// The template role the signer fills (case-sensitive).
     pub role: ::std::string::String,
@@ -4760,7 +4892,7 @@ pub struct TemplateSigner {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl TemplateSigner {
-    /// A value with the required fields (`role`, `name`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`role`, `name`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         role: ::std::string::String,
         name: ::std::string::String,
@@ -4830,6 +4962,7 @@ impl crate::runtime::Validate for SmsPhoneNumberType {
 }
 /// Someone who fills a template's CC role and receives a copy of the completed documents.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CcRecipient {
     /// The template's CC role; two recipients cannot share one role.
     pub role: ::std::string::String,
@@ -4840,7 +4973,7 @@ pub struct CcRecipient {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl CcRecipient {
-    /// A value with the required fields (`role`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`role`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         role: ::std::string::String,
         email_address: ::std::string::String,
@@ -4854,6 +4987,7 @@ impl CcRecipient {
 }
 /// A value that pre-fills a merge field (a custom field) of the documents or templates.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomFieldValue {
     /// The merge field's name; a field that no merge field matches stays empty.
     pub name: ::std::string::String,
@@ -4873,7 +5007,7 @@ pub struct CustomFieldValue {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl CustomFieldValue {
-    /// A value with the required fields (`name`) and every optional one unset.
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String) -> Self {
         Self {
             name,
@@ -4886,6 +5020,7 @@ impl CustomFieldValue {
 }
 /// A file a signer is asked to upload while signing.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignerAttachment {
     /// The attachment's name.
     pub name: ::std::string::String,
@@ -4904,7 +5039,7 @@ pub struct SignerAttachment {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SignerAttachment {
-    /// A value with the required fields (`name`, `signer_index`) and every optional one unset.
+    /// A value with the required fields (`name`, `signer_index`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String, signer_index: i64) -> Self {
         Self {
             name,
@@ -4917,6 +5052,7 @@ impl SignerAttachment {
 }
 /// Which ways of making a signature the signers may use; the account's settings apply when left out.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SigningOptions {
     /// `default_type`.
     pub default_type: SignatureMethod,
@@ -4946,7 +5082,7 @@ pub struct SigningOptions {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SigningOptions {
-    /// A value with the required fields (`default_type`) and every optional one unset.
+    /// A value with the required fields (`default_type`), every optional one unset and no other properties.
     pub fn new(default_type: SignatureMethod) -> Self {
         Self {
             default_type,
@@ -5013,6 +5149,7 @@ impl crate::runtime::Validate for SignatureMethod {
 }
 /// One signature request of a bulk send job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkSignerListEntry {
     /// The request's signers by role; every entry uses the same one role (only single-role templates are supported).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5038,6 +5175,7 @@ impl crate::runtime::Validate for BulkSignerListEntry {
 }
 /// A merge field value of one request of a bulk send job.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkCustomField {
     /// The field's `name` or `api_id`.
     pub name: ::std::string::String,
@@ -5048,7 +5186,7 @@ pub struct BulkCustomField {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl BulkCustomField {
-    /// A value with the required fields (`name`, `value`) and every optional one unset.
+    /// A value with the required fields (`name`, `value`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String, value: ::std::string::String) -> Self {
         Self {
             name,
@@ -5059,6 +5197,7 @@ impl BulkCustomField {
 }
 /// What the requester may change in the embedded editor.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EditorOptions {
     /// Lets the requester change the signers.
     ///
@@ -5076,6 +5215,7 @@ pub struct EditorOptions {
 }
 /// A merge field of a template, filled by `custom_fields` when the template is used.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct MergeField {
     /// The field's name, unique in the template.
     pub name: ::std::string::String,
@@ -5087,7 +5227,7 @@ pub struct MergeField {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl MergeField {
-    /// A value with the required fields (`name`, `type_`) and every optional one unset.
+    /// A value with the required fields (`name`, `type_`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String, type_: MergeFieldType) -> Self {
         Self {
             name,
@@ -5147,6 +5287,7 @@ impl crate::runtime::Validate for MergeFieldType {
 }
 /// A signer role of a template.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateRole {
     /// The role's name, shown when the template is used.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5196,6 +5337,7 @@ impl crate::runtime::Validate for FileType {
 }
 /// The body of `POST /template/add_user/{template_id}`; name the account by id or by email address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateAddUserRequest {
     /// The id of the account that gains access; wins over `email_address`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5214,6 +5356,7 @@ pub struct TemplateAddUserRequest {
 }
 /// The body of `POST /template/remove_user/{template_id}`; name the account by id or by email address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateRemoveUserRequest {
     /// The id of the account that loses access; wins over `email_address`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5227,6 +5370,7 @@ pub struct TemplateRemoveUserRequest {
 }
 /// The body of `POST /template/create_embedded_draft`. Give the documents as `file_urls` here, or upload them with the multipart form.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateCreateEmbeddedDraftRequest {
     /// The client id of the API app whose embedded editor opens the draft.
     pub client_id: ::std::string::String,
@@ -5322,7 +5466,7 @@ pub struct TemplateCreateEmbeddedDraftRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl TemplateCreateEmbeddedDraftRequest {
-    /// A value with the required fields (`client_id`) and every optional one unset.
+    /// A value with the required fields (`client_id`), every optional one unset and no other properties.
     pub fn new(client_id: ::std::string::String) -> Self {
         Self {
             client_id,
@@ -5398,6 +5542,7 @@ impl crate::runtime::Validate for TemplateCreateEmbeddedDraftRequest {
 }
 /// The body of `POST /template/update_files/{template_id}`. Give the new documents as `file_urls` here, or upload them with the multipart form.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateUpdateFilesRequest {
     /// The client id of the API app doing the update.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5422,6 +5567,7 @@ pub struct TemplateUpdateFilesRequest {
 }
 /// A template, as the template endpoints and template callback events return it. Fields the documentation does not list are kept.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Template {
     /// The id of the template.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5496,6 +5642,7 @@ impl crate::runtime::Validate for Template {
 }
 /// A CC role of a template.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateCcRole {
     /// The role's name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5506,6 +5653,7 @@ pub struct TemplateCcRole {
 }
 /// One document of a template.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateDocument {
     /// The file name of the document.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5566,6 +5714,7 @@ pub enum TemplateFieldSigner {
 }
 /// A field placed on a template's document (a form field, merge field or static field).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateField {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5619,6 +5768,29 @@ pub struct TemplateField {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl TemplateField {
+    /// A value with the required fields (`type_`), every optional one unset and no other properties.
+    pub fn new(type_: FormFieldType) -> Self {
+        Self {
+            api_id: ::std::option::Option::None,
+            name: ::std::option::Option::None,
+            type_,
+            signer: ::std::option::Option::None,
+            x: ::std::option::Option::None,
+            y: ::std::option::Option::None,
+            width: ::std::option::Option::None,
+            height: ::std::option::Option::None,
+            required: ::std::option::Option::None,
+            group: ::std::option::Option::None,
+            avg_text_length: ::std::option::Option::None,
+            is_multiline: ::std::option::Option::None,
+            original_font_size: ::std::option::Option::None,
+            font_family: ::std::option::Option::None,
+            validation_type: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 impl crate::runtime::Validate for TemplateField {
     fn validate_into(
         &self,
@@ -5638,6 +5810,7 @@ impl crate::runtime::Validate for TemplateField {
 }
 /// How much text a field holds on average.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateFieldTextLength {
     /// The number of lines.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5651,6 +5824,7 @@ pub struct TemplateFieldTextLength {
 }
 /// A group of checkbox or radio fields on a template's document.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateFieldGroup {
     /// The group's name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5676,6 +5850,7 @@ impl crate::runtime::Validate for TemplateFieldGroup {
 }
 /// The rule a group of fields must meet.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateFieldGroupRule {
     /// `requirement`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5702,6 +5877,7 @@ impl crate::runtime::Validate for TemplateFieldGroupRule {
 }
 /// The answer of the template endpoints that return one template.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateGetResponse {
     /// `template`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5731,6 +5907,7 @@ impl crate::runtime::Validate for TemplateGetResponse {
 }
 /// The answer of `GET /template/list`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateListResponse {
     /// The templates of this page.
     pub templates: ::std::vec::Vec<Template>,
@@ -5742,6 +5919,17 @@ pub struct TemplateListResponse {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TemplateListResponse {
+    /// A value with the required fields (`templates`, `list_info`), every optional one unset and no other properties.
+    pub fn new(templates: ::std::vec::Vec<Template>, list_info: ListInfo) -> Self {
+        Self {
+            templates,
+            list_info,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for TemplateListResponse {
     fn validate_into(
@@ -5762,6 +5950,7 @@ impl crate::runtime::Validate for TemplateListResponse {
 }
 /// The answer of `POST /template/create_embedded_draft`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateCreateEmbeddedDraftResponse {
     /// `template`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5787,6 +5976,7 @@ impl crate::runtime::Validate for TemplateCreateEmbeddedDraftResponse {
 }
 /// A draft template waiting to be finished in the embedded editor.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateDraft {
     /// The id the template will have.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5803,6 +5993,7 @@ pub struct TemplateDraft {
 }
 /// The answer of `POST /template/update_files/{template_id}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateUpdateFilesResponse {
     /// `template`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5828,6 +6019,7 @@ impl crate::runtime::Validate for TemplateUpdateFilesResponse {
 }
 /// A template named by its id.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateRef {
     /// The id of the template.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5838,6 +6030,7 @@ pub struct TemplateRef {
 }
 /// A temporary URL to download documents from.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileResponse {
     /// The download URL.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5851,6 +6044,7 @@ pub struct FileResponse {
 }
 /// Documents as a data URI.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileResponseDataUri {
     /// The PDF as a `data:application/pdf;base64,...` URI.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5861,6 +6055,7 @@ pub struct FileResponseDataUri {
 }
 /// A bulk send job.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkSendJob {
     /// The id of the job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5880,6 +6075,7 @@ pub struct BulkSendJob {
 }
 /// The answer of the bulk send endpoints.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkSendJobSendResponse {
     /// `bulk_send_job`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5905,6 +6101,7 @@ impl crate::runtime::Validate for BulkSendJobSendResponse {
 }
 /// The answer of `GET /bulk_send_job/{bulk_send_job_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkSendJobGetResponse {
     /// `bulk_send_job`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -5919,6 +6116,21 @@ pub struct BulkSendJobGetResponse {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl BulkSendJobGetResponse {
+    /// A value with the required fields (`list_info`, `signature_requests`), every optional one unset and no other properties.
+    pub fn new(
+        list_info: ListInfo,
+        signature_requests: ::std::vec::Vec<SignatureRequest>,
+    ) -> Self {
+        Self {
+            bulk_send_job: ::std::option::Option::None,
+            list_info,
+            signature_requests,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for BulkSendJobGetResponse {
     fn validate_into(
@@ -5939,6 +6151,7 @@ impl crate::runtime::Validate for BulkSendJobGetResponse {
 }
 /// The answer of `GET /bulk_send_job/list`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkSendJobListResponse {
     /// The bulk send jobs of this page.
     pub bulk_send_jobs: ::std::vec::Vec<BulkSendJob>,
@@ -5950,6 +6163,20 @@ pub struct BulkSendJobListResponse {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl BulkSendJobListResponse {
+    /// A value with the required fields (`bulk_send_jobs`, `list_info`), every optional one unset and no other properties.
+    pub fn new(
+        bulk_send_jobs: ::std::vec::Vec<BulkSendJob>,
+        list_info: ListInfo,
+    ) -> Self {
+        Self {
+            bulk_send_jobs,
+            list_info,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for BulkSendJobListResponse {
     fn validate_into(
@@ -5965,6 +6192,7 @@ impl crate::runtime::Validate for BulkSendJobListResponse {
 }
 /// The body of `POST /report/create`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReportCreateRequest {
     /// The first day the reports cover, written `MM/DD/YYYY`.
     pub start_date: ::std::string::String,
@@ -5977,7 +6205,7 @@ pub struct ReportCreateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ReportCreateRequest {
-    /// A value with the required fields (`start_date`, `end_date`, `report_type`) and every optional one unset.
+    /// A value with the required fields (`start_date`, `end_date`, `report_type`), every optional one unset and no other properties.
     pub fn new(
         start_date: ::std::string::String,
         end_date: ::std::string::String,
@@ -6076,6 +6304,7 @@ impl crate::runtime::Validate for ReportType {
 }
 /// A request for reports, as accepted.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     /// A message saying the reports were requested.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6107,6 +6336,7 @@ impl crate::runtime::Validate for Report {
 }
 /// The answer of `POST /report/create`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ReportCreateResponse {
     /// `report`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6136,6 +6366,7 @@ impl crate::runtime::Validate for ReportCreateResponse {
 }
 /// A team and its members.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Team {
     /// The team's name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6155,6 +6386,7 @@ pub struct Team {
 }
 /// The answer of the team endpoints.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamGetResponse {
     /// `team`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6180,6 +6412,7 @@ impl crate::runtime::Validate for TeamGetResponse {
 }
 /// The body of `POST /team/create`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamCreateRequest {
     /// The team's name; `Untitled Team` when left out.
     ///
@@ -6192,6 +6425,7 @@ pub struct TeamCreateRequest {
 }
 /// The body of `PUT /team`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamUpdateRequest {
     /// The team's new name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6202,6 +6436,7 @@ pub struct TeamUpdateRequest {
 }
 /// The body of `PUT /team/add_member`; name the user by account id or by email address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamAddMemberRequest {
     /// The account id of the user to invite; wins over `email_address`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6230,6 +6465,7 @@ impl crate::runtime::Validate for TeamAddMemberRequest {
 }
 /// The body of `POST /team/remove_member`; name the member by account id or by email address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct TeamRemoveMemberRequest {
     /// The account id of the member to remove; wins over `email_address`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6346,6 +6582,7 @@ impl crate::runtime::Validate for UnclaimedDraftType {
 }
 /// A signer of a draft.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftSigner {
     /// The signer's name.
     pub name: ::std::string::String,
@@ -6359,7 +6596,7 @@ pub struct UnclaimedDraftSigner {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftSigner {
-    /// A value with the required fields (`name`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`name`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         name: ::std::string::String,
         email_address: ::std::string::String,
@@ -6374,6 +6611,7 @@ impl UnclaimedDraftSigner {
 }
 /// A signer who fills a role of a draft's template.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftTemplateSigner {
     /// The template role the signer fills.
     pub role: ::std::string::String,
@@ -6386,7 +6624,7 @@ pub struct UnclaimedDraftTemplateSigner {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftTemplateSigner {
-    /// A value with the required fields (`role`, `name`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`role`, `name`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         role: ::std::string::String,
         name: ::std::string::String,
@@ -6402,6 +6640,7 @@ impl UnclaimedDraftTemplateSigner {
 }
 /// The body of `POST /unclaimed_draft/create`. Give the documents as `file_urls` here, or upload them with the multipart form.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftCreateRequest {
     /// `type`.
     #[serde(rename = "type")]
@@ -6491,7 +6730,7 @@ pub struct UnclaimedDraftCreateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftCreateRequest {
-    /// A value with the required fields (`type_`) and every optional one unset.
+    /// A value with the required fields (`type_`), every optional one unset and no other properties.
     pub fn new(type_: UnclaimedDraftType) -> Self {
         Self {
             type_,
@@ -6571,6 +6810,7 @@ impl crate::runtime::Validate for UnclaimedDraftCreateRequest {
 }
 /// The body of `POST /unclaimed_draft/create_embedded`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftCreateEmbeddedRequest {
     /// The client id of the API app whose embedded flow opens the draft.
     pub client_id: ::std::string::String,
@@ -6711,7 +6951,7 @@ pub struct UnclaimedDraftCreateEmbeddedRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftCreateEmbeddedRequest {
-    /// A value with the required fields (`client_id`, `requester_email_address`) and every optional one unset.
+    /// A value with the required fields (`client_id`, `requester_email_address`), every optional one unset and no other properties.
     pub fn new(
         client_id: ::std::string::String,
         requester_email_address: ::std::string::String,
@@ -6805,6 +7045,7 @@ impl crate::runtime::Validate for UnclaimedDraftCreateEmbeddedRequest {
 }
 /// The body of `POST /unclaimed_draft/create_embedded_with_template`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftCreateEmbeddedWithTemplateRequest {
     /// The client id of the API app whose embedded flow opens the draft.
     pub client_id: ::std::string::String,
@@ -6916,7 +7157,7 @@ pub struct UnclaimedDraftCreateEmbeddedWithTemplateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftCreateEmbeddedWithTemplateRequest {
-    /// A value with the required fields (`client_id`, `requester_email_address`, `template_ids`) and every optional one unset.
+    /// A value with the required fields (`client_id`, `requester_email_address`, `template_ids`), every optional one unset and no other properties.
     pub fn new(
         client_id: ::std::string::String,
         requester_email_address: ::std::string::String,
@@ -6973,6 +7214,7 @@ impl crate::runtime::Validate for UnclaimedDraftCreateEmbeddedWithTemplateReques
 }
 /// The body of `POST /unclaimed_draft/edit_and_resend/{signature_request_id}`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftEditAndResendRequest {
     /// The client id of the API app whose embedded flow opens the draft.
     pub client_id: ::std::string::String,
@@ -7006,7 +7248,7 @@ pub struct UnclaimedDraftEditAndResendRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl UnclaimedDraftEditAndResendRequest {
-    /// A value with the required fields (`client_id`) and every optional one unset.
+    /// A value with the required fields (`client_id`), every optional one unset and no other properties.
     pub fn new(client_id: ::std::string::String) -> Self {
         Self {
             client_id,
@@ -7023,6 +7265,7 @@ impl UnclaimedDraftEditAndResendRequest {
 }
 /// A draft that the first signed-in user to open its claim URL takes over.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraft {
     /// The id of the signature request the draft stands for, once there is one.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7048,6 +7291,7 @@ pub struct UnclaimedDraft {
 }
 /// The answer of the unclaimed draft endpoints.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnclaimedDraftCreateResponse {
     /// `unclaimed_draft`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7073,6 +7317,7 @@ impl crate::runtime::Validate for UnclaimedDraftCreateResponse {
 }
 /// What embedded signing needs.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddedSignUrl {
     /// The URL to open in the iFrame.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7086,6 +7331,7 @@ pub struct EmbeddedSignUrl {
 }
 /// The answer of `GET /embedded/sign_url/{signature_id}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddedSignUrlResponse {
     /// `embedded`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7111,6 +7357,7 @@ impl crate::runtime::Validate for EmbeddedSignUrlResponse {
 }
 /// What editing a template embedded needs.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddedEditUrl {
     /// The URL to open in the iFrame.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7124,6 +7371,7 @@ pub struct EmbeddedEditUrl {
 }
 /// The answer of `POST /embedded/edit_url/{template_id}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddedEditUrlResponse {
     /// `embedded`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7149,6 +7397,7 @@ impl crate::runtime::Validate for EmbeddedEditUrlResponse {
 }
 /// The body of `POST /embedded/edit_url/{template_id}`; every option has a default.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmbeddedEditUrlRequest {
     /// Lets the editor add or change CC roles.
     ///
@@ -7212,6 +7461,7 @@ impl crate::runtime::Validate for EmbeddedEditUrlRequest {
 }
 /// The body of `POST /api_app`; a custom logo goes in the multipart form.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppCreateRequest {
     /// The app's name.
     pub name: ::std::string::String,
@@ -7234,7 +7484,7 @@ pub struct ApiAppCreateRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ApiAppCreateRequest {
-    /// A value with the required fields (`name`, `domains`) and every optional one unset.
+    /// A value with the required fields (`name`, `domains`), every optional one unset and no other properties.
     pub fn new(
         name: ::std::string::String,
         domains: ::std::vec::Vec<::std::string::String>,
@@ -7284,6 +7534,7 @@ impl crate::runtime::Validate for ApiAppCreateRequest {
 }
 /// The body of `PUT /api_app/{client_id}`; only the fields sent change.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppUpdateRequest {
     /// The app's new name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7340,6 +7591,7 @@ impl crate::runtime::Validate for ApiAppUpdateRequest {
 }
 /// The app's OAuth settings; `callback_url` and `scopes` go together.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppOAuthSettings {
     /// Where the OAuth flow returns to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7420,6 +7672,7 @@ impl crate::runtime::Validate for ApiAppScope {
 }
 /// Settings of the app that override the account's.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppOptions {
     /// Lets signers use "Insert everywhere" to fill every matching field at once.
     ///
@@ -7432,6 +7685,7 @@ pub struct ApiAppOptions {
 }
 /// An API app.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiApp {
     /// The app's client id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7488,6 +7742,7 @@ impl crate::runtime::Validate for ApiApp {
 }
 /// The app's OAuth configuration; absent or null when OAuth is off.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppOAuth {
     /// Where the OAuth flow returns to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7519,6 +7774,7 @@ impl crate::runtime::Validate for ApiAppOAuth {
 }
 /// The account that owns an app.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppOwner {
     /// The owner's account id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7532,6 +7788,7 @@ pub struct ApiAppOwner {
 }
 /// The answer of the API app endpoints that return one app.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppGetResponse {
     /// `api_app`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7561,6 +7818,7 @@ impl crate::runtime::Validate for ApiAppGetResponse {
 }
 /// The answer of `GET /api_app/list`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApiAppListResponse {
     /// The apps of this page.
     pub api_apps: ::std::vec::Vec<ApiApp>,
@@ -7572,6 +7830,17 @@ pub struct ApiAppListResponse {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ApiAppListResponse {
+    /// A value with the required fields (`api_apps`, `list_info`), every optional one unset and no other properties.
+    pub fn new(api_apps: ::std::vec::Vec<ApiApp>, list_info: ListInfo) -> Self {
+        Self {
+            api_apps,
+            list_info,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 impl crate::runtime::Validate for ApiAppListResponse {
     fn validate_into(
@@ -7603,6 +7872,7 @@ pub enum SignatureRequestAttachmentSigner {
 }
 /// A file a signer was asked to upload.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestAttachment {
     /// The attachment's id.
     pub id: ::std::string::String,
@@ -7621,6 +7891,25 @@ pub struct SignatureRequestAttachment {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SignatureRequestAttachment {
+    /// A value with the required fields (`id`, `signer`, `name`, `required`), every optional one unset and no other properties.
+    pub fn new(
+        id: ::std::string::String,
+        signer: SignatureRequestAttachmentSigner,
+        name: ::std::string::String,
+        required: bool,
+    ) -> Self {
+        Self {
+            id,
+            signer,
+            name,
+            required,
+            instructions: ::std::option::Option::None,
+            uploaded_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 crate::runtime::open_enum! {
     /// The kind of a custom (merge) field.
@@ -7736,6 +8025,7 @@ impl<'de> ::serde::Deserialize<'de> for SignatureRequestCustomField {
 }
 /// A text merge field of a signature request (`type: text`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestCustomFieldText {
     /// The field's name.
     pub name: ::std::string::String,
@@ -7755,8 +8045,22 @@ pub struct SignatureRequestCustomFieldText {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl SignatureRequestCustomFieldText {
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            required: ::std::option::Option::None,
+            api_id: ::std::option::Option::None,
+            editor: ::std::option::Option::None,
+            value: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// A checkbox merge field of a signature request (`type: checkbox`).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignatureRequestCustomFieldCheckbox {
     /// The field's name.
     pub name: ::std::string::String,
@@ -7775,6 +8079,19 @@ pub struct SignatureRequestCustomFieldCheckbox {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl SignatureRequestCustomFieldCheckbox {
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            required: ::std::option::Option::None,
+            api_id: ::std::option::Option::None,
+            editor: ::std::option::Option::None,
+            value: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// What a signer entered in one field of a signature request. Its `type` decides the type of `value` (true or false for checkboxes and radios, text otherwise); a type this client does not know is kept as JSON.
 #[derive(Clone, Debug, PartialEq)]
@@ -7952,6 +8269,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponseData {
 }
 /// The text a signer typed (`type: text`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataText {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7974,6 +8292,7 @@ pub struct ResponseDataText {
 }
 /// Whether a signer checked a box (`type: checkbox`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataCheckbox {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -7996,6 +8315,7 @@ pub struct ResponseDataCheckbox {
 }
 /// The date a signer signed (`type: date_signed`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataDateSigned {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8018,6 +8338,7 @@ pub struct ResponseDataDateSigned {
 }
 /// The choice a signer made in a dropdown (`type: dropdown`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataDropdown {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8040,6 +8361,7 @@ pub struct ResponseDataDropdown {
 }
 /// A signer's initials (`type: initials`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataInitials {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8062,6 +8384,7 @@ pub struct ResponseDataInitials {
 }
 /// Whether a signer selected a radio button (`type: radio`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataRadio {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8084,6 +8407,7 @@ pub struct ResponseDataRadio {
 }
 /// A signer's signature (`type: signature`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataSignature {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8106,6 +8430,7 @@ pub struct ResponseDataSignature {
 }
 /// The text of a merge field (`type: text-merge`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataTextMerge {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -8128,6 +8453,7 @@ pub struct ResponseDataTextMerge {
 }
 /// The value of a checkbox merge field (`type: checkbox-merge`).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResponseDataCheckboxMerge {
     /// The field's unique id.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

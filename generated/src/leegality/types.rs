@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The response wrapper of the Delete Invitation API.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteInvitationResponse {
     /// `1` when the invitation was deleted, `0` when the call failed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -20,6 +21,7 @@ pub struct DeleteInvitationResponse {
 }
 /// A machine-readable code and a human-readable description, used for success confirmations, errors and warnings.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Message {
     /// `code`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -169,6 +169,7 @@ fn arguments(
         extra_items.push(quote! {
             #doc
             #[derive(Clone, Debug, Default, PartialEq)]
+            #[non_exhaustive]
             pub struct #options_name { #(#options_fields)* }
         });
         args.push(quote!(options: &#options_name));
@@ -798,6 +799,7 @@ fn headers_struct(headers: &[&ir::ResponseHeader], name: &str, methods: &[&str])
     quote! {
         #doc
         #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
         pub struct #name { #(#fields)* }
 
         impl #name {
@@ -912,6 +914,7 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
     quote! {
         #doc
         #[derive(Clone, Debug, #default PartialEq)]
+        #[non_exhaustive]
         pub struct #name { #(#fields)* }
 
         impl #name {

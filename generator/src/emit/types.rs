@@ -206,10 +206,14 @@ fn struct_def(
             }
         }
     };
-    // All-optional structs can be built with `..Default::default()`.
+    // Built from outside the crate either way: `Default` when every field
+    // may be unset, otherwise `new(required fields)`. The other inherent
+    // items a struct can get (`from_headers`, the callback parsers) have
+    // fixed names, none of them `new`, and fields live in another
+    // namespace, so `new` needs no `naming::Scope`.
     let all_optional = s.fields.iter().all(|f| !f.required || f.nullable);
     let default = all_optional.then(|| quote!(Default,));
-    let constructor = (s.constructor && !all_optional).then(|| {
+    let constructor = (!all_optional).then(|| {
         let required: Vec<&ir::Field> = s.fields.iter().filter(|f| f.required && !f.nullable).collect();
         let args = required.iter().map(|f| {
             let n = ident(&f.name);
@@ -229,7 +233,7 @@ fn struct_def(
         });
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.name)).collect();
         let doc = docs::outer(&format!(
-            "A value with the required fields ({}) and every optional one unset.",
+            "A value with the required fields ({}), every optional one unset and no other properties.",
             names.join(", ")
         ));
         let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -247,6 +251,7 @@ fn struct_def(
         #doc
         #deprecated
         #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #extra

@@ -70,47 +70,6 @@ pub fn lower(doc: &Document, options: &LowerOptions) -> Result<Lowered, Error> {
     Lowerer::new(doc).run(options)
 }
 
-/// The structs a request sends (its body's, and every struct they hold)
-/// with required fields get a constructor taking them (those without
-/// derive `Default`).
-fn mark_request_constructors(operations: &[ir::Operation], types: &mut [ir::TypeDef]) {
-    fn named(ty: &ir::TypeRef, out: &mut Vec<String>) {
-        match ty {
-            ir::TypeRef::Named(n) | ir::TypeRef::Boxed(n) => out.push(n.clone()),
-            ir::TypeRef::Vec(inner) | ir::TypeRef::Map(inner) => named(inner, out),
-            _ => {}
-        }
-    }
-    let mut stack = Vec::new();
-    for op in operations {
-        for body in op.body.iter().chain(op.multipart_alternative.iter()) {
-            match &body.kind {
-                ir::BodyKind::Json(ty, _) | ir::BodyKind::Form(ty) => named(ty, &mut stack),
-                ir::BodyKind::Multipart(m) => m.parts.iter().for_each(|p| named(&p.ty, &mut stack)),
-                _ => {}
-            }
-        }
-    }
-    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
-    let mut seen = std::collections::BTreeSet::new();
-    while let Some(name) = stack.pop() {
-        let Some(&i) = index.get(&name) else { continue };
-        if !seen.insert(i) {
-            continue;
-        }
-        match &mut types[i].kind {
-            ir::TypeKind::Struct(s) => {
-                s.constructor = s.fields.iter().any(|f| f.required && !f.nullable);
-                s.fields.iter().for_each(|f| named(&f.ty, &mut stack));
-            }
-            ir::TypeKind::Untagged(variants) => variants.iter().for_each(|v| named(&v.ty, &mut stack)),
-            ir::TypeKind::Tagged { variants, .. } => variants.iter().for_each(|v| named(&v.ty, &mut stack)),
-            ir::TypeKind::Alias(ty) | ir::TypeKind::Newtype(ty) => named(ty, &mut stack),
-            ir::TypeKind::Enum(_) => {}
-        }
-    }
-}
-
 struct Lowerer<'a> {
     doc: &'a Document,
     /// `x-esign-validate`: the API asks for `validate()`.
@@ -182,7 +141,6 @@ impl<'a> Lowerer<'a> {
         let operations = self.lower_operations(options.on_unsupported)?;
         let webhooks = self.lower_webhooks()?;
         schema::strip_variant_tags(&mut self.types);
-        mark_request_constructors(&operations, &mut self.types);
 
         Ok(ir::Api {
             source: self.doc.file.clone(),

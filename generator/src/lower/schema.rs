@@ -644,7 +644,7 @@ impl<'a> Lowerer<'a> {
             _ => ir::Extra::Keep(scope.claim("extra".to_owned())),
         };
         let checks = self.struct_checks(&fields, extensions, pointer)?;
-        Ok(ir::Struct { fields, extra, checks, constructor: false })
+        Ok(ir::Struct { fields, extra, checks })
     }
 
     fn untagged(

@@ -18,21 +18,27 @@ fn header_of<'r>(request: &'r Request, name: &str) -> &'r str {
     request.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
 
+fn file_meta(title: &str) -> bodies::FileMeta {
+    let mut meta = bodies::FileMeta::default();
+    meta.title = Some(title.to_owned());
+    meta
+}
+
 #[tokio::test]
 async fn multipart_upload_sends_every_part() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/files")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
-    let body = bodies::UploadFileMultipart {
-        file: FilePart::new(&b"%PDF-1.7 contract"[..]).file_name("contract.pdf"),
-        purpose: "signing".to_owned(),
-        tags: Some(vec!["nda".to_owned(), "q4".to_owned()]),
-        meta: Some(bodies::FileMeta { title: Some("NDA".to_owned()), ..Default::default() }),
-        attachments: Some(vec![
-            FilePart::new(&b"one"[..]).file_name("a.txt").content_type("text/plain"),
-            FilePart::new(&b"two"[..]).file_name("b.bin"),
-        ]),
-    };
+    let mut body = bodies::UploadFileMultipart::new(
+        FilePart::new(&b"%PDF-1.7 contract"[..]).file_name("contract.pdf"),
+        "signing".to_owned(),
+    );
+    body.tags = Some(vec!["nda".to_owned(), "q4".to_owned()]);
+    body.meta = Some(file_meta("NDA"));
+    body.attachments = Some(vec![
+        FilePart::new(&b"one"[..]).file_name("a.txt").content_type("text/plain"),
+        FilePart::new(&b"two"[..]).file_name("b.bin"),
+    ]);
     client.upload_file_multipart(&body).await.unwrap();
     let request = only_request(&server).await;
     let content_type = header_of(&request, "content-type");
@@ -72,7 +78,7 @@ async fn the_json_form_of_the_same_body_is_the_default_method() {
         .mount(&server)
         .await;
     let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
-    client.upload_file(&bodies::FileMeta { title: Some("NDA".to_owned()), ..Default::default() }).await.unwrap();
+    client.upload_file(&file_meta("NDA")).await.unwrap();
 }
 
 #[tokio::test]
@@ -111,12 +117,8 @@ async fn form_bodies_text_bytes_and_schemaless_json() {
         .mount(&server)
         .await;
     let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
-    let form = bodies::SubmitFormForm {
-        friendly_name: "Jack & Jill/co".to_owned(),
-        roles: Some(vec!["admin".to_owned(), "signer".to_owned()]),
-        limit: None,
-        extra: Default::default(),
-    };
+    let mut form = bodies::SubmitFormForm::new("Jack & Jill/co".to_owned());
+    form.roles = Some(vec!["admin".to_owned(), "signer".to_owned()]);
     client.submit_form(&form).await.unwrap();
     client.put_raw(bytes_of(b"\x00\x01raw")).await.unwrap();
     client.put_note(Some("a note")).await.unwrap();
@@ -132,14 +134,15 @@ async fn structured_query_values_and_a_query_string_in_the_path_key() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).and(path("/search")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
-    let options = bodies::SearchOptions {
-        filter: Some(bodies::SearchFilter {
-            status: Some("sent".to_owned()),
-            owner: Some("me & you".to_owned()),
-            ..Default::default()
-        }),
-        page: Some(bodies::SearchPage { size: Some(50), cursor: Some("c/1".to_owned()), ..Default::default() }),
-    };
+    let mut filter = bodies::SearchFilter::default();
+    filter.status = Some("sent".to_owned());
+    filter.owner = Some("me & you".to_owned());
+    let mut page = bodies::SearchPage::default();
+    page.size = Some(50);
+    page.cursor = Some("c/1".to_owned());
+    let mut options = bodies::SearchOptions::default();
+    options.filter = Some(filter);
+    options.page = Some(page);
     client.search(&options).await.unwrap();
     let request = only_request(&server).await;
     let pairs: Vec<(String, String)> =
@@ -166,14 +169,12 @@ async fn scalar_parameters_in_path_query_header_and_cookie() {
         .mount(&server)
         .await;
     let client = parameters::Client::builder().base_url(server.uri()).build().unwrap();
-    let options = parameters::GetItemVersionOptions {
-        fields: Some(vec!["f1".to_owned(), "f2".to_owned()]),
-        tags: Some(vec!["x".to_owned(), "y".to_owned()]),
-        x_request_id: Some("req-1".to_owned()),
-        session: Some("s1".to_owned()),
-        type_: Some("full".to_owned()),
-        ..Default::default()
-    };
+    let mut options = parameters::GetItemVersionOptions::default();
+    options.fields = Some(vec!["f1".to_owned(), "f2".to_owned()]);
+    options.tags = Some(vec!["x".to_owned(), "y".to_owned()]);
+    options.x_request_id = Some("req-1".to_owned());
+    options.session = Some("s1".to_owned());
+    options.type_ = Some("full".to_owned());
     let response = client.get_item_version("a b/c", 7, &parameters::SortOrder::Desc, &options).await.unwrap();
     assert_eq!(response.body.id.as_deref(), Some("a b/c"));
     let request = only_request(&server).await;
@@ -223,7 +224,7 @@ async fn a_mapped_union_is_sent_with_its_tag() {
         .await;
     let client = composition::Client::builder().base_url(server.uri()).build().unwrap();
     // The variant is the tag: the struct has no second copy of it.
-    let circle = composition::Shape::Circle(composition::Circle { radius: 2.5, extra: Default::default() });
+    let circle = composition::Shape::Circle(composition::Circle::new(2.5));
     let response = client.add_shape(&circle).await.unwrap();
     assert!(matches!(response.body, composition::Shape::Square(ref s) if s.side == 3.0));
 }
@@ -325,7 +326,7 @@ async fn several_success_types_ranges_and_default() {
     use esign_fixtures::responses::{Client, CreateJobBody, JobRequest};
     let server = MockServer::start().await;
     let client = Client::builder().base_url(server.uri()).build().unwrap();
-    let request = JobRequest { name: "n".to_owned(), extra: Default::default() };
+    let request = JobRequest::new("n".to_owned());
     for (status, body, content_type) in [
         (200, r#"{"id":"j1"}"#, "application/json"),
         (202, "", "text/plain"),
@@ -424,25 +425,25 @@ async fn a_bracketed_form_spreads_the_json_body_type_and_adds_the_files() {
         .mount(&server)
         .await;
     let client = forms_client(&server);
-    let letter = forms::Letter {
-        title: Some("Offer".to_owned()),
-        recipients: Some(vec![
-            forms::Recipient { name: "Jack".to_owned(), order: Some(0), extra: Default::default() },
-            forms::Recipient { name: "Jill".to_owned(), order: Some(1), extra: Default::default() },
-        ]),
-        file_urls: Some(vec!["https://example.test/a.pdf".to_owned()]),
-        urgent: Some(true),
-        metadata: Some([("ref".to_owned(), "A-1".to_owned())].into()),
-        layout: Some(vec![vec![forms::Box { x: Some(7), ..Default::default() }], vec![]]),
-        ..Default::default()
+    let recipient = |name: &str, order: i64| {
+        let mut recipient = forms::Recipient::new(name.to_owned());
+        recipient.order = Some(order);
+        recipient
     };
-    let body = forms::SendLetterMultipart {
-        letter,
-        files: Some(vec![
-            FilePart::new(&b"%PDF one"[..]).file_name("one.pdf").content_type("application/pdf"),
-            FilePart::new(&b"%PDF two"[..]).file_name("two.pdf").content_type("application/pdf"),
-        ]),
-    };
+    let mut field = forms::Box::default();
+    field.x = Some(7);
+    let mut letter = forms::Letter::default();
+    letter.title = Some("Offer".to_owned());
+    letter.recipients = Some(vec![recipient("Jack", 0), recipient("Jill", 1)]);
+    letter.file_urls = Some(vec!["https://example.test/a.pdf".to_owned()]);
+    letter.urgent = Some(true);
+    letter.metadata = Some([("ref".to_owned(), "A-1".to_owned())].into());
+    letter.layout = Some(vec![vec![field], vec![]]);
+    let mut body = forms::SendLetterMultipart::new(letter);
+    body.files = Some(vec![
+        FilePart::new(&b"%PDF one"[..]).file_name("one.pdf").content_type("application/pdf"),
+        FilePart::new(&b"%PDF two"[..]).file_name("two.pdf").content_type("application/pdf"),
+    ]);
     client.send_letter_multipart(&body).await.unwrap();
     let request = only_request(&server).await;
     let parts = read_multipart(header_of(&request, "content-type"), request.body.clone()).await;
@@ -478,17 +479,14 @@ async fn a_bracketed_form_without_a_typed_member_names_each_field() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).and(path("/profile")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = forms_client(&server);
-    let body = forms::UpdateProfileMultipart {
-        name: "Ada".to_owned(),
-        active: Some(false),
-        tags: Some(vec!["a".to_owned(), "b".to_owned()]),
-        address: Some(forms::Address {
-            city: Some("Turin".to_owned()),
-            lines: Some(vec!["Via Roma 1".to_owned()]),
-            ..Default::default()
-        }),
-        avatar: Some(FilePart::new(&b"PNG"[..]).file_name("me.png")),
-    };
+    let mut address = forms::Address::default();
+    address.city = Some("Turin".to_owned());
+    address.lines = Some(vec!["Via Roma 1".to_owned()]);
+    let mut body = forms::UpdateProfileMultipart::new("Ada".to_owned());
+    body.active = Some(false);
+    body.tags = Some(vec!["a".to_owned(), "b".to_owned()]);
+    body.address = Some(address);
+    body.avatar = Some(FilePart::new(&b"PNG"[..]).file_name("me.png"));
     client.update_profile(&body).await.unwrap();
     let request = only_request(&server).await;
     let parts = read_multipart(header_of(&request, "content-type"), request.body.clone()).await;
@@ -516,19 +514,17 @@ async fn request_bodies_that_fail_their_checks_are_not_sent() {
         .mount(&server)
         .await;
     let client = forms_client(&server);
-    let both = forms::Letter {
-        recipients: Some(vec![forms::Recipient { name: "Jack".to_owned(), order: None, extra: Default::default() }]),
-        groups: Some(vec!["sales".to_owned()]),
-        ..Default::default()
-    };
+    let mut both = forms::Letter::default();
+    both.recipients = Some(vec![forms::Recipient::new("Jack".to_owned())]);
+    both.groups = Some(vec!["sales".to_owned()]);
     let err = client.send_letter(&both).await.unwrap_err();
     assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("exactly one")), "{err:?}");
-    let err =
-        client.send_letter_multipart(&forms::SendLetterMultipart { letter: both, files: None }).await.unwrap_err();
+    let err = client.send_letter_multipart(&forms::SendLetterMultipart::new(both)).await.unwrap_err();
     assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("exactly one")), "{err:?}");
     assert!(server.received_requests().await.unwrap().is_empty(), "nothing was sent");
     // A body that passes goes out.
-    let one = forms::Letter { groups: Some(vec!["sales".to_owned()]), ..Default::default() };
+    let mut one = forms::Letter::default();
+    one.groups = Some(vec!["sales".to_owned()]);
     client.send_letter(&one).await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
@@ -625,12 +621,10 @@ async fn form_bodies_follow_their_encoding() {
         .await;
     let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
     // Every field optional: the body derives Default.
-    let body = bodies::SaveDraftForm {
-        title: Some("Offer".to_owned()),
-        signers: Some(vec![bodies::Signer::new("Ann".to_owned(), "ann@example.test".to_owned())]),
-        labels: Some(vec!["hr".to_owned(), "q4".to_owned()]),
-        ..Default::default()
-    };
+    let mut body = bodies::SaveDraftForm::default();
+    body.title = Some("Offer".to_owned());
+    body.signers = Some(vec![bodies::Signer::new("Ann".to_owned(), "ann@example.test".to_owned())]);
+    body.labels = Some(vec!["hr".to_owned(), "q4".to_owned()]);
     client.save_draft(&body).await.unwrap();
     let request = only_request(&server).await;
     let pairs: Vec<(String, String)> = url_pairs(&request.body);
@@ -672,4 +666,112 @@ fn url_pairs(body: &[u8]) -> Vec<(String, String)> {
             (decode(k), decode(v))
         })
         .collect()
+}
+
+// ----- Structs that grow with the spec: #[non_exhaustive], built with new or Default -----
+
+/// Every struct a spec shapes is `#[non_exhaustive]`, so a property the
+/// spec adds later breaks no caller. From outside its crate (here: this
+/// test crate) it is built with `new(required fields)`, or with `Default`
+/// when every field is optional, and the fields are then set one by one.
+#[tokio::test]
+async fn spec_grown_structs_are_built_with_new_or_default_from_outside_their_crate() {
+    use esign_fixtures::{responses, swagger2};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/jobs"))
+        .and(body_string(r#"{"name":"nightly","priority":"high"}"#))
+        .respond_with(ResponseTemplate::new(202))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = responses::Client::builder().base_url(server.uri()).build().unwrap();
+
+    // `new` takes the required fields, leaves the optional ones unset and
+    // the map of other properties empty.
+    let mut request = responses::JobRequest::new("nightly".to_owned());
+    assert_eq!(serde_json::to_value(&request).unwrap(), json!({"name": "nightly"}));
+    assert!(request.extra.is_empty());
+    // Properties the spec does not list yet go in `extra`.
+    request.extra.insert("priority".to_owned(), json!("high"));
+    client.create_job(&request).await.unwrap();
+
+    let mut signer = bodies::Signer::new("Ann".to_owned(), "ann@example.test".to_owned());
+    assert_eq!(signer.order, None);
+    signer.order = Some(2);
+    assert_eq!(
+        serde_json::to_value(&signer).unwrap(),
+        json!({"name": "Ann", "email_address": "ann@example.test", "order": 2})
+    );
+    // Types only responses use have `new` too, not only request bodies.
+    let dog = composition::Pet::Dog(composition::Dog::new("Rex".to_owned(), true));
+    assert_eq!(serde_json::to_value(&dog).unwrap(), json!({"kind": "dog", "name": "Rex", "good": true}));
+
+    // Every field optional: `Default`, then assignments.
+    let mut meta = bodies::FileMeta::default();
+    meta.title = Some("NDA".to_owned());
+    assert_eq!(serde_json::to_value(&meta).unwrap(), json!({"title": "NDA"}));
+    // A multipart body with a required part, an options struct, a headers struct.
+    let mut upload = bodies::UploadFileMultipart::new(FilePart::new(&b"%PDF"[..]), "signing".to_owned());
+    upload.meta = Some(meta);
+    assert_eq!((upload.purpose.as_str(), upload.tags.as_ref()), ("signing", None));
+    let mut options = parameters::GetItemVersionOptions::default();
+    options.type_ = Some("full".to_owned());
+    assert_eq!(options.fields, None);
+    let headers = swagger2::ListDocumentsHeaders::default();
+    assert_eq!(headers, swagger2::ListDocumentsHeaders::from_headers(&esign_fixtures::runtime::HeaderMap::new()));
+}
+
+/// The generated sources themselves: every struct with named fields other
+/// than the client and its builder (whose fields are private) is
+/// `#[non_exhaustive]`, and derives `Default` or has a `new`.
+#[test]
+fn every_spec_grown_struct_is_non_exhaustive_with_new_or_default() {
+    let root = crate::support::workspace_root();
+    let mut files = Vec::new();
+    let mut dirs = vec![root.join("generated/src"), root.join("tests/fixtures-client/src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let (mut with_new, mut with_default) = (0, 0);
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some(name) = line.strip_prefix("pub struct ").and_then(|rest| rest.strip_suffix(" {")) else {
+                continue;
+            };
+            if name == "Client" || name == "ClientBuilder" {
+                continue;
+            }
+            let attrs: Vec<&str> = lines[..i].iter().rev().take_while(|l| l.starts_with("#[")).copied().collect();
+            let at = format!("{}: {name}", file.display());
+            assert!(attrs.contains(&"#[non_exhaustive]"), "{at} is not #[non_exhaustive]");
+            let default = attrs.iter().any(|a| a.starts_with("#[derive(") && a.contains(" Default,"));
+            // Its inherent impl, if any, written right after it.
+            let impl_line = format!("impl {name} {{");
+            let new = lines[i..]
+                .iter()
+                .skip_while(|l| **l != impl_line)
+                .take_while(|l| **l != "}")
+                .any(|l| l.starts_with("    pub fn new("));
+            assert!(
+                default != new,
+                "{at}: Default when every field is optional, otherwise new (default {default}, new {new})"
+            );
+            if new {
+                with_new += 1;
+            } else {
+                with_default += 1;
+            }
+        }
+    }
+    assert!(with_new > 50 && with_default > 50, "{with_new} with new, {with_default} with Default");
 }

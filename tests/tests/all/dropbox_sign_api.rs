@@ -761,36 +761,31 @@ fn form_fields() -> ds::FormFieldsPerDocument {
 }
 
 fn send_request() -> ds::SignatureRequestSendRequest {
-    ds::SignatureRequestSendRequest {
-        title: Some("NDA with Acme".to_owned()),
-        subject: Some("The NDA we talked about".to_owned()),
-        message: Some("Please sign.".to_owned()),
-        signers: Some(signers()),
-        cc_email_addresses: Some(vec!["lawyer@example.com".to_owned()]),
-        metadata: Some([("order".to_owned(), json!("A-1234"))].into()),
-        form_fields_per_document: Some(form_fields()),
-        form_field_groups: Some(
-            [(
-                "Choice".to_owned(),
-                ds::FormFieldGroup {
-                    group_label: "Yes or no".to_owned(),
-                    requirement: GroupRequirement::Require1,
-                    extra: Default::default(),
-                },
-            )]
-            .into(),
-        ),
-        signing_options: Some(ds::SigningOptions {
-            default_type: ds::SignatureMethod::Draw,
-            draw: Some(true),
-            phone: None,
-            type_: Some(true),
-            upload: None,
-            extra: Default::default(),
-        }),
-        test_mode: Some(true),
-        ..Default::default()
-    }
+    let mut signing = ds::SigningOptions::new(ds::SignatureMethod::Draw);
+    signing.draw = Some(true);
+    signing.type_ = Some(true);
+    let mut request = ds::SignatureRequestSendRequest::default();
+    request.title = Some("NDA with Acme".to_owned());
+    request.subject = Some("The NDA we talked about".to_owned());
+    request.message = Some("Please sign.".to_owned());
+    request.signers = Some(signers());
+    request.cc_email_addresses = Some(vec!["lawyer@example.com".to_owned()]);
+    request.metadata = Some([("order".to_owned(), json!("A-1234"))].into());
+    request.form_fields_per_document = Some(form_fields());
+    request.form_field_groups = Some(
+        [("Choice".to_owned(), ds::FormFieldGroup::new("Yes or no".to_owned(), GroupRequirement::Require1))].into(),
+    );
+    request.signing_options = Some(signing);
+    request.test_mode = Some(true);
+    request
+}
+
+/// A request sent from a file URL to the two signers.
+fn file_url_request() -> ds::SignatureRequestSendRequest {
+    let mut request = ds::SignatureRequestSendRequest::default();
+    request.file_urls = Some(vec!["https://files.example.test/a.pdf".to_owned()]);
+    request.signers = Some(signers());
+    request
 }
 
 fn sorted_text(parts: &[FormPart]) -> Vec<(String, String)> {
@@ -803,13 +798,11 @@ fn sorted_text(parts: &[FormPart]) -> Vec<(String, String)> {
 #[tokio::test]
 async fn send_uploads_two_files_with_signers_and_form_fields_as_the_reference_names_them() {
     let (client, fake) = fake_api(0, 0, 0).await;
-    let body = ds::SignatureRequestSendMultipart {
-        signature_request_send_request: send_request(),
-        files: Some(vec![
-            FilePart::new(&b"%PDF-1.7 NDA"[..]).file_name("nda.pdf").content_type("application/pdf"),
-            FilePart::new(&b"%PDF-1.7 Annex"[..]).file_name("annex.pdf").content_type("application/pdf"),
-        ]),
-    };
+    let mut body = ds::SignatureRequestSendMultipart::new(send_request());
+    body.files = Some(vec![
+        FilePart::new(&b"%PDF-1.7 NDA"[..]).file_name("nda.pdf").content_type("application/pdf"),
+        FilePart::new(&b"%PDF-1.7 Annex"[..]).file_name("annex.pdf").content_type("application/pdf"),
+    ]);
     let response = client.signature_request_send_multipart(&body).await.expect("the server accepts the form");
     assert_eq!(response.status, 200);
     let request = response.body.signature_request;
@@ -903,13 +896,9 @@ async fn send_with_file_urls_goes_as_json_and_bad_requests_never_leave() {
     assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("form_fields_per_document[1][0]")), "{err:?}");
     let mut twice = request.clone();
     twice.grouped_signers = Some(vec![serde_json::from_value(json!({"group": "Board", "signers": []})).unwrap()]);
-    let err = client
-        .signature_request_send_multipart(&ds::SignatureRequestSendMultipart {
-            signature_request_send_request: twice,
-            files: Some(vec![FilePart::new(&b"%PDF"[..]).file_name("a.pdf")]),
-        })
-        .await
-        .unwrap_err();
+    let mut body = ds::SignatureRequestSendMultipart::new(twice);
+    body.files = Some(vec![FilePart::new(&b"%PDF"[..]).file_name("a.pdf")]);
+    let err = client.signature_request_send_multipart(&body).await.unwrap_err();
     assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("exactly one")), "{err:?}");
     let books = fake.books.lock().unwrap();
     assert_eq!((books.bodies.len(), books.forms.len()), (1, 0), "nothing more was sent");
@@ -991,7 +980,8 @@ async fn get_returns_todays_fields_typed_and_list_walks_every_page() {
     let err = client.signature_request_get("nope").await.unwrap_err();
     assert_eq!(err.api_error().map(|e| e.error.error_name.clone()), Some(ErrorName::NotFound));
 
-    let options = ds::SignatureRequestListOptions { page_size: Some(20), ..Default::default() };
+    let mut options = ds::SignatureRequestListOptions::default();
+    options.page_size = Some(20);
     let pages: Vec<usize> = client
         .signature_request_list_pages(&options)
         .map(|page| page.unwrap().body.signature_requests.len())
@@ -1007,18 +997,9 @@ async fn get_returns_todays_fields_typed_and_list_walks_every_page() {
 #[tokio::test]
 async fn remind_works_once_then_is_refused_within_the_hour_and_never_for_embedded_requests() {
     let (client, _fake) = fake_api(0, 0, 0).await;
-    let request = ds::SignatureRequestSendRequest {
-        file_urls: Some(vec!["https://files.example.test/a.pdf".to_owned()]),
-        signers: Some(signers()),
-        ..Default::default()
-    };
-    let sent = client.signature_request_send(&request).await.unwrap();
+    let sent = client.signature_request_send(&file_url_request()).await.unwrap();
     let id = sent.body.signature_request.signature_request_id.unwrap();
-    let jack = ds::SignatureRequestRemindRequest {
-        email_address: "jack@example.com".to_owned(),
-        name: None,
-        extra: Default::default(),
-    };
+    let jack = ds::SignatureRequestRemindRequest::new("jack@example.com".to_owned());
     let reminded = client.signature_request_remind(&id, &jack).await.expect("the first reminder goes out");
     let signatures = reminded.body.signature_request.signatures.unwrap();
     assert!(signatures[0].last_reminded_at.is_some());
@@ -1030,7 +1011,8 @@ async fn remind_works_once_then_is_refused_within_the_hour_and_never_for_embedde
     assert_eq!(body.error.error_name, ErrorName::InvalidReminder);
     assert!(body.error.error_msg.contains("hour"), "{}", body.error.error_msg);
     // Another signer of the same request may still be reminded.
-    let jill = ds::SignatureRequestRemindRequest { email_address: "jill@example.com".to_owned(), ..jack.clone() };
+    let mut jill = jack.clone();
+    jill.email_address = "jill@example.com".to_owned();
     client.signature_request_remind(&id, &jill).await.expect("each signer has their own hour");
 
     let embedded: ds::SignatureRequestCreateEmbeddedRequest = serde_json::from_value(json!({
@@ -1053,25 +1035,11 @@ async fn remind_works_once_then_is_refused_within_the_hour_and_never_for_embedde
 #[tokio::test]
 async fn update_changes_a_signer_and_their_signature_id() {
     let (client, fake) = fake_api(0, 0, 0).await;
-    let sent = client
-        .signature_request_send(&ds::SignatureRequestSendRequest {
-            file_urls: Some(vec!["https://files.example.test/a.pdf".to_owned()]),
-            signers: Some(signers()),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .body
-        .signature_request;
+    let sent = client.signature_request_send(&file_url_request()).await.unwrap().body.signature_request;
     let id = sent.signature_request_id.unwrap();
     let old = sent.signatures.unwrap()[1].signature_id.clone().unwrap();
-    let update = ds::SignatureRequestUpdateRequest {
-        signature_id: old.clone(),
-        email_address: Some("jill.new@example.com".to_owned()),
-        name: None,
-        expires_at: None,
-        extra: Default::default(),
-    };
+    let mut update = ds::SignatureRequestUpdateRequest::new(old.clone());
+    update.email_address = Some("jill.new@example.com".to_owned());
     let updated = client.signature_request_update(&id, &update).await.unwrap().body.signature_request;
     let jill = &updated.signatures.unwrap()[1];
     assert_eq!(jill.signer_email_address.as_deref(), Some("jill.new@example.com"));
@@ -1080,13 +1048,9 @@ async fn update_changes_a_signer_and_their_signature_id() {
         fake.books.lock().unwrap().bodies.last().unwrap().1,
         json!({"signature_id": old, "email_address": "jill.new@example.com"})
     );
-    let err = client
-        .signature_request_update(
-            &id,
-            &ds::SignatureRequestUpdateRequest { signature_id: "nobody".to_owned(), ..update },
-        )
-        .await
-        .unwrap_err();
+    let mut nobody = update;
+    nobody.signature_id = "nobody".to_owned();
+    let err = client.signature_request_update(&id, &nobody).await.unwrap_err();
     assert_eq!(err.api_error().unwrap().error.error_name, ErrorName::BadRequest);
 }
 
@@ -1118,7 +1082,8 @@ async fn a_100_mib_download_passes_through_in_bounded_chunks() {
         let mut books = fake.books.lock().unwrap();
         new_request(&mut books, "Big", &[], json!({}))["signature_request_id"].as_str().unwrap().to_owned()
     };
-    let options = ds::SignatureRequestFilesOptions { file_type: Some(ds::FileType::Pdf) };
+    let mut options = ds::SignatureRequestFilesOptions::default();
+    options.file_type = Some(ds::FileType::Pdf);
     let response = client.signature_request_files(&id, &options).await.unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(response.headers[header::CONTENT_TYPE], "application/pdf");
@@ -1160,7 +1125,8 @@ async fn the_data_uri_and_file_url_forms_are_json() {
     };
     let data = client.signature_request_files_as_data_uri(&id).await.unwrap().body;
     assert!(data.data_uri.unwrap().starts_with("data:application/pdf;base64,"));
-    let options = ds::SignatureRequestFilesAsFileUrlOptions { force_download: Some(0) };
+    let mut options = ds::SignatureRequestFilesAsFileUrlOptions::default();
+    options.force_download = Some(0);
     let url = client.signature_request_files_as_file_url(&id, &options).await.unwrap().body;
     assert_eq!(url.file_url.as_deref(), Some(format!("https://files.example.test/{id}.pdf?inline=1").as_str()));
     assert_eq!(url.expires_at, Some(1767229200));
@@ -1189,7 +1155,8 @@ async fn an_embedded_signer_gets_a_sign_url() {
 #[tokio::test]
 async fn templates_page_through_every_page() {
     let (client, _fake) = fake_api(0, 7, 0).await;
-    let options = ds::TemplateListOptions { page_size: Some(3), ..Default::default() };
+    let mut options = ds::TemplateListOptions::default();
+    options.page_size = Some(3);
     let pages: Vec<(Option<i64>, usize)> = client
         .template_list_pages(&options)
         .map(|page| {
@@ -1204,38 +1171,36 @@ async fn templates_page_through_every_page() {
     assert_eq!(ids, ["tpl-00", "tpl-01", "tpl-02", "tpl-03", "tpl-04", "tpl-05", "tpl-06"]);
     assert_eq!(templates[0].signer_roles.as_ref().unwrap()[0].name.as_deref(), Some("Client"));
     // A page size the API refuses is its error, typed.
-    let err = client
-        .template_list(&ds::TemplateListOptions { page_size: Some(500), ..Default::default() })
-        .await
-        .unwrap_err();
+    options.page_size = Some(500);
+    let err = client.template_list(&options).await.unwrap_err();
     assert_eq!(err.api_error().unwrap().error.error_name, ErrorName::BadRequest);
 }
 
 #[tokio::test]
 async fn team_members_are_invited_and_removed() {
     let (client, _fake) = fake_api(0, 0, 0).await;
-    let invite = ds::TeamAddMemberRequest { email_address: Some("new@example.com".to_owned()), ..Default::default() };
+    let mut invite = ds::TeamAddMemberRequest::default();
+    invite.email_address = Some("new@example.com".to_owned());
     let team = client.team_add_member(&invite, &ds::TeamAddMemberOptions::default()).await.unwrap().body.team.unwrap();
     assert_eq!(team.invited_emails, Some(vec!["new@example.com".to_owned()]));
-    let taken = ds::TeamAddMemberRequest { email_address: Some("taken@example.com".to_owned()), ..Default::default() };
+    let mut taken = ds::TeamAddMemberRequest::default();
+    taken.email_address = Some("taken@example.com".to_owned());
     let err = client.team_add_member(&taken, &ds::TeamAddMemberOptions::default()).await.unwrap_err();
     let body = err.api_error().unwrap();
     assert_eq!((err.status().map(|s| s.as_u16()), &body.error.error_name), (Some(403), &ErrorName::TeamInviteFailed));
     assert_eq!(ErrorName::TeamInviteFailed.http_status(), Some(403));
 
-    let remove =
-        ds::TeamRemoveMemberRequest { email_address: Some("leaving@example.com".to_owned()), ..Default::default() };
+    let mut remove = ds::TeamRemoveMemberRequest::default();
+    remove.email_address = Some("leaving@example.com".to_owned());
     let response = client.team_remove_member(&remove).await.unwrap();
     assert_eq!(response.status, 200);
     let members: Vec<String> =
         response.body.team.unwrap().accounts.unwrap().into_iter().filter_map(|a| a.email_address).collect();
     assert_eq!(members, ["me@example.com"]);
     // Handing the documents over is queued: 201, the same body.
-    let hand_over = ds::TeamRemoveMemberRequest {
-        email_address: Some("new@example.com".to_owned()),
-        new_owner_email_address: Some("me@example.com".to_owned()),
-        ..Default::default()
-    };
+    let mut hand_over = ds::TeamRemoveMemberRequest::default();
+    hand_over.email_address = Some("new@example.com".to_owned());
+    hand_over.new_owner_email_address = Some("me@example.com".to_owned());
     let response = client.team_remove_member(&hand_over).await.unwrap();
     assert_eq!(response.status, 201);
     assert_eq!(response.body.team.unwrap().invited_emails, Some(vec![]));
@@ -1246,27 +1211,21 @@ async fn team_members_are_invited_and_removed() {
 #[tokio::test]
 async fn an_api_app_is_created_from_json_or_with_a_logo() {
     let (client, fake) = fake_api(0, 0, 0).await;
-    let request = ds::ApiAppCreateRequest {
-        name: "Contracts".to_owned(),
-        domains: vec!["example.com".to_owned()],
-        callback_url: Some("https://example.com/callback".to_owned()),
-        oauth: None,
-        options: Some(ds::ApiAppOptions { can_insert_everywhere: Some(true), ..Default::default() }),
-        white_labeling_options: Some(serde_json::from_value(json!({"primary_button_color": "#00B3E6"})).unwrap()),
-        extra: Default::default(),
-    };
+    let mut options = ds::ApiAppOptions::default();
+    options.can_insert_everywhere = Some(true);
+    let mut request = ds::ApiAppCreateRequest::new("Contracts".to_owned(), vec!["example.com".to_owned()]);
+    request.callback_url = Some("https://example.com/callback".to_owned());
+    request.options = Some(options);
+    request.white_labeling_options = Some(serde_json::from_value(json!({"primary_button_color": "#00B3E6"})).unwrap());
     let app = client.api_app_create(&request).await.unwrap().body.api_app.unwrap();
     assert_eq!(app.client_id.as_deref(), Some("0dd3b823a682527788c4e40cb7b6f7e9"));
     assert_eq!(app.owner_account.unwrap().email_address.as_deref(), Some("owner@example.com"));
     assert_eq!(fake.books.lock().unwrap().bodies[0].1["options"], json!({"can_insert_everywhere": true}));
 
-    let multipart = ds::ApiAppCreateMultipart {
-        api_app_create_request: ds::ApiAppCreateRequest {
-            domains: vec!["example.com".to_owned(), "example.org".to_owned()],
-            ..request.clone()
-        },
-        custom_logo_file: Some(FilePart::new(&b"\x89PNG"[..]).file_name("logo.png").content_type("image/png")),
-    };
+    let mut two_domains = request.clone();
+    two_domains.domains = vec!["example.com".to_owned(), "example.org".to_owned()];
+    let mut multipart = ds::ApiAppCreateMultipart::new(two_domains);
+    multipart.custom_logo_file = Some(FilePart::new(&b"\x89PNG"[..]).file_name("logo.png").content_type("image/png"));
     client.api_app_create_multipart(&multipart).await.unwrap();
     let parts = fake.books.lock().unwrap().forms[0].1.clone();
     let text = |name: &str| parts.iter().find(|p| p.name == name).map(FormPart::text);
@@ -1280,7 +1239,8 @@ async fn an_api_app_is_created_from_json_or_with_a_logo() {
     assert_eq!((logo.file_name.as_deref(), logo.content_type.as_deref()), (Some("logo.png"), Some("image/png")));
 
     // Three domains are refused before sending (maxItems 2).
-    let three = ds::ApiAppCreateRequest { domains: vec!["a.com".into(), "b.com".into(), "c.com".into()], ..request };
+    let mut three = request;
+    three.domains = vec!["a.com".into(), "b.com".into(), "c.com".into()];
     assert!(matches!(client.api_app_create(&three).await, Err(Error::InvalidRequest(_))));
 }
 

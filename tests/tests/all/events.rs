@@ -266,11 +266,11 @@ async fn lifecycle(requests: &[(&str, Stage)], list_size: usize) -> (Client, Lif
 }
 
 fn quick() -> WaitOptions {
-    WaitOptions {
-        max_wait: Duration::from_secs(10),
-        min_delay: Some(Duration::from_millis(5)),
-        max_delay: Some(Duration::from_millis(20)),
-    }
+    let mut options = WaitOptions::default();
+    options.max_wait = Duration::from_secs(10);
+    options.min_delay = Some(Duration::from_millis(5));
+    options.max_delay = Some(Duration::from_millis(20));
+    options
 }
 
 #[tokio::test]
@@ -281,8 +281,9 @@ async fn a_canceled_request_is_confirmed_by_the_verified_callback_event() {
     let receiver = serve(callback_receiver::router(key(), Some(sender))).await;
     *state.callback.lock().unwrap() = Some(format!("{receiver}/callback"));
     // A waiter that would take long, so the event decides.
-    let slow =
-        WaitOptions { max_wait: Duration::from_secs(20), min_delay: Some(Duration::from_secs(5)), max_delay: None };
+    let mut slow = WaitOptions::default();
+    slow.max_wait = Duration::from_secs(20);
+    slow.min_delay = Some(Duration::from_secs(5));
     let outcome = client.signature_request_cancel_and_confirm("sr-sent", Some(&mut events), slow).await;
     assert_eq!(outcome, ConfirmOutcome::Confirmed { by: ConfirmedBy::Event });
 }
@@ -304,7 +305,8 @@ async fn a_canceled_request_is_confirmed_by_the_waiter_when_no_event_comes() {
 #[tokio::test]
 async fn the_waiter_times_out_and_fails_as_its_acceptors_say() {
     let (client, _) = lifecycle(&[("sr-slow", Stage::Canceling(1_000_000))], 0).await;
-    let short = WaitOptions { max_wait: Duration::from_millis(150), ..quick() };
+    let mut short = quick();
+    short.max_wait = Duration::from_millis(150);
     let outcome = client.wait_until_signature_request_canceled("sr-slow", short).await;
     assert!(matches!(outcome, WaitOutcome::TimedOut { attempts } if attempts >= 2), "{outcome:?}");
     let outcome = client.wait_until_signature_request_canceled("missing", quick()).await;
@@ -368,7 +370,8 @@ async fn the_receiver_answers_the_required_reply_and_refuses_forgeries() {
 #[tokio::test]
 async fn paging_walks_every_page_and_stops_at_num_pages() {
     let (client, _) = lifecycle(&[], 45).await;
-    let options = SignatureRequestListOptions { page_size: Some(20), ..Default::default() };
+    let mut options = SignatureRequestListOptions::default();
+    options.page_size = Some(20);
     let pages: Vec<_> = client.signature_request_list_pages(&options).collect().await;
     let sizes: Vec<usize> = pages.iter().map(|p| p.as_ref().unwrap().body.signature_requests.len()).collect();
     assert_eq!(sizes, [20, 20, 5], "the last page is short");
@@ -380,7 +383,8 @@ async fn paging_walks_every_page_and_stops_at_num_pages() {
     let expected: Vec<String> = (0..45).map(|i| format!("sr-{i:03}")).collect();
     assert_eq!(ids, expected, "every item once, in order");
     // Starting from a later page, and an exact multiple of the page size.
-    let from_two = SignatureRequestListOptions { page: Some(2), page_size: Some(20), ..Default::default() };
+    let mut from_two = options.clone();
+    from_two.page = Some(2);
     assert_eq!(client.signature_request_list_items(&from_two).count().await, 25);
     let (client, _) = lifecycle(&[], 40).await;
     assert_eq!(client.signature_request_list_pages(&options).count().await, 2);

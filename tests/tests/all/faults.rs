@@ -129,13 +129,11 @@ fn json_error(name: &str) -> String {
     format!(r#"{{"error":{{"error_msg":"{name} happened.","error_name":"{name}"}}}}"#)
 }
 
-fn fast(policy: RetryPolicy) -> RetryPolicy {
-    RetryPolicy {
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(50),
-        request_timeout: Some(Duration::from_millis(400)),
-        ..policy
-    }
+fn fast(mut policy: RetryPolicy) -> RetryPolicy {
+    policy.base_delay = Duration::from_millis(10);
+    policy.max_delay = Duration::from_millis(50);
+    policy.request_timeout = Some(Duration::from_millis(400));
+    policy
 }
 
 // ---------------------------------------------------------------- redirects
@@ -351,11 +349,13 @@ async fn longer_waits_are_a_choice() {
         .await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
     let builder = || Client::builder().base_url(format!("{}/v3", server.uri())).credentials(Credentials::api_key("k"));
-    let short = RetryPolicy { max_rate_limit_wait: Duration::from_millis(500), ..RetryPolicy::default() };
+    let mut short = RetryPolicy::default();
+    short.max_rate_limit_wait = Duration::from_millis(500);
     let err = builder().retry_policy(short).build().unwrap().signature_request_cancel("sr").await.unwrap_err();
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
     // Another client (its own window) that may wait five seconds waits for the reset.
-    let patient = RetryPolicy { max_rate_limit_wait: Duration::from_secs(5), ..RetryPolicy::default() };
+    let mut patient = RetryPolicy::default();
+    patient.max_rate_limit_wait = Duration::from_secs(5);
     let client = builder().retry_policy(patient).build().unwrap();
     let started = Instant::now();
     let response = client.signature_request_cancel("sr").await.unwrap();
@@ -598,7 +598,8 @@ async fn a_bulk_run_under_chaos_accounts_for_every_id_exactly() {
         .retry_policy(fast(RetryPolicy::default()))
         .build()
         .unwrap();
-    let options = BulkOptions { max_attempts: 6, ..BulkOptions::default() };
+    let mut options = BulkOptions::default();
+    options.max_attempts = 6;
     let started = Instant::now();
     let report =
         tokio::time::timeout(Duration::from_secs(60), client.bulk_signature_request_cancel(ids.clone(), &options))

@@ -11,15 +11,14 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn fast_policy(events: Option<Arc<Mutex<Vec<RetryEvent>>>>) -> RetryPolicy {
-    RetryPolicy {
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        request_timeout: Some(Duration::from_millis(500)),
-        on_retry: events.map(|log| {
-            Arc::new(move |e: &RetryEvent| log.lock().unwrap().push(e.clone())) as esign_client::runtime::RetryHook
-        }),
-        ..RetryPolicy::default()
-    }
+    let mut policy = RetryPolicy::default();
+    policy.base_delay = Duration::from_millis(5);
+    policy.max_delay = Duration::from_millis(20);
+    policy.request_timeout = Some(Duration::from_millis(500));
+    policy.on_retry = events.map(|log| {
+        Arc::new(move |e: &RetryEvent| log.lock().unwrap().push(e.clone())) as esign_client::runtime::RetryHook
+    });
+    policy
 }
 
 fn client(server: &MockServer, policy: RetryPolicy) -> Client {
@@ -95,8 +94,9 @@ async fn maintenance_and_timeouts_back_off_and_give_up_after_max_attempts() {
         .expect(3)
         .mount(&slow)
         .await;
-    let policy =
-        RetryPolicy { max_attempts: 3, request_timeout: Some(Duration::from_millis(100)), ..fast_policy(None) };
+    let mut policy = fast_policy(None);
+    policy.max_attempts = 3;
+    policy.request_timeout = Some(Duration::from_millis(100));
     let err = client(&slow, policy).signature_request_get("sr").await.unwrap_err();
     match err {
         Error::Transport(t) => assert!(t.is_timeout() && t.attempts() == 3, "{t}"),
@@ -112,7 +112,8 @@ async fn a_wait_past_the_deadline_is_a_clear_error() {
         .expect(1)
         .mount(&server)
         .await;
-    let policy = RetryPolicy { deadline: Some(Duration::from_secs(2)), ..fast_policy(None) };
+    let mut policy = fast_policy(None);
+    policy.deadline = Some(Duration::from_secs(2));
     let started = std::time::Instant::now();
     let err = client(&server, policy).signature_request_cancel("sr").await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2), "it did not wait");
@@ -137,8 +138,7 @@ async fn operations_not_marked_safe_are_never_retried() {
         .mount(&server)
         .await;
     let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
-    let form =
-        bodies::SubmitFormForm { friendly_name: "x".into(), roles: None, limit: None, extra: Default::default() };
+    let form = bodies::SubmitFormForm::new("x".into());
     let err = client.submit_form(&form).await.unwrap_err();
     assert_eq!(err.response().unwrap().attempts, 1, "a POST the spec does not mark retry-safe");
 }
@@ -205,10 +205,8 @@ async fn a_bulk_cancel_accounts_for_every_id_within_the_rate_limit() {
     let client = client(&server, fast_policy(None));
     let progress = Arc::new(Mutex::new(Vec::new()));
     let seen = progress.clone();
-    let options = BulkOptions {
-        on_progress: Some(Arc::new(move |p| seen.lock().unwrap().push(p.done))),
-        ..BulkOptions::default()
-    };
+    let mut options = BulkOptions::default();
+    options.on_progress = Some(Arc::new(move |p| seen.lock().unwrap().push(p.done)));
     let report = client.bulk_signature_request_cancel(ids.clone(), &options).await;
     assert_eq!(report.entries.len(), ids.len(), "nothing dropped");
     assert_eq!(report.entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>(), ids, "in order");
@@ -226,8 +224,9 @@ async fn an_interrupted_bulk_run_reports_the_rest_and_resumes() {
     let (server, _) = rate_limited_server(10).await;
     let ids: Vec<String> = (0..40).map(|i| format!("sr-{i}")).collect();
     let client = client(&server, fast_policy(None));
-    let short =
-        BulkOptions { max_concurrency: 4, deadline: Some(Duration::from_millis(1500)), ..BulkOptions::default() };
+    let mut short = BulkOptions::default();
+    short.max_concurrency = 4;
+    short.deadline = Some(Duration::from_millis(1500));
     let mut report = client.bulk_signature_request_cancel(ids.clone(), &short).await;
     assert_eq!(report.entries.len(), 40, "every id has an outcome, attempted or not");
     let pending = report.pending_ids();
@@ -250,7 +249,8 @@ async fn bulk_runs_on_clones_share_one_rate_limit_window() {
     let client = client(&server, fast_policy(None));
     let clone = client.with_retry_policy(fast_policy(None));
     let ids = |prefix: &str| (0..45).map(|i| format!("{prefix}-{i}")).collect::<Vec<String>>();
-    let options = BulkOptions { max_concurrency: 6, ..BulkOptions::default() };
+    let mut options = BulkOptions::default();
+    options.max_concurrency = 6;
     // Two runs at once, then a third right after, in windows the others used.
     let (a, b) = tokio::join!(
         client.bulk_signature_request_cancel(ids("a"), &options),

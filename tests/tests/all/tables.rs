@@ -289,7 +289,8 @@ async fn a_search_query_is_url_encoded_when_sent() {
         .and()
         .me(&SearchField::From)
         .unwrap();
-    let options = SignatureRequestListOptions { query: Some(query.to_string()), ..Default::default() };
+    let mut options = SignatureRequestListOptions::default();
+    options.query = Some(query.to_string());
     let page = client.signature_request_list(&options).await.unwrap();
     assert_eq!(page.body.list_info.num_pages, Some(1));
     let request = &server.received_requests().await.unwrap()[0];

@@ -83,14 +83,13 @@ async fn a_call_is_one_span_with_its_outcome_and_each_retry_an_event() {
         .mount(&server)
         .await;
     let secret = "sk_live_tracing_secret";
+    let mut retry = RetryPolicy::default();
+    retry.base_delay = Duration::from_millis(5);
+    retry.max_delay = Duration::from_millis(20);
     let client = Client::builder()
         .base_url(format!("{}/v3", server.uri()))
         .credentials(Credentials::api_key(secret))
-        .retry_policy(RetryPolicy {
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
-            ..RetryPolicy::default()
-        })
+        .retry_policy(retry)
         .build()
         .unwrap();
 

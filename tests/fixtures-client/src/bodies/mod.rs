@@ -718,6 +718,7 @@ impl Client {
 }
 /// The multipart body of [`Client::upload_file_multipart`]: one field per part.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UploadFileMultipart {
     /// The `file` part.
     pub file: crate::runtime::FilePart,
@@ -779,6 +780,7 @@ impl UploadFileMultipart {
 }
 /// The multipart body of [`Client::send_signature_request`]: one field per part.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SendSignatureRequestMultipart {
     /// The `title` part.
     pub title: ::std::string::String,
@@ -875,6 +877,7 @@ impl SendSignatureRequestMultipart {
 }
 /// Optional parameters of [`Client::search`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SearchOptions {
     /// (`filter`, query)
     pub filter: ::std::option::Option<types::SearchFilter>,

@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The `Signer` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Signer {
     /// `name`.
     pub name: ::std::string::String,
@@ -17,7 +18,7 @@ pub struct Signer {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Signer {
-    /// A value with the required fields (`name`, `email_address`) and every optional one unset.
+    /// A value with the required fields (`name`, `email_address`), every optional one unset and no other properties.
     pub fn new(
         name: ::std::string::String,
         email_address: ::std::string::String,
@@ -32,6 +33,7 @@ impl Signer {
 }
 /// The `FileMeta` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct FileMeta {
     /// `title`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -42,6 +44,7 @@ pub struct FileMeta {
 }
 /// The `SubmitFormForm` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubmitFormForm {
     /// `FriendlyName`.
     #[serde(rename = "FriendlyName")]
@@ -59,7 +62,7 @@ pub struct SubmitFormForm {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl SubmitFormForm {
-    /// A value with the required fields (`friendly_name`) and every optional one unset.
+    /// A value with the required fields (`friendly_name`), every optional one unset and no other properties.
     pub fn new(friendly_name: ::std::string::String) -> Self {
         Self {
             friendly_name,
@@ -71,6 +74,7 @@ impl SubmitFormForm {
 }
 /// The `SaveDraftForm` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SaveDraftForm {
     /// `title`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -87,6 +91,7 @@ pub struct SaveDraftForm {
 }
 /// The `SearchFilter` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchFilter {
     /// `status`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -100,6 +105,7 @@ pub struct SearchFilter {
 }
 /// The `SearchPage` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchPage {
     /// `size`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

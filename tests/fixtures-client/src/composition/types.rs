@@ -80,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
 }
 /// The `Cat` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cat {
     /// `name`.
     pub name: ::std::string::String,
@@ -92,8 +93,19 @@ pub struct Cat {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl Cat {
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            indoor: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `Dog` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Dog {
     /// `name`.
     pub name: ::std::string::String,
@@ -102,6 +114,16 @@ pub struct Dog {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Dog {
+    /// A value with the required fields (`name`, `good`), every optional one unset and no other properties.
+    pub fn new(name: ::std::string::String, good: bool) -> Self {
+        Self {
+            name,
+            good,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 /// The `Shape` schema.
 #[derive(Clone, Debug, PartialEq)]
@@ -181,6 +203,7 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
 }
 /// The `Circle` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Circle {
     /// `radius`.
     pub radius: f64,
@@ -189,7 +212,7 @@ pub struct Circle {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Circle {
-    /// A value with the required fields (`radius`) and every optional one unset.
+    /// A value with the required fields (`radius`), every optional one unset and no other properties.
     pub fn new(radius: f64) -> Self {
         Self {
             radius,
@@ -199,6 +222,7 @@ impl Circle {
 }
 /// The `Square` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Square {
     /// `side`.
     pub side: f64,
@@ -207,7 +231,7 @@ pub struct Square {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Square {
-    /// A value with the required fields (`side`) and every optional one unset.
+    /// A value with the required fields (`side`), every optional one unset and no other properties.
     pub fn new(side: f64) -> Self {
         Self {
             side,
@@ -230,6 +254,7 @@ pub enum StringOrNumber {
 pub type MaybeName = ::std::string::String;
 /// The `Node` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Node {
     /// `value`.
     pub value: ::std::string::String,
@@ -251,6 +276,20 @@ pub struct Node {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Node {
+    /// A value with the required fields (`value`), every optional one unset and no other properties.
+    pub fn new(value: ::std::string::String) -> Self {
+        Self {
+            value,
+            parent: ::std::option::Option::None,
+            children: ::std::option::Option::None,
+            label: ::std::option::Option::None,
+            mood: ::std::option::Option::None,
+            size: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 crate::runtime::open_enum! {
     /// The `Mood` schema.

@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The `Result` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Result {
     /// `Option`.
     #[serde(rename = "Option")]
@@ -24,6 +25,7 @@ pub struct Result {
 pub type Option = ::std::string::String;
 /// The `ClientType` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClientType {
     /// `crate`.
     #[serde(rename = "crate")]
@@ -39,6 +41,7 @@ pub struct ClientType {
 }
 /// The `ChatV2Thing` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChatV2Thing {
     /// `123`.
     #[serde(rename = "123")]

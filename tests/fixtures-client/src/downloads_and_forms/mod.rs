@@ -580,6 +580,7 @@ impl Client {
 }
 /// The multipart body of [`Client::send_letter_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct SendLetterMultipart {
     /// The fields of [`Letter`], each sent as parts of its own.
     pub letter: types::Letter,
@@ -616,6 +617,7 @@ impl SendLetterMultipart {
 }
 /// The multipart body of [`Client::update_profile`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateProfileMultipart {
     /// The name.
     pub name: ::std::string::String,
@@ -664,6 +666,7 @@ impl UpdateProfileMultipart {
 }
 /// Optional parameters of [`Client::folder_items`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct FolderItemsOptions {
     /// The page, from 1. (`page`, query)
     pub page: ::std::option::Option<i64>,

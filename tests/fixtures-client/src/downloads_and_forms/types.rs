@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// A failure.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// What failed.
     pub code: ::std::string::String,
@@ -11,8 +12,18 @@ pub struct Problem {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl Problem {
+    /// A value with the required fields (`code`), every optional one unset and no other properties.
+    pub fn new(code: ::std::string::String) -> Self {
+        Self {
+            code,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// A letter to send; exactly one of `recipients` and `groups` names who gets it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Letter {
     /// The title.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -60,6 +71,7 @@ impl crate::runtime::Validate for Letter {
 }
 /// Someone who gets a letter.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Recipient {
     /// The name.
     pub name: ::std::string::String,
@@ -71,7 +83,7 @@ pub struct Recipient {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Recipient {
-    /// A value with the required fields (`name`) and every optional one unset.
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String) -> Self {
         Self {
             name,
@@ -82,6 +94,7 @@ impl Recipient {
 }
 /// A box on a page.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Box {
     /// Horizontal position.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -92,6 +105,7 @@ pub struct Box {
 }
 /// An address.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Address {
     /// The city.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -105,6 +119,7 @@ pub struct Address {
 }
 /// A page of items.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ItemPage {
     /// The items.
     pub items: ::std::vec::Vec<::std::string::String>,
@@ -114,4 +129,14 @@ pub struct ItemPage {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ItemPage {
+    /// A value with the required fields (`items`), every optional one unset and no other properties.
+    pub fn new(items: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self {
+            items,
+            num_pages: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }

@@ -397,6 +397,7 @@ impl Client {
 }
 /// Optional parameters of [`Client::touch_thing`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TouchThingOptions {
     /// (`note`, query)
     pub note: ::std::option::Option<::std::string::String>,

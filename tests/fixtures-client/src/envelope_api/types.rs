@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The `Result` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Result {
     /// `ok`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

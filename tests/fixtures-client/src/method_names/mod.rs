@@ -1650,6 +1650,7 @@ impl Client {
 }
 /// Optional parameters of [`Client::list`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListOptions {
     /// (`page`, query)
     pub page: ::std::option::Option<i32>,
@@ -1664,12 +1665,14 @@ pub enum XBody2 {
 }
 /// Optional parameters of [`Client::x`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XOptions2 {
     /// (`limit`, query)
     pub limit: ::std::option::Option<i64>,
 }
 /// The multipart body of [`Client::upload_multipart2`]: one field per part.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UploadMultipart2 {
     /// The `file` part.
     pub file: crate::runtime::FilePart,
@@ -1704,6 +1707,7 @@ impl UploadMultipart2 {
 }
 /// The headers [`Client::x`] documents for its successful responses; read them with `from_headers(&response.headers)`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct XHeaders2 {
     /// From the `X-Count` header.
     pub x_count: ::std::option::Option<i64>,

@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The `Thing` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Thing {
     /// `id`.
     pub id: ::std::string::String,
@@ -15,7 +16,7 @@ pub struct Thing {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Thing {
-    /// A value with the required fields (`id`) and every optional one unset.
+    /// A value with the required fields (`id`), every optional one unset and no other properties.
     pub fn new(id: ::std::string::String) -> Self {
         Self {
             id,
@@ -26,6 +27,7 @@ impl Thing {
 }
 /// The `ThingListListInfo` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ThingListListInfo {
     /// `num_pages`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -36,6 +38,7 @@ pub struct ThingListListInfo {
 }
 /// The `ThingList` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ThingList {
     /// `things`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -49,6 +52,7 @@ pub struct ThingList {
 }
 /// The `ThingEvent` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ThingEvent {
     /// `type`.
     #[serde(rename = "type")]
@@ -63,6 +67,7 @@ pub struct ThingEvent {
 }
 /// Named like the options of `x`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct XOptions {
     /// `verbose`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -73,6 +78,7 @@ pub struct XOptions {
 }
 /// Named like the bodies-by-status enum of `x`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct XBody {
     /// `note`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -83,6 +89,7 @@ pub struct XBody {
 }
 /// Named like the headers of `x`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct XHeaders {
     /// `count`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -93,6 +100,7 @@ pub struct XHeaders {
 }
 /// Named like the multipart struct of `upload`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct UploadMultipart {
     /// `file_name`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// A nested inline object.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct DocumentOwner {
     /// `name`.
     pub name: ::std::string::String,
@@ -15,8 +16,19 @@ pub struct DocumentOwner {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl DocumentOwner {
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            type_: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `Document` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Document {
     /// Required, never null.
     pub id: ::std::string::String,
@@ -50,8 +62,33 @@ pub struct Document {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl Document {
+    /// A value with the required fields (`id`, `owner`, `labels`), every optional one unset and no other properties.
+    pub fn new(
+        id: ::std::string::String,
+        owner: DocumentOwner,
+        labels: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+    ) -> Self {
+        Self {
+            id,
+            title: ::std::option::Option::None,
+            owner,
+            labels,
+            metadata: ::std::option::Option::None,
+            pages: ::std::option::Option::None,
+            size: ::std::option::Option::None,
+            checksum: ::std::option::Option::None,
+            deleted: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `Page` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Page {
     /// `number`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -441,6 +441,7 @@ impl types::PetRenamedWebhook {
 }
 /// The multipart body of [`Client::upload`]: one field per part.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UploadMultipart {
     /// The `file` part.
     pub file: crate::runtime::FilePart,
@@ -475,6 +476,7 @@ impl UploadMultipart {
 }
 /// Optional parameters of [`Client::list_points`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListPointsOptions {
     /// (`limit`, query)
     pub limit: ::std::option::Option<i64>,

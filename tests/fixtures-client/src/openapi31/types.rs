@@ -31,6 +31,7 @@ pub enum PetIdOrIndex {
 }
 /// The `Pet` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pet {
     /// `id`.
     pub id: ::std::string::String,
@@ -66,8 +67,32 @@ pub struct Pet {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl Pet {
+    /// A value with the required fields (`id`, `kind`, `name`), every optional one unset and no other properties.
+    pub fn new(
+        id: ::std::string::String,
+        kind: PetKind,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            kind,
+            name,
+            nickname: ::std::option::Option::None,
+            age: ::std::option::Option::None,
+            weight: ::std::option::Option::None,
+            owner: ::std::option::Option::None,
+            tag: ::std::option::Option::None,
+            photo: ::std::option::Option::None,
+            id_or_index: ::std::option::Option::None,
+            serial: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `Owner` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Owner {
     /// `name`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -81,6 +106,7 @@ pub struct Owner {
 }
 /// The `Tag` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Tag {
     /// `label`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -91,6 +117,7 @@ pub struct Tag {
 }
 /// The `Point` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Point {
     /// `x`.
     pub x: f64,
@@ -100,8 +127,19 @@ pub struct Point {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl Point {
+    /// A value with the required fields (`x`, `y`), every optional one unset and no other properties.
+    pub fn new(x: f64, y: f64) -> Self {
+        Self {
+            x,
+            y,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `AdoptionEvent` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct AdoptionEvent {
     /// `pet`.
     pub pet: Pet,
@@ -110,6 +148,16 @@ pub struct AdoptionEvent {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl AdoptionEvent {
+    /// A value with the required fields (`pet`, `adopted_at`), every optional one unset and no other properties.
+    pub fn new(pet: Pet, adopted_at: ::std::string::String) -> Self {
+        Self {
+            pet,
+            adopted_at,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }
 crate::runtime::open_enum! {
     /// The `Color` schema.
@@ -133,6 +181,7 @@ crate::runtime::open_enum! {
 }
 /// The `PetRenamedWebhook` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct PetRenamedWebhook {
     /// `id`.
     pub id: ::std::string::String,
@@ -141,4 +190,14 @@ pub struct PetRenamedWebhook {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl PetRenamedWebhook {
+    /// A value with the required fields (`id`, `name`), every optional one unset and no other properties.
+    pub fn new(id: ::std::string::String, name: ::std::string::String) -> Self {
+        Self {
+            id,
+            name,
+            extra: ::std::default::Default::default(),
+        }
+    }
 }

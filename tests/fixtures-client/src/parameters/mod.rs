@@ -294,6 +294,7 @@ impl Client {
 }
 /// Optional parameters of [`Client::get_item_version`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetItemVersionOptions {
     /// Exploded array (fields=a&fields=b). (`fields`, query)
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,

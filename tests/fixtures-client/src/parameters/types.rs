@@ -22,6 +22,7 @@ crate::runtime::open_enum! {
 }
 /// The `GetItemVersionResponse200` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetItemVersionResponse200 {
     /// `id`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The `JobRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct JobRequest {
     /// `name`.
     pub name: ::std::string::String,
@@ -12,7 +13,7 @@ pub struct JobRequest {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl JobRequest {
-    /// A value with the required fields (`name`) and every optional one unset.
+    /// A value with the required fields (`name`), every optional one unset and no other properties.
     pub fn new(name: ::std::string::String) -> Self {
         Self {
             name,
@@ -22,6 +23,7 @@ impl JobRequest {
 }
 /// The `Job` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Job {
     /// `id`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -32,6 +34,7 @@ pub struct Job {
 }
 /// The `Problem` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     /// `title`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

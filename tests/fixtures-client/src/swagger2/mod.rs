@@ -662,6 +662,7 @@ impl Client {
 }
 /// Optional parameters of [`Client::list_documents`].
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListDocumentsOptions {
     /// (`limit`, query)
     pub limit: ::std::option::Option<i32>,
@@ -676,6 +677,7 @@ pub struct ListDocumentsOptions {
 }
 /// The multipart body of [`Client::upload_document_file`]: one field per part.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UploadDocumentFileMultipart {
     /// The `file` part.
     pub file: crate::runtime::FilePart,
@@ -725,6 +727,7 @@ impl UploadDocumentFileMultipart {
 }
 /// The headers [`Client::list_documents`] documents for its successful responses; read them with `from_headers(&response.headers)`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListDocumentsHeaders {
     /// how many there are
     ///

@@ -4,6 +4,7 @@
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
 /// The `Document` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Document {
     /// `id`.
     pub id: ::std::string::String,
@@ -20,7 +21,7 @@ pub struct Document {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl Document {
-    /// A value with the required fields (`id`, `kind`) and every optional one unset.
+    /// A value with the required fields (`id`, `kind`), every optional one unset and no other properties.
     pub fn new(id: ::std::string::String, kind: ::std::string::String) -> Self {
         Self {
             id,
@@ -109,6 +110,7 @@ impl<'de> ::serde::Deserialize<'de> for Signer {
 }
 /// The `Witness` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Witness {
     /// `name`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -122,6 +124,7 @@ pub struct Witness {
 }
 /// The `Approver` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct Approver {
     /// `name`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -135,6 +138,7 @@ pub struct Approver {
 }
 /// The `ErrorType` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorType {
     /// `message`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -145,6 +149,7 @@ pub struct ErrorType {
 }
 /// The `LoginForm` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginForm {
     /// `username`.
     pub username: ::std::string::String,
@@ -155,7 +160,7 @@ pub struct LoginForm {
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl LoginForm {
-    /// A value with the required fields (`username`, `password`) and every optional one unset.
+    /// A value with the required fields (`username`, `password`), every optional one unset and no other properties.
     pub fn new(
         username: ::std::string::String,
         password: ::std::string::String,
@@ -169,6 +174,7 @@ impl LoginForm {
 }
 /// The `LoginResponse200` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginResponse200 {
     /// `token`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
