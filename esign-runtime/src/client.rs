@@ -47,7 +47,13 @@ impl RateLimitHeaders {
 }
 
 /// A response the client could use.
+///
+/// `#[non_exhaustive]`: it gains fields as the client learns more about a
+/// call (as it did `lost_answers` and `waits`) without breaking callers.
+/// Code that needs one of its own, such as a test of a function that takes
+/// a `Response`, starts from [`Response::new`].
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Response<T, W = serde_json::Value> {
     /// The HTTP status.
     pub status: StatusCode,
@@ -73,9 +79,40 @@ pub struct Response<T, W = serde_json::Value> {
 }
 
 impl<T, W> Response<T, W> {
+    /// A response with this status and body, as one attempt answered it
+    /// at once: no headers, no rate limit, no lost answer, no wait, no
+    /// warning. Set the public fields afterwards for anything else.
+    pub fn new(status: StatusCode, body: T) -> Self {
+        Response {
+            status,
+            headers: HeaderMap::new(),
+            rate_limit: None,
+            attempts: 1,
+            lost_answers: 0,
+            waits: Vec::new(),
+            warnings: Vec::new(),
+            body,
+        }
+    }
+
     /// The body, dropping status and headers.
     pub fn into_body(self) -> T {
         self.body
+    }
+}
+
+/// The [`Response`] a generated method returns: what `raw` says of the
+/// call, with the parsed body and its warnings.
+pub fn response<T, W>(raw: RawResponse, body: T, warnings: Vec<W>) -> Response<T, W> {
+    Response {
+        status: raw.status,
+        headers: raw.headers,
+        rate_limit: raw.rate_limit,
+        attempts: raw.attempts,
+        lost_answers: raw.lost_answers,
+        waits: raw.waits,
+        warnings,
+        body,
     }
 }
 

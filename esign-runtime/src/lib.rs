@@ -99,7 +99,7 @@ pub mod __codegen {
     #[cfg(feature = "webhooks")]
     pub use super::callback::{callback_json, verify_hmac_sha256, verify_json_hmac_sha256};
     pub use super::cancel::cancel_outcome;
-    pub use super::client::{api_error, decode_json, unexpected, warnings};
+    pub use super::client::{api_error, decode_json, response, unexpected, warnings};
     #[cfg(feature = "contrast")]
     pub use super::contrast::check_contrast;
     pub use super::envelope::envelope_succeeded;

@@ -44,6 +44,23 @@
 /// };
 /// ```
 ///
+/// The runtime's `Response` (it gains fields as the client learns more
+/// about a call):
+///
+/// ```compile_fail,E0639
+/// use esign_fixtures::runtime::{HeaderMap, Response, StatusCode};
+/// let _: Response<()> = Response {
+///     status: StatusCode::OK,
+///     headers: HeaderMap::new(),
+///     rate_limit: None,
+///     attempts: 1,
+///     lost_answers: 0,
+///     waits: Vec::new(),
+///     warnings: Vec::new(),
+///     body: (),
+/// };
+/// ```
+///
 /// The same values, built the way that keeps compiling:
 ///
 /// ```
@@ -57,6 +74,11 @@
 /// let headers = swagger2::ListDocumentsHeaders::default();
 /// let mut upload = bodies::UploadFileMultipart::new(FilePart::new(&b"%PDF"[..]), "signing".to_owned());
 /// upload.meta = Some(meta);
+/// let mut response: esign_fixtures::runtime::Response<bodies::Signer> =
+///     esign_fixtures::runtime::Response::new(esign_fixtures::runtime::StatusCode::CREATED, signer.clone());
+/// response.attempts = 2;
+/// assert_eq!((response.status.as_u16(), response.attempts, response.lost_answers), (201, 2, 0));
+/// assert_eq!(response.into_body(), signer);
 /// # let _ = (signer, options, headers, upload);
 /// ```
 pub mod non_exhaustive {}

@@ -280,16 +280,7 @@ impl Client {
         >(&response.body)
             .and_then(|w| w.warnings)
             .unwrap_or_default();
-        crate::runtime::Response {
-            status: response.status,
-            headers: response.headers,
-            rate_limit: response.rate_limit,
-            attempts: response.attempts,
-            lost_answers: response.lost_answers,
-            waits: response.waits,
-            warnings,
-            body,
-        }
+        crate::runtime::__codegen::response(response, body, warnings)
     }
     /// Cancel an incomplete signature request
     ///

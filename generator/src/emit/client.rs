@@ -487,16 +487,7 @@ fn finish(api: &ir::Api) -> TokenStream {
     quote! {
         fn finish<T>(response: crate::runtime::RawResponse, body: T) -> Response<T> {
             let warnings = #warnings;
-            crate::runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                rate_limit: response.rate_limit,
-                attempts: response.attempts,
-                lost_answers: response.lost_answers,
-                waits: response.waits,
-                warnings,
-                body,
-            }
+            crate::runtime::__codegen::response(response, body, warnings)
         }
     }
 }

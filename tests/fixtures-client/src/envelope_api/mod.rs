@@ -188,16 +188,7 @@ impl Client {
     }
     fn finish<T>(response: crate::runtime::RawResponse, body: T) -> Response<T> {
         let warnings = ::std::vec::Vec::new();
-        crate::runtime::Response {
-            status: response.status,
-            headers: response.headers,
-            rate_limit: response.rate_limit,
-            attempts: response.attempts,
-            lost_answers: response.lost_answers,
-            waits: response.waits,
-            warnings,
-            body,
-        }
+        crate::runtime::__codegen::response(response, body, warnings)
     }
     /// Sends `PUT` to `/things/{id}`.
     ///
