@@ -260,6 +260,7 @@ impl BulkCall {
 }
 
 /// The ids in their first-seen order, each once.
+#[cfg(feature = "bulk")]
 fn distinct(ids: Vec<String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::with_capacity(ids.len());
     ids.into_iter().filter(|id| seen.insert(id.clone())).collect()
