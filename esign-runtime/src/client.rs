@@ -134,7 +134,12 @@ pub enum Redirects {
     /// The default: follow redirects within the base URL's origin, at most
     /// 10 in a row. A redirect to any other origin is not followed: the 3xx
     /// answer comes back as it is (`Error::UnexpectedResponse`, with its
-    /// `Location` header), and nothing is sent there.
+    /// `Location` header), and nothing is sent there. Every credential
+    /// goes along to the new URL: headers and cookies as they were, an API
+    /// key in the query string added to the new URL's query (the client
+    /// follows such redirects itself for that; 301, 302 and 303 turn a
+    /// request other than GET or HEAD into a GET without a body, 307 and
+    /// 308 send it again as it was).
     #[default]
     SameOrigin,
     /// Follow no redirect: every 3xx answer comes back as it is.
@@ -213,6 +218,9 @@ struct Shared {
     pacer: Pacer,
     max_response_bytes: usize,
     redirects: Redirects,
+    /// Whether `send_once` follows same-origin redirects itself (the
+    /// runtime built the HTTP client, and the credential is in the query).
+    redirects_by_hand: bool,
     /// Whether the HTTP client is a caller's own (its redirect policy is its own).
     callers_http: bool,
 }
@@ -300,7 +308,15 @@ impl ClientCore {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(BuildError(format!("base URL `{shown}` may not have a query or fragment")));
         }
-        let policy = redirect_policy(parsed.clone(), settings.redirects);
+        // A credential in the query is not in a redirect's `Location`, so
+        // reqwest would follow without it: such a client follows
+        // same-origin redirects itself (`send_once`), adding it again.
+        let by_hand = matches!(auth, Auth::Query { .. }) && settings.redirects == Redirects::SameOrigin;
+        let policy = if by_hand {
+            reqwest::redirect::Policy::none()
+        } else {
+            redirect_policy(parsed.clone(), settings.redirects)
+        };
         let built = |builder: reqwest::ClientBuilder| {
             builder.redirect(policy).build().map_err(|err| BuildError(format!("cannot build the HTTP client: {err}")))
         };
@@ -319,6 +335,7 @@ impl ClientCore {
                 pacer: Pacer::default(),
                 max_response_bytes: settings.max_response_bytes,
                 redirects: settings.redirects,
+                redirects_by_hand: by_hand && !callers_http,
                 callers_http,
             }),
             retry: RetryPolicy::default(),
@@ -419,17 +436,38 @@ impl ClientCore {
     /// the response headers (a download may take longer than any one
     /// timeout).
     async fn send_once(&self, request: reqwest::RequestBuilder, stream_success: bool) -> Sent {
-        let sent = match (self.retry.request_timeout, stream_success) {
-            (Some(timeout), false) => request.timeout(timeout).send().await,
-            (Some(timeout), true) => match tokio::time::timeout(timeout, request.send()).await {
-                Ok(sent) => sent,
-                Err(_) => return Sent::Transport(TransportCause::NoAnswer(timeout)),
-            },
-            (None, _) => request.send().await,
-        };
-        let mut response = match sent {
-            Ok(response) => response,
+        let (http, request) = request.build_split();
+        let mut request = match request {
+            Ok(request) => request,
             Err(err) => return Sent::Transport(TransportCause::Http(err.without_url())),
+        };
+        let mut hops = 0;
+        let mut response = loop {
+            // Kept to send again if the answer is a redirect this client
+            // follows itself (a streamed body cannot be sent twice: then
+            // the redirect comes back as it is, as reqwest does).
+            let again = if self.shared.redirects_by_hand { request.try_clone() } else { None };
+            if let (Some(timeout), false) = (self.retry.request_timeout, stream_success) {
+                *request.timeout_mut() = Some(timeout);
+            }
+            let sent = match (self.retry.request_timeout, stream_success) {
+                (Some(timeout), true) => match tokio::time::timeout(timeout, http.execute(request)).await {
+                    Ok(sent) => sent,
+                    Err(_) => return Sent::Transport(TransportCause::NoAnswer(timeout)),
+                },
+                _ => http.execute(request).await,
+            };
+            let response = match sent {
+                Ok(response) => response,
+                Err(err) => return Sent::Transport(TransportCause::Http(err.without_url())),
+            };
+            match again.and_then(|again| self.redirected(again, &response, hops)) {
+                Some(next) => {
+                    request = next;
+                    hops += 1;
+                }
+                None => break response,
+            }
         };
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
@@ -456,6 +494,61 @@ impl ClientCore {
             Ok(Err(first)) => Sent::TooLarge { limit, response: raw(first) },
             Err(err) => Sent::Transport(TransportCause::Http(err.without_url())),
         }
+    }
+
+    /// The request to send next when `response` is a redirect this client
+    /// follows itself: within the base URL's origin, at most 10 in a row,
+    /// with the query credential added to the new URL. 301, 302 and 303
+    /// turn anything but GET and HEAD into a GET without a body; 307 and
+    /// 308 keep the method and body.
+    fn redirected(
+        &self,
+        mut request: reqwest::Request,
+        response: &reqwest::Response,
+        hops: u32,
+    ) -> Option<reqwest::Request> {
+        use reqwest::{header, Method};
+        let status = response.status();
+        if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) || hops >= 10 {
+            return None;
+        }
+        let location = response.headers().get(header::LOCATION)?.to_str().ok()?;
+        let mut url = response.url().join(location).ok()?;
+        if !same_origin(&url, &self.shared.base) {
+            return None;
+        }
+        if let Auth::Query { name, value } = &self.shared.auth {
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(key, _)| key != name)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let mut pairs = url.query_pairs_mut();
+            pairs.clear();
+            for (key, value) in &kept {
+                pairs.append_pair(key, value);
+            }
+            pairs.append_pair(name, value.expose());
+        }
+        url.set_fragment(None);
+        let to_get = match status {
+            StatusCode::SEE_OTHER => request.method() != Method::HEAD,
+            StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND => {
+                !matches!(*request.method(), Method::GET | Method::HEAD)
+            }
+            _ => false,
+        };
+        if to_get {
+            *request.method_mut() = Method::GET;
+            *request.body_mut() = None;
+            for name in
+                [header::CONTENT_TYPE, header::CONTENT_LENGTH, header::CONTENT_ENCODING, header::TRANSFER_ENCODING]
+            {
+                request.headers_mut().remove(name);
+            }
+        }
+        *request.url_mut() = url;
+        Some(request)
     }
 
     /// Sends a request, retrying as the policy and the spec's rules allow:

@@ -207,6 +207,54 @@ async fn same_origin_redirects_are_followed_unless_turned_off() {
 }
 
 #[tokio::test]
+async fn a_query_string_key_is_added_again_on_a_same_origin_redirect() {
+    // The key is not in the redirect's `Location`; the client adds it to
+    // the new URL (replacing any other value there), for every redirect
+    // status, and a redirect elsewhere still gets nothing.
+    for status in [301, 302, 303, 307, 308] {
+        let api = MockServer::start().await;
+        Mock::given(wiremock::matchers::path("/me"))
+            .respond_with(ResponseTemplate::new(status).insert_header("Location", "/moved?page=2&api_key=planted"))
+            .mount(&api)
+            .await;
+        Mock::given(wiremock::matchers::path("/moved"))
+            .and(wiremock::matchers::query_param("page", "2"))
+            .and(wiremock::matchers::query_param("api_key", "sk_query_key"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&api)
+            .await;
+        let client = security::Client::builder()
+            .base_url(api.uri())
+            .credentials(security::Credentials::query_key("sk_query_key"))
+            .build()
+            .unwrap();
+        client.who_am_i().await.unwrap_or_else(|err| panic!("{status}: {err:?}"));
+        let requests = api.received_requests().await.unwrap();
+        let moved: Vec<String> = requests
+            .iter()
+            .filter(|r| r.url.path() == "/moved")
+            .map(|r| r.url.query().unwrap_or("").to_owned())
+            .collect();
+        assert_eq!(moved, ["page=2&api_key=sk_query_key"], "{status}: one request, the key once");
+    }
+    // A loop of redirects within the origin ends after 10 hops, as an
+    // answer the client cannot use, not a hang.
+    let api = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/me"))
+        .respond_with(ResponseTemplate::new(302).insert_header("Location", "/me"))
+        .mount(&api)
+        .await;
+    let client = security::Client::builder()
+        .base_url(api.uri())
+        .credentials(security::Credentials::query_key("sk_query_key"))
+        .build()
+        .unwrap();
+    let err = client.who_am_i().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302), "{err:?}");
+    assert_eq!(api.received_requests().await.unwrap().len(), 11, "the first request and 10 redirects");
+}
+
+#[tokio::test]
 async fn an_answer_from_another_origin_through_a_callers_client_is_not_used() {
     // A caller's own reqwest::Client follows redirects by its own policy:
     // the answer from elsewhere is refused (the rustdoc says the request may
