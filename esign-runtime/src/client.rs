@@ -993,16 +993,8 @@ mod tests {
 
     #[test]
     fn into_body_drops_the_rest() {
-        let response: Response<u8> = Response {
-            status: StatusCode::OK,
-            headers: HeaderMap::new(),
-            rate_limit: None,
-            attempts: 1,
-            lost_answers: 0,
-            waits: Vec::new(),
-            warnings: Vec::new(),
-            body: 7,
-        };
+        let response: Response<u8> = Response::new(StatusCode::OK, 7);
+        assert_eq!((response.attempts, response.lost_answers, response.headers.len()), (1, 0, 0));
         assert_eq!(response.into_body(), 7);
     }
 }

@@ -206,6 +206,14 @@ async fn same_origin_redirects_are_followed_unless_turned_off() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(307), "not followed at all");
 }
 
+fn query_key_client(api: &MockServer) -> security::Client {
+    security::Client::builder()
+        .base_url(api.uri())
+        .credentials(security::Credentials::query_key("sk_query_key"))
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_query_string_key_is_added_again_on_a_same_origin_redirect() {
     // The key is not in the redirect's `Location`; the client adds it to
@@ -223,12 +231,7 @@ async fn a_query_string_key_is_added_again_on_a_same_origin_redirect() {
             .respond_with(ResponseTemplate::new(200))
             .mount(&api)
             .await;
-        let client = security::Client::builder()
-            .base_url(api.uri())
-            .credentials(security::Credentials::query_key("sk_query_key"))
-            .build()
-            .unwrap();
-        client.who_am_i().await.unwrap_or_else(|err| panic!("{status}: {err:?}"));
+        query_key_client(&api).who_am_i().await.unwrap_or_else(|err| panic!("{status}: {err:?}"));
         let requests = api.received_requests().await.unwrap();
         let moved: Vec<String> = requests
             .iter()
@@ -244,12 +247,7 @@ async fn a_query_string_key_is_added_again_on_a_same_origin_redirect() {
         .respond_with(ResponseTemplate::new(302).insert_header("Location", "/me"))
         .mount(&api)
         .await;
-    let client = security::Client::builder()
-        .base_url(api.uri())
-        .credentials(security::Credentials::query_key("sk_query_key"))
-        .build()
-        .unwrap();
-    let err = client.who_am_i().await.unwrap_err();
+    let err = query_key_client(&api).who_am_i().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(302), "{err:?}");
     assert_eq!(api.received_requests().await.unwrap().len(), 11, "the first request and 10 redirects");
 }
