@@ -1,22 +1,17 @@
-//! Callback events, paging, waiting and confirmed cancellation, against a
-//! local server that models the documented lifecycle of a signature request
-//! and the example callback receiver.
+//! Callback events, paging, waiting and confirmed cancellation, against the
+//! Dropbox Sign simulator and the example callback receiver.
 
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use esign_client::dropbox_sign::{
-    Client, Credentials, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode, CALLBACK_REPLY,
+    Client, Credentials, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode,
 };
 use esign_client::runtime::{
-    CallbackError, ConfirmOutcome, ConfirmedBy, Error, ReportedFor, Secret, WaitOptions, WaitOutcome,
+    CallbackError, ConfirmOutcome, ConfirmedBy, ReportedFor, Secret, WaitOptions, WaitOutcome,
 };
+use esign_sim::dropbox_sign::{DropboxSignSimBuilder, RequestState};
+use esign_sim::DropboxSignSim;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Vectors computed independently with Python's `hmac` module:
@@ -137,109 +132,6 @@ async fn unknown_fields_status_codes_and_top_level_keys_are_kept() {
     assert_eq!(serde_json::to_value(&event).unwrap(), value, "nothing lost");
 }
 
-/// The documented lifecycle, one request at a time.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Stage {
-    Sent,
-    PartiallySigned,
-    FullySigned,
-    /// Cancel queued: the request still answers for this many GETs, then 410.
-    Canceling(u32),
-    Gone,
-    Removed,
-}
-
-#[derive(Clone, Default)]
-struct Lifecycle {
-    requests: Arc<Mutex<HashMap<String, Stage>>>,
-    /// Where to POST the signature_request_canceled event, if anywhere.
-    callback: Arc<Mutex<Option<String>>>,
-    list_size: usize,
-}
-
-fn api_error(status: StatusCode, name: &str, message: &str) -> Response {
-    (status, Json(json!({"error": {"error_msg": message, "error_name": name}}))).into_response()
-}
-
-async fn cancel(State(state): State<Lifecycle>, Path(id): Path<String>) -> Response {
-    let stage = state.requests.lock().unwrap().get(&id).copied();
-    match stage {
-        None => api_error(StatusCode::NOT_FOUND, "not_found", "Not found."),
-        Some(Stage::FullySigned | Stage::Removed) => api_error(
-            StatusCode::BAD_REQUEST,
-            "signature_request_cancel_failed",
-            "Could not cancel the Signature Request: it is fully executed.",
-        ),
-        Some(Stage::Gone | Stage::Canceling(_)) => {
-            api_error(StatusCode::GONE, "deleted", "The request was cancelled or deleted.")
-        }
-        Some(Stage::Sent | Stage::PartiallySigned) => {
-            state.requests.lock().unwrap().insert(id.clone(), Stage::Canceling(2));
-            let target = state.callback.lock().unwrap().clone();
-            if let Some(url) = target {
-                tokio::spawn(async move {
-                    let payload = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, &id)
-                        .to_string();
-                    let form = reqwest::multipart::Form::new().text("json", payload);
-                    let reply = reqwest::Client::new().post(url).multipart(form).send().await.unwrap();
-                    assert_eq!(reply.status(), 200);
-                    assert_eq!(reply.text().await.unwrap(), CALLBACK_REPLY);
-                });
-            }
-            StatusCode::OK.into_response()
-        }
-    }
-}
-
-async fn remove(State(state): State<Lifecycle>, Path(id): Path<String>) -> Response {
-    let mut requests = state.requests.lock().unwrap();
-    match requests.get(&id).copied() {
-        None => api_error(StatusCode::NOT_FOUND, "not_found", "Not found."),
-        Some(Stage::FullySigned) => {
-            requests.insert(id, Stage::Removed);
-            StatusCode::OK.into_response()
-        }
-        Some(_) => api_error(
-            StatusCode::BAD_REQUEST,
-            "signature_request_remove_failed",
-            "Could not remove your access: the request is not fully executed.",
-        ),
-    }
-}
-
-async fn get_one(State(state): State<Lifecycle>, Path(id): Path<String>) -> Response {
-    let mut requests = state.requests.lock().unwrap();
-    let stage = requests.get(&id).copied();
-    match stage {
-        None | Some(Stage::Removed) => api_error(StatusCode::NOT_FOUND, "not_found", "Not found."),
-        Some(Stage::Gone | Stage::Canceling(0)) => {
-            requests.insert(id, Stage::Gone);
-            api_error(StatusCode::GONE, "deleted", "The request was cancelled or deleted.")
-        }
-        Some(stage) => {
-            if let Stage::Canceling(n) = stage {
-                requests.insert(id.clone(), Stage::Canceling(n - 1));
-            }
-            Json(json!({"signature_request": {"signature_request_id": id, "is_complete": stage == Stage::FullySigned}}))
-                .into_response()
-        }
-    }
-}
-
-async fn list(State(state): State<Lifecycle>, Query(query): Query<HashMap<String, String>>) -> Response {
-    let page: usize = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-    let size: usize = query.get("page_size").and_then(|p| p.parse().ok()).unwrap_or(20);
-    let pages = state.list_size.div_ceil(size);
-    let items: Vec<Value> = ((page - 1) * size..(page * size).min(state.list_size))
-        .map(|i| json!({"signature_request_id": format!("sr-{i:03}"), "title": format!("Request {i}")}))
-        .collect();
-    Json(json!({
-        "signature_requests": items,
-        "list_info": {"page": page, "num_pages": pages, "num_results": state.list_size, "page_size": size}
-    }))
-    .into_response()
-}
-
 async fn serve(router: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -247,22 +139,16 @@ async fn serve(router: Router) -> String {
     format!("http://{address}")
 }
 
-async fn lifecycle(requests: &[(&str, Stage)], list_size: usize) -> (Client, Lifecycle) {
-    let state = Lifecycle {
-        requests: Arc::new(Mutex::new(requests.iter().map(|(id, s)| (id.to_string(), *s)).collect())),
-        callback: Arc::default(),
-        list_size,
-    };
-    let router = Router::new()
-        .route("/v3/signature_request/cancel/{id}", post(cancel))
-        .route("/v3/signature_request/remove/{id}", post(remove))
-        .route("/v3/signature_request/list", get(list))
-        .route("/v3/signature_request/{id}", get(get_one))
-        .with_state(state.clone());
-    let base = serve(router).await;
-    let client =
-        Client::builder().base_url(format!("{base}/v3")).credentials(Credentials::api_key(KEY)).build().unwrap();
-    (client, state)
+// The signature request lifecycle comes from the Dropbox Sign simulator
+// (`esign-sim`, whose own tests cover cancel, confirm, remove and paging);
+// these tests add the example receiver, the waiter's failures and paging's
+// edge cases.
+
+/// A simulator that signs its events with [`KEY`], and a client for it.
+async fn simulator(builder: DropboxSignSimBuilder) -> (Client, DropboxSignSim) {
+    let sim = builder.api_key(KEY).start().await;
+    let client = Client::builder().base_url(sim.base_url()).credentials(Credentials::api_key(KEY)).build().unwrap();
+    (client, sim)
 }
 
 fn quick() -> WaitOptions {
@@ -274,12 +160,13 @@ fn quick() -> WaitOptions {
 }
 
 #[tokio::test]
-async fn a_canceled_request_is_confirmed_by_the_verified_callback_event() {
-    let (client, state) = lifecycle(&[("sr-sent", Stage::Sent)], 0).await;
+async fn a_canceled_request_is_confirmed_by_the_event_the_example_receiver_verified() {
+    let (client, sim) = simulator(DropboxSignSim::builder()).await;
+    sim.add_signature_request("sr-sent", RequestState::AwaitingSignature);
     // The example receiver, verifying with the API key, feeds the helper.
     let (sender, mut events) = tokio::sync::mpsc::channel(8);
     let receiver = serve(callback_receiver::router(key(), Some(sender))).await;
-    *state.callback.lock().unwrap() = Some(format!("{receiver}/callback"));
+    sim.set_callback_url(format!("{receiver}/callback"));
     // A waiter that would take long, so the event decides.
     let mut slow = WaitOptions::default();
     slow.max_wait = Duration::from_secs(20);
@@ -289,44 +176,20 @@ async fn a_canceled_request_is_confirmed_by_the_verified_callback_event() {
 }
 
 #[tokio::test]
-async fn a_canceled_request_is_confirmed_by_the_waiter_when_no_event_comes() {
-    let (client, _) = lifecycle(&[("sr-partial", Stage::PartiallySigned)], 0).await;
-    let outcome = client.signature_request_cancel_and_confirm("sr-partial", None, quick()).await;
-    assert_eq!(
-        outcome,
-        ConfirmOutcome::Confirmed { by: ConfirmedBy::Waiter },
-        "a partially signed request can be canceled"
-    );
-    // Afterwards the request answers 410 deleted.
-    let err = client.signature_request_get("sr-partial").await.unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(410));
-}
-
-#[tokio::test]
 async fn the_waiter_times_out_and_fails_as_its_acceptors_say() {
-    let (client, _) = lifecycle(&[("sr-slow", Stage::Canceling(1_000_000))], 0).await;
+    let (client, sim) = simulator(DropboxSignSim::builder().hold_cancellations()).await;
+    sim.add_signature_request("sr-slow", RequestState::AwaitingSignature);
+    client.signature_request_cancel("sr-slow").await.expect("queued; the simulator holds it");
     let mut short = quick();
     short.max_wait = Duration::from_millis(150);
     let outcome = client.wait_until_signature_request_canceled("sr-slow", short).await;
     assert!(matches!(outcome, WaitOutcome::TimedOut { attempts } if attempts >= 2), "{outcome:?}");
     let outcome = client.wait_until_signature_request_canceled("missing", quick()).await;
     assert!(matches!(outcome, WaitOutcome::Failed { status: Some(404), attempts: 1, .. }), "{outcome:?}");
-}
-
-#[tokio::test]
-async fn fully_signed_requests_cannot_be_canceled_but_can_be_removed() {
-    let (client, _) = lifecycle(&[("sr-done", Stage::FullySigned), ("sr-open", Stage::Sent)], 0).await;
-    let outcome = client.signature_request_cancel_and_confirm("sr-done", None, quick()).await;
-    match outcome {
-        ConfirmOutcome::NotEligible { reason } => assert!(reason.contains("fully executed"), "{reason}"),
-        other => panic!("{other:?}"),
-    }
-    client.signature_request_remove("sr-done").await.expect("a fully executed request can be removed");
-    let err = client.signature_request_remove("sr-open").await.unwrap_err();
-    match err {
-        Error::Api { body, .. } => assert_eq!(body.error.error_name.as_str(), "signature_request_remove_failed"),
-        other => panic!("{other:?}"),
-    }
+    // Once the cancel completes, the same waiter succeeds.
+    assert!(sim.complete_cancellation("sr-slow").await);
+    let outcome = client.wait_until_signature_request_canceled("sr-slow", quick()).await;
+    assert!(matches!(outcome, WaitOutcome::Reached { .. }), "{outcome:?}");
 }
 
 #[tokio::test]
@@ -368,28 +231,23 @@ async fn the_receiver_answers_the_required_reply_and_refuses_forgeries() {
 }
 
 #[tokio::test]
-async fn paging_walks_every_page_and_stops_at_num_pages() {
-    let (client, _) = lifecycle(&[], 45).await;
+async fn paging_from_a_later_page_an_exact_multiple_and_an_empty_list() {
+    let (client, sim) = simulator(DropboxSignSim::builder()).await;
     let mut options = SignatureRequestListOptions::default();
     options.page_size = Some(20);
-    let pages: Vec<_> = client.signature_request_list_pages(&options).collect().await;
-    let sizes: Vec<usize> = pages.iter().map(|p| p.as_ref().unwrap().body.signature_requests.len()).collect();
-    assert_eq!(sizes, [20, 20, 5], "the last page is short");
-    let ids: Vec<String> = client
-        .signature_request_list_items(&options)
+    assert_eq!(client.signature_request_list_items(&options).count().await, 0, "nothing listed yet");
+    let ids = sim.add_signature_requests(40, RequestState::AwaitingSignature);
+    assert_eq!(client.signature_request_list_pages(&options).count().await, 2, "40 is two full pages");
+    let more = sim.add_signature_requests(5, RequestState::AwaitingSignature);
+    let mut from_two = options.clone();
+    from_two.page = Some(2);
+    let listed: Vec<String> = client
+        .signature_request_list_items(&from_two)
         .map(|item| item.unwrap().signature_request_id.unwrap())
         .collect()
         .await;
-    let expected: Vec<String> = (0..45).map(|i| format!("sr-{i:03}")).collect();
-    assert_eq!(ids, expected, "every item once, in order");
-    // Starting from a later page, and an exact multiple of the page size.
-    let mut from_two = options.clone();
-    from_two.page = Some(2);
-    assert_eq!(client.signature_request_list_items(&from_two).count().await, 25);
-    let (client, _) = lifecycle(&[], 40).await;
-    assert_eq!(client.signature_request_list_pages(&options).count().await, 2);
-    let (client, _) = lifecycle(&[], 0).await;
-    assert_eq!(client.signature_request_list_items(&options).count().await, 0);
+    let expected: Vec<String> = ids[20..].iter().chain(&more).cloned().collect();
+    assert_eq!(listed, expected, "from page 2 on, every item once, in order");
 }
 
 /// SplitMix64: deterministic, so a failing case repeats from its number.
