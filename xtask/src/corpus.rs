@@ -118,8 +118,21 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             return Err(format!("the corpus crate in {} does not pass clippy", out.display()));
         }
         println!("corpus crate `{group}`: clippy passed in {:.0} s", (started.elapsed() - generation).as_secs_f64());
+        // The examples in the docs compile too (every operation has one,
+        // and spec prose must not turn into Rust doctests): what a user's
+        // `cargo test` on the crate would run.
+        let started = Instant::now();
+        let status =
+            nested_cargo(&out, &root.join("Cargo.lock"), &target.join("corpus-check"), &["test", "--doc", "--quiet"])
+                .map_err(|e| format!("Cargo.lock: {e}"))?
+                .status()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("the doc examples of the corpus crate in {} do not pass", out.display()));
+        }
+        println!("corpus crate `{group}`: doc examples passed in {:.0} s", started.elapsed().as_secs_f64());
     }
-    println!("corpus: every spec generates and every crate passes clippy -D warnings");
+    println!("corpus: every spec generates, every crate passes clippy -D warnings, every doc example compiles");
     Ok(ExitCode::SUCCESS)
 }
 

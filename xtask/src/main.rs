@@ -21,7 +21,8 @@ usage:
       a copy of the runtime's sources (--vendor-runtime)
   cargo xtask corpus
       generate every real-world spec in ../shared/corpus (beside the repository),
-      check the counts, and run clippy -D warnings on the generated crate
+      check the counts, run clippy -D warnings on the generated crates and
+      compile their doc examples (cargo test --doc)
   cargo xtask msrv
       check that the workspace's rust-version covers every locked dependency
 ";

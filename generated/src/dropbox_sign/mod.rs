@@ -674,7 +674,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::AccountUpdateRequest::default();
     /// let response = client.account_update(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -747,7 +747,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::AccountCreateRequest::new("email_address".to_owned());
     /// let response = client.account_create(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -820,7 +820,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::AccountVerifyRequest::new("email_address".to_owned());
     /// let response = client.account_verify(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -899,7 +899,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::SignatureRequestSendRequest::default();
     /// let response = client.signature_request_send(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -982,7 +982,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = SignatureRequestSendMultipart::new(types::SignatureRequestSendRequest::default());
     /// let response = client.signature_request_send_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1057,7 +1057,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::SignatureRequestSendWithTemplateRequest::new(Vec::new(), Vec::new());
     /// let response = client.signature_request_send_with_template(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1135,7 +1135,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = SignatureRequestSendWithTemplateMultipart::new(types::SignatureRequestSendWithTemplateRequest::new(Vec::new(), Vec::new()));
     /// let response = client.signature_request_send_with_template_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1213,7 +1213,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::SignatureRequestBulkSendWithTemplateRequest::new(Vec::new());
     /// let response = client.signature_request_bulk_send_with_template(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1292,7 +1292,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = SignatureRequestBulkSendWithTemplateMultipart::new(types::SignatureRequestBulkSendWithTemplateRequest::new(Vec::new()));
     /// let response = client.signature_request_bulk_send_with_template_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1368,7 +1368,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::SignatureRequestBulkCreateEmbeddedWithTemplateRequest::new("client_id".to_owned(), Vec::new());
     /// let response = client.signature_request_bulk_create_embedded_with_template(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1445,7 +1445,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = SignatureRequestBulkCreateEmbeddedWithTemplateMultipart::new(types::SignatureRequestBulkCreateEmbeddedWithTemplateRequest::new("client_id".to_owned(), Vec::new()));
     /// let response = client.signature_request_bulk_create_embedded_with_template_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1523,7 +1523,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::SignatureRequestCreateEmbeddedRequest::new("client_id".to_owned());
     /// let response = client.signature_request_create_embedded(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1602,7 +1602,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = SignatureRequestCreateEmbeddedMultipart::new(types::SignatureRequestCreateEmbeddedRequest::new("client_id".to_owned()));
     /// let response = client.signature_request_create_embedded_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1677,7 +1677,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::SignatureRequestCreateEmbeddedWithTemplateRequest::new("client_id".to_owned(), Vec::new(), Vec::new());
     /// let response = client.signature_request_create_embedded_with_template(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1753,7 +1753,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = SignatureRequestCreateEmbeddedWithTemplateMultipart::new(types::SignatureRequestCreateEmbeddedWithTemplateRequest::new("client_id".to_owned(), Vec::new(), Vec::new()));
     /// let response = client.signature_request_create_embedded_with_template_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1830,7 +1830,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::SignatureRequestRemindRequest::new("email_address".to_owned());
     /// let response = client.signature_request_remind("signature_request_id", &body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1912,7 +1912,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::SignatureRequestUpdateRequest::new("signature_id".to_owned());
     /// let response = client.signature_request_update("signature_request_id", &body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -2431,7 +2431,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::TemplateAddUserRequest::default();
     /// let response = client.template_add_user("template_id", &body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -2509,7 +2509,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::TemplateRemoveUserRequest::default();
     /// let response = client.template_remove_user("template_id", &body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -2590,7 +2590,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::TemplateCreateEmbeddedDraftRequest::new("client_id".to_owned());
     /// let response = client.template_create_embedded_draft(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -2671,7 +2671,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = TemplateCreateEmbeddedDraftMultipart::new(types::TemplateCreateEmbeddedDraftRequest::new("client_id".to_owned()));
     /// let response = client.template_create_embedded_draft_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -3038,7 +3038,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::TemplateUpdateFilesRequest::default();
     /// let response = client.template_update_files("template_id", &body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -3126,7 +3126,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = TemplateUpdateFilesMultipart::new(types::TemplateUpdateFilesRequest::default());
     /// let response = client.template_update_files_multipart("template_id", &body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -3345,7 +3345,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::ReportCreateRequest::new("start_date".to_owned(), "end_date".to_owned(), Vec::new());
     /// let response = client.report_create(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -3476,7 +3476,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::TeamUpdateRequest::default();
     /// let response = client.team_update(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -3546,7 +3546,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::TeamCreateRequest::default();
     /// let response = client.team_create(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -3669,7 +3669,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::TeamAddMemberRequest::default();
     /// let response = client.team_add_member(&body, &TeamAddMemberOptions::default()).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -3752,7 +3752,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::TeamRemoveMemberRequest::default();
     /// let response = client.team_remove_member(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -3830,7 +3830,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::UnclaimedDraftCreateRequest::new(types::UnclaimedDraftType::SendDocument);
     /// let response = client.unclaimed_draft_create(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -3908,7 +3908,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = UnclaimedDraftCreateMultipart::new(types::UnclaimedDraftCreateRequest::new(types::UnclaimedDraftType::SendDocument));
     /// let response = client.unclaimed_draft_create_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -3982,7 +3982,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::UnclaimedDraftCreateEmbeddedRequest::new("client_id".to_owned(), "requester_email_address".to_owned());
     /// let response = client.unclaimed_draft_create_embedded(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -4059,7 +4059,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = UnclaimedDraftCreateEmbeddedMultipart::new(types::UnclaimedDraftCreateEmbeddedRequest::new("client_id".to_owned(), "requester_email_address".to_owned()));
     /// let response = client.unclaimed_draft_create_embedded_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -4134,7 +4134,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::UnclaimedDraftCreateEmbeddedWithTemplateRequest::new("client_id".to_owned(), "requester_email_address".to_owned(), Vec::new());
     /// let response = client.unclaimed_draft_create_embedded_with_template(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -4210,7 +4210,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = UnclaimedDraftCreateEmbeddedWithTemplateMultipart::new(types::UnclaimedDraftCreateEmbeddedWithTemplateRequest::new("client_id".to_owned(), "requester_email_address".to_owned(), Vec::new()));
     /// let response = client.unclaimed_draft_create_embedded_with_template_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -4287,7 +4287,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::UnclaimedDraftEditAndResendRequest::new("client_id".to_owned());
     /// let response = client.unclaimed_draft_edit_and_resend("signature_request_id", &body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -4440,7 +4440,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::EmbeddedEditUrlRequest::default();
     /// let response = client.embedded_edit_url("template_id", Some(&body)).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -4591,7 +4591,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::ApiAppUpdateRequest::default();
     /// let response = client.api_app_update("client_id", &body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -4670,7 +4670,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = ApiAppUpdateMultipart::new(types::ApiAppUpdateRequest::default());
     /// let response = client.api_app_update_multipart("client_id", &body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -4812,7 +4812,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = types::ApiAppCreateRequest::new("name".to_owned(), Vec::new());
     /// let response = client.api_app_create(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -4888,7 +4888,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
-    /// # let body = todo!();
+    /// let body = ApiAppCreateMultipart::new(types::ApiAppCreateRequest::new("name".to_owned(), Vec::new()));
     /// let response = client.api_app_create_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())

@@ -62,6 +62,7 @@ pub fn client_file(api: &ir::Api, lib: &str) -> TokenStream {
         default_error: default_error.clone(),
         path: format!("{lib}::{}", api.module),
         validatable: super::validate::validatable(api),
+        types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
     };
     let methods: Vec<TokenStream> = api
         .operations

@@ -21,18 +21,53 @@ pub fn paragraphs<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     parts.join("\n\n")
 }
 
-/// Markdown lines ready for rustdoc: code fences become `text` (so rustdoc
-/// runs nothing), bare URLs get `<>`, and brackets that are not links are
-/// escaped. Each line starts with a space, as `///` comments do.
+/// Markdown lines ready for rustdoc: code fences and indented code blocks
+/// become `text` fences (so rustdoc runs nothing as a doctest), bare URLs
+/// get `<>`, and brackets that are not links are escaped. Each line starts
+/// with a space, as `///` comments do.
 pub fn lines(text: &str) -> Vec<String> {
     let text = text.trim();
     let mut out = Vec::new();
     let mut in_fence = false;
     // The column where the text of the current list item starts.
     let mut list_content: Option<usize> = None;
+    // The same, kept across blank lines while the item goes on: a line
+    // indented past it continues the item rather than starting code.
+    let mut open_list: Option<usize> = None;
+    // Inside an indented code block: the blank lines not yet written (they
+    // may be the block's or come after it).
+    let mut indented: Option<usize> = None;
     for raw in text.lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
+        let columns = indent_columns(line);
+        if let Some(blanks) = indented {
+            if line.is_empty() {
+                indented = Some(blanks + 1);
+                continue;
+            }
+            if columns >= 4 {
+                out.extend(std::iter::repeat_n(String::new(), blanks));
+                out.push(format!(" {}", strip_columns(line, 4)));
+                indented = Some(0);
+                continue;
+            }
+            out.push(" ```".to_owned());
+            out.extend(std::iter::repeat_n(String::new(), blanks));
+            indented = None;
+        }
+        if !in_fence
+            && !trimmed.is_empty()
+            && !trimmed.starts_with("```")
+            && columns >= open_list.unwrap_or(0) + 4
+            && out.last().is_none_or(String::is_empty)
+        {
+            // An indented code block (it cannot interrupt a paragraph).
+            out.push(" ```text".to_owned());
+            out.push(format!(" {}", strip_columns(line, open_list.unwrap_or(0) + 4)));
+            indented = Some(0);
+            continue;
+        }
         if trimmed.starts_with("```") {
             if in_fence {
                 in_fence = false;
@@ -54,9 +89,13 @@ pub fn lines(text: &str) -> Vec<String> {
             continue;
         }
         let indent = line.len() - trimmed.len();
+        if open_list.is_some_and(|column| columns < column) && list_marker(trimmed).is_none() {
+            open_list = None;
+        }
         let line = match (list_marker(trimmed), list_content) {
             (Some(marker), _) => {
                 list_content = Some(indent + marker);
+                open_list = list_content;
                 line.to_owned()
             }
             // A line that continues a list item starts where the item's
@@ -66,10 +105,39 @@ pub fn lines(text: &str) -> Vec<String> {
         };
         out.push(format!(" {}", prose_line(&line)));
     }
-    if in_fence {
+    if in_fence || indented.is_some() {
         out.push(" ```".to_owned());
     }
     out
+}
+
+/// How far a line is indented, a tab counting to the next multiple of 4.
+fn indent_columns(line: &str) -> usize {
+    let mut columns = 0;
+    for c in line.chars() {
+        match c {
+            ' ' => columns += 1,
+            '\t' => columns += 4 - columns % 4,
+            _ => break,
+        }
+    }
+    columns
+}
+
+/// The line without its first `columns` columns of indentation.
+fn strip_columns(line: &str, columns: usize) -> &str {
+    let mut seen = 0;
+    for (at, c) in line.char_indices() {
+        if seen >= columns {
+            return &line[at..];
+        }
+        match c {
+            ' ' => seen += 1,
+            '\t' => seen += 4 - seen % 4,
+            _ => return &line[at..],
+        }
+    }
+    ""
 }
 
 /// The width of a list marker and its space (`- `, `* `, `1. `), if the line starts with one.
@@ -146,4 +214,44 @@ fn prose_line(line: &str) -> String {
         i += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines;
+
+    #[test]
+    fn an_indented_block_after_a_blank_line_becomes_a_text_fence() {
+        let text = "For example:\n\n    WARNING: image:tag [x]\n      more\n\n    last\n\nAfter.";
+        assert_eq!(
+            lines(text),
+            [" For example:", "", " ```text", " WARNING: image:tag [x]", "   more", "", " last", " ```", "", " After."]
+        );
+    }
+
+    #[test]
+    fn indentation_inside_a_paragraph_or_a_list_item_is_not_code() {
+        let text = "A paragraph\n    goes on here.\n\n- item\n\n  still the item [y]\n\n      code in the item";
+        assert_eq!(
+            lines(text),
+            [
+                " A paragraph",
+                "     goes on here.",
+                "",
+                " - item",
+                "",
+                "   still the item \\[y\\]",
+                "",
+                " ```text",
+                " code in the item",
+                " ```"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_block_at_the_end_is_closed_and_fences_stay_text() {
+        assert_eq!(lines("Run:\n\n\tmake all"), [" Run:", "", " ```text", " make all", " ```"]);
+        assert_eq!(lines("```\nfn x\n```"), [" ```text", " fn x", " ```"]);
+    }
 }

@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// What every method of a module shares.
-pub(super) struct ModuleContext {
+pub(super) struct ModuleContext<'a> {
     /// The error body most operations document (the default of `Error<E>`).
     pub(super) default_error: TypeRef,
     /// The module's path from outside the crate (`esign_client::dropbox_sign`),
@@ -22,6 +22,8 @@ pub(super) struct ModuleContext {
     /// The types with a `Validate` impl: a request body of one of them is
     /// checked before it is sent.
     pub(super) validatable: std::collections::BTreeSet<String>,
+    /// The module's types by name, for the examples' sample values.
+    pub(super) types: std::collections::BTreeMap<&'a str, &'a ir::TypeDef>,
 }
 
 /// One method. `primary` is false for the multipart twin of a JSON
@@ -30,7 +32,7 @@ pub(super) fn operation(
     op: &ir::Operation,
     request_body: Option<&ir::RequestBody>,
     method_name: &str,
-    module: &ModuleContext,
+    module: &ModuleContext<'_>,
     extra_items: &mut Vec<TokenStream>,
     primary: bool,
 ) -> TokenStream {
@@ -666,7 +668,7 @@ fn example(
     op: &ir::Operation,
     request_body: Option<&ir::RequestBody>,
     method_name: &str,
-    module: &ModuleContext,
+    module: &ModuleContext<'_>,
 ) -> TokenStream {
     let runtime = module.path.split("::").next().unwrap_or("crate").to_owned() + "::runtime";
     let mut hidden = Vec::new();
@@ -686,13 +688,22 @@ fn example(
             format!("&{}", p.name)
         }));
     }
+    let mut shown = Vec::new();
     if let Some(body) = request_body {
         let value = match &body.kind {
             ir::BodyKind::Text(_) => "\"text\"".to_owned(),
             ir::BodyKind::Bytes(_) => format!("{runtime}::Bytes::from_static(b\"...\")"),
             ir::BodyKind::Json(TypeRef::String, _) | ir::BodyKind::Form(TypeRef::String) => "\"text\"".to_owned(),
-            _ => {
-                hidden.push("# let body = todo!();".to_owned());
+            kind => {
+                let sample = match kind {
+                    ir::BodyKind::Json(ty, _) | ir::BodyKind::Form(ty) => sample_value(module, &runtime, ty, "body", 0),
+                    ir::BodyKind::Multipart(m) => sample_multipart(module, &runtime, m),
+                    _ => None,
+                };
+                match sample {
+                    Some(sample) => shown.push(format!("let body = {sample};")),
+                    None => hidden.push("# let body = todo!();".to_owned()),
+                }
                 "&body".to_owned()
             }
         };
@@ -709,13 +720,76 @@ fn example(
         format!(" # async fn example(client: &{}::Client) -> Result<(), Box<dyn std::error::Error>> {{", module.path),
         format!(" # use {}::*;", module.path),
     ];
-    lines.extend(hidden.iter().map(|line| format!(" {line}")));
+    lines.extend(hidden.iter().chain(&shown).map(|line| format!(" {line}")));
     lines.push(format!(" let response = client.{method_name}({}).await?;", args.join(", ")));
     lines.push(" println!(\"{}\", response.status);".to_owned());
     lines.push(" # Ok(())".to_owned());
     lines.push(" # }".to_owned());
     lines.push(" ```".to_owned());
     quote! { #( #[doc = #lines] )* }
+}
+
+/// How an example builds a value of the named type, when it can without
+/// guessing: `types::X::default()` for a struct whose fields are all
+/// optional, `types::X::new(..)` with a sample of each required field (two
+/// levels deep at most), an enum's first value.
+fn sample_named(module: &ModuleContext<'_>, runtime: &str, name: &str, depth: usize) -> Option<String> {
+    let def = module.types.get(name)?;
+    match &def.kind {
+        ir::TypeKind::Struct(s) => {
+            let required: Vec<&ir::Field> = s.fields.iter().filter(|f| f.required && !f.nullable).collect();
+            if required.is_empty() {
+                return Some(format!("types::{name}::default()"));
+            }
+            if depth >= 2 {
+                return None;
+            }
+            let args = required
+                .iter()
+                .map(|f| sample_value(module, runtime, &f.ty, &f.wire_name, depth + 1))
+                .collect::<Option<Vec<String>>>()?;
+            Some(format!("types::{name}::new({})", args.join(", ")))
+        }
+        ir::TypeKind::Enum(e) => e.variants.first().map(|v| format!("types::{name}::{}", v.name)),
+        _ => None,
+    }
+}
+
+/// A sample value of a field's type (a string is its wire name), or None
+/// when there is no obvious one.
+fn sample_value(module: &ModuleContext<'_>, runtime: &str, ty: &TypeRef, label: &str, depth: usize) -> Option<String> {
+    Some(match ty {
+        TypeRef::String => format!("{label:?}.to_owned()"),
+        TypeRef::Bool => "true".to_owned(),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => "1".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "1.0".to_owned(),
+        TypeRef::StringBool => format!("{runtime}::StringBool(true)"),
+        TypeRef::Vec(_) => "Vec::new()".to_owned(),
+        TypeRef::Map(_) | TypeRef::Json => "Default::default()".to_owned(),
+        TypeRef::Named(name) => sample_named(module, runtime, name, depth)?,
+        TypeRef::Boxed(name) => format!("Box::new({})", sample_named(module, runtime, name, depth)?),
+        TypeRef::Bytes => return None,
+    })
+}
+
+/// How an example builds a multipart body: `Default` when every part is
+/// optional, else `new` with a sample of each required part (a file is a
+/// few bytes of PDF).
+fn sample_multipart(module: &ModuleContext<'_>, runtime: &str, m: &ir::Multipart) -> Option<String> {
+    let name = &m.type_name;
+    let required: Vec<&ir::Part> = m.parts.iter().filter(|p| p.required).collect();
+    if required.is_empty() {
+        return Some(format!("{name}::default()"));
+    }
+    let args = required
+        .iter()
+        .map(|p| match p.kind {
+            ir::PartKind::File => Some(format!("{runtime}::FilePart::new(&b\"%PDF-1.7\"[..])")),
+            ir::PartKind::Files => Some("Vec::new()".to_owned()),
+            _ => sample_value(module, runtime, &p.ty, &p.wire_name, 1),
+        })
+        .collect::<Option<Vec<String>>>()?;
+    Some(format!("{name}::new({})", args.join(", ")))
 }
 
 /// The documented headers of an operation's successful responses, each

@@ -187,7 +187,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::bodies::*;
-    /// # let body = todo!();
+    /// let body = types::FileMeta::default();
     /// let response = client.upload_file(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -248,7 +248,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::bodies::*;
-    /// # let body = todo!();
+    /// let body = UploadFileMultipart::new(esign_fixtures::runtime::FilePart::new(&b"%PDF-1.7"[..]), "purpose".to_owned());
     /// let response = client.upload_file_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -304,7 +304,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::bodies::*;
-    /// # let body = todo!();
+    /// let body = types::SubmitFormForm::new("FriendlyName".to_owned());
     /// let response = client.submit_form(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -366,7 +366,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::bodies::*;
-    /// # let body = todo!();
+    /// let body = SendSignatureRequestMultipart::new("title".to_owned());
     /// let response = client.send_signature_request(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -422,7 +422,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::bodies::*;
-    /// # let body = todo!();
+    /// let body = types::SaveDraftForm::default();
     /// let response = client.save_draft(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -598,7 +598,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::bodies::*;
-    /// # let body = todo!();
+    /// let body = Default::default();
     /// let response = client.post_anything(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())

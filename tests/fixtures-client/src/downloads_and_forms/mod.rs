@@ -259,7 +259,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::downloads_and_forms::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::downloads_and_forms::*;
-    /// # let body = todo!();
+    /// let body = types::Letter::default();
     /// let response = client.send_letter(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -330,7 +330,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::downloads_and_forms::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::downloads_and_forms::*;
-    /// # let body = todo!();
+    /// let body = SendLetterMultipart::new(types::Letter::default());
     /// let response = client.send_letter_multipart(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -398,7 +398,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::downloads_and_forms::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::downloads_and_forms::*;
-    /// # let body = todo!();
+    /// let body = UpdateProfileMultipart::new("name".to_owned());
     /// let response = client.update_profile(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())

@@ -1320,7 +1320,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::method_names::*;
-    /// # let body = todo!();
+    /// let body = types::Thing::new("id".to_owned());
     /// let response = client.upload(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -1379,7 +1379,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::method_names::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::method_names::*;
-    /// # let body = todo!();
+    /// let body = UploadMultipart2::new(esign_fixtures::runtime::FilePart::new(&b"%PDF-1.7"[..]));
     /// let response = client.upload_multipart2(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())

@@ -42,7 +42,19 @@ pub struct Document {
         ::std::string::String,
         ::std::string::String,
     >,
-    /// Free-form.
+    /// Free-form. Spec prose often indents an example by four spaces,
+    /// which Markdown reads as a code block and rustdoc would compile as
+    /// a Rust doctest; the generator fences it as text:
+    ///
+    /// ```text
+    /// WARNING: image:tag does not match [linux/amd64]
+    /// ```
+    ///
+    /// and a fence without a language is text too:
+    ///
+    /// ```text
+    /// key = value
+    /// ```
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::serde_json::Value>,
     /// `pages`.

@@ -244,7 +244,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::openapi31::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::openapi31::*;
-    /// # let body = todo!();
+    /// let body = UploadMultipart::new(esign_fixtures::runtime::FilePart::new(&b"%PDF-1.7"[..]));
     /// let response = client.upload(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())

@@ -188,7 +188,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::responses::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::responses::*;
-    /// # let body = todo!();
+    /// let body = types::JobRequest::new("name".to_owned());
     /// let response = client.create_job(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())

@@ -345,7 +345,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::swagger2::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::swagger2::*;
-    /// # let body = todo!();
+    /// let body = types::Document::new("id".to_owned(), "kind".to_owned());
     /// let response = client.create_document(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -475,7 +475,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::swagger2::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::swagger2::*;
-    /// # let body = todo!();
+    /// let body = UploadDocumentFileMultipart::new(esign_fixtures::runtime::FilePart::new(&b"%PDF-1.7"[..]));
     /// let response = client.upload_document_file("id", &body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
@@ -599,7 +599,7 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: &esign_fixtures::swagger2::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_fixtures::swagger2::*;
-    /// # let body = todo!();
+    /// let body = types::LoginForm::new("username".to_owned(), "password".to_owned());
     /// let response = client.login(&body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
