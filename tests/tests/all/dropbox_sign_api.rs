@@ -4,7 +4,7 @@
 //! of a multipart send, keeps signature requests, reminders, holds, the team
 //! and the apps, streams downloads, and can answer any documented error.
 
-use crate::support::{read_multipart, FormPart};
+use crate::support::{read_multipart, serve, FormPart};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -684,13 +684,6 @@ async fn account(State(fake): State<Fake>, headers: HeaderMap) -> Response {
     }
     Json(json!({"account": {"account_id": "acc-1", "email_address": "me@example.com", "quotas": {"api_signature_requests_left": null, "templates_left": 5}}}))
         .into_response()
-}
-
-async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{address}")
 }
 
 async fn fake_api(list_size: usize, templates: usize, download_size: u64) -> (Client, Fake) {

@@ -1,7 +1,7 @@
 //! Callback events, paging, waiting and confirmed cancellation, against the
 //! Dropbox Sign simulator and the example callback receiver.
 
-use axum::Router;
+use crate::support::{serve, Rng};
 use esign_client::dropbox_sign::{
     Client, Credentials, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode,
 };
@@ -132,13 +132,6 @@ async fn unknown_fields_status_codes_and_top_level_keys_are_kept() {
     assert_eq!(serde_json::to_value(&event).unwrap(), value, "nothing lost");
 }
 
-async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{address}")
-}
-
 // The signature request lifecycle comes from the Dropbox Sign simulator
 // (`esign-sim`, whose own tests cover cancel, confirm, remove and paging);
 // these tests add the example receiver, the waiter's failures and paging's
@@ -248,23 +241,6 @@ async fn paging_from_a_later_page_an_exact_multiple_and_an_empty_list() {
         .await;
     let expected: Vec<String> = ids[20..].iter().chain(&more).cloned().collect();
     assert_eq!(listed, expected, "from page 2 on, every item once, in order");
-}
-
-/// SplitMix64: deterministic, so a failing case repeats from its number.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// A JSON object of `size` bytes or so of tiny values (the shape that costs

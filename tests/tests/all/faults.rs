@@ -4,6 +4,7 @@
 //! acted, a chaos server for a bulk run with exact accounting, and a bulk
 //! run killed with SIGKILL in a child process, then resumed.
 
+use crate::support::Rng;
 use esign_client::dropbox_sign::{Client, Credentials};
 use esign_client::runtime::{BulkOptions, Cancel, CancelOutcome, CancelRequest, Error, RetryPolicy};
 use esign_fixtures::security;
@@ -580,23 +581,6 @@ impl Chaos {
         }
         self.canceled_by_run.insert(id);
         Action::answer(200, rate(remaining, self.limit), "{}")
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure repeats.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
     }
 }
 

@@ -21,6 +21,35 @@ pub fn target_dir() -> PathBuf {
     exe.ancestors().nth(3).map_or_else(|| workspace_root().join("target"), Path::to_path_buf)
 }
 
+/// Serves `router` on a free port of 127.0.0.1 for the rest of the test;
+/// returns its base URL (`http://127.0.0.1:PORT`).
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{address}")
+}
+
+/// A small deterministic generator (SplitMix64): a failing case repeats
+/// from its seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
 /// One part of a multipart body, as a server reads it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FormPart {
