@@ -31,6 +31,13 @@ pub enum CallbackError {
     /// The key to verify with is empty: an event hashed with the empty key,
     /// which anyone can make, would verify. Nothing is accepted with it.
     EmptyKey,
+    /// Its typed form would take more than `budget` bytes of memory: the
+    /// body is far denser in values than any the provider sends (a hash
+    /// that vouches for a few fields says nothing of the rest).
+    TooDense {
+        /// The budget, in bytes.
+        budget: usize,
+    },
 }
 
 impl fmt::Display for CallbackError {
@@ -40,6 +47,9 @@ impl fmt::Display for CallbackError {
             CallbackError::Malformed(why) => write!(f, "malformed callback: {why}"),
             CallbackError::Forged => f.write_str("callback event hash does not verify"),
             CallbackError::EmptyKey => f.write_str("the key to verify callbacks with is empty"),
+            CallbackError::TooDense { budget } => {
+                write!(f, "callback would take over {budget} bytes of memory once parsed")
+            }
         }
     }
 }
@@ -83,6 +93,43 @@ pub fn callback_json<'a>(
     } else {
         Err(CallbackError::Malformed(format!("unsupported content type `{content_type}`")))
     }
+}
+
+/// How many times its body's size a callback may take in memory while it
+/// is read and parsed: the JSON found by [`callback_json`] (a copy, for a
+/// form body) and the typed event together. A small body may take up to
+/// [`CALLBACK_MEMORY_FLOOR`] instead: a typed event has a fixed cost (a list
+/// of one signature holds room for four) that a body of a few hundred bytes
+/// does not cover four times.
+#[cfg(feature = "webhooks")]
+pub const CALLBACK_MEMORY_FACTOR: usize = 4;
+
+/// The memory any callback may take, however small its body (64 KiB); see
+/// [`CALLBACK_MEMORY_FACTOR`].
+#[cfg(feature = "webhooks")]
+pub const CALLBACK_MEMORY_FLOOR: usize = 64 * 1024;
+
+/// Parses the JSON that [`callback_json`] found in a body of `body_len`
+/// bytes into the typed event, within [`CALLBACK_MEMORY_FACTOR`] times the
+/// body, or [`CALLBACK_MEMORY_FLOOR`] if that is more: the budget of
+/// [`from_json_within`](super::budget::from_json_within) is that, less the
+/// JSON's copy if it is one and 1 KiB for the parser's own needs. A denser body is [`CallbackError::TooDense`].
+#[cfg(feature = "webhooks")]
+pub fn parse_callback<T: serde::de::DeserializeOwned>(
+    json: Cow<'_, [u8]>,
+    body_len: usize,
+) -> Result<T, CallbackError> {
+    let copied = match &json {
+        Cow::Borrowed(_) => 0,
+        Cow::Owned(json) => json.len(),
+    };
+    // Less 1 KiB for what the parser and its errors take of their own.
+    let budget = body_len
+        .saturating_mul(CALLBACK_MEMORY_FACTOR)
+        .max(CALLBACK_MEMORY_FLOOR)
+        .saturating_sub(copied)
+        .saturating_sub(1024);
+    super::budget::from_json_within(&json, budget)
 }
 
 /// A parameter of a Content-Type (`boundary=...`), unquoted.
@@ -202,6 +249,10 @@ mod tests {
         assert_eq!(CallbackError::Malformed("x".to_owned()).to_string(), "malformed callback: x");
         assert_eq!(CallbackError::Forged.to_string(), "callback event hash does not verify");
         assert_eq!(CallbackError::EmptyKey.to_string(), "the key to verify callbacks with is empty");
+        assert_eq!(
+            CallbackError::TooDense { budget: 40 }.to_string(),
+            "callback would take over 40 bytes of memory once parsed"
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //! |--------------|--------------|
 //! | `multipart`  | Multipart request bodies: `FilePart::to_part`, `text_part`, `json_part`, and bracketed names for nested values (`bracket_parts`, `spread_parts`). |
 //! | `patterns`   | Checks by regular expression: `check_pattern`, `check_pattern_at`. |
-//! | `webhooks`   | Reading and verifying callbacks: `callback_json`, `verify_hmac_sha256`, `verify_json_hmac_sha256`. |
+//! | `webhooks`   | Reading and verifying callbacks: `callback_json`, `verify_hmac_sha256`, `verify_json_hmac_sha256`, and parsing them within 4 times their body (`parse_callback`, `CALLBACK_MEMORY_FACTOR`). |
 //! | `waiters`    | The waiter loop, `wait`, used by waiters and cancel-and-confirm. |
 //! | `paginators` | Nothing of its own: it turns on `futures-util`, which generated paginators use. |
 //! | `bulk`       | The bulk runner, `ClientCore::run_bulk` (journaled, paced by the client's rate-limit window). |
@@ -38,6 +38,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
+mod budget;
 mod bulk;
 mod callback;
 mod cancel;
@@ -71,6 +72,8 @@ pub use reqwest::StatusCode;
 
 pub use bulk::{BulkCall, BulkEntry, BulkOptions, BulkOutcome, BulkProgress, BulkReport, ProgressHook};
 pub use callback::CallbackError;
+#[cfg(feature = "webhooks")]
+pub use callback::{CALLBACK_MEMORY_FACTOR, CALLBACK_MEMORY_FLOOR};
 pub use cancel::{BoxFuture, Cancel, CancelOutcome, CancelRequest, CancelRule, CancelTarget};
 pub use client::{
     CallInfo, ClientCore, ClientSettings, RateLimit, RateLimitHeaders, Redirects, Response, DEFAULT_MAX_RESPONSE_BYTES,
@@ -95,9 +98,10 @@ pub use wait::{AcceptorState, ConfirmOutcome, ConfirmedBy, ReportedFor, WaitOpti
 /// API: they may change in any release, together with the generator.
 #[doc(hidden)]
 pub mod __codegen {
+    pub use super::budget::{buffer_mark, from_buffered, from_json_within};
     pub use super::bulk::bulk_outcome;
     #[cfg(feature = "webhooks")]
-    pub use super::callback::{callback_json, verify_hmac_sha256, verify_json_hmac_sha256};
+    pub use super::callback::{callback_json, parse_callback, verify_hmac_sha256, verify_json_hmac_sha256};
     pub use super::cancel::cancel_outcome;
     pub use super::client::{api_error, decode_json, response, unexpected, warnings};
     #[cfg(feature = "contrast")]

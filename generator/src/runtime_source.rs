@@ -10,6 +10,7 @@ const MANIFEST: &str = include_str!("../../esign-runtime/Cargo.toml");
 
 /// Every file of `esign-runtime/src`, by name.
 const FILES: &[(&str, &str)] = &[
+    ("budget.rs", include_str!("../../esign-runtime/src/budget.rs")),
     ("bulk.rs", include_str!("../../esign-runtime/src/bulk.rs")),
     ("callback.rs", include_str!("../../esign-runtime/src/callback.rs")),
     ("cancel.rs", include_str!("../../esign-runtime/src/cancel.rs")),

@@ -5526,6 +5526,8 @@ impl types::EventCallback {
     pub const CALLBACK_LIMIT: usize = 1 << 20;
     /// Reads a callback (`accountCallback`, `appCallback`) from its raw body and Content-Type: `multipart/form-data` with the JSON in `json`, or the JSON itself. Bodies over [`Self::CALLBACK_LIMIT`] are refused; see `from_callback_with_limit`.
     ///
+    /// Reading and parsing take at most `runtime::CALLBACK_MEMORY_FACTOR` (4) times the body in memory, or `runtime::CALLBACK_MEMORY_FLOOR` (64 KiB) for a small one: a body denser in values than that allows (not one the provider sends) is `CallbackError::TooDense`, refused part way through parsing.
+    ///
     /// Synchronous: the body is already in memory, so no async runtime is needed.
     pub fn parse(
         content_type: &str,
@@ -5545,8 +5547,7 @@ impl types::EventCallback {
             "json",
             limit,
         )?;
-        ::serde_json::from_slice(&json)
-            .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+        crate::runtime::__codegen::parse_callback(json, body.len())
     }
     /// [`Self::parse`], for code that already awaits.
     pub async fn from_callback(
@@ -5590,7 +5591,7 @@ impl types::EventCallback {
             &hash,
         )
     }
-    /// Reads a callback like [`Self::from_callback`], but checks its hash first, on the raw JSON, before anything is parsed: the hash at `/event/event_hash` must be the lowercase hex HMAC-SHA256 of `/event/event_time` followed by `/event/event_type`, keyed with your API key, compared in constant time. Only the hashed fields are read until the hash verifies, so a forged callback costs about its size in memory and is never parsed. Prefer it in a callback endpoint.
+    /// Reads a callback like [`Self::from_callback`], but checks its hash first, on the raw JSON, before anything is parsed: the hash at `/event/event_hash` must be the lowercase hex HMAC-SHA256 of `/event/event_time` followed by `/event/event_type`, keyed with your API key, compared in constant time. Only the hashed fields are read until the hash verifies, so a forged callback costs about its size in memory and is never parsed. The hash vouches for those fields only, so the rest is parsed within the same memory bound as `from_callback`. Prefer it in a callback endpoint.
     ///
     /// Synchronous: the body is already in memory. The key is anything that makes a `Secret`.
     pub fn parse_verified(
@@ -5611,8 +5612,7 @@ impl types::EventCallback {
             &["/event/event_time", "/event/event_type"],
             "/event/event_hash",
         )?;
-        ::serde_json::from_slice(&json)
-            .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+        crate::runtime::__codegen::parse_callback(json, body.len())
     }
     /// [`Self::parse_verified`], for code that already awaits.
     pub async fn from_verified_callback(

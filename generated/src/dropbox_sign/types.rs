@@ -1036,6 +1036,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
+        let mark = crate::runtime::__codegen::buffer_mark();
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1045,52 +1046,52 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("text") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Text)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("checkbox") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Checkbox)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("date_signed") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::DateSigned)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("dropdown") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Dropdown)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("initials") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Initials)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("radio") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Radio)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("signature") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Signature)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("text-merge") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::TextMerge)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("checkbox-merge") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::CheckboxMerge)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("hyperlink") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Hyperlink)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -8001,6 +8002,7 @@ impl<'de> ::serde::Deserialize<'de> for SignatureRequestCustomField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
+        let mark = crate::runtime::__codegen::buffer_mark();
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -8010,12 +8012,12 @@ impl<'de> ::serde::Deserialize<'de> for SignatureRequestCustomField {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("text") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Text)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("checkbox") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Checkbox)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -8210,6 +8212,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponseData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
+        let mark = crate::runtime::__codegen::buffer_mark();
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -8219,47 +8222,47 @@ impl<'de> ::serde::Deserialize<'de> for ResponseData {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("text") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Text)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("checkbox") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Checkbox)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("date_signed") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::DateSigned)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("dropdown") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Dropdown)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("initials") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Initials)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("radio") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Radio)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("signature") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Signature)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("text-merge") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::TextMerge)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("checkbox-merge") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::CheckboxMerge)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }

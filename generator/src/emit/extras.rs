@@ -56,7 +56,7 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
                 "Checks that the event comes from the provider: {rule}. Only those fields are read (the event is not serialized again). A mismatch is `CallbackError::Forged`; an empty key is `CallbackError::EmptyKey` (anyone can hash with it)."
             ));
             let verified_doc = docs::outer(&format!(
-                "Reads a callback like [`Self::from_callback`], but checks its hash first, on the raw JSON, before anything is parsed: {rule}. Only the hashed fields are read until the hash verifies, so a forged callback costs about its size in memory and is never parsed. Prefer it in a callback endpoint."
+                "Reads a callback like [`Self::from_callback`], but checks its hash first, on the raw JSON, before anything is parsed: {rule}. Only the hashed fields are read until the hash verifies, so a forged callback costs about its size in memory and is never parsed. The hash vouches for those fields only, so the rest is parsed within the same memory bound as `from_callback`. Prefer it in a callback endpoint."
             ));
             let field = &hook_field;
             quote! {
@@ -82,7 +82,7 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
                     let api_key = api_key.into();
                     let json = crate::runtime::__codegen::callback_json(content_type, body, #field, Self::CALLBACK_LIMIT)?;
                     crate::runtime::__codegen::verify_json_hmac_sha256(&api_key, &json, &[#(#message),*], #at)?;
-                    ::serde_json::from_slice(&json).map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+                    crate::runtime::__codegen::parse_callback(json, body.len())
                 }
 
                 /// [`Self::parse_verified`], for code that already awaits.
@@ -98,7 +98,7 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
             }
         });
         let doc = docs::outer(&format!(
-            "Reads a callback ({}) from its raw body and Content-Type: `multipart/form-data` with the JSON in `{field}`, or the JSON itself. Bodies over [`Self::CALLBACK_LIMIT`] are refused; see `from_callback_with_limit`.",
+            "Reads a callback ({}) from its raw body and Content-Type: `multipart/form-data` with the JSON in `{field}`, or the JSON itself. Bodies over [`Self::CALLBACK_LIMIT`] are refused; see `from_callback_with_limit`.\n\nReading and parsing take at most `runtime::CALLBACK_MEMORY_FACTOR` (4) times the body in memory, or `runtime::CALLBACK_MEMORY_FLOOR` (64 KiB) for a small one: a body denser in values than that allows (not one the provider sends) is `CallbackError::TooDense`, refused part way through parsing.",
             hooks.join(", ")
         ));
         out.push(quote! {
@@ -120,7 +120,7 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
                     limit: usize,
                 ) -> ::std::result::Result<Self, crate::runtime::CallbackError> {
                     let json = crate::runtime::__codegen::callback_json(content_type, body, #field, limit)?;
-                    ::serde_json::from_slice(&json).map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+                    crate::runtime::__codegen::parse_callback(json, body.len())
                 }
 
                 /// [`Self::parse`], for code that already awaits.

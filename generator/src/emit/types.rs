@@ -135,10 +135,11 @@ fn tagged_def(
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let mark = crate::runtime::__codegen::buffer_mark();
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
                 match tag.as_deref() {
-                    #( Some(#values) => ::serde_json::from_value(value).map(Self::#names).map_err(<D::Error as ::serde::de::Error>::custom), )*
+                    #( Some(#values) => crate::runtime::__codegen::from_buffered(value, mark).map(Self::#names).map_err(<D::Error as ::serde::de::Error>::custom), )*
                     _ => Ok(Self::#unknown(value)),
                 }
             }

@@ -56,6 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
+        let mark = crate::runtime::__codegen::buffer_mark();
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -65,12 +66,12 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("cat") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Cat)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("dog") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Dog)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -179,6 +180,7 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
+        let mark = crate::runtime::__codegen::buffer_mark();
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -188,12 +190,12 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("Circle") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Circle)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("Square") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Square)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }

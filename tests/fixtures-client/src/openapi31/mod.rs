@@ -349,6 +349,8 @@ impl types::AdoptionEvent {
     pub const CALLBACK_LIMIT: usize = 1 << 20;
     /// Reads a callback (`petAdopted`) from its raw body and Content-Type: `multipart/form-data` with the JSON in `json`, or the JSON itself. Bodies over [`Self::CALLBACK_LIMIT`] are refused; see `from_callback_with_limit`.
     ///
+    /// Reading and parsing take at most `runtime::CALLBACK_MEMORY_FACTOR` (4) times the body in memory, or `runtime::CALLBACK_MEMORY_FLOOR` (64 KiB) for a small one: a body denser in values than that allows (not one the provider sends) is `CallbackError::TooDense`, refused part way through parsing.
+    ///
     /// Synchronous: the body is already in memory, so no async runtime is needed.
     pub fn parse(
         content_type: &str,
@@ -368,8 +370,7 @@ impl types::AdoptionEvent {
             "json",
             limit,
         )?;
-        ::serde_json::from_slice(&json)
-            .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+        crate::runtime::__codegen::parse_callback(json, body.len())
     }
     /// [`Self::parse`], for code that already awaits.
     pub async fn from_callback(
@@ -392,6 +393,8 @@ impl types::PetRenamedWebhook {
     pub const CALLBACK_LIMIT: usize = 1 << 20;
     /// Reads a callback (`petRenamed`) from its raw body and Content-Type: `multipart/form-data` with the JSON in `json`, or the JSON itself. Bodies over [`Self::CALLBACK_LIMIT`] are refused; see `from_callback_with_limit`.
     ///
+    /// Reading and parsing take at most `runtime::CALLBACK_MEMORY_FACTOR` (4) times the body in memory, or `runtime::CALLBACK_MEMORY_FLOOR` (64 KiB) for a small one: a body denser in values than that allows (not one the provider sends) is `CallbackError::TooDense`, refused part way through parsing.
+    ///
     /// Synchronous: the body is already in memory, so no async runtime is needed.
     pub fn parse(
         content_type: &str,
@@ -411,8 +414,7 @@ impl types::PetRenamedWebhook {
             "json",
             limit,
         )?;
-        ::serde_json::from_slice(&json)
-            .map_err(|err| crate::runtime::CallbackError::Malformed(err.to_string()))
+        crate::runtime::__codegen::parse_callback(json, body.len())
     }
     /// [`Self::parse`], for code that already awaits.
     pub async fn from_callback(

@@ -86,6 +86,7 @@ impl<'de> ::serde::Deserialize<'de> for Signer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
+        let mark = crate::runtime::__codegen::buffer_mark();
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -95,12 +96,12 @@ impl<'de> ::serde::Deserialize<'de> for Signer {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("Witness") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Witness)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("Approver") => {
-                ::serde_json::from_value(value)
+                crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Approver)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
