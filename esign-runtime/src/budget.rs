@@ -22,13 +22,21 @@
 //! - a string: its length; a string that needed unescaping also grows the
 //!   parser's scratch buffer, up to the longest one;
 //! - a struct's unknown property: a slot in the buffer serde keeps them in
-//!   until the struct is read, its name copied twice, and everything inside
-//!   it twice over, since it is buffered and then copied into the map.
+//!   until the struct is read (given back then), its name copied twice, and
+//!   everything inside it twice over, since it is buffered and then copied
+//!   into the map; the same twice over for what an untagged enum buffers;
+//! - a value a type reads as JSON first and then converts (the generated
+//!   unions whose variant a property picks, through [`from_buffered`]): the
+//!   JSON while it is held, given back once the typed value is built, which
+//!   is charged as it is built.
 //!
 //! Struct fields cost nothing of their own: they live inside their parent.
-//! A `Box` is not seen (the wrapper sees the value inside, not the box), so
-//! recursive types are charged below what they take; callback payloads have
-//! none.
+//! Serde's field names and its content buffers are told apart by their type
+//! names (`__Field`, its private `content` module); the unit tests below
+//! fail if a serde release renames them, so that cannot turn silently into
+//! charging too little. A `Box` is not seen (the wrapper sees the value
+//! inside, not the box), so recursive types are charged below what they
+//! take; callback payloads have none.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
