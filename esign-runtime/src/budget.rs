@@ -50,7 +50,10 @@ use super::callback::CallbackError;
 /// Parses `json` into `T`, refusing it with [`CallbackError::TooDense`] once
 /// the heap its values would take passes `budget` bytes (see the module
 /// docs for how that is charged), and with [`CallbackError::Malformed`] when
-/// it is not JSON of that shape.
+/// it is not JSON of that shape. Input that is not of the shape also costs
+/// what `serde_json` takes to say so: its scratch buffer and an error
+/// message that may quote the offending string (the message returned is
+/// cut at 200 bytes).
 pub fn from_json_within<T: de::DeserializeOwned>(json: &[u8], budget: usize) -> Result<T, CallbackError> {
     let meter = Rc::new(Meter {
         live: Cell::new(0),
@@ -68,8 +71,34 @@ pub fn from_json_within<T: de::DeserializeOwned>(json: &[u8], budget: usize) -> 
     match result {
         Ok(value) => Ok(value),
         Err(_) if meter.over.get() => Err(CallbackError::TooDense { budget }),
-        Err(err) => Err(CallbackError::Malformed(err.to_string())),
+        Err(err) => Err(CallbackError::Malformed(brief(&err))),
     }
+}
+
+/// An error's message, cut after 200 bytes: a parse error may quote a
+/// string of the body, which should neither be copied whole again nor be
+/// echoed back at length.
+fn brief(err: &dyn fmt::Display) -> String {
+    struct Brief(String);
+
+    impl fmt::Write for Brief {
+        fn write_str(&mut self, text: &str) -> fmt::Result {
+            const MOST: usize = 200;
+            let room = MOST.saturating_sub(self.0.len());
+            if text.len() <= room {
+                self.0.push_str(text);
+                return Ok(());
+            }
+            let cut = (0..=room).rev().find(|&at| text.is_char_boundary(at)).unwrap_or(0);
+            self.0.push_str(&text[..cut]);
+            self.0.push('…');
+            Err(fmt::Error)
+        }
+    }
+
+    let mut out = Brief(String::new());
+    let _ = fmt::write(&mut out, format_args!("{err}"));
+    out.0
 }
 
 thread_local! {
@@ -690,6 +719,12 @@ mod tests {
     fn what_is_not_json_of_the_shape_is_malformed() {
         for json in ["{\"a\": 1", "{\"a\": \"x\"}", "{\"a\": 1} trailing", "[1, 2]"] {
             assert!(matches!(parse::<Plain>(json, 1 << 20), Err(CallbackError::Malformed(_))), "{json}");
+        }
+        // A long string of the wrong type is not quoted at length.
+        let long = format!(r#"{{"a": "{}"}}"#, "x".repeat(10_000));
+        match parse::<Plain>(&long, 1 << 20) {
+            Err(CallbackError::Malformed(why)) => assert!(why.len() < 210 && why.ends_with('…'), "{why}"),
+            other => panic!("{other:?}"),
         }
         // Escaped strings grow the parser's scratch buffer once, as far as the longest.
         let escaped = format!(r#"{{"a": 1, "b": "{}"}}"#, "\\n".repeat(10));

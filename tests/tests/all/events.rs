@@ -478,3 +478,79 @@ async fn an_empty_key_verifies_nothing() {
         Err(CallbackError::Forged)
     );
 }
+
+/// Random JSON of about `budget` bytes: objects, arrays, strings with and
+/// without escapes, numbers, literals, nested up to `depth`.
+fn random_json(rng: &mut Rng, out: &mut String, depth: usize, budget: usize, top: Option<usize>) {
+    let kind = match top {
+        Some(kind) => kind,
+        None if depth == 0 || out.len() > budget => 3 + rng.below(4),
+        None => rng.below(7),
+    };
+    match kind {
+        0 | 1 => {
+            let (open, close) = if kind == 0 { ('{', '}') } else { ('[', ']') };
+            out.push(open);
+            let most = if rng.below(4) == 0 { 2_000 } else { 8 };
+            for i in 0..rng.below(most) {
+                if out.len() > budget {
+                    break;
+                }
+                if i > 0 {
+                    out.push(',');
+                }
+                if kind == 0 {
+                    out.push_str(&format!("\"k{i}\":"));
+                }
+                random_json(rng, out, depth - 1, budget, None);
+            }
+            out.push(close);
+        }
+        2 => out.push_str(&format!("\"{}\"", "a\\n\\u00e9".repeat(rng.below(64)))),
+        3 => out.push_str(&format!("\"{}\"", "x".repeat(rng.below(16)))),
+        4 => out.push_str(&rng.below(1_000_000).to_string()),
+        5 => out.push_str(["null", "true", "false", "{}", "[]"][rng.below(5)]),
+        _ => out.push('0'),
+    }
+}
+
+#[test]
+fn the_meter_bounds_what_any_typed_parse_holds() {
+    use esign_client::runtime::__codegen::from_json_within;
+    use std::collections::BTreeMap;
+    // Random JSON into types that take most shapes, each under a random
+    // budget.
+    let mut rng = Rng(0xb0d6_e7ed);
+    let (mut read, mut dense) = (0, 0);
+    for case in 0..400 {
+        let mut json = String::new();
+        let size = 64 + rng.below(64 * 1024);
+        let depth = 1 + rng.below(6);
+        // An object for the map, an array for the list, anything for a value.
+        let top = [None, Some(0), Some(1)][case % 3];
+        random_json(&mut rng, &mut json, depth, size, top);
+        let budget = rng.below(3 * json.len() + 2048);
+        let (outcome, peak) = crate::heap::peak_during(|| match case % 3 {
+            0 => from_json_within::<Value>(json.as_bytes(), budget).map(drop),
+            1 => from_json_within::<BTreeMap<String, Value>>(json.as_bytes(), budget).map(drop),
+            _ => from_json_within::<Vec<Value>>(json.as_bytes(), budget).map(drop),
+        });
+        // Read or refused as too dense: within the budget. Not of the
+        // shape: `serde_json`'s scratch buffer and its error message, which
+        // may quote the string it found, come on top.
+        let bound = match outcome {
+            Ok(()) => {
+                read += 1;
+                budget + 1024
+            }
+            Err(CallbackError::TooDense { .. }) => {
+                dense += 1;
+                budget + 1024
+            }
+            Err(_) => budget + 2 * json.len() + 1024,
+        };
+        assert!(peak <= bound, "case {case}: {peak} bytes held for a budget of {budget} ({} bytes)", json.len());
+    }
+    println!("meter: {read} read, {dense} too dense of 400");
+    assert!(read > 100 && dense > 100, "{read} read, {dense} too dense");
+}
