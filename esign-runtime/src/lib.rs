@@ -98,7 +98,7 @@ pub use wait::{AcceptorState, ConfirmOutcome, ConfirmedBy, ReportedFor, WaitOpti
 /// API: they may change in any release, together with the generator.
 #[doc(hidden)]
 pub mod __codegen {
-    pub use super::budget::{buffer_mark, from_buffered, from_json_within};
+    pub use super::budget::{buffer_mark, from_buffered, from_json_within, BufferMark};
     pub use super::bulk::bulk_outcome;
     #[cfg(feature = "webhooks")]
     pub use super::callback::{callback_json, parse_callback, verify_hmac_sha256, verify_json_hmac_sha256};
