@@ -235,6 +235,12 @@ impl Growth {
         self.len += 1;
         Ok(())
     }
+
+    /// The buffer dropped: what it held given back, charged `rate` times.
+    fn release(&mut self, meter: &Meter, rate: usize) {
+        meter.refund(self.capacity.saturating_mul(self.size).saturating_mul(rate));
+        *self = Growth::default();
+    }
 }
 
 /// True when serde's derive reads a struct's field names through this key
@@ -509,8 +515,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<'_, A> {
                 // The struct is read: serde moves its buffered unknown
                 // properties into the map charged for them, and drops the
                 // buffer before anything else is read.
-                meter.refund(self.unknown.capacity.saturating_mul(self.unknown.size).saturating_mul(rate));
-                self.unknown = Growth::default();
+                self.unknown.release(meter, rate);
             }
             return Ok(key);
         }

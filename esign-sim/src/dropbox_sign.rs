@@ -181,6 +181,70 @@ pub fn event_hash(api_key: &str, event_time: &str, event_type: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// A `SignatureRequest` object as Dropbox Sign sends it in a callback, with
+/// every field its reference lists: `signers` signatures (all signed), two
+/// response-data entries per signer (a signature and a date), a custom
+/// field and metadata. Useful to see what a realistic callback costs:
+///
+/// ```
+/// let request = esign_sim::dropbox_sign::signature_request_as_sent(3);
+/// assert_eq!(request["signatures"].as_array().map(Vec::len), Some(3));
+/// assert_eq!(request["response_data"].as_array().map(Vec::len), Some(6));
+/// ```
+pub fn signature_request_as_sent(signers: usize) -> Value {
+    let signature_id = |i: usize| format!("78caf2a1d01cd39cea2bc1cbb340dac3{i:08}");
+    let signatures: Vec<Value> = (0..signers)
+        .map(|i| {
+            json!({
+                "signature_id": signature_id(i),
+                "signer_group_guid": null,
+                "signer_email_address": format!("signer{i}@example.com"),
+                "signer_name": format!("Signer Number {i}"),
+                "signer_role": "Client",
+                "order": i,
+                "status_code": "signed",
+                "decline_reason": null,
+                "signed_at": 1700000000 + i,
+                "last_viewed_at": 1699990000 + i,
+                "last_reminded_at": null,
+                "has_pin": false,
+                "has_sms_auth": false,
+                "has_sms_delivery": false,
+                "sms_phone_number": null,
+                "reassigned_by": null,
+                "reassignment_reason": null,
+                "reassigned_from": null,
+                "error": null
+            })
+        })
+        .collect();
+    let response_data: Vec<Value> = (0..signers)
+        .flat_map(|i| {
+            [
+                json!({"api_id": format!("sig_{i}"), "signature_id": signature_id(i),
+                       "name": "Signature", "required": true, "type": "signature", "value": null}),
+                json!({"api_id": format!("date_{i}"), "signature_id": signature_id(i),
+                       "name": "Date signed", "required": true, "type": "date_signed", "value": "11/20/2023"}),
+            ]
+        })
+        .collect();
+    json!({
+        "test_mode": false, "signature_request_id": "fa5c8a0b0f492d768749333ad6fcc214c111e967",
+        "requester_email_address": "requester@example.com", "title": "Purchase Agreement",
+        "original_title": "Purchase Agreement", "subject": "Purchase Agreement",
+        "message": "Please sign this purchase agreement and let us know if you have any questions.",
+        "metadata": {"custom_id": 1234, "custom_text": "NDA #9"},
+        "created_at": 1699900000, "expires_at": null, "is_complete": false, "is_declined": false, "has_error": false,
+        "files_url": "https://api.hellosign.com/v3/signature_request/files/fa5c8a0b0f492d768749333ad6fcc214c111e967",
+        "signing_url": null,
+        "details_url": "https://app.hellosign.com/home/manage?guid=fa5c8a0b0f492d768749333ad6fcc214c111e967",
+        "cc_email_addresses": ["accounting@example.com"], "signing_redirect_url": null,
+        "final_copy_uri": null, "template_ids": null,
+        "custom_fields": [{"name": "Cost", "type": "text", "value": "$20,000", "required": false, "api_id": "cost", "editor": null}],
+        "attachments": [], "response_data": response_data, "signatures": signatures, "bulk_send_job_id": null
+    })
+}
+
 /// A reply with the documented error body, `{"error": {"error_msg",
 /// "error_name"}}`, its message taken from the `ErrorName` table (or made up
 /// for a name the table does not list). Queue it with

@@ -415,60 +415,11 @@ mod client_benches {
     /// `signers` signers, every field its reference lists, custom fields
     /// and response data, under the given event hash.
     fn realistic_body(signers: usize, hash: &str) -> (String, Vec<u8>) {
-        let signatures: Vec<serde_json::Value> = (0..signers)
-            .map(|i| {
-                serde_json::json!({
-                    "signature_id": format!("78caf2a1d01cd39cea2bc1cbb340dac3{i:08}"),
-                    "signer_group_guid": null,
-                    "signer_email_address": format!("signer{i}@example.com"),
-                    "signer_name": format!("Signer Number {i}"),
-                    "signer_role": "Client",
-                    "order": i,
-                    "status_code": "signed",
-                    "decline_reason": null,
-                    "signed_at": 1700000000 + i,
-                    "last_viewed_at": 1699990000 + i,
-                    "last_reminded_at": null,
-                    "has_pin": false,
-                    "has_sms_auth": false,
-                    "has_sms_delivery": false,
-                    "sms_phone_number": null,
-                    "reassigned_by": null,
-                    "reassignment_reason": null,
-                    "reassigned_from": null,
-                    "error": null
-                })
-            })
-            .collect();
-        let response_data: Vec<serde_json::Value> = (0..signers)
-            .flat_map(|i| {
-                [
-                    serde_json::json!({"api_id": format!("sig_{i}"), "signature_id": format!("78caf2a1d01cd39cea2bc1cbb340dac3{i:08}"),
-                                       "name": "Signature", "required": true, "type": "signature", "value": null}),
-                    serde_json::json!({"api_id": format!("date_{i}"), "signature_id": format!("78caf2a1d01cd39cea2bc1cbb340dac3{i:08}"),
-                                       "name": "Date signed", "required": true, "type": "date_signed", "value": "11/20/2023"}),
-                ]
-            })
-            .collect();
         let json = serde_json::json!({
             "event": {"event_time": "1700000000", "event_type": "signature_request_canceled", "event_hash": hash,
                       "event_metadata": {"related_signature_id": null, "reported_for_account_id": "63522885f9261e2b04eea043933ee7313eb674fd",
                                          "reported_for_app_id": null, "event_message": null}},
-            "signature_request": {
-                "test_mode": false, "signature_request_id": "fa5c8a0b0f492d768749333ad6fcc214c111e967",
-                "requester_email_address": "requester@example.com", "title": "Purchase Agreement",
-                "original_title": "Purchase Agreement", "subject": "Purchase Agreement",
-                "message": "Please sign this purchase agreement and let us know if you have any questions.",
-                "metadata": {"custom_id": 1234, "custom_text": "NDA #9"},
-                "created_at": 1699900000, "expires_at": null, "is_complete": false, "is_declined": false, "has_error": false,
-                "files_url": "https://api.hellosign.com/v3/signature_request/files/fa5c8a0b0f492d768749333ad6fcc214c111e967",
-                "signing_url": null,
-                "details_url": "https://app.hellosign.com/home/manage?guid=fa5c8a0b0f492d768749333ad6fcc214c111e967",
-                "cc_email_addresses": ["accounting@example.com"], "signing_redirect_url": null,
-                "final_copy_uri": null, "template_ids": null,
-                "custom_fields": [{"name": "Cost", "type": "text", "value": "$20,000", "required": false, "api_id": "cost", "editor": null}],
-                "attachments": [], "response_data": response_data, "signatures": signatures, "bulk_send_job_id": null
-            }
+            "signature_request": esign_sim::dropbox_sign::signature_request_as_sent(signers)
         })
         .to_string();
         let boundary = "bench-boundary";
