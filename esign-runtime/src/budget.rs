@@ -572,9 +572,10 @@ const JSON_MAPS_HASHED: bool =
 /// What a map with string keys holds as it grows one entry at a time: as a
 /// B-tree, a leaf of eleven entries, then leaves at least about half full
 /// and the inner nodes above them; as a hash map (`serde_json`'s with
-/// `preserve_order`), a `Vec` of entries with their hashes beside a table
-/// of indices, both doubling when the table is seven eighths full, old and
-/// new held at once.
+/// `preserve_order`), a `Vec` of entries with their hashes, kept at the
+/// capacity of a table of indices beside it, both doubling when the table
+/// is seven eighths full (three of four buckets when small), old and new
+/// held at once.
 #[derive(Default)]
 struct MapGrowth {
     len: usize,
@@ -594,11 +595,14 @@ impl MapGrowth {
                 4..=7 => 8,
                 _ => (len * 8).div_ceil(7).next_power_of_two(),
             };
+            // Entries the table holds (the entries' `Vec` is kept at that
+            // capacity), and the table's bytes: an index and a control byte
+            // per bucket, and a group of control bytes more.
+            let room = |buckets: usize| if buckets < 8 { buckets.saturating_sub(1) } else { buckets / 8 * 7 };
+            let bytes = |buckets: usize| if buckets == 0 { 0 } else { room(buckets) * (size + 8) + buckets * 9 + 16 };
             let (before, after) = (buckets(self.len - 1), buckets(self.len));
-            // Per bucket: an entry with its hash, an index and a control byte.
-            let bucket = size + 8 + 8 + 1;
-            let steady = after * bucket + 16;
-            (steady, if after > before { (before + after) * bucket + 32 } else { steady })
+            let steady = bytes(after);
+            (steady, if after > before { bytes(before) + steady } else { steady })
         } else {
             let tree = if self.len <= 11 { 11 * size + 16 } else { 3 * size * self.len };
             (tree, tree)

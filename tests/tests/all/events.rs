@@ -358,23 +358,7 @@ fn random_callback(rng: &mut Rng) -> (String, Vec<u8>, &'static str) {
         10 => {
             // As the provider sends them: signers with every field listed.
             let mut event = genuine.clone();
-            let signers = 1 + rng.below(300);
-            event["signature_request"]["signatures"] = (0..signers)
-                .map(|i| {
-                    json!({"signature_id": format!("78caf2a1d01cd39cea2bc1cbb340dac3{i:08}"), "signer_group_guid": null,
-                           "signer_email_address": format!("signer{i}@example.com"), "signer_name": format!("Signer {i}"),
-                           "signer_role": "Client", "order": i, "status_code": "signed", "decline_reason": null,
-                           "signed_at": 1700000000 + i, "last_viewed_at": 1699990000 + i, "last_reminded_at": null,
-                           "has_pin": false, "has_sms_auth": false, "has_sms_delivery": false, "sms_phone_number": null,
-                           "reassigned_by": null, "reassignment_reason": null, "reassigned_from": null, "error": null})
-                })
-                .collect();
-            event["signature_request"]["response_data"] = (0..signers)
-                .map(|i| {
-                    json!({"api_id": format!("sig_{i}"), "signature_id": format!("78caf2a1d01cd39cea2bc1cbb340dac3{i:08}"),
-                           "name": "Signature", "required": true, "type": "signature", "value": null})
-                })
-                .collect();
+            event["signature_request"] = esign_sim::dropbox_sign::signature_request_as_sent(1 + rng.below(300));
             (event.to_string().into_bytes(), "as sent, genuine")
         }
         _ => (genuine.to_string().into_bytes(), "genuine"),
