@@ -97,7 +97,9 @@ pub struct BulkReport {
     /// The entries, one per id.
     pub entries: Vec<BulkEntry>,
     /// Why the journal could not be written, if it could not (the run
-    /// stopped sending there: the ids after are `NotAttempted`).
+    /// stopped sending there: the ids after are `NotAttempted`), or why it
+    /// was refused (it records another run: nothing was sent, every id is
+    /// `NotAttempted`, and the file was left as it was).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub journal_error: Option<String>,
 }
@@ -184,8 +186,10 @@ pub struct BulkOptions {
     /// Where the run writes every id's outcome as soon as it is final, and
     /// from which a run killed at any instant resumes: [`Journal::create`]
     /// for a new run, [`Journal::open`] to resume one (the ids that have an
-    /// outcome there are not sent again; the report has them all). Default
-    /// none: outcomes live only in the returned report.
+    /// outcome there are not sent again; the report has them all). A
+    /// journal of another run (another operation, other ids) is refused
+    /// before anything is written or sent (`BulkReport::journal_error`).
+    /// Default none: outcomes live only in the returned report.
     pub journal: Option<Journal>,
     /// Called after each id. Default none.
     pub on_progress: Option<ProgressHook>,
@@ -311,11 +315,16 @@ impl super::client::ClientCore {
     /// paced with the rest, and an id whose answer was lost and whose retry
     /// finds it gone is this run's success.
     ///
-    /// With `options.journal`, every outcome is written as soon as it is
-    /// final and every attempt noted right before it is sent; ids the
-    /// journal already has an outcome for are not sent, and the window the
-    /// journal last saw (less what may have been sent after) paces the
-    /// start. Every id gets exactly one entry, in order. An id given more
+    /// With `options.journal`, the journal must record this run (this
+    /// `operation` over these ids, in any order) or none yet: another run's
+    /// journal is refused, nothing is sent and every id is `NotAttempted`.
+    /// Every attempt is noted (and synced to disk) right before it is sent
+    /// and every outcome written as soon as it is final; ids the journal
+    /// already has an outcome for are not sent, and the window the journal
+    /// last saw (less what may have been sent after) paces the start,
+    /// unless its reset lies further ahead than the run would wait.
+    /// Counts read back from the journal never wrap: they stop at
+    /// `u32::MAX`. Every id gets exactly one entry, in order. An id given more
     /// than once is sent once and reported once, at its first place: a
     /// second send would find it gone and misreport this run's own cancel.
     pub async fn run_bulk<F, Fut>(
@@ -338,12 +347,12 @@ impl super::client::ClientCore {
         let mut entries: Vec<Option<BulkEntry>> = vec![None; total];
         let mut journal_error = None;
         if let Some(journal) = journal {
-            match journal.begin(operation, total) {
+            match journal.begin(operation, &ids) {
                 Ok(()) => {
                     for (slot, id) in entries.iter_mut().zip(&ids) {
                         *slot = journal.final_entry(id);
                     }
-                    if let Some(window) = journal.window_hint() {
+                    if let Some(window) = journal.window_hint(options.max_rate_limit_wait) {
                         self.observe_rate_limit(window);
                     }
                 }
@@ -376,7 +385,7 @@ impl super::client::ClientCore {
                     prior_lost: u32::from(before > 0),
                     before_send: journal.map(|journal| {
                         let (journal, id) = (journal.clone(), id.clone());
-                        std::sync::Arc::new(move |attempt: u32| journal.sending(&id, before + attempt))
+                        std::sync::Arc::new(move |attempt: u32| journal.sending(&id, before.saturating_add(attempt)))
                             as std::sync::Arc<dyn Fn(u32) + Send + Sync>
                     }),
                 };
@@ -387,7 +396,7 @@ impl super::client::ClientCore {
             let entry = BulkEntry {
                 id: ids[index].clone(),
                 outcome: result.outcome,
-                attempts: before + result.attempts,
+                attempts: before.saturating_add(result.attempts),
                 lost_answers: result.lost_answers,
             };
             if let Some(journal) = journal {

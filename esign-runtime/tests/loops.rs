@@ -54,9 +54,14 @@ async fn a_journaled_run_resumes_where_it_stopped() {
     let core = ClientCore::new(reqwest::Client::new(), "http://127.0.0.1:9", Auth::None, None).unwrap();
     let ids: Vec<String> = (0..6).map(|i| format!("id-{i}")).collect();
     let sent = Arc::new(Mutex::new(Vec::new()));
+    // The first run stops after three ids (the others find no connection).
+    let stopped = Arc::new(std::sync::atomic::AtomicBool::new(true));
     let call = |_core: ClientCore, id: String| {
-        let sent = sent.clone();
+        let (sent, stopped) = (sent.clone(), stopped.clone());
         async move {
+            if stopped.load(std::sync::atomic::Ordering::SeqCst) && id.as_str() >= "id-3" {
+                return BulkCall { outcome: BulkOutcome::NotAttempted, attempts: 0, lost_answers: 0, rate_limit: None };
+            }
             sent.lock().unwrap().push(id.clone());
             let outcome = if id == "id-2" {
                 BulkOutcome::NotEligible { reason: "signed".to_owned() }
@@ -66,22 +71,32 @@ async fn a_journaled_run_resumes_where_it_stopped() {
             BulkCall { outcome, attempts: 1, lost_answers: 0, rate_limit: None }
         }
     };
-    // A first run over the first three ids.
     let mut first = BulkOptions::default();
     first.max_concurrency = 1;
     first.journal = Some(Journal::create(&path).unwrap());
-    let report = core.run_bulk("cancel", ids[..3].to_vec(), &first, call).await;
+    let report = core.run_bulk("cancel", ids.clone(), &first, call).await;
     assert_eq!(report.counts().get("queued"), Some(&2));
+    assert_eq!(report.counts().get("not_attempted"), Some(&3));
     drop(first);
+    // The journal records that run: another list of ids is refused, untouched.
+    let before = std::fs::read(&path).unwrap();
+    let mut other = BulkOptions::default();
+    other.journal = Some(Journal::open(&path).unwrap());
+    let refused = core.run_bulk("cancel", ids[..3].to_vec(), &other, call).await;
+    assert!(refused.journal_error.as_deref().unwrap_or("").contains("records another run"), "{refused:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    stopped.store(false, std::sync::atomic::Ordering::SeqCst);
     let mut resumed = BulkOptions::default();
     resumed.journal = Some(Journal::open(&path).unwrap());
-    let report = core.run_bulk("cancel", ids.clone(), &resumed, call).await;
+    // The same ids in another order are the same run.
+    let report = core.run_bulk("cancel", ids.iter().rev().cloned().collect(), &resumed, call).await;
     assert_eq!(report.entries.len(), 6);
     assert_eq!(report.counts().get("queued"), Some(&5));
     assert_eq!(report.counts().get("not_eligible"), Some(&1));
-    let sent = sent.lock().unwrap().clone();
+    let mut sent = sent.lock().unwrap().clone();
+    sent.sort();
     assert_eq!(sent, ["id-0", "id-1", "id-2", "id-3", "id-4", "id-5"], "no id sent twice");
     let text = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(text.lines().filter(|l| l.contains("\"outcome\"")).count(), 6, "{text}");
+    assert_eq!(text.lines().filter(|l| l.contains("\"outcome\"")).count(), 9, "{text}");
     std::fs::remove_file(&path).unwrap();
 }
