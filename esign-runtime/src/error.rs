@@ -210,9 +210,10 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
         match self {
             Error::Api { response, .. } => {
                 write!(f, "the API answered {}", response.status)?;
+                // Server text: control characters shown escaped.
                 match error_summary(&response.body) {
-                    (Some(name), Some(message)) => write!(f, ": {name}: {message}"),
-                    (Some(text), None) | (None, Some(text)) => write!(f, ": {text}"),
+                    (Some(name), Some(message)) => write!(f, ": {}: {}", Escaped(&name), Escaped(&message)),
+                    (Some(text), None) | (None, Some(text)) => write!(f, ": {}", Escaped(&text)),
                     (None, None) => Ok(()),
                 }
             }
@@ -220,10 +221,11 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 write!(f, "unexpected response {} ({} bytes)", response.status, response.body.len())
             }
             Error::Decode { message, response } => {
-                write!(f, "cannot decode the {} response body: {message}", response.status)
+                // The decoder's message quotes the body.
+                write!(f, "cannot decode the {} response body: {}", response.status, Escaped(message))
             }
             Error::Transport(err) => write!(f, "{err}"),
-            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::InvalidRequest(message) => write!(f, "invalid request: {}", Escaped(message)),
             Error::RateLimited { retry_at, wanted, response, .. } => {
                 let at = retry_at.duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs();
                 match response {
@@ -242,12 +244,45 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::ForeignOrigin { origin, response } => {
                 write!(
                     f,
-                    "the {} answer came from another origin ({origin}) after a redirect; not used",
-                    response.status
+                    "the {} answer came from another origin ({}) after a redirect; not used",
+                    response.status,
+                    Escaped(origin)
                 )
             }
         }
     }
+}
+
+/// Text from a server (or anything else not written by this crate), shown
+/// so it cannot act on a terminal or forge a log line: control characters
+/// (C0 including CR, LF and ESC, DEL, C1) and the invisible marks that
+/// reorder text on screen (bidirectional overrides and isolates) are
+/// written as escapes: `\r`, `\n`, `\t`, `\u{1b}`. Everything else is
+/// written as it is.
+pub(super) struct Escaped<'a>(pub &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) = rest.find(needs_escape) {
+            f.write_str(&rest[..at])?;
+            let c = rest[at..].chars().next().unwrap_or_default();
+            match c {
+                '\r' => f.write_str("\\r")?,
+                '\n' => f.write_str("\\n")?,
+                '\t' => f.write_str("\\t")?,
+                other => write!(f, "\\u{{{:x}}}", u32::from(other))?,
+            }
+            rest = &rest[at + c.len_utf8()..];
+        }
+        f.write_str(rest)?;
+        Ok(())
+    }
+}
+
+/// Whether a character is written escaped by [`Escaped`].
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The longest name or message an error's one-line text quotes from a body.
@@ -578,6 +613,23 @@ pub(super) mod tests {
         assert!(err.to_string().starts_with("transport error: "));
         let err: Error<()> = Error::InvalidRequest("x".to_owned());
         assert!(std::error::Error::source(&err).is_none());
+    }
+
+    #[test]
+    fn server_text_is_shown_with_control_characters_escaped() {
+        let body = "{\"error\": {\"error_name\": \"bad\\r\\nINFO forged\", \"error_msg\": \"\\u001b[2Jgone\\u0007 \\u009b1m \\u007f \\u202eevil\\ttab\"}}";
+        let err: Error<String> = Error::Api { body: "x".to_owned(), response: Box::new(raw(400, None, body)) };
+        assert_eq!(
+            err.to_string(),
+            "the API answered 400 Bad Request: bad\\r\\nINFO forged: \\u{1b}[2Jgone\\u{7} \\u{9b}1m \\u{7f} \\u{202e}evil\\ttab"
+        );
+        let err: Error<String> = Error::Decode {
+            message: "unknown variant `a\nb\u{1b}`".to_owned(),
+            response: Box::new(raw(200, None, "")),
+        };
+        assert_eq!(err.to_string(), "cannot decode the 200 OK response body: unknown variant `a\\nb\\u{1b}`");
+        // Text without control characters is unchanged, non-ASCII included.
+        assert_eq!(Escaped("caf\u{e9} \u{1f600} a\\b").to_string(), "caf\u{e9} \u{1f600} a\\b");
     }
 
     #[test]

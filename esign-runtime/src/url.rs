@@ -186,9 +186,11 @@ pub fn form_urlencoded_with<T: serde::Serialize + ?Sized>(
 }
 
 /// A URL as it may be shown (in an error, in `Debug`): scheme, host, port
-/// and path, with any user information dropped and every query value
+/// and path, with any user information dropped, every query value
 /// replaced by `<redacted>` (the names stay, so the text still says what
-/// was there). The fragment is dropped too.
+/// was there: `?api_key=<redacted>`), and a query item without a value,
+/// which may be a bare token (`?sk_live_1`), replaced whole. The fragment
+/// is dropped too.
 pub fn redact_url(url: &reqwest::Url) -> String {
     let mut out = format!("{}://", url.scheme());
     if let Some(host) = url.host_str() {
@@ -200,33 +202,54 @@ pub fn redact_url(url: &reqwest::Url) -> String {
     out.push_str(url.path());
     if let Some(query) = url.query() {
         out.push('?');
-        let names: Vec<String> = query
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| match pair.split_once('=') {
-                Some((name, _)) => format!("{name}=<redacted>"),
-                None => pair.to_owned(),
-            })
-            .collect();
-        out.push_str(&names.join("&"));
+        out.push_str(&redact_query(query));
     }
     out
 }
 
-/// [`redact_url`] of URL text that may be relative (a `Location` header):
-/// query values redacted, fragment and user information dropped.
+/// A query string with every value redacted, and every item without a
+/// value (a bare token) redacted whole.
+fn redact_query(query: &str) -> String {
+    let items: Vec<String> = query
+        .split('&')
+        .filter(|item| !item.is_empty())
+        .map(|item| match item.split_once('=') {
+            Some((name, _)) => format!("{name}=<redacted>"),
+            None => "<redacted>".to_owned(),
+        })
+        .collect();
+    items.join("&")
+}
+
+/// [`redact_url`] of URL text that may be relative or malformed (a
+/// `Location` header): query values and bare query tokens redacted, the
+/// fragment dropped, and user information (`user:password@` after `//`)
+/// dropped.
 pub fn redact_url_text(text: &str) -> String {
     if let Ok(url) = reqwest::Url::parse(text) {
         return redact_url(&url);
     }
     let text = text.split('#').next().unwrap_or("");
-    match text.split_once('?') {
-        Some((path, query)) => {
-            let names: Vec<&str> = query.split('&').map(|pair| pair.split('=').next().unwrap_or("")).collect();
-            format!("{path}?{}", names.iter().map(|n| format!("{n}=<redacted>")).collect::<Vec<_>>().join("&"))
+    let (rest, query) = match text.split_once('?') {
+        Some((rest, query)) => (rest, Some(query)),
+        None => (text, None),
+    };
+    // User information sits between `//` and the end of the authority.
+    let mut shown = match rest.find("//") {
+        Some(at) => {
+            let (before, after) = rest.split_at(at + 2);
+            let authority_end = after.find('/').unwrap_or(after.len());
+            let (authority, path) = after.split_at(authority_end);
+            let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+            format!("{before}{host}{path}")
         }
-        None => text.to_owned(),
+        None => rest.to_owned(),
+    };
+    if let Some(query) = query {
+        shown.push('?');
+        shown.push_str(&redact_query(query));
     }
+    shown
 }
 
 /// The origin of a URL (scheme, host and port, the port made explicit):
@@ -308,7 +331,13 @@ mod tests {
     #[test]
     fn urls_are_shown_without_credentials() {
         let url = reqwest::Url::parse("https://user:pw@api.example.com:8443/v3/x?api_key=k1&page=2&flag#frag").unwrap();
-        assert_eq!(redact_url(&url), "https://api.example.com:8443/v3/x?api_key=<redacted>&page=<redacted>&flag");
+        assert_eq!(redact_url(&url), "https://api.example.com:8443/v3/x?api_key=<redacted>&page=<redacted>&<redacted>");
+        // A bare token is redacted whole, in a URL and in text that is not one.
+        let url = reqwest::Url::parse("http://host/v3?SECRETBARE").unwrap();
+        assert_eq!(redact_url(&url), "http://host/v3?<redacted>");
+        assert_eq!(redact_url_text("/v3/next?SECRETBARE#x"), "/v3/next?<redacted>");
+        assert_eq!(redact_url_text("//user:SECRETPW@h.test/a?b"), "//h.test/a?<redacted>");
+        assert_eq!(redact_url_text("http://user:SECRETPW@[bad/a?t=SECRET2"), "http://[bad/a?t=<redacted>");
         let url = reqwest::Url::parse("http://example.com").unwrap();
         assert_eq!(redact_url(&url), "http://example.com/");
         assert_eq!(redact_url_text("/v3/next?token=t1&page=2#x"), "/v3/next?token=<redacted>&page=<redacted>");
