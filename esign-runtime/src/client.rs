@@ -27,6 +27,16 @@ pub struct RateLimit {
     pub reset: u64,
 }
 
+impl RateLimit {
+    /// How long from now until the window resets, just past the reported
+    /// second (50 ms): zero plus that margin for a reset in the past, at
+    /// most [`RetryPolicy::LONGEST_HEADER_WAIT`] for one
+    /// further away (a reset of `u64::MAX` included). Never panics.
+    pub fn until_reset(&self) -> Duration {
+        super::retry::until_reset(self.reset, super::pace::since_epoch())
+    }
+}
+
 /// The names of the headers that carry a [`RateLimit`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RateLimitHeaders {
@@ -39,7 +49,11 @@ pub struct RateLimitHeaders {
 }
 
 impl RateLimitHeaders {
-    /// Reads the rate limit; `None` unless all three headers are present and numeric.
+    /// Reads the rate limit; `None` unless all three headers are present
+    /// and whole numbers that fit in a `u64` (a sign, a fraction, text that
+    /// is not ASCII: `None`). The reset is kept as sent, however far away;
+    /// whatever waits for it goes through [`RateLimit::until_reset`], which
+    /// clamps it. Never panics.
     pub fn read(&self, headers: &HeaderMap) -> Option<RateLimit> {
         let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
         Some(RateLimit { limit: number(self.limit)?, remaining: number(self.remaining)?, reset: number(self.reset)? })
@@ -255,10 +269,11 @@ impl fmt::Debug for ClientCore {
 /// How one request ended, before it becomes part of a call's result.
 enum Sent {
     Answer(RawResponse),
-    /// A 2xx answer of a streamed call: its body left unread.
+    /// A 2xx answer of a streamed call: its body left unread, with the
+    /// attempt's timeouts.
     Stream {
         response: RawResponse,
-        unread: reqwest::Response,
+        unread: ByteStream,
     },
     Transport(TransportCause),
     TooLarge {
@@ -430,12 +445,13 @@ impl ClientCore {
     }
 
     /// Sends a request once and reads its answer: the one place a body is
-    /// buffered, up to the size cap. With `stream_success` (a download the
-    /// spec declares as a file), a 2xx answer's body is left unread after
-    /// the origin check, and the request timeout bounds only the wait for
-    /// the response headers (a download may take longer than any one
-    /// timeout).
-    async fn send_once(&self, request: reqwest::RequestBuilder, stream_success: bool) -> Sent {
+    /// buffered, up to the size cap. Nothing of it runs past `end` (the
+    /// request timeout from now, or the call's deadline if that comes
+    /// first), and no read of the body waits longer than the read timeout.
+    /// With `stream_success` (a download the spec declares as a file), a
+    /// 2xx answer's body is left unread after the origin check, handed over
+    /// as a [`ByteStream`] bound by the same `end` and read timeout.
+    async fn send_once(&self, request: reqwest::RequestBuilder, stream_success: bool, end: Option<Deadline>) -> Sent {
         let (http, request) = request.build_split();
         let mut request = match request {
             Ok(request) => request,
@@ -447,15 +463,12 @@ impl ClientCore {
             // follows itself (a streamed body cannot be sent twice: then
             // the redirect comes back as it is, as reqwest does).
             let again = if self.shared.redirects_by_hand { request.try_clone() } else { None };
-            if let (Some(timeout), false) = (self.retry.request_timeout, stream_success) {
-                *request.timeout_mut() = Some(timeout);
-            }
-            let sent = match (self.retry.request_timeout, stream_success) {
-                (Some(timeout), true) => match tokio::time::timeout(timeout, http.execute(request)).await {
+            let sent = match end {
+                Some(end) => match tokio::time::timeout_at(end.at, http.execute(request)).await {
                     Ok(sent) => sent,
-                    Err(_) => return Sent::Transport(TransportCause::NoAnswer(timeout)),
+                    Err(_) => return Sent::Transport(TransportCause::NoAnswer(end.allowed)),
                 },
-                _ => http.execute(request).await,
+                None => http.execute(request).await,
             };
             let response = match sent {
                 Ok(response) => response,
@@ -485,14 +498,22 @@ impl ClientCore {
             let origin = response.url().origin().ascii_serialization();
             return Sent::Foreign { origin, response: raw(Bytes::new()) };
         }
+        let idle = self.retry.read_timeout;
         if stream_success && status.is_success() {
-            return Sent::Stream { response: raw(Bytes::new()), unread: response };
+            let mut unread = ByteStream::new(response);
+            if let Some(end) = end {
+                unread = unread.with_deadline(end.at, end.allowed);
+            }
+            if let Some(idle) = idle {
+                unread = unread.with_read_timeout(idle);
+            }
+            return Sent::Stream { response: raw(Bytes::new()), unread };
         }
         let limit = self.shared.max_response_bytes;
-        match read_body(response, limit).await {
+        match read_body(response, limit, end, idle).await {
             Ok(Ok(body)) => Sent::Answer(raw(body)),
             Ok(Err(first)) => Sent::TooLarge { limit, response: raw(first) },
-            Err(err) => Sent::Transport(TransportCause::Http(err.without_url())),
+            Err(cause) => Sent::Transport(cause),
         }
     }
 
@@ -583,8 +604,7 @@ impl ClientCore {
     where
         B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
     {
-        let (raw, unread) = self.retry_loop(build, call, true).await?;
-        Ok((raw, unread.map(ByteStream::new)))
+        self.retry_loop(build, call, true).await
     }
 
     /// The retry loop, in a `tracing` span per call when that feature is on
@@ -594,7 +614,7 @@ impl ClientCore {
         build: B,
         call: CallInfo,
         stream_success: bool,
-    ) -> Result<(RawResponse, Option<reqwest::Response>), Error<E>>
+    ) -> Result<(RawResponse, Option<ByteStream>), Error<E>>
     where
         B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
     {
@@ -616,7 +636,7 @@ impl ClientCore {
         build: B,
         call: CallInfo,
         stream_success: bool,
-    ) -> Result<(RawResponse, Option<reqwest::Response>), Error<E>>
+    ) -> Result<(RawResponse, Option<ByteStream>), Error<E>>
     where
         B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
     {
@@ -626,6 +646,9 @@ impl ClientCore {
             (a, b) => a.or(b),
         };
         let pacer = &self.shared.pacer;
+        // What this call may still wait for the rate limit, all its waits
+        // together (pacing before a request and `Retry-After` alike).
+        let mut rate_budget = self.retry.max_rate_limit_wait;
         let mut waits = Vec::new();
         let mut tries = 0u32;
         let mut attempts = 0u32;
@@ -633,9 +656,10 @@ impl ClientCore {
         let mut last_answer: Option<tokio::time::Instant> = None;
         loop {
             let request = build()?;
-            #[cfg(feature = "tracing")]
             let pacing = tokio::time::Instant::now();
-            let permit = match pacer.acquire(self.retry.max_rate_limit_wait, deadline, self.call.learn_first).await {
+            let acquired = pacer.acquire(rate_budget, deadline, self.call.learn_first).await;
+            rate_budget = rate_budget.saturating_sub(pacing.elapsed());
+            let permit = match acquired {
                 Ok(permit) => permit,
                 Err(spent) => {
                     return Err(Error::RateLimited {
@@ -653,10 +677,20 @@ impl ClientCore {
                 waits.push(at.elapsed());
             }
             tries += 1;
+            // This attempt's end: its timeout from now, never past the deadline.
+            let now = tokio::time::Instant::now();
+            let end = Deadline::earliest(
+                self.retry.request_timeout.and_then(|t| Some(Deadline { at: now.checked_add(t)?, allowed: t })),
+                deadline.map(|at| Deadline { at, allowed: at.saturating_duration_since(now) }),
+            );
+            if end.is_some_and(|end| end.at <= now) {
+                drop(permit);
+                return Err(Error::Transport(TransportError(TransportCause::DeadlinePassed, attempts, lost)));
+            }
             if let Some(hook) = &self.call.before_send {
                 hook(attempts + 1);
             }
-            let sent = self.send_once(request, stream_success).await;
+            let sent = self.send_once(request, stream_success, end).await;
             last_answer = Some(tokio::time::Instant::now());
             // Whether the request may have reached the server, and whether
             // its answer was lost (so it may have taken effect unseen).
@@ -666,7 +700,10 @@ impl ClientCore {
                     let reached = !(err.is_connect() || err.is_builder());
                     (reached, reached)
                 }
-                Sent::Transport(TransportCause::NoAnswer(_)) => (true, true),
+                Sent::Transport(
+                    TransportCause::NoAnswer(_) | TransportCause::TimedOut(_) | TransportCause::Stalled(_),
+                ) => (true, true),
+                Sent::Transport(TransportCause::DeadlinePassed) => (false, false),
                 Sent::Stream { .. } | Sent::TooLarge { .. } | Sent::Foreign { .. } => (true, false),
             };
             attempts += u32::from(reached);
@@ -694,7 +731,7 @@ impl ClientCore {
                         return Err(Error::Transport(err));
                     }
                     let wait = self.retry.backoff(tries);
-                    if deadline.is_some_and(|d| tokio::time::Instant::now() + wait > d) {
+                    if deadline.is_some_and(|d| d.saturating_duration_since(tokio::time::Instant::now()) <= wait) {
                         return Err(Error::Transport(err));
                     }
                     self.before_retry(call, tries, None, "transport", wait);
@@ -724,8 +761,8 @@ impl ClientCore {
             let status = Some(outcome.status.as_u16());
             if refused {
                 let wanted = rate_limit_wait(&outcome);
-                let too_long = wanted > self.retry.max_rate_limit_wait
-                    || deadline.is_some_and(|d| tokio::time::Instant::now() + wanted > d);
+                let too_long = wanted > rate_budget
+                    || deadline.is_some_and(|d| d.saturating_duration_since(tokio::time::Instant::now()) < wanted);
                 if too_long {
                     return Err(Error::RateLimited {
                         retry_at: std::time::SystemTime::now() + wanted,
@@ -745,7 +782,7 @@ impl ClientCore {
                 return Ok((outcome, None));
             }
             let wait = self.retry.backoff(tries);
-            if deadline.is_some_and(|d| tokio::time::Instant::now() + wait > d) {
+            if deadline.is_some_and(|d| d.saturating_duration_since(tokio::time::Instant::now()) <= wait) {
                 return Ok((outcome, None));
             }
             self.before_retry(call, tries, status, "unavailable", wait);
@@ -778,27 +815,99 @@ fn redirect_policy(base: reqwest::Url, redirects: Redirects) -> reqwest::redirec
     }
 }
 
-/// Reads a body up to `limit` bytes: `Ok(Ok(body))`, or `Ok(Err(first
-/// bytes))` when it is larger (declared or as it arrives).
-async fn read_body(mut response: reqwest::Response, limit: usize) -> Result<Result<Bytes, Bytes>, reqwest::Error> {
-    let declared = response.content_length().map(|n| usize::try_from(n).unwrap_or(usize::MAX));
-    let mut body = bytes::BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
-    if declared.is_some_and(|n| n > limit) {
-        if let Some(chunk) = response.chunk().await? {
-            body.extend_from_slice(&chunk[..chunk.len().min(KEPT_OF_TOO_LARGE)]);
+/// When an attempt must be over: the instant, and how long it was allowed
+/// (for the error's text).
+#[derive(Clone, Copy, Debug)]
+struct Deadline {
+    at: tokio::time::Instant,
+    allowed: Duration,
+}
+
+impl Deadline {
+    fn earliest(a: Option<Deadline>, b: Option<Deadline>) -> Option<Deadline> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if b.at < a.at { b } else { a }),
+            (a, b) => a.or(b),
         }
-        return Ok(Err(body.freeze()));
     }
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > limit {
+}
+
+/// The next piece of a body, within the attempt's end and the read timeout:
+/// `Ok(None)` at its end.
+pub(super) async fn next_chunk(
+    response: &mut reqwest::Response,
+    end: Option<(tokio::time::Instant, Duration)>,
+    idle: Option<Duration>,
+) -> Result<Option<Bytes>, TransportCause> {
+    let now = tokio::time::Instant::now();
+    let stall = idle.and_then(|idle| Some((now.checked_add(idle)?, idle)));
+    let wake = match (end, stall) {
+        (Some(end), Some(stall)) => Some(if stall.0 < end.0 {
+            (stall.0, TransportCause::Stalled(stall.1))
+        } else {
+            (end.0, TransportCause::TimedOut(end.1))
+        }),
+        (Some(end), None) => Some((end.0, TransportCause::TimedOut(end.1))),
+        (None, Some(stall)) => Some((stall.0, TransportCause::Stalled(stall.1))),
+        (None, None) => None,
+    };
+    match wake {
+        Some((at, cause)) => match tokio::time::timeout_at(at, response.chunk()).await {
+            Ok(chunk) => chunk.map_err(|err| TransportCause::Http(err.without_url())),
+            Err(_) => Err(cause),
+        },
+        None => response.chunk().await.map_err(|err| TransportCause::Http(err.without_url())),
+    }
+}
+
+/// A buffer for a body read whole, never allowed past `limit`: it grows in
+/// steps of `limit / 2^k`, so its capacity never passes the cap (a
+/// `Vec`'s own doubling could reach twice it), and a growth step copies at
+/// most half the cap.
+pub(super) fn grow_within(body: &mut Vec<u8>, more: usize, limit: usize) {
+    let needed = body.len().saturating_add(more);
+    if needed <= body.capacity() {
+        return;
+    }
+    let mut target = limit.max(needed);
+    while target / 2 >= needed && target / 2 >= MIN_BODY_STEP {
+        target /= 2;
+    }
+    body.reserve_exact(target - body.len());
+}
+
+/// The smallest step a body buffer grows by (unless the cap is smaller).
+const MIN_BODY_STEP: usize = 16 << 10;
+
+/// Reads a body up to `limit` bytes: `Ok(Ok(body))`, or `Ok(Err(first
+/// bytes))` as soon as it is known to be larger (declared, or the next
+/// piece would pass the cap); the buffer never holds more than the cap.
+/// No read waits past `end` or longer than `idle`.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+    end: Option<Deadline>,
+    idle: Option<Duration>,
+) -> Result<Result<Bytes, Bytes>, TransportCause> {
+    let end = end.map(|end| (end.at, end.allowed));
+    let declared = response.content_length().map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    if declared.is_some_and(|n| n > limit) {
+        let first = next_chunk(&mut response, end, idle).await?.unwrap_or_default();
+        return Ok(Err(Bytes::copy_from_slice(&first[..first.len().min(KEPT_OF_TOO_LARGE)])));
+    }
+    let mut body: Vec<u8> = Vec::with_capacity(declared.unwrap_or(0));
+    while let Some(chunk) = next_chunk(&mut response, end, idle).await? {
+        if body.len().saturating_add(chunk.len()) > limit {
             body.truncate(KEPT_OF_TOO_LARGE);
             let room = KEPT_OF_TOO_LARGE.saturating_sub(body.len()).min(chunk.len());
             body.extend_from_slice(&chunk[..room]);
-            return Ok(Err(body.freeze()));
+            body.shrink_to_fit();
+            return Ok(Err(Bytes::from(body)));
         }
+        grow_within(&mut body, chunk.len(), limit);
         body.extend_from_slice(&chunk);
     }
-    Ok(Ok(body.freeze()))
+    Ok(Ok(Bytes::from(body)))
 }
 
 /// What a generated method tells the retry loop about its call.

@@ -38,6 +38,23 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body)
     }
 
+    /// The wait its `Retry-After` header asks for, in seconds (`120`,
+    /// `1.5`), at most
+    /// [`RetryPolicy::LONGEST_HEADER_WAIT`](super::RetryPolicy::LONGEST_HEADER_WAIT)
+    /// (a year); `None` without one, or when it is not a number of seconds
+    /// (negative, `NaN`, infinite, not ASCII, an HTTP date). Never panics.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        super::retry::retry_after(&self.headers)
+    }
+
+    /// How long this answer asks to wait when it refuses for the rate
+    /// limit: [`Self::retry_after`], else until the reset of its
+    /// [`rate_limit`](Self::rate_limit) ([`RateLimit::until_reset`]), else a
+    /// second. At most a year whatever the headers say; never panics.
+    pub fn requested_wait(&self) -> std::time::Duration {
+        super::retry::rate_limit_wait(self)
+    }
+
     /// Whether the body should be read as JSON: the Content-Type says so, or
     /// there is none and the body starts like a JSON object or array.
     pub fn is_json(&self) -> bool {
@@ -364,9 +381,15 @@ pub struct TransportError(pub(super) TransportCause, pub(super) u32, pub(super) 
 pub(super) enum TransportCause {
     /// The HTTP client failed (connection, timeout, body).
     Http(reqwest::Error),
-    /// No response headers arrived in time (streamed calls, whose body has
-    /// no overall timeout).
+    /// No response headers arrived within the time the attempt had (the
+    /// request timeout, or what was left of the call's deadline).
     NoAnswer(std::time::Duration),
+    /// The body did not end within the time the attempt had.
+    TimedOut(std::time::Duration),
+    /// Nothing of the body arrived for this long (the read timeout).
+    Stalled(std::time::Duration),
+    /// The call's deadline passed before the next attempt could be sent.
+    DeadlinePassed,
 }
 
 impl TransportCause {
@@ -377,7 +400,8 @@ impl TransportCause {
             TransportCause::Http(err) => {
                 err.is_timeout() || err.is_connect() || err.is_request() || err.is_body() || err.is_decode()
             }
-            TransportCause::NoAnswer(_) => true,
+            TransportCause::NoAnswer(_) | TransportCause::TimedOut(_) | TransportCause::Stalled(_) => true,
+            TransportCause::DeadlinePassed => false,
         }
     }
 }
@@ -395,11 +419,15 @@ impl TransportError {
         self.2
     }
 
-    /// Whether the request timed out.
+    /// Whether the request timed out: no answer or no end of the body in
+    /// time, a body that stalled, or the call's deadline.
     pub fn is_timeout(&self) -> bool {
         match &self.0 {
             TransportCause::Http(err) => err.is_timeout(),
-            TransportCause::NoAnswer(_) => true,
+            TransportCause::NoAnswer(_)
+            | TransportCause::TimedOut(_)
+            | TransportCause::Stalled(_)
+            | TransportCause::DeadlinePassed => true,
         }
     }
 
@@ -407,7 +435,7 @@ impl TransportError {
     pub fn is_connect(&self) -> bool {
         match &self.0 {
             TransportCause::Http(err) => err.is_connect(),
-            TransportCause::NoAnswer(_) => false,
+            _ => false,
         }
     }
 }
@@ -416,6 +444,9 @@ impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match &self.0 {
             TransportCause::NoAnswer(wait) => format!("no response within {wait:?}"),
+            TransportCause::TimedOut(wait) => format!("the response body did not end within {wait:?}"),
+            TransportCause::Stalled(wait) => format!("the response body stalled (nothing for {wait:?})"),
+            TransportCause::DeadlinePassed => "the call's deadline passed before it could be sent again".to_owned(),
             TransportCause::Http(err) if err.is_timeout() => "the request timed out".to_owned(),
             TransportCause::Http(err) if err.is_connect() => "the connection could not be made".to_owned(),
             TransportCause::Http(err) if err.is_body() || err.is_decode() => {
@@ -439,7 +470,7 @@ impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.0 {
             TransportCause::Http(err) => Some(err),
-            TransportCause::NoAnswer(_) => None,
+            _ => None,
         }
     }
 }

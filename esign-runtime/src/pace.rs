@@ -13,10 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::client::RateLimit;
-
-/// How long after a reported reset sending resumes: the reset is whole
-/// seconds, so just past it.
-const RESET_MARGIN: Duration = Duration::from_millis(20);
+use super::retry::{until_reset, RetryPolicy, RESET_MARGIN};
 
 /// The shared pacing state of one client and its clones.
 #[derive(Debug, Default)]
@@ -30,8 +27,9 @@ struct State {
     /// The window as last reported and counted down since; `None` until an
     /// answer reports one, and again once its reset has passed.
     window: Option<Window>,
-    /// Nothing may be sent before this (a `Retry-After`), as time since the epoch.
-    blocked_until: Option<Duration>,
+    /// Nothing may be sent before this (a `Retry-After`, which is relative:
+    /// on the clock tokio sleeps by).
+    blocked_until: Option<tokio::time::Instant>,
     /// An answer came without rate-limit headers while no window was known:
     /// the API does not report one here, so there is nothing to learn first.
     unreported: bool,
@@ -48,8 +46,10 @@ struct Window {
 }
 
 impl Window {
+    /// When sending may resume, as time since the epoch; saturating, so a
+    /// reset of `u64::MAX` (from a header or a journal) cannot overflow.
     fn resume_at(&self) -> Duration {
-        Duration::from_secs(self.reset) + RESET_MARGIN
+        Duration::from_secs(self.reset).saturating_add(RESET_MARGIN)
     }
 }
 
@@ -98,7 +98,10 @@ impl Pacer {
 
     /// Waits until a request may be sent and takes a permit for it.
     ///
-    /// `max_wait` bounds one wait for a reset; `deadline` bounds everything.
+    /// `max_wait` bounds all the waiting this call does (the caller passes
+    /// what is left of its call's rate-limit budget); `deadline` bounds
+    /// everything. Asked to wait longer than either allows, it returns at
+    /// once with what it would have waited.
     /// With `learn_first`, while no window is known only one request is
     /// sent, so its answer tells the rest what is left (bulk runs do this;
     /// single calls do not wait for each other).
@@ -108,6 +111,7 @@ impl Pacer {
         deadline: Option<tokio::time::Instant>,
         learn_first: bool,
     ) -> Result<Permit<'_>, Spent> {
+        let started = tokio::time::Instant::now();
         loop {
             // Registered before the state is read, so no change is missed.
             let changed = self.changed.notified();
@@ -115,22 +119,25 @@ impl Pacer {
                 let mut guard = self.lock();
                 let state = &mut *guard;
                 let now = since_epoch();
-                let until_deadline = deadline.map(|d| d.saturating_duration_since(tokio::time::Instant::now()));
-                if state.blocked_until.is_some_and(|until| until <= now) {
+                let instant = tokio::time::Instant::now();
+                let budget = max_wait.saturating_sub(instant.saturating_duration_since(started));
+                let until_deadline = deadline.map(|d| d.saturating_duration_since(instant));
+                if state.blocked_until.is_some_and(|until| until <= instant) {
                     state.blocked_until = None;
                 }
                 if state.window.is_some_and(|w| w.resume_at() <= now) {
                     state.window = None; // a new window: learn what it holds
                 }
-                let blocked = state.blocked_until.map(|until| until - now);
+                let blocked = state.blocked_until.map(|until| until.saturating_duration_since(instant));
                 let spent = match state.window {
-                    Some(w) if w.remaining == 0 => Some(w.resume_at() - now),
+                    Some(w) if w.remaining == 0 => Some(until_reset(w.reset, now)),
                     _ => None,
                 };
                 match blocked.into_iter().chain(spent).max() {
                     Some(wanted) => {
-                        let resume_at = now + wanted;
-                        if wanted > max_wait || until_deadline.is_some_and(|left| wanted > left) {
+                        let wanted = wanted.min(RetryPolicy::LONGEST_HEADER_WAIT);
+                        let resume_at = now.saturating_add(wanted);
+                        if wanted > budget || until_deadline.is_some_and(|left| wanted > left) {
                             Step::Refuse(Spent { wanted, resume_at })
                         } else if state.in_flight > 0 && blocked.is_none() {
                             // An answer in flight may report a newer window.
@@ -204,9 +211,11 @@ impl Pacer {
         self.changed.notify_waiters();
     }
 
-    /// Nothing is sent for `wait` (a `Retry-After`), by any call of the client.
+    /// Nothing is sent for `wait` (a `Retry-After`), by any call of the
+    /// client; at most [`RetryPolicy::LONGEST_HEADER_WAIT`].
     pub(super) fn block_for(&self, wait: Duration) {
-        let until = since_epoch() + wait;
+        let now = tokio::time::Instant::now();
+        let until = now.checked_add(wait.min(RetryPolicy::LONGEST_HEADER_WAIT)).unwrap_or(now);
         let mut state = self.lock();
         state.blocked_until = Some(state.blocked_until.map_or(until, |b| b.max(until)));
     }
@@ -281,6 +290,28 @@ mod tests {
         // A seed does not raise what is known.
         pacer.seed(RateLimit { limit: 5, remaining: 4, reset });
         assert_eq!(pacer.window().unwrap().remaining, 0);
+    }
+
+    #[test]
+    fn resets_and_waits_that_no_clock_holds_are_refused_not_panics() {
+        for reset in [u64::MAX, 1 << 63, u64::MAX - 1] {
+            let pacer = Pacer::default();
+            // From an answer, and from a journal: a window that is spent.
+            pacer.observe(Some(RateLimit { limit: 5, remaining: 0, reset }), true, true);
+            pacer.seed(RateLimit { limit: 5, remaining: 0, reset });
+            let refused = super::super::block_on(pacer.acquire(Duration::from_secs(60), None, false)).unwrap_err();
+            assert_eq!(refused.wanted, RetryPolicy::LONGEST_HEADER_WAIT, "{reset}");
+            // A window with requests left sends, however far its reset.
+            let pacer = Pacer::default();
+            pacer.seed(RateLimit { limit: 5, remaining: 3, reset });
+            drop(take(&pacer));
+            assert_eq!(pacer.window().map(|w| w.remaining), Some(2));
+        }
+        let pacer = Pacer::default();
+        pacer.block_for(Duration::MAX);
+        let refused = super::super::block_on(pacer.acquire(Duration::from_secs(60), None, false)).unwrap_err();
+        let longest = RetryPolicy::LONGEST_HEADER_WAIT;
+        assert!(refused.wanted <= longest && refused.wanted > longest - Duration::from_secs(1), "{refused:?}");
     }
 
     #[test]

@@ -14,17 +14,29 @@ use super::url::value_text;
 /// | [`max_attempts`](Self::max_attempts) | 5 |
 /// | [`base_delay`](Self::base_delay) | 250 ms |
 /// | [`max_delay`](Self::max_delay) | 20 s |
-/// | [`max_rate_limit_wait`](Self::max_rate_limit_wait) | 60 s |
-/// | [`deadline`](Self::deadline) | none |
-/// | [`request_timeout`](Self::request_timeout) | 60 s |
+/// | [`max_rate_limit_wait`](Self::max_rate_limit_wait) | 20 s, all of a call's rate-limit waits together |
+/// | [`deadline`](Self::deadline) | 30 s per call |
+/// | [`request_timeout`](Self::request_timeout) | 15 s per attempt |
+/// | [`read_timeout`](Self::read_timeout) | 10 s per read of a body |
 /// | [`on_retry`](Self::on_retry) | none |
 ///
-/// So by default a single call waits at most a minute for a rate-limit
-/// reset: when the API (or the client's own count of the window, shared by
-/// its clones) says to wait longer, the call fails at once with
+/// So by default a call is over within 30 s, whatever the server does
+/// (answers nothing, trickles a byte at a time, asks again and again to
+/// wait): the deadline ends it, shortening the last attempt's timeout to
+/// what is left. Without a deadline the worst case is the attempts times
+/// the request timeout (5 x 15 s = 75 s) plus the back-off pauses
+/// (0.25 + 0.5 + 1 + 2 s at most) plus the rate-limit waits (20 s): about
+/// 99 s. 30 s is what a web handler behind a proxy can afford (proxies and
+/// load balancers commonly give up at 30 to 60 s); batch work raises it, or
+/// sets `deadline` to `None`.
+///
+/// When the API (or the client's own count of the window, shared by its
+/// clones) asks to wait longer than the call has left of
+/// `max_rate_limit_wait` or of its deadline, the call fails at once with
 /// [`Error::RateLimited`](super::Error::RateLimited), which says when
-/// sending may resume. Raise `max_rate_limit_wait` to wait longer; bulk runs
-/// have their own bound (`BulkOptions::max_rate_limit_wait`, an hour).
+/// sending may resume. Bulk runs have their own bounds
+/// (`BulkOptions::max_rate_limit_wait`, an hour per id, and no deadline
+/// unless the run sets one).
 ///
 /// `#[non_exhaustive]`, so a setting added later breaks no caller: start
 /// from [`RetryPolicy::default()`] or [`RetryPolicy::never()`] and set the
@@ -40,16 +52,24 @@ pub struct RetryPolicy {
     pub base_delay: std::time::Duration,
     /// The longest back-off pause. Default 20 s.
     pub max_delay: std::time::Duration,
-    /// The longest wait for a rate limit to reset. Asked to wait longer, the
-    /// call fails at once with [`Error::RateLimited`](super::Error::RateLimited).
-    /// Default 60 s.
+    /// The longest a call waits for the rate limit, all its waits together
+    /// (before a request, while the client's window is spent, and after a
+    /// 429 or another rate-limited answer). Asked to wait past what is
+    /// left of it, the call fails at once with
+    /// [`Error::RateLimited`](super::Error::RateLimited). Default 20 s.
     pub max_rate_limit_wait: std::time::Duration,
-    /// An overall deadline per call, retries and waits included; a wait
-    /// that would pass it is not started. Default none.
+    /// An overall deadline per call, from its start: retries, waits and
+    /// the body included (a streamed body too). A wait that would pass it
+    /// is not started, and each attempt's timeout is shortened to what is
+    /// left of it. Default 30 s.
     pub deadline: Option<std::time::Duration>,
-    /// The timeout of each request, from sending to the end of the body.
-    /// Default 60 s.
+    /// The timeout of each attempt, from sending to the end of the body
+    /// (for a streamed download, the end of the stream). Default 15 s.
     pub request_timeout: Option<std::time::Duration>,
+    /// The longest wait for the next piece of a response body, whether it
+    /// is read whole or streamed: a connection that stalls fails then, as
+    /// a timeout, however long the request timeout. Default 10 s.
+    pub read_timeout: Option<std::time::Duration>,
     /// Called before each retry's pause. It sees the method, the path
     /// template, the status and the wait: never a credential or an id.
     /// Default none.
@@ -65,15 +85,23 @@ impl Default for RetryPolicy {
             max_attempts: 5,
             base_delay: std::time::Duration::from_millis(250),
             max_delay: std::time::Duration::from_secs(20),
-            max_rate_limit_wait: std::time::Duration::from_secs(60),
-            deadline: None,
-            request_timeout: Some(std::time::Duration::from_secs(60)),
+            max_rate_limit_wait: std::time::Duration::from_secs(20),
+            deadline: Some(std::time::Duration::from_secs(30)),
+            request_timeout: Some(std::time::Duration::from_secs(15)),
+            read_timeout: Some(std::time::Duration::from_secs(10)),
             on_retry: None,
         }
     }
 }
 
 impl RetryPolicy {
+    /// The longest wait a response header is read as: a year.
+    /// `Retry-After` values and rate-limit resets further away (`1e20`
+    /// seconds, a reset of `2^63`) read as this, so no arithmetic on them
+    /// can overflow; a wait that long is past every bound a call has, so
+    /// it ends as [`Error::RateLimited`](super::Error::RateLimited) at once.
+    pub const LONGEST_HEADER_WAIT: std::time::Duration = std::time::Duration::from_secs(366 * 24 * 3600);
+
     /// Never retry (the request timeout stays).
     pub fn never() -> Self {
         RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
@@ -96,6 +124,7 @@ impl fmt::Debug for RetryPolicy {
             .field("max_rate_limit_wait", &self.max_rate_limit_wait)
             .field("deadline", &self.deadline)
             .field("request_timeout", &self.request_timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("on_retry", &self.on_retry.as_ref().map(|_| "Fn"))
             .finish()
     }
@@ -161,23 +190,42 @@ impl RetryRules {
     }
 }
 
+/// How long after a reported reset sending resumes: the reset is whole
+/// seconds, so just past it.
+pub(super) const RESET_MARGIN: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The wait a `Retry-After` header asks for, in seconds (`120`, `1.5`),
+/// at most [`RetryPolicy::LONGEST_HEADER_WAIT`]. `None` when there is none or it is not
+/// a number of seconds: negative, `NaN`, infinite, not ASCII, an HTTP date
+/// (not read). Never panics, whatever the text.
+pub(super) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
+    let seconds = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim().parse::<f64>().ok()?;
+    if !seconds.is_finite() || seconds < 0.0 {
+        return None;
+    }
+    // `min` first: `try_from_secs_f64` refuses what a `Duration` cannot hold.
+    std::time::Duration::try_from_secs_f64(seconds.min(RetryPolicy::LONGEST_HEADER_WAIT.as_secs_f64())).ok()
+}
+
+/// How long from `now` (time since the Unix epoch) until a reset at Unix
+/// time `reset`, plus the margin: at most [`RetryPolicy::LONGEST_HEADER_WAIT`], zero
+/// plus the margin for a reset in the past. Checked arithmetic only.
+pub(super) fn until_reset(reset: u64, now: std::time::Duration) -> std::time::Duration {
+    std::time::Duration::from_secs(reset)
+        .saturating_sub(now)
+        .saturating_add(RESET_MARGIN)
+        .min(RetryPolicy::LONGEST_HEADER_WAIT)
+}
+
 /// How long a rate-limited answer asks to wait: `Retry-After` (seconds),
-/// else until the rate-limit reset (Unix time), else a second.
+/// else until the rate-limit reset (Unix time), else a second; at most
+/// [`RetryPolicy::LONGEST_HEADER_WAIT`].
 pub(super) fn rate_limit_wait(raw: &RawResponse) -> std::time::Duration {
-    let retry_after = raw
-        .headers
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0);
-    if let Some(seconds) = retry_after {
-        return std::time::Duration::from_secs_f64(seconds);
+    if let Some(wait) = retry_after(&raw.headers) {
+        return wait;
     }
     if let Some(limit) = raw.rate_limit {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        let reset = std::time::Duration::from_secs(limit.reset);
-        // The reset is whole seconds: wait just past it.
-        return reset.saturating_sub(now) + std::time::Duration::from_millis(50);
+        return limit.until_reset();
     }
     std::time::Duration::from_secs(1)
 }
@@ -252,10 +300,10 @@ mod tests {
         response.headers.insert(reqwest::header::RETRY_AFTER, "-3".parse().unwrap());
         response.rate_limit = Some(RateLimit { limit: 10, remaining: 0, reset: now_secs() + 10 });
         let wait = rate_limit_wait(&response);
-        assert!(wait > Duration::from_secs(8) && wait <= Duration::from_millis(10_050), "{wait:?}");
+        assert!(wait > Duration::from_secs(8) && wait <= Duration::from_secs(10) + RESET_MARGIN, "{wait:?}");
         // A reset in the past: just the margin.
         response.rate_limit = Some(RateLimit { limit: 10, remaining: 0, reset: 1 });
-        assert_eq!(rate_limit_wait(&response), Duration::from_millis(50));
+        assert_eq!(rate_limit_wait(&response), RESET_MARGIN);
     }
 
     #[test]
@@ -265,6 +313,45 @@ mod tests {
         // An HTTP date is not read.
         response.headers.insert(reqwest::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
         assert_eq!(rate_limit_wait(&response), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn extreme_headers_are_clamped_not_panics() {
+        let longest = RetryPolicy::LONGEST_HEADER_WAIT;
+        let mut response = raw(429, "");
+        for (text, expected) in [
+            ("1e20", Some(longest)),
+            ("1e19", Some(longest)),
+            ("1.7976931348623157e308", Some(longest)),
+            ("18446744073709551616", Some(longest)),
+            ("9223372036854775808", Some(longest)),
+            ("0", Some(Duration::ZERO)),
+            ("0.000000001", Some(Duration::from_nanos(1))),
+            ("-0", Some(Duration::ZERO)),
+            ("-1", None),
+            ("NaN", None),
+            ("inf", None),
+            ("-inf", None),
+            ("", None),
+            ("1 2", None),
+        ] {
+            response.headers.insert(reqwest::header::RETRY_AFTER, text.parse().unwrap());
+            assert_eq!(response.retry_after(), expected, "{text:?}");
+        }
+        response
+            .headers
+            .insert(reqwest::header::RETRY_AFTER, reqwest::header::HeaderValue::from_bytes(b"\xff5").unwrap());
+        assert_eq!(response.retry_after(), None, "not ASCII");
+        response.headers.remove(reqwest::header::RETRY_AFTER);
+        for reset in [u64::MAX, 1 << 63, (1 << 63) - 1, u64::MAX / 1000] {
+            response.rate_limit = Some(RateLimit { limit: 1, remaining: 0, reset });
+            assert_eq!(rate_limit_wait(&response), longest, "{reset}");
+        }
+        let now = Duration::from_secs(1_700_000_000);
+        assert_eq!(until_reset(0, now), RESET_MARGIN);
+        assert_eq!(until_reset(1_700_000_010, now), Duration::from_secs(10) + RESET_MARGIN);
+        assert_eq!(until_reset(u64::MAX, Duration::MAX), RESET_MARGIN);
+        assert_eq!(until_reset(u64::MAX, Duration::ZERO), longest);
     }
 
     #[test]
@@ -289,8 +376,11 @@ mod tests {
         let policy = RetryPolicy::default();
         assert_eq!(policy.max_attempts, 5);
         assert_eq!((policy.base_delay, policy.max_delay), (Duration::from_millis(250), Duration::from_secs(20)));
-        assert_eq!(policy.max_rate_limit_wait, Duration::from_secs(60));
-        assert_eq!((policy.deadline, policy.request_timeout), (None, Some(Duration::from_secs(60))));
+        assert_eq!(policy.max_rate_limit_wait, Duration::from_secs(20));
+        assert_eq!(
+            (policy.deadline, policy.request_timeout, policy.read_timeout),
+            (Some(Duration::from_secs(30)), Some(Duration::from_secs(15)), Some(Duration::from_secs(10)))
+        );
         assert_eq!(RetryPolicy::never().max_attempts, 1);
         let hooked = RetryPolicy { on_retry: Some(std::sync::Arc::new(|_: &RetryEvent| {})), ..policy };
         let shown = format!("{hooked:?}");
