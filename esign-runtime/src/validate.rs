@@ -203,7 +203,9 @@ pub fn check_exactly_one(set: &[(&str, bool)], at: &str, out: &mut Vec<Violation
 }
 
 /// Fields (any nesting of lists) whose `type` is in `required_for` must
-/// name, in `group`, a key of `groups`.
+/// name, in `group`, a defined group: a key of `groups` when it is an
+/// object keyed by group id, or the `group_id` of one of its entries when
+/// it is a list of groups.
 pub fn check_groups(
     fields: &serde_json::Value,
     groups: &serde_json::Value,
@@ -223,6 +225,14 @@ pub fn check_groups(
             _ => {}
         }
     }
+    fn defines(groups: &serde_json::Value, group: &str) -> bool {
+        match groups {
+            serde_json::Value::Array(entries) => {
+                entries.iter().any(|entry| entry.get("group_id").and_then(serde_json::Value::as_str) == Some(group))
+            }
+            _ => groups.get(group).is_some(),
+        }
+    }
     let mut found = Vec::new();
     walk(fields, String::new(), &mut found);
     for (path, field) in found {
@@ -233,7 +243,7 @@ pub fn check_groups(
         let here = format!("{at}{path}");
         match field.get("group").and_then(serde_json::Value::as_str) {
             None => out.push(Violation::new(&here, "group", format!("a `{kind}` field must name its group"), code)),
-            Some(group) if groups.get(group).is_none() => out.push(Violation::new(
+            Some(group) if !defines(groups, group) => out.push(Violation::new(
                 &here,
                 "group",
                 format!("group `{group}` of this `{kind}` field is not defined (with its rule) in the groups"),
@@ -348,6 +358,18 @@ mod tests {
             "group `nope` of this `checkbox` field is not defined (with its rule) in the groups"
         );
         assert!(out.iter().all(|v| v.rule == "group" && v.code.as_deref() == Some("group")));
+    }
+
+    #[test]
+    fn groups_may_be_a_list_of_entries_with_their_ids() {
+        let fields = json!([
+            {"type": "radio", "group": "g1", "document_index": 0},
+            {"type": "checkbox", "group": "nope", "document_index": 1}
+        ]);
+        let groups = json!([{"group_id": "g1", "group_label": "Pick one", "requirement": "require_1"}]);
+        let mut out = Vec::new();
+        check_groups(&fields, &groups, &["radio", "checkbox"], "form_fields_per_document", &mut out, None);
+        assert_eq!(paths(&out), ["form_fields_per_document[1]"]);
     }
 
     #[test]

@@ -4,9 +4,9 @@
 
 use esign_client::dropbox_sign::Error;
 use esign_client::dropbox_sign::{
-    Client, EventCallback, EventType, FieldOptions, FileType, FormField, FormFieldDateSigned, FormFieldSignature,
-    FormFieldSigner, FormFieldText, SignatureRequestFilesOptions, SignatureRequestSendMultipart,
-    SignatureRequestSendRequest, SignatureRequestSigner, ValidationType,
+    Client, EventCallback, EventType, FieldOptions, FileType, FormField, FormFieldDateSigned, FormFieldList,
+    FormFieldSignature, FormFieldSigner, FormFieldText, FormFieldsPerDocument, SignatureRequestFilesOptions,
+    SignatureRequestSendMultipart, SignatureRequestSendRequest, SignatureRequestSigner, ValidationType,
 };
 use esign_client::runtime::FilePart;
 use std::time::{Duration, Instant};
@@ -33,8 +33,9 @@ impl Signer {
 
 /// The form fields of the document's first page for each signer, stacked
 /// from the top: a signature, the date it was signed, and their job title
-/// (letters only).
-pub fn fields_for(signers: &[Signer]) -> Vec<Vec<FormField>> {
+/// (letters only). One flat list, each field naming its document
+/// (`document_index`), as the API documents `form_fields_per_document` today.
+pub fn fields_for(signers: &[Signer]) -> FormFieldList {
     let mut page = Vec::new();
     for (i, _) in signers.iter().enumerate() {
         let y = 600 + 80 * i as i64;
@@ -42,11 +43,13 @@ pub fn fields_for(signers: &[Signer]) -> Vec<Vec<FormField>> {
         let mut signature = FormFieldSignature::new(format!("signature_{i}"), 60, y, 200, 40, true, signer.clone());
         signature.name = Some("Signature".to_owned());
         signature.page = Some(1);
+        signature.document_index = Some(0);
         page.push(FormField::Signature(signature));
 
         let mut date = FormFieldDateSigned::new(format!("date_{i}"), 300, y, 120, 20, true, signer.clone());
         date.name = Some("Date".to_owned());
         date.page = Some(1);
+        date.document_index = Some(0);
         let mut options = FieldOptions::default();
         options.date_format = Some("YYYY - MM - DD".into());
         date.field_options = Some(options);
@@ -55,11 +58,12 @@ pub fn fields_for(signers: &[Signer]) -> Vec<Vec<FormField>> {
         let mut title = FormFieldText::new(format!("title_{i}"), 440, y, 120, 20, false, signer);
         title.name = Some("Job title".to_owned());
         title.page = Some(1);
+        title.document_index = Some(0);
         title.placeholder = Some("Job title".to_owned());
         title.validation_type = Some(ValidationType::LettersOnly);
         page.push(FormField::Text(title));
     }
-    vec![page]
+    page
 }
 
 /// Sends `document` (a PDF) to `signers` with their form fields, and
@@ -86,7 +90,7 @@ pub async fn send(
             })
             .collect(),
     );
-    request.form_fields_per_document = Some(fields_for(signers));
+    request.form_fields_per_document = Some(FormFieldsPerDocument::FormFieldList(fields_for(signers)));
     request.test_mode = Some(test_mode);
     // The client checks the fields (validate()) before anything is sent.
     let mut body = SignatureRequestSendMultipart::new(request);

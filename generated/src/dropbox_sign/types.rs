@@ -848,10 +848,53 @@ impl crate::runtime::Validate for Signature {
         }
     }
 }
-/// The form fields of each document, one list per document in the order
-/// the documents were given (an empty list for a document without
-/// fields). Each field's `type` decides which options it takes.
-pub type FormFieldsPerDocument = ::std::vec::Vec<::std::vec::Vec<FormField>>;
+/// The form fields of the documents, in either of the two shapes the API
+/// reads. Today's shape is one flat list of every field, each naming its
+/// document in `document_index` (`FormFieldList`); write new requests
+/// that way. The older reference gives one list of fields per document,
+/// in the order the documents were given (`FormFieldsByDocument`); it is
+/// read and may still be sent. Each field's `type` decides which options
+/// it takes.
+///
+/// The per-document shape is listed first on purpose: its items are
+/// lists, which no flat list has, so each body is read as the shape it
+/// is (an empty list reads as an empty per-document list, which means
+/// the same).
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum FormFieldsPerDocument {
+    /// The `FormFieldsByDocument` form.
+    FormFieldsByDocument(FormFieldsByDocument),
+    /// The `FormFieldList` form.
+    FormFieldList(FormFieldList),
+    /// The `UnknownValue` form.
+    UnknownValue(::serde_json::Value),
+}
+impl crate::runtime::Validate for FormFieldsPerDocument {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        match self {
+            Self::FormFieldsByDocument(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::FormFieldList(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::UnknownValue(_) => {}
+        }
+    }
+}
+/// Every form field of every document in one list (the shape the API
+/// documents today). Each field says which document it is on with
+/// `document_index` (0 for the first document) and where with `page`.
+pub type FormFieldList = ::std::vec::Vec<FormField>;
+/// One list of form fields per document, in the order the documents
+/// were given, with an empty list for a document without fields (the
+/// shape of the older reference).
+pub type FormFieldsByDocument = ::std::vec::Vec<::std::vec::Vec<FormField>>;
 /// The form field parameters the send, create and draft endpoints share.
 /// `validate()` checks what the documentation requires: every radio
 /// field names a group defined (with its rule) in `form_field_groups`;
@@ -1994,11 +2037,88 @@ impl crate::runtime::Validate for FormFieldType {
         }
     }
 }
-/// The groups of checkbox and radio fields: group id -> its label and rule.
-pub type FormFieldGroups = ::std::collections::BTreeMap<
+/// The groups of checkbox and radio fields, in either of the two shapes
+/// the API reads: today's list of groups, each carrying its own
+/// `group_id` (`FormFieldGroupList`, the one to send in new requests),
+/// or the older reference's object keyed by group id
+/// (`FormFieldGroupMap`). Either way a field joins a group by naming its
+/// id in `group`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum FormFieldGroups {
+    /// The `FormFieldGroupList` form.
+    FormFieldGroupList(FormFieldGroupList),
+    /// The `FormFieldGroupMap` form.
+    FormFieldGroupMap(FormFieldGroupMap),
+    /// The `UnknownValue` form.
+    UnknownValue(::serde_json::Value),
+}
+impl crate::runtime::Validate for FormFieldGroups {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        match self {
+            Self::FormFieldGroupList(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::FormFieldGroupMap(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::UnknownValue(_) => {}
+        }
+    }
+}
+/// The groups of checkbox and radio fields as a list, each entry naming its group id (the shape the API documents today).
+pub type FormFieldGroupList = ::std::vec::Vec<FormFieldGroupEntry>;
+/// The groups of checkbox and radio fields as an object: group id -> its label and rule (the shape of the older reference).
+pub type FormFieldGroupMap = ::std::collections::BTreeMap<
     ::std::string::String,
     FormFieldGroup,
 >;
+/// One group of checkbox or radio fields in the list shape of `form_field_groups`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FormFieldGroupEntry {
+    /// The id the group's fields name in their `group` property.
+    pub group_id: ::std::string::String,
+    /// The group's label.
+    pub group_label: ::std::string::String,
+    /// `requirement`.
+    pub requirement: GroupRequirement,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FormFieldGroupEntry {
+    /// A value with the required fields (`group_id`, `group_label`, `requirement`), every optional one unset and no other properties.
+    pub fn new(
+        group_id: ::std::string::String,
+        group_label: ::std::string::String,
+        requirement: GroupRequirement,
+    ) -> Self {
+        Self {
+            group_id,
+            group_label,
+            requirement,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for FormFieldGroupEntry {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.requirement;
+            let here = crate::runtime::__codegen::join_path(at, "requirement");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
 /// A group of checkbox or radio fields.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2337,42 +2457,6 @@ pub enum TriggerValue {
     /// The `UnknownValue` form.
     UnknownValue(::serde_json::Value),
 }
-crate::runtime::open_int_enum! {
-    /// `1` hides the field or group, `0` shows it.
-    ///
-    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
-    ///
-    /// ```text
-    /// match value {
-    ///     FormFieldRuleActionHidden::V0 => { /* ... */ }
-    ///     other => println!("{other}"),
-    /// }
-    /// ```
-    pub enum FormFieldRuleActionHidden {
-        /// `0`
-        V0 = (0),
-        /// `1`
-        V1 = (1),
-    }
-}
-impl crate::runtime::Validate for FormFieldRuleActionHidden {
-    fn validate_into(
-        &self,
-        at: &str,
-        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
-    ) {
-        if !self.is_known() {
-            out.push(
-                crate::runtime::Violation::new(
-                    at,
-                    "not-listed",
-                    format!("`{self}` is not a documented value"),
-                    None,
-                ),
-            );
-        }
-    }
-}
 /// What happens when a rule's triggers hold. An action names a field (`field_id`) or a group (`group_id`), not both.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2383,8 +2467,8 @@ pub struct FormFieldRuleAction {
     /// The id of the group to act on (with `change-group-visibility`).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub group_id: ::std::option::Option<::std::string::String>,
-    /// `1` hides the field or group, `0` shows it.
-    pub hidden: FormFieldRuleActionHidden,
+    /// `hidden`.
+    pub hidden: ActionHidden,
     /// `type`.
     #[serde(rename = "type")]
     pub type_: ActionType,
@@ -2394,7 +2478,7 @@ pub struct FormFieldRuleAction {
 }
 impl FormFieldRuleAction {
     /// A value with the required fields (`hidden`, `type_`), every optional one unset and no other properties.
-    pub fn new(hidden: FormFieldRuleActionHidden, type_: ActionType) -> Self {
+    pub fn new(hidden: ActionHidden, type_: ActionType) -> Self {
         Self {
             field_id: ::std::option::Option::None,
             group_id: ::std::option::Option::None,
@@ -2411,11 +2495,6 @@ impl crate::runtime::Validate for FormFieldRuleAction {
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
         {
-            let value = &self.hidden;
-            let here = crate::runtime::__codegen::join_path(at, "hidden");
-            crate::runtime::Validate::validate_into(value, &here, out);
-        }
-        {
             let value = &self.type_;
             let here = crate::runtime::__codegen::join_path(at, "type");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -2430,6 +2509,19 @@ impl crate::runtime::Validate for FormFieldRuleAction {
             None,
         );
     }
+}
+/// Whether the action hides the field or group (`true`, or `1` in the
+/// older reference) or shows it (`false`, or `0`). The API reads both
+/// spellings; a boolean is what it documents today.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum ActionHidden {
+    /// The `Boolean` form.
+    Boolean(bool),
+    /// The `Integer` form.
+    Integer(i64),
+    /// The `UnknownValue` form.
+    UnknownValue(::serde_json::Value),
 }
 crate::runtime::open_enum! {
     /// How a trigger compares the watched field's value; which comparisons a field allows depends on its type.
@@ -5832,7 +5924,7 @@ pub struct TemplateFieldGroup {
     pub name: ::std::option::Option<::std::string::String>,
     /// `rule`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub rule: ::std::option::Option<TemplateFieldGroupRule>,
+    pub rule: ::std::option::Option<TemplateGroupRule>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5849,7 +5941,40 @@ impl crate::runtime::Validate for TemplateFieldGroup {
         }
     }
 }
-/// The rule a group of fields must meet.
+/// The rule of a group of fields on a template's document, in either of
+/// the shapes the API sends: an object with the requirement and the
+/// group's label (`TemplateFieldGroupRule`, as the schema is
+/// documented), or just the requirement as text, such as
+/// `require_1-ormore` (`GroupRequirement`, as the published example
+/// answers carry it). Both are read; anything else is kept as JSON.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum TemplateGroupRule {
+    /// The `TemplateFieldGroupRule` form.
+    TemplateFieldGroupRule(TemplateFieldGroupRule),
+    /// The `GroupRequirement` form.
+    GroupRequirement(GroupRequirement),
+    /// The `UnknownValue` form.
+    UnknownValue(::serde_json::Value),
+}
+impl crate::runtime::Validate for TemplateGroupRule {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        match self {
+            Self::TemplateFieldGroupRule(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::GroupRequirement(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::UnknownValue(_) => {}
+        }
+    }
+}
+/// The rule a group of fields must meet, written as an object.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TemplateFieldGroupRule {

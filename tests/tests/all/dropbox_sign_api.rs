@@ -203,18 +203,38 @@ fn check_send_form(parts: &[FormPart]) -> Result<(String, Vec<(String, String)>)
             }
         }
     }
-    // The form field parameters are JSON: one list of fields per file.
+    // The form field parameters are JSON: one flat list of fields, each
+    // naming its file in `document_index` (today's shape), or one list of
+    // fields per file (the older reference's).
     if let Some(fields) = text("form_fields_per_document") {
-        let fields: Vec<Vec<Value>> =
-            serde_json::from_str(&fields).map_err(|_| "form_fields_per_document is not a JSON list of lists.")?;
-        if fields.len() != files.len() {
-            return Err("form_fields_per_document needs one list per file.".to_owned());
-        }
+        let fields: Vec<Value> =
+            serde_json::from_str(&fields).map_err(|_| "form_fields_per_document is not a JSON list.")?;
+        let fields: Vec<Value> = if fields.iter().all(Value::is_array) {
+            if fields.len() != files.len() {
+                return Err("form_fields_per_document needs one list per file.".to_owned());
+            }
+            fields.into_iter().flat_map(|list| list.as_array().cloned().unwrap_or_default()).collect()
+        } else {
+            for field in &fields {
+                if field["document_index"].as_u64().is_none_or(|i| (i as usize) >= files.len()) {
+                    return Err("A form field's document_index names no file.".to_owned());
+                }
+            }
+            fields
+        };
+        // Groups: a list of entries with their `group_id`, or an object
+        // keyed by group id.
         let groups: BTreeMap<String, Value> = match text("form_field_groups") {
-            Some(groups) => serde_json::from_str(&groups).map_err(|_| "form_field_groups is not a JSON object.")?,
+            Some(groups) => match serde_json::from_str::<Value>(&groups) {
+                Ok(Value::Array(entries)) => {
+                    entries.into_iter().map(|e| (e["group_id"].as_str().unwrap_or_default().to_owned(), e)).collect()
+                }
+                Ok(Value::Object(map)) => map.into_iter().collect(),
+                _ => return Err("form_field_groups is neither a JSON list nor a JSON object.".to_owned()),
+            },
             None => BTreeMap::new(),
         };
-        for field in fields.iter().flatten() {
+        for field in &fields {
             for key in ["api_id", "type", "x", "y", "width", "height", "required", "signer"] {
                 if field.get(key).is_none() {
                     return Err(format!("A form field has no `{key}`."));
@@ -765,9 +785,9 @@ fn send_request() -> ds::SignatureRequestSendRequest {
     request.cc_email_addresses = Some(vec!["lawyer@example.com".to_owned()]);
     request.metadata = Some([("order".to_owned(), json!("A-1234"))].into());
     request.form_fields_per_document = Some(form_fields());
-    request.form_field_groups = Some(
+    request.form_field_groups = Some(ds::FormFieldGroups::FormFieldGroupMap(
         [("Choice".to_owned(), ds::FormFieldGroup::new("Yes or no".to_owned(), GroupRequirement::Require1))].into(),
-    );
+    ));
     request.signing_options = Some(signing);
     request.test_mode = Some(true);
     request
@@ -1296,7 +1316,7 @@ async fn every_documented_error_comes_back_typed_from_the_new_endpoints() {
 #[test]
 fn form_fields_are_the_typed_model() {
     // The reference's example fields decode into their variants.
-    let fields = form_fields();
+    let ds::FormFieldsPerDocument::FormFieldsByDocument(fields) = form_fields() else { panic!("per document") };
     assert!(matches!(&fields[0][0], FormField::Text(t) if t.validation_type == Some(ds::ValidationType::NumbersOnly)));
     assert!(matches!(&fields[0][1], FormField::Signature(_)));
     assert!(matches!(&fields[1][0], FormField::Radio(r) if r.group == "Choice"));
@@ -1322,9 +1342,12 @@ fn template_and_account_callbacks_carry_typed_models() {
     assert_eq!(template.signer_roles.as_ref().unwrap()[0].name.as_deref(), Some("Tenant"));
     let document = &template.documents.as_ref().unwrap()[0];
     assert_eq!(document.form_fields.as_ref().unwrap()[0].type_, ds::FormFieldType::Signature);
-    assert_eq!(
-        document.field_groups.as_ref().unwrap()[0].rule.as_ref().unwrap().requirement,
-        Some(GroupRequirement::Require01)
+    assert!(
+        matches!(
+            document.field_groups.as_ref().unwrap()[0].rule.as_ref().unwrap(),
+            ds::TemplateGroupRule::TemplateFieldGroupRule(rule) if rule.requirement == Some(GroupRequirement::Require01)
+        ),
+        "{document:?}"
     );
     assert!(template.extra.is_empty(), "every field the template sent is typed");
 
@@ -1353,15 +1376,17 @@ async fn the_send_and_track_example_sends_learns_of_the_signatures_and_downloads
 
     // What went out: the file, both signers, and their fields as JSON.
     let parts = fake.books.lock().unwrap().forms[0].1.clone();
-    let fields: Vec<Vec<Value>> =
+    // Today's shape: one flat list, every field on the first document.
+    let fields: Vec<Value> =
         serde_json::from_str(&parts.iter().find(|p| p.name == "form_fields_per_document").unwrap().text()).unwrap();
+    assert!(fields.iter().all(|f| f["document_index"] == 0), "{fields:?}");
     let kinds: Vec<(&str, i64)> =
-        fields[0].iter().map(|f| (f["type"].as_str().unwrap(), f["signer"].as_i64().unwrap())).collect();
+        fields.iter().map(|f| (f["type"].as_str().unwrap(), f["signer"].as_i64().unwrap())).collect();
     assert_eq!(
         kinds,
         [("signature", 0), ("date_signed", 0), ("text", 0), ("signature", 1), ("date_signed", 1), ("text", 1)]
     );
-    assert_eq!(fields[0][1]["field_options"]["date_format"], "YYYY - MM - DD");
+    assert_eq!(fields[1]["field_options"]["date_format"], "YYYY - MM - DD");
 
     // By polling: the third read finds it signed.
     let tracked =

@@ -21,6 +21,7 @@ fn form_fields_per_document_examples_round_trip() {
          "width": 120, "height": 30, "required": true, "signer": 0, "page": 1}
     ]]);
     let docs: FormFieldsPerDocument = round_trip(two_fields.clone());
+    let FormFieldsPerDocument::FormFieldsByDocument(docs) = docs else { panic!("{docs:?}") };
     match &docs[0][..] {
         [FormField::Text(text), FormField::Signature(sig)] => {
             assert_eq!(text.validation_type, Some(ValidationType::NumbersOnly));
@@ -33,7 +34,7 @@ fn form_fields_per_document_examples_round_trip() {
     let mut with_empty = two_fields;
     with_empty.as_array_mut().unwrap().push(json!([]));
     let docs: FormFieldsPerDocument = round_trip(with_empty);
-    assert!(docs[1].is_empty());
+    assert!(matches!(&docs, FormFieldsPerDocument::FormFieldsByDocument(d) if d[1].is_empty()), "{docs:?}");
 }
 
 #[test]
@@ -48,11 +49,12 @@ fn radio_groups_example_round_trips() {
         "form_field_groups": {"RadioItemGroup1": {"group_label": "Radio Item Group 1", "requirement": "require_0-1"}}
     });
     let payload: FormFieldsPayload = round_trip(example);
-    let fields = &payload.form_fields_per_document.unwrap()[0];
+    let Some(FormFieldsPerDocument::FormFieldsByDocument(docs)) = payload.form_fields_per_document else { panic!() };
+    let fields = &docs[0];
     assert!(
         matches!(&fields[0], FormField::Radio(r) if r.group == "RadioItemGroup1" && r.checked == Some(Checked::Integer(1)))
     );
-    let groups = payload.form_field_groups.unwrap();
+    let Some(FormFieldGroups::FormFieldGroupMap(groups)) = payload.form_field_groups else { panic!() };
     assert_eq!(groups["RadioItemGroup1"].requirement, GroupRequirement::Require01);
 }
 
@@ -76,7 +78,7 @@ fn conditional_logic_example_round_trips() {
     assert_eq!(rule.trigger_operator, TriggerOperator::And);
     assert_eq!(rule.triggers[0].value, Some(TriggerValue::String("foo".to_owned())));
     assert_eq!(rule.actions[0].type_, ActionType::ChangeFieldVisibility);
-    assert_eq!(rule.actions[0].hidden, FormFieldRuleActionHidden::V1);
+    assert_eq!(rule.actions[0].hidden, ActionHidden::Integer(1));
     // Trigger values may also be string lists and integers.
     let list: FormFieldRuleTrigger = round_trip(json!({"id": "a", "operator": "any", "value": ["x", "y"]}));
     assert_eq!(list.value, Some(TriggerValue::Array(vec!["x".to_owned(), "y".to_owned()])));
@@ -98,6 +100,7 @@ fn auto_fill_and_custom_regex_examples_round_trip() {
             "x": 160, "y": 80, "page": 1, "width": 206, "height": 32, "required": true, "signer": 0
         }]]);
         let docs: FormFieldsPerDocument = round_trip(example);
+        let FormFieldsPerDocument::FormFieldsByDocument(docs) = docs else { panic!() };
         let FormField::Text(text) = &docs[0][0] else { panic!() };
         assert!(text.auto_fill_type.as_ref().is_some_and(AutoFillType::is_known), "{kind}");
     }
@@ -400,4 +403,122 @@ fn group_and_rule_checks() {
             ("form_fields_per_document[1][0]".to_owned(), "group"),
         ]
     );
+}
+
+/// Where the older reference and the API as documented today write a
+/// parameter differently, both shapes read into the typed model and write
+/// back unchanged: `form_fields_per_document` (per-document lists, or one
+/// flat list with `document_index`), `form_field_groups` (an object keyed by
+/// group id, or a list of entries with `group_id`), a rule action's `hidden`
+/// (`1`/`0`, or a boolean) and a template group's `rule` (an object, or the
+/// requirement as text).
+#[test]
+fn both_shapes_of_the_form_field_parameters_read_and_write_back() {
+    use esign_client::runtime::Validate;
+    let radio = |api_id: &str, document: Option<i64>| {
+        let mut field = json!({"api_id": api_id, "type": "radio", "x": 112, "y": 328, "width": 18, "height": 18,
+            "required": false, "group": "Pets", "signer": 0, "page": 1});
+        if let Some(index) = document {
+            field["document_index"] = json!(index);
+        }
+        field
+    };
+
+    // form_fields_per_document, the older shape: one list per document.
+    let seed: FormFieldsPerDocument = round_trip(json!([[radio("yes", None)], [radio("no", None)]]));
+    let FormFieldsPerDocument::FormFieldsByDocument(docs) = &seed else { panic!("{seed:?}") };
+    assert!(matches!(&docs[1][0], FormField::Radio(r) if r.group == "Pets"));
+    // ... and today's: one flat list, each field naming its document.
+    let vendor: FormFieldsPerDocument = round_trip(json!([radio("yes", Some(0)), radio("no", Some(1))]));
+    let FormFieldsPerDocument::FormFieldList(fields) = &vendor else { panic!("{vendor:?}") };
+    assert!(matches!(&fields[1], FormField::Radio(r) if r.document_index == Some(1) && r.api_id == "no"));
+
+    // form_field_groups: an object keyed by group id, or a list of entries.
+    let map: FormFieldGroups = round_trip(json!({"Pets": {"group_label": "Pets", "requirement": "require_0-1"}}));
+    assert!(
+        matches!(&map, FormFieldGroups::FormFieldGroupMap(m) if m["Pets"].requirement == GroupRequirement::Require01)
+    );
+    let list: FormFieldGroups =
+        round_trip(json!([{"group_id": "Pets", "group_label": "Pets", "requirement": "require_0-1"}]));
+    assert!(
+        matches!(&list, FormFieldGroups::FormFieldGroupList(l) if l[0].group_id == "Pets" && l[0].group_label == "Pets")
+    );
+
+    // A rule action's `hidden`: `1` in the older reference, `true` today.
+    let old: FormFieldRuleAction = round_trip(json!({"field_id": "a", "hidden": 1, "type": "change-field-visibility"}));
+    assert_eq!(old.hidden, ActionHidden::Integer(1));
+    let new: FormFieldRuleAction =
+        round_trip(json!({"field_id": "a", "hidden": true, "type": "change-field-visibility"}));
+    assert_eq!(new.hidden, ActionHidden::Boolean(true));
+
+    // A template group's `rule`: the object the schema documents, or the
+    // requirement as text, as the published example answers carry it.
+    let object: TemplateFieldGroup =
+        round_trip(json!({"name": "Pets", "rule": {"requirement": "require_1-ormore", "groupLabel": "Pets"}}));
+    assert!(matches!(
+        &object.rule,
+        Some(TemplateGroupRule::TemplateFieldGroupRule(r)) if r.requirement == Some(GroupRequirement::Require1Ormore)
+    ));
+    let text: TemplateFieldGroup = round_trip(json!({"name": "Pets", "rule": "require_1-ormore"}));
+    assert_eq!(text.rule, Some(TemplateGroupRule::GroupRequirement(GroupRequirement::Require1Ormore)));
+
+    // The group check reads either shape of the groups, whatever the shape
+    // of the fields: each pairing is valid, and an undefined group is caught.
+    for fields in
+        [json!([[radio("yes", None)], [radio("no", None)]]), json!([radio("yes", Some(0)), radio("no", Some(1))])]
+    {
+        for groups in [
+            json!({"Pets": {"group_label": "Pets", "requirement": "require_0-1"}}),
+            json!([{"group_id": "Pets", "group_label": "Pets", "requirement": "require_0-1"}]),
+        ] {
+            let payload: FormFieldsPayload =
+                round_trip(json!({"form_fields_per_document": fields.clone(), "form_field_groups": groups.clone()}));
+            assert_eq!(payload.validate(), vec![], "{fields} with {groups}");
+            let other = if groups.is_array() {
+                json!([{"group_id": "Other", "group_label": "Other", "requirement": "require_1"}])
+            } else {
+                json!({"Other": {"group_label": "Other", "requirement": "require_1"}})
+            };
+            let orphan: FormFieldsPayload =
+                round_trip(json!({"form_fields_per_document": fields.clone(), "form_field_groups": other}));
+            assert_eq!(orphan.validate().len(), 2, "{fields}");
+        }
+    }
+}
+
+/// A template whose groups carry their rule as text, as the published
+/// example answers do, parses: in `GET /template` answers and in the
+/// `template_created` callback event.
+#[test]
+fn templates_whose_group_rule_is_text_parse() {
+    let template = json!({
+        "template_id": "f57db65d3f933b5316d398057a36176831451a35",
+        "title": "Mutual NDA",
+        "documents": [{
+            "name": "nda.pdf", "index": 0,
+            "field_groups": [
+                {"name": "Radio Group 1", "rule": "require_0-1"},
+                {"name": "Checkboxes", "rule": "require_1-ormore"},
+                {"name": "Described", "rule": {"requirement": "require_1", "groupLabel": "Described"}}
+            ],
+            "form_fields": [{"api_id": "c1", "name": "", "type": "checkbox", "signer": "1", "x": 140, "y": 72,
+                             "width": 18, "height": 18, "required": false, "group": "Checkboxes"}]
+        }]
+    });
+    let answer: TemplateGetResponse = round_trip(json!({"template": template.clone()}));
+    let groups = answer.template.unwrap().documents.unwrap()[0].field_groups.clone().unwrap();
+    let rules: Vec<&TemplateGroupRule> = groups.iter().filter_map(|g| g.rule.as_ref()).collect();
+    assert_eq!(rules[0], &TemplateGroupRule::GroupRequirement(GroupRequirement::Require01));
+    assert_eq!(rules[1], &TemplateGroupRule::GroupRequirement(GroupRequirement::Require1Ormore));
+    assert!(
+        matches!(rules[2], TemplateGroupRule::TemplateFieldGroupRule(r) if r.group_label.as_deref() == Some("Described"))
+    );
+
+    let event: EventCallback = serde_json::from_value(json!({
+        "event": {"event_time": "1700000000", "event_type": "template_created", "event_hash": "00"},
+        "template": template
+    }))
+    .expect("a template_created event with text rules parses");
+    assert_eq!(event.event.event_type, EventType::TemplateCreated);
+    assert!(event.template.is_some());
 }
