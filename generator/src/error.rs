@@ -38,6 +38,9 @@ pub enum ErrorKind {
     Invalid,
     /// The document is valid but uses something the generator cannot emit.
     Unsupported,
+    /// An option given to the generator is unusable (a crate name cargo
+    /// refuses); the location names the option.
+    Option,
 }
 
 /// A generation error, located in the spec.
@@ -64,6 +67,7 @@ impl fmt::Display for Error {
             ErrorKind::Syntax => "syntax error",
             ErrorKind::Invalid => "invalid spec",
             ErrorKind::Unsupported => "unsupported",
+            ErrorKind::Option => "invalid option",
         };
         write!(f, "{}: {kind}: {}", self.location, self.message)
     }

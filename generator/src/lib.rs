@@ -135,12 +135,14 @@ pub fn lower_spec(spec: &SpecInput, on_unsupported: OnUnsupported) -> Result<low
 /// Generates a whole crate from specs. Nothing is written: either every
 /// spec succeeds and all files are returned, or the first error is.
 pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Generated, Error> {
+    check_crate_name(&options.crate_name)?;
     let mut sources = Vec::with_capacity(specs.len());
     for spec in specs {
         let bytes = std::fs::read(&spec.path).map_err(|err| {
             Error::new(
                 ErrorKind::Io,
-                Location { file: spec.display_name.clone(), ..Location::default() },
+                // The path as given, folders included: which file could not be read.
+                Location { file: spec.path.display().to_string(), ..Location::default() },
                 err.to_string(),
             )
         })?;
@@ -149,9 +151,41 @@ pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Gen
     generate_crate_from_bytes(&sources, options)
 }
 
+/// Checks a package name against cargo's rules, so a crate is never
+/// written with a `Cargo.toml` cargo refuses: 1 to 64 ASCII letters,
+/// digits, `-` and `_`, starting with a letter, and not a Rust keyword or a
+/// name the toolchain reserves.
+pub fn check_crate_name(name: &str) -> Result<(), Error> {
+    const RESERVED: &[&str] = &["std", "core", "alloc", "proc_macro", "proc-macro", "test", "build", "deps", "examples"];
+    let refuse = |why: String| {
+        Error::new(
+            ErrorKind::Option,
+            Location { file: "crate name".to_owned(), ..Location::default() },
+            format!("`{name}` is not a valid package name: {why}"),
+        )
+    };
+    if name.is_empty() || name.len() > 64 {
+        return Err(refuse("it must be 1 to 64 characters long".to_owned()));
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return Err(refuse(format!(
+            "`{}` is not allowed (only ASCII letters, digits, `-` and `_`)",
+            bad.escape_default()
+        )));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(refuse("it must start with a letter".to_owned()));
+    }
+    if naming::is_keyword(name) || RESERVED.contains(&name) {
+        return Err(refuse("it is a Rust keyword or a name the toolchain reserves".to_owned()));
+    }
+    Ok(())
+}
+
 /// [`generate_crate`] from spec contents already in memory: pairs of
 /// display name (whose file stem names the module) and bytes.
 pub fn generate_crate_from_bytes(sources: &[(String, Vec<u8>)], options: &CrateOptions) -> Result<Generated, Error> {
+    check_crate_name(&options.crate_name)?;
     // Specs nest deeply and debug builds use big stack frames: run on a
     // thread whose stack does not depend on the caller's.
     std::thread::scope(|scope| {

@@ -21,7 +21,7 @@ const KEYWORDS: &[&str] = &[
 /// never silently hides a schema.
 const RESERVED_TYPES: &[&str] = &["Client", "ClientBuilder", "Credentials", "Error", "Response", "Self"];
 
-fn is_keyword(word: &str) -> bool {
+pub(crate) fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)
 }
 

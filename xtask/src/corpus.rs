@@ -99,7 +99,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let options = CrateOptions { crate_name: format!("corpus-{group}"), ..options.clone() };
         let generated = esign_codegen::generate_crate_from_bytes(specs, &options).map_err(|e| e.to_string())?;
         let out = target.join("corpus-crates").join(group);
-        ensure_files(&out, &generated.files, Mode::Write).map_err(|e| format!("{}: {e}", out.display()))?;
+        ensure_files(&out, &generated.files, Mode::Write).map_err(|e| e.to_string())?;
         let lines: usize = generated.files.iter().map(|f| f.contents.lines().count()).sum();
         let generation = started.elapsed();
         println!(
@@ -173,7 +173,7 @@ fn corpus_files(root: &Path) -> Result<Vec<(&'static str, PathBuf)>, String> {
 
 /// The target directory cargo uses for this workspace (honours
 /// `CARGO_TARGET_DIR` and `.cargo/config.toml`).
-fn target_dir(root: &Path) -> Result<PathBuf, String> {
+pub fn target_dir(root: &Path) -> Result<PathBuf, String> {
     let metadata = crate::cargo_metadata(root, &["--no-deps", "--offline"])?;
     metadata["target_directory"]
         .as_str()

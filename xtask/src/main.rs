@@ -1,7 +1,7 @@
 //! `cargo xtask`: the project's commands. Parses flags, then calls the
 //! generator; the only program that writes `generated/`.
 
-use esign_codegen::write::{ensure_files, Mode};
+use esign_codegen::write::{ensure_files, Drift, Mode};
 use esign_codegen::{CrateOptions, OnUnsupported, RuntimeDep, SpecInput};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,10 +15,14 @@ usage:
       regenerate generated/ from specs/*.yaml (--check: change nothing, fail if stale;
       --quiet: print only warnings and errors)
   cargo xtask codegen --spec FILE [--spec FILE ...] --out DIR [--crate-name NAME] [--skip-unsupported]
-                      [--runtime-version REQ | --vendor-runtime] [--crate-version VERSION] [--quiet]
+                      [--runtime-version REQ | --vendor-runtime] [--crate-version VERSION] [--quiet] [--force]
       generate a standalone crate from any specs; it depends on this repository's
       esign-runtime by path, or on esign-runtime REQ from the registry, or carries
-      a copy of the runtime's sources (--vendor-runtime)
+      a copy of the runtime's sources (--vendor-runtime). DIR must be new, empty or
+      a crate the generator wrote (it keeps a manifest of its files, .esign-codegen-files,
+      and replaces or removes only those); --force writes into another folder
+      without deleting anything there. DIR is never this repository or a folder
+      in it, except generated/ and the target directory.
   cargo xtask corpus
       generate every real-world spec in ../shared/corpus (beside the repository),
       check the counts, run clippy -D warnings on the generated crates and
@@ -62,6 +66,7 @@ struct Flags {
     vendor_runtime: bool,
     crate_version: Option<String>,
     quiet: bool,
+    force: bool,
 }
 
 fn parse_flags(args: &[String]) -> Result<Flags, String> {
@@ -79,6 +84,7 @@ fn parse_flags(args: &[String]) -> Result<Flags, String> {
             "--vendor-runtime" => flags.vendor_runtime = true,
             "--crate-version" => flags.crate_version = Some(value("--crate-version")?),
             "--quiet" => flags.quiet = true,
+            "--force" => flags.force = true,
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -112,8 +118,11 @@ fn codegen(args: &[String]) -> Result<ExitCode, String> {
             || flags.runtime_version.is_some()
             || flags.vendor_runtime
             || flags.crate_version.is_some()
+            || flags.force
         {
-            return Err(format!("--out, --crate-name, --crate-version and the runtime flags go with --spec\n{USAGE}"));
+            return Err(format!(
+                "--out, --crate-name, --crate-version, --force and the runtime flags go with --spec\n{USAGE}"
+            ));
         }
         return repo_codegen(flags.check, on_unsupported, flags.quiet);
     }
@@ -121,6 +130,7 @@ fn codegen(args: &[String]) -> Result<ExitCode, String> {
     if flags.check {
         return Err("--check applies to generated/ only; drop --spec to use it".to_owned());
     }
+    check_out_dir(&out)?;
     let specs: Vec<SpecInput> = flags
         .specs
         .iter()
@@ -142,17 +152,93 @@ fn codegen(args: &[String]) -> Result<ExitCode, String> {
     };
     let generated = esign_codegen::generate_crate(&specs, &options).map_err(|e| e.to_string())?;
     report(&generated, flags.quiet);
-    let written = ensure_files(&out, &generated.files, Mode::Write).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mode = if flags.force { Mode::Force } else { Mode::Write };
+    let drift = ensure_files(&out, &generated.files, mode).map_err(|e| e.to_string())?;
     if !flags.quiet {
-        eprintln!(
-            "crate `{}` in {}: {} files written, {} unchanged",
-            options.crate_name,
-            out.display(),
-            written.len(),
-            generated.files.len().saturating_sub(written.len())
-        );
+        summarize(&format!("crate `{}` in {}", options.crate_name, out.display()), &out, &drift, generated.files.len());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Names every file a write added, changed or removed (relative to `out`),
+/// then the counts.
+fn summarize(what: &str, out: &Path, drift: &[Drift], generated: usize) {
+    let (mut added, mut changed, mut removed) = (0, 0, 0);
+    for d in drift {
+        let (word, path) = match d {
+            Drift::Missing(p) => {
+                added += 1;
+                ("added", p)
+            }
+            Drift::Stale(p) => {
+                changed += 1;
+                ("changed", p)
+            }
+            Drift::Extra(p) => {
+                removed += 1;
+                ("removed", p)
+            }
+        };
+        eprintln!("  {word} {}", path.strip_prefix(out).unwrap_or(path).display());
+    }
+    // The manifest is one more file than the generated ones.
+    let unchanged = (generated + 1).saturating_sub(added + changed);
+    eprintln!("{what}: {added} added, {changed} changed, {removed} removed, {unchanged} unchanged");
+}
+
+/// Refuses an `--out` that is this repository or holds it, or a folder
+/// inside it other than `generated/` and the target directory: the
+/// generator never writes over the project it runs in.
+fn check_out_dir(out: &Path) -> Result<(), String> {
+    let root = workspace_root();
+    let root = root.canonicalize().unwrap_or(root);
+    let target = corpus::target_dir(&root).ok().and_then(|t| t.canonicalize().ok());
+    let at = resolved(out);
+    let inside = |dir: &Path| at.starts_with(dir);
+    if root.starts_with(&at) {
+        return Err(format!(
+            "--out {}: that folder holds this repository; nothing was written: choose a folder outside it",
+            out.display()
+        ));
+    }
+    if inside(&root) && !inside(&root.join("generated")) && !target.as_deref().is_some_and(inside) {
+        return Err(format!(
+            "--out {}: that folder is inside this repository; nothing was written: choose a folder outside it \
+             (or generated/, or the target directory)",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
+/// `path` made absolute with links and `..` resolved, also when it does not
+/// exist yet (its nearest existing ancestor is resolved, the rest appended).
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                match part {
+                    std::path::Component::ParentDir => {
+                        out.pop();
+                    }
+                    std::path::Component::CurDir => {}
+                    other => out.push(other),
+                }
+            }
+            return out;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last);
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
 }
 
 /// This repository's `esign-runtime`, as a path from the crate at `out`
@@ -161,8 +247,8 @@ fn codegen(args: &[String]) -> Result<ExitCode, String> {
 fn runtime_path_from(out: &Path) -> Result<String, String> {
     let runtime = workspace_root().join("esign-runtime");
     let runtime = runtime.canonicalize().map_err(|e| format!("{}: {e}", runtime.display()))?;
-    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let out = out.canonicalize().map_err(|e| format!("{}: {e}", out.display()))?;
+    // The folder may not exist yet: nothing is created before generation succeeds.
+    let out = resolved(out);
     let common = runtime.components().zip(out.components()).take_while(|(a, b)| a == b).count();
     if common <= 1 {
         return Ok(runtime.to_string_lossy().replace('\\', "/"));
@@ -191,23 +277,14 @@ fn repo_codegen(check: bool, on_unsupported: OnUnsupported, quiet: bool) -> Resu
     let mut stale = false;
     for (job, generated) in &outputs {
         let out = root.join(job.dir);
-        let drift = ensure_files(&out, &generated.files, mode).map_err(|e| format!("{}: {e}", job.dir))?;
-        for d in &drift {
-            let text = d.to_string().replace(&format!("{}/", root.display()), "");
-            if check {
-                eprintln!("{text}");
-            } else {
-                eprintln!("updated {text}");
-            }
-        }
+        let drift = ensure_files(&out, &generated.files, mode).map_err(|e| e.to_string())?;
         stale |= !drift.is_empty();
-        if !quiet && !check {
-            eprintln!(
-                "{}/: {} files written, {} unchanged",
-                job.dir,
-                drift.len(),
-                generated.files.len().saturating_sub(drift.len())
-            );
+        if check {
+            for d in &drift {
+                eprintln!("{}", d.to_string().replace(&format!("{}/", root.display()), ""));
+            }
+        } else if !quiet {
+            summarize(&format!("{}/", job.dir), &out, &drift, generated.files.len());
         }
     }
     if check {
