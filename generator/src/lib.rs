@@ -156,7 +156,8 @@ pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Gen
 /// digits, `-` and `_`, starting with a letter, and not a Rust keyword or a
 /// name the toolchain reserves.
 pub fn check_crate_name(name: &str) -> Result<(), Error> {
-    const RESERVED: &[&str] = &["std", "core", "alloc", "proc_macro", "proc-macro", "test", "build", "deps", "examples"];
+    const RESERVED: &[&str] =
+        &["std", "core", "alloc", "proc_macro", "proc-macro", "test", "build", "deps", "examples"];
     let refuse = |why: String| {
         Error::new(
             ErrorKind::Option,

@@ -218,13 +218,8 @@ pub fn ensure_files(dir: &Path, files: &[GeneratedFile], mode: Mode) -> Result<V
             }
         }
     }
-    let removed: Vec<PathBuf> = previous
-        .iter()
-        .flatten()
-        .filter(|p| !wanted.contains(*p))
-        .filter(|p| dir.join(p).is_file())
-        .cloned()
-        .collect();
+    let removed: Vec<PathBuf> =
+        previous.iter().flatten().filter(|p| !wanted.contains(*p)).filter(|p| dir.join(p).is_file()).cloned().collect();
     if to_write.is_empty() && removed.is_empty() {
         return Ok(drift);
     }
@@ -310,8 +305,10 @@ impl Staging {
 
 /// The manifest's text for `files`: the header, then each path, `/`-separated.
 fn manifest_text(files: &[GeneratedFile]) -> String {
-    let mut paths: Vec<String> =
-        files.iter().map(|f| f.path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")).collect();
+    let mut paths: Vec<String> = files
+        .iter()
+        .map(|f| f.path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+        .collect();
     paths.sort();
     let mut text = format!("{MANIFEST_HEADER}\n");
     for path in paths {

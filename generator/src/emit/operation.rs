@@ -81,12 +81,7 @@ impl SuccessBody {
     fn of(op: &ir::Operation) -> SuccessBody {
         // Success body: one type, or an enum by status when they differ.
         let successes: Vec<&ir::Response> = op.responses.iter().filter(|r| r.success).collect();
-        let mut distinct: Vec<&ResponseBody> = Vec::new();
-        for r in &successes {
-            if !distinct.contains(&&r.body) {
-                distinct.push(&r.body);
-            }
-        }
+        let distinct = success_bodies(op);
         let enum_name = op.names.body_enum.as_deref().map(ident);
         let (body_type, by_status) = match (&enum_name, distinct.as_slice()) {
             (Some(name), _) => (quote!(#name), true),
@@ -440,10 +435,30 @@ fn request(
     }
 }
 
+/// The operation's distinct success bodies, in spec order.
+fn success_bodies(op: &ir::Operation) -> Vec<&ResponseBody> {
+    let mut distinct: Vec<&ResponseBody> = Vec::new();
+    for r in op.responses.iter().filter(|r| r.success) {
+        if !distinct.contains(&&r.body) {
+            distinct.push(&r.body);
+        }
+    }
+    distinct
+}
+
 /// How a response is handled; equal handlers share a match arm.
 #[derive(Clone, PartialEq)]
 enum Handler {
-    Success { body: ResponseBody, variant: Option<String> },
+    Success {
+        body: ResponseBody,
+        variant: Option<String>,
+    },
+    /// A 2xx the spec does not list: the operation's one success body when
+    /// it decodes, otherwise `Error::UnexpectedResponse` (never the error
+    /// schema).
+    UndeclaredSuccess {
+        body: ResponseBody,
+    },
     ApiError,
     Unexpected,
 }
@@ -482,7 +497,8 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
             _ => None,
         })
         .collect();
-    let mut arms: Vec<(Vec<TokenStream>, Handler)> = Vec::new();
+    // Each arm's statuses as inclusive ranges (a code is a range of one).
+    let mut arms: Vec<(Vec<(u16, u16)>, Handler)> = Vec::new();
     for r in &op.responses {
         let handler = handler_of(r);
         match r.status {
@@ -492,84 +508,128 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
                     continue;
                 }
                 match arms.iter_mut().find(|(_, h)| *h == handler) {
-                    Some((patterns, _)) => patterns.push(status_literal(code)),
-                    None => arms.push((vec![status_literal(code)], handler)),
+                    Some((patterns, _)) => patterns.push((code, code)),
+                    None => arms.push((vec![(code, code)], handler)),
                 }
             }
             StatusMatch::Range(d) => {
                 if handler == fallback {
                     continue;
                 }
-                let (lo, hi) = (status_literal(d * 100), status_literal(d * 100 + 99));
-                arms.push((vec![quote!(#lo..=#hi)], handler));
+                arms.push((vec![(d * 100, d * 100 + 99)], handler));
             }
             StatusMatch::Default => {}
         }
     }
+    // A 2xx the spec does not list never gets the error schema: it is the
+    // success when it fits the one success body, else kept whole.
+    if !matches!(fallback, Handler::Success { .. }) && !ranges.contains(&2) {
+        let handler = match (by_status, success_bodies(op).as_slice()) {
+            // Only a JSON body can fail to fit; any other is read as declared.
+            (false, [body @ ResponseBody::Json(_)]) => Handler::UndeclaredSuccess { body: (*body).clone() },
+            (false, [body]) => Handler::Success { body: (*body).clone(), variant: None },
+            _ => Handler::Unexpected,
+        };
+        if handler != fallback {
+            // The declared successes share one arm (one body): the range
+            // replaces their codes there; codes of other arms come first.
+            match arms.iter_mut().find(|(_, h)| *h == handler) {
+                Some((patterns, _)) => {
+                    patterns.retain(|&(lo, hi)| !(200..=299).contains(&lo) || hi > 299);
+                    patterns.push((200, 299));
+                }
+                None => arms.push((vec![(200, 299)], handler)),
+            }
+        }
+    }
     let error_body = ty(error_type);
-    let handler_code = |h: &Handler| -> TokenStream {
-        match h {
-            Handler::Success { body, variant } => {
-                let wrap = |inner: TokenStream| match variant {
+    // A JSON success under an envelope first checks the envelope's status.
+    let envelope = op.envelope.as_ref().map(|e| {
+        let field = &e.field;
+        let success = &e.success;
+        quote! {
+            if !crate::runtime::__codegen::envelope_succeeded(&response.body, #field, &[#(#success),*]) {
+                return Err(crate::runtime::__codegen::api_error(response));
+            }
+        }
+    });
+    let success_code = |body: &ResponseBody, variant: &Option<String>| -> TokenStream {
+        let wrap = |inner: TokenStream| match variant {
+            Some(v) => {
+                let v = ident(v);
+                quote!(#enum_name::#v(#inner))
+            }
+            None => inner,
+        };
+        match body {
+            ResponseBody::Empty => {
+                let value = match variant {
                     Some(v) => {
                         let v = ident(v);
-                        quote!(#enum_name::#v(#inner))
+                        quote!(#enum_name::#v)
                     }
-                    None => inner,
+                    None => quote!(()),
                 };
-                match body {
-                    ResponseBody::Empty => {
-                        let value = match variant {
-                            Some(v) => {
-                                let v = ident(v);
-                                quote!(#enum_name::#v)
-                            }
-                            None => quote!(()),
-                        };
-                        quote!(Ok(Self::finish(response, #value)))
-                    }
-                    ResponseBody::Json(t) => {
-                        let t = ty(t);
-                        let value = wrap(quote!(body));
-                        let envelope = op.envelope.as_ref().map(|e| {
-                            let field = &e.field;
-                            let success = &e.success;
-                            quote! {
-                                if !crate::runtime::__codegen::envelope_succeeded(&response.body, #field, &[#(#success),*]) {
-                                    return Err(crate::runtime::__codegen::api_error(response));
-                                }
-                            }
-                        });
-                        quote! {{
-                            #envelope
-                            let (body, response) = crate::runtime::__codegen::decode_json::<#t, #error_body>(response)?;
-                            Ok(Self::finish(response, #value))
-                        }}
-                    }
-                    ResponseBody::Bytes => {
-                        let value = wrap(quote!(body));
-                        quote! {{
-                            let body = response.body.clone();
-                            Ok(Self::finish(response, #value))
-                        }}
-                    }
-                    ResponseBody::Stream => {
-                        let value = wrap(quote!(body));
-                        quote! {
-                            match stream.take() {
-                                Some(body) => Ok(Self::finish(response, #value)),
-                                None => Err(crate::runtime::__codegen::unexpected(response)),
-                            }
-                        }
+                quote!(Ok(Self::finish(response, #value)))
+            }
+            ResponseBody::Json(t) => {
+                let t = ty(t);
+                let value = wrap(quote!(body));
+                quote! {{
+                    #envelope
+                    let (body, response) = crate::runtime::__codegen::decode_json::<#t, #error_body>(response)?;
+                    Ok(Self::finish(response, #value))
+                }}
+            }
+            ResponseBody::Bytes => {
+                let value = wrap(quote!(body));
+                quote! {{
+                    let body = response.body.clone();
+                    Ok(Self::finish(response, #value))
+                }}
+            }
+            ResponseBody::Stream => {
+                let value = wrap(quote!(body));
+                quote! {
+                    match stream.take() {
+                        Some(body) => Ok(Self::finish(response, #value)),
+                        None => Err(crate::runtime::__codegen::unexpected(response)),
                     }
                 }
             }
+        }
+    };
+    let handler_code = |h: &Handler| -> TokenStream {
+        match h {
+            Handler::Success { body, variant } => success_code(body, variant),
+            Handler::UndeclaredSuccess { body: ResponseBody::Json(t) } => {
+                let t = ty(t);
+                quote! {{
+                    #envelope
+                    match crate::runtime::__codegen::decode_json::<#t, #error_body>(response) {
+                        Ok((body, response)) => Ok(Self::finish(response, body)),
+                        Err(crate::runtime::Error::Decode { response, .. }) => {
+                            Err(crate::runtime::__codegen::unexpected(*response))
+                        }
+                        Err(other) => Err(other),
+                    }
+                }}
+            }
+            Handler::UndeclaredSuccess { body } => success_code(body, &None),
             Handler::ApiError => quote!(Err(crate::runtime::__codegen::api_error(response))),
             Handler::Unexpected => quote!(Err(crate::runtime::__codegen::unexpected(response))),
         }
     };
-    let arm_tokens = arms.iter().map(|(patterns, h)| {
+    let arm_tokens = arms.iter().map(|(statuses, h)| {
         let code = handler_code(h);
+        let patterns = statuses.iter().map(|&(lo, hi)| {
+            let (lo_lit, hi_lit) = (status_literal(lo), status_literal(hi));
+            if lo == hi {
+                lo_lit
+            } else {
+                quote!(#lo_lit..=#hi_lit)
+            }
+        });
         quote!( #(#patterns)|* => #code, )
     });
     let fallback_code = handler_code(&fallback);
@@ -651,6 +711,17 @@ fn method_docs(op: &ir::Operation, request_body: Option<&ir::RequestBody>) -> To
         let outcome = if success { "`Ok`" } else { "`Err`" };
         let d = if d.is_empty() { String::new() } else { format!(": {d}") };
         text.push_str(&format!("\n- {} ({outcome}){d}", statuses.join(", ")));
+    }
+    let declares_2xx_range = op.responses.iter().any(|r| r.status == StatusMatch::Range(2));
+    let default_succeeds = op.responses.iter().any(|r| r.status == StatusMatch::Default && r.success);
+    if !declares_2xx_range && !default_succeeds {
+        let fits = op.names.body_enum.is_none() && success_bodies(op).len() == 1;
+        text.push_str(if fits {
+            "\n- another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, \
+             never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`)."
+        } else {
+            "\n- another 2xx (`Err`): kept whole (`Error::UnexpectedResponse`), never read as an error body."
+        });
     }
     if gone_after_lost_answer(op) {
         text.push_str(

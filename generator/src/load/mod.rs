@@ -230,6 +230,7 @@ fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<
     // first, which also points at the exact keyword.
     check_schemas(&raw).map_err(located)?;
     let mut notes = Vec::new();
+    unread_path_entries(&raw, &mut notes);
     let webhooks = typed_webhooks(&raw, &mut notes).map_err(located)?;
     warnings.extend(
         notes.into_iter().map(|(pointer, message)| Warning { location: here(&origins.source(&pointer)), message }),
@@ -286,6 +287,45 @@ fn typed_webhooks(raw: &Value, notes: &mut Vec<(String, String)>) -> Result<Vec<
 }
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// The keys of a path item besides [`METHODS`].
+const PATH_ITEM_KEYS: &[&str] = &["$ref", "summary", "description", "servers", "parameters"];
+
+/// Notes every entry of `paths` that the OpenAPI model does not read, so
+/// nothing is dropped in silence: a path key that does not start with `/`
+/// (the model keeps only those) and a key of a path item that is neither a
+/// method nor another path-item field (`GET`, `query`).
+fn unread_path_entries(raw: &Value, notes: &mut Vec<(String, String)>) {
+    let Some(Value::Object(paths)) = raw.get("paths") else { return };
+    for (path, item) in paths {
+        let pointer = pointer_join("/paths", path);
+        if path.starts_with("x-") {
+            continue;
+        }
+        if !path.starts_with('/') {
+            notes.push((
+                pointer,
+                format!("the path `{path}` does not start with `/`, as OpenAPI requires; its operations are left out"),
+            ));
+            continue;
+        }
+        let Value::Object(keys) = item else { continue };
+        for key in keys.keys() {
+            if METHODS.contains(&key.as_str()) || PATH_ITEM_KEYS.contains(&key.as_str()) || key.starts_with("x-") {
+                continue;
+            }
+            let hint = if METHODS.contains(&key.to_ascii_lowercase().as_str()) {
+                format!(" (methods are lowercase: `{}`)", key.to_ascii_lowercase())
+            } else {
+                String::new()
+            };
+            notes.push((
+                pointer_join(&pointer, key),
+                format!("`{key}` is not an HTTP method or path-item field OpenAPI defines{hint}; left out"),
+            ));
+        }
+    }
+}
 
 /// Checks the keywords of every schema in the document (where schemas can
 /// be: components, and every `schema` of a parameter, header or media type).

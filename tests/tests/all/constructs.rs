@@ -775,3 +775,49 @@ fn every_spec_grown_struct_is_non_exhaustive_with_new_or_default() {
     }
     assert!(with_new > 50 && with_default > 50, "{with_new} with new, {with_default} with Default");
 }
+
+// ----- A 2xx the spec does not list -----
+
+/// `createApp` declares 200 and an error body under `default`; the server
+/// answers 201 (as Dropbox Sign does for `api_app_create`). A body that
+/// fits the success type is the success; one that does not is kept whole as
+/// `UnexpectedResponse`, never read as the error body.
+#[tokio::test]
+async fn an_undeclared_2xx_is_the_success_when_it_fits_and_never_the_error_body() {
+    use esign_fixtures::responses::Client;
+    let answers = [
+        (201, json!({"app_id": "a1"})),
+        (201, json!({"unrelated": true})),
+        (202, json!({"error": "looks like an error"})),
+        (500, json!({"error": "boom"})),
+    ];
+    let mut outcomes = Vec::new();
+    for (status, body) in answers {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/apps"))
+            .respond_with(ResponseTemplate::new(status).set_body_json(body))
+            .mount(&server)
+            .await;
+        let client = Client::builder().base_url(server.uri()).build().unwrap();
+        outcomes.push(client.create_app().await);
+    }
+    let mut outcomes = outcomes.into_iter();
+    let created = outcomes.next().unwrap().expect("201 with an app is Ok");
+    assert_eq!((created.status.as_u16(), created.body.app_id.as_str()), (201, "a1"));
+    for expected in [201, 202] {
+        match outcomes.next().unwrap() {
+            Err(Error::UnexpectedResponse(response)) => {
+                assert_eq!(response.status.as_u16(), expected);
+                assert!(std::str::from_utf8(&response.body).unwrap().starts_with('{'), "the raw body is kept");
+            }
+            other => panic!("{expected}: expected UnexpectedResponse, got {other:?}"),
+        }
+    }
+    match outcomes.next().unwrap() {
+        Err(Error::Api { body, response }) => {
+            assert_eq!((body.error.as_str(), response.status.as_u16()), ("boom", 500))
+        }
+        other => panic!("500: expected the error body, got {other:?}"),
+    }
+}

@@ -132,8 +132,7 @@ fn a_generated_file_never_lands_on_a_file_the_manifest_does_not_list() {
     std::fs::create_dir_all(dir.path().join("src/responses")).unwrap();
     std::fs::write(dir.path().join("src/responses/mod.rs"), "// mine\n").unwrap();
     let before = snapshot(dir.path());
-    let err =
-        ensure_files(dir.path(), &crate_of(&["parameters.yaml", "responses.yaml"]), Mode::Write).unwrap_err();
+    let err = ensure_files(dir.path(), &crate_of(&["parameters.yaml", "responses.yaml"]), Mode::Write).unwrap_err();
     assert!(matches!(&err, WriteError::WouldOverwrite { path } if path.ends_with("src/responses/mod.rs")), "{err}");
     assert_eq!(snapshot(dir.path()), before);
 }
@@ -272,10 +271,17 @@ fn every_operation_of_every_fixture_is_a_method_or_a_warning() {
                     continue;
                 }
                 checked += 1;
-                let generated =
-                    lowered.api.operations.iter().any(|op| op.path == key && op.method.as_str().eq_ignore_ascii_case(&method));
+                let generated = lowered
+                    .api
+                    .operations
+                    .iter()
+                    .any(|op| op.path == key && op.method.as_str().eq_ignore_ascii_case(&method));
                 let reported = pointers.iter().any(|p| p.starts_with(&item_pointer));
-                assert!(generated || reported, "{}: {method} {key} is neither a method nor a warning", spec.display_name);
+                assert!(
+                    generated || reported,
+                    "{}: {method} {key} is neither a method nor a warning",
+                    spec.display_name
+                );
             }
         }
     }

@@ -181,6 +181,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): Stored.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -227,7 +228,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -242,6 +243,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): Stored.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -285,7 +287,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -298,6 +300,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Done.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -345,7 +348,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -360,6 +363,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Sent.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -403,7 +407,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -416,6 +420,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Saved.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -469,7 +474,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -482,6 +487,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Done.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -523,7 +529,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -536,6 +542,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Done.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -579,7 +586,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -592,6 +599,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Done.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -638,7 +646,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -649,6 +657,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Done.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -702,7 +711,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }

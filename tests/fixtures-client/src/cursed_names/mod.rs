@@ -164,6 +164,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): A thing.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -211,6 +212,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::Result,
+                    ::serde_json::Value,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -219,6 +232,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): No operationId at all.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -262,6 +276,18 @@ impl Client {
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    ::std::vec::Vec<types::ChatV2Thing>,
+                    ::serde_json::Value,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
             }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }

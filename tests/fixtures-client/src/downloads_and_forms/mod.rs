@@ -186,6 +186,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The file.
     /// - 4XX (`Err`): A documented failure.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -232,7 +233,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => {
+            200..=299 => {
                 match stream.take() {
                     Some(body) => Ok(Self::finish(response, body)),
                     None => Err(crate::runtime::__codegen::unexpected(response)),
@@ -253,6 +254,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): Sent.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -310,6 +312,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::Letter,
+                    ::serde_json::Value,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -324,6 +338,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): Sent.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -378,6 +393,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::Letter,
+                    ::serde_json::Value,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -392,6 +419,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Updated.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -435,7 +463,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -451,6 +479,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): One page.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -502,6 +531,18 @@ impl Client {
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::ItemPage,
+                    ::serde_json::Value,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
             }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }

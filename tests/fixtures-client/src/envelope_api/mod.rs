@@ -200,6 +200,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Touched.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -254,7 +255,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -267,6 +268,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): `ok` says whether it worked.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -333,6 +335,25 @@ impl Client {
                     types::Result,
                 >(response)?;
                 Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                if !crate::runtime::__codegen::envelope_succeeded(
+                    &response.body,
+                    "ok",
+                    &["true", "1"],
+                ) {
+                    return Err(crate::runtime::__codegen::api_error(response));
+                }
+                match crate::runtime::__codegen::decode_json::<
+                    types::Result,
+                    types::Result,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
             }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }

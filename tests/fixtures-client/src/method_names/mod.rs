@@ -210,6 +210,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Client::new`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -246,7 +247,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -255,6 +256,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Client::builder`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -290,7 +292,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -299,6 +301,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Client::base_url`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -334,7 +337,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -343,6 +346,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Client::retry_policy`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -378,7 +382,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -387,6 +391,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Client::with_retry_policy`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -425,7 +430,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -434,6 +439,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the client's `finish`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -470,7 +476,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -479,6 +485,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `Clone::clone`, which `Client` derives.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -515,7 +522,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -524,6 +531,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `runtime::Cancel::cancel`, which `Client` implements.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -560,7 +568,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -569,6 +577,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `runtime::Cancel::cancel_target`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -604,7 +613,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -613,6 +622,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `ClientBuilder::server`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -648,7 +658,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -657,6 +667,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `ClientBuilder::credentials`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -692,7 +703,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -701,6 +712,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `ClientBuilder::http_client`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -736,7 +748,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -745,6 +757,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like `ClientBuilder::build`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -781,7 +794,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -792,6 +805,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): A page of things.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -840,6 +854,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::ThingList,
+                    ::serde_json::Value,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -848,6 +874,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the stream of pages of `list`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -883,7 +910,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -892,6 +919,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the stream of items of `list`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -927,7 +955,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -940,6 +968,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the waiter of `getThing`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -981,7 +1010,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -995,6 +1024,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The thing.
     /// - 404 (`Err`): No such thing.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1042,6 +1072,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::Thing,
+                    ::serde_json::Value,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -1054,6 +1096,7 @@ impl Client {
     /// # Responses
     ///
     /// - 202 (`Ok`): Deletion queued.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1094,7 +1137,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            202 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -1107,6 +1150,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the cancel-and-confirm of `deleteThing`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1149,7 +1193,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -1158,6 +1202,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the bulk run of `deleteThing`.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1196,7 +1241,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -1208,6 +1253,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): A thing, with a count.
     /// - 202 (`Ok`): Accepted; nothing yet.
+    /// - another 2xx (`Err`): kept whole (`Error::UnexpectedResponse`), never read as an error body.
     ///
     /// # Example
     ///
@@ -1265,6 +1311,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Named like the multipart twin of `upload`, which comes later and yields.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1301,7 +1348,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -1314,6 +1361,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Uploaded.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1360,7 +1408,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -1373,6 +1421,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): Uploaded.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1416,7 +1465,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }

@@ -2,7 +2,7 @@
 
 //! Responses fixture 1
 //!
-//! Several success types, ranges, default, binary and schemaless bodies, and a JSON request body.
+//! Several success types, ranges, default, binary and schemaless bodies, a JSON request body, and a 2xx the spec does not list.
 //!
 //! Generated from `tests/fixtures/responses.yaml`. Start with [`Client::new`] or [`Client::builder`]; every operation is an async method of [`Client`].
 #![allow(
@@ -182,6 +182,7 @@ impl Client {
     /// - 202 (`Ok`): Queued.
     /// - 4XX (`Err`): A client error.
     /// - any other status (`Err`): Anything else.
+    /// - another 2xx (`Err`): kept whole (`Error::UnexpectedResponse`), never read as an error body.
     ///
     /// # Example
     ///
@@ -250,6 +251,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The output as a PDF.
     /// - 404 (`Err`): No such job.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -297,11 +299,83 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => {
+            200..=299 => {
                 let body = response.body.clone();
                 Ok(Self::finish(response, body))
             }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
+        }
+    }
+    /// Declares only 200 and an error body under `default`; the service answers 201. An undeclared 2xx is the success when its body fits, and never the error body.
+    ///
+    /// Sends `POST` to `/apps`.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new app.
+    /// - any other status (`Err`): An error.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::responses::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::responses::*;
+    /// let response = client.create_app().await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_app(
+        &self,
+    ) -> ::std::result::Result<Response<types::App>, Error<types::ErrorBody>> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/apps");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<
+            ::reqwest::RequestBuilder,
+            Error<types::ErrorBody>,
+        > {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request.header(::reqwest::header::CONTENT_LENGTH, "0");
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "createApp",
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/apps",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::App,
+                    types::ErrorBody,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::App,
+                    types::ErrorBody,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
 }

@@ -2,6 +2,44 @@
 
 //! Types of the Responses fixture API, from `tests/fixtures/responses.yaml`.
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
+/// The `App` schema.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct App {
+    /// `app_id`.
+    pub app_id: ::std::string::String,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl App {
+    /// A value with the required fields (`app_id`), every optional one unset and no other properties.
+    pub fn new(app_id: ::std::string::String) -> Self {
+        Self {
+            app_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// The `ErrorBody` schema.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ErrorBody {
+    /// `error`.
+    pub error: ::std::string::String,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl ErrorBody {
+    /// A value with the required fields (`error`), every optional one unset and no other properties.
+    pub fn new(error: ::std::string::String) -> Self {
+        Self {
+            error,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
 /// The `JobRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

@@ -308,6 +308,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): Who you are.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -343,7 +344,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -352,6 +353,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): Up.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -387,7 +389,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }

@@ -249,6 +249,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): the documents
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -327,6 +328,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    ::std::vec::Vec<types::Document>,
+                    ::serde_json::Value,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -339,6 +352,7 @@ impl Client {
     /// # Responses
     ///
     /// - 201 (`Ok`): created
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -392,6 +406,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::Document,
+                    ::serde_json::Value,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -405,6 +431,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): the document
     /// - 404 (`Err`): no such thing
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -456,6 +483,18 @@ impl Client {
                 Ok(Self::finish(response, body))
             }
             404 => Err(crate::runtime::__codegen::api_error(response)),
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::Document,
+                    types::ErrorType,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -469,6 +508,7 @@ impl Client {
     /// # Responses
     ///
     /// - 204 (`Ok`): stored
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -515,7 +555,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            204 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
@@ -529,6 +569,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): the file
     /// - 404 (`Err`): no such document
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -576,7 +617,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => {
+            200..=299 => {
                 let body = response.body.clone();
                 Ok(Self::finish(response, body))
             }
@@ -593,6 +634,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): a session
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -646,6 +688,18 @@ impl Client {
                     ::serde_json::Value,
                 >(response)?;
                 Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::LoginResponse200,
+                    ::serde_json::Value,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
             }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
