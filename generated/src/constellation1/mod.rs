@@ -219,6 +219,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): `ReturnValue` is `"True"` when the session was canceled, `"False"` when the cancel failed.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -279,6 +280,25 @@ impl Client {
                     types::RequestResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                if !crate::runtime::__codegen::envelope_succeeded(
+                    &response.body,
+                    "ReturnValue",
+                    &["True"],
+                ) {
+                    return Err(crate::runtime::__codegen::api_error(response));
+                }
+                match crate::runtime::__codegen::decode_json::<
+                    types::RequestResponse,
+                    types::RequestResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
             }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }

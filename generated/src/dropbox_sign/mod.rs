@@ -316,6 +316,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The request was eligible and its cancellation has been queued (empty body). Wait for the `signature_request_canceled` event to know it is canceled.
     /// - 400, 401, 402, 403, 404, 409, 410, 429, 503, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     /// - 410 after an attempt whose answer was lost (`Ok`): that attempt took effect, so this call succeeded; the response has status 410 and `lost_answers` above 0.
     ///
     /// # Example
@@ -363,7 +364,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             410 if response.lost_answers > 0 => Ok(Self::finish(response, ())),
-            200 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -390,6 +391,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): Your access to the signature request has been removed.
     /// - 400, 401, 402, 403, 404, 409, 410, 429, 503, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     /// - 410 after an attempt whose answer was lost (`Ok`): that attempt took effect, so this call succeeded; the response has status 410 and `lost_answers` above 0.
     ///
     /// # Example
@@ -437,7 +439,7 @@ impl Client {
             .await?;
         match response.status.as_u16() {
             410 if response.lost_answers > 0 => Ok(Self::finish(response, ())),
-            200 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -455,6 +457,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The signature request.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -506,6 +509,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -524,6 +539,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): One page of signature requests.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -581,6 +597,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestListResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -598,6 +626,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The account.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -649,6 +678,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::AccountGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -668,6 +709,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The account with its new settings.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -721,6 +763,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::AccountGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -741,6 +795,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new account, with an OAuth token when the request named an app.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -794,6 +849,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::AccountCreateResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -814,6 +881,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): Whether the account exists (`account` is absent when it does not).
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -867,6 +935,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::AccountVerifyResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -893,6 +973,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new signature request, as it stands right after sending.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -950,6 +1031,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -976,6 +1069,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new signature request, as it stands right after sending.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1030,6 +1124,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1051,6 +1157,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new signature request.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1108,6 +1215,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1129,6 +1248,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new signature request.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1185,6 +1305,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1207,6 +1339,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The bulk send job that was started.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1264,6 +1397,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::BulkSendJobSendResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1286,6 +1431,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The bulk send job that was started.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1342,6 +1488,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::BulkSendJobSendResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1362,6 +1520,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The bulk send job that was started.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1419,6 +1578,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::BulkSendJobSendResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1439,6 +1610,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The bulk send job that was started.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1495,6 +1667,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::BulkSendJobSendResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1517,6 +1701,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new signature request; its signatures carry the ids to ask sign URLs for.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1574,6 +1759,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1596,6 +1793,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new signature request; its signatures carry the ids to ask sign URLs for.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1652,6 +1850,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1671,6 +1881,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new signature request.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1728,6 +1939,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1747,6 +1970,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new signature request.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1803,6 +2027,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1824,6 +2060,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The reminder was sent; the body is the signature request.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1884,6 +2121,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1906,6 +2155,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The signature request as updated.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -1966,6 +2216,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -1986,6 +2248,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The request was released and sent; the body is the signature request.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2038,6 +2301,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -2065,6 +2340,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The documents, as a PDF or a ZIP archive (see `Content-Type`).
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2113,7 +2389,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => {
+            200..=299 => {
                 match stream.take() {
                     Some(body) => Ok(Self::finish(response, body)),
                     None => Err(crate::runtime::__codegen::unexpected(response)),
@@ -2139,6 +2415,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The merged PDF as a data URI.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2190,6 +2467,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FileResponseDataUri,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -2210,6 +2499,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The download URL and its expiry.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2265,6 +2555,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FileResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -2282,6 +2584,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The template.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2333,6 +2636,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TemplateGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -2350,6 +2665,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): One page of templates.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2407,6 +2723,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TemplateListResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -2425,6 +2753,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The template, with the account among those that can use it.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2485,6 +2814,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TemplateGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -2503,6 +2844,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The template, without the account.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2563,6 +2905,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TemplateGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -2584,6 +2938,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The draft template's id and the URL to edit it.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2644,6 +2999,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TemplateCreateEmbeddedDraftResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -2665,6 +3032,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The draft template's id and the URL to edit it.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2724,6 +3092,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TemplateCreateEmbeddedDraftResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -2741,6 +3121,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The template was deleted.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2786,7 +3167,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -2809,6 +3190,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The documents, as a PDF or a ZIP archive (see `Content-Type`).
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2857,7 +3239,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => {
+            200..=299 => {
                 match stream.take() {
                     Some(body) => Ok(Self::finish(response, body)),
                     None => Err(crate::runtime::__codegen::unexpected(response)),
@@ -2880,6 +3262,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The merged PDF as a data URI.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -2931,6 +3314,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FileResponseDataUri,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -2949,6 +3344,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The download URL and its expiry.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3004,6 +3400,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FileResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3032,6 +3440,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): Accepted; the body names the new template, which is ready once `template_created` arrives.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3092,6 +3501,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TemplateUpdateFilesResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3120,6 +3541,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): Accepted; the body names the new template, which is ready once `template_created` arrives.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3177,6 +3599,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TemplateUpdateFilesResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3195,6 +3629,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The job and one page of its signature requests.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3253,6 +3688,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::BulkSendJobGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3268,6 +3715,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): One page of bulk send jobs.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3319,6 +3767,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::BulkSendJobListResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3339,6 +3799,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The request for reports was accepted.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3396,6 +3857,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::ReportCreateResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3409,6 +3882,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): Your team.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3453,6 +3927,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TeamGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3470,6 +3956,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The team with its new name.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3523,6 +4010,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TeamGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3540,6 +4039,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new team.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3593,6 +4093,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TeamGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3606,6 +4118,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The team was deleted.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3641,7 +4154,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => Ok(Self::finish(response, ())),
+            200..=299 => Ok(Self::finish(response, ())),
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3663,6 +4176,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The team, with the invitation outstanding.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3724,6 +4238,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TeamGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3746,6 +4272,7 @@ impl Client {
     /// - 200 (`Ok`): The member was removed; the body is the team.
     /// - 201 (`Ok`): The member was removed and the hand-over of their documents is queued; the body is the team.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3803,6 +4330,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TeamGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3824,6 +4363,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The draft and its claim URL.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3881,6 +4421,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3902,6 +4454,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The draft and its claim URL.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -3956,6 +4509,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -3976,6 +4541,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The draft and its claim URL.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4033,6 +4599,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4053,6 +4631,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The draft and its claim URL.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4109,6 +4688,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4128,6 +4719,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The draft and its claim URL.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4185,6 +4777,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4204,6 +4808,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The draft and its claim URL.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4260,6 +4865,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4281,6 +4898,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new draft and its claim URL.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4341,6 +4959,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::UnclaimedDraftCreateResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4361,6 +4991,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The sign URL and its expiry.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4412,6 +5043,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::EmbeddedSignUrlResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4434,6 +5077,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The edit URL and its expiry.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4502,6 +5146,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::EmbeddedEditUrlResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4519,6 +5175,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The app.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4566,6 +5223,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::ApiAppGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4585,6 +5254,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The app as updated.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4645,6 +5315,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::ApiAppGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4664,6 +5346,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The app as updated.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4721,6 +5404,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::ApiAppGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4736,6 +5431,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): One page of apps.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4787,6 +5483,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::ApiAppListResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4806,6 +5514,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new app, with its client id.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4863,6 +5572,18 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::ApiAppGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
@@ -4882,6 +5603,7 @@ impl Client {
     ///
     /// - 200 (`Ok`): The new app, with its client id.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -4935,6 +5657,18 @@ impl Client {
                     types::ErrorResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::ApiAppGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
             }
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }

@@ -238,6 +238,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): The outcome. `status: 1` and the message `invitation.deleted.success` mean the invitation was deleted (`data` is an empty object); `status: 0` is a failure, and `messages` says why.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
     /// # Example
     ///
@@ -303,6 +304,25 @@ impl Client {
                     types::DeleteInvitationResponse,
                 >(response)?;
                 Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                if !crate::runtime::__codegen::envelope_succeeded(
+                    &response.body,
+                    "status",
+                    &["1"],
+                ) {
+                    return Err(crate::runtime::__codegen::api_error(response));
+                }
+                match crate::runtime::__codegen::decode_json::<
+                    types::DeleteInvitationResponse,
+                    types::DeleteInvitationResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
             }
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
