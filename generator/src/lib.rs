@@ -1,10 +1,11 @@
-//! esign-codegen: OpenAPI 3.0 specs -> a typed async Rust client crate.
+//! esign-codegen: OpenAPI 3.0, 3.1 and Swagger 2.0 specs -> a typed async Rust client crate.
 //!
 //! The pipeline, one module a stage: [`load`] (text -> `openapiv3` model),
 //! [`lower`] (model -> [`ir`], every name from [`naming`]), `emit` (IR ->
 //! tokens), [`render`] (tokens -> formatted text with a banner), and
 //! [`write`](mod@write) (files on disk, or a check that they are fresh).
 
+pub mod cli;
 pub mod error;
 pub mod ir;
 pub mod load;
