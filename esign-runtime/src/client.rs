@@ -641,7 +641,8 @@ impl ClientCore {
         B: Fn() -> Result<reqwest::RequestBuilder, Error<E>>,
     {
         let started = tokio::time::Instant::now();
-        let deadline = match (self.retry.deadline.map(|d| started + d), self.call.deadline) {
+        // A deadline no clock holds (`Duration::MAX`) is no deadline.
+        let deadline = match (self.retry.deadline.and_then(|d| started.checked_add(d)), self.call.deadline) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
@@ -1098,6 +1099,29 @@ mod tests {
         assert_eq!(warnings::<Warned>(b" \n"), None);
         assert_eq!(warnings::<Warned>(b"{}"), None);
         assert_eq!(warnings::<Warned>(br#"{"warnings":["w"]}"#), Some(Warned { warnings: vec!["w".to_owned()] }));
+    }
+
+    #[test]
+    fn body_buffers_grow_by_halves_of_the_cap_and_never_past_it() {
+        for limit in [1, 1000, 16 << 10, 1_500_000, 16 << 20] {
+            let mut body = Vec::new();
+            let mut capacities = Vec::new();
+            for piece in [1usize, 7, 4096, 16 << 10, 400_000].iter().cycle().take(400) {
+                if body.len() + piece > limit {
+                    break;
+                }
+                grow_within(&mut body, *piece, limit);
+                body.resize(body.len() + piece, 0);
+                assert!(body.capacity() <= limit, "{limit}: {}", body.capacity());
+                if capacities.last() != Some(&body.capacity()) {
+                    capacities.push(body.capacity());
+                }
+            }
+            // Each step at least doubles, until the cap: few copies.
+            for pair in capacities.windows(2) {
+                assert!(pair[1] >= 2 * pair[0] || pair[1] == limit, "{limit}: {capacities:?}");
+            }
+        }
     }
 
     #[test]

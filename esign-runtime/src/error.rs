@@ -124,10 +124,14 @@ pub enum Error<E> {
     /// The request was refused before sending (an empty or `..` path
     /// parameter, a missing base URL).
     InvalidRequest(String),
-    /// The rate limit says to wait longer than this call may: past
+    /// The rate limit says to wait longer than this call may: past what is
+    /// left of
     /// [`RetryPolicy::max_rate_limit_wait`](super::RetryPolicy::max_rate_limit_wait)
-    /// (60 s by default) or past its deadline. Returned at once, without
-    /// waiting; send again at `retry_at`, or allow longer waits.
+    /// (20 s by default, all of the call's rate-limit waits together) or
+    /// past its deadline. Returned at once, without waiting; send again at
+    /// `retry_at`, or allow longer waits. A wait asked for beyond
+    /// [`RetryPolicy::LONGEST_HEADER_WAIT`](super::RetryPolicy::LONGEST_HEADER_WAIT)
+    /// (a `Retry-After` of `1e20`, a reset of `2^63`) reads as that.
     RateLimited {
         /// When sending may resume (the window's reset, or `Retry-After`).
         retry_at: std::time::SystemTime,
