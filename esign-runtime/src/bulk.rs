@@ -343,20 +343,25 @@ impl super::client::ClientCore {
         let deadline = options.deadline.map(|d| started + d);
         let ids = distinct(ids);
         let total = ids.len();
-        let journal = options.journal.as_ref();
+        let mut journal = options.journal.as_ref();
         let mut entries: Vec<Option<BulkEntry>> = vec![None; total];
         let mut journal_error = None;
-        if let Some(journal) = journal {
-            match journal.begin(operation, &ids) {
+        if let Some(open) = journal {
+            match open.begin(operation, &ids) {
                 Ok(()) => {
                     for (slot, id) in entries.iter_mut().zip(&ids) {
-                        *slot = journal.final_entry(id);
+                        *slot = open.final_entry(id);
                     }
-                    if let Some(window) = journal.window_hint(options.max_rate_limit_wait) {
+                    if let Some(window) = open.window_hint(options.max_rate_limit_wait) {
                         self.observe_rate_limit(window);
                     }
                 }
-                Err(err) => journal_error = Some(err),
+                Err(err) => {
+                    // Refused (another run's journal) or not writable:
+                    // nothing of it is used, nothing more is written.
+                    journal_error = Some(err);
+                    journal = None;
+                }
             }
         }
         let mut queue: std::collections::VecDeque<usize> = (0..total).filter(|&i| entries[i].is_none()).collect();
