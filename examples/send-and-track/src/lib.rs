@@ -1,6 +1,9 @@
 //! Send a document for signature, learn when it is signed, download it:
 //! the three steps of `send-and-track`, as functions the program (and the
-//! tests) call.
+//! tests) call. [`main_with`] is the program itself; `--help` prints [`USAGE`].
+
+mod program;
+pub use program::{main_with, USAGE};
 
 use esign_client::dropbox_sign::Error;
 use esign_client::dropbox_sign::{
