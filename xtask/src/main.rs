@@ -7,6 +7,7 @@ use esign_codegen::{OnUnsupported, RuntimeDep};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod contract;
 mod corpus;
 mod msrv;
 
@@ -26,6 +27,11 @@ usage:
       compile their doc examples (cargo test --doc)
   cargo xtask msrv
       check that the workspace's rust-version covers every locked dependency
+  cargo xtask contract
+      install Prism (npm, pinned) under the target directory, serve the vendor's Dropbox Sign
+      spec (../shared/vendor/dropbox-sign/openapi.yaml) on 127.0.0.1 in its static and dynamic
+      modes, and call every operation of the client: fails unless every JSON or no-body request
+      is valid and every response parses, and lists the vendor's operations the client lacks
 ";
 
 fn main() -> ExitCode {
@@ -36,9 +42,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("codegen") => codegen(&args[1..]),
-        Some(command @ ("corpus" | "msrv")) => {
+        Some(command @ ("corpus" | "msrv" | "contract")) => {
             let result = match command {
                 "corpus" => corpus::run(&args[1..]),
+                "contract" => contract::run(&args[1..]),
                 _ => msrv::run(&args[1..]),
             };
             match result {
