@@ -2,6 +2,8 @@
 //! form, deadlines, operations that may not be retried, and per-id
 //! accounting under injected faults.
 
+mod limits;
+
 use esign_client::dropbox_sign::{Client, Credentials};
 use esign_client::runtime::{BulkOptions, BulkOutcome, Error, RetryEvent, RetryPolicy};
 use serde_json::json;
