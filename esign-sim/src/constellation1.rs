@@ -55,11 +55,12 @@ fn return_value(succeeded: bool) -> serde_json::Value {
 #[derive(Clone, Debug)]
 pub struct Constellation1SimBuilder {
     encrypted_token: String,
+    port: u16,
 }
 
 impl Default for Constellation1SimBuilder {
     fn default() -> Self {
-        Constellation1SimBuilder { encrypted_token: DEFAULT_ENCRYPTED_TOKEN.to_owned() }
+        Constellation1SimBuilder { encrypted_token: DEFAULT_ENCRYPTED_TOKEN.to_owned(), port: 0 }
     }
 }
 
@@ -71,7 +72,14 @@ impl Constellation1SimBuilder {
         self
     }
 
-    /// Starts the simulator on `127.0.0.1` on a free port.
+    /// Listens on this port of 127.0.0.1 (default 0: a free port, which
+    /// `base_url()` tells).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Starts the simulator on `127.0.0.1`, on a free port unless `port` set one.
     ///
     /// # Panics
     ///
@@ -87,6 +95,7 @@ impl Constellation1SimBuilder {
     ///
     /// Outside a tokio runtime.
     pub async fn try_start(self) -> std::io::Result<Constellation1Sim> {
+        let port = self.port;
         let shared = Arc::new(Shared {
             encrypted_token: self.encrypted_token,
             sessions: Mutex::default(),
@@ -94,7 +103,7 @@ impl Constellation1SimBuilder {
             log: Log::default(),
         });
         let router = Router::new().fallback(handle).with_state(shared.clone());
-        let serving = Serving::start(router).await?;
+        let serving = Serving::start(router, port).await?;
         Ok(Constellation1Sim { shared, base_url: serving.origin(), _serving: serving })
     }
 }

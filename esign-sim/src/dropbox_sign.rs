@@ -1,41 +1,72 @@
-//! A simulated Dropbox Sign API v3: the signature-request lifecycle that
-//! `specs/dropbox-sign.yaml` documents, with callback events, rate limits
-//! and injected errors.
+//! A simulated Dropbox Sign API v3: the whole life of a signature request
+//! as `specs/dropbox-sign.yaml` documents it, from sending (JSON or
+//! multipart, from files or templates, embedded or by unclaimed draft) to
+//! signing, downloading, cancelling and removing, with the callback events
+//! each step emits, rate limits and injected errors.
 //!
 //! What it answers, at `{base_url}` (which ends in `/v3`, like the real one):
 //!
 //! | Request | Answer |
 //! |---|---|
+//! | `POST /signature_request/send` | a JSON body (documents as `file_urls`) or a multipart form (`files[]` parts, the other fields with bracketed names such as `signers[0][name]`, `form_fields_per_document` as JSON text). Needs documents (files or URLs, not both) and `signers` or `grouped_signers` (not both), each with a name and a valid email address. `200` with the new `SignatureRequest`, **awaiting signature**; `signature_request_sent` is posted. A missing or bad field: `400 bad_request` (`invalid_recipient` for an address, `invalid_file` for an empty file) naming it in `error_path`. |
+//! | `POST /signature_request/send_with_template` | as `send`, with `template_ids` (each must exist, else `404 not_found`) and one signer per template role (`signers[i][role]`), every role filled; documents are optional (appended). |
+//! | `POST /signature_request/create_embedded`, `.../create_embedded_with_template` | as `send` and `send_with_template`, with `client_id` required; the request is signed through sign URLs and cannot be reminded. |
+//! | `GET /embedded/sign_url/{signature_id}` | for a signer of an embedded request still awaiting signature: `200` with `embedded.sign_url`; already signed: `409 conflict`; not embedded: `400 bad_request`. |
+//! | `POST /signature_request/remind/{id}` | the signer awaiting signature with `email_address` (and `name`, if given): `200` with the request, `last_reminded_at` set, `signature_request_remind` posted. Within an hour of the last reminder: `400 invalid_reminder`. No such signer, an embedded or a complete request: `400 bad_request`. |
+//! | `POST /signature_request/update/{id}` | changes the `email_address` (which gives the signer a new `signature_id`) or `name` of the signer `signature_id`, or `expires_at`: `200` with the request. A signer who signed, a complete request: `400 bad_request`. |
+//! | `GET /signature_request/files/{id}` | `200` with a one-page PDF (`application/pdf`) showing the title, the documents and each signature's state, whatever the request's state (signed or not, as the API gives the current documents). `file_type=zip` is `400 bad_request`: archives are not simulated. |
+//! | `GET /signature_request/files_as_data_uri/{id}`, `.../files_as_file_url/{id}` | the same PDF as a `data:application/pdf;base64,...` URI, or a `file_url` on the simulator (`/download/{id}`, no credentials needed) with `expires_at`. |
 //! | `POST /signature_request/cancel/{id}` | awaiting signature or partially signed: `200` with an empty body, the cancellation **queued**; it completes after [`DropboxSignSimBuilder::cancel_delay`], when the request starts answering `410` and the `signature_request_canceled` event is posted to the callback URL. Fully signed or declined: `400 signature_request_cancel_failed`. Canceling, canceled or removed: `410 deleted`. Unknown: `404 not_found`. |
 //! | `POST /signature_request/remove/{id}` | fully signed or declined: `200`, the request is removed. Not yet complete (or still canceling): `400 signature_request_remove_failed`. Canceled or removed: `410 deleted`. Unknown: `404 not_found`. |
 //! | `GET /signature_request/{id}` | `200` with the `SignatureRequest` (also while a cancel is queued); canceled or removed: `410 deleted`; unknown: `404 not_found`. |
-//! | `GET /signature_request/list` | one page (`page`, default 1; `page_size`, 1 to 100, default 20) of the requests not canceled or removed, in the order they were added, with `list_info`. `page_size` or `page` out of range: `400 bad_request` naming the parameter. `account_id` and `query` are accepted and not applied. |
+//! | `GET /signature_request/list` | one page (`page`, default 1; `page_size`, 1 to 100, default 20) of the requests not canceled or removed, in the order they were added or sent, with `list_info`. `page_size` or `page` out of range: `400 bad_request` naming the parameter. `account_id` and `query` are accepted and not applied. |
+//! | `GET /template/{id}`, `GET /template/list` | the templates added with [`DropboxSignSim::add_template`] or created as embedded drafts, paged like the requests. |
+//! | `POST /template/create_embedded_draft` | needs `client_id` and documents; `200` with the draft's `template_id` and `edit_url`. The template exists at once (as though its editor had been finished) and `template_created` is posted. |
+//! | `POST /template/delete/{id}` | `200`, the template is gone; unknown: `404 not_found`. |
+//! | `POST /unclaimed_draft/create`, `.../create_embedded`, `.../create_embedded_with_template` | checked like the sends (`type` is required by `create`; `client_id` and `requester_email_address` by the embedded ones); signers are optional. `200` with the `unclaimed_draft`: its `claim_url` and the `signature_request_id` the request will have once claimed ([`DropboxSignSim::claim_draft`]); until then that id answers `404`. |
+//!
+//! **Signing.** Nobody signs on their own: the test (or the binary) makes
+//! signers sign with [`DropboxSignSim::sign`], [`DropboxSignSim::sign_all`]
+//! or [`DropboxSignSim::decline`], or has every request signed a while
+//! after it is sent with [`DropboxSignSimBuilder::auto_sign_after`]. Each
+//! signature posts `signature_request_signed`; the last one also
+//! `signature_request_all_signed` and `signature_request_downloadable`.
+//! Events are posted one at a time, in the order they happened.
 //!
 //! Every request is checked in this order: credentials (the API key as the
 //! basic-auth user name, or the OAuth token if one is set; else
 //! `401 unauthorized`), then the rate limit (exhausted: `403 exceeded_rate`,
 //! or `429`, see [`RateLimitReply`]), then the replies the test queued
 //! ([`DropboxSignSim::fail_next`], [`DropboxSignSim::respond_next`]), then
+//! the body (JSON or multipart; anything else is `400 bad_request`), then
 //! the endpoint. Every authenticated response carries `X-RateLimit-Limit`,
 //! `X-RateLimit-Remaining` and `X-Ratelimit-Reset`. Other paths answer
 //! `404 not_found`, other methods `405 method_not_supported`. Error bodies
 //! are the documented `{"error": {"error_msg", "error_name"}}`.
 
+mod form;
+mod pdf;
+
+pub use pdf::one_page_pdf;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
-use axum::extract::State;
-use axum::http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::header::{HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::Router;
 use base64::Engine as _;
 use hmac::Mac as _;
-use serde_json::{json, Value};
-use tokio::sync::Notify;
+use serde_json::{json, Map, Value};
+use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinSet;
+
+use form::Form;
 
 use crate::server::{lock, query_param, segments_after, unix_now, Log, RecordedRequest, Replies, Reply, Serving};
 
@@ -73,7 +104,7 @@ const CALLBACK_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum RequestState {
     /// Sent; no signer has signed yet. Can be canceled.
     AwaitingSignature,
-    /// Sent; one of its two signers has signed. Can be canceled.
+    /// Sent; some signers have signed, not all. Can be canceled.
     PartiallySigned,
     /// Signed by every signer: fully executed. Cannot be canceled; can be removed.
     FullySigned,
@@ -101,6 +132,40 @@ pub enum Endpoint {
     Get,
     /// `GET /signature_request/list`.
     List,
+    /// `POST /signature_request/send`.
+    Send,
+    /// `POST /signature_request/send_with_template`.
+    SendWithTemplate,
+    /// `POST /signature_request/create_embedded`.
+    CreateEmbedded,
+    /// `POST /signature_request/create_embedded_with_template`.
+    CreateEmbeddedWithTemplate,
+    /// `POST /signature_request/remind/{id}`.
+    Remind,
+    /// `POST /signature_request/update/{id}`.
+    Update,
+    /// `GET /signature_request/files/{id}`.
+    Files,
+    /// `GET /signature_request/files_as_data_uri/{id}`.
+    FilesAsDataUri,
+    /// `GET /signature_request/files_as_file_url/{id}`.
+    FilesAsFileUrl,
+    /// `GET /template/{id}`.
+    TemplateGet,
+    /// `GET /template/list`.
+    TemplateList,
+    /// `POST /template/create_embedded_draft`.
+    TemplateCreateEmbeddedDraft,
+    /// `POST /template/delete/{id}`.
+    TemplateDelete,
+    /// `POST /unclaimed_draft/create`.
+    UnclaimedDraftCreate,
+    /// `POST /unclaimed_draft/create_embedded`.
+    UnclaimedDraftCreateEmbedded,
+    /// `POST /unclaimed_draft/create_embedded_with_template`.
+    UnclaimedDraftCreateEmbeddedWithTemplate,
+    /// `GET /embedded/sign_url/{signature_id}`.
+    EmbeddedSignUrl,
 }
 
 /// How events are posted to the callback URL.
@@ -156,9 +221,11 @@ pub enum Delivery {
 pub struct SimEvent {
     /// The event type (`signature_request_canceled`, ...).
     pub event_type: String,
-    /// The signature request it is about.
+    /// The signature request it is about (for a `template_created`
+    /// event, the template).
     pub signature_request_id: String,
-    /// The callback payload, exactly as posted: `{"event": {..., "event_hash"}, "signature_request": {...}}`.
+    /// The callback payload, exactly as posted: `{"event": {..., "event_hash"}, "signature_request": {...}}`
+    /// (`"template"` in place of `"signature_request"` for template events).
     pub payload: Value,
     /// What became of posting it.
     pub delivery: Delivery,
@@ -305,6 +372,8 @@ pub struct DropboxSignSimBuilder {
     rate_limit_window: Duration,
     rate_limit_reply: RateLimitReply,
     cancel_delay: Option<Duration>,
+    auto_sign_after: Option<Duration>,
+    port: u16,
 }
 
 impl Default for DropboxSignSimBuilder {
@@ -318,6 +387,8 @@ impl Default for DropboxSignSimBuilder {
             rate_limit_window: DEFAULT_RATE_LIMIT_WINDOW,
             rate_limit_reply: RateLimitReply::default(),
             cancel_delay: Some(DEFAULT_CANCEL_DELAY),
+            auto_sign_after: None,
+            port: 0,
         }
     }
 }
@@ -390,7 +461,27 @@ impl DropboxSignSimBuilder {
         self
     }
 
-    /// Starts the simulator on `127.0.0.1` on a free port.
+    /// Every signer of every request sent through the API (send, send with
+    /// template, embedded, claimed drafts) signs `delay` after it was
+    /// created, as [`DropboxSignSim::sign_all`] would make them. The
+    /// signatures take effect at the deadline (their events are posted
+    /// then) or at the first request about the signature request after it,
+    /// whichever comes first, so with `Duration::ZERO` the answer to the
+    /// send still shows it awaiting signature and the next `get` already
+    /// shows it complete. Off by default: signers sign when the test says.
+    pub fn auto_sign_after(mut self, delay: Duration) -> Self {
+        self.auto_sign_after = Some(delay);
+        self
+    }
+
+    /// Listens on this port of 127.0.0.1 (default 0: a free port, which
+    /// [`DropboxSignSim::base_url`] tells).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Starts the simulator on `127.0.0.1`, on a free port unless `port` set one.
     ///
     /// # Panics
     ///
@@ -407,10 +498,13 @@ impl DropboxSignSimBuilder {
     /// Outside a tokio runtime.
     pub async fn try_start(self) -> std::io::Result<DropboxSignSim> {
         let http = reqwest::Client::builder().timeout(CALLBACK_TIMEOUT).build().map_err(std::io::Error::other)?;
+        let (outbox, queued) = mpsc::unbounded_channel();
+        let port = self.port;
         let shared = Arc::new(Shared {
             callback_url: Mutex::new(self.callback_url.clone()),
             rate: Mutex::new(Rate { used: 0, reset: 0 }),
             config: self,
+            origin: OnceLock::new(),
             http,
             requests: Mutex::default(),
             replies: Replies::default(),
@@ -419,13 +513,19 @@ impl DropboxSignSimBuilder {
             tasks: Mutex::default(),
             pending: AtomicUsize::new(0),
             idle: Notify::new(),
+            outbox,
         });
-        let router = Router::new().fallback(handle).with_state(shared.clone());
-        let serving = Serving::start(router).await?;
+        let router = Router::new().fallback(handle).layer(DefaultBodyLimit::max(MAX_BODY)).with_state(shared.clone());
+        let serving = Serving::start(router, port).await?;
+        let _ = shared.origin.set(serving.origin());
+        lock(&shared.tasks).spawn(post_events(shared.clone(), queued));
         let base_url = format!("{}/v3", serving.origin());
         Ok(DropboxSignSim { shared, base_url, _serving: serving })
     }
 }
+
+/// The largest request body read: the API takes up to 40 MB of files.
+const MAX_BODY: usize = 48 << 20;
 
 /// A simulated Dropbox Sign API on 127.0.0.1, served by a background task
 /// until it is dropped. See the [module documentation](self) for what it
@@ -483,18 +583,24 @@ impl DropboxSignSim {
     }
 
     /// Adds a signature request in `state`, or puts an existing one in it
-    /// (keeping its place in the list). Its title is `Request <id>`; it has
-    /// two signers, whose signatures follow the state.
+    /// (keeping its place in the list). A new one is titled `Request <id>`
+    /// and has two signers; the signatures follow the state.
     pub fn add_signature_request(&self, id: impl Into<String>, state: RequestState) {
         let id = id.into();
         let mut requests = lock(&self.shared.requests);
-        let record = Record::new(&id, state);
         match requests.records.get_mut(&id) {
             Some(existing) => {
                 existing.state = state;
-                existing.signers = record.signers;
+                existing.auto_sign_at = None;
+                let created_at = existing.created_at;
+                let statuses = statuses_for(state, existing.signers.len());
+                for (signer, status) in existing.signers.iter_mut().zip(statuses) {
+                    signer.status = status;
+                    signer.signed_at = (status == "signed").then_some(created_at);
+                }
             }
             None => {
+                let record = Record::seeded(&id, state);
                 requests.order.push(id.clone());
                 requests.records.insert(id, record);
             }
@@ -514,9 +620,134 @@ impl DropboxSignSim {
         ids
     }
 
-    /// The state of a signature request, if it was added.
+    /// The state of a signature request, if it exists (added by the test,
+    /// or sent through the API).
     pub fn state(&self, id: &str) -> Option<RequestState> {
-        lock(&self.shared.requests).records.get(id).map(|record| record.state)
+        let mut requests = lock(&self.shared.requests);
+        catch_up(&self.shared, &mut requests, id);
+        requests.records.get(id).map(|record| record.state)
+    }
+
+    /// The signature request as `GET /signature_request/{id}` would answer
+    /// it (whatever its state), if it exists.
+    pub fn signature_request(&self, id: &str) -> Option<Value> {
+        let mut requests = lock(&self.shared.requests);
+        catch_up(&self.shared, &mut requests, id);
+        requests.records.get(id).map(|record| record.json(id, self.shared.origin()))
+    }
+
+    /// The documents a signature request was sent with: the uploaded files'
+    /// names (`document-<n>` for a file sent without one), the URLs given
+    /// as `file_urls`, and `template:<id>` for each template.
+    pub fn documents(&self, id: &str) -> Vec<String> {
+        lock(&self.shared.requests).records.get(id).map(|record| record.documents.clone()).unwrap_or_default()
+    }
+
+    /// The signer at `signer_index` (from 0, in the order the request lists
+    /// its signatures) signs: the request becomes partially or fully
+    /// signed, and `signature_request_signed` is posted, followed, for the
+    /// last signature, by `signature_request_all_signed` and
+    /// `signature_request_downloadable` ([`Self::settle`] waits for them).
+    ///
+    /// False, changing nothing, when the request does not exist or is not
+    /// awaiting signatures (canceled, declined, complete), when the signer
+    /// does not exist or is not awaiting signature, or when signers sign in
+    /// order (`order` set) and one before them has not signed yet.
+    pub fn sign(&self, id: &str, signer_index: usize) -> bool {
+        let mut requests = lock(&self.shared.requests);
+        catch_up(&self.shared, &mut requests, id);
+        let Some(record) = requests.records.get_mut(id) else { return false };
+        if !record.open() || !record.may_sign(signer_index) {
+            return false;
+        }
+        sign_signers(&self.shared, id, record, &[signer_index]);
+        true
+    }
+
+    /// Every signer still awaiting signature signs, in order (see
+    /// [`Self::sign`]). False if nobody could sign.
+    pub fn sign_all(&self, id: &str) -> bool {
+        let mut requests = lock(&self.shared.requests);
+        catch_up(&self.shared, &mut requests, id);
+        let Some(record) = requests.records.get_mut(id) else { return false };
+        let waiting = record.waiting();
+        if !record.open() || waiting.is_empty() {
+            return false;
+        }
+        sign_signers(&self.shared, id, record, &waiting);
+        true
+    }
+
+    /// The signer at `signer_index` declines, with `reason`: the request
+    /// becomes [`RequestState::Declined`] and `signature_request_declined`
+    /// is posted. False, changing nothing, when the signer could not sign
+    /// now (see [`Self::sign`]).
+    pub fn decline(&self, id: &str, signer_index: usize, reason: &str) -> bool {
+        let mut requests = lock(&self.shared.requests);
+        catch_up(&self.shared, &mut requests, id);
+        let Some(record) = requests.records.get_mut(id) else { return false };
+        if !record.open() || !record.may_sign(signer_index) {
+            return false;
+        }
+        let signer = &mut record.signers[signer_index];
+        signer.status = "declined";
+        signer.decline_reason = Some(reason.to_owned());
+        let signature_id = signer.signature_id.clone();
+        record.state = RequestState::Declined;
+        record.auto_sign_at = None;
+        let json = record.json(id, self.shared.origin());
+        enqueue(&self.shared, "signature_request_declined", id, json, Some(signature_id));
+        true
+    }
+
+    /// Adds a template (or replaces the one with this id) whose signer
+    /// roles are `roles`, in signing order, with one document; requests
+    /// sent with it must give one signer for each role.
+    pub fn add_template(&self, id: impl Into<String>, title: &str, roles: &[&str]) {
+        let id = id.into();
+        let template = Template {
+            title: title.to_owned(),
+            message: None,
+            roles: roles.iter().map(|role| (*role).to_owned()).collect(),
+            cc_roles: Vec::new(),
+            documents: vec![format!("{title}.pdf")],
+            embedded: false,
+            updated_at: unix_now() as u64,
+            metadata: json!({}),
+        };
+        let mut requests = lock(&self.shared.requests);
+        if requests.templates.insert(id.clone(), template).is_none() {
+            requests.template_order.push(id);
+        }
+    }
+
+    /// The ids of the templates that exist, in the order they were added.
+    pub fn templates(&self) -> Vec<String> {
+        lock(&self.shared.requests).template_order.clone()
+    }
+
+    /// The signature request ids of the unclaimed drafts created and not
+    /// yet claimed, in the order they were created.
+    pub fn unclaimed_drafts(&self) -> Vec<String> {
+        let requests = lock(&self.shared.requests);
+        requests.draft_order.iter().filter(|id| requests.drafts.contains_key(*id)).cloned().collect()
+    }
+
+    /// Claims an unclaimed draft as a user opening its claim URL and
+    /// sending it would: its signature request (the id the draft was
+    /// created with) now exists, awaiting signature from the draft's
+    /// signers (or, for a draft without any, from the requester), and
+    /// `signature_request_sent` is posted. False if no draft has this id.
+    pub fn claim_draft(&self, signature_request_id: &str) -> bool {
+        let mut requests = lock(&self.shared.requests);
+        let Some(draft) = requests.drafts.remove(signature_request_id) else { return false };
+        let mut record = draft.record;
+        if record.signers.is_empty() {
+            record.signers.push(Signer::new(signature_request_id, 0, "Requester", &draft.requester_email));
+        }
+        record.created_at = unix_now() as u64;
+        insert_sent(&self.shared, &mut requests, signature_request_id.to_owned(), record);
+        true
     }
 
     /// Posts events to this URL from now on (see [`DropboxSignSimBuilder::callback_url`]).
@@ -550,20 +781,21 @@ impl DropboxSignSim {
     /// the request becomes [`RequestState::Canceled`] and the event is
     /// posted before this returns. False if the request was not canceling.
     pub async fn complete_cancellation(&self, id: &str) -> bool {
-        complete(&self.shared, id).await
+        let Some(request) = mark_canceled(&self.shared, id) else { return false };
+        deliver(&self.shared, &Outgoing::about_request("signature_request_canceled", id, request, None)).await;
+        true
     }
 
     /// Posts an event of any type about a signature request (known or not),
     /// signed with the API key as Dropbox Sign signs them, and returns it
-    /// once posted. For testing a callback endpoint with events other than
-    /// cancellation (`signature_request_signed`, `callback_test`, ...).
+    /// once posted. For testing a callback endpoint with events the
+    /// simulated lifecycle does not produce (`callback_test`,
+    /// `signature_request_viewed`, ...).
     pub async fn post_event(&self, event_type: &str, signature_request_id: &str) -> SimEvent {
-        let request = lock(&self.shared.requests)
-            .records
-            .get(signature_request_id)
-            .map(|record| record.json(signature_request_id))
+        let request = self
+            .signature_request(signature_request_id)
             .unwrap_or_else(|| json!({"signature_request_id": signature_request_id}));
-        deliver(&self.shared, event_type, signature_request_id, request).await
+        deliver(&self.shared, &Outgoing::about_request(event_type, signature_request_id, request, None)).await
     }
 
     /// The requests answered so far, in order: method, path, query and
@@ -578,8 +810,11 @@ impl DropboxSignSim {
         lock(&self.shared.events).clone()
     }
 
-    /// Waits until every queued cancel has completed and its event has been
-    /// posted, for at most `timeout`. True if everything settled. Cancels
+    /// Waits, for at most `timeout`, until nothing is under way: every
+    /// queued cancel has completed, every automatic signature
+    /// ([`DropboxSignSimBuilder::auto_sign_after`]) has been made, and every
+    /// event produced has been posted (events are posted one at a time, in
+    /// the order they were produced). True if everything settled. Cancels
     /// held by [`DropboxSignSimBuilder::hold_cancellations`] do not count.
     pub async fn settle(&self, timeout: Duration) -> bool {
         let shared = &self.shared;
@@ -601,8 +836,8 @@ impl DropboxSignSim {
 
 impl Drop for DropboxSignSim {
     fn drop(&mut self) {
-        // Stop completing cancels and posting events; the server itself
-        // stops when `_serving` drops.
+        // Stop completing cancels, signing and posting events; the server
+        // itself stops when `_serving` drops.
         let tasks = std::mem::take(&mut *lock(&self.shared.tasks));
         drop(tasks);
     }
@@ -611,6 +846,8 @@ impl Drop for DropboxSignSim {
 #[derive(Debug)]
 struct Shared {
     config: DropboxSignSimBuilder,
+    /// `http://127.0.0.1:<port>`, set once the server listens.
+    origin: OnceLock<String>,
     callback_url: Mutex<Option<String>>,
     http: reqwest::Client,
     requests: Mutex<Requests>,
@@ -618,12 +855,21 @@ struct Shared {
     replies: Replies<Endpoint>,
     log: Log,
     events: Mutex<Vec<SimEvent>>,
-    /// Cancels waiting to complete; aborted when the simulator drops.
+    /// The event poster and the timers (cancels, automatic signatures);
+    /// aborted when the simulator drops.
     tasks: Mutex<JoinSet<()>>,
-    /// Cancels queued (with a delay) and not yet completed and posted.
+    /// Timers and events under way: queued and not yet done.
     pending: AtomicUsize,
     /// Woken when `pending` drops to zero.
     idle: Notify,
+    /// Events to post, in order, by the one task that posts them.
+    outbox: mpsc::UnboundedSender<Outgoing>,
+}
+
+impl Shared {
+    fn origin(&self) -> &str {
+        self.origin.get().map_or("http://127.0.0.1", String::as_str)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -633,64 +879,417 @@ struct Requests {
     order: Vec<String>,
     /// How many `add_signature_requests` has numbered.
     numbered: usize,
+    /// How many ids the simulator has made up.
+    made: u64,
+    templates: HashMap<String, Template>,
+    template_order: Vec<String>,
+    /// Unclaimed drafts by the signature request id they will have.
+    drafts: HashMap<String, Draft>,
+    draft_order: Vec<String>,
+}
+
+impl Requests {
+    /// A new id of `len` hex digits, like the API's.
+    fn make_id(&mut self, len: usize) -> String {
+        use sha2::Digest as _;
+        self.made += 1;
+        let seed = format!("{}-{}-{:?}", self.made, unix_now(), std::thread::current().id());
+        let mut id = hex::encode(sha2::Sha256::digest(seed.as_bytes()));
+        id.truncate(len);
+        id
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Signer {
+    signature_id: String,
+    name: String,
+    email: String,
+    role: Option<String>,
+    order: Option<i64>,
+    group: Option<String>,
+    /// `awaiting_signature`, `signed` or `declined`.
+    status: &'static str,
+    signed_at: Option<u64>,
+    last_reminded_at: Option<u64>,
+    decline_reason: Option<String>,
+}
+
+impl Signer {
+    fn new(request_id: &str, index: usize, name: &str, email: &str) -> Signer {
+        Signer {
+            signature_id: format!("{request_id}-signature-{}", index + 1),
+            name: name.to_owned(),
+            email: email.to_owned(),
+            role: None,
+            order: None,
+            group: None,
+            status: "awaiting_signature",
+            signed_at: None,
+            last_reminded_at: None,
+            decline_reason: None,
+        }
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "signature_id": self.signature_id,
+            "signer_group_guid": self.group,
+            "signer_email_address": self.email,
+            "signer_name": self.name,
+            "signer_role": self.role,
+            "order": self.order,
+            "status_code": self.status,
+            "decline_reason": self.decline_reason,
+            "signed_at": self.signed_at,
+            "last_viewed_at": null,
+            "last_reminded_at": self.last_reminded_at,
+            "has_pin": false,
+            "has_sms_auth": false,
+            "has_sms_delivery": false,
+            "sms_phone_number": null,
+            "error": null,
+        })
+    }
+}
+
+/// The signers' statuses a seeded request in `state` has.
+fn statuses_for(state: RequestState, signers: usize) -> Vec<&'static str> {
+    (0..signers)
+        .map(|i| match state {
+            RequestState::AwaitingSignature | RequestState::Canceling | RequestState::Canceled => "awaiting_signature",
+            RequestState::PartiallySigned if i == 0 => "signed",
+            RequestState::PartiallySigned => "awaiting_signature",
+            RequestState::FullySigned | RequestState::Removed => "signed",
+            RequestState::Declined if i + 1 == signers => "declined",
+            RequestState::Declined => "signed",
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug)]
 struct Record {
     title: String,
+    subject: Option<String>,
+    message: Option<String>,
+    metadata: Value,
     state: RequestState,
-    /// The two signers' `status_code`s.
-    signers: [&'static str; 2],
+    signers: Vec<Signer>,
     created_at: u64,
+    expires_at: Option<i64>,
+    test_mode: bool,
+    cc_email_addresses: Vec<String>,
+    template_ids: Option<Vec<String>>,
+    client_id: Option<String>,
+    /// Signed through sign URLs (created with `create_embedded*`).
+    embedded: bool,
+    custom_fields: Vec<Value>,
+    documents: Vec<String>,
+    signing_redirect_url: Option<String>,
+    /// When every signer signs by themself ([`DropboxSignSimBuilder::auto_sign_after`]).
+    auto_sign_at: Option<Instant>,
 }
 
 impl Record {
-    fn new(id: &str, state: RequestState) -> Record {
-        let signers = match state {
-            RequestState::AwaitingSignature | RequestState::Canceling | RequestState::Canceled => {
-                ["awaiting_signature", "awaiting_signature"]
-            }
-            RequestState::PartiallySigned => ["signed", "awaiting_signature"],
-            RequestState::FullySigned | RequestState::Removed => ["signed", "signed"],
-            RequestState::Declined => ["signed", "declined"],
-        };
-        Record { title: format!("Request {id}"), state, signers, created_at: unix_now() as u64 }
+    /// A request the test adds: two signers whose signatures follow `state`.
+    fn seeded(id: &str, state: RequestState) -> Record {
+        let created_at = unix_now() as u64;
+        let signers = statuses_for(state, 2)
+            .into_iter()
+            .enumerate()
+            .map(|(i, status)| {
+                let mut signer =
+                    Signer::new(id, i, &format!("Signer {}", i + 1), &format!("signer{}@example.com", i + 1));
+                signer.order = Some(i as i64);
+                signer.status = status;
+                signer.signed_at = (status == "signed").then_some(created_at);
+                signer
+            })
+            .collect();
+        Record {
+            title: format!("Request {id}"),
+            subject: Some(format!("Request {id}")),
+            message: None,
+            metadata: json!({}),
+            state,
+            signers,
+            created_at,
+            expires_at: None,
+            test_mode: true,
+            cc_email_addresses: Vec::new(),
+            template_ids: None,
+            client_id: None,
+            embedded: false,
+            custom_fields: Vec::new(),
+            documents: vec![format!("Request {id}.pdf")],
+            signing_redirect_url: None,
+            auto_sign_at: None,
+        }
+    }
+
+    /// Awaiting signatures: signers may sign or decline, a cancel is accepted.
+    fn open(&self) -> bool {
+        matches!(self.state, RequestState::AwaitingSignature | RequestState::PartiallySigned)
+    }
+
+    /// Gone for the caller: every endpoint answers `410 deleted`.
+    fn gone(&self) -> bool {
+        matches!(self.state, RequestState::Canceled | RequestState::Removed)
+    }
+
+    /// The signers awaiting signature, in signing order.
+    fn waiting(&self) -> Vec<usize> {
+        let mut waiting: Vec<usize> =
+            (0..self.signers.len()).filter(|i| self.signers[*i].status == "awaiting_signature").collect();
+        waiting.sort_by_key(|i| self.signers[*i].order.unwrap_or(i64::MAX));
+        waiting
+    }
+
+    /// Whether the signer at `index` may sign now: awaiting signature, and
+    /// no signer with an earlier turn still awaiting.
+    fn may_sign(&self, index: usize) -> bool {
+        let Some(signer) = self.signers.get(index) else { return false };
+        if signer.status != "awaiting_signature" {
+            return false;
+        }
+        let Some(turn) = signer.order else { return true };
+        !self.signers.iter().any(|other| other.status == "awaiting_signature" && other.order.is_some_and(|o| o < turn))
     }
 
     /// The `SignatureRequest` object.
-    fn json(&self, id: &str) -> Value {
-        let signatures: Vec<Value> = self
-            .signers
+    fn json(&self, id: &str, origin: &str) -> Value {
+        let is_declined = self.signers.iter().any(|s| s.status == "declined");
+        let is_complete = !is_declined && self.signers.iter().all(|s| s.status == "signed");
+        let custom_fields: Vec<Value> = self
+            .custom_fields
             .iter()
-            .enumerate()
-            .map(|(index, code)| {
-                let n = index + 1;
+            .map(|field| {
                 json!({
-                    "signature_id": format!("{id}-signature-{n}"),
-                    "signer_email_address": format!("signer{n}@example.com"),
-                    "signer_name": format!("Signer {n}"),
-                    "order": index,
-                    "status_code": code,
-                    "signed_at": (*code == "signed").then_some(self.created_at),
-                    "has_pin": false,
+                    "name": field.get("name").cloned().unwrap_or(Value::Null),
+                    "type": "text",
+                    "value": field.get("value").cloned().unwrap_or(Value::Null),
+                    "required": form::flag(field.get("required")),
+                    "api_id": field.get("name").cloned().unwrap_or(Value::Null),
+                    "editor": field.get("editor").cloned().unwrap_or(Value::Null),
                 })
             })
             .collect();
+        let path_id = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC);
         json!({
             "signature_request_id": id,
             "title": self.title,
-            "subject": self.title,
-            "metadata": {},
-            "is_complete": self.signers.iter().all(|code| *code == "signed"),
-            "is_declined": self.signers.contains(&"declined"),
+            "original_title": self.title,
+            "subject": self.subject,
+            "message": self.message,
+            "metadata": self.metadata,
+            "is_complete": is_complete,
+            "is_declined": is_declined,
             "has_error": false,
-            "test_mode": true,
+            "test_mode": self.test_mode,
             "created_at": self.created_at,
-            "requester_email_address": "sender@example.com",
-            "cc_email_addresses": [],
-            "signatures": signatures,
+            "expires_at": self.expires_at,
+            "signing_url": null,
+            "details_url": format!("{origin}/home/manage?guid={path_id}"),
+            "files_url": format!("{origin}/v3/signature_request/files/{path_id}"),
+            "requester_email_address": REQUESTER_EMAIL,
+            "cc_email_addresses": self.cc_email_addresses,
+            "signing_redirect_url": self.signing_redirect_url,
+            "template_ids": self.template_ids,
+            "client_id": self.client_id,
+            "bulk_send_job_id": null,
+            "custom_fields": custom_fields,
+            "attachments": [],
+            "response_data": [],
+            "signatures": self.signers.iter().map(Signer::json).collect::<Vec<_>>(),
         })
     }
+
+    /// The lines of the PDF the request's download gives.
+    fn pdf(&self, id: &str) -> Vec<u8> {
+        let mut lines = vec![self.title.clone(), format!("Signature request {id}")];
+        if self.test_mode {
+            lines.push("Test mode: this document has no legal value.".to_owned());
+        }
+        lines.push(format!("Documents: {}", self.documents.join(", ")));
+        for signer in &self.signers {
+            let what = match (signer.status, signer.signed_at) {
+                ("signed", Some(at)) => format!("signed at Unix time {at}"),
+                (status, _) => status.replace('_', " "),
+            };
+            lines.push(format!("{} <{}>: {what}", signer.name, signer.email));
+        }
+        pdf::one_page_pdf(&lines)
+    }
+}
+
+/// The requester of every simulated request: the account's address.
+const REQUESTER_EMAIL: &str = "sender@example.com";
+
+#[derive(Clone, Debug)]
+struct Template {
+    title: String,
+    message: Option<String>,
+    roles: Vec<String>,
+    cc_roles: Vec<String>,
+    documents: Vec<String>,
+    embedded: bool,
+    updated_at: u64,
+    metadata: Value,
+}
+
+impl Template {
+    fn json(&self, id: &str) -> Value {
+        json!({
+            "template_id": id,
+            "title": self.title,
+            "message": self.message.clone().unwrap_or_default(),
+            "updated_at": self.updated_at,
+            "is_embedded": self.embedded,
+            "is_creator": true,
+            "can_edit": true,
+            "is_locked": false,
+            "metadata": self.metadata,
+            "signer_roles": self.roles.iter().enumerate().map(|(i, name)| json!({"name": name, "order": i})).collect::<Vec<_>>(),
+            "cc_roles": self.cc_roles.iter().map(|name| json!({"name": name})).collect::<Vec<_>>(),
+            "documents": self.documents.iter().enumerate().map(|(i, name)| json!({
+                "name": name, "index": i, "field_groups": [], "form_fields": [], "custom_fields": [], "static_fields": [],
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Draft {
+    /// The request it becomes once claimed.
+    record: Record,
+    requester_email: String,
+}
+
+/// An event waiting to be posted.
+#[derive(Debug)]
+struct Outgoing {
+    event_type: String,
+    /// The id of the request (or template) it is about.
+    about: String,
+    /// `signature_request` or `template`: the key of the object it carries.
+    key: &'static str,
+    /// That object, as it was when the event happened.
+    object: Value,
+    related_signature_id: Option<String>,
+}
+
+impl Outgoing {
+    fn about_request(event_type: &str, id: &str, request: Value, related_signature_id: Option<String>) -> Outgoing {
+        Outgoing {
+            event_type: event_type.to_owned(),
+            about: id.to_owned(),
+            key: "signature_request",
+            object: request,
+            related_signature_id,
+        }
+    }
+}
+
+/// One more thing under way ([`DropboxSignSim::settle`] waits for it).
+fn start_job(shared: &Shared) {
+    shared.pending.fetch_add(1, Ordering::SeqCst);
+}
+
+fn finish_job(shared: &Shared) {
+    if shared.pending.fetch_sub(1, Ordering::SeqCst) == 1 {
+        shared.idle.notify_waiters();
+    }
+}
+
+/// Queues an event about a signature request, posted after those queued before it.
+fn enqueue(shared: &Shared, event_type: &str, id: &str, request: Value, related_signature_id: Option<String>) {
+    send_event(shared, Outgoing::about_request(event_type, id, request, related_signature_id));
+}
+
+fn send_event(shared: &Shared, event: Outgoing) {
+    start_job(shared);
+    if shared.outbox.send(event).is_err() {
+        // The poster is gone (the simulator is being dropped).
+        finish_job(shared);
+    }
+}
+
+/// Posts the queued events one at a time, for as long as the simulator lives.
+async fn post_events(shared: Arc<Shared>, mut queued: mpsc::UnboundedReceiver<Outgoing>) {
+    while let Some(event) = queued.recv().await {
+        deliver(&shared, &event).await;
+        finish_job(&shared);
+    }
+}
+
+/// Runs `job` on a task the simulator aborts when dropped, counted as under way until it ends.
+fn spawn_job(shared: &Arc<Shared>, job: impl std::future::Future<Output = ()> + Send + 'static) {
+    start_job(shared);
+    let task_shared = shared.clone();
+    let mut tasks = lock(&shared.tasks);
+    // Forget the finished ones, so a long run does not keep them all.
+    while tasks.try_join_next().is_some() {}
+    tasks.spawn(async move {
+        job.await;
+        finish_job(&task_shared);
+    });
+}
+
+/// The signers at `indices` sign, in that order: `signature_request_signed`
+/// for each, then `signature_request_all_signed` and
+/// `signature_request_downloadable` when none is left.
+fn sign_signers(shared: &Shared, id: &str, record: &mut Record, indices: &[usize]) {
+    let now = unix_now() as u64;
+    for &index in indices {
+        let signer = &mut record.signers[index];
+        signer.status = "signed";
+        signer.signed_at = Some(now);
+        let signature_id = signer.signature_id.clone();
+        let all = record.signers.iter().all(|s| s.status == "signed");
+        record.state = if all { RequestState::FullySigned } else { RequestState::PartiallySigned };
+        let json = record.json(id, shared.origin());
+        enqueue(shared, "signature_request_signed", id, json.clone(), Some(signature_id));
+        if all {
+            record.auto_sign_at = None;
+            enqueue(shared, "signature_request_all_signed", id, json.clone(), None);
+            enqueue(shared, "signature_request_downloadable", id, json, None);
+        }
+    }
+}
+
+/// Makes the automatic signatures of `id` that are due.
+fn catch_up(shared: &Shared, requests: &mut Requests, id: &str) {
+    let Some(record) = requests.records.get_mut(id) else { return };
+    let Some(at) = record.auto_sign_at else { return };
+    if Instant::now() < at {
+        return;
+    }
+    record.auto_sign_at = None;
+    if record.open() {
+        let waiting = record.waiting();
+        sign_signers(shared, id, record, &waiting);
+    }
+}
+
+/// Adds a request that was just sent (or claimed): in the list, awaiting
+/// signature, with `signature_request_sent` queued and the automatic
+/// signatures scheduled. Returns it as the API answers it.
+fn insert_sent(shared: &Arc<Shared>, requests: &mut Requests, id: String, mut record: Record) -> Value {
+    record.state = RequestState::AwaitingSignature;
+    if let Some(delay) = shared.config.auto_sign_after {
+        record.auto_sign_at = Some(Instant::now() + delay);
+        let task_shared = shared.clone();
+        let task_id = id.clone();
+        spawn_job(shared, async move {
+            tokio::time::sleep(delay).await;
+            catch_up(&task_shared, &mut lock(&task_shared.requests), &task_id);
+        });
+    }
+    let json = record.json(&id, shared.origin());
+    enqueue(shared, "signature_request_sent", &id, json.clone(), None);
+    requests.order.push(id.clone());
+    requests.records.insert(id, record);
+    json
 }
 
 /// The current rate-limit window.
@@ -753,13 +1352,39 @@ enum Route {
 }
 
 fn route(method: &Method, path: &str) -> Route {
+    use Endpoint::*;
     let Some(segments) = segments_after(path, "/v3") else { return Route::Unknown };
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let (endpoint, id, expected) = match segments.as_slice() {
-        ["signature_request", "list"] => (Endpoint::List, None, Method::GET),
-        ["signature_request", "cancel", id] if !id.is_empty() => (Endpoint::Cancel, Some(*id), Method::POST),
-        ["signature_request", "remove", id] if !id.is_empty() => (Endpoint::Remove, Some(*id), Method::POST),
-        ["signature_request", id] if !id.is_empty() => (Endpoint::Get, Some(*id), Method::GET),
+        ["signature_request", "list"] => (List, None, Method::GET),
+        ["signature_request", "send"] => (Send, None, Method::POST),
+        ["signature_request", "send_with_template"] => (SendWithTemplate, None, Method::POST),
+        ["signature_request", "create_embedded"] => (CreateEmbedded, None, Method::POST),
+        ["signature_request", "create_embedded_with_template"] => (CreateEmbeddedWithTemplate, None, Method::POST),
+        ["signature_request", action, id] if !id.is_empty() => {
+            let (endpoint, method) = match *action {
+                "cancel" => (Cancel, Method::POST),
+                "remove" => (Remove, Method::POST),
+                "remind" => (Remind, Method::POST),
+                "update" => (Update, Method::POST),
+                "files" => (Files, Method::GET),
+                "files_as_data_uri" => (FilesAsDataUri, Method::GET),
+                "files_as_file_url" => (FilesAsFileUrl, Method::GET),
+                _ => return Route::Unknown,
+            };
+            (endpoint, Some(*id), method)
+        }
+        ["signature_request", id] if !id.is_empty() => (Get, Some(*id), Method::GET),
+        ["template", "list"] => (TemplateList, None, Method::GET),
+        ["template", "create_embedded_draft"] => (TemplateCreateEmbeddedDraft, None, Method::POST),
+        ["template", "delete", id] if !id.is_empty() => (TemplateDelete, Some(*id), Method::POST),
+        ["template", id] if !id.is_empty() => (TemplateGet, Some(*id), Method::GET),
+        ["unclaimed_draft", "create"] => (UnclaimedDraftCreate, None, Method::POST),
+        ["unclaimed_draft", "create_embedded"] => (UnclaimedDraftCreateEmbedded, None, Method::POST),
+        ["unclaimed_draft", "create_embedded_with_template"] => {
+            (UnclaimedDraftCreateEmbeddedWithTemplate, None, Method::POST)
+        }
+        ["embedded", "sign_url", id] if !id.is_empty() => (EmbeddedSignUrl, Some(*id), Method::GET),
         _ => return Route::Unknown,
     };
     if *method != expected {
@@ -768,13 +1393,26 @@ fn route(method: &Method, path: &str) -> Route {
     Route::Found(endpoint, id.map(str::to_owned))
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
-    let response = respond(&shared, &method, &uri, &headers);
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let response = match uri.path().strip_prefix(DOWNLOAD_PATH) {
+        // The temporary file URLs need no credentials, like the API's.
+        Some(id) if method == Method::GET => download(&shared, id),
+        _ => respond(&shared, &method, &uri, &headers, body).await,
+    };
     shared.log.record(&method, &uri, response.status());
     response
 }
 
-fn respond(shared: &Arc<Shared>, method: &Method, uri: &Uri, headers: &HeaderMap) -> Response {
+/// Where the URLs `files_as_file_url` hands out point, under the origin.
+const DOWNLOAD_PATH: &str = "/download/";
+
+async fn respond(shared: &Arc<Shared>, method: &Method, uri: &Uri, headers: &HeaderMap, body: Bytes) -> Response {
     if !shared.authorized(headers) {
         return api_error(StatusCode::UNAUTHORIZED, "unauthorized");
     }
@@ -791,7 +1429,13 @@ fn respond(shared: &Arc<Shared>, method: &Method, uri: &Uri, headers: &HeaderMap
             Route::WrongMethod => api_error(StatusCode::METHOD_NOT_ALLOWED, "method_not_supported"),
             Route::Found(endpoint, id) => match shared.replies.take(&endpoint) {
                 Some(reply) => reply.into_response(),
-                None => answer(shared, endpoint, id.as_deref().unwrap_or_default(), uri),
+                None => {
+                    let content_type = headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
+                    match form::read(content_type, body).await {
+                        Ok(form) => answer(shared, endpoint, id.as_deref().unwrap_or_default(), uri, form),
+                        Err(why) => bad_request(&why, None),
+                    }
+                }
             },
         }
     };
@@ -809,20 +1453,78 @@ fn respond(shared: &Arc<Shared>, method: &Method, uri: &Uri, headers: &HeaderMap
     response
 }
 
-fn answer(shared: &Arc<Shared>, endpoint: Endpoint, id: &str, uri: &Uri) -> Response {
-    use RequestState::*;
-    if endpoint == Endpoint::List {
-        return list(shared, uri);
+fn answer(shared: &Arc<Shared>, endpoint: Endpoint, id: &str, uri: &Uri, form: Form) -> Response {
+    use Endpoint::*;
+    match endpoint {
+        List => list(shared, uri),
+        Get | Cancel | Remove => lifecycle(shared, endpoint, id),
+        Send => send(shared, form, Kind::Send),
+        SendWithTemplate => send(shared, form, Kind::SendWithTemplate),
+        CreateEmbedded => send(shared, form, Kind::Embedded),
+        CreateEmbeddedWithTemplate => send(shared, form, Kind::EmbeddedWithTemplate),
+        Remind => remind(shared, id, &form),
+        Update => update(shared, id, &form),
+        Files | FilesAsDataUri | FilesAsFileUrl => files(shared, endpoint, id, uri),
+        TemplateGet => {
+            let requests = lock(&shared.requests);
+            match requests.templates.get(id) {
+                Some(template) => json_ok(json!({"template": template.json(id)})),
+                None => api_error(StatusCode::NOT_FOUND, "not_found"),
+            }
+        }
+        TemplateList => template_list(shared, uri),
+        TemplateCreateEmbeddedDraft => template_draft(shared, &form),
+        TemplateDelete => {
+            let mut requests = lock(&shared.requests);
+            if requests.templates.remove(id).is_none() {
+                return api_error(StatusCode::NOT_FOUND, "not_found");
+            }
+            requests.template_order.retain(|kept| kept != id);
+            empty_ok()
+        }
+        UnclaimedDraftCreate => unclaimed_draft(shared, form, Kind::Send),
+        UnclaimedDraftCreateEmbedded => unclaimed_draft(shared, form, Kind::Embedded),
+        UnclaimedDraftCreateEmbeddedWithTemplate => unclaimed_draft(shared, form, Kind::EmbeddedWithTemplate),
+        EmbeddedSignUrl => sign_url(shared, id),
     }
+}
+
+fn empty_ok() -> Response {
+    Reply::new(200).into_response()
+}
+
+fn json_ok(body: Value) -> Response {
+    Reply::json(200, &body).into_response()
+}
+
+/// `400 bad_request` with this message, naming the parameter at fault.
+fn bad_request(message: &str, parameter: Option<&str>) -> Response {
+    refuse(400, "bad_request", message, parameter)
+}
+
+/// An error answer with the documented body and a message of our own.
+fn refuse(status: u16, name: &str, message: &str, parameter: Option<&str>) -> Response {
+    let mut body = error_body(name, message);
+    if let Some(parameter) = parameter {
+        body["error"]["error_path"] = json!(parameter);
+    }
+    Reply::json(status, &body).into_response()
+}
+
+/// Get, cancel and remove of a signature request.
+fn lifecycle(shared: &Arc<Shared>, endpoint: Endpoint, id: &str) -> Response {
+    use RequestState::*;
     let mut requests = lock(&shared.requests);
+    catch_up(shared, &mut requests, id);
     let Some(record) = requests.records.get_mut(id) else {
         return api_error(StatusCode::NOT_FOUND, "not_found");
     };
     match (endpoint, record.state) {
         (_, Canceled | Removed) => api_error(StatusCode::GONE, "deleted"),
-        (Endpoint::Get, _) => json_ok(json!({"signature_request": record.json(id)})),
+        (Endpoint::Get, _) => json_ok(json!({"signature_request": record.json(id, shared.origin())})),
         (Endpoint::Cancel, AwaitingSignature | PartiallySigned) => {
             record.state = Canceling;
+            record.auto_sign_at = None;
             drop(requests);
             schedule_completion(shared, id);
             empty_ok()
@@ -838,121 +1540,627 @@ fn answer(shared: &Arc<Shared>, endpoint: Endpoint, id: &str, uri: &Uri) -> Resp
         (Endpoint::Remove, AwaitingSignature | PartiallySigned | Canceling) => {
             api_error(StatusCode::BAD_REQUEST, "signature_request_remove_failed")
         }
-        (Endpoint::List, _) => unreachable!("answered above"),
+        _ => unreachable!("only get, cancel and remove come here"),
     }
 }
 
-fn empty_ok() -> Response {
-    Reply::new(200).into_response()
-}
-
-fn json_ok(body: Value) -> Response {
-    Reply::json(200, &body).into_response()
-}
-
-fn list(shared: &Shared, uri: &Uri) -> Response {
+/// One page of `items` (`page`, `page_size` from the query) with `list_info`,
+/// under `key`; or the `400` naming the parameter out of range.
+fn page_of(uri: &Uri, key: &str, items: Vec<Value>) -> Response {
     fn number(uri: &Uri, name: &str, default: i64) -> Result<i64, ()> {
         query_param(uri, name).map_or(Ok(default), |text| text.trim().parse().map_err(|_| ()))
     }
-    let bad = |parameter: &str, message: &str| {
-        let mut body = error_body("bad_request", message);
-        body["error"]["error_path"] = json!(parameter);
-        Reply::json(400, &body).into_response()
-    };
     let Ok(page_size @ 1..=100) = number(uri, "page_size", 20) else {
-        return bad("page_size", "page_size must be between 1 and 100.");
+        return bad_request("page_size must be between 1 and 100.", Some("page_size"));
     };
     let Ok(page @ 1..) = number(uri, "page", 1) else {
-        return bad("page", "page must be a positive integer.");
+        return bad_request("page must be a positive integer.", Some("page"));
     };
-    let requests = lock(&shared.requests);
-    let listed: Vec<&String> = requests
-        .order
-        .iter()
-        .filter(|id| {
-            requests
-                .records
-                .get(*id)
-                .is_some_and(|r| !matches!(r.state, RequestState::Canceled | RequestState::Removed))
-        })
-        .collect();
     let (page_size, page) = (page_size as usize, page as usize);
-    let items: Vec<Value> = listed
-        .iter()
-        .skip(page_size.saturating_mul(page - 1))
-        .take(page_size)
-        .map(|id| requests.records[*id].json(id))
-        .collect();
+    let total = items.len();
+    let shown: Vec<Value> = items.into_iter().skip(page_size.saturating_mul(page - 1)).take(page_size).collect();
     json_ok(json!({
-        "signature_requests": items,
+        key: shown,
         "list_info": {
             "page": page,
-            "num_pages": listed.len().div_ceil(page_size),
-            "num_results": listed.len(),
+            "num_pages": total.div_ceil(page_size),
+            "num_results": total,
             "page_size": page_size,
         },
     }))
+}
+
+fn list(shared: &Shared, uri: &Uri) -> Response {
+    let mut requests = lock(&shared.requests);
+    for id in requests.order.clone() {
+        catch_up(shared, &mut requests, &id);
+    }
+    let items = requests
+        .order
+        .iter()
+        .filter_map(|id| requests.records.get(id).filter(|r| !r.gone()).map(|r| r.json(id, shared.origin())))
+        .collect();
+    page_of(uri, "signature_requests", items)
+}
+
+fn template_list(shared: &Shared, uri: &Uri) -> Response {
+    let requests = lock(&shared.requests);
+    let items = requests.template_order.iter().map(|id| requests.templates[id].json(id)).collect();
+    page_of(uri, "templates", items)
+}
+
+/// What kind of request a create endpoint makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Send,
+    SendWithTemplate,
+    Embedded,
+    EmbeddedWithTemplate,
+}
+
+impl Kind {
+    fn with_template(self) -> bool {
+        matches!(self, Kind::SendWithTemplate | Kind::EmbeddedWithTemplate)
+    }
+
+    fn embedded(self) -> bool {
+        matches!(self, Kind::Embedded | Kind::EmbeddedWithTemplate)
+    }
+}
+
+// The functions below return the error answer itself as their `Err`: it is
+// built at most once per request and goes straight back to the client, so
+// its size does not matter (hence `result_large_err` is allowed on them).
+
+/// Send, send with template, and the embedded variants.
+fn send(shared: &Arc<Shared>, form: Form, kind: Kind) -> Response {
+    if kind.embedded() && form::text(form.fields.get("client_id")).is_none() {
+        return bad_request("client_id is required.", Some("client_id"));
+    }
+    let mut requests = lock(&shared.requests);
+    let id = requests.make_id(40);
+    let record = match new_record(&requests, &id, &form, kind, true) {
+        Ok(record) => record,
+        Err(refused) => return refused,
+    };
+    let json = insert_sent(shared, &mut requests, id, record);
+    json_ok(json!({"signature_request": json}))
+}
+
+/// The request a create endpoint's body describes, checked as the API
+/// checks it; `signers_required` is false for drafts, whose signers may be
+/// added when they are claimed.
+#[allow(clippy::result_large_err)]
+fn new_record(
+    requests: &Requests,
+    id: &str,
+    form: &Form,
+    kind: Kind,
+    signers_required: bool,
+) -> Result<Record, Response> {
+    let fields = &form.fields;
+    let mut documents = Vec::new();
+    let mut template_ids = None;
+    let mut roles: Vec<String> = Vec::new();
+    if kind.with_template() {
+        let ids = form::strings(fields.get("template_ids"));
+        if ids.is_empty() {
+            return Err(bad_request("template_ids is required.", Some("template_ids")));
+        }
+        for template_id in &ids {
+            let Some(template) = requests.templates.get(template_id) else {
+                return Err(refuse(
+                    404,
+                    "not_found",
+                    &format!("Template `{template_id}` not found."),
+                    Some("template_ids"),
+                ));
+            };
+            documents.push(format!("template:{template_id}"));
+            for role in &template.roles {
+                if !roles.contains(role) {
+                    roles.push(role.clone());
+                }
+            }
+        }
+        template_ids = Some(ids);
+    }
+    let file_urls = form::strings(fields.get("file_urls"));
+    match (form.files.is_empty(), file_urls.is_empty()) {
+        (false, false) => return Err(bad_request("Give either files or file_urls, not both.", Some("file_urls"))),
+        (true, true) if !kind.with_template() => {
+            return Err(bad_request("Upload files (files[]) or give file_urls.", Some("files")))
+        }
+        _ => {}
+    }
+    for (i, file) in form.files.iter().enumerate() {
+        if file.bytes.is_empty() {
+            return Err(refuse(400, "invalid_file", &format!("The file files[{i}] is empty."), Some("files")));
+        }
+        documents.push(file.file_name.clone().unwrap_or_else(|| format!("document-{}", i + 1)));
+    }
+    documents.extend(file_urls);
+
+    let signers = if kind.with_template() {
+        template_signers(id, fields, &roles, signers_required)?
+    } else {
+        listed_signers(id, fields, signers_required)?
+    };
+    let title = form::text(fields.get("title"))
+        .or_else(|| form::text(fields.get("subject")))
+        .or_else(|| documents.first().cloned())
+        .unwrap_or_else(|| "Untitled".to_owned());
+    let mut cc_email_addresses = form::strings(fields.get("cc_email_addresses"));
+    if let Some(Value::Array(ccs)) = fields.get("ccs") {
+        cc_email_addresses.extend(ccs.iter().filter_map(|cc| form::text(cc.get("email_address"))));
+    }
+    let custom_fields = match fields.get("custom_fields") {
+        Some(Value::Array(values)) => values.iter().filter(|v| v.is_object()).cloned().collect(),
+        Some(Value::String(text)) => serde_json::from_str(text).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let expires_at = form::integer(fields.get("expires_at"));
+    if expires_at.is_some_and(|at| at <= unix_now() as i64) {
+        return Err(bad_request("expires_at must be in the future.", Some("expires_at")));
+    }
+    Ok(Record {
+        title,
+        subject: form::text(fields.get("subject")),
+        message: form::text(fields.get("message")),
+        metadata: fields.get("metadata").filter(|m| m.is_object()).cloned().unwrap_or_else(|| json!({})),
+        state: RequestState::AwaitingSignature,
+        signers,
+        created_at: unix_now() as u64,
+        expires_at,
+        test_mode: form::flag(fields.get("test_mode")),
+        cc_email_addresses,
+        template_ids,
+        client_id: form::text(fields.get("client_id")),
+        embedded: kind.embedded(),
+        custom_fields,
+        documents,
+        signing_redirect_url: form::text(fields.get("signing_redirect_url")),
+        auto_sign_at: None,
+    })
+}
+
+#[allow(clippy::result_large_err)]
+fn checked_email(value: Option<&Value>, path: &str) -> Result<String, Response> {
+    match form::text(value) {
+        Some(email) if email.contains('@') && !email.contains(char::is_whitespace) => Ok(email),
+        _ => Err(refuse(400, "invalid_recipient", &error_message("invalid_recipient"), Some(path))),
+    }
+}
+
+/// `signers` (or `grouped_signers`, one signature per group).
+#[allow(clippy::result_large_err)]
+fn listed_signers(id: &str, fields: &Map<String, Value>, required: bool) -> Result<Vec<Signer>, Response> {
+    let listed = |name| match fields.get(name) {
+        Some(Value::Array(items)) if !items.is_empty() => Some(items),
+        _ => None,
+    };
+    let (plain, grouped) = (listed("signers"), listed("grouped_signers"));
+    let mut signers = Vec::new();
+    match (plain, grouped) {
+        (Some(_), Some(_)) => return Err(bad_request("Give signers or grouped_signers, not both.", Some("signers"))),
+        (None, None) if required => return Err(bad_request("At least one signer is required.", Some("signers"))),
+        (None, None) => {}
+        (Some(items), None) => {
+            for (i, item) in items.iter().enumerate() {
+                let Some(name) = form::text(item.get("name")) else {
+                    return Err(bad_request("Each signer needs a name.", Some(&format!("signers[{i}][name]"))));
+                };
+                let email = checked_email(item.get("email_address"), &format!("signers[{i}][email_address]"))?;
+                let mut signer = Signer::new(id, i, &name, &email);
+                signer.order = form::integer(item.get("order"));
+                signers.push(signer);
+            }
+        }
+        (None, Some(groups)) => {
+            for (i, group) in groups.iter().enumerate() {
+                let name = form::text(group.get("group")).unwrap_or_else(|| format!("Group {}", i + 1));
+                let first = group.get("signers").and_then(|members| members.get(0));
+                let email = checked_email(
+                    first.and_then(|member| member.get("email_address")),
+                    &format!("grouped_signers[{i}][signers][0][email_address]"),
+                )?;
+                let mut signer = Signer::new(id, i, &name, &email);
+                signer.order = form::integer(group.get("order"));
+                signer.group = Some(format!("{id}-group-{}", i + 1));
+                signers.push(signer);
+            }
+        }
+    }
+    Ok(signers)
+}
+
+/// `signers` by template role: every role filled once, no other role.
+#[allow(clippy::result_large_err)]
+fn template_signers(
+    id: &str,
+    fields: &Map<String, Value>,
+    roles: &[String],
+    required: bool,
+) -> Result<Vec<Signer>, Response> {
+    let items = match fields.get("signers") {
+        Some(Value::Array(items)) => items.clone(),
+        // The form of a map keyed by role, which the older reference shows.
+        Some(Value::Object(by_role)) => by_role
+            .iter()
+            .map(|(role, signer)| {
+                let mut signer = signer.clone();
+                signer["role"] = json!(role);
+                signer
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if items.is_empty() && !required {
+        return Ok(Vec::new());
+    }
+    let mut signers: Vec<Signer> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let role = form::text(item.get("role")).unwrap_or_default();
+        let Some(turn) = roles.iter().position(|r| *r == role) else {
+            let known = roles.join("`, `");
+            let message = format!("The templates have no signer role `{role}` (they have `{known}`).");
+            return Err(bad_request(&message, Some(&format!("signers[{i}][role]"))));
+        };
+        if signers.iter().any(|s| s.role.as_deref() == Some(role.as_str())) {
+            return Err(bad_request(
+                &format!("The role `{role}` is given twice."),
+                Some(&format!("signers[{i}][role]")),
+            ));
+        }
+        let Some(name) = form::text(item.get("name")) else {
+            return Err(bad_request("Each signer needs a name.", Some(&format!("signers[{i}][name]"))));
+        };
+        let email = checked_email(item.get("email_address"), &format!("signers[{i}][email_address]"))?;
+        let mut signer = Signer::new(id, turn, &name, &email);
+        signer.role = Some(role);
+        signer.order = Some(turn as i64);
+        signers.push(signer);
+    }
+    if let Some(missing) = roles.iter().find(|role| !signers.iter().any(|s| s.role.as_ref() == Some(*role))) {
+        return Err(bad_request(&format!("The role `{missing}` has no signer."), Some("signers")));
+    }
+    signers.sort_by_key(|s| s.order);
+    Ok(signers)
+}
+
+/// The open request `id`, with its due automatic signatures made; or the answer
+/// for one that is unknown (404) or gone or going (410).
+#[allow(clippy::result_large_err)]
+fn open_record<'a>(shared: &Shared, requests: &'a mut Requests, id: &str) -> Result<&'a mut Record, Response> {
+    catch_up(shared, requests, id);
+    let Some(record) = requests.records.get_mut(id) else {
+        return Err(api_error(StatusCode::NOT_FOUND, "not_found"));
+    };
+    if record.gone() || record.state == RequestState::Canceling {
+        return Err(api_error(StatusCode::GONE, "deleted"));
+    }
+    Ok(record)
+}
+
+fn remind(shared: &Arc<Shared>, id: &str, form: &Form) -> Response {
+    let mut requests = lock(&shared.requests);
+    let record = match open_record(shared, &mut requests, id) {
+        Ok(record) => record,
+        Err(refused) => return refused,
+    };
+    if !record.open() {
+        return bad_request("The signature request is complete: nobody is left to remind.", None);
+    }
+    if record.embedded {
+        return bad_request("Embedded signature requests cannot be reminded.", None);
+    }
+    let Some(email) = form::text(form.fields.get("email_address")) else {
+        return bad_request("email_address is required.", Some("email_address"));
+    };
+    let name = form::text(form.fields.get("name"));
+    let Some(signer) = record.signers.iter_mut().find(|s| {
+        s.status == "awaiting_signature"
+            && s.email.eq_ignore_ascii_case(&email)
+            && name.as_ref().is_none_or(|name| *name == s.name)
+    }) else {
+        return bad_request(&format!("No signer awaiting signature has the address {email}."), Some("email_address"));
+    };
+    let now = unix_now() as u64;
+    if signer.last_reminded_at.is_some_and(|at| now < at + 3600) {
+        return refuse(400, "invalid_reminder", "This signer was reminded less than an hour ago.", None);
+    }
+    signer.last_reminded_at = Some(now);
+    let signature_id = signer.signature_id.clone();
+    let json = record.json(id, shared.origin());
+    enqueue(shared, "signature_request_remind", id, json.clone(), Some(signature_id));
+    json_ok(json!({"signature_request": json}))
+}
+
+fn update(shared: &Arc<Shared>, id: &str, form: &Form) -> Response {
+    let fields = &form.fields;
+    let mut requests = lock(&shared.requests);
+    let fresh = requests.make_id(32);
+    let record = match open_record(shared, &mut requests, id) {
+        Ok(record) => record,
+        Err(refused) => return refused,
+    };
+    if !record.open() {
+        return bad_request("A signature request that is complete or declined cannot be updated.", None);
+    }
+    let Some(signature_id) = form::text(fields.get("signature_id")) else {
+        return bad_request("signature_id is required.", Some("signature_id"));
+    };
+    let email = match fields.get("email_address") {
+        None => None,
+        Some(value) => match checked_email(Some(value), "email_address") {
+            Ok(email) => Some(email),
+            Err(refused) => return refused,
+        },
+    };
+    let name = form::text(fields.get("name"));
+    let expires_at = form::integer(fields.get("expires_at"));
+    if email.is_none() && name.is_none() && expires_at.is_none() {
+        return bad_request("Give email_address, name or expires_at.", None);
+    }
+    if expires_at.is_some_and(|at| at <= unix_now() as i64) {
+        return bad_request("expires_at must be in the future.", Some("expires_at"));
+    }
+    let Some(signer) = record.signers.iter_mut().find(|s| s.signature_id == signature_id) else {
+        return bad_request(&format!("No signer has the signature id {signature_id}."), Some("signature_id"));
+    };
+    if signer.status != "awaiting_signature" {
+        return bad_request("This signer has already signed or declined.", Some("signature_id"));
+    }
+    if let Some(email) = email {
+        if !email.eq_ignore_ascii_case(&signer.email) {
+            // A new address is a new signature.
+            signer.signature_id = fresh;
+        }
+        signer.email = email;
+    }
+    if let Some(name) = name {
+        signer.name = name;
+    }
+    if expires_at.is_some() {
+        record.expires_at = expires_at;
+    }
+    json_ok(json!({"signature_request": record.json(id, shared.origin())}))
+}
+
+/// The three downloads: the PDF itself, as a data URI, as a temporary URL.
+fn files(shared: &Arc<Shared>, endpoint: Endpoint, id: &str, uri: &Uri) -> Response {
+    let mut requests = lock(&shared.requests);
+    catch_up(shared, &mut requests, id);
+    let Some(record) = requests.records.get(id) else {
+        return api_error(StatusCode::NOT_FOUND, "not_found");
+    };
+    if record.gone() {
+        return api_error(StatusCode::GONE, "deleted");
+    }
+    match endpoint {
+        Endpoint::FilesAsDataUri => {
+            let data = base64::engine::general_purpose::STANDARD.encode(record.pdf(id));
+            json_ok(json!({"data_uri": format!("data:application/pdf;base64,{data}")}))
+        }
+        Endpoint::FilesAsFileUrl => {
+            let force = query_param(uri, "force_download").map_or(1, |v| i64::from(v.trim() != "0"));
+            let path_id = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC);
+            json_ok(json!({
+                "file_url": format!("{}{DOWNLOAD_PATH}{path_id}?force_download={force}", shared.origin()),
+                "expires_at": unix_now() as u64 + FILE_URL_LIFETIME,
+            }))
+        }
+        _ => match query_param(uri, "file_type").as_deref().map(str::trim) {
+            None | Some("" | "pdf") => pdf_reply(record.pdf(id), true),
+            Some("zip") => bad_request(
+                "The simulator gives file_type=pdf only; zip archives are not simulated.",
+                Some("file_type"),
+            ),
+            Some(other) => bad_request(&format!("file_type `{other}` is neither pdf nor zip."), Some("file_type")),
+        },
+    }
+}
+
+/// How long a `files_as_file_url` URL is said to work, in seconds.
+const FILE_URL_LIFETIME: u64 = 300;
+
+fn pdf_reply(pdf: Vec<u8>, attachment: bool) -> Response {
+    let disposition = if attachment { "attachment" } else { "inline" };
+    Reply::bytes(200, "application/pdf", pdf)
+        .header("Content-Disposition", &format!("{disposition}; filename=\"signature_request.pdf\""))
+        .into_response()
+}
+
+/// `GET /download/{id}?force_download=..`: a URL `files_as_file_url` gave.
+fn download(shared: &Arc<Shared>, id: &str) -> Response {
+    let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy().into_owned();
+    let mut requests = lock(&shared.requests);
+    catch_up(shared, &mut requests, &id);
+    match requests.records.get(&id).filter(|record| !record.gone()) {
+        Some(record) => pdf_reply(record.pdf(&id), true),
+        None => Reply::text(404, "text/plain", "This download link does not exist or has expired.").into_response(),
+    }
+}
+
+fn template_draft(shared: &Arc<Shared>, form: &Form) -> Response {
+    let fields = &form.fields;
+    if form::text(fields.get("client_id")).is_none() {
+        return bad_request("client_id is required.", Some("client_id"));
+    }
+    let file_urls = form::strings(fields.get("file_urls"));
+    if form.files.is_empty() == file_urls.is_empty() {
+        return bad_request("Upload files (files[]) or give file_urls, one or the other.", Some("files"));
+    }
+    let mut documents: Vec<String> = form
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, file)| file.file_name.clone().unwrap_or_else(|| format!("document-{}", i + 1)))
+        .collect();
+    documents.extend(file_urls);
+    let mut roles: Vec<(i64, String)> = match fields.get("signer_roles") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, role)| {
+                Some((form::integer(role.get("order")).unwrap_or(i as i64), form::text(role.get("name"))?))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    roles.sort();
+    let title = form::text(fields.get("title")).unwrap_or_else(|| documents[0].clone());
+    let template = Template {
+        title,
+        message: form::text(fields.get("message")),
+        roles: roles.into_iter().map(|(_, name)| name).collect(),
+        cc_roles: form::strings(fields.get("cc_roles")),
+        documents,
+        embedded: true,
+        updated_at: unix_now() as u64,
+        metadata: fields.get("metadata").filter(|m| m.is_object()).cloned().unwrap_or_else(|| json!({})),
+    };
+    let mut requests = lock(&shared.requests);
+    let id = requests.make_id(40);
+    let json = template.json(&id);
+    requests.templates.insert(id.clone(), template);
+    requests.template_order.push(id.clone());
+    send_event(
+        shared,
+        Outgoing {
+            event_type: "template_created".to_owned(),
+            about: id.clone(),
+            key: "template",
+            object: json,
+            related_signature_id: None,
+        },
+    );
+    json_ok(json!({"template": {
+        "template_id": id,
+        "edit_url": format!("{}/embedded/edit/{id}", shared.origin()),
+        "expires_at": unix_now() as u64 + 3600,
+    }}))
+}
+
+fn unclaimed_draft(shared: &Arc<Shared>, form: Form, kind: Kind) -> Response {
+    let fields = &form.fields;
+    let draft_type = form::text(fields.get("type")).unwrap_or_else(|| "request_signature".to_owned());
+    if kind == Kind::Send && fields.get("type").is_none() {
+        return bad_request("type is required.", Some("type"));
+    }
+    if !matches!(draft_type.as_str(), "send_document" | "request_signature") {
+        return bad_request("type must be send_document or request_signature.", Some("type"));
+    }
+    let requester_email = if kind.embedded() {
+        if form::text(fields.get("client_id")).is_none() {
+            return bad_request("client_id is required.", Some("client_id"));
+        }
+        match checked_email(fields.get("requester_email_address"), "requester_email_address") {
+            Ok(email) => email,
+            Err(refused) => return refused,
+        }
+    } else {
+        REQUESTER_EMAIL.to_owned()
+    };
+    let mut requests = lock(&shared.requests);
+    let id = requests.make_id(40);
+    let mut record = match new_record(&requests, &id, &form, kind, false) {
+        Ok(record) => record,
+        Err(refused) => return refused,
+    };
+    if draft_type == "send_document" {
+        // The claimer signs: the signers come from the claim.
+        record.signers.clear();
+    }
+    let path_id = requests.make_id(32);
+    let draft = json!({
+        "signature_request_id": id,
+        "claim_url": format!("{}/claim/{path_id}", shared.origin()),
+        "signing_redirect_url": record.signing_redirect_url,
+        "requesting_redirect_url": form::text(fields.get("requesting_redirect_url")),
+        "expires_at": form::integer(fields.get("expires_at")),
+        "test_mode": record.test_mode,
+    });
+    requests.drafts.insert(id.clone(), Draft { record, requester_email });
+    requests.draft_order.push(id);
+    json_ok(json!({"unclaimed_draft": draft}))
+}
+
+fn sign_url(shared: &Arc<Shared>, signature_id: &str) -> Response {
+    let mut requests = lock(&shared.requests);
+    let Some(id) = requests
+        .order
+        .iter()
+        .find(|id| requests.records[*id].signers.iter().any(|s| s.signature_id == signature_id))
+        .cloned()
+    else {
+        return api_error(StatusCode::NOT_FOUND, "not_found");
+    };
+    let record = match open_record(shared, &mut requests, &id) {
+        Ok(record) => record,
+        Err(refused) => return refused,
+    };
+    if !record.embedded {
+        return bad_request("Only embedded signature requests are signed through a sign URL.", None);
+    }
+    let signer = record.signers.iter().find(|s| s.signature_id == signature_id).expect("found above");
+    if signer.status != "awaiting_signature" {
+        return refuse(409, "conflict", "This signer has already signed or declined.", None);
+    }
+    json_ok(json!({"embedded": {
+        "sign_url": format!("{}/embedded/sign/{signature_id}", shared.origin()),
+        "expires_at": unix_now() as u64 + 3600,
+    }}))
 }
 
 /// Completes the cancel of `id` after the configured delay, on a task the
 /// simulator aborts when dropped.
 fn schedule_completion(shared: &Arc<Shared>, id: &str) {
     let Some(delay) = shared.config.cancel_delay else { return };
-    shared.pending.fetch_add(1, Ordering::SeqCst);
     let task_shared = shared.clone();
     let id = id.to_owned();
-    let mut tasks = lock(&shared.tasks);
-    // Forget the finished ones, so a long run does not keep them all.
-    while tasks.try_join_next().is_some() {}
-    tasks.spawn(async move {
+    spawn_job(shared, async move {
         tokio::time::sleep(delay).await;
-        complete(&task_shared, &id).await;
-        if task_shared.pending.fetch_sub(1, Ordering::SeqCst) == 1 {
-            task_shared.idle.notify_waiters();
+        if let Some(request) = mark_canceled(&task_shared, &id) {
+            enqueue(&task_shared, "signature_request_canceled", &id, request, None);
         }
     });
 }
 
-/// Canceling -> Canceled, then the event. False if `id` was not canceling.
-async fn complete(shared: &Shared, id: &str) -> bool {
-    let request = {
-        let mut requests = lock(&shared.requests);
-        match requests.records.get_mut(id) {
-            Some(record) if record.state == RequestState::Canceling => {
-                record.state = RequestState::Canceled;
-                record.json(id)
-            }
-            _ => return false,
-        }
-    };
-    deliver(shared, "signature_request_canceled", id, request).await;
-    true
+/// Canceling -> Canceled; the request as it then is, or `None` if it was not canceling.
+fn mark_canceled(shared: &Shared, id: &str) -> Option<Value> {
+    let mut requests = lock(&shared.requests);
+    let record = requests.records.get_mut(id).filter(|record| record.state == RequestState::Canceling)?;
+    record.state = RequestState::Canceled;
+    Some(record.json(id, shared.origin()))
 }
 
 /// Builds and signs an event, posts it to the callback URL if there is one,
 /// and records it.
-async fn deliver(shared: &Shared, event_type: &str, id: &str, signature_request: Value) -> SimEvent {
+async fn deliver(shared: &Shared, outgoing: &Outgoing) -> SimEvent {
+    let event_type = outgoing.event_type.as_str();
     let event_time = (unix_now() as u64).to_string();
-    let payload = json!({
+    let mut payload = json!({
         "event": {
             "event_time": event_time,
             "event_type": event_type,
             "event_hash": event_hash(&shared.config.api_key, &event_time, event_type),
             "event_metadata": {
-                "related_signature_id": null,
+                "related_signature_id": outgoing.related_signature_id,
                 "reported_for_account_id": ACCOUNT_ID,
                 "reported_for_app_id": null,
                 "event_message": null,
             },
         },
-        "signature_request": signature_request,
     });
+    payload[outgoing.key] = outgoing.object.clone();
     let url = lock(&shared.callback_url).clone();
     let delivery = match url {
         None => Delivery::NoCallbackUrl,
         Some(url) => post(shared, &url, &payload).await,
     };
-    let event = SimEvent { event_type: event_type.to_owned(), signature_request_id: id.to_owned(), payload, delivery };
+    let event =
+        SimEvent { event_type: event_type.to_owned(), signature_request_id: outgoing.about.clone(), payload, delivery };
     lock(&shared.events).push(event.clone());
     event
 }
@@ -1012,8 +2220,16 @@ mod tests {
         assert_eq!(found(Method::POST, "/v3/signature_request/remove/x"), Some((Endpoint::Remove, Some("x".into()))));
         assert_eq!(found(Method::GET, "/v3/signature_request/x"), Some((Endpoint::Get, Some("x".into()))));
         assert_eq!(found(Method::GET, "/v3/signature_request/list"), Some((Endpoint::List, None)));
+        assert_eq!(found(Method::POST, "/v3/signature_request/send"), Some((Endpoint::Send, None)));
+        assert_eq!(found(Method::GET, "/v3/signature_request/files/x"), Some((Endpoint::Files, Some("x".into()))));
+        assert_eq!(found(Method::GET, "/v3/template/t"), Some((Endpoint::TemplateGet, Some("t".into()))));
+        assert_eq!(found(Method::GET, "/v3/template/list"), Some((Endpoint::TemplateList, None)));
+        assert_eq!(found(Method::POST, "/v3/unclaimed_draft/create"), Some((Endpoint::UnclaimedDraftCreate, None)));
+        assert_eq!(found(Method::GET, "/v3/embedded/sign_url/s"), Some((Endpoint::EmbeddedSignUrl, Some("s".into()))));
+        assert!(matches!(route(&Method::GET, "/v3/signature_request/send"), Route::WrongMethod));
         assert!(matches!(route(&Method::GET, "/v3/signature_request/cancel/x"), Route::WrongMethod));
         assert!(matches!(route(&Method::POST, "/v3/signature_request/cancel/"), Route::Unknown));
+        assert!(matches!(route(&Method::POST, "/v3/signature_request/teleport/x"), Route::Unknown));
         assert!(matches!(route(&Method::GET, "/v3/account"), Route::Unknown));
         assert!(matches!(route(&Method::GET, "/signature_request/x"), Route::Unknown));
     }
@@ -1026,13 +2242,30 @@ mod tests {
 
     #[test]
     fn signatures_follow_the_state() {
-        let json = Record::new("sr", RequestState::PartiallySigned).json("sr");
+        let origin = "http://127.0.0.1:1";
+        let json = Record::seeded("sr", RequestState::PartiallySigned).json("sr", origin);
         assert_eq!(json["signatures"][0]["status_code"], "signed");
         assert_eq!(json["signatures"][1]["status_code"], "awaiting_signature");
         assert_eq!(json["is_complete"], false);
-        let json = Record::new("sr", RequestState::Declined).json("sr");
+        let json = Record::seeded("sr", RequestState::Declined).json("sr", origin);
         assert_eq!((json["is_complete"].clone(), json["is_declined"].clone()), (json!(false), json!(true)));
-        let json = Record::new("sr", RequestState::FullySigned).json("sr");
+        let json = Record::seeded("sr", RequestState::FullySigned).json("sr", origin);
         assert_eq!(json["is_complete"], true);
+        assert_eq!(json["files_url"], "http://127.0.0.1:1/v3/signature_request/files/sr");
+    }
+
+    #[test]
+    fn signers_in_order_wait_for_their_turn() {
+        let mut record = Record::seeded("sr", RequestState::AwaitingSignature);
+        assert!(record.may_sign(0));
+        assert!(!record.may_sign(1), "signer 2 signs after signer 1");
+        assert!(!record.may_sign(2), "no such signer");
+        record.signers[0].status = "signed";
+        assert!(record.may_sign(1));
+        assert!(!record.may_sign(0), "signed already");
+        record.signers[1].order = None;
+        record.signers[0].status = "awaiting_signature";
+        assert!(record.may_sign(1), "no turn: any time");
+        assert_eq!(record.waiting(), [0, 1]);
     }
 }

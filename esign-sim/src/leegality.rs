@@ -68,11 +68,12 @@ fn invitation_key(sign_url: &str) -> &str {
 #[derive(Clone, Debug)]
 pub struct LeegalitySimBuilder {
     auth_token: String,
+    port: u16,
 }
 
 impl Default for LeegalitySimBuilder {
     fn default() -> Self {
-        LeegalitySimBuilder { auth_token: DEFAULT_AUTH_TOKEN.to_owned() }
+        LeegalitySimBuilder { auth_token: DEFAULT_AUTH_TOKEN.to_owned(), port: 0 }
     }
 }
 
@@ -83,7 +84,14 @@ impl LeegalitySimBuilder {
         self
     }
 
-    /// Starts the simulator on `127.0.0.1` on a free port.
+    /// Listens on this port of 127.0.0.1 (default 0: a free port, which
+    /// `base_url()` tells).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Starts the simulator on `127.0.0.1`, on a free port unless `port` set one.
     ///
     /// # Panics
     ///
@@ -99,6 +107,7 @@ impl LeegalitySimBuilder {
     ///
     /// Outside a tokio runtime.
     pub async fn try_start(self) -> std::io::Result<LeegalitySim> {
+        let port = self.port;
         let shared = Arc::new(Shared {
             auth_token: self.auth_token,
             invitations: Mutex::default(),
@@ -106,7 +115,7 @@ impl LeegalitySimBuilder {
             log: Log::default(),
         });
         let router = Router::new().fallback(handle).with_state(shared.clone());
-        let serving = Serving::start(router).await?;
+        let serving = Serving::start(router, port).await?;
         let base_url = format!("{}/api", serving.origin());
         Ok(LeegalitySim { shared, base_url, _serving: serving })
     }

@@ -28,9 +28,10 @@ pub(crate) struct Serving {
 }
 
 impl Serving {
-    /// Binds a free loopback port and starts serving `router` on it.
-    pub(crate) async fn start(router: Router) -> std::io::Result<Serving> {
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+    /// Binds `port` on the loopback address (0: a free one) and starts
+    /// serving `router` on it.
+    pub(crate) async fn start(router: Router, port: u16) -> std::io::Result<Serving> {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let address = listener.local_addr()?;
         let (shutdown, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -140,6 +141,13 @@ impl Reply {
     pub fn text(status: u16, content_type: &str, body: impl Into<String>) -> Reply {
         let mut reply = Reply::new(status).header(CONTENT_TYPE.as_str(), content_type);
         reply.body = body.into().into_bytes();
+        reply
+    }
+
+    /// A reply with this status, Content-Type and binary body (a PDF).
+    pub(crate) fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
+        let mut reply = Reply::new(status).header(CONTENT_TYPE.as_str(), content_type);
+        reply.body = body;
         reply
     }
 

@@ -4,5 +4,6 @@
 mod cancel;
 mod constellation1;
 mod dropbox_sign;
+mod flow;
 mod leegality;
 mod support;
