@@ -2,11 +2,11 @@
 
 //! Typed async clients generated from OpenAPI specs by `esign-codegen` (esign-client).
 //!
-//! Modules, each behind a Cargo feature of the same name:
+//! Modules, each behind the Cargo feature named beside it:
 //!
-//! - [`constellation1`]: Constellation1 eSign API 1 (feature `constellation1`)
-//! - [`dropbox_sign`]: Dropbox Sign API 3.0.0 (feature `dropbox-sign`)
-//! - [`leegality`]: Leegality API 3.0 (feature `leegality`)
+//! - [`constellation1`] (feature `constellation1`): Constellation1 eSign API 1
+//! - [`dropbox_sign`] (feature `dropbox-sign`): Dropbox Sign API 3.0.0
+//! - [`leegality`] (feature `leegality`): Leegality API 3.0
 //!
 //! [`runtime`] is the `esign-runtime` crate, which every generated client shares: credentials that never print, the error type, URL building, retries.
 #![deny(missing_docs)]

@@ -211,7 +211,8 @@ fn generated_check() -> String {
         }
         let dir = root().join("target/bench-corpus-crate");
         let generated = esign_codegen::generate_crate_from_bytes(&sources, &options("bench-corpus")).unwrap();
-        esign_codegen::write::ensure_files(&dir, &generated.files, esign_codegen::write::Mode::Write).unwrap();
+        // Force: a scratch folder of the bench, written before manifests existed too.
+        esign_codegen::write::ensure_files(&dir, &generated.files, esign_codegen::write::Mode::Force).unwrap();
         std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
         out.push_str(&check_time(&label, &dir));
     }

@@ -99,7 +99,8 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let options = CrateOptions { crate_name: format!("corpus-{group}"), ..options.clone() };
         let generated = esign_codegen::generate_crate_from_bytes(specs, &options).map_err(|e| e.to_string())?;
         let out = target.join("corpus-crates").join(group);
-        ensure_files(&out, &generated.files, Mode::Write).map_err(|e| e.to_string())?;
+        // Force: the check's own folder under the target directory.
+        ensure_files(&out, &generated.files, Mode::Force).map_err(|e| e.to_string())?;
         let lines: usize = generated.files.iter().map(|f| f.contents.lines().count()).sum();
         let generation = started.elapsed();
         println!(

@@ -509,7 +509,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -597,7 +597,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestListResponse,
                     types::ErrorResponse,
@@ -678,7 +678,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::AccountGetResponse,
                     types::ErrorResponse,
@@ -763,7 +763,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::AccountGetResponse,
                     types::ErrorResponse,
@@ -849,7 +849,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::AccountCreateResponse,
                     types::ErrorResponse,
@@ -935,7 +935,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::AccountVerifyResponse,
                     types::ErrorResponse,
@@ -1031,7 +1031,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -1124,7 +1124,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -1215,7 +1215,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -1305,7 +1305,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -1397,7 +1397,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobSendResponse,
                     types::ErrorResponse,
@@ -1488,7 +1488,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobSendResponse,
                     types::ErrorResponse,
@@ -1578,7 +1578,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobSendResponse,
                     types::ErrorResponse,
@@ -1667,7 +1667,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobSendResponse,
                     types::ErrorResponse,
@@ -1759,7 +1759,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -1850,7 +1850,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -1939,7 +1939,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2027,7 +2027,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2121,7 +2121,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2216,7 +2216,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2301,7 +2301,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2467,7 +2467,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FileResponseDataUri,
                     types::ErrorResponse,
@@ -2555,7 +2555,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FileResponse,
                     types::ErrorResponse,
@@ -2636,7 +2636,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TemplateGetResponse,
                     types::ErrorResponse,
@@ -2723,7 +2723,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TemplateListResponse,
                     types::ErrorResponse,
@@ -2814,7 +2814,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TemplateGetResponse,
                     types::ErrorResponse,
@@ -2905,7 +2905,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TemplateGetResponse,
                     types::ErrorResponse,
@@ -2999,7 +2999,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TemplateCreateEmbeddedDraftResponse,
                     types::ErrorResponse,
@@ -3092,7 +3092,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TemplateCreateEmbeddedDraftResponse,
                     types::ErrorResponse,
@@ -3314,7 +3314,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FileResponseDataUri,
                     types::ErrorResponse,
@@ -3400,7 +3400,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FileResponse,
                     types::ErrorResponse,
@@ -3501,7 +3501,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TemplateUpdateFilesResponse,
                     types::ErrorResponse,
@@ -3599,7 +3599,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TemplateUpdateFilesResponse,
                     types::ErrorResponse,
@@ -3688,7 +3688,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobGetResponse,
                     types::ErrorResponse,
@@ -3767,7 +3767,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::BulkSendJobListResponse,
                     types::ErrorResponse,
@@ -3857,7 +3857,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::ReportCreateResponse,
                     types::ErrorResponse,
@@ -3927,7 +3927,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TeamGetResponse,
                     types::ErrorResponse,
@@ -4010,7 +4010,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TeamGetResponse,
                     types::ErrorResponse,
@@ -4093,7 +4093,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TeamGetResponse,
                     types::ErrorResponse,
@@ -4238,7 +4238,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TeamGetResponse,
                     types::ErrorResponse,
@@ -4330,7 +4330,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            202..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TeamGetResponse,
                     types::ErrorResponse,
@@ -4421,7 +4421,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
@@ -4509,7 +4509,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
@@ -4599,7 +4599,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
@@ -4688,7 +4688,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
@@ -4777,7 +4777,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
@@ -4865,7 +4865,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
@@ -4959,7 +4959,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::UnclaimedDraftCreateResponse,
                     types::ErrorResponse,
@@ -5043,7 +5043,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::EmbeddedSignUrlResponse,
                     types::ErrorResponse,
@@ -5146,7 +5146,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::EmbeddedEditUrlResponse,
                     types::ErrorResponse,
@@ -5223,7 +5223,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
@@ -5315,7 +5315,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
@@ -5404,7 +5404,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
@@ -5483,7 +5483,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::ApiAppListResponse,
                     types::ErrorResponse,
@@ -5572,7 +5572,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
@@ -5658,7 +5658,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,

@@ -217,7 +217,7 @@ impl Package {
             .or_else(|| single.and_then(|api| semver(&api.version)))
             .unwrap_or_else(|| "0.1.0".to_owned());
         let description = match single {
-            Some(api) => format!("Typed async Rust client for {} {}", api.title.trim(), api.version.trim()),
+            Some(api) => format!("Typed async Rust client for {}", label(api)),
             None => "Typed async clients generated from OpenAPI specs".to_owned(),
         };
         let license = match single {
@@ -281,11 +281,10 @@ pub(crate) fn readme(apis: &[ir::Api], options: &CrateOptions) -> String {
             format!(" It switches on the runtime's {}.", parts.join(", "))
         };
         out.push_str(&format!(
-            "- `{}` (feature `{}`): {} {}, {} operations.{uses}\n",
+            "- `{}` (feature `{}`): {}, {} operations.{uses}\n",
             api.module,
             api.feature,
-            api.title.trim(),
-            api.version.trim(),
+            label(api),
             api.operations.len()
         ));
     }
@@ -311,4 +310,9 @@ pub(crate) fn readme(apis: &[ir::Api], options: &CrateOptions) -> String {
 
 fn toml_escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// The API's title and version, either of which may be empty.
+pub(super) fn label(api: &ir::Api) -> String {
+    format!("{} {}", api.title.trim(), api.version.trim()).trim().to_owned()
 }

@@ -126,10 +126,12 @@ pub(crate) fn op_error_type(op: &ir::Operation) -> TypeRef {
 /// The crate root (`lib.rs`) for a set of APIs.
 pub fn lib_file(crate_name: &str, apis: &[ir::Api], vendored: bool) -> TokenStream {
     let mut text = format!(
-        "Typed async clients generated from OpenAPI specs by `esign-codegen` ({crate_name}).\n\nModules, each behind a Cargo feature of the same name:\n"
+        "Typed async clients generated from OpenAPI specs by `esign-codegen` ({crate_name}).\n\nModules, each behind the Cargo feature named beside it:\n"
     );
     for api in apis {
-        text.push_str(&format!("\n- [`{}`]: {} {} (feature `{}`)", api.module, api.title, api.version, api.feature));
+        // `[name]: text` at the start of an item would read as a link
+        // reference definition (an empty title leaves `1.0 (...)` there).
+        text.push_str(&format!("\n- [`{}`] (feature `{}`): {}", api.module, api.feature, manifest::label(api)));
     }
     text.push_str(if vendored {
         "\n\n[`runtime`] holds what the modules share (a copy of the `esign-runtime` crate's sources): \

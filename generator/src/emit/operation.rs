@@ -435,6 +435,59 @@ fn request(
     }
 }
 
+/// The parts of the inclusive range `whole` that no range in `taken` covers.
+fn subtract(whole: (u16, u16), taken: &[(u16, u16)]) -> Vec<(u16, u16)> {
+    let mut free = vec![whole];
+    for &(lo, hi) in taken {
+        free = free
+            .into_iter()
+            .flat_map(|(a, b)| {
+                if hi < a || lo > b {
+                    return vec![(a, b)];
+                }
+                let mut rest = Vec::new();
+                if lo > a {
+                    rest.push((a, lo - 1));
+                }
+                if hi < b {
+                    rest.push((hi + 1, b));
+                }
+                rest
+            })
+            .collect();
+    }
+    free
+}
+
+/// An arm's statuses with every run of three or more consecutive codes
+/// written as one range (`480..=482`, not `480 | 481 | 482`, which clippy
+/// refuses); other codes and ranges keep their order.
+fn merge_runs(statuses: &[(u16, u16)]) -> Vec<(u16, u16)> {
+    let mut codes: Vec<u16> = statuses.iter().filter(|(lo, hi)| lo == hi).map(|(lo, _)| *lo).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut runs: Vec<(u16, u16)> = Vec::new();
+    for code in codes {
+        match runs.last_mut() {
+            Some((_, hi)) if *hi + 1 == code => *hi = code,
+            _ => runs.push((code, code)),
+        }
+    }
+    let mut out: Vec<(u16, u16)> = Vec::new();
+    for &(lo, hi) in statuses {
+        if lo != hi {
+            out.push((lo, hi));
+            continue;
+        }
+        let run = runs.iter().find(|(a, b)| (*a..=*b).contains(&lo)).copied().unwrap_or((lo, hi));
+        let piece = if run.1 - run.0 >= 2 { run } else { (lo, lo) };
+        if !out.contains(&piece) {
+            out.push(piece);
+        }
+    }
+    out
+}
+
 /// The operation's distinct success bodies, in spec order.
 fn success_bodies(op: &ir::Operation) -> Vec<&ResponseBody> {
     let mut distinct: Vec<&ResponseBody> = Vec::new();
@@ -538,7 +591,16 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
                     patterns.retain(|&(lo, hi)| !(200..=299).contains(&lo) || hi > 299);
                     patterns.push((200, 299));
                 }
-                None => arms.push((vec![(200, 299)], handler)),
+                // Its own arm, after the others: the 2xx codes they match
+                // are left out, so no two arms overlap (clippy's
+                // match_overlapping_arm).
+                None => {
+                    let taken: Vec<(u16, u16)> = arms.iter().flat_map(|(s, _)| s.iter().copied()).collect();
+                    let free = subtract((200, 299), &taken);
+                    if !free.is_empty() {
+                        arms.push((free, handler));
+                    }
+                }
             }
         }
     }
@@ -622,7 +684,7 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
     };
     let arm_tokens = arms.iter().map(|(statuses, h)| {
         let code = handler_code(h);
-        let patterns = statuses.iter().map(|&(lo, hi)| {
+        let patterns = merge_runs(statuses).into_iter().map(|(lo, hi)| {
             let (lo_lit, hi_lit) = (status_literal(lo), status_literal(hi));
             if lo == hi {
                 lo_lit

@@ -36,7 +36,7 @@ pub fn child_generate() -> bool {
     let name = spec.file_name().unwrap().to_string_lossy().into_owned();
     let generated =
         esign_codegen::generate_crate_from_bytes(&[(name, bytes)], &options("ours-bench")).expect("generates");
-    esign_codegen::write::ensure_files(Path::new(&out), &generated.files, esign_codegen::write::Mode::Write)
+    esign_codegen::write::ensure_files(Path::new(&out), &generated.files, esign_codegen::write::Mode::Force)
         .expect("writes the crate");
     true
 }

@@ -2,21 +2,21 @@
 
 //! Typed async clients generated from OpenAPI specs by `esign-codegen` (esign-fixtures).
 //!
-//! Modules, each behind a Cargo feature of the same name:
+//! Modules, each behind the Cargo feature named beside it:
 //!
-//! - [`bodies`]: Bodies fixture 1 (feature `bodies`)
-//! - [`composition`]: Composition fixture 1 (feature `composition`)
-//! - [`cursed_names`]: Cursed names fixture 1 (feature `cursed-names`)
-//! - [`downloads_and_forms`]: Downloads and forms fixture 1 (feature `downloads-and-forms`)
-//! - [`enums`]: Enums fixture 1 (feature `enums`)
-//! - [`envelope_api`]: Envelope fixture 1 (feature `envelope-api`)
-//! - [`method_names`]: Method names fixture 1 (feature `method-names`)
-//! - [`objects`]: Objects fixture 1 (feature `objects`)
-//! - [`openapi31`]: OpenAPI 3.1 fixture 1 (feature `openapi31`)
-//! - [`parameters`]: Parameters fixture 1 (feature `parameters`)
-//! - [`responses`]: Responses fixture 1 (feature `responses`)
-//! - [`security`]: Security fixture 1 (feature `security`)
-//! - [`swagger2`]: Swagger 2.0 fixture 1 (feature `swagger2`)
+//! - [`bodies`] (feature `bodies`): Bodies fixture 1
+//! - [`composition`] (feature `composition`): Composition fixture 1
+//! - [`cursed_names`] (feature `cursed-names`): Cursed names fixture 1
+//! - [`downloads_and_forms`] (feature `downloads-and-forms`): Downloads and forms fixture 1
+//! - [`enums`] (feature `enums`): Enums fixture 1
+//! - [`envelope_api`] (feature `envelope-api`): Envelope fixture 1
+//! - [`method_names`] (feature `method-names`): Method names fixture 1
+//! - [`objects`] (feature `objects`): 1
+//! - [`openapi31`] (feature `openapi31`): OpenAPI 3.1 fixture 1
+//! - [`parameters`] (feature `parameters`): Parameters fixture 1
+//! - [`responses`] (feature `responses`): Responses fixture 1
+//! - [`security`] (feature `security`): Security fixture 1
+//! - [`swagger2`] (feature `swagger2`): Swagger 2.0 fixture 1
 //!
 //! [`runtime`] is the `esign-runtime` crate, which every generated client shares: credentials that never print, the error type, URL building, retries.
 #![deny(missing_docs)]

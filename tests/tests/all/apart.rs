@@ -22,7 +22,8 @@ fn generate_apart(spec: &str, crate_name: &str, out: &Path, runtime: RuntimeDep)
         crate_version: None,
     };
     let generated = esign_codegen::generate_crate(&[input], &options).expect("spec generates");
-    ensure_files(out, &generated.files, Mode::Write).expect("crate written");
+    // Force: the test's own scratch folder under the target directory.
+    ensure_files(out, &generated.files, Mode::Force).expect("crate written");
 }
 
 const APP_MAIN: &str = r#"

@@ -36,7 +36,8 @@ fn accepted_specs_compile() {
     };
     let generated = esign_codegen::generate_crate(&specs, &options).expect("every spec generates");
     let out = target_dir().join("compile-fixtures");
-    ensure_files(&out, &generated.files, Mode::Write).expect("crate written");
+    // Force: the test's own scratch folder under the target directory.
+    ensure_files(&out, &generated.files, Mode::Force).expect("crate written");
     let output =
         nested_cargo(&out, &root.join("Cargo.lock"), &target_dir().join("nested-check"), &["check", "--quiet"])
             .expect("lock file copied")

@@ -220,7 +220,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     ::std::vec::Vec<types::Pet>,
                     ::serde_json::Value,
@@ -298,7 +298,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::Shape,
                     ::serde_json::Value,
@@ -370,7 +370,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::Node,
                     ::serde_json::Value,

@@ -212,7 +212,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::Result,
                     ::serde_json::Value,
@@ -277,7 +277,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     ::std::vec::Vec<types::ChatV2Thing>,
                     ::serde_json::Value,

@@ -336,7 +336,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 if !crate::runtime::__codegen::envelope_succeeded(
                     &response.body,
                     "ok",

@@ -854,7 +854,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::ThingList,
                     ::serde_json::Value,
@@ -1072,7 +1072,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::Thing,
                     ::serde_json::Value,

@@ -313,6 +313,7 @@ impl Client {
     /// # Responses
     ///
     /// - 200 (`Ok`): The new app.
+    /// - 480, 481, 482 (`Err`): A proxy's page, not the API's.
     /// - any other status (`Err`): An error.
     /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
@@ -363,7 +364,8 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            480..=482 => Err(crate::runtime::__codegen::unexpected(response)),
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::App,
                     types::ErrorBody,

@@ -328,7 +328,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     ::std::vec::Vec<types::Document>,
                     ::serde_json::Value,
@@ -406,7 +406,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            200 | 202..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::Document,
                     ::serde_json::Value,
@@ -483,7 +483,7 @@ impl Client {
                 Ok(Self::finish(response, body))
             }
             404 => Err(crate::runtime::__codegen::api_error(response)),
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::Document,
                     types::ErrorType,
@@ -689,7 +689,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::LoginResponse200,
                     ::serde_json::Value,
