@@ -39,10 +39,11 @@ impl RawResponse {
     }
 
     /// The wait its `Retry-After` header asks for, in seconds (`120`,
-    /// `1.5`), at most
+    /// `1.5`) or until an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`; one
+    /// in the past is no wait), at most
     /// [`RetryPolicy::LONGEST_HEADER_WAIT`](super::RetryPolicy::LONGEST_HEADER_WAIT)
-    /// (a year); `None` without one, or when it is not a number of seconds
-    /// (negative, `NaN`, infinite, not ASCII, an HTTP date). Never panics.
+    /// (a year); `None` without one, or when it is neither (negative,
+    /// `NaN`, infinite, not ASCII, an obsolete date form). Never panics.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
         super::retry::retry_after(&self.headers)
     }

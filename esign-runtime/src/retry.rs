@@ -194,17 +194,61 @@ impl RetryRules {
 /// seconds, so just past it.
 pub(super) const RESET_MARGIN: std::time::Duration = std::time::Duration::from_millis(50);
 
-/// The wait a `Retry-After` header asks for, in seconds (`120`, `1.5`),
-/// at most [`RetryPolicy::LONGEST_HEADER_WAIT`]. `None` when there is none or it is not
-/// a number of seconds: negative, `NaN`, infinite, not ASCII, an HTTP date
-/// (not read). Never panics, whatever the text.
+/// The wait a `Retry-After` header asks for: a number of seconds (`120`,
+/// `1.5`) or an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`, the IMF-fixdate
+/// form servers send; a date in the past is no wait), at most
+/// [`RetryPolicy::LONGEST_HEADER_WAIT`]. `None` when there is none or it is
+/// neither: negative, `NaN`, infinite, not ASCII, an obsolete date form.
+/// Never panics, whatever the text.
 pub(super) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
-    let seconds = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim().parse::<f64>().ok()?;
+    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    retry_after_text(text, super::pace::since_epoch())
+}
+
+/// [`retry_after`] of the header's text, at `now` (time since the epoch).
+fn retry_after_text(text: &str, now: std::time::Duration) -> Option<std::time::Duration> {
+    let longest = RetryPolicy::LONGEST_HEADER_WAIT;
+    if let Some(date) = http_date(text) {
+        return Some(std::time::Duration::from_secs(date).saturating_sub(now).min(longest));
+    }
+    let seconds = text.parse::<f64>().ok()?;
     if !seconds.is_finite() || seconds < 0.0 {
         return None;
     }
     // `min` first: `try_from_secs_f64` refuses what a `Duration` cannot hold.
-    std::time::Duration::try_from_secs_f64(seconds.min(RetryPolicy::LONGEST_HEADER_WAIT.as_secs_f64())).ok()
+    std::time::Duration::try_from_secs_f64(seconds.min(longest.as_secs_f64())).ok()
+}
+
+/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) as Unix seconds, for
+/// years 1970 to 9999; `None` for anything else. Checked arithmetic only.
+fn http_date(text: &str) -> Option<u64> {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let mut parts = text.split(' ');
+    let (weekday, day, month, year, time, zone) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || zone != "GMT" || !DAYS.iter().any(|d| weekday.strip_suffix(',') == Some(*d)) {
+        return None;
+    }
+    let number = |text: &str, digits: usize| -> Option<u64> {
+        (text.len() == digits && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse().ok())?
+    };
+    let (day, year) = (number(day, 2)?, number(year, 4)?);
+    let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
+    let mut clock = time.split(':');
+    let (hour, minute, second) = (number(clock.next()?, 2)?, number(clock.next()?, 2)?, number(clock.next()?, 2)?);
+    if clock.next().is_some() || year < 1970 || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    // Days since the epoch of a proleptic Gregorian date (years from March,
+    // so the leap day ends a year).
+    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let era = y / 400;
+    let year_of_era = y % 400;
+    let day_of_year = (153 * m + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = (era * 146_097 + day_of_era).checked_sub(719_468)?;
+    days.checked_mul(86_400)?.checked_add(hour * 3600 + minute * 60 + second)
 }
 
 /// How long from `now` (time since the Unix epoch) until a reset at Unix
@@ -310,9 +354,38 @@ mod tests {
     fn a_second_without_anything_to_go_by() {
         let mut response = raw(429, "");
         assert_eq!(rate_limit_wait(&response), Duration::from_secs(1));
-        // An HTTP date is not read.
-        response.headers.insert(reqwest::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        // A date form HTTP no longer sends is not read.
+        response.headers.insert(reqwest::header::RETRY_AFTER, "Wednesday, 21-Oct-15 07:28:00 GMT".parse().unwrap());
         assert_eq!(rate_limit_wait(&response), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn retry_after_may_be_an_http_date() {
+        assert_eq!(http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(http_date("Tue, 29 Feb 2028 23:59:60 GMT"), Some(1_835_481_600));
+        assert_eq!(http_date("Fri, 31 Dec 9999 23:59:59 GMT"), Some(253_402_300_799));
+        for bad in [
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun 06 Nov 1994 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1969 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+            "Sun, +6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "",
+        ] {
+            assert_eq!(http_date(bad), None, "{bad:?}");
+        }
+        let now = Duration::from_secs(784_111_777);
+        assert_eq!(retry_after_text("Sun, 06 Nov 1994 08:50:07 GMT", now), Some(Duration::from_secs(30)));
+        assert_eq!(retry_after_text("Thu, 01 Jan 1970 00:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(retry_after_text("Fri, 31 Dec 9999 23:59:59 GMT", now), Some(RetryPolicy::LONGEST_HEADER_WAIT));
+        assert_eq!(retry_after_text("30", now), Some(Duration::from_secs(30)));
     }
 
     #[test]
