@@ -232,7 +232,7 @@ async fn an_embedded_template_draft_exists_at_once_and_posts_template_created() 
     let draft = client.template_create_embedded_draft(&request).await.unwrap().body.template.unwrap();
     let id = draft.template_id.unwrap();
     assert!(draft.edit_url.unwrap().contains(&id));
-    assert_eq!(sim.templates(), [id.clone()]);
+    assert_eq!(sim.templates(), std::slice::from_ref(&id));
     let event = next_event(&mut events).await;
     assert_eq!(event.event.event_type, EventType::TemplateCreated);
     assert_eq!(event.template.unwrap().template_id.as_deref(), Some(id.as_str()));
@@ -256,7 +256,7 @@ async fn an_unclaimed_draft_becomes_a_request_once_claimed() {
     let id = draft.signature_request_id.unwrap();
     assert!(draft.claim_url.unwrap().starts_with("http://127.0.0.1:"));
     assert_eq!(draft.test_mode, Some(true));
-    assert_eq!(sim.unclaimed_drafts(), [id.clone()]);
+    assert_eq!(sim.unclaimed_drafts(), std::slice::from_ref(&id));
 
     // Not a request until claimed.
     assert_eq!(api_error(&client.signature_request_get(&id).await.unwrap_err()).0, 404);
