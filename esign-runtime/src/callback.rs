@@ -44,7 +44,8 @@ impl fmt::Display for CallbackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CallbackError::TooLarge { limit } => write!(f, "callback body over {limit} bytes"),
-            CallbackError::Malformed(why) => write!(f, "malformed callback: {why}"),
+            // It may quote the body or its Content-Type: control characters escaped.
+            CallbackError::Malformed(why) => write!(f, "malformed callback: {}", super::error::Escaped(why)),
             CallbackError::Forged => f.write_str("callback event hash does not verify"),
             CallbackError::EmptyKey => f.write_str("the key to verify callbacks with is empty"),
             CallbackError::TooDense { budget } => {
@@ -247,6 +248,10 @@ mod tests {
     fn errors_say_what_is_wrong() {
         assert_eq!(CallbackError::TooLarge { limit: 10 }.to_string(), "callback body over 10 bytes");
         assert_eq!(CallbackError::Malformed("x".to_owned()).to_string(), "malformed callback: x");
+        assert_eq!(
+            CallbackError::Malformed("unknown variant `a\r\nb\u{1b}[2J`".to_owned()).to_string(),
+            "malformed callback: unknown variant `a\\r\\nb\\u{1b}[2J`"
+        );
         assert_eq!(CallbackError::Forged.to_string(), "callback event hash does not verify");
         assert_eq!(CallbackError::EmptyKey.to_string(), "the key to verify callbacks with is empty");
         assert_eq!(
