@@ -5,12 +5,17 @@
 //! [`DropboxSignSim::base_url`], [`LeegalitySim::base_url`] or
 //! [`Constellation1Sim::base_url`]; the simulator stops when dropped.
 //!
-//! - [`DropboxSignSim`]: the signature-request lifecycle. A cancel answers
-//!   `200` (queued), completes shortly after, posts a signed
-//!   `signature_request_canceled` event to the callback URL you give, and
-//!   from then on the request answers `410`; fully signed requests refuse
-//!   with `400 signature_request_cancel_failed`; remove, get and paged list;
-//!   rate-limit headers and an exhausted limit; injected errors.
+//! - [`DropboxSignSim`]: the whole life of a signature request. Sends (JSON
+//!   or multipart, from files or templates, embedded, or by unclaimed
+//!   draft) start awaiting signature; signers sign when the test says
+//!   ([`DropboxSignSim::sign`]) or by themselves after a delay; reminders,
+//!   updates, templates, and downloads of a real PDF. A cancel answers
+//!   `200` (queued), completes shortly after, and from then on the request
+//!   answers `410`; fully signed requests refuse with
+//!   `400 signature_request_cancel_failed`; remove, get and paged list.
+//!   Each step posts its event, signed with the API key, to the callback
+//!   URL you give. Rate-limit headers and an exhausted limit; injected
+//!   errors.
 //! - [`LeegalitySim`]: deleting invitations, with the HTTP 200 status 1/0
 //!   envelope and its message codes.
 //! - [`Constellation1Sim`]: cancelling sessions, with `ReturnValue`
@@ -50,6 +55,10 @@
 //! The simulators answer over real HTTP, so whatever your code does with
 //! the client (retries, waiting for the rate limit, reading the callback
 //! body) is exercised as it would be against the provider.
+//!
+//! The `esign-sim` program serves one simulator until stopped, for trying
+//! the examples offline: `cargo run -p esign-sim -- dropbox-sign --port 8080`
+//! prints the base URL and API key to export (`--help` for the options).
 #![deny(missing_docs)]
 
 pub mod constellation1;
