@@ -14,7 +14,7 @@
 //! | `GET /embedded/sign_url/{signature_id}` | for a signer of an embedded request still awaiting signature: `200` with `embedded.sign_url`; already signed: `409 conflict`; not embedded: `400 bad_request`. |
 //! | `POST /signature_request/remind/{id}` | the signer awaiting signature with `email_address` (and `name`, if given): `200` with the request, `last_reminded_at` set, `signature_request_remind` posted. Within an hour of the last reminder: `400 invalid_reminder`. No such signer, an embedded or a complete request: `400 bad_request`. |
 //! | `POST /signature_request/update/{id}` | changes the `email_address` (which gives the signer a new `signature_id`) or `name` of the signer `signature_id`, or `expires_at`: `200` with the request. A signer who signed, a complete request: `400 bad_request`. |
-//! | `GET /signature_request/files/{id}` | `200` with a one-page PDF (`application/pdf`) showing the title, the documents and each signature's state, whatever the request's state (signed or not, as the API gives the current documents). `file_type=zip` is `400 bad_request`: archives are not simulated. |
+//! | `GET /signature_request/files/{id}` | `200` with a one-page PDF (`application/pdf`) showing the title, the documents and each signature's state, whatever the request's state (signed or not, as the API gives the current documents). `file_type=zip`: a ZIP archive (`application/zip`, stored, not compressed) of one such PDF per document, named after it. Another `file_type`: `400 bad_request`. |
 //! | `GET /signature_request/files_as_data_uri/{id}`, `.../files_as_file_url/{id}` | the same PDF as a `data:application/pdf;base64,...` URI, or a `file_url` on the simulator (`/download/{id}`, no credentials needed) with `expires_at`. |
 //! | `POST /signature_request/cancel/{id}` | awaiting signature or partially signed: `200` with an empty body, the cancellation **queued**; it completes after [`DropboxSignSimBuilder::cancel_delay`], when the request starts answering `410` and the `signature_request_canceled` event is posted to the callback URL. Fully signed or declined: `400 signature_request_cancel_failed`. Canceling, canceled or removed: `410 deleted`. Unknown: `404 not_found`. |
 //! | `POST /signature_request/remove/{id}` | fully signed or declined: `200`, the request is removed. Not yet complete (or still canceling): `400 signature_request_remove_failed`. Canceled or removed: `410 deleted`. Unknown: `404 not_found`. |
@@ -46,6 +46,7 @@
 
 mod form;
 mod pdf;
+mod zip;
 
 pub use pdf::one_page_pdf;
 
@@ -1104,13 +1105,29 @@ impl Record {
         })
     }
 
-    /// The lines of the PDF the request's download gives.
+    /// The PDF the request's download gives: one page describing the
+    /// request, its documents and each signer's state.
     fn pdf(&self, id: &str) -> Vec<u8> {
+        self.page(id, format!("Documents: {}", self.documents.join(", ")))
+    }
+
+    /// The ZIP archive `file_type=zip` gives: one such PDF per document.
+    fn zip(&self, id: &str) -> Vec<u8> {
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for (i, document) in self.documents.iter().enumerate() {
+            let taken: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+            let about = format!("Document {} of {}: {document}", i + 1, self.documents.len());
+            files.push((zip::file_name(document, &taken), self.page(id, about)));
+        }
+        zip::stored_zip(&files)
+    }
+
+    fn page(&self, id: &str, documents: String) -> Vec<u8> {
         let mut lines = vec![self.title.clone(), format!("Signature request {id}")];
         if self.test_mode {
             lines.push("Test mode: this document has no legal value.".to_owned());
         }
-        lines.push(format!("Documents: {}", self.documents.join(", ")));
+        lines.push(documents);
         for signer in &self.signers {
             let what = match (signer.status, signer.signed_at) {
                 ("signed", Some(at)) => format!("signed at Unix time {at}"),
@@ -1952,10 +1969,9 @@ fn files(shared: &Arc<Shared>, endpoint: Endpoint, id: &str, uri: &Uri) -> Respo
         }
         _ => match query_param(uri, "file_type").as_deref().map(str::trim) {
             None | Some("" | "pdf") => pdf_reply(record.pdf(id), true),
-            Some("zip") => bad_request(
-                "The simulator gives file_type=pdf only; zip archives are not simulated.",
-                Some("file_type"),
-            ),
+            Some("zip") => Reply::bytes(200, "application/zip", record.zip(id))
+                .header("Content-Disposition", "attachment; filename=\"signature_request.zip\"")
+                .into_response(),
             Some(other) => bad_request(&format!("file_type `{other}` is neither pdf nor zip."), Some("file_type")),
         },
     }

@@ -418,10 +418,15 @@ async fn downloads_are_a_real_pdf_as_bytes_data_uri_or_url() {
     assert_eq!(fetched.status(), 200);
     assert_eq!(fetched.bytes().await.unwrap(), pdf);
 
-    // Zip archives are not simulated: a documented error naming the parameter.
+    // A ZIP archive: one PDF per document, named after it.
     options.file_type = Some(FileType::Zip);
-    let err = client.signature_request_files(&id, &options).await.unwrap_err();
-    assert_eq!(api_error(&err), (400, ErrorName::BadRequest, Some("file_type".to_owned())));
+    let response = client.signature_request_files(&id, &options).await.unwrap();
+    assert_eq!(response.headers.get("content-type").unwrap(), "application/zip");
+    let zip = response.body.collect(1 << 20).await.unwrap();
+    assert!(zip.starts_with(b"PK\x03\x04"));
+    let name = b"contract.pdf";
+    let at = zip.windows(name.len()).position(|w| w == name).expect("the document's name");
+    assert!(zip[at + name.len()..].starts_with(b"%PDF-"), "the PDF follows its local header");
     assert_eq!(api_error(&client.signature_request_files("missing", &options).await.unwrap_err()).0, 404);
 }
 
