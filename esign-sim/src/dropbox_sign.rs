@@ -8,7 +8,7 @@
 //!
 //! | Request | Answer |
 //! |---|---|
-//! | `POST /signature_request/send` | a JSON body (documents as `file_urls`) or a multipart form (`files[]` parts, the other fields with bracketed names such as `signers[0][name]`, `form_fields_per_document` as JSON text). Needs documents (files or URLs, not both) and `signers` or `grouped_signers` (not both), each with a name and a valid email address. `200` with the new `SignatureRequest`, **awaiting signature**; `signature_request_sent` is posted. A missing or bad field: `400 bad_request` (`invalid_recipient` for an address, `invalid_file` for an empty file) naming it in `error_path`. |
+//! | `POST /signature_request/send` | a JSON body (documents as `file_urls`) or a multipart form (`files[]` parts, the other fields with bracketed names such as `signers[0][name]`, `form_fields_per_document` as JSON text). Needs documents (files or URLs, not both) and `signers` or `grouped_signers` (not both), each with a name and a valid email address; `form_fields_per_document` (either shape) must name signers and documents the request has. `200` with the new `SignatureRequest`, **awaiting signature**; `signature_request_sent` is posted. A missing or bad field: `400 bad_request` (`invalid_recipient` for an address, `invalid_file` for an empty file) naming it in `error_path`. |
 //! | `POST /signature_request/send_with_template` | as `send`, with `template_ids` (each must exist, else `404 not_found`) and one signer per template role (`signers[i][role]`), every role filled; documents are optional (appended). |
 //! | `POST /signature_request/create_embedded`, `.../create_embedded_with_template` | as `send` and `send_with_template`, with `client_id` required; the request is signed through sign URLs and cannot be reminded. |
 //! | `GET /embedded/sign_url/{signature_id}` | for a signer of an embedded request still awaiting signature: `200` with `embedded.sign_url`; already signed: `409 conflict`; not embedded: `400 bad_request`. |
@@ -644,6 +644,13 @@ impl DropboxSignSim {
         lock(&self.shared.requests).records.get(id).map(|record| record.documents.clone()).unwrap_or_default()
     }
 
+    /// The form fields a signature request was sent with
+    /// (`form_fields_per_document`, read in either of its shapes, as one
+    /// flat list of the fields as sent); empty when it had none.
+    pub fn form_fields(&self, id: &str) -> Vec<Value> {
+        lock(&self.shared.requests).records.get(id).map(|record| record.form_fields.clone()).unwrap_or_default()
+    }
+
     /// The signer at `signer_index` (from 0, in the order the request lists
     /// its signatures) signs: the request becomes partially or fully
     /// signed, and `signature_request_signed` is posted, followed, for the
@@ -985,6 +992,8 @@ struct Record {
     /// Signed through sign URLs (created with `create_embedded*`).
     embedded: bool,
     custom_fields: Vec<Value>,
+    /// `form_fields_per_document`, as one flat list of the fields sent.
+    form_fields: Vec<Value>,
     documents: Vec<String>,
     signing_redirect_url: Option<String>,
     /// When every signer signs by themself ([`DropboxSignSimBuilder::auto_sign_after`]).
@@ -1022,6 +1031,7 @@ impl Record {
             client_id: None,
             embedded: false,
             custom_fields: Vec::new(),
+            form_fields: Vec::new(),
             documents: vec![format!("Request {id}.pdf")],
             signing_redirect_url: None,
             auto_sign_at: None,
@@ -1716,6 +1726,7 @@ fn new_record(
         Some(Value::String(text)) => serde_json::from_str(text).unwrap_or_default(),
         _ => Vec::new(),
     };
+    let form_fields = form_fields(fields.get("form_fields_per_document"), signers.len(), documents.len())?;
     let expires_at = form::integer(fields.get("expires_at"));
     if expires_at.is_some_and(|at| at <= unix_now() as i64) {
         return Err(bad_request("expires_at must be in the future.", Some("expires_at")));
@@ -1735,10 +1746,56 @@ fn new_record(
         client_id: form::text(fields.get("client_id")),
         embedded: kind.embedded(),
         custom_fields,
+        form_fields,
         documents,
         signing_redirect_url: form::text(fields.get("signing_redirect_url")),
         auto_sign_at: None,
     })
+}
+
+/// `form_fields_per_document` in either shape (one flat list whose fields
+/// name their `document_index`, or one list per document), flattened; a
+/// field must name a signer (by index) and a document the request has.
+#[allow(clippy::result_large_err)]
+fn form_fields(value: Option<&Value>, signers: usize, documents: usize) -> Result<Vec<Value>, Response> {
+    const NAME: &str = "form_fields_per_document";
+    let Some(value) = value else { return Ok(Vec::new()) };
+    let Value::Array(entries) = value else {
+        return Err(bad_request(&format!("{NAME} must be a list."), Some(NAME)));
+    };
+    let mut flat = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        match entry {
+            Value::Array(fields) => flat.extend(
+                fields.iter().enumerate().map(|(j, field)| (format!("{NAME}[{i}][{j}]"), Some(i as i64), field)),
+            ),
+            Value::Object(_) => flat.push((format!("{NAME}[{i}]"), form::integer(entry.get("document_index")), entry)),
+            _ => {
+                return Err(bad_request(
+                    "Each entry must be a field or a list of fields.",
+                    Some(&format!("{NAME}[{i}]")),
+                ))
+            }
+        }
+    }
+    for (path, document, field) in &flat {
+        if !field.is_object() {
+            return Err(bad_request("Each field must be an object.", Some(path)));
+        }
+        let document = document.unwrap_or(0);
+        if documents > 0 && !(0..documents as i64).contains(&document) {
+            let message = format!("The field is on document {document}; the request has {documents}.");
+            return Err(bad_request(&message, Some(&format!("{path}[document_index]"))));
+        }
+        // A signer given by index must exist; roles and `sender` are not checked.
+        if let Some(signer) = form::integer(field.get("signer")) {
+            if signers > 0 && !(0..signers as i64).contains(&signer) {
+                let message = format!("The field is for signer {signer}; the request has {signers}.");
+                return Err(bad_request(&message, Some(&format!("{path}[signer]"))));
+            }
+        }
+    }
+    Ok(flat.into_iter().map(|(_, _, field)| field.clone()).collect())
 }
 
 #[allow(clippy::result_large_err)]

@@ -152,6 +152,32 @@ async fn sends_the_api_would_refuse_are_refused_with_the_parameter_named() {
             "signers[0][name]",
         ),
     ];
+    let urls = serde_json::json!(["https://example.com/a.pdf"]);
+    let field = |document: i64, signer: i64| {
+        serde_json::json!({"api_id": "s", "type": "signature", "x": 1, "y": 1, "width": 10, "height": 10,
+                           "required": true, "signer": signer, "document_index": document})
+    };
+    let cases = cases.into_iter().chain([
+        (
+            serde_json::json!({"file_urls": urls, "signers": signer, "form_fields_per_document": [field(0, 1)]}),
+            400,
+            "bad_request",
+            "form_fields_per_document[0][signer]",
+        ),
+        (
+            serde_json::json!({"file_urls": urls, "signers": signer, "form_fields_per_document": [field(1, 0)]}),
+            400,
+            "bad_request",
+            "form_fields_per_document[0][document_index]",
+        ),
+        // The older shape, one list per document.
+        (
+            serde_json::json!({"file_urls": urls, "signers": signer, "form_fields_per_document": [[], [field(0, 0)]]}),
+            400,
+            "bad_request",
+            "form_fields_per_document[1][0][document_index]",
+        ),
+    ]);
     for (body, status, name, path) in cases {
         let (got, answer) = raw_post(&sim, "/signature_request/send", body.clone()).await;
         assert_eq!(got, status, "{body}: {answer}");

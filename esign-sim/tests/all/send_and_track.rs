@@ -30,6 +30,9 @@ async fn send_and_track_sends_learns_of_the_signatures_by_callback_and_downloads
         .content_type("application/pdf");
     let id = send(&client, "offer.pdf", document, &signers, true).await.unwrap();
     assert_eq!(sim.documents(&id), ["offer.pdf"]);
+    // The fields arrived as the JSON part of the form: three per signer.
+    let fields: Vec<String> = sim.form_fields(&id).iter().map(|f| f["api_id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(fields, ["signature_0", "date_0", "title_0", "signature_1", "date_1", "title_1"]);
 
     // Polling only every minute: the events end the wait.
     let tracked =
