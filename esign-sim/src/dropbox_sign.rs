@@ -14,7 +14,7 @@
 //! | `GET /embedded/sign_url/{signature_id}` | for a signer of an embedded request still awaiting signature: `200` with `embedded.sign_url`; already signed: `409 conflict`; not embedded: `400 bad_request`. |
 //! | `POST /signature_request/remind/{id}` | the signer awaiting signature with `email_address` (and `name`, if given): `200` with the request, `last_reminded_at` set, `signature_request_remind` posted. Within an hour of the last reminder: `400 invalid_reminder`. No such signer, an embedded or a complete request: `400 bad_request`. |
 //! | `POST /signature_request/update/{id}` | changes the `email_address` (which gives the signer a new `signature_id`) or `name` of the signer `signature_id`, or `expires_at`: `200` with the request. A signer who signed, a complete request: `400 bad_request`. |
-//! | `GET /signature_request/files/{id}` | `200` with a one-page PDF (`application/pdf`) showing the title, the documents and each signature's state, whatever the request's state (signed or not, as the API gives the current documents). `file_type=zip`: a ZIP archive (`application/zip`, stored, not compressed) of one such PDF per document, named after it. Another `file_type`: `400 bad_request`. |
+//! | `GET /signature_request/files/{id}` | while the final documents are being prepared ([`DropboxSignSimBuilder::prepare_files_for`]): `409 conflict`. Otherwise `200` with a one-page PDF (`application/pdf`) showing the title, the documents and each signature's state, whatever the request's state (signed or not, as the API gives the current documents). `file_type=zip`: a ZIP archive (`application/zip`, stored, not compressed) of one such PDF per document, named after it. Another `file_type`: `400 bad_request`. |
 //! | `GET /signature_request/files_as_data_uri/{id}`, `.../files_as_file_url/{id}` | the same PDF as a `data:application/pdf;base64,...` URI, or a `file_url` on the simulator (`/download/{id}`, no credentials needed) with `expires_at`. |
 //! | `POST /signature_request/cancel/{id}` | awaiting signature or partially signed: `200` with an empty body, the cancellation **queued**; it completes after [`DropboxSignSimBuilder::cancel_delay`], when the request starts answering `410` and the `signature_request_canceled` event is posted to the callback URL. Fully signed or declined: `400 signature_request_cancel_failed`. Canceling, canceled or removed: `410 deleted`. Unknown: `404 not_found`. |
 //! | `POST /signature_request/remove/{id}` | fully signed or declined: `200`, the request is removed. Not yet complete (or still canceling): `400 signature_request_remove_failed`. Canceled or removed: `410 deleted`. Unknown: `404 not_found`. |
@@ -374,6 +374,7 @@ pub struct DropboxSignSimBuilder {
     rate_limit_reply: RateLimitReply,
     cancel_delay: Option<Duration>,
     auto_sign_after: Option<Duration>,
+    prepare_files_for: Option<Duration>,
     port: u16,
 }
 
@@ -389,6 +390,7 @@ impl Default for DropboxSignSimBuilder {
             rate_limit_reply: RateLimitReply::default(),
             cancel_delay: Some(DEFAULT_CANCEL_DELAY),
             auto_sign_after: None,
+            prepare_files_for: None,
             port: 0,
         }
     }
@@ -472,6 +474,16 @@ impl DropboxSignSimBuilder {
     /// shows it complete. Off by default: signers sign when the test says.
     pub fn auto_sign_after(mut self, delay: Duration) -> Self {
         self.auto_sign_after = Some(delay);
+        self
+    }
+
+    /// Once the last signer has signed, the final documents take `delay`
+    /// to prepare, as they do on the API: until then the three downloads
+    /// answer `409 conflict`, and `signature_request_downloadable` is
+    /// posted when they are ready. Without it (the default) they are ready
+    /// at once, and the event follows `signature_request_all_signed`.
+    pub fn prepare_files_for(mut self, delay: Duration) -> Self {
+        self.prepare_files_for = Some(delay);
         self
     }
 
@@ -998,6 +1010,8 @@ struct Record {
     signing_redirect_url: Option<String>,
     /// When every signer signs by themself ([`DropboxSignSimBuilder::auto_sign_after`]).
     auto_sign_at: Option<Instant>,
+    /// Until when the final documents are being prepared ([`DropboxSignSimBuilder::prepare_files_for`]).
+    files_ready_at: Option<Instant>,
 }
 
 impl Record {
@@ -1035,6 +1049,7 @@ impl Record {
             documents: vec![format!("Request {id}.pdf")],
             signing_redirect_url: None,
             auto_sign_at: None,
+            files_ready_at: None,
         }
     }
 
@@ -1265,7 +1280,7 @@ fn spawn_job(shared: &Arc<Shared>, job: impl std::future::Future<Output = ()> + 
 /// The signers at `indices` sign, in that order: `signature_request_signed`
 /// for each, then `signature_request_all_signed` and
 /// `signature_request_downloadable` when none is left.
-fn sign_signers(shared: &Shared, id: &str, record: &mut Record, indices: &[usize]) {
+fn sign_signers(shared: &Arc<Shared>, id: &str, record: &mut Record, indices: &[usize]) {
     let now = unix_now() as u64;
     for &index in indices {
         let signer = &mut record.signers[index];
@@ -1279,13 +1294,30 @@ fn sign_signers(shared: &Shared, id: &str, record: &mut Record, indices: &[usize
         if all {
             record.auto_sign_at = None;
             enqueue(shared, "signature_request_all_signed", id, json.clone(), None);
-            enqueue(shared, "signature_request_downloadable", id, json, None);
+            match shared.config.prepare_files_for {
+                None => enqueue(shared, "signature_request_downloadable", id, json, None),
+                Some(delay) => {
+                    record.files_ready_at = Some(Instant::now() + delay);
+                    let (task_shared, task_id) = (shared.clone(), id.to_owned());
+                    spawn_job(shared, async move {
+                        tokio::time::sleep(delay).await;
+                        let ready = lock(&task_shared.requests)
+                            .records
+                            .get(&task_id)
+                            .filter(|record| !record.gone())
+                            .map(|record| record.json(&task_id, task_shared.origin()));
+                        if let Some(json) = ready {
+                            enqueue(&task_shared, "signature_request_downloadable", &task_id, json, None);
+                        }
+                    });
+                }
+            }
         }
     }
 }
 
 /// Makes the automatic signatures of `id` that are due.
-fn catch_up(shared: &Shared, requests: &mut Requests, id: &str) {
+fn catch_up(shared: &Arc<Shared>, requests: &mut Requests, id: &str) {
     let Some(record) = requests.records.get_mut(id) else { return };
     let Some(at) = record.auto_sign_at else { return };
     if Instant::now() < at {
@@ -1597,7 +1629,7 @@ fn page_of(uri: &Uri, key: &str, items: Vec<Value>) -> Response {
     }))
 }
 
-fn list(shared: &Shared, uri: &Uri) -> Response {
+fn list(shared: &Arc<Shared>, uri: &Uri) -> Response {
     let mut requests = lock(&shared.requests);
     for id in requests.order.clone() {
         catch_up(shared, &mut requests, &id);
@@ -1750,6 +1782,7 @@ fn new_record(
         documents,
         signing_redirect_url: form::text(fields.get("signing_redirect_url")),
         auto_sign_at: None,
+        files_ready_at: None,
     })
 }
 
@@ -1905,7 +1938,7 @@ fn template_signers(
 /// The open request `id`, with its due automatic signatures made; or the answer
 /// for one that is unknown (404) or gone or going (410).
 #[allow(clippy::result_large_err)]
-fn open_record<'a>(shared: &Shared, requests: &'a mut Requests, id: &str) -> Result<&'a mut Record, Response> {
+fn open_record<'a>(shared: &Arc<Shared>, requests: &'a mut Requests, id: &str) -> Result<&'a mut Record, Response> {
     catch_up(shared, requests, id);
     let Some(record) = requests.records.get_mut(id) else {
         return Err(api_error(StatusCode::NOT_FOUND, "not_found"));
@@ -2010,6 +2043,9 @@ fn files(shared: &Arc<Shared>, endpoint: Endpoint, id: &str, uri: &Uri) -> Respo
     };
     if record.gone() {
         return api_error(StatusCode::GONE, "deleted");
+    }
+    if record.files_ready_at.is_some_and(|ready| Instant::now() < ready) {
+        return refuse(409, "conflict", "The final documents are still being prepared; try again shortly.", None);
     }
     match endpoint {
         Endpoint::FilesAsDataUri => {

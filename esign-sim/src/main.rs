@@ -33,6 +33,8 @@ dropbox-sign:
   --auto-sign-after SECS   every signer of a request sent signs SECS seconds
                            after it was sent (0: by the next read of it);
                            without it nobody ever signs
+  --prepare-files SECS     the signed documents take SECS seconds to prepare
+                           (downloads answer 409 until then)
   --template ID=ROLE,...   add a template with these signer roles
   --requests N             add N requests awaiting signature (sr-00001, ...)
 
@@ -56,6 +58,7 @@ struct Args {
     api_key: Option<String>,
     callback_url: Option<String>,
     auto_sign_after: Option<Duration>,
+    prepare_files: Option<Duration>,
     templates: Vec<(String, Vec<String>)>,
     requests: usize,
     token: Option<String>,
@@ -96,13 +99,8 @@ fn parse(args: Vec<String>) -> Result<Args, Stop> {
                 }
                 parsed.callback_url = Some(value);
             }
-            "--auto-sign-after" => {
-                let seconds: f64 = value.parse().map_err(|_| bad("give a number of seconds"))?;
-                if !(0.0..=86_400.0).contains(&seconds) {
-                    return Err(bad("give a number of seconds from 0 to 86400"));
-                }
-                parsed.auto_sign_after = Some(Duration::from_secs_f64(seconds));
-            }
+            "--auto-sign-after" => parsed.auto_sign_after = Some(seconds(&value).ok_or_else(|| bad(SECONDS))?),
+            "--prepare-files" => parsed.prepare_files = Some(seconds(&value).ok_or_else(|| bad(SECONDS))?),
             "--template" => {
                 let (id, roles) = value.split_once('=').ok_or_else(|| bad("write ID=ROLE,ROLE"))?;
                 let roles: Vec<String> =
@@ -128,6 +126,7 @@ fn parse(args: Vec<String>) -> Result<Args, Stop> {
     let dropbox_only = parsed.api_key.is_some()
         || parsed.callback_url.is_some()
         || parsed.auto_sign_after.is_some()
+        || parsed.prepare_files.is_some()
         || !parsed.templates.is_empty()
         || parsed.requests > 0;
     let misplaced = match provider.as_str() {
@@ -148,6 +147,14 @@ fn parse(args: Vec<String>) -> Result<Args, Stop> {
     }
     parsed.provider = provider;
     Ok(parsed)
+}
+
+const SECONDS: &str = "give a number of seconds from 0 to 86400";
+
+/// A number of seconds from 0 to a day, fractions allowed.
+fn seconds(text: &str) -> Option<Duration> {
+    let seconds: f64 = text.parse().ok()?;
+    (0.0..=86_400.0).contains(&seconds).then(|| Duration::from_secs_f64(seconds))
 }
 
 fn main() -> ExitCode {
@@ -192,6 +199,9 @@ async fn serve(args: Args) -> std::io::Result<std::convert::Infallible> {
             }
             if let Some(delay) = args.auto_sign_after {
                 builder = builder.auto_sign_after(delay);
+            }
+            if let Some(delay) = args.prepare_files {
+                builder = builder.prepare_files_for(delay);
             }
             let sim = builder.try_start().await?;
             for (id, roles) in &args.templates {
@@ -317,6 +327,8 @@ mod tests {
         assert!(usage("dropbox-sign --port").contains("--port needs a value"));
         assert!(usage("dropbox-sign --port 70000").contains("port number"));
         assert!(usage("dropbox-sign --auto-sign-after -1").contains("seconds"));
+        assert!(usage("dropbox-sign --prepare-files NaN").contains("seconds"));
+        assert_eq!(args("dropbox-sign --prepare-files 2").ok().unwrap().prepare_files, Some(Duration::from_secs(2)));
         assert!(usage("dropbox-sign --callback-url ftp://x").contains("http://"));
         assert!(usage("dropbox-sign --template t").contains("ID=ROLE"));
         assert!(usage("dropbox-sign --token t").contains("for leegality"));

@@ -534,3 +534,33 @@ async fn embedded_requests_are_signed_through_sign_urls_and_never_reminded() {
     let signature = by_email.signatures.unwrap()[0].signature_id.clone().unwrap();
     assert_eq!(api_error(&client.embedded_sign_url(&signature).await.unwrap_err()).0, 400);
 }
+
+#[tokio::test]
+async fn final_documents_take_the_preparation_time_the_builder_gives() {
+    // An hour: the downloads answer 409 for as long as the test looks.
+    let sim = DropboxSignSim::builder().prepare_files_for(Duration::from_secs(3600)).start().await;
+    let client = client(&sim);
+    let id = client.signature_request_send(&json_request("Slow")).await.unwrap();
+    let id = id.body.signature_request.signature_request_id.unwrap();
+    let options = SignatureRequestFilesOptions::default();
+    client.signature_request_files(&id, &options).await.expect("before the end, the current documents");
+    assert!(sim.sign_all(&id));
+    let conflict = (409, ErrorName::Conflict, None);
+    assert_eq!(api_error(&client.signature_request_files(&id, &options).await.unwrap_err()), conflict);
+    assert_eq!(api_error(&client.signature_request_files_as_data_uri(&id).await.unwrap_err()), conflict);
+    let url_options = SignatureRequestFilesAsFileUrlOptions::default();
+    let url = client.signature_request_files_as_file_url(&id, &url_options).await;
+    assert_eq!(api_error(&url.unwrap_err()), conflict);
+
+    // A short one: settle waits for it; then the event is posted and the files download.
+    let sim = DropboxSignSim::builder().prepare_files_for(Duration::from_millis(30)).start().await;
+    let client = self::client(&sim);
+    let id = client.signature_request_send(&json_request("Quick")).await.unwrap();
+    let id = id.body.signature_request.signature_request_id.unwrap();
+    assert!(sim.sign_all(&id));
+    assert!(sim.settle(SETTLE).await);
+    let types: Vec<_> = sim.events().into_iter().map(|e| e.event_type).collect();
+    assert_eq!(types.last().map(String::as_str), Some("signature_request_downloadable"));
+    assert_eq!(types.len(), 5);
+    client.signature_request_files(&id, &options).await.unwrap();
+}
