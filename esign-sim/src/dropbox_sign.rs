@@ -527,6 +527,7 @@ impl DropboxSignSimBuilder {
             pending: AtomicUsize::new(0),
             idle: Notify::new(),
             outbox,
+            runtime: tokio::runtime::Handle::current(),
         });
         let router = Router::new().fallback(handle).layer(DefaultBodyLimit::max(MAX_BODY)).with_state(shared.clone());
         let serving = Serving::start(router, port).await?;
@@ -884,6 +885,9 @@ struct Shared {
     idle: Notify,
     /// Events to post, in order, by the one task that posts them.
     outbox: mpsc::UnboundedSender<Outgoing>,
+    /// The runtime the simulator started on, where its timers run, so that
+    /// [`DropboxSignSim::sign`] and the like work outside it too.
+    runtime: tokio::runtime::Handle,
 }
 
 impl Shared {
@@ -1271,10 +1275,13 @@ fn spawn_job(shared: &Arc<Shared>, job: impl std::future::Future<Output = ()> + 
     let mut tasks = lock(&shared.tasks);
     // Forget the finished ones, so a long run does not keep them all.
     while tasks.try_join_next().is_some() {}
-    tasks.spawn(async move {
-        job.await;
-        finish_job(&task_shared);
-    });
+    tasks.spawn_on(
+        async move {
+            job.await;
+            finish_job(&task_shared);
+        },
+        &shared.runtime,
+    );
 }
 
 /// The signers at `indices` sign, in that order: `signature_request_signed`

@@ -564,3 +564,17 @@ async fn final_documents_take_the_preparation_time_the_builder_gives() {
     assert_eq!(types.len(), 5);
     client.signature_request_files(&id, &options).await.unwrap();
 }
+
+#[test]
+fn signers_can_be_made_to_sign_from_outside_the_runtime() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let sim = runtime.block_on(DropboxSignSim::builder().prepare_files_for(Duration::from_millis(10)).start());
+    let client = client(&sim);
+    let sent = runtime.block_on(client.signature_request_send(&json_request("Sync"))).unwrap();
+    let id = sent.body.signature_request.signature_request_id.unwrap();
+    // A plain thread: the preparation timer still runs on the simulator's runtime.
+    assert!(sim.sign_all(&id));
+    assert!(runtime.block_on(sim.settle(SETTLE)));
+    assert_eq!(sim.events().len(), 5);
+    assert!(!sim.claim_draft("none"));
+}
