@@ -180,7 +180,8 @@ pub struct BulkOptions {
     pub max_attempts: u32,
     /// The longest wait for a rate-limit reset: a bulk run is batch work and
     /// may wait for the window to reset (an hour at most for Dropbox Sign),
-    /// unlike a single call (`RetryPolicy::max_rate_limit_wait`, 60 s).
+    /// unlike a single call (`RetryPolicy::max_rate_limit_wait`, 20 s in all
+    /// by default).
     /// Default 1 hour.
     pub max_rate_limit_wait: std::time::Duration,
     /// Where the run writes every id's outcome as soon as it is final, and

@@ -46,8 +46,9 @@ pub struct Client {
 /// Builds a [`Client`].
 ///
 /// Defaults: the documented server (or the base URL you give),
-/// `RetryPolicy::default()` (5 attempts, a rate-limit wait of at most
-/// 60 s, a 60 s request timeout), same-origin redirects only
+/// `RetryPolicy::default()` (5 attempts, a 30 s deadline per call,
+/// a 15 s timeout per attempt, a 10 s read timeout, at most 20 s of
+/// rate-limit waits per call), same-origin redirects only
 /// (`runtime::Redirects::SameOrigin`), and response bodies read up to
 /// 16 MiB (`runtime::DEFAULT_MAX_RESPONSE_BYTES`).
 #[derive(Debug, Default)]
@@ -113,8 +114,8 @@ impl ClientBuilder {
     }
     /// Retries, waits and timeouts (on by default: see `RetryPolicy::default`;
     /// `RetryPolicy::never()` turns retries off). A single call waits
-    /// at most `max_rate_limit_wait` (60 s by default) for a
-    /// rate-limit reset, then fails at once with `Error::RateLimited`.
+    /// at most `max_rate_limit_wait` in all (20 s by default) for
+    /// rate-limit resets, then fails at once with `Error::RateLimited`.
     pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
         self.retry = Some(retry);
         self
