@@ -467,11 +467,12 @@ impl DropboxSignSimBuilder {
     /// Every signer of every request sent through the API (send, send with
     /// template, embedded, claimed drafts) signs `delay` after it was
     /// created, as [`DropboxSignSim::sign_all`] would make them. The
-    /// signatures take effect at the deadline (their events are posted
-    /// then) or at the first request about the signature request after it,
-    /// whichever comes first, so with `Duration::ZERO` the answer to the
-    /// send still shows it awaiting signature and the next `get` already
-    /// shows it complete. Off by default: signers sign when the test says.
+    /// signatures take effect at the deadline (their events are queued
+    /// then) or at the first read of the request after it (an API call
+    /// about it, a list, [`DropboxSignSim::state`]), whichever comes
+    /// first, so with `Duration::ZERO` the answer to the send still shows
+    /// it awaiting signature and the next `get` already shows it complete.
+    /// Off by default: signers sign when the test says.
     pub fn auto_sign_after(mut self, delay: Duration) -> Self {
         self.auto_sign_after = Some(delay);
         self
