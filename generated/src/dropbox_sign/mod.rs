@@ -3,10 +3,17 @@
 //! Dropbox Sign API 3.0.0
 //!
 //! Dropbox Sign (formerly HelloSign) API v3: accounts, signature requests
-//! (sending, embedded signing, reminders, updates, cancellation, downloads),
-//! templates, bulk send jobs, reports, teams, unclaimed drafts, embedded
-//! URLs and API apps, with the callback events and the error, warning and
-//! reference tables every endpoint shares.
+//! (sending, embedded signing, editing, reminders, updates, cancellation,
+//! downloads), templates, bulk send jobs, reports, teams and sub-teams,
+//! unclaimed drafts, embedded URLs, API apps, fax and fax lines, and the
+//! OAuth token exchange, with the callback events and the error, warning
+//! and reference tables every endpoint shares.
+//!
+//! Where the older reference and the API as documented today write a
+//! parameter differently (`form_fields_per_document`, `form_field_groups`,
+//! a rule action's `hidden`, a template group's `rule`, the warnings of the
+//! fax line answers), the schema is a `oneOf` of both shapes: either is
+//! read, and either may be sent. New requests use today's shape.
 //!
 //! Authenticate with your API key as the HTTP basic user name and an empty
 //! password, or with an OAuth access token as an HTTP bearer token.
@@ -31,11 +38,12 @@
 //! `signature_request/send_with_reusable_form`,
 //! `signature_request/create_embedded_with_reusable_form` and
 //! `signature_request/final_copy`, which the reference marks deprecated (use
-//! the template endpoints and `signature_request/files` instead); the fax and
-//! fax line endpoints and their events; the OAuth token endpoints (they live
-//! on another host); and the team endpoints the brief reference does not
-//! describe (`team/info`, `team/invites`, `team/members`,
-//! `team/sub_teams`) and API app deletion.
+//! the template endpoints and `signature_request/files` instead).
+//!
+//! The OAuth token endpoints (`oauth/token`) live on
+//! `https://app.hellosign.com`, not under the `/v3` base URL: call them
+//! through a client built with that base URL. The fax and fax line
+//! endpoints take only the API key.
 //!
 //! Generated from `specs/dropbox-sign.yaml`. Start with [`Client::new`] or [`Client::builder`]; every operation is an async method of [`Client`].
 #![allow(
@@ -2043,6 +2051,794 @@ impl Client {
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
+    /// Edit and resend a signature request
+    ///
+    /// Replaces a signature request made with `send` by the one this body
+    /// describes (documents, signers, form fields and options, given as for
+    /// `send`), and sends it to the signers again. The edited request counts against your
+    /// signature request quota again, so a retry would be charged twice:
+    /// the client never sends this call twice.
+    ///
+    /// Sends `PUT` to `/signature_request/edit/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request to edit. (`signature_request_id`, path)
+    /// - `body`: The request as it should now be, in the same body as `send`.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The signature request as edited.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = types::SignatureRequestSendRequest::default();
+    /// let response = client.signature_request_edit("signature_request_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_edit(
+        &self,
+        signature_request_id: &str,
+        body: &types::SignatureRequestSendRequest,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/edit/");
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "signatureRequestEdit",
+                    retry_safe: false,
+                    method: "PUT",
+                    path: "/signature_request/edit/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Edit and resend a signature request
+    ///
+    /// Replaces a signature request made with `send` by the one this body
+    /// describes (documents, signers, form fields and options, given as for
+    /// `send`), and sends it to the signers again. The edited request counts against your
+    /// signature request quota again, so a retry would be charged twice:
+    /// the client never sends this call twice.
+    ///
+    /// Sends `PUT` to `/signature_request/edit/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request to edit. (`signature_request_id`, path)
+    /// - `body`: The request as it should now be, in the same body as `send`.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The signature request as edited.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = SignatureRequestEditMultipart::new(types::SignatureRequestSendRequest::default());
+    /// let response = client.signature_request_edit_multipart("signature_request_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_edit_multipart(
+        &self,
+        signature_request_id: &str,
+        body: &SignatureRequestEditMultipart,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(&body.signature_request_send_request),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/edit/");
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "signatureRequestEdit",
+                    retry_safe: false,
+                    method: "PUT",
+                    path: "/signature_request/edit/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Edit an embedded signature request
+    ///
+    /// Replaces an embedded signature request (one made with
+    /// `create_embedded`) by the one this body describes, given as for
+    /// `create_embedded`. The request stays embedded: it is signed in an
+    /// iFrame on your site, never by email. The edit counts against your signature
+    /// request quota again, so the client never sends this call twice.
+    ///
+    /// Sends `PUT` to `/signature_request/edit_embedded/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request to edit. (`signature_request_id`, path)
+    /// - `body`: The request as it should now be, in the same body as `create_embedded`.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The signature request as edited.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = types::SignatureRequestCreateEmbeddedRequest::new("client_id".to_owned());
+    /// let response = client.signature_request_edit_embedded("signature_request_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_edit_embedded(
+        &self,
+        signature_request_id: &str,
+        body: &types::SignatureRequestCreateEmbeddedRequest,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/edit_embedded/");
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "signatureRequestEditEmbedded",
+                    retry_safe: false,
+                    method: "PUT",
+                    path: "/signature_request/edit_embedded/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Edit an embedded signature request
+    ///
+    /// Replaces an embedded signature request (one made with
+    /// `create_embedded`) by the one this body describes, given as for
+    /// `create_embedded`. The request stays embedded: it is signed in an
+    /// iFrame on your site, never by email. The edit counts against your signature
+    /// request quota again, so the client never sends this call twice.
+    ///
+    /// Sends `PUT` to `/signature_request/edit_embedded/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request to edit. (`signature_request_id`, path)
+    /// - `body`: The request as it should now be, in the same body as `create_embedded`.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The signature request as edited.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = SignatureRequestEditEmbeddedMultipart::new(types::SignatureRequestCreateEmbeddedRequest::new("client_id".to_owned()));
+    /// let response = client.signature_request_edit_embedded_multipart("signature_request_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_edit_embedded_multipart(
+        &self,
+        signature_request_id: &str,
+        body: &SignatureRequestEditEmbeddedMultipart,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_create_embedded_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/edit_embedded/");
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "signatureRequestEditEmbedded",
+                    retry_safe: false,
+                    method: "PUT",
+                    path: "/signature_request/edit_embedded/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Edit an embedded signature request made from templates
+    ///
+    /// Replaces an embedded signature request made from templates by the
+    /// one this body describes, given as for
+    /// `create_embedded_with_template`: the templates, and the signers by
+    /// role. It stays embedded (signed in an iFrame on your site). The edit counts against
+    /// your signature request quota again, so the client never sends this
+    /// call twice.
+    ///
+    /// Sends `PUT` to `/signature_request/edit_embedded_with_template/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request to edit. (`signature_request_id`, path)
+    /// - `body`: The request as it should now be, in the same body as `create_embedded_with_template`.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The signature request as edited.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = types::SignatureRequestCreateEmbeddedWithTemplateRequest::new("client_id".to_owned(), Vec::new(), Vec::new());
+    /// let response = client.signature_request_edit_embedded_with_template("signature_request_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_edit_embedded_with_template(
+        &self,
+        signature_request_id: &str,
+        body: &types::SignatureRequestCreateEmbeddedWithTemplateRequest,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/edit_embedded_with_template/");
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "signatureRequestEditEmbeddedWithTemplate",
+                    retry_safe: false,
+                    method: "PUT",
+                    path: "/signature_request/edit_embedded_with_template/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Edit an embedded signature request made from templates
+    ///
+    /// Replaces an embedded signature request made from templates by the
+    /// one this body describes, given as for
+    /// `create_embedded_with_template`: the templates, and the signers by
+    /// role. It stays embedded (signed in an iFrame on your site). The edit counts against
+    /// your signature request quota again, so the client never sends this
+    /// call twice.
+    ///
+    /// Sends `PUT` to `/signature_request/edit_embedded_with_template/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request to edit. (`signature_request_id`, path)
+    /// - `body`: The request as it should now be, in the same body as `create_embedded_with_template`.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The signature request as edited.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = SignatureRequestEditEmbeddedWithTemplateMultipart::new(types::SignatureRequestCreateEmbeddedWithTemplateRequest::new("client_id".to_owned(), Vec::new(), Vec::new()));
+    /// let response = client.signature_request_edit_embedded_with_template_multipart("signature_request_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_edit_embedded_with_template_multipart(
+        &self,
+        signature_request_id: &str,
+        body: &SignatureRequestEditEmbeddedWithTemplateMultipart,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_create_embedded_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/edit_embedded_with_template/");
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "signatureRequestEditEmbeddedWithTemplate",
+                    retry_safe: false,
+                    method: "PUT",
+                    path: "/signature_request/edit_embedded_with_template/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Edit and resend a signature request made from templates
+    ///
+    /// Replaces a signature request made with `send_with_template` by the
+    /// one this body describes (the templates, the signers by role, the
+    /// custom field values, given as for `send_with_template`) and sends it
+    /// to the signers again. The edit counts against your signature request quota again,
+    /// so the client never sends this call twice.
+    ///
+    /// Sends `PUT` to `/signature_request/edit_with_template/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request to edit. (`signature_request_id`, path)
+    /// - `body`: The request as it should now be, in the same body as `send_with_template`.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The signature request as edited.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = types::SignatureRequestSendWithTemplateRequest::new(Vec::new(), Vec::new());
+    /// let response = client.signature_request_edit_with_template("signature_request_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_edit_with_template(
+        &self,
+        signature_request_id: &str,
+        body: &types::SignatureRequestSendWithTemplateRequest,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/edit_with_template/");
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "signatureRequestEditWithTemplate",
+                    retry_safe: false,
+                    method: "PUT",
+                    path: "/signature_request/edit_with_template/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Edit and resend a signature request made from templates
+    ///
+    /// Replaces a signature request made with `send_with_template` by the
+    /// one this body describes (the templates, the signers by role, the
+    /// custom field values, given as for `send_with_template`) and sends it
+    /// to the signers again. The edit counts against your signature request quota again,
+    /// so the client never sends this call twice.
+    ///
+    /// Sends `PUT` to `/signature_request/edit_with_template/{signature_request_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `signature_request_id`: The id of the signature request to edit. (`signature_request_id`, path)
+    /// - `body`: The request as it should now be, in the same body as `send_with_template`.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The signature request as edited.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = SignatureRequestEditWithTemplateMultipart::new(types::SignatureRequestSendWithTemplateRequest::new(Vec::new(), Vec::new()));
+    /// let response = client.signature_request_edit_with_template_multipart("signature_request_id", &body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn signature_request_edit_with_template_multipart(
+        &self,
+        signature_request_id: &str,
+        body: &SignatureRequestEditWithTemplateMultipart,
+    ) -> ::std::result::Result<Response<types::SignatureRequestGetResponse>, Error> {
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(
+                    &body.signature_request_send_with_template_request,
+                ),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/signature_request/edit_with_template/");
+        crate::runtime::__codegen::push_path_segment(
+                &mut path,
+                "signature_request_id",
+                signature_request_id,
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "signatureRequestEditWithTemplate",
+                    retry_safe: false,
+                    method: "PUT",
+                    path: "/signature_request/edit_with_template/{signature_request_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::SignatureRequestGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
     /// Remind a signer
     ///
     /// Emails a signer a reminder to sign. A signer can be reminded at most
@@ -2909,6 +3705,193 @@ impl Client {
             201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TemplateGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Create a template
+    ///
+    /// Creates a template directly from documents and a description of its
+    /// fields, with no editor involved: the signer roles and where each
+    /// role's fields go (`form_fields_per_document`, or the PDF's own
+    /// fields with `use_preexisting_fields`). Requests then made from the
+    /// template fill the roles with signers. The documents are uploaded
+    /// (`files[]`, the multipart form) or fetched from `file_urls`, one or
+    /// the other. The template is processed after the answer; the
+    /// `template_created` event (or `template_error`) says when it is
+    /// ready.
+    ///
+    /// Sends `POST` to `/template/create`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The documents, the roles and the fields of the new template.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): Accepted; the body names the new template, which is ready once `template_created` arrives.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.template_create(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_create(
+        &self,
+        body: &types::TemplateCreateRequest,
+    ) -> ::std::result::Result<Response<types::TemplateCreateResponse>, Error> {
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/create");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "templateCreate",
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/template/create",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::TemplateCreateResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TemplateCreateResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Create a template
+    ///
+    /// Creates a template directly from documents and a description of its
+    /// fields, with no editor involved: the signer roles and where each
+    /// role's fields go (`form_fields_per_document`, or the PDF's own
+    /// fields with `use_preexisting_fields`). Requests then made from the
+    /// template fill the roles with signers. The documents are uploaded
+    /// (`files[]`, the multipart form) or fetched from `file_urls`, one or
+    /// the other. The template is processed after the answer; the
+    /// `template_created` event (or `template_error`) says when it is
+    /// ready.
+    ///
+    /// Sends `POST` to `/template/create`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The documents, the roles and the fields of the new template.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): Accepted; the body names the new template, which is ready once `template_created` arrives.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let body = todo!();
+    /// let response = client.template_create_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn template_create_multipart(
+        &self,
+        body: &TemplateCreateMultipart,
+    ) -> ::std::result::Result<Response<types::TemplateCreateResponse>, Error> {
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(&body.template_create_request),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/template/create");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "templateCreate",
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/template/create",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::TemplateCreateResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TemplateCreateResponse,
                     types::ErrorResponse,
                 >(response) {
                     Ok((body, response)) => Ok(Self::finish(response, body)),
@@ -4346,6 +5329,332 @@ impl Client {
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
+    /// Get a team's summary
+    ///
+    /// Returns a summary of a team: its name, the team above it (for a
+    /// sub-team), and how many members and sub-teams it has. Without
+    /// `team_id` it describes your own team.
+    ///
+    /// Sends `GET` to `/team/info`.
+    ///
+    /// Optional parameters: [`TeamInfoOptions`].
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The team's summary.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.team_info(&TeamInfoOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn team_info(
+        &self,
+        options: &TeamInfoOptions,
+    ) -> ::std::result::Result<Response<types::TeamInfoGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/team/info");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.team_id {
+            query.push(("team_id", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "teamInfo",
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/team/info",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::TeamInfoGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TeamInfoGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// List team invitations
+    ///
+    /// Returns the invitations to join a team that are addressed to an
+    /// email address (yours when `email_address` is left out), with the
+    /// role each one offers and when it was sent, redeemed and expires.
+    ///
+    /// Sends `GET` to `/team/invites`.
+    ///
+    /// Optional parameters: [`TeamInvitesOptions`].
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The invitations.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.team_invites(&TeamInvitesOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn team_invites(
+        &self,
+        options: &TeamInvitesOptions,
+    ) -> ::std::result::Result<Response<types::TeamInvitesResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/team/invites");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.email_address {
+            query.push(("email_address", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "teamInvites",
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/team/invites",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::TeamInvitesResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TeamInvitesResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// List a team's members
+    ///
+    /// Returns, a page at a time, the members of a team (or sub-team) with the role each one holds.
+    ///
+    /// Sends `GET` to `/team/members/{team_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `team_id`: The id of the team whose members are listed. (`team_id`, path)
+    /// - `options`: the optional parameters, see [`TeamMembersOptions`]
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): One page of members.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.team_members("team_id", &TeamMembersOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn team_members(
+        &self,
+        team_id: &str,
+        options: &TeamMembersOptions,
+    ) -> ::std::result::Result<Response<types::TeamMembersResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/team/members/");
+        crate::runtime::__codegen::push_path_segment(&mut path, "team_id", team_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.page {
+            query.push(("page", value.to_string()));
+        }
+        if let Some(value) = &options.page_size {
+            query.push(("page_size", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "teamMembers",
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/team/members/{team_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::TeamMembersResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TeamMembersResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// List a team's sub-teams
+    ///
+    /// Returns, a page at a time, the sub-teams directly below a team.
+    ///
+    /// Sends `GET` to `/team/sub_teams/{team_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `team_id`: The id of the team whose sub-teams are listed. (`team_id`, path)
+    /// - `options`: the optional parameters, see [`TeamSubTeamsOptions`]
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): One page of sub-teams.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.team_sub_teams("team_id", &TeamSubTeamsOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn team_sub_teams(
+        &self,
+        team_id: &str,
+        options: &TeamSubTeamsOptions,
+    ) -> ::std::result::Result<Response<types::TeamSubTeamsResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/team/sub_teams/");
+        crate::runtime::__codegen::push_path_segment(&mut path, "team_id", team_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.page {
+            query.push(("page", value.to_string()));
+        }
+        if let Some(value) = &options.page_size {
+            query.push(("page_size", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "teamSubTeams",
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/team/sub_teams/{team_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::TeamSubTeamsResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::TeamSubTeamsResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
     /// Create a draft to be claimed
     ///
     /// Creates a draft signature request and returns its claim URL. The
@@ -5072,7 +6381,7 @@ impl Client {
     /// # Arguments
     ///
     /// - `template_id`: The id of the template to edit. (`template_id`, path)
-    /// - `body`: How the editor behaves.
+    /// - `body`: How the editor behaves. The service requires a body; `EmbeddedEditUrlRequest::default()` (every option at its default) is a valid one.
     ///
     /// # Responses
     ///
@@ -5086,7 +6395,7 @@ impl Client {
     /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
     /// # use esign_client::dropbox_sign::*;
     /// let body = types::EmbeddedEditUrlRequest::default();
-    /// let response = client.embedded_edit_url("template_id", Some(&body)).await?;
+    /// let response = client.embedded_edit_url("template_id", &body).await?;
     /// println!("{}", response.status);
     /// # Ok(())
     /// # }
@@ -5094,14 +6403,12 @@ impl Client {
     pub async fn embedded_edit_url(
         &self,
         template_id: &str,
-        body: ::std::option::Option<&types::EmbeddedEditUrlRequest>,
+        body: &types::EmbeddedEditUrlRequest,
     ) -> ::std::result::Result<Response<types::EmbeddedEditUrlResponse>, Error> {
-        if let Some(body) = body {
-            crate::runtime::__codegen::refuse_violations(
-                    crate::runtime::Validate::validate(body),
-                )
-                .map_err(crate::runtime::Error::InvalidRequest)?;
-        }
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
         let mut path = ::std::string::String::new();
         path.push_str("/embedded/edit_url/");
         crate::runtime::__codegen::push_path_segment(
@@ -5116,15 +6423,13 @@ impl Client {
                 .core
                 .request(::reqwest::Method::POST, &path, &query, true)
                 .map_err(crate::runtime::Error::InvalidRequest)?;
-            if let Some(body) = &body {
-                let bytes = ::serde_json::to_vec(&body)
-                    .map_err(|err| crate::runtime::Error::InvalidRequest(
-                        format!("cannot encode the body: {err}"),
-                    ))?;
-                request = request
-                    .header(::reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(bytes);
-            }
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
             Ok(request)
         };
         let response = self
@@ -5420,6 +6725,66 @@ impl Client {
             _ => Err(crate::runtime::__codegen::api_error(response)),
         }
     }
+    /// Delete an API app
+    ///
+    /// Deletes an API app. Only the app's owner can delete it; a
+    /// teammate's app you can see is refused. The answer is an empty 204.
+    ///
+    /// Sends `DELETE` to `/api_app/{client_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `client_id`: The client id of the app to delete. (`client_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 204 (`Ok`): The app was deleted; the body is empty.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.api_app_delete("client_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn api_app_delete(
+        &self,
+        client_id: &str,
+    ) -> ::std::result::Result<Response<()>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/api_app/");
+        crate::runtime::__codegen::push_path_segment(&mut path, "client_id", client_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::DELETE, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "apiAppDelete",
+                    retry_safe: true,
+                    method: "DELETE",
+                    path: "/api_app/{client_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200..=299 => Ok(Self::finish(response, ())),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
     /// List API apps
     ///
     /// Returns, a page at a time, the API apps you can see; on a team, with the Admin or Developer role, that includes your teammates' apps.
@@ -5513,7 +6878,8 @@ impl Client {
     ///
     /// # Responses
     ///
-    /// - 200 (`Ok`): The new app, with its client id.
+    /// - 201 (`Ok`): The app was created; the body is the new app, with its client id.
+    /// - 200 (`Ok`): The new app, with its client id, as the older reference gives the status.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
     /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
@@ -5566,7 +6932,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => {
+            201 | 200 => {
                 let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
@@ -5602,7 +6968,8 @@ impl Client {
     ///
     /// # Responses
     ///
-    /// - 200 (`Ok`): The new app, with its client id.
+    /// - 201 (`Ok`): The app was created; the body is the new app, with its client id.
+    /// - 200 (`Ok`): The new app, with its client id, as the older reference gives the status.
     /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
     /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
     ///
@@ -5652,7 +7019,7 @@ impl Client {
             )
             .await?;
         match response.status.as_u16() {
-            200 => {
+            201 | 200 => {
                 let (body, response) = crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
@@ -5662,6 +7029,1224 @@ impl Client {
             201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Send a fax
+    ///
+    /// Sends documents as a fax to one recipient: a fax number or an email
+    /// address. The documents are uploaded (`files[]`, the multipart form)
+    /// or fetched from `file_urls`, one or the other; a cover page is
+    /// added from the `cover_page_*` values. The answer describes the fax
+    /// as sent; each transmission's `status_code` says how delivery went.
+    /// Only the API key authenticates the fax endpoints (not OAuth).
+    ///
+    /// Sends `POST` to `/fax/send`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The recipient, the documents and the cover page.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The fax as sent.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = types::FaxSendRequest::new("recipient".to_owned());
+    /// let response = client.fax_send(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_send(
+        &self,
+        body: &types::FaxSendRequest,
+    ) -> ::std::result::Result<Response<types::FaxGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax/send");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxSend",
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/fax/send",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::FaxGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FaxGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Send a fax
+    ///
+    /// Sends documents as a fax to one recipient: a fax number or an email
+    /// address. The documents are uploaded (`files[]`, the multipart form)
+    /// or fetched from `file_urls`, one or the other; a cover page is
+    /// added from the `cover_page_*` values. The answer describes the fax
+    /// as sent; each transmission's `status_code` says how delivery went.
+    /// Only the API key authenticates the fax endpoints (not OAuth).
+    ///
+    /// Sends `POST` to `/fax/send`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The recipient, the documents and the cover page.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The fax as sent.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = FaxSendMultipart::new(types::FaxSendRequest::new("recipient".to_owned()));
+    /// let response = client.fax_send_multipart(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_send_multipart(
+        &self,
+        body: &FaxSendMultipart,
+    ) -> ::std::result::Result<Response<types::FaxGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax/send");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxSend",
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/fax/send",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::FaxGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FaxGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Get a fax
+    ///
+    /// Returns a fax you sent, with the state of each transmission.
+    ///
+    /// Sends `GET` to `/fax/{fax_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `fax_id`: The id of the fax. (`fax_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The fax.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.fax_get("fax_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_get(
+        &self,
+        fax_id: &str,
+    ) -> ::std::result::Result<Response<types::FaxGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax/");
+        crate::runtime::__codegen::push_path_segment(&mut path, "fax_id", fax_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxGet",
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/fax/{fax_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::FaxGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FaxGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Delete a fax
+    ///
+    /// Deletes a fax from your account, with its documents. The answer is an empty 204.
+    ///
+    /// Sends `DELETE` to `/fax/{fax_id}`.
+    ///
+    /// # Arguments
+    ///
+    /// - `fax_id`: The id of the fax to delete. (`fax_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 204 (`Ok`): The fax was deleted; the body is empty.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.fax_delete("fax_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_delete(
+        &self,
+        fax_id: &str,
+    ) -> ::std::result::Result<Response<()>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax/");
+        crate::runtime::__codegen::push_path_segment(&mut path, "fax_id", fax_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::DELETE, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxDelete",
+                    retry_safe: true,
+                    method: "DELETE",
+                    path: "/fax/{fax_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200..=299 => Ok(Self::finish(response, ())),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Download a fax's documents
+    ///
+    /// Downloads the documents of a fax as one PDF, returned as a stream of chunks.
+    ///
+    /// Sends `GET` to `/fax/files/{fax_id}`. A successful body is handed over unread, as a [`ByteStream`](crate::runtime::ByteStream): read it a chunk at a time, so a large file is never held in memory whole.
+    ///
+    /// # Arguments
+    ///
+    /// - `fax_id`: The id of the fax whose documents are downloaded. (`fax_id`, path)
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The fax's documents, as a PDF.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.fax_files("fax_id").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_files(
+        &self,
+        fax_id: &str,
+    ) -> ::std::result::Result<Response<crate::runtime::ByteStream>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax/files/");
+        crate::runtime::__codegen::push_path_segment(&mut path, "fax_id", fax_id)
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let (response, mut stream) = self
+            .core
+            .send_streaming_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxFiles",
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/fax/files/{fax_id}",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200..=299 => {
+                match stream.take() {
+                    Some(body) => Ok(Self::finish(response, body)),
+                    None => Err(crate::runtime::__codegen::unexpected(response)),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// List faxes
+    ///
+    /// Returns, a page at a time, the faxes you sent.
+    ///
+    /// Sends `GET` to `/fax/list`.
+    ///
+    /// Optional parameters: [`FaxListOptions`].
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): One page of faxes.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.fax_list(&FaxListOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_list(
+        &self,
+        options: &FaxListOptions,
+    ) -> ::std::result::Result<Response<types::FaxListResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax/list");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.page {
+            query.push(("page", value.to_string()));
+        }
+        if let Some(value) = &options.page_size {
+            query.push(("page_size", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxList",
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/fax/list",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::FaxListResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FaxListResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Buy a fax line
+    ///
+    /// Buys a new fax number in an area code (see `GET
+    /// /fax_line/area_codes` for those with numbers available) and assigns
+    /// it to an account: yours, or a teammate's with `account_id`. The
+    /// line is added to your subscription.
+    ///
+    /// Sends `POST` to `/fax_line/create`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: Where the number should be, and who gets it.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new fax line.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = types::FaxLineCreateRequest::new(1, types::FaxLineCountry::Ca);
+    /// let response = client.fax_line_create(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_line_create(
+        &self,
+        body: &types::FaxLineCreateRequest,
+    ) -> ::std::result::Result<Response<types::FaxLineResponse>, Error> {
+        crate::runtime::__codegen::refuse_violations(
+                crate::runtime::Validate::validate(body),
+            )
+            .map_err(crate::runtime::Error::InvalidRequest)?;
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax_line/create");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxLineCreate",
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/fax_line/create",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::FaxLineResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FaxLineResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Get a fax line
+    ///
+    /// Returns a fax line, named by its number, with the accounts that may use it.
+    ///
+    /// Sends `GET` to `/fax_line`.
+    ///
+    /// # Arguments
+    ///
+    /// - `number`: The fax line's number, as `GET /fax_line/list` shows it. (`number`, query)
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The fax line.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.fax_line_get("number").await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_line_get(
+        &self,
+        number: &str,
+    ) -> ::std::result::Result<Response<types::FaxLineResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax_line");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        {
+            let value = &number;
+            query.push(("number", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxLineGet",
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/fax_line",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::FaxLineResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FaxLineResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Give up a fax line
+    ///
+    /// Removes a fax line from your subscription. The number goes in the
+    /// body, as JSON.
+    ///
+    /// Sends `DELETE` to `/fax_line`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The number of the line to give up.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The fax line was removed.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = types::FaxLineDeleteRequest::new("number".to_owned());
+    /// let response = client.fax_line_delete(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_line_delete(
+        &self,
+        body: &types::FaxLineDeleteRequest,
+    ) -> ::std::result::Result<Response<()>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax_line");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::DELETE, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxLineDelete",
+                    retry_safe: true,
+                    method: "DELETE",
+                    path: "/fax_line",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200..=299 => Ok(Self::finish(response, ())),
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// List fax lines
+    ///
+    /// Returns, a page at a time, the fax lines of an account (yours when
+    /// `account_id` is left out), and with `show_team_lines` those of your
+    /// teammates too.
+    ///
+    /// Sends `GET` to `/fax_line/list`.
+    ///
+    /// Optional parameters: [`FaxLineListOptions`].
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): One page of fax lines.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let response = client.fax_line_list(&FaxLineListOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_line_list(
+        &self,
+        options: &FaxLineListOptions,
+    ) -> ::std::result::Result<Response<types::FaxLineListResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax_line/list");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        if let Some(value) = &options.account_id {
+            query.push(("account_id", value.to_string()));
+        }
+        if let Some(value) = &options.page {
+            query.push(("page", value.to_string()));
+        }
+        if let Some(value) = &options.page_size {
+            query.push(("page_size", value.to_string()));
+        }
+        if let Some(value) = &options.show_team_lines {
+            query.push(("show_team_lines", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxLineList",
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/fax_line/list",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::FaxLineListResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FaxLineListResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// List the area codes with fax numbers available
+    ///
+    /// Returns the area codes in which a new fax line can be bought, for a
+    /// country and, optionally, a US state, a Canadian province or a city.
+    ///
+    /// Sends `GET` to `/fax_line/area_codes`.
+    ///
+    /// # Arguments
+    ///
+    /// - `country`: The country to look in. (`country`, query)
+    /// - `options`: the optional parameters, see [`FaxLineAreaCodeGetOptions`]
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The area codes.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// # let country = todo!();
+    /// let response = client.fax_line_area_code_get(&country, &FaxLineAreaCodeGetOptions::default()).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_line_area_code_get(
+        &self,
+        country: &types::FaxLineCountry,
+        options: &FaxLineAreaCodeGetOptions,
+    ) -> ::std::result::Result<Response<types::FaxLineAreaCodeGetResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax_line/area_codes");
+        let mut query: ::std::vec::Vec<(&str, ::std::string::String)> = ::std::vec::Vec::new();
+        {
+            let value = &country;
+            query.push(("country", value.to_string()));
+        }
+        if let Some(value) = &options.state {
+            query.push(("state", value.to_string()));
+        }
+        if let Some(value) = &options.province {
+            query.push(("province", value.to_string()));
+        }
+        if let Some(value) = &options.city {
+            query.push(("city", value.to_string()));
+        }
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let request = self
+                .core
+                .request(::reqwest::Method::GET, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxLineAreaCodeGet",
+                    retry_safe: true,
+                    method: "GET",
+                    path: "/fax_line/area_codes",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::FaxLineAreaCodeGetResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FaxLineAreaCodeGetResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Let an account use a fax line
+    ///
+    /// Gives an account, named by account id or by email address, the use of a fax line.
+    ///
+    /// Sends `PUT` to `/fax_line/add_user`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The line, and the account that gets it.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The fax line with the accounts that may now use it.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = types::FaxLineAddUserRequest::new("number".to_owned());
+    /// let response = client.fax_line_add_user(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_line_add_user(
+        &self,
+        body: &types::FaxLineAddUserRequest,
+    ) -> ::std::result::Result<Response<types::FaxLineResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax_line/add_user");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxLineAddUser",
+                    retry_safe: true,
+                    method: "PUT",
+                    path: "/fax_line/add_user",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::FaxLineResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FaxLineResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Stop an account using a fax line
+    ///
+    /// Takes the use of a fax line away from an account, named by account id or by email address.
+    ///
+    /// Sends `PUT` to `/fax_line/remove_user`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The line, and the account that loses it.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The fax line with the accounts that may still use it.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = types::FaxLineRemoveUserRequest::new("number".to_owned());
+    /// let response = client.fax_line_remove_user(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fax_line_remove_user(
+        &self,
+        body: &types::FaxLineRemoveUserRequest,
+    ) -> ::std::result::Result<Response<types::FaxLineResponse>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/fax_line/remove_user");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "faxLineRemoveUser",
+                    retry_safe: true,
+                    method: "PUT",
+                    path: "/fax_line/remove_user",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::FaxLineResponse,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::FaxLineResponse,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Exchange an OAuth code for an access token
+    ///
+    /// The last step of the OAuth flow, run from your backend: once a user
+    /// has granted your app access, the callback receives a `code`; this
+    /// call trades it (with your app's client id and secret, and the
+    /// `state` you gave) for an access token and a refresh token. Send the
+    /// access token as bearer credentials (`Credentials::oauth2`).
+    ///
+    /// This endpoint lives on `https://app.hellosign.com`, not under the
+    /// API's `/v3` base URL, and takes no credentials (the client secret
+    /// in the body proves who asks). Call it through a client whose base
+    /// URL is `https://app.hellosign.com` (`Client::builder().base_url(..)`).
+    ///
+    /// Sends `POST` to `/oauth/token`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The code from the callback, and your app's credentials.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The access token, the refresh token and how long the access token lasts.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = types::OAuthTokenGenerateRequest::new("client_id".to_owned(), "client_secret".to_owned(), "code".to_owned(), "state".to_owned(), "grant_type".to_owned());
+    /// let response = client.oauth_token_generate(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn oauth_token_generate(
+        &self,
+        body: &types::OAuthTokenGenerateRequest,
+    ) -> ::std::result::Result<Response<types::OAuthToken>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/oauth/token");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, false)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "oauthTokenGenerate",
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/oauth/token",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::OAuthToken,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::OAuthToken,
+                    types::ErrorResponse,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::api_error(response)),
+        }
+    }
+    /// Refresh an OAuth access token
+    ///
+    /// Trades a refresh token for a new access token (and a new refresh
+    /// token) once the old access token has expired; access tokens last a
+    /// limited time, usually an hour (`expires_in` says how many seconds).
+    /// The call is `POST /oauth/token?refresh`: the `refresh` marker in the
+    /// query string is sent with every call (as `refresh=`, an empty
+    /// pair).
+    ///
+    /// Like the token exchange, it lives on `https://app.hellosign.com`
+    /// and takes no credentials: call it through a client whose base URL
+    /// is `https://app.hellosign.com`. Apps created recently must send
+    /// their client id and secret too; older apps may, and should.
+    ///
+    /// Sends `POST` to `/oauth/token?refresh`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: The refresh token, and your app's credentials.
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The new access token and refresh token.
+    /// - 4XX, any other status (`Err`): The request failed; the body names the error. See `ErrorName` for every documented name and its usual HTTP status.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_client::dropbox_sign::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_client::dropbox_sign::*;
+    /// let body = types::OAuthTokenRefreshRequest::new("grant_type".to_owned(), "refresh_token".to_owned());
+    /// let response = client.oauth_token_refresh(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn oauth_token_refresh(
+        &self,
+        body: &types::OAuthTokenRefreshRequest,
+    ) -> ::std::result::Result<Response<types::OAuthToken>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/oauth/token");
+        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+        query.push(("refresh".to_owned(), "".to_owned()));
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, false)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "oauthTokenRefresh",
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/oauth/token?refresh",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    types::OAuthToken,
+                    types::ErrorResponse,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            200..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    types::OAuthToken,
                     types::ErrorResponse,
                 >(response) {
                     Ok((body, response)) => Ok(Self::finish(response, body)),
@@ -6193,6 +8778,130 @@ impl Client {
         );
         ::futures_util::StreamExt::boxed(items)
     }
+    /// Every page of [`Client::team_members`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn team_members_pages<'a>(
+        &'a self,
+        team_id: &'a str,
+        options: &TeamMembersOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<Response<types::TeamMembersResponse>, Error>,
+    > {
+        let options = options.clone();
+        let first = options.page.unwrap_or(1);
+        let pages = ::futures_util::stream::unfold(
+            Some(first),
+            move |next| {
+                let mut options = options.clone();
+                async move {
+                    let page = next?;
+                    options.page = Some(page);
+                    match self.team_members(team_id, &options).await {
+                        Ok(response) => {
+                            let last = crate::runtime::__codegen::text_at(
+                                    &response.body,
+                                    "/list_info/num_pages",
+                                )
+                                .and_then(|text| text.parse().ok())
+                                .unwrap_or(page);
+                            let empty = response.body.team_members.clone().is_empty();
+                            let next = (page < last && !empty).then_some(page + 1);
+                            Some((Ok(response), next))
+                        }
+                        Err(err) => Some((Err(err), None)),
+                    }
+                }
+            },
+        );
+        ::futures_util::StreamExt::boxed(pages)
+    }
+    /// Every item of every page of [`Client::team_members`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn team_members_items<'a>(
+        &'a self,
+        team_id: &'a str,
+        options: &TeamMembersOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::TeamMember, Error>,
+    > {
+        let items = ::futures_util::StreamExt::flat_map(
+            self.team_members_pages(team_id, options),
+            |page| {
+                let items: ::std::vec::Vec<
+                    ::std::result::Result<types::TeamMember, Error>,
+                > = match page {
+                    Ok(response) => {
+                        response.body.team_members.clone().into_iter().map(Ok).collect()
+                    }
+                    Err(err) => vec![Err(err)],
+                };
+                ::futures_util::stream::iter(items)
+            },
+        );
+        ::futures_util::StreamExt::boxed(items)
+    }
+    /// Every page of [`Client::team_sub_teams`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn team_sub_teams_pages<'a>(
+        &'a self,
+        team_id: &'a str,
+        options: &TeamSubTeamsOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<Response<types::TeamSubTeamsResponse>, Error>,
+    > {
+        let options = options.clone();
+        let first = options.page.unwrap_or(1);
+        let pages = ::futures_util::stream::unfold(
+            Some(first),
+            move |next| {
+                let mut options = options.clone();
+                async move {
+                    let page = next?;
+                    options.page = Some(page);
+                    match self.team_sub_teams(team_id, &options).await {
+                        Ok(response) => {
+                            let last = crate::runtime::__codegen::text_at(
+                                    &response.body,
+                                    "/list_info/num_pages",
+                                )
+                                .and_then(|text| text.parse().ok())
+                                .unwrap_or(page);
+                            let empty = response.body.sub_teams.clone().is_empty();
+                            let next = (page < last && !empty).then_some(page + 1);
+                            Some((Ok(response), next))
+                        }
+                        Err(err) => Some((Err(err), None)),
+                    }
+                }
+            },
+        );
+        ::futures_util::StreamExt::boxed(pages)
+    }
+    /// Every item of every page of [`Client::team_sub_teams`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn team_sub_teams_items<'a>(
+        &'a self,
+        team_id: &'a str,
+        options: &TeamSubTeamsOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::SubTeam, Error>,
+    > {
+        let items = ::futures_util::StreamExt::flat_map(
+            self.team_sub_teams_pages(team_id, options),
+            |page| {
+                let items: ::std::vec::Vec<
+                    ::std::result::Result<types::SubTeam, Error>,
+                > = match page {
+                    Ok(response) => {
+                        response.body.sub_teams.clone().into_iter().map(Ok).collect()
+                    }
+                    Err(err) => vec![Err(err)],
+                };
+                ::futures_util::stream::iter(items)
+            },
+        );
+        ::futures_util::StreamExt::boxed(items)
+    }
     /// Every page of [`Client::api_app_list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
     pub fn api_app_list_pages<'a>(
         &'a self,
@@ -6245,6 +8954,124 @@ impl Client {
                 > = match page {
                     Ok(response) => {
                         response.body.api_apps.clone().into_iter().map(Ok).collect()
+                    }
+                    Err(err) => vec![Err(err)],
+                };
+                ::futures_util::stream::iter(items)
+            },
+        );
+        ::futures_util::StreamExt::boxed(items)
+    }
+    /// Every page of [`Client::fax_list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn fax_list_pages<'a>(
+        &'a self,
+        options: &FaxListOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<Response<types::FaxListResponse>, Error>,
+    > {
+        let options = options.clone();
+        let first = options.page.unwrap_or(1);
+        let pages = ::futures_util::stream::unfold(
+            Some(first),
+            move |next| {
+                let mut options = options.clone();
+                async move {
+                    let page = next?;
+                    options.page = Some(page);
+                    match self.fax_list(&options).await {
+                        Ok(response) => {
+                            let last = crate::runtime::__codegen::text_at(
+                                    &response.body,
+                                    "/list_info/num_pages",
+                                )
+                                .and_then(|text| text.parse().ok())
+                                .unwrap_or(page);
+                            let empty = response.body.faxes.clone().is_empty();
+                            let next = (page < last && !empty).then_some(page + 1);
+                            Some((Ok(response), next))
+                        }
+                        Err(err) => Some((Err(err), None)),
+                    }
+                }
+            },
+        );
+        ::futures_util::StreamExt::boxed(pages)
+    }
+    /// Every item of every page of [`Client::fax_list`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn fax_list_items<'a>(
+        &'a self,
+        options: &FaxListOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::Fax, Error>,
+    > {
+        let items = ::futures_util::StreamExt::flat_map(
+            self.fax_list_pages(options),
+            |page| {
+                let items: ::std::vec::Vec<::std::result::Result<types::Fax, Error>> = match page {
+                    Ok(response) => {
+                        response.body.faxes.clone().into_iter().map(Ok).collect()
+                    }
+                    Err(err) => vec![Err(err)],
+                };
+                ::futures_util::stream::iter(items)
+            },
+        );
+        ::futures_util::StreamExt::boxed(items)
+    }
+    /// Every page of [`Client::fax_line_list`], from `options.page` (default 1) to the last page (`/list_info/num_pages` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn fax_line_list_pages<'a>(
+        &'a self,
+        options: &FaxLineListOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<Response<types::FaxLineListResponse>, Error>,
+    > {
+        let options = options.clone();
+        let first = options.page.unwrap_or(1);
+        let pages = ::futures_util::stream::unfold(
+            Some(first),
+            move |next| {
+                let mut options = options.clone();
+                async move {
+                    let page = next?;
+                    options.page = Some(page);
+                    match self.fax_line_list(&options).await {
+                        Ok(response) => {
+                            let last = crate::runtime::__codegen::text_at(
+                                    &response.body,
+                                    "/list_info/num_pages",
+                                )
+                                .and_then(|text| text.parse().ok())
+                                .unwrap_or(page);
+                            let empty = response.body.fax_lines.clone().is_empty();
+                            let next = (page < last && !empty).then_some(page + 1);
+                            Some((Ok(response), next))
+                        }
+                        Err(err) => Some((Err(err), None)),
+                    }
+                }
+            },
+        );
+        ::futures_util::StreamExt::boxed(pages)
+    }
+    /// Every item of every page of [`Client::fax_line_list`], in order, none lost or repeated; the stream ends after an error. It is boxed, so `.next().await` works without pinning.
+    pub fn fax_line_list_items<'a>(
+        &'a self,
+        options: &FaxLineListOptions,
+    ) -> ::futures_util::stream::BoxStream<
+        'a,
+        ::std::result::Result<types::FaxLine, Error>,
+    > {
+        let items = ::futures_util::StreamExt::flat_map(
+            self.fax_line_list_pages(options),
+            |page| {
+                let items: ::std::vec::Vec<
+                    ::std::result::Result<types::FaxLine, Error>,
+                > = match page {
+                    Ok(response) => {
+                        response.body.fax_lines.clone().into_iter().map(Ok).collect()
                     }
                     Err(err) => vec![Err(err)],
                 };
@@ -6622,6 +9449,162 @@ impl SignatureRequestCreateEmbeddedWithTemplateMultipart {
         Ok(form)
     }
 }
+/// The multipart body of [`Client::signature_request_edit_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SignatureRequestEditMultipart {
+    /// The fields of [`SignatureRequestSendRequest`], each sent as parts of its own.
+    pub signature_request_send_request: types::SignatureRequestSendRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl SignatureRequestEditMultipart {
+    /// A body with the required parts (`signature_request_send_request`) and no optional one.
+    pub fn new(
+        signature_request_send_request: types::SignatureRequestSendRequest,
+    ) -> Self {
+        Self {
+            signature_request_send_request,
+            files: ::std::option::Option::None,
+        }
+    }
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.signature_request_send_request;
+            form = crate::runtime::__codegen::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::signature_request_edit_embedded_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SignatureRequestEditEmbeddedMultipart {
+    /// The fields of [`SignatureRequestCreateEmbeddedRequest`], each sent as parts of its own.
+    pub signature_request_create_embedded_request: types::SignatureRequestCreateEmbeddedRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl SignatureRequestEditEmbeddedMultipart {
+    /// A body with the required parts (`signature_request_create_embedded_request`) and no optional one.
+    pub fn new(
+        signature_request_create_embedded_request: types::SignatureRequestCreateEmbeddedRequest,
+    ) -> Self {
+        Self {
+            signature_request_create_embedded_request,
+            files: ::std::option::Option::None,
+        }
+    }
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.signature_request_create_embedded_request;
+            form = crate::runtime::__codegen::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::signature_request_edit_embedded_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SignatureRequestEditEmbeddedWithTemplateMultipart {
+    /// The fields of [`SignatureRequestCreateEmbeddedWithTemplateRequest`], each sent as parts of its own.
+    pub signature_request_create_embedded_with_template_request: types::SignatureRequestCreateEmbeddedWithTemplateRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl SignatureRequestEditEmbeddedWithTemplateMultipart {
+    /// A body with the required parts (`signature_request_create_embedded_with_template_request`) and no optional one.
+    pub fn new(
+        signature_request_create_embedded_with_template_request: types::SignatureRequestCreateEmbeddedWithTemplateRequest,
+    ) -> Self {
+        Self {
+            signature_request_create_embedded_with_template_request,
+            files: ::std::option::Option::None,
+        }
+    }
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.signature_request_create_embedded_with_template_request;
+            form = crate::runtime::__codegen::spread_parts(form, value, &[])?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::signature_request_edit_with_template_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SignatureRequestEditWithTemplateMultipart {
+    /// The fields of [`SignatureRequestSendWithTemplateRequest`], each sent as parts of its own.
+    pub signature_request_send_with_template_request: types::SignatureRequestSendWithTemplateRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl SignatureRequestEditWithTemplateMultipart {
+    /// A body with the required parts (`signature_request_send_with_template_request`) and no optional one.
+    pub fn new(
+        signature_request_send_with_template_request: types::SignatureRequestSendWithTemplateRequest,
+    ) -> Self {
+        Self {
+            signature_request_send_with_template_request,
+            files: ::std::option::Option::None,
+        }
+    }
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.signature_request_send_with_template_request;
+            form = crate::runtime::__codegen::spread_parts(form, value, &[])?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
 /// Optional parameters of [`Client::signature_request_files`].
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -6648,6 +9631,47 @@ pub struct TemplateListOptions {
     pub page_size: ::std::option::Option<i64>,
     /// Search terms and fields that narrow the list (see `SearchField` and `runtime::SearchQuery`). (`query`, query)
     pub query: ::std::option::Option<::std::string::String>,
+}
+/// The multipart body of [`Client::template_create_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct TemplateCreateMultipart {
+    /// The fields of [`TemplateCreateRequest`], each sent as parts of its own.
+    pub template_create_request: types::TemplateCreateRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl TemplateCreateMultipart {
+    /// A body with the required parts (`template_create_request`) and no optional one.
+    pub fn new(template_create_request: types::TemplateCreateRequest) -> Self {
+        Self {
+            template_create_request,
+            files: ::std::option::Option::None,
+        }
+    }
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.template_create_request;
+            form = crate::runtime::__codegen::spread_parts(
+                form,
+                value,
+                &[
+                    ("form_fields_per_document", "application/json"),
+                    ("form_field_groups", "application/json"),
+                    ("form_field_rules", "application/json"),
+                ],
+            )?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
 }
 /// The multipart body of [`Client::template_create_embedded_draft_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
@@ -6765,6 +9789,38 @@ pub struct BulkSendJobListOptions {
 pub struct TeamAddMemberOptions {
     /// The sub-team to invite to; your own team when left out. (`team_id`, query)
     pub team_id: ::std::option::Option<::std::string::String>,
+}
+/// Optional parameters of [`Client::team_info`].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TeamInfoOptions {
+    /// The team (or sub-team) to describe; your own team when left out. (`team_id`, query)
+    pub team_id: ::std::option::Option<::std::string::String>,
+}
+/// Optional parameters of [`Client::team_invites`].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TeamInvitesOptions {
+    /// The address whose invitations are listed; your own when left out. (`email_address`, query)
+    pub email_address: ::std::option::Option<::std::string::String>,
+}
+/// Optional parameters of [`Client::team_members`].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TeamMembersOptions {
+    /// The page to return, counting from `1` (the default). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// How many members a page holds, from `1` to `100`; `20` by default. (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+/// Optional parameters of [`Client::team_sub_teams`].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct TeamSubTeamsOptions {
+    /// The page to return, counting from `1` (the default). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// How many sub-teams a page holds, from `1` to `100`; `20` by default. (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
 }
 /// The multipart body of [`Client::unclaimed_draft_create_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
 #[derive(Clone, Debug, PartialEq)]
@@ -6965,6 +10021,72 @@ impl ApiAppCreateMultipart {
         }
         Ok(form)
     }
+}
+/// The multipart body of [`Client::fax_send_multipart`]. Nested values are sent under bracketed names (`name[key]`, `name[]`, `name[0]`), booleans as `1` and `0`.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct FaxSendMultipart {
+    /// The fields of [`FaxSendRequest`], each sent as parts of its own.
+    pub fax_send_request: types::FaxSendRequest,
+    /// The documents, uploaded in order as `files[]` parts. Use either these or `file_urls`.
+    pub files: ::std::option::Option<::std::vec::Vec<crate::runtime::FilePart>>,
+}
+impl FaxSendMultipart {
+    /// A body with the required parts (`fax_send_request`) and no optional one.
+    pub fn new(fax_send_request: types::FaxSendRequest) -> Self {
+        Self {
+            fax_send_request,
+            files: ::std::option::Option::None,
+        }
+    }
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.fax_send_request;
+            form = crate::runtime::__codegen::spread_parts(form, value, &[])?;
+        }
+        if let Some(value) = &self.files {
+            for file in value.iter() {
+                form = form.part("files[]", file.to_part(None)?);
+            }
+        }
+        Ok(form)
+    }
+}
+/// Optional parameters of [`Client::fax_list`].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct FaxListOptions {
+    /// The page to return, counting from `1` (the default). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// How many faxes a page holds, from `1` to `100`; `20` by default. (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+}
+/// Optional parameters of [`Client::fax_line_list`].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct FaxLineListOptions {
+    /// The account whose fax lines are listed; yours when left out. (`account_id`, query)
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The page to return, counting from `1` (the default). (`page`, query)
+    pub page: ::std::option::Option<i64>,
+    /// How many fax lines a page holds, from `1` to `100`; `20` by default. (`page_size`, query)
+    pub page_size: ::std::option::Option<i64>,
+    /// `true` to list your teammates' fax lines as well. (`show_team_lines`, query)
+    pub show_team_lines: ::std::option::Option<bool>,
+}
+/// Optional parameters of [`Client::fax_line_area_code_get`].
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct FaxLineAreaCodeGetOptions {
+    /// With `country=US`, the state to look in. (`state`, query)
+    pub state: ::std::option::Option<types::FaxLineState>,
+    /// With `country=CA`, the province or territory to look in. (`province`, query)
+    pub province: ::std::option::Option<types::FaxLineProvince>,
+    /// The city to look in. (`city`, query)
+    pub city: ::std::option::Option<::std::string::String>,
 }
 /// The headers [`Client::signature_request_cancel`], [`Client::signature_request_remove`], [`Client::signature_request_get`] and [`Client::signature_request_list`] document for their successful responses; read them with `from_headers(&response.headers)`.
 #[derive(Clone, Debug, Default, PartialEq)]

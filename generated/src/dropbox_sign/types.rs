@@ -755,6 +755,12 @@ pub struct SignatureRequest {
     /// An array of signature objects, 1 for each signer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signatures: ::std::option::Option<::std::vec::Vec<Signature>>,
+    /// The path from which the completed documents can be downloaded, once there are any.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub final_copy_uri: ::std::option::Option<::std::string::String>,
+    /// `signer_experience`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_experience: ::std::option::Option<SignerExperience>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -767,6 +773,10 @@ impl crate::runtime::Validate for SignatureRequest {
     ) {
         if let Some(value) = &self.signatures {
             let here = crate::runtime::__codegen::join_path(at, "signatures");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signer_experience {
+            let here = crate::runtime::__codegen::join_path(at, "signer_experience");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -3881,6 +3891,12 @@ pub struct Account {
     /// The account's locale (a language code such as `en-US`).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
+    /// `settings`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub settings: ::std::option::Option<AccountSettings>,
+    /// `usage`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub usage: ::std::option::Option<AccountUsage>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3904,6 +3920,9 @@ pub struct AccountQuotas {
     /// How many more SMS verifications may be sent this month.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sms_verifications_left: ::std::option::Option<i64>,
+    /// How many more fax pages may be sent this month.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub num_fax_pages_left: ::std::option::Option<i64>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -4184,6 +4203,9 @@ pub struct SignatureRequestSendRequest {
     /// When the request expires (Unix time); unsigned signatures then expire and can no longer be signed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<i64>,
+    /// `signer_experience`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_experience: ::std::option::Option<SignerExperience>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -4223,6 +4245,10 @@ impl crate::runtime::Validate for SignatureRequestSendRequest {
         }
         if let Some(value) = &self.signing_options {
             let here = crate::runtime::__codegen::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signer_experience {
+            let here = crate::runtime::__codegen::join_path(at, "signer_experience");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         crate::runtime::__codegen::check_exactly_one(
@@ -4335,6 +4361,9 @@ pub struct SignatureRequestCreateEmbeddedRequest {
     /// When the request expires (Unix time).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<i64>,
+    /// `signer_experience`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_experience: ::std::option::Option<SignerExperience>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -4366,6 +4395,7 @@ impl SignatureRequestCreateEmbeddedRequest {
             use_text_tags: ::std::option::Option::None,
             populate_auto_fill_fields: ::std::option::Option::None,
             expires_at: ::std::option::Option::None,
+            signer_experience: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4405,6 +4435,10 @@ impl crate::runtime::Validate for SignatureRequestCreateEmbeddedRequest {
         }
         if let Some(value) = &self.signing_options {
             let here = crate::runtime::__codegen::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signer_experience {
+            let here = crate::runtime::__codegen::join_path(at, "signer_experience");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         crate::runtime::__codegen::check_exactly_one(
@@ -4483,6 +4517,9 @@ pub struct SignatureRequestSendWithTemplateRequest {
     /// The title of the request.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+    /// `signer_experience`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_experience: ::std::option::Option<SignerExperience>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -4509,6 +4546,7 @@ impl SignatureRequestSendWithTemplateRequest {
             subject: ::std::option::Option::None,
             test_mode: ::std::option::Option::None,
             title: ::std::option::Option::None,
+            signer_experience: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4526,6 +4564,10 @@ impl crate::runtime::Validate for SignatureRequestSendWithTemplateRequest {
         }
         if let Some(value) = &self.signing_options {
             let here = crate::runtime::__codegen::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signer_experience {
+            let here = crate::runtime::__codegen::join_path(at, "signer_experience");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -4579,6 +4621,9 @@ pub struct SignatureRequestCreateEmbeddedWithTemplateRequest {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub populate_auto_fill_fields: ::std::option::Option<bool>,
+    /// `signer_experience`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_experience: ::std::option::Option<SignerExperience>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -4605,6 +4650,7 @@ impl SignatureRequestCreateEmbeddedWithTemplateRequest {
             test_mode: ::std::option::Option::None,
             title: ::std::option::Option::None,
             populate_auto_fill_fields: ::std::option::Option::None,
+            signer_experience: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
     }
@@ -4622,6 +4668,10 @@ impl crate::runtime::Validate for SignatureRequestCreateEmbeddedWithTemplateRequ
         }
         if let Some(value) = &self.signing_options {
             let here = crate::runtime::__codegen::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signer_experience {
+            let here = crate::runtime::__codegen::join_path(at, "signer_experience");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5554,6 +5604,9 @@ pub struct TemplateCreateEmbeddedDraftRequest {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_preexisting_fields: ::std::option::Option<bool>,
+    /// `signer_experience`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_experience: ::std::option::Option<SignerExperience>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5586,6 +5639,7 @@ impl TemplateCreateEmbeddedDraftRequest {
             test_mode: ::std::option::Option::None,
             title: ::std::option::Option::None,
             use_preexisting_fields: ::std::option::Option::None,
+            signer_experience: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
     }
@@ -5617,6 +5671,10 @@ impl crate::runtime::Validate for TemplateCreateEmbeddedDraftRequest {
         }
         if let Some(value) = &self.merge_fields {
             let here = crate::runtime::__codegen::join_path(at, "merge_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signer_experience {
+            let here = crate::runtime::__codegen::join_path(at, "signer_experience");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         let fields = ::serde_json::to_value(&self.form_fields_per_document)
@@ -5654,6 +5712,1425 @@ pub struct TemplateUpdateFilesRequest {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub test_mode: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// How the signing page behaves for the signers (today, whether they fill the fields in the form view).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SignerExperience {
+    /// `form_view`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_view: ::std::option::Option<FormView>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for SignerExperience {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.form_view {
+            let here = crate::runtime::__codegen::join_path(at, "form_view");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// Whether signers see the form view, which lists the fields to fill
+    /// as a form beside the document, and whether they may switch it on or
+    /// off.
+    ///
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     FormView::Disabled => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum FormView {
+        /// `disabled`: No form view; the signer cannot switch it on.
+        Disabled = ("disabled", "No form view; the signer cannot switch it on."),
+        /// `enabled`: The form view starts off; the signer may switch it on.
+        Enabled = ("enabled", "The form view starts off; the signer may switch it on."),
+        /// `enabled_by_default`: The form view starts on; the signer may switch it off.
+        EnabledByDefault = (
+            "enabled_by_default",
+            "The form view starts on; the signer may switch it off.",
+        ),
+        /// `forced`: The form view is on and the signer cannot switch it off.
+        Forced = ("forced", "The form view is on and the signer cannot switch it off."),
+    }
+}
+impl crate::runtime::Validate for FormView {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+/// The body of `POST /template/create`. Give the documents as
+/// `file_urls` here, or upload them with the multipart form. The
+/// fields are placed with `form_fields_per_document`, each naming a
+/// signer role by its index in `signer_roles` (`signer`).
+/// `validate()` checks the form fields' groups and rules.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TemplateCreateRequest {
+    /// URLs Dropbox Sign downloads the documents from, in order. Use either these or uploaded files.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The signer roles every request made from the template must fill; a field's `signer` is an index into this list.
+    pub signer_roles: ::std::vec::Vec<TemplateRole>,
+    /// `form_fields_per_document`.
+    pub form_fields_per_document: FormFieldsPerDocument,
+    /// `form_field_groups`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_groups: ::std::option::Option<FormFieldGroups>,
+    /// `form_field_rules`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub form_field_rules: ::std::option::Option<FormFieldRules>,
+    /// Lets signers of requests made from the template hand their signature over to someone else (Premium plan and above). Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_reassign: ::std::option::Option<bool>,
+    /// Files the signers are asked to upload while signing.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<::std::vec::Vec<SignerAttachment>>,
+    /// The CC roles to fill whenever the template is used.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cc_roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The client id of an API app whose branding and callback URL the template should use.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// `field_options`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub field_options: ::std::option::Option<FieldOptions>,
+    /// Merge fields placed on the template; requests made from it fill them with `custom_fields` (a field left unfilled stays empty).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub merge_fields: ::std::option::Option<::std::vec::Vec<MergeField>>,
+    /// The template's default email message.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// `metadata`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<Metadata>,
+    /// `signer_experience`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_experience: ::std::option::Option<SignerExperience>,
+    /// The template's default email subject.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// Makes requests created from the template test requests without legal effect. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// The template's title.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Turns the PDF's own form fields into template fields. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub use_preexisting_fields: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TemplateCreateRequest {
+    /// A value with the required fields (`signer_roles`, `form_fields_per_document`), every optional one unset and no other properties.
+    pub fn new(
+        signer_roles: ::std::vec::Vec<TemplateRole>,
+        form_fields_per_document: FormFieldsPerDocument,
+    ) -> Self {
+        Self {
+            file_urls: ::std::option::Option::None,
+            signer_roles,
+            form_fields_per_document,
+            form_field_groups: ::std::option::Option::None,
+            form_field_rules: ::std::option::Option::None,
+            allow_reassign: ::std::option::Option::None,
+            attachments: ::std::option::Option::None,
+            cc_roles: ::std::option::Option::None,
+            client_id: ::std::option::Option::None,
+            field_options: ::std::option::Option::None,
+            merge_fields: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            metadata: ::std::option::Option::None,
+            signer_experience: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            use_preexisting_fields: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for TemplateCreateRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.form_fields_per_document;
+            let here = crate::runtime::__codegen::join_path(
+                at,
+                "form_fields_per_document",
+            );
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_groups {
+            let here = crate::runtime::__codegen::join_path(at, "form_field_groups");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.form_field_rules {
+            let here = crate::runtime::__codegen::join_path(at, "form_field_rules");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.field_options {
+            let here = crate::runtime::__codegen::join_path(at, "field_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.merge_fields {
+            let here = crate::runtime::__codegen::join_path(at, "merge_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signer_experience {
+            let here = crate::runtime::__codegen::join_path(at, "signer_experience");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        let fields = ::serde_json::to_value(&self.form_fields_per_document)
+            .unwrap_or_default();
+        let groups = ::serde_json::to_value(&self.form_field_groups).unwrap_or_default();
+        let here = crate::runtime::__codegen::join_path(at, "form_fields_per_document");
+        crate::runtime::__codegen::check_groups(
+            &fields,
+            &groups,
+            &["radio"],
+            &here,
+            out,
+            None,
+        );
+    }
+}
+/// The answer of `POST /template/create`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TemplateCreateResponse {
+    /// `template`.
+    pub template: TemplateRef,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TemplateCreateResponse {
+    /// A value with the required fields (`template`), every optional one unset and no other properties.
+    pub fn new(template: TemplateRef) -> Self {
+        Self {
+            template,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for TemplateCreateResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.template;
+            let here = crate::runtime::__codegen::join_path(at, "template");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `POST /fax/send`. Give the documents as `file_urls` here, or upload them with the multipart form.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxSendRequest {
+    /// Where the fax goes: a fax number in E.164 form (`+14155550100`) or an email address.
+    pub recipient: ::std::string::String,
+    /// Who the fax is from, shown when it goes to a fax number.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sender: ::std::option::Option<::std::string::String>,
+    /// URLs the documents are downloaded from, in order. Use either these or uploaded files.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Sends a test fax. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub test_mode: ::std::option::Option<bool>,
+    /// The recipient's name on the cover page.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cover_page_to: ::std::option::Option<::std::string::String>,
+    /// The sender's name on the cover page.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cover_page_from: ::std::option::Option<::std::string::String>,
+    /// The message on the cover page.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cover_page_message: ::std::option::Option<::std::string::String>,
+    /// The fax's title.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub title: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FaxSendRequest {
+    /// A value with the required fields (`recipient`), every optional one unset and no other properties.
+    pub fn new(recipient: ::std::string::String) -> Self {
+        Self {
+            recipient,
+            sender: ::std::option::Option::None,
+            file_urls: ::std::option::Option::None,
+            test_mode: ::std::option::Option::None,
+            cover_page_to: ::std::option::Option::None,
+            cover_page_from: ::std::option::Option::None,
+            cover_page_message: ::std::option::Option::None,
+            title: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// The answer of the endpoints that return one fax.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxGetResponse {
+    /// `fax`.
+    pub fax: Fax,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FaxGetResponse {
+    /// A value with the required fields (`fax`), every optional one unset and no other properties.
+    pub fn new(fax: Fax) -> Self {
+        Self {
+            fax,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for FaxGetResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.fax;
+            let here = crate::runtime::__codegen::join_path(at, "fax");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// One page of faxes.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxListResponse {
+    /// The faxes on this page.
+    pub faxes: ::std::vec::Vec<Fax>,
+    /// `list_info`.
+    pub list_info: ListInfo,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FaxListResponse {
+    /// A value with the required fields (`faxes`, `list_info`), every optional one unset and no other properties.
+    pub fn new(faxes: ::std::vec::Vec<Fax>, list_info: ListInfo) -> Self {
+        Self {
+            faxes,
+            list_info,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for FaxListResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.faxes;
+            let here = crate::runtime::__codegen::join_path(at, "faxes");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A fax and how its transmissions went.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Fax {
+    /// The id of the fax.
+    pub fax_id: ::std::string::String,
+    /// The fax's title.
+    pub title: ::std::string::String,
+    /// The title the fax was sent with.
+    pub original_title: ::std::string::String,
+    /// The fax's subject, if it has one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// The fax's message, if it has one.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Data attached to the fax, as key-value pairs.
+    pub metadata: ::serde_json::Value,
+    /// When the fax was created (Unix time).
+    pub created_at: i64,
+    /// The email address of the account that sent the fax.
+    pub sender: ::std::string::String,
+    /// The URL of the fax's documents (`GET /fax/files/{fax_id}`).
+    pub files_url: ::std::string::String,
+    /// The path from which the finished documents can be downloaded, once there are any.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub final_copy_uri: ::std::option::Option<::std::string::String>,
+    /// One entry per recipient, with how the delivery went.
+    pub transmissions: ::std::vec::Vec<FaxTransmission>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl Fax {
+    /// A value with the required fields (`fax_id`, `title`, `original_title`, `metadata`, `created_at`, `sender`, `files_url`, `transmissions`), every optional one unset and no other properties.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        fax_id: ::std::string::String,
+        title: ::std::string::String,
+        original_title: ::std::string::String,
+        metadata: ::serde_json::Value,
+        created_at: i64,
+        sender: ::std::string::String,
+        files_url: ::std::string::String,
+        transmissions: ::std::vec::Vec<FaxTransmission>,
+    ) -> Self {
+        Self {
+            fax_id,
+            title,
+            original_title,
+            subject: ::std::option::Option::None,
+            message: ::std::option::Option::None,
+            metadata,
+            created_at,
+            sender,
+            files_url,
+            final_copy_uri: ::std::option::Option::None,
+            transmissions,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for Fax {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.transmissions;
+            let here = crate::runtime::__codegen::join_path(at, "transmissions");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The delivery of a fax to one recipient.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxTransmission {
+    /// The fax number or email address delivered to.
+    pub recipient: ::std::string::String,
+    /// `status_code`.
+    pub status_code: FaxTransmissionStatus,
+    /// When the fax went out (Unix time), once it has.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sent_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FaxTransmission {
+    /// A value with the required fields (`recipient`, `status_code`), every optional one unset and no other properties.
+    pub fn new(
+        recipient: ::std::string::String,
+        status_code: FaxTransmissionStatus,
+    ) -> Self {
+        Self {
+            recipient,
+            status_code,
+            sent_at: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for FaxTransmission {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.status_code;
+            let here = crate::runtime::__codegen::join_path(at, "status_code");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// How the delivery of a fax to one recipient went, or where it stands.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     FaxTransmissionStatus::Success => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum FaxTransmissionStatus {
+        /// `success`: Delivered.
+        Success = ("success", "Delivered."),
+        /// `transmitting`: Being sent now.
+        Transmitting = ("transmitting", "Being sent now."),
+        /// `error_could_not_fax`: Not delivered; the fax could not be sent.
+        ErrorCouldNotFax = (
+            "error_could_not_fax",
+            "Not delivered; the fax could not be sent.",
+        ),
+        /// `error_unknown`: Not delivered, for a reason not given.
+        ErrorUnknown = ("error_unknown", "Not delivered, for a reason not given."),
+        /// `error_busy`: Not delivered; the receiving line was busy.
+        ErrorBusy = ("error_busy", "Not delivered; the receiving line was busy."),
+        /// `error_no_answer`: Not delivered; the receiving line did not answer.
+        ErrorNoAnswer = (
+            "error_no_answer",
+            "Not delivered; the receiving line did not answer.",
+        ),
+        /// `error_disconnected`: Not delivered; the call dropped during the transmission.
+        ErrorDisconnected = (
+            "error_disconnected",
+            "Not delivered; the call dropped during the transmission.",
+        ),
+        /// `error_bad_destination`: Not delivered; the recipient's number is not a working fax number.
+        ErrorBadDestination = (
+            "error_bad_destination",
+            "Not delivered; the recipient's number is not a working fax number.",
+        ),
+    }
+}
+impl crate::runtime::Validate for FaxTransmissionStatus {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+/// A fax number of your subscription and the accounts that may use it.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxLine {
+    /// The fax number.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub number: ::std::option::Option<::std::string::String>,
+    /// When the line was bought (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub created_at: ::std::option::Option<i64>,
+    /// When the line last changed (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub updated_at: ::std::option::Option<i64>,
+    /// The accounts that may use the line.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub accounts: ::std::option::Option<::std::vec::Vec<Account>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The warnings of a fax line answer. Every other answer carries a list
+/// of warnings; the fax line answers are documented with a single
+/// warning object in its place. Both are read.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum Warnings {
+    /// The `Array` form.
+    Array(::std::vec::Vec<Warning>),
+    /// The `Warning` form.
+    Warning(Warning),
+    /// The `UnknownValue` form.
+    UnknownValue(::serde_json::Value),
+}
+impl crate::runtime::Validate for Warnings {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        match self {
+            Self::Array(inner) => crate::runtime::Validate::validate_into(inner, at, out),
+            Self::Warning(inner) => {
+                crate::runtime::Validate::validate_into(inner, at, out)
+            }
+            Self::UnknownValue(_) => {}
+        }
+    }
+}
+/// The answer of the endpoints that return one fax line.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxLineResponse {
+    /// `fax_line`.
+    pub fax_line: FaxLine,
+    /// `warnings`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<Warnings>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FaxLineResponse {
+    /// A value with the required fields (`fax_line`), every optional one unset and no other properties.
+    pub fn new(fax_line: FaxLine) -> Self {
+        Self {
+            fax_line,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for FaxLineResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// One page of fax lines.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxLineListResponse {
+    /// The fax lines on this page.
+    pub fax_lines: ::std::vec::Vec<FaxLine>,
+    /// `list_info`.
+    pub list_info: ListInfo,
+    /// `warnings`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<Warnings>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FaxLineListResponse {
+    /// A value with the required fields (`fax_lines`, `list_info`), every optional one unset and no other properties.
+    pub fn new(fax_lines: ::std::vec::Vec<FaxLine>, list_info: ListInfo) -> Self {
+        Self {
+            fax_lines,
+            list_info,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for FaxLineListResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The area codes in which a fax line can be bought.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxLineAreaCodeGetResponse {
+    /// The area codes, as numbers.
+    pub area_codes: ::std::vec::Vec<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FaxLineAreaCodeGetResponse {
+    /// A value with the required fields (`area_codes`), every optional one unset and no other properties.
+    pub fn new(area_codes: ::std::vec::Vec<i64>) -> Self {
+        Self {
+            area_codes,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// The body of `POST /fax_line/create`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxLineCreateRequest {
+    /// The area code the new number is in (one `GET /fax_line/area_codes` lists).
+    pub area_code: i64,
+    /// `country`.
+    pub country: FaxLineCountry,
+    /// The city the new number is in.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub city: ::std::option::Option<::std::string::String>,
+    /// The account the line is assigned to; yours when left out.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FaxLineCreateRequest {
+    /// A value with the required fields (`area_code`, `country`), every optional one unset and no other properties.
+    pub fn new(area_code: i64, country: FaxLineCountry) -> Self {
+        Self {
+            area_code,
+            country,
+            city: ::std::option::Option::None,
+            account_id: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for FaxLineCreateRequest {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.country;
+            let here = crate::runtime::__codegen::join_path(at, "country");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// The body of `PUT /fax_line/add_user`. Name the account by `account_id` or by `email_address`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxLineAddUserRequest {
+    /// The fax line's number.
+    pub number: ::std::string::String,
+    /// The account that may use the line.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The email address of the account that may use the line.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FaxLineAddUserRequest {
+    /// A value with the required fields (`number`), every optional one unset and no other properties.
+    pub fn new(number: ::std::string::String) -> Self {
+        Self {
+            number,
+            account_id: ::std::option::Option::None,
+            email_address: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// The body of `PUT /fax_line/remove_user`. Name the account by `account_id` or by `email_address`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxLineRemoveUserRequest {
+    /// The fax line's number.
+    pub number: ::std::string::String,
+    /// The account that may no longer use the line.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The email address of the account that may no longer use the line.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FaxLineRemoveUserRequest {
+    /// A value with the required fields (`number`), every optional one unset and no other properties.
+    pub fn new(number: ::std::string::String) -> Self {
+        Self {
+            number,
+            account_id: ::std::option::Option::None,
+            email_address: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// The body of `DELETE /fax_line`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct FaxLineDeleteRequest {
+    /// The number of the fax line to give up.
+    pub number: ::std::string::String,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl FaxLineDeleteRequest {
+    /// A value with the required fields (`number`), every optional one unset and no other properties.
+    pub fn new(number: ::std::string::String) -> Self {
+        Self {
+            number,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// A country in which fax lines can be bought.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     FaxLineCountry::Ca => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum FaxLineCountry {
+        /// `CA`: Canada (narrow by `province`).
+        Ca = ("CA", "Canada (narrow by `province`)."),
+        /// `US`: The United States (narrow by `state`).
+        Us = ("US", "The United States (narrow by `state`)."),
+        /// `UK`: The United Kingdom.
+        Uk = ("UK", "The United Kingdom."),
+    }
+}
+impl crate::runtime::Validate for FaxLineCountry {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// A US state (or the District of Columbia), by its postal abbreviation.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     FaxLineState::Ak => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum FaxLineState {
+        /// `AK`: Alaska.
+        Ak = ("AK", "Alaska."),
+        /// `AL`: Alabama.
+        Al = ("AL", "Alabama."),
+        /// `AR`: Arkansas.
+        Ar = ("AR", "Arkansas."),
+        /// `AZ`: Arizona.
+        Az = ("AZ", "Arizona."),
+        /// `CA`: California.
+        Ca = ("CA", "California."),
+        /// `CO`: Colorado.
+        Co = ("CO", "Colorado."),
+        /// `CT`: Connecticut.
+        Ct = ("CT", "Connecticut."),
+        /// `DC`: The District of Columbia.
+        Dc = ("DC", "The District of Columbia."),
+        /// `DE`: Delaware.
+        De = ("DE", "Delaware."),
+        /// `FL`: Florida.
+        Fl = ("FL", "Florida."),
+        /// `GA`: Georgia.
+        Ga = ("GA", "Georgia."),
+        /// `HI`: Hawaii.
+        Hi = ("HI", "Hawaii."),
+        /// `IA`: Iowa.
+        Ia = ("IA", "Iowa."),
+        /// `ID`: Idaho.
+        Id = ("ID", "Idaho."),
+        /// `IL`: Illinois.
+        Il = ("IL", "Illinois."),
+        /// `IN`: Indiana.
+        In = ("IN", "Indiana."),
+        /// `KS`: Kansas.
+        Ks = ("KS", "Kansas."),
+        /// `KY`: Kentucky.
+        Ky = ("KY", "Kentucky."),
+        /// `LA`: Louisiana.
+        La = ("LA", "Louisiana."),
+        /// `MA`: Massachusetts.
+        Ma = ("MA", "Massachusetts."),
+        /// `MD`: Maryland.
+        Md = ("MD", "Maryland."),
+        /// `ME`: Maine.
+        Me = ("ME", "Maine."),
+        /// `MI`: Michigan.
+        Mi = ("MI", "Michigan."),
+        /// `MN`: Minnesota.
+        Mn = ("MN", "Minnesota."),
+        /// `MO`: Missouri.
+        Mo = ("MO", "Missouri."),
+        /// `MS`: Mississippi.
+        Ms = ("MS", "Mississippi."),
+        /// `MT`: Montana.
+        Mt = ("MT", "Montana."),
+        /// `NC`: North Carolina.
+        Nc = ("NC", "North Carolina."),
+        /// `ND`: North Dakota.
+        Nd = ("ND", "North Dakota."),
+        /// `NE`: Nebraska.
+        Ne = ("NE", "Nebraska."),
+        /// `NH`: New Hampshire.
+        Nh = ("NH", "New Hampshire."),
+        /// `NJ`: New Jersey.
+        Nj = ("NJ", "New Jersey."),
+        /// `NM`: New Mexico.
+        Nm = ("NM", "New Mexico."),
+        /// `NV`: Nevada.
+        Nv = ("NV", "Nevada."),
+        /// `NY`: New York.
+        Ny = ("NY", "New York."),
+        /// `OH`: Ohio.
+        Oh = ("OH", "Ohio."),
+        /// `OK`: Oklahoma.
+        Ok = ("OK", "Oklahoma."),
+        /// `OR`: Oregon.
+        Or = ("OR", "Oregon."),
+        /// `PA`: Pennsylvania.
+        Pa = ("PA", "Pennsylvania."),
+        /// `RI`: Rhode Island.
+        Ri = ("RI", "Rhode Island."),
+        /// `SC`: South Carolina.
+        Sc = ("SC", "South Carolina."),
+        /// `SD`: South Dakota.
+        Sd = ("SD", "South Dakota."),
+        /// `TN`: Tennessee.
+        Tn = ("TN", "Tennessee."),
+        /// `TX`: Texas.
+        Tx = ("TX", "Texas."),
+        /// `UT`: Utah.
+        Ut = ("UT", "Utah."),
+        /// `VA`: Virginia.
+        Va = ("VA", "Virginia."),
+        /// `VT`: Vermont.
+        Vt = ("VT", "Vermont."),
+        /// `WA`: Washington.
+        Wa = ("WA", "Washington."),
+        /// `WI`: Wisconsin.
+        Wi = ("WI", "Wisconsin."),
+        /// `WV`: West Virginia.
+        Wv = ("WV", "West Virginia."),
+        /// `WY`: Wyoming.
+        Wy = ("WY", "Wyoming."),
+    }
+}
+impl crate::runtime::Validate for FaxLineState {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+crate::runtime::open_enum! {
+    /// A Canadian province or territory, by its postal abbreviation.
+    ///
+    /// The API may send values this client does not list yet; they are kept in `UnknownValue`, so match with a catch-all arm:
+    ///
+    /// ```text
+    /// match value {
+    ///     FaxLineProvince::Ab => { /* ... */ }
+    ///     other => println!("{other}"),
+    /// }
+    /// ```
+    pub enum FaxLineProvince {
+        /// `AB`: Alberta.
+        Ab = ("AB", "Alberta."),
+        /// `BC`: British Columbia.
+        Bc = ("BC", "British Columbia."),
+        /// `MB`: Manitoba.
+        Mb = ("MB", "Manitoba."),
+        /// `NB`: New Brunswick.
+        Nb = ("NB", "New Brunswick."),
+        /// `NL`: Newfoundland and Labrador.
+        Nl = ("NL", "Newfoundland and Labrador."),
+        /// `NT`: The Northwest Territories.
+        Nt = ("NT", "The Northwest Territories."),
+        /// `NS`: Nova Scotia.
+        Ns = ("NS", "Nova Scotia."),
+        /// `NU`: Nunavut.
+        Nu = ("NU", "Nunavut."),
+        /// `ON`: Ontario.
+        On = ("ON", "Ontario."),
+        /// `PE`: Prince Edward Island.
+        Pe = ("PE", "Prince Edward Island."),
+        /// `QC`: Quebec.
+        Qc = ("QC", "Quebec."),
+        /// `SK`: Saskatchewan.
+        Sk = ("SK", "Saskatchewan."),
+        /// `YT`: Yukon.
+        Yt = ("YT", "Yukon."),
+    }
+}
+impl crate::runtime::Validate for FaxLineProvince {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if !self.is_known() {
+            out.push(
+                crate::runtime::Violation::new(
+                    at,
+                    "not-listed",
+                    format!("`{self}` is not a documented value"),
+                    None,
+                ),
+            );
+        }
+    }
+}
+/// The body of `POST /oauth/token`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OAuthTokenGenerateRequest {
+    /// The client id of your API app.
+    pub client_id: ::std::string::String,
+    /// The secret of your API app. Keep it on your backend.
+    pub client_secret: ::std::string::String,
+    /// The code your OAuth callback received when the user granted access.
+    pub code: ::std::string::String,
+    /// The `state` value you gave when you sent the user to authorize, sent back unchanged.
+    pub state: ::std::string::String,
+    /// Always `authorization_code` for this exchange.
+    ///
+    /// Default when absent: `"authorization_code"`.
+    pub grant_type: ::std::string::String,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl OAuthTokenGenerateRequest {
+    /// A value with the required fields (`client_id`, `client_secret`, `code`, `state`, `grant_type`), every optional one unset and no other properties.
+    pub fn new(
+        client_id: ::std::string::String,
+        client_secret: ::std::string::String,
+        code: ::std::string::String,
+        state: ::std::string::String,
+        grant_type: ::std::string::String,
+    ) -> Self {
+        Self {
+            client_id,
+            client_secret,
+            code,
+            state,
+            grant_type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// The body of `POST /oauth/token?refresh`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct OAuthTokenRefreshRequest {
+    /// Always `refresh_token` for a refresh.
+    ///
+    /// Default when absent: `"refresh_token"`.
+    pub grant_type: ::std::string::String,
+    /// The refresh token that came with the expired access token.
+    pub refresh_token: ::std::string::String,
+    /// The client id of your API app; required of new apps, and of older ones whose settings ask for it.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_id: ::std::option::Option<::std::string::String>,
+    /// The secret of your API app; required whenever `client_id` is.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub client_secret: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl OAuthTokenRefreshRequest {
+    /// A value with the required fields (`grant_type`, `refresh_token`), every optional one unset and no other properties.
+    pub fn new(
+        grant_type: ::std::string::String,
+        refresh_token: ::std::string::String,
+    ) -> Self {
+        Self {
+            grant_type,
+            refresh_token,
+            client_id: ::std::option::Option::None,
+            client_secret: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+/// The answer of `GET /team/info`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TeamInfoGetResponse {
+    /// `team`.
+    pub team: TeamInfo,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TeamInfoGetResponse {
+    /// A value with the required fields (`team`), every optional one unset and no other properties.
+    pub fn new(team: TeamInfo) -> Self {
+        Self {
+            team,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for TeamInfoGetResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A summary of a team.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TeamInfo {
+    /// The id of the team.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub team_id: ::std::option::Option<::std::string::String>,
+    /// `team_parent`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub team_parent: ::std::option::Option<TeamParent>,
+    /// The team's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// How many members the team has.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub num_members: ::std::option::Option<i64>,
+    /// How many sub-teams the team has.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub num_sub_teams: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The team a sub-team belongs to; null for a top-level team.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TeamParent {
+    /// The id of the parent team.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub team_id: ::std::option::Option<::std::string::String>,
+    /// The parent team's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The answer of `GET /team/invites`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TeamInvitesResponse {
+    /// The invitations.
+    pub team_invites: ::std::vec::Vec<TeamInvite>,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TeamInvitesResponse {
+    /// A value with the required fields (`team_invites`), every optional one unset and no other properties.
+    pub fn new(team_invites: ::std::vec::Vec<TeamInvite>) -> Self {
+        Self {
+            team_invites,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for TeamInvitesResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.team_invites;
+            let here = crate::runtime::__codegen::join_path(at, "team_invites");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// An invitation to join a team.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TeamInvite {
+    /// The address invited.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// The team the invitation is to.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub team_id: ::std::option::Option<::std::string::String>,
+    /// `role`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<TeamRole>,
+    /// When the invitation was sent (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sent_at: ::std::option::Option<i64>,
+    /// When the invitation was accepted (Unix time), once it has been.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub redeemed_at: ::std::option::Option<i64>,
+    /// When the invitation stops being valid (Unix time).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expires_at: ::std::option::Option<i64>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TeamInvite {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.role {
+            let here = crate::runtime::__codegen::join_path(at, "role");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// One page of a team's members.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TeamMembersResponse {
+    /// The members on this page.
+    pub team_members: ::std::vec::Vec<TeamMember>,
+    /// `list_info`.
+    pub list_info: ListInfo,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TeamMembersResponse {
+    /// A value with the required fields (`team_members`, `list_info`), every optional one unset and no other properties.
+    pub fn new(team_members: ::std::vec::Vec<TeamMember>, list_info: ListInfo) -> Self {
+        Self {
+            team_members,
+            list_info,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for TeamMembersResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        {
+            let value = &self.team_members;
+            let here = crate::runtime::__codegen::join_path(at, "team_members");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A member of a team.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TeamMember {
+    /// The member's account id.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// The member's email address.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// `role`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<TeamRole>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TeamMember {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.role {
+            let here = crate::runtime::__codegen::join_path(at, "role");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// One page of a team's sub-teams.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct TeamSubTeamsResponse {
+    /// The sub-teams on this page.
+    pub sub_teams: ::std::vec::Vec<SubTeam>,
+    /// `list_info`.
+    pub list_info: ListInfo,
+    /// Warnings that came with the response.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl TeamSubTeamsResponse {
+    /// A value with the required fields (`sub_teams`, `list_info`), every optional one unset and no other properties.
+    pub fn new(sub_teams: ::std::vec::Vec<SubTeam>, list_info: ListInfo) -> Self {
+        Self {
+            sub_teams,
+            list_info,
+            warnings: ::std::option::Option::None,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl crate::runtime::Validate for TeamSubTeamsResponse {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
+}
+/// A sub-team, by id and name.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SubTeam {
+    /// The id of the sub-team.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub team_id: ::std::option::Option<::std::string::String>,
+    /// The sub-team's name.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// Some of the account's settings, as an admin set them in the Admin Console.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AccountSettings {
+    /// True when senders may protect a request with a custom access code.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_access_codes: ::std::option::Option<bool>,
+    /// True when requests may be delivered to signers by text message.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sms_delivery: ::std::option::Option<bool>,
+    /// True when signers may be asked to authenticate by text message.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub sms_authentication: ::std::option::Option<bool>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// What the account has used this month.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct AccountUsage {
+    /// How many fax pages the account has sent.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub fax_pages_sent: ::std::option::Option<i64>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5709,6 +7186,12 @@ pub struct Template {
     /// The accounts that may use the template.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub accounts: ::std::option::Option<::std::vec::Vec<Account>>,
+    /// The files the template asks signers to upload.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub attachments: ::std::option::Option<::std::vec::Vec<SignatureRequestAttachment>>,
+    /// `signer_experience`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_experience: ::std::option::Option<SignerExperience>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5729,6 +7212,10 @@ impl crate::runtime::Validate for Template {
         }
         if let Some(value) = &self.named_form_fields {
             let here = crate::runtime::__codegen::join_path(at, "named_form_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signer_experience {
+            let here = crate::runtime::__codegen::join_path(at, "signer_experience");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -5857,6 +7344,14 @@ pub struct TemplateField {
     /// `validation_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_type: ::std::option::Option<ValidationType>,
+    /// With `validation_type: custom_regex`, the regular expression a text field's value must match.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_custom_regex: ::std::option::Option<::std::string::String>,
+    /// With `validation_type: custom_regex`, the example of the expected format shown to the signer.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub validation_custom_regex_format_label: ::std::option::Option<
+        ::std::string::String,
+    >,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5880,6 +7375,8 @@ impl TemplateField {
             original_font_size: ::std::option::Option::None,
             font_family: ::std::option::Option::None,
             validation_type: ::std::option::Option::None,
+            validation_custom_regex: ::std::option::Option::None,
+            validation_custom_regex_format_label: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
     }
@@ -6094,6 +7591,10 @@ impl crate::runtime::Validate for TemplateCreateEmbeddedDraftResponse {
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
+        if let Some(value) = &self.template {
+            let here = crate::runtime::__codegen::join_path(at, "template");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
         if let Some(value) = &self.warnings {
             let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -6113,9 +7614,24 @@ pub struct TemplateDraft {
     /// When `edit_url` stops working (Unix time).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<i64>,
+    /// Warnings about the template, where the API puts them inside it instead of (or as well as) beside it.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateDraft {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 /// The answer of `POST /template/update_files/{template_id}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6137,6 +7653,10 @@ impl crate::runtime::Validate for TemplateUpdateFilesResponse {
         at: &str,
         out: &mut ::std::vec::Vec<crate::runtime::Violation>,
     ) {
+        if let Some(value) = &self.template {
+            let here = crate::runtime::__codegen::join_path(at, "template");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
         if let Some(value) = &self.warnings {
             let here = crate::runtime::__codegen::join_path(at, "warnings");
             crate::runtime::Validate::validate_into(value, &here, out);
@@ -6150,9 +7670,24 @@ pub struct TemplateRef {
     /// The id of the template.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template_id: ::std::option::Option<::std::string::String>,
+    /// Warnings about the template, where the API puts them inside it instead of (or as well as) beside it.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub warnings: ::std::option::Option<::std::vec::Vec<Warning>>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::Validate for TemplateRef {
+    fn validate_into(
+        &self,
+        at: &str,
+        out: &mut ::std::vec::Vec<crate::runtime::Violation>,
+    ) {
+        if let Some(value) = &self.warnings {
+            let here = crate::runtime::__codegen::join_path(at, "warnings");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+    }
 }
 /// A temporary URL to download documents from.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -6408,6 +7943,8 @@ crate::runtime::open_enum! {
             "document_status",
             "The signature requests created in the date range, with their status.",
         ),
+        /// `sms_activity`: Text message (SMS) activity in the date range.
+        SmsActivity = ("sms_activity", "Text message (SMS) activity in the date range."),
     }
 }
 impl crate::runtime::Validate for ReportType {
@@ -6851,6 +8388,9 @@ pub struct UnclaimedDraftCreateRequest {
     /// When the signature request made from the draft expires (Unix time); not the `expires_at` of the answer.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<i64>,
+    /// `signer_experience`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_experience: ::std::option::Option<SignerExperience>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6882,6 +8422,7 @@ impl UnclaimedDraftCreateRequest {
             use_preexisting_fields: ::std::option::Option::None,
             use_text_tags: ::std::option::Option::None,
             expires_at: ::std::option::Option::None,
+            signer_experience: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
     }
@@ -6918,6 +8459,10 @@ impl crate::runtime::Validate for UnclaimedDraftCreateRequest {
         }
         if let Some(value) = &self.signing_options {
             let here = crate::runtime::__codegen::join_path(at, "signing_options");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signer_experience {
+            let here = crate::runtime::__codegen::join_path(at, "signer_experience");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
         let fields = ::serde_json::to_value(&self.form_fields_per_document)
@@ -7278,6 +8823,11 @@ pub struct UnclaimedDraftCreateEmbeddedWithTemplateRequest {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub populate_auto_fill_fields: ::std::option::Option<bool>,
+    /// Lets the user who claims the draft add email addresses to send copies to. Off by default.
+    ///
+    /// Default when absent: `false`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub allow_ccs: ::std::option::Option<bool>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7318,6 +8868,7 @@ impl UnclaimedDraftCreateEmbeddedWithTemplateRequest {
             test_mode: ::std::option::Option::None,
             title: ::std::option::Option::None,
             populate_auto_fill_fields: ::std::option::Option::None,
+            allow_ccs: ::std::option::Option::None,
             extra: ::std::default::Default::default(),
         }
     }
@@ -7569,6 +9120,9 @@ pub struct EmbeddedEditUrlRequest {
     /// Default when absent: `false`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub test_mode: ::std::option::Option<bool>,
+    /// `signer_experience`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub signer_experience: ::std::option::Option<SignerExperience>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7581,6 +9135,10 @@ impl crate::runtime::Validate for EmbeddedEditUrlRequest {
     ) {
         if let Some(value) = &self.merge_fields {
             let here = crate::runtime::__codegen::join_path(at, "merge_fields");
+            crate::runtime::Validate::validate_into(value, &here, out);
+        }
+        if let Some(value) = &self.signer_experience {
+            let here = crate::runtime::__codegen::join_path(at, "signer_experience");
             crate::runtime::Validate::validate_into(value, &here, out);
         }
     }
@@ -8506,6 +10064,9 @@ pub struct ResponseDataInitials {
     /// The initials, or a reference to their image.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// True once the signer has initialed here.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_signed: ::std::option::Option<bool>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -8552,6 +10113,9 @@ pub struct ResponseDataSignature {
     /// The signature, or a reference to its image.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// True once the signer has signed here.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub is_signed: ::std::option::Option<bool>,
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,

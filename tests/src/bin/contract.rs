@@ -58,6 +58,9 @@ const TEMPLATE_ID: &str = "f57db65d3f933b5316d398057a36176831451a35";
 const CLIENT_ID: &str = "0dd3b823a682527788c4e40cb7b6f7e9";
 const BULK_SEND_JOB_ID: &str = "6e683bc0369ba3d5b6f43c2c22a8031dbf6bd174";
 const DOCUMENT_URL: &str = "https://files.example.com/mutual-nda.pdf";
+const TEAM_ID: &str = "4fea99bfcf2b26bfccf6cea3e127fb8bb74d8d9c";
+const FAX_ID: &str = "c2e9691c85d9d6fcbd61d53a9f0d1bd1a2b8d7f7";
+const FAX_NUMBER: &str = "+14155550100";
 
 /// How a call sends its parameters.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -561,7 +564,7 @@ fn calls() -> Vec<Call> {
         ),
         // Embedded.
         call!(NoBody, embedded_sign_url(SIGNATURE_ID)),
-        call!(Json, embedded_edit_url(TEMPLATE_ID, Some(&from(json!({"cc_roles": ["Manager"], "test_mode": true}))))),
+        call!(Json, embedded_edit_url(TEMPLATE_ID, &from(json!({"cc_roles": ["Manager"], "test_mode": true})))),
         // API apps.
         call!(NoBody, api_app_get(CLIENT_ID)),
         call!(NoBody, api_app_list(&options!(ApiAppListOptions { page: Some(1), page_size: Some(20) }))),
@@ -583,7 +586,157 @@ fn calls() -> Vec<Call> {
                 body
             })
         ),
+        call!(NoBody, api_app_delete(CLIENT_ID)),
+        // Editing a signature request: the bodies of the matching create calls.
+        call!(
+            Json,
+            signature_request_edit(SIGNATURE_REQUEST_ID, &from(with(send(), json!({"file_urls": [DOCUMENT_URL]}))))
+        ),
+        call!(
+            Multipart,
+            signature_request_edit_multipart(SIGNATURE_REQUEST_ID, &{
+                let mut body = ds::SignatureRequestEditMultipart::new(from(send()));
+                body.files = Some(vec![pdf("mutual-nda.pdf")]);
+                body
+            })
+        ),
+        call!(
+            Json,
+            signature_request_edit_embedded(
+                SIGNATURE_REQUEST_ID,
+                &from(with(send(), json!({"client_id": CLIENT_ID, "file_urls": [DOCUMENT_URL]})))
+            )
+        ),
+        call!(
+            Multipart,
+            signature_request_edit_embedded_multipart(SIGNATURE_REQUEST_ID, &{
+                let mut body =
+                    ds::SignatureRequestEditEmbeddedMultipart::new(from(with(send(), json!({"client_id": CLIENT_ID}))));
+                body.files = Some(vec![pdf("mutual-nda.pdf")]);
+                body
+            })
+        ),
+        call!(Json, signature_request_edit_with_template(SIGNATURE_REQUEST_ID, &from(send_with_template()))),
+        call!(
+            Multipart,
+            signature_request_edit_with_template_multipart(SIGNATURE_REQUEST_ID, &{
+                let mut body = ds::SignatureRequestEditWithTemplateMultipart::new(from(send_with_template()));
+                body.files = Some(vec![pdf("appendix.pdf")]);
+                body
+            })
+        ),
+        call!(
+            Json,
+            signature_request_edit_embedded_with_template(
+                SIGNATURE_REQUEST_ID,
+                &from(with(send_with_template(), json!({"client_id": CLIENT_ID})))
+            )
+        ),
+        call!(
+            Multipart,
+            signature_request_edit_embedded_with_template_multipart(SIGNATURE_REQUEST_ID, &{
+                let request = from(with(send_with_template(), json!({"client_id": CLIENT_ID})));
+                let mut body = ds::SignatureRequestEditEmbeddedWithTemplateMultipart::new(request);
+                body.files = Some(vec![pdf("appendix.pdf")]);
+                body
+            })
+        ),
+        // Creating a template directly.
+        call!(Json, template_create(&from(with(template_create(), json!({"file_urls": [DOCUMENT_URL]}))))),
+        call!(
+            Multipart,
+            template_create_multipart(&{
+                let mut body = ds::TemplateCreateMultipart::new(from(template_create()));
+                body.files = Some(vec![pdf("template.pdf")]);
+                body
+            })
+        ),
+        // Teams: summaries, invitations, members, sub-teams.
+        call!(NoBody, team_info(&options!(TeamInfoOptions { team_id: Some(TEAM_ID.to_owned()) }))),
+        call!(
+            NoBody,
+            team_invites(&options!(TeamInvitesOptions { email_address: Some("george@example.com".to_owned()) }))
+        ),
+        call!(NoBody, team_members(TEAM_ID, &options!(TeamMembersOptions { page: Some(1), page_size: Some(20) }))),
+        call!(NoBody, team_sub_teams(TEAM_ID, &options!(TeamSubTeamsOptions { page: Some(1), page_size: Some(20) }))),
+        // Fax.
+        call!(Json, fax_send(&from(with(fax(), json!({"file_urls": [DOCUMENT_URL]}))))),
+        call!(
+            Multipart,
+            fax_send_multipart(&{
+                let mut body = ds::FaxSendMultipart::new(from(fax()));
+                body.files = Some(vec![pdf("invoice.pdf")]);
+                body
+            })
+        ),
+        call!(NoBody, fax_get(FAX_ID)),
+        call!(NoBody, fax_list(&options!(FaxListOptions { page: Some(1), page_size: Some(20) }))),
+        download!(NoBody, fax_files(FAX_ID)),
+        call!(NoBody, fax_delete(FAX_ID)),
+        // Fax lines.
+        call!(Json, fax_line_create(&from(json!({"area_code": 209, "country": "US", "city": "Stockton"})))),
+        call!(NoBody, fax_line_get(FAX_NUMBER)),
+        call!(
+            NoBody,
+            fax_line_list(&options!(FaxLineListOptions {
+                page: Some(1),
+                page_size: Some(20),
+                show_team_lines: Some(true)
+            }))
+        ),
+        call!(
+            NoBody,
+            fax_line_area_code_get(
+                &ds::FaxLineCountry::Us,
+                &options!(FaxLineAreaCodeGetOptions { state: Some(ds::FaxLineState::Ca) })
+            )
+        ),
+        call!(Json, fax_line_add_user(&from(json!({"number": FAX_NUMBER, "email_address": "member@example.com"})))),
+        call!(Json, fax_line_remove_user(&from(json!({"number": FAX_NUMBER, "email_address": "member@example.com"})))),
+        call!(Json, fax_line_delete(&from(json!({"number": FAX_NUMBER})))),
+        // OAuth tokens (no credentials).
+        call!(
+            Json,
+            oauth_token_generate(&from(json!({
+                "client_id": CLIENT_ID, "client_secret": "1d14434088507ffa390e6f5528465",
+                "code": "1b0d28d90c86c141", "state": "900e06e2", "grant_type": "authorization_code"
+            })))
+        ),
+        call!(
+            Json,
+            oauth_token_refresh(&from(
+                json!({"grant_type": "refresh_token", "refresh_token": "hNTI2MTFmM2VmZDQxZTZjOWRmZmFjZmVmMGMyNGFjMzI2MGI5YzgzNmE3"})
+            ))
+        ),
     ]
+}
+
+/// `POST /template/create`, everything but the documents.
+fn template_create() -> Value {
+    json!({
+        "title": "Mutual NDA",
+        "subject": "Please sign this document",
+        "message": "For your approval",
+        "signer_roles": [{"name": "Client", "order": 0}, {"name": "Witness", "order": 1}],
+        "cc_roles": ["Manager"],
+        "form_fields_per_document": form_fields(),
+        "form_field_groups": form_field_groups(),
+        "signer_experience": {"form_view": "enabled_by_default"},
+        "test_mode": true
+    })
+}
+
+/// `POST /fax/send`, everything but the documents.
+fn fax() -> Value {
+    json!({
+        "recipient": "16690000001",
+        "sender": "16690000000",
+        "cover_page_to": "Jill Fax",
+        "cover_page_from": "Faxer Faxerson",
+        "cover_page_message": "I'm sending you a fax!",
+        "title": "Faxing",
+        "test_mode": true
+    })
 }
 
 fn violations(headers: &HeaderMap) -> Option<String> {

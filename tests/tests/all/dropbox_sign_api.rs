@@ -638,12 +638,13 @@ async fn api_app_create(State(fake): State<Fake>, headers: HeaderMap, body: Byte
     if !(1..=2).contains(&domains.len()) {
         return bad_request("domains must hold one or two domains.");
     }
-    Json(json!({"api_app": {
+    // The service answers a created app with 201.
+    let app = Json(json!({"api_app": {
         "client_id": "0dd3b823a682527788c4e40cb7b6f7e9", "name": name, "domains": domains, "callback_url": null,
         "created_at": 1767225600, "is_approved": false, "has_custom_logo": logo,
         "owner_account": {"account_id": "acc-owner", "email_address": "owner@example.com"}, "oauth": null
-    }}))
-    .into_response()
+    }}));
+    (StatusCode::CREATED, app).into_response()
 }
 
 async fn unclaimed_draft_create(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
@@ -1230,7 +1231,9 @@ async fn an_api_app_is_created_from_json_or_with_a_logo() {
     request.callback_url = Some("https://example.com/callback".to_owned());
     request.options = Some(options);
     request.white_labeling_options = Some(serde_json::from_value(json!({"primary_button_color": "#00B3E6"})).unwrap());
-    let app = client.api_app_create(&request).await.unwrap().body.api_app.unwrap();
+    let created = client.api_app_create(&request).await.expect("a 201 is a success");
+    assert_eq!(created.status, 201);
+    let app = created.body.api_app.unwrap();
     assert_eq!(app.client_id.as_deref(), Some("0dd3b823a682527788c4e40cb7b6f7e9"));
     assert_eq!(app.owner_account.unwrap().email_address.as_deref(), Some("owner@example.com"));
     assert_eq!(fake.books.lock().unwrap().bodies[0].1["options"], json!({"can_insert_everywhere": true}));
@@ -1436,4 +1439,152 @@ async fn the_send_and_track_example_sends_learns_of_the_signatures_and_downloads
             .await
             .unwrap();
     assert_eq!(tracked, Tracked::TimedOut);
+}
+
+/// What the recording server of `the_operations_added_from_the_vendor_spec_*`
+/// saw of each call: method, path and query, whether credentials came, body.
+type Seen = Arc<Mutex<Vec<(String, String, bool, Value)>>>;
+
+async fn record(State(seen): State<Seen>, request: axum::extract::Request) -> Response {
+    let method = request.method().to_string();
+    let uri = request.uri().to_string();
+    let authorized = request.headers().contains_key(header::AUTHORIZATION);
+    let bytes = axum::body::to_bytes(request.into_body(), 1 << 20).await.unwrap();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    seen.lock().unwrap().push((method.clone(), uri.clone(), authorized, body));
+    let path = uri.split('?').next().unwrap_or_default().to_owned();
+    let list_info = |page: i64| json!({"page": page, "num_pages": 2, "num_results": 3, "page_size": 2});
+    let fax_line = json!({"number": "+14155550100", "created_at": 1767225600, "updated_at": 1767225600,
+                          "accounts": [{"account_id": "acc-1", "email_address": "me@example.com"}]});
+    let answer = match (method.as_str(), path.as_str()) {
+        ("PUT", "/v3/signature_request/edit/sr-1") => {
+            json!({"signature_request": {"signature_request_id": "sr-1", "title": "Edited",
+                   "signer_experience": {"form_view": "enabled_by_default"}}})
+        }
+        ("POST", "/v3/template/create") => json!({"template": {"template_id": "tpl-new"}}),
+        ("POST", "/oauth/token") => json!({"access_token": "at", "token_type": "Bearer", "refresh_token": "rt",
+                                           "expires_in": 3600, "state": "s"}),
+        ("GET", "/v3/team/info") => json!({"team": {"team_id": "t-1", "name": "Sales", "num_members": 3,
+                                                    "num_sub_teams": 0, "team_parent": null}}),
+        ("GET", "/v3/team/members/t-1") => {
+            let page = if uri.contains("page=2") { 2 } else { 1 };
+            let members: Vec<Value> = (0..if page == 1 { 2 } else { 1 })
+                .map(|i| json!({"account_id": format!("acc-{page}-{i}"), "email_address": "m@example.com", "role": "Member"}))
+                .collect();
+            json!({"team_members": members, "list_info": list_info(page)})
+        }
+        ("GET", "/v3/fax_line/area_codes") => json!({"area_codes": [415, 628]}),
+        // Fax line answers, as the vendor documents them: one warning object.
+        ("GET", "/v3/fax_line") => {
+            json!({"fax_line": fax_line, "warnings": {"warning_msg": "note", "warning_name": "unknown"}})
+        }
+        ("DELETE", "/v3/fax_line") => Value::Null,
+        ("POST", "/v3/fax/send") => json!({"fax": {"fax_id": "fx-1", "title": "Invoice", "original_title": "Invoice",
+            "metadata": {}, "created_at": 1767225600, "sender": "me@example.com", "files_url": "https://x.test/f",
+            "transmissions": [{"recipient": "+14155550100", "status_code": "transmitting"}]}}),
+        ("DELETE", "/v3/api_app/app-1") => return StatusCode::NO_CONTENT.into_response(),
+        _ => {
+            return (StatusCode::NOT_FOUND, Json(json!({"error": {"error_msg": "no", "error_name": "not_found"}})))
+                .into_response()
+        }
+    };
+    Json(answer).into_response()
+}
+
+/// The operations the vendor's spec has and the older reference did not:
+/// each goes to its path with its method and body, and its answer parses.
+#[tokio::test]
+async fn the_operations_added_from_the_vendor_spec_reach_their_paths_and_parse() {
+    let seen: Seen = Arc::default();
+    let base = serve(Router::new().fallback(record).with_state(seen.clone())).await;
+    let client = Client::builder()
+        .base_url(format!("{base}/v3"))
+        .credentials(Credentials::api_key(KEY))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+
+    // Editing takes the body of `send`, with today's flat list of fields.
+    let mut edit = file_url_request();
+    edit.form_fields_per_document = Some(
+        serde_json::from_value(json!([{"api_id": "sig", "type": "signature", "x": 1, "y": 2, "width": 120,
+            "height": 30, "required": true, "signer": 0, "page": 1, "document_index": 0}]))
+        .unwrap(),
+    );
+    let mut experience = ds::SignerExperience::default();
+    experience.form_view = Some(ds::FormView::Forced);
+    edit.signer_experience = Some(experience);
+    let edited = client.signature_request_edit("sr-1", &edit).await.unwrap().body.signature_request;
+    assert_eq!(edited.signer_experience.unwrap().form_view, Some(ds::FormView::EnabledByDefault));
+
+    let mut role = ds::TemplateRole::default();
+    role.name = Some("Client".to_owned());
+    let fields: ds::FormFieldsPerDocument = serde_json::from_value(json!([{"api_id": "s", "type": "signature",
+        "x": 1, "y": 2, "width": 120, "height": 30, "required": true, "signer": 0, "document_index": 0}]))
+    .unwrap();
+    let mut create = ds::TemplateCreateRequest::new(vec![role], fields);
+    create.file_urls = Some(vec!["https://files.example.test/a.pdf".to_owned()]);
+    let created = client.template_create(&create).await.unwrap();
+    assert_eq!(created.body.template.template_id.as_deref(), Some("tpl-new"));
+
+    let info = client.team_info(&ds::TeamInfoOptions::default()).await.unwrap().body.team;
+    assert_eq!((info.name.as_deref(), info.num_members), (Some("Sales"), Some(3)));
+    let mut page = ds::TeamMembersOptions::default();
+    page.page_size = Some(2);
+    let members: Vec<ds::TeamMember> =
+        client.team_members_items("t-1", &page).map(|m| m.unwrap()).collect::<Vec<_>>().await;
+    assert_eq!(members.len(), 3, "both pages");
+    assert_eq!(members[0].role, Some(ds::TeamRole::Member));
+
+    let mut in_california = ds::FaxLineAreaCodeGetOptions::default();
+    in_california.state = Some(ds::FaxLineState::Ca);
+    let codes = client.fax_line_area_code_get(&ds::FaxLineCountry::Us, &in_california).await.unwrap();
+    assert_eq!(codes.body.area_codes, [415, 628]);
+    let line = client.fax_line_get("+14155550100").await.unwrap().body;
+    assert_eq!(line.fax_line.accounts.unwrap()[0].account_id.as_deref(), Some("acc-1"));
+    assert!(matches!(line.warnings, Some(ds::Warnings::Warning(w)) if w.warning_msg == "note"));
+    client.fax_line_delete(&ds::FaxLineDeleteRequest::new("+14155550100".to_owned())).await.unwrap();
+    let fax = client.fax_send(&ds::FaxSendRequest::new("+14155550100".to_owned())).await.unwrap().body.fax;
+    assert_eq!(fax.transmissions[0].status_code, ds::FaxTransmissionStatus::Transmitting);
+    assert_eq!(client.api_app_delete("app-1").await.unwrap().status, 204);
+
+    // The OAuth token endpoints live on the app host, not under /v3, and
+    // take no credentials.
+    let app_host = Client::builder().base_url(base.clone()).retry_policy(RetryPolicy::never()).build().unwrap();
+    let body = ds::OAuthTokenGenerateRequest::new(
+        "client".to_owned(),
+        "secret".to_owned(),
+        "code".to_owned(),
+        "state".to_owned(),
+        "authorization_code".to_owned(),
+    );
+    let token = app_host.oauth_token_generate(&body).await.unwrap().body;
+    assert_eq!((token.access_token.as_deref(), token.expires_in), (Some("at"), Some(3600)));
+    let refresh = ds::OAuthTokenRefreshRequest::new("refresh_token".to_owned(), "rt".to_owned());
+    assert!(app_host.oauth_token_refresh(&refresh).await.is_ok());
+
+    let seen = seen.lock().unwrap();
+    let calls: Vec<(&str, &str, bool)> = seen.iter().map(|(m, u, a, _)| (m.as_str(), u.as_str(), *a)).collect();
+    assert_eq!(
+        calls,
+        [
+            ("PUT", "/v3/signature_request/edit/sr-1", true),
+            ("POST", "/v3/template/create", true),
+            ("GET", "/v3/team/info", true),
+            ("GET", "/v3/team/members/t-1?page=1&page_size=2", true),
+            ("GET", "/v3/team/members/t-1?page=2&page_size=2", true),
+            ("GET", "/v3/fax_line/area_codes?country=US&state=CA", true),
+            ("GET", "/v3/fax_line?number=%2B14155550100", true),
+            ("DELETE", "/v3/fax_line", true),
+            ("POST", "/v3/fax/send", true),
+            ("DELETE", "/v3/api_app/app-1", true),
+            ("POST", "/oauth/token", false),
+            // The path's bare `refresh` marker, sent as an empty pair.
+            ("POST", "/oauth/token?refresh=", false),
+        ]
+    );
+    assert_eq!(seen[0].3["form_fields_per_document"][0]["document_index"], 0, "today's flat shape");
+    assert_eq!(seen[0].3["signer_experience"], json!({"form_view": "forced"}));
+    assert_eq!(seen[7].3, json!({"number": "+14155550100"}), "DELETE /fax_line carries its body");
+    assert_eq!(seen[11].3["grant_type"], "refresh_token");
 }
