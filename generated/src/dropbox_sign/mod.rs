@@ -2135,7 +2135,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2231,7 +2231,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2330,7 +2330,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2428,7 +2428,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2528,7 +2528,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2627,7 +2627,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2726,7 +2726,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -2824,7 +2824,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::SignatureRequestGetResponse,
                     types::ErrorResponse,
@@ -3797,7 +3797,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TemplateCreateResponse,
                     types::ErrorResponse,
@@ -3889,7 +3889,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TemplateCreateResponse,
                     types::ErrorResponse,
@@ -5392,7 +5392,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TeamInfoGetResponse,
                     types::ErrorResponse,
@@ -5470,7 +5470,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TeamInvitesResponse,
                     types::ErrorResponse,
@@ -5555,7 +5555,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TeamMembersResponse,
                     types::ErrorResponse,
@@ -5640,7 +5640,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::TeamSubTeamsResponse,
                     types::ErrorResponse,
@@ -6939,7 +6939,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            201..=299 => {
+            202..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
@@ -7026,7 +7026,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            201..=299 => {
+            202..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::ApiAppGetResponse,
                     types::ErrorResponse,
@@ -7114,7 +7114,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FaxGetResponse,
                     types::ErrorResponse,
@@ -7199,7 +7199,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FaxGetResponse,
                     types::ErrorResponse,
@@ -7276,7 +7276,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FaxGetResponse,
                     types::ErrorResponse,
@@ -7478,7 +7478,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FaxListResponse,
                     types::ErrorResponse,
@@ -7568,7 +7568,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FaxLineResponse,
                     types::ErrorResponse,
@@ -7647,7 +7647,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FaxLineResponse,
                     types::ErrorResponse,
@@ -7800,7 +7800,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FaxLineListResponse,
                     types::ErrorResponse,
@@ -7892,7 +7892,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FaxLineAreaCodeGetResponse,
                     types::ErrorResponse,
@@ -7975,7 +7975,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FaxLineResponse,
                     types::ErrorResponse,
@@ -8058,7 +8058,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::FaxLineResponse,
                     types::ErrorResponse,
@@ -8150,7 +8150,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::OAuthToken,
                     types::ErrorResponse,
@@ -8244,7 +8244,7 @@ impl Client {
                 >(response)?;
                 Ok(Self::finish(response, body))
             }
-            200..=299 => {
+            201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::OAuthToken,
                     types::ErrorResponse,
