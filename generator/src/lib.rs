@@ -317,6 +317,39 @@ pub fn repo_crate(root: &Path, job: &RepoCrate, on_unsupported: OnUnsupported) -
     generate_crate(&specs, &options)
 }
 
+/// Where the generator's package keeps its copy of the runtime, relative
+/// to the workspace root: what `--vendor-runtime` writes, carried inside
+/// the package so it can be published.
+pub const RUNTIME_COPY_DIR: &str = "generator/runtime";
+
+/// The files of that copy, as they must be: `esign-runtime/Cargo.toml` as
+/// `manifest.toml` (a `Cargo.toml` would make the folder a package of its
+/// own, which packaging leaves out) and every file of `esign-runtime/src`.
+pub fn runtime_copy(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
+    let read = |relative: &str| {
+        std::fs::read_to_string(root.join(relative)).map_err(|err| {
+            Error::new(ErrorKind::Io, Location { file: relative.to_owned(), ..Location::default() }, err.to_string())
+        })
+    };
+    let mut files =
+        vec![GeneratedFile { path: PathBuf::from("manifest.toml"), contents: read("esign-runtime/Cargo.toml")? }];
+    let entries = std::fs::read_dir(root.join("esign-runtime/src")).map_err(|err| {
+        Error::new(
+            ErrorKind::Io,
+            Location { file: "esign-runtime/src/".to_owned(), ..Location::default() },
+            err.to_string(),
+        )
+    })?;
+    let mut names: Vec<String> =
+        entries.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    for name in names {
+        let relative = format!("esign-runtime/src/{name}");
+        files.push(GeneratedFile { path: Path::new("src").join(&name), contents: read(&relative)? });
+    }
+    Ok(files)
+}
+
 fn check_module_names(apis: &[ir::Api]) -> Result<(), Error> {
     for (i, api) in apis.iter().enumerate() {
         if api.module == "runtime" {

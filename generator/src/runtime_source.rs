@@ -1,37 +1,40 @@
 //! The runtime's sources, for crates that vendor it (`--vendor-runtime`)
 //! instead of depending on `esign-runtime`. The one source of truth stays
-//! `esign-runtime/`: its files are compiled into the generator and copied
-//! as the module `src/runtime/`, with the few edits a module needs that a
-//! crate root does not.
+//! `esign-runtime/`: `cargo xtask codegen` copies its manifest and sources
+//! into this package (`generator/runtime/`, so the published generator
+//! carries them; the `fresh` test and `--check` fail when the copy is
+//! stale), they are compiled into the generator and written as the module
+//! `src/runtime/`, with the few edits a module needs that a crate root
+//! does not.
 
-/// `esign-runtime/Cargo.toml`: its `[features]` and `[dependencies]` are
-/// what a vendoring crate needs.
-const MANIFEST: &str = include_str!("../../esign-runtime/Cargo.toml");
+/// `esign-runtime/Cargo.toml` (as copied): its `[features]` and
+/// `[dependencies]` are what a vendoring crate needs.
+const MANIFEST: &str = include_str!("../runtime/manifest.toml");
 
-/// Every file of `esign-runtime/src`, by name.
+/// Every file of `esign-runtime/src` (as copied), by name.
 const FILES: &[(&str, &str)] = &[
-    ("budget.rs", include_str!("../../esign-runtime/src/budget.rs")),
-    ("bulk.rs", include_str!("../../esign-runtime/src/bulk.rs")),
-    ("callback.rs", include_str!("../../esign-runtime/src/callback.rs")),
-    ("cancel.rs", include_str!("../../esign-runtime/src/cancel.rs")),
-    ("client.rs", include_str!("../../esign-runtime/src/client.rs")),
-    ("contrast.rs", include_str!("../../esign-runtime/src/contrast.rs")),
-    ("enums.rs", include_str!("../../esign-runtime/src/enums.rs")),
-    ("envelope.rs", include_str!("../../esign-runtime/src/envelope.rs")),
-    ("error.rs", include_str!("../../esign-runtime/src/error.rs")),
-    ("journal.rs", include_str!("../../esign-runtime/src/journal.rs")),
-    ("lib.rs", include_str!("../../esign-runtime/src/lib.rs")),
-    ("multipart.rs", include_str!("../../esign-runtime/src/multipart.rs")),
-    ("pace.rs", include_str!("../../esign-runtime/src/pace.rs")),
-    ("pointer.rs", include_str!("../../esign-runtime/src/pointer.rs")),
-    ("retry.rs", include_str!("../../esign-runtime/src/retry.rs")),
-    ("search.rs", include_str!("../../esign-runtime/src/search.rs")),
-    ("secret.rs", include_str!("../../esign-runtime/src/secret.rs")),
-    ("stream.rs", include_str!("../../esign-runtime/src/stream.rs")),
-    ("trace.rs", include_str!("../../esign-runtime/src/trace.rs")),
-    ("url.rs", include_str!("../../esign-runtime/src/url.rs")),
-    ("validate.rs", include_str!("../../esign-runtime/src/validate.rs")),
-    ("wait.rs", include_str!("../../esign-runtime/src/wait.rs")),
+    ("budget.rs", include_str!("../runtime/src/budget.rs")),
+    ("bulk.rs", include_str!("../runtime/src/bulk.rs")),
+    ("callback.rs", include_str!("../runtime/src/callback.rs")),
+    ("cancel.rs", include_str!("../runtime/src/cancel.rs")),
+    ("client.rs", include_str!("../runtime/src/client.rs")),
+    ("contrast.rs", include_str!("../runtime/src/contrast.rs")),
+    ("enums.rs", include_str!("../runtime/src/enums.rs")),
+    ("envelope.rs", include_str!("../runtime/src/envelope.rs")),
+    ("error.rs", include_str!("../runtime/src/error.rs")),
+    ("journal.rs", include_str!("../runtime/src/journal.rs")),
+    ("lib.rs", include_str!("../runtime/src/lib.rs")),
+    ("multipart.rs", include_str!("../runtime/src/multipart.rs")),
+    ("pace.rs", include_str!("../runtime/src/pace.rs")),
+    ("pointer.rs", include_str!("../runtime/src/pointer.rs")),
+    ("retry.rs", include_str!("../runtime/src/retry.rs")),
+    ("search.rs", include_str!("../runtime/src/search.rs")),
+    ("secret.rs", include_str!("../runtime/src/secret.rs")),
+    ("stream.rs", include_str!("../runtime/src/stream.rs")),
+    ("trace.rs", include_str!("../runtime/src/trace.rs")),
+    ("url.rs", include_str!("../runtime/src/url.rs")),
+    ("validate.rs", include_str!("../runtime/src/validate.rs")),
+    ("wait.rs", include_str!("../runtime/src/wait.rs")),
 ];
 
 /// The runtime's files as they go under `src/runtime/` of a vendoring crate:
@@ -105,15 +108,15 @@ mod tests {
 
     #[test]
     fn every_runtime_file_is_listed() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../esign-runtime/src");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/src");
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
-            .expect("esign-runtime/src is readable")
+            .expect("the runtime's copy is readable")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
             .collect();
         on_disk.sort();
         let mut listed: Vec<String> = FILES.iter().map(|(n, _)| (*n).to_owned()).collect();
         listed.sort();
-        assert_eq!(listed, on_disk, "list every file of esign-runtime/src in FILES");
+        assert_eq!(listed, on_disk, "list every file of esign-runtime/src in FILES (and run `cargo xtask codegen`)");
     }
 
     #[test]

@@ -14,8 +14,9 @@ mod msrv;
 const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check] [--skip-unsupported] [--quiet]
-      regenerate generated/ from specs/*.yaml (--check: change nothing, fail if stale;
-      --quiet: print only warnings and errors)
+      regenerate generated/ from specs/*.yaml and tests/fixtures-client/ from
+      tests/fixtures/*.yaml, and copy esign-runtime into generator/runtime/ (--check:
+      change nothing, fail if stale; --quiet: print only warnings and errors)
   cargo xtask codegen --spec FILE [--spec FILE ...] --out DIR [options]
       what the installed `esign-codegen` does (options: `cargo run -p esign-codegen -- --help`),
       except that the crate depends on this repository's esign-runtime by path unless
@@ -198,18 +199,25 @@ fn repo_codegen(check: bool, on_unsupported: OnUnsupported, quiet: bool) -> Resu
         cli::report(&generated, quiet);
         outputs.push((job, generated));
     }
+    // The generator's package carries a copy of the runtime (what
+    // --vendor-runtime writes), so it can be published.
+    let runtime_copy = esign_codegen::runtime_copy(&root).map_err(|e| e.to_string())?;
     let mode = if check { Mode::Check } else { Mode::Write };
     let mut stale = false;
-    for (job, generated) in &outputs {
-        let out = root.join(job.dir);
-        let drift = ensure_files(&out, &generated.files, mode).map_err(|e| e.to_string())?;
+    let jobs = outputs
+        .iter()
+        .map(|(job, generated)| (job.dir, &generated.files))
+        .chain(std::iter::once((esign_codegen::RUNTIME_COPY_DIR, &runtime_copy)));
+    for (dir, files) in jobs {
+        let out = root.join(dir);
+        let drift = ensure_files(&out, files, mode).map_err(|e| e.to_string())?;
         stale |= !drift.is_empty();
         if check {
             for d in &drift {
                 eprintln!("{}", d.to_string().replace(&format!("{}/", root.display()), ""));
             }
         } else if !quiet {
-            cli::summarize(&format!("{}/", job.dir), &out, &drift, generated.files.len());
+            cli::summarize(&format!("{dir}/"), &out, &drift, files.len());
         }
     }
     if check {
@@ -218,7 +226,7 @@ fn repo_codegen(check: bool, on_unsupported: OnUnsupported, quiet: bool) -> Resu
             return Ok(ExitCode::FAILURE);
         }
         if !quiet {
-            eprintln!("generated/ and tests/fixtures-client/ are up to date");
+            eprintln!("generated/, tests/fixtures-client/ and generator/runtime/ are up to date");
         }
     }
     Ok(ExitCode::SUCCESS)

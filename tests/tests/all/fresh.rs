@@ -19,6 +19,19 @@ fn generated_crates_are_fresh() {
     }
 }
 
+/// The generator's package carries a copy of the runtime (what
+/// `--vendor-runtime` writes), identical to `esign-runtime/`.
+#[test]
+fn the_generators_copy_of_the_runtime_is_identical_to_esign_runtime() {
+    let root = workspace_root();
+    let files = esign_codegen::runtime_copy(&root).expect("esign-runtime is readable");
+    assert!(files.iter().any(|f| f.path.ends_with("client.rs")));
+    let dir = root.join(esign_codegen::RUNTIME_COPY_DIR);
+    let drift = ensure_files(&dir, &files, Mode::Check).expect("the copy is readable");
+    let listed: Vec<String> = drift.iter().map(ToString::to_string).collect();
+    assert!(listed.is_empty(), "generator/runtime is stale, run `cargo xtask codegen`:\n{}", listed.join("\n"));
+}
+
 #[test]
 fn generation_is_byte_for_byte_deterministic() {
     let root = workspace_root();

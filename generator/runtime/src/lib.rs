@@ -1,0 +1,164 @@
+//! The shared runtime of the clients that `esign-codegen` generates:
+//! credentials that never print, URL building that keeps every path
+//! parameter in one segment, sending with retries, the one error type every
+//! operation returns, and the helpers the generated code calls (validation,
+//! cancel, waiters, callbacks, bulk runs, open enums).
+//!
+//! A generated crate depends on this crate and re-exports it as its
+//! `runtime` module (`pub use esign_runtime as runtime;`), so everything
+//! here is reachable from the crate root by its name. A generated crate that
+//! must stand alone (`--vendor-runtime`) gets a copy of these sources as its
+//! module `src/runtime/` instead.
+//!
+//! # Features
+//!
+//! None is on by default; a generated crate turns on what its specs use.
+//!
+//! | Feature      | What it adds |
+//! |--------------|--------------|
+//! | `multipart`  | Multipart request bodies: `FilePart::to_part`, `text_part`, `json_part`, and bracketed names for nested values (`bracket_parts`, `spread_parts`). |
+//! | `patterns`   | Checks by regular expression: `check_pattern`, `check_pattern_at`. |
+//! | `webhooks`   | Reading and verifying callbacks: `callback_json`, `verify_hmac_sha256`, `verify_json_hmac_sha256`, and parsing them within 4 times their body (`parse_callback`, `CALLBACK_MEMORY_FACTOR`). |
+//! | `waiters`    | The waiter loop, `wait`, used by waiters and cancel-and-confirm. |
+//! | `paginators` | Nothing of its own: it turns on `futures-util`, which generated paginators use. |
+//! | `bulk`       | The bulk runner, `ClientCore::run_bulk` (journaled, paced by the client's rate-limit window). |
+//! | `search`     | The Dropbox Sign search-query builder: `SearchQuery`, `QueryField`, `ValueType`, `SearchError`. |
+//! | `contrast`   | The white-labelling contrast check: `ContrastRules`, `check_contrast` and the WCAG 2 helpers. |
+//! | `tracing`    | A `tracing` span per operation call (operationId, method, path template, status, attempts, duration) and an event per retry and per wait for the rate-limit window; never a credential, an id or a query value. |
+//!
+//! Open enums are written with the [`open_enum!`] macro.
+//!
+//! These files are also copied as the module `runtime` of crates that vendor
+//! the runtime, with this file becoming `mod.rs`. So nothing here may depend
+//! on being the crate root: modules name each other through `super::`, never
+//! `crate::` (the one exception is the re-export of [`open_enum!`], whose
+//! `#[macro_export]` definition is always at the real crate root), and the
+//! one crate-level-only attribute below stands alone on its line, which the
+//! copier removes.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(missing_docs)]
+
+mod budget;
+mod bulk;
+mod callback;
+mod cancel;
+mod client;
+#[cfg(feature = "contrast")]
+mod contrast;
+mod enums;
+mod envelope;
+mod error;
+// Written to only by the bulk runner.
+#[cfg_attr(not(feature = "bulk"), allow(dead_code))]
+mod journal;
+mod multipart;
+mod pace;
+mod pointer;
+mod retry;
+#[cfg(feature = "search")]
+mod search;
+mod secret;
+mod stream;
+#[cfg(feature = "tracing")]
+mod trace;
+mod url;
+mod validate;
+mod wait;
+
+pub use bytes::Bytes;
+pub use reqwest;
+pub use reqwest::header::HeaderMap;
+pub use reqwest::StatusCode;
+
+pub use bulk::{BulkCall, BulkEntry, BulkOptions, BulkOutcome, BulkProgress, BulkReport, ProgressHook};
+pub use callback::CallbackError;
+#[cfg(feature = "webhooks")]
+pub use callback::{CALLBACK_MEMORY_FACTOR, CALLBACK_MEMORY_FLOOR};
+pub use cancel::{BoxFuture, Cancel, CancelOutcome, CancelRequest, CancelRule, CancelTarget};
+pub use client::{
+    CallInfo, ClientCore, ClientSettings, RateLimit, RateLimitHeaders, Redirects, Response, DEFAULT_MAX_RESPONSE_BYTES,
+};
+#[cfg(feature = "contrast")]
+pub use contrast::{contrast_ratio, parse_hex_color, relative_luminance, ContrastRules};
+pub use envelope::StringBool;
+pub use error::{BuildError, Error, RawResponse, TransportError};
+pub use journal::{Journal, JournalHeader};
+pub use multipart::FilePart;
+pub use retry::{RetryEvent, RetryHook, RetryMatch, RetryPolicy, RetryRules};
+#[cfg(feature = "search")]
+pub use search::{QueryField, SearchError, SearchQuery, ValueType};
+pub use secret::{Auth, Secret};
+pub use stream::{ByteStream, StreamError};
+pub use url::FieldStyle;
+pub use validate::{PatternError, Validate, Violation};
+pub use wait::{AcceptorState, ConfirmOutcome, ConfirmedBy, ReportedFor, WaitOptions, WaitOutcome};
+
+/// The helpers generated code calls (URL and form encoding, decoding,
+/// validation and callback plumbing). Not part of the runtime's documented
+/// API: they may change in any release, together with the generator.
+#[doc(hidden)]
+pub mod __codegen {
+    pub use super::budget::{buffer_mark, from_buffered, from_json_within, BufferMark};
+    pub use super::bulk::bulk_outcome;
+    #[cfg(feature = "webhooks")]
+    pub use super::callback::{callback_json, parse_callback, verify_hmac_sha256, verify_json_hmac_sha256};
+    pub use super::cancel::cancel_outcome;
+    pub use super::client::{api_error, decode_json, response, unexpected, warnings};
+    #[cfg(feature = "contrast")]
+    pub use super::contrast::check_contrast;
+    pub use super::envelope::envelope_succeeded;
+    #[cfg(feature = "multipart")]
+    pub use super::multipart::{bracket_parts, json_part, spread_parts, text_part};
+    pub use super::pointer::{json_texts_at, text_at};
+    pub use super::url::{
+        field_pairs, form_urlencoded, form_urlencoded_with, param_text, push_path_segment, push_query, redact_url,
+        redact_url_text, same_origin, value_text,
+    };
+    pub use super::validate::{
+        check_exactly_one, check_groups, check_items, check_unknown_properties, join_path, refuse_violations,
+    };
+    #[cfg(feature = "patterns")]
+    pub use super::validate::{check_pattern, check_pattern_at};
+    #[cfg(feature = "waiters")]
+    pub use super::wait::wait;
+}
+
+// `#[macro_export]` places the macro at the root of whichever crate compiles
+// these sources (see `enums.rs`), so this one `crate::` path is right both
+// here and where the sources are vendored as a module.
+#[doc(inline)]
+pub use crate::__open_enum as open_enum;
+#[doc(inline)]
+pub use crate::__open_int_enum as open_int_enum;
+
+/// What the [`open_enum!`] macro needs to name from the caller's side; not
+/// part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
+
+/// A minimal executor for the unit tests: polls a future on this thread,
+/// parking between wake-ups. The tests use it instead of a tokio runtime
+/// because they also compile in crates that vendor these sources, whose
+/// tokio has no runtime feature.
+#[cfg(test)]
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+
+    impl std::task::Wake for Unpark {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    let waker = std::task::Waker::from(std::sync::Arc::new(Unpark(std::thread::current())));
+    let mut context = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(output) = std::future::Future::poll(future.as_mut(), &mut context) {
+            return output;
+        }
+        std::thread::park();
+    }
+}
