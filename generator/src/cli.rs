@@ -183,6 +183,7 @@ pub fn generate(args: &Args, context: &Context<'_>) -> Result<(), Failure> {
         crate_name: args.crate_name.clone().unwrap_or_else(|| "openapi-client".to_owned()),
         command: context.command.to_owned(),
         standalone: true,
+        publish: true,
         on_unsupported: if args.skip_unsupported { OnUnsupported::Skip } else { OnUnsupported::Fail },
         runtime,
         crate_version: args.crate_version.clone(),

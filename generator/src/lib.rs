@@ -78,6 +78,9 @@ pub struct CrateOptions {
     pub command: String,
     /// Add an empty `[workspace]` so the crate builds on its own anywhere.
     pub standalone: bool,
+    /// Whether the package may be published: `false` writes `publish =
+    /// false`; `true` writes the metadata and the README a registry shows.
+    pub publish: bool,
     /// What to do with operations the generator cannot emit.
     pub on_unsupported: OnUnsupported,
     /// Where the runtime comes from.
@@ -282,13 +285,15 @@ pub struct RepoCrate {
     pub specs: &'static str,
     /// Its package name.
     pub crate_name: &'static str,
+    /// Whether it is published (the client is; the fixtures are not).
+    pub publish: bool,
 }
 
 /// The repository's own jobs: the client from `specs/`, and the crate of
 /// fixture specs the integration tests drive.
 pub const REPO_CRATES: &[RepoCrate] = &[
-    RepoCrate { dir: "generated", specs: "specs", crate_name: "esign-client" },
-    RepoCrate { dir: "tests/fixtures-client", specs: "tests/fixtures", crate_name: "esign-fixtures" },
+    RepoCrate { dir: "generated", specs: "specs", crate_name: "esign-client", publish: true },
+    RepoCrate { dir: "tests/fixtures-client", specs: "tests/fixtures", crate_name: "esign-fixtures", publish: false },
 ];
 
 /// Generates one of [`REPO_CRATES`] from every spec in its folder, sorted
@@ -310,6 +315,7 @@ pub fn repo_crate(root: &Path, job: &RepoCrate, on_unsupported: OnUnsupported) -
         crate_name: job.crate_name.to_owned(),
         command: "cargo xtask codegen".to_owned(),
         standalone: false,
+        publish: job.publish,
         on_unsupported,
         runtime: RuntimeDep::Path(format!("{}esign-runtime", "../".repeat(Path::new(job.dir).components().count()))),
         crate_version: None,
@@ -380,7 +386,7 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
     let vendored = options.runtime == RuntimeDep::Vendored;
     let mut files =
         vec![GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: emit::cargo_toml(apis, options) }];
-    if options.standalone {
+    if options.standalone || options.publish {
         files.push(GeneratedFile { path: PathBuf::from("README.md"), contents: emit::readme(apis, options) });
     }
     files.push(GeneratedFile {

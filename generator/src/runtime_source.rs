@@ -83,6 +83,17 @@ fn without_tests(text: &str) -> &str {
     text
 }
 
+/// The runtime's package version (`version` in its `[package]`), which a
+/// path dependency on it also names so the depending crate can be packaged.
+pub(crate) fn runtime_version() -> &'static str {
+    let package = MANIFEST.split("\n[").find(|s| s.trim_start().starts_with("package]")).unwrap_or_default();
+    package
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or("0.1.0")
+}
+
 /// The body of one `[section]` of the runtime's manifest (without the
 /// header line), for a vendoring crate's own manifest.
 pub(crate) fn manifest_section(section: &str) -> String {
@@ -117,6 +128,13 @@ mod tests {
         let mut listed: Vec<String> = FILES.iter().map(|(n, _)| (*n).to_owned()).collect();
         listed.sort();
         assert_eq!(listed, on_disk, "list every file of esign-runtime/src in FILES (and run `cargo xtask codegen`)");
+    }
+
+    #[test]
+    fn the_runtime_version_is_read_from_its_manifest() {
+        let version = runtime_version();
+        assert!(MANIFEST.contains(&format!("\nversion = \"{version}\"\n")), "{version}");
+        assert_eq!(version.split('.').count(), 3, "{version}");
     }
 
     #[test]

@@ -30,6 +30,7 @@ fn options(name: &str) -> CrateOptions {
         crate_name: name.to_owned(),
         command: "cargo bench".to_owned(),
         standalone: true,
+        publish: true,
         on_unsupported: OnUnsupported::Skip,
         runtime: esign_codegen::RuntimeDep::Path(root().join("esign-runtime").to_string_lossy().into_owned()),
         crate_version: None,

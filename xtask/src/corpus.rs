@@ -32,6 +32,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         crate_name: "corpus-client".to_owned(),
         command: "cargo xtask corpus".to_owned(),
         standalone: true,
+        publish: true,
         on_unsupported: OnUnsupported::Skip,
         runtime: RuntimeDep::Path(runtime.to_string_lossy().replace('\\', "/")),
         crate_version: None,

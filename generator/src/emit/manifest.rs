@@ -121,10 +121,32 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
         out.push_str(&format!("license = \"{}\"\n", toml_escape(license)));
     }
     out.push_str(&format!("description = \"{}\"\n", toml_escape(&package.description)));
-    if !options.standalone {
+    if options.publish {
+        // What a registry shows and packs: the README, words to find it by
+        // (the generic ones, then each API's feature name), and only the
+        // crate's own files.
+        let mut keywords: Vec<String> = vec!["openapi".to_owned(), "api-client".to_owned()];
+        for api in apis {
+            if keywords.len() < 5 && api.feature.len() <= 20 && !keywords.contains(&api.feature) {
+                keywords.push(api.feature.clone());
+            }
+        }
+        let keywords: Vec<String> = keywords.iter().map(|k| format!("\"{k}\"")).collect();
+        out.push_str(&format!(
+            "readme = \"README.md\"\ndocumentation = \"https://docs.rs/{}\"\nkeywords = [{}]\ncategories = [\"api-bindings\", \"web-programming::http-client\"]\n\
+             include = [\"Cargo.toml\", \"README.md\", \"src/**/*.rs\"]\n",
+            options.crate_name,
+            keywords.join(", ")
+        ));
+    } else {
         out.push_str("publish = false\n");
     }
     out.push('\n');
+    if options.publish {
+        out.push_str(
+            "[package.metadata.docs.rs]\n# Every module and the runtime's tracing on docs.\nall-features = true\n\n",
+        );
+    }
     let vendored = matches!(options.runtime, RuntimeDep::Vendored);
     out.push_str("[features]\n");
     let modules: Vec<String> = apis.iter().map(|a| format!("\"{}\"", a.feature)).collect();
@@ -171,7 +193,13 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     } else {
         out.push_str("\n[dependencies]\n");
         out.push_str(&match &options.runtime {
-            RuntimeDep::Path(path) => format!("esign-runtime = {{ path = \"{}\" }}\n", toml_escape(path)),
+            // The version too, so the crate can be packaged: the registry
+            // copy of the runtime this generator carries.
+            RuntimeDep::Path(path) => format!(
+                "esign-runtime = {{ path = \"{}\", version = \"{}\" }}\n",
+                toml_escape(path),
+                crate::runtime_source::runtime_version()
+            ),
             RuntimeDep::Version(version) => format!("esign-runtime = \"{}\"\n", toml_escape(version)),
             RuntimeDep::Vendored => unreachable!("handled above"),
         });
@@ -271,7 +299,7 @@ pub(crate) fn readme(apis: &[ir::Api], options: &CrateOptions) -> String {
         sources.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
     ));
     out.push_str(
-        "## Modules and features\n\nEach API is a module behind a Cargo feature of the same name, on by default:\n\n",
+        "## Modules and features\n\nEach API is a module behind the Cargo feature named beside it, on by default:\n\n",
     );
     for api in apis {
         let parts: Vec<&str> = runtime_features(api).into_iter().map(RuntimeFeature::name).collect();

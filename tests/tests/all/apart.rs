@@ -17,6 +17,7 @@ fn generate_apart(spec: &str, crate_name: &str, out: &Path, runtime: RuntimeDep)
         crate_name: crate_name.to_owned(),
         command: "cargo xtask codegen --spec".to_owned(),
         standalone: true,
+        publish: true,
         on_unsupported: OnUnsupported::Fail,
         runtime,
         crate_version: None,

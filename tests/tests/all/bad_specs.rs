@@ -197,6 +197,7 @@ fn a_failing_spec_yields_no_output() {
         crate_name: "x".to_owned(),
         command: "test".to_owned(),
         standalone: true,
+        publish: true,
         on_unsupported: OnUnsupported::Fail,
         runtime: esign_codegen::RuntimeDep::Vendored,
         crate_version: None,

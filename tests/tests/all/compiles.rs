@@ -30,6 +30,7 @@ fn accepted_specs_compile() {
         crate_name: "compile-fixtures".to_owned(),
         command: "cargo test".to_owned(),
         standalone: true,
+        publish: true,
         on_unsupported: OnUnsupported::Fail,
         runtime: RuntimeDep::Path(root.join("esign-runtime").to_string_lossy().into_owned()),
         crate_version: None,

@@ -19,6 +19,7 @@ fn fixture_options() -> CrateOptions {
         // and these can be compared byte for byte.
         command: "cargo xtask codegen".to_owned(),
         standalone: true,
+        publish: true,
         on_unsupported: OnUnsupported::Fail,
         runtime: esign_codegen::RuntimeDep::Path("../esign-runtime".to_owned()),
         crate_version: None,

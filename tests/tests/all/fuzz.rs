@@ -203,6 +203,7 @@ fn options() -> CrateOptions {
         crate_name: "fuzz".to_owned(),
         command: "fuzz".to_owned(),
         standalone: true,
+        publish: true,
         on_unsupported: OnUnsupported::Fail,
         runtime: esign_codegen::RuntimeDep::Vendored,
         crate_version: None,

@@ -7,6 +7,7 @@ fn standalone(crate_version: Option<&str>) -> CrateOptions {
         crate_name: "todo-client".to_owned(),
         command: "cargo xtask codegen --spec".to_owned(),
         standalone: true,
+        publish: true,
         on_unsupported: OnUnsupported::Fail,
         runtime: RuntimeDep::Version("0.1".to_owned()),
         crate_version: crate_version.map(str::to_owned),
