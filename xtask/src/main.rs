@@ -10,6 +10,7 @@ use std::process::ExitCode;
 mod contract;
 mod corpus;
 mod msrv;
+mod registry;
 
 const USAGE: &str = "\
 usage:
@@ -33,6 +34,10 @@ usage:
       spec (../shared/vendor/dropbox-sign/openapi.yaml) on 127.0.0.1 in its static and dynamic
       modes, and call every operation of the client: fails unless every JSON or no-body request
       is valid and every response parses, and lists the vendor's operations the client lacks
+  cargo xtask registry
+      package esign-runtime as the registry would receive it and build two crates generated
+      from a fixture against that package alone: one with --runtime-version (the registry's
+      esign-runtime patched to the package), one with a path dependency on it
 ";
 
 fn main() -> ExitCode {
@@ -43,10 +48,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("codegen") => codegen(&args[1..]),
-        Some(command @ ("corpus" | "msrv" | "contract")) => {
+        Some(command @ ("corpus" | "msrv" | "contract" | "registry")) => {
             let result = match command {
                 "corpus" => corpus::run(&args[1..]),
                 "contract" => contract::run(&args[1..]),
+                "registry" => registry::run(&args[1..]),
                 _ => msrv::run(&args[1..]),
             };
             match result {
