@@ -670,7 +670,7 @@ fn main() {
     }
     if wanted("per-call") {
         let overhead = runtime.block_on(client_benches::per_call_overhead());
-        write_section("per-call", "Per-call overhead of the generated client", &format!("Median per call over 40 alternating blocks of 100 sequential calls to a local axum server (POST cancel, 200 empty). Both send the same request; the generated client also arms its default request timeout (the hand-written call has none) and builds a request again only when it retries.\n\n{overhead}\n"));
+        write_section("per-call", "Per-call overhead of the generated client", &format!("Median per call over 40 alternating blocks of 100 sequential calls to a local axum server (POST cancel, 200 empty). Both send the same request; the generated client also arms its default deadline, request timeout and read timeout (the hand-written call has none) and builds a request again only when it retries.\n\n{overhead}\n"));
     }
     if wanted("events") {
         let events = runtime.block_on(client_benches::events());
