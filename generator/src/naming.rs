@@ -194,10 +194,11 @@ const STD_MACROS: &[&str] = &[
 ];
 
 /// A module name from a spec file stem (`dropbox-sign` -> `dropbox_sign`,
-/// `todo` -> `todo_api`).
+/// `todo` -> `todo_api`). `runtime` (the crate's re-export of the runtime,
+/// `runtime.lex.json`) becomes `runtime_api` too.
 pub fn module_name(stem: &str) -> String {
     let name = field_name(stem);
-    if STD_MACROS.contains(&name.as_str()) {
+    if STD_MACROS.contains(&name.as_str()) || name == "runtime" {
         format!("{name}_api")
     } else {
         name

@@ -46,3 +46,31 @@ fn enum_variants_that_differ_only_in_punctuation_stay_distinct() {
     let names = variant_names(&["unknown_value".to_owned()], "UnknownValue");
     assert_eq!(names, ["UnknownValue2"]);
 }
+
+/// A spec file named `runtime.*` (the public API directory has
+/// `amazonaws.com/runtime.lex.json`) would collide with the crate's
+/// `runtime` module: it is `runtime_api`, feature `runtime-api`, and the
+/// crate generates.
+#[test]
+fn a_spec_named_runtime_gets_its_own_module_name() {
+    assert_eq!(esign_codegen::naming::module_name("runtime"), "runtime_api");
+    assert_eq!(esign_codegen::naming::feature_name("runtime"), "runtime-api");
+    let spec = "openapi: 3.0.3\ninfo: {title: Lex runtime, version: '1'}\npaths:\n  /bots:\n    get:\n      operationId: listBots\n      responses: {'200': {description: ok}}\n";
+    let options = esign_codegen::CrateOptions {
+        crate_name: "lex".to_owned(),
+        command: "cargo test".to_owned(),
+        standalone: true,
+        publish: true,
+        on_unsupported: esign_codegen::OnUnsupported::Fail,
+        runtime: esign_codegen::RuntimeDep::Version("0.1".to_owned()),
+        crate_version: None,
+    };
+    let generated = esign_codegen::generate_crate_from_bytes(
+        &[("runtime.lex.yaml".to_owned(), spec.as_bytes().to_vec())],
+        &options,
+    )
+    .expect("a spec named runtime generates");
+    assert!(generated.files.iter().any(|f| f.path.ends_with("src/runtime_api/mod.rs")));
+    let lib = generated.files.iter().find(|f| f.path.ends_with("src/lib.rs")).unwrap();
+    assert!(lib.contents.contains("pub mod runtime_api;") && lib.contents.contains("runtime"), "{}", lib.contents);
+}
