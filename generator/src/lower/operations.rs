@@ -514,9 +514,20 @@ impl<'a> Lowerer<'a> {
             openapiv3::ParameterSchemaOrContent::Schema(schema) => {
                 self.schema_or_ref(schema, &format!("{type_context} {}", data.name), &pointer_join(pointer, "schema"))?
             }
-            openapiv3::ParameterSchemaOrContent::Content(_) => {
-                return Err(self.unsupported(pointer, "a parameter described by `content` instead of `schema`"));
+            // Valid OpenAPI: the value is a document of that media type
+            // (JSON, nearly always). It is taken as that text, which the
+            // caller serializes, and sent as one value.
+            openapiv3::ParameterSchemaOrContent::Content(_) => ir::TypeRef::String,
+        };
+        let content_note = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Content(content) => {
+                let media = content.keys().next().map_or("application/json", String::as_str);
+                Some(format!(
+                    "The spec describes this value by its content (`{media}`): pass the document's text \
+                     (for JSON, `serde_json::to_string(&value)`); it is sent percent-encoded as one value."
+                ))
             }
+            openapiv3::ParameterSchemaOrContent::Schema(_) => None,
         };
         let value = if self.is_scalar(&ty) {
             ir::ParamValue::Scalar
@@ -561,7 +572,10 @@ impl<'a> Lowerer<'a> {
             deep_object,
             min_length,
             value,
-            docs: data.description.clone().unwrap_or_default(),
+            docs: match content_note {
+                Some(note) => format!("{}\n\n{note}", data.description.clone().unwrap_or_default()).trim().to_owned(),
+                None => data.description.clone().unwrap_or_default(),
+            },
             deprecated: data.deprecated.unwrap_or(false),
         })
     }

@@ -175,9 +175,14 @@ async fn scalar_parameters_in_path_query_header_and_cookie() {
     options.x_request_id = Some("req-1".to_owned());
     options.session = Some("s1".to_owned());
     options.type_ = Some("full".to_owned());
+    // Described by `content`: the caller passes the JSON text.
+    options.filter = Some(json!({"state": "open & new"}).to_string());
     let response = client.get_item_version("a b/c", 7, &parameters::SortOrder::Desc, &options).await.unwrap();
     assert_eq!(response.body.id.as_deref(), Some("a b/c"));
     let request = only_request(&server).await;
+    let filter = request.url.query_pairs().find(|(k, _)| k == "filter").map(|(_, v)| v.into_owned());
+    assert_eq!(filter.as_deref(), Some(r#"{"state":"open & new"}"#), "one value, percent-encoded");
+    assert!(request.url.query().unwrap().contains("filter=%7B%22state%22"), "{:?}", request.url.query());
     let fields: Vec<String> =
         request.url.query_pairs().filter(|(k, _)| k == "fields").map(|(_, v)| v.into_owned()).collect();
     assert_eq!(fields, ["f1", "f2"], "exploded arrays repeat the name");

@@ -241,6 +241,9 @@ impl Client {
         if let Some(value) = &options.type_ {
             query.push(("type", value.to_string()));
         }
+        if let Some(value) = &options.filter {
+            query.push(("filter", value.to_string()));
+        }
         let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
             let mut request = self
                 .core
@@ -313,4 +316,8 @@ pub struct GetItemVersionOptions {
     pub session: ::std::option::Option<::std::string::String>,
     /// A parameter named after a keyword. (`type`, query)
     pub type_: ::std::option::Option<::std::string::String>,
+    /// A JSON document as one query value, described by `content` instead of `schema`.
+    ///
+    /// The spec describes this value by its content (`application/json`): pass the document's text (for JSON, `serde_json::to_string(&value)`); it is sent percent-encoded as one value. (`filter`, query)
+    pub filter: ::std::option::Option<::std::string::String>,
 }
