@@ -10,6 +10,19 @@ use esign_codegen::{CrateOptions, ErrorKind, GeneratedFile, OnUnsupported, Runti
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The options of a standalone crate named `name`.
+fn options(name: &str) -> CrateOptions {
+    CrateOptions {
+        crate_name: name.to_owned(),
+        command: "cargo test".to_owned(),
+        standalone: true,
+        publish: true,
+        on_unsupported: OnUnsupported::Fail,
+        runtime: RuntimeDep::Version("0.1".to_owned()),
+        crate_version: None,
+    }
+}
+
 /// A standalone crate of the given fixture specs.
 fn crate_of(fixtures: &[&str]) -> Vec<GeneratedFile> {
     let root = workspace_root();
@@ -17,16 +30,7 @@ fn crate_of(fixtures: &[&str]) -> Vec<GeneratedFile> {
         .iter()
         .map(|name| SpecInput::new(root.join("tests/fixtures").join(name), format!("tests/fixtures/{name}")))
         .collect();
-    let options = CrateOptions {
-        crate_name: "pets".to_owned(),
-        command: "cargo test".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Fail,
-        runtime: RuntimeDep::Version("0.1".to_owned()),
-        crate_version: None,
-    };
-    esign_codegen::generate_crate(&specs, &options).expect("fixtures generate").files
+    esign_codegen::generate_crate(&specs, &options("pets")).expect("fixtures generate").files
 }
 
 /// Every file below `dir` (dot files included), relative, with its bytes.
@@ -184,15 +188,7 @@ fn crate_names_cargo_refuses_are_refused_before_anything_is_written() {
     for good in ["esign-client", "h_docusign_3", "a"] {
         esign_codegen::check_crate_name(good).unwrap_or_else(|e| panic!("{good}: {e}"));
     }
-    let options = CrateOptions {
-        crate_name: "h-docusign-3.1".to_owned(),
-        command: "cargo test".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Fail,
-        runtime: RuntimeDep::Vendored,
-        crate_version: None,
-    };
+    let options = options("h-docusign-3.1");
     let spec = SpecInput::new(workspace_root().join("tests/fixtures/parameters.yaml"), "parameters.yaml");
     let err = esign_codegen::generate_crate(&[spec], &options).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Option);
@@ -200,15 +196,7 @@ fn crate_names_cargo_refuses_are_refused_before_anything_is_written() {
 
 #[test]
 fn a_spec_that_cannot_be_read_is_named_with_its_folder() {
-    let options = CrateOptions {
-        crate_name: "pets".to_owned(),
-        command: "cargo test".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Fail,
-        runtime: RuntimeDep::Vendored,
-        crate_version: None,
-    };
+    let options = options("pets");
     let spec = SpecInput::new("specs/does-not-exist/dropbox-sign.yaml", "dropbox-sign.yaml");
     let err = esign_codegen::generate_crate(&[spec], &options).unwrap_err();
     assert!(err.to_string().starts_with("specs/does-not-exist/dropbox-sign.yaml: cannot read spec"), "{err}");
