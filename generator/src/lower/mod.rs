@@ -177,11 +177,14 @@ impl<'a> Lowerer<'a> {
                     url = url.replace(&format!("{{{name}}}"), &var.default);
                 }
             }
+            // A defect confined to one server entry: leave that server out,
+            // say where, and generate the rest.
             if url.contains('{') {
-                return Err(self.invalid(
+                self.warn(
                     &pointer_join(&pointer, "url"),
-                    format!("`{url}` names a variable that `variables` does not define"),
-                ));
+                    format!("`{url}` names a variable that `variables` does not define; this server is left out"),
+                );
+                continue;
             }
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 self.warn(
