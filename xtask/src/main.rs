@@ -7,6 +7,7 @@ use esign_codegen::{OnUnsupported, RuntimeDep};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod apart;
 mod contract;
 mod corpus;
 mod msrv;
@@ -34,6 +35,10 @@ usage:
       spec (../shared/vendor/dropbox-sign/openapi.yaml) on 127.0.0.1 in its static and dynamic
       modes, and call every operation of the client: fails unless every JSON or no-body request
       is valid and every response parses, and lists the vendor's operations the client lacks
+  cargo xtask apart
+      generate crates outside the workspace and build them with cargo, as a user does: the
+      specs of tests/compile/ as one crate that must compile, and two crates generated apart
+      plus one that vendors the runtime, used together by one program that must build and run
   cargo xtask registry
       package esign-runtime as the registry would receive it and build two crates generated
       from a fixture against that package alone: one with --runtime-version (the registry's
@@ -48,8 +53,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("codegen") => codegen(&args[1..]),
-        Some(command @ ("corpus" | "msrv" | "contract" | "registry")) => {
+        Some(command @ ("corpus" | "msrv" | "contract" | "registry" | "apart")) => {
             let result = match command {
+                "apart" => apart::run(&args[1..]),
                 "corpus" => corpus::run(&args[1..]),
                 "contract" => contract::run(&args[1..]),
                 "registry" => registry::run(&args[1..]),

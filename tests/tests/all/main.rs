@@ -2,9 +2,7 @@
 //! drift check, bad specs, and the generated client against real local
 //! HTTP servers.
 
-mod apart;
 mod bad_specs;
-mod compiles;
 mod constructs;
 mod dropbox_sign;
 mod dropbox_sign_api;

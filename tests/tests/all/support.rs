@@ -13,14 +13,6 @@ pub fn lower_text(name: &str, text: &str) -> Result<esign_codegen::lower::Lowere
     esign_codegen::lower_document(&doc, esign_codegen::file_stem(name), esign_codegen::OnUnsupported::Fail)
 }
 
-/// The target directory of this build (`CARGO_TARGET_DIR` or the
-/// workspace's `target/`): where tests that build crates put them.
-pub fn target_dir() -> PathBuf {
-    // The test binary sits in `<target>/<profile>/deps/`.
-    let exe = std::env::current_exe().expect("the test binary has a path");
-    exe.ancestors().nth(3).map_or_else(|| workspace_root().join("target"), Path::to_path_buf)
-}
-
 /// Serves `router` on a free port of 127.0.0.1 for the rest of the test;
 /// returns its base URL (`http://127.0.0.1:PORT`).
 pub async fn serve(router: axum::Router) -> String {
