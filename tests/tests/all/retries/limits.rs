@@ -431,6 +431,98 @@ async fn rate_limit_waits_are_bounded_per_call_not_per_wait() {
     assert_about(started.elapsed(), Duration::from_secs(16), "two waits");
 }
 
+/// Epoch seconds on the wall clock (the `X-Ratelimit-Reset` form).
+fn now_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// A server counting the requests it gets; `reply` gets the request's
+/// number (0 first).
+async fn counting_server(reply: impl Fn(usize) -> Reply + Send + Sync + 'static) -> (String, Arc<Mutex<usize>>) {
+    let sent = Arc::new(Mutex::new(0));
+    let counter = sent.clone();
+    let base = raw_server(move |n, _| {
+        *counter.lock().unwrap() += 1;
+        reply(n)
+    })
+    .await;
+    (base, sent)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wait_past_the_deadline_is_a_clear_error() {
+    let reply = rate_limited(429, vec![header("retry-after", "30")]);
+    let (base, sent) = counting_server(move |_| reply.clone()).await;
+    let mut policy = quick(RetryPolicy::default());
+    policy.deadline = Some(Duration::from_secs(2));
+    let started = Instant::now();
+    let err = client(&base, policy).signature_request_cancel("sr").await.unwrap_err();
+    assert!(started.elapsed() < TICK, "it did not wait: {:?}", started.elapsed());
+    match &err {
+        Error::RateLimited { wanted, response: Some(response), attempts: 1, .. } => {
+            assert_eq!(*wanted, Duration::from_secs(30));
+            assert_eq!(response.status, 429);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("later than this call may wait"), "{err}");
+    assert_eq!(*sent.lock().unwrap(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_reset_ten_minutes_away_fails_the_call_at_once_and_its_clones_too() {
+    let reset = now_secs() + 600;
+    let headers =
+        vec![header(NAMES.limit, "100"), header(NAMES.remaining, "0"), header(NAMES.reset, reset.to_string())];
+    let reply = rate_limited(403, headers);
+    let (base, sent) = counting_server(move |_| reply.clone()).await;
+    // The defaults: no call waits that long.
+    let client = Client::builder()
+        .base_url(format!("{base}/v3"))
+        .credentials(Credentials::api_key("sk_limits_key"))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.signature_request_cancel("sr").await.unwrap_err();
+    assert!(started.elapsed() < TICK, "it failed at once: {:?}", started.elapsed());
+    let Error::RateLimited { retry_at, wanted, response: Some(response), attempts: 1, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(response.status, 403);
+    assert!(*wanted > Duration::from_secs(590), "{wanted:?}");
+    let at = retry_at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    assert!((reset..=reset + 1).contains(&at), "{at} vs {reset}");
+    // A clone knows the window is spent: it fails at once without sending.
+    let clone = client.with_retry_policy(RetryPolicy::default());
+    let err = clone.signature_request_remove("other").await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { response: None, attempts: 0, .. }), "{err:?}");
+    assert_eq!(*sent.lock().unwrap(), 1, "only the first call sent anything");
+    assert_eq!(client.rate_limit_window().map(|w| (w.remaining, w.reset)), Some((0, reset)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn longer_waits_are_a_choice() {
+    // Two answers asking for two seconds, then success. (`Retry-After`: a
+    // reset written as wall-clock seconds does not move on the paused clock.)
+    let limited = rate_limited(429, vec![header("retry-after", "2")]);
+    let ok = Reply::Answer { status: 200, headers: vec![], body: Vec::new() };
+    let (base, sent) = counting_server(move |n| if n < 2 { limited.clone() } else { ok.clone() }).await;
+    let mut short = RetryPolicy::default();
+    short.max_rate_limit_wait = Duration::from_millis(500);
+    let started = Instant::now();
+    let err = client(&base, short).signature_request_cancel("sr").await.unwrap_err();
+    assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
+    assert!(started.elapsed() < TICK, "a wait longer than allowed is not begun");
+    // Another client (its own window) that may wait five seconds waits for the reset.
+    let mut patient = RetryPolicy::default();
+    patient.max_rate_limit_wait = Duration::from_secs(5);
+    let started = Instant::now();
+    let response = client(&base, patient).signature_request_cancel("sr").await.unwrap();
+    let waited = started.elapsed();
+    assert_eq!((response.attempts, *sent.lock().unwrap()), (2, 3));
+    assert_about(waited, Duration::from_secs(2), "one wait of two seconds");
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_call_never_runs_past_its_deadline() {
     let silent = raw_server(|_, _| Reply::Silent).await;
