@@ -342,6 +342,10 @@ pub struct TaggedVariant {
     pub tag_value: String,
     /// The named struct carrying the fields.
     pub ty: TypeRef,
+    /// The struct has no field for the tag (lowering took it out): reading
+    /// takes the tag out of the object before building the struct, so it
+    /// does not land among its unlisted properties.
+    pub drops_tag: bool,
 }
 
 /// A reference to a type, as used by fields, parameters and bodies.

@@ -1090,7 +1090,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mark = crate::runtime::__codegen::buffer_mark();
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = value
@@ -1099,51 +1099,81 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("text") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Text)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("checkbox") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Checkbox)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("date_signed") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::DateSigned)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("dropdown") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Dropdown)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("initials") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Initials)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("radio") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Radio)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("signature") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Signature)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("text-merge") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::TextMerge)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("checkbox-merge") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::CheckboxMerge)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("hyperlink") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Hyperlink)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
@@ -9686,7 +9716,7 @@ impl<'de> ::serde::Deserialize<'de> for SignatureRequestCustomField {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mark = crate::runtime::__codegen::buffer_mark();
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = value
@@ -9695,11 +9725,17 @@ impl<'de> ::serde::Deserialize<'de> for SignatureRequestCustomField {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("text") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Text)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("checkbox") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Checkbox)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
@@ -9896,7 +9932,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponseData {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mark = crate::runtime::__codegen::buffer_mark();
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = value
@@ -9905,46 +9941,73 @@ impl<'de> ::serde::Deserialize<'de> for ResponseData {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("text") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Text)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("checkbox") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Checkbox)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("date_signed") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::DateSigned)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("dropdown") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Dropdown)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("initials") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Initials)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("radio") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Radio)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("signature") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Signature)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("text-merge") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::TextMerge)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("checkbox-merge") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::CheckboxMerge)
                     .map_err(<D::Error as ::serde::de::Error>::custom)

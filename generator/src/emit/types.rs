@@ -100,6 +100,19 @@ fn tagged_def(
     let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let values: Vec<&String> = variants.iter().map(|v| &v.tag_value).collect();
     let types: Vec<TokenStream> = variants.iter().map(|v| type_tokens(&v.ty)).collect();
+    let binding = if variants.iter().any(|v| v.drops_tag) { quote!(mut value) } else { quote!(value) };
+    // The tag out of the object, for a struct that has no field for it.
+    let drops = variants.iter().map(|v| {
+        if v.drops_tag {
+            quote! {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove(#tag);
+                }
+            }
+        } else {
+            quote!()
+        }
+    });
     let docs = variants.iter().map(|v| docs::outer(&format!("`{tag}` is `{}`.", v.tag_value)));
     let unknown_doc = docs::outer(&format!("An object whose `{tag}` this client does not know, kept as received."));
     quote! {
@@ -136,10 +149,13 @@ fn tagged_def(
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let mark = crate::runtime::__codegen::buffer_mark();
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let #binding = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
                 match tag.as_deref() {
-                    #( Some(#values) => crate::runtime::__codegen::from_buffered(value, mark).map(Self::#names).map_err(<D::Error as ::serde::de::Error>::custom), )*
+                    #( Some(#values) => {
+                        #drops
+                        crate::runtime::__codegen::from_buffered(value, mark).map(Self::#names).map_err(<D::Error as ::serde::de::Error>::custom)
+                    } )*
                     _ => Ok(Self::#unknown(value)),
                 }
             }

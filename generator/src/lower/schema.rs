@@ -786,7 +786,12 @@ impl<'a> Lowerer<'a> {
                 // The base itself under a tag value: kept as the unknown variant.
                 continue;
             }
-            variants.push(ir::TaggedVariant { name: scope.claim(naming::type_name(&value)), tag_value: value, ty });
+            variants.push(ir::TaggedVariant {
+                name: scope.claim(naming::type_name(&value)),
+                tag_value: value,
+                ty,
+                drops_tag: false,
+            });
         }
         if variants.is_empty() {
             // No variant the tag can pick: any object, as JSON.
@@ -1153,11 +1158,23 @@ pub(super) fn strip_variant_tags(types: &mut [ir::TypeDef]) {
             }
         }
     }
+    let mut stripped: Vec<(String, String)> = Vec::new();
     for (name, tag) in strip {
         let Some(def) = types.iter_mut().find(|t| t.name == name) else { continue };
         if let ir::TypeKind::Struct(s) = &mut def.kind {
             if !matches!(s.extra, ir::Extra::Deny(_)) && s.checks == ir::StructChecks::default() {
                 s.fields.retain(|f| f.wire_name != tag);
+                stripped.push((name, tag));
+            }
+        }
+    }
+    // Reading such a variant takes the tag out of the object first.
+    for def in types.iter_mut() {
+        if let ir::TypeKind::Tagged { tag, variants, .. } = &mut def.kind {
+            for variant in variants.iter_mut() {
+                if let ir::TypeRef::Named(name) | ir::TypeRef::Boxed(name) = &variant.ty {
+                    variant.drops_tag = stripped.iter().any(|(n, t)| n == name && t == tag);
+                }
             }
         }
     }

@@ -123,6 +123,11 @@ fn fields_the_docs_do_not_list_and_unknown_types_are_kept() {
     assert_eq!(dropdown.signer, FormFieldSigner::String("sender".to_owned()));
     assert_eq!(dropdown.font_size, Some(12), "documented today, so typed");
     assert_eq!(dropdown.extra["tooltip_text"], json!("Pick one"), "not documented: kept");
+    // The variant is the tag: it is not also among the unlisted properties,
+    // and writing the field sends it once, first.
+    assert!(!dropdown.extra.contains_key("type"), "{:?}", dropdown.extra);
+    let written = serde_json::to_string(&field).unwrap();
+    assert!(written.starts_with(r#"{"type":"dropdown","#) && written.matches(r#""type""#).count() == 1, "{written}");
     let future: FormField = round_trip(json!({"api_id": "f", "type": "stamp", "x": 1}));
     assert!(matches!(future, FormField::UnknownValue(_)));
 }

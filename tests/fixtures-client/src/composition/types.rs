@@ -57,7 +57,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mark = crate::runtime::__codegen::buffer_mark();
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = value
@@ -66,11 +66,17 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("cat") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("kind");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Cat)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("dog") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("kind");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Dog)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
@@ -181,7 +187,7 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mark = crate::runtime::__codegen::buffer_mark();
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = value
@@ -190,11 +196,17 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("Circle") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Circle)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("Square") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("type");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Square)
                     .map_err(<D::Error as ::serde::de::Error>::custom)

@@ -87,7 +87,7 @@ impl<'de> ::serde::Deserialize<'de> for Signer {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         let mark = crate::runtime::__codegen::buffer_mark();
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+        let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = value
@@ -96,11 +96,17 @@ impl<'de> ::serde::Deserialize<'de> for Signer {
             .map(::std::borrow::ToOwned::to_owned);
         match tag.as_deref() {
             Some("Witness") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("role");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Witness)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
             Some("Approver") => {
+                if let ::serde_json::Value::Object(fields) = &mut value {
+                    fields.remove("role");
+                }
                 crate::runtime::__codegen::from_buffered(value, mark)
                     .map(Self::Approver)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
