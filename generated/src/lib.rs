@@ -2,22 +2,68 @@
 
 //! Typed async clients generated from OpenAPI specs by `esign-codegen` (esign-client).
 //!
-//! Modules, each behind the Cargo feature named beside it:
+//! # Quick start
 //!
-//! - [`constellation1`] (feature `constellation1`): Constellation1 eSign API 1
-//! - [`dropbox_sign`] (feature `dropbox-sign`): Dropbox Sign API 3.0.0
-//! - [`leegality`] (feature `leegality`): Leegality API 3.0
+//! Every operation is an async method of the module's `Client`. With `tokio` beside this crate (its `#[tokio::main]` needs the `macros` and `rt-multi-thread` features):
+//!
+//! ```rust,no_run
+//! use esign_client::dropbox_sign::{Client, Credentials};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::new(Credentials::api_key("YOUR_SECRET"))?;
+//!     let response = client.signature_request_get("signature_request_id").await?;
+//!     println!("{}", response.status);
+//!     Ok(())
+//! }
+//! ```
+//!
+//! A call returns a `Response` (status, headers, body) or a `runtime::Error` that keeps the status and the raw body of anything the client could not use. `Client::builder()` sets another base URL, retries and timeouts (`runtime::RetryPolicy`) and your own `reqwest` client.
+//!
+//! # Features
+//!
+//! Each module is behind a Cargo feature of its own, all on by default; `tracing` is off by default.
+//!
+//! | Feature | Module | API |
+//! |---|---|---|
+//! | `constellation1` | [`constellation1`] | Constellation1 eSign API 1 |
+//! | `dropbox-sign` | [`dropbox_sign`] | Dropbox Sign API 3.0.0 |
+//! | `leegality` | [`leegality`] | Leegality API 3.0 |
+//! | `tracing` | | A `tracing` span per call and an event per retry and per wait, from the runtime; never a credential or a parameter value. |
 //!
 //! [`runtime`] is the `esign-runtime` crate, which every generated client shares: credentials that never print, the error type, URL building, retries.
+//!
+//! # Testing with the simulator
+//!
+//! `esign-sim` (a crate of this repository) serves each provider of this crate
+//! in-process on `127.0.0.1`: a Dropbox Sign that takes sends, has signers sign
+//! when your test says, hands out PDFs, queues cancels and posts signed
+//! callback events; a Leegality with its status 1/0 envelope; a Constellation1
+//! with its `"True"`/`"False"`. Point a client at it with
+//! `Client::builder().base_url(sim.base_url())`; its front page has a test to
+//! copy.
+//!
+//! # Where to read on
+//!
+//! - [`dropbox_sign`]: sending, tracking, downloading and cancelling; the
+//!   reference tables as open enums; callbacks ([`dropbox_sign::EventCallback`]);
+//!   bulk cancellation with a journal that survives a crash.
+//! - [`leegality`] and [`constellation1`]: cancelling invitations and sessions.
+//! - Every client implements [`runtime::Cancel`], one cancel call for every
+//!   provider.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 pub use ::esign_runtime as runtime;
 #[cfg(feature = "constellation1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "constellation1")))]
 #[rustfmt::skip]
 pub mod constellation1;
 #[cfg(feature = "dropbox-sign")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dropbox-sign")))]
 #[rustfmt::skip]
 pub mod dropbox_sign;
 #[cfg(feature = "leegality")]
+#[cfg_attr(docsrs, doc(cfg(feature = "leegality")))]
 #[rustfmt::skip]
 pub mod leegality;

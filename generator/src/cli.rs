@@ -187,6 +187,7 @@ pub fn generate(args: &Args, context: &Context<'_>) -> Result<(), Failure> {
         on_unsupported: if args.skip_unsupported { OnUnsupported::Skip } else { OnUnsupported::Fail },
         runtime,
         crate_version: args.crate_version.clone(),
+        front_page: None,
     };
     if !args.quiet {
         let names: Vec<String> = args.specs.iter().map(|p| p.display().to_string()).collect();

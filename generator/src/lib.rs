@@ -88,6 +88,10 @@ pub struct CrateOptions {
     /// The package version; `None` takes a standalone single-spec crate's
     /// from the spec's `info.version` (as semver), else `0.1.0`.
     pub crate_version: Option<String>,
+    /// Markdown added to the crate's front page (its `lib.rs` docs) after
+    /// the generated quick start and feature table: what the specs cannot
+    /// say (a companion crate for tests, say).
+    pub front_page: Option<String>,
 }
 
 /// One generated file, its path relative to the crate root.
@@ -287,13 +291,28 @@ pub struct RepoCrate {
     pub crate_name: &'static str,
     /// Whether it is published (the client is; the fixtures are not).
     pub publish: bool,
+    /// A Markdown file (relative to the workspace root) added to the
+    /// crate's front page: [`CrateOptions::front_page`].
+    pub front_page: Option<&'static str>,
 }
 
 /// The repository's own jobs: the client from `specs/`, and the crate of
 /// fixture specs the integration tests drive.
 pub const REPO_CRATES: &[RepoCrate] = &[
-    RepoCrate { dir: "generated", specs: "specs", crate_name: "esign-client", publish: true },
-    RepoCrate { dir: "tests/fixtures-client", specs: "tests/fixtures", crate_name: "esign-fixtures", publish: false },
+    RepoCrate {
+        dir: "generated",
+        specs: "specs",
+        crate_name: "esign-client",
+        publish: true,
+        front_page: Some("specs/front-page.md"),
+    },
+    RepoCrate {
+        dir: "tests/fixtures-client",
+        specs: "tests/fixtures",
+        crate_name: "esign-fixtures",
+        publish: false,
+        front_page: None,
+    },
 ];
 
 /// Generates one of [`REPO_CRATES`] from every spec in its folder, sorted
@@ -311,6 +330,12 @@ pub fn repo_crate(root: &Path, job: &RepoCrate, on_unsupported: OnUnsupported) -
     names.sort();
     let specs: Vec<SpecInput> =
         names.iter().map(|n| SpecInput::new(dir.join(n), format!("{}/{n}", job.specs))).collect();
+    let front_page = match job.front_page {
+        Some(file) => Some(std::fs::read_to_string(root.join(file)).map_err(|err| {
+            Error::new(ErrorKind::Io, Location { file: file.to_owned(), ..Location::default() }, err.to_string())
+        })?),
+        None => None,
+    };
     let options = CrateOptions {
         crate_name: job.crate_name.to_owned(),
         command: "cargo xtask codegen".to_owned(),
@@ -319,6 +344,7 @@ pub fn repo_crate(root: &Path, job: &RepoCrate, on_unsupported: OnUnsupported) -
         on_unsupported,
         runtime: RuntimeDep::Path(format!("{}esign-runtime", "../".repeat(Path::new(job.dir).components().count()))),
         crate_version: None,
+        front_page,
     };
     generate_crate(&specs, &options)
 }
@@ -392,7 +418,7 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
     files.push(GeneratedFile {
         path: PathBuf::from("src/lib.rs"),
         contents: render::rust_file(
-            emit::lib_file(&options.crate_name, apis, vendored),
+            emit::lib_file(&options.crate_name, apis, vendored, options.front_page.as_deref()),
             &render::banner(&options.command, &all_sources),
         )
         .map_err(|m| internal(&all_sources, m))?,

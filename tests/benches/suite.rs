@@ -34,6 +34,7 @@ fn options(name: &str) -> CrateOptions {
         on_unsupported: OnUnsupported::Skip,
         runtime: esign_codegen::RuntimeDep::Path(root().join("esign-runtime").to_string_lossy().into_owned()),
         crate_version: None,
+        front_page: None,
     }
 }
 

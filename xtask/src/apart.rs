@@ -18,14 +18,11 @@
 
 use crate::workspace_root;
 use esign_codegen::write::{ensure_files, nested_cargo, Mode};
-use esign_codegen::{CrateOptions, Generated, OnUnsupported, RuntimeDep, SpecInput};
+use esign_codegen::{CrateOptions, Generated, RuntimeDep, SpecInput};
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    if let Some(arg) = args.first() {
-        return Err(format!("`cargo xtask apart` takes no arguments (got `{arg}`)"));
-    }
+pub fn run() -> Result<ExitCode, String> {
     let root = workspace_root();
     let target = crate::corpus::target_dir(&root)?;
     let work = target.join("apart-check");
@@ -37,15 +34,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn options(crate_name: &str, runtime: RuntimeDep) -> CrateOptions {
-    CrateOptions {
-        crate_name: crate_name.to_owned(),
-        command: "cargo xtask apart".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Fail,
-        runtime,
-        crate_version: None,
-    }
+    crate::standalone_options(crate_name, "cargo xtask apart", runtime)
 }
 
 /// Writes a generated crate into a scratch folder of this check (`Force`:

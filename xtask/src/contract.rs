@@ -35,10 +35,7 @@ const INSTALL_TIMEOUT: Duration = Duration::from_secs(600);
 /// Prism's modes: a name and the flags that select it.
 const MODES: &[(&str, &[&str])] = &[("static", &[]), ("dynamic", &["-d"])];
 
-pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    if let Some(arg) = args.first() {
-        return Err(format!("`cargo xtask contract` takes no arguments (got `{arg}`)"));
-    }
+pub fn run() -> Result<ExitCode, String> {
     let root = workspace_root();
     let spec = root.join(VENDOR_SPEC);
     let spec = spec

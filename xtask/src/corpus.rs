@@ -21,10 +21,7 @@ use std::time::Instant;
 /// The folders of real-world specs, relative to the workspace root.
 const CORPUS_DIRS: &[&str] = &["../shared/corpus", "../shared/corpus-next"];
 
-pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    if let Some(arg) = args.first() {
-        return Err(format!("`cargo xtask corpus` takes no arguments (got `{arg}`)"));
-    }
+pub fn run() -> Result<ExitCode, String> {
     let root = workspace_root();
     let target = target_dir(&root)?;
     let runtime = root.join("esign-runtime");
@@ -36,6 +33,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         on_unsupported: OnUnsupported::Skip,
         runtime: RuntimeDep::Path(runtime.to_string_lossy().replace('\\', "/")),
         crate_version: None,
+        front_page: None,
     };
 
     let mut sources = Vec::new();

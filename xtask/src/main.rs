@@ -54,12 +54,16 @@ fn main() -> ExitCode {
         }
         Some("codegen") => codegen(&args[1..]),
         Some(command @ ("corpus" | "msrv" | "contract" | "registry" | "apart")) => {
+            if let Some(arg) = args.get(1) {
+                eprint!("error: `cargo xtask {command}` takes no arguments (got `{arg}`)\n{USAGE}");
+                return ExitCode::from(2);
+            }
             let result = match command {
-                "apart" => apart::run(&args[1..]),
-                "corpus" => corpus::run(&args[1..]),
-                "contract" => contract::run(&args[1..]),
-                "registry" => registry::run(&args[1..]),
-                _ => msrv::run(&args[1..]),
+                "apart" => apart::run(),
+                "corpus" => corpus::run(),
+                "contract" => contract::run(),
+                "registry" => registry::run(),
+                _ => msrv::run(),
             };
             match result {
                 Ok(code) => code,
@@ -92,6 +96,21 @@ fn cargo_metadata(root: &Path, args: &[&str]) -> Result<serde_json::Value, Strin
         return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr)));
     }
     serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata printed no JSON: {e}"))
+}
+
+/// The options of the crates the xtask checks generate outside the
+/// workspace: standalone, publishable, refusing what they cannot emit.
+fn standalone_options(crate_name: &str, command: &str, runtime: RuntimeDep) -> esign_codegen::CrateOptions {
+    esign_codegen::CrateOptions {
+        crate_name: crate_name.to_owned(),
+        command: command.to_owned(),
+        standalone: true,
+        publish: true,
+        on_unsupported: OnUnsupported::Fail,
+        runtime,
+        crate_version: None,
+        front_page: None,
+    }
 }
 
 fn workspace_root() -> PathBuf {

@@ -22,10 +22,7 @@ fn host_triple() -> Result<String, String> {
         .ok_or_else(|| "rustc -vV names no host".to_owned())
 }
 
-pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    if let Some(arg) = args.first() {
-        return Err(format!("`cargo xtask msrv` takes no arguments (got `{arg}`)"));
-    }
+pub fn run() -> Result<ExitCode, String> {
     let root = workspace_root();
     let metadata = crate::cargo_metadata(&root, &["--locked", "--filter-platform", &host_triple()?])?;
     let members: Vec<&str> =

@@ -14,17 +14,14 @@
 
 use crate::workspace_root;
 use esign_codegen::write::{ensure_files, nested_cargo, Mode};
-use esign_codegen::{CrateOptions, OnUnsupported, RuntimeDep, SpecInput};
+use esign_codegen::{RuntimeDep, SpecInput};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 /// The spec both crates are generated from.
 const SPEC: &str = "tests/fixtures/bodies.yaml";
 
-pub fn run(args: &[String]) -> Result<ExitCode, String> {
-    if let Some(arg) = args.first() {
-        return Err(format!("`cargo xtask registry` takes no arguments (got `{arg}`)"));
-    }
+pub fn run() -> Result<ExitCode, String> {
     let root = workspace_root();
     let target = crate::corpus::target_dir(&root)?;
     let work = target.join("registry-check");
@@ -94,15 +91,7 @@ fn runtime_version(root: &Path) -> Result<String, String> {
 }
 
 fn generate(root: &Path, out: &Path, name: &str, runtime: RuntimeDep) -> Result<(), String> {
-    let options = CrateOptions {
-        crate_name: name.to_owned(),
-        command: "cargo xtask registry".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Fail,
-        runtime,
-        crate_version: None,
-    };
+    let options = crate::standalone_options(name, "cargo xtask registry", runtime);
     let spec = SpecInput::new(root.join(SPEC), SPEC);
     let generated = esign_codegen::generate_crate(&[spec], &options).map_err(|e| e.to_string())?;
     ensure_files(out, &generated.files, Mode::Write).map_err(|e| e.to_string())?;

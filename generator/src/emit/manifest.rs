@@ -144,7 +144,8 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     out.push('\n');
     if options.publish {
         out.push_str(
-            "[package.metadata.docs.rs]\n# Every module and the runtime's tracing on docs.\nall-features = true\n\n",
+            "[package.metadata.docs.rs]\n# Every module and the runtime's tracing on docs, each item marked with the\n\
+             # feature it needs.\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n\n",
         );
     }
     let vendored = matches!(options.runtime, RuntimeDep::Vendored);
@@ -216,6 +217,11 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
             out.push_str("tokio = { version = \"1\", features = [\"sync\"], optional = true }\n");
         }
     }
+    // The quick start on the front page is a program: `#[tokio::main]`.
+    out.push_str(
+        "\n[dev-dependencies]\n# The doc examples' async runtime.\n\
+         tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
+    );
     if options.standalone {
         out.push_str("\n[workspace]\n");
     }
@@ -323,15 +329,8 @@ pub(crate) fn readme(apis: &[ir::Api], options: &CrateOptions) -> String {
     out.push_str(&format!(
         "\nWhat every module shares (credentials that never print, the error type, retries) is {runtime}.\n\n"
     ));
-    if let Some(api) = apis.first() {
-        out.push_str(&format!(
-            "## Using it\n\nEvery operation is an async method of the module's `Client`:\n\n\
-             ```rust,ignore\nlet client = {lib}::{module}::Client::builder()\n    .base_url(\"https://api.example.com\")\n    .build()?;\n```\n\n\
-             Add credentials with `.credentials(...)` (see the module's `Credentials`). A call returns a \
-             `Response` (status, headers, body) or a `runtime::Error` that keeps the status and the raw body \
-             of anything the client could not use.\n",
-            module = api.module
-        ));
+    if let Some(api) = super::quick_start::main_api(apis) {
+        out.push_str(&format!("## Using it\n\n{}\n", super::quick_start::quick_start(&lib, api)));
     }
     out
 }

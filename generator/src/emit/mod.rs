@@ -9,6 +9,7 @@ pub(crate) mod docs;
 mod extras;
 mod manifest;
 mod operation;
+mod quick_start;
 mod types;
 mod validate;
 
@@ -123,29 +124,58 @@ pub(crate) fn op_error_type(op: &ir::Operation) -> TypeRef {
     found.cloned().unwrap_or(TypeRef::Json)
 }
 
-/// The crate root (`lib.rs`) for a set of APIs.
-pub fn lib_file(crate_name: &str, apis: &[ir::Api], vendored: bool) -> TokenStream {
-    let mut text = format!(
-        "Typed async clients generated from OpenAPI specs by `esign-codegen` ({crate_name}).\n\nModules, each behind the Cargo feature named beside it:\n"
+/// The crate root (`lib.rs`) for a set of APIs: the front page (a quick
+/// start with the first module, the table of features, then `front_page`,
+/// the caller's own Markdown), the module declarations, the runtime.
+pub fn lib_file(crate_name: &str, apis: &[ir::Api], vendored: bool, front_page: Option<&str>) -> TokenStream {
+    let lib = crate_name.replace('-', "_");
+    let intro = format!("Typed async clients generated from OpenAPI specs by `esign-codegen` ({crate_name}).");
+    // The quick start is our own Markdown, its program a doctest: its lines
+    // go in as they are (spec text goes through `docs`, whose fences are
+    // never run).
+    let quick_start: Vec<String> = quick_start::main_api(apis)
+        .map(|api| {
+            let text = format!("\n# Quick start\n\n{}\n", quick_start::quick_start(&lib, api));
+            text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()
+        })
+        .unwrap_or_default();
+    let mut text = String::from(
+        "# Features\n\nEach module is behind a Cargo feature of its own, all on by default; `tracing` is off \
+         by default.\n\n| Feature | Module | API |\n|---|---|---|\n",
     );
     for api in apis {
-        // `[name]: text` at the start of an item would read as a link
-        // reference definition (an empty title leaves `1.0 (...)` there).
-        text.push_str(&format!("\n- [`{}`] (feature `{}`): {}", api.module, api.feature, manifest::label(api)));
+        let label = manifest::label(api).replace('|', "\\|");
+        text.push_str(&format!("| `{}` | [`{}`] | {label} |\n", api.feature, api.module));
     }
+    text.push_str(
+        "| `tracing` | | A `tracing` span per call and an event per retry and per wait, from the runtime; \
+         never a credential or a parameter value. |\n",
+    );
     text.push_str(if vendored {
-        "\n\n[`runtime`] holds what the modules share (a copy of the `esign-runtime` crate's sources): \
+        "\n[`runtime`] holds what the modules share (a copy of the `esign-runtime` crate's sources): \
          credentials that never print, the error type, URL building, retries."
     } else {
-        "\n\n[`runtime`] is the `esign-runtime` crate, which every generated client shares: \
+        "\n[`runtime`] is the `esign-runtime` crate, which every generated client shares: \
          credentials that never print, the error type, URL building, retries."
     });
-    let docs = docs::inner(&text);
+    if let Some(extra) = front_page.map(str::trim).filter(|t| !t.is_empty()) {
+        text.push_str("\n\n");
+        text.push_str(extra);
+    }
+    let intro = docs::inner(&intro);
+    let rest = docs::inner(&text);
+    let docs = quote! {
+        #intro
+        #( #![doc = #quick_start] )*
+        #![doc = ""]
+        #rest
+    };
     let modules = apis.iter().map(|api| {
         let module = ident(&api.module);
         let feature = &api.feature;
         quote! {
             #[cfg(feature = #feature)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
             #[rustfmt::skip]
             pub mod #module;
         }
@@ -164,6 +194,7 @@ pub fn lib_file(crate_name: &str, apis: &[ir::Api], vendored: bool) -> TokenStre
     };
     quote! {
         #docs
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
 

@@ -807,16 +807,7 @@ fn example(
     let mut hidden = Vec::new();
     let mut args = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
-        let sample = match &p.ty {
-            TypeRef::String | TypeRef::Bytes => Some(format!("{:?}", p.wire_name)),
-            TypeRef::Bool => Some("true".to_owned()),
-            TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => Some("1".to_owned()),
-            TypeRef::F32 | TypeRef::F64 => Some("1.0".to_owned()),
-            TypeRef::StringBool => Some(format!("{runtime}::StringBool(true)")),
-            TypeRef::Vec(_) => Some("&[]".to_owned()),
-            _ => None,
-        };
-        args.push(sample.unwrap_or_else(|| {
+        args.push(scalar_sample(p, &runtime).unwrap_or_else(|| {
             hidden.push(format!("# let {} = todo!();", p.name));
             format!("&{}", p.name)
         }));
@@ -860,6 +851,20 @@ fn example(
     lines.push(" # }".to_owned());
     lines.push(" ```".to_owned());
     quote! { #( #[doc = #lines] )* }
+}
+
+/// A sample argument for a parameter of a scalar type (its wire name for
+/// a string), or `None` when the type takes more than a literal.
+pub(super) fn scalar_sample(p: &ir::Param, runtime: &str) -> Option<String> {
+    match &p.ty {
+        TypeRef::String | TypeRef::Bytes => Some(format!("{:?}", p.wire_name)),
+        TypeRef::Bool => Some("true".to_owned()),
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U64 => Some("1".to_owned()),
+        TypeRef::F32 | TypeRef::F64 => Some("1.0".to_owned()),
+        TypeRef::StringBool => Some(format!("{runtime}::StringBool(true)")),
+        TypeRef::Vec(_) => Some("&[]".to_owned()),
+        _ => None,
+    }
 }
 
 /// How an example builds a value of the named type, when it can without

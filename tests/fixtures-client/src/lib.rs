@@ -2,62 +2,99 @@
 
 //! Typed async clients generated from OpenAPI specs by `esign-codegen` (esign-fixtures).
 //!
-//! Modules, each behind the Cargo feature named beside it:
+//! # Quick start
 //!
-//! - [`bodies`] (feature `bodies`): Bodies fixture 1
-//! - [`composition`] (feature `composition`): Composition fixture 1
-//! - [`cursed_names`] (feature `cursed-names`): Cursed names fixture 1
-//! - [`downloads_and_forms`] (feature `downloads-and-forms`): Downloads and forms fixture 1
-//! - [`enums`] (feature `enums`): Enums fixture 1
-//! - [`envelope_api`] (feature `envelope-api`): Envelope fixture 1
-//! - [`method_names`] (feature `method-names`): Method names fixture 1
-//! - [`objects`] (feature `objects`): 1
-//! - [`openapi31`] (feature `openapi31`): OpenAPI 3.1 fixture 1
-//! - [`parameters`] (feature `parameters`): Parameters fixture 1
-//! - [`responses`] (feature `responses`): Responses fixture 1
-//! - [`security`] (feature `security`): Security fixture 1
-//! - [`swagger2`] (feature `swagger2`): Swagger 2.0 fixture 1
+//! Every operation is an async method of the module's `Client`. With `tokio` beside this crate (its `#[tokio::main]` needs the `macros` and `rt-multi-thread` features):
+//!
+//! ```rust,no_run
+//! use esign_fixtures::method_names::{Client, Credentials};
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::new(Credentials::token("YOUR_SECRET"))?;
+//!     let response = client.builder2().await?;
+//!     println!("{}", response.status);
+//!     Ok(())
+//! }
+//! ```
+//!
+//! A call returns a `Response` (status, headers, body) or a `runtime::Error` that keeps the status and the raw body of anything the client could not use. `Client::builder()` sets another base URL, retries and timeouts (`runtime::RetryPolicy`) and your own `reqwest` client.
+//!
+//! # Features
+//!
+//! Each module is behind a Cargo feature of its own, all on by default; `tracing` is off by default.
+//!
+//! | Feature | Module | API |
+//! |---|---|---|
+//! | `bodies` | [`bodies`] | Bodies fixture 1 |
+//! | `composition` | [`composition`] | Composition fixture 1 |
+//! | `cursed-names` | [`cursed_names`] | Cursed names fixture 1 |
+//! | `downloads-and-forms` | [`downloads_and_forms`] | Downloads and forms fixture 1 |
+//! | `enums` | [`enums`] | Enums fixture 1 |
+//! | `envelope-api` | [`envelope_api`] | Envelope fixture 1 |
+//! | `method-names` | [`method_names`] | Method names fixture 1 |
+//! | `objects` | [`objects`] | 1 |
+//! | `openapi31` | [`openapi31`] | OpenAPI 3.1 fixture 1 |
+//! | `parameters` | [`parameters`] | Parameters fixture 1 |
+//! | `responses` | [`responses`] | Responses fixture 1 |
+//! | `security` | [`security`] | Security fixture 1 |
+//! | `swagger2` | [`swagger2`] | Swagger 2.0 fixture 1 |
+//! | `tracing` | | A `tracing` span per call and an event per retry and per wait, from the runtime; never a credential or a parameter value. |
 //!
 //! [`runtime`] is the `esign-runtime` crate, which every generated client shares: credentials that never print, the error type, URL building, retries.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 pub use ::esign_runtime as runtime;
 #[cfg(feature = "bodies")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bodies")))]
 #[rustfmt::skip]
 pub mod bodies;
 #[cfg(feature = "composition")]
+#[cfg_attr(docsrs, doc(cfg(feature = "composition")))]
 #[rustfmt::skip]
 pub mod composition;
 #[cfg(feature = "cursed-names")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cursed-names")))]
 #[rustfmt::skip]
 pub mod cursed_names;
 #[cfg(feature = "downloads-and-forms")]
+#[cfg_attr(docsrs, doc(cfg(feature = "downloads-and-forms")))]
 #[rustfmt::skip]
 pub mod downloads_and_forms;
 #[cfg(feature = "enums")]
+#[cfg_attr(docsrs, doc(cfg(feature = "enums")))]
 #[rustfmt::skip]
 pub mod enums;
 #[cfg(feature = "envelope-api")]
+#[cfg_attr(docsrs, doc(cfg(feature = "envelope-api")))]
 #[rustfmt::skip]
 pub mod envelope_api;
 #[cfg(feature = "method-names")]
+#[cfg_attr(docsrs, doc(cfg(feature = "method-names")))]
 #[rustfmt::skip]
 pub mod method_names;
 #[cfg(feature = "objects")]
+#[cfg_attr(docsrs, doc(cfg(feature = "objects")))]
 #[rustfmt::skip]
 pub mod objects;
 #[cfg(feature = "openapi31")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openapi31")))]
 #[rustfmt::skip]
 pub mod openapi31;
 #[cfg(feature = "parameters")]
+#[cfg_attr(docsrs, doc(cfg(feature = "parameters")))]
 #[rustfmt::skip]
 pub mod parameters;
 #[cfg(feature = "responses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "responses")))]
 #[rustfmt::skip]
 pub mod responses;
 #[cfg(feature = "security")]
+#[cfg_attr(docsrs, doc(cfg(feature = "security")))]
 #[rustfmt::skip]
 pub mod security;
 #[cfg(feature = "swagger2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "swagger2")))]
 #[rustfmt::skip]
 pub mod swagger2;

@@ -202,6 +202,7 @@ fn a_failing_spec_yields_no_output() {
         on_unsupported: OnUnsupported::Fail,
         runtime: esign_codegen::RuntimeDep::Vendored,
         crate_version: None,
+        front_page: None,
     };
     let err = esign_codegen::generate_crate(
         &[SpecInput::new(&good, "good.yaml"), SpecInput::new(&bad, "bad.yaml")],

@@ -23,6 +23,7 @@ fn fixture_options() -> CrateOptions {
         on_unsupported: OnUnsupported::Fail,
         runtime: esign_codegen::RuntimeDep::Path("../esign-runtime".to_owned()),
         crate_version: None,
+        front_page: None,
     }
 }
 

@@ -207,6 +207,7 @@ fn options() -> CrateOptions {
         on_unsupported: OnUnsupported::Fail,
         runtime: esign_codegen::RuntimeDep::Vendored,
         crate_version: None,
+        front_page: None,
     }
 }
 

@@ -64,6 +64,7 @@ fn a_spec_named_runtime_gets_its_own_module_name() {
         on_unsupported: esign_codegen::OnUnsupported::Fail,
         runtime: esign_codegen::RuntimeDep::Version("0.1".to_owned()),
         crate_version: None,
+        front_page: None,
     };
     let generated = esign_codegen::generate_crate_from_bytes(
         &[("runtime.lex.yaml".to_owned(), spec.as_bytes().to_vec())],

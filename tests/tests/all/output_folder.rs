@@ -20,6 +20,7 @@ fn options(name: &str) -> CrateOptions {
         on_unsupported: OnUnsupported::Fail,
         runtime: RuntimeDep::Version("0.1".to_owned()),
         crate_version: None,
+        front_page: None,
     }
 }
 

@@ -11,6 +11,7 @@ fn standalone(crate_version: Option<&str>) -> CrateOptions {
         on_unsupported: OnUnsupported::Fail,
         runtime: RuntimeDep::Version("0.1".to_owned()),
         crate_version: crate_version.map(str::to_owned),
+        front_page: None,
     }
 }
 
@@ -41,7 +42,15 @@ fn a_standalone_crate_takes_version_licence_and_description_from_the_spec() {
     assert!(readme.starts_with("<!-- @generated"), "{readme}");
     assert!(readme.contains("# todo-client"), "{readme}");
     assert!(readme.contains("`todo_api` (feature `todo-api`): To-do API 2.3, 1 operations."), "{readme}");
-    assert!(readme.contains("todo_client::todo_api::Client::builder()"), "{readme}");
+    // The quick start: a whole program with the client and one call, in
+    // the README and on the front page, where it is a doctest.
+    assert!(readme.contains("use todo_client::todo_api::Client;"), "{readme}");
+    let lib = file(&generated, "src/lib.rs");
+    let quick_start = lib.split("//! # Quick start").nth(1).expect("a quick start");
+    assert!(quick_start.contains("//! ```rust,no_run\n//! use todo_client::todo_api::Client;"), "{lib}");
+    assert!(quick_start.contains("//! #[tokio::main]") && quick_start.contains(".await?;"), "{lib}");
+    assert!(lib.contains("#[cfg_attr(docsrs, doc(cfg(feature = \"todo-api\")))]"), "{lib}");
+    assert!(manifest.contains("[dev-dependencies]\n# The doc examples' async runtime.\ntokio = "), "{manifest}");
 }
 
 #[test]
