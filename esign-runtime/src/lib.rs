@@ -10,6 +10,31 @@
 //! must stand alone (`--vendor-runtime`) gets a copy of these sources as its
 //! module `src/runtime/` instead.
 //!
+//! # Quick start
+//!
+//! You seldom add this crate by hand: a generated crate depends on it and
+//! names it `runtime`. What you use directly are its settings and types,
+//! through that name (`my_client::runtime::RetryPolicy`) or this one:
+//!
+//! ```
+//! use esign_runtime::{RetryPolicy, Secret};
+//! use std::time::Duration;
+//!
+//! // Credentials never print.
+//! let key = Secret::new("sk_live_123");
+//! assert_eq!(format!("{key:?}"), "Secret(<redacted>)");
+//!
+//! // Retries, waits and timeouts, for a generated client's builder
+//! // (`Client::builder().retry_policy(policy)`).
+//! let mut policy = RetryPolicy::default();
+//! policy.max_attempts = 3;
+//! policy.deadline = Some(Duration::from_secs(10));
+//! assert_eq!(RetryPolicy::never().max_attempts, 1);
+//! ```
+//!
+//! For tests, `esign-sim` serves simulated providers on `127.0.0.1` that a
+//! generated client can be pointed at (`base_url`).
+//!
 //! # Features
 //!
 //! None is on by default; a generated crate turns on what its specs use.

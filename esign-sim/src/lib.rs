@@ -25,31 +25,35 @@
 //! status; never a credential) and takes queued replies in place of the
 //! simulated ones ([`Reply`]).
 //!
+//! Add it as a dev-dependency beside `esign-client`, with `tokio` (its
+//! `#[tokio::main]` and `#[tokio::test]` need the `macros` and `rt`
+//! features). A test, written as a program:
+//!
 //! ```
 //! use esign_client::dropbox_sign::{Client, Credentials, ErrorName};
 //! use esign_client::runtime::{Error, RetryPolicy};
 //! use esign_sim::dropbox_sign::RequestState;
 //! use esign_sim::DropboxSignSim;
 //!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() {
-//! let sim = DropboxSignSim::start().await;
-//! sim.add_signature_request("sr-done", RequestState::FullySigned);
-//! let client = Client::builder()
-//!     .base_url(sim.base_url())
-//!     .credentials(Credentials::api_key(sim.api_key()))
-//!     .retry_policy(RetryPolicy::never())
-//!     .build()
-//!     .unwrap();
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() {
+//!     let sim = DropboxSignSim::start().await;
+//!     sim.add_signature_request("sr-done", RequestState::FullySigned);
+//!     let client = Client::builder()
+//!         .base_url(sim.base_url())
+//!         .credentials(Credentials::api_key(sim.api_key()))
+//!         .retry_policy(RetryPolicy::never())
+//!         .build()
+//!         .unwrap();
 //!
-//! match client.signature_request_cancel("sr-done").await {
-//!     Err(Error::Api { body, .. }) => assert_eq!(body.error.error_name, ErrorName::SignatureRequestCancelFailed),
-//!     other => panic!("{other:?}"),
+//!     match client.signature_request_cancel("sr-done").await {
+//!         Err(Error::Api { body, .. }) => assert_eq!(body.error.error_name, ErrorName::SignatureRequestCancelFailed),
+//!         other => panic!("{other:?}"),
+//!     }
+//!     let logged = sim.requests();
+//!     assert_eq!((logged[0].method.as_str(), logged[0].path.as_str()), ("POST", "/v3/signature_request/cancel/sr-done"));
+//!     assert_eq!(logged[0].status, 400);
 //! }
-//! let logged = sim.requests();
-//! assert_eq!((logged[0].method.as_str(), logged[0].path.as_str()), ("POST", "/v3/signature_request/cancel/sr-done"));
-//! assert_eq!(logged[0].status, 400);
-//! # }
 //! ```
 //!
 //! The simulators answer over real HTTP, so whatever your code does with
