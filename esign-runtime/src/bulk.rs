@@ -353,7 +353,7 @@ impl super::client::ClientCore {
                     for (slot, id) in entries.iter_mut().zip(&ids) {
                         *slot = open.final_entry(id);
                     }
-                    if let Some(window) = open.window_hint(options.max_rate_limit_wait) {
+                    if let Some(window) = open.window_hint(options.max_rate_limit_wait, self.clock().since_epoch()) {
                         self.observe_rate_limit(window);
                     }
                 }

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use super::clock::SharedClock;
 use super::error::{BuildError, Error, RawResponse, TransportCause, TransportError};
 use super::pace::Pacer;
 use super::retry::{rate_limit_wait, RetryEvent, RetryPolicy, RetryRules};
@@ -31,9 +32,10 @@ impl RateLimit {
     /// How long from now until the window resets, just past the reported
     /// second (50 ms): zero plus that margin for a reset in the past, at
     /// most [`RetryPolicy::LONGEST_HEADER_WAIT`] for one
-    /// further away (a reset of `u64::MAX` included). Never panics.
+    /// further away (a reset of `u64::MAX` included), by the system clock.
+    /// Never panics.
     pub fn until_reset(&self) -> Duration {
-        super::retry::until_reset(self.reset, super::pace::since_epoch())
+        super::retry::until_reset(self.reset, super::clock::SharedClock::default().since_epoch())
     }
 }
 
@@ -199,6 +201,11 @@ pub struct ClientSettings {
     /// [`Error::ResponseTooLarge`], which keeps the status and the first
     /// bytes.
     pub max_response_bytes: usize,
+    /// The wall clock rate-limit resets (Unix seconds) and `Retry-After`
+    /// dates are read against; default the system clock. Tests on tokio's
+    /// paused clock give a [`TokioClock`](super::TokioClock), so a reset
+    /// arrives when the paused wait for it ends.
+    pub time_source: SharedClock,
 }
 
 impl Default for ClientSettings {
@@ -208,6 +215,7 @@ impl Default for ClientSettings {
             http_builder: None,
             redirects: Redirects::SameOrigin,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            time_source: SharedClock::default(),
         }
     }
 }
@@ -347,7 +355,7 @@ impl ClientCore {
                 base: parsed,
                 auth,
                 rate_limit,
-                pacer: Pacer::default(),
+                pacer: Pacer::with_clock(settings.time_source),
                 max_response_bytes: settings.max_response_bytes,
                 redirects: settings.redirects,
                 redirects_by_hand: by_hand && !callers_http,
@@ -380,6 +388,13 @@ impl ClientCore {
     /// The retry rules in force.
     pub fn retry_rules(&self) -> RetryRules {
         self.rules
+    }
+
+    /// The wall clock this client (and its clones) reads rate-limit resets
+    /// against (bulk runs read journals' windows against it).
+    #[cfg(feature = "bulk")]
+    pub(super) fn clock(&self) -> &SharedClock {
+        self.shared.pacer.clock()
     }
 
     /// The rate-limit window as this client (and its clones) counts it now:
@@ -761,12 +776,12 @@ impl ClientCore {
             }
             let status = Some(outcome.status.as_u16());
             if refused {
-                let wanted = rate_limit_wait(&outcome);
+                let wanted = rate_limit_wait(&outcome, pacer.clock().since_epoch());
                 let too_long = wanted > rate_budget
                     || deadline.is_some_and(|d| d.saturating_duration_since(tokio::time::Instant::now()) < wanted);
                 if too_long {
                     return Err(Error::RateLimited {
-                        retry_at: std::time::SystemTime::now() + wanted,
+                        retry_at: pacer.clock().now() + wanted,
                         wanted,
                         response: Some(Box::new(outcome)),
                         attempts,

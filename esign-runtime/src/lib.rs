@@ -68,6 +68,7 @@ mod bulk;
 mod callback;
 mod cancel;
 mod client;
+mod clock;
 #[cfg(feature = "contrast")]
 mod contrast;
 mod enums;
@@ -103,6 +104,7 @@ pub use cancel::{BoxFuture, Cancel, CancelOutcome, CancelRequest, CancelRule, Ca
 pub use client::{
     CallInfo, ClientCore, ClientSettings, RateLimit, RateLimitHeaders, Redirects, Response, DEFAULT_MAX_RESPONSE_BYTES,
 };
+pub use clock::{SharedClock, SystemClock, TimeSource, TokioClock};
 #[cfg(feature = "contrast")]
 pub use contrast::{contrast_ratio, parse_hex_color, relative_luminance, ContrastRules};
 pub use envelope::StringBool;

@@ -18,6 +18,7 @@ const FILES: &[(&str, &str)] = &[
     ("callback.rs", include_str!("../runtime/src/callback.rs")),
     ("cancel.rs", include_str!("../runtime/src/cancel.rs")),
     ("client.rs", include_str!("../runtime/src/client.rs")),
+    ("clock.rs", include_str!("../runtime/src/clock.rs")),
     ("contrast.rs", include_str!("../runtime/src/contrast.rs")),
     ("enums.rs", include_str!("../runtime/src/enums.rs")),
     ("envelope.rs", include_str!("../runtime/src/envelope.rs")),

@@ -227,6 +227,17 @@ impl ClientBuilder {
         self.retry = Some(retry);
         self
     }
+    /// The wall clock rate-limit resets and `Retry-After` dates are
+    /// read against (default: the system clock). A test on tokio's
+    /// paused clock gives `runtime::TokioClock::new()`, so a reset
+    /// arrives when the paused wait for it ends.
+    pub fn time_source(
+        mut self,
+        clock: impl crate::runtime::TimeSource + 'static,
+    ) -> Self {
+        self.settings.time_source = crate::runtime::SharedClock::new(clock);
+        self
+    }
     /// Authenticates every request that needs it with these credentials.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);

@@ -43,17 +43,19 @@ impl RawResponse {
     /// in the past is no wait), at most
     /// [`RetryPolicy::LONGEST_HEADER_WAIT`](super::RetryPolicy::LONGEST_HEADER_WAIT)
     /// (a year); `None` without one, or when it is neither (negative,
-    /// `NaN`, infinite, not ASCII, an obsolete date form). Never panics.
+    /// `NaN`, infinite, not ASCII, an obsolete date form). A date is read
+    /// against the system clock. Never panics.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
-        super::retry::retry_after(&self.headers)
+        super::retry::retry_after(&self.headers, super::clock::SharedClock::default().since_epoch())
     }
 
     /// How long this answer asks to wait when it refuses for the rate
     /// limit: [`Self::retry_after`], else until the reset of its
     /// [`rate_limit`](Self::rate_limit) ([`RateLimit::until_reset`]), else a
-    /// second. At most a year whatever the headers say; never panics.
+    /// second, read against the system clock. At most a year whatever the
+    /// headers say; never panics.
     pub fn requested_wait(&self) -> std::time::Duration {
-        super::retry::rate_limit_wait(self)
+        super::retry::rate_limit_wait(self, super::clock::SharedClock::default().since_epoch())
     }
 
     /// Whether the body should be read as JSON: the Content-Type says so, or

@@ -407,11 +407,11 @@ impl Journal {
     /// that may have gone out after (the ids being sent without an outcome):
     /// what a resumed run may still send in it. `None` when its reset lies
     /// further ahead than `max_wait` (a day at most): a run would not wait
-    /// for it, and the live window is learned by sending.
-    pub(super) fn window_hint(&self, max_wait: std::time::Duration) -> Option<RateLimit> {
+    /// for it, and the live window is learned by sending. `now` is time
+    /// since the epoch on the client's clock.
+    pub(super) fn window_hint(&self, max_wait: std::time::Duration, now: std::time::Duration) -> Option<RateLimit> {
         let inner = self.lock();
         let window = inner.window?;
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         let latest = now.as_secs().saturating_add(max_wait.min(MAX_JOURNAL_RESET_AHEAD).as_secs());
         if window.reset > latest {
             return None;
@@ -613,8 +613,10 @@ mod tests {
         assert_eq!(journal.final_entry("c"), None, "not_attempted is not final");
         assert_eq!((journal.sent_before("a"), journal.sent_before("b"), journal.sent_before("c")), (0, 2, 0));
         let hour = std::time::Duration::from_secs(3600);
-        assert_eq!(journal.window_hint(hour), Some(RateLimit { limit: 10, remaining: 5, reset }));
-        assert_eq!(journal.window_hint(std::time::Duration::from_secs(10)), None, "a reset further than the wait");
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+        assert_eq!(journal.window_hint(hour, now), Some(RateLimit { limit: 10, remaining: 5, reset }));
+        let ten = std::time::Duration::from_secs(10);
+        assert_eq!(journal.window_hint(ten, now), None, "a reset further than the wait");
         let refused = journal.begin("remove", &run).unwrap_err();
         assert!(
             refused.contains("it has `cancel` over 3 ids") && refused.contains("this run is `remove`"),

@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::client::RateLimit;
+use super::clock::SharedClock;
 use super::retry::{until_reset, RetryPolicy, RESET_MARGIN};
 
 /// The shared pacing state of one client and its clones.
@@ -20,6 +21,8 @@ use super::retry::{until_reset, RetryPolicy, RESET_MARGIN};
 pub(super) struct Pacer {
     state: Mutex<State>,
     changed: tokio::sync::Notify,
+    /// The wall clock windows' resets are read against.
+    clock: SharedClock,
 }
 
 #[derive(Debug, Default)]
@@ -85,11 +88,17 @@ enum Step {
     Sleep(Duration),
 }
 
-pub(super) fn since_epoch() -> Duration {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
-}
-
 impl Pacer {
+    /// A pacer reading resets against `clock`.
+    pub(super) fn with_clock(clock: SharedClock) -> Self {
+        Pacer { clock, ..Pacer::default() }
+    }
+
+    /// The wall clock it reads resets against.
+    pub(super) fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic elsewhere while holding the lock leaves a consistent state
         // (every update is a few assignments), so a poisoned lock is used as is.
@@ -118,7 +127,7 @@ impl Pacer {
             let step = {
                 let mut guard = self.lock();
                 let state = &mut *guard;
-                let now = since_epoch();
+                let now = self.clock.since_epoch();
                 let instant = tokio::time::Instant::now();
                 let budget = max_wait.saturating_sub(instant.saturating_duration_since(started));
                 let until_deadline = deadline.map(|d| d.saturating_duration_since(instant));
@@ -175,7 +184,7 @@ impl Pacer {
                             if tokio::time::timeout(limit, changed).await.is_err()
                                 && deadline.is_some_and(|d| tokio::time::Instant::now() >= d)
                             {
-                                return Err(Spent { wanted: Duration::ZERO, resume_at: since_epoch() });
+                                return Err(Spent { wanted: Duration::ZERO, resume_at: self.clock.since_epoch() });
                             }
                         }
                         None => changed.await,
@@ -246,7 +255,7 @@ mod tests {
     use super::*;
 
     fn now_secs() -> u64 {
-        since_epoch().as_secs()
+        super::super::clock::SharedClock::default().since_epoch().as_secs()
     }
 
     fn take(pacer: &Pacer) -> Permit<'_> {

@@ -200,9 +200,14 @@ pub(super) const RESET_MARGIN: std::time::Duration = std::time::Duration::from_m
 /// [`RetryPolicy::LONGEST_HEADER_WAIT`]. `None` when there is none or it is
 /// neither: negative, `NaN`, infinite, not ASCII, an obsolete date form.
 /// Never panics, whatever the text.
-pub(super) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
+/// A date is read against `now` (time since the epoch, from the client's
+/// clock).
+pub(super) fn retry_after(
+    headers: &reqwest::header::HeaderMap,
+    now: std::time::Duration,
+) -> Option<std::time::Duration> {
     let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    retry_after_text(text, super::pace::since_epoch())
+    retry_after_text(text, now)
 }
 
 /// [`retry_after`] of the header's text, at `now` (time since the epoch).
@@ -263,13 +268,14 @@ pub(super) fn until_reset(reset: u64, now: std::time::Duration) -> std::time::Du
 
 /// How long a rate-limited answer asks to wait: `Retry-After` (seconds),
 /// else until the rate-limit reset (Unix time), else a second; at most
-/// [`RetryPolicy::LONGEST_HEADER_WAIT`].
-pub(super) fn rate_limit_wait(raw: &RawResponse) -> std::time::Duration {
-    if let Some(wait) = retry_after(&raw.headers) {
+/// [`RetryPolicy::LONGEST_HEADER_WAIT`]. `now` is time since the epoch on
+/// the client's clock.
+pub(super) fn rate_limit_wait(raw: &RawResponse, now: std::time::Duration) -> std::time::Duration {
+    if let Some(wait) = retry_after(&raw.headers, now) {
         return wait;
     }
     if let Some(limit) = raw.rate_limit {
-        return limit.until_reset();
+        return until_reset(limit.reset, now);
     }
     std::time::Duration::from_secs(1)
 }
@@ -333,9 +339,9 @@ mod tests {
         let mut response = raw(429, "");
         response.rate_limit = Some(RateLimit { limit: 10, remaining: 0, reset: now_secs() + 100 });
         response.headers.insert(reqwest::header::RETRY_AFTER, " 2 ".parse().unwrap());
-        assert_eq!(rate_limit_wait(&response), Duration::from_secs(2));
+        assert_eq!(response.requested_wait(), Duration::from_secs(2));
         response.headers.insert(reqwest::header::RETRY_AFTER, "1.5".parse().unwrap());
-        assert_eq!(rate_limit_wait(&response), Duration::from_millis(1500));
+        assert_eq!(response.requested_wait(), Duration::from_millis(1500));
     }
 
     #[test]
@@ -343,20 +349,20 @@ mod tests {
         let mut response = raw(429, "");
         response.headers.insert(reqwest::header::RETRY_AFTER, "-3".parse().unwrap());
         response.rate_limit = Some(RateLimit { limit: 10, remaining: 0, reset: now_secs() + 10 });
-        let wait = rate_limit_wait(&response);
+        let wait = response.requested_wait();
         assert!(wait > Duration::from_secs(8) && wait <= Duration::from_secs(10) + RESET_MARGIN, "{wait:?}");
         // A reset in the past: just the margin.
         response.rate_limit = Some(RateLimit { limit: 10, remaining: 0, reset: 1 });
-        assert_eq!(rate_limit_wait(&response), RESET_MARGIN);
+        assert_eq!(response.requested_wait(), RESET_MARGIN);
     }
 
     #[test]
     fn a_second_without_anything_to_go_by() {
         let mut response = raw(429, "");
-        assert_eq!(rate_limit_wait(&response), Duration::from_secs(1));
+        assert_eq!(response.requested_wait(), Duration::from_secs(1));
         // A date form HTTP no longer sends is not read.
         response.headers.insert(reqwest::header::RETRY_AFTER, "Wednesday, 21-Oct-15 07:28:00 GMT".parse().unwrap());
-        assert_eq!(rate_limit_wait(&response), Duration::from_secs(1));
+        assert_eq!(response.requested_wait(), Duration::from_secs(1));
     }
 
     #[test]
@@ -418,7 +424,7 @@ mod tests {
         response.headers.remove(reqwest::header::RETRY_AFTER);
         for reset in [u64::MAX, 1 << 63, (1 << 63) - 1, u64::MAX / 1000] {
             response.rate_limit = Some(RateLimit { limit: 1, remaining: 0, reset });
-            assert_eq!(rate_limit_wait(&response), longest, "{reset}");
+            assert_eq!(response.requested_wait(), longest, "{reset}");
         }
         let now = Duration::from_secs(1_700_000_000);
         assert_eq!(until_reset(0, now), RESET_MARGIN);

@@ -452,6 +452,15 @@ fn builder(api: &ir::Api) -> TokenStream {
                 self
             }
 
+            /// The wall clock rate-limit resets and `Retry-After` dates are
+            /// read against (default: the system clock). A test on tokio's
+            /// paused clock gives `runtime::TokioClock::new()`, so a reset
+            /// arrives when the paused wait for it ends.
+            pub fn time_source(mut self, clock: impl crate::runtime::TimeSource + 'static) -> Self {
+                self.settings.time_source = crate::runtime::SharedClock::new(clock);
+                self
+            }
+
             #creds_setter
 
             /// Builds the client; fails on a missing or malformed base URL.

@@ -120,6 +120,17 @@ impl ClientBuilder {
         self.retry = Some(retry);
         self
     }
+    /// The wall clock rate-limit resets and `Retry-After` dates are
+    /// read against (default: the system clock). A test on tokio's
+    /// paused clock gives `runtime::TokioClock::new()`, so a reset
+    /// arrives when the paused wait for it ends.
+    pub fn time_source(
+        mut self,
+        clock: impl crate::runtime::TimeSource + 'static,
+    ) -> Self {
+        self.settings.time_source = crate::runtime::SharedClock::new(clock);
+        self
+    }
     /// Builds the client; fails on a missing or malformed base URL.
     pub fn build(self) -> ::std::result::Result<Client, crate::runtime::BuildError> {
         let base_url = self
