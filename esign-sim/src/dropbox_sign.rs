@@ -53,7 +53,9 @@ pub use pdf::one_page_pdf;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// tokio's: the simulator's delays follow a test's paused clock.
+use tokio::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
@@ -529,6 +531,7 @@ impl DropboxSignSimBuilder {
             idle: Notify::new(),
             outbox,
             runtime: tokio::runtime::Handle::current(),
+            started: (std::time::SystemTime::now(), Instant::now()),
         });
         let router = Router::new().fallback(handle).layer(DefaultBodyLimit::max(MAX_BODY)).with_state(shared.clone());
         let serving = Serving::start(router, port).await?;
@@ -889,11 +892,22 @@ struct Shared {
     /// The runtime the simulator started on, where its timers run, so that
     /// [`DropboxSignSim::sign`] and the like work outside it too.
     runtime: tokio::runtime::Handle,
+    /// The wall clock of the rate-limit windows: the system time at the
+    /// start, moving with tokio's clock since (so on a test's paused clock
+    /// a window resets when the paused wait for it ends; a client on the
+    /// same clock is `time_source(TokioClock::new())`).
+    started: (std::time::SystemTime, Instant),
 }
 
 impl Shared {
     fn origin(&self) -> &str {
         self.origin.get().map_or("http://127.0.0.1", String::as_str)
+    }
+
+    /// Unix time now on the simulator's clock, in seconds.
+    fn unix_now(&self) -> f64 {
+        let (system, instant) = self.started;
+        (system + instant.elapsed()).duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs_f64()
     }
 }
 
@@ -1378,7 +1392,7 @@ struct Allowance {
 impl Shared {
     fn take_allowance(&self) -> Allowance {
         let limit = self.config.rate_limit;
-        let now = unix_now();
+        let now = self.unix_now();
         let mut rate = lock(&self.rate);
         if now >= rate.reset as f64 {
             rate.used = 0;

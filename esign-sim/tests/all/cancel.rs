@@ -12,7 +12,7 @@ async fn cancel(client: &(dyn Cancel + Send + Sync), id: &str) -> CancelOutcome 
     client.cancel(&CancelRequest::new(id).return_url("https://example.com/back")).await
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn every_provider_answer_maps_to_its_documented_outcome() {
     let dropbox = DropboxSignSim::start().await;
     dropbox.add_signature_request("open", RequestState::AwaitingSignature);

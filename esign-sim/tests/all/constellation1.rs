@@ -21,7 +21,7 @@ fn return_value(err: &Error<esign_client::constellation1::RequestResponse>) -> O
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_active_session_is_canceled_once() {
     let sim = Constellation1Sim::builder().encrypted_token("Q2xpZW50SWQ6MTIz+/==").start().await;
     sim.add_session("s-1", SessionState::Active);
@@ -37,7 +37,7 @@ async fn an_active_session_is_canceled_once() {
     assert_eq!(request.query.as_deref(), Some("returnURL=https%3A%2F%2Fapp.example.com%2Fdone%3Fx%3D1"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn completed_unknown_and_injected_failures_answer_false() {
     let sim = Constellation1Sim::start().await;
     sim.add_session("done", SessionState::Completed);

@@ -23,6 +23,9 @@ fn client(sim: &DropboxSignSim, retry: RetryPolicy) -> Client {
         .base_url(sim.base_url())
         .credentials(Credentials::api_key(sim.api_key()))
         .retry_policy(retry)
+        // The simulator's windows move with tokio's (paused) clock: so does
+        // the client's reading of their resets.
+        .time_source(esign_client::runtime::TokioClock::new())
         .build()
         .unwrap()
 }
@@ -42,7 +45,7 @@ fn quick_wait() -> WaitOptions {
     options
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_cancel_is_queued_then_the_signed_event_arrives_then_the_request_is_gone() {
     for format in [CallbackFormat::Multipart, CallbackFormat::Json] {
         let sim = DropboxSignSim::builder().api_key("my-test-key").callback_format(format).start().await;
@@ -82,7 +85,7 @@ async fn a_cancel_is_queued_then_the_signed_event_arrives_then_the_request_is_go
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_held_cancel_stays_queued_until_the_test_completes_it() {
     let sim = DropboxSignSim::builder().hold_cancellations().start().await;
     sim.add_signature_request("sr-1", RequestState::AwaitingSignature);
@@ -116,7 +119,7 @@ async fn a_held_cancel_stays_queued_until_the_test_completes_it() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn cancel_and_confirm_completes_by_the_event_or_by_the_waiter() {
     let sim = DropboxSignSim::start().await;
     let (url, mut events) = callback_endpoint(sim.api_key()).await;
@@ -145,7 +148,7 @@ async fn cancel_and_confirm_completes_by_the_event_or_by_the_waiter() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn executed_requests_cannot_be_canceled_but_can_be_removed() {
     let sim = DropboxSignSim::start().await;
     sim.add_signature_request("signed", RequestState::FullySigned);
@@ -171,7 +174,7 @@ async fn executed_requests_cannot_be_canceled_but_can_be_removed() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn every_response_carries_the_rate_limit_and_an_exhausted_limit_is_answered_as_documented() {
     let sim = DropboxSignSim::builder().rate_limit(2).rate_limit_window(Duration::from_secs(1)).start().await;
     sim.add_signature_requests(4, RequestState::AwaitingSignature);
@@ -211,7 +214,7 @@ async fn every_response_carries_the_rate_limit_and_an_exhausted_limit_is_answere
     assert_eq!(api_error(&err), (429, ErrorName::ExceededRate));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn injected_errors_arrive_as_typed_api_errors() {
     let sim = DropboxSignSim::start().await;
     sim.add_signature_request("sr-1", RequestState::AwaitingSignature);
@@ -257,7 +260,7 @@ async fn injected_errors_arrive_as_typed_api_errors() {
     assert_eq!(statuses, [409, 400, 503, 200, 200, 502, 500]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn credentials_are_checked_and_never_logged() {
     let sim = DropboxSignSim::builder().api_key("the-real-key").oauth_token("the-token").start().await;
     sim.add_signature_request("sr-1", RequestState::AwaitingSignature);
@@ -283,7 +286,7 @@ async fn credentials_are_checked_and_never_logged() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn lists_page_through_every_request_in_order() {
     let sim = DropboxSignSim::start().await;
     let ids = sim.add_signature_requests(45, RequestState::AwaitingSignature);
@@ -322,7 +325,7 @@ async fn lists_page_through_every_request_in_order() {
     assert_eq!(sim.add_signature_requests(1, RequestState::Declined), ["sr-00046"]);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn any_event_can_be_posted_and_the_endpoint_reply_is_checked() {
     let sim = DropboxSignSim::start().await;
     sim.add_signature_request("sr-1", RequestState::PartiallySigned);
@@ -358,7 +361,7 @@ async fn any_event_can_be_posted_and_the_endpoint_reply_is_checked() {
     assert_eq!(sim.events().len(), 5);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn unknown_paths_and_methods_are_answered_as_the_api_does_and_drop_stops_the_server() {
     let sim = DropboxSignSim::start().await;
     let http = reqwest::Client::new();
@@ -385,7 +388,7 @@ async fn unknown_paths_and_methods_are_answered_as_the_api_does_and_drop_stops_t
     assert!(refused, "the server still answers after the simulator was dropped");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_bulk_run_given_an_id_twice_sends_it_once_and_reports_it_once() {
     let sim = DropboxSignSim::start().await;
     let ids = sim.add_signature_requests(3, RequestState::AwaitingSignature);

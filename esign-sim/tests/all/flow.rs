@@ -83,7 +83,7 @@ async fn raw_post(sim: &DropboxSignSim, path: &str, body: serde_json::Value) -> 
     (status, serde_json::from_str(&response.text().await.unwrap()).unwrap())
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn requests_sent_as_json_or_multipart_await_signature_and_read_back() {
     let sim = DropboxSignSim::start().await;
     let (url, mut events) = callback_endpoint(sim.api_key()).await;
@@ -132,7 +132,7 @@ async fn requests_sent_as_json_or_multipart_await_signature_and_read_back() {
     assert!(sim.events().iter().all(|e| e.delivery == Delivery::Acknowledged));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn sends_the_api_would_refuse_are_refused_with_the_parameter_named() {
     let sim = DropboxSignSim::start().await;
     let signer = serde_json::json!([{"name": "Jack", "email_address": "jack@example.com"}]);
@@ -197,7 +197,7 @@ async fn sends_the_api_would_refuse_are_refused_with_the_parameter_named() {
     assert!(sim.events().is_empty() && sim.settle(SETTLE).await, "nothing was sent");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn templates_are_listed_and_sending_with_one_fills_its_roles() {
     let sim = DropboxSignSim::start().await;
     sim.add_template("tpl-nda", "NDA", &["Client", "Witness"]);
@@ -243,7 +243,7 @@ async fn templates_are_listed_and_sending_with_one_fills_its_roles() {
     assert_eq!(api_error(&err).0, 404);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_embedded_template_draft_exists_at_once_and_posts_template_created() {
     let sim = DropboxSignSim::start().await;
     let (url, mut events) = callback_endpoint(sim.api_key()).await;
@@ -267,7 +267,7 @@ async fn an_embedded_template_draft_exists_at_once_and_posts_template_created() 
     assert_eq!(template.is_embedded, Some(true));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_unclaimed_draft_becomes_a_request_once_claimed() {
     let sim = DropboxSignSim::start().await;
     let (url, mut events) = callback_endpoint(sim.api_key()).await;
@@ -299,7 +299,7 @@ async fn an_unclaimed_draft_becomes_a_request_once_claimed() {
     assert_eq!((status, &answer["error"]["error_path"]), (400, &serde_json::json!("type")));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn signing_posts_signed_then_all_signed_events_verified_by_the_callback_endpoint() {
     let sim = DropboxSignSim::builder().api_key("account-key").start().await;
     let (url, mut events) = callback_endpoint("account-key").await;
@@ -361,7 +361,7 @@ async fn signing_posts_signed_then_all_signed_events_verified_by_the_callback_en
     assert_eq!(sim.events().len(), 7);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_sent_request_can_be_canceled_and_posts_the_canceled_event() {
     let sim = DropboxSignSim::start().await;
     let (url, mut events) = callback_endpoint(sim.api_key()).await;
@@ -381,7 +381,7 @@ async fn a_sent_request_can_be_canceled_and_posts_the_canceled_event() {
     assert_eq!(api_error(&client.signature_request_get(&id).await.unwrap_err()).0, 410);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn automatic_signatures_complete_every_request_sent() {
     // With no delay, the answer to the send still awaits signature and the next read is complete.
     let sim = DropboxSignSim::builder().auto_sign_after(Duration::ZERO).start().await;
@@ -414,7 +414,7 @@ async fn automatic_signatures_complete_every_request_sent() {
     assert_eq!(sim.events().len(), 5);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn downloads_are_a_real_pdf_as_bytes_data_uri_or_url() {
     let sim = DropboxSignSim::start().await;
     let client = client(&sim);
@@ -456,7 +456,7 @@ async fn downloads_are_a_real_pdf_as_bytes_data_uri_or_url() {
     assert_eq!(api_error(&client.signature_request_files("missing", &options).await.unwrap_err()).0, 404);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn reminders_and_updates_change_the_signers_as_documented() {
     let sim = DropboxSignSim::start().await;
     let (url, mut events) = callback_endpoint(sim.api_key()).await;
@@ -508,7 +508,7 @@ async fn reminders_and_updates_change_the_signers_as_documented() {
     assert_eq!(api_error(&signed.await.unwrap_err()).1, ErrorName::BadRequest);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn embedded_requests_are_signed_through_sign_urls_and_never_reminded() {
     let sim = DropboxSignSim::start().await;
     let client = client(&sim);
@@ -535,7 +535,7 @@ async fn embedded_requests_are_signed_through_sign_urls_and_never_reminded() {
     assert_eq!(api_error(&client.embedded_sign_url(&signature).await.unwrap_err()).0, 400);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn final_documents_take_the_preparation_time_the_builder_gives() {
     // An hour: the downloads answer 409 for as long as the test looks.
     let sim = DropboxSignSim::builder().prepare_files_for(Duration::from_secs(3600)).start().await;

@@ -27,7 +27,7 @@ fn failure(err: &Error<esign_client::leegality::DeleteInvitationResponse>) -> (u
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_unsigned_invitation_is_deleted_once_by_url_or_uuid() {
     let sim = LeegalitySim::start().await;
     let client = client(&sim, sim.auth_token());
@@ -56,7 +56,7 @@ async fn an_unsigned_invitation_is_deleted_once_by_url_or_uuid() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn signed_and_unknown_invitations_do_not_exist_for_deletion() {
     let sim = LeegalitySim::start().await;
     sim.add_invitation(UUID, InvitationState::Signed);
@@ -68,7 +68,7 @@ async fn signed_and_unknown_invitations_do_not_exist_for_deletion() {
     assert_eq!(sim.state(UUID), Some(InvitationState::Signed));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_missing_sign_url_injected_codes_and_a_wrong_token() {
     let sim = LeegalitySim::builder().auth_token("lg-token").start().await;
     sim.add_invitation(UUID, InvitationState::Unsigned);

@@ -11,7 +11,7 @@ use esign_sim::DropboxSignSim;
 use send_and_track::{download, send, wait_until_signed, Signer, Tracked};
 use std::time::Duration;
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn send_and_track_sends_learns_of_the_signatures_by_callback_and_downloads_the_pdf() {
     let sim = DropboxSignSim::builder().api_key("account-key").auto_sign_after(Duration::from_millis(50)).start().await;
     // The example's own callback receiver, verifying with the account key.

@@ -1366,7 +1366,7 @@ fn template_and_account_callbacks_carry_typed_models() {
     assert!(account.extra.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_send_and_track_example_sends_learns_of_the_signatures_and_downloads() {
     use send_and_track::{Signer, Tracked};
     let (client, fake) = fake_api(0, 0, 3 * MIB).await;

@@ -47,7 +47,7 @@ fn multipart(json: &str) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn events_parse_from_multipart_and_json_and_verify_against_independent_vectors() {
     let payload = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1").to_string();
     let (content_type, body) = multipart(&payload);
@@ -78,7 +78,7 @@ async fn events_parse_from_multipart_and_json_and_verify_against_independent_vec
     assert_eq!(test.reported_for(), ReportedFor::App("app-9".to_owned()));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn forged_and_malformed_callbacks_are_refused() {
     // A forged hash, a hash for another event_time, the wrong key.
     for (time, hash) in [
@@ -129,7 +129,7 @@ async fn forged_and_malformed_callbacks_are_refused() {
     assert_eq!(event.signature_request.and_then(|r| r.signatures).map(|s| s.len()), Some(30));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn unknown_fields_status_codes_and_top_level_keys_are_kept() {
     let mut value = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1");
     value["signature_request"]["signatures"][0]["status_code"] = json!("expired");
@@ -166,7 +166,7 @@ fn quick() -> WaitOptions {
     options
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_canceled_request_is_confirmed_by_the_event_the_example_receiver_verified() {
     let (client, sim) = simulator(DropboxSignSim::builder()).await;
     sim.add_signature_request("sr-sent", RequestState::AwaitingSignature);
@@ -182,7 +182,7 @@ async fn a_canceled_request_is_confirmed_by_the_event_the_example_receiver_verif
     assert_eq!(outcome, ConfirmOutcome::Confirmed { by: ConfirmedBy::Event });
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_waiter_times_out_and_fails_as_its_acceptors_say() {
     let (client, sim) = simulator(DropboxSignSim::builder().hold_cancellations()).await;
     sim.add_signature_request("sr-slow", RequestState::AwaitingSignature);
@@ -199,7 +199,7 @@ async fn the_waiter_times_out_and_fails_as_its_acceptors_say() {
     assert!(matches!(outcome, WaitOutcome::Reached { .. }), "{outcome:?}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_receiver_answers_the_required_reply_and_refuses_forgeries() {
     let receiver = serve(callback_receiver::router(key(), None)).await;
     let http = reqwest::Client::new();
@@ -237,7 +237,7 @@ async fn the_receiver_answers_the_required_reply_and_refuses_forgeries() {
     assert_eq!(reply.status(), 413);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn paging_from_a_later_page_an_exact_multiple_and_an_empty_list() {
     let (client, sim) = simulator(DropboxSignSim::builder()).await;
     let mut options = SignatureRequestListOptions::default();
@@ -451,7 +451,7 @@ fn random_callback_bodies_never_panic_and_stay_within_their_memory_bounds() {
     assert!(accepted > 60 && refused > 250 && dense > 20, "{accepted} accepted, {refused} refused, {dense} too dense");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_empty_key_verifies_nothing() {
     // Anyone can hash an event with the empty key.
     let hash = "a5dcdc1ec1c1cc4ebd92bd2b5bb9ceb1acf37f8a1f1a4d4a1e1f9cbac2c8d7c0";

@@ -6,7 +6,9 @@
 
 use crate::support::Rng;
 use esign_client::dropbox_sign::{Client, Credentials};
-use esign_client::runtime::{BulkOptions, Cancel, CancelOutcome, CancelRequest, Error, RetryPolicy};
+use esign_client::runtime::{
+    BulkOptions, Cancel, CancelOutcome, CancelRequest, Error, RetryPolicy, TimeSource, TokioClock,
+};
 use esign_fixtures::security;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -358,7 +360,7 @@ fn cancel_id(path: &str) -> Option<String> {
     path.strip_prefix("/v3/signature_request/cancel/").map(str::to_owned)
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_410_after_a_lost_answer_is_this_calls_success() {
     let state = Arc::new(Mutex::new(Lifecycle::default()));
     state.lock().unwrap().gone.insert("gone-before".to_owned());
@@ -452,6 +454,8 @@ impl Fault {
 /// The ground truth of a chaos run, kept by the server.
 #[derive(Default)]
 struct Chaos {
+    /// The wall clock of the run (tokio's paused one), the client's too.
+    clock: TokioClock,
     limit: u64,
     /// (window second, requests in it)
     window: (u64, u64),
@@ -467,7 +471,7 @@ struct Chaos {
 impl Chaos {
     fn handle(&mut self, path: &str) -> Action {
         let Some(id) = cancel_id(path) else { return Action::answer(404, vec![], "") };
-        let now = now_secs();
+        let now = self.clock.now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
         if self.window.0 != now {
             self.window = (now, 0);
         }
@@ -516,7 +520,7 @@ impl Chaos {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_bulk_run_under_chaos_accounts_for_every_id_exactly() {
     const IDS: usize = 300;
     let mut rng = Rng(11);
@@ -553,11 +557,13 @@ async fn a_bulk_run_under_chaos_accounts_for_every_id_exactly() {
     let planned_faults: usize = chaos.plan.values().map(Vec::len).sum();
     let chaos = Arc::new(Mutex::new(chaos));
     let server = chaos.clone();
+    let clock = chaos.lock().unwrap().clock;
     let base = raw_server(move |_, path| server.lock().unwrap().handle(path)).await;
     let client = Client::builder()
         .base_url(format!("{base}/v3"))
         .credentials(Credentials::api_key("sk_key"))
         .retry_policy(fast(RetryPolicy::default()))
+        .time_source(clock)
         .build()
         .unwrap();
     let mut options = BulkOptions::default();

@@ -5,7 +5,7 @@
 mod limits;
 
 use esign_client::dropbox_sign::{Client, Credentials};
-use esign_client::runtime::{BulkOptions, BulkOutcome, RetryEvent, RetryPolicy};
+use esign_client::runtime::{BulkOptions, BulkOutcome, RetryEvent, RetryPolicy, TimeSource, TokioClock};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -36,32 +36,43 @@ fn error(status: u16, name: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(json!({"error": {"error_msg": "m", "error_name": name}}))
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn rate_limits_wait_for_retry_after_or_the_reset_then_succeed() {
-    let server = MockServer::start().await;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-    // 429 with Retry-After, then 403 exceeded_rate with the reset header, then success.
-    Mock::given(method("POST"))
-        .respond_with(error(429, "exceeded_rate").insert_header("Retry-After", "0.05"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(
-            error(403, "exceeded_rate")
-                .insert_header("X-RateLimit-Limit", "100")
-                .insert_header("X-RateLimit-Remaining", "0")
-                .insert_header("X-Ratelimit-Reset", now.to_string()),
-        )
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let clock = TokioClock::new();
+    // 429 with Retry-After, then 403 exceeded_rate with the reset header
+    // (this second, on the client's clock), then success.
+    let base = limits::raw_server(move |n, _| match n {
+        0 => limits::rate_limited(429, vec![limits::header("Retry-After", "0.05")]),
+        1 => {
+            let now = clock.now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+            limits::rate_limited(
+                403,
+                vec![
+                    limits::header("X-RateLimit-Limit", "100"),
+                    limits::header("X-RateLimit-Remaining", "0"),
+                    limits::header("X-Ratelimit-Reset", now.to_string()),
+                ],
+            )
+        }
+        _ => limits::Reply::Answer { status: 200, headers: Vec::new(), body: Vec::new() },
+    })
+    .await;
     let log = Arc::new(Mutex::new(Vec::new()));
-    let response = client(&server, fast_policy(Some(log.clone()))).signature_request_cancel("sr").await.unwrap();
+    let client = Client::builder()
+        .base_url(format!("{base}/v3"))
+        .credentials(Credentials::api_key("sk_secret_key_value"))
+        .retry_policy(fast_policy(Some(log.clone())))
+        .time_source(clock)
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let response = client.signature_request_cancel("sr").await.unwrap();
     assert_eq!(response.attempts, 3);
+    // 50 ms as asked, then the margin past a reset that has begun (50 ms).
     assert_eq!(response.waits.len(), 2);
     assert!(response.waits[0] >= Duration::from_millis(50), "{:?}", response.waits);
+    let waited = started.elapsed();
+    assert!(waited >= response.waits.iter().sum::<Duration>() && waited < Duration::from_millis(200), "{waited:?}");
     let events = log.lock().unwrap().clone();
     assert_eq!(
         events.iter().map(|e| (e.status, e.reason)).collect::<Vec<_>>(),
@@ -108,66 +119,79 @@ async fn operations_not_marked_safe_are_never_retried() {
     assert_eq!(err.response().unwrap().attempts, 1, "a POST the spec does not mark retry-safe");
 }
 
-/// A server with a fixed window: `limit` requests per one-second window,
-/// the reset in X-Ratelimit-Reset; every 7th request answers 503 once;
-/// unknown ids answer 404, "signed" ones 400, "gone" ones 410.
-async fn rate_limited_server(limit: u64) -> (MockServer, Arc<Mutex<(u64, u64, u64)>>) {
-    use wiremock::{Request, Respond};
-    struct Limited {
-        limit: u64,
-        state: Arc<Mutex<(u64, u64, u64)>>, // (window second, used, refused)
-        count: Arc<Mutex<u64>>,
-    }
-    impl Respond for Limited {
-        fn respond(&self, request: &Request) -> ResponseTemplate {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-            let mut state = self.state.lock().unwrap();
-            if state.0 != now {
-                *state = (now, 0, state.2);
-            }
-            let headers = |t: ResponseTemplate, remaining: u64| {
-                t.insert_header("X-RateLimit-Limit", self.limit.to_string())
-                    .insert_header("X-RateLimit-Remaining", remaining.to_string())
-                    .insert_header("X-Ratelimit-Reset", (now + 1).to_string())
-            };
-            if state.1 >= self.limit {
-                state.2 += 1;
-                return headers(error(403, "exceeded_rate"), 0);
-            }
-            state.1 += 1;
-            let remaining = self.limit - state.1;
-            let mut count = self.count.lock().unwrap();
-            *count += 1;
-            let id = request.url.path().rsplit('/').next().unwrap_or_default().to_owned();
-            let template = if (*count).is_multiple_of(7) {
-                error(503, "maintenance")
-            } else if id.starts_with("signed") {
-                error(400, "signature_request_cancel_failed")
-            } else if id.starts_with("gone") {
-                error(410, "deleted")
-            } else if id.starts_with("missing") {
-                error(404, "not_found")
-            } else {
-                ResponseTemplate::new(200)
-            };
-            headers(template, remaining)
+/// A server with a fixed window: `limit` requests per one-second window of
+/// `clock`, the reset in X-Ratelimit-Reset; every 7th request answers 503
+/// once; unknown ids answer 404, "signed" ones 400, "gone" ones 410. It
+/// runs in the test's runtime: on the paused clock, its windows and the
+/// client's waits for them take no real time.
+async fn rate_limited_server(limit: u64, clock: TokioClock) -> (String, Arc<Mutex<(u64, u64, u64)>>) {
+    let state = Arc::new(Mutex::new((0, 0, 0))); // (window second, used, refused)
+    let shared = state.clone();
+    let count = Arc::new(Mutex::new(0u64));
+    let base = limits::raw_server(move |_, target| {
+        let now = clock.now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let mut state = shared.lock().unwrap();
+        if state.0 != now {
+            *state = (now, 0, state.2);
         }
-    }
-    let server = MockServer::start().await;
-    let state = Arc::new(Mutex::new((0, 0, 0)));
-    Mock::given(method("POST"))
-        .respond_with(Limited { limit, state: state.clone(), count: Arc::default() })
-        .mount(&server)
-        .await;
-    (server, state)
+        let answer = |status: u16, name: Option<&str>, remaining: u64| {
+            let mut headers = vec![
+                limits::header("X-RateLimit-Limit", limit.to_string()),
+                limits::header("X-RateLimit-Remaining", remaining.to_string()),
+                limits::header("X-Ratelimit-Reset", (now + 1).to_string()),
+            ];
+            let body = match name {
+                Some(name) => {
+                    headers.push(limits::header("content-type", "application/json"));
+                    json!({"error": {"error_msg": "m", "error_name": name}}).to_string().into_bytes()
+                }
+                None => Vec::new(),
+            };
+            limits::Reply::Answer { status, headers, body }
+        };
+        if state.1 >= limit {
+            state.2 += 1;
+            return answer(403, Some("exceeded_rate"), 0);
+        }
+        state.1 += 1;
+        let remaining = limit - state.1;
+        let mut count = count.lock().unwrap();
+        *count += 1;
+        let id = target.rsplit('/').next().unwrap_or_default();
+        if (*count).is_multiple_of(7) {
+            answer(503, Some("maintenance"), remaining)
+        } else if id.starts_with("signed") {
+            answer(400, Some("signature_request_cancel_failed"), remaining)
+        } else if id.starts_with("gone") {
+            answer(410, Some("deleted"), remaining)
+        } else if id.starts_with("missing") {
+            answer(404, Some("not_found"), remaining)
+        } else {
+            answer(200, None, remaining)
+        }
+    })
+    .await;
+    (base, state)
 }
 
-#[tokio::test]
+/// A client of `rate_limited_server`, on its clock.
+fn paced_client(base: &str, clock: TokioClock) -> Client {
+    Client::builder()
+        .base_url(format!("{base}/v3"))
+        .credentials(Credentials::api_key("sk_secret_key_value"))
+        .retry_policy(fast_policy(None))
+        .time_source(clock)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_bulk_cancel_accounts_for_every_id_within_the_rate_limit() {
-    let (server, state) = rate_limited_server(40).await;
+    let clock = TokioClock::new();
+    let (server, state) = rate_limited_server(40, clock).await;
     let mut ids: Vec<String> = (0..90).map(|i| format!("sr-{i}")).collect();
     ids.extend(["signed-1", "gone-1", "missing-1"].map(String::from));
-    let client = client(&server, fast_policy(None));
+    let client = paced_client(&server, clock);
     let progress = Arc::new(Mutex::new(Vec::new()));
     let seen = progress.clone();
     let mut options = BulkOptions::default();
@@ -184,11 +208,12 @@ async fn a_bulk_cancel_accounts_for_every_id_within_the_rate_limit() {
     assert_eq!(progress.lock().unwrap().len(), ids.len());
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn an_interrupted_bulk_run_reports_the_rest_and_resumes() {
-    let (server, _) = rate_limited_server(10).await;
+    let clock = TokioClock::new();
+    let (server, _) = rate_limited_server(10, clock).await;
     let ids: Vec<String> = (0..40).map(|i| format!("sr-{i}")).collect();
-    let client = client(&server, fast_policy(None));
+    let client = paced_client(&server, clock);
     let mut short = BulkOptions::default();
     short.max_concurrency = 4;
     short.deadline = Some(Duration::from_millis(1500));
@@ -208,10 +233,11 @@ async fn an_interrupted_bulk_run_reports_the_rest_and_resumes() {
     assert_eq!(report.counts().get("queued"), Some(&40));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn bulk_runs_on_clones_share_one_rate_limit_window() {
-    let (server, state) = rate_limited_server(30).await;
-    let client = client(&server, fast_policy(None));
+    let clock = TokioClock::new();
+    let (server, state) = rate_limited_server(30, clock).await;
+    let client = paced_client(&server, clock);
     let clone = client.with_retry_policy(fast_policy(None));
     let ids = |prefix: &str| (0..45).map(|i| format!("{prefix}-{i}")).collect::<Vec<String>>();
     let mut options = BulkOptions::default();

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 /// What the raw server does with one request.
 #[derive(Clone, Debug)]
-enum Reply {
+pub(super) enum Reply {
     /// A complete answer; the headers are raw bytes (anything a server can
     /// send, bytes that are not ASCII included).
     Answer { status: u16, headers: Vec<(String, Vec<u8>)>, body: Vec<u8> },
@@ -32,7 +32,7 @@ enum Reply {
 
 /// How a [`Reply::Body`] goes on after its prefix.
 #[derive(Clone, Copy, Debug)]
-enum Then {
+pub(super) enum Then {
     /// Nothing more, the connection held open.
     Stall,
     /// One more byte every so often, for ever.
@@ -45,7 +45,7 @@ enum Then {
 /// A raw HTTP/1.1 server on 127.0.0.1, one request per connection, in the
 /// current runtime (so it runs on the test's clock, paused or not).
 /// `reply` gets the request's number (0 first) and its target.
-async fn raw_server(reply: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> String {
+pub(super) async fn raw_server(reply: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> String {
     let reply = Arc::new(reply);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -167,11 +167,11 @@ fn quick(mut policy: RetryPolicy) -> RetryPolicy {
     policy
 }
 
-fn header(name: &str, value: impl Into<Vec<u8>>) -> (String, Vec<u8>) {
+pub(super) fn header(name: &str, value: impl Into<Vec<u8>>) -> (String, Vec<u8>) {
     (name.to_owned(), value.into())
 }
 
-fn rate_limited(status: u16, headers: Vec<(String, Vec<u8>)>) -> Reply {
+pub(super) fn rate_limited(status: u16, headers: Vec<(String, Vec<u8>)>) -> Reply {
     let mut headers = headers;
     headers.push(header("content-type", "application/json"));
     let body = br#"{"error":{"error_msg":"Rate limit exceeded.","error_name":"exceeded_rate"}}"#.to_vec();
