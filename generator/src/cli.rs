@@ -31,7 +31,7 @@ options:
   --runtime-version REQ    depend on esign-runtime REQ from the registry (the default, with this
                            generator's own version)
   --runtime-path PATH      depend on an esign-runtime checkout at PATH (relative to DIR)
-  --vendor-runtime         copy the runtime's sources into the crate, which then stands alone
+  --vendor-runtime         copy the runtime crate into the crate's runtime/, which then stands alone
   --skip-unsupported       skip operations the generator cannot emit (each one listed) instead
                            of stopping at the first
   --force                  write into a non-empty folder the generator did not write: files of

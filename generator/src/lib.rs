@@ -424,12 +424,13 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
         .map_err(|m| internal(&all_sources, m))?,
     });
     if vendored {
-        let banner = render::banner(&options.command, "the esign-runtime sources (esign-runtime/src)");
-        for (name, text) in runtime_source::vendored_files(&options.crate_name.replace('-', "_")) {
-            files.push(GeneratedFile {
-                path: Path::new("src/runtime").join(name),
-                contents: format!("// {banner}\n\n{text}"),
-            });
+        // The runtime crate as it is, under `runtime/`.
+        files.push(GeneratedFile {
+            path: PathBuf::from("runtime/Cargo.toml"),
+            contents: emit::vendored_runtime_toml(options),
+        });
+        for (name, text) in runtime_source::vendored_files() {
+            files.push(GeneratedFile { path: Path::new("runtime/src").join(name), contents: text.to_owned() });
         }
     }
     // Each module's two files are emitted and formatted on their own, the

@@ -3,9 +3,8 @@
 //! `esign-runtime/`: `cargo xtask codegen` copies its manifest and sources
 //! into this package (`generator/runtime/`, so the published generator
 //! carries them; the `fresh` test and `--check` fail when the copy is
-//! stale), they are compiled into the generator and written as the module
-//! `src/runtime/`, with the few edits a module needs that a crate root
-//! does not.
+//! stale), they are compiled into the generator and written, as they are,
+//! into `runtime/` of the vendoring crate: a crate of its own.
 
 /// `esign-runtime/Cargo.toml` (as copied): its `[features]` and
 /// `[dependencies]` are what a vendoring crate needs.
@@ -38,50 +37,12 @@ const FILES: &[(&str, &str)] = &[
     ("wait.rs", include_str!("../runtime/src/wait.rs")),
 ];
 
-/// The runtime's files as they go under `src/runtime/` of a vendoring crate:
-/// `lib.rs` becomes `mod.rs` without its crate-level attribute, unit tests
-/// are left out, and the exported macros (which land at the vendoring
-/// crate's root, and which `mod.rs` re-exports) reach the runtime's hidden
-/// items through `$crate::runtime`. Doc examples name the runtime as
-/// `<lib>::runtime` (`lib` is the vendoring crate's library name).
-pub(crate) fn vendored_files(lib: &str) -> Vec<(&'static str, String)> {
-    let runtime_path = format!("{lib}::runtime::");
-    FILES
-        .iter()
-        .map(|(name, text)| {
-            let text =
-                without_tests(text).replace("$crate::", "$crate::runtime::").replace("esign_runtime::", &runtime_path);
-            if *name == "lib.rs" {
-                let text: String = text
-                    .lines()
-                    .filter(|line| !line.starts_with("#![cfg_attr(docsrs"))
-                    .map(|line| format!("{line}\n"))
-                    .collect();
-                ("mod.rs", text)
-            } else {
-                (*name, text)
-            }
-        })
-        .collect()
-}
-
-/// The file up to its unit tests (a `#[cfg(test)] mod tests` at its end):
-/// they need the runtime's dev-dependencies and test the runtime, not the
-/// crate that carries a copy.
-fn without_tests(text: &str) -> &str {
-    let mut offset = 0;
-    let mut lines = text.split_inclusive('\n').peekable();
-    while let Some(line) = lines.next() {
-        if line.trim() == "#[cfg(test)]"
-            && lines
-                .peek()
-                .is_some_and(|next| next.trim_start().trim_start_matches("pub(super) ").starts_with("mod tests"))
-        {
-            return &text[..offset];
-        }
-        offset += line.len();
-    }
-    text
+/// The runtime's files as they go under `runtime/src/` of a vendoring
+/// crate: exactly as in `esign-runtime/src`, unit tests included (the
+/// copy is the crate itself, under another package name; its manifest is
+/// `emit`'s `vendored_runtime_toml`).
+pub(crate) fn vendored_files() -> impl Iterator<Item = (&'static str, &'static str)> {
+    FILES.iter().copied()
 }
 
 /// The runtime's package version (`version` in its `[package]`), which a

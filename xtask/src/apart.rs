@@ -14,7 +14,8 @@
 //!   Constellation1 client, each generated on its own as `--out` would, go
 //!   into one `Vec<Box<dyn esign_runtime::Cancel>>` in a program that
 //!   depends on both; a third crate carries its own copy of the runtime
-//!   (`--vendor-runtime`) and must build and run beside them.
+//!   (`--vendor-runtime`) and must build and run beside them, and pass the
+//!   runtime's unit tests as a workspace of its own.
 
 use crate::workspace_root;
 use esign_codegen::write::{ensure_files, nested_cargo, Mode};
@@ -162,5 +163,9 @@ fn crates_apart_share_the_runtime(root: &Path, target: &Path, work: &Path) -> Re
     if targets != ["Invitation", "Session", "SignatureRequest", "not_found"] {
         return Err(format!("the program using the three crates printed:\n{stdout}"));
     }
+    // The vendored crate stands alone: it and the runtime copy in its
+    // `runtime/` (whose unit tests travel with it) build and pass their
+    // tests as their own workspace.
+    cargo(root, target, &work.join("vendored"), &["test", "--quiet", "--workspace", "--lib"])?;
     Ok(())
 }

@@ -7,8 +7,9 @@
 //! A generated crate depends on this crate and re-exports it as its
 //! `runtime` module (`pub use esign_runtime as runtime;`), so everything
 //! here is reachable from the crate root by its name. A generated crate that
-//! must stand alone (`--vendor-runtime`) gets a copy of these sources as its
-//! module `src/runtime/` instead.
+//! must stand alone (`--vendor-runtime`) carries this crate, as it is, in
+//! its `runtime/` folder (package `<crate>-runtime`, library
+//! `esign_runtime`) and depends on that copy instead.
 //!
 //! # Quick start
 //!
@@ -53,13 +54,6 @@
 //!
 //! Open enums are written with the [`open_enum!`] macro.
 //!
-//! These files are also copied as the module `runtime` of crates that vendor
-//! the runtime, with this file becoming `mod.rs`. So nothing here may depend
-//! on being the crate root: modules name each other through `super::`, never
-//! `crate::` (the one exception is the re-export of [`open_enum!`], whose
-//! `#[macro_export]` definition is always at the real crate root), and the
-//! one crate-level-only attribute below stands alone on its line, which the
-//! copier removes.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
@@ -150,9 +144,7 @@ pub mod __codegen {
     pub use super::wait::wait;
 }
 
-// `#[macro_export]` places the macro at the root of whichever crate compiles
-// these sources (see `enums.rs`), so this one `crate::` path is right both
-// here and where the sources are vendored as a module.
+// `#[macro_export]` places the macro at the crate root (see `enums.rs`).
 #[doc(inline)]
 pub use crate::__open_enum as open_enum;
 #[doc(inline)]
@@ -166,9 +158,7 @@ pub mod __private {
 }
 
 /// A minimal executor for the unit tests: polls a future on this thread,
-/// parking between wake-ups. The tests use it instead of a tokio runtime
-/// because they also compile in crates that vendor these sources, whose
-/// tokio has no runtime feature.
+/// parking between wake-ups, for futures that need no tokio runtime.
 #[cfg(test)]
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
     struct Unpark(std::thread::Thread);

@@ -148,7 +148,6 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
              # feature it needs.\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n\n",
         );
     }
-    let vendored = matches!(options.runtime, RuntimeDep::Vendored);
     out.push_str("[features]\n");
     let modules: Vec<String> = apis.iter().map(|a| format!("\"{}\"", a.feature)).collect();
     out.push_str(&format!("default = [{}]\n", modules.join(", ")));
@@ -156,13 +155,8 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     for api in apis {
         let mut needs: Vec<String> = Vec::new();
         for feature in runtime_features(api) {
-            let entries = if vendored {
-                vec![feature.name().to_owned()]
-            } else {
-                let mut entries = vec![format!("esign-runtime/{}", feature.name())];
-                entries.extend(feature.own_dependencies().iter().map(|d| (*d).to_owned()));
-                entries
-            };
+            let mut entries = vec![format!("esign-runtime/{}", feature.name())];
+            entries.extend(feature.own_dependencies().iter().map(|d| (*d).to_owned()));
             for entry in entries {
                 let quoted = format!("\"{entry}\"");
                 if !needs.contains(&quoted) {
@@ -175,47 +169,37 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
         }
         out.push_str(&format!("{} = [{}]\n", api.feature, needs.join(", ")));
     }
-    if !vendored {
-        // (A vendored runtime brings its own `tracing` feature below.)
-        out.push_str(
-            "# Tracing spans and events from the runtime (off by default).\ntracing = [\"esign-runtime/tracing\"]\n",
-        );
+    out.push_str(
+        "# Tracing spans and events from the runtime (off by default).\ntracing = [\"esign-runtime/tracing\"]\n",
+    );
+    out.push_str("\n[dependencies]\n");
+    let version = crate::runtime_source::runtime_version();
+    out.push_str(&match &options.runtime {
+        // The version too, so the crate can be packaged: the registry
+        // copy of the runtime this generator carries.
+        RuntimeDep::Path(path) => {
+            format!("esign-runtime = {{ path = \"{}\", version = \"{version}\" }}\n", toml_escape(path))
+        }
+        RuntimeDep::Version(version) => format!("esign-runtime = \"{}\"\n", toml_escape(version)),
+        // The runtime crate copied into `runtime/`, under a name of its own
+        // so it never collides with another copy or the registry's.
+        RuntimeDep::Vendored => format!(
+            "# The runtime, copied into runtime/ (the crate esign-runtime as it is).\n\
+             esign-runtime = {{ package = \"{}\", path = \"runtime\", version = \"{version}\" }}\n",
+            vendored_runtime_name(&options.crate_name)
+        ),
+    });
+    let needs = |dep: &str| used.iter().any(|f| f.own_dependencies().contains(&dep));
+    if needs("dep:futures-util") {
+        out.push_str("futures-util = { version = \"0.3\", optional = true }\n");
     }
-    if vendored {
-        // The runtime's own features and dependencies, from its manifest.
-        for line in crate::runtime_source::manifest_section("features").lines() {
-            if !line.trim_start().starts_with("default") {
-                out.push_str(line);
-                out.push('\n');
-            }
-        }
-        out.push_str("\n[dependencies]\n");
-        out.push_str(&crate::runtime_source::manifest_section("dependencies"));
-    } else {
-        out.push_str("\n[dependencies]\n");
-        out.push_str(&match &options.runtime {
-            // The version too, so the crate can be packaged: the registry
-            // copy of the runtime this generator carries.
-            RuntimeDep::Path(path) => format!(
-                "esign-runtime = {{ path = \"{}\", version = \"{}\" }}\n",
-                toml_escape(path),
-                crate::runtime_source::runtime_version()
-            ),
-            RuntimeDep::Version(version) => format!("esign-runtime = \"{}\"\n", toml_escape(version)),
-            RuntimeDep::Vendored => unreachable!("handled above"),
-        });
-        let needs = |dep: &str| used.iter().any(|f| f.own_dependencies().contains(&dep));
-        if needs("dep:futures-util") {
-            out.push_str("futures-util = { version = \"0.3\", optional = true }\n");
-        }
-        out.push_str(
-            "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }\n\
-             serde = { version = \"1\", features = [\"derive\"] }\n\
-             serde_json = \"1\"\n",
-        );
-        if needs("dep:tokio") {
-            out.push_str("tokio = { version = \"1\", features = [\"sync\"], optional = true }\n");
-        }
+    out.push_str(
+        "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }\n\
+         serde = { version = \"1\", features = [\"derive\"] }\n\
+         serde_json = \"1\"\n",
+    );
+    if needs("dep:tokio") {
+        out.push_str("tokio = { version = \"1\", features = [\"sync\"], optional = true }\n");
     }
     // The quick start on the front page is a program: `#[tokio::main]`.
     out.push_str(
@@ -225,6 +209,36 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     if options.standalone {
         out.push_str("\n[workspace]\n");
     }
+    out
+}
+
+/// The package name of a vendored runtime copy (`runtime/` of the crate).
+pub(crate) fn vendored_runtime_name(crate_name: &str) -> String {
+    format!("{crate_name}-runtime")
+}
+
+/// The manifest of the runtime copied into `runtime/` of a vendoring crate
+/// (`--vendor-runtime`): esign-runtime's own features and dependencies,
+/// under the vendoring crate's name, its library still `esign_runtime`.
+pub(crate) fn vendored_runtime_toml(options: &CrateOptions) -> String {
+    let mut out = format!("# {}\n\n", render::banner(&options.command, "esign-runtime/Cargo.toml"));
+    out.push_str(&format!(
+        "[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2021\"\nrust-version = \"{}\"\n\
+         license = \"MIT OR Apache-2.0\"\n\
+         description = \"esign-runtime, the runtime of the clients esign-codegen generates, copied for {}\"\n\
+         publish = false\n\n[lib]\nname = \"esign_runtime\"\npath = \"src/lib.rs\"\n\n[features]\n",
+        vendored_runtime_name(&options.crate_name),
+        crate::runtime_source::runtime_version(),
+        crate::RUST_VERSION,
+        options.crate_name,
+    ));
+    out.push_str(&crate::runtime_source::manifest_section("features"));
+    out.push_str("\n[dependencies]\n");
+    out.push_str(&crate::runtime_source::manifest_section("dependencies"));
+    // The runtime's unit tests, which travel with it.
+    out.push_str(
+        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\", \"net\", \"sync\", \"time\", \"test-util\"] }\n",
+    );
     out
 }
 
@@ -323,7 +337,10 @@ pub(crate) fn readme(apis: &[ir::Api], options: &CrateOptions) -> String {
         ));
     }
     let runtime = match &options.runtime {
-        RuntimeDep::Vendored => "a copy of the `esign-runtime` sources in `src/runtime/`".to_owned(),
+        RuntimeDep::Vendored => {
+            "the `esign-runtime` crate as it is, copied into `runtime/` (package `{}`), re-exported as `runtime`"
+                .replace("{}", &vendored_runtime_name(&options.crate_name))
+        }
         _ => "the `esign-runtime` crate, re-exported as `runtime`".to_owned(),
     };
     out.push_str(&format!(

@@ -18,7 +18,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 pub use client::client_file;
-pub(crate) use manifest::{cargo_toml, readme};
+pub(crate) use manifest::{cargo_toml, readme, vendored_runtime_toml};
 pub use types::types_file;
 
 /// An identifier chosen by `naming`. Naming only hands out valid
@@ -152,8 +152,8 @@ pub fn lib_file(crate_name: &str, apis: &[ir::Api], vendored: bool, front_page: 
          never a credential or a parameter value. |\n",
     );
     text.push_str(if vendored {
-        "\n[`runtime`] holds what the modules share (a copy of the `esign-runtime` crate's sources): \
-         credentials that never print, the error type, URL building, retries."
+        "\n[`runtime`] is the `esign-runtime` crate, copied as it is into this crate's `runtime/` folder: \
+         what the modules share, credentials that never print, the error type, URL building, retries."
     } else {
         "\n[`runtime`] is the `esign-runtime` crate, which every generated client shares: \
          credentials that never print, the error type, URL building, retries."
@@ -180,17 +180,10 @@ pub fn lib_file(crate_name: &str, apis: &[ir::Api], vendored: bool, front_page: 
             pub mod #module;
         }
     });
-    let runtime = if vendored {
-        // No `#[rustfmt::skip]` here: an attribute on the module would stop
-        // `crate::runtime::open_enum!` from resolving (rustc treats the
-        // module's macros as macro-expanded).
-        quote! {
-            pub mod runtime;
-        }
-    } else {
-        quote! {
-            pub use ::esign_runtime as runtime;
-        }
+    // Vendored or not, the runtime is the crate `esign_runtime` (a
+    // vendored copy is a path dependency under a name of its own).
+    let runtime = quote! {
+        pub use ::esign_runtime as runtime;
     };
     quote! {
         #docs
