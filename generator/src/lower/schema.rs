@@ -143,12 +143,47 @@ fn is_null_only(schema: &Schema) -> bool {
     }
 }
 
+/// Whether a schema only annotates (a description, a title, an example,
+/// `nullable`, `readOnly`, ...): no type, no keyword that shapes or limits
+/// a value. `allOf: [{$ref: X}, {description: ...}]`, the way many specs
+/// document a property of a referenced type, is that type.
+fn annotation_only(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == openapiv3::AnySchema::default())
+        && schema.schema_data.discriminator.is_none()
+}
+
+/// The one part of an `allOf` that is not annotation only, with its index,
+/// when there is exactly one.
+fn single_part(parts: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
+    let mut real = parts.iter().enumerate().filter(|(_, p)| !matches!(p, ReferenceOr::Item(s) if annotation_only(s)));
+    match (real.next(), real.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
+/// Whether an annotation-only part of an `allOf` says `nullable: true`.
+fn annotated_nullable(parts: &[ReferenceOr<Schema>]) -> bool {
+    parts.iter().any(|p| matches!(p, ReferenceOr::Item(s) if annotation_only(s) && s.schema_data.nullable))
+}
+
 pub(super) fn schema_docs(schema: &Schema) -> String {
     let data = &schema.schema_data;
     match (&data.title, &data.description) {
         (_, Some(d)) if !d.trim().is_empty() => d.clone(),
         (Some(t), _) => t.clone(),
-        _ => String::new(),
+        // `allOf: [{$ref: X}, {description: ...}]`: the annotation's text.
+        _ => match shape(schema) {
+            Shape::AllOf(parts, _) => parts
+                .iter()
+                .filter_map(|p| match p {
+                    ReferenceOr::Item(s) if annotation_only(s) => Some(schema_docs(s)),
+                    _ => None,
+                })
+                .find(|docs| !docs.trim().is_empty())
+                .unwrap_or_default(),
+            _ => String::new(),
+        },
     }
 }
 
@@ -236,7 +271,10 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Item(s) => is_null_only(s),
                 ReferenceOr::Reference { .. } => false,
             }),
-            Shape::AllOf(parts, None) if parts.len() == 1 => self.schema_or_ref_nullable(&parts[0]),
+            Shape::AllOf(parts, None) => match single_part(parts) {
+                Some((_, only)) => annotated_nullable(parts) || self.schema_or_ref_nullable(only),
+                None => false,
+            },
             _ => false,
         }
     }
@@ -352,9 +390,11 @@ impl<'a> Lowerer<'a> {
                     pointer,
                     &schema.schema_data.extensions,
                 )?),
-                Merged::Single(target) => {
-                    ir::TypeKind::Alias(self.schema_or_ref(target, name, &pointer_path(pointer, "allOf/0"))?)
-                }
+                Merged::Single(i, target) => ir::TypeKind::Alias(self.schema_or_ref(
+                    target,
+                    name,
+                    &pointer_path(pointer, &format!("allOf/{i}")),
+                )?),
                 Merged::Json => ir::TypeKind::Alias(ir::TypeRef::Json),
             },
             Shape::Union(parts) => {
@@ -439,8 +479,11 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
-            Shape::AllOf(parts, None) if parts.len() == 1 => {
-                self.schema_or_ref(&parts[0], context, &pointer_path(pointer, "allOf/0"))?
+            Shape::AllOf(parts, None)
+                if single_part(parts).is_some_and(|(_, only)| !self.extends_base(only, pointer)) =>
+            {
+                let (i, only) = single_part(parts).expect("checked above");
+                self.schema_or_ref(only, context, &pointer_path(pointer, &format!("allOf/{i}")))?
             }
             Shape::AllOf(..) => self.inline_type(schema, context, pointer)?,
             Shape::Union(parts) => {
@@ -467,6 +510,16 @@ impl<'a> Lowerer<'a> {
 
     /// Gathers the properties of `allOf` parts, following references and
     /// nested `allOf`s.
+    /// Whether an `allOf` part is a reference to a discriminator base.
+    fn extends_base(&self, part: &ReferenceOr<Schema>, pointer: &str) -> bool {
+        match part {
+            ReferenceOr::Reference { reference } => {
+                self.resolve_schema(reference, pointer).is_ok_and(|(s, _)| s.schema_data.discriminator.is_some())
+            }
+            ReferenceOr::Item(_) => false,
+        }
+    }
+
     fn merge_all_of<'s>(
         &self,
         parts: &'s [ReferenceOr<Schema>],
@@ -476,16 +529,13 @@ impl<'a> Lowerer<'a> {
     where
         'a: 's,
     {
-        // `allOf: [$ref]` is the referenced type, unless that is a
-        // discriminator base: then it means "the base's fields", a struct.
-        let extends_base = |part: &ReferenceOr<Schema>| match part {
-            ReferenceOr::Reference { reference } => {
-                self.resolve_schema(reference, pointer).is_ok_and(|(s, _)| s.schema_data.discriminator.is_some())
+        // `allOf: [$ref]` (beside parts that only annotate it) is the
+        // referenced type, unless that is a discriminator base: then it
+        // means "the base's fields", a struct.
+        if let (None, Some((i, only))) = (own, single_part(parts)) {
+            if !self.extends_base(only, pointer) {
+                return Ok(Merged::Single(i, only));
             }
-            ReferenceOr::Item(_) => false,
-        };
-        if own.is_none() && parts.len() == 1 && !extends_base(&parts[0]) {
-            return Ok(Merged::Single(&parts[0]));
         }
         let mut props: Vec<Prop<'s>> = Vec::new();
         let mut required: Vec<String> = Vec::new();
@@ -506,7 +556,7 @@ impl<'a> Lowerer<'a> {
             // allOf of non-objects (a string with extra constraints, say):
             // the first part that has a type decides.
             return Ok(match parts.first() {
-                Some(first) if parts.len() == 1 || objects == 0 => Merged::Single(first),
+                Some(first) if parts.len() == 1 || objects == 0 => Merged::Single(0, first),
                 _ => Merged::Json,
             });
         }
@@ -533,19 +583,52 @@ impl<'a> Lowerer<'a> {
         }
         let (schema, at): (&'s Schema, String) = match part {
             ReferenceOr::Reference { reference } => {
-                if !visited.insert(reference.clone()) {
+                // `visited` holds the references above this one: a schema
+                // reached twice along different branches (diamond-shaped
+                // inheritance) is not a cycle, and its properties count once.
+                if visited.contains(reference) {
                     return Err(self.invalid(
                         &pointer_join(pointer, "$ref"),
                         format!("`{reference}` is part of a circular allOf"),
                     ));
                 }
-                self.resolve_schema(reference, pointer)?
+                let (schema, at) = self.resolve_schema(reference, pointer)?;
+                visited.insert(reference.clone());
+                let gathered = self.gather_schema(schema, &at, props, required, additional, visited, depth);
+                visited.remove(reference);
+                return gathered;
             }
             ReferenceOr::Item(schema) => (schema, pointer.to_owned()),
         };
+        self.gather_schema(schema, &at, props, required, additional, visited, depth)
+    }
+
+    /// [`Self::gather`] of a schema found at `at`.
+    #[allow(clippy::too_many_arguments)]
+    fn gather_schema<'s>(
+        &self,
+        schema: &'s Schema,
+        at: &str,
+        props: &mut Vec<Prop<'s>>,
+        required: &mut Vec<String>,
+        additional: &mut Option<&'s AdditionalProperties>,
+        visited: &mut BTreeSet<String>,
+        depth: usize,
+    ) -> Result<bool, Error>
+    where
+        'a: 's,
+    {
+        let add = |found: Vec<Prop<'s>>, props: &mut Vec<Prop<'s>>| {
+            for prop in found {
+                // The same property reached again through another branch.
+                if !props.iter().any(|p| p.pointer == prop.pointer) {
+                    props.push(prop);
+                }
+            }
+        };
         match shape(schema) {
             Shape::Object(object) => {
-                props.extend(own_props(object, &at));
+                add(own_props(object, at), props);
                 required.extend(object.required.iter().cloned());
                 *additional = object.additional.or(*additional);
                 Ok(true)
@@ -553,11 +636,11 @@ impl<'a> Lowerer<'a> {
             Shape::AllOf(parts, own) => {
                 let mut any = false;
                 for (i, inner) in parts.iter().enumerate() {
-                    let here = pointer_path(&at, &format!("allOf/{i}"));
+                    let here = pointer_path(at, &format!("allOf/{i}"));
                     any |= self.gather(inner, &here, props, required, additional, visited, depth + 1)?;
                 }
                 if let Some(own) = own {
-                    props.extend(own_props(own, &at));
+                    add(own_props(own, at), props);
                     required.extend(own.required.iter().cloned());
                     any = true;
                 }
@@ -1113,8 +1196,13 @@ fn constraints(schema: &Schema) -> (Option<String>, (Option<usize>, Option<usize
 }
 
 enum Merged<'s> {
-    Object { props: Vec<Prop<'s>>, required: Vec<String>, additional: Option<&'s AdditionalProperties> },
-    Single(&'s ReferenceOr<Schema>),
+    Object {
+        props: Vec<Prop<'s>>,
+        required: Vec<String>,
+        additional: Option<&'s AdditionalProperties>,
+    },
+    /// The one part that decides, and its index.
+    Single(usize, &'s ReferenceOr<Schema>),
     Json,
 }
 

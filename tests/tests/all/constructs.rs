@@ -235,6 +235,66 @@ async fn a_mapped_union_is_sent_with_its_tag() {
 }
 
 #[tokio::test]
+async fn annotated_references_are_their_type_and_diamond_inheritance_merges_once() {
+    let server = MockServer::start().await;
+    // A filter nested through `allOf: [$ref, {description}]` wrappers goes
+    // out as the one recursive type; the answer merges Person and Staff,
+    // which both extend Named, into one struct with each field once.
+    let filter = json!({"Not": {"Not": {"And": [{"Dimension": {"Key": "SERVICE", "Values": ["EC2"]}}]}}});
+    Mock::given(method("POST"))
+        .and(path("/filters"))
+        .and(body_string(filter.to_string()))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!([{"name": "Ada", "born": "1815-12-10", "badge": "A1"}])),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = composition::Client::builder().base_url(server.uri()).build().unwrap();
+    let mut dimension = composition::DimensionValues::default();
+    dimension.key = Some("SERVICE".to_owned());
+    dimension.values = Some(vec!["EC2".to_owned()]);
+    let mut leaf = composition::Expression::default();
+    leaf.dimension = Some(dimension);
+    let mut and = composition::Expression::default();
+    and.and = Some(vec![leaf]);
+    let mut inner = composition::Expression::default();
+    inner.not = Some(Box::new(and));
+    let mut outer = composition::Expression::default();
+    outer.not = Some(Box::new(inner));
+    let employees = client.match_employees(&outer).await.unwrap().body;
+    let ada = &employees[0];
+    assert_eq!(
+        (ada.name.as_deref(), ada.born.as_deref(), ada.badge.as_deref()),
+        (Some("Ada"), Some("1815-12-10"), Some("A1"))
+    );
+    assert!(ada.extra.is_empty(), "{:?}", ada.extra);
+    // A nullable annotation makes the field accept null.
+    let read: composition::Expression = serde_json::from_value(json!({"Dimension": null})).unwrap();
+    assert_eq!(read.dimension, None);
+}
+
+#[test]
+fn a_schema_that_refers_to_itself_through_allof_wrappers_is_lowered_once() {
+    // Many schemas each holding the others through annotated `allOf`
+    // wrappers (the shape of most AWS specs): once merged inline at every
+    // step, this took exponential time and memory; each is now one type.
+    let mut text =
+        String::from("openapi: 3.0.3\ninfo: {title: Wrapped, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n");
+    const SCHEMAS: usize = 40;
+    for i in 0..SCHEMAS {
+        text.push_str(&format!("    S{i}:\n      type: object\n      properties:\n"));
+        for j in [i, (i + 1) % SCHEMAS, (i + 7) % SCHEMAS] {
+            text.push_str(&format!(
+                "        p{j}:\n          allOf:\n            - $ref: '#/components/schemas/S{j}'\n            - description: S{j}, annotated.\n"
+            ));
+        }
+    }
+    let lowered = crate::support::lower_text("wrapped.yaml", &text).expect("lowers");
+    assert_eq!(lowered.api.types.len(), SCHEMAS, "one type per schema, none merged inline");
+}
+
+#[tokio::test]
 async fn recursive_schemas_and_untagged_unions_decode() {
     let server = MockServer::start().await;
     let tree = json!({

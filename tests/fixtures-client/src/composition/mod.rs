@@ -2,7 +2,7 @@
 
 //! Composition fixture 1
 //!
-//! allOf, oneOf, anyOf, discriminators (mapped unions and a base extended by subtypes), recursion, nullable and defaults.
+//! allOf (annotated references, diamond-shaped inheritance), oneOf, anyOf, discriminators (mapped unions and a base extended by subtypes), recursion, nullable and defaults.
 //!
 //! Generated from `tests/fixtures/composition.yaml`. Start with [`Client::new`] or [`Client::builder`]; every operation is an async method of [`Client`].
 #![allow(
@@ -385,6 +385,84 @@ impl Client {
             201..=299 => {
                 match crate::runtime::__codegen::decode_json::<
                     types::Node,
+                    ::serde_json::Value,
+                >(response) {
+                    Ok((body, response)) => Ok(Self::finish(response, body)),
+                    Err(crate::runtime::Error::Decode { response, .. }) => {
+                        Err(crate::runtime::__codegen::unexpected(*response))
+                    }
+                    Err(other) => Err(other),
+                }
+            }
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
+        }
+    }
+    /// Sends `POST` to `/filters`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    ///
+    /// # Responses
+    ///
+    /// - 200 (`Ok`): The employees the filter matches.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::composition::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::composition::*;
+    /// let body = types::Expression::default();
+    /// let response = client.match_employees(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn match_employees(
+        &self,
+        body: &types::Expression,
+    ) -> ::std::result::Result<Response<::std::vec::Vec<types::Employee>>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/filters");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            let bytes = ::serde_json::to_vec(&body)
+                .map_err(|err| crate::runtime::Error::InvalidRequest(
+                    format!("cannot encode the body: {err}"),
+                ))?;
+            request = request
+                .header(::reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes);
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "matchEmployees",
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/filters",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200 => {
+                let (body, response) = crate::runtime::__codegen::decode_json::<
+                    ::std::vec::Vec<types::Employee>,
+                    ::serde_json::Value,
+                >(response)?;
+                Ok(Self::finish(response, body))
+            }
+            201..=299 => {
+                match crate::runtime::__codegen::decode_json::<
+                    ::std::vec::Vec<types::Employee>,
                     ::serde_json::Value,
                 >(response) {
                     Ok((body, response)) => Ok(Self::finish(response, body)),

@@ -2,6 +2,98 @@
 
 //! Types of the Composition fixture API, from `tests/fixtures/composition.yaml`.
 #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
+/// A filter that holds filters, each reference wrapped in an allOf beside its description (the way many specs document a property of a referenced type): the referenced type itself, lowered once.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Expression {
+    /// The filter this one negates.
+    #[serde(rename = "Not")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub not: ::std::option::Option<::std::boxed::Box<Expression>>,
+    /// `And`.
+    #[serde(rename = "And")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub and: ::std::option::Option<::std::vec::Vec<Expression>>,
+    /// Values of one dimension; may be null.
+    #[serde(rename = "Dimension")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub dimension: ::std::option::Option<DimensionValues>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The `DimensionValues` schema.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct DimensionValues {
+    /// `Key`.
+    #[serde(rename = "Key")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub key: ::std::option::Option<::std::string::String>,
+    /// `Values`.
+    #[serde(rename = "Values")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The `Named` schema.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Named {
+    /// `name`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The `Person` schema.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Person {
+    /// `name`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `born`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub born: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// The `Staff` schema.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Staff {
+    /// `name`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `badge`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub badge: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+/// Diamond-shaped inheritance, Person and Staff both extending Named.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Employee {
+    /// `name`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// `born`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub born: ::std::option::Option<::std::string::String>,
+    /// `badge`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub badge: ::std::option::Option<::std::string::String>,
+    /// Properties this client does not know, kept as received so nothing is lost.
+    #[serde(flatten)]
+    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
 /// The base every pet extends; `kind` says which one it is.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
