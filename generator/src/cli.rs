@@ -32,8 +32,11 @@ options:
                            generator's own version)
   --runtime-path PATH      depend on an esign-runtime checkout at PATH (relative to DIR)
   --vendor-runtime         copy the runtime crate into the crate's runtime/, which then stands alone
-  --skip-unsupported       skip operations the generator cannot emit (each one listed) instead
-                           of stopping at the first
+  --strict                 stop at the first operation the generator cannot emit, and treat
+                           every warning as an error (by default such an operation is left out
+                           and listed, and a defect confined to one part is a warning)
+  --skip-unsupported       leave out operations the generator cannot emit, each one listed
+                           (the default; kept for scripts that pass it)
   --force                  write into a non-empty folder the generator did not write: files of
                            the same name are replaced, nothing else is deleted (never into a
                            folder holding .git)
@@ -58,8 +61,11 @@ pub struct Args {
     pub crate_version: Option<String>,
     /// `--runtime-version`, `--runtime-path` or `--vendor-runtime`, when given.
     pub runtime: Option<RuntimeDep>,
-    /// `--skip-unsupported`.
+    /// `--skip-unsupported` (the default unless `--strict`).
     pub skip_unsupported: bool,
+    /// `--strict`: the first operation that cannot be emitted stops
+    /// generation, and any warning is an error.
+    pub strict: bool,
     /// `--force`.
     pub force: bool,
     /// `--quiet`.
@@ -95,6 +101,7 @@ pub fn parse(args: &[String], allow_check: bool) -> Result<Command, String> {
             "-V" | "--version" => return Ok(Command::Version),
             "--check" if allow_check => parsed.check = true,
             "--skip-unsupported" => parsed.skip_unsupported = true,
+            "--strict" => parsed.strict = true,
             "--force" => parsed.force = true,
             "--quiet" => parsed.quiet = true,
             "--spec" => parsed.specs.push(PathBuf::from(value("--spec")?)),
@@ -184,7 +191,7 @@ pub fn generate(args: &Args, context: &Context<'_>) -> Result<(), Failure> {
         command: context.command.to_owned(),
         standalone: true,
         publish: true,
-        on_unsupported: if args.skip_unsupported { OnUnsupported::Skip } else { OnUnsupported::Fail },
+        on_unsupported: if args.strict { OnUnsupported::Fail } else { OnUnsupported::Skip },
         runtime,
         crate_version: args.crate_version.clone(),
         front_page: None,
@@ -195,6 +202,12 @@ pub fn generate(args: &Args, context: &Context<'_>) -> Result<(), Failure> {
     }
     let generated = crate::generate_crate(&specs, &options).map_err(|e| Failure::failed(e.to_string()))?;
     report(&generated, args.quiet);
+    if args.strict && !generated.warnings.is_empty() {
+        return Err(Failure::failed(format!(
+            "--strict: {} warning(s) above; nothing written",
+            generated.warnings.len()
+        )));
+    }
     let mode = if args.force { Mode::Force } else { Mode::Write };
     let drift = ensure_files(out, &generated.files, mode).map_err(|e| Failure::failed(e.to_string()))?;
     if !args.quiet {
@@ -215,7 +228,8 @@ pub fn report(generated: &crate::Generated, quiet: bool) {
         }
     }
     for warning in &generated.warnings {
-        eprintln!("warning: {warning}");
+        // `file: #/pointer: warning: message`
+        eprintln!("{warning}");
     }
     for skip in &generated.skipped {
         eprintln!("skipped: {skip}");

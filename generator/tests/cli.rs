@@ -87,3 +87,45 @@ fn a_crate_is_generated_with_a_registry_runtime_and_a_second_run_changes_nothing
     assert!(text(&refused.stderr).contains("--force"), "{}", text(&refused.stderr));
     assert_eq!(std::fs::read_dir(&mine).unwrap().count(), 1);
 }
+
+#[test]
+fn a_defect_in_one_part_is_a_warning_and_strict_makes_it_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("defects.yaml");
+    // A response schema referring to nothing, and an operation whose path
+    // names one parameter twice.
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: Defects, version: '1'}\nservers: [{url: 'https://api.example.test'}]\n\
+         paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n\
+         \x20         content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Gone'}\n\
+         \x20 /b/{id}/c/{id}:\n    get:\n      operationId: getB\n\
+         \x20     parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n\
+         \x20     responses:\n        '204': {description: none}\n",
+    )
+    .unwrap();
+    let spec = spec.display().to_string();
+    let out = dir.path().join("client");
+    let out_text = out.display().to_string();
+    let strict = run(&["--spec", &spec, "--out", &out_text, "--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", text(&strict.stderr));
+    assert!(text(&strict.stderr).contains("names `{id}` twice"), "{}", text(&strict.stderr));
+    assert!(!out.exists(), "nothing written");
+
+    let lenient = run(&["--spec", &spec, "--out", &out_text]);
+    assert_eq!(lenient.status.code(), Some(0), "{}", text(&lenient.stderr));
+    let stderr = text(&lenient.stderr);
+    assert!(
+        stderr.contains("#/paths/~1a/get/responses/200/content/application~1json/schema/$ref: warning: `#/components/schemas/Gone` does not resolve"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("skipped:") && stderr.contains("names `{id}` twice"), "{stderr}");
+    let client = std::fs::read_to_string(out.join("src/defects/mod.rs")).unwrap();
+    assert!(client.contains("pub async fn get_a(") && !client.contains("pub async fn get_b("), "{client}");
+
+    // Only the warning left: still an error under --strict.
+    std::fs::write(&spec, std::fs::read_to_string(&spec).unwrap().replace("/b/{id}/c/{id}", "/b/{id}")).unwrap();
+    let strict = run(&["--spec", &spec, "--out", &dir.path().join("other").display().to_string(), "--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", text(&strict.stderr));
+    assert!(text(&strict.stderr).contains("--strict: 1 warning(s)"), "{}", text(&strict.stderr));
+}

@@ -17,8 +17,9 @@ const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check] [--skip-unsupported] [--quiet]
       regenerate generated/ from specs/*.yaml and tests/fixtures-client/ from
-      tests/fixtures/*.yaml, and copy esign-runtime into generator/runtime/ (--check:
-      change nothing, fail if stale; --quiet: print only warnings and errors)
+      tests/fixtures/*.yaml, and copy esign-runtime into generator/runtime/, strictly (an
+      operation that cannot be emitted or any warning is an error, unless --skip-unsupported)
+      (--check: change nothing, fail if stale; --quiet: print only warnings and errors)
   cargo xtask codegen --spec FILE [--spec FILE ...] --out DIR [options]
       what the installed `esign-codegen` does (options: `cargo run -p esign-codegen -- --help`),
       except that the crate depends on this repository's esign-runtime by path unless
@@ -228,6 +229,15 @@ fn repo_codegen(check: bool, on_unsupported: OnUnsupported, quiet: bool) -> Resu
     for job in esign_codegen::REPO_CRATES {
         let generated = esign_codegen::repo_crate(&root, job, on_unsupported).map_err(|e| e.to_string())?;
         cli::report(&generated, quiet);
+        // Strict: the repository's own specs and fixtures carry no defect
+        // a user's spec would get away with as a warning.
+        if on_unsupported == OnUnsupported::Fail && !generated.warnings.is_empty() {
+            return Err(format!(
+                "{}/: {} warning(s) above; the repository's specs are generated strictly",
+                job.specs,
+                generated.warnings.len()
+            ));
+        }
         outputs.push((job, generated));
     }
     // The generator's package carries a copy of the runtime (what

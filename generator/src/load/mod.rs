@@ -7,6 +7,7 @@ use crate::error::{pointer_join, Error, ErrorKind, Location, Warning};
 use serde_json::Value;
 
 mod openapi31;
+mod refs;
 mod swagger2;
 mod walk;
 pub mod yaml;
@@ -221,6 +222,10 @@ fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<
     }
     // Every version: bounds and enum values a 64-bit integer cannot hold.
     walk::integer_bounds(&mut raw, &origins, &mut notes);
+    walk::stringly_keywords(&mut raw, &origins, &mut notes);
+    // Schema references to anything but a component schema.
+    refs::schema_refs(&mut raw, &mut origins, version == SpecVersion::Swagger2, &mut notes);
+    refs::other_refs(&mut raw);
     warnings.extend(notes.into_iter().map(|(pointer, message)| Warning { location: here(&pointer), message }));
     replace_description_refs(&mut raw, "", name, &mut warnings, &origins);
     let located =

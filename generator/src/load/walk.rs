@@ -136,3 +136,24 @@ pub fn integer_bounds(raw: &mut Value, origins: &super::Origins, notes: &mut Vec
         }
     });
 }
+
+/// Annotations and string keywords written as another type (`pattern: 123`,
+/// `format: 64`, a numeric `description`) are read as their text, with a
+/// warning: a number there is a slip, not a different meaning.
+pub fn stringly_keywords(raw: &mut Value, origins: &super::Origins, notes: &mut Vec<(String, String)>) {
+    schemas_mut(raw, &mut |schema, pointer| {
+        let Value::Object(map) = schema else { return };
+        for key in ["pattern", "format", "title", "description"] {
+            let text = match map.get(key) {
+                Some(Value::Number(n)) => n.to_string(),
+                Some(Value::Bool(b)) => b.to_string(),
+                _ => continue,
+            };
+            notes.push((
+                origins.source(&pointer_join(pointer, key)),
+                format!("`{key}` is {}, not a string; read as \"{text}\"", super::kind_of(&map[key])),
+            ));
+            map.insert(key.to_owned(), Value::String(text));
+        }
+    });
+}

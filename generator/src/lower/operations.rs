@@ -34,10 +34,16 @@ impl<'a> Lowerer<'a> {
                 let operation_id = match &op.operation_id {
                     Some(id) => {
                         if let Some(first) = ids.get(id) {
-                            return Err(self.invalid(
+                            let err = self.invalid(
                                 &pointer_join(&pointer, "operationId"),
                                 format!("duplicate operationId `{id}`, first used at #{first}"),
-                            ));
+                            );
+                            if on_unsupported == OnUnsupported::Skip {
+                                // The first keeps the name; this one is left out.
+                                self.skipped.push(err);
+                                continue;
+                            }
+                            return Err(err);
                         }
                         ids.insert(id.clone(), pointer.clone());
                         id.clone()
@@ -255,11 +261,10 @@ impl<'a> Lowerer<'a> {
 
         let (body, multipart_alternative) = match &op.request_body {
             None => (None, None),
-            Some(body) => {
-                let (primary, alternative) =
-                    self.lower_request_body(body, &type_context, &pointer_join(pointer, "requestBody"))?;
-                (Some(primary), alternative)
-            }
+            Some(body) => match self.lower_request_body(body, &type_context, &pointer_join(pointer, "requestBody"))? {
+                Some((primary, alternative)) => (Some(primary), alternative),
+                None => (None, None),
+            },
         };
 
         let mut responses = self.lower_responses(op, &type_context, pointer)?;
@@ -605,9 +610,14 @@ impl<'a> Lowerer<'a> {
         body: &ReferenceOr<openapiv3::RequestBody>,
         type_context: &str,
         pointer: &str,
-    ) -> Result<(ir::RequestBody, Option<ir::RequestBody>), Error> {
+    ) -> Result<Option<(ir::RequestBody, Option<ir::RequestBody>)>, Error> {
         let body = self.resolve_component(body, "requestBodies", "a request body", pointer, |c| &c.request_bodies)?;
         let content_pointer = pointer_join(pointer, "content");
+        if body.content.is_empty() {
+            // Nothing says what to send: the operation is generated without a body.
+            self.warn(&content_pointer, "a request body with no media type; the method takes no body");
+            return Ok(None);
+        }
         let docs = body.description.clone().unwrap_or_default();
         let make =
             |kind| ir::RequestBody { kind, required: body.required, docs: docs.clone(), field_styles: Vec::new() };
@@ -643,11 +653,10 @@ impl<'a> Lowerer<'a> {
             }
         } else if let Some((media, _)) = find(&|m| m.starts_with("text/")) {
             make(ir::BodyKind::Text(media.clone()))
-        } else if let Some((media, _)) = body.content.first() {
-            // Any other media type (octet-stream, PDF, vendor types): bytes as given.
-            make(ir::BodyKind::Bytes(media.clone()))
         } else {
-            return Err(self.invalid(&content_pointer, "a request body with no media type"));
+            // Any other media type (octet-stream, PDF, vendor types): bytes
+            // as given. (There is one: no media type returned above.)
+            make(ir::BodyKind::Bytes(body.content.keys().next().cloned().unwrap_or_default()))
         };
         let alternative = match (&primary.kind, multipart) {
             (ir::BodyKind::Json(..), Some(multipart))
@@ -657,7 +666,7 @@ impl<'a> Lowerer<'a> {
             }
             _ => None,
         };
-        Ok((primary, alternative))
+        Ok(Some((primary, alternative)))
     }
 
     /// The properties of a form body whose `encoding` gives a style.

@@ -775,10 +775,7 @@ impl<'a> Lowerer<'a> {
         // Tag values: the mapping's, then the schema name of every other
         // `$ref`, then the one value an inline variant gives its tag.
         let tag = &discriminator.property_name;
-        let mut entries: Vec<(String, Target)> = Vec::new();
-        for (value, target) in &discriminator.mapping {
-            entries.push((value.clone(), Target::Ref(mapping_ref(target))));
-        }
+        let mut entries = self.mapping_entries(discriminator, pointer);
         for (i, part) in parts {
             let here = pointer_path(pointer, &format!("{key}/{i}"));
             match part {
@@ -800,6 +797,21 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.tagged(name, tag, entries, pointer)
+    }
+
+    /// The entries of a discriminator's mapping, without extension keys
+    /// (`x-...`, which some tools write there), each left out with a warning.
+    fn mapping_entries(&mut self, discriminator: &openapiv3::Discriminator, pointer: &str) -> Vec<(String, Target)> {
+        let mut entries = Vec::new();
+        for (value, target) in &discriminator.mapping {
+            if value.starts_with("x-") {
+                let at = pointer_join(&pointer_path(pointer, "discriminator/mapping"), value);
+                self.warn(&at, format!("`{value}` is an extension, not a tag value; left out of the mapping"));
+                continue;
+            }
+            entries.push((value.clone(), Target::Ref(mapping_ref(target))));
+        }
+        entries
     }
 
     /// The one value an inline variant allows for its tag property
@@ -835,10 +847,7 @@ impl<'a> Lowerer<'a> {
         subtypes: &[String],
         pointer: &str,
     ) -> Result<ir::TypeKind, Error> {
-        let mut entries: Vec<(String, Target)> = Vec::new();
-        for (value, target) in &discriminator.mapping {
-            entries.push((value.clone(), Target::Ref(mapping_ref(target))));
-        }
+        let mut entries = self.mapping_entries(discriminator, pointer);
         for key in subtypes {
             let reference = format!("{COMPONENT}{key}");
             if !entries.iter().any(|(_, r)| matches!(r, Target::Ref(r) if *r == reference)) {
@@ -861,7 +870,15 @@ impl<'a> Lowerer<'a> {
             let ty = match target {
                 Target::Ref(reference) => {
                     let here = pointer_join(&pointer_path(pointer, "discriminator/mapping"), &value);
-                    self.schema_ref(&reference, &here)?
+                    match self.schema_ref(&reference, &here) {
+                        Ok(ty) => ty,
+                        Err(err) => {
+                            // One tag value leading nowhere: that value is read as
+                            // the unknown variant.
+                            self.warn(&here, format!("{}; tag value `{value}` left out", err.message));
+                            continue;
+                        }
+                    }
                 }
                 Target::Lowered(ty) => ty,
             };

@@ -96,9 +96,8 @@ fn alias_bombs_are_refused_quickly_with_the_cap() {
 fn a_byte_order_mark_and_numbers_beyond_64_bits_load() {
     let text = "\u{feff}openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    N:\n      type: integer\n      minimum: -9223372036854776000\n      x-big: 340282366920938463463374607431768211456\n";
     let lowered = lower_text("specs/t.yaml", text).expect("loads");
-    let warning = &lowered.warnings;
     let doc = esign_codegen::load::load_str("specs/t.yaml", text).expect("loads");
-    assert!(warning.is_empty(), "{warning:?}");
+    assert_eq!(lowered.warnings, doc.warnings, "loading's warning is the only one");
     assert_eq!(doc.warnings.len(), 1, "{:?}", doc.warnings);
     assert_eq!(doc.warnings[0].location.pointer.as_deref(), Some("/components/schemas/N/minimum"));
     assert!(doc.warnings[0].message.contains("dropped from the bounds"), "{}", doc.warnings[0]);
@@ -106,16 +105,37 @@ fn a_byte_order_mark_and_numbers_beyond_64_bits_load() {
 
 #[test]
 fn dangling_ref() {
+    // A reference to nothing is a defect of that one schema: read as any
+    // JSON value, with a warning where it is (an error under `--strict`).
     let text = format!(
         "{HEADER}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/Missing'\n"
     );
-    let err = error_of("specs/t.yaml", &text);
-    assert_eq!(err.kind, ErrorKind::Invalid);
+    let lowered = lower_text("specs/t.yaml", &text).expect("generates");
+    let warnings: Vec<String> = lowered.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(
-        err.to_string(),
-        "specs/t.yaml: #/paths/~1a/get/responses/200/content/application~1json/schema/$ref: invalid spec: \
-         `#/components/schemas/Missing` does not resolve; expected a schema under #/components/schemas"
+        warnings,
+        ["specs/t.yaml: #/paths/~1a/get/responses/200/content/application~1json/schema/$ref: warning: \
+          `#/components/schemas/Missing` does not resolve; read as any JSON value"]
     );
+    let op = &lowered.api.operations[0];
+    assert_eq!(op.responses[0].body, esign_codegen::ir::ResponseBody::Json(esign_codegen::ir::TypeRef::Json));
+}
+
+#[test]
+fn references_below_a_component_or_to_another_kind() {
+    // A pointer below a component schema is that schema, made a component
+    // of its own once; a reference to a parameter where a schema goes is
+    // any JSON value, with a warning.
+    let text = format!(
+        "{HEADER}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  fs: {{$ref: '#/components/schemas/Disk/properties/filesystem'}}\n                  again: {{$ref: '#/components/schemas/Disk/properties/filesystem'}}\n                  odd: {{$ref: '#/components/parameters/Id'}}\ncomponents:\n  parameters:\n    Id: {{name: id, in: query, schema: {{type: string}}}}\n  schemas:\n    Disk:\n      type: object\n      properties:\n        filesystem: {{type: string, enum: [raw, ext4]}}\n"
+    );
+    let lowered = lower_text("specs/t.yaml", &text).expect("generates");
+    let names: Vec<&str> = lowered.api.types.iter().map(|t| t.name.as_str()).collect();
+    assert!(names.contains(&"DiskFilesystem"), "{names:?}");
+    assert_eq!(names.iter().filter(|n| n.starts_with("DiskFilesystem")).count(), 1, "{names:?}");
+    let warnings: Vec<String> = lowered.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("properties/odd/$ref") && warnings[0].contains("is not a schema"), "{warnings:?}");
 }
 
 #[test]
@@ -255,4 +275,88 @@ fn an_undeclared_server_variable_leaves_out_that_server_only() {
     assert_eq!(lowered.warnings.len(), 1, "{:?}", lowered.warnings);
     assert_eq!(lowered.warnings[0].location.pointer.as_deref(), Some("/servers/0/url"));
     assert!(lowered.warnings[0].message.contains("left out"), "{}", lowered.warnings[0]);
+}
+
+#[test]
+fn what_valid_openapi_writes_the_model_has_no_place_for_is_read() {
+    // A response, a parameter and a header given as a `$ref` into another
+    // operation, a callback given as a `$ref`, a pattern written as a
+    // number, an extension among a discriminator's mapping, and a request
+    // body with no media type: all generate, the last three with a warning.
+    let text = format!(
+        r##"{HEADER}paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - name: q
+          in: query
+          schema: {{type: string, pattern: 123}}
+      responses:
+        '200':
+          description: ok
+          headers:
+            X-Limit: {{schema: {{type: integer}}}}
+          content:
+            application/json:
+              schema: {{$ref: '#/components/schemas/Pet'}}
+        '401':
+          description: no
+  /b:
+    post:
+      operationId: postB
+      parameters:
+        - $ref: '#/paths/~1a/get/parameters/0'
+      requestBody:
+        content: {{}}
+      callbacks:
+        done:
+          $ref: '#/components/callbacks/Done'
+      responses:
+        '200':
+          description: ok
+          headers:
+            X-Limit: {{$ref: '#/paths/~1a/get/responses/200/headers/X-Limit'}}
+        '401':
+          $ref: '#/paths/~1a/get/responses/401'
+components:
+  callbacks:
+    Done:
+      '{{$request.body#/url}}':
+        post:
+          responses: {{'200': {{description: ok}}}}
+  schemas:
+    Pet:
+      oneOf: [{{$ref: '#/components/schemas/Cat'}}, {{$ref: '#/components/schemas/Dog'}}]
+      discriminator:
+        propertyName: kind
+        mapping:
+          cat: '#/components/schemas/Cat'
+          x-unknown-values: allow
+    Cat:
+      type: object
+      properties:
+        kind: {{type: string}}
+    Dog:
+      type: object
+      properties:
+        kind: {{type: string}}
+"##
+    );
+    let lowered = lower_text("specs/t.yaml", &text).expect("generates");
+    let methods: Vec<&str> = lowered.api.operations.iter().map(|op| op.method_name.as_str()).collect();
+    assert_eq!(methods, ["get_a", "post_b"]);
+    let post = &lowered.api.operations[1];
+    assert_eq!(post.params[0].wire_name, "q", "the parameter of the other operation");
+    assert!(post.body.is_none(), "no media type: no body");
+    assert_eq!(post.responses.len(), 2);
+    let warnings: Vec<(String, &str)> =
+        lowered.warnings.iter().map(|w| (w.location.pointer.clone().unwrap_or_default(), w.message.as_str())).collect();
+    let at = |pointer: &str, says: &str| {
+        assert!(warnings.iter().any(|(p, m)| p == pointer && m.contains(says)), "{pointer}: {says}: {warnings:#?}")
+    };
+    at("/paths/~1a/get/parameters/0/schema/pattern", "read as \"123\"");
+    at("/components/schemas/Pet/discriminator/mapping/x-unknown-values", "is an extension, not a tag value");
+    at("/paths/~1b/post/requestBody/content", "no media type");
+    assert_eq!(warnings.len(), 3, "{warnings:#?}");
 }

@@ -7,10 +7,14 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace").to_path_buf()
 }
 
-/// Loads and lowers spec text, as the generator would a file of that name.
+/// Loads and lowers spec text, as the generator would a file of that name;
+/// the warnings are loading's, then lowering's.
 pub fn lower_text(name: &str, text: &str) -> Result<esign_codegen::lower::Lowered, esign_codegen::Error> {
     let doc = esign_codegen::load::load_str(name, text)?;
-    esign_codegen::lower_document(&doc, esign_codegen::file_stem(name), esign_codegen::OnUnsupported::Fail)
+    let mut lowered =
+        esign_codegen::lower_document(&doc, esign_codegen::file_stem(name), esign_codegen::OnUnsupported::Fail)?;
+    lowered.warnings.splice(0..0, doc.warnings);
+    Ok(lowered)
 }
 
 /// Serves `router` on a free port of 127.0.0.1 for the rest of the test;
