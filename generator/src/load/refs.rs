@@ -73,7 +73,9 @@ pub fn schema_refs(raw: &mut Value, origins: &mut Origins, swagger2: bool, notes
             };
             let resolved = raw.pointer(&target).cloned();
             let replacement = match resolved {
-                Some(value) if is_schema_at(&target, &value) => {
+                // (A place only a schema goes, holding something that is
+                // not one, is not a schema either.)
+                Some(value) if is_schema_at(&target, &value) && super::check_schema(&value, &target, 0).is_ok() => {
                     let name = match hoisted.get(&target) {
                         Some(name) => name.clone(),
                         None => {
