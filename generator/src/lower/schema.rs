@@ -537,15 +537,13 @@ impl<'a> Lowerer<'a> {
                 return Ok(Merged::Single(i, only));
             }
         }
-        let mut props: Vec<Prop<'s>> = Vec::new();
-        let mut required: Vec<String> = Vec::new();
-        let mut additional = None;
+        let mut gathered = Gathered::default();
         let mut objects = 0;
-        let mut visited = BTreeSet::new();
         for (i, part) in parts.iter().enumerate() {
             let here = pointer_path(pointer, &format!("allOf/{i}"));
-            objects += self.gather(part, &here, &mut props, &mut required, &mut additional, &mut visited, 0)? as usize;
+            objects += self.gather(part, &here, &mut gathered, 0)? as usize;
         }
+        let Gathered { mut props, mut required, mut additional, .. } = gathered;
         if let Some(own) = own {
             props.extend(own_props(own, pointer));
             required.extend(own.required.iter().cloned());
@@ -564,15 +562,11 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Adds one `allOf` part's properties; false when the part is not an object.
-    #[allow(clippy::too_many_arguments)]
     fn gather<'s>(
         &self,
         part: &'s ReferenceOr<Schema>,
         pointer: &str,
-        props: &mut Vec<Prop<'s>>,
-        required: &mut Vec<String>,
-        additional: &mut Option<&'s AdditionalProperties>,
-        visited: &mut BTreeSet<String>,
+        gathered: &mut Gathered<'s>,
         depth: usize,
     ) -> Result<bool, Error>
     where
@@ -586,62 +580,48 @@ impl<'a> Lowerer<'a> {
                 // `visited` holds the references above this one: a schema
                 // reached twice along different branches (diamond-shaped
                 // inheritance) is not a cycle, and its properties count once.
-                if visited.contains(reference) {
+                if gathered.visited.contains(reference) {
                     return Err(self.invalid(
                         &pointer_join(pointer, "$ref"),
                         format!("`{reference}` is part of a circular allOf"),
                     ));
                 }
                 let (schema, at) = self.resolve_schema(reference, pointer)?;
-                visited.insert(reference.clone());
-                let gathered = self.gather_schema(schema, &at, props, required, additional, visited, depth);
-                visited.remove(reference);
-                return gathered;
+                gathered.visited.insert(reference.clone());
+                let found = self.gather_schema(schema, &at, gathered, depth);
+                gathered.visited.remove(reference);
+                return found;
             }
             ReferenceOr::Item(schema) => (schema, pointer.to_owned()),
         };
-        self.gather_schema(schema, &at, props, required, additional, visited, depth)
+        self.gather_schema(schema, &at, gathered, depth)
     }
 
     /// [`Self::gather`] of a schema found at `at`.
-    #[allow(clippy::too_many_arguments)]
     fn gather_schema<'s>(
         &self,
         schema: &'s Schema,
         at: &str,
-        props: &mut Vec<Prop<'s>>,
-        required: &mut Vec<String>,
-        additional: &mut Option<&'s AdditionalProperties>,
-        visited: &mut BTreeSet<String>,
+        gathered: &mut Gathered<'s>,
         depth: usize,
     ) -> Result<bool, Error>
     where
         'a: 's,
     {
-        let add = |found: Vec<Prop<'s>>, props: &mut Vec<Prop<'s>>| {
-            for prop in found {
-                // The same property reached again through another branch.
-                if !props.iter().any(|p| p.pointer == prop.pointer) {
-                    props.push(prop);
-                }
-            }
-        };
         match shape(schema) {
             Shape::Object(object) => {
-                add(own_props(object, at), props);
-                required.extend(object.required.iter().cloned());
-                *additional = object.additional.or(*additional);
+                gathered.add(own_props(object, at), object.required);
+                gathered.additional = object.additional.or(gathered.additional);
                 Ok(true)
             }
             Shape::AllOf(parts, own) => {
                 let mut any = false;
                 for (i, inner) in parts.iter().enumerate() {
                     let here = pointer_path(at, &format!("allOf/{i}"));
-                    any |= self.gather(inner, &here, props, required, additional, visited, depth + 1)?;
+                    any |= self.gather(inner, &here, gathered, depth + 1)?;
                 }
                 if let Some(own) = own {
-                    add(own_props(own, at), props);
-                    required.extend(own.required.iter().cloned());
+                    gathered.add(own_props(own, at), own.required);
                     any = true;
                 }
                 Ok(any)
@@ -1230,6 +1210,30 @@ fn own_props<'s>(object: ObjectShape<'s>, pointer: &str) -> Vec<Prop<'s>> {
         .iter()
         .map(|(wire, schema)| Prop { wire: wire.as_str(), schema, pointer: pointer_join(&base, wire) })
         .collect()
+}
+
+/// What merging an `allOf` gathers from its parts: the properties, the
+/// required names, the last `additionalProperties`, and the references
+/// above the part being read (to tell a cycle from a diamond).
+#[derive(Default)]
+struct Gathered<'s> {
+    props: Vec<Prop<'s>>,
+    required: Vec<String>,
+    additional: Option<&'s AdditionalProperties>,
+    visited: BTreeSet<String>,
+}
+
+impl<'s> Gathered<'s> {
+    /// Adds an object's properties (each once: a schema reached along two
+    /// branches gives the same ones again) and its required names.
+    fn add(&mut self, found: Vec<Prop<'s>>, required: &[String]) {
+        for prop in found {
+            if !self.props.iter().any(|p| p.pointer == prop.pointer) {
+                self.props.push(prop);
+            }
+        }
+        self.required.extend(required.iter().cloned());
+    }
 }
 
 /// What a tag value of a discriminated union leads to.
