@@ -18,7 +18,7 @@
 //!   runtime's unit tests as a workspace of its own.
 
 use crate::workspace_root;
-use esign_codegen::write::{ensure_files, nested_cargo, Mode};
+use esign_codegen::write::{ensure_files, Mode};
 use esign_codegen::{CrateOptions, Generated, RuntimeDep, SpecInput};
 use std::path::Path;
 use std::process::ExitCode;
@@ -47,10 +47,7 @@ fn write(out: &Path, generated: &Generated) -> Result<(), String> {
 
 /// Runs `cargo <args>` in `dir`; the failure carries cargo's stderr.
 fn cargo(root: &Path, target: &Path, dir: &Path, args: &[&str]) -> Result<String, String> {
-    let output = nested_cargo(dir, &root.join("Cargo.lock"), &target.join("apart-check-target"), args)
-        .map_err(|e| format!("Cargo.lock: {e}"))?
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let output = crate::cargo_in(root, &target.join("apart-check-target"), dir, args)?;
     if output.status.success() {
         Ok(String::from_utf8_lossy(&output.stdout).into_owned())
     } else {

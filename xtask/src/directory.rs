@@ -22,7 +22,7 @@
 //! It fails when a spec is refused or a sampled crate does not pass.
 
 use crate::workspace_root;
-use esign_codegen::write::{ensure_files, nested_cargo, Mode};
+use esign_codegen::write::{ensure_files, Mode};
 use esign_codegen::{CrateOptions, OnUnsupported, RuntimeDep};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, VecDeque};
@@ -270,16 +270,7 @@ fn generate_one(exe: &Path, id: &str, path: &Path) -> Value {
 pub fn one(args: &[String]) -> Result<ExitCode, String> {
     let [path, id] = args else { return Err("directory-one FILE ID".to_owned()) };
     let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
-    let options = CrateOptions {
-        crate_name: "directory-client".to_owned(),
-        command: "cargo xtask directory".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Skip,
-        runtime: RuntimeDep::Version("0.1".to_owned()),
-        crate_version: None,
-        front_page: None,
-    };
+    let options = options("directory-client", RuntimeDep::Version("0.1".to_owned()));
     let value = match esign_codegen::generate_crate_from_bytes(&[(id.clone(), bytes)], &options) {
         Ok(generated) => {
             let counts = generated.reports.first();
@@ -299,6 +290,15 @@ pub fn one(args: &[String]) -> Result<ExitCode, String> {
     value["peak_kb"] = json!(peak_kb());
     println!("{value}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The crates this check generates: as a user's `--out` crate, operations
+/// the generator cannot emit left out (the command line's default).
+fn options(crate_name: &str, runtime: RuntimeDep) -> CrateOptions {
+    CrateOptions {
+        on_unsupported: OnUnsupported::Skip,
+        ..crate::standalone_options(crate_name, "cargo xtask directory", runtime)
+    }
 }
 
 /// This process's peak resident memory in KiB (`VmHWM`, Linux); 0 where
@@ -447,16 +447,7 @@ fn check_one(root: &Path, work: &Path, id: &str, path: &Path, runtime: &str) -> 
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
         .collect();
-    let options = CrateOptions {
-        crate_name: crate_name.clone(),
-        command: "cargo xtask directory".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Skip,
-        runtime: RuntimeDep::Path(runtime.to_owned()),
-        crate_version: None,
-        front_page: None,
-    };
+    let options = options(&crate_name, RuntimeDep::Path(runtime.to_owned()));
     let name = id.rsplit('/').next().unwrap_or(id).to_owned();
     let generated = match esign_codegen::generate_crate_from_bytes(&[(name, bytes)], &options) {
         Ok(generated) => generated,
@@ -467,13 +458,7 @@ fn check_one(root: &Path, work: &Path, id: &str, path: &Path, runtime: &str) -> 
     ensure_files(&out, &generated.files, Mode::Force).map_err(|e| e.to_string())?;
     let started = Instant::now();
     let cargo = |args: &[&str]| -> Result<bool, String> {
-        let status = nested_cargo(&out, &root.join("Cargo.lock"), &work.join("sample-target"), args)
-            .map_err(|e| format!("Cargo.lock: {e}"))?
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        Ok(status.success())
+        Ok(crate::cargo_in(root, &work.join("sample-target"), &out, args)?.status.success())
     };
     // Clippy checks the crate too: a clean run means both pass; on a
     // failure, `cargo check` says which.

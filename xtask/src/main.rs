@@ -131,6 +131,16 @@ fn standalone_options(crate_name: &str, command: &str, runtime: RuntimeDep) -> e
     }
 }
 
+/// `cargo <args>`, offline, in `dir`: a crate generated outside the
+/// workspace, built against this repository's lock file in `target_dir`.
+/// Its output is captured; an error only when cargo cannot be run.
+fn cargo_in(root: &Path, target_dir: &Path, dir: &Path, args: &[&str]) -> Result<std::process::Output, String> {
+    esign_codegen::write::nested_cargo(dir, &root.join("Cargo.lock"), target_dir, args)
+        .map_err(|e| format!("Cargo.lock: {e}"))?
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))
+}
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }

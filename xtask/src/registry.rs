@@ -13,7 +13,7 @@
 //! reachable: a file the package leaves out fails the build.
 
 use crate::workspace_root;
-use esign_codegen::write::{ensure_files, nested_cargo, Mode};
+use esign_codegen::write::{ensure_files, Mode};
 use esign_codegen::{RuntimeDep, SpecInput};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -101,13 +101,14 @@ fn generate(root: &Path, out: &Path, name: &str, runtime: RuntimeDep) -> Result<
 fn build(root: &Path, target: &Path, dir: &Path, extra: &[&str]) -> Result<(), String> {
     let mut args = vec!["build", "--quiet"];
     args.extend_from_slice(extra);
-    let status = nested_cargo(dir, &root.join("Cargo.lock"), &target.join("registry-check-target"), &args)
-        .map_err(|e| format!("Cargo.lock: {e}"))?
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
+    let output = crate::cargo_in(root, &target.join("registry-check-target"), dir, &args)?;
+    if output.status.success() {
         Ok(())
     } else {
-        Err(format!("{}: does not build against the packaged esign-runtime", dir.display()))
+        Err(format!(
+            "{}: does not build against the packaged esign-runtime:\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ))
     }
 }

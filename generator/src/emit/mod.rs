@@ -125,7 +125,7 @@ pub(crate) fn op_error_type(op: &ir::Operation) -> TypeRef {
 }
 
 /// The crate root (`lib.rs`) for a set of APIs: the front page (a quick
-/// start with the first module, the table of features, then `front_page`,
+/// start with the main module, the table of features, then `front_page`,
 /// the caller's own Markdown), the module declarations, the runtime.
 pub fn lib_file(crate_name: &str, apis: &[ir::Api], vendored: bool, front_page: Option<&str>) -> TokenStream {
     let lib = crate_name.replace('-', "_");

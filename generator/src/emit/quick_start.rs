@@ -1,6 +1,6 @@
 //! The quick start on a generated crate's front page (its `lib.rs` docs)
-//! and in its README: a whole program that builds the first module's
-//! client and makes one call, compiled as a doctest (`no_run`).
+//! and in its README: a whole program that builds the main module's client
+//! and makes one call, compiled as a doctest (`no_run`).
 
 use super::operation::scalar_sample;
 use crate::ir::{self, SecurityKind};

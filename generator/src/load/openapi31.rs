@@ -143,7 +143,7 @@ fn inline_path_items(top: &mut Map<String, Value>, origins: &mut Origins, notes:
             let Some(reference) = entry.get("$ref").and_then(Value::as_str).map(str::to_owned) else { continue };
             let at = pointer_join(&pointer_join("", key), name);
             let Some(target) = reference.strip_prefix("#/components/pathItems/") else { continue };
-            let target = target.replace("~1", "/").replace("~0", "~");
+            let target = crate::error::unescape_pointer_token(target);
             let Some(Value::Object(found)) = items.get(&target) else {
                 return Err((
                     pointer_join(&at, "$ref"),

@@ -14,7 +14,7 @@
 
 use super::walk::schemas_mut;
 use super::Origins;
-use crate::error::pointer_join;
+use crate::error::{escape_pointer_token as escape, pointer_join, unescape_pointer_token as unescape};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -208,14 +208,6 @@ fn free_name(raw: &Value, target: &str) -> String {
 /// A URI fragment as a JSON pointer: percent-decoded.
 fn decode(fragment: &str) -> String {
     percent_encoding::percent_decode_str(fragment).decode_utf8_lossy().into_owned()
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// The other references (to a response, a parameter, a header, a request

@@ -208,7 +208,7 @@ impl Cx<'_> {
         let (param, at) = match param.get("$ref").and_then(Value::as_str) {
             Some(reference) => match reference.strip_prefix("#/parameters/") {
                 Some(name) => {
-                    let name = name.replace("~1", "/").replace("~0", "~");
+                    let name = crate::error::unescape_pointer_token(name);
                     let found = self.src.get("parameters").and_then(|p| p.get(&name)).cloned();
                     match found {
                         Some(found) if matches!(found.get("in").and_then(Value::as_str), Some("body" | "formData")) => {

@@ -125,7 +125,7 @@ async fn serve_connection(mut stream: tokio::net::TcpStream, handler: Handler) {
 }
 
 fn now_secs() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    crate::support::unix_secs(std::time::SystemTime::now())
 }
 
 fn json_error(name: &str) -> String {
@@ -471,7 +471,7 @@ struct Chaos {
 impl Chaos {
     fn handle(&mut self, path: &str) -> Action {
         let Some(id) = cancel_id(path) else { return Action::answer(404, vec![], "") };
-        let now = self.clock.now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let now = crate::support::unix_secs(self.clock.now());
         if self.window.0 != now {
             self.window = (now, 0);
         }

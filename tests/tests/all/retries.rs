@@ -44,7 +44,7 @@ async fn rate_limits_wait_for_retry_after_or_the_reset_then_succeed() {
     let base = limits::raw_server(move |n, _| match n {
         0 => limits::rate_limited(429, vec![limits::header("Retry-After", "0.05")]),
         1 => {
-            let now = clock.now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+            let now = crate::support::unix_secs(clock.now());
             limits::rate_limited(
                 403,
                 vec![
@@ -129,7 +129,7 @@ async fn rate_limited_server(limit: u64, clock: TokioClock) -> (String, Arc<Mute
     let shared = state.clone();
     let count = Arc::new(Mutex::new(0u64));
     let base = limits::raw_server(move |_, target| {
-        let now = clock.now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let now = crate::support::unix_secs(clock.now());
         let mut state = shared.lock().unwrap();
         if state.0 != now {
             *state = (now, 0, state.2);

@@ -17,6 +17,11 @@ pub fn lower_text(name: &str, text: &str) -> Result<esign_codegen::lower::Lowere
     Ok(lowered)
 }
 
+/// Unix seconds of `time` (a rate-limit reset's form).
+pub fn unix_secs(time: std::time::SystemTime) -> u64 {
+    time.duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs()
+}
+
 /// Serves `router` on a free port of 127.0.0.1 for the rest of the test;
 /// returns its base URL (`http://127.0.0.1:PORT`).
 pub async fn serve(router: axum::Router) -> String {

@@ -431,11 +431,6 @@ async fn rate_limit_waits_are_bounded_per_call_not_per_wait() {
     assert_about(started.elapsed(), Duration::from_secs(16), "two waits");
 }
 
-/// Epoch seconds on the wall clock (the `X-Ratelimit-Reset` form).
-fn now_secs() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
-}
-
 /// A server counting the requests it gets; `reply` gets the request's
 /// number (0 first).
 async fn counting_server(reply: impl Fn(usize) -> Reply + Send + Sync + 'static) -> (String, Arc<Mutex<usize>>) {
@@ -471,7 +466,7 @@ async fn a_wait_past_the_deadline_is_a_clear_error() {
 
 #[tokio::test(start_paused = true)]
 async fn a_reset_ten_minutes_away_fails_the_call_at_once_and_its_clones_too() {
-    let reset = now_secs() + 600;
+    let reset = crate::support::unix_secs(std::time::SystemTime::now()) + 600;
     let headers =
         vec![header(NAMES.limit, "100"), header(NAMES.remaining, "0"), header(NAMES.reset, reset.to_string())];
     let reply = rate_limited(403, headers);
@@ -490,7 +485,7 @@ async fn a_reset_ten_minutes_away_fails_the_call_at_once_and_its_clones_too() {
     };
     assert_eq!(response.status, 403);
     assert!(*wanted > Duration::from_secs(590), "{wanted:?}");
-    let at = retry_at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let at = crate::support::unix_secs(*retry_at);
     assert!((reset..=reset + 1).contains(&at), "{at} vs {reset}");
     // A clone knows the window is spent: it fails at once without sending.
     let clone = client.with_retry_policy(RetryPolicy::default());
