@@ -62,9 +62,11 @@ fn package_runtime(root: &Path, target: &Path, work: &Path) -> Result<PathBuf, S
         std::fs::remove_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
     }
     std::fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
-    // A .crate is a gzipped tar of one folder, `<name>-<version>/`.
+    // A .crate is a gzipped tar of one folder, `<name>-<version>/`. Its
+    // files carry one fixed old mtime: `-m` stamps them now instead, or
+    // cargo would take an earlier build of the unpacked copy as current.
     let status = Command::new("tar")
-        .arg("-xzf")
+        .arg("-xzmf")
         .arg(&file)
         .arg("-C")
         .arg(work)
