@@ -144,8 +144,10 @@ pub fn lower_spec(spec: &SpecInput, on_unsupported: OnUnsupported) -> Result<low
 /// spec succeeds and all files are returned, or the first error is.
 pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Generated, Error> {
     check_crate_name(&options.crate_name)?;
-    let mut sources = Vec::with_capacity(specs.len());
-    for spec in specs {
+    // Each file is read just before it is loaded, and its bytes dropped
+    // once its tree is made.
+    let read = |index: usize| -> Result<(String, std::borrow::Cow<'_, [u8]>), Error> {
+        let spec = &specs[index];
         let bytes = std::fs::read(&spec.path).map_err(|err| {
             Error::new(
                 ErrorKind::Io,
@@ -154,9 +156,19 @@ pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Gen
                 err.to_string(),
             )
         })?;
-        sources.push((spec.display_name.clone(), bytes));
+        Ok((spec.display_name.clone(), std::borrow::Cow::Owned(bytes)))
+    };
+    // Every file must be readable before any is worked on.
+    for spec in specs {
+        std::fs::metadata(&spec.path).map_err(|err| {
+            Error::new(
+                ErrorKind::Io,
+                Location { file: spec.path.display().to_string(), ..Location::default() },
+                err.to_string(),
+            )
+        })?;
     }
-    generate_crate_from_bytes(&sources, options)
+    on_generator_thread(specs.len(), &read, options)
 }
 
 /// Checks a package name against cargo's rules, so a crate is never
@@ -195,13 +207,24 @@ pub fn check_crate_name(name: &str) -> Result<(), Error> {
 /// display name (whose file stem names the module) and bytes.
 pub fn generate_crate_from_bytes(sources: &[(String, Vec<u8>)], options: &CrateOptions) -> Result<Generated, Error> {
     check_crate_name(&options.crate_name)?;
-    // Specs nest deeply and debug builds use big stack frames: run on a
-    // thread whose stack does not depend on the caller's.
+    let read = |index: usize| -> Result<(String, std::borrow::Cow<'_, [u8]>), Error> {
+        let (name, bytes) = &sources[index];
+        Ok((name.clone(), std::borrow::Cow::Borrowed(bytes.as_slice())))
+    };
+    on_generator_thread(sources.len(), &read, options)
+}
+
+/// The `count` specs `read` gives (by index), name and bytes.
+type SpecReader<'a> = dyn Fn(usize) -> Result<(String, std::borrow::Cow<'a, [u8]>), Error> + Sync + 'a;
+
+/// Specs nest deeply and debug builds use big stack frames: the work runs
+/// on a thread whose stack does not depend on the caller's.
+fn on_generator_thread(count: usize, read: &SpecReader<'_>, options: &CrateOptions) -> Result<Generated, Error> {
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("esign-codegen".to_owned())
             .stack_size(GENERATOR_STACK)
-            .spawn_scoped(scope, || generate_on_this_thread(sources, options))
+            .spawn_scoped(scope, || generate_on_this_thread(count, read, options))
             .map_err(|err| {
                 Error::new(ErrorKind::Io, Location::default(), format!("cannot start the generator thread: {err}"))
             })?
@@ -210,21 +233,25 @@ pub fn generate_crate_from_bytes(sources: &[(String, Vec<u8>)], options: &CrateO
     })
 }
 
-fn generate_on_this_thread(sources: &[(String, Vec<u8>)], options: &CrateOptions) -> Result<Generated, Error> {
-    let mut apis = Vec::with_capacity(sources.len());
+fn generate_on_this_thread(count: usize, read: &SpecReader<'_>, options: &CrateOptions) -> Result<Generated, Error> {
+    let mut apis = Vec::with_capacity(count);
     let mut warnings = Vec::new();
     let mut skipped = Vec::new();
     let mut reports = Vec::new();
-    for (name, bytes) in sources {
-        let doc = load::load_bytes(name, bytes)?;
+    for index in 0..count {
+        let (name, bytes) = read(index)?;
+        let doc = load::load_bytes(&name, &bytes)?;
+        drop(bytes);
         let operations_in_spec =
             doc.api.paths.paths.values().filter_map(|p| p.as_item()).map(|p| p.iter().count()).sum();
-        let mut lowered = lower_document(&doc, file_stem(name), options.on_unsupported)?;
+        let mut lowered = lower_document(&doc, file_stem(&name), options.on_unsupported)?;
+        drop(doc.api);
+        drop(doc.raw);
         warnings.extend(doc.warnings);
         warnings.append(&mut lowered.warnings);
         skipped.append(&mut lowered.skipped);
         reports.push(SpecReport {
-            spec: name.clone(),
+            spec: name,
             operations_in_spec,
             methods_generated: lowered.api.operations.len(),
             types_generated: lowered.api.types.len(),
@@ -402,6 +429,23 @@ fn check_module_names(apis: &[ir::Api]) -> Result<(), Error> {
     Ok(())
 }
 
+/// How many operations one emit job prints: enough that a job's overhead
+/// is small, few enough that a big module's operations spread over the
+/// cores.
+const OPERATIONS_PER_JOB: usize = 256;
+
+/// A piece of emitting: a module's `types.rs`, or a run of its operations.
+enum EmitJob {
+    Types(usize),
+    Operations(usize, std::ops::Range<usize>),
+}
+
+/// What an [`EmitJob`] printed.
+enum EmitDone {
+    Types(String),
+    Operations(emit::OperationTexts),
+}
+
 /// Emits and renders every file of the crate.
 pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<GeneratedFile>, Error> {
     let internal = |source: &str, message: String| {
@@ -433,26 +477,46 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
             files.push(GeneratedFile { path: Path::new("runtime/src").join(name), contents: text.to_owned() });
         }
     }
-    // Each module's two files are emitted and formatted on their own, the
-    // bulk of the work: spread over the machine's cores (the results keep
-    // their order, so the output does not depend on the schedule).
+    // The modules' files are the bulk of the work: each `types.rs`, and
+    // each `mod.rs`'s operations in runs of `OPERATIONS_PER_JOB`, are
+    // emitted and printed as jobs spread over the machine's cores. Results
+    // keep their order, so the output does not depend on the schedule.
     let lib = options.crate_name.replace('-', "_");
-    let jobs: Vec<(&ir::Api, bool)> = apis.iter().flat_map(|api| [(api, true), (api, false)]).collect();
-    let rendered = parallel_map(&jobs, |&(api, client)| {
-        let banner = render::banner(&options.command, &api.source);
-        let name = if client { "mod.rs" } else { "types.rs" };
-        let rendered = if client {
-            render::rust_file(emit::client_file(api, &lib), &banner)
-        } else {
-            let (tokens, texts) = emit::types_file(api);
-            render::rust_file_with(tokens, texts, &banner)
-        };
-        rendered
-            .map(|contents| GeneratedFile { path: Path::new("src").join(&api.module).join(name), contents })
-            .map_err(|m| internal(&api.source, m))
+    let clients: Vec<emit::ClientFile<'_>> = apis.iter().map(|api| emit::ClientFile::new(api, &lib)).collect();
+    let mut jobs: Vec<EmitJob> = Vec::new();
+    for (index, api) in apis.iter().enumerate() {
+        jobs.push(EmitJob::Types(index));
+        let count = api.operations.len();
+        jobs.extend((0..count.div_ceil(OPERATIONS_PER_JOB)).map(|chunk| {
+            EmitJob::Operations(index, chunk * OPERATIONS_PER_JOB..count.min((chunk + 1) * OPERATIONS_PER_JOB))
+        }));
+    }
+    let done = parallel_map(&jobs, |job| match job {
+        EmitJob::Types(index) => {
+            let mut printer = render::Printer::new();
+            emit::types_file(&apis[*index], &mut printer);
+            printer.finish(&render::banner(&options.command, &apis[*index].source)).map(EmitDone::Types)
+        }
+        EmitJob::Operations(index, range) => clients[*index].operations(range.clone()).map(EmitDone::Operations),
     });
-    for file in rendered {
-        files.push(file?);
+    let mut done = jobs.iter().zip(done);
+    for (api, client) in apis.iter().zip(&clients) {
+        let module = Path::new("src").join(&api.module);
+        let mut types = None;
+        let mut parts = Vec::new();
+        for (_, result) in done.by_ref().take(1 + api.operations.len().div_ceil(OPERATIONS_PER_JOB)) {
+            match result.map_err(|m| internal(&api.source, m))? {
+                EmitDone::Types(text) => types = Some(text),
+                EmitDone::Operations(texts) => parts.push(texts),
+            }
+        }
+        let mut printer = render::Printer::new();
+        client.print(&parts, &mut printer);
+        drop(parts);
+        let contents =
+            printer.finish(&render::banner(&options.command, &api.source)).map_err(|m| internal(&api.source, m))?;
+        files.push(GeneratedFile { path: module.join("mod.rs"), contents });
+        files.push(GeneratedFile { path: module.join("types.rs"), contents: types.unwrap_or_default() });
     }
     Ok(files)
 }

@@ -5,11 +5,73 @@ use super::extras::{operation_extras, webhook_items};
 use super::operation::{header_types, operation, ModuleContext};
 use super::{docs, ident, op_error_type, ty};
 use crate::ir::{self, SecurityKind, TypeRef};
+use crate::render::Printer;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The module root of one API in the crate whose library is `lib`.
-pub fn client_file(api: &ir::Api, lib: &str) -> TokenStream {
+/// The module root of one API: what its parts share, made once. The
+/// operations are printed a range at a time ([`ClientFile::operations`],
+/// which threads may run side by side), then the file is put together
+/// around them ([`ClientFile::print`]).
+pub struct ClientFile<'a> {
+    api: &'a ir::Api,
+    default_error: TypeRef,
+    module: ModuleContext<'a>,
+}
+
+/// A range of operations, printed: their methods and their extra methods
+/// (both inside `impl Client`), and the items they need after the block.
+#[derive(Debug, Default)]
+pub struct OperationTexts {
+    methods: String,
+    extras: String,
+    after: String,
+}
+
+impl<'a> ClientFile<'a> {
+    /// The module root of `api` in the crate whose library is `lib`.
+    pub fn new(api: &'a ir::Api, lib: &str) -> ClientFile<'a> {
+        let default_error = default_error_type(api);
+        let module = ModuleContext {
+            default_error: default_error.clone(),
+            path: format!("{lib}::{}", api.module),
+            validatable: super::validate::validatable(api),
+            types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
+        };
+        ClientFile { api, default_error, module }
+    }
+
+    /// Prints the operations in `range` (indexes into the API's
+    /// operations), each method as it is made. Fails only on a generator
+    /// bug (see [`Printer::finish`]).
+    pub fn operations(&self, range: std::ops::Range<usize>) -> Result<OperationTexts, String> {
+        let ops = self.api.operations.get(range).unwrap_or_default();
+        let (mut methods, mut extras, mut after) = (Printer::new(), Printer::new(), Printer::new());
+        let mut extra_items = Vec::new();
+        for op in ops {
+            let module = &self.module;
+            methods.impl_items(operation(op, op.body.as_ref(), &op.method_name, module, &mut extra_items, true));
+            if let (Some(body), Some(name)) = (&op.multipart_alternative, &op.names.multipart_method) {
+                methods.impl_items(operation(op, Some(body), name, module, &mut extra_items, false));
+            }
+            for item in extra_items.drain(..) {
+                after.push(item);
+            }
+            let more = operation_extras(op, &self.default_error);
+            extras.impl_items(quote!(#(#more)*));
+        }
+        Ok(OperationTexts { methods: methods.into_text()?, extras: extras.into_text()?, after: after.into_text()? })
+    }
+
+    /// The whole file into `out`, with `parts` (the operations printed by
+    /// [`ClientFile::operations`], in order) in their places.
+    pub fn print(&self, parts: &[OperationTexts], out: &mut Printer) {
+        client_file(self, parts, out);
+    }
+}
+
+fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printer) {
+    let (api, default_error) = (file.api, &file.default_error);
     let mut module_text = format!("{} {}\n\n{}", api.title, api.version, api.docs.trim());
     module_text.push_str(&format!(
         "\n\nGenerated from `{}`. Start with [`Client::new`] or [`Client::builder`]; every operation is an async method of [`Client`].",
@@ -17,8 +79,7 @@ pub fn client_file(api: &ir::Api, lib: &str) -> TokenStream {
     ));
     let module_docs = docs::inner(&module_text);
 
-    let default_error = default_error_type(api);
-    let default_error_tokens = ty(&default_error);
+    let default_error_tokens = ty(default_error);
     let warning_item = match &api.warnings {
         Some(w) => ty(&TypeRef::Named(w.item.clone())),
         None => quote!(::serde_json::Value),
@@ -56,25 +117,7 @@ pub fn client_file(api: &ir::Api, lib: &str) -> TokenStream {
             quote!(crate::runtime::RetryRules { rate_limited: &[#(#rate),*], unavailable: &[#(#unavailable),*] })
         }
     };
-    let mut extra_items = Vec::new();
     let header_items = header_types(api);
-    let module = ModuleContext {
-        default_error: default_error.clone(),
-        path: format!("{lib}::{}", api.module),
-        validatable: super::validate::validatable(api),
-        types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
-    };
-    let methods: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .flat_map(|op| {
-            let mut methods = vec![operation(op, op.body.as_ref(), &op.method_name, &module, &mut extra_items, true)];
-            if let (Some(body), Some(name)) = (&op.multipart_alternative, &op.names.multipart_method) {
-                methods.push(operation(op, Some(body), name, &module, &mut extra_items, false));
-            }
-            methods
-        })
-        .collect();
 
     let response_doc = match &api.warnings {
         Some(w) => format!(
@@ -84,16 +127,13 @@ pub fn client_file(api: &ir::Api, lib: &str) -> TokenStream {
         None => "A successful response: status, headers, rate limit and the body.".to_owned(),
     };
     let response_doc = docs::outer(&response_doc);
-    let cancel_impl = cancel_impl(api);
-    let webhooks = webhook_items(api);
-    let extras: Vec<TokenStream> = api.operations.iter().flat_map(|op| operation_extras(op, &default_error)).collect();
     let glob = (!api.types.is_empty()).then(|| {
         quote!(
             pub use types::*;
         )
     });
     let finish = (!api.operations.is_empty()).then_some(finish);
-    quote! {
+    out.push(quote! {
         #module_docs
         #![allow(
             deprecated,
@@ -129,48 +169,59 @@ pub fn client_file(api: &ir::Api, lib: &str) -> TokenStream {
         }
 
         #builder
+    });
 
-        impl Client {
-            /// Starts building a client.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::default()
-            }
-
-            /// The base URL requests go to.
-            pub fn base_url(&self) -> &str {
-                self.core.base_url()
-            }
-
-            /// The retry policy in force.
-            pub fn retry_policy(&self) -> &crate::runtime::RetryPolicy {
-                self.core.retry_policy()
-            }
-
-            /// A copy of this client (sharing its connections and its
-            /// rate-limit window) with another retry policy.
-            pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
-                Client { core: self.core.clone().with_retry(retry, RETRY_RULES) }
-            }
-
-            /// The rate-limit window as this client and its clones count it:
-            /// the last one the API reported, less the requests sent since.
-            /// `None` before an answer reports one (or when the API reports none).
-            pub fn rate_limit_window(&self) -> ::std::option::Option<crate::runtime::RateLimit> {
-                self.core.rate_limit_window()
-            }
-
-            #finish
-
-            #(#methods)*
-
-            #(#extras)*
+    out.open_impl("impl Client");
+    out.impl_items(quote! {
+        /// Starts building a client.
+        pub fn builder() -> ClientBuilder {
+            ClientBuilder::default()
         }
 
-        #webhooks
-        #(#extra_items)*
-        #(#header_items)*
-        #cancel_impl
+        /// The base URL requests go to.
+        pub fn base_url(&self) -> &str {
+            self.core.base_url()
+        }
+
+        /// The retry policy in force.
+        pub fn retry_policy(&self) -> &crate::runtime::RetryPolicy {
+            self.core.retry_policy()
+        }
+
+        /// A copy of this client (sharing its connections and its
+        /// rate-limit window) with another retry policy.
+        pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
+            Client { core: self.core.clone().with_retry(retry, RETRY_RULES) }
+        }
+
+        /// The rate-limit window as this client and its clones count it:
+        /// the last one the API reported, less the requests sent since.
+        /// `None` before an answer reports one (or when the API reports none).
+        pub fn rate_limit_window(&self) -> ::std::option::Option<crate::runtime::RateLimit> {
+            self.core.rate_limit_window()
+        }
+
+        #finish
+    });
+    // One method per operation (and its multipart twin), then each
+    // operation's extra methods; the items a method needs (options struct,
+    // body enum, multipart struct) come after the block.
+    for part in parts {
+        out.text(&part.methods);
     }
+    for part in parts {
+        out.text(&part.extras);
+    }
+    out.close_impl();
+
+    out.push(webhook_items(api));
+    for part in parts {
+        out.text(&part.after);
+    }
+    for item in header_items {
+        out.push(item);
+    }
+    out.push(cancel_impl(api).unwrap_or_default());
 }
 
 /// The error body most operations document: used as the default of `Error<E>`.

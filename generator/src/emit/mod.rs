@@ -17,7 +17,7 @@ use crate::ir::{self, ResponseBody, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-pub use client::client_file;
+pub use client::{ClientFile, OperationTexts};
 pub(crate) use manifest::{cargo_toml, readme, vendored_runtime_toml};
 pub use types::types_file;
 

@@ -2,37 +2,32 @@
 
 use super::{docs, ident, type_tokens};
 use crate::ir::{self, EnumRepr, EnumValue, Extra, TypeKind};
+use crate::render::Printer;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// An enum with more values than this is written as text, not tokens.
 const TEXT_ENUM: usize = 256;
 
-/// The whole `types.rs` of one API: its tokens, and the items written as
-/// text that `render::rust_file_with` puts in place of their placeholders.
-pub fn types_file(api: &ir::Api) -> (TokenStream, Vec<String>) {
+/// The whole `types.rs` of one API, printed item by item: each type, then
+/// its `Validate` impl (if it has checks), side by side.
+pub fn types_file(api: &ir::Api, out: &mut Printer) {
     let module_docs = docs::inner(&format!("Types of the {} API, from `{}`.", api.title, api.source));
-    let validatable = super::validate::validatable(api);
-    let mut texts = Vec::new();
-    // Each type, then its `Validate` impl (if it has checks), side by side.
-    let items: Vec<TokenStream> = api
-        .types
-        .iter()
-        .map(|def| {
-            let item = type_def(def, &mut texts);
-            let checks = super::validate::validate_impl(def, &validatable);
-            quote! { #item #checks }
-        })
-        .collect();
-    let tokens = quote! {
+    out.push(quote! {
         #module_docs
         #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
-        #(#items)*
-    };
-    (tokens, texts)
+    });
+    let validatable = super::validate::validatable(api);
+    for def in &api.types {
+        let item = type_def(def, out);
+        let checks = super::validate::validate_impl(def, &validatable);
+        out.push(quote! { #item #checks });
+    }
 }
 
-fn type_def(def: &ir::TypeDef, texts: &mut Vec<String>) -> TokenStream {
+/// One type's items. An enum of many values is printed as text straight
+/// away; the tokens returned are then only its extra impls.
+fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
     let name = ident(&def.name);
     let mut text = def.docs.clone();
     if text.trim().is_empty() {
@@ -43,10 +38,8 @@ fn type_def(def: &ir::TypeDef, texts: &mut Vec<String>) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(s) => struct_def(&name, doc, deprecated, s),
         TypeKind::Enum(e) if e.variants.len() > TEXT_ENUM => {
-            let placeholder = crate::render::text_placeholder(texts.len());
-            texts.push(enum_text(&def.name, &text, def.deprecated, e));
-            let extras = enum_extras(&name, e);
-            quote! { #placeholder #extras }
+            out.text(&enum_text(&def.name, &text, def.deprecated, e));
+            enum_extras(&name, e)
         }
         TypeKind::Enum(e) => enum_def(&name, &text, deprecated, e),
         TypeKind::Alias(target) => {

@@ -81,7 +81,9 @@ pub struct Document {
     /// The version the file was written in.
     pub version: SpecVersion,
     /// The raw document as converted to OpenAPI 3.0, keys normalised to
-    /// strings and YAML merge keys applied.
+    /// strings and YAML merge keys applied, cut to what lowering reads from
+    /// it once the typed model is made: `info` and every `encoding` object,
+    /// at their pointers (see [`keep_what_lowering_reads`]).
     pub raw: Value,
     /// The typed OpenAPI model.
     pub api: openapiv3::OpenAPI,
@@ -248,7 +250,24 @@ fn from_value(name: &str, mut raw: Value, mut warnings: Vec<Warning>) -> Result<
             return Err(located(refine(&raw).unwrap_or(found)));
         }
     };
+    keep_what_lowering_reads(&mut raw);
     Ok(Document { file: name.to_owned(), version, raw, api, webhooks, origins, warnings })
+}
+
+/// Cuts the raw tree, once the typed model holds everything else, to what
+/// lowering reads from it: `info` (the license as written) and each
+/// `encoding` object (whether `style` and `explode` were given at all,
+/// which the typed model does not say), with the objects on the way to
+/// them so their pointers still resolve. On a large spec the whole tree
+/// would otherwise double the memory lowering needs.
+fn keep_what_lowering_reads(raw: &mut Value) {
+    fn keep(value: &mut Value) -> bool {
+        let Value::Object(entries) = value else { return false };
+        entries.retain(|key, child| key == "encoding" || keep(child));
+        !entries.is_empty()
+    }
+    let Value::Object(top) = raw else { return };
+    top.retain(|key, child| key == "info" || keep(child));
 }
 
 /// The webhooks of the (converted) document: 3.1's `webhooks` (moved to
