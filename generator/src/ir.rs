@@ -775,6 +775,10 @@ pub struct Multipart {
     /// Members of [`PartKind::Spread`] fields sent as one JSON text part
     /// each: (wire name, media type), from the body's `encoding`.
     pub json_members: Vec<(String, String)>,
+    /// The body's schema is not an object, so it is one part, and no
+    /// schema names it: the struct has a `part_name` field the caller
+    /// sets, and `parts` holds that one part (its `wire_name` empty).
+    pub named_by_caller: bool,
 }
 
 /// How a multipart body names what is not one scalar.

@@ -916,7 +916,7 @@ fn sample_value(module: &ModuleContext<'_>, runtime: &str, ty: &TypeRef, label: 
 fn sample_multipart(module: &ModuleContext<'_>, runtime: &str, m: &ir::Multipart) -> Option<String> {
     let name = &m.type_name;
     let required: Vec<&ir::Part> = m.parts.iter().filter(|p| p.required).collect();
-    if required.is_empty() {
+    if required.is_empty() && !m.named_by_caller {
         return Some(format!("{name}::default()"));
     }
     let args = required
@@ -927,7 +927,8 @@ fn sample_multipart(module: &ModuleContext<'_>, runtime: &str, m: &ir::Multipart
             _ => sample_value(module, runtime, &p.ty, &p.wire_name, 1),
         })
         .collect::<Option<Vec<String>>>()?;
-    Some(format!("{name}::new({})", args.join(", ")))
+    let part_name = if m.named_by_caller { "\"file\", " } else { "" };
+    Some(format!("{name}::new({part_name}{})", args.join(", ")))
 }
 
 /// The documented headers of an operation's successful responses, each
@@ -1030,21 +1031,41 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
     let mut parts = Vec::new();
     let json_members = m.json_members.iter().map(|(wire, media)| quote!((#wire, #media)));
     let json_members = quote!(&[#(#json_members),*]);
+    if m.named_by_caller {
+        let doc = docs::outer(
+            "The part's name on the wire. The spec gives the body as one value and names no part, so the \
+             API's own documentation says what it expects (often `file`).",
+        );
+        fields.push(quote! { #doc pub part_name: ::std::string::String, });
+    }
     for part in &m.parts {
         let field = ident(&part.name);
-        // Under bracketed names a list of files is `name[]`.
-        let wire = match (m.style, part.kind) {
-            (ir::FormStyle::Brackets, ir::PartKind::Files) => format!("{}[]", part.wire_name),
-            _ => part.wire_name.clone(),
+        // Under bracketed names a list of files is `name[]`. A part the
+        // caller names is named at run time: `wire` is then an expression.
+        let wire = match (m.named_by_caller, m.style, part.kind) {
+            (true, ir::FormStyle::Brackets, ir::PartKind::Files) => quote!(format!("{}[]", self.part_name)),
+            (true, ..) => quote!(self.part_name.clone()),
+            (false, ir::FormStyle::Brackets, ir::PartKind::Files) => {
+                let wire = format!("{}[]", part.wire_name);
+                quote!(#wire)
+            }
+            (false, ..) => {
+                let wire = &part.wire_name;
+                quote!(#wire)
+            }
         };
-        let wire = &wire;
+        let wire_ref = if m.named_by_caller { quote!(&self.part_name) } else { wire.clone() };
         let content_type = match &part.content_type {
             Some(ct) => quote!(Some(#ct)),
             None => quote!(None),
         };
         let inner = part_type(part);
         let field_ty = if part.required { inner } else { quote!(::std::option::Option<#inner>) };
-        let text = if part.docs.trim().is_empty() { format!("The `{wire}` part.") } else { part.docs.clone() };
+        let text = match (part.docs.trim().is_empty(), m.named_by_caller) {
+            (false, _) => part.docs.clone(),
+            (true, true) => "The one part's value.".to_owned(),
+            (true, false) => format!("The `{}` part.", part.wire_name),
+        };
         let doc = docs::outer(&text);
         fields.push(quote! { #doc pub #field: #field_ty, });
         // `value` is a reference to the field's value.
@@ -1054,7 +1075,7 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
                 let style = field_style(style);
                 Some(quote! {
                     let value = ::serde_json::to_value(value).map_err(|err| format!("cannot encode a multipart part: {err}"))?;
-                    for (name, text) in crate::runtime::__codegen::field_pairs(#wire, &value, #style) {
+                    for (name, text) in crate::runtime::__codegen::field_pairs(#wire_ref, &value, #style) {
                         form = form.part(name, crate::runtime::__codegen::text_part(text, #content_type)?);
                     }
                 })
@@ -1078,7 +1099,9 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
             ir::PartKind::Json => {
                 quote! { form = form.part(#wire, crate::runtime::__codegen::json_part(value, #content_type)?); }
             }
-            ir::PartKind::Bracketed => quote! { form = crate::runtime::__codegen::bracket_parts(form, #wire, value)?; },
+            ir::PartKind::Bracketed => {
+                quote! { form = crate::runtime::__codegen::bracket_parts(form, #wire_ref, value)?; }
+            }
             ir::PartKind::Spread => {
                 quote! { form = crate::runtime::__codegen::spread_parts(form, value, #json_members)?; }
             }
@@ -1097,8 +1120,10 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
     });
     let form_binding = if parts.is_empty() { quote!(let form) } else { quote!(let mut form) };
     let required: Vec<&ir::Part> = m.parts.iter().filter(|p| p.required).collect();
-    let default = required.is_empty().then(|| quote!(Default,));
-    let constructor = (!required.is_empty()).then(|| {
+    let default = (required.is_empty() && !m.named_by_caller).then(|| quote!(Default,));
+    let constructor = (!required.is_empty() || m.named_by_caller).then(|| {
+        let part_name = m.named_by_caller.then(|| quote!(part_name: impl ::std::convert::Into<::std::string::String>,));
+        let part_name_init = m.named_by_caller.then(|| quote!(part_name: part_name.into(),));
         let args = required.iter().map(|p| {
             let n = ident(&p.name);
             let t = part_type(p);
@@ -1112,14 +1137,19 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
                 quote!(#n: ::std::option::Option::None)
             }
         });
-        let names: Vec<String> = required.iter().map(|p| format!("`{}`", p.name)).collect();
+        let names: Vec<String> = m
+            .named_by_caller
+            .then(|| "`part_name`".to_owned())
+            .into_iter()
+            .chain(required.iter().map(|p| format!("`{}`", p.name)))
+            .collect();
         let doc = docs::outer(&format!("A body with the required parts ({}) and no optional one.", names.join(", ")));
         let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
             #doc
             #allow
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits,)* }
+            pub fn new(#part_name #(#args),*) -> Self {
+                Self { #part_name_init #(#inits,)* }
             }
         }
     });

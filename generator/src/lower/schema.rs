@@ -1040,10 +1040,10 @@ impl<'a> Lowerer<'a> {
             .iter()
             .filter_map(|(wire, e)| e.content_type.as_ref().map(|ct| (wire.clone(), ct.clone())))
             .collect();
-        let Some(schema) = &content.schema else {
-            return Ok(ir::Multipart { type_name, parts: Vec::new(), style, json_members });
+        let Some(original) = &content.schema else {
+            return Ok(ir::Multipart { type_name, parts: Vec::new(), style, json_members, named_by_caller: false });
         };
-        let (schema, at): (&'s Schema, String) = match schema {
+        let (schema, at): (&'s Schema, String) = match original {
             ReferenceOr::Reference { reference } => self.resolve_schema(reference, &schema_pointer)?,
             ReferenceOr::Item(schema) => (schema, schema_pointer.clone()),
         };
@@ -1101,37 +1101,14 @@ impl<'a> Lowerer<'a> {
             Shape::Object(object) => (own_props(object, &at), object.required.to_vec()),
             Shape::AllOf(members, own) => match self.merge_all_of(members, own, &at)? {
                 Merged::Object { props, required, .. } => (props, required),
-                _ => return Err(self.unsupported(&at, "a multipart body whose schema is not an object")),
+                _ => return self.single_part(content, original, type_name, style, json_members, &schema_pointer),
             },
-            _ => return Err(self.unsupported(&at, "a multipart body whose schema is not an object")),
+            _ => return self.single_part(content, original, type_name, style, json_members, &schema_pointer),
         };
         for prop in props {
-            let file = |s: &ReferenceOr<Box<Schema>>| -> bool {
-                matches!(s, ReferenceOr::Item(s) if matches!(shape(s), Shape::String { binary: true, .. }))
-            };
-            let files = match prop.schema {
-                ReferenceOr::Item(s) => matches!(shape(s), Shape::Array(Some(items)) if file(items)),
-                ReferenceOr::Reference { .. } => false,
-            };
             let ty = self.schema_or_ref(prop.schema, &format!("{context} {}", prop.wire), &prop.pointer)?;
             let content_type = content.encoding.get(prop.wire).and_then(|e| e.content_type.clone());
-            let kind = if file(prop.schema) {
-                ir::PartKind::File
-            } else if files {
-                ir::PartKind::Files
-            } else if style == ir::FormStyle::Brackets {
-                if content_type.is_some() {
-                    ir::PartKind::Json
-                } else {
-                    ir::PartKind::Bracketed
-                }
-            } else if self.is_scalar(&ty) {
-                ir::PartKind::Text
-            } else if matches!(&ty, ir::TypeRef::Vec(inner) if self.is_scalar(inner)) {
-                ir::PartKind::TextList
-            } else {
-                ir::PartKind::Json
-            };
+            let kind = self.part_kind(prop.schema, &ty, style, content_type.is_some());
             let docs = match prop.schema {
                 ReferenceOr::Item(s) => schema_docs(s),
                 ReferenceOr::Reference { .. } => String::new(),
@@ -1151,7 +1128,83 @@ impl<'a> Lowerer<'a> {
                 docs,
             });
         }
-        Ok(ir::Multipart { type_name, parts, style, json_members })
+        Ok(ir::Multipart { type_name, parts, style, json_members, named_by_caller: false })
+    }
+
+    /// How a part of this schema (lowered to `ty`) is sent.
+    fn part_kind<T: std::borrow::Borrow<Schema>>(
+        &self,
+        schema: &ReferenceOr<T>,
+        ty: &ir::TypeRef,
+        style: ir::FormStyle,
+        has_content_type: bool,
+    ) -> ir::PartKind {
+        let file = |s: &Schema| matches!(shape(s), Shape::String { binary: true, .. });
+        let (is_file, is_files) = match schema {
+            ReferenceOr::Item(s) => (
+                file(s.borrow()),
+                matches!(shape(s.borrow()), Shape::Array(Some(ReferenceOr::Item(items))) if file(items)),
+            ),
+            ReferenceOr::Reference { .. } => (false, false),
+        };
+        if is_file {
+            ir::PartKind::File
+        } else if is_files {
+            ir::PartKind::Files
+        } else if style == ir::FormStyle::Brackets {
+            if has_content_type {
+                ir::PartKind::Json
+            } else {
+                ir::PartKind::Bracketed
+            }
+        } else if self.is_scalar(ty) {
+            ir::PartKind::Text
+        } else if matches!(ty, ir::TypeRef::Vec(inner) if self.is_scalar(inner)) {
+            ir::PartKind::TextList
+        } else {
+            ir::PartKind::Json
+        }
+    }
+
+    /// A multipart body whose schema is not an object (a file, a list, any
+    /// value): valid OpenAPI, and one part. Its schema names no part, so
+    /// the part's name is the caller's to give (`named_by_caller`).
+    fn single_part(
+        &mut self,
+        content: &openapiv3::MediaType,
+        schema: &ReferenceOr<Schema>,
+        type_name: String,
+        style: ir::FormStyle,
+        json_members: Vec<(String, String)>,
+        pointer: &str,
+    ) -> Result<ir::Multipart, Error> {
+        let ty = self.schema_or_ref(schema, &format!("{type_name} value"), pointer)?;
+        // With one part, `encoding` can only mean that part.
+        let content_type = match content.encoding.len() {
+            1 => content.encoding.values().next().and_then(|e| e.content_type.clone()),
+            _ => None,
+        };
+        let kind = self.part_kind(schema, &ty, style, content_type.is_some());
+        let docs = match schema {
+            ReferenceOr::Item(s) => schema_docs(s),
+            ReferenceOr::Reference { .. } => String::new(),
+        };
+        let name = match kind {
+            ir::PartKind::File => "file",
+            ir::PartKind::Files => "files",
+            _ => "value",
+        };
+        let part = ir::Part {
+            name: name.to_owned(),
+            wire_name: String::new(),
+            ty,
+            kind,
+            required: true,
+            content_type,
+            style: None,
+            docs,
+        };
+        Ok(ir::Multipart { type_name, parts: vec![part], style, json_members, named_by_caller: true })
     }
 
     /// `type A = B; type B = A;` cannot compile: report it.

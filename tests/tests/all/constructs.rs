@@ -66,6 +66,34 @@ async fn multipart_upload_sends_every_part() {
     assert_eq!(text.matches("name=\"tags\"").count(), 2);
 }
 
+/// A multipart body whose schema is not an object is one part, under the
+/// name the caller gives (the schema names none).
+#[tokio::test]
+async fn a_multipart_body_that_is_one_value_is_one_part_the_caller_names() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).and(path("/attachments")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    Mock::given(method("PUT")).and(path("/columns")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
+
+    let file = FilePart::new(&b"%PDF-1.7 scan"[..]).file_name("scan.pdf");
+    client.add_attachment(&bodies::AddAttachmentMultipart::new("file", file)).await.unwrap();
+    let columns = bodies::SetColumnsMultipart::new("columns", vec!["status".to_owned(), "owner".to_owned()]);
+    client.set_columns(&columns).await.unwrap();
+
+    let requests = server.received_requests().await.expect("requests are recorded");
+    assert_eq!(requests.len(), 2);
+    let parts = crate::support::read_multipart(header_of(&requests[0], "content-type"), requests[0].body.clone()).await;
+    assert_eq!(parts.len(), 1, "one part: {parts:?}");
+    assert_eq!(parts[0].name, "file");
+    assert_eq!(parts[0].file_name.as_deref(), Some("scan.pdf"));
+    assert_eq!(parts[0].text(), "%PDF-1.7 scan");
+    let parts = crate::support::read_multipart(header_of(&requests[1], "content-type"), requests[1].body.clone()).await;
+    assert_eq!(
+        crate::support::text_pairs(&parts),
+        [("columns".to_owned(), "status".to_owned()), ("columns".to_owned(), "owner".to_owned())]
+    );
+}
+
 #[tokio::test]
 async fn the_json_form_of_the_same_body_is_the_default_method() {
     let server = MockServer::start().await;

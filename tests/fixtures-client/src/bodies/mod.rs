@@ -662,6 +662,124 @@ impl Client {
             _ => Err(crate::runtime::__codegen::unexpected(response)),
         }
     }
+    /// A multipart body whose schema is the file itself, so one part the caller names.
+    ///
+    /// Sends `POST` to `/attachments`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    ///
+    /// # Responses
+    ///
+    /// - 204 (`Ok`): Done.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::bodies::*;
+    /// let body = AddAttachmentMultipart::new("file", esign_fixtures::runtime::FilePart::new(&b"%PDF-1.7"[..]));
+    /// let response = client.add_attachment(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn add_attachment(
+        &self,
+        body: &AddAttachmentMultipart,
+    ) -> ::std::result::Result<Response<()>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/attachments");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::POST, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "addAttachment",
+                    retry_safe: false,
+                    method: "POST",
+                    path: "/attachments",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200..=299 => Ok(Self::finish(response, ())),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
+        }
+    }
+    /// A multipart body whose schema is a list of strings, one part per item under the caller's name.
+    ///
+    /// Sends `PUT` to `/columns`.
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body
+    ///
+    /// # Responses
+    ///
+    /// - 204 (`Ok`): Done.
+    /// - another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &esign_fixtures::bodies::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// # use esign_fixtures::bodies::*;
+    /// let body = SetColumnsMultipart::new("file", Vec::new());
+    /// let response = client.set_columns(&body).await?;
+    /// println!("{}", response.status);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn set_columns(
+        &self,
+        body: &SetColumnsMultipart,
+    ) -> ::std::result::Result<Response<()>, Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/columns");
+        let query: [(&str, ::std::string::String); 0] = [];
+        let build = || -> ::std::result::Result<::reqwest::RequestBuilder, Error> {
+            let mut request = self
+                .core
+                .request(::reqwest::Method::PUT, &path, &query, true)
+                .map_err(crate::runtime::Error::InvalidRequest)?;
+            request = request
+                .multipart(
+                    body.to_form().map_err(crate::runtime::Error::InvalidRequest)?,
+                );
+            Ok(request)
+        };
+        let response = self
+            .core
+            .send_with_retry(
+                build,
+                crate::runtime::CallInfo {
+                    operation: "setColumns",
+                    retry_safe: true,
+                    method: "PUT",
+                    path: "/columns",
+                },
+            )
+            .await?;
+        match response.status.as_u16() {
+            200..=299 => Ok(Self::finish(response, ())),
+            _ => Err(crate::runtime::__codegen::unexpected(response)),
+        }
+    }
     /// Sends `GET` to `/search?mode=all`.
     ///
     /// Optional parameters: [`SearchOptions`].
@@ -883,6 +1001,74 @@ impl SendSignatureRequestMultipart {
                         Some("application/json"),
                     )?,
                 );
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::add_attachment`]: one field per part.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct AddAttachmentMultipart {
+    /// The part's name on the wire. The spec gives the body as one value and names no part, so the API's own documentation says what it expects (often `file`).
+    pub part_name: ::std::string::String,
+    /// The one part's value.
+    pub file: crate::runtime::FilePart,
+}
+impl AddAttachmentMultipart {
+    /// A body with the required parts (`part_name`, `file`) and no optional one.
+    pub fn new(
+        part_name: impl ::std::convert::Into<::std::string::String>,
+        file: crate::runtime::FilePart,
+    ) -> Self {
+        Self {
+            part_name: part_name.into(),
+            file,
+        }
+    }
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.file;
+            form = form.part(self.part_name.clone(), value.to_part(None)?);
+        }
+        Ok(form)
+    }
+}
+/// The multipart body of [`Client::set_columns`]: one field per part.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SetColumnsMultipart {
+    /// The part's name on the wire. The spec gives the body as one value and names no part, so the API's own documentation says what it expects (often `file`).
+    pub part_name: ::std::string::String,
+    /// The one part's value.
+    pub value: ::std::vec::Vec<::std::string::String>,
+}
+impl SetColumnsMultipart {
+    /// A body with the required parts (`part_name`, `value`) and no optional one.
+    pub fn new(
+        part_name: impl ::std::convert::Into<::std::string::String>,
+        value: ::std::vec::Vec<::std::string::String>,
+    ) -> Self {
+        Self {
+            part_name: part_name.into(),
+            value,
+        }
+    }
+    fn to_form(
+        &self,
+    ) -> ::std::result::Result<::reqwest::multipart::Form, ::std::string::String> {
+        let mut form = ::reqwest::multipart::Form::new();
+        {
+            let value = &self.value;
+            for item in value.iter() {
+                form = form
+                    .part(
+                        self.part_name.clone(),
+                        crate::runtime::__codegen::text_part(item.to_string(), None)?,
+                    );
+            }
         }
         Ok(form)
     }
