@@ -83,6 +83,9 @@ struct Lowerer<'a> {
     /// `#/components/schemas/X` -> Rust type name.
     schema_names: BTreeMap<String, String>,
     type_scope: Scope,
+    /// Inline schemas already made a type, by their content less their
+    /// annotations -> that type's name (see `Lowerer::inline_type`).
+    inline_types: std::collections::HashMap<String, String>,
     types: Vec<ir::TypeDef>,
     warnings: Vec<Warning>,
     skipped: Vec<Error>,
@@ -98,6 +101,7 @@ impl<'a> Lowerer<'a> {
             subtypes: BTreeMap::new(),
             schema_names: BTreeMap::new(),
             type_scope: Scope::default(),
+            inline_types: std::collections::HashMap::new(),
             types: Vec::new(),
             warnings: Vec::new(),
             skipped: Vec::new(),

@@ -499,17 +499,28 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// A type for a schema written in place. An inline schema with the same
+    /// content as one made a type before (annotations aside: `description`,
+    /// `title`, examples) is that type: YAML aliases repeat one node many
+    /// times, and a type per repetition made the output grow with the
+    /// expanded document, not with the file (a 20 KB file of aliased enums
+    /// gave 18 MB of Rust). Each distinct schema is lowered once.
     fn inline_type(&mut self, schema: &Schema, context: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
+        let key = inline_key(schema);
+        if let Some(name) = key.as_ref().and_then(|k| self.inline_types.get(k)) {
+            return Ok(ir::TypeRef::Named(name.clone()));
+        }
         if self.types.len() > 100_000 {
             return Err(self.unsupported(pointer, "more than 100000 generated types; the spec is too deeply nested"));
         }
         let name = self.type_scope.claim(naming::type_name(context));
         self.lower_named_schema(name.clone(), schema, pointer, None)?;
+        if let Some(key) = key {
+            self.inline_types.insert(key, name.clone());
+        }
         Ok(ir::TypeRef::Named(name))
     }
 
-    /// Gathers the properties of `allOf` parts, following references and
-    /// nested `allOf`s.
     /// Whether an `allOf` part is a reference to a discriminator base.
     fn extends_base(&self, part: &ReferenceOr<Schema>, pointer: &str) -> bool {
         match part {
@@ -1459,4 +1470,17 @@ fn for_each_by_value(kind: &ir::TypeKind, mut f: impl FnMut(&str)) {
         ir::TypeKind::Alias(ty) | ir::TypeKind::Newtype(ty) => direct(ty),
         ir::TypeKind::Enum(_) => {}
     }
+}
+
+/// What makes two inline schemas the same type: their JSON less the
+/// annotations that only document them. `None` if it cannot be written
+/// (then the schema is not shared).
+fn inline_key(schema: &Schema) -> Option<String> {
+    let mut value = serde_json::to_value(schema).ok()?;
+    if let serde_json::Value::Object(fields) = &mut value {
+        for annotation in ["description", "title", "example", "examples", "externalDocs"] {
+            fields.shift_remove(annotation);
+        }
+    }
+    Some(value.to_string())
 }

@@ -92,6 +92,44 @@ fn alias_bombs_are_refused_quickly_with_the_cap() {
     assert!(err.message.contains("more than 1000000 nodes"), "{err}");
 }
 
+/// YAML aliases repeat one node many times; the output grows with the
+/// file, not with the expanded document: a schema repeated by an alias (or
+/// whose `enum` list is an alias) is one type.
+#[test]
+fn aliased_enums_are_one_type_so_the_output_grows_with_the_file() {
+    let values: Vec<String> = (0..1000).map(|i| format!("v{i}")).collect();
+    let mut text = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\nx-values: &v [{}]\n\
+         x-schema: &e {{type: string, enum: *v}}\ncomponents:\n  schemas:\n    S:\n      type: object\n      properties:\n",
+        values.join(", ")
+    );
+    for i in 0..300 {
+        // Aliased lists, under their own descriptions, and aliased schemas.
+        text.push_str(&format!("        l{i}: {{type: string, description: 'Field {i}.', enum: *v}}\n"));
+        text.push_str(&format!("        s{i}: *e\n"));
+    }
+    let lowered = lower_text("specs/aliases.yaml", &text).expect("generates");
+    let enums = lowered.api.types.iter().filter(|t| matches!(t.kind, esign_codegen::ir::TypeKind::Enum(_))).count();
+    assert_eq!(enums, 1, "one enum for 600 aliased uses");
+    let generated = esign_codegen::generate_crate_from_bytes(
+        &[("aliases.yaml".to_owned(), text.clone().into_bytes())],
+        &crate::fixtures::fixture_options(),
+    )
+    .expect("generates");
+    let types = generated.files.iter().find(|f| f.path.ends_with("types.rs")).expect("a types file");
+    // The enum once (about 1000 variants of a few lines), and 600 fields.
+    assert!(
+        types.contents.len() < 10 * text.len(),
+        "{} bytes of types from {} of spec",
+        types.contents.len(),
+        text.len()
+    );
+    assert!(
+        types.contents.contains("Field 0.") && types.contents.contains("Field 299."),
+        "each field keeps its own description"
+    );
+}
+
 #[test]
 fn a_byte_order_mark_and_numbers_beyond_64_bits_load() {
     let text = "\u{feff}openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    N:\n      type: integer\n      minimum: -9223372036854776000\n      x-big: 340282366920938463463374607431768211456\n";

@@ -12,7 +12,7 @@ fn snapshot_name(prefix: &str, path: &Path) -> String {
     format!("{prefix}__{}", path.to_string_lossy().replace(['/', '\\', '.'], "_"))
 }
 
-fn fixture_options() -> CrateOptions {
+pub(crate) fn fixture_options() -> CrateOptions {
     CrateOptions {
         crate_name: "esign-fixtures".to_owned(),
         // The command tests/fixtures-client's banners name, so its files
