@@ -429,14 +429,14 @@ fn check_module_names(apis: &[ir::Api]) -> Result<(), Error> {
     Ok(())
 }
 
-/// How many operations one emit job prints: enough that a job's overhead
-/// is small, few enough that a big module's operations spread over the
+/// How many operations, or types, one emit job prints: enough that a
+/// job's overhead is small, few enough that a big module spreads over the
 /// cores.
-const OPERATIONS_PER_JOB: usize = 256;
+const ITEMS_PER_JOB: usize = 256;
 
-/// A piece of emitting: a module's `types.rs`, or a run of its operations.
+/// A piece of emitting: a run of a module's types or of its operations.
 enum EmitJob {
-    Types(usize),
+    Types(usize, std::ops::Range<usize>),
     Operations(usize, std::ops::Range<usize>),
 }
 
@@ -444,6 +444,11 @@ enum EmitJob {
 enum EmitDone {
     Types(String),
     Operations(emit::OperationTexts),
+}
+
+/// `0..count` in runs of [`ITEMS_PER_JOB`].
+fn runs(count: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    (0..count.div_ceil(ITEMS_PER_JOB)).map(move |run| run * ITEMS_PER_JOB..count.min((run + 1) * ITEMS_PER_JOB))
 }
 
 /// Emits and renders every file of the crate.
@@ -477,46 +482,44 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
             files.push(GeneratedFile { path: Path::new("runtime/src").join(name), contents: text.to_owned() });
         }
     }
-    // The modules' files are the bulk of the work: each `types.rs`, and
-    // each `mod.rs`'s operations in runs of `OPERATIONS_PER_JOB`, are
-    // emitted and printed as jobs spread over the machine's cores. Results
-    // keep their order, so the output does not depend on the schedule.
+    // The modules' files are the bulk of the work: each module's types and
+    // operations, in runs of `ITEMS_PER_JOB`, are emitted and printed as
+    // jobs spread over the machine's cores. Results keep their order, so
+    // the output does not depend on the schedule.
     let lib = options.crate_name.replace('-', "_");
     let clients: Vec<emit::ClientFile<'_>> = apis.iter().map(|api| emit::ClientFile::new(api, &lib)).collect();
+    let types: Vec<emit::TypesFile<'_>> = apis.iter().map(emit::TypesFile::new).collect();
     let mut jobs: Vec<EmitJob> = Vec::new();
     for (index, api) in apis.iter().enumerate() {
-        jobs.push(EmitJob::Types(index));
-        let count = api.operations.len();
-        jobs.extend((0..count.div_ceil(OPERATIONS_PER_JOB)).map(|chunk| {
-            EmitJob::Operations(index, chunk * OPERATIONS_PER_JOB..count.min((chunk + 1) * OPERATIONS_PER_JOB))
-        }));
+        jobs.extend(runs(api.types.len()).map(|range| EmitJob::Types(index, range)));
+        jobs.extend(runs(api.operations.len()).map(|range| EmitJob::Operations(index, range)));
     }
     let done = parallel_map(&jobs, |job| match job {
-        EmitJob::Types(index) => {
-            let mut printer = render::Printer::new();
-            emit::types_file(&apis[*index], &mut printer);
-            printer.finish(&render::banner(&options.command, &apis[*index].source)).map(EmitDone::Types)
-        }
+        EmitJob::Types(index, range) => types[*index].types(range.clone()).map(EmitDone::Types),
         EmitJob::Operations(index, range) => clients[*index].operations(range.clone()).map(EmitDone::Operations),
     });
-    let mut done = jobs.iter().zip(done);
-    for (api, client) in apis.iter().zip(&clients) {
+    let mut done = done.into_iter();
+    for ((api, client), types) in apis.iter().zip(&clients).zip(&types) {
         let module = Path::new("src").join(&api.module);
-        let mut types = None;
-        let mut parts = Vec::new();
-        for (_, result) in done.by_ref().take(1 + api.operations.len().div_ceil(OPERATIONS_PER_JOB)) {
+        let banner = render::banner(&options.command, &api.source);
+        let mut type_parts = Vec::new();
+        let mut operation_parts = Vec::new();
+        for result in done.by_ref().take(runs(api.types.len()).count() + runs(api.operations.len()).count()) {
             match result.map_err(|m| internal(&api.source, m))? {
-                EmitDone::Types(text) => types = Some(text),
-                EmitDone::Operations(texts) => parts.push(texts),
+                EmitDone::Types(text) => type_parts.push(text),
+                EmitDone::Operations(texts) => operation_parts.push(texts),
             }
         }
         let mut printer = render::Printer::new();
-        client.print(&parts, &mut printer);
-        drop(parts);
-        let contents =
-            printer.finish(&render::banner(&options.command, &api.source)).map_err(|m| internal(&api.source, m))?;
+        client.print(&operation_parts, &mut printer);
+        drop(operation_parts);
+        let contents = printer.finish(&banner).map_err(|m| internal(&api.source, m))?;
         files.push(GeneratedFile { path: module.join("mod.rs"), contents });
-        files.push(GeneratedFile { path: module.join("types.rs"), contents: types.unwrap_or_default() });
+        let mut printer = render::Printer::new();
+        types.print(&type_parts, &mut printer);
+        drop(type_parts);
+        let contents = printer.finish(&banner).map_err(|m| internal(&api.source, m))?;
+        files.push(GeneratedFile { path: module.join("types.rs"), contents });
     }
     Ok(files)
 }

@@ -19,7 +19,7 @@ use quote::quote;
 
 pub use client::{ClientFile, OperationTexts};
 pub(crate) use manifest::{cargo_toml, readme, vendored_runtime_toml};
-pub use types::types_file;
+pub use types::TypesFile;
 
 /// An identifier chosen by `naming`. Naming only hands out valid
 /// identifiers; should that ever fail, the name is repaired rather than the

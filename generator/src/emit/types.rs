@@ -9,19 +9,45 @@ use quote::quote;
 /// An enum with more values than this is written as text, not tokens.
 const TEXT_ENUM: usize = 256;
 
-/// The whole `types.rs` of one API, printed item by item: each type, then
-/// its `Validate` impl (if it has checks), side by side.
-pub fn types_file(api: &ir::Api, out: &mut Printer) {
-    let module_docs = docs::inner(&format!("Types of the {} API, from `{}`.", api.title, api.source));
-    out.push(quote! {
-        #module_docs
-        #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
-    });
-    let validatable = super::validate::validatable(api);
-    for def in &api.types {
-        let item = type_def(def, out);
-        let checks = super::validate::validate_impl(def, &validatable);
-        out.push(quote! { #item #checks });
+/// The `types.rs` of one API: what its parts share, made once. The types
+/// are printed a run at a time ([`TypesFile::types`], which threads may run
+/// side by side), then the file is put together ([`TypesFile::print`]).
+pub struct TypesFile<'a> {
+    api: &'a ir::Api,
+    validatable: std::collections::BTreeSet<String>,
+}
+
+impl<'a> TypesFile<'a> {
+    /// The types file of `api`.
+    pub fn new(api: &'a ir::Api) -> TypesFile<'a> {
+        TypesFile { api, validatable: super::validate::validatable(api) }
+    }
+
+    /// Prints the types in `range` (indexes into the API's types), item by
+    /// item: each type, then its `Validate` impl (if it has checks). Fails
+    /// only on a generator bug (see [`Printer::finish`]).
+    pub fn types(&self, range: std::ops::Range<usize>) -> Result<String, String> {
+        let mut out = Printer::new();
+        for def in self.api.types.get(range).unwrap_or_default() {
+            let item = type_def(def, &mut out);
+            let checks = super::validate::validate_impl(def, &self.validatable);
+            out.push(quote! { #item #checks });
+        }
+        out.into_text()
+    }
+
+    /// The whole file into `out`, with `parts` (the types printed by
+    /// [`TypesFile::types`], in order) in their places.
+    pub fn print(&self, parts: &[String], out: &mut Printer) {
+        let api = self.api;
+        let module_docs = docs::inner(&format!("Types of the {} API, from `{}`.", api.title, api.source));
+        out.push(quote! {
+            #module_docs
+            #![allow(deprecated, clippy::large_enum_variant, clippy::type_complexity)]
+        });
+        for part in parts {
+            out.text(part);
+        }
     }
 }
 
