@@ -83,7 +83,7 @@ pub struct Document {
     /// The raw document as converted to OpenAPI 3.0, keys normalised to
     /// strings and YAML merge keys applied, cut to what lowering reads from
     /// it once the typed model is made: `info` and every `encoding` object,
-    /// at their pointers (see [`what_lowering_reads`]).
+    /// at their pointers.
     pub raw: Value,
     /// The typed OpenAPI model.
     pub api: openapiv3::OpenAPI,
