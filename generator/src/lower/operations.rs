@@ -724,7 +724,18 @@ impl<'a> Lowerer<'a> {
                 ir::StatusMatch::Range(r) => r == 2,
                 ir::StatusMatch::Default => !any_success,
             };
-            let response = self.resolve_component(response, "responses", "a response", &here, |c| &c.responses)?;
+            // A reference that leads to no response (a schema, nothing) is a
+            // defect of this one status: documented, with no body known.
+            let response = match self.resolve_component(response, "responses", "a response", &here, |c| &c.responses) {
+                Ok(response) => response,
+                Err(err) => {
+                    self.warn(
+                        &pointer_join(&here, "$ref"),
+                        format!("{}; read as a response with no body", err.message),
+                    );
+                    openapiv3::Response::default()
+                }
+            };
             let label = match status {
                 ir::StatusMatch::Code(c) => c.to_string(),
                 ir::StatusMatch::Range(r) => format!("{r}XX"),

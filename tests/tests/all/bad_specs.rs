@@ -159,6 +159,26 @@ fn dangling_ref() {
     assert_eq!(op.responses[0].body, esign_codegen::ir::ResponseBody::Json(esign_codegen::ir::TypeRef::Json));
 }
 
+/// A response `$ref` that leads to a schema (or nothing) leaves the
+/// operation in: that status is documented with no body, and warned about.
+#[test]
+fn a_response_reference_to_another_kind_is_a_response_with_no_body() {
+    let text = format!(
+        "{HEADER}paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n        '400':\n          $ref: '#/components/schemas/BadRequest'\ncomponents:\n  schemas:\n    BadRequest: {{type: object}}\n"
+    );
+    let lowered = lower_text("specs/t.yaml", &text).expect("generates");
+    assert_eq!(lowered.api.operations.len(), 1);
+    let op = &lowered.api.operations[0];
+    assert_eq!(op.responses.len(), 2);
+    assert_eq!(op.responses[1].body, esign_codegen::ir::ResponseBody::Empty);
+    let warnings: Vec<String> = lowered.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["specs/t.yaml: #/paths/~1a/get/responses/400/$ref: warning: `#/components/schemas/BadRequest` does not \
+          resolve; expected a response under #/components/responses; read as a response with no body"]
+    );
+}
+
 #[test]
 fn references_below_a_component_or_to_another_kind() {
     // A pointer below a component schema is that schema, made a component
