@@ -144,30 +144,25 @@ pub fn lower_spec(spec: &SpecInput, on_unsupported: OnUnsupported) -> Result<low
 /// spec succeeds and all files are returned, or the first error is.
 pub fn generate_crate(specs: &[SpecInput], options: &CrateOptions) -> Result<Generated, Error> {
     check_crate_name(&options.crate_name)?;
+    // The path as given, folders included: which file could not be read.
+    let io_error = |spec: &SpecInput, err: std::io::Error| {
+        Error::new(
+            ErrorKind::Io,
+            Location { file: spec.path.display().to_string(), ..Location::default() },
+            err.to_string(),
+        )
+    };
+    // A missing file is reported before any spec is worked on.
+    for spec in specs {
+        std::fs::metadata(&spec.path).map_err(|err| io_error(spec, err))?;
+    }
     // Each file is read just before it is loaded, and its bytes dropped
     // once its tree is made.
     let read = |index: usize| -> Result<(String, std::borrow::Cow<'_, [u8]>), Error> {
         let spec = &specs[index];
-        let bytes = std::fs::read(&spec.path).map_err(|err| {
-            Error::new(
-                ErrorKind::Io,
-                // The path as given, folders included: which file could not be read.
-                Location { file: spec.path.display().to_string(), ..Location::default() },
-                err.to_string(),
-            )
-        })?;
+        let bytes = std::fs::read(&spec.path).map_err(|err| io_error(spec, err))?;
         Ok((spec.display_name.clone(), std::borrow::Cow::Owned(bytes)))
     };
-    // Every file must be readable before any is worked on.
-    for spec in specs {
-        std::fs::metadata(&spec.path).map_err(|err| {
-            Error::new(
-                ErrorKind::Io,
-                Location { file: spec.path.display().to_string(), ..Location::default() },
-                err.to_string(),
-            )
-        })?;
-    }
     on_generator_thread(specs.len(), &read, options)
 }
 
