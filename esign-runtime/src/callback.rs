@@ -8,54 +8,14 @@
 
 #[cfg(feature = "webhooks")]
 use std::borrow::Cow;
-use std::fmt;
 
 #[cfg(feature = "webhooks")]
-use super::pointer::json_texts_at;
+use crate::pointer::json_texts_at;
 #[cfg(feature = "webhooks")]
-use super::secret::Secret;
+use crate::secret::Secret;
 
-/// A callback body that could not be used.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CallbackError {
-    /// Larger than the limit given to the parser.
-    TooLarge {
-        /// The limit, in bytes.
-        limit: usize,
-    },
-    /// Not multipart with the event field, and not JSON.
-    Malformed(String),
-    /// The event's hash does not match: not sent by the provider, or not for this key.
-    Forged,
-    /// The key to verify with is empty: an event hashed with the empty key,
-    /// which anyone can make, would verify. Nothing is accepted with it.
-    EmptyKey,
-    /// Its typed form would take more than `budget` bytes of memory: the
-    /// body is far denser in values than any the provider sends (a hash
-    /// that vouches for a few fields says nothing of the rest).
-    TooDense {
-        /// The budget, in bytes.
-        budget: usize,
-    },
-}
-
-impl fmt::Display for CallbackError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CallbackError::TooLarge { limit } => write!(f, "callback body over {limit} bytes"),
-            // It may quote the body or its Content-Type: control characters escaped.
-            CallbackError::Malformed(why) => write!(f, "malformed callback: {}", super::error::Escaped(why)),
-            CallbackError::Forged => f.write_str("callback event hash does not verify"),
-            CallbackError::EmptyKey => f.write_str("the key to verify callbacks with is empty"),
-            CallbackError::TooDense { budget } => {
-                write!(f, "callback would take over {budget} bytes of memory once parsed")
-            }
-        }
-    }
-}
-
-impl std::error::Error for CallbackError {}
+#[cfg(feature = "webhooks")]
+use crate::error::CallbackError;
 
 /// Reads a callback body given its Content-Type: `multipart/form-data` with
 /// the event JSON in `field` (RFC 7578), `application/x-www-form-urlencoded`
@@ -113,7 +73,7 @@ pub const CALLBACK_MEMORY_FLOOR: usize = 64 * 1024;
 /// Parses the JSON that [`callback_json`] found in a body of `body_len`
 /// bytes into the typed event, within [`CALLBACK_MEMORY_FACTOR`] times the
 /// body, or [`CALLBACK_MEMORY_FLOOR`] if that is more: the budget of
-/// [`from_json_within`](super::budget::from_json_within) is that, less the
+/// [`from_json_within`](crate::budget::from_json_within) is that, less the
 /// JSON's copy if it is one and 1 KiB for the parser's own needs. A denser body is [`CallbackError::TooDense`].
 #[cfg(feature = "webhooks")]
 pub fn parse_callback<T: serde::de::DeserializeOwned>(
@@ -130,7 +90,7 @@ pub fn parse_callback<T: serde::de::DeserializeOwned>(
         .max(CALLBACK_MEMORY_FLOOR)
         .saturating_sub(copied)
         .saturating_sub(1024);
-    super::budget::from_json_within(&json, budget)
+    crate::budget::from_json_within(&json, budget)
 }
 
 /// A parameter of a Content-Type (`boundary=...`), unquoted.
@@ -242,27 +202,9 @@ pub fn verify_json_hmac_sha256(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_say_what_is_wrong() {
-        assert_eq!(CallbackError::TooLarge { limit: 10 }.to_string(), "callback body over 10 bytes");
-        assert_eq!(CallbackError::Malformed("x".to_owned()).to_string(), "malformed callback: x");
-        assert_eq!(
-            CallbackError::Malformed("unknown variant `a\r\nb\u{1b}[2J`".to_owned()).to_string(),
-            "malformed callback: unknown variant `a\\r\\nb\\u{1b}[2J`"
-        );
-        assert_eq!(CallbackError::Forged.to_string(), "callback event hash does not verify");
-        assert_eq!(CallbackError::EmptyKey.to_string(), "the key to verify callbacks with is empty");
-        assert_eq!(
-            CallbackError::TooDense { budget: 40 }.to_string(),
-            "callback would take over 40 bytes of memory once parsed"
-        );
-    }
-
     #[test]
     fn text_at_reads_a_pointer() {
-        use super::super::pointer::text_at;
+        use crate::pointer::text_at;
         let event = serde_json::json!({"event": {"event_time": 1700000000, "event_type": "signature_request_signed"}});
         assert_eq!(text_at(&event, "/event/event_time").as_deref(), Some("1700000000"));
         assert_eq!(text_at(&event, "/event/event_type").as_deref(), Some("signature_request_signed"));

@@ -8,8 +8,8 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use super::client::RateLimit;
-use super::url::redact_url_text;
+use crate::rate_limit::{requested_wait, retry_after, RateLimit};
+use crate::url::redact_url_text;
 
 /// A response kept as received: what every error that saw a response holds.
 #[derive(Clone)]
@@ -46,7 +46,7 @@ impl RawResponse {
     /// `NaN`, infinite, not ASCII, an obsolete date form). A date is read
     /// against the system clock. Never panics.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
-        super::retry::retry_after(&self.headers, super::clock::SharedClock::default().since_epoch())
+        retry_after(&self.headers, crate::clock::SharedClock::default().since_epoch())
     }
 
     /// How long this answer asks to wait when it refuses for the rate
@@ -55,7 +55,7 @@ impl RawResponse {
     /// second, read against the system clock. At most a year whatever the
     /// headers say; never panics.
     pub fn requested_wait(&self) -> std::time::Duration {
-        super::retry::rate_limit_wait(self, super::clock::SharedClock::default().since_epoch())
+        requested_wait(&self.headers, self.rate_limit, crate::clock::SharedClock::default().since_epoch())
     }
 
     /// Whether the body should be read as JSON: the Content-Type says so, or
@@ -500,178 +500,47 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-#[cfg(test)]
-pub(super) mod tests {
-    use super::*;
+/// A callback body that could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CallbackError {
+    /// Larger than the limit given to the parser.
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// Not multipart with the event field, and not JSON.
+    Malformed(String),
+    /// The event's hash does not match: not sent by the provider, or not for this key.
+    Forged,
+    /// The key to verify with is empty: an event hashed with the empty key,
+    /// which anyone can make, would verify. Nothing is accepted with it.
+    EmptyKey,
+    /// Its typed form would take more than `budget` bytes of memory: the
+    /// body is far denser in values than any the provider sends (a hash
+    /// that vouches for a few fields says nothing of the rest).
+    TooDense {
+        /// The budget, in bytes.
+        budget: usize,
+    },
+}
 
-    /// A response for unit tests (here and in `client`).
-    pub(in super::super) fn raw(status: u16, content_type: Option<&str>, body: &'static str) -> RawResponse {
-        let mut headers = HeaderMap::new();
-        if let Some(ct) = content_type {
-            headers.insert(reqwest::header::CONTENT_TYPE, ct.parse().unwrap());
+impl fmt::Display for CallbackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallbackError::TooLarge { limit } => write!(f, "callback body over {limit} bytes"),
+            // It may quote the body or its Content-Type: control characters escaped.
+            CallbackError::Malformed(why) => write!(f, "malformed callback: {}", Escaped(why)),
+            CallbackError::Forged => f.write_str("callback event hash does not verify"),
+            CallbackError::EmptyKey => f.write_str("the key to verify callbacks with is empty"),
+            CallbackError::TooDense { budget } => {
+                write!(f, "callback would take over {budget} bytes of memory once parsed")
+            }
         }
-        RawResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers,
-            rate_limit: None,
-            body: Bytes::from_static(body.as_bytes()),
-            attempts: 1,
-            lost_answers: 0,
-            waits: Vec::new(),
-        }
-    }
-
-    fn transport_error() -> TransportError {
-        let err = reqwest::Client::new().get("http://[::1").build().expect_err("the URL does not parse");
-        TransportError::from(err)
-    }
-
-    #[test]
-    fn display_keeps_the_status() {
-        let err: Error<String> = Error::Api { body: "bad".to_owned(), response: Box::new(raw(404, None, "{}")) };
-        assert_eq!(err.to_string(), "the API answered 404 Not Found");
-        let body = r#"{"error": {"error_msg": "Unauthorized api key", "error_name": "unauthorized"}}"#;
-        let err: Error<String> = Error::Api { body: "x".to_owned(), response: Box::new(raw(401, None, body)) };
-        assert_eq!(err.to_string(), "the API answered 401 Unauthorized: unauthorized: Unauthorized api key");
-        let body =
-            r#"{"status": 0, "messages": [{"code": "invitation.not.exists", "message": "Invitation not found"}]}"#;
-        let err: Error<String> = Error::Api { body: "x".to_owned(), response: Box::new(raw(200, None, body)) };
-        assert_eq!(err.to_string(), "the API answered 200 OK: invitation.not.exists: Invitation not found");
-        let err: Error<String> =
-            Error::Api { body: "x".to_owned(), response: Box::new(raw(422, None, r#"{"detail": "bad field"}"#)) };
-        assert_eq!(err.to_string(), "the API answered 422 Unprocessable Entity: bad field");
-        // Debug keeps the structure.
-        assert!(format!("{err:?}").starts_with("Api {"), "{err:?}");
-        let err: Error<String> = Error::UnexpectedResponse(Box::new(raw(502, Some("text/html"), "<html>")));
-        assert_eq!(err.to_string(), "unexpected response 502 Bad Gateway (6 bytes)");
-        let err: Error<String> =
-            Error::Decode { message: "EOF while parsing".to_owned(), response: Box::new(raw(200, None, "{")) };
-        assert_eq!(err.to_string(), "cannot decode the 200 OK response body: EOF while parsing");
-        let err: Error<String> = Error::InvalidRequest("path parameter `id` is empty".to_owned());
-        assert_eq!(err.to_string(), "invalid request: path parameter `id` is empty");
-        let err: Error<String> = Error::RateLimited {
-            retry_at: std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_060),
-            wanted: std::time::Duration::from_millis(2500),
-            response: Some(Box::new(raw(429, None, ""))),
-            attempts: 1,
-            lost_answers: 0,
-        };
-        assert_eq!(
-            err.to_string(),
-            "rate limited (429 Too Many Requests): sending may resume in 2.5 s (Unix time 1700000060), later than this call may wait"
-        );
-        let err: Error<String> = Error::ResponseTooLarge { limit: 10, response: Box::new(raw(200, None, "0123")) };
-        assert_eq!(err.to_string(), "the 200 OK response body is larger than the 10 bytes the client reads");
-        let err: Error<String> =
-            Error::ForeignOrigin { origin: "http://evil.test:81".to_owned(), response: Box::new(raw(200, None, "")) };
-        assert_eq!(
-            err.to_string(),
-            "the 200 OK answer came from another origin (http://evil.test:81) after a redirect; not used"
-        );
-    }
-
-    #[test]
-    fn accessors_see_the_response_when_there_is_one() {
-        let mut response = raw(409, Some("application/json"), "{\"error\":\"conflict\"}");
-        response.rate_limit = Some(RateLimit { limit: 10, remaining: 0, reset: 5 });
-        let err: Error<String> = Error::Api { body: "conflict".to_owned(), response: Box::new(response) };
-        assert_eq!(err.status(), Some(StatusCode::CONFLICT));
-        assert_eq!(err.raw_body().map(|b| b.as_ref()), Some(&b"{\"error\":\"conflict\"}"[..]));
-        assert_eq!(err.rate_limit().map(|r| r.limit), Some(10));
-        assert_eq!(err.api_error().map(String::as_str), Some("conflict"));
-
-        let err: Error<String> = Error::UnexpectedResponse(Box::new(raw(500, None, "")));
-        assert_eq!(err.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
-        assert!(err.api_error().is_none());
-
-        let err: Error<String> = Error::InvalidRequest("no".to_owned());
-        assert!(err.status().is_none() && err.response().is_none() && err.raw_body().is_none());
-        assert!(err.rate_limit().is_none());
-        assert_eq!((err.attempts(), err.lost_answers()), (0, 0));
-
-        let mut response = raw(504, None, "");
-        (response.attempts, response.lost_answers) = (3, 2);
-        let err: Error<String> = Error::UnexpectedResponse(Box::new(response));
-        assert_eq!((err.attempts(), err.lost_answers()), (3, 2));
-        let err: Error<String> = Error::RateLimited {
-            retry_at: std::time::SystemTime::now(),
-            wanted: std::time::Duration::from_secs(90),
-            response: None,
-            attempts: 2,
-            lost_answers: 1,
-        };
-        assert_eq!((err.attempts(), err.lost_answers(), err.status()), (2, 1, None));
-    }
-
-    #[test]
-    fn json_is_recognized_by_content_type_or_by_its_first_byte() {
-        assert!(raw(200, Some("application/json; charset=utf-8"), "x").is_json());
-        assert!(raw(200, Some("Application/Problem+JSON"), "x").is_json());
-        assert!(raw(200, Some("text/json"), "x").is_json());
-        assert!(!raw(200, Some("text/html"), "{}").is_json());
-        assert!(raw(200, None, "  \n[1]").is_json());
-        assert!(raw(200, None, "{\"a\":1}").is_json());
-        assert!(!raw(200, None, "ok").is_json());
-        assert!(!raw(200, None, "").is_json());
-    }
-
-    #[test]
-    fn raw_response_text_and_debug_show_the_body() {
-        let mut response = raw(200, None, "");
-        response.body = Bytes::from_static(b"caf\xc3\xa9 \xff");
-        assert_eq!(response.text(), "caf\u{e9} \u{fffd}");
-        response.headers.insert(reqwest::header::LOCATION, "https://h.test/next?api_key=sk_live_9".parse().unwrap());
-        let shown = format!("{response:?}");
-        assert!(shown.starts_with("RawResponse { status: 200,"), "{shown}");
-        assert!(
-            shown.contains("\"location\": \"https://h.test/next?api_key=<redacted>\"") && !shown.contains("sk_live_9"),
-            "{shown}"
-        );
-        assert!(shown.contains("body: \"caf\u{e9} \u{fffd}\""), "{shown}");
-    }
-
-    #[test]
-    fn transport_errors_count_attempts_and_chain_sources() {
-        let mut err = transport_error();
-        assert_eq!(err.attempts(), 1);
-        assert!(!err.is_timeout() && !err.is_connect());
-        let once = err.to_string();
-        assert_eq!(once, "transport error: the request could not be built");
-        let source = std::error::Error::source(&err).expect("the HTTP client's error is the source");
-        assert!(source.to_string().contains("builder error"), "{source}");
-        assert!(!once.contains("attempts"), "{once}");
-        err.1 = 3;
-        err.2 = 2;
-        assert!(err.to_string().contains(" (after 3 attempts)"), "{err}");
-        assert_eq!(err.lost_answers(), 2);
-
-        let err: Error<()> = transport_error().into();
-        assert!(matches!(err, Error::Transport(_)));
-        assert!(std::error::Error::source(&err).is_some());
-        assert!(err.to_string().starts_with("transport error: "));
-        let err: Error<()> = Error::InvalidRequest("x".to_owned());
-        assert!(std::error::Error::source(&err).is_none());
-    }
-
-    #[test]
-    fn server_text_is_shown_with_control_characters_escaped() {
-        let body = "{\"error\": {\"error_name\": \"bad\\r\\nINFO forged\", \"error_msg\": \"\\u001b[2Jgone\\u0007 \\u009b1m \\u007f \\u202eevil\\ttab\"}}";
-        let err: Error<String> = Error::Api { body: "x".to_owned(), response: Box::new(raw(400, None, body)) };
-        assert_eq!(
-            err.to_string(),
-            "the API answered 400 Bad Request: bad\\r\\nINFO forged: \\u{1b}[2Jgone\\u{7} \\u{9b}1m \\u{7f} \\u{202e}evil\\ttab"
-        );
-        let err: Error<String> = Error::Decode {
-            message: "unknown variant `a\nb\u{1b}`".to_owned(),
-            response: Box::new(raw(200, None, "")),
-        };
-        assert_eq!(err.to_string(), "cannot decode the 200 OK response body: unknown variant `a\\nb\\u{1b}`");
-        // Text without control characters is unchanged, non-ASCII included.
-        assert_eq!(Escaped("caf\u{e9} \u{1f600} a\\b").to_string(), "caf\u{e9} \u{1f600} a\\b");
-    }
-
-    #[test]
-    fn build_error_says_what_went_wrong() {
-        assert_eq!(BuildError("no base URL".to_owned()).to_string(), "cannot build the client: no base URL");
     }
 }
+
+impl std::error::Error for CallbackError {}
+
+#[cfg(test)]
+pub(crate) mod tests;

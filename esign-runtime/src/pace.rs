@@ -12,9 +12,8 @@
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use super::client::RateLimit;
-use super::clock::SharedClock;
-use super::retry::{until_reset, RetryPolicy, RESET_MARGIN};
+use crate::clock::SharedClock;
+use crate::rate_limit::{until_reset, RateLimit, LONGEST_HEADER_WAIT, RESET_MARGIN};
 
 /// The shared pacing state of one client and its clones.
 #[derive(Debug, Default)]
@@ -144,7 +143,7 @@ impl Pacer {
                 };
                 match blocked.into_iter().chain(spent).max() {
                     Some(wanted) => {
-                        let wanted = wanted.min(RetryPolicy::LONGEST_HEADER_WAIT);
+                        let wanted = wanted.min(LONGEST_HEADER_WAIT);
                         let resume_at = now.saturating_add(wanted);
                         if wanted > budget || until_deadline.is_some_and(|left| wanted > left) {
                             Step::Refuse(Spent { wanted, resume_at })
@@ -221,10 +220,10 @@ impl Pacer {
     }
 
     /// Nothing is sent for `wait` (a `Retry-After`), by any call of the
-    /// client; at most [`RetryPolicy::LONGEST_HEADER_WAIT`].
+    /// client; at most [`LONGEST_HEADER_WAIT`].
     pub(super) fn block_for(&self, wait: Duration) {
         let now = tokio::time::Instant::now();
-        let until = now.checked_add(wait.min(RetryPolicy::LONGEST_HEADER_WAIT)).unwrap_or(now);
+        let until = now.checked_add(wait.min(LONGEST_HEADER_WAIT)).unwrap_or(now);
         let mut state = self.lock();
         state.blocked_until = Some(state.blocked_until.map_or(until, |b| b.max(until)));
     }
@@ -309,7 +308,7 @@ mod tests {
             pacer.observe(Some(RateLimit { limit: 5, remaining: 0, reset }), true, true);
             pacer.seed(RateLimit { limit: 5, remaining: 0, reset });
             let refused = super::super::block_on(pacer.acquire(Duration::from_secs(60), None, false)).unwrap_err();
-            assert_eq!(refused.wanted, RetryPolicy::LONGEST_HEADER_WAIT, "{reset}");
+            assert_eq!(refused.wanted, LONGEST_HEADER_WAIT, "{reset}");
             // A window with requests left sends, however far its reset.
             let pacer = Pacer::default();
             pacer.seed(RateLimit { limit: 5, remaining: 3, reset });
@@ -319,7 +318,7 @@ mod tests {
         let pacer = Pacer::default();
         pacer.block_for(Duration::MAX);
         let refused = super::super::block_on(pacer.acquire(Duration::from_secs(60), None, false)).unwrap_err();
-        let longest = RetryPolicy::LONGEST_HEADER_WAIT;
+        let longest = LONGEST_HEADER_WAIT;
         assert!(refused.wanted <= longest && refused.wanted > longest - Duration::from_secs(1), "{refused:?}");
     }
 

@@ -6,7 +6,9 @@ use std::fmt;
 
 use bytes::Bytes;
 
-use super::error::{TransportCause, TransportError};
+use std::time::Duration;
+
+use crate::error::{TransportCause, TransportError};
 
 /// A response body not read yet: call [`ByteStream::chunk`] until it gives
 /// `None`, or copy it somewhere with [`ByteStream::write_to`]. Each chunk is
@@ -15,10 +17,10 @@ use super::error::{TransportCause, TransportError};
 ///
 /// A stream a client hands over keeps the timeouts of the attempt that
 /// got it: the body must end within the request timeout
-/// ([`RetryPolicy::request_timeout`](super::RetryPolicy::request_timeout),
+/// ([`RetryPolicy::request_timeout`](crate::RetryPolicy::request_timeout),
 /// counted from when the request was sent, and never past the call's
-/// [`deadline`](super::RetryPolicy::deadline)), and no read waits longer
-/// than [`RetryPolicy::read_timeout`](super::RetryPolicy::read_timeout).
+/// [`deadline`](crate::RetryPolicy::deadline)), and no read waits longer
+/// than [`RetryPolicy::read_timeout`](crate::RetryPolicy::read_timeout).
 /// Past either, [`chunk`](Self::chunk) fails with a [`TransportError`]
 /// whose [`is_timeout`](TransportError::is_timeout) is true. Raise the
 /// request timeout (and the deadline) for downloads that take longer.
@@ -66,7 +68,7 @@ impl ByteStream {
     /// fails midway is a [`TransportError`]; what was handed out before it
     /// stays valid, but the body is incomplete.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, TransportError> {
-        let chunk = super::client::next_chunk(&mut self.response, self.end, self.read_timeout)
+        let chunk = next_chunk(&mut self.response, self.end, self.read_timeout)
             .await
             .map_err(|cause: TransportCause| TransportError(cause, 1, 0))?;
         if let Some(bytes) = &chunk {
@@ -97,7 +99,7 @@ impl ByteStream {
             if body.len().saturating_add(chunk.len()) > limit {
                 return Err(StreamError::TooLarge { limit, received: self.received });
             }
-            super::client::grow_within(&mut body, chunk.len(), limit);
+            grow_within(&mut body, chunk.len(), limit);
             body.extend_from_slice(&chunk);
         }
         Ok(Bytes::from(body))
@@ -148,6 +150,81 @@ impl std::error::Error for StreamError {
             StreamError::Transport(err) => Some(err),
             StreamError::Write(err) => Some(err),
             StreamError::TooLarge { .. } => None,
+        }
+    }
+}
+
+/// The next piece of a body, within the attempt's end and the read timeout:
+/// `Ok(None)` at its end.
+pub(crate) async fn next_chunk(
+    response: &mut reqwest::Response,
+    end: Option<(tokio::time::Instant, Duration)>,
+    idle: Option<Duration>,
+) -> Result<Option<Bytes>, TransportCause> {
+    let now = tokio::time::Instant::now();
+    let stall = idle.and_then(|idle| Some((now.checked_add(idle)?, idle)));
+    let wake = match (end, stall) {
+        (Some(end), Some(stall)) => Some(if stall.0 < end.0 {
+            (stall.0, TransportCause::Stalled(stall.1))
+        } else {
+            (end.0, TransportCause::TimedOut(end.1))
+        }),
+        (Some(end), None) => Some((end.0, TransportCause::TimedOut(end.1))),
+        (None, Some(stall)) => Some((stall.0, TransportCause::Stalled(stall.1))),
+        (None, None) => None,
+    };
+    match wake {
+        Some((at, cause)) => match tokio::time::timeout_at(at, response.chunk()).await {
+            Ok(chunk) => chunk.map_err(|err| TransportCause::Http(err.without_url())),
+            Err(_) => Err(cause),
+        },
+        None => response.chunk().await.map_err(|err| TransportCause::Http(err.without_url())),
+    }
+}
+
+/// A buffer for a body read whole, never allowed past `limit`: it grows in
+/// steps of `limit / 2^k`, so its capacity never passes the cap (a
+/// `Vec`'s own doubling could reach twice it), and a growth step copies at
+/// most half the cap.
+pub(crate) fn grow_within(body: &mut Vec<u8>, more: usize, limit: usize) {
+    let needed = body.len().saturating_add(more);
+    if needed <= body.capacity() {
+        return;
+    }
+    let mut target = limit.max(needed);
+    while target / 2 >= needed && target / 2 >= MIN_BODY_STEP {
+        target /= 2;
+    }
+    body.reserve_exact(target - body.len());
+}
+
+/// The smallest step a body buffer grows by (unless the cap is smaller).
+const MIN_BODY_STEP: usize = 16 << 10;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_buffers_grow_by_halves_of_the_cap_and_never_past_it() {
+        for limit in [1, 1000, 16 << 10, 1_500_000, 16 << 20] {
+            let mut body = Vec::new();
+            let mut capacities = Vec::new();
+            for piece in [1usize, 7, 4096, 16 << 10, 400_000].iter().cycle().take(400) {
+                if body.len() + piece > limit {
+                    break;
+                }
+                grow_within(&mut body, *piece, limit);
+                body.resize(body.len() + piece, 0);
+                assert!(body.capacity() <= limit, "{limit}: {}", body.capacity());
+                if capacities.last() != Some(&body.capacity()) {
+                    capacities.push(body.capacity());
+                }
+            }
+            // Each step at least doubles, until the cap: few copies.
+            for pair in capacities.windows(2) {
+                assert!(pair[1] >= 2 * pair[0] || pair[1] == limit, "{limit}: {capacities:?}");
+            }
         }
     }
 }

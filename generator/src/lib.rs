@@ -387,21 +387,37 @@ pub fn runtime_copy(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     };
     let mut files =
         vec![GeneratedFile { path: PathBuf::from("manifest.toml"), contents: read("esign-runtime/Cargo.toml")? }];
-    let entries = std::fs::read_dir(root.join("esign-runtime/src")).map_err(|err| {
-        Error::new(
-            ErrorKind::Io,
-            Location { file: "esign-runtime/src/".to_owned(), ..Location::default() },
-            err.to_string(),
-        )
-    })?;
-    let mut names: Vec<String> =
-        entries.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    // Every file under `src/`, folders of submodules included, in path order.
+    let mut names = Vec::new();
+    runtime_sources(&root.join("esign-runtime/src"), "", &mut names)?;
     names.sort();
     for name in names {
         let relative = format!("esign-runtime/src/{name}");
         files.push(GeneratedFile { path: Path::new("src").join(&name), contents: read(&relative)? });
     }
     Ok(files)
+}
+
+/// The files under `dir` (the runtime's `src/`), as `/`-separated paths
+/// after `prefix`.
+fn runtime_sources(dir: &Path, prefix: &str, names: &mut Vec<String>) -> Result<(), Error> {
+    let io = |err: std::io::Error| {
+        Error::new(
+            ErrorKind::Io,
+            Location { file: format!("esign-runtime/src/{prefix}"), ..Location::default() },
+            err.to_string(),
+        )
+    };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        if entry.file_type().map_err(io)?.is_dir() {
+            runtime_sources(&entry.path(), &format!("{name}/"), names)?;
+        } else {
+            names.push(name);
+        }
+    }
+    Ok(())
 }
 
 fn check_module_names(apis: &[ir::Api]) -> Result<(), Error> {

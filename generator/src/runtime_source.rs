@@ -10,28 +10,45 @@
 /// `[dependencies]` are what a vendoring crate needs.
 const MANIFEST: &str = include_str!("../runtime/manifest.toml");
 
-/// Every file of `esign-runtime/src` (as copied), by name.
+/// Every file of `esign-runtime/src` (as copied), by its path under
+/// `src/` (`/`-separated: modules with submodules are folders).
 const FILES: &[(&str, &str)] = &[
     ("budget.rs", include_str!("../runtime/src/budget.rs")),
+    ("budget/metered.rs", include_str!("../runtime/src/budget/metered.rs")),
+    ("budget/tests.rs", include_str!("../runtime/src/budget/tests.rs")),
     ("bulk.rs", include_str!("../runtime/src/bulk.rs")),
+    ("bulk/journal.rs", include_str!("../runtime/src/bulk/journal.rs")),
+    ("bulk/journal/tests.rs", include_str!("../runtime/src/bulk/journal/tests.rs")),
+    ("bulk/report.rs", include_str!("../runtime/src/bulk/report.rs")),
+    ("bulk/run.rs", include_str!("../runtime/src/bulk/run.rs")),
+    ("bulk/tests.rs", include_str!("../runtime/src/bulk/tests.rs")),
     ("callback.rs", include_str!("../runtime/src/callback.rs")),
     ("cancel.rs", include_str!("../runtime/src/cancel.rs")),
     ("client.rs", include_str!("../runtime/src/client.rs")),
+    ("client/redirect.rs", include_str!("../runtime/src/client/redirect.rs")),
+    ("client/send.rs", include_str!("../runtime/src/client/send.rs")),
+    ("client/settings.rs", include_str!("../runtime/src/client/settings.rs")),
+    ("client/tests.rs", include_str!("../runtime/src/client/tests.rs")),
     ("clock.rs", include_str!("../runtime/src/clock.rs")),
     ("contrast.rs", include_str!("../runtime/src/contrast.rs")),
     ("enums.rs", include_str!("../runtime/src/enums.rs")),
     ("envelope.rs", include_str!("../runtime/src/envelope.rs")),
     ("error.rs", include_str!("../runtime/src/error.rs")),
-    ("journal.rs", include_str!("../runtime/src/journal.rs")),
+    ("error/tests.rs", include_str!("../runtime/src/error/tests.rs")),
     ("lib.rs", include_str!("../runtime/src/lib.rs")),
     ("multipart.rs", include_str!("../runtime/src/multipart.rs")),
     ("pace.rs", include_str!("../runtime/src/pace.rs")),
     ("pointer.rs", include_str!("../runtime/src/pointer.rs")),
+    ("rate_limit.rs", include_str!("../runtime/src/rate_limit.rs")),
+    ("response.rs", include_str!("../runtime/src/response.rs")),
     ("retry.rs", include_str!("../runtime/src/retry.rs")),
+    ("retry/policy.rs", include_str!("../runtime/src/retry/policy.rs")),
+    ("retry/strategy.rs", include_str!("../runtime/src/retry/strategy.rs")),
+    ("retry/tests.rs", include_str!("../runtime/src/retry/tests.rs")),
+    ("retry/trace.rs", include_str!("../runtime/src/retry/trace.rs")),
     ("search.rs", include_str!("../runtime/src/search.rs")),
     ("secret.rs", include_str!("../runtime/src/secret.rs")),
     ("stream.rs", include_str!("../runtime/src/stream.rs")),
-    ("trace.rs", include_str!("../runtime/src/trace.rs")),
     ("url.rs", include_str!("../runtime/src/url.rs")),
     ("validate.rs", include_str!("../runtime/src/validate.rs")),
     ("wait.rs", include_str!("../runtime/src/wait.rs")),
@@ -81,11 +98,20 @@ mod tests {
 
     #[test]
     fn every_runtime_file_is_listed() {
+        fn walk(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("the runtime's copy is readable") {
+                let entry = entry.expect("entry");
+                let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+                if entry.file_type().expect("file type").is_dir() {
+                    walk(&entry.path(), &format!("{name}/"), out);
+                } else {
+                    out.push(name);
+                }
+            }
+        }
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/src");
-        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
-            .expect("the runtime's copy is readable")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
+        let mut on_disk = Vec::new();
+        walk(&dir, "", &mut on_disk);
         on_disk.sort();
         let mut listed: Vec<String> = FILES.iter().map(|(n, _)| (*n).to_owned()).collect();
         listed.sort();

@@ -68,19 +68,16 @@ mod contrast;
 mod enums;
 mod envelope;
 mod error;
-// Written to only by the bulk runner.
-#[cfg_attr(not(feature = "bulk"), allow(dead_code))]
-mod journal;
 mod multipart;
 mod pace;
 mod pointer;
+mod rate_limit;
+mod response;
 mod retry;
 #[cfg(feature = "search")]
 mod search;
 mod secret;
 mod stream;
-#[cfg(feature = "tracing")]
-mod trace;
 mod url;
 mod validate;
 mod wait;
@@ -90,22 +87,22 @@ pub use reqwest;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::StatusCode;
 
-pub use bulk::{BulkCall, BulkEntry, BulkOptions, BulkOutcome, BulkProgress, BulkReport, ProgressHook};
-pub use callback::CallbackError;
+pub use bulk::{
+    BulkCall, BulkEntry, BulkOptions, BulkOutcome, BulkProgress, BulkReport, Journal, JournalHeader, ProgressHook,
+};
 #[cfg(feature = "webhooks")]
 pub use callback::{CALLBACK_MEMORY_FACTOR, CALLBACK_MEMORY_FLOOR};
 pub use cancel::{BoxFuture, Cancel, CancelOutcome, CancelRequest, CancelRule, CancelTarget};
-pub use client::{
-    CallInfo, ClientCore, ClientSettings, RateLimit, RateLimitHeaders, Redirects, Response, DEFAULT_MAX_RESPONSE_BYTES,
-};
+pub use client::{ClientCore, ClientSettings, Redirects, DEFAULT_MAX_RESPONSE_BYTES};
 pub use clock::{SharedClock, SystemClock, TimeSource, TokioClock};
 #[cfg(feature = "contrast")]
 pub use contrast::{contrast_ratio, parse_hex_color, relative_luminance, ContrastRules};
 pub use envelope::StringBool;
-pub use error::{BuildError, Error, RawResponse, TransportError};
-pub use journal::{Journal, JournalHeader};
+pub use error::{BuildError, CallbackError, Error, RawResponse, TransportError};
 pub use multipart::FilePart;
-pub use retry::{RetryEvent, RetryHook, RetryMatch, RetryPolicy, RetryRules};
+pub use rate_limit::{RateLimit, RateLimitHeaders};
+pub use response::Response;
+pub use retry::{CallInfo, RetryEvent, RetryHook, RetryMatch, RetryPolicy, RetryRules};
 #[cfg(feature = "search")]
 pub use search::{QueryField, SearchError, SearchQuery, ValueType};
 pub use secret::{Auth, Secret};
@@ -124,13 +121,13 @@ pub mod __codegen {
     #[cfg(feature = "webhooks")]
     pub use super::callback::{callback_json, parse_callback, verify_hmac_sha256, verify_json_hmac_sha256};
     pub use super::cancel::cancel_outcome;
-    pub use super::client::{api_error, decode_json, response, unexpected, warnings};
     #[cfg(feature = "contrast")]
     pub use super::contrast::check_contrast;
     pub use super::envelope::envelope_succeeded;
     #[cfg(feature = "multipart")]
     pub use super::multipart::{bracket_parts, json_part, spread_parts, text_part};
     pub use super::pointer::{json_texts_at, text_at};
+    pub use super::response::{api_error, decode_json, response, unexpected, warnings};
     pub use super::url::{
         field_pairs, form_urlencoded, form_urlencoded_with, param_text, push_path_segment, push_query, redact_url,
         redact_url_text, same_origin, value_text,

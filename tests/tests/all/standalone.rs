@@ -88,13 +88,20 @@ fn a_vendored_runtime_is_the_runtime_crate_as_it_is_with_only_the_features_the_s
     assert!(runtime_manifest.contains("name = \"todo-client-runtime\""), "{runtime_manifest}");
     assert!(runtime_manifest.contains("[lib]\nname = \"esign_runtime\""), "{runtime_manifest}");
     assert!(!runtime_manifest.contains("workspace"), "it stands alone: {runtime_manifest}");
-    // Every source file, unit tests included, exactly as in esign-runtime/.
-    let dir = crate::support::workspace_root().join("esign-runtime/src");
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let original = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(file(&generated, &format!("runtime/src/{name}")), original, "{name} is copied as it is");
+    // Every source file, unit tests and submodule folders included, exactly as in esign-runtime/.
+    let src = crate::support::workspace_root().join("esign-runtime/src");
+    let mut dirs = vec![src.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let name = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+            let original = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(file(&generated, &format!("runtime/src/{name}")), original, "{name} is copied as it is");
+        }
     }
     assert!(file(&generated, "src/lib.rs").contains("pub use ::esign_runtime as runtime;"));
 }

@@ -12,8 +12,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::client::CallInfo;
-use super::error::{Error, RawResponse};
+use super::strategy::CallInfo;
+use crate::error::{Error, RawResponse};
 
 /// The span of one call, its outcome fields still empty.
 pub(super) fn call_span(call: CallInfo) -> tracing::Span {
