@@ -54,6 +54,28 @@
 //!
 //! Open enums are written with the [`open_enum!`] macro.
 //!
+//! # Layers
+//!
+//! The modules form layers, lowest first; a module uses only modules of
+//! the layers below its own, so there is no import circle (a unit test,
+//! `layers`, reads the sources and checks it):
+//!
+//! 1. Foundations, which use no other module: `clock`, `secret`, `url`,
+//!    `enums`, `validate`, `multipart`, `search`, `wait`.
+//! 2. Small readers: `pointer`, `envelope`, `contrast`, and `rate_limit`
+//!    (the window a response reports and how long an answer asks to wait).
+//! 3. `error`: the [`Error`] every call returns and what it keeps.
+//! 4. What works on answers: `budget` (parsing within a memory budget),
+//!    `response` (typed bodies), `stream` (bodies read as they arrive),
+//!    `cancel`, and `pace` (the rate-limit window a client shares).
+//! 5. `callback`, and `retry`: the policy, the spec's rules and the loop
+//!    that drives a call's attempts.
+//! 6. `client`: [`ClientCore`], its settings, redirects and sending.
+//! 7. `bulk`: runs over many ids through a client, and their journal.
+//!
+//! Runtime files name each other through `crate::`; `super::` only reaches
+//! a module's own parent (a submodule's file, or a module's tests).
+//!
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
@@ -68,6 +90,8 @@ mod contrast;
 mod enums;
 mod envelope;
 mod error;
+#[cfg(test)]
+mod layers;
 mod multipart;
 mod pace;
 mod pointer;

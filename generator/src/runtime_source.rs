@@ -35,6 +35,7 @@ const FILES: &[(&str, &str)] = &[
     ("envelope.rs", include_str!("../runtime/src/envelope.rs")),
     ("error.rs", include_str!("../runtime/src/error.rs")),
     ("error/tests.rs", include_str!("../runtime/src/error/tests.rs")),
+    ("layers.rs", include_str!("../runtime/src/layers.rs")),
     ("lib.rs", include_str!("../runtime/src/lib.rs")),
     ("multipart.rs", include_str!("../runtime/src/multipart.rs")),
     ("pace.rs", include_str!("../runtime/src/pace.rs")),

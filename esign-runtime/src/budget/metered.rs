@@ -413,4 +413,3 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Enum<'_, A> {
         self.inner.struct_variant(fields, Charging { inner: visitor, meter: self.meter, rate: self.rate })
     }
 }
-

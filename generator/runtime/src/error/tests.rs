@@ -29,8 +29,7 @@ fn display_keeps_the_status() {
     let body = r#"{"error": {"error_msg": "Unauthorized api key", "error_name": "unauthorized"}}"#;
     let err: Error<String> = Error::Api { body: "x".to_owned(), response: Box::new(raw(401, None, body)) };
     assert_eq!(err.to_string(), "the API answered 401 Unauthorized: unauthorized: Unauthorized api key");
-    let body =
-        r#"{"status": 0, "messages": [{"code": "invitation.not.exists", "message": "Invitation not found"}]}"#;
+    let body = r#"{"status": 0, "messages": [{"code": "invitation.not.exists", "message": "Invitation not found"}]}"#;
     let err: Error<String> = Error::Api { body: "x".to_owned(), response: Box::new(raw(200, None, body)) };
     assert_eq!(err.to_string(), "the API answered 200 OK: invitation.not.exists: Invitation not found");
     let err: Error<String> =
@@ -157,10 +156,8 @@ fn server_text_is_shown_with_control_characters_escaped() {
         err.to_string(),
         "the API answered 400 Bad Request: bad\\r\\nINFO forged: \\u{1b}[2Jgone\\u{7} \\u{9b}1m \\u{7f} \\u{202e}evil\\ttab"
     );
-    let err: Error<String> = Error::Decode {
-        message: "unknown variant `a\nb\u{1b}`".to_owned(),
-        response: Box::new(raw(200, None, "")),
-    };
+    let err: Error<String> =
+        Error::Decode { message: "unknown variant `a\nb\u{1b}`".to_owned(), response: Box::new(raw(200, None, "")) };
     assert_eq!(err.to_string(), "cannot decode the 200 OK response body: unknown variant `a\\nb\\u{1b}`");
     // Text without control characters is unchanged, non-ASCII included.
     assert_eq!(Escaped("caf\u{e9} \u{1f600} a\\b").to_string(), "caf\u{e9} \u{1f600} a\\b");
