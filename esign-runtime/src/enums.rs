@@ -1,5 +1,5 @@
 //! Open enums: the values a spec lists, plus whatever else the API sends,
-//! kept as received. The [`open_enum!`](super::open_enum) macro writes one,
+//! kept as received. The [`open_enum!`](crate::open_enum) macro writes one,
 //! with the same API the generator used to write out by hand for every enum.
 
 // How the macro is named: `#[macro_export]` puts a macro at the root of the
@@ -195,7 +195,7 @@ macro_rules! __open_enum {
 }
 
 /// Defines an open enum of integer values: the integer form of
-/// [`open_enum!`](super::open_enum), with the same syntax.
+/// [`open_enum!`](crate::open_enum), with the same syntax.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __open_int_enum {
@@ -307,7 +307,7 @@ macro_rules! __open_int_enum {
 #[cfg(test)]
 mod tests {
     // The macro is named by its public path, the re-export in `lib.rs`.
-    use super::super::{open_enum, open_int_enum};
+    use crate::{open_enum, open_int_enum};
 
     open_enum! {
         /// How dates are written.

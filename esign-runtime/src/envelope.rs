@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::url::value_text;
+use crate::url::value_text;
 
 /// A boolean the API writes as a string (`"True"`, `"False"`), read
 /// case-insensitively; a JSON boolean is accepted too. It is written back

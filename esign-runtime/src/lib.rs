@@ -140,29 +140,29 @@ pub use wait::{AcceptorState, ConfirmOutcome, ConfirmedBy, ReportedFor, WaitOpti
 /// API: they may change in any release, together with the generator.
 #[doc(hidden)]
 pub mod __codegen {
-    pub use super::budget::{buffer_mark, from_buffered, from_json_within, BufferMark};
-    pub use super::bulk::bulk_outcome;
+    pub use crate::budget::{buffer_mark, from_buffered, from_json_within, BufferMark};
+    pub use crate::bulk::bulk_outcome;
     #[cfg(feature = "webhooks")]
-    pub use super::callback::{callback_json, parse_callback, verify_hmac_sha256, verify_json_hmac_sha256};
-    pub use super::cancel::cancel_outcome;
+    pub use crate::callback::{callback_json, parse_callback, verify_hmac_sha256, verify_json_hmac_sha256};
+    pub use crate::cancel::cancel_outcome;
     #[cfg(feature = "contrast")]
-    pub use super::contrast::check_contrast;
-    pub use super::envelope::envelope_succeeded;
+    pub use crate::contrast::check_contrast;
+    pub use crate::envelope::envelope_succeeded;
     #[cfg(feature = "multipart")]
-    pub use super::multipart::{bracket_parts, json_part, spread_parts, text_part};
-    pub use super::pointer::{json_texts_at, text_at};
-    pub use super::response::{api_error, decode_json, response, unexpected, warnings};
-    pub use super::url::{
+    pub use crate::multipart::{bracket_parts, json_part, spread_parts, text_part};
+    pub use crate::pointer::{json_texts_at, text_at};
+    pub use crate::response::{api_error, decode_json, response, unexpected, warnings};
+    pub use crate::url::{
         field_pairs, form_urlencoded, form_urlencoded_with, param_text, push_path_segment, push_query, redact_url,
         redact_url_text, same_origin, value_text,
     };
-    pub use super::validate::{
+    pub use crate::validate::{
         check_exactly_one, check_groups, check_items, check_unknown_properties, join_path, refuse_violations,
     };
     #[cfg(feature = "patterns")]
-    pub use super::validate::{check_pattern, check_pattern_at};
+    pub use crate::validate::{check_pattern, check_pattern_at};
     #[cfg(feature = "waiters")]
-    pub use super::wait::wait;
+    pub use crate::wait::wait;
 }
 
 // `#[macro_export]` places the macro at the crate root (see `enums.rs`).

@@ -254,11 +254,11 @@ mod tests {
     use super::*;
 
     fn now_secs() -> u64 {
-        super::super::clock::SharedClock::default().since_epoch().as_secs()
+        crate::clock::SharedClock::default().since_epoch().as_secs()
     }
 
     fn take(pacer: &Pacer) -> Permit<'_> {
-        super::super::block_on(pacer.acquire(Duration::from_secs(60), None, false)).expect("a permit")
+        crate::block_on(pacer.acquire(Duration::from_secs(60), None, false)).expect("a permit")
     }
 
     #[test]
@@ -292,7 +292,7 @@ mod tests {
         let pacer = Pacer::default();
         let reset = now_secs() + 120;
         pacer.seed(RateLimit { limit: 5, remaining: 0, reset });
-        let refused = super::super::block_on(pacer.acquire(Duration::from_secs(60), None, false)).unwrap_err();
+        let refused = crate::block_on(pacer.acquire(Duration::from_secs(60), None, false)).unwrap_err();
         assert!(refused.wanted > Duration::from_secs(110) && refused.wanted <= Duration::from_secs(121), "{refused:?}");
         assert_eq!(refused.resume_at, Duration::from_secs(reset) + RESET_MARGIN);
         // A seed does not raise what is known.
@@ -307,7 +307,7 @@ mod tests {
             // From an answer, and from a journal: a window that is spent.
             pacer.observe(Some(RateLimit { limit: 5, remaining: 0, reset }), true, true);
             pacer.seed(RateLimit { limit: 5, remaining: 0, reset });
-            let refused = super::super::block_on(pacer.acquire(Duration::from_secs(60), None, false)).unwrap_err();
+            let refused = crate::block_on(pacer.acquire(Duration::from_secs(60), None, false)).unwrap_err();
             assert_eq!(refused.wanted, LONGEST_HEADER_WAIT, "{reset}");
             // A window with requests left sends, however far its reset.
             let pacer = Pacer::default();
@@ -317,7 +317,7 @@ mod tests {
         }
         let pacer = Pacer::default();
         pacer.block_for(Duration::MAX);
-        let refused = super::super::block_on(pacer.acquire(Duration::from_secs(60), None, false)).unwrap_err();
+        let refused = crate::block_on(pacer.acquire(Duration::from_secs(60), None, false)).unwrap_err();
         let longest = LONGEST_HEADER_WAIT;
         assert!(refused.wanted <= longest && refused.wanted > longest - Duration::from_secs(1), "{refused:?}");
     }

@@ -9,7 +9,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, Serialize};
 
-use super::url::value_text;
+use crate::url::value_text;
 
 /// A pointer's reference tokens (`~1` and `~0` unescaped); `None` unless it
 /// is empty or starts with `/`.

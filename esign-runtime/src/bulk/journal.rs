@@ -56,7 +56,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::report::{BulkEntry, BulkOutcome};
+use crate::bulk::report::{BulkEntry, BulkOutcome};
 use crate::rate_limit::RateLimit;
 
 /// The first line of a journal, and of each resumption.

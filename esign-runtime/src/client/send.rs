@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use super::settings::KEPT_OF_TOO_LARGE;
 use super::ClientCore;
+use crate::client::settings::KEPT_OF_TOO_LARGE;
 use crate::error::{RawResponse, TransportCause};
 use crate::retry::{Deadline, Sent};
 use crate::stream::{grow_within, next_chunk, ByteStream};

@@ -8,12 +8,12 @@
 use std::future::Future;
 use std::time::Duration;
 
-use super::policy::{RetryEvent, RetryPolicy, RetryRules};
-#[cfg(feature = "tracing")]
-use super::trace;
 use crate::error::{Error, RawResponse, TransportCause, TransportError};
 use crate::pace::Pacer;
 use crate::rate_limit::requested_wait;
+use crate::retry::policy::{RetryEvent, RetryPolicy, RetryRules};
+#[cfg(feature = "tracing")]
+use crate::retry::trace;
 use crate::stream::ByteStream;
 
 /// How one request ended, before it becomes part of a call's result.
@@ -95,7 +95,7 @@ pub(crate) struct Attempts<'a> {
 
 impl Attempts<'_> {
     /// Runs the loop, in a `tracing` span per call when that feature is on
-    /// (see [`trace`](super::trace)). `build` makes each attempt's request;
+    /// (see [`trace`](crate::retry::trace)). `build` makes each attempt's request;
     /// `send` sends one and reads its answer, within the attempt's end.
     pub(crate) async fn run<E, B, S, F>(self, build: B, send: S) -> Result<(RawResponse, Option<ByteStream>), Error<E>>
     where

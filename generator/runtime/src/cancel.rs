@@ -6,8 +6,8 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
-use super::error::Error;
-use super::url::value_text;
+use crate::error::Error;
+use crate::url::value_text;
 
 /// What a provider-neutral cancel acts on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -130,8 +130,8 @@ pub fn cancel_outcome<E: fmt::Debug>(err: &Error<E>, rules: &[CancelRule], messa
 
 #[cfg(test)]
 mod tests {
-    use super::super::error::RawResponse;
     use super::*;
+    use crate::error::RawResponse;
     use bytes::Bytes;
     use reqwest::header::HeaderMap;
 
@@ -217,8 +217,8 @@ mod tests {
         }
         let provider: &dyn Cancel = &Always;
         assert_eq!(provider.cancel_target(), CancelTarget::Session);
-        assert_eq!(super::super::block_on(provider.cancel(&CancelRequest::new("id"))), CancelOutcome::Canceled);
-        let outcome = super::super::block_on(provider.cancel(&CancelRequest::new("")));
+        assert_eq!(crate::block_on(provider.cancel(&CancelRequest::new("id"))), CancelOutcome::Canceled);
+        let outcome = crate::block_on(provider.cancel(&CancelRequest::new("")));
         assert_eq!(outcome, CancelOutcome::NotFound { reason: "no id".to_owned() });
     }
 }

@@ -2,7 +2,7 @@
 //! contrast ratios between the colours a request sets, inherits or leaves
 //! at their defaults.
 
-use super::validate::{join_path, Violation};
+use crate::validate::{join_path, Violation};
 
 /// Colour contrast rules (`x-esign-contrast`), resolved by [`check_contrast`].
 #[derive(Clone, Copy, Debug)]

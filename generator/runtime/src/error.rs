@@ -41,7 +41,7 @@ impl RawResponse {
     /// The wait its `Retry-After` header asks for, in seconds (`120`,
     /// `1.5`) or until an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`; one
     /// in the past is no wait), at most
-    /// [`RetryPolicy::LONGEST_HEADER_WAIT`](super::RetryPolicy::LONGEST_HEADER_WAIT)
+    /// [`RetryPolicy::LONGEST_HEADER_WAIT`](crate::RetryPolicy::LONGEST_HEADER_WAIT)
     /// (a year); `None` without one, or when it is neither (negative,
     /// `NaN`, infinite, not ASCII, an obsolete date form). A date is read
     /// against the system clock. Never panics.
@@ -129,11 +129,11 @@ pub enum Error<E> {
     InvalidRequest(String),
     /// The rate limit says to wait longer than this call may: past what is
     /// left of
-    /// [`RetryPolicy::max_rate_limit_wait`](super::RetryPolicy::max_rate_limit_wait)
+    /// [`RetryPolicy::max_rate_limit_wait`](crate::RetryPolicy::max_rate_limit_wait)
     /// (20 s by default, all of the call's rate-limit waits together) or
     /// past its deadline. Returned at once, without waiting; send again at
     /// `retry_at`, or allow longer waits. A wait asked for beyond
-    /// [`RetryPolicy::LONGEST_HEADER_WAIT`](super::RetryPolicy::LONGEST_HEADER_WAIT)
+    /// [`RetryPolicy::LONGEST_HEADER_WAIT`](crate::RetryPolicy::LONGEST_HEADER_WAIT)
     /// (a `Retry-After` of `1e20`, a reset of `2^63`) reads as that.
     RateLimited {
         /// When sending may resume (the window's reset, or `Retry-After`).

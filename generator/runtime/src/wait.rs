@@ -197,7 +197,7 @@ mod tests {
             };
             let options = WaitOptions { max_wait, min_delay: None, max_delay: None };
             let spec = (Duration::ZERO, Duration::ZERO);
-            let outcome = super::super::super::block_on(wait(attempt, acceptors, spec, options));
+            let outcome = crate::block_on(wait(attempt, acceptors, spec, options));
             (outcome, calls.get())
         }
 

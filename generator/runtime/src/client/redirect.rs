@@ -4,8 +4,8 @@
 
 use reqwest::StatusCode;
 
-use super::settings::Redirects;
 use super::ClientCore;
+use crate::client::settings::Redirects;
 use crate::secret::Auth;
 use crate::url::same_origin;
 

@@ -76,7 +76,7 @@ pub struct ClientSettings {
     pub max_response_bytes: usize,
     /// The wall clock rate-limit resets (Unix seconds) and `Retry-After`
     /// dates are read against; default the system clock. Tests on tokio's
-    /// paused clock give a [`TokioClock`](super::TokioClock), so a reset
+    /// paused clock give a [`TokioClock`](crate::TokioClock), so a reset
     /// arrives when the paused wait for it ends.
     pub time_source: SharedClock,
 }

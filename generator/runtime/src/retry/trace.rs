@@ -12,8 +12,8 @@
 
 use std::time::{Duration, Instant};
 
-use super::strategy::CallInfo;
 use crate::error::{Error, RawResponse};
+use crate::retry::strategy::CallInfo;
 
 /// The span of one call, its outcome fields still empty.
 pub(super) fn call_span(call: CallInfo) -> tracing::Span {
