@@ -28,6 +28,7 @@ pub trait QueryField {
 
 /// A search query that was refused before sending.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SearchError(pub String);
 
 impl fmt::Display for SearchError {

@@ -118,6 +118,7 @@ impl fmt::Debug for ByteStream {
 
 /// Why a [`ByteStream`] could not be copied or collected.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum StreamError {
     /// The connection failed before the body ended.
     Transport(TransportError),

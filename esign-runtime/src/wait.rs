@@ -126,6 +126,7 @@ where
 
 /// Whom a callback event was reported for.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ReportedFor {
     /// An API app (an app callback), by its id.
     App(String),
@@ -160,6 +161,7 @@ pub enum ConfirmOutcome {
 
 /// What confirmed a cancellation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ConfirmedBy {
     /// The waiter saw the state reached.
     Waiter,

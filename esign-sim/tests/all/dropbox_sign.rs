@@ -181,7 +181,7 @@ async fn every_response_carries_the_rate_limit_and_an_exhausted_limit_is_answere
     let client = client(&sim, RetryPolicy::never());
 
     let first = client.signature_request_get("sr-00001").await.unwrap();
-    let RateLimit { limit, remaining, reset } = first.rate_limit.expect("the client reads the headers");
+    let RateLimit { limit, remaining, reset, .. } = first.rate_limit.expect("the client reads the headers");
     assert_eq!((limit, remaining), (2, 1));
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     assert!(reset >= now && reset <= now + 2, "{reset} vs {now}");

@@ -12,7 +12,12 @@ use crate::rate_limit::{requested_wait, retry_after, RateLimit};
 use crate::url::redact_url_text;
 
 /// A response kept as received: what every error that saw a response holds.
+///
+/// `#[non_exhaustive]`: it may learn more of a call without breaking
+/// callers. Code that needs one of its own (a test of a function that takes
+/// one, a fake transport) starts from [`RawResponse::new`].
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct RawResponse {
     /// The HTTP status.
     pub status: StatusCode,
@@ -33,6 +38,21 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
+    /// A response with this status, headers and body, as one attempt
+    /// answered it at once: no rate limit read, no lost answer, no wait.
+    /// Set the public fields afterwards for anything else.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Bytes>) -> Self {
+        RawResponse {
+            status,
+            headers,
+            rate_limit: None,
+            body: body.into(),
+            attempts: 1,
+            lost_answers: 0,
+            waits: Vec::new(),
+        }
+    }
+
     /// The body as text, with invalid UTF-8 replaced.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.body)

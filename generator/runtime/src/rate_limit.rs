@@ -8,7 +8,10 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 
 /// Rate-limit state read from response headers.
+///
+/// `#[non_exhaustive]`: make one with [`RateLimit::new`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// Requests allowed in the window.
     pub limit: u64,
@@ -19,6 +22,12 @@ pub struct RateLimit {
 }
 
 impl RateLimit {
+    /// A window: `limit` requests, `remaining` of them left, reset at Unix
+    /// time `reset` (seconds).
+    pub const fn new(limit: u64, remaining: u64, reset: u64) -> Self {
+        RateLimit { limit, remaining, reset }
+    }
+
     /// How long from now until the window resets, just past the reported
     /// second (50 ms): zero plus that margin for a reset in the past, at
     /// most [`RetryPolicy::LONGEST_HEADER_WAIT`](crate::RetryPolicy::LONGEST_HEADER_WAIT) for one

@@ -6,6 +6,7 @@ use std::fmt;
 
 /// A value failed a check by regular expression.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PatternError {
     /// What was checked (`ValidationType::numbers_only`).
     pub rule: String,
@@ -58,6 +59,7 @@ pub fn check_pattern(
 
 /// One problem `validate()` found.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// Where: field names and indexes from the checked value (`form_field_rules[0].triggers`).
     pub path: String,

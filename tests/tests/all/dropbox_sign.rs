@@ -25,7 +25,7 @@ fn rate_limited(status: u16) -> ResponseTemplate {
         .insert_header("X-Ratelimit-Reset", "1767225600")
 }
 
-const RATE: RateLimit = RateLimit { limit: 2000, remaining: 1999, reset: 1767225600 };
+const RATE: RateLimit = RateLimit::new(2000, 1999, 1767225600);
 
 #[tokio::test]
 async fn cancel_posts_with_basic_auth_and_reads_the_rate_limit() {

@@ -61,6 +61,7 @@ use crate::rate_limit::RateLimit;
 
 /// The first line of a journal, and of each resumption.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JournalHeader {
     /// The operation the run calls (`signature_request_cancel`, ...).
     pub operation: String,

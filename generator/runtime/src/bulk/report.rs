@@ -7,6 +7,7 @@
 /// `not_eligible`, `not_found`, `failed` or `not_attempted`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BulkOutcome {
     /// This run's request took effect: canceled (or removed).
     Canceled,
@@ -65,6 +66,7 @@ fn is_zero(n: &u32) -> bool {
 
 /// One id and how it ended.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkEntry {
     /// The id.
     pub id: String,
@@ -85,6 +87,7 @@ pub struct BulkEntry {
 /// order given. Serializable; a run with a journal can also be resumed from
 /// the journal alone (see `BulkOptions::journal`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BulkReport {
     /// The entries, one per id.
     pub entries: Vec<BulkEntry>,
@@ -131,6 +134,7 @@ impl BulkReport {
 
 /// Progress of a bulk run, reported after each id.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct BulkProgress {
     /// Ids finished (with those a resumed journal already had).
     pub done: usize,

@@ -131,6 +131,7 @@ impl fmt::Debug for RetryPolicy {
 
 /// One retry, as the hook sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryEvent {
     /// The HTTP method.
     pub method: &'static str,

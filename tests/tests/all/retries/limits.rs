@@ -271,15 +271,8 @@ fn every_header_reader_survives_random_and_extreme_values() {
             }
         }
         let rate_limit = NAMES.read(&headers);
-        let response = RawResponse {
-            status: StatusCode::TOO_MANY_REQUESTS,
-            headers,
-            rate_limit,
-            body: Default::default(),
-            attempts: 1,
-            lost_answers: 0,
-            waits: Vec::new(),
-        };
+        let mut response = RawResponse::new(StatusCode::TOO_MANY_REQUESTS, headers, Vec::new());
+        response.rate_limit = rate_limit;
         if let Some(wait) = response.retry_after() {
             assert!(wait <= longest, "case {case}: {wait:?} from {:?}", response.headers);
             read.0 += 1;
