@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use reqwest::StatusCode;
+
 use crate::cancel::{cancel_outcome, CancelOutcome, CancelRule};
 use crate::error::Error;
 use crate::rate_limit::RateLimit;
@@ -157,10 +159,10 @@ pub fn bulk_outcome<E: fmt::Debug>(
         return BulkOutcome::NotAttempted;
     }
     let lost = err.lost_answers();
-    let status = err.status().map(|s| s.as_u16());
+    let status = err.status();
     match cancel_outcome(err, rules, message) {
-        CancelOutcome::NotFound { .. } if status == Some(410) && lost > 0 => success,
-        CancelOutcome::NotFound { reason } if status == Some(410) => BulkOutcome::AlreadyGone { reason },
+        CancelOutcome::NotFound { .. } if status == Some(StatusCode::GONE) && lost > 0 => success,
+        CancelOutcome::NotFound { reason } if status == Some(StatusCode::GONE) => BulkOutcome::AlreadyGone { reason },
         CancelOutcome::NotFound { reason } => BulkOutcome::NotFound { reason },
         CancelOutcome::NotEligible { reason } => BulkOutcome::NotEligible { reason },
         CancelOutcome::Canceled => BulkOutcome::Canceled,
@@ -169,7 +171,7 @@ pub fn bulk_outcome<E: fmt::Debug>(
             if lost > 0 {
                 reason.push_str(" (an attempt's answer was lost: it may have taken effect)");
             }
-            BulkOutcome::Failed { reason, status: status.map(|s| s.as_u16()) }
+            BulkOutcome::Failed { reason, status }
         }
     }
 }

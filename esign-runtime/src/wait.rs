@@ -1,6 +1,8 @@
 //! Waiting for a state: waiter options and outcomes, the waiter loop itself
 //! (feature `waiters`), and the outcomes of cancel-and-confirm.
 
+use reqwest::StatusCode;
+
 /// How long a waiter may wait, and how it spaces its attempts.
 ///
 /// | field | default |
@@ -42,14 +44,14 @@ pub enum WaitOutcome {
         /// Requests made.
         attempts: u32,
         /// The status that matched.
-        status: u16,
+        status: StatusCode,
     },
     /// A failure acceptor matched, or an error no acceptor covers.
     Failed {
         /// Requests made.
         attempts: u32,
         /// The status, when a response arrived.
-        status: Option<u16>,
+        status: Option<StatusCode>,
         /// What happened.
         reason: String,
     },
@@ -83,7 +85,7 @@ pub async fn wait<F, Fut>(
 ) -> WaitOutcome
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<u16, (Option<u16>, String)>>,
+    Fut: std::future::Future<Output = Result<StatusCode, (Option<StatusCode>, String)>>,
 {
     let min = options.min_delay.unwrap_or(spec_delays.0);
     let max = options.max_delay.unwrap_or(spec_delays.1).max(min);
@@ -95,7 +97,8 @@ where
             Ok(status) => (Some(status), String::new()),
             Err((status, reason)) => (status, reason),
         };
-        let state = status.and_then(|s| acceptors.iter().find(|(code, _)| *code == s).map(|(_, state)| *state));
+        let state =
+            status.and_then(|s| acceptors.iter().find(|(code, _)| *code == s.as_u16()).map(|(_, state)| *state));
         match (state, status) {
             (Some(AcceptorState::Success), Some(status)) => return WaitOutcome::Reached { attempts, status },
             (Some(AcceptorState::Failure), _) => {
@@ -108,7 +111,7 @@ where
             (Some(AcceptorState::Retry), _) => {}
             // A transport failure is retried; another unmatched error is final.
             (None, None) => {}
-            (None, Some(status)) if (200..300).contains(&status) => {}
+            (None, Some(status)) if status.is_success() => {}
             (_, status) => return WaitOutcome::Failed { attempts, status, reason },
         }
         let exponential = min.saturating_mul(1u32 << attempts.min(16)).min(max);
@@ -187,7 +190,12 @@ mod tests {
         use super::super::*;
         use std::time::Duration;
 
+        /// An attempt's answer, by status number.
         type Attempt = Result<u16, (Option<u16>, String)>;
+
+        fn code(status: u16) -> StatusCode {
+            StatusCode::from_u16(status).unwrap()
+        }
 
         fn run(answers: Vec<Attempt>, acceptors: &[(u16, AcceptorState)], max_wait: Duration) -> (WaitOutcome, usize) {
             let answers = std::cell::RefCell::new(answers.into_iter());
@@ -195,6 +203,7 @@ mod tests {
             let attempt = || {
                 calls.set(calls.get() + 1);
                 let answer = answers.borrow_mut().next().expect("no more answers");
+                let answer = answer.map(code).map_err(|(status, reason)| (status.map(code), reason));
                 async move { answer }
             };
             let options = WaitOptions { max_wait, min_delay: None, max_delay: None };
@@ -209,23 +218,29 @@ mod tests {
         #[test]
         fn a_success_acceptor_ends_the_wait() {
             let (outcome, calls) = run(vec![Ok(200)], ACCEPTORS, Duration::from_secs(5));
-            assert_eq!(outcome, WaitOutcome::Reached { attempts: 1, status: 200 });
+            assert_eq!(outcome, WaitOutcome::Reached { attempts: 1, status: code(200) });
             assert_eq!(calls, 1);
         }
 
         #[test]
         fn a_failure_acceptor_ends_it_with_the_reason() {
             let (outcome, _) = run(vec![Err((Some(410), "gone".to_owned()))], ACCEPTORS, Duration::from_secs(5));
-            assert_eq!(outcome, WaitOutcome::Failed { attempts: 1, status: Some(410), reason: "gone".to_owned() });
+            assert_eq!(
+                outcome,
+                WaitOutcome::Failed { attempts: 1, status: Some(code(410)), reason: "gone".to_owned() }
+            );
             let (outcome, _) = run(vec![Ok(410)], ACCEPTORS, Duration::from_secs(5));
             let reason = "failure acceptor matched".to_owned();
-            assert_eq!(outcome, WaitOutcome::Failed { attempts: 1, status: Some(410), reason });
+            assert_eq!(outcome, WaitOutcome::Failed { attempts: 1, status: Some(code(410)), reason });
         }
 
         #[test]
         fn an_error_no_acceptor_covers_is_final() {
             let (outcome, _) = run(vec![Err((Some(500), "boom".to_owned()))], ACCEPTORS, Duration::from_secs(5));
-            assert_eq!(outcome, WaitOutcome::Failed { attempts: 1, status: Some(500), reason: "boom".to_owned() });
+            assert_eq!(
+                outcome,
+                WaitOutcome::Failed { attempts: 1, status: Some(code(500)), reason: "boom".to_owned() }
+            );
         }
 
         #[test]

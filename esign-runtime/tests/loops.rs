@@ -5,7 +5,7 @@
 #[tokio::test]
 async fn a_waiter_retries_until_a_success_acceptor_matches() {
     use esign_runtime::__codegen::wait;
-    use esign_runtime::{AcceptorState, WaitOptions, WaitOutcome};
+    use esign_runtime::{AcceptorState, StatusCode, WaitOptions, WaitOutcome};
     use std::time::Duration;
 
     let calls = std::sync::atomic::AtomicU32::new(0);
@@ -13,31 +13,36 @@ async fn a_waiter_retries_until_a_success_acceptor_matches() {
         let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
         async move {
             match n {
-                1 => Ok(404),
+                1 => Ok(StatusCode::NOT_FOUND),
                 2 => Err((None, "connection reset".to_owned())),
-                _ => Ok(200),
+                _ => Ok(StatusCode::OK),
             }
         }
     };
     let acceptors = [(200, AcceptorState::Success), (404, AcceptorState::Retry)];
     let delays = (Duration::from_millis(1), Duration::from_millis(5));
     let outcome = wait(attempt, &acceptors, delays, WaitOptions::default()).await;
-    assert_eq!(outcome, WaitOutcome::Reached { attempts: 3, status: 200 });
+    assert_eq!(outcome, WaitOutcome::Reached { attempts: 3, status: StatusCode::OK });
 }
 
 #[cfg(feature = "waiters")]
 #[tokio::test]
 async fn a_waiter_gives_up_at_max_wait() {
     use esign_runtime::__codegen::wait;
-    use esign_runtime::{AcceptorState, WaitOptions, WaitOutcome};
+    use esign_runtime::{AcceptorState, StatusCode, WaitOptions, WaitOutcome};
     use std::time::Duration;
 
     let mut options = WaitOptions::default();
     options.max_wait = Duration::from_millis(60);
     options.min_delay = Some(Duration::from_millis(10));
     let started = std::time::Instant::now();
-    let outcome =
-        wait(|| async { Ok(404) }, &[(404, AcceptorState::Retry)], (Duration::ZERO, Duration::ZERO), options).await;
+    let outcome = wait(
+        || async { Ok(StatusCode::NOT_FOUND) },
+        &[(404, AcceptorState::Retry)],
+        (Duration::ZERO, Duration::ZERO),
+        options,
+    )
+    .await;
     let WaitOutcome::TimedOut { attempts } = outcome else { panic!("{outcome:?}") };
     assert!(attempts >= 2, "{attempts}");
     assert!(started.elapsed() < Duration::from_secs(5));

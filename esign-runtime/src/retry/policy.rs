@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use reqwest::StatusCode;
+
 use crate::error::RawResponse;
 use crate::url::value_text;
 
@@ -140,7 +142,7 @@ pub struct RetryEvent {
     /// The attempt that failed (1 is the first).
     pub attempt: u32,
     /// Its status, when a response arrived.
-    pub status: Option<u16>,
+    pub status: Option<StatusCode>,
     /// `rate limited`, `unavailable` or `transport`.
     pub reason: &'static str,
     /// The pause before the next attempt.

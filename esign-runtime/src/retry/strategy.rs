@@ -8,6 +8,8 @@
 use std::future::Future;
 use std::time::Duration;
 
+use reqwest::StatusCode;
+
 use crate::error::{Error, RawResponse, TransportCause, TransportError};
 use crate::pace::Pacer;
 use crate::rate_limit::requested_wait;
@@ -241,7 +243,7 @@ impl Attempts<'_> {
             if !(self.call.retry_safe && tries < self.policy.max_attempts.max(1)) {
                 return Ok((outcome, None));
             }
-            let status = Some(outcome.status.as_u16());
+            let status = Some(outcome.status);
             if refused {
                 let wanted = requested_wait(&outcome.headers, outcome.rate_limit, pacer.clock().since_epoch());
                 let too_long = wanted > rate_budget
@@ -273,7 +275,7 @@ impl Attempts<'_> {
         }
     }
 
-    fn before_retry(&self, attempt: u32, status: Option<u16>, reason: &'static str, wait: Duration) {
+    fn before_retry(&self, attempt: u32, status: Option<StatusCode>, reason: &'static str, wait: Duration) {
         #[cfg(feature = "tracing")]
         trace::retry(attempt, status, reason, wait);
         if let Some(hook) = &self.policy.on_retry {

@@ -67,14 +67,14 @@ fn error_type<E>(err: &Error<E>) -> &'static str {
 }
 
 /// An event before a retry.
-pub(super) fn retry(attempt: u32, status: Option<u16>, reason: &'static str, wait: Duration) {
+pub(super) fn retry(attempt: u32, status: Option<reqwest::StatusCode>, reason: &'static str, wait: Duration) {
     let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
     match status {
         Some(status) => tracing::info!(
             esign.attempt = attempt,
             esign.retry_reason = reason,
             esign.wait_ms = wait_ms,
-            http.response.status_code = status,
+            http.response.status_code = status.as_u16(),
             "retrying after a {reason} answer"
         ),
         None => tracing::info!(

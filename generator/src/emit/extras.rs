@@ -196,8 +196,8 @@ pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) 
                 crate::runtime::__codegen::wait(
                     || async {
                         match self.#method(#( #arg_names, )* #options_arg).await {
-                            Ok(response) => Ok(response.status.as_u16()),
-                            Err(err) => Err((err.status().map(|s| s.as_u16()), err.to_string())),
+                            Ok(response) => Ok(response.status),
+                            Err(err) => Err((err.status(), err.to_string())),
                         }
                     },
                     &[#(#acceptors),*],

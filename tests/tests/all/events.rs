@@ -6,8 +6,8 @@ use esign_client::dropbox_sign::{
     Client, Credentials, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode,
 };
 use esign_client::runtime::{
-    CallbackError, ConfirmOutcome, ConfirmedBy, ReportedFor, Secret, WaitOptions, WaitOutcome, CALLBACK_MEMORY_FACTOR,
-    CALLBACK_MEMORY_FLOOR,
+    CallbackError, ConfirmOutcome, ConfirmedBy, ReportedFor, Secret, StatusCode, WaitOptions, WaitOutcome,
+    CALLBACK_MEMORY_FACTOR, CALLBACK_MEMORY_FLOOR,
 };
 use esign_sim::dropbox_sign::{DropboxSignSimBuilder, RequestState};
 use esign_sim::DropboxSignSim;
@@ -192,7 +192,10 @@ async fn the_waiter_times_out_and_fails_as_its_acceptors_say() {
     let outcome = client.wait_until_signature_request_canceled("sr-slow", short).await;
     assert!(matches!(outcome, WaitOutcome::TimedOut { attempts } if attempts >= 2), "{outcome:?}");
     let outcome = client.wait_until_signature_request_canceled("missing", quick()).await;
-    assert!(matches!(outcome, WaitOutcome::Failed { status: Some(404), attempts: 1, .. }), "{outcome:?}");
+    assert!(
+        matches!(outcome, WaitOutcome::Failed { status: Some(StatusCode::NOT_FOUND), attempts: 1, .. }),
+        "{outcome:?}"
+    );
     // Once the cancel completes, the same waiter succeeds.
     assert!(sim.complete_cancellation("sr-slow").await);
     let outcome = client.wait_until_signature_request_canceled("sr-slow", quick()).await;

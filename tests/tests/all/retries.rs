@@ -5,7 +5,7 @@
 mod limits;
 
 use esign_client::dropbox_sign::{Client, Credentials};
-use esign_client::runtime::{BulkOptions, BulkOutcome, RetryEvent, RetryPolicy, TimeSource, TokioClock};
+use esign_client::runtime::{BulkOptions, BulkOutcome, RetryEvent, RetryPolicy, StatusCode, TimeSource, TokioClock};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -76,7 +76,7 @@ async fn rate_limits_wait_for_retry_after_or_the_reset_then_succeed() {
     let events = log.lock().unwrap().clone();
     assert_eq!(
         events.iter().map(|e| (e.status, e.reason)).collect::<Vec<_>>(),
-        [(Some(429), "rate limited"), (Some(403), "rate limited")]
+        [(Some(StatusCode::TOO_MANY_REQUESTS), "rate limited"), (Some(StatusCode::FORBIDDEN), "rate limited")]
     );
     // The hook sees the path template, never the id or the key.
     for event in &events {

@@ -2,6 +2,8 @@
 //! a journal and a report hold, the [`BulkReport`], and the progress a run
 //! tells its hook.
 
+use reqwest::StatusCode;
+
 /// The outcome of one id in a bulk run. In a journal or a report, the
 /// `outcome` field names it: `queued`, `canceled`, `already_gone`,
 /// `not_eligible`, `not_found`, `failed` or `not_attempted`.
@@ -35,8 +37,10 @@ pub enum BulkOutcome {
     Failed {
         /// What went wrong.
         reason: String,
-        /// The last status, when a response arrived.
-        status: Option<u16>,
+        /// The last status, when a response arrived (a number in a
+        /// journal or a serialized report).
+        #[serde(with = "status_number")]
+        status: Option<StatusCode>,
     },
     /// Never sent: the run stopped first (its deadline, a journal that
     /// could not be written), no connection could be made, or the rate
@@ -57,6 +61,22 @@ impl BulkOutcome {
             BulkOutcome::Failed { .. } => "failed",
             BulkOutcome::NotAttempted => "not_attempted",
         }
+    }
+}
+
+/// An optional status as the number it is, in journals and reports.
+mod status_number {
+    use reqwest::StatusCode;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(status: &Option<StatusCode>, serializer: S) -> Result<S::Ok, S::Error> {
+        status.map(|s| s.as_u16()).serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<StatusCode>, D::Error> {
+        Option::<u16>::deserialize(deserializer)?
+            .map(|n| StatusCode::from_u16(n).map_err(serde::de::Error::custom))
+            .transpose()
     }
 }
 

@@ -9,7 +9,7 @@ fn entry(id: &str, outcome: BulkOutcome) -> BulkEntry {
 }
 
 fn failed(status: Option<u16>) -> BulkOutcome {
-    BulkOutcome::Failed { reason: "x".to_owned(), status }
+    BulkOutcome::Failed { reason: "x".to_owned(), status: status.map(|s| StatusCode::from_u16(s).unwrap()) }
 }
 
 fn api_error(status: u16, attempts: u32, lost_answers: u32) -> Error<()> {
@@ -109,7 +109,10 @@ fn failed_calls_become_outcomes() {
     // A 410 after a refusal (429, 503): the refused attempt did nothing.
     assert_eq!(outcome(&api_error(410, 2, 0)), BulkOutcome::AlreadyGone { reason: "why".to_owned() });
     assert_eq!(outcome(&api_error(409, 1, 0)), BulkOutcome::NotEligible { reason: "why".to_owned() });
-    assert_eq!(outcome(&api_error(503, 3, 0)), BulkOutcome::Failed { reason: "why".to_owned(), status: Some(503) });
+    assert_eq!(
+        outcome(&api_error(503, 3, 0)),
+        BulkOutcome::Failed { reason: "why".to_owned(), status: Some(StatusCode::SERVICE_UNAVAILABLE) }
+    );
     let BulkOutcome::Failed { reason, .. } = outcome(&api_error(504, 3, 3)) else { panic!() };
     assert!(reason.ends_with("(an attempt's answer was lost: it may have taken effect)"), "{reason}");
     let err: Error<()> = Error::InvalidRequest("empty id".to_owned());

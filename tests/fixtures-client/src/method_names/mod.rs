@@ -1562,10 +1562,8 @@ impl Client {
         crate::runtime::__codegen::wait(
                 || async {
                     match self.get_thing(thing_id).await {
-                        Ok(response) => Ok(response.status.as_u16()),
-                        Err(err) => {
-                            Err((err.status().map(|s| s.as_u16()), err.to_string()))
-                        }
+                        Ok(response) => Ok(response.status),
+                        Err(err) => Err((err.status(), err.to_string())),
                     }
                 },
                 &[
