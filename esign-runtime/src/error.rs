@@ -508,13 +508,42 @@ impl From<reqwest::Error> for TransportError {
     }
 }
 
-/// A client could not be built (a bad or missing base URL).
+/// A client could not be built: what failed. Its text never repeats a
+/// query value or user information of the base URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BuildError(pub String);
+#[non_exhaustive]
+pub enum BuildError {
+    /// No base URL: the spec names no server, and none was set
+    /// (`ClientBuilder::base_url`).
+    NoBaseUrl,
+    /// The base URL is not an absolute URL (the parser's reason).
+    BaseUrlNotAbsolute(String),
+    /// The base URL carries user information (`user:password@`):
+    /// credentials go in `ClientBuilder::credentials`.
+    BaseUrlUserInfo,
+    /// The base URL (as shown: query values redacted) is not an http or
+    /// https URL with a host.
+    BaseUrlNotHttp(String),
+    /// The base URL (as shown: query values redacted) has a query or a
+    /// fragment.
+    BaseUrlQueryOrFragment(String),
+    /// The HTTP client could not be built (reqwest's reason).
+    HttpClient(String),
+}
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot build the client: {}", self.0)
+        f.write_str("cannot build the client: ")?;
+        match self {
+            BuildError::NoBaseUrl => f.write_str("the spec names no server: set one with `ClientBuilder::base_url`"),
+            BuildError::BaseUrlNotAbsolute(why) => write!(f, "the base URL is not an absolute URL ({why})"),
+            BuildError::BaseUrlUserInfo => f.write_str(
+                "the base URL may not carry user information (`user:password@`): give credentials with `ClientBuilder::credentials`",
+            ),
+            BuildError::BaseUrlNotHttp(shown) => write!(f, "base URL `{shown}` must be an absolute http or https URL"),
+            BuildError::BaseUrlQueryOrFragment(shown) => write!(f, "base URL `{shown}` may not have a query or fragment"),
+            BuildError::HttpClient(why) => write!(f, "cannot build the HTTP client: {why}"),
+        }
     }
 }
 

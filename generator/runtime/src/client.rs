@@ -85,20 +85,16 @@ impl ClientCore {
         auth: Auth,
         rate_limit: Option<RateLimitHeaders>,
     ) -> Result<Self, BuildError> {
-        let parsed = reqwest::Url::parse(base_url)
-            .map_err(|err| BuildError(format!("the base URL is not an absolute URL ({err})")))?;
+        let parsed = reqwest::Url::parse(base_url).map_err(|err| BuildError::BaseUrlNotAbsolute(err.to_string()))?;
         if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(BuildError(
-                "the base URL may not carry user information (`user:password@`): give credentials with `ClientBuilder::credentials`"
-                    .to_owned(),
-            ));
+            return Err(BuildError::BaseUrlUserInfo);
         }
         let shown = redact_url(&parsed);
         if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() || parsed.host_str().is_none() {
-            return Err(BuildError(format!("base URL `{shown}` must be an absolute http or https URL")));
+            return Err(BuildError::BaseUrlNotHttp(shown));
         }
         if parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(BuildError(format!("base URL `{shown}` may not have a query or fragment")));
+            return Err(BuildError::BaseUrlQueryOrFragment(shown));
         }
         // A credential in the query is not in a redirect's `Location`, so
         // reqwest would follow without it: such a client follows
@@ -110,7 +106,7 @@ impl ClientCore {
             redirect::redirect_policy(parsed.clone(), settings.redirects)
         };
         let built = |builder: reqwest::ClientBuilder| {
-            builder.redirect(policy).build().map_err(|err| BuildError(format!("cannot build the HTTP client: {err}")))
+            builder.redirect(policy).build().map_err(|err| BuildError::HttpClient(err.to_string()))
         };
         let (http, callers_http) = match (settings.http, settings.http_builder) {
             (Some(http), _) => (http, true),

@@ -393,9 +393,7 @@ fn builder(api: &ir::Api) -> TokenStream {
     });
     let base_url = if api.servers.is_empty() {
         quote! {
-            let base_url = self.base_url.ok_or_else(|| {
-                crate::runtime::BuildError("the spec names no server: set one with `ClientBuilder::base_url`".to_owned())
-            })?;
+            let base_url = self.base_url.ok_or(crate::runtime::BuildError::NoBaseUrl)?;
         }
     } else {
         quote! {

@@ -165,7 +165,11 @@ fn server_text_is_shown_with_control_characters_escaped() {
 
 #[test]
 fn build_error_says_what_went_wrong() {
-    assert_eq!(BuildError("no base URL".to_owned()).to_string(), "cannot build the client: no base URL");
+    assert_eq!(
+        BuildError::NoBaseUrl.to_string(),
+        "cannot build the client: the spec names no server: set one with `ClientBuilder::base_url`"
+    );
+    assert!(BuildError::HttpClient("no TLS".to_owned()).to_string().ends_with("cannot build the HTTP client: no TLS"));
 }
 
 #[test]

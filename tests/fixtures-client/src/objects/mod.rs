@@ -113,14 +113,7 @@ impl ClientBuilder {
     }
     /// Builds the client; fails on a missing or malformed base URL.
     pub fn build(self) -> ::std::result::Result<Client, crate::runtime::BuildError> {
-        let base_url = self
-            .base_url
-            .ok_or_else(|| {
-                crate::runtime::BuildError(
-                    "the spec names no server: set one with `ClientBuilder::base_url`"
-                        .to_owned(),
-                )
-            })?;
+        let base_url = self.base_url.ok_or(crate::runtime::BuildError::NoBaseUrl)?;
         let core = crate::runtime::ClientCore::build(
                 self.settings,
                 &base_url,
