@@ -64,26 +64,17 @@ impl fmt::Debug for ClientCore {
 }
 
 impl ClientCore {
-    /// Checks the base URL and builds the core around `http`, used as it is
-    /// (see [`ClientSettings::http`] for what that means for redirects).
-    pub fn new(
-        http: reqwest::Client,
-        base_url: &str,
-        auth: Auth,
-        rate_limit: Option<RateLimitHeaders>,
-    ) -> Result<Self, BuildError> {
-        ClientCore::build(ClientSettings { http: Some(http), ..ClientSettings::default() }, base_url, auth, rate_limit)
-    }
-
-    /// Checks the base URL and builds the core with these settings. The URL
-    /// must be absolute http(s), without user information, query or
-    /// fragment; a trailing `/` is dropped. Errors never repeat a query
-    /// value or user information.
+    /// Checks the base URL and builds the core with these settings and
+    /// what the spec says: the headers that carry its rate limit and its
+    /// rules for what is retried. The URL must be absolute http(s),
+    /// without user information, query or fragment; a trailing `/` is
+    /// dropped. Errors never repeat a query value or user information.
     pub fn build(
         settings: ClientSettings,
         base_url: &str,
         auth: Auth,
         rate_limit: Option<RateLimitHeaders>,
+        rules: RetryRules,
     ) -> Result<Self, BuildError> {
         let parsed = reqwest::Url::parse(base_url).map_err(|err| BuildError::BaseUrlNotAbsolute(err.to_string()))?;
         if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -126,8 +117,8 @@ impl ClientCore {
                 redirects_by_hand: by_hand && !callers_http,
                 callers_http,
             }),
-            retry: RetryPolicy::default(),
-            rules: RetryRules::DEFAULT,
+            retry: settings.retry,
+            rules,
             call: CallContext::default(),
         })
     }
@@ -137,11 +128,10 @@ impl ClientCore {
         &self.shared.base_url
     }
 
-    /// Sets the retry policy and the spec's rules for what is retried. The
+    /// This core with another retry policy (the spec's rules stay). The
     /// copy shares the original's connections and rate-limit window.
-    pub fn with_retry(mut self, retry: RetryPolicy, rules: RetryRules) -> Self {
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
-        self.rules = rules;
         self
     }
 

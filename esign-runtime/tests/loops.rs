@@ -51,12 +51,14 @@ async fn a_waiter_gives_up_at_max_wait() {
 #[cfg(feature = "bulk")]
 #[tokio::test]
 async fn a_journaled_run_resumes_where_it_stopped() {
-    use esign_runtime::{Auth, BulkCall, BulkOptions, BulkOutcome, ClientCore, Journal};
+    use esign_runtime::{Auth, BulkCall, BulkOptions, BulkOutcome, ClientCore, ClientSettings, Journal, RetryRules};
     use std::sync::{Arc, Mutex};
 
     let path = std::env::temp_dir().join(format!("esign-loops-journal-{}", std::process::id()));
     let _ = std::fs::remove_file(&path);
-    let core = ClientCore::new(reqwest::Client::new(), "http://127.0.0.1:9", Auth::None, None).unwrap();
+    let core =
+        ClientCore::build(ClientSettings::default(), "http://127.0.0.1:9", Auth::None, None, RetryRules::DEFAULT)
+            .unwrap();
     let ids: Vec<String> = (0..6).map(|i| format!("id-{i}")).collect();
     let sent = Arc::new(Mutex::new(Vec::new()));
     // The first run stops after three ids (the others find no connection).

@@ -73,7 +73,7 @@ impl ClientCore {
             deadline: None,
             ..self.retry_policy().clone()
         };
-        let base = self.clone().with_retry(policy, self.retry_rules());
+        let base = self.clone().with_retry_policy(policy);
         let already = total - queue.len();
         let mut done = already;
         let mut running = futures_util::stream::FuturesUnordered::new();

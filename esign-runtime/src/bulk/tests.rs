@@ -147,12 +147,14 @@ fn options_default_and_debug() {
 #[cfg(feature = "bulk")]
 mod runs {
     use super::*;
-    use crate::client::ClientCore;
+    use crate::client::{ClientCore, ClientSettings};
+    use crate::retry::RetryRules;
     use crate::secret::Auth;
     use std::sync::{Arc, Mutex};
 
     fn core() -> ClientCore {
-        ClientCore::new(reqwest::Client::new(), "http://127.0.0.1:9", Auth::None, None).unwrap()
+        ClientCore::build(ClientSettings::default(), "http://127.0.0.1:9", Auth::None, None, RetryRules::DEFAULT)
+            .unwrap()
     }
 
     fn run(ids: &[&str], options: &BulkOptions, answers: impl Fn(&str) -> BulkCall) -> BulkReport {

@@ -4,6 +4,7 @@
 use crate::clock::SharedClock;
 #[cfg(doc)]
 use crate::error::Error;
+use crate::retry::RetryPolicy;
 
 /// The largest response body a client reads by default: 16 MiB. Larger
 /// answers are [`Error::ResponseTooLarge`]; set another cap with
@@ -44,6 +45,13 @@ pub enum Redirects {
 /// | [`http_builder`](Self::http_builder) | none |
 /// | [`redirects`](Self::redirects) | [`Redirects::SameOrigin`] |
 /// | [`max_response_bytes`](Self::max_response_bytes) | 16 MiB ([`DEFAULT_MAX_RESPONSE_BYTES`]) |
+/// | [`time_source`](Self::time_source) | the system clock |
+/// | [`retry`](Self::retry) | [`RetryPolicy::default()`] |
+///
+/// Every choice a caller makes about a client is one of these fields;
+/// what the spec says (the rate-limit headers, the retry rules) the
+/// generated code passes to [`ClientCore::build`](crate::ClientCore::build)
+/// itself.
 ///
 /// `#[non_exhaustive]`, so a setting added later breaks no caller: start
 /// from [`ClientSettings::default()`] and set the fields you change (the
@@ -79,6 +87,9 @@ pub struct ClientSettings {
     /// paused clock give a [`TokioClock`](crate::TokioClock), so a reset
     /// arrives when the paused wait for it ends.
     pub time_source: SharedClock,
+    /// Retries, waits and timeouts; default [`RetryPolicy::default()`]
+    /// ([`RetryPolicy::never()`] turns retries off).
+    pub retry: RetryPolicy,
 }
 
 impl Default for ClientSettings {
@@ -89,6 +100,7 @@ impl Default for ClientSettings {
             redirects: Redirects::SameOrigin,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             time_source: SharedClock::default(),
+            retry: RetryPolicy::default(),
         }
     }
 }

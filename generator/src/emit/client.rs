@@ -191,7 +191,7 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
         /// A copy of this client (sharing its connections and its
         /// rate-limit window) with another retry policy.
         pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
-            Client { core: self.core.clone().with_retry(retry, RETRY_RULES) }
+            Client { core: self.core.clone().with_retry_policy(retry) }
         }
 
         /// The rate-limit window as this client and its clones count it:
@@ -434,7 +434,6 @@ fn builder(api: &ir::Api) -> TokenStream {
         pub struct ClientBuilder {
             base_url: ::std::option::Option<::std::string::String>,
             settings: crate::runtime::ClientSettings,
-            retry: ::std::option::Option<crate::runtime::RetryPolicy>,
             #creds_field
         }
 
@@ -497,7 +496,7 @@ fn builder(api: &ir::Api) -> TokenStream {
             /// at most `max_rate_limit_wait` in all (20 s by default) for
             /// rate-limit resets, then fails at once with `Error::RateLimited`.
             pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
-                self.retry = Some(retry);
+                self.settings.retry = retry;
                 self
             }
 
@@ -515,8 +514,7 @@ fn builder(api: &ir::Api) -> TokenStream {
             /// Builds the client; fails on a missing or malformed base URL.
             pub fn build(self) -> ::std::result::Result<Client, crate::runtime::BuildError> {
                 #base_url
-                let core = crate::runtime::ClientCore::build(self.settings, &base_url, #auth, RATE_LIMIT)?
-                    .with_retry(self.retry.unwrap_or_default(), RETRY_RULES);
+                let core = crate::runtime::ClientCore::build(self.settings, &base_url, #auth, RATE_LIMIT, RETRY_RULES)?;
                 Ok(Client { core })
             }
         }

@@ -55,7 +55,6 @@ pub struct Client {
 pub struct ClientBuilder {
     base_url: ::std::option::Option<::std::string::String>,
     settings: crate::runtime::ClientSettings,
-    retry: ::std::option::Option<crate::runtime::RetryPolicy>,
 }
 impl ClientBuilder {
     /// Sends requests to this base URL instead of a documented server (a test server, a proxy).
@@ -117,7 +116,7 @@ impl ClientBuilder {
     /// at most `max_rate_limit_wait` in all (20 s by default) for
     /// rate-limit resets, then fails at once with `Error::RateLimited`.
     pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
-        self.retry = Some(retry);
+        self.settings.retry = retry;
         self
     }
     /// The wall clock rate-limit resets and `Retry-After` dates are
@@ -137,12 +136,12 @@ impl ClientBuilder {
             .base_url
             .unwrap_or_else(|| Server::default().url().to_owned());
         let core = crate::runtime::ClientCore::build(
-                self.settings,
-                &base_url,
-                crate::runtime::Auth::None,
-                RATE_LIMIT,
-            )?
-            .with_retry(self.retry.unwrap_or_default(), RETRY_RULES);
+            self.settings,
+            &base_url,
+            crate::runtime::Auth::None,
+            RATE_LIMIT,
+            RETRY_RULES,
+        )?;
         Ok(Client { core })
     }
 }
@@ -169,7 +168,7 @@ impl Client {
     /// rate-limit window) with another retry policy.
     pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
         Client {
-            core: self.core.clone().with_retry(retry, RETRY_RULES),
+            core: self.core.clone().with_retry_policy(retry),
         }
     }
     /// The rate-limit window as this client and its clones count it:

@@ -40,7 +40,6 @@ pub struct Client {
 pub struct ClientBuilder {
     base_url: ::std::option::Option<::std::string::String>,
     settings: crate::runtime::ClientSettings,
-    retry: ::std::option::Option<crate::runtime::RetryPolicy>,
 }
 impl ClientBuilder {
     /// Sends requests to this base URL. Required: the spec names no server.
@@ -97,7 +96,7 @@ impl ClientBuilder {
     /// at most `max_rate_limit_wait` in all (20 s by default) for
     /// rate-limit resets, then fails at once with `Error::RateLimited`.
     pub fn retry_policy(mut self, retry: crate::runtime::RetryPolicy) -> Self {
-        self.retry = Some(retry);
+        self.settings.retry = retry;
         self
     }
     /// The wall clock rate-limit resets and `Retry-After` dates are
@@ -115,12 +114,12 @@ impl ClientBuilder {
     pub fn build(self) -> ::std::result::Result<Client, crate::runtime::BuildError> {
         let base_url = self.base_url.ok_or(crate::runtime::BuildError::NoBaseUrl)?;
         let core = crate::runtime::ClientCore::build(
-                self.settings,
-                &base_url,
-                crate::runtime::Auth::None,
-                RATE_LIMIT,
-            )?
-            .with_retry(self.retry.unwrap_or_default(), RETRY_RULES);
+            self.settings,
+            &base_url,
+            crate::runtime::Auth::None,
+            RATE_LIMIT,
+            RETRY_RULES,
+        )?;
         Ok(Client { core })
     }
 }
@@ -147,7 +146,7 @@ impl Client {
     /// rate-limit window) with another retry policy.
     pub fn with_retry_policy(&self, retry: crate::runtime::RetryPolicy) -> Client {
         Client {
-            core: self.core.clone().with_retry(retry, RETRY_RULES),
+            core: self.core.clone().with_retry_policy(retry),
         }
     }
     /// The rate-limit window as this client and its clones count it:
