@@ -111,12 +111,10 @@ pub use reqwest;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::StatusCode;
 
-pub use bulk::{
-    BulkCall, BulkEntry, BulkOptions, BulkOutcome, BulkProgress, BulkReport, Journal, JournalHeader, ProgressHook,
-};
+pub use bulk::{BulkEntry, BulkOptions, BulkOutcome, BulkProgress, BulkReport, Journal, JournalHeader, ProgressHook};
 #[cfg(feature = "webhooks")]
 pub use callback::{CALLBACK_MEMORY_FACTOR, CALLBACK_MEMORY_FLOOR};
-pub use cancel::{BoxFuture, Cancel, CancelOutcome, CancelRequest, CancelRule, CancelTarget};
+pub use cancel::{BoxFuture, Cancel, CancelOutcome, CancelRequest, CancelTarget};
 pub use client::{ClientCore, ClientSettings, Redirects, DEFAULT_MAX_RESPONSE_BYTES};
 pub use clock::{SharedClock, SystemClock, TimeSource, TokioClock};
 #[cfg(feature = "contrast")]
@@ -126,25 +124,28 @@ pub use error::{BuildError, CallbackError, Error, RawResponse, TransportError};
 pub use multipart::FilePart;
 pub use rate_limit::{RateLimit, RateLimitHeaders};
 pub use response::Response;
-pub use retry::{CallInfo, RetryEvent, RetryHook, RetryMatch, RetryPolicy, RetryRules};
+pub use retry::{RetryEvent, RetryHook, RetryPolicy};
 #[cfg(feature = "search")]
 pub use search::{QueryField, SearchError, SearchQuery, ValueType};
 pub use secret::{Auth, Secret};
 pub use stream::{ByteStream, StreamError};
-pub use url::FieldStyle;
 pub use validate::{PatternError, Validate, Violation};
-pub use wait::{AcceptorState, ConfirmOutcome, ConfirmedBy, ReportedFor, WaitOptions, WaitOutcome};
+pub use wait::{ConfirmOutcome, ConfirmedBy, ReportedFor, WaitOptions, WaitOutcome};
 
 /// The helpers generated code calls (URL and form encoding, decoding,
-/// validation and callback plumbing). Not part of the runtime's documented
-/// API: they may change in any release, together with the generator.
+/// validation and callback plumbing) and the spec data it hands the
+/// runtime (retry and cancel rules, waiter acceptors, a call's facts). Not
+/// part of the runtime's documented API: they may change in any release,
+/// together with the generator.
 #[doc(hidden)]
 pub mod __codegen {
     pub use crate::budget::{buffer_mark, from_buffered, from_json_within, BufferMark};
     pub use crate::bulk::bulk_outcome;
+    pub use crate::bulk::BulkCall;
     #[cfg(feature = "webhooks")]
     pub use crate::callback::{callback_json, parse_callback, verify_hmac_sha256, verify_json_hmac_sha256};
     pub use crate::cancel::cancel_outcome;
+    pub use crate::cancel::CancelRule;
     #[cfg(feature = "contrast")]
     pub use crate::contrast::check_contrast;
     pub use crate::envelope::envelope_succeeded;
@@ -152,6 +153,8 @@ pub mod __codegen {
     pub use crate::multipart::{bracket_parts, json_part, spread_parts, text_part};
     pub use crate::pointer::{json_texts_at, text_at};
     pub use crate::response::{api_error, decode_json, response, unexpected, warnings};
+    pub use crate::retry::{CallInfo, RetryMatch, RetryRules};
+    pub use crate::url::FieldStyle;
     pub use crate::url::{
         field_pairs, form_urlencoded, form_urlencoded_with, param_text, push_path_segment, push_query, redact_url,
         redact_url_text, same_origin, value_text,
@@ -163,6 +166,7 @@ pub mod __codegen {
     pub use crate::validate::{check_pattern, check_pattern_at};
     #[cfg(feature = "waiters")]
     pub use crate::wait::wait;
+    pub use crate::wait::AcceptorState;
 }
 
 // `#[macro_export]` places the macro at the crate root (see `enums.rs`).

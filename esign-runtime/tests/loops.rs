@@ -5,7 +5,8 @@
 #[tokio::test]
 async fn a_waiter_retries_until_a_success_acceptor_matches() {
     use esign_runtime::__codegen::wait;
-    use esign_runtime::{AcceptorState, StatusCode, WaitOptions, WaitOutcome};
+    use esign_runtime::__codegen::AcceptorState;
+    use esign_runtime::{StatusCode, WaitOptions, WaitOutcome};
     use std::time::Duration;
 
     let calls = std::sync::atomic::AtomicU32::new(0);
@@ -29,7 +30,8 @@ async fn a_waiter_retries_until_a_success_acceptor_matches() {
 #[tokio::test]
 async fn a_waiter_gives_up_at_max_wait() {
     use esign_runtime::__codegen::wait;
-    use esign_runtime::{AcceptorState, StatusCode, WaitOptions, WaitOutcome};
+    use esign_runtime::__codegen::AcceptorState;
+    use esign_runtime::{StatusCode, WaitOptions, WaitOutcome};
     use std::time::Duration;
 
     let mut options = WaitOptions::default();
@@ -51,7 +53,8 @@ async fn a_waiter_gives_up_at_max_wait() {
 #[cfg(feature = "bulk")]
 #[tokio::test]
 async fn a_journaled_run_resumes_where_it_stopped() {
-    use esign_runtime::{Auth, BulkCall, BulkOptions, BulkOutcome, ClientCore, ClientSettings, Journal, RetryRules};
+    use esign_runtime::__codegen::{BulkCall, RetryRules};
+    use esign_runtime::{Auth, BulkOptions, BulkOutcome, ClientCore, ClientSettings, Journal};
     use std::sync::{Arc, Mutex};
 
     let path = std::env::temp_dir().join(format!("esign-loops-journal-{}", std::process::id()));

@@ -31,7 +31,7 @@ pub type Response<T> = crate::runtime::Response<T, ::serde_json::Value>;
 /// The error every operation returns; `E` is the documented error body.
 pub type Error<E = types::RequestResponse> = crate::runtime::Error<E>;
 const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = None;
-const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules::DEFAULT;
+const RETRY_RULES: crate::runtime::__codegen::RetryRules = crate::runtime::__codegen::RetryRules::DEFAULT;
 /// How the client authenticates: one of the spec's security schemes.
 /// `Debug` never shows the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -260,7 +260,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "cancelSession",
                     retry_safe: true,
                     method: "PUT",

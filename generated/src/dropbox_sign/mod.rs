@@ -65,27 +65,27 @@ const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = Some
     remaining: "X-RateLimit-Remaining",
     reset: "X-Ratelimit-Reset",
 });
-const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules {
+const RETRY_RULES: crate::runtime::__codegen::RetryRules = crate::runtime::__codegen::RetryRules {
     rate_limited: &[
-        crate::runtime::RetryMatch {
+        crate::runtime::__codegen::RetryMatch {
             status: 429u16,
             pointer: None,
         },
-        crate::runtime::RetryMatch {
+        crate::runtime::__codegen::RetryMatch {
             status: 403u16,
             pointer: Some(("/error/error_name", "exceeded_rate")),
         },
     ],
     unavailable: &[
-        crate::runtime::RetryMatch {
+        crate::runtime::__codegen::RetryMatch {
             status: 503u16,
             pointer: None,
         },
-        crate::runtime::RetryMatch {
+        crate::runtime::__codegen::RetryMatch {
             status: 502u16,
             pointer: None,
         },
-        crate::runtime::RetryMatch {
+        crate::runtime::__codegen::RetryMatch {
             status: 504u16,
             pointer: None,
         },
@@ -371,7 +371,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestCancel",
                     retry_safe: true,
                     method: "POST",
@@ -446,7 +446,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestRemove",
                     retry_safe: true,
                     method: "POST",
@@ -510,7 +510,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestGet",
                     retry_safe: true,
                     method: "GET",
@@ -598,7 +598,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestList",
                     retry_safe: true,
                     method: "GET",
@@ -679,7 +679,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "accountGet",
                     retry_safe: true,
                     method: "GET",
@@ -764,7 +764,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "accountUpdate",
                     retry_safe: true,
                     method: "PUT",
@@ -850,7 +850,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "accountCreate",
                     retry_safe: false,
                     method: "POST",
@@ -936,7 +936,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "accountVerify",
                     retry_safe: true,
                     method: "POST",
@@ -1032,7 +1032,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestSend",
                     retry_safe: false,
                     method: "POST",
@@ -1125,7 +1125,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestSend",
                     retry_safe: false,
                     method: "POST",
@@ -1216,7 +1216,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestSendWithTemplate",
                     retry_safe: false,
                     method: "POST",
@@ -1306,7 +1306,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestSendWithTemplate",
                     retry_safe: false,
                     method: "POST",
@@ -1398,7 +1398,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestBulkSendWithTemplate",
                     retry_safe: false,
                     method: "POST",
@@ -1489,7 +1489,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestBulkSendWithTemplate",
                     retry_safe: false,
                     method: "POST",
@@ -1579,7 +1579,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestBulkCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
@@ -1668,7 +1668,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestBulkCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
@@ -1760,7 +1760,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestCreateEmbedded",
                     retry_safe: false,
                     method: "POST",
@@ -1851,7 +1851,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestCreateEmbedded",
                     retry_safe: false,
                     method: "POST",
@@ -1940,7 +1940,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
@@ -2028,7 +2028,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
@@ -2127,7 +2127,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestEdit",
                     retry_safe: false,
                     method: "PUT",
@@ -2223,7 +2223,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestEdit",
                     retry_safe: false,
                     method: "PUT",
@@ -2322,7 +2322,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestEditEmbedded",
                     retry_safe: false,
                     method: "PUT",
@@ -2420,7 +2420,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestEditEmbedded",
                     retry_safe: false,
                     method: "PUT",
@@ -2520,7 +2520,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestEditEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "PUT",
@@ -2619,7 +2619,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestEditEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "PUT",
@@ -2718,7 +2718,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestEditWithTemplate",
                     retry_safe: false,
                     method: "PUT",
@@ -2816,7 +2816,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestEditWithTemplate",
                     retry_safe: false,
                     method: "PUT",
@@ -2910,7 +2910,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestRemind",
                     retry_safe: false,
                     method: "POST",
@@ -3005,7 +3005,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestUpdate",
                     retry_safe: false,
                     method: "POST",
@@ -3090,7 +3090,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestReleaseHold",
                     retry_safe: false,
                     method: "POST",
@@ -3185,7 +3185,7 @@ impl Client {
             .core
             .send_streaming_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestFiles",
                     retry_safe: true,
                     method: "GET",
@@ -3256,7 +3256,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestFilesAsDataUri",
                     retry_safe: true,
                     method: "GET",
@@ -3344,7 +3344,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "signatureRequestFilesAsFileUrl",
                     retry_safe: true,
                     method: "GET",
@@ -3425,7 +3425,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateGet",
                     retry_safe: true,
                     method: "GET",
@@ -3512,7 +3512,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateList",
                     retry_safe: true,
                     method: "GET",
@@ -3603,7 +3603,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateAddUser",
                     retry_safe: true,
                     method: "POST",
@@ -3694,7 +3694,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateRemoveUser",
                     retry_safe: true,
                     method: "POST",
@@ -3789,7 +3789,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateCreate",
                     retry_safe: false,
                     method: "POST",
@@ -3881,7 +3881,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateCreate",
                     retry_safe: false,
                     method: "POST",
@@ -3975,7 +3975,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateCreateEmbeddedDraft",
                     retry_safe: false,
                     method: "POST",
@@ -4068,7 +4068,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateCreateEmbeddedDraft",
                     retry_safe: false,
                     method: "POST",
@@ -4150,7 +4150,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateDelete",
                     retry_safe: false,
                     method: "POST",
@@ -4222,7 +4222,7 @@ impl Client {
             .core
             .send_streaming_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateFiles",
                     retry_safe: true,
                     method: "GET",
@@ -4290,7 +4290,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateFilesAsDataUri",
                     retry_safe: true,
                     method: "GET",
@@ -4376,7 +4376,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateFilesAsFileUrl",
                     retry_safe: true,
                     method: "GET",
@@ -4477,7 +4477,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateUpdateFiles",
                     retry_safe: false,
                     method: "POST",
@@ -4575,7 +4575,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "templateUpdateFiles",
                     retry_safe: false,
                     method: "POST",
@@ -4664,7 +4664,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "bulkSendJobGet",
                     retry_safe: true,
                     method: "GET",
@@ -4743,7 +4743,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "bulkSendJobList",
                     retry_safe: true,
                     method: "GET",
@@ -4833,7 +4833,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "reportCreate",
                     retry_safe: false,
                     method: "POST",
@@ -4903,7 +4903,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "teamGet",
                     retry_safe: true,
                     method: "GET",
@@ -4986,7 +4986,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "teamUpdate",
                     retry_safe: true,
                     method: "PUT",
@@ -5069,7 +5069,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "teamCreate",
                     retry_safe: false,
                     method: "POST",
@@ -5137,7 +5137,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "teamDestroy",
                     retry_safe: true,
                     method: "DELETE",
@@ -5214,7 +5214,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "teamAddMember",
                     retry_safe: true,
                     method: "PUT",
@@ -5306,7 +5306,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "teamRemoveMember",
                     retry_safe: false,
                     method: "POST",
@@ -5384,7 +5384,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "teamInfo",
                     retry_safe: true,
                     method: "GET",
@@ -5462,7 +5462,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "teamInvites",
                     retry_safe: true,
                     method: "GET",
@@ -5547,7 +5547,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "teamMembers",
                     retry_safe: true,
                     method: "GET",
@@ -5632,7 +5632,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "teamSubTeams",
                     retry_safe: true,
                     method: "GET",
@@ -5723,7 +5723,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "unclaimedDraftCreate",
                     retry_safe: false,
                     method: "POST",
@@ -5811,7 +5811,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "unclaimedDraftCreate",
                     retry_safe: false,
                     method: "POST",
@@ -5901,7 +5901,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "unclaimedDraftCreateEmbedded",
                     retry_safe: false,
                     method: "POST",
@@ -5990,7 +5990,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "unclaimedDraftCreateEmbedded",
                     retry_safe: false,
                     method: "POST",
@@ -6079,7 +6079,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "unclaimedDraftCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
@@ -6167,7 +6167,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "unclaimedDraftCreateEmbeddedWithTemplate",
                     retry_safe: false,
                     method: "POST",
@@ -6261,7 +6261,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "unclaimedDraftEditAndResend",
                     retry_safe: false,
                     method: "POST",
@@ -6345,7 +6345,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "embeddedSignUrl",
                     retry_safe: true,
                     method: "GET",
@@ -6444,7 +6444,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "embeddedEditUrl",
                     retry_safe: true,
                     method: "POST",
@@ -6521,7 +6521,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "apiAppGet",
                     retry_safe: true,
                     method: "GET",
@@ -6613,7 +6613,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "apiAppUpdate",
                     retry_safe: true,
                     method: "PUT",
@@ -6702,7 +6702,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "apiAppUpdate",
                     retry_safe: true,
                     method: "PUT",
@@ -6780,7 +6780,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "apiAppDelete",
                     retry_safe: true,
                     method: "DELETE",
@@ -6841,7 +6841,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "apiAppList",
                     retry_safe: true,
                     method: "GET",
@@ -6931,7 +6931,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "apiAppCreate",
                     retry_safe: false,
                     method: "POST",
@@ -7018,7 +7018,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "apiAppCreate",
                     retry_safe: false,
                     method: "POST",
@@ -7106,7 +7106,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxSend",
                     retry_safe: false,
                     method: "POST",
@@ -7191,7 +7191,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxSend",
                     retry_safe: false,
                     method: "POST",
@@ -7268,7 +7268,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxGet",
                     retry_safe: true,
                     method: "GET",
@@ -7345,7 +7345,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxDelete",
                     retry_safe: true,
                     method: "DELETE",
@@ -7404,7 +7404,7 @@ impl Client {
             .core
             .send_streaming_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxFiles",
                     retry_safe: true,
                     method: "GET",
@@ -7470,7 +7470,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxList",
                     retry_safe: true,
                     method: "GET",
@@ -7560,7 +7560,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxLineCreate",
                     retry_safe: false,
                     method: "POST",
@@ -7639,7 +7639,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxLineGet",
                     retry_safe: true,
                     method: "GET",
@@ -7723,7 +7723,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxLineDelete",
                     retry_safe: true,
                     method: "DELETE",
@@ -7792,7 +7792,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxLineList",
                     retry_safe: true,
                     method: "GET",
@@ -7884,7 +7884,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxLineAreaCodeGet",
                     retry_safe: true,
                     method: "GET",
@@ -7967,7 +7967,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxLineAddUser",
                     retry_safe: true,
                     method: "PUT",
@@ -8050,7 +8050,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "faxLineRemoveUser",
                     retry_safe: true,
                     method: "PUT",
@@ -8142,7 +8142,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "oauthTokenGenerate",
                     retry_safe: false,
                     method: "POST",
@@ -8236,7 +8236,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "oauthTokenRefresh",
                     retry_safe: false,
                     method: "POST",
@@ -8282,16 +8282,16 @@ impl Client {
                     let client = Client { core };
                     match client.signature_request_cancel(&id).await {
                         Ok(response) => {
-                            crate::runtime::BulkCall::success(
+                            crate::runtime::__codegen::BulkCall::success(
                                 crate::runtime::BulkOutcome::Queued,
                                 &response,
                             )
                         }
                         Err(err) => {
-                            crate::runtime::BulkCall::failure(
+                            crate::runtime::__codegen::BulkCall::failure(
                                 &err,
                                 &[
-                                    crate::runtime::CancelRule {
+                                    crate::runtime::__codegen::CancelRule {
                                         status: Some(400u16),
                                         pointer: Some((
                                             "/error/error_name",
@@ -8301,14 +8301,14 @@ impl Client {
                                             reason,
                                         },
                                     },
-                                    crate::runtime::CancelRule {
+                                    crate::runtime::__codegen::CancelRule {
                                         status: Some(404u16),
                                         pointer: None,
                                         outcome: |reason| crate::runtime::CancelOutcome::NotFound {
                                             reason,
                                         },
                                     },
-                                    crate::runtime::CancelRule {
+                                    crate::runtime::__codegen::CancelRule {
                                         status: Some(410u16),
                                         pointer: None,
                                         outcome: |reason| crate::runtime::CancelOutcome::NotFound {
@@ -8338,7 +8338,7 @@ impl Client {
             return match crate::runtime::__codegen::cancel_outcome(
                 &err,
                 &[
-                    crate::runtime::CancelRule {
+                    crate::runtime::__codegen::CancelRule {
                         status: Some(400u16),
                         pointer: Some((
                             "/error/error_name",
@@ -8348,14 +8348,14 @@ impl Client {
                             reason,
                         },
                     },
-                    crate::runtime::CancelRule {
+                    crate::runtime::__codegen::CancelRule {
                         status: Some(404u16),
                         pointer: None,
                         outcome: |reason| crate::runtime::CancelOutcome::NotFound {
                             reason,
                         },
                     },
-                    crate::runtime::CancelRule {
+                    crate::runtime::__codegen::CancelRule {
                         status: Some(410u16),
                         pointer: None,
                         outcome: |reason| crate::runtime::CancelOutcome::NotFound {
@@ -8441,16 +8441,16 @@ impl Client {
                     let client = Client { core };
                     match client.signature_request_remove(&id).await {
                         Ok(response) => {
-                            crate::runtime::BulkCall::success(
+                            crate::runtime::__codegen::BulkCall::success(
                                 crate::runtime::BulkOutcome::Canceled,
                                 &response,
                             )
                         }
                         Err(err) => {
-                            crate::runtime::BulkCall::failure(
+                            crate::runtime::__codegen::BulkCall::failure(
                                 &err,
                                 &[
-                                    crate::runtime::CancelRule {
+                                    crate::runtime::__codegen::CancelRule {
                                         status: Some(400u16),
                                         pointer: Some((
                                             "/error/error_name",
@@ -8460,14 +8460,14 @@ impl Client {
                                             reason,
                                         },
                                     },
-                                    crate::runtime::CancelRule {
+                                    crate::runtime::__codegen::CancelRule {
                                         status: Some(404u16),
                                         pointer: None,
                                         outcome: |reason| crate::runtime::CancelOutcome::NotFound {
                                             reason,
                                         },
                                     },
-                                    crate::runtime::CancelRule {
+                                    crate::runtime::__codegen::CancelRule {
                                         status: Some(410u16),
                                         pointer: None,
                                         outcome: |reason| crate::runtime::CancelOutcome::NotFound {
@@ -8502,11 +8502,11 @@ impl Client {
                     }
                 },
                 &[
-                    (410u16, crate::runtime::AcceptorState::Success),
-                    (200u16, crate::runtime::AcceptorState::Retry),
-                    (429u16, crate::runtime::AcceptorState::Retry),
-                    (503u16, crate::runtime::AcceptorState::Retry),
-                    (404u16, crate::runtime::AcceptorState::Failure),
+                    (410u16, crate::runtime::__codegen::AcceptorState::Success),
+                    (200u16, crate::runtime::__codegen::AcceptorState::Retry),
+                    (429u16, crate::runtime::__codegen::AcceptorState::Retry),
+                    (503u16, crate::runtime::__codegen::AcceptorState::Retry),
+                    (404u16, crate::runtime::__codegen::AcceptorState::Failure),
                 ],
                 (
                     ::std::time::Duration::from_secs_f64(2f64),
@@ -10152,7 +10152,7 @@ impl crate::runtime::Cancel for Client {
                     crate::runtime::__codegen::cancel_outcome(
                         &err,
                         &[
-                            crate::runtime::CancelRule {
+                            crate::runtime::__codegen::CancelRule {
                                 status: Some(400u16),
                                 pointer: Some((
                                     "/error/error_name",
@@ -10162,14 +10162,14 @@ impl crate::runtime::Cancel for Client {
                                     reason,
                                 },
                             },
-                            crate::runtime::CancelRule {
+                            crate::runtime::__codegen::CancelRule {
                                 status: Some(404u16),
                                 pointer: None,
                                 outcome: |reason| crate::runtime::CancelOutcome::NotFound {
                                     reason,
                                 },
                             },
-                            crate::runtime::CancelRule {
+                            crate::runtime::__codegen::CancelRule {
                                 status: Some(410u16),
                                 pointer: None,
                                 outcome: |reason| crate::runtime::CancelOutcome::NotFound {

@@ -28,7 +28,7 @@ pub type Response<T> = crate::runtime::Response<T, ::serde_json::Value>;
 /// The error every operation returns; `E` is the documented error body.
 pub type Error<E = types::DeleteInvitationResponse> = crate::runtime::Error<E>;
 const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = None;
-const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules::DEFAULT;
+const RETRY_RULES: crate::runtime::__codegen::RetryRules = crate::runtime::__codegen::RetryRules::DEFAULT;
 /// The servers the documentation names; the first is the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Server {
@@ -291,7 +291,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "deleteInvitation",
                     retry_safe: true,
                     method: "DELETE",
@@ -351,16 +351,16 @@ impl Client {
                     let client = Client { core };
                     match client.delete_invitation(&id).await {
                         Ok(response) => {
-                            crate::runtime::BulkCall::success(
+                            crate::runtime::__codegen::BulkCall::success(
                                 crate::runtime::BulkOutcome::Canceled,
                                 &response,
                             )
                         }
                         Err(err) => {
-                            crate::runtime::BulkCall::failure(
+                            crate::runtime::__codegen::BulkCall::failure(
                                 &err,
                                 &[
-                                    crate::runtime::CancelRule {
+                                    crate::runtime::__codegen::CancelRule {
                                         status: None,
                                         pointer: Some((
                                             "/messages/0/code",
@@ -370,7 +370,7 @@ impl Client {
                                             reason,
                                         },
                                     },
-                                    crate::runtime::CancelRule {
+                                    crate::runtime::__codegen::CancelRule {
                                         status: None,
                                         pointer: Some(("/messages/0/code", "sign.url.required")),
                                         outcome: |reason| crate::runtime::CancelOutcome::NotEligible {
@@ -404,7 +404,7 @@ impl crate::runtime::Cancel for Client {
                     crate::runtime::__codegen::cancel_outcome(
                         &err,
                         &[
-                            crate::runtime::CancelRule {
+                            crate::runtime::__codegen::CancelRule {
                                 status: None,
                                 pointer: Some((
                                     "/messages/0/code",
@@ -414,7 +414,7 @@ impl crate::runtime::Cancel for Client {
                                     reason,
                                 },
                             },
-                            crate::runtime::CancelRule {
+                            crate::runtime::__codegen::CancelRule {
                                 status: None,
                                 pointer: Some(("/messages/0/code", "sign.url.required")),
                                 outcome: |reason| crate::runtime::CancelOutcome::NotEligible {

@@ -98,7 +98,7 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
         None => quote!(None),
     };
     let retry_rules = match &api.retry_rules {
-        None => quote!(crate::runtime::RetryRules::DEFAULT),
+        None => quote!(crate::runtime::__codegen::RetryRules::DEFAULT),
         Some((rate, unavailable)) => {
             let list = |items: &[ir::RetryMatch]| -> Vec<TokenStream> {
                 items
@@ -109,12 +109,12 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
                             Some((p, v)) => quote!(Some((#p, #v))),
                             None => quote!(None),
                         };
-                        quote!(crate::runtime::RetryMatch { status: #status, pointer: #pointer })
+                        quote!(crate::runtime::__codegen::RetryMatch { status: #status, pointer: #pointer })
                     })
                     .collect()
             };
             let (rate, unavailable) = (list(rate), list(unavailable));
-            quote!(crate::runtime::RetryRules { rate_limited: &[#(#rate),*], unavailable: &[#(#unavailable),*] })
+            quote!(crate::runtime::__codegen::RetryRules { rate_limited: &[#(#rate),*], unavailable: &[#(#unavailable),*] })
         }
     };
     let header_items = header_types(api);
@@ -155,7 +155,7 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
 
         const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = #rate_limit;
 
-        const RETRY_RULES: crate::runtime::RetryRules = #retry_rules;
+        const RETRY_RULES: crate::runtime::__codegen::RetryRules = #retry_rules;
 
         #servers
         #credentials

@@ -395,8 +395,8 @@ fn bulk_method(op: &ir::Operation, bulk: &ir::Cancel, name: &str, options_arg: &
                 .run_bulk(#operation, ids, options, |core, id| async move {
                     let client = Client { core };
                     match client.#method(&id, #options_arg).await {
-                        Ok(response) => crate::runtime::BulkCall::success(#success, &response),
-                        Err(err) => crate::runtime::BulkCall::failure(&err, &[#(#rules)*], #message, #success),
+                        Ok(response) => crate::runtime::__codegen::BulkCall::success(#success, &response),
+                        Err(err) => crate::runtime::__codegen::BulkCall::failure(&err, &[#(#rules)*], #message, #success),
                     }
                 })
                 .await
@@ -426,7 +426,7 @@ pub(super) fn cancel_rules(cancel: &ir::Cancel) -> Vec<TokenStream> {
                 ir::CancelOutcome::NotFound => quote!(crate::runtime::CancelOutcome::NotFound { reason }),
                 ir::CancelOutcome::Failed => quote!(crate::runtime::CancelOutcome::Failed { reason, status: None }),
             };
-            quote!(crate::runtime::CancelRule { status: #status, pointer: #pointer, outcome: |reason| #result },)
+            quote!(crate::runtime::__codegen::CancelRule { status: #status, pointer: #pointer, outcome: |reason| #result },)
         })
         .collect()
 }
@@ -434,8 +434,8 @@ pub(super) fn cancel_rules(cancel: &ir::Cancel) -> Vec<TokenStream> {
 /// A waiter acceptor's `runtime::AcceptorState`, and its name for docs.
 fn acceptor_state(state: ir::AcceptorState) -> (TokenStream, &'static str) {
     match state {
-        ir::AcceptorState::Success => (quote!(crate::runtime::AcceptorState::Success), "Success"),
-        ir::AcceptorState::Retry => (quote!(crate::runtime::AcceptorState::Retry), "Retry"),
-        ir::AcceptorState::Failure => (quote!(crate::runtime::AcceptorState::Failure), "Failure"),
+        ir::AcceptorState::Success => (quote!(crate::runtime::__codegen::AcceptorState::Success), "Success"),
+        ir::AcceptorState::Retry => (quote!(crate::runtime::__codegen::AcceptorState::Retry), "Retry"),
+        ir::AcceptorState::Failure => (quote!(crate::runtime::__codegen::AcceptorState::Failure), "Failure"),
     }
 }

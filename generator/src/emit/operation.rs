@@ -407,7 +407,7 @@ fn request(
     let (safe, method_text, path_text) = (op.retry_safe, op.method.as_str(), op.path.as_str());
     let operation_id = op.operation_id.as_str();
     let call_info = quote! {
-        crate::runtime::CallInfo { operation: #operation_id, retry_safe: #safe, method: #method_text, path: #path_text }
+        crate::runtime::__codegen::CallInfo { operation: #operation_id, retry_safe: #safe, method: #method_text, path: #path_text }
     };
     let send = if streams(op) {
         quote!(let (response, mut stream) = self.core.send_streaming_with_retry(build, #call_info).await?;)
@@ -1174,9 +1174,9 @@ fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
 /// The runtime's name for a field style.
 fn field_style(style: ir::FieldStyle) -> TokenStream {
     match style {
-        ir::FieldStyle::FormExploded => quote!(crate::runtime::FieldStyle::FormExploded),
-        ir::FieldStyle::Form => quote!(crate::runtime::FieldStyle::Form),
-        ir::FieldStyle::DeepObject => quote!(crate::runtime::FieldStyle::DeepObject),
+        ir::FieldStyle::FormExploded => quote!(crate::runtime::__codegen::FieldStyle::FormExploded),
+        ir::FieldStyle::Form => quote!(crate::runtime::__codegen::FieldStyle::Form),
+        ir::FieldStyle::DeepObject => quote!(crate::runtime::__codegen::FieldStyle::DeepObject),
     }
 }
 

@@ -20,7 +20,7 @@ pub type Response<T> = crate::runtime::Response<T, ::serde_json::Value>;
 /// The error every operation returns; `E` is the documented error body.
 pub type Error<E = ::serde_json::Value> = crate::runtime::Error<E>;
 const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = None;
-const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules::DEFAULT;
+const RETRY_RULES: crate::runtime::__codegen::RetryRules = crate::runtime::__codegen::RetryRules::DEFAULT;
 /// The servers the documentation names; the first is the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Server {
@@ -230,7 +230,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "uploadFile",
                     retry_safe: false,
                     method: "POST",
@@ -289,7 +289,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "uploadFile",
                     retry_safe: false,
                     method: "POST",
@@ -350,7 +350,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "submitForm",
                     retry_safe: false,
                     method: "POST",
@@ -409,7 +409,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "sendSignatureRequest",
                     retry_safe: false,
                     method: "POST",
@@ -459,8 +459,8 @@ impl Client {
             let form = crate::runtime::__codegen::form_urlencoded_with(
                     &body,
                     &[
-                        ("signers", crate::runtime::FieldStyle::DeepObject),
-                        ("labels", crate::runtime::FieldStyle::Form),
+                        ("signers", crate::runtime::__codegen::FieldStyle::DeepObject),
+                        ("labels", crate::runtime::__codegen::FieldStyle::Form),
                     ],
                 )
                 .map_err(crate::runtime::Error::InvalidRequest)?;
@@ -476,7 +476,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "saveDraft",
                     retry_safe: false,
                     method: "POST",
@@ -531,7 +531,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "putRaw",
                     retry_safe: true,
                     method: "PUT",
@@ -588,7 +588,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "putNote",
                     retry_safe: true,
                     method: "PUT",
@@ -648,7 +648,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "postAnything",
                     retry_safe: false,
                     method: "POST",
@@ -707,7 +707,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "addAttachment",
                     retry_safe: false,
                     method: "POST",
@@ -766,7 +766,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "setColumns",
                     retry_safe: true,
                     method: "PUT",
@@ -831,7 +831,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "search",
                     retry_safe: true,
                     method: "GET",
@@ -961,7 +961,7 @@ impl SendSignatureRequestMultipart {
             for (name, text) in crate::runtime::__codegen::field_pairs(
                 "signers",
                 &value,
-                crate::runtime::FieldStyle::DeepObject,
+                crate::runtime::__codegen::FieldStyle::DeepObject,
             ) {
                 form = form
                     .part(name, crate::runtime::__codegen::text_part(text, None)?);
@@ -973,7 +973,7 @@ impl SendSignatureRequestMultipart {
             for (name, text) in crate::runtime::__codegen::field_pairs(
                 "cc_emails",
                 &value,
-                crate::runtime::FieldStyle::FormExploded,
+                crate::runtime::__codegen::FieldStyle::FormExploded,
             ) {
                 form = form
                     .part(name, crate::runtime::__codegen::text_part(text, None)?);
@@ -985,7 +985,7 @@ impl SendSignatureRequestMultipart {
             for (name, text) in crate::runtime::__codegen::field_pairs(
                 "labels",
                 &value,
-                crate::runtime::FieldStyle::Form,
+                crate::runtime::__codegen::FieldStyle::Form,
             ) {
                 form = form
                     .part(name, crate::runtime::__codegen::text_part(text, None)?);

@@ -20,7 +20,7 @@ pub type Response<T> = crate::runtime::Response<T, ::serde_json::Value>;
 /// The error every operation returns; `E` is the documented error body.
 pub type Error<E = ::serde_json::Value> = crate::runtime::Error<E>;
 const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = None;
-const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules::DEFAULT;
+const RETRY_RULES: crate::runtime::__codegen::RetryRules = crate::runtime::__codegen::RetryRules::DEFAULT;
 /// The client: cheap to clone, one per set of credentials. Clones
 /// share their connections and the rate-limit window: every call
 /// of every clone waits while the window the API reported is spent.
@@ -200,7 +200,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "v1-Get thing.by id",
                     retry_safe: true,
                     method: "GET",
@@ -265,7 +265,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "get /things",
                     retry_safe: true,
                     method: "GET",

@@ -20,7 +20,7 @@ pub type Response<T> = crate::runtime::Response<T, ::serde_json::Value>;
 /// The error every operation returns; `E` is the documented error body.
 pub type Error<E = ::serde_json::Value> = crate::runtime::Error<E>;
 const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = None;
-const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules::DEFAULT;
+const RETRY_RULES: crate::runtime::__codegen::RetryRules = crate::runtime::__codegen::RetryRules::DEFAULT;
 /// How the client authenticates: one of the spec's security schemes.
 /// `Debug` never shows the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -248,7 +248,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "touchThing",
                     retry_safe: true,
                     method: "PUT",
@@ -315,7 +315,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "deleteThing",
                     retry_safe: true,
                     method: "DELETE",
@@ -375,23 +375,23 @@ impl Client {
                     let client = Client { core };
                     match client.delete_thing(&id).await {
                         Ok(response) => {
-                            crate::runtime::BulkCall::success(
+                            crate::runtime::__codegen::BulkCall::success(
                                 crate::runtime::BulkOutcome::Canceled,
                                 &response,
                             )
                         }
                         Err(err) => {
-                            crate::runtime::BulkCall::failure(
+                            crate::runtime::__codegen::BulkCall::failure(
                                 &err,
                                 &[
-                                    crate::runtime::CancelRule {
+                                    crate::runtime::__codegen::CancelRule {
                                         status: Some(404u16),
                                         pointer: None,
                                         outcome: |reason| crate::runtime::CancelOutcome::NotFound {
                                             reason,
                                         },
                                     },
-                                    crate::runtime::CancelRule {
+                                    crate::runtime::__codegen::CancelRule {
                                         status: None,
                                         pointer: Some(("/code", "7")),
                                         outcome: |reason| crate::runtime::CancelOutcome::NotEligible {
@@ -432,14 +432,14 @@ impl crate::runtime::Cancel for Client {
                     crate::runtime::__codegen::cancel_outcome(
                         &err,
                         &[
-                            crate::runtime::CancelRule {
+                            crate::runtime::__codegen::CancelRule {
                                 status: Some(404u16),
                                 pointer: None,
                                 outcome: |reason| crate::runtime::CancelOutcome::NotFound {
                                     reason,
                                 },
                             },
-                            crate::runtime::CancelRule {
+                            crate::runtime::__codegen::CancelRule {
                                 status: None,
                                 pointer: Some(("/code", "7")),
                                 outcome: |reason| crate::runtime::CancelOutcome::NotEligible {

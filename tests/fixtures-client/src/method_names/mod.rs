@@ -20,7 +20,7 @@ pub type Response<T> = crate::runtime::Response<T, ::serde_json::Value>;
 /// The error every operation returns; `E` is the documented error body.
 pub type Error<E = ::serde_json::Value> = crate::runtime::Error<E>;
 const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = None;
-const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules::DEFAULT;
+const RETRY_RULES: crate::runtime::__codegen::RetryRules = crate::runtime::__codegen::RetryRules::DEFAULT;
 /// The servers the documentation names; the first is the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Server {
@@ -247,7 +247,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "new",
                     retry_safe: false,
                     method: "POST",
@@ -292,7 +292,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "builder",
                     retry_safe: true,
                     method: "GET",
@@ -337,7 +337,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "baseUrl",
                     retry_safe: true,
                     method: "GET",
@@ -382,7 +382,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "retryPolicy",
                     retry_safe: true,
                     method: "GET",
@@ -430,7 +430,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "withRetryPolicy",
                     retry_safe: true,
                     method: "PUT",
@@ -476,7 +476,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "finish",
                     retry_safe: false,
                     method: "POST",
@@ -522,7 +522,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "clone",
                     retry_safe: false,
                     method: "POST",
@@ -568,7 +568,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "cancel",
                     retry_safe: false,
                     method: "POST",
@@ -613,7 +613,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "cancelTarget",
                     retry_safe: true,
                     method: "GET",
@@ -658,7 +658,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "server",
                     retry_safe: true,
                     method: "GET",
@@ -703,7 +703,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "credentials",
                     retry_safe: true,
                     method: "GET",
@@ -748,7 +748,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "httpClient",
                     retry_safe: true,
                     method: "GET",
@@ -794,7 +794,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "build",
                     retry_safe: false,
                     method: "POST",
@@ -847,7 +847,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "list",
                     retry_safe: true,
                     method: "GET",
@@ -910,7 +910,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "listPages",
                     retry_safe: true,
                     method: "GET",
@@ -955,7 +955,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "listItems",
                     retry_safe: true,
                     method: "GET",
@@ -1010,7 +1010,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "waitUntilThingGone",
                     retry_safe: true,
                     method: "GET",
@@ -1065,7 +1065,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "getThing",
                     retry_safe: true,
                     method: "GET",
@@ -1137,7 +1137,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "deleteThing",
                     retry_safe: true,
                     method: "DELETE",
@@ -1193,7 +1193,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "deleteThingAndConfirm",
                     retry_safe: false,
                     method: "POST",
@@ -1241,7 +1241,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "bulkDeleteThing",
                     retry_safe: false,
                     method: "POST",
@@ -1295,7 +1295,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "x",
                     retry_safe: true,
                     method: "GET",
@@ -1348,7 +1348,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "uploadMultipart",
                     retry_safe: false,
                     method: "POST",
@@ -1408,7 +1408,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "upload",
                     retry_safe: false,
                     method: "POST",
@@ -1465,7 +1465,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "upload",
                     retry_safe: false,
                     method: "POST",
@@ -1564,8 +1564,8 @@ impl Client {
                     }
                 },
                 &[
-                    (404u16, crate::runtime::AcceptorState::Success),
-                    (200u16, crate::runtime::AcceptorState::Retry),
+                    (404u16, crate::runtime::__codegen::AcceptorState::Success),
+                    (200u16, crate::runtime::__codegen::AcceptorState::Retry),
                 ],
                 (
                     ::std::time::Duration::from_secs_f64(2f64),
@@ -1590,16 +1590,16 @@ impl Client {
                     let client = Client { core };
                     match client.delete_thing(&id).await {
                         Ok(response) => {
-                            crate::runtime::BulkCall::success(
+                            crate::runtime::__codegen::BulkCall::success(
                                 crate::runtime::BulkOutcome::Queued,
                                 &response,
                             )
                         }
                         Err(err) => {
-                            crate::runtime::BulkCall::failure(
+                            crate::runtime::__codegen::BulkCall::failure(
                                 &err,
                                 &[
-                                    crate::runtime::CancelRule {
+                                    crate::runtime::__codegen::CancelRule {
                                         status: Some(404u16),
                                         pointer: None,
                                         outcome: |reason| crate::runtime::CancelOutcome::NotFound {
@@ -1629,7 +1629,7 @@ impl Client {
             return match crate::runtime::__codegen::cancel_outcome(
                 &err,
                 &[
-                    crate::runtime::CancelRule {
+                    crate::runtime::__codegen::CancelRule {
                         status: Some(404u16),
                         pointer: None,
                         outcome: |reason| crate::runtime::CancelOutcome::NotFound {
@@ -1786,7 +1786,7 @@ impl crate::runtime::Cancel for Client {
                     crate::runtime::__codegen::cancel_outcome(
                         &err,
                         &[
-                            crate::runtime::CancelRule {
+                            crate::runtime::__codegen::CancelRule {
                                 status: Some(404u16),
                                 pointer: None,
                                 outcome: |reason| crate::runtime::CancelOutcome::NotFound {

@@ -20,7 +20,7 @@ pub type Response<T> = crate::runtime::Response<T, ::serde_json::Value>;
 /// The error every operation returns; `E` is the documented error body.
 pub type Error<E = ::serde_json::Value> = crate::runtime::Error<E>;
 const RATE_LIMIT: ::std::option::Option<crate::runtime::RateLimitHeaders> = None;
-const RETRY_RULES: crate::runtime::RetryRules = crate::runtime::RetryRules::DEFAULT;
+const RETRY_RULES: crate::runtime::__codegen::RetryRules = crate::runtime::__codegen::RetryRules::DEFAULT;
 /// The servers the documentation names; the first is the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Server {
@@ -321,7 +321,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "listDocuments",
                     retry_safe: true,
                     method: "GET",
@@ -399,7 +399,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "createDocument",
                     retry_safe: false,
                     method: "POST",
@@ -475,7 +475,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "getDocument",
                     retry_safe: true,
                     method: "GET",
@@ -555,7 +555,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "uploadDocumentFile",
                     retry_safe: true,
                     method: "PUT",
@@ -617,7 +617,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "downloadDocument",
                     retry_safe: true,
                     method: "GET",
@@ -682,7 +682,7 @@ impl Client {
             .core
             .send_with_retry(
                 build,
-                crate::runtime::CallInfo {
+                crate::runtime::__codegen::CallInfo {
                     operation: "login",
                     retry_safe: false,
                     method: "POST",
@@ -770,7 +770,7 @@ impl UploadDocumentFileMultipart {
             for (name, text) in crate::runtime::__codegen::field_pairs(
                 "pages",
                 &value,
-                crate::runtime::FieldStyle::FormExploded,
+                crate::runtime::__codegen::FieldStyle::FormExploded,
             ) {
                 form = form
                     .part(name, crate::runtime::__codegen::text_part(text, None)?);
