@@ -1,7 +1,5 @@
 use super::*;
-use crate::error::RawResponse;
-use bytes::Bytes;
-use reqwest::header::HeaderMap;
+use crate::error::tests::raw;
 use reqwest::StatusCode;
 
 fn entry(id: &str, outcome: BulkOutcome) -> BulkEntry {
@@ -13,15 +11,8 @@ fn failed(status: Option<u16>) -> BulkOutcome {
 }
 
 fn api_error(status: u16, attempts: u32, lost_answers: u32) -> Error<()> {
-    let response = RawResponse {
-        status: StatusCode::from_u16(status).unwrap(),
-        headers: HeaderMap::new(),
-        rate_limit: None,
-        body: Bytes::from_static(br#"{"message":"why"}"#),
-        attempts,
-        lost_answers,
-        waits: Vec::new(),
-    };
+    let mut response = raw(status, None, r#"{"message":"why"}"#);
+    (response.attempts, response.lost_answers) = (attempts, lost_answers);
     Error::Api { body: (), response: Box::new(response) }
 }
 

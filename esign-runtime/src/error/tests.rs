@@ -1,20 +1,14 @@
 use super::*;
 
 /// A response for unit tests (here and in `client`).
+/// A response as one attempt got it, with this status, Content-Type
+/// (if any) and body: what the runtime's unit tests start from.
 pub(crate) fn raw(status: u16, content_type: Option<&str>, body: &'static str) -> RawResponse {
     let mut headers = HeaderMap::new();
     if let Some(ct) = content_type {
         headers.insert(reqwest::header::CONTENT_TYPE, ct.parse().unwrap());
     }
-    RawResponse {
-        status: StatusCode::from_u16(status).unwrap(),
-        headers,
-        rate_limit: None,
-        body: Bytes::from_static(body.as_bytes()),
-        attempts: 1,
-        lost_answers: 0,
-        waits: Vec::new(),
-    }
+    RawResponse::new(StatusCode::from_u16(status).unwrap(), headers, Bytes::from_static(body.as_bytes()))
 }
 
 fn transport_error() -> TransportError {

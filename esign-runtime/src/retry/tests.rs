@@ -1,21 +1,10 @@
 use super::*;
 use crate::error::RawResponse;
 use crate::rate_limit::{http_date, retry_after_text, until_reset, RateLimit, RESET_MARGIN};
-use bytes::Bytes;
-use reqwest::header::HeaderMap;
-use reqwest::StatusCode;
 use std::time::Duration;
 
 fn raw(status: u16, body: &'static str) -> RawResponse {
-    RawResponse {
-        status: StatusCode::from_u16(status).unwrap(),
-        headers: HeaderMap::new(),
-        rate_limit: None,
-        body: Bytes::from_static(body.as_bytes()),
-        attempts: 1,
-        lost_answers: 0,
-        waits: Vec::new(),
-    }
+    crate::error::tests::raw(status, None, body)
 }
 
 fn now_secs() -> u64 {

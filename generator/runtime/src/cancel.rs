@@ -131,20 +131,9 @@ pub fn cancel_outcome<E: fmt::Debug>(err: &Error<E>, rules: &[CancelRule], messa
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::RawResponse;
-    use bytes::Bytes;
-    use reqwest::header::HeaderMap;
 
     fn api_error(status: u16, body: &'static str) -> Error<serde_json::Value> {
-        let response = RawResponse {
-            status: StatusCode::from_u16(status).unwrap(),
-            headers: HeaderMap::new(),
-            rate_limit: None,
-            body: Bytes::from_static(body.as_bytes()),
-            attempts: 1,
-            lost_answers: 0,
-            waits: Vec::new(),
-        };
+        let response = crate::error::tests::raw(status, None, body);
         Error::Api { body: serde_json::from_str(body).unwrap_or_default(), response: Box::new(response) }
     }
 
