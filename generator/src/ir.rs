@@ -44,6 +44,70 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations, in path then method order as the spec lists them.
     pub operations: Vec<Operation>,
+    /// The error body most operations document: the default of the
+    /// module's `Error<E>`.
+    pub default_error: TypeRef,
+    /// The typed response headers of the operations: structs first (in
+    /// operation order), then the aliases of operations that document the
+    /// same headers as an earlier one.
+    pub header_types: Vec<HeaderType>,
+    /// The types that get a `Validate` impl (by Rust name): with
+    /// `x-esign-validate`, those with a check of their own or holding such
+    /// a type; none otherwise. A request body of one of them is checked
+    /// before it is sent.
+    pub validated_types: std::collections::BTreeSet<String>,
+    /// The runtime features the module's generated code uses, in a fixed
+    /// order (the order of [`RuntimeFeature`]'s variants).
+    pub runtime_features: Vec<RuntimeFeature>,
+}
+
+/// A part of the runtime that only some specs need (a Cargo feature of
+/// `esign-runtime`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RuntimeFeature {
+    /// Multipart request bodies.
+    Multipart,
+    /// Checks by regular expression.
+    Patterns,
+    /// Parsing and verifying callbacks.
+    Webhooks,
+    /// Waiters and cancel-and-confirm.
+    Waiters,
+    /// Streams of pages and items.
+    Paginators,
+    /// Bulk runs over many ids.
+    Bulk,
+    /// A search-query builder over typed fields.
+    Search,
+    /// Colour-contrast checks.
+    Contrast,
+}
+
+/// The type of the headers an operation's successes document
+/// (`<Method>Headers`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum HeaderType {
+    /// A struct with `from_headers`.
+    Struct(HeaderStruct),
+    /// Another name for a struct: the operation documents exactly the
+    /// headers of an earlier one.
+    Alias {
+        /// The alias (`ListHeaders`).
+        name: String,
+        /// The struct it names (`GetHeaders`).
+        target: String,
+    },
+}
+
+/// A struct of typed response headers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeaderStruct {
+    /// Rust type name (`GetHeaders`).
+    pub name: String,
+    /// The headers, each once, in the order the successes list them.
+    pub headers: Vec<ResponseHeader>,
+    /// The methods whose successes document exactly these headers.
+    pub methods: Vec<String>,
 }
 
 /// A server URL the client may target.
@@ -381,6 +445,17 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// Whether this is (a list or map of) a named type in `names`.
+    pub fn names_one_of(&self, names: &std::collections::BTreeSet<String>) -> bool {
+        match self {
+            TypeRef::Named(n) | TypeRef::Boxed(n) => names.contains(n),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.names_one_of(names),
+            _ => false,
+        }
+    }
+}
+
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Method {
@@ -466,8 +541,62 @@ pub struct Operation {
     pub paginator: Option<Paginator>,
     /// Waiters polling this operation (`x-esign-waiters`).
     pub waiters: Vec<Waiter>,
+    /// What a successful call returns.
+    pub success: Success,
+    /// The error body the operation's `Error<E>` carries.
+    pub error: ErrorBody,
+    /// A 410 after an attempt whose answer was lost is this call's success:
+    /// the operation cancels or removes (`x-esign-cancel`, `x-esign-bulk`),
+    /// a rule reads 410 as gone, and every success has no body.
+    pub gone_is_success: bool,
     /// Where the operation sits.
     pub pointer: String,
+}
+
+/// What a successful call returns.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Success {
+    /// No success is declared: `()`, and any 2xx is unexpected.
+    Nothing,
+    /// Every success has this body.
+    One(ResponseBody),
+    /// The success bodies differ: an enum with a variant per status.
+    ByStatus(SuccessEnum),
+}
+
+/// The enum of an operation's success bodies by status (`<Method>Body`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuccessEnum {
+    /// Rust type name (`GetBody`).
+    pub name: String,
+    /// One variant per success response, in spec order.
+    pub variants: Vec<SuccessVariant>,
+    /// Derives `Clone` and `PartialEq` (false when a body is a stream,
+    /// which can be neither copied nor compared).
+    pub comparable: bool,
+}
+
+/// One variant of a [`SuccessEnum`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuccessVariant {
+    /// Rust variant name (`Status200`, `Status2xx`, `Default`).
+    pub name: String,
+    /// The statuses of the response it stands for.
+    pub status: StatusMatch,
+    /// The body it carries (none when `Empty`).
+    pub body: ResponseBody,
+    /// Doc text.
+    pub docs: String,
+}
+
+/// The error body of an operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorBody {
+    /// The one JSON body all error responses share, or any JSON value.
+    pub ty: TypeRef,
+    /// It is the module's default ([`Api::default_error`]): the method
+    /// returns plain `Error`.
+    pub is_default: bool,
 }
 
 /// The names an operation adds to its module besides its method, each
@@ -491,8 +620,6 @@ pub struct OperationNames {
     pub bulk: Option<String>,
     /// The struct of the optional parameters (`<Method>Options`).
     pub options: Option<String>,
-    /// The enum of the success bodies by status, when they differ (`<Method>Body`).
-    pub body_enum: Option<String>,
     /// The struct of the headers the successes document (`<Method>Headers`).
     pub headers: Option<String>,
 }

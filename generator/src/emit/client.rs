@@ -3,7 +3,7 @@
 
 use super::extras::{operation_extras, webhook_items};
 use super::operation::{header_types, operation, ModuleContext};
-use super::{docs, ident, op_error_type, ty};
+use super::{docs, ident, ty};
 use crate::ir::{self, SecurityKind, TypeRef};
 use crate::render::Printer;
 use proc_macro2::TokenStream;
@@ -15,7 +15,6 @@ use quote::quote;
 /// around them ([`ClientFile::print`]).
 pub struct ClientFile<'a> {
     api: &'a ir::Api,
-    default_error: TypeRef,
     module: ModuleContext<'a>,
 }
 
@@ -31,14 +30,12 @@ pub struct OperationTexts {
 impl<'a> ClientFile<'a> {
     /// The module root of `api` in the crate whose library is `lib`.
     pub fn new(api: &'a ir::Api, lib: &str) -> ClientFile<'a> {
-        let default_error = default_error_type(api);
         let module = ModuleContext {
-            default_error: default_error.clone(),
             path: format!("{lib}::{}", api.module),
-            validatable: super::validate::validatable(api),
+            validated: &api.validated_types,
             types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
         };
-        ClientFile { api, default_error, module }
+        ClientFile { api, module }
     }
 
     /// Prints the operations in `range` (indexes into the API's
@@ -57,7 +54,7 @@ impl<'a> ClientFile<'a> {
             for item in extra_items.drain(..) {
                 after.push(item);
             }
-            let more = operation_extras(op, &self.default_error);
+            let more = operation_extras(op);
             extras.impl_items(quote!(#(#more)*));
         }
         Ok(OperationTexts { methods: methods.into_text()?, extras: extras.into_text()?, after: after.into_text()? })
@@ -71,7 +68,7 @@ impl<'a> ClientFile<'a> {
 }
 
 fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printer) {
-    let (api, default_error) = (file.api, &file.default_error);
+    let api = file.api;
     let mut module_text = format!("{} {}\n\n{}", api.title, api.version, api.docs.trim());
     module_text.push_str(&format!(
         "\n\nGenerated from `{}`. Start with [`Client::new`] or [`Client::builder`]; every operation is an async method of [`Client`].",
@@ -79,7 +76,7 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
     ));
     let module_docs = docs::inner(&module_text);
 
-    let default_error_tokens = ty(default_error);
+    let default_error_tokens = ty(&api.default_error);
     let warning_item = match &api.warnings {
         Some(w) => ty(&TypeRef::Named(w.item.clone())),
         None => quote!(::serde_json::Value),
@@ -222,26 +219,6 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
         out.push(item);
     }
     out.push(cancel_impl(api).unwrap_or_default());
-}
-
-/// The error body most operations document: used as the default of `Error<E>`.
-fn default_error_type(api: &ir::Api) -> TypeRef {
-    let mut counts: Vec<(TypeRef, usize)> = Vec::new();
-    for op in &api.operations {
-        let t = op_error_type(op);
-        match counts.iter_mut().find(|(existing, _)| *existing == t) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((t, 1)),
-        }
-    }
-    // Most used first; ties keep spec order.
-    let mut best: Option<(TypeRef, usize)> = None;
-    for (t, n) in counts {
-        if best.as_ref().is_none_or(|(_, b)| n > *b) {
-            best = Some((t, n));
-        }
-    }
-    best.map_or(TypeRef::Json, |(t, _)| t)
 }
 
 fn servers(api: &ir::Api) -> TokenStream {

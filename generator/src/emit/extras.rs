@@ -2,7 +2,7 @@
 //! pages and items), waiters, cancel-and-confirm, and callback parsing and
 //! verification. Each is emitted only where the spec declares it.
 
-use super::{borrowed_arg, docs, ident, op_error_type, ty};
+use super::{borrowed_arg, docs, ident, ty};
 use crate::ir::{self, ResponseBody};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -145,16 +145,10 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
 }
 
 /// Paginators, waiters and cancel-and-confirm of one operation (methods of `Client`).
-pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) -> Vec<TokenStream> {
+pub(super) fn operation_extras(op: &ir::Operation) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let method = ident(&op.method_name);
-    let error_type = op_error_type(op);
-    let error_tokens = if &error_type == default_error {
-        quote!(Error)
-    } else {
-        let t = ty(&error_type);
-        quote!(Error<#t>)
-    };
+    let error_tokens = super::error_tokens(&op.error);
     let options_name = op.names.options.as_deref().map(ident);
     // The options argument of a call that sets none.
     let options_arg = options_name.as_ref().map(|options| quote!(&#options::default()));

@@ -5,23 +5,22 @@
 //! The method is built in four parts, each a function: the arguments
 //! ([`arguments`]), the code that builds and sends the request
 //! ([`request`]), the `match` on the response status ([`dispatch`]) and the
-//! rustdoc ([`method_docs`]).
+//! rustdoc ([`method_docs`]). The success shape (one type or an enum by
+//! status, with its variant names), the error body and the header types
+//! are read from the IR as lowering decided them.
 
-use super::{borrowed_arg, docs, ident, op_error_type, ty};
+use super::{borrowed_arg, docs, ident, ty};
 use crate::ir::{self, Method, ParamLocation, ResponseBody, StatusMatch, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// What every method of a module shares.
 pub(super) struct ModuleContext<'a> {
-    /// The error body most operations document (the default of `Error<E>`).
-    pub(super) default_error: TypeRef,
     /// The module's path from outside the crate (`esign_client::dropbox_sign`),
     /// for the examples in the docs.
     pub(super) path: String,
-    /// The types with a `Validate` impl: a request body of one of them is
-    /// checked before it is sent.
-    pub(super) validatable: std::collections::BTreeSet<String>,
+    /// The types with a `Validate` impl ([`ir::Api::validated_types`]).
+    pub(super) validated: &'a std::collections::BTreeSet<String>,
     /// The module's types by name, for the examples' sample values.
     pub(super) types: std::collections::BTreeMap<&'a str, &'a ir::TypeDef>,
 }
@@ -36,22 +35,15 @@ pub(super) fn operation(
     extra_items: &mut Vec<TokenStream>,
     primary: bool,
 ) -> TokenStream {
-    let default_error = &module.default_error;
     let method_ident = ident(method_name);
-    let error_type = op_error_type(op);
-    let error_tokens = if &error_type == default_error {
-        quote!(Error)
-    } else {
-        let t = ty(&error_type);
-        quote!(Error<#t>)
-    };
+    let error_tokens = super::error_tokens(&op.error);
     let success = SuccessBody::of(op);
     if primary {
         extra_items.extend(success.item.clone());
     }
     let args = arguments(op, request_body, method_name, primary, extra_items);
-    let request = request(op, request_body, &error_tokens, &module.validatable);
-    let dispatch = dispatch(op, &success, &error_type);
+    let request = request(op, request_body, &error_tokens, module.validated);
+    let dispatch = dispatch(op, &success, &op.error.ty);
     let doc = method_docs(op, request_body);
     let example = example(op, request_body, method_name, module);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -68,52 +60,47 @@ pub(super) fn operation(
     }
 }
 
-/// What a successful call returns: one type, or an enum by status when the
-/// success bodies differ (then `item` is that enum's definition).
-struct SuccessBody {
+/// What a successful call returns, as printed: the type, and for an enum
+/// by status its name and definition (`item`).
+struct SuccessBody<'a> {
     body_type: TokenStream,
-    enum_name: Option<proc_macro2::Ident>,
-    by_status: bool,
+    by_status: Option<(&'a ir::SuccessEnum, proc_macro2::Ident)>,
     item: Option<TokenStream>,
 }
 
-impl SuccessBody {
-    fn of(op: &ir::Operation) -> SuccessBody {
-        // Success body: one type, or an enum by status when they differ.
-        let successes: Vec<&ir::Response> = op.responses.iter().filter(|r| r.success).collect();
-        let distinct = success_bodies(op);
-        let enum_name = op.names.body_enum.as_deref().map(ident);
-        let (body_type, by_status) = match (&enum_name, distinct.as_slice()) {
-            (Some(name), _) => (quote!(#name), true),
-            (None, [one]) => (success_type(one), false),
-            (None, _) => (quote!(()), false),
-        };
-        let item = by_status.then(|| {
-            let variants = successes.iter().map(|r| {
-                let v = ident(&status_label(&r.status));
-                let doc = docs::outer(if r.docs.trim().is_empty() { "A documented success." } else { r.docs.as_str() });
-                match &r.body {
-                    ResponseBody::Empty => quote! { #doc #v, },
-                    body => {
-                        let t = success_type(body);
-                        quote! { #doc #v(#t), }
+impl<'a> SuccessBody<'a> {
+    fn of(op: &'a ir::Operation) -> SuccessBody<'a> {
+        match &op.success {
+            ir::Success::Nothing => SuccessBody { body_type: quote!(()), by_status: None, item: None },
+            ir::Success::One(body) => SuccessBody { body_type: success_type(body), by_status: None, item: None },
+            ir::Success::ByStatus(e) => {
+                let name = ident(&e.name);
+                let variants = e.variants.iter().map(|v| {
+                    let variant = ident(&v.name);
+                    let doc =
+                        docs::outer(if v.docs.trim().is_empty() { "A documented success." } else { v.docs.as_str() });
+                    match &v.body {
+                        ResponseBody::Empty => quote! { #doc #variant, },
+                        body => {
+                            let t = success_type(body);
+                            quote! { #doc #variant(#t), }
+                        }
                     }
-                }
-            });
-            let doc = docs::outer(&format!("The body of a successful [`Client::{}`], by status.", op.method_name));
-            // A body not read yet can be neither copied nor compared.
-            let derives = if distinct.contains(&&ResponseBody::Stream) {
-                quote!(#[derive(Debug)])
-            } else {
-                quote!(#[derive(Clone, Debug, PartialEq)])
-            };
-            quote! {
-                #doc
-                #derives
-                pub enum #enum_name { #(#variants)* }
+                });
+                let doc = docs::outer(&format!("The body of a successful [`Client::{}`], by status.", op.method_name));
+                let derives = if e.comparable {
+                    quote!(#[derive(Clone, Debug, PartialEq)])
+                } else {
+                    quote!(#[derive(Debug)])
+                };
+                let item = quote! {
+                    #doc
+                    #derives
+                    pub enum #name { #(#variants)* }
+                };
+                SuccessBody { body_type: quote!(#name), by_status: Some((e, name)), item: Some(item) }
             }
-        });
-        SuccessBody { body_type, enum_name, by_status, item }
+        }
     }
 }
 
@@ -488,17 +475,6 @@ fn merge_runs(statuses: &[(u16, u16)]) -> Vec<(u16, u16)> {
     out
 }
 
-/// The operation's distinct success bodies, in spec order.
-fn success_bodies(op: &ir::Operation) -> Vec<&ResponseBody> {
-    let mut distinct: Vec<&ResponseBody> = Vec::new();
-    for r in op.responses.iter().filter(|r| r.success) {
-        if !distinct.contains(&&r.body) {
-            distinct.push(&r.body);
-        }
-    }
-    distinct
-}
-
 /// How a response is handled; equal handlers share a match arm.
 #[derive(Clone, PartialEq)]
 enum Handler {
@@ -516,23 +492,19 @@ enum Handler {
     Unexpected,
 }
 
-fn status_label(status: &StatusMatch) -> String {
-    match status {
-        StatusMatch::Code(c) => format!("Status{c}"),
-        StatusMatch::Range(r) => format!("Status{r}xx"),
-        StatusMatch::Default => "Default".to_owned(),
-    }
-}
-
 /// The `match` on the response status: documented successes decode their
 /// body, documented errors become `Error::Api`, anything else
 /// `Error::Unexpected` (status and raw body kept).
-fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> TokenStream {
-    let (by_status, enum_name) = (success.by_status, &success.enum_name);
-    // Response handling.
+fn dispatch(op: &ir::Operation, success: &SuccessBody<'_>, error_type: &TypeRef) -> TokenStream {
+    let enum_name = success.by_status.as_ref().map(|(_, name)| name);
+    // The enum's variant for a success response, by its status.
+    let variant_of = |r: &ir::Response| -> Option<String> {
+        let (e, _) = success.by_status.as_ref()?;
+        e.variants.iter().find(|v| v.status == r.status).map(|v| v.name.clone())
+    };
     let handler_of = |r: &ir::Response| -> Handler {
         if r.success {
-            Handler::Success { body: r.body.clone(), variant: by_status.then(|| status_label(&r.status)) }
+            Handler::Success { body: r.body.clone(), variant: variant_of(r) }
         } else {
             match r.body {
                 ResponseBody::Json(_) => Handler::ApiError,
@@ -577,10 +549,10 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
     // A 2xx the spec does not list never gets the error schema: it is the
     // success when it fits the one success body, else kept whole.
     if !matches!(fallback, Handler::Success { .. }) && !ranges.contains(&2) {
-        let handler = match (by_status, success_bodies(op).as_slice()) {
+        let handler = match &op.success {
             // Only a JSON body can fail to fit; any other is read as declared.
-            (false, [body @ ResponseBody::Json(_)]) => Handler::UndeclaredSuccess { body: (*body).clone() },
-            (false, [body]) => Handler::Success { body: (*body).clone(), variant: None },
+            ir::Success::One(body @ ResponseBody::Json(_)) => Handler::UndeclaredSuccess { body: body.clone() },
+            ir::Success::One(body) => Handler::Success { body: body.clone(), variant: None },
             _ => Handler::Unexpected,
         };
         if handler != fallback {
@@ -696,7 +668,7 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
     });
     let fallback_code = handler_code(&fallback);
     let gone =
-        gone_after_lost_answer(op).then(|| quote!(410 if response.lost_answers > 0 => Ok(Self::finish(response, ())),));
+        op.gone_is_success.then(|| quote!(410 if response.lost_answers > 0 => Ok(Self::finish(response, ())),));
     if arms.is_empty() && gone.is_none() {
         return fallback_code;
     }
@@ -707,21 +679,6 @@ fn dispatch(op: &ir::Operation, success: &SuccessBody, error_type: &TypeRef) -> 
             _ => #fallback_code,
         }
     }
-}
-
-/// Whether a 410 after an attempt whose answer was lost is this call's
-/// success: the operation cancels or removes (`x-esign-cancel`,
-/// `x-esign-bulk`), a rule reads 410 as gone, and a success has no body
-/// (so the 410 can be returned as one).
-fn gone_after_lost_answer(op: &ir::Operation) -> bool {
-    let gone_rule = op.cancel.iter().chain(&op.bulk).any(|c| {
-        c.rules.iter().any(|r| r.status == Some(410) && r.outcome == ir::CancelOutcome::NotFound && r.pointer.is_none())
-    });
-    let successes: Vec<&ir::Response> = op.responses.iter().filter(|r| r.success).collect();
-    gone_rule
-        && !successes.is_empty()
-        && successes.iter().all(|r| r.body == ResponseBody::Empty)
-        && op.names.body_enum.is_none()
 }
 
 /// The method's rustdoc: summary and description, what it sends where, its
@@ -777,7 +734,7 @@ fn method_docs(op: &ir::Operation, request_body: Option<&ir::RequestBody>) -> To
     let declares_2xx_range = op.responses.iter().any(|r| r.status == StatusMatch::Range(2));
     let default_succeeds = op.responses.iter().any(|r| r.status == StatusMatch::Default && r.success);
     if !declares_2xx_range && !default_succeeds {
-        let fits = op.names.body_enum.is_none() && success_bodies(op).len() == 1;
+        let fits = matches!(op.success, ir::Success::One(_));
         text.push_str(if fits {
             "\n- another 2xx (`Ok` when its body fits the success type, else `Err`): an undocumented success, \
              never read as an error body; one that does not fit is kept whole (`Error::UnexpectedResponse`)."
@@ -785,7 +742,7 @@ fn method_docs(op: &ir::Operation, request_body: Option<&ir::RequestBody>) -> To
             "\n- another 2xx (`Err`): kept whole (`Error::UnexpectedResponse`), never read as an error body."
         });
     }
-    if gone_after_lost_answer(op) {
+    if op.gone_is_success {
         text.push_str(
             "\n- 410 after an attempt whose answer was lost (`Ok`): that attempt took effect, so this call succeeded; \
              the response has status 410 and `lost_answers` above 0.",
@@ -931,54 +888,26 @@ fn sample_multipart(module: &ModuleContext<'_>, runtime: &str, m: &ir::Multipart
     Some(format!("{name}::new({part_name}{})", args.join(", ")))
 }
 
-/// The documented headers of an operation's successful responses, each
-/// header once.
-fn success_headers(op: &ir::Operation) -> Vec<&ir::ResponseHeader> {
-    let mut headers: Vec<&ir::ResponseHeader> = Vec::new();
-    for r in op.responses.iter().filter(|r| r.success) {
-        for h in &r.headers {
-            if !headers.iter().any(|known| known.wire_name.eq_ignore_ascii_case(&h.wire_name)) {
-                headers.push(h);
-            }
-        }
-    }
-    headers
-}
-
-/// The typed headers of every operation's successful responses. Operations
-/// that document the same headers share one struct (named after the first
-/// of them); the others' header types are aliases of it.
+/// The typed headers of the operations' successful responses: the structs
+/// and aliases lowering decided, in its order.
 pub(super) fn header_types(api: &ir::Api) -> Vec<TokenStream> {
-    // (headers, struct name, methods documenting exactly these headers)
-    let mut sets: Vec<(Vec<&ir::ResponseHeader>, &str, Vec<&str>)> = Vec::new();
-    let mut aliases: Vec<(&str, usize)> = Vec::new();
-    for op in &api.operations {
-        let Some(name) = op.names.headers.as_deref() else { continue };
-        let headers = success_headers(op);
-        if headers.is_empty() {
-            continue;
-        }
-        match sets.iter().position(|(known, _, _)| *known == headers) {
-            Some(index) => {
-                sets[index].2.push(&op.method_name);
-                aliases.push((name, index));
+    api.header_types
+        .iter()
+        .map(|header_type| match header_type {
+            ir::HeaderType::Struct(s) => headers_struct(s),
+            ir::HeaderType::Alias { name, target } => {
+                let doc = docs::outer(&format!("The same headers as [`{target}`]."));
+                let (alias, target) = (ident(name), ident(target));
+                quote! { #doc pub type #alias = #target; }
             }
-            None => sets.push((headers, name, vec![&op.method_name])),
-        }
-    }
-    let mut items: Vec<TokenStream> =
-        sets.iter().map(|(headers, name, methods)| headers_struct(headers, name, methods)).collect();
-    for (alias, index) in aliases {
-        let (alias, target) = (ident(alias), ident(sets[index].1));
-        let doc = docs::outer(&format!("The same headers as [`{}`].", sets[index].1));
-        items.push(quote! { #doc pub type #alias = #target; });
-    }
-    items
+        })
+        .collect()
 }
 
 /// One struct of typed headers, with `from_headers`.
-fn headers_struct(headers: &[&ir::ResponseHeader], name: &str, methods: &[&str]) -> TokenStream {
-    let name = ident(name);
+fn headers_struct(s: &ir::HeaderStruct) -> TokenStream {
+    let (headers, methods) = (&s.headers, &s.methods);
+    let name = ident(&s.name);
     let fields = headers.iter().map(|h| {
         let field = ident(&h.name);
         let t = ty(&h.ty);

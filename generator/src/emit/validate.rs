@@ -1,7 +1,8 @@
 //! IR checks -> `impl runtime::Validate` for the types of an API that opts
 //! in (`x-esign-validate: true`). Every check comes from the spec:
 //! `pattern`, `minItems`/`maxItems`, closed-world enum values, denied extra
-//! properties, and the `x-esign-` object checks.
+//! properties, and the `x-esign-` object checks. Which types get an impl
+//! was decided while lowering (`Api::validated_types`).
 
 use super::ident;
 use crate::ir::{self, Extra, TypeKind, TypeRef, ViolationRule};
@@ -9,51 +10,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
 
-/// The names of the types that get a `Validate` impl: those with a check
-/// of their own or holding such a type.
-pub fn validatable(api: &ir::Api) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
-    if !api.validate {
-        return set;
-    }
-    loop {
-        let before = set.len();
-        for def in &api.types {
-            if set.contains(&def.name) {
-                continue;
-            }
-            let holds = |ty: &TypeRef| refers_to(ty, &set);
-            let yes = match &def.kind {
-                TypeKind::Enum(_) => true,
-                TypeKind::Struct(s) => {
-                    matches!(s.extra, Extra::Deny(_))
-                        || s.checks != ir::StructChecks::default()
-                        || s.fields.iter().any(|f| f.pattern.is_some() || f.items != (None, None) || holds(&f.ty))
-                }
-                TypeKind::Untagged(variants) => variants.iter().any(|v| holds(&v.ty)),
-                TypeKind::Tagged { variants, .. } => variants.iter().any(|v| holds(&v.ty)),
-                TypeKind::Alias(ty) => holds(ty),
-                TypeKind::Newtype(_) => false,
-            };
-            if yes {
-                set.insert(def.name.clone());
-            }
-        }
-        if set.len() == before {
-            return set;
-        }
-    }
-}
-
-fn refers_to(ty: &TypeRef, set: &BTreeSet<String>) -> bool {
-    match ty {
-        TypeRef::Named(n) | TypeRef::Boxed(n) => set.contains(n),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => refers_to(inner, set),
-        _ => false,
-    }
-}
-
-/// The `Validate` impl of one type, if it has one.
+/// The `Validate` impl of one type, if lowering gave it one (`set` is
+/// [`ir::Api::validated_types`]).
 pub fn validate_impl(def: &ir::TypeDef, set: &BTreeSet<String>) -> Option<TokenStream> {
     if !set.contains(&def.name) {
         return None;
@@ -93,7 +51,7 @@ fn variant_arms<'v>(
 ) -> impl Iterator<Item = TokenStream> + 'v {
     variants.map(move |(name, ty)| {
         let vname = ident(name);
-        if refers_to(ty, set) {
+        if ty.names_one_of(set) {
             quote!(Self::#vname(inner) => crate::runtime::Validate::validate_into(inner, at, out),)
         } else {
             quote!(Self::#vname(_) => {})
@@ -125,7 +83,7 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
             on_value
                 .push(quote!(crate::runtime::__codegen::check_items(value.len(), #min, #max, &here, out, #code_min, #code_max);));
         }
-        if refers_to(&f.ty, set) {
+        if f.ty.names_one_of(set) {
             on_value.push(quote!(crate::runtime::Validate::validate_into(value, &here, out);));
         }
         if on_value.is_empty() {

@@ -7,12 +7,15 @@
 //!
 //! This file holds the document level (the module name, servers, security,
 //! the API-level extensions) and the `Lowerer` context; `operations`
-//! lowers operations, `schema` schemas, and `extensions` reads the
-//! `x-esign-` extensions.
+//! lowers operations, `schema` schemas, `extensions` reads the `x-esign-`
+//! extensions, and `shapes` makes the choices that follow from the lowered
+//! operations and types (success shapes, error bodies, header types, which
+//! types validate, runtime features), so emit has nothing left to decide.
 
 mod extensions;
 mod operations;
 mod schema;
+mod shapes;
 
 use crate::error::{pointer_join, pointer_path, Error, ErrorKind, Location, Warning};
 use crate::ir;
@@ -142,11 +145,13 @@ impl<'a> Lowerer<'a> {
         let security = self.lower_security()?;
         let rate_limit = self.lower_rate_limit()?;
         let warnings = self.lower_warnings_source()?;
-        let operations = self.lower_operations(options.on_unsupported)?;
+        let mut operations = self.lower_operations(options.on_unsupported)?;
+        let default_error = shapes::default_error(&mut operations);
+        let header_types = shapes::header_types(&operations);
         let webhooks = self.lower_webhooks()?;
         schema::strip_variant_tags(&mut self.types);
 
-        Ok(ir::Api {
+        let mut api = ir::Api {
             source: self.doc.file.clone(),
             module: options.module.clone(),
             feature: options.feature.clone(),
@@ -164,7 +169,14 @@ impl<'a> Lowerer<'a> {
             warnings,
             types: std::mem::take(&mut self.types),
             operations,
-        })
+            default_error,
+            header_types,
+            validated_types: std::collections::BTreeSet::new(),
+            runtime_features: Vec::new(),
+        };
+        api.validated_types = shapes::validated_types(&api);
+        api.runtime_features = shapes::runtime_features(&api);
+        Ok(api)
     }
 
     // ----- top-level extensions, servers, security -----

@@ -1,7 +1,7 @@
 //! Lowering of operations: parameters, request bodies, responses, path
 //! templates, and the operation-level extensions (cancel, paging, waiters).
 
-use super::{extensions, Lowerer, OnUnsupported};
+use super::{extensions, shapes, Lowerer, OnUnsupported};
 use crate::error::{pointer_join, Error};
 use crate::ir;
 use crate::naming::{self, Scope};
@@ -118,15 +118,7 @@ impl<'a> Lowerer<'a> {
         if op.params.iter().any(|p| !p.required) {
             derived.options = Some(types.claim(naming::options_type(&method)));
         }
-        let mut bodies: Vec<&ir::ResponseBody> = Vec::new();
-        for r in op.responses.iter().filter(|r| r.success) {
-            if !bodies.contains(&&r.body) {
-                bodies.push(&r.body);
-            }
-        }
-        if bodies.len() > 1 {
-            derived.body_enum = Some(types.claim(naming::body_enum_type(&method)));
-        }
+        op.success = shapes::success(op, &method, types);
         if op.responses.iter().any(|r| r.success && !r.headers.is_empty()) {
             derived.headers = Some(types.claim(naming::headers_type(&method)));
         }
@@ -136,6 +128,8 @@ impl<'a> Lowerer<'a> {
             }
         }
         op.names = derived;
+        op.error = ir::ErrorBody { ty: shapes::error_type(op), is_default: false };
+        op.gone_is_success = shapes::gone_is_success(op);
     }
 
     fn lower_operation(
@@ -341,6 +335,11 @@ impl<'a> Lowerer<'a> {
             bulk,
             paginator,
             waiters,
+            // Decided by `claim_names`, which claims the body enum's name
+            // in the module's type scope.
+            success: ir::Success::Nothing,
+            error: ir::ErrorBody { ty: ir::TypeRef::Json, is_default: false },
+            gone_is_success: false,
             pointer: pointer.to_owned(),
         })
     }
