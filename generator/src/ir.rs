@@ -31,9 +31,8 @@ pub struct Api {
     pub rate_limit: Option<RateLimitHeaders>,
     /// `x-esign-validate: true`: types get a generated `validate()`.
     pub validate: bool,
-    /// What is retried (`x-esign-retry`): (rate limited, unavailable), each
-    /// a status with an optional (pointer, text).
-    pub retry_rules: Option<(Vec<RetryMatch>, Vec<RetryMatch>)>,
+    /// What is retried (`x-esign-retry`).
+    pub retry_rules: Option<RetryRules>,
     /// Callbacks the provider sends (`x-esign-webhooks`).
     pub webhooks: Vec<Webhook>,
     /// How callback payloads are verified (`x-esign-event-hash`).
@@ -110,6 +109,43 @@ pub struct HeaderStruct {
     pub methods: Vec<String>,
 }
 
+/// A JSON pointer: where in the spec an IR node came from
+/// (`/components/schemas/Error`), or where in a response body or callback
+/// payload the runtime looks (`/error/error_name`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pointer(pub String);
+
+impl Pointer {
+    /// The pointer as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Pointer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A body whose value at `pointer` is the text `equals`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyMatch {
+    /// Where to look.
+    pub pointer: Pointer,
+    /// The text the value must be.
+    pub equals: String,
+}
+
+/// `x-esign-retry`: the responses that are retried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryRules {
+    /// Responses that mean "rate limited": retried after the window.
+    pub rate_limited: Vec<RetryMatch>,
+    /// Responses that mean "unavailable": retried with backoff.
+    pub unavailable: Vec<RetryMatch>,
+}
+
 /// A server URL the client may target.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Server {
@@ -135,7 +171,7 @@ pub struct SecurityScheme {
     /// What goes on the wire.
     pub kind: SecurityKind,
     /// Where it was declared.
-    pub pointer: String,
+    pub pointer: Pointer,
 }
 
 /// The wire form of a credential.
@@ -186,7 +222,7 @@ pub struct TypeDef {
     /// Doc text.
     pub docs: String,
     /// Where the schema sits.
-    pub pointer: String,
+    pub pointer: Pointer,
     /// Marked `deprecated: true`.
     pub deprecated: bool,
     /// What it is.
@@ -274,8 +310,19 @@ pub struct Contrast {
     pub inherit: Vec<(String, String)>,
     /// Element -> the elements it must contrast with.
     pub pairs: Vec<(String, Vec<String>)>,
-    /// Element (wire name) -> (Rust field name, default hex).
-    pub elements: Vec<(String, String, Option<String>)>,
+    /// The colour elements the struct holds.
+    pub elements: Vec<ContrastElement>,
+}
+
+/// One colour element of a [`Contrast`] rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContrastElement {
+    /// The element's wire name.
+    pub wire_name: String,
+    /// The Rust field holding its colour.
+    pub field: String,
+    /// Its colour when unset, as hex.
+    pub default: Option<String>,
 }
 
 /// Group membership rules of a form-field payload.
@@ -325,7 +372,7 @@ pub struct Field {
     /// `minItems` and `maxItems` of an array property.
     pub items: (Option<usize>, Option<usize>),
     /// Where the property sits.
-    pub pointer: String,
+    pub pointer: Pointer,
 }
 
 /// A forward-compatible enum.
@@ -550,7 +597,7 @@ pub struct Operation {
     /// a rule reads 410 as gone, and every success has no body.
     pub gone_is_success: bool,
     /// Where the operation sits.
-    pub pointer: String,
+    pub pointer: Pointer,
 }
 
 /// What a successful call returns.
@@ -640,18 +687,27 @@ pub struct Envelope {
 pub struct Cancel {
     /// What is canceled.
     pub target: CancelTarget,
-    /// The parameter that takes the id (index into `params`).
-    pub id_param: usize,
+    /// The Rust name of the (required) parameter that takes the id.
+    pub id_param: String,
     /// The parameter that takes `CancelRequest::return_url`, if any.
-    pub return_url_param: Option<usize>,
+    pub return_url_param: Option<CancelParam>,
     /// What a success means.
     pub success: CancelSuccess,
-    /// Where a failure's human-readable reason is, as a JSON pointer.
-    pub message_pointer: Option<String>,
+    /// Where a failure's human-readable reason is.
+    pub message_pointer: Option<Pointer>,
     /// Failure rules, first match wins.
     pub rules: Vec<CancelRule>,
     /// How a queued cancel is confirmed (`confirm`).
     pub confirm: Option<Confirm>,
+}
+
+/// A parameter of a cancel operation that a `CancelRequest` field fills.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CancelParam {
+    /// Its Rust name.
+    pub name: String,
+    /// A positional argument (else a field of the options struct).
+    pub required: bool,
 }
 
 /// What a cancel operation cancels (`runtime::CancelTarget`).
@@ -694,8 +750,8 @@ pub enum CancelOutcome {
 pub struct RetryMatch {
     /// The status.
     pub status: u16,
-    /// A JSON pointer into the body and the text it must hold.
-    pub pointer: Option<(String, String)>,
+    /// What the body must hold, if anything.
+    pub body: Option<BodyMatch>,
 }
 
 /// Cancel, then wait for the waiter or the callback event.
@@ -705,10 +761,10 @@ pub struct Confirm {
     pub waiter_method: String,
     /// The callback payload type.
     pub event: String,
-    /// JSON pointer to the event type in the payload, and the value that confirms.
-    pub event_type: (String, String),
-    /// JSON pointer to the id in the payload.
-    pub event_id: String,
+    /// The event type in the payload that confirms.
+    pub event_type: BodyMatch,
+    /// Where the id is in the payload.
+    pub event_id: Pointer,
 }
 
 /// A callback the provider sends.
@@ -731,12 +787,21 @@ pub struct Webhook {
 pub struct EventHash {
     /// The payload type.
     pub type_name: String,
-    /// JSON pointers to the fields hashed, in order.
-    pub message: Vec<String>,
-    /// JSON pointer to the hash.
-    pub hash: String,
-    /// JSON pointers saying whom the event is reported for: (app, account).
-    pub reported_for: Option<(String, String)>,
+    /// The fields hashed, in order.
+    pub message: Vec<Pointer>,
+    /// Where the hash is.
+    pub hash: Pointer,
+    /// Where the payload says whom the event is reported for.
+    pub reported_for: Option<ReportedFor>,
+}
+
+/// Where a callback payload says whom its event is reported for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportedFor {
+    /// The app's id.
+    pub app: Pointer,
+    /// The account's id.
+    pub account: Pointer,
 }
 
 /// `x-esign-paginated`: a page-numbered list.
@@ -744,12 +809,21 @@ pub struct EventHash {
 pub struct Paginator {
     /// The options field of the page number.
     pub page_field: String,
-    /// The response field with the items (Rust name), and whether it is optional.
-    pub items_field: (String, bool),
+    /// The response field with the items.
+    pub items_field: ItemsField,
     /// The item type.
     pub item_type: TypeRef,
-    /// JSON pointer to the page count in the response.
-    pub page_count: String,
+    /// Where the page count is in the response.
+    pub page_count: Pointer,
+}
+
+/// The field of a page that holds its items.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemsField {
+    /// Its Rust name.
+    pub name: String,
+    /// An `Option` (not required, or nullable).
+    pub optional: bool,
 }
 
 /// `x-esign-waiters`: poll an operation until a state is reached.
@@ -761,8 +835,17 @@ pub struct Waiter {
     pub docs: String,
     /// Shortest and longest pause between attempts, in seconds.
     pub delays: (f64, f64),
-    /// Status -> what it means for the wait.
-    pub acceptors: Vec<(u16, AcceptorState)>,
+    /// What each status means for the wait.
+    pub acceptors: Vec<Acceptor>,
+}
+
+/// One acceptor of a [`Waiter`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Acceptor {
+    /// The status it matches.
+    pub status: u16,
+    /// What that status means.
+    pub state: AcceptorState,
 }
 
 /// What a waiter's acceptor decides (`runtime::AcceptorState`).
@@ -781,8 +864,8 @@ pub enum AcceptorState {
 pub struct CancelRule {
     /// The HTTP status to match, if any.
     pub status: Option<u16>,
-    /// A JSON pointer into the body and the text it must equal.
-    pub pointer: Option<(String, String)>,
+    /// What the body must hold, if anything.
+    pub body: Option<BodyMatch>,
     /// What a matching response means.
     pub outcome: CancelOutcome,
 }

@@ -96,21 +96,24 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
     };
     let retry_rules = match &api.retry_rules {
         None => quote!(crate::runtime::RetryRules::DEFAULT),
-        Some((rate, unavailable)) => {
+        Some(rules) => {
             let list = |items: &[ir::RetryMatch]| -> Vec<TokenStream> {
                 items
                     .iter()
                     .map(|m| {
                         let status = m.status;
-                        let pointer = match &m.pointer {
-                            Some((p, v)) => quote!(Some((#p, #v))),
+                        let pointer = match &m.body {
+                            Some(body) => {
+                                let (p, v) = (body.pointer.as_str(), &body.equals);
+                                quote!(Some((#p, #v)))
+                            }
                             None => quote!(None),
                         };
                         quote!(crate::runtime::RetryMatch { status: #status, pointer: #pointer })
                     })
                     .collect()
             };
-            let (rate, unavailable) = (list(rate), list(unavailable));
+            let (rate, unavailable) = (list(&rules.rate_limited), list(&rules.unavailable));
             quote!(crate::runtime::RetryRules { rate_limited: &[#(#rate),*], unavailable: &[#(#unavailable),*] })
         }
     };
@@ -547,19 +550,20 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
     };
     let rules = super::extras::cancel_rules(cancel);
     let message = match &cancel.message_pointer {
-        Some(p) => quote!(Some(#p)),
+        Some(p) => {
+            let p = p.as_str();
+            quote!(Some(#p))
+        }
         None => quote!(None),
     };
     // Arguments in the method's order: the id, the return URL, options.
     let mut args = Vec::new();
     let mut missing_return_url = quote!();
-    for (i, p) in op.params.iter().enumerate() {
-        if !p.required {
-            continue;
-        }
-        if i == cancel.id_param {
+    let return_url = cancel.return_url_param.as_ref();
+    for p in op.params.iter().filter(|p| p.required) {
+        if p.name == cancel.id_param {
             args.push(quote!(&request.id));
-        } else if Some(i) == cancel.return_url_param {
+        } else if return_url.is_some_and(|r| r.name == p.name) {
             let wire = &p.wire_name;
             let text = format!("`{wire}` is required: set CancelRequest::return_url");
             missing_return_url = quote! {
@@ -572,8 +576,8 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
     }
     if let Some(options_name) = &op.names.options {
         let options_name = ident(options_name);
-        let optional_return_url = cancel.return_url_param.filter(|&i| !op.params[i].required).map(|i| {
-            let field = ident(&op.params[i].name);
+        let optional_return_url = return_url.filter(|r| !r.required).map(|r| {
+            let field = ident(&r.name);
             quote!(options.#field = request.return_url.clone();)
         });
         let binding = if optional_return_url.is_some() { quote!(let mut options) } else { quote!(let options) };

@@ -133,9 +133,9 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
         checks.push(quote!(crate::runtime::__codegen::check_exactly_one(&[#(#names),*], at, out, #code);));
     }
     if let Some(c) = &s.checks.contrast {
-        let values = c.elements.iter().map(|(wire, field, default)| {
-            let field = ident(field);
-            let default = default.as_deref().map_or(quote!(None), |d| quote!(Some(#d)));
+        let values = c.elements.iter().map(|e| {
+            let (wire, field) = (&e.wire_name, ident(&e.field));
+            let default = e.default.as_deref().map_or(quote!(None), |d| quote!(Some(#d)));
             quote!((#wire, self.#field.as_deref(), #default))
         });
         let fixed = c.fixed.iter().map(|(k, v)| quote!((#k, #v)));

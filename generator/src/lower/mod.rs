@@ -268,7 +268,7 @@ impl<'a> Lowerer<'a> {
                 wire_name: key.clone(),
                 docs: docs.clone().unwrap_or_default(),
                 kind,
-                pointer,
+                pointer: ir::Pointer(pointer),
             });
         }
         Ok(out)
@@ -313,26 +313,28 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Reads `x-esign-retry`: `{ rate-limited: [...], unavailable: [...] }`.
-    #[allow(clippy::type_complexity)]
-    fn lower_retry_rules(&self) -> Result<Option<(Vec<ir::RetryMatch>, Vec<ir::RetryMatch>)>, Error> {
+    fn lower_retry_rules(&self) -> Result<Option<ir::RetryRules>, Error> {
         let ext: Option<extensions::Retry> = self.read(&self.doc.api.extensions, "x-esign-retry", "")?;
         let Some(ext) = ext else { return Ok(None) };
         let list = |key: &str, entries: Vec<extensions::RetryMatch>| -> Result<Vec<ir::RetryMatch>, Error> {
             let mut out = Vec::with_capacity(entries.len());
             for (i, entry) in entries.into_iter().enumerate() {
-                let pointer = match (entry.pointer, entry.equals) {
-                    (Some(p), Some(v)) => Some((p, v)),
+                let body = match (entry.pointer, entry.equals) {
+                    (Some(p), Some(v)) => Some(ir::BodyMatch { pointer: ir::Pointer(p), equals: v }),
                     (None, None) => None,
                     _ => {
                         let here = pointer_join(&pointer_join("/x-esign-retry", key), &i.to_string());
                         return Err(self.invalid(&here, "`pointer` and `equals` (a string) go together"));
                     }
                 };
-                out.push(ir::RetryMatch { status: entry.status.0, pointer });
+                out.push(ir::RetryMatch { status: entry.status.0, body });
             }
             Ok(out)
         };
-        Ok(Some((list("rate-limited", ext.rate_limited)?, list("unavailable", ext.unavailable)?)))
+        Ok(Some(ir::RetryRules {
+            rate_limited: list("rate-limited", ext.rate_limited)?,
+            unavailable: list("unavailable", ext.unavailable)?,
+        }))
     }
 
     /// Reads `x-esign-webhooks` (the OpenAPI 3.1 `webhooks` shape, with the
@@ -487,11 +489,16 @@ impl<'a> Lowerer<'a> {
                 ));
             }
             let reported_for = match (ext.reported_for_app, ext.reported_for_account) {
-                (Some(app), Some(account)) => Some((app, account)),
+                (Some(app), Some(account)) => Some(ir::ReportedFor { app: ir::Pointer(app), account: ir::Pointer(account) }),
                 _ => None,
             };
             let type_name = self.schema_names[&format!("#/components/schemas/{key}")].clone();
-            return Ok(Some(ir::EventHash { type_name, message: ext.message, hash: ext.hash, reported_for }));
+            return Ok(Some(ir::EventHash {
+                type_name,
+                message: ext.message.into_iter().map(ir::Pointer).collect(),
+                hash: ir::Pointer(ext.hash),
+                reported_for,
+            }));
         }
         Ok(None)
     }

@@ -340,7 +340,7 @@ impl<'a> Lowerer<'a> {
             success: ir::Success::Nothing,
             error: ir::ErrorBody { ty: ir::TypeRef::Json, is_default: false },
             gone_is_success: false,
-            pointer: pointer.to_owned(),
+            pointer: ir::Pointer(pointer.to_owned()),
         })
     }
 
@@ -380,9 +380,9 @@ impl<'a> Lowerer<'a> {
         };
         Ok(ir::Paginator {
             page_field: page_param.name.clone(),
-            items_field: (field.name.clone(), !field.required || field.nullable),
+            items_field: ir::ItemsField { name: field.name.clone(), optional: !field.required || field.nullable },
             item_type: (**item_type).clone(),
-            page_count: ext.page_count,
+            page_count: ir::Pointer(ext.page_count),
         })
     }
 
@@ -399,9 +399,9 @@ impl<'a> Lowerer<'a> {
         let mut out = Vec::new();
         for (name, waiter) in ext {
             let delays = (waiter.min_delay.map_or(2.0, |d| d.0), waiter.max_delay.map_or(120.0, |d| d.0));
-            let acceptors: Vec<(u16, ir::AcceptorState)> =
-                waiter.acceptors.iter().map(|a| (a.status.0, a.state.into())).collect();
-            if !acceptors.iter().any(|(_, s)| *s == ir::AcceptorState::Success) {
+            let acceptors: Vec<ir::Acceptor> =
+                waiter.acceptors.iter().map(|a| ir::Acceptor { status: a.status.0, state: a.state.into() }).collect();
+            if !acceptors.iter().any(|a| a.state == ir::AcceptorState::Success) {
                 return Err(self.invalid(&pointer_join(pointer, &name), "a waiter needs a success acceptor"));
             }
             out.push(ir::Waiter {
@@ -451,8 +451,8 @@ impl<'a> Lowerer<'a> {
         }
         let mut rules = Vec::with_capacity(ext.outcomes.len());
         for (i, rule) in ext.outcomes.into_iter().enumerate() {
-            let pointer_rule = match (rule.pointer, rule.equals) {
-                (Some(p), Some(v)) => Some((p, v.0)),
+            let body = match (rule.pointer, rule.equals) {
+                (Some(p), Some(v)) => Some(ir::BodyMatch { pointer: ir::Pointer(p), equals: v.0 }),
                 (None, None) => None,
                 _ => {
                     let at = pointer_join(&pointer_join(pointer, "outcomes"), &i.to_string());
@@ -461,7 +461,7 @@ impl<'a> Lowerer<'a> {
             };
             rules.push(ir::CancelRule {
                 status: rule.status.map(|s| s.0),
-                pointer: pointer_rule,
+                body,
                 outcome: rule.outcome.into(),
             });
         }
@@ -475,18 +475,19 @@ impl<'a> Lowerer<'a> {
                 Some(ir::Confirm {
                     waiter_method: naming::waiter_method(&c.waiter),
                     event,
-                    event_type: (c.event_type_at, c.event_type),
-                    event_id: c.event_id_at,
+                    event_type: ir::BodyMatch { pointer: ir::Pointer(c.event_type_at), equals: c.event_type },
+                    event_id: ir::Pointer(c.event_id_at),
                 })
             }
         };
         Ok(ir::Cancel {
             confirm,
             target: ext.target.into(),
-            id_param,
-            return_url_param,
+            id_param: params[id_param].name.clone(),
+            return_url_param: return_url_param
+                .map(|i| ir::CancelParam { name: params[i].name.clone(), required: params[i].required }),
             success: ext.success.into(),
-            message_pointer: ext.message,
+            message_pointer: ext.message.map(ir::Pointer),
             rules,
         })
     }

@@ -329,7 +329,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn push_type(&mut self, name: String, docs: String, pointer: String, deprecated: bool, kind: ir::TypeKind) {
-        self.types.push(ir::TypeDef { name, docs, pointer, deprecated, kind });
+        self.types.push(ir::TypeDef { name, docs, pointer: ir::Pointer(pointer), deprecated, kind });
     }
 
     /// Lowers a schema under a name already claimed. `reference` is set for
@@ -701,7 +701,7 @@ impl<'a> Lowerer<'a> {
                 default,
                 pattern,
                 items,
-                pointer: prop.pointer,
+                pointer: ir::Pointer(prop.pointer),
             });
         }
         let extra = match additional {
@@ -1017,7 +1017,7 @@ impl<'a> Lowerer<'a> {
                 .filter(|f| f.ty == ir::TypeRef::String)
                 .map(|f| {
                     let default = f.default.as_ref().and_then(|d| serde_json::from_str::<String>(d).ok());
-                    (f.wire_name.clone(), f.name.clone(), default)
+                    ir::ContrastElement { wire_name: f.wire_name.clone(), field: f.name.clone(), default }
                 })
                 .collect();
             checks.contrast =

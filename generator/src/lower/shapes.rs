@@ -95,7 +95,7 @@ pub(super) fn default_error(operations: &mut [ir::Operation]) -> TypeRef {
 /// no body (so the 410 can be returned as one).
 pub(super) fn gone_is_success(op: &ir::Operation) -> bool {
     let gone_rule = op.cancel.iter().chain(&op.bulk).any(|c| {
-        c.rules.iter().any(|r| r.status == Some(410) && r.outcome == ir::CancelOutcome::NotFound && r.pointer.is_none())
+        c.rules.iter().any(|r| r.status == Some(410) && r.outcome == ir::CancelOutcome::NotFound && r.body.is_none())
     });
     gone_rule && op.success == ir::Success::One(ResponseBody::Empty)
 }
