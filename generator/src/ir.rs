@@ -278,8 +278,10 @@ pub struct StructChecks {
     pub codes: Vec<(ViolationRule, String)>,
 }
 
-/// A check `validate()` runs: the `rule` of the `runtime::Violation` it reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A check `validate()` runs: the `rule` of the `runtime::Violation` it
+/// reports. Read from `x-esign-violations` keys by these names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ViolationRule {
     /// A string does not match its `pattern` (`pattern`).
     Pattern,
@@ -413,8 +415,10 @@ pub struct Variant {
     pub value_type: Option<ValueType>,
 }
 
-/// The type of the value a field of a search query takes (`runtime::ValueType`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The type of the value a field of a search query takes
+/// (`runtime::ValueType`); `value-type` of an `x-esign-values` entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ValueType {
     /// Text.
     String,
@@ -710,19 +714,24 @@ pub struct CancelParam {
     pub required: bool,
 }
 
-/// What a cancel operation cancels (`runtime::CancelTarget`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a cancel operation cancels (`runtime::CancelTarget`); `target` of
+/// `x-esign-cancel`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
 pub enum CancelTarget {
     /// A signature request.
+    #[serde(rename = "signature request")]
     SignatureRequest,
     /// A signing session.
+    #[serde(rename = "session")]
     Session,
     /// An invitation to sign.
+    #[serde(rename = "invitation")]
     Invitation,
 }
 
-/// What a successful cancel means.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a successful cancel means; `success` of `x-esign-cancel`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum CancelSuccess {
     /// Canceled now.
     Canceled,
@@ -730,8 +739,10 @@ pub enum CancelSuccess {
     Queued,
 }
 
-/// How a failure rule of [`Cancel`] classifies a response (`runtime::CancelOutcome`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a failure rule of [`Cancel`] classifies a response
+/// (`runtime::CancelOutcome`); `outcome` of an `x-esign-cancel` rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum CancelOutcome {
     /// Canceled after all.
     Canceled,
@@ -848,8 +859,10 @@ pub struct Acceptor {
     pub state: AcceptorState,
 }
 
-/// What a waiter's acceptor decides (`runtime::AcceptorState`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a waiter's acceptor decides (`runtime::AcceptorState`); `state` of
+/// an `x-esign-waiters` acceptor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum AcceptorState {
     /// The state is reached: the wait ends.
     Success,

@@ -400,7 +400,7 @@ impl<'a> Lowerer<'a> {
         for (name, waiter) in ext {
             let delays = (waiter.min_delay.map_or(2.0, |d| d.0), waiter.max_delay.map_or(120.0, |d| d.0));
             let acceptors: Vec<ir::Acceptor> =
-                waiter.acceptors.iter().map(|a| ir::Acceptor { status: a.status.0, state: a.state.into() }).collect();
+                waiter.acceptors.iter().map(|a| ir::Acceptor { status: a.status.0, state: a.state }).collect();
             if !acceptors.iter().any(|a| a.state == ir::AcceptorState::Success) {
                 return Err(self.invalid(&pointer_join(pointer, &name), "a waiter needs a success acceptor"));
             }
@@ -462,7 +462,7 @@ impl<'a> Lowerer<'a> {
             rules.push(ir::CancelRule {
                 status: rule.status.map(|s| s.0),
                 body,
-                outcome: rule.outcome.into(),
+                outcome: rule.outcome,
             });
         }
         let confirm = match ext.confirm {
@@ -482,11 +482,11 @@ impl<'a> Lowerer<'a> {
         };
         Ok(ir::Cancel {
             confirm,
-            target: ext.target.into(),
+            target: ext.target,
             id_param: params[id_param].name.clone(),
             return_url_param: return_url_param
                 .map(|i| ir::CancelParam { name: params[i].name.clone(), required: params[i].required }),
-            success: ext.success.into(),
+            success: ext.success,
             message_pointer: ext.message.map(ir::Pointer),
             rules,
         })

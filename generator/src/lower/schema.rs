@@ -942,7 +942,7 @@ impl<'a> Lowerer<'a> {
                     docs,
                     http_status: http_status.map(|s| s.0),
                     pattern: pattern.map(|p| p.0),
-                    value_type: value_type.map(Into::into),
+                    value_type,
                 }
             })
             .collect();
@@ -984,7 +984,7 @@ impl<'a> Lowerer<'a> {
         }
         let violations: Option<extensions::Violations> = self.read(extensions, "x-esign-violations", pointer)?;
         if let Some(codes) = violations {
-            checks.codes = codes.into_iter().map(|(rule, code)| (rule.0.into(), code)).collect();
+            checks.codes = codes.into_iter().map(|(rule, code)| (rule.0, code)).collect();
         }
         let group_rules: Option<extensions::GroupRules> = self.read(extensions, "x-esign-group-rules", pointer)?;
         if let Some(rules) = group_rules {
