@@ -368,8 +368,30 @@ mod tests {
     /// Spec text that is hard to name: empty, punctuation only, digits
     /// first, keywords, non-ASCII, names the generated module uses.
     const CURSED: &[&str] = &[
-        "", "_", "__", "-", "1", "123abc", "type", "self", "Self", "crate", "super", "r#type", "fn", "Error",
-        "Client", "héllo wörld", "日本", "a-b.c/d", "$ref", "  ", "x-y_z", "_private", "9lives", "Result",
+        "",
+        "_",
+        "__",
+        "-",
+        "1",
+        "123abc",
+        "type",
+        "self",
+        "Self",
+        "crate",
+        "super",
+        "r#type",
+        "fn",
+        "Error",
+        "Client",
+        "héllo wörld",
+        "日本",
+        "a-b.c/d",
+        "$ref",
+        "  ",
+        "x-y_z",
+        "_private",
+        "9lives",
+        "Result",
     ];
 
     #[test]

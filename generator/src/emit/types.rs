@@ -461,4 +461,3 @@ fn wire_text(value: &EnumValue) -> String {
         EnumValue::Integer(i) => i.to_string(),
     }
 }
-

@@ -489,7 +489,9 @@ impl<'a> Lowerer<'a> {
                 ));
             }
             let reported_for = match (ext.reported_for_app, ext.reported_for_account) {
-                (Some(app), Some(account)) => Some(ir::ReportedFor { app: ir::Pointer(app), account: ir::Pointer(account) }),
+                (Some(app), Some(account)) => {
+                    Some(ir::ReportedFor { app: ir::Pointer(app), account: ir::Pointer(account) })
+                }
                 _ => None,
             };
             let type_name = self.schema_names[&format!("#/components/schemas/{key}")].clone();

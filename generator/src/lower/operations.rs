@@ -459,11 +459,7 @@ impl<'a> Lowerer<'a> {
                     return Err(self.invalid(&at, "`pointer` and `equals` go together"));
                 }
             };
-            rules.push(ir::CancelRule {
-                status: rule.status.map(|s| s.0),
-                body,
-                outcome: rule.outcome,
-            });
+            rules.push(ir::CancelRule { status: rule.status.map(|s| s.0), body, outcome: rule.outcome });
         }
         let confirm = match ext.confirm {
             None => None,

@@ -6,8 +6,8 @@
 //! prints these as they are decided here.
 
 use crate::ir::{self, Extra, ResponseBody, TypeKind, TypeRef};
-use std::collections::BTreeSet;
 use crate::naming::{self, Scope};
+use std::collections::BTreeSet;
 
 /// The operation's distinct success bodies, in spec order.
 fn success_bodies(op: &ir::Operation) -> Vec<&ResponseBody> {
@@ -132,7 +132,9 @@ pub(super) fn header_types(operations: &[ir::Operation]) -> Vec<ir::HeaderType> 
                 known.methods.push(op.method_name.clone());
                 aliases.push(ir::HeaderType::Alias { name: name.clone(), target: known.name.clone() });
             }
-            None => structs.push(ir::HeaderStruct { name: name.clone(), headers, methods: vec![op.method_name.clone()] }),
+            None => {
+                structs.push(ir::HeaderStruct { name: name.clone(), headers, methods: vec![op.method_name.clone()] })
+            }
         }
     }
     structs.into_iter().map(ir::HeaderType::Struct).chain(aliases).collect()
