@@ -7,12 +7,14 @@
 //!
 //! This file holds the document level (the module name, servers, security,
 //! the API-level extensions) and the `Lowerer` context; `operations`
-//! lowers operations, `schema` schemas, `extensions` reads the `x-esign-`
+//! lowers operations (with `multipart` for multipart bodies), `schema`
+//! schemas (split by construct inside), `extensions` reads the `x-esign-`
 //! extensions, and `shapes` makes the choices that follow from the lowered
 //! operations and types (success shapes, error bodies, header types, which
 //! types validate, runtime features), so emit has nothing left to decide.
 
 mod extensions;
+mod multipart;
 mod operations;
 mod schema;
 mod shapes;
