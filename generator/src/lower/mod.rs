@@ -15,6 +15,7 @@
 
 mod extensions;
 mod multipart;
+mod operation_extensions;
 mod operations;
 mod schema;
 mod shapes;
