@@ -19,6 +19,8 @@ mod operation_extensions;
 mod operations;
 mod schema;
 mod shapes;
+#[cfg(test)]
+mod tests;
 
 use crate::error::{pointer_join, pointer_path, Error, ErrorKind, Location, Warning};
 use crate::ir;
