@@ -92,12 +92,65 @@ pub struct Operation {
     pub success: Success,
     /// The error body the operation's `Error<E>` carries.
     pub error: ErrorBody,
+    /// How the method matches the response's status.
+    pub dispatch: Dispatch,
     /// A 410 after an attempt whose answer was lost is this call's success:
     /// the operation cancels or removes (`x-esign-cancel`, `x-esign-bulk`),
     /// a rule reads 410 as gone, and every success has no body.
     pub gone_is_success: bool,
     /// Where the operation sits.
     pub pointer: Pointer,
+}
+
+/// The `match` a method makes on the response status.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dispatch {
+    /// Arms in order; no two cover the same status.
+    pub arms: Vec<DispatchArm>,
+    /// What any other status means.
+    pub fallback: Handling,
+}
+
+/// One arm of a [`Dispatch`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct DispatchArm {
+    /// The statuses it matches.
+    pub statuses: Vec<StatusRange>,
+    /// What they mean.
+    pub handling: Handling,
+}
+
+/// Statuses from `first` to `last`, both included (one code when equal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusRange {
+    /// The lowest status.
+    pub first: u16,
+    /// The highest status.
+    pub last: u16,
+}
+
+/// What a response with a matched status means.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Handling {
+    /// A documented success: its body, in the success enum's `variant`
+    /// when successes differ by status.
+    Success {
+        /// The body to read.
+        body: ResponseBody,
+        /// The variant of the success enum, if there is one.
+        variant: Option<String>,
+    },
+    /// A 2xx the spec does not list: the one (JSON) success body when it
+    /// decodes, otherwise `Error::UnexpectedResponse` (never the error body).
+    UndeclaredSuccess {
+        /// The body it may be.
+        body: ResponseBody,
+    },
+    /// A documented error with a JSON body: `Error::Api`.
+    ApiError,
+    /// Anything else: `Error::UnexpectedResponse`, kept whole.
+    #[default]
+    Unexpected,
 }
 
 /// What a successful call returns.

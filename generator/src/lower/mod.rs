@@ -9,10 +9,12 @@
 //! the API-level extensions) and the `Lowerer` context; `operations`
 //! lowers operations (with `multipart` for multipart bodies), `schema`
 //! schemas (split by construct inside), `extensions` reads the `x-esign-`
-//! extensions, and `shapes` makes the choices that follow from the lowered
+//! extensions, `shapes` makes the choices that follow from the lowered
 //! operations and types (success shapes, error bodies, header types, which
-//! types validate, runtime features), so emit has nothing left to decide.
+//! types validate, runtime features) and `dispatch` each method's match on
+//! the response status, so emit has nothing left to decide.
 
+mod dispatch;
 mod extensions;
 mod multipart;
 mod operation_extensions;

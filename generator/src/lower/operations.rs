@@ -3,7 +3,7 @@
 //! extensions (cancel, paging, waiters) are read in `operation_extensions`,
 //! multipart bodies in `multipart`.
 
-use super::{shapes, Lowerer, OnUnsupported};
+use super::{dispatch, shapes, Lowerer, OnUnsupported};
 use crate::error::{pointer_join, Error};
 use crate::ir;
 use crate::naming::{self, Scope};
@@ -132,6 +132,7 @@ impl<'a> Lowerer<'a> {
         op.names = derived;
         op.error = ir::ErrorBody { ty: shapes::error_type(op), is_default: false };
         op.gone_is_success = shapes::gone_is_success(op);
+        op.dispatch = dispatch::dispatch(op);
     }
 
     fn lower_operation(
@@ -342,6 +343,7 @@ impl<'a> Lowerer<'a> {
             success: ir::Success::Nothing,
             error: ir::ErrorBody { ty: ir::TypeRef::Json, is_default: false },
             gone_is_success: false,
+            dispatch: ir::Dispatch::default(),
             pointer: ir::Pointer(pointer.to_owned()),
         })
     }

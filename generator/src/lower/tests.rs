@@ -227,3 +227,25 @@ fn validated_types_are_those_with_checks_or_holding_them() {
     assert_eq!(names, ["Outer", "Wrapper"]);
     assert_eq!(with.runtime_features, [ir::RuntimeFeature::Patterns]);
 }
+
+#[test]
+fn the_status_match_is_decided_with_runs_merged_and_no_overlap() {
+    let api = one_operation(&format!(
+        "        '200':\n          description: ok\n          {THING}\n        '400':\n          description: bad\n          {ERROR}\n        '401':\n          description: who\n          {ERROR}\n        '402':\n          description: pay\n          {ERROR}\n        '404':\n          description: gone\n          {ERROR}\n"
+    ));
+    let dispatch = &api.operations[0].dispatch;
+    let range = |first, last| ir::StatusRange { first, last };
+    let thing = ResponseBody::Json(TypeRef::Named("Thing".into()));
+    let arms: Vec<(&[ir::StatusRange], &ir::Handling)> =
+        dispatch.arms.iter().map(|arm| (arm.statuses.as_slice(), &arm.handling)).collect();
+    assert_eq!(
+        arms,
+        [
+            (&[range(200, 200)][..], &ir::Handling::Success { body: thing.clone(), variant: None }),
+            (&[range(400, 402), range(404, 404)][..], &ir::Handling::ApiError),
+            // Another 2xx may still be the success, never the error body.
+            (&[range(201, 299)][..], &ir::Handling::UndeclaredSuccess { body: thing }),
+        ]
+    );
+    assert_eq!(dispatch.fallback, ir::Handling::Unexpected);
+}
