@@ -536,7 +536,8 @@ fn finish(api: &ir::Api) -> TokenStream {
 
 /// `impl runtime::Cancel for Client`, from the operation marked `x-esign-cancel`.
 fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
-    let op = api.operations.iter().find(|op| op.cancel.is_some())?;
+    let method = api.cancel_method.as_deref()?;
+    let op = api.operations.iter().find(|op| op.method_name == method)?;
     let cancel = op.cancel.as_ref()?;
     let method = ident(&op.method_name);
     let target = match cancel.target {

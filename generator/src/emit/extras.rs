@@ -3,7 +3,7 @@
 //! verification. Each is emitted only where the spec declares it.
 
 use super::{borrowed_arg, docs, ident, ty};
-use crate::ir::{self, ResponseBody};
+use crate::ir;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -236,14 +236,7 @@ fn paginator(
         quote!(response.body.#items.clone())
     };
     let (pages, items_fn) = (ident(pages), ident(items_fn));
-    let body_type = op
-        .responses
-        .iter()
-        .find_map(|r| match &r.body {
-            ResponseBody::Json(t) if r.success => Some(ty(t)),
-            _ => None,
-        })
-        .unwrap_or_else(|| quote!(()));
+    let body_type = ty(&pager.page_type);
     let doc = docs::outer(&format!(
         "Every page of [`Client::{}`], from `options.{}` (default 1) to the last page (`{count}` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.",
         op.method_name, pager.page_field

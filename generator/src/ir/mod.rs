@@ -65,6 +65,9 @@ pub struct Api {
     /// a type; none otherwise. A request body of one of them is checked
     /// before it is sent.
     pub validated_types: std::collections::BTreeSet<String>,
+    /// The method of the operation through which `Client` implements
+    /// `runtime::Cancel`: the first with `x-esign-cancel`.
+    pub cancel_method: Option<String>,
     /// The runtime features the module's generated code uses, in a fixed
     /// order (the order of [`RuntimeFeature`]'s variants).
     pub runtime_features: Vec<RuntimeFeature>,

@@ -369,6 +369,8 @@ pub struct ReportedFor {
 pub struct Paginator {
     /// The options field of the page number.
     pub page_field: String,
+    /// The type of a page: the success body that holds the items.
+    pub page_type: TypeRef,
     /// The response field with the items.
     pub items_field: ItemsField,
     /// The item type.

@@ -155,6 +155,9 @@ impl<'a> Lowerer<'a> {
         let mut operations = self.lower_operations(options.on_unsupported)?;
         let default_error = shapes::default_error(&mut operations);
         let header_types = shapes::header_types(&operations);
+        // `Client` implements `runtime::Cancel` through the first operation
+        // that declares `x-esign-cancel`.
+        let cancel_method = operations.iter().find(|op| op.cancel.is_some()).map(|op| op.method_name.clone());
         let webhooks = self.lower_webhooks()?;
         schema::strip_variant_tags(&mut self.types);
 
@@ -179,6 +182,7 @@ impl<'a> Lowerer<'a> {
             default_error,
             header_types,
             validated_types: std::collections::BTreeSet::new(),
+            cancel_method,
             runtime_features: Vec::new(),
         };
         api.validated_types = shapes::validated_types(&api);

@@ -35,7 +35,7 @@ impl<'a> Lowerer<'a> {
                 _ => None,
             })
         });
-        let Some(field) = field else {
+        let (Some(field), Some(page_type)) = (field, body.clone()) else {
             return Err(
                 self.invalid(&pointer_join(pointer, "items"), format!("the success body has no property `{items}`"))
             );
@@ -45,6 +45,7 @@ impl<'a> Lowerer<'a> {
         };
         Ok(ir::Paginator {
             page_field: page_param.name.clone(),
+            page_type: ir::TypeRef::Named(page_type),
             items_field: ir::ItemsField { name: field.name.clone(), optional: !field.required || field.nullable },
             item_type: (**item_type).clone(),
             page_count: ir::Pointer(ext.page_count),
