@@ -169,7 +169,7 @@ pub(super) fn operation_extras(op: &ir::Operation) -> Vec<TokenStream> {
 
     for waiter in &op.waiters {
         let name = ident(&waiter.method_name);
-        let (min, max) = waiter.delays;
+        let (min, max) = (waiter.min_delay, waiter.max_delay);
         let acceptors = waiter.acceptors.iter().map(|a| {
             let (status, state) = (a.status, acceptor_state(a.state).0);
             quote!((#status, #state))

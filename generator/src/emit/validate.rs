@@ -61,8 +61,11 @@ fn variant_arms<'v>(
 
 fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
     let code_of = |rule: ViolationRule| -> TokenStream {
-        match s.checks.codes.iter().find(|(r, _)| *r == rule) {
-            Some((_, code)) => quote!(Some(#code)),
+        match s.checks.codes.iter().find(|c| c.rule == rule) {
+            Some(c) => {
+                let code = &c.code;
+                quote!(Some(#code))
+            }
             None => quote!(None),
         }
     };
@@ -76,9 +79,9 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
             let code = code_of(ViolationRule::Pattern);
             on_value.push(quote!(crate::runtime::__codegen::check_pattern_at(value, #pattern, &here, out, #code);));
         }
-        if f.items != (None, None) {
-            let min = f.items.0.map_or(quote!(None), |n| quote!(Some(#n)));
-            let max = f.items.1.map_or(quote!(None), |n| quote!(Some(#n)));
+        if f.min_items.is_some() || f.max_items.is_some() {
+            let min = f.min_items.map_or(quote!(None), |n| quote!(Some(#n)));
+            let max = f.max_items.map_or(quote!(None), |n| quote!(Some(#n)));
             let (code_min, code_max) = (code_of(ViolationRule::MinItems), code_of(ViolationRule::MaxItems));
             on_value
                 .push(quote!(crate::runtime::__codegen::check_items(value.len(), #min, #max, &here, out, #code_min, #code_max);));
@@ -90,7 +93,8 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
             continue;
         }
         // A documented-values check names the API's error when the spec maps it.
-        let recode = s.checks.codes.iter().find(|(rule, _)| *rule == ViolationRule::NotListed).map(|(_, code)| {
+        let recode = s.checks.codes.iter().find(|c| c.rule == ViolationRule::NotListed).map(|c| {
+            let code = &c.code;
             quote! {
                 for violation in out.iter_mut().skip(mark) {
                     if violation.rule == "not-listed" && violation.code.is_none() {
@@ -138,9 +142,18 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
             let default = e.default.as_deref().map_or(quote!(None), |d| quote!(Some(#d)));
             quote!((#wire, self.#field.as_deref(), #default))
         });
-        let fixed = c.fixed.iter().map(|(k, v)| quote!((#k, #v)));
-        let inherit = c.inherit.iter().map(|(k, v)| quote!((#k, #v)));
-        let pairs = c.pairs.iter().map(|(k, others)| quote!((#k, &[#(#others),*] as &[&str])));
+        let fixed = c.fixed.iter().map(|f| {
+            let (element, hex) = (&f.element, &f.hex);
+            quote!((#element, #hex))
+        });
+        let inherit = c.inherit.iter().map(|i| {
+            let (element, from) = (&i.element, &i.from);
+            quote!((#element, #from))
+        });
+        let pairs = c.pairs.iter().map(|p| {
+            let (element, against) = (&p.element, &p.against);
+            quote!((#element, &[#(#against),*] as &[&str]))
+        });
         let minimum = c.minimum;
         let code = code_of(ViolationRule::Contrast);
         checks.push(quote! {

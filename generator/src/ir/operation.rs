@@ -69,7 +69,7 @@ pub struct Operation {
     /// has file parts: emitted as a second method, `names.multipart_method`.
     pub multipart_alternative: Option<RequestBody>,
     /// Query pairs written into the path key itself (`/search?type=all`).
-    pub fixed_query: Vec<(String, String)>,
+    pub fixed_query: Vec<QueryPair>,
     /// Responses in spec order (exact codes, then ranges, then default).
     pub responses: Vec<Response>,
     /// False when the operation declares `security: []`.
@@ -395,8 +395,10 @@ pub struct Waiter {
     pub method_name: String,
     /// Doc text.
     pub docs: String,
-    /// Shortest and longest pause between attempts, in seconds.
-    pub delays: (f64, f64),
+    /// Shortest pause between attempts, in seconds.
+    pub min_delay: f64,
+    /// Longest pause between attempts, in seconds.
+    pub max_delay: f64,
     /// What each status means for the wait.
     pub acceptors: Vec<Acceptor>,
 }
@@ -507,7 +509,7 @@ pub struct RequestBody {
     /// Doc text.
     pub docs: String,
     /// A form body's properties with a style of their own (`encoding`).
-    pub field_styles: Vec<(String, FieldStyle)>,
+    pub field_styles: Vec<StyledField>,
 }
 
 /// How a property of a form or multipart body is written (`encoding`'s
@@ -537,6 +539,33 @@ pub enum BodyKind {
     Bytes(String),
 }
 
+/// A query pair sent with every call of an operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryPair {
+    /// The key.
+    pub name: String,
+    /// The value, as written (possibly empty).
+    pub value: String,
+}
+
+/// A property of a form body with a style of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StyledField {
+    /// The property's wire name.
+    pub name: String,
+    /// How it is written.
+    pub style: FieldStyle,
+}
+
+/// A member of a spread multipart field sent as one JSON text part.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonMember {
+    /// Its wire name.
+    pub wire_name: String,
+    /// The part's media type.
+    pub media_type: String,
+}
+
 /// A multipart body: a struct of its own whose fields become parts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Multipart {
@@ -547,8 +576,8 @@ pub struct Multipart {
     /// How nested values and lists are named (`x-esign-form-style`).
     pub style: FormStyle,
     /// Members of [`PartKind::Spread`] fields sent as one JSON text part
-    /// each: (wire name, media type), from the body's `encoding`.
-    pub json_members: Vec<(String, String)>,
+    /// each, from the body's `encoding`.
+    pub json_members: Vec<JsonMember>,
     /// The body's schema is not an object, so it is one part, and no
     /// schema names it: the struct has a `part_name` field the caller
     /// sets, and `parts` holds that one part (its `wire_name` empty).

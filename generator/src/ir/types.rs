@@ -62,8 +62,8 @@ pub struct StructChecks {
     pub contrast: Option<Box<Contrast>>,
     /// `x-esign-group-rules`: fields of listed types must name a defined group.
     pub group_rules: Option<GroupRules>,
-    /// `x-esign-violations`: rule -> the API's name for that error.
-    pub codes: Vec<(ViolationRule, String)>,
+    /// `x-esign-violations`: the API's names for the errors of checks.
+    pub codes: Vec<ViolationCode>,
 }
 
 /// A check `validate()` runs: the `rule` of the `runtime::Violation` it
@@ -94,14 +94,50 @@ pub enum ViolationRule {
 pub struct Contrast {
     /// The minimum ratio.
     pub minimum: f64,
-    /// Colours that cannot be set: element -> hex.
-    pub fixed: Vec<(String, String)>,
-    /// Element -> the element it inherits from when unset.
-    pub inherit: Vec<(String, String)>,
-    /// Element -> the elements it must contrast with.
-    pub pairs: Vec<(String, Vec<String>)>,
+    /// Colours that cannot be set.
+    pub fixed: Vec<FixedColour>,
+    /// Elements that take another's colour when unset.
+    pub inherit: Vec<Inherit>,
+    /// Elements and the elements they must contrast with.
+    pub pairs: Vec<ContrastPair>,
     /// The colour elements the struct holds.
     pub elements: Vec<ContrastElement>,
+}
+
+/// The API's name for the error of one check (`x-esign-violations`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViolationCode {
+    /// The check.
+    pub rule: ViolationRule,
+    /// The API's name for its error.
+    pub code: String,
+}
+
+/// A colour element that cannot be set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixedColour {
+    /// The element.
+    pub element: String,
+    /// Its colour, as hex.
+    pub hex: String,
+}
+
+/// An element that takes another's colour when unset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inherit {
+    /// The element.
+    pub element: String,
+    /// The element it inherits from.
+    pub from: String,
+}
+
+/// An element and the elements it must contrast with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContrastPair {
+    /// The element.
+    pub element: String,
+    /// The elements it must contrast with.
+    pub against: Vec<String>,
 }
 
 /// One colour element of a [`Contrast`] rule.
@@ -159,8 +195,10 @@ pub struct Field {
     pub default: Option<String>,
     /// `pattern` of a string property.
     pub pattern: Option<String>,
-    /// `minItems` and `maxItems` of an array property.
-    pub items: (Option<usize>, Option<usize>),
+    /// `minItems` of an array property.
+    pub min_items: Option<usize>,
+    /// `maxItems` of an array property.
+    pub max_items: Option<usize>,
     /// Where the property sits.
     pub pointer: Pointer,
 }

@@ -29,10 +29,12 @@ impl<'a> Lowerer<'a> {
         let schema_pointer = pointer_join(pointer, "schema");
         let type_name = naming::multipart_type(type_context);
         let context = format!("{type_context} multipart");
-        let json_members: Vec<(String, String)> = content
+        let json_members: Vec<ir::JsonMember> = content
             .encoding
             .iter()
-            .filter_map(|(wire, e)| e.content_type.as_ref().map(|ct| (wire.clone(), ct.clone())))
+            .filter_map(|(wire, e)| {
+                e.content_type.as_ref().map(|ct| ir::JsonMember { wire_name: wire.clone(), media_type: ct.clone() })
+            })
             .collect();
         let Some(original) = &content.schema else {
             return Ok(ir::Multipart { type_name, parts: Vec::new(), style, json_members, named_by_caller: false });
@@ -169,7 +171,7 @@ impl<'a> Lowerer<'a> {
         schema: &ReferenceOr<Schema>,
         type_name: String,
         style: ir::FormStyle,
-        json_members: Vec<(String, String)>,
+        json_members: Vec<ir::JsonMember>,
         pointer: &str,
     ) -> Result<ir::Multipart, Error> {
         let ty = self.schema_or_ref(schema, &format!("{type_name} value"), pointer)?;

@@ -64,7 +64,8 @@ impl<'a> Lowerer<'a> {
         }
         let mut out = Vec::new();
         for (name, waiter) in ext {
-            let delays = (waiter.min_delay.map_or(2.0, |d| d.0), waiter.max_delay.map_or(120.0, |d| d.0));
+            let (min_delay, max_delay) =
+                (waiter.min_delay.map_or(2.0, |d| d.0), waiter.max_delay.map_or(120.0, |d| d.0));
             let acceptors: Vec<ir::Acceptor> =
                 waiter.acceptors.iter().map(|a| ir::Acceptor { status: a.status.0, state: a.state }).collect();
             if !acceptors.iter().any(|a| a.state == ir::AcceptorState::Success) {
@@ -73,7 +74,8 @@ impl<'a> Lowerer<'a> {
             out.push(ir::Waiter {
                 method_name: naming::waiter_method(&name),
                 docs: waiter.description,
-                delays,
+                min_delay,
+                max_delay,
                 acceptors,
             });
         }

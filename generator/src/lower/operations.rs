@@ -178,13 +178,13 @@ impl<'a> Lowerer<'a> {
             None => (path, None),
         };
         // `/search?type=all`: the pairs are sent with every call.
-        let fixed_query: Vec<(String, String)> = query_suffix
+        let fixed_query: Vec<ir::QueryPair> = query_suffix
             .map(|q| {
                 q.split('&')
                     .filter(|pair| !pair.is_empty())
                     .map(|pair| match pair.split_once('=') {
-                        Some((k, v)) => (k.to_owned(), v.to_owned()),
-                        None => (pair.to_owned(), String::new()),
+                        Some((k, v)) => ir::QueryPair { name: k.to_owned(), value: v.to_owned() },
+                        None => ir::QueryPair { name: pair.to_owned(), value: String::new() },
                     })
                     .collect()
             })
@@ -526,13 +526,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The properties of a form body whose `encoding` gives a style.
-    pub(super) fn field_styles(&self, content: &openapiv3::MediaType, pointer: &str) -> Vec<(String, ir::FieldStyle)> {
+    pub(super) fn field_styles(&self, content: &openapiv3::MediaType, pointer: &str) -> Vec<ir::StyledField> {
         content
             .encoding
             .keys()
             .filter_map(|name| {
                 let at = pointer_join(&pointer_join(pointer, "encoding"), name);
-                self.field_style(&at).map(|style| (name.clone(), style))
+                self.field_style(&at).map(|style| ir::StyledField { name: name.clone(), style })
             })
             .collect()
     }

@@ -196,7 +196,9 @@ pub(super) fn validated_types(api: &ir::Api) -> BTreeSet<String> {
                 TypeKind::Struct(s) => {
                     matches!(s.extra, Extra::Deny(_))
                         || s.checks != ir::StructChecks::default()
-                        || s.fields.iter().any(|f| f.pattern.is_some() || f.items != (None, None) || holds(&f.ty))
+                        || s.fields.iter().any(|f| {
+                            f.pattern.is_some() || f.min_items.is_some() || f.max_items.is_some() || holds(&f.ty)
+                        })
                 }
                 TypeKind::Untagged(variants) => variants.iter().any(|v| holds(&v.ty)),
                 TypeKind::Tagged { variants, .. } => variants.iter().any(|v| holds(&v.ty)),

@@ -50,7 +50,7 @@ fn an_object_becomes_a_struct_with_named_fields() {
             ("age", "age", &TypeRef::I64, false, false),
         ]
     );
-    assert_eq!(s.fields[2].items, (None, Some(3)));
+    assert_eq!((s.fields[2].min_items, s.fields[2].max_items), (None, Some(3)));
     assert!(matches!(&s.extra, Extra::Keep(_)), "unlisted properties are kept: {:?}", s.extra);
 }
 

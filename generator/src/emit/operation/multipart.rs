@@ -11,7 +11,10 @@ pub(super) fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStr
     let name = ident(&m.type_name);
     let mut fields = Vec::new();
     let mut parts = Vec::new();
-    let json_members = m.json_members.iter().map(|(wire, media)| quote!((#wire, #media)));
+    let json_members = m.json_members.iter().map(|member| {
+        let (wire, media) = (&member.wire_name, &member.media_type);
+        quote!((#wire, #media))
+    });
     let json_members = quote!(&[#(#json_members),*]);
     if m.named_by_caller {
         let doc = docs::outer(

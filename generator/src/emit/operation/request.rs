@@ -106,7 +106,7 @@ pub(super) fn request(
     let mut query_code = Vec::new();
     let mut header_code = Vec::new();
     let mut cookie_code = Vec::new();
-    for (key, value) in &op.fixed_query {
+    for ir::QueryPair { name: key, value } in &op.fixed_query {
         query_code.push(quote!(query.push((#key.to_owned(), #value.to_owned()));));
     }
     for p in &op.params {
@@ -188,8 +188,8 @@ pub(super) fn request(
                 request = request.header(::reqwest::header::CONTENT_TYPE, #media).body(bytes);
             },
             ir::BodyKind::Form(_) if !body.field_styles.is_empty() => {
-                let names = body.field_styles.iter().map(|(name, _)| name);
-                let styles = body.field_styles.iter().map(|(_, style)| field_style(*style));
+                let names = body.field_styles.iter().map(|f| &f.name);
+                let styles = body.field_styles.iter().map(|f| field_style(f.style));
                 quote! {
                     let form = crate::runtime::__codegen::form_urlencoded_with(&body, &[#( (#names, #styles) ),*])
                         .map_err(crate::runtime::Error::InvalidRequest)?;

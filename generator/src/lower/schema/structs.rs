@@ -33,7 +33,7 @@ impl<'a> Lowerer<'a> {
                 }
                 ReferenceOr::Reference { .. } => (String::new(), false, None),
             };
-            let (mut pattern, items) = match prop.schema {
+            let (mut pattern, (min_items, max_items)) = match prop.schema {
                 ReferenceOr::Item(s) => constraints(s),
                 ReferenceOr::Reference { .. } => (None, (None, None)),
             };
@@ -63,7 +63,8 @@ impl<'a> Lowerer<'a> {
                 deprecated,
                 default,
                 pattern,
-                items,
+                min_items,
+                max_items,
                 pointer: ir::Pointer(prop.pointer),
             });
         }
@@ -107,7 +108,7 @@ impl<'a> Lowerer<'a> {
         }
         let violations: Option<extensions::Violations> = self.read(extensions, "x-esign-violations", pointer)?;
         if let Some(codes) = violations {
-            checks.codes = codes.into_iter().map(|(rule, code)| (rule.0, code)).collect();
+            checks.codes = codes.into_iter().map(|(rule, code)| ir::ViolationCode { rule: rule.0, code }).collect();
         }
         let group_rules: Option<extensions::GroupRules> = self.read(extensions, "x-esign-group-rules", pointer)?;
         if let Some(rules) = group_rules {
@@ -121,12 +122,16 @@ impl<'a> Lowerer<'a> {
         let contrast: Option<extensions::Contrast> = self.read(extensions, "x-esign-contrast", pointer)?;
         if let Some(contrast) = contrast {
             let at = pointer_join(pointer, "x-esign-contrast");
-            let fixed: Vec<(String, String)> = contrast.fixed.into_iter().collect();
-            let inherit: Vec<(String, String)> = contrast.inherit.into_iter().collect();
-            let pair_list: Vec<(String, Vec<String>)> = contrast.pairs.into_iter().collect();
-            let known = |name: &str| fields.iter().any(|f| f.wire_name == name) || fixed.iter().any(|(f, _)| f == name);
-            for (element, others) in &pair_list {
-                for name in std::iter::once(element).chain(others) {
+            let fixed: Vec<ir::FixedColour> =
+                contrast.fixed.into_iter().map(|(element, hex)| ir::FixedColour { element, hex }).collect();
+            let inherit: Vec<ir::Inherit> =
+                contrast.inherit.into_iter().map(|(element, from)| ir::Inherit { element, from }).collect();
+            let pair_list: Vec<ir::ContrastPair> =
+                contrast.pairs.into_iter().map(|(element, against)| ir::ContrastPair { element, against }).collect();
+            let known =
+                |name: &str| fields.iter().any(|f| f.wire_name == name) || fixed.iter().any(|f| f.element == name);
+            for pair in &pair_list {
+                for name in std::iter::once(&pair.element).chain(&pair.against) {
                     if !known(name) {
                         return Err(self.invalid(
                             &pointer_join(&at, "pairs"),
