@@ -514,11 +514,7 @@ fn finish(api: &ir::Api) -> TokenStream {
         Some(w) => {
             let envelope = ty(&TypeRef::Named(w.envelope.clone()));
             let field = ident(&w.field);
-            let required = api.types.iter().find(|t| t.name == w.envelope).is_some_and(|t| match &t.kind {
-                ir::TypeKind::Struct(s) => s.fields.iter().any(|f| f.name == w.field && f.required && !f.nullable),
-                _ => false,
-            });
-            if required {
+            if !w.optional {
                 quote!(crate::runtime::__codegen::warnings::<#envelope>(&response.body).map(|w| w.#field).unwrap_or_default())
             } else {
                 quote!(crate::runtime::__codegen::warnings::<#envelope>(&response.body).and_then(|w| w.#field).unwrap_or_default())

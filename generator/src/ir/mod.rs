@@ -223,6 +223,8 @@ pub struct WarningsSource {
     pub envelope: String,
     /// Its array field (`warnings`).
     pub field: String,
+    /// The field is an `Option` (not required, or nullable).
+    pub optional: bool,
     /// The item type (`Warning`).
     pub item: String,
 }

@@ -298,13 +298,13 @@ impl<'a> Lowerer<'a> {
             return Err(self.invalid(pointer, "expected a reference to a component schema"));
         };
         let shape = self.types.iter().find(|t| t.name == envelope).map(|t| &t.kind);
-        let arrays: Vec<(&String, &String)> = match shape {
+        let arrays: Vec<(&ir::Field, &String)> = match shape {
             Some(ir::TypeKind::Struct(s)) => s
                 .fields
                 .iter()
                 .filter_map(|f| match &f.ty {
                     ir::TypeRef::Vec(item) => match item.as_ref() {
-                        ir::TypeRef::Named(item) => Some((&f.name, item)),
+                        ir::TypeRef::Named(item) => Some((f, item)),
                         _ => None,
                     },
                     _ => None,
@@ -313,9 +313,12 @@ impl<'a> Lowerer<'a> {
             _ => Vec::new(),
         };
         match arrays.as_slice() {
-            [(field, item)] => {
-                Ok(Some(ir::WarningsSource { envelope, field: (*field).clone(), item: (*item).clone() }))
-            }
+            [(field, item)] => Ok(Some(ir::WarningsSource {
+                envelope,
+                field: field.name.clone(),
+                optional: !field.required || field.nullable,
+                item: (*item).clone(),
+            })),
             _ => Err(self.invalid(
                 pointer,
                 "the warnings envelope must be an object with exactly one array property of a named type",
