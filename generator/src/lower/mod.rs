@@ -14,6 +14,7 @@
 //! types validate, runtime features) and `dispatch` each method's match on
 //! the response status, so emit has nothing left to decide.
 
+mod bodies;
 mod dispatch;
 mod extensions;
 mod multipart;
