@@ -249,3 +249,53 @@ fn the_status_match_is_decided_with_runs_merged_and_no_overlap() {
     );
     assert_eq!(dispatch.fallback, ir::Handling::Unexpected);
 }
+
+#[test]
+fn operation_extensions_lower_to_named_parts() {
+    let api = lower(
+        "x-esign-retry:\n  rate-limited:\n    - {status: 429}\n  unavailable:\n    - {status: 400, pointer: /error/name, equals: busy}\npaths:\n  /things:\n    get:\n      operationId: listThings\n      parameters:\n        - {name: page, in: query, schema: {type: integer}}\n      x-esign-paginated: {page: page, items: things, page-count: /info/pages}\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}\n  /things/{thing_id}/cancel:\n    post:\n      operationId: cancelThing\n      parameters:\n        - {name: thing_id, in: path, required: true, schema: {type: string}}\n        - {name: return_url, in: query, schema: {type: string}}\n      x-esign-cancel:\n        target: session\n        success: queued\n        message: /error/message\n        return-url: return_url\n        outcomes:\n          - {status: 404, outcome: not-found}\n          - {pointer: /error/name, equals: locked, outcome: not-eligible}\n      x-esign-waiters:\n        thing gone:\n          min-delay: 1\n          acceptors: [{state: success, status: 404}, {state: retry, status: 200}]\n      responses:\n        '200':\n          description: ok\ncomponents:\n  schemas:\n    Page:\n      type: object\n      properties:\n        things: {type: array, items: {type: string}}\n",
+    );
+    let rules = api.retry_rules.as_ref().expect("retry rules");
+    assert_eq!(rules.rate_limited, [ir::RetryMatch { status: 429, body: None }]);
+    let busy = ir::BodyMatch { pointer: ir::Pointer("/error/name".into()), equals: "busy".into() };
+    assert_eq!(rules.unavailable, [ir::RetryMatch { status: 400, body: Some(busy) }]);
+
+    let pager = api.operations[0].paginator.as_ref().expect("paginator");
+    assert_eq!(pager.page_field, "page");
+    assert_eq!(pager.page_type, TypeRef::Named("Page".into()));
+    assert_eq!(pager.items_field, ir::ItemsField { name: "things".into(), optional: true });
+    assert_eq!(pager.item_type, TypeRef::String);
+    assert_eq!(pager.page_count, ir::Pointer("/info/pages".into()));
+
+    let op = &api.operations[1];
+    let cancel = op.cancel.as_ref().expect("cancel");
+    assert_eq!(cancel.target, ir::CancelTarget::Session);
+    assert_eq!(cancel.success, ir::CancelSuccess::Queued);
+    assert_eq!(cancel.id_param, "thing_id");
+    assert_eq!(cancel.return_url_param, Some(ir::CancelParam { name: "return_url".into(), required: false }));
+    assert_eq!(cancel.message_pointer, Some(ir::Pointer("/error/message".into())));
+    let outcomes: Vec<(Option<u16>, Option<&str>, ir::CancelOutcome)> =
+        cancel.rules.iter().map(|r| (r.status, r.body.as_ref().map(|b| b.equals.as_str()), r.outcome)).collect();
+    assert_eq!(
+        outcomes,
+        [(Some(404), None, ir::CancelOutcome::NotFound), (None, Some("locked"), ir::CancelOutcome::NotEligible)]
+    );
+    assert_eq!(api.cancel_method.as_deref(), Some("cancel_thing"));
+
+    let waiter = &op.waiters[0];
+    assert_eq!(waiter.method_name, "wait_until_thing_gone");
+    assert_eq!((waiter.min_delay, waiter.max_delay), (1.0, 120.0));
+    assert_eq!(
+        waiter.acceptors,
+        [
+            ir::Acceptor { status: 404, state: ir::AcceptorState::Success },
+            ir::Acceptor { status: 200, state: ir::AcceptorState::Retry },
+        ]
+    );
+    // A cancel that takes only the id also runs in bulk.
+    assert_eq!(op.names.bulk.as_deref(), Some("bulk_cancel_thing"));
+    assert_eq!(
+        api.runtime_features,
+        [ir::RuntimeFeature::Waiters, ir::RuntimeFeature::Paginators, ir::RuntimeFeature::Bulk]
+    );
+}
