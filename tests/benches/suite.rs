@@ -317,6 +317,11 @@ unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
+// The test binaries' shared helpers (the bench uses `serve`).
+#[allow(dead_code)]
+#[path = "../shared/mod.rs"]
+mod shared;
+
 mod client_benches {
     use super::*;
     use axum::routing::post;
@@ -324,12 +329,7 @@ mod client_benches {
     use esign_client::runtime::{BulkOptions, CallbackError, Journal, RetryPolicy, Secret};
     use std::sync::{Arc, Mutex};
 
-    async fn serve(router: axum::Router) -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        format!("http://{address}")
-    }
+    use super::shared::serve;
 
     /// The generated client against a hand-written reqwest call making the
     /// same request to the same server, alternating in blocks.

@@ -1,7 +1,7 @@
 //! The Dropbox Sign simulator: lifecycle, events, rate limits, injected
 //! errors, paging, credentials.
 
-use crate::support::{callback_endpoint, next_event, serve};
+use crate::support::{callback_endpoint, next_event, quick_retries, quick_wait, serve};
 use axum::routing::post;
 use axum::Router;
 use esign_client::dropbox_sign::{
@@ -35,14 +35,6 @@ fn api_error(err: &Error<esign_client::dropbox_sign::ErrorResponse>) -> (u16, Er
         Error::Api { body, response } => (response.status.as_u16(), body.error.error_name.clone()),
         other => panic!("expected the documented error body, got {other:?}"),
     }
-}
-
-fn quick_wait() -> WaitOptions {
-    let mut options = WaitOptions::default();
-    options.max_wait = Duration::from_secs(10);
-    options.min_delay = Some(Duration::from_millis(5));
-    options.max_delay = Some(Duration::from_millis(20));
-    options
 }
 
 #[tokio::test(start_paused = true)]
@@ -240,7 +232,7 @@ async fn injected_errors_arrive_as_typed_api_errors() {
     // Maintenance is retried by the client; the retry gets the real answer.
     sim.fail_next(503, "maintenance");
     let response =
-        client.with_retry_policy(crate::support::quick_retries()).signature_request_get("sr-1").await.unwrap();
+        client.with_retry_policy(quick_retries()).signature_request_get("sr-1").await.unwrap();
     assert_eq!(response.attempts, 2);
 
     // Aimed at one endpoint: a proxy's HTML page for the next get only.

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use esign_client::dropbox_sign::{EventCallback, CALLBACK_REPLY};
-use esign_client::runtime::{CallbackError, RetryPolicy, Secret};
+use esign_client::runtime::{CallbackError, Secret};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -39,13 +39,6 @@ async fn receive(State(endpoint): State<Endpoint>, headers: HeaderMap, body: Byt
     (StatusCode::OK, CALLBACK_REPLY.to_owned())
 }
 
-/// Serves a router on 127.0.0.1 for the rest of the test; returns its origin.
-pub async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{address}")
-}
 
 /// Waits for the next event, for at most five seconds.
 pub async fn next_event(events: &mut mpsc::Receiver<EventCallback>) -> EventCallback {
@@ -55,10 +48,7 @@ pub async fn next_event(events: &mut mpsc::Receiver<EventCallback>) -> EventCall
         .expect("the endpoint is gone")
 }
 
-/// Retries quickly, so tests of retried answers stay fast.
-pub fn quick_retries() -> RetryPolicy {
-    let mut policy = RetryPolicy::default();
-    policy.base_delay = Duration::from_millis(5);
-    policy.max_delay = Duration::from_millis(20);
-    policy
-}
+// Written once for both test binaries (this one and tests/tests/all).
+#[path = "../../../tests/shared/mod.rs"]
+mod shared;
+pub use shared::{quick_retries, quick_wait, serve};

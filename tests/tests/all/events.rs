@@ -1,7 +1,7 @@
 //! Callback events, paging, waiting and confirmed cancellation, against the
 //! Dropbox Sign simulator and the example callback receiver.
 
-use crate::support::{serve, Rng};
+use crate::support::{quick_wait, serve, Rng};
 use esign_client::dropbox_sign::{
     Client, Credentials, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode,
 };
@@ -158,14 +158,6 @@ async fn simulator(builder: DropboxSignSimBuilder) -> (Client, DropboxSignSim) {
     (client, sim)
 }
 
-fn quick() -> WaitOptions {
-    let mut options = WaitOptions::default();
-    options.max_wait = Duration::from_secs(10);
-    options.min_delay = Some(Duration::from_millis(5));
-    options.max_delay = Some(Duration::from_millis(20));
-    options
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_canceled_request_is_confirmed_by_the_event_the_example_receiver_verified() {
     let (client, sim) = simulator(DropboxSignSim::builder()).await;
@@ -187,15 +179,15 @@ async fn the_waiter_times_out_and_fails_as_its_acceptors_say() {
     let (client, sim) = simulator(DropboxSignSim::builder().hold_cancellations()).await;
     sim.add_signature_request("sr-slow", RequestState::AwaitingSignature);
     client.signature_request_cancel("sr-slow").await.expect("queued; the simulator holds it");
-    let mut short = quick();
+    let mut short = quick_wait();
     short.max_wait = Duration::from_millis(150);
     let outcome = client.wait_until_signature_request_canceled("sr-slow", short).await;
     assert!(matches!(outcome, WaitOutcome::TimedOut { attempts } if attempts >= 2), "{outcome:?}");
-    let outcome = client.wait_until_signature_request_canceled("missing", quick()).await;
+    let outcome = client.wait_until_signature_request_canceled("missing", quick_wait()).await;
     assert!(matches!(outcome, WaitOutcome::Failed { status: Some(404), attempts: 1, .. }), "{outcome:?}");
     // Once the cancel completes, the same waiter succeeds.
     assert!(sim.complete_cancellation("sr-slow").await);
-    let outcome = client.wait_until_signature_request_canceled("sr-slow", quick()).await;
+    let outcome = client.wait_until_signature_request_canceled("sr-slow", quick_wait()).await;
     assert!(matches!(outcome, WaitOutcome::Reached { .. }), "{outcome:?}");
 }
 

@@ -13,9 +13,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn fast_policy(events: Option<Arc<Mutex<Vec<RetryEvent>>>>) -> RetryPolicy {
-    let mut policy = RetryPolicy::default();
-    policy.base_delay = Duration::from_millis(5);
-    policy.max_delay = Duration::from_millis(20);
+    let mut policy = crate::support::quick_retries();
     policy.request_timeout = Some(Duration::from_millis(500));
     policy.on_retry = events.map(|log| {
         Arc::new(move |e: &RetryEvent| log.lock().unwrap().push(e.clone())) as esign_client::runtime::RetryHook
@@ -93,14 +91,29 @@ async fn a_403_that_is_not_exceeded_rate_is_not_retried() {
     assert_eq!(err.response().unwrap().attempts, 1);
 }
 
-#[tokio::test]
+// On the paused clock, against a server in the test's runtime: the four
+// back-offs take no wall-clock time.
+#[tokio::test(start_paused = true)]
 async fn maintenance_backs_off_and_gives_up_after_max_attempts() {
     // (Timeouts per attempt, on the paused clock: `limits::a_call_never_runs_past_its_deadline`.)
-    let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(error(503, "maintenance")).expect(5).mount(&server).await;
-    let err = client(&server, fast_policy(None)).signature_request_remove("sr").await.unwrap_err();
+    let received = Arc::new(Mutex::new(0));
+    let counter = received.clone();
+    let base = limits::raw_server(move |_, _| {
+        *counter.lock().unwrap() += 1;
+        let body = br#"{"error":{"error_msg":"m","error_name":"maintenance"}}"#.to_vec();
+        limits::Reply::Answer { status: 503, headers: vec![limits::header("content-type", "application/json")], body }
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(format!("{base}/v3"))
+        .credentials(Credentials::api_key("sk_secret_key_value"))
+        .retry_policy(fast_policy(None))
+        .build()
+        .unwrap();
+    let err = client.signature_request_remove("sr").await.unwrap_err();
     let response = err.response().unwrap();
     assert_eq!((response.status.as_u16(), response.attempts, response.waits.len()), (503, 5, 4));
+    assert_eq!(*received.lock().unwrap(), 5, "the server saw every attempt");
 }
 
 #[tokio::test]

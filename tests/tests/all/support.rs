@@ -22,14 +22,9 @@ pub fn unix_secs(time: std::time::SystemTime) -> u64 {
     time.duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs()
 }
 
-/// Serves `router` on a free port of 127.0.0.1 for the rest of the test;
-/// returns its base URL (`http://127.0.0.1:PORT`).
-pub async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{address}")
-}
+#[path = "../../shared/mod.rs"]
+mod shared;
+pub use shared::{quick_retries, quick_wait, serve};
 
 /// A small deterministic generator (SplitMix64): a failing case repeats
 /// from its seed.

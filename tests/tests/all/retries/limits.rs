@@ -6,7 +6,7 @@
 //! against a server in the same runtime: they take no wall-clock time, and
 //! the clock they read says exactly how long the client waited.
 
-use crate::support::Rng;
+use crate::support::{quick_retries, Rng};
 use esign_client::dropbox_sign::{Client, Credentials, SignatureRequestFilesOptions};
 use esign_client::runtime::{
     Error, HeaderMap, RateLimitHeaders, RawResponse, Redirects, RetryPolicy, StatusCode, StreamError,
@@ -158,13 +158,6 @@ fn client(base: &str, policy: RetryPolicy) -> Client {
         .retry_policy(policy)
         .build()
         .unwrap()
-}
-
-/// Fast back-off, every other setting as the defaults have it.
-fn quick(mut policy: RetryPolicy) -> RetryPolicy {
-    policy.base_delay = Duration::from_millis(5);
-    policy.max_delay = Duration::from_millis(20);
-    policy
 }
 
 pub(super) fn header(name: &str, value: impl Into<Vec<u8>>) -> (String, Vec<u8>) {
@@ -320,7 +313,7 @@ async fn the_retry_loop_survives_hostile_headers() {
     .await;
     let mut outcomes = std::collections::BTreeMap::new();
     for case in 0..150 {
-        let client = client(&base, quick(RetryPolicy::default()));
+        let client = client(&base, quick_retries());
         for call in 0..2 {
             let started = Instant::now();
             let result = client.signature_request_cancel("sr").await;
@@ -407,7 +400,7 @@ async fn rate_limit_waits_are_bounded_per_call_not_per_wait() {
     // it waited four times: 236 s).
     let reply = rate_limited(429, vec![header("retry-after", "59")]);
     let base = raw_server(move |_, _| reply.clone()).await;
-    let mut policy = quick(RetryPolicy::default());
+    let mut policy = quick_retries();
     policy.max_rate_limit_wait = Duration::from_secs(60);
     policy.deadline = None;
     let started = Instant::now();
@@ -426,7 +419,7 @@ async fn rate_limit_waits_are_bounded_per_call_not_per_wait() {
     let reply = rate_limited(429, vec![header("retry-after", "8")]);
     let base = raw_server(move |_, _| reply.clone()).await;
     let started = Instant::now();
-    let err = client(&base, quick(RetryPolicy::default())).signature_request_cancel("sr").await.unwrap_err();
+    let err = client(&base, quick_retries()).signature_request_cancel("sr").await.unwrap_err();
     assert!(matches!(err, Error::RateLimited { attempts: 3, .. }), "two waits of 8 s, not a third: {err:?}");
     assert_about(started.elapsed(), Duration::from_secs(16), "two waits");
 }
@@ -448,7 +441,7 @@ async fn counting_server(reply: impl Fn(usize) -> Reply + Send + Sync + 'static)
 async fn a_wait_past_the_deadline_is_a_clear_error() {
     let reply = rate_limited(429, vec![header("retry-after", "30")]);
     let (base, sent) = counting_server(move |_| reply.clone()).await;
-    let mut policy = quick(RetryPolicy::default());
+    let mut policy = quick_retries();
     policy.deadline = Some(Duration::from_secs(2));
     let started = Instant::now();
     let err = client(&base, policy).signature_request_cancel("sr").await.unwrap_err();
@@ -533,7 +526,7 @@ async fn a_call_never_runs_past_its_deadline() {
     assert_eq!(defaults.deadline, Some(Duration::from_secs(30)));
     for (base, what) in [(&silent, "silent"), (&trickle, "trickle")] {
         let started = Instant::now();
-        let err = client(base, quick(RetryPolicy::default())).signature_request_get("sr").await.unwrap_err();
+        let err = client(base, quick_retries()).signature_request_get("sr").await.unwrap_err();
         let took = started.elapsed();
         match &err {
             Error::Transport(t) => {
@@ -544,7 +537,7 @@ async fn a_call_never_runs_past_its_deadline() {
         assert_about(took, Duration::from_secs(30), &format!("{what}: two attempts, the second cut to the deadline"));
     }
     // A deadline shorter than one attempt's timeout cuts that attempt.
-    let mut policy = quick(RetryPolicy::default());
+    let mut policy = quick_retries();
     policy.request_timeout = Some(Duration::from_secs(60));
     policy.deadline = Some(Duration::from_secs(2));
     let started = Instant::now();
@@ -553,7 +546,7 @@ async fn a_call_never_runs_past_its_deadline() {
     assert!(matches!(&err, Error::Transport(t) if t.is_timeout() && t.attempts() == 1), "{err:?}");
     assert!(err.to_string().contains("no response within 2s"), "{err}");
     // Without a deadline, attempts x timeout is the bound.
-    let mut policy = quick(RetryPolicy::default());
+    let mut policy = quick_retries();
     policy.deadline = None;
     policy.max_attempts = 3;
     let started = Instant::now();

@@ -1,0 +1,34 @@
+//! Helpers both integration-test binaries share: `tests/tests/all` (crate
+//! esign-tests) and `esign-sim/tests/all` (crate esign-sim) include this
+//! file by path, so each helper is written once.
+
+use esign_client::runtime::{RetryPolicy, WaitOptions};
+use std::time::Duration;
+
+/// Serves `router` on a free port of 127.0.0.1, on the current runtime (so
+/// on a test's paused clock too), for the rest of the test; returns its
+/// base URL (`http://127.0.0.1:PORT`).
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{address}")
+}
+
+/// The default retry policy with a short back-off (5 ms, at most 20 ms),
+/// so tests of retried answers stay short even on a real clock.
+pub fn quick_retries() -> RetryPolicy {
+    let mut policy = RetryPolicy::default();
+    policy.base_delay = Duration::from_millis(5);
+    policy.max_delay = Duration::from_millis(20);
+    policy
+}
+
+/// Waiter options that poll often (every 5 to 20 ms) for up to ten seconds.
+pub fn quick_wait() -> WaitOptions {
+    let mut options = WaitOptions::default();
+    options.max_wait = Duration::from_secs(10);
+    options.min_delay = Some(Duration::from_millis(5));
+    options.max_delay = Some(Duration::from_millis(20));
+    options
+}
