@@ -39,7 +39,6 @@ async fn receive(State(endpoint): State<Endpoint>, headers: HeaderMap, body: Byt
     (StatusCode::OK, CALLBACK_REPLY.to_owned())
 }
 
-
 /// Waits for the next event, for at most five seconds.
 pub async fn next_event(events: &mut mpsc::Receiver<EventCallback>) -> EventCallback {
     tokio::time::timeout(Duration::from_secs(5), events.recv())

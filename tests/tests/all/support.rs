@@ -46,41 +46,7 @@ impl Rng {
     }
 }
 
-/// One part of a multipart body, as a server reads it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FormPart {
-    /// The part's name (`signers[0][name]`, `files[]`).
-    pub name: String,
-    /// The file name, for file parts.
-    pub file_name: Option<String>,
-    /// The part's own Content-Type, when it has one.
-    pub content_type: Option<String>,
-    /// The part's bytes.
-    pub bytes: Vec<u8>,
-}
-
-impl FormPart {
-    /// The part's bytes as text.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
-}
-
-/// Reads a multipart body the way a server does, every part in order.
-pub async fn read_multipart(content_type: &str, body: Vec<u8>) -> Vec<FormPart> {
-    let boundary = multer::parse_boundary(content_type).expect("a multipart content type with a boundary");
-    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes::Bytes::from(body)) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    let mut parts = Vec::new();
-    while let Some(field) = form.next_field().await.expect("a well-formed multipart body") {
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let content_type = field.content_type().map(|m| m.to_string());
-        let bytes = field.bytes().await.expect("the part's bytes").to_vec();
-        parts.push(FormPart { name, file_name, content_type, bytes });
-    }
-    parts
-}
+pub use esign_sim::multipart::{read_multipart, FormPart};
 
 /// The text parts of a form as (name, value) pairs, files left out.
 pub fn text_pairs(parts: &[FormPart]) -> Vec<(String, String)> {
