@@ -32,3 +32,16 @@ pub fn quick_wait() -> WaitOptions {
     options.max_delay = Some(Duration::from_millis(20));
     options
 }
+
+/// A Dropbox Sign client for the simulator `sim`: its base URL and API key,
+/// `retry`, and tokio's clock, which the simulator's rate-limit windows
+/// follow too (paused or not), so the client reads their resets right.
+pub fn sim_client(sim: &esign_sim::DropboxSignSim, retry: RetryPolicy) -> esign_client::dropbox_sign::Client {
+    esign_client::dropbox_sign::Client::builder()
+        .base_url(sim.base_url())
+        .credentials(esign_client::dropbox_sign::Credentials::api_key(sim.api_key()))
+        .retry_policy(retry)
+        .time_source(esign_client::runtime::TokioClock::new())
+        .build()
+        .unwrap()
+}

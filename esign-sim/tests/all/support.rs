@@ -50,4 +50,13 @@ pub async fn next_event(events: &mut mpsc::Receiver<EventCallback>) -> EventCall
 // Written once for both test binaries (this one and tests/tests/all).
 #[path = "../../../tests/shared/mod.rs"]
 mod shared;
-pub use shared::{quick_retries, quick_wait, serve};
+pub use shared::{quick_retries, quick_wait, serve, sim_client};
+
+/// The events a request sent to two signers posts as both sign, in order.
+pub const TWO_SIGNERS_SIGN: [&str; 5] = [
+    "signature_request_sent",
+    "signature_request_signed",
+    "signature_request_signed",
+    "signature_request_all_signed",
+    "signature_request_downloadable",
+];

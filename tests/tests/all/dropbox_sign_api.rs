@@ -5,6 +5,7 @@
 //! vendor's spec has, which the simulator does not serve, against canned
 //! answers.
 
+use crate::support::sim_client;
 use esign_client::dropbox_sign::{
     self as ds, Client, Credentials, ErrorName, FormField, GroupRequirement, ResponseData, SignatureRequestCustomField,
     SignatureStatusCode,
@@ -19,18 +20,9 @@ use std::time::Duration;
 
 const MIB: u64 = 1024 * 1024;
 
-fn client_of(sim: &DropboxSignSim) -> Client {
-    Client::builder()
-        .base_url(sim.base_url())
-        .credentials(Credentials::api_key(sim.api_key()))
-        .retry_policy(RetryPolicy::never())
-        .build()
-        .unwrap()
-}
-
 async fn simulator() -> (Client, DropboxSignSim) {
     let sim = DropboxSignSim::start().await;
-    (client_of(&sim), sim)
+    (sim_client(&sim, RetryPolicy::never()), sim)
 }
 
 /// The simulator's origin: its base URL without `/v3`.
@@ -416,7 +408,7 @@ async fn a_held_draft_request_is_released_once() {
 #[tokio::test]
 async fn a_100_mib_download_passes_through_in_bounded_chunks() {
     let sim = DropboxSignSim::builder().download_size(100 * MIB).rate_limit(100).start().await;
-    let client = client_of(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     sim.add_signature_request("sr-big", RequestState::FullySigned);
     let mut options = ds::SignatureRequestFilesOptions::default();
     options.file_type = Some(ds::FileType::Pdf);
@@ -622,7 +614,7 @@ async fn every_documented_error_comes_back_typed_from_the_new_endpoints() {
         sim.respond_next(Reply::json(*status, &body));
         // A client of its own each time: after `exceeded_rate` a client
         // waits out the simulator's hour-long window before its next call.
-        let client = client_of(&sim);
+        let client = sim_client(&sim, RetryPolicy::never());
         // A different endpoint each time, so each kind of call maps errors.
         let err = match i % 5 {
             0 => client.account_get(&ds::AccountGetOptions::default()).await.map(|_| ()),
@@ -708,7 +700,7 @@ fn template_and_account_callbacks_carry_typed_models() {
 async fn the_send_and_track_example_sends_learns_of_the_signatures_and_downloads() {
     use send_and_track::{Signer, Tracked};
     let sim = DropboxSignSim::builder().download_size(3 * MIB).start().await;
-    let client = client_of(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let signers =
         [Signer::parse("Jack Doe <jack@example.com>").unwrap(), Signer::parse("Jill <jill@example.com>").unwrap()];
     assert!(Signer::parse("no address").is_none());

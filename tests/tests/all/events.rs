@@ -1,13 +1,11 @@
 //! Callback events, paging, waiting and confirmed cancellation, against the
 //! Dropbox Sign simulator and the example callback receiver.
 
-use crate::support::{quick_wait, serve, Rng};
-use esign_client::dropbox_sign::{
-    Client, Credentials, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode,
-};
+use crate::support::{quick_wait, serve, sim_client, Rng};
+use esign_client::dropbox_sign::{Client, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode};
 use esign_client::runtime::{
-    CallbackError, ConfirmOutcome, ConfirmedBy, ReportedFor, Secret, WaitOptions, WaitOutcome, CALLBACK_MEMORY_FACTOR,
-    CALLBACK_MEMORY_FLOOR,
+    CallbackError, ConfirmOutcome, ConfirmedBy, ReportedFor, RetryPolicy, Secret, WaitOptions, WaitOutcome,
+    CALLBACK_MEMORY_FACTOR, CALLBACK_MEMORY_FLOOR,
 };
 use esign_sim::dropbox_sign::{DropboxSignSimBuilder, RequestState};
 use esign_sim::DropboxSignSim;
@@ -154,8 +152,7 @@ async fn unknown_fields_status_codes_and_top_level_keys_are_kept() {
 /// A simulator that signs its events with [`KEY`], and a client for it.
 async fn simulator(builder: DropboxSignSimBuilder) -> (Client, DropboxSignSim) {
     let sim = builder.api_key(KEY).start().await;
-    let client = Client::builder().base_url(sim.base_url()).credentials(Credentials::api_key(KEY)).build().unwrap();
-    (client, sim)
+    (sim_client(&sim, RetryPolicy::default()), sim)
 }
 
 #[tokio::test(start_paused = true)]

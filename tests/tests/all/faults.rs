@@ -456,10 +456,7 @@ impl Fault {
 struct Chaos {
     /// The wall clock of the run (tokio's paused one), the client's too.
     clock: TokioClock,
-    limit: u64,
-    /// (window second, requests in it)
-    window: (u64, u64),
-    most_in_a_window: u64,
+    window: Window,
     refused_by_the_window: u64,
     gone_before: std::collections::HashSet<String>,
     canceled_by_run: std::collections::HashSet<String>,
@@ -468,28 +465,56 @@ struct Chaos {
     plan: HashMap<String, Vec<Fault>>,
 }
 
+/// A fixed rate-limit window of `limit` requests per Unix second, as the
+/// cancel servers of the chaos and crash tests keep it.
+#[derive(Default)]
+struct Window {
+    limit: u64,
+    /// The Unix second of the current window.
+    second: u64,
+    /// Requests admitted in it.
+    used: u64,
+    /// The most requests any window admitted.
+    most: u64,
+}
+
+impl Window {
+    fn new(limit: u64) -> Window {
+        Window { limit, ..Window::default() }
+    }
+
+    /// Counts a request arriving at Unix second `now`: the requests left in
+    /// its window, or `None` when the window was already full.
+    fn admit(&mut self, now: u64) -> Option<u64> {
+        if self.second != now {
+            (self.second, self.used) = (now, 0);
+        }
+        if self.used >= self.limit {
+            return None;
+        }
+        self.used += 1;
+        self.most = self.most.max(self.used);
+        Some(self.limit - self.used)
+    }
+
+    /// The headers of a JSON answer, with `remaining` left of the window.
+    fn headers(&self, remaining: u64) -> Vec<(String, String)> {
+        vec![
+            ("content-type".to_owned(), "application/json".to_owned()),
+            ("X-RateLimit-Limit".to_owned(), self.limit.to_string()),
+            ("X-RateLimit-Remaining".to_owned(), remaining.to_string()),
+            ("X-Ratelimit-Reset".to_owned(), (self.second + 1).to_string()),
+        ]
+    }
+}
+
 impl Chaos {
     fn handle(&mut self, path: &str) -> Action {
         let Some(id) = cancel_id(path) else { return Action::answer(404, vec![], "") };
-        let now = crate::support::unix_secs(self.clock.now());
-        if self.window.0 != now {
-            self.window = (now, 0);
-        }
-        let rate = |remaining: u64, limit: u64| {
-            vec![
-                ("content-type".to_owned(), "application/json".to_owned()),
-                ("X-RateLimit-Limit".to_owned(), limit.to_string()),
-                ("X-RateLimit-Remaining".to_owned(), remaining.to_string()),
-                ("X-Ratelimit-Reset".to_owned(), (now + 1).to_string()),
-            ]
-        };
-        if self.window.1 >= self.limit {
+        let Some(remaining) = self.window.admit(crate::support::unix_secs(self.clock.now())) else {
             self.refused_by_the_window += 1;
-            return Action::answer(403, rate(0, self.limit), &json_error("exceeded_rate"));
-        }
-        self.window.1 += 1;
-        self.most_in_a_window = self.most_in_a_window.max(self.window.1);
-        let remaining = self.limit - self.window.1;
+            return Action::answer(403, self.window.headers(0), &json_error("exceeded_rate"));
+        };
         let attempt = {
             let n = self.received.entry(id.clone()).or_insert(0);
             *n += 1;
@@ -504,19 +529,19 @@ impl Chaos {
                 *self.lost.entry(id).or_insert(0) += 1;
             }
             return match fault {
-                Fault::Unavailable => Action::answer(503, rate(remaining, self.limit), &json_error("maintenance")),
-                Fault::RateLimited => Action::answer(429, rate(0, self.limit), &json_error("exceeded_rate")),
+                Fault::Unavailable => Action::answer(503, self.window.headers(remaining), &json_error("maintenance")),
+                Fault::RateLimited => Action::answer(429, self.window.headers(0), &json_error("exceeded_rate")),
                 Fault::Reset => Action::Reset,
-                Fault::Truncate => Action::Truncate { status: 200, headers: rate(remaining, self.limit) },
+                Fault::Truncate => Action::Truncate { status: 200, headers: self.window.headers(remaining) },
                 Fault::Hang => Action::Hang(Duration::from_millis(900)),
                 Fault::Gateway => Action::answer(504, vec![], "<html>gateway timeout</html>"),
             };
         }
         if gone {
-            return Action::answer(410, rate(remaining, self.limit), &json_error("deleted"));
+            return Action::answer(410, self.window.headers(remaining), &json_error("deleted"));
         }
         self.canceled_by_run.insert(id);
-        Action::answer(200, rate(remaining, self.limit), "{}")
+        Action::answer(200, self.window.headers(remaining), "{}")
     }
 }
 
@@ -524,7 +549,7 @@ impl Chaos {
 async fn a_bulk_run_under_chaos_accounts_for_every_id_exactly() {
     const IDS: usize = 300;
     let mut rng = Rng(11);
-    let mut chaos = Chaos { limit: 150, ..Chaos::default() };
+    let mut chaos = Chaos { window: Window::new(150), ..Chaos::default() };
     let ids: Vec<String> = (0..IDS).map(|i| format!("sr-{i:03}")).collect();
     let mut rate_limited = 0;
     for id in &ids {
@@ -590,7 +615,7 @@ async fn a_bulk_run_under_chaos_accounts_for_every_id_exactly() {
     }
     assert!(chaos.canceled_by_run.iter().all(|id| !chaos.gone_before.contains(id)));
     assert_eq!(chaos.refused_by_the_window, 0, "the window was never exceeded");
-    assert!(chaos.most_in_a_window <= chaos.limit);
+    assert!(chaos.window.most <= chaos.window.limit);
     let counts = report.counts();
     println!(
         "chaos: {IDS} ids, {planned_faults} faults ({rate_limited} rate limited) in {:?}: {counts:?}",
@@ -606,9 +631,7 @@ async fn a_bulk_run_under_chaos_accounts_for_every_id_exactly() {
 /// requests, every 25th request answering 503 once; records which phase
 /// (before or after the kill) each id arrived in.
 struct CrashServer {
-    limit: u64,
-    window: (u64, u64),
-    most_in_a_window: u64,
+    window: Window,
     refused: u64,
     served: u64,
     canceled: std::collections::HashSet<String>,
@@ -619,34 +642,19 @@ struct CrashServer {
 impl CrashServer {
     fn handle(&mut self, path: &str) -> Action {
         let Some(id) = cancel_id(path) else { return Action::answer(404, vec![], "") };
-        let now = now_secs();
-        if self.window.0 != now {
-            self.window = (now, 0);
-        }
-        let rate = |remaining: u64, limit: u64| {
-            vec![
-                ("content-type".to_owned(), "application/json".to_owned()),
-                ("X-RateLimit-Limit".to_owned(), limit.to_string()),
-                ("X-RateLimit-Remaining".to_owned(), remaining.to_string()),
-                ("X-Ratelimit-Reset".to_owned(), (now + 1).to_string()),
-            ]
-        };
-        if self.window.1 >= self.limit {
+        let Some(remaining) = self.window.admit(now_secs()) else {
             self.refused += 1;
-            return Action::answer(403, rate(0, self.limit), &json_error("exceeded_rate"));
-        }
-        self.window.1 += 1;
-        self.most_in_a_window = self.most_in_a_window.max(self.window.1);
+            return Action::answer(403, self.window.headers(0), &json_error("exceeded_rate"));
+        };
         self.served += 1;
-        let remaining = self.limit - self.window.1;
         self.seen_in[self.phase].insert(id.clone());
         if self.served.is_multiple_of(25) {
-            return Action::answer(503, rate(remaining, self.limit), &json_error("maintenance"));
+            return Action::answer(503, self.window.headers(remaining), &json_error("maintenance"));
         }
         if !self.canceled.insert(id) {
-            return Action::answer(410, rate(remaining, self.limit), &json_error("deleted"));
+            return Action::answer(410, self.window.headers(remaining), &json_error("deleted"));
         }
-        Action::answer(200, rate(remaining, self.limit), "{}")
+        Action::answer(200, self.window.headers(remaining), "{}")
     }
 }
 
@@ -663,9 +671,7 @@ async fn a_bulk_run_killed_midway_resumes_from_its_journal() {
     const IDS: usize = 2_000;
     const CONCURRENCY: usize = 8;
     let server = Arc::new(Mutex::new(CrashServer {
-        limit: 250,
-        window: (0, 0),
-        most_in_a_window: 0,
+        window: Window::new(250),
         refused: 0,
         served: 0,
         canceled: Default::default(),
@@ -740,13 +746,13 @@ async fn a_bulk_run_killed_midway_resumes_from_its_journal() {
     assert!(sent_twice <= CONCURRENCY, "{sent_twice} ids sent in both runs");
     // The window was never exceeded, across the kill and the resumption.
     assert_eq!(server.refused, 0, "requests refused by the rate limit");
-    assert!(server.most_in_a_window <= server.limit);
+    assert!(server.window.most <= server.window.limit);
     let text = std::fs::read_to_string(&journal).unwrap();
     let headers = text.lines().filter(|l| l.contains("\"operation\"")).count();
     assert_eq!(headers, 2, "the run's header and the resumption's");
     println!(
         "crash: {recorded_at_kill} of {IDS} recorded at the kill, {sent_twice} sent in both runs, most in a window {}, in {:?}",
-        server.most_in_a_window,
+        server.window.most,
         started.elapsed()
     );
 }

@@ -24,7 +24,7 @@ pub fn unix_secs(time: std::time::SystemTime) -> u64 {
 
 #[path = "../../shared/mod.rs"]
 mod shared;
-pub use shared::{quick_retries, quick_wait, serve};
+pub use shared::{quick_retries, quick_wait, serve, sim_client};
 
 /// A small deterministic generator (SplitMix64): a failing case repeats
 /// from its seed.
