@@ -4,7 +4,7 @@
 //! acted, a chaos server for a bulk run with exact accounting, and a bulk
 //! run killed with SIGKILL in a child process, then resumed.
 
-use crate::support::Rng;
+use crate::support::{raw_server, RawReply, Rng};
 use esign_client::dropbox_sign::{Client, Credentials};
 use esign_client::runtime::{
     BulkOptions, Cancel, CancelOutcome, CancelRequest, Error, RetryPolicy, TimeSource, TokioClock,
@@ -13,115 +13,21 @@ use esign_fixtures::security;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// What a raw server does with one request.
-#[derive(Clone, Debug)]
-pub enum Action {
-    /// A complete answer; the connection stays open for the next request.
-    Answer { status: u16, headers: Vec<(String, String)>, body: String },
-    /// The connection is reset (RST), no answer.
-    Reset,
-    /// The status line and headers, then part of the declared body, then the connection closes.
-    Truncate { status: u16, headers: Vec<(String, String)> },
-    /// Nothing for this long, then the connection closes.
-    Hang(Duration),
+/// A complete answer with text headers and body.
+fn answer(status: u16, headers: Vec<(String, String)>, body: &str) -> RawReply {
+    let headers = headers.into_iter().map(|(name, value)| (name, value.into_bytes())).collect();
+    RawReply::Answer { status, headers, body: body.as_bytes().to_vec() }
 }
 
-impl Action {
-    fn answer(status: u16, headers: Vec<(String, String)>, body: &str) -> Action {
-        Action::Answer { status, headers, body: body.to_owned() }
-    }
-}
-
-type Handler = Arc<dyn Fn(&str, &str) -> Action + Send + Sync>;
-
-/// An HTTP/1.1 server on 127.0.0.1 written on bare sockets, so it can
-/// misbehave in ways a framework does not allow. `handler` gets the method
-/// and the path (with the query). Returns the base URL.
-pub async fn raw_server(handler: impl Fn(&str, &str) -> Action + Send + Sync + 'static) -> String {
-    let handler: Handler = Arc::new(handler);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else { return };
-            tokio::spawn(serve_connection(stream, handler.clone()));
-        }
-    });
-    format!("http://{address}")
-}
-
-async fn serve_connection(mut stream: tokio::net::TcpStream, handler: Handler) {
-    let mut buffer = Vec::new();
-    loop {
-        // One request head (bounded), then its body, read and dropped.
-        let head_end = loop {
-            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                break at + 4;
-            }
-            if buffer.len() > 64 * 1024 {
-                return;
-            }
-            let mut chunk = [0u8; 4096];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        };
-        let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-        let mut lines = head.split("\r\n");
-        let mut request_line = lines.next().unwrap_or("").split(' ');
-        let (method, target) =
-            (request_line.next().unwrap_or("").to_owned(), request_line.next().unwrap_or("").to_owned());
-        let length: usize = lines
-            .filter_map(|l| l.split_once(':'))
-            .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.trim().parse().ok())
-            .unwrap_or(0);
-        while buffer.len() < head_end + length {
-            let mut chunk = [0u8; 4096];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        }
-        buffer.drain(..head_end + length);
-        let head = |status: u16, headers: &[(String, String)], length: usize| {
-            let mut text = format!("HTTP/1.1 {status} X\r\ncontent-length: {length}\r\n");
-            for (name, value) in headers {
-                text.push_str(&format!("{name}: {value}\r\n"));
-            }
-            text.push_str("\r\n");
-            text
-        };
-        match handler(&method, &target) {
-            Action::Answer { status, headers, body } => {
-                let text = head(status, &headers, body.len()) + &body;
-                if stream.write_all(text.as_bytes()).await.is_err() {
-                    return;
-                }
-            }
-            Action::Reset => {
-                #[allow(deprecated)] // the one way to send a reset with tokio alone
-                let _ = stream.set_linger(Some(Duration::ZERO));
-                return;
-            }
-            Action::Truncate { status, headers } => {
-                let body = r#"{"signature_request": {"signature_request_id": "#;
-                let text = head(status, &headers, body.len() + 200) + body;
-                let _ = stream.write_all(text.as_bytes()).await;
-                let _ = stream.shutdown().await;
-                return;
-            }
-            Action::Hang(how_long) => {
-                tokio::time::sleep(how_long).await;
-                return;
-            }
-        }
-    }
+/// An answer whose body is cut short: the start of a signature request,
+/// 200 bytes fewer than declared, then the connection closes.
+fn truncated(status: u16, headers: Vec<(String, String)>) -> RawReply {
+    let headers = headers.into_iter().map(|(name, value)| (name, value.into_bytes())).collect();
+    let sent = br#"{"signature_request": {"signature_request_id": "#.to_vec();
+    RawReply::Cut { status, headers, declared: sent.len() + 200, sent }
 }
 
 fn now_secs() -> u64 {
@@ -313,11 +219,7 @@ async fn over_large_bodies_stop_at_the_cap_and_keep_the_first_bytes() {
     }
     // A body without a declared length is cut as it arrives.
     let base = raw_server(|_, _| {
-        Action::answer(
-            200,
-            vec![("content-type".into(), "application/json".into())],
-            &format!("\"{}\"", "y".repeat(5000)),
-        )
+        answer(200, vec![("content-type".into(), "application/json".into())], &format!("\"{}\"", "y".repeat(5000)))
     })
     .await;
     let client = Client::builder()
@@ -365,8 +267,8 @@ async fn a_410_after_a_lost_answer_is_this_calls_success() {
     let state = Arc::new(Mutex::new(Lifecycle::default()));
     state.lock().unwrap().gone.insert("gone-before".to_owned());
     let shared = state.clone();
-    let base = raw_server(move |_, path| {
-        let Some(id) = cancel_id(path) else { return Action::answer(404, vec![], "") };
+    let base = raw_server(move |_, path: &str| {
+        let Some(id) = cancel_id(path) else { return answer(404, vec![], "") };
         let mut s = shared.lock().unwrap();
         let attempt = {
             let n = s.received.entry(id.clone()).or_insert(0);
@@ -377,16 +279,16 @@ async fn a_410_after_a_lost_answer_is_this_calls_success() {
         if s.gone.contains(&id) || s.canceled.contains(&id) {
             // The first answer for an id gone before the run is a refusal.
             if attempt == 1 && s.gone.contains(&id) {
-                return Action::answer(429, vec![("retry-after".into(), "0.05".into())], &json_error("exceeded_rate"));
+                return answer(429, vec![("retry-after".into(), "0.05".into())], &json_error("exceeded_rate"));
             }
-            return Action::answer(410, json, &json_error("deleted"));
+            return answer(410, json, &json_error("deleted"));
         }
         s.canceled.insert(id.clone());
         match id.as_str() {
-            "reset" => Action::Reset,
-            "truncated" => Action::Truncate { status: 200, headers: json },
-            "hung" => Action::Hang(Duration::from_millis(900)),
-            _ => Action::answer(200, json, "{}"),
+            "reset" => RawReply::Reset,
+            "truncated" => truncated(200, json),
+            "hung" => RawReply::Hang(Duration::from_millis(900)),
+            _ => answer(200, json, "{}"),
         }
     })
     .await;
@@ -509,11 +411,11 @@ impl Window {
 }
 
 impl Chaos {
-    fn handle(&mut self, path: &str) -> Action {
-        let Some(id) = cancel_id(path) else { return Action::answer(404, vec![], "") };
+    fn handle(&mut self, path: &str) -> RawReply {
+        let Some(id) = cancel_id(path) else { return answer(404, vec![], "") };
         let Some(remaining) = self.window.admit(crate::support::unix_secs(self.clock.now())) else {
             self.refused_by_the_window += 1;
-            return Action::answer(403, self.window.headers(0), &json_error("exceeded_rate"));
+            return answer(403, self.window.headers(0), &json_error("exceeded_rate"));
         };
         let attempt = {
             let n = self.received.entry(id.clone()).or_insert(0);
@@ -529,19 +431,19 @@ impl Chaos {
                 *self.lost.entry(id).or_insert(0) += 1;
             }
             return match fault {
-                Fault::Unavailable => Action::answer(503, self.window.headers(remaining), &json_error("maintenance")),
-                Fault::RateLimited => Action::answer(429, self.window.headers(0), &json_error("exceeded_rate")),
-                Fault::Reset => Action::Reset,
-                Fault::Truncate => Action::Truncate { status: 200, headers: self.window.headers(remaining) },
-                Fault::Hang => Action::Hang(Duration::from_millis(900)),
-                Fault::Gateway => Action::answer(504, vec![], "<html>gateway timeout</html>"),
+                Fault::Unavailable => answer(503, self.window.headers(remaining), &json_error("maintenance")),
+                Fault::RateLimited => answer(429, self.window.headers(0), &json_error("exceeded_rate")),
+                Fault::Reset => RawReply::Reset,
+                Fault::Truncate => truncated(200, self.window.headers(remaining)),
+                Fault::Hang => RawReply::Hang(Duration::from_millis(900)),
+                Fault::Gateway => answer(504, vec![], "<html>gateway timeout</html>"),
             };
         }
         if gone {
-            return Action::answer(410, self.window.headers(remaining), &json_error("deleted"));
+            return answer(410, self.window.headers(remaining), &json_error("deleted"));
         }
         self.canceled_by_run.insert(id);
-        Action::answer(200, self.window.headers(remaining), "{}")
+        answer(200, self.window.headers(remaining), "{}")
     }
 }
 
@@ -583,7 +485,7 @@ async fn a_bulk_run_under_chaos_accounts_for_every_id_exactly() {
     let chaos = Arc::new(Mutex::new(chaos));
     let server = chaos.clone();
     let clock = chaos.lock().unwrap().clock;
-    let base = raw_server(move |_, path| server.lock().unwrap().handle(path)).await;
+    let base = raw_server(move |_, path: &str| server.lock().unwrap().handle(path)).await;
     let client = Client::builder()
         .base_url(format!("{base}/v3"))
         .credentials(Credentials::api_key("sk_key"))
@@ -640,21 +542,21 @@ struct CrashServer {
 }
 
 impl CrashServer {
-    fn handle(&mut self, path: &str) -> Action {
-        let Some(id) = cancel_id(path) else { return Action::answer(404, vec![], "") };
+    fn handle(&mut self, path: &str) -> RawReply {
+        let Some(id) = cancel_id(path) else { return answer(404, vec![], "") };
         let Some(remaining) = self.window.admit(now_secs()) else {
             self.refused += 1;
-            return Action::answer(403, self.window.headers(0), &json_error("exceeded_rate"));
+            return answer(403, self.window.headers(0), &json_error("exceeded_rate"));
         };
         self.served += 1;
         self.seen_in[self.phase].insert(id.clone());
         if self.served.is_multiple_of(25) {
-            return Action::answer(503, self.window.headers(remaining), &json_error("maintenance"));
+            return answer(503, self.window.headers(remaining), &json_error("maintenance"));
         }
         if !self.canceled.insert(id) {
-            return Action::answer(410, self.window.headers(remaining), &json_error("deleted"));
+            return answer(410, self.window.headers(remaining), &json_error("deleted"));
         }
-        Action::answer(200, self.window.headers(remaining), "{}")
+        answer(200, self.window.headers(remaining), "{}")
     }
 }
 
@@ -679,7 +581,7 @@ async fn a_bulk_run_killed_midway_resumes_from_its_journal() {
         seen_in: Default::default(),
     }));
     let shared = server.clone();
-    let base = raw_server(move |_, path| shared.lock().unwrap().handle(path)).await;
+    let base = raw_server(move |_, path: &str| shared.lock().unwrap().handle(path)).await;
     let dir = tempfile::tempdir().unwrap();
     let ids: Vec<String> = (0..IDS).map(|i| format!("sr-{i:04}")).collect();
     let ids_file = dir.path().join("ids.txt");

@@ -39,20 +39,20 @@ async fn rate_limits_wait_for_retry_after_or_the_reset_then_succeed() {
     let clock = TokioClock::new();
     // 429 with Retry-After, then 403 exceeded_rate with the reset header
     // (this second, on the client's clock), then success.
-    let base = limits::raw_server(move |n, _| match n {
-        0 => limits::rate_limited(429, vec![limits::header("Retry-After", "0.05")]),
+    let base = crate::support::raw_server(move |n, _| match n {
+        0 => limits::rate_limited(429, vec![crate::support::header("Retry-After", "0.05")]),
         1 => {
             let now = crate::support::unix_secs(clock.now());
             limits::rate_limited(
                 403,
                 vec![
-                    limits::header("X-RateLimit-Limit", "100"),
-                    limits::header("X-RateLimit-Remaining", "0"),
-                    limits::header("X-Ratelimit-Reset", now.to_string()),
+                    crate::support::header("X-RateLimit-Limit", "100"),
+                    crate::support::header("X-RateLimit-Remaining", "0"),
+                    crate::support::header("X-Ratelimit-Reset", now.to_string()),
                 ],
             )
         }
-        _ => limits::Reply::Answer { status: 200, headers: Vec::new(), body: Vec::new() },
+        _ => crate::support::RawReply::Answer { status: 200, headers: Vec::new(), body: Vec::new() },
     })
     .await;
     let log = Arc::new(Mutex::new(Vec::new()));
@@ -98,10 +98,14 @@ async fn maintenance_backs_off_and_gives_up_after_max_attempts() {
     // (Timeouts per attempt, on the paused clock: `limits::a_call_never_runs_past_its_deadline`.)
     let received = Arc::new(Mutex::new(0));
     let counter = received.clone();
-    let base = limits::raw_server(move |_, _| {
+    let base = crate::support::raw_server(move |_, _| {
         *counter.lock().unwrap() += 1;
         let body = br#"{"error":{"error_msg":"m","error_name":"maintenance"}}"#.to_vec();
-        limits::Reply::Answer { status: 503, headers: vec![limits::header("content-type", "application/json")], body }
+        crate::support::RawReply::Answer {
+            status: 503,
+            headers: vec![crate::support::header("content-type", "application/json")],
+            body,
+        }
     })
     .await;
     let client = Client::builder()
@@ -141,7 +145,7 @@ async fn rate_limited_server(limit: u64, clock: TokioClock) -> (String, Arc<Mute
     let state = Arc::new(Mutex::new((0, 0, 0))); // (window second, used, refused)
     let shared = state.clone();
     let count = Arc::new(Mutex::new(0u64));
-    let base = limits::raw_server(move |_, target| {
+    let base = crate::support::raw_server(move |_, target| {
         let now = crate::support::unix_secs(clock.now());
         let mut state = shared.lock().unwrap();
         if state.0 != now {
@@ -149,18 +153,18 @@ async fn rate_limited_server(limit: u64, clock: TokioClock) -> (String, Arc<Mute
         }
         let answer = |status: u16, name: Option<&str>, remaining: u64| {
             let mut headers = vec![
-                limits::header("X-RateLimit-Limit", limit.to_string()),
-                limits::header("X-RateLimit-Remaining", remaining.to_string()),
-                limits::header("X-Ratelimit-Reset", (now + 1).to_string()),
+                crate::support::header("X-RateLimit-Limit", limit.to_string()),
+                crate::support::header("X-RateLimit-Remaining", remaining.to_string()),
+                crate::support::header("X-Ratelimit-Reset", (now + 1).to_string()),
             ];
             let body = match name {
                 Some(name) => {
-                    headers.push(limits::header("content-type", "application/json"));
+                    headers.push(crate::support::header("content-type", "application/json"));
                     json!({"error": {"error_msg": "m", "error_name": name}}).to_string().into_bytes()
                 }
                 None => Vec::new(),
             };
-            limits::Reply::Answer { status, headers, body }
+            crate::support::RawReply::Answer { status, headers, body }
         };
         if state.1 >= limit {
             state.2 += 1;

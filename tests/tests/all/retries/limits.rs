@@ -6,150 +6,14 @@
 //! against a server in the same runtime: they take no wall-clock time, and
 //! the clock they read says exactly how long the client waited.
 
-use crate::support::{quick_retries, Rng};
+use crate::support::{header, quick_retries, raw_server, RawReply as Reply, Rng, Then};
 use esign_client::dropbox_sign::{Client, Credentials, SignatureRequestFilesOptions};
 use esign_client::runtime::{
     Error, HeaderMap, RateLimitHeaders, RawResponse, Redirects, RetryPolicy, StatusCode, StreamError,
 };
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::Instant;
-
-/// What the raw server does with one request.
-#[derive(Clone, Debug)]
-pub(super) enum Reply {
-    /// A complete answer; the headers are raw bytes (anything a server can
-    /// send, bytes that are not ASCII included).
-    Answer { status: u16, headers: Vec<(String, Vec<u8>)>, body: Vec<u8> },
-    /// The status line and headers (a `Content-Length` of `length` when
-    /// given, else a body that ends when the connection closes), then
-    /// `prefix`, then `then`.
-    Body { status: u16, length: Option<usize>, prefix: Vec<u8>, then: Then },
-    /// Nothing, ever: the connection stays open and silent.
-    Silent,
-}
-
-/// How a [`Reply::Body`] goes on after its prefix.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Then {
-    /// Nothing more, the connection held open.
-    Stall,
-    /// One more byte every so often, for ever.
-    Trickle(Duration),
-    /// `n` bytes as fast as the connection takes them, in 16 KiB writes,
-    /// then the connection closes.
-    Bytes(usize),
-}
-
-/// A raw HTTP/1.1 server on 127.0.0.1, one request per connection, in the
-/// current runtime (so it runs on the test's clock, paused or not).
-/// `reply` gets the request's number (0 first) and its target.
-pub(super) async fn raw_server(reply: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> String {
-    let reply = Arc::new(reply);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let count = Arc::new(Mutex::new(0usize));
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else { return };
-            let (reply, count) = (reply.clone(), count.clone());
-            tokio::spawn(async move {
-                let Some(target) = read_request(&mut stream).await else { return };
-                let n = {
-                    let mut count = count.lock().unwrap();
-                    *count += 1;
-                    *count - 1
-                };
-                let _ = answer(&mut stream, reply(n, &target)).await;
-            });
-        }
-    });
-    format!("http://{address}")
-}
-
-/// Reads one request (head and body, bounded); returns its target.
-async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<String> {
-    let mut buffer = Vec::new();
-    let head_end = loop {
-        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        if buffer.len() > 64 * 1024 {
-            return None;
-        }
-        let mut chunk = [0u8; 4096];
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-    let length: usize = head
-        .split("\r\n")
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, value)| value.trim().parse().ok())
-        .unwrap_or(0)
-        .min(1 << 20);
-    while buffer.len() < head_end + length {
-        let mut chunk = [0u8; 4096];
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-        }
-    }
-    head.split(' ').nth(1).map(str::to_owned)
-}
-
-async fn answer(stream: &mut tokio::net::TcpStream, reply: Reply) -> std::io::Result<()> {
-    let head = |status: u16, headers: &[(String, Vec<u8>)], length: Option<usize>| {
-        let mut head = format!("HTTP/1.1 {status} X\r\nconnection: close\r\n").into_bytes();
-        if let Some(length) = length {
-            head.extend_from_slice(format!("content-length: {length}\r\n").as_bytes());
-        }
-        for (name, value) in headers {
-            head.extend_from_slice(name.as_bytes());
-            head.extend_from_slice(b": ");
-            head.extend_from_slice(value);
-            head.extend_from_slice(b"\r\n");
-        }
-        head.extend_from_slice(b"\r\n");
-        head
-    };
-    match reply {
-        Reply::Answer { status, headers, body } => {
-            let mut bytes = head(status, &headers, Some(body.len()));
-            bytes.extend_from_slice(&body);
-            stream.write_all(&bytes).await?;
-            stream.shutdown().await
-        }
-        Reply::Body { status, length, prefix, then } => {
-            let headers = [("content-type".to_owned(), b"application/json".to_vec())];
-            let mut bytes = head(status, &headers, length);
-            bytes.extend_from_slice(&prefix);
-            stream.write_all(&bytes).await?;
-            match then {
-                Then::Stall => std::future::pending().await,
-                Then::Trickle(every) => loop {
-                    tokio::time::sleep(every).await;
-                    stream.write_all(b"x").await?;
-                },
-                Then::Bytes(n) => {
-                    let piece = [b'x'; 16 << 10];
-                    let mut left = n;
-                    while left > 0 {
-                        let now = left.min(piece.len());
-                        stream.write_all(&piece[..now]).await?;
-                        left -= now;
-                    }
-                    stream.shutdown().await
-                }
-            }
-        }
-        Reply::Silent => std::future::pending().await,
-    }
-}
 
 fn client(base: &str, policy: RetryPolicy) -> Client {
     Client::builder()
@@ -158,10 +22,6 @@ fn client(base: &str, policy: RetryPolicy) -> Client {
         .retry_policy(policy)
         .build()
         .unwrap()
-}
-
-pub(super) fn header(name: &str, value: impl Into<Vec<u8>>) -> (String, Vec<u8>) {
-    (name.to_owned(), value.into())
 }
 
 pub(super) fn rate_limited(status: u16, headers: Vec<(String, Vec<u8>)>) -> Reply {
