@@ -329,7 +329,7 @@ mod client_benches {
     use esign_client::runtime::{BulkOptions, CallbackError, Journal, RetryPolicy, Secret};
     use std::sync::{Arc, Mutex};
 
-    use super::shared::serve;
+    use super::shared::{callback_form, serve};
 
     /// The generated client against a hand-written reqwest call making the
     /// same request to the same server, alternating in blocks.
@@ -390,11 +390,7 @@ mod client_benches {
                 "signatures": [{"signature_id": "s", "status_code": "awaiting_signature"}]}
         })
         .to_string();
-        let boundary = "bench-boundary";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n"
-        );
-        (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+        callback_form(&json)
     }
 
     /// A callback body of about `size` bytes of tiny values (the shape that
@@ -412,11 +408,7 @@ mod client_benches {
             i += 1;
         }
         json.push_str("}}}");
-        let boundary = "bench-boundary";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n"
-        );
-        (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+        callback_form(&json)
     }
 
     /// A callback body of about `size` bytes whose signature request lists
@@ -429,11 +421,7 @@ mod client_benches {
             json.push_str(",{}");
         }
         json.push_str("]}}");
-        let boundary = "bench-boundary";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n"
-        );
-        (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+        callback_form(&json)
     }
 
     /// A callback as Dropbox Sign sends it: a signature request with
@@ -447,11 +435,7 @@ mod client_benches {
             "signature_request": esign_sim::dropbox_sign::signature_request_as_sent(signers)
         })
         .to_string();
-        let boundary = "bench-boundary";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n"
-        );
-        (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+        callback_form(&json)
     }
 
     /// Peak heap above what was live before, while `f` runs (single-threaded work).

@@ -15,6 +15,16 @@ pub async fn serve(router: axum::Router) -> String {
     format!("http://{address}")
 }
 
+/// A callback body as Dropbox Sign posts it: a `multipart/form-data` form
+/// whose one field, `json`, is `json`. Returns the Content-Type (with its
+/// boundary) and the body.
+pub fn callback_form(json: &str) -> (String, Vec<u8>) {
+    let boundary = "esign-test-boundary";
+    let body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n");
+    (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+}
+
 /// The default retry policy with a short back-off (5 ms, at most 20 ms),
 /// so tests of retried answers stay short even on a real clock.
 pub fn quick_retries() -> RetryPolicy {

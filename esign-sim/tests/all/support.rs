@@ -48,6 +48,7 @@ pub async fn next_event(events: &mut mpsc::Receiver<EventCallback>) -> EventCall
 }
 
 // Written once for both test binaries (this one and tests/tests/all).
+#[allow(dead_code)] // callback_form is for the client's own tests
 #[path = "../../../tests/shared/mod.rs"]
 mod shared;
 pub use shared::{quick_retries, quick_wait, serve, sim_client};

@@ -1,7 +1,7 @@
 //! Callback events, paging, waiting and confirmed cancellation, against the
 //! Dropbox Sign simulator and the example callback receiver.
 
-use crate::support::{quick_wait, serve, sim_client, Rng};
+use crate::support::{callback_form, quick_wait, serve, sim_client, Rng};
 use esign_client::dropbox_sign::{Client, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode};
 use esign_client::runtime::{
     CallbackError, ConfirmOutcome, ConfirmedBy, ReportedFor, RetryPolicy, Secret, WaitOptions, WaitOutcome,
@@ -38,17 +38,10 @@ fn key() -> Secret {
     Secret::new(KEY)
 }
 
-fn multipart(json: &str) -> (String, Vec<u8>) {
-    let boundary = "XyZ-boundary-42";
-    let body =
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n");
-    (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
-}
-
 #[tokio::test(start_paused = true)]
 async fn events_parse_from_multipart_and_json_and_verify_against_independent_vectors() {
     let payload = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1").to_string();
-    let (content_type, body) = multipart(&payload);
+    let (content_type, body) = callback_form(&payload);
     let event = EventCallback::from_callback(&content_type, &body).await.unwrap();
     assert_eq!(event.event.event_type, EventType::SignatureRequestCanceled);
     event.verify(key()).expect("the Python vector verifies");
@@ -99,9 +92,9 @@ async fn forged_and_malformed_callbacks_are_refused() {
         EventCallback::from_callback("application/json", missing.as_bytes()).await,
         Err(CallbackError::Malformed(_))
     ));
-    let (content_type, body) = multipart("this is not json");
+    let (content_type, body) = callback_form("this is not json");
     assert!(matches!(EventCallback::from_callback(&content_type, &body).await, Err(CallbackError::Malformed(_))));
-    let (content_type, _) = multipart("{}");
+    let (content_type, _) = callback_form("{}");
     assert!(matches!(
         EventCallback::from_callback(&content_type, b"--nope\r\n\r\n").await,
         Err(CallbackError::Malformed(_))
@@ -117,12 +110,12 @@ async fn forged_and_malformed_callbacks_are_refused() {
     // whichever way in. A few such signatures are read.
     let mut dense = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1");
     dense["signature_request"]["signatures"] = json!(vec![json!({}); 100_000]);
-    let (content_type, body) = multipart(&dense.to_string());
+    let (content_type, body) = callback_form(&dense.to_string());
     let budget = 4 * body.len() - 1024;
     assert_eq!(EventCallback::parse_verified(&content_type, &body, key()), Err(CallbackError::TooDense { budget }));
     assert_eq!(EventCallback::parse(&content_type, &body), Err(CallbackError::TooDense { budget }));
     dense["signature_request"]["signatures"] = json!(vec![json!({}); 30]);
-    let (content_type, body) = multipart(&dense.to_string());
+    let (content_type, body) = callback_form(&dense.to_string());
     let event = EventCallback::parse_verified(&content_type, &body, key()).unwrap();
     assert_eq!(event.signature_request.and_then(|r| r.signatures).map(|s| s.len()), Some(30));
 }
@@ -452,7 +445,7 @@ async fn an_empty_key_verifies_nothing() {
     assert_eq!(verdict, Err(CallbackError::EmptyKey));
     // The verified way in accepts what the parsed way verifies, and refuses forgeries unparsed.
     let good = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1").to_string();
-    let (content_type, body) = multipart(&good);
+    let (content_type, body) = callback_form(&good);
     let event = EventCallback::from_verified_callback(&content_type, &body, &key()).await.unwrap();
     assert_eq!(event.event.event_type, EventType::SignatureRequestCanceled);
     let forged = good.replace("1348177752", "1348177753");

@@ -2,8 +2,8 @@
 //! failure carries a location. Deterministic (a fixed-seed generator), so a
 //! failure names the seed and case that reproduce it.
 
-use crate::support::{workspace_root, Rng};
-use esign_codegen::{CrateOptions, OnUnsupported};
+use crate::support::{crate_options, workspace_root, Rng};
+use esign_codegen::CrateOptions;
 use serde_json::{json, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
@@ -183,16 +183,7 @@ fn damage(text: &str, rng: &mut Rng) -> Vec<u8> {
 }
 
 fn options() -> CrateOptions {
-    CrateOptions {
-        crate_name: "fuzz".to_owned(),
-        command: "fuzz".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Fail,
-        runtime: esign_codegen::RuntimeDep::Vendored,
-        crate_version: None,
-        front_page: None,
-    }
+    crate_options("fuzz", esign_codegen::RuntimeDep::Vendored)
 }
 
 /// Runs the whole pipeline on one input; panics and slowness fail the test.

@@ -20,6 +20,23 @@ pub fn lower_text(name: &str, text: &str) -> Result<esign_codegen::lower::Lowere
     Ok(lowered)
 }
 
+/// The options most tests generate with: a standalone, publishable crate
+/// named `name` on `runtime`, failing on what the generator cannot
+/// generate, named for `cargo test` in its banners. A test that is about
+/// one of the options sets that one over these.
+pub fn crate_options(name: &str, runtime: esign_codegen::RuntimeDep) -> esign_codegen::CrateOptions {
+    esign_codegen::CrateOptions {
+        crate_name: name.to_owned(),
+        command: "cargo test".to_owned(),
+        standalone: true,
+        publish: true,
+        on_unsupported: esign_codegen::OnUnsupported::Fail,
+        runtime,
+        crate_version: None,
+        front_page: None,
+    }
+}
+
 /// Unix seconds of `time` (a rate-limit reset's form).
 pub fn unix_secs(time: std::time::SystemTime) -> u64 {
     time.duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs()
@@ -27,7 +44,7 @@ pub fn unix_secs(time: std::time::SystemTime) -> u64 {
 
 #[path = "../../shared/mod.rs"]
 mod shared;
-pub use shared::{quick_retries, quick_wait, serve, sim_client};
+pub use shared::{callback_form, quick_retries, quick_wait, serve, sim_client};
 
 /// A small deterministic generator (SplitMix64): a failing case repeats
 /// from its seed.
