@@ -38,19 +38,21 @@ fn options(name: &str) -> CrateOptions {
     }
 }
 
+/// The YAML and JSON specs in `dir` (under the workspace root), sorted;
+/// none when it does not exist.
+fn specs_in(dir: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root().join(dir)) else { return Vec::new() };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+        .collect();
+    found.sort();
+    found
+}
+
 fn spec_files() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for dir in ["specs", "../shared/corpus"] {
-        let Ok(entries) = std::fs::read_dir(root().join(dir)) else { continue };
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
-            .collect();
-        found.sort();
-        files.extend(found);
-    }
-    files
+    ["specs", "../shared/corpus"].into_iter().flat_map(specs_in).collect()
 }
 
 /// Generation time per spec: median, and per 1,000 spec lines.
@@ -99,15 +101,7 @@ fn mib(bytes: usize) -> f64 {
 /// repository too); a YAML alias bomb; a 200,000-value enum.
 fn cost() -> String {
     let mut files = spec_files();
-    if let Ok(entries) = std::fs::read_dir(root().join("../shared/corpus-next")) {
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
-            .collect();
-        found.sort();
-        files.extend(found);
-    }
+    files.extend(specs_in("../shared/corpus-next"));
     let mut out = String::from(
         "| spec | size (MB) | lines | peak heap (MiB) | peak MiB per MB of spec | time (ms) | ms per 1,000 lines |\n\
          |---|---:|---:|---:|---:|---:|---:|\n",

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use esign_client::dropbox_sign::{EventCallback, CALLBACK_REPLY};
-use esign_client::runtime::{CallbackError, Secret};
+use esign_client::runtime::{CallbackError, RetryPolicy, Secret};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -61,3 +61,23 @@ pub const TWO_SIGNERS_SIGN: [&str; 5] = [
     "signature_request_all_signed",
     "signature_request_downloadable",
 ];
+
+/// A Leegality client for `sim`, sending `token`, without retries.
+pub fn leegality_client(sim: &esign_sim::LeegalitySim, token: &str) -> esign_client::leegality::Client {
+    esign_client::leegality::Client::builder()
+        .base_url(sim.base_url())
+        .credentials(esign_client::leegality::Credentials::auth_token(token))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap()
+}
+
+/// A Constellation1 client for `sim`, sending `token`, without retries.
+pub fn constellation1_client(sim: &esign_sim::Constellation1Sim, token: &str) -> esign_client::constellation1::Client {
+    esign_client::constellation1::Client::builder()
+        .base_url(sim.base_url())
+        .credentials(esign_client::constellation1::Credentials::encrypted_token(token))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap()
+}

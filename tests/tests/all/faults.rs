@@ -222,25 +222,21 @@ async fn over_large_bodies_stop_at_the_cap_and_keep_the_first_bytes() {
         answer(200, vec![("content-type".into(), "application/json".into())], &format!("\"{}\"", "y".repeat(5000)))
     })
     .await;
-    let client = Client::builder()
-        .base_url(format!("{base}/v3"))
-        .credentials(Credentials::api_key("sk_key"))
-        .max_response_bytes(1000)
-        .build()
-        .unwrap();
-    let err = client.signature_request_get("sr").await.unwrap_err();
+    let capped = |cap: usize| {
+        Client::builder()
+            .base_url(format!("{base}/v3"))
+            .credentials(Credentials::api_key("sk_key"))
+            .max_response_bytes(cap)
+            .build()
+            .unwrap()
+    };
+    let err = capped(1000).signature_request_get("sr").await.unwrap_err();
     assert!(
         matches!(&err, Error::ResponseTooLarge { limit: 1000, response } if response.body.starts_with(b"\"yyy")),
         "{err:?}"
     );
     // Under the cap, nothing changes.
-    let client = Client::builder()
-        .base_url(format!("{base}/v3"))
-        .credentials(Credentials::api_key("sk_key"))
-        .max_response_bytes(10_000)
-        .build()
-        .unwrap();
-    let err = client.signature_request_get("sr").await.unwrap_err();
+    let err = capped(10_000).signature_request_get("sr").await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }
 
