@@ -113,41 +113,33 @@ async fn the_json_form_of_the_same_body_is_the_default_method() {
     client.upload_file(&file_meta("NDA")).await.unwrap();
 }
 
+/// Expects exactly one `verb` request to `at` with this Content-Type and
+/// body, and answers it 204.
+async fn expect_once(server: &MockServer, verb: &str, at: &str, content_type: &str, body: &str) {
+    Mock::given(method(verb))
+        .and(path(at))
+        .and(header("content-type", content_type))
+        .and(body_string(body))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
 async fn form_bodies_text_bytes_and_schemaless_json() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/forms"))
-        .and(header("content-type", "application/x-www-form-urlencoded"))
-        .and(body_string("FriendlyName=Jack+%26+Jill%2Fco&Roles=admin&Roles=signer"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .and(path("/raw"))
-        .and(header("content-type", "application/octet-stream"))
-        .and(body_string("\u{0}\u{1}raw"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .and(path("/notes"))
-        .and(header("content-type", "text/plain"))
-        .and(body_string("a note"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/anything"))
-        .and(header("content-type", "application/merge-patch+json"))
-        .and(body_string(r#"{"any":[1,true]}"#))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_once(
+        &server,
+        "POST",
+        "/forms",
+        "application/x-www-form-urlencoded",
+        "FriendlyName=Jack+%26+Jill%2Fco&Roles=admin&Roles=signer",
+    )
+    .await;
+    expect_once(&server, "PUT", "/raw", "application/octet-stream", "\u{0}\u{1}raw").await;
+    expect_once(&server, "PUT", "/notes", "text/plain", "a note").await;
+    expect_once(&server, "POST", "/anything", "application/merge-patch+json", r#"{"any":[1,true]}"#).await;
     let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
     let mut form = bodies::SubmitFormForm::new("Jack & Jill/co".to_owned());
     form.roles = Some(vec!["admin".to_owned(), "signer".to_owned()]);
