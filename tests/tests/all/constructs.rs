@@ -453,6 +453,19 @@ fn forms_client(server: &MockServer) -> forms::Client {
         .unwrap()
 }
 
+/// A server that takes every `POST /letters` (200, `{}`), and a forms
+/// client for it.
+async fn letters_server() -> (MockServer, forms::Client) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/letters"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
+        .mount(&server)
+        .await;
+    let client = forms_client(&server);
+    (server, client)
+}
+
 /// `(name, value)` pairs sorted by name; a stable sort keeps the order of
 /// parts that share a name (`files[]`, `tags[]`).
 fn sorted(mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
@@ -507,13 +520,7 @@ async fn a_streamed_download_arrives_in_chunks_and_a_failure_is_typed() {
 
 #[tokio::test]
 async fn a_bracketed_form_spreads_the_json_body_type_and_adds_the_files() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/letters"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
-        .mount(&server)
-        .await;
-    let client = forms_client(&server);
+    let (server, client) = letters_server().await;
     let recipient = |name: &str, order: i64| {
         let mut recipient = forms::Recipient::new(name.to_owned());
         recipient.order = Some(order);
@@ -596,13 +603,7 @@ async fn a_bracketed_form_without_a_typed_member_names_each_field() {
 
 #[tokio::test]
 async fn request_bodies_that_fail_their_checks_are_not_sent() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/letters"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
-        .mount(&server)
-        .await;
-    let client = forms_client(&server);
+    let (server, client) = letters_server().await;
     let mut both = forms::Letter::default();
     both.recipients = Some(vec![forms::Recipient::new("Jack".to_owned())]);
     both.groups = Some(vec!["sales".to_owned()]);
