@@ -570,29 +570,10 @@ impl DropboxSignSimBuilder {
         self
     }
 
-    /// Listens on this port of 127.0.0.1 (default 0: a free port, which
-    /// [`DropboxSignSim::base_url`] tells).
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
+    crate::server::port_and_start!(DropboxSignSim, "Dropbox Sign");
 
-    /// Starts the simulator on `127.0.0.1`, on a free port unless `port` set one.
-    ///
-    /// # Panics
-    ///
-    /// If no port can be bound; [`Self::try_start`] returns the error instead.
-    /// Outside a tokio runtime.
-    pub async fn start(self) -> DropboxSignSim {
-        self.try_start().await.unwrap_or_else(|err| panic!("cannot start the Dropbox Sign simulator: {err}"))
-    }
-
-    /// Starts the simulator, or says why it could not.
-    ///
-    /// # Panics
-    ///
-    /// Outside a tokio runtime.
-    pub async fn try_start(self) -> std::io::Result<DropboxSignSim> {
+    /// Builds the simulator's state and serves it (see `try_start`).
+    async fn launch(self) -> std::io::Result<DropboxSignSim> {
         let http = reqwest::Client::builder().timeout(CALLBACK_TIMEOUT).build().map_err(std::io::Error::other)?;
         let (outbox, queued) = mpsc::unbounded_channel();
         let port = self.port;
