@@ -271,19 +271,10 @@ fn machine_line() -> String {
     format!("Measured {} on {cores} cores ({cpu}), release build.", today())
 }
 
-/// Today's date (UTC) as YYYY-MM-DD, from the civil-from-days algorithm.
+/// Today's date (UTC) as YYYY-MM-DD.
 fn today() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    stamp.get(..10).unwrap_or(&stamp).to_owned()
 }
 
 /// Counts live heap bytes and their peak, for the memory figure.
