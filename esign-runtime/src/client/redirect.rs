@@ -1,6 +1,9 @@
 //! Redirects: the policy of an HTTP client the runtime builds, and the
 //! same-origin redirects a client with a credential in the query follows
 //! itself (so the credential goes along).
+//!
+//! No request leaves the base URL's origin: a redirect elsewhere is not
+//! followed, and is handed back as the answer it was.
 
 use reqwest::StatusCode;
 

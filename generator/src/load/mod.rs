@@ -2,6 +2,15 @@
 //!
 //! Knows YAML and JSON syntax and nothing of Rust. Every failure is an
 //! [`Error`] that names the file and the line:column or JSON pointer.
+//!
+//! The steps, in order: the syntax (`yaml`, or JSON), the version
+//! conversions to 3.0 on the raw tree (`swagger2`, `openapi31`, which
+//! record in [`Origins`] where whatever they move came from), the schema
+//! passes over every schema wherever OpenAPI puts one (`walk`: keywords
+//! checked before openapiv3 sees them, bounds no `i64` holds dropped),
+//! references made component references (`refs`), then the typed model.
+//! Every pointer lowering reports is mapped back through `Origins`, so it
+//! names the place in the file as the user wrote it.
 
 use crate::error::{pointer_join, Error, ErrorKind, Location, Warning};
 use serde_json::Value;

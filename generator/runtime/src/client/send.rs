@@ -1,5 +1,9 @@
 //! Sending one request and reading its answer: the one place a body is
 //! buffered (up to the size cap), or handed over unread as a stream.
+//!
+//! A buffered body never grows past the client's cap: its buffer grows in
+//! steps that never pass the cap, so a body that lies about its length costs
+//! no more than the cap.
 
 use std::time::Duration;
 

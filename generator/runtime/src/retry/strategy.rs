@@ -4,6 +4,15 @@
 //! rate-limited answer asks for, or hand the answer back). The client
 //! ([`ClientCore`](crate::ClientCore)) gives it what to send and how to send
 //! one request; the loop knows nothing else of it.
+//!
+//! Every call is bounded in time here and only here: the call's deadline
+//! and its rate-limit budget (a sum over the call's waits) are counted in
+//! the loop, and each attempt gets an end instant (its request timeout, cut
+//! to the deadline) that sending, reading the body and a streamed body all
+//! keep. Waits asked for by headers come from `rate_limit`, clamped there,
+//! so no header value can overflow a clock. An answer whose final URL is
+//! not on the base URL's origin (possible with a caller's own
+//! `reqwest::Client`) is an error here, never a result.
 
 use std::future::Future;
 use std::time::Duration;
