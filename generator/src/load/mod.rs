@@ -6,9 +6,12 @@
 //! The steps, in order: the syntax (`yaml`, or JSON), the version
 //! conversions to 3.0 on the raw tree (`swagger2`, `openapi31`, which
 //! record in [`Origins`] where whatever they move came from), the schema
-//! passes over every schema wherever OpenAPI puts one (`walk`: keywords
-//! checked before openapiv3 sees them, bounds no `i64` holds dropped),
-//! references made component references (`refs`), then the typed model.
+//! passes over every schema wherever OpenAPI puts one (`walk`: bounds no
+//! `i64` holds dropped, keywords written as numbers read as text),
+//! references made component references (`refs`), every schema's keywords
+//! checked before openapiv3 sees them (its deserializer takes time
+//! exponential in depth on a malformed nested schema), then the typed
+//! model.
 //! Every pointer lowering reports is mapped back through `Origins`, so it
 //! names the place in the file as the user wrote it.
 
