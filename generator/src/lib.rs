@@ -94,6 +94,24 @@ pub struct CrateOptions {
     pub front_page: Option<String>,
 }
 
+impl CrateOptions {
+    /// What emit needs of these options to write the manifest and README.
+    fn manifest(&self) -> emit::ManifestOptions<'_> {
+        emit::ManifestOptions {
+            crate_name: &self.crate_name,
+            command: &self.command,
+            standalone: self.standalone,
+            publish: self.publish,
+            crate_version: self.crate_version.as_deref(),
+            runtime: match &self.runtime {
+                RuntimeDep::Path(path) => emit::RuntimeSource::Path(path),
+                RuntimeDep::Version(version) => emit::RuntimeSource::Version(version),
+                RuntimeDep::Vendored => emit::RuntimeSource::Vendored,
+            },
+        }
+    }
+}
+
 /// One generated file, its path relative to the crate root.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -470,10 +488,11 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
     let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
     let all_sources = if sources.is_empty() { "no specs".to_owned() } else { sources.join(", ") };
     let vendored = options.runtime == RuntimeDep::Vendored;
+    let manifest = options.manifest();
     let mut files =
-        vec![GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: emit::cargo_toml(apis, options) }];
+        vec![GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: emit::cargo_toml(apis, &manifest) }];
     if options.standalone || options.publish {
-        files.push(GeneratedFile { path: PathBuf::from("README.md"), contents: emit::readme(apis, options) });
+        files.push(GeneratedFile { path: PathBuf::from("README.md"), contents: emit::readme(apis, &manifest) });
     }
     files.push(GeneratedFile {
         path: PathBuf::from("src/lib.rs"),
@@ -487,7 +506,7 @@ pub fn emit_crate(apis: &[ir::Api], options: &CrateOptions) -> Result<Vec<Genera
         // The runtime crate as it is, under `runtime/`.
         files.push(GeneratedFile {
             path: PathBuf::from("runtime/Cargo.toml"),
-            contents: emit::vendored_runtime_toml(options),
+            contents: emit::vendored_runtime_toml(&manifest),
         });
         for (name, text) in runtime_source::vendored_files() {
             files.push(GeneratedFile { path: Path::new("runtime/src").join(name), contents: text.to_owned() });

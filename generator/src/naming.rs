@@ -136,6 +136,16 @@ pub fn body_enum_type(method: &str) -> String {
     format!("{}Body", type_name(method))
 }
 
+/// The variant of a success-body enum for the response covering `status`
+/// (`Status200`, `Status2xx`, `Default`).
+pub fn status_variant(status: &crate::ir::StatusMatch) -> String {
+    match status {
+        crate::ir::StatusMatch::Code(code) => format!("Status{code}"),
+        crate::ir::StatusMatch::Range(hundreds) => format!("Status{hundreds}xx"),
+        crate::ir::StatusMatch::Default => "Default".to_owned(),
+    }
+}
+
 /// The struct of the headers an operation's successes document (`GetHeaders`).
 pub fn headers_type(method: &str) -> String {
     format!("{}Headers", type_name(method))
@@ -339,5 +349,145 @@ impl Scope {
     /// Whether `name` is taken.
     pub fn contains(&self, name: &str) -> bool {
         self.used.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::StatusMatch;
+
+    /// What `proc_macro2::Ident::new` takes without panicking: an ASCII
+    /// letter or `_` first, then letters, digits and `_`, and not `_` alone.
+    fn is_identifier(name: &str) -> bool {
+        name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && name != "_"
+    }
+
+    /// Spec text that is hard to name: empty, punctuation only, digits
+    /// first, keywords, non-ASCII, names the generated module uses.
+    const CURSED: &[&str] = &[
+        "",
+        "_",
+        "__",
+        "-",
+        "1",
+        "123abc",
+        "type",
+        "self",
+        "Self",
+        "crate",
+        "super",
+        "r#type",
+        "fn",
+        "Error",
+        "Client",
+        "héllo wörld",
+        "日本",
+        "a-b.c/d",
+        "$ref",
+        "  ",
+        "x-y_z",
+        "_private",
+        "9lives",
+        "Result",
+    ];
+
+    #[test]
+    fn every_naming_function_hands_out_identifiers() {
+        for raw in CURSED {
+            // Derived method names start from a method name, as lowering
+            // calls them.
+            let method = method_name(raw);
+            let names = [
+                type_name(raw),
+                field_name(raw),
+                method_name(raw),
+                const_name(raw),
+                module_name(raw),
+                multipart_method(&method),
+                pages_method(&method),
+                items_method(&method),
+                and_confirm_method(&method),
+                bulk_method(&method),
+                waiter_method(raw),
+                options_type(raw),
+                body_enum_type(raw),
+                headers_type(raw),
+                multipart_type(&type_name(raw)),
+                method_name(&operation_id_from_path("GET", raw)),
+            ];
+            for name in names {
+                assert!(is_identifier(&name), "{raw:?} named {name:?}");
+                assert!(!is_keyword(&name), "{raw:?} named the keyword {name:?}");
+            }
+        }
+        let values: Vec<String> = CURSED.iter().map(|s| (*s).to_owned()).collect();
+        for name in variant_names(&values, "Unknown") {
+            assert!(is_identifier(&name) && name != "Self", "variant {name:?}");
+        }
+    }
+
+    #[test]
+    fn type_and_field_names_follow_a_table() {
+        let cases = [
+            ("signature_request", "SignatureRequest", "signature_request"),
+            ("signatureRequestCancel", "SignatureRequestCancel", "signature_request_cancel"),
+            ("v1-Delete hostname config", "V1DeleteHostnameConfig", "v1_delete_hostname_config"),
+            ("type", "Type", "type_"),
+            ("self", "SelfType", "self_"),
+            ("Error", "ErrorType", "error"),
+            ("2fa", "T2fa", "n_2fa"),
+            ("", "Unnamed", "value"),
+            ("é", "Unnamed", "value"),
+        ];
+        for (raw, ty, field) in cases {
+            assert_eq!(type_name(raw), ty, "type name of {raw:?}");
+            assert_eq!(field_name(raw), field, "field name of {raw:?}");
+        }
+        assert_eq!(const_name("production"), "PRODUCTION");
+        assert_eq!(const_name("1st"), "N_1ST");
+        assert_eq!(module_name("dropbox-sign"), "dropbox_sign");
+        assert_eq!(module_name("todo"), "todo_api");
+        assert_eq!(module_name("runtime"), "runtime_api");
+        assert_eq!(feature_name("dropbox-sign"), "dropbox-sign");
+        assert_eq!(feature_name("search"), "search-api");
+        assert_eq!(method_name(&operation_id_from_path("GET", "/admin/realms/{realm}")), "get_admin_realms_realm");
+    }
+
+    #[test]
+    fn derived_names_and_status_variants() {
+        assert_eq!(options_type("list_files"), "ListFilesOptions");
+        assert_eq!(body_enum_type("get_file"), "GetFileBody");
+        assert_eq!(headers_type("get_file"), "GetFileHeaders");
+        assert_eq!(multipart_type("CreateFile"), "CreateFileMultipart");
+        assert_eq!(pages_method("list"), "list_pages");
+        assert_eq!(waiter_method("SignatureRequestCanceled"), "wait_until_signature_request_canceled");
+        assert_eq!(status_variant(&StatusMatch::Code(200)), "Status200");
+        assert_eq!(status_variant(&StatusMatch::Range(2)), "Status2xx");
+        assert_eq!(status_variant(&StatusMatch::Default), "Default");
+    }
+
+    #[test]
+    fn enum_values_that_collide_are_spelled_out() {
+        let values: Vec<String> =
+            ["MM / DD / YYYY", "MM - DD - YYYY", "a", "A", "Unknown", ""].iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(
+            variant_names(&values, "Unknown"),
+            ["MmSlashDdSlashYyyy", "MmDashDdDashYyyy", "A", "A2", "Unknown2", "Empty"]
+        );
+    }
+
+    #[test]
+    fn a_scope_suffixes_taken_names() {
+        let mut scope = Scope::reserving(&["new"]);
+        assert_eq!(scope.claim("new".to_owned()), "new2");
+        assert_eq!(scope.claim("get".to_owned()), "get");
+        assert_eq!(scope.claim("get".to_owned()), "get2");
+        assert_eq!(scope.claim("v1".to_owned()), "v1");
+        assert_eq!(scope.claim("v1".to_owned()), "v1_2");
+        assert!(scope.contains("get2"));
+        assert!(!scope.contains("get3"));
     }
 }

@@ -10,10 +10,6 @@
 
 use proc_macro2::TokenStream;
 
-/// The item that stands in for a macro invocation while an item is
-/// formatted (see [`Printer::push`]).
-const PLACEHOLDER: &str = "__ESIGN_MACRO_BODY_";
-
 /// The type an `impl` block's items are formatted inside (see
 /// [`Printer::impl_items`]).
 const IMPL_HOST: &str = "__EsignImplHost";
@@ -34,65 +30,20 @@ impl Printer {
 
     /// Formats `tokens` (inner attributes, at the start of a file, then
     /// items) and appends the text.
-    ///
-    /// prettyplease prints a macro invocation's body as a flat run of
-    /// tokens. The generator's item macros (`open_enum! { pub enum ... }`)
-    /// take a body that is itself an item, so such bodies are formatted as
-    /// items and put back inside the invocation.
     pub fn push(&mut self, tokens: TokenStream) {
         if tokens.is_empty() {
             return;
         }
-        let mut file: syn::File = match syn::parse2(tokens) {
+        let file: syn::File = match syn::parse2(tokens) {
             Ok(file) => file,
             Err(err) => return self.not_rust(&err),
         };
-        let mut bodies = Vec::new();
-        for item in &mut file.items {
-            let syn::Item::Macro(invocation) = item else { continue };
-            if invocation.ident.is_some() || !invocation.attrs.is_empty() {
-                continue;
-            }
-            let Ok(inner) = syn::parse2::<syn::Item>(invocation.mac.tokens.clone()) else { continue };
-            let path: Vec<String> = invocation.mac.path.segments.iter().map(|s| s.ident.to_string()).collect();
-            let prefix = if invocation.mac.path.leading_colon.is_some() { "::" } else { "" };
-            let body = prettyplease::unparse(&syn::File { shebang: None, attrs: Vec::new(), items: vec![inner] });
-            let name = quote::format_ident!("{PLACEHOLDER}{}", bodies.len());
-            bodies.push((format!("{prefix}{}", path.join("::")), body));
-            *item = syn::parse_quote!(const #name: () = (););
-        }
-        let printed = prettyplease::unparse(&file);
-        drop(file);
-        if bodies.is_empty() {
-            self.out.push_str(&printed);
-            return;
-        }
-        for line in printed.split_inclusive('\n') {
-            let index = line
-                .strip_prefix("const ")
-                .and_then(|l| l.strip_prefix(PLACEHOLDER))
-                .and_then(|l| l.strip_suffix(": () = ();\n"))
-                .and_then(|i| i.parse::<usize>().ok());
-            match index.and_then(|i| bodies.get(i)) {
-                Some((path, inner)) => {
-                    self.out.push_str(path);
-                    self.out.push_str("! {\n");
-                    for inner_line in inner.lines() {
-                        if !inner_line.is_empty() {
-                            self.out.push_str("    ");
-                            self.out.push_str(inner_line);
-                        }
-                        self.out.push('\n');
-                    }
-                    self.out.push_str("}\n");
-                }
-                None => self.out.push_str(line),
-            }
-        }
+        self.out.push_str(&prettyplease::unparse(&file));
     }
 
-    /// Appends text the emitter wrote itself (an enum of thousands of
-    /// values costs far less as text than as tokens).
+    /// Appends text the emitter wrote itself: an enum's `open_enum!`
+    /// invocation, whose body prettyplease would print as a flat run of
+    /// tokens, and which costs far less as text for thousands of values.
     pub fn text(&mut self, text: &str) {
         self.out.push_str(text);
     }

@@ -3,7 +3,7 @@
 
 use super::extras::{operation_extras, webhook_items};
 use super::operation::{header_types, operation, ModuleContext};
-use super::{docs, ident, op_error_type, ty};
+use super::{docs, ident, ty};
 use crate::ir::{self, SecurityKind, TypeRef};
 use crate::render::Printer;
 use proc_macro2::TokenStream;
@@ -15,7 +15,6 @@ use quote::quote;
 /// around them ([`ClientFile::print`]).
 pub struct ClientFile<'a> {
     api: &'a ir::Api,
-    default_error: TypeRef,
     module: ModuleContext<'a>,
 }
 
@@ -31,14 +30,12 @@ pub struct OperationTexts {
 impl<'a> ClientFile<'a> {
     /// The module root of `api` in the crate whose library is `lib`.
     pub fn new(api: &'a ir::Api, lib: &str) -> ClientFile<'a> {
-        let default_error = default_error_type(api);
         let module = ModuleContext {
-            default_error: default_error.clone(),
             path: format!("{lib}::{}", api.module),
-            validatable: super::validate::validatable(api),
+            validated: &api.validated_types,
             types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
         };
-        ClientFile { api, default_error, module }
+        ClientFile { api, module }
     }
 
     /// Prints the operations in `range` (indexes into the API's
@@ -57,7 +54,7 @@ impl<'a> ClientFile<'a> {
             for item in extra_items.drain(..) {
                 after.push(item);
             }
-            let more = operation_extras(op, &self.default_error);
+            let more = operation_extras(op);
             extras.impl_items(quote!(#(#more)*));
         }
         Ok(OperationTexts { methods: methods.into_text()?, extras: extras.into_text()?, after: after.into_text()? })
@@ -71,7 +68,7 @@ impl<'a> ClientFile<'a> {
 }
 
 fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printer) {
-    let (api, default_error) = (file.api, &file.default_error);
+    let api = file.api;
     let mut module_text = format!("{} {}\n\n{}", api.title, api.version, api.docs.trim());
     module_text.push_str(&format!(
         "\n\nGenerated from `{}`. Start with [`Client::new`] or [`Client::builder`]; every operation is an async method of [`Client`].",
@@ -79,7 +76,7 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
     ));
     let module_docs = docs::inner(&module_text);
 
-    let default_error_tokens = ty(default_error);
+    let default_error_tokens = ty(&api.default_error);
     let warning_item = match &api.warnings {
         Some(w) => ty(&TypeRef::Named(w.item.clone())),
         None => quote!(::serde_json::Value),
@@ -99,21 +96,24 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
     };
     let retry_rules = match &api.retry_rules {
         None => quote!(crate::runtime::RetryRules::DEFAULT),
-        Some((rate, unavailable)) => {
+        Some(rules) => {
             let list = |items: &[ir::RetryMatch]| -> Vec<TokenStream> {
                 items
                     .iter()
                     .map(|m| {
                         let status = m.status;
-                        let pointer = match &m.pointer {
-                            Some((p, v)) => quote!(Some((#p, #v))),
+                        let pointer = match &m.body {
+                            Some(body) => {
+                                let (p, v) = (body.pointer.as_str(), &body.equals);
+                                quote!(Some((#p, #v)))
+                            }
                             None => quote!(None),
                         };
                         quote!(crate::runtime::RetryMatch { status: #status, pointer: #pointer })
                     })
                     .collect()
             };
-            let (rate, unavailable) = (list(rate), list(unavailable));
+            let (rate, unavailable) = (list(&rules.rate_limited), list(&rules.unavailable));
             quote!(crate::runtime::RetryRules { rate_limited: &[#(#rate),*], unavailable: &[#(#unavailable),*] })
         }
     };
@@ -222,26 +222,6 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
         out.push(item);
     }
     out.push(cancel_impl(api).unwrap_or_default());
-}
-
-/// The error body most operations document: used as the default of `Error<E>`.
-fn default_error_type(api: &ir::Api) -> TypeRef {
-    let mut counts: Vec<(TypeRef, usize)> = Vec::new();
-    for op in &api.operations {
-        let t = op_error_type(op);
-        match counts.iter_mut().find(|(existing, _)| *existing == t) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((t, 1)),
-        }
-    }
-    // Most used first; ties keep spec order.
-    let mut best: Option<(TypeRef, usize)> = None;
-    for (t, n) in counts {
-        if best.as_ref().is_none_or(|(_, b)| n > *b) {
-            best = Some((t, n));
-        }
-    }
-    best.map_or(TypeRef::Json, |(t, _)| t)
 }
 
 fn servers(api: &ir::Api) -> TokenStream {
@@ -530,11 +510,7 @@ fn finish(api: &ir::Api) -> TokenStream {
         Some(w) => {
             let envelope = ty(&TypeRef::Named(w.envelope.clone()));
             let field = ident(&w.field);
-            let required = api.types.iter().find(|t| t.name == w.envelope).is_some_and(|t| match &t.kind {
-                ir::TypeKind::Struct(s) => s.fields.iter().any(|f| f.name == w.field && f.required && !f.nullable),
-                _ => false,
-            });
-            if required {
+            if !w.optional {
                 quote!(crate::runtime::__codegen::warnings::<#envelope>(&response.body).map(|w| w.#field).unwrap_or_default())
             } else {
                 quote!(crate::runtime::__codegen::warnings::<#envelope>(&response.body).and_then(|w| w.#field).unwrap_or_default())
@@ -552,7 +528,8 @@ fn finish(api: &ir::Api) -> TokenStream {
 
 /// `impl runtime::Cancel for Client`, from the operation marked `x-esign-cancel`.
 fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
-    let op = api.operations.iter().find(|op| op.cancel.is_some())?;
+    let method = api.cancel_method.as_deref()?;
+    let op = api.operations.iter().find(|op| op.method_name == method)?;
     let cancel = op.cancel.as_ref()?;
     let method = ident(&op.method_name);
     let target = match cancel.target {
@@ -566,19 +543,20 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
     };
     let rules = super::extras::cancel_rules(cancel);
     let message = match &cancel.message_pointer {
-        Some(p) => quote!(Some(#p)),
+        Some(p) => {
+            let p = p.as_str();
+            quote!(Some(#p))
+        }
         None => quote!(None),
     };
     // Arguments in the method's order: the id, the return URL, options.
     let mut args = Vec::new();
     let mut missing_return_url = quote!();
-    for (i, p) in op.params.iter().enumerate() {
-        if !p.required {
-            continue;
-        }
-        if i == cancel.id_param {
+    let return_url = cancel.return_url_param.as_ref();
+    for p in op.params.iter().filter(|p| p.required) {
+        if p.name == cancel.id_param {
             args.push(quote!(&request.id));
-        } else if Some(i) == cancel.return_url_param {
+        } else if return_url.is_some_and(|r| r.name == p.name) {
             let wire = &p.wire_name;
             let text = format!("`{wire}` is required: set CancelRequest::return_url");
             missing_return_url = quote! {
@@ -591,8 +569,8 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
     }
     if let Some(options_name) = &op.names.options {
         let options_name = ident(options_name);
-        let optional_return_url = cancel.return_url_param.filter(|&i| !op.params[i].required).map(|i| {
-            let field = ident(&op.params[i].name);
+        let optional_return_url = return_url.filter(|r| !r.required).map(|r| {
+            let field = ident(&r.name);
             quote!(options.#field = request.return_url.clone();)
         });
         let binding = if optional_return_url.is_some() { quote!(let mut options) } else { quote!(let options) };

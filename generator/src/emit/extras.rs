@@ -2,8 +2,8 @@
 //! pages and items), waiters, cancel-and-confirm, and callback parsing and
 //! verification. Each is emitted only where the spec declares it.
 
-use super::{borrowed_arg, docs, ident, op_error_type, ty};
-use crate::ir::{self, ResponseBody};
+use super::{borrowed_arg, docs, ident, ty};
+use crate::ir;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -30,9 +30,10 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
         let hooks: Vec<String> =
             api.webhooks.iter().filter(|h| &h.payload == payload).map(|h| format!("`{}`", h.name)).collect();
         let verify = api.event_hash.as_ref().filter(|h| &h.type_name == payload).map(|hash| {
-            let message = &hash.message;
-            let at = &hash.hash;
-            let reported = hash.reported_for.as_ref().map(|(app, account)| {
+            let message: Vec<&str> = hash.message.iter().map(ir::Pointer::as_str).collect();
+            let at = hash.hash.as_str();
+            let reported = hash.reported_for.as_ref().map(|r| {
+                let (app, account) = (r.app.as_str(), r.account.as_str());
                 quote! {
                     /// Whom the event was reported for: an app (app callbacks carry
                     /// its id) or an account.
@@ -145,16 +146,10 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
 }
 
 /// Paginators, waiters and cancel-and-confirm of one operation (methods of `Client`).
-pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) -> Vec<TokenStream> {
+pub(super) fn operation_extras(op: &ir::Operation) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let method = ident(&op.method_name);
-    let error_type = op_error_type(op);
-    let error_tokens = if &error_type == default_error {
-        quote!(Error)
-    } else {
-        let t = ty(&error_type);
-        quote!(Error<#t>)
-    };
+    let error_tokens = super::error_tokens(&op.error);
     let options_name = op.names.options.as_deref().map(ident);
     // The options argument of a call that sets none.
     let options_arg = options_name.as_ref().map(|options| quote!(&#options::default()));
@@ -174,13 +169,13 @@ pub(super) fn operation_extras(op: &ir::Operation, default_error: &ir::TypeRef) 
 
     for waiter in &op.waiters {
         let name = ident(&waiter.method_name);
-        let (min, max) = waiter.delays;
-        let acceptors = waiter.acceptors.iter().map(|(status, state)| {
-            let state = acceptor_state(*state).0;
+        let (min, max) = (waiter.min_delay, waiter.max_delay);
+        let acceptors = waiter.acceptors.iter().map(|a| {
+            let (status, state) = (a.status, acceptor_state(a.state).0);
             quote!((#status, #state))
         });
         let rules: Vec<String> =
-            waiter.acceptors.iter().map(|(s, st)| format!("{s}: {}", acceptor_state(*st).1)).collect();
+            waiter.acceptors.iter().map(|a| format!("{}: {}", a.status, acceptor_state(a.state).1)).collect();
         let text = docs::paragraphs([
             waiter.docs.as_str(),
             &format!(
@@ -232,23 +227,16 @@ fn paginator(
 ) -> TokenStream {
     let method = ident(&op.method_name);
     let page = ident(&pager.page_field);
-    let items = ident(&pager.items_field.0);
+    let items = ident(&pager.items_field.name);
     let item = ty(&pager.item_type);
-    let count = &pager.page_count;
-    let body_items = if pager.items_field.1 {
+    let count = pager.page_count.as_str();
+    let body_items = if pager.items_field.optional {
         quote!(response.body.#items.clone().unwrap_or_default())
     } else {
         quote!(response.body.#items.clone())
     };
     let (pages, items_fn) = (ident(pages), ident(items_fn));
-    let body_type = op
-        .responses
-        .iter()
-        .find_map(|r| match &r.body {
-            ResponseBody::Json(t) if r.success => Some(ty(t)),
-            _ => None,
-        })
-        .unwrap_or_else(|| quote!(()));
+    let body_type = ty(&pager.page_type);
     let doc = docs::outer(&format!(
         "Every page of [`Client::{}`], from `options.{}` (default 1) to the last page (`{count}` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.",
         op.method_name, pager.page_field
@@ -317,12 +305,15 @@ fn cancel_and_confirm(
     let name = ident(name);
     let waiter = ident(&confirm.waiter_method);
     let event = ident(&confirm.event);
-    let (type_at, type_value) = &confirm.event_type;
-    let id_at = &confirm.event_id;
-    let id_arg = ident(&op.params[cancel.id_param].name);
+    let (type_at, type_value) = (confirm.event_type.pointer.as_str(), &confirm.event_type.equals);
+    let id_at = confirm.event_id.as_str();
+    let id_arg = ident(&cancel.id_param);
     let rules = cancel_rules(cancel);
     let message = match &cancel.message_pointer {
-        Some(p) => quote!(Some(#p)),
+        Some(p) => {
+            let p = p.as_str();
+            quote!(Some(#p))
+        }
         None => quote!(None),
     };
     let doc = docs::outer(&format!(
@@ -376,7 +367,10 @@ fn bulk_method(op: &ir::Operation, bulk: &ir::Cancel, name: &str, options_arg: &
     let name = ident(name);
     let rules = cancel_rules(bulk);
     let message = match &bulk.message_pointer {
-        Some(p) => quote!(Some(#p)),
+        Some(p) => {
+            let p = p.as_str();
+            quote!(Some(#p))
+        }
         None => quote!(None),
     };
     let success = match bulk.success {
@@ -415,8 +409,11 @@ pub(super) fn cancel_rules(cancel: &ir::Cancel) -> Vec<TokenStream> {
                 Some(s) => quote!(Some(#s)),
                 None => quote!(None),
             };
-            let pointer = match &rule.pointer {
-                Some((p, v)) => quote!(Some((#p, #v))),
+            let pointer = match &rule.body {
+                Some(m) => {
+                    let (p, v) = (m.pointer.as_str(), &m.equals);
+                    quote!(Some((#p, #v)))
+                }
                 None => quote!(None),
             };
             let result = match rule.outcome {

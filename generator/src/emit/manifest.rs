@@ -1,10 +1,12 @@
 //! The generated crate's `Cargo.toml`: its package, one feature per module
 //! (switching on the runtime features that module's spec uses), and the
-//! dependency on `esign-runtime` in the form the caller chose.
+//! dependency on `esign-runtime` in the form the caller chose; and the
+//! README of a standalone crate. The runtime features each module needs
+//! were decided while lowering (`Api::runtime_features`); here they are
+//! only named.
 
-use crate::ir;
+use crate::ir::{self, RuntimeFeature};
 use crate::render;
-use crate::{CrateOptions, RuntimeDep};
 
 #[cfg(test)]
 mod tests {
@@ -25,91 +27,64 @@ mod tests {
     }
 }
 
-/// A part of the runtime that only some specs need, and what needs it.
+/// What the manifest and README say about the crate, as the caller chose
+/// it (lib.rs hands these over from its own options).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ManifestOptions<'a> {
+    /// The package name (`esign-client`).
+    pub(crate) crate_name: &'a str,
+    /// The command named in banners.
+    pub(crate) command: &'a str,
+    /// An empty `[workspace]` is added.
+    pub(crate) standalone: bool,
+    /// The package may be published (metadata and README).
+    pub(crate) publish: bool,
+    /// The package version, when the caller set one.
+    pub(crate) crate_version: Option<&'a str>,
+    /// Where the runtime comes from.
+    pub(crate) runtime: RuntimeSource<'a>,
+}
+
+/// How the generated crate depends on `esign-runtime`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum RuntimeFeature {
-    /// Multipart request bodies.
-    Multipart,
-    /// Checks by regular expression.
-    Patterns,
-    /// Parsing and verifying callbacks.
-    Webhooks,
-    /// Waiters and cancel-and-confirm.
-    Waiters,
-    /// Streams of pages and items.
-    Paginators,
-    /// Bulk runs over many ids.
-    Bulk,
-    /// A search-query builder over typed fields.
-    Search,
-    /// Colour-contrast checks.
-    Contrast,
+pub(crate) enum RuntimeSource<'a> {
+    /// A path dependency, written as given.
+    Path(&'a str),
+    /// A registry dependency of this version requirement.
+    Version(&'a str),
+    /// The runtime crate copied into `runtime/`.
+    Vendored,
 }
 
-impl RuntimeFeature {
-    /// The feature's name in `esign-runtime`.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            RuntimeFeature::Multipart => "multipart",
-            RuntimeFeature::Patterns => "patterns",
-            RuntimeFeature::Webhooks => "webhooks",
-            RuntimeFeature::Waiters => "waiters",
-            RuntimeFeature::Paginators => "paginators",
-            RuntimeFeature::Bulk => "bulk",
-            RuntimeFeature::Search => "search",
-            RuntimeFeature::Contrast => "contrast",
-        }
-    }
-
-    /// Dependencies the generated code itself names when the feature is on
-    /// (besides the runtime), as Cargo feature entries.
-    fn own_dependencies(self) -> &'static [&'static str] {
-        match self {
-            RuntimeFeature::Multipart => &["reqwest/multipart"],
-            RuntimeFeature::Waiters => &["dep:futures-util", "dep:tokio"],
-            RuntimeFeature::Paginators => &["dep:futures-util"],
-            _ => &[],
-        }
+/// A runtime feature's name in `esign-runtime`.
+fn feature_name(feature: RuntimeFeature) -> &'static str {
+    match feature {
+        RuntimeFeature::Multipart => "multipart",
+        RuntimeFeature::Patterns => "patterns",
+        RuntimeFeature::Webhooks => "webhooks",
+        RuntimeFeature::Waiters => "waiters",
+        RuntimeFeature::Paginators => "paginators",
+        RuntimeFeature::Bulk => "bulk",
+        RuntimeFeature::Search => "search",
+        RuntimeFeature::Contrast => "contrast",
     }
 }
 
-/// The runtime features one API's generated code uses, in a fixed order.
-pub(crate) fn runtime_features(api: &ir::Api) -> Vec<RuntimeFeature> {
-    let multipart = |body: &ir::RequestBody| matches!(body.kind, ir::BodyKind::Multipart(_));
-    let uses_multipart = api
-        .operations
-        .iter()
-        .any(|op| op.body.as_ref().is_some_and(multipart) || op.multipart_alternative.as_ref().is_some_and(multipart));
-    let struct_checks = |check: &dyn Fn(&ir::Struct) -> bool| {
-        api.validate && api.types.iter().any(|t| matches!(&t.kind, ir::TypeKind::Struct(s) if check(s)))
-    };
-    let enum_values = |check: &dyn Fn(&ir::Variant) -> bool| {
-        api.types.iter().any(|t| matches!(&t.kind, ir::TypeKind::Enum(e) if e.variants.iter().any(check)))
-    };
-    let uses_patterns =
-        struct_checks(&|s| s.fields.iter().any(|f| f.pattern.is_some())) || enum_values(&|v| v.pattern.is_some());
-    let uses_search = api.types.iter().any(|t| {
-        matches!(&t.kind, ir::TypeKind::Enum(e)
-            if e.repr == ir::EnumRepr::String && e.variants.iter().any(|v| v.value_type.is_some()))
-    });
-    let uses_contrast = struct_checks(&|s| s.checks.contrast.is_some());
-    let checks = [
-        (RuntimeFeature::Multipart, uses_multipart),
-        (RuntimeFeature::Patterns, uses_patterns),
-        (RuntimeFeature::Webhooks, !api.webhooks.is_empty()),
-        (RuntimeFeature::Waiters, api.operations.iter().any(|op| !op.waiters.is_empty())),
-        (RuntimeFeature::Paginators, api.operations.iter().any(|op| op.paginator.is_some())),
-        (RuntimeFeature::Bulk, api.operations.iter().any(|op| op.names.bulk.is_some())),
-        (RuntimeFeature::Search, uses_search),
-        (RuntimeFeature::Contrast, uses_contrast),
-    ];
-    checks.into_iter().filter_map(|(feature, used)| used.then_some(feature)).collect()
+/// Dependencies the generated code itself names when a runtime feature is
+/// on (besides the runtime), as Cargo feature entries.
+fn own_dependencies(feature: RuntimeFeature) -> &'static [&'static str] {
+    match feature {
+        RuntimeFeature::Multipart => &["reqwest/multipart"],
+        RuntimeFeature::Waiters => &["dep:futures-util", "dep:tokio"],
+        RuntimeFeature::Paginators => &["dep:futures-util"],
+        _ => &[],
+    }
 }
 
 /// The text of the generated `Cargo.toml`.
-pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
+pub(crate) fn cargo_toml(apis: &[ir::Api], options: &ManifestOptions<'_>) -> String {
     let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
-    let mut out = format!("# {}\n\n", render::banner(&options.command, &sources.join(", ")));
+    let mut out = format!("# {}\n\n", render::banner(options.command, &sources.join(", ")));
     let package = Package::of(apis, options);
     out.push_str(&format!(
         "[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2021\"\nrust-version = \"{}\"\n",
@@ -154,9 +129,9 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     let mut used = Vec::new();
     for api in apis {
         let mut needs: Vec<String> = Vec::new();
-        for feature in runtime_features(api) {
-            let mut entries = vec![format!("esign-runtime/{}", feature.name())];
-            entries.extend(feature.own_dependencies().iter().map(|d| (*d).to_owned()));
+        for &feature in &api.runtime_features {
+            let mut entries = vec![format!("esign-runtime/{}", feature_name(feature))];
+            entries.extend(own_dependencies(feature).iter().map(|d| (*d).to_owned()));
             for entry in entries {
                 let quoted = format!("\"{entry}\"");
                 if !needs.contains(&quoted) {
@@ -174,22 +149,22 @@ pub(crate) fn cargo_toml(apis: &[ir::Api], options: &CrateOptions) -> String {
     );
     out.push_str("\n[dependencies]\n");
     let version = crate::runtime_source::runtime_version();
-    out.push_str(&match &options.runtime {
+    out.push_str(&match options.runtime {
         // The version too, so the crate can be packaged: the registry
         // copy of the runtime this generator carries.
-        RuntimeDep::Path(path) => {
+        RuntimeSource::Path(path) => {
             format!("esign-runtime = {{ path = \"{}\", version = \"{version}\" }}\n", toml_escape(path))
         }
-        RuntimeDep::Version(version) => format!("esign-runtime = \"{}\"\n", toml_escape(version)),
+        RuntimeSource::Version(version) => format!("esign-runtime = \"{}\"\n", toml_escape(version)),
         // The runtime crate copied into `runtime/`, under a name of its own
         // so it never collides with another copy or the registry's.
-        RuntimeDep::Vendored => format!(
+        RuntimeSource::Vendored => format!(
             "# The runtime, copied into runtime/ (the crate esign-runtime as it is).\n\
              esign-runtime = {{ package = \"{}\", path = \"runtime\", version = \"{version}\" }}\n",
-            vendored_runtime_name(&options.crate_name)
+            vendored_runtime_name(options.crate_name)
         ),
     });
-    let needs = |dep: &str| used.iter().any(|f| f.own_dependencies().contains(&dep));
+    let needs = |dep: &str| used.iter().any(|&f| own_dependencies(f).contains(&dep));
     if needs("dep:futures-util") {
         out.push_str("futures-util = { version = \"0.3\", optional = true }\n");
     }
@@ -220,14 +195,14 @@ pub(crate) fn vendored_runtime_name(crate_name: &str) -> String {
 /// The manifest of the runtime copied into `runtime/` of a vendoring crate
 /// (`--vendor-runtime`): esign-runtime's own features and dependencies,
 /// under the vendoring crate's name, its library still `esign_runtime`.
-pub(crate) fn vendored_runtime_toml(options: &CrateOptions) -> String {
-    let mut out = format!("# {}\n\n", render::banner(&options.command, "esign-runtime/Cargo.toml"));
+pub(crate) fn vendored_runtime_toml(options: &ManifestOptions<'_>) -> String {
+    let mut out = format!("# {}\n\n", render::banner(options.command, "esign-runtime/Cargo.toml"));
     out.push_str(&format!(
         "[package]\nname = \"{}\"\nversion = \"{}\"\nedition = \"2021\"\nrust-version = \"{}\"\n\
          license = \"MIT OR Apache-2.0\"\n\
          description = \"esign-runtime, the runtime of the clients esign-codegen generates, copied for {}\"\n\
          publish = false\n\n[lib]\nname = \"esign_runtime\"\npath = \"src/lib.rs\"\n\n[features]\n",
-        vendored_runtime_name(&options.crate_name),
+        vendored_runtime_name(options.crate_name),
         crate::runtime_source::runtime_version(),
         crate::RUST_VERSION,
         options.crate_name,
@@ -254,14 +229,14 @@ impl Package {
     /// crate from one spec takes its version, title and licence from the
     /// spec's `info` (the version as semver, else `0.1.0`); `--crate-version`
     /// overrides the version.
-    pub(crate) fn of(apis: &[ir::Api], options: &CrateOptions) -> Package {
+    pub(crate) fn of(apis: &[ir::Api], options: &ManifestOptions<'_>) -> Package {
         let single = match apis {
             [api] if options.standalone => Some(api),
             _ => None,
         };
         let version = options
             .crate_version
-            .clone()
+            .map(str::to_owned)
             .or_else(|| single.and_then(|api| semver(&api.version)))
             .unwrap_or_else(|| "0.1.0".to_owned());
         let description = match single {
@@ -308,11 +283,11 @@ fn semver(version: &str) -> Option<String> {
 
 /// The README of a standalone crate: what it is, its modules and features,
 /// and how to start.
-pub(crate) fn readme(apis: &[ir::Api], options: &CrateOptions) -> String {
+pub(crate) fn readme(apis: &[ir::Api], options: &ManifestOptions<'_>) -> String {
     let package = Package::of(apis, options);
     let lib = options.crate_name.replace('-', "_");
     let sources: Vec<&str> = apis.iter().map(|a| a.source.as_str()).collect();
-    let mut out = format!("<!-- {} -->\n\n", render::banner(&options.command, &sources.join(", ")));
+    let mut out = format!("<!-- {} -->\n\n", render::banner(options.command, &sources.join(", ")));
     out.push_str(&format!("# {}\n\n{}.\n\n", options.crate_name, package.description));
     out.push_str(&format!(
         "Generated by esign-codegen from {}. Do not edit it by hand: change the spec and generate again.\n\n",
@@ -322,7 +297,7 @@ pub(crate) fn readme(apis: &[ir::Api], options: &CrateOptions) -> String {
         "## Modules and features\n\nEach API is a module behind the Cargo feature named beside it, on by default:\n\n",
     );
     for api in apis {
-        let parts: Vec<&str> = runtime_features(api).into_iter().map(RuntimeFeature::name).collect();
+        let parts: Vec<&str> = api.runtime_features.iter().map(|&f| feature_name(f)).collect();
         let uses = if parts.is_empty() {
             String::new()
         } else {
@@ -336,10 +311,10 @@ pub(crate) fn readme(apis: &[ir::Api], options: &CrateOptions) -> String {
             api.operations.len()
         ));
     }
-    let runtime = match &options.runtime {
-        RuntimeDep::Vendored => {
+    let runtime = match options.runtime {
+        RuntimeSource::Vendored => {
             "the `esign-runtime` crate as it is, copied into `runtime/` (package `{}`), re-exported as `runtime`"
-                .replace("{}", &vendored_runtime_name(&options.crate_name))
+                .replace("{}", &vendored_runtime_name(options.crate_name))
         }
         _ => "the `esign-runtime` crate, re-exported as `runtime`".to_owned(),
     };

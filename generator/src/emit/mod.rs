@@ -1,7 +1,10 @@
 //! Stage 3, emit: IR -> token streams, one per generated file.
 //!
-//! Sees only the IR (never `openapiv3`) and cannot fail: every decision that
-//! can go wrong was made while lowering. Paths are absolute (`::std::...`)
+//! Sees only the IR (never `openapiv3`) and cannot fail: every decision was
+//! made while lowering. Emit reads IR fields and prints them: each
+//! operation's success shape and error body, the header structs and
+//! aliases, the types that validate, the runtime features and every name
+//! are fields of the IR; emit makes up no name and chooses no type. Paths are absolute (`::std::...`)
 //! so a schema named `Result` or `Option` shadows nothing.
 
 mod client;
@@ -13,26 +16,20 @@ mod quick_start;
 mod types;
 mod validate;
 
-use crate::ir::{self, ResponseBody, TypeRef};
+use crate::ir::{self, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 pub use client::{ClientFile, OperationTexts};
-pub(crate) use manifest::{cargo_toml, readme, vendored_runtime_toml};
+pub(crate) use manifest::{cargo_toml, readme, vendored_runtime_toml, ManifestOptions, RuntimeSource};
 pub use types::TypesFile;
 
-/// An identifier chosen by `naming`. Naming only hands out valid
-/// identifiers; should that ever fail, the name is repaired rather than the
-/// generator panicking.
+/// An identifier chosen by `naming`. Every name in the IR was made by one
+/// of `naming`'s functions, which only hand out ASCII identifiers that do
+/// not start with a digit (its tests hold it to that); emit takes them as
+/// they are and makes up none.
 pub(crate) fn ident(name: &str) -> Ident {
-    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && name != "_";
-    if valid {
-        Ident::new(name, Span::call_site())
-    } else {
-        Ident::new(&format!("invalid_{}", crate::naming::field_name(name)), Span::call_site())
-    }
+    Ident::new(name, Span::call_site())
 }
 
 /// The Rust type for a type reference, inside a module's `types.rs`.
@@ -106,22 +103,15 @@ pub(crate) fn borrowed_arg_for(t: &TypeRef, lifetime: &TokenStream) -> TokenStre
     }
 }
 
-/// The one JSON body all of an operation's error responses share, or any
-/// JSON value when they differ or have none.
-pub(crate) fn op_error_type(op: &ir::Operation) -> TypeRef {
-    let mut found: Option<&TypeRef> = None;
-    // Under a success envelope a failed 2xx body is an error body too.
-    let is_error = |r: &&ir::Response| !r.success || (op.envelope.is_some() && matches!(r.body, ResponseBody::Json(_)));
-    for r in op.responses.iter().filter(is_error) {
-        if let ResponseBody::Json(t) = &r.body {
-            match found {
-                None => found = Some(t),
-                Some(existing) if existing == t => {}
-                Some(_) => return TypeRef::Json,
-            }
-        }
+/// The error type an operation's method returns: the module's `Error`, or
+/// `Error<E>` when the operation's error body is not the default one.
+pub(crate) fn error_tokens(error: &ir::ErrorBody) -> TokenStream {
+    if error.is_default {
+        quote!(Error)
+    } else {
+        let t = ty(&error.ty);
+        quote!(Error<#t>)
     }
-    found.cloned().unwrap_or(TypeRef::Json)
 }
 
 /// The crate root (`lib.rs`) for a set of APIs: the front page (a quick

@@ -6,21 +6,17 @@ use crate::render::Printer;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// An enum with more values than this is written as text, not tokens.
-const TEXT_ENUM: usize = 256;
-
 /// The `types.rs` of one API: what its parts share, made once. The types
 /// are printed a run at a time ([`TypesFile::types`], which threads may run
 /// side by side), then the file is put together ([`TypesFile::print`]).
 pub struct TypesFile<'a> {
     api: &'a ir::Api,
-    validatable: std::collections::BTreeSet<String>,
 }
 
 impl<'a> TypesFile<'a> {
     /// The types file of `api`.
     pub fn new(api: &'a ir::Api) -> TypesFile<'a> {
-        TypesFile { api, validatable: super::validate::validatable(api) }
+        TypesFile { api }
     }
 
     /// Prints the types in `range` (indexes into the API's types), item by
@@ -30,7 +26,7 @@ impl<'a> TypesFile<'a> {
         let mut out = Printer::new();
         for def in self.api.types.get(range).unwrap_or_default() {
             let item = type_def(def, &mut out);
-            let checks = super::validate::validate_impl(def, &self.validatable);
+            let checks = super::validate::validate_impl(def, &self.api.validated_types);
             out.push(quote! { #item #checks });
         }
         out.into_text()
@@ -51,8 +47,10 @@ impl<'a> TypesFile<'a> {
     }
 }
 
-/// One type's items. An enum of many values is printed as text straight
-/// away; the tokens returned are then only its extra impls.
+/// One type's items. An enum's `open_enum!` invocation is printed as text
+/// straight away (the one enum emitter: prettyplease would print a macro's
+/// body as a flat run of tokens, and an enum of thousands of values costs
+/// far less as text); the tokens returned are then only its extra impls.
 fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
     let name = ident(&def.name);
     let mut text = def.docs.clone();
@@ -63,11 +61,10 @@ fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     match &def.kind {
         TypeKind::Struct(s) => struct_def(&name, doc, deprecated, s),
-        TypeKind::Enum(e) if e.variants.len() > TEXT_ENUM => {
+        TypeKind::Enum(e) => {
             out.text(&enum_text(&def.name, &text, def.deprecated, e));
             enum_extras(&name, e)
         }
-        TypeKind::Enum(e) => enum_def(&name, &text, deprecated, e),
         TypeKind::Alias(target) => {
             let target = type_tokens(target);
             quote! { #doc #deprecated pub type #name = #target; }
@@ -325,8 +322,8 @@ fn enum_doc_text(name: &str, enum_text: &str, e: &ir::Enum) -> String {
     format!("{enum_text}{match_doc}")
 }
 
-/// A large enum's `open_enum!` invocation as text, formatted as
-/// prettyplease would: one variant to a line, a long one broken after `(`.
+/// An enum's `open_enum!` invocation as text, formatted as prettyplease
+/// formats an item: one variant to a line, a long one broken after `(`.
 fn enum_text(name: &str, enum_text: &str, deprecated: bool, e: &ir::Enum) -> String {
     use std::fmt::Write as _;
     let doc_lines = |out: &mut String, indent: &str, text: &str| {
@@ -370,36 +367,6 @@ fn enum_text(name: &str, enum_text: &str, deprecated: bool, e: &ir::Enum) -> Str
     }
     out.push_str("    }\n}\n");
     out
-}
-
-fn enum_def(name: &proc_macro2::Ident, enum_text: &str, deprecated: Option<TokenStream>, e: &ir::Enum) -> TokenStream {
-    let variants = e.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let vdoc = docs::outer(&variant_text(v));
-        let wire = wire_literal(&v.wire);
-        let description = v.docs.trim();
-        if description.is_empty() {
-            quote! { #vdoc #vname = (#wire), }
-        } else {
-            quote! { #vdoc #vname = (#wire, #description), }
-        }
-    });
-    let doc = docs::outer(&enum_doc_text(&name.to_string(), enum_text, e));
-    let open_enum = match e.repr {
-        EnumRepr::String => quote!(open_enum),
-        EnumRepr::Integer => quote!(open_int_enum),
-    };
-    let extras = enum_extras(name, e);
-    quote! {
-        crate::runtime::#open_enum! {
-            #doc
-            #deprecated
-            pub enum #name {
-                #(#variants)*
-            }
-        }
-        #extras
-    }
 }
 
 /// What an enum has beyond the macro: `http_status`, `pattern`/`validate`,
@@ -492,19 +459,5 @@ fn wire_text(value: &EnumValue) -> String {
     match value {
         EnumValue::String(s) => s.clone(),
         EnumValue::Integer(i) => i.to_string(),
-    }
-}
-
-fn wire_literal(value: &EnumValue) -> TokenStream {
-    match value {
-        EnumValue::String(s) => quote!(#s),
-        EnumValue::Integer(i) => {
-            let lit = proc_macro2::Literal::u64_unsuffixed(i.unsigned_abs());
-            if *i < 0 {
-                quote!(-#lit)
-            } else {
-                quote!(#lit)
-            }
-        }
     }
 }

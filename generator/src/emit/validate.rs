@@ -1,7 +1,8 @@
 //! IR checks -> `impl runtime::Validate` for the types of an API that opts
 //! in (`x-esign-validate: true`). Every check comes from the spec:
 //! `pattern`, `minItems`/`maxItems`, closed-world enum values, denied extra
-//! properties, and the `x-esign-` object checks.
+//! properties, and the `x-esign-` object checks. Which types get an impl
+//! was decided while lowering (`Api::validated_types`).
 
 use super::ident;
 use crate::ir::{self, Extra, TypeKind, TypeRef, ViolationRule};
@@ -9,51 +10,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
 
-/// The names of the types that get a `Validate` impl: those with a check
-/// of their own or holding such a type.
-pub fn validatable(api: &ir::Api) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
-    if !api.validate {
-        return set;
-    }
-    loop {
-        let before = set.len();
-        for def in &api.types {
-            if set.contains(&def.name) {
-                continue;
-            }
-            let holds = |ty: &TypeRef| refers_to(ty, &set);
-            let yes = match &def.kind {
-                TypeKind::Enum(_) => true,
-                TypeKind::Struct(s) => {
-                    matches!(s.extra, Extra::Deny(_))
-                        || s.checks != ir::StructChecks::default()
-                        || s.fields.iter().any(|f| f.pattern.is_some() || f.items != (None, None) || holds(&f.ty))
-                }
-                TypeKind::Untagged(variants) => variants.iter().any(|v| holds(&v.ty)),
-                TypeKind::Tagged { variants, .. } => variants.iter().any(|v| holds(&v.ty)),
-                TypeKind::Alias(ty) => holds(ty),
-                TypeKind::Newtype(_) => false,
-            };
-            if yes {
-                set.insert(def.name.clone());
-            }
-        }
-        if set.len() == before {
-            return set;
-        }
-    }
-}
-
-fn refers_to(ty: &TypeRef, set: &BTreeSet<String>) -> bool {
-    match ty {
-        TypeRef::Named(n) | TypeRef::Boxed(n) => set.contains(n),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => refers_to(inner, set),
-        _ => false,
-    }
-}
-
-/// The `Validate` impl of one type, if it has one.
+/// The `Validate` impl of one type, if lowering gave it one (`set` is
+/// [`ir::Api::validated_types`]).
 pub fn validate_impl(def: &ir::TypeDef, set: &BTreeSet<String>) -> Option<TokenStream> {
     if !set.contains(&def.name) {
         return None;
@@ -93,7 +51,7 @@ fn variant_arms<'v>(
 ) -> impl Iterator<Item = TokenStream> + 'v {
     variants.map(move |(name, ty)| {
         let vname = ident(name);
-        if refers_to(ty, set) {
+        if ty.names_one_of(set) {
             quote!(Self::#vname(inner) => crate::runtime::Validate::validate_into(inner, at, out),)
         } else {
             quote!(Self::#vname(_) => {})
@@ -103,8 +61,11 @@ fn variant_arms<'v>(
 
 fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
     let code_of = |rule: ViolationRule| -> TokenStream {
-        match s.checks.codes.iter().find(|(r, _)| *r == rule) {
-            Some((_, code)) => quote!(Some(#code)),
+        match s.checks.codes.iter().find(|c| c.rule == rule) {
+            Some(c) => {
+                let code = &c.code;
+                quote!(Some(#code))
+            }
             None => quote!(None),
         }
     };
@@ -118,21 +79,22 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
             let code = code_of(ViolationRule::Pattern);
             on_value.push(quote!(crate::runtime::__codegen::check_pattern_at(value, #pattern, &here, out, #code);));
         }
-        if f.items != (None, None) {
-            let min = f.items.0.map_or(quote!(None), |n| quote!(Some(#n)));
-            let max = f.items.1.map_or(quote!(None), |n| quote!(Some(#n)));
+        if f.min_items.is_some() || f.max_items.is_some() {
+            let min = f.min_items.map_or(quote!(None), |n| quote!(Some(#n)));
+            let max = f.max_items.map_or(quote!(None), |n| quote!(Some(#n)));
             let (code_min, code_max) = (code_of(ViolationRule::MinItems), code_of(ViolationRule::MaxItems));
             on_value
                 .push(quote!(crate::runtime::__codegen::check_items(value.len(), #min, #max, &here, out, #code_min, #code_max);));
         }
-        if refers_to(&f.ty, set) {
+        if f.ty.names_one_of(set) {
             on_value.push(quote!(crate::runtime::Validate::validate_into(value, &here, out);));
         }
         if on_value.is_empty() {
             continue;
         }
         // A documented-values check names the API's error when the spec maps it.
-        let recode = s.checks.codes.iter().find(|(rule, _)| *rule == ViolationRule::NotListed).map(|(_, code)| {
+        let recode = s.checks.codes.iter().find(|c| c.rule == ViolationRule::NotListed).map(|c| {
+            let code = &c.code;
             quote! {
                 for violation in out.iter_mut().skip(mark) {
                     if violation.rule == "not-listed" && violation.code.is_none() {
@@ -175,14 +137,23 @@ fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
         checks.push(quote!(crate::runtime::__codegen::check_exactly_one(&[#(#names),*], at, out, #code);));
     }
     if let Some(c) = &s.checks.contrast {
-        let values = c.elements.iter().map(|(wire, field, default)| {
-            let field = ident(field);
-            let default = default.as_deref().map_or(quote!(None), |d| quote!(Some(#d)));
+        let values = c.elements.iter().map(|e| {
+            let (wire, field) = (&e.wire_name, ident(&e.field));
+            let default = e.default.as_deref().map_or(quote!(None), |d| quote!(Some(#d)));
             quote!((#wire, self.#field.as_deref(), #default))
         });
-        let fixed = c.fixed.iter().map(|(k, v)| quote!((#k, #v)));
-        let inherit = c.inherit.iter().map(|(k, v)| quote!((#k, #v)));
-        let pairs = c.pairs.iter().map(|(k, others)| quote!((#k, &[#(#others),*] as &[&str])));
+        let fixed = c.fixed.iter().map(|f| {
+            let (element, hex) = (&f.element, &f.hex);
+            quote!((#element, #hex))
+        });
+        let inherit = c.inherit.iter().map(|i| {
+            let (element, from) = (&i.element, &i.from);
+            quote!((#element, #from))
+        });
+        let pairs = c.pairs.iter().map(|p| {
+            let (element, against) = (&p.element, &p.against);
+            quote!((#element, &[#(#against),*] as &[&str]))
+        });
         let minimum = c.minimum;
         let code = code_of(ViolationRule::Contrast);
         checks.push(quote! {

@@ -12,6 +12,9 @@ mod swagger2;
 mod walk;
 pub mod yaml;
 
+#[cfg(test)]
+mod tests;
+
 /// Which OpenAPI version the file was written in. Lowering reads one model
 /// (OpenAPI 3.0, as `openapiv3` has it); `load` converts the others to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,10 +5,13 @@
 //! named parameter exists, say) is checked where the extension is lowered.
 //! `x-esign-validate`, `x-esign-api-key-as-username`, `x-esign-string-bool`
 //! and `x-esign-retry-safe` are plain booleans, `x-esign-name` a string.
+//! The closed choices inside them (a cancel's target, success and outcomes,
+//! an acceptor's state, a value's type, a check's name) are the IR's own
+//! enums, which derive `Deserialize`: read once, with no mirror here.
 
 use super::Lowerer;
 use crate::error::{pointer_join, Error};
-use crate::ir;
+pub(super) use crate::ir::{AcceptorState, CancelOutcome, CancelSuccess, CancelTarget, ValueType, ViolationRule};
 use indexmap::IndexMap;
 use serde::de::{self, DeserializeOwned, Deserializer, Unexpected};
 use serde::Deserialize;
@@ -342,27 +345,6 @@ pub(super) struct ValueDoc {
     pub value_type: Option<ValueType>,
 }
 
-/// `value-type` of an `x-esign-values` entry.
-#[derive(Clone, Copy, Debug, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub(super) enum ValueType {
-    String,
-    Date,
-    Boolean,
-    Integer,
-}
-
-impl From<ValueType> for ir::ValueType {
-    fn from(value: ValueType) -> Self {
-        match value {
-            ValueType::String => ir::ValueType::String,
-            ValueType::Date => ir::ValueType::Date,
-            ValueType::Boolean => ir::ValueType::Boolean,
-            ValueType::Integer => ir::ValueType::Integer,
-        }
-    }
-}
-
 /// `x-esign-exactly-one-of`: property names of which exactly one is set.
 pub(super) type ExactlyOneOf = Vec<String>;
 
@@ -381,35 +363,6 @@ impl<'de> Deserialize<'de> for RuleName {
         let rule: Result<ViolationRule, de::value::Error> =
             ViolationRule::deserialize(name.as_str().into_deserializer());
         rule.map(RuleName).map_err(de::Error::custom)
-    }
-}
-
-/// A check of `validate()`, as `x-esign-violations` names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub(super) enum ViolationRule {
-    Pattern,
-    MinItems,
-    MaxItems,
-    NotListed,
-    UnknownProperty,
-    ExactlyOneOf,
-    Contrast,
-    Group,
-}
-
-impl From<ViolationRule> for ir::ViolationRule {
-    fn from(rule: ViolationRule) -> Self {
-        match rule {
-            ViolationRule::Pattern => ir::ViolationRule::Pattern,
-            ViolationRule::MinItems => ir::ViolationRule::MinItems,
-            ViolationRule::MaxItems => ir::ViolationRule::MaxItems,
-            ViolationRule::NotListed => ir::ViolationRule::NotListed,
-            ViolationRule::UnknownProperty => ir::ViolationRule::UnknownProperty,
-            ViolationRule::ExactlyOneOf => ir::ViolationRule::ExactlyOneOf,
-            ViolationRule::Contrast => ir::ViolationRule::Contrast,
-            ViolationRule::Group => ir::ViolationRule::Group,
-        }
     }
 }
 
@@ -486,44 +439,6 @@ pub(super) struct Cancel {
     pub confirm: Option<Confirm>,
 }
 
-/// `target` of `x-esign-cancel`.
-#[derive(Clone, Copy, Debug, Deserialize)]
-pub(super) enum CancelTarget {
-    #[serde(rename = "signature request")]
-    SignatureRequest,
-    #[serde(rename = "session")]
-    Session,
-    #[serde(rename = "invitation")]
-    Invitation,
-}
-
-impl From<CancelTarget> for ir::CancelTarget {
-    fn from(target: CancelTarget) -> Self {
-        match target {
-            CancelTarget::SignatureRequest => ir::CancelTarget::SignatureRequest,
-            CancelTarget::Session => ir::CancelTarget::Session,
-            CancelTarget::Invitation => ir::CancelTarget::Invitation,
-        }
-    }
-}
-
-/// `success` of `x-esign-cancel`.
-#[derive(Clone, Copy, Debug, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub(super) enum CancelSuccess {
-    Canceled,
-    Queued,
-}
-
-impl From<CancelSuccess> for ir::CancelSuccess {
-    fn from(success: CancelSuccess) -> Self {
-        match success {
-            CancelSuccess::Canceled => ir::CancelSuccess::Canceled,
-            CancelSuccess::Queued => ir::CancelSuccess::Queued,
-        }
-    }
-}
-
 /// One failure rule of `x-esign-cancel`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -532,29 +447,6 @@ pub(super) struct CancelRule {
     pub pointer: Option<String>,
     pub equals: Option<Scalar>,
     pub outcome: CancelOutcome,
-}
-
-/// `outcome` of a failure rule.
-#[derive(Clone, Copy, Debug, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub(super) enum CancelOutcome {
-    Canceled,
-    Queued,
-    NotEligible,
-    NotFound,
-    Failed,
-}
-
-impl From<CancelOutcome> for ir::CancelOutcome {
-    fn from(outcome: CancelOutcome) -> Self {
-        match outcome {
-            CancelOutcome::Canceled => ir::CancelOutcome::Canceled,
-            CancelOutcome::Queued => ir::CancelOutcome::Queued,
-            CancelOutcome::NotEligible => ir::CancelOutcome::NotEligible,
-            CancelOutcome::NotFound => ir::CancelOutcome::NotFound,
-            CancelOutcome::Failed => ir::CancelOutcome::Failed,
-        }
-    }
 }
 
 /// `confirm` of `x-esign-cancel`: a waiter and a callback event.
@@ -606,25 +498,6 @@ pub(super) struct Waiter {
 pub(super) struct Acceptor {
     pub state: AcceptorState,
     pub status: HttpStatus,
-}
-
-/// `state` of an acceptor.
-#[derive(Clone, Copy, Debug, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub(super) enum AcceptorState {
-    Success,
-    Retry,
-    Failure,
-}
-
-impl From<AcceptorState> for ir::AcceptorState {
-    fn from(state: AcceptorState) -> Self {
-        match state {
-            AcceptorState::Success => ir::AcceptorState::Success,
-            AcceptorState::Retry => ir::AcceptorState::Retry,
-            AcceptorState::Failure => ir::AcceptorState::Failure,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -7,12 +7,23 @@
 //!
 //! This file holds the document level (the module name, servers, security,
 //! the API-level extensions) and the `Lowerer` context; `operations`
-//! lowers operations, `schema` schemas, and `extensions` reads the
-//! `x-esign-` extensions.
+//! lowers operations (with `multipart` for multipart bodies), `schema`
+//! schemas (split by construct inside), `extensions` reads the `x-esign-`
+//! extensions, `shapes` makes the choices that follow from the lowered
+//! operations and types (success shapes, error bodies, header types, which
+//! types validate, runtime features) and `dispatch` each method's match on
+//! the response status, so emit has nothing left to decide.
 
+mod bodies;
+mod dispatch;
 mod extensions;
+mod multipart;
+mod operation_extensions;
 mod operations;
 mod schema;
+mod shapes;
+#[cfg(test)]
+mod tests;
 
 use crate::error::{pointer_join, pointer_path, Error, ErrorKind, Location, Warning};
 use crate::ir;
@@ -142,11 +153,16 @@ impl<'a> Lowerer<'a> {
         let security = self.lower_security()?;
         let rate_limit = self.lower_rate_limit()?;
         let warnings = self.lower_warnings_source()?;
-        let operations = self.lower_operations(options.on_unsupported)?;
+        let mut operations = self.lower_operations(options.on_unsupported)?;
+        let default_error = shapes::default_error(&mut operations);
+        let header_types = shapes::header_types(&operations);
+        // `Client` implements `runtime::Cancel` through the first operation
+        // that declares `x-esign-cancel`.
+        let cancel_method = operations.iter().find(|op| op.cancel.is_some()).map(|op| op.method_name.clone());
         let webhooks = self.lower_webhooks()?;
         schema::strip_variant_tags(&mut self.types);
 
-        Ok(ir::Api {
+        let mut api = ir::Api {
             source: self.doc.file.clone(),
             module: options.module.clone(),
             feature: options.feature.clone(),
@@ -164,7 +180,15 @@ impl<'a> Lowerer<'a> {
             warnings,
             types: std::mem::take(&mut self.types),
             operations,
-        })
+            default_error,
+            header_types,
+            validated_types: std::collections::BTreeSet::new(),
+            cancel_method,
+            runtime_features: Vec::new(),
+        };
+        api.validated_types = shapes::validated_types(&api);
+        api.runtime_features = shapes::runtime_features(&api);
+        Ok(api)
     }
 
     // ----- top-level extensions, servers, security -----
@@ -256,7 +280,7 @@ impl<'a> Lowerer<'a> {
                 wire_name: key.clone(),
                 docs: docs.clone().unwrap_or_default(),
                 kind,
-                pointer,
+                pointer: ir::Pointer(pointer),
             });
         }
         Ok(out)
@@ -275,13 +299,13 @@ impl<'a> Lowerer<'a> {
             return Err(self.invalid(pointer, "expected a reference to a component schema"));
         };
         let shape = self.types.iter().find(|t| t.name == envelope).map(|t| &t.kind);
-        let arrays: Vec<(&String, &String)> = match shape {
+        let arrays: Vec<(&ir::Field, &String)> = match shape {
             Some(ir::TypeKind::Struct(s)) => s
                 .fields
                 .iter()
                 .filter_map(|f| match &f.ty {
                     ir::TypeRef::Vec(item) => match item.as_ref() {
-                        ir::TypeRef::Named(item) => Some((&f.name, item)),
+                        ir::TypeRef::Named(item) => Some((f, item)),
                         _ => None,
                     },
                     _ => None,
@@ -290,9 +314,12 @@ impl<'a> Lowerer<'a> {
             _ => Vec::new(),
         };
         match arrays.as_slice() {
-            [(field, item)] => {
-                Ok(Some(ir::WarningsSource { envelope, field: (*field).clone(), item: (*item).clone() }))
-            }
+            [(field, item)] => Ok(Some(ir::WarningsSource {
+                envelope,
+                field: field.name.clone(),
+                optional: !field.required || field.nullable,
+                item: (*item).clone(),
+            })),
             _ => Err(self.invalid(
                 pointer,
                 "the warnings envelope must be an object with exactly one array property of a named type",
@@ -301,26 +328,28 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Reads `x-esign-retry`: `{ rate-limited: [...], unavailable: [...] }`.
-    #[allow(clippy::type_complexity)]
-    fn lower_retry_rules(&self) -> Result<Option<(Vec<ir::RetryMatch>, Vec<ir::RetryMatch>)>, Error> {
+    fn lower_retry_rules(&self) -> Result<Option<ir::RetryRules>, Error> {
         let ext: Option<extensions::Retry> = self.read(&self.doc.api.extensions, "x-esign-retry", "")?;
         let Some(ext) = ext else { return Ok(None) };
         let list = |key: &str, entries: Vec<extensions::RetryMatch>| -> Result<Vec<ir::RetryMatch>, Error> {
             let mut out = Vec::with_capacity(entries.len());
             for (i, entry) in entries.into_iter().enumerate() {
-                let pointer = match (entry.pointer, entry.equals) {
-                    (Some(p), Some(v)) => Some((p, v)),
+                let body = match (entry.pointer, entry.equals) {
+                    (Some(p), Some(v)) => Some(ir::BodyMatch { pointer: ir::Pointer(p), equals: v }),
                     (None, None) => None,
                     _ => {
                         let here = pointer_join(&pointer_join("/x-esign-retry", key), &i.to_string());
                         return Err(self.invalid(&here, "`pointer` and `equals` (a string) go together"));
                     }
                 };
-                out.push(ir::RetryMatch { status: entry.status.0, pointer });
+                out.push(ir::RetryMatch { status: entry.status.0, body });
             }
             Ok(out)
         };
-        Ok(Some((list("rate-limited", ext.rate_limited)?, list("unavailable", ext.unavailable)?)))
+        Ok(Some(ir::RetryRules {
+            rate_limited: list("rate-limited", ext.rate_limited)?,
+            unavailable: list("unavailable", ext.unavailable)?,
+        }))
     }
 
     /// Reads `x-esign-webhooks` (the OpenAPI 3.1 `webhooks` shape, with the
@@ -475,11 +504,18 @@ impl<'a> Lowerer<'a> {
                 ));
             }
             let reported_for = match (ext.reported_for_app, ext.reported_for_account) {
-                (Some(app), Some(account)) => Some((app, account)),
+                (Some(app), Some(account)) => {
+                    Some(ir::ReportedFor { app: ir::Pointer(app), account: ir::Pointer(account) })
+                }
                 _ => None,
             };
             let type_name = self.schema_names[&format!("#/components/schemas/{key}")].clone();
-            return Ok(Some(ir::EventHash { type_name, message: ext.message, hash: ext.hash, reported_for }));
+            return Ok(Some(ir::EventHash {
+                type_name,
+                message: ext.message.into_iter().map(ir::Pointer).collect(),
+                hash: ir::Pointer(ext.hash),
+                reported_for,
+            }));
         }
         Ok(None)
     }

@@ -1,7 +1,9 @@
-//! Lowering of operations: parameters, request bodies, responses, path
-//! templates, and the operation-level extensions (cancel, paging, waiters).
+//! Lowering of operations: the names each operation claims, parameters and
+//! path templates. Request bodies and responses are lowered in `bodies`,
+//! multipart bodies in `multipart`, the operation-level extensions (cancel,
+//! paging, waiters) in `operation_extensions`.
 
-use super::{extensions, Lowerer, OnUnsupported};
+use super::{dispatch, shapes, Lowerer, OnUnsupported};
 use crate::error::{pointer_join, Error};
 use crate::ir;
 use crate::naming::{self, Scope};
@@ -118,15 +120,7 @@ impl<'a> Lowerer<'a> {
         if op.params.iter().any(|p| !p.required) {
             derived.options = Some(types.claim(naming::options_type(&method)));
         }
-        let mut bodies: Vec<&ir::ResponseBody> = Vec::new();
-        for r in op.responses.iter().filter(|r| r.success) {
-            if !bodies.contains(&&r.body) {
-                bodies.push(&r.body);
-            }
-        }
-        if bodies.len() > 1 {
-            derived.body_enum = Some(types.claim(naming::body_enum_type(&method)));
-        }
+        op.success = shapes::success(op, &method, types);
         if op.responses.iter().any(|r| r.success && !r.headers.is_empty()) {
             derived.headers = Some(types.claim(naming::headers_type(&method)));
         }
@@ -136,6 +130,9 @@ impl<'a> Lowerer<'a> {
             }
         }
         op.names = derived;
+        op.error = ir::ErrorBody { ty: shapes::error_type(op), is_default: false };
+        op.gone_is_success = shapes::gone_is_success(op);
+        op.dispatch = dispatch::dispatch(op);
     }
 
     fn lower_operation(
@@ -181,13 +178,13 @@ impl<'a> Lowerer<'a> {
             None => (path, None),
         };
         // `/search?type=all`: the pairs are sent with every call.
-        let fixed_query: Vec<(String, String)> = query_suffix
+        let fixed_query: Vec<ir::QueryPair> = query_suffix
             .map(|q| {
                 q.split('&')
                     .filter(|pair| !pair.is_empty())
                     .map(|pair| match pair.split_once('=') {
-                        Some((k, v)) => (k.to_owned(), v.to_owned()),
-                        None => (pair.to_owned(), String::new()),
+                        Some((k, v)) => ir::QueryPair { name: k.to_owned(), value: v.to_owned() },
+                        None => ir::QueryPair { name: pair.to_owned(), value: String::new() },
                     })
                     .collect()
             })
@@ -341,154 +338,13 @@ impl<'a> Lowerer<'a> {
             bulk,
             paginator,
             waiters,
-            pointer: pointer.to_owned(),
-        })
-    }
-
-    /// Lowers `x-esign-paginated` (modelled on Smithy's `@paginated`).
-    fn lower_paginator(
-        &self,
-        ext: extensions::Paginated,
-        params: &[ir::Param],
-        responses: &[ir::Response],
-        pointer: &str,
-    ) -> Result<ir::Paginator, Error> {
-        let page = &ext.page;
-        let page_param = params
-            .iter()
-            .find(|p| p.wire_name == *page && !p.required && matches!(p.ty, ir::TypeRef::I32 | ir::TypeRef::I64))
-            .ok_or_else(|| {
-                self.invalid(&pointer_join(pointer, "page"), format!("`{page}` is not an optional integer parameter"))
-            })?;
-        let items = &ext.items;
-        let body = responses.iter().find_map(|r| match &r.body {
-            ir::ResponseBody::Json(ir::TypeRef::Named(name)) if r.success => Some(name.clone()),
-            _ => None,
-        });
-        let field = body.as_ref().and_then(|name| {
-            self.types.iter().find(|t| &t.name == name).and_then(|t| match &t.kind {
-                ir::TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire_name == *items),
-                _ => None,
-            })
-        });
-        let Some(field) = field else {
-            return Err(
-                self.invalid(&pointer_join(pointer, "items"), format!("the success body has no property `{items}`"))
-            );
-        };
-        let ir::TypeRef::Vec(item_type) = &field.ty else {
-            return Err(self.invalid(&pointer_join(pointer, "items"), format!("`{items}` is not an array")));
-        };
-        Ok(ir::Paginator {
-            page_field: page_param.name.clone(),
-            items_field: (field.name.clone(), !field.required || field.nullable),
-            item_type: (**item_type).clone(),
-            page_count: ext.page_count,
-        })
-    }
-
-    /// Lowers `x-esign-waiters` (modelled on Smithy's `@waitable`).
-    fn lower_waiters(
-        &self,
-        ext: extensions::Waiters,
-        params: &[ir::Param],
-        pointer: &str,
-    ) -> Result<Vec<ir::Waiter>, Error> {
-        if params.iter().any(|p| p.required && !self.is_scalar(&p.ty)) {
-            return Err(self.unsupported(pointer, "a waiter on an operation with structured required parameters"));
-        }
-        let mut out = Vec::new();
-        for (name, waiter) in ext {
-            let delays = (waiter.min_delay.map_or(2.0, |d| d.0), waiter.max_delay.map_or(120.0, |d| d.0));
-            let acceptors: Vec<(u16, ir::AcceptorState)> =
-                waiter.acceptors.iter().map(|a| (a.status.0, a.state.into())).collect();
-            if !acceptors.iter().any(|(_, s)| *s == ir::AcceptorState::Success) {
-                return Err(self.invalid(&pointer_join(pointer, &name), "a waiter needs a success acceptor"));
-            }
-            out.push(ir::Waiter {
-                method_name: naming::waiter_method(&name),
-                docs: waiter.description,
-                delays,
-                acceptors,
-            });
-        }
-        Ok(out)
-    }
-
-    /// Lowers `x-esign-cancel` (or `x-esign-bulk`) on an operation.
-    fn lower_cancel(&self, ext: extensions::Cancel, params: &[ir::Param], pointer: &str) -> Result<ir::Cancel, Error> {
-        // The id goes to the operation's one required parameter that is not
-        // mapped elsewhere, unless `id` names it.
-        let required: Vec<usize> = (0..params.len()).filter(|&i| params[i].required).collect();
-        let by_wire = |wire: &str| params.iter().position(|p| p.wire_name == wire);
-        let return_url_param = match &ext.return_url {
-            Some(wire) => Some(by_wire(wire).ok_or_else(|| {
-                self.invalid(&pointer_join(pointer, "return-url"), format!("the operation has no parameter `{wire}`"))
-            })?),
-            None => None,
-        };
-        let id_param = match &ext.id {
-            Some(wire) => by_wire(wire).ok_or_else(|| {
-                self.invalid(&pointer_join(pointer, "id"), format!("the operation has no parameter `{wire}`"))
-            })?,
-            None => match required.iter().filter(|&&i| Some(i) != return_url_param).collect::<Vec<_>>().as_slice() {
-                [only] => **only,
-                _ => return Err(self.invalid(
-                    pointer,
-                    "name the id parameter with `id`: the operation does not have exactly one other required parameter",
-                )),
-            },
-        };
-        for &i in &required {
-            if i != id_param && Some(i) != return_url_param {
-                return Err(self.unsupported(
-                    pointer,
-                    format!("required parameter `{}` has no place in a cancel request", params[i].wire_name),
-                ));
-            }
-        }
-        if params[id_param].ty != ir::TypeRef::String {
-            return Err(self.unsupported(pointer, "the id parameter must be a string"));
-        }
-        let mut rules = Vec::with_capacity(ext.outcomes.len());
-        for (i, rule) in ext.outcomes.into_iter().enumerate() {
-            let pointer_rule = match (rule.pointer, rule.equals) {
-                (Some(p), Some(v)) => Some((p, v.0)),
-                (None, None) => None,
-                _ => {
-                    let at = pointer_join(&pointer_join(pointer, "outcomes"), &i.to_string());
-                    return Err(self.invalid(&at, "`pointer` and `equals` go together"));
-                }
-            };
-            rules.push(ir::CancelRule {
-                status: rule.status.map(|s| s.0),
-                pointer: pointer_rule,
-                outcome: rule.outcome.into(),
-            });
-        }
-        let confirm = match ext.confirm {
-            None => None,
-            Some(c) => {
-                let at = pointer_join(pointer, "confirm");
-                let ir::TypeRef::Named(event) = self.schema_ref(&c.event, &pointer_join(&at, "event"))? else {
-                    return Err(self.invalid(&at, "the event must be a component schema"));
-                };
-                Some(ir::Confirm {
-                    waiter_method: naming::waiter_method(&c.waiter),
-                    event,
-                    event_type: (c.event_type_at, c.event_type),
-                    event_id: c.event_id_at,
-                })
-            }
-        };
-        Ok(ir::Cancel {
-            confirm,
-            target: ext.target.into(),
-            id_param,
-            return_url_param,
-            success: ext.success.into(),
-            message_pointer: ext.message,
-            rules,
+            // Decided by `claim_names`, which claims the body enum's name
+            // in the module's type scope.
+            success: ir::Success::Nothing,
+            error: ir::ErrorBody { ty: ir::TypeRef::Json, is_default: false },
+            gone_is_success: false,
+            dispatch: ir::Dispatch::default(),
+            pointer: ir::Pointer(pointer.to_owned()),
         })
     }
 
@@ -603,196 +459,6 @@ impl<'a> Lowerer<'a> {
             },
             _ => false,
         }
-    }
-
-    fn lower_request_body(
-        &mut self,
-        body: &ReferenceOr<openapiv3::RequestBody>,
-        type_context: &str,
-        pointer: &str,
-    ) -> Result<Option<(ir::RequestBody, Option<ir::RequestBody>)>, Error> {
-        let body = self.resolve_component(body, "requestBodies", "a request body", pointer, |c| &c.request_bodies)?;
-        let content_pointer = pointer_join(pointer, "content");
-        if body.content.is_empty() {
-            // Nothing says what to send: the operation is generated without a body.
-            self.warn(&content_pointer, "a request body with no media type; the method takes no body");
-            return Ok(None);
-        }
-        let docs = body.description.clone().unwrap_or_default();
-        let make =
-            |kind| ir::RequestBody { kind, required: body.required, docs: docs.clone(), field_styles: Vec::new() };
-        let essence = |media: &str| media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        let find = |wanted: &dyn Fn(&str) -> bool| body.content.iter().find(|(media, _)| wanted(&essence(media)));
-        let schema_of =
-            |this: &mut Self, media: &str, content: &openapiv3::MediaType, what: &str| -> Result<ir::TypeRef, Error> {
-                match &content.schema {
-                    Some(schema) => this.schema_or_ref(
-                        schema,
-                        &format!("{type_context} {what}"),
-                        &pointer_join(&pointer_join(&content_pointer, media), "schema"),
-                    ),
-                    None => Ok(ir::TypeRef::Json),
-                }
-            };
-        let multipart = match find(&|m| m == "multipart/form-data" || m == "multipart/mixed") {
-            Some((media, content)) => {
-                let here = pointer_join(&content_pointer, media);
-                Some(self.lower_multipart(content, type_context, &here)?)
-            }
-            None => None,
-        };
-        let primary = if let Some((media, content)) = find(&|m| is_json(m)) {
-            make(ir::BodyKind::Json(schema_of(self, media, content, "body")?, media.clone()))
-        } else if let Some(multipart) = &multipart {
-            make(ir::BodyKind::Multipart(multipart.clone()))
-        } else if let Some((media, content)) = find(&|m| m == "application/x-www-form-urlencoded") {
-            let styles = self.field_styles(content, &pointer_join(&content_pointer, media));
-            ir::RequestBody {
-                field_styles: styles,
-                ..make(ir::BodyKind::Form(schema_of(self, media, content, "form")?))
-            }
-        } else if let Some((media, _)) = find(&|m| m.starts_with("text/")) {
-            make(ir::BodyKind::Text(media.clone()))
-        } else {
-            // Any other media type (octet-stream, PDF, vendor types): bytes
-            // as given. (There is one: no media type returned above.)
-            make(ir::BodyKind::Bytes(body.content.keys().next().cloned().unwrap_or_default()))
-        };
-        let alternative = match (&primary.kind, multipart) {
-            (ir::BodyKind::Json(..), Some(multipart))
-                if multipart.parts.iter().any(|p| matches!(p.kind, ir::PartKind::File | ir::PartKind::Files)) =>
-            {
-                Some(make(ir::BodyKind::Multipart(multipart)))
-            }
-            _ => None,
-        };
-        Ok(Some((primary, alternative)))
-    }
-
-    /// The properties of a form body whose `encoding` gives a style.
-    pub(super) fn field_styles(&self, content: &openapiv3::MediaType, pointer: &str) -> Vec<(String, ir::FieldStyle)> {
-        content
-            .encoding
-            .keys()
-            .filter_map(|name| {
-                let at = pointer_join(&pointer_join(pointer, "encoding"), name);
-                self.field_style(&at).map(|style| (name.clone(), style))
-            })
-            .collect()
-    }
-
-    /// The style `encoding/<name>` at `pointer` (in the raw document) gives, if any.
-    pub(super) fn field_style(&self, pointer: &str) -> Option<ir::FieldStyle> {
-        let encoding = self.doc.raw.pointer(pointer)?;
-        let style = encoding.get("style").and_then(serde_json::Value::as_str);
-        let explode = encoding.get("explode").and_then(serde_json::Value::as_bool);
-        match (style, explode) {
-            (Some("deepObject"), _) => Some(ir::FieldStyle::DeepObject),
-            (None, None) => None,
-            (_, Some(false)) => Some(ir::FieldStyle::Form),
-            _ => Some(ir::FieldStyle::FormExploded),
-        }
-    }
-
-    fn lower_responses(
-        &mut self,
-        op: &openapiv3::Operation,
-        type_context: &str,
-        pointer: &str,
-    ) -> Result<Vec<ir::Response>, Error> {
-        let responses_pointer = pointer_join(pointer, "responses");
-        let mut entries: Vec<(ir::StatusMatch, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
-        for (code, response) in &op.responses.responses {
-            let (status, key) = match code {
-                openapiv3::StatusCode::Code(c) => (ir::StatusMatch::Code(*c), c.to_string()),
-                openapiv3::StatusCode::Range(r) => (ir::StatusMatch::Range(*r), format!("{r}XX")),
-            };
-            entries.push((status, response, pointer_join(&responses_pointer, &key)));
-        }
-        if let Some(default) = &op.responses.default {
-            entries.push((ir::StatusMatch::Default, default, pointer_join(&responses_pointer, "default")));
-        }
-        let any_success = entries.iter().any(|(s, _, _)| match s {
-            ir::StatusMatch::Code(c) => (200..300).contains(c),
-            ir::StatusMatch::Range(r) => *r == 2,
-            ir::StatusMatch::Default => false,
-        });
-        let mut out = Vec::with_capacity(entries.len());
-        for (status, response, here) in entries {
-            let success = match status {
-                ir::StatusMatch::Code(c) => (200..300).contains(&c),
-                ir::StatusMatch::Range(r) => r == 2,
-                ir::StatusMatch::Default => !any_success,
-            };
-            // A reference that leads to no response (a schema, nothing) is a
-            // defect of this one status: documented, with no body known.
-            let response = match self.resolve_component(response, "responses", "a response", &here, |c| &c.responses) {
-                Ok(response) => response,
-                Err(err) => {
-                    self.warn(
-                        &pointer_join(&here, "$ref"),
-                        format!("{}; read as a response with no body", err.message),
-                    );
-                    openapiv3::Response::default()
-                }
-            };
-            let label = match status {
-                ir::StatusMatch::Code(c) => c.to_string(),
-                ir::StatusMatch::Range(r) => format!("{r}XX"),
-                ir::StatusMatch::Default => "default".to_owned(),
-            };
-            let body = if response.content.is_empty() {
-                ir::ResponseBody::Empty
-            } else if let Some((media, content)) = response.content.iter().find(|(m, _)| is_json(m)) {
-                match &content.schema {
-                    Some(schema) => {
-                        let context = format!("{type_context} {} {label}", if success { "response" } else { "error" });
-                        let schema_pointer =
-                            pointer_join(&pointer_join(&pointer_join(&here, "content"), media), "schema");
-                        ir::ResponseBody::Json(self.schema_or_ref(schema, &context, &schema_pointer)?)
-                    }
-                    None => ir::ResponseBody::Empty,
-                }
-            } else {
-                ir::ResponseBody::Bytes
-            };
-            let headers = self.lower_response_headers(&response, type_context, &here)?;
-            out.push(ir::Response { status, success, body, docs: response.description.clone(), headers });
-        }
-        Ok(out)
-    }
-
-    fn lower_response_headers(
-        &mut self,
-        response: &openapiv3::Response,
-        type_context: &str,
-        pointer: &str,
-    ) -> Result<Vec<ir::ResponseHeader>, Error> {
-        let mut scope = Scope::default();
-        let mut out = Vec::new();
-        for (wire, header) in &response.headers {
-            let here = pointer_join(&pointer_join(pointer, "headers"), wire);
-            let header = self.resolve_component(header, "headers", "a header", &here, |c| &c.headers)?;
-            let ty = match &header.format {
-                openapiv3::ParameterSchemaOrContent::Schema(schema) => {
-                    let ty =
-                        self.schema_or_ref(schema, &format!("{type_context} {wire}"), &pointer_join(&here, "schema"))?;
-                    if self.is_scalar(&ty) {
-                        ty
-                    } else {
-                        ir::TypeRef::String
-                    }
-                }
-                openapiv3::ParameterSchemaOrContent::Content(_) => ir::TypeRef::String,
-            };
-            out.push(ir::ResponseHeader {
-                name: scope.claim(naming::field_name(wire)),
-                wire_name: wire.clone(),
-                ty,
-                docs: header.description.clone().unwrap_or_default(),
-            });
-        }
-        Ok(out)
     }
 }
 

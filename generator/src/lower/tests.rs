@@ -1,0 +1,251 @@
+//! Lowering small inline specs, with assertions on the IR: schemas (structs,
+//! enums, `allOf`, unions, cycles) and the choices `shapes` makes for
+//! operations (success shapes, error bodies, header types, features).
+
+use crate::ir::{self, Extra, ResponseBody, StatusMatch, TypeKind, TypeRef};
+use crate::lower::{lower_document, OnUnsupported};
+
+const HEADER: &str = "openapi: 3.0.3\ninfo:\n  title: t\n  version: '1'\n";
+
+/// The IR of `body` (everything after `info`), which must lower.
+fn lower(body: &str) -> ir::Api {
+    let text = format!("{HEADER}{body}");
+    let doc = crate::load::load_str("t.yaml", &text).expect("loads");
+    lower_document(&doc, "t", OnUnsupported::Fail).expect("lowers").api
+}
+
+/// The IR of a spec with these component schemas and no paths.
+fn lower_schemas(schemas: &str) -> ir::Api {
+    lower(&format!("paths: {{}}\ncomponents:\n  schemas:\n{schemas}"))
+}
+
+fn named<'a>(api: &'a ir::Api, name: &str) -> &'a ir::TypeDef {
+    api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}"))
+}
+
+fn as_struct(def: &ir::TypeDef) -> &ir::Struct {
+    match &def.kind {
+        TypeKind::Struct(s) => s,
+        other => panic!("{} is not a struct: {other:?}", def.name),
+    }
+}
+
+#[test]
+fn an_object_becomes_a_struct_with_named_fields() {
+    let api = lower_schemas(
+        "    Pet:\n      type: object\n      description: A pet.\n      required: [name]\n      properties:\n        name: {type: string}\n        type: {type: string, nullable: true}\n        tags: {type: array, items: {type: string}, maxItems: 3}\n        age: {type: integer, format: int64}\n",
+    );
+    let pet = named(&api, "Pet");
+    assert_eq!(pet.docs, "A pet.");
+    assert_eq!(pet.pointer.as_str(), "/components/schemas/Pet");
+    let s = as_struct(pet);
+    let fields: Vec<(&str, &str, &TypeRef, bool, bool)> =
+        s.fields.iter().map(|f| (f.name.as_str(), f.wire_name.as_str(), &f.ty, f.required, f.nullable)).collect();
+    assert_eq!(
+        fields,
+        [
+            ("name", "name", &TypeRef::String, true, false),
+            ("type_", "type", &TypeRef::String, false, true),
+            ("tags", "tags", &TypeRef::Vec(Box::new(TypeRef::String)), false, false),
+            ("age", "age", &TypeRef::I64, false, false),
+        ]
+    );
+    assert_eq!((s.fields[2].min_items, s.fields[2].max_items), (None, Some(3)));
+    assert!(matches!(&s.extra, Extra::Keep(_)), "unlisted properties are kept: {:?}", s.extra);
+}
+
+#[test]
+fn a_string_enum_keeps_its_values_and_a_catch_all() {
+    let api = lower_schemas("    Status:\n      type: string\n      enum: [active, on-hold, type]\n");
+    let TypeKind::Enum(e) = &named(&api, "Status").kind else { panic!("not an enum") };
+    assert_eq!(e.repr, ir::EnumRepr::String);
+    let variants: Vec<(&str, &ir::EnumValue)> = e.variants.iter().map(|v| (v.name.as_str(), &v.wire)).collect();
+    assert_eq!(
+        variants,
+        [
+            ("Active", &ir::EnumValue::String("active".into())),
+            ("OnHold", &ir::EnumValue::String("on-hold".into())),
+            ("Type", &ir::EnumValue::String("type".into())),
+        ]
+    );
+    assert!(!e.unknown_variant.is_empty());
+    assert!(e.variants.iter().all(|v| v.name != e.unknown_variant));
+}
+
+#[test]
+fn all_of_merges_the_properties_of_its_parts() {
+    let api = lower_schemas(
+        "    Base:\n      type: object\n      required: [id]\n      properties:\n        id: {type: string}\n    Child:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - type: object\n          required: [size]\n          properties:\n            size: {type: integer}\n",
+    );
+    let child = as_struct(named(&api, "Child"));
+    let fields: Vec<(&str, bool)> = child.fields.iter().map(|f| (f.name.as_str(), f.required)).collect();
+    assert_eq!(fields, [("id", true), ("size", true)]);
+    // An integer without a format is an `i64`.
+    assert_eq!(child.fields[1].ty, TypeRef::I64);
+}
+
+#[test]
+fn a_discriminator_makes_a_tagged_union_whose_variants_lose_the_tag() {
+    let api = lower_schemas(
+        "    Cat:\n      type: object\n      required: [kind]\n      properties:\n        kind: {type: string}\n        lives: {type: integer}\n    Dog:\n      type: object\n      required: [kind]\n      properties:\n        kind: {type: string}\n    Pet:\n      oneOf:\n        - $ref: '#/components/schemas/Cat'\n        - $ref: '#/components/schemas/Dog'\n      discriminator:\n        propertyName: kind\n        mapping:\n          cat: '#/components/schemas/Cat'\n          dog: '#/components/schemas/Dog'\n",
+    );
+    let TypeKind::Tagged { tag, variants, .. } = &named(&api, "Pet").kind else { panic!("not tagged") };
+    assert_eq!(tag, "kind");
+    let arms: Vec<(&str, &str, &TypeRef, bool)> =
+        variants.iter().map(|v| (v.name.as_str(), v.tag_value.as_str(), &v.ty, v.drops_tag)).collect();
+    assert_eq!(
+        arms,
+        [("Cat", "cat", &TypeRef::Named("Cat".into()), true), ("Dog", "dog", &TypeRef::Named("Dog".into()), true),]
+    );
+    // The tag is the variant: the struct has no field for it.
+    let cat = as_struct(named(&api, "Cat"));
+    assert_eq!(cat.fields.iter().map(|f| f.wire_name.as_str()).collect::<Vec<_>>(), ["lives"]);
+}
+
+#[test]
+fn one_of_without_a_discriminator_is_tried_in_order() {
+    let api = lower_schemas("    Id:\n      oneOf:\n        - type: string\n        - type: integer\n");
+    let TypeKind::Untagged(variants) = &named(&api, "Id").kind else { panic!("not untagged") };
+    let tys: Vec<&TypeRef> = variants.iter().map(|v| &v.ty).collect();
+    // The last arm keeps any other value as JSON.
+    assert_eq!(tys, [&TypeRef::String, &TypeRef::I64, &TypeRef::Json]);
+}
+
+#[test]
+fn a_struct_holding_itself_by_value_is_boxed() {
+    let api = lower_schemas(
+        "    Node:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n        children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n",
+    );
+    let node = as_struct(named(&api, "Node"));
+    assert_eq!(node.fields[0].ty, TypeRef::Boxed("Node".into()));
+    // A list already puts the value behind a pointer.
+    assert_eq!(node.fields[1].ty, TypeRef::Vec(Box::new(TypeRef::Named("Node".into()))));
+}
+
+/// A spec with one operation `GET /x` whose `responses` are `responses`,
+/// and an `Error` and a `Thing` schema.
+fn one_operation(responses: &str) -> ir::Api {
+    lower(&format!(
+        "paths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n{responses}components:\n  schemas:\n    Error:\n      type: object\n      properties:\n        message: {{type: string}}\n    Thing:\n      type: object\n      properties:\n        id: {{type: string}}\n"
+    ))
+}
+
+const THING: &str = "content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}";
+const ERROR: &str = "content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}";
+
+#[test]
+fn equal_success_bodies_are_one_type() {
+    let api = one_operation(&format!(
+        "        '200':\n          description: ok\n          {THING}\n        '201':\n          description: made\n          {THING}\n"
+    ));
+    let op = &api.operations[0];
+    assert_eq!(op.success, ir::Success::One(ResponseBody::Json(TypeRef::Named("Thing".into()))));
+    assert!(!api.types.iter().any(|t| t.name == "GetXBody"));
+}
+
+#[test]
+fn different_success_bodies_are_an_enum_by_status() {
+    let api = one_operation(&format!(
+        "        '200':\n          description: ok\n          {THING}\n        '202':\n          description: later\n        2XX:\n          description: other\n          {ERROR}\n"
+    ));
+    let ir::Success::ByStatus(e) = &api.operations[0].success else { panic!("not by status") };
+    assert_eq!(e.name, "GetXBody");
+    assert!(e.comparable);
+    let variants: Vec<(&str, &StatusMatch, &ResponseBody, &str)> =
+        e.variants.iter().map(|v| (v.name.as_str(), &v.status, &v.body, v.docs.as_str())).collect();
+    assert_eq!(
+        variants,
+        [
+            ("Status200", &StatusMatch::Code(200), &ResponseBody::Json(TypeRef::Named("Thing".into())), "ok"),
+            ("Status202", &StatusMatch::Code(202), &ResponseBody::Empty, "later"),
+            ("Status2xx", &StatusMatch::Range(2), &ResponseBody::Json(TypeRef::Named("ErrorType".into())), "other"),
+        ]
+    );
+}
+
+#[test]
+fn no_success_response_is_nothing() {
+    let api = one_operation(&format!("        '400':\n          description: bad\n          {ERROR}\n"));
+    assert_eq!(api.operations[0].success, ir::Success::Nothing);
+}
+
+#[test]
+fn the_shared_error_body_is_the_operation_error_and_the_module_default() {
+    let api = one_operation(&format!(
+        "        '200':\n          description: ok\n        '400':\n          description: bad\n          {ERROR}\n        '404':\n          description: gone\n          {ERROR}\n"
+    ));
+    // `Error` is a name the module uses itself: the schema is `ErrorType`.
+    let error = TypeRef::Named("ErrorType".into());
+    assert_eq!(api.operations[0].error, ir::ErrorBody { ty: error.clone(), is_default: true });
+    assert_eq!(api.default_error, error);
+}
+
+#[test]
+fn differing_error_bodies_are_any_json() {
+    let api = one_operation(&format!(
+        "        '200':\n          description: ok\n        '400':\n          description: bad\n          {ERROR}\n        '404':\n          description: gone\n          {THING}\n"
+    ));
+    assert_eq!(api.operations[0].error.ty, TypeRef::Json);
+    assert_eq!(api.default_error, TypeRef::Json);
+}
+
+#[test]
+fn operations_with_the_same_headers_share_one_struct() {
+    let headers = "          headers:\n            X-Request-Id: {schema: {type: string}}\n            X-Count: {schema: {type: integer}}\n";
+    let api = lower(&format!(
+        "paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n{headers}  /b:\n    get:\n      operationId: getB\n      responses:\n        '200':\n          description: ok\n{headers}  /c:\n    get:\n      operationId: getC\n      responses:\n        '200':\n          description: ok\n"
+    ));
+    let [ir::HeaderType::Struct(s), ir::HeaderType::Alias { name, target }] = api.header_types.as_slice() else {
+        panic!("expected a struct and an alias: {:?}", api.header_types)
+    };
+    assert_eq!(s.name, "GetAHeaders");
+    assert_eq!(s.methods, ["get_a", "get_b"]);
+    let fields: Vec<(&str, &str, &TypeRef)> =
+        s.headers.iter().map(|h| (h.name.as_str(), h.wire_name.as_str(), &h.ty)).collect();
+    assert_eq!(fields, [("x_request_id", "X-Request-Id", &TypeRef::String), ("x_count", "X-Count", &TypeRef::I64)]);
+    assert_eq!((name.as_str(), target.as_str()), ("GetBHeaders", "GetAHeaders"));
+    assert_eq!(api.operations[2].names.headers, None);
+}
+
+#[test]
+fn runtime_features_follow_what_the_spec_uses() {
+    let plain = one_operation("        '200':\n          description: ok\n");
+    assert_eq!(plain.runtime_features, []);
+    let multipart = lower(
+        "paths:\n  /upload:\n    post:\n      operationId: upload\n      requestBody:\n        content:\n          multipart/form-data:\n            schema:\n              type: object\n              properties:\n                file: {type: string, format: binary}\n      responses:\n        '200':\n          description: ok\n",
+    );
+    assert_eq!(multipart.runtime_features, [ir::RuntimeFeature::Multipart]);
+}
+
+#[test]
+fn validated_types_are_those_with_checks_or_holding_them() {
+    let schemas = "    Code:\n      type: string\n      pattern: '^[a-z]+$'\n    Wrapper:\n      type: object\n      properties:\n        code: {type: string, pattern: '^[a-z]+$'}\n    Outer:\n      type: object\n      properties:\n        inner: {$ref: '#/components/schemas/Wrapper'}\n    Plain:\n      type: object\n      properties:\n        name: {type: string}\n";
+    let without = lower_schemas(schemas);
+    assert!(without.validated_types.is_empty(), "only with x-esign-validate");
+    let with = lower(&format!("x-esign-validate: true\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"));
+    let names: Vec<&str> = with.validated_types.iter().map(String::as_str).collect();
+    assert_eq!(names, ["Outer", "Wrapper"]);
+    assert_eq!(with.runtime_features, [ir::RuntimeFeature::Patterns]);
+}
+
+#[test]
+fn the_status_match_is_decided_with_runs_merged_and_no_overlap() {
+    let api = one_operation(&format!(
+        "        '200':\n          description: ok\n          {THING}\n        '400':\n          description: bad\n          {ERROR}\n        '401':\n          description: who\n          {ERROR}\n        '402':\n          description: pay\n          {ERROR}\n        '404':\n          description: gone\n          {ERROR}\n"
+    ));
+    let dispatch = &api.operations[0].dispatch;
+    let range = |first, last| ir::StatusRange { first, last };
+    let thing = ResponseBody::Json(TypeRef::Named("Thing".into()));
+    let arms: Vec<(&[ir::StatusRange], &ir::Handling)> =
+        dispatch.arms.iter().map(|arm| (arm.statuses.as_slice(), &arm.handling)).collect();
+    assert_eq!(
+        arms,
+        [
+            (&[range(200, 200)][..], &ir::Handling::Success { body: thing.clone(), variant: None }),
+            (&[range(400, 402), range(404, 404)][..], &ir::Handling::ApiError),
+            // Another 2xx may still be the success, never the error body.
+            (&[range(201, 299)][..], &ir::Handling::UndeclaredSuccess { body: thing }),
+        ]
+    );
+    assert_eq!(dispatch.fallback, ir::Handling::Unexpected);
+}
