@@ -14,7 +14,7 @@
 //! | `GET /embedded/sign_url/{signature_id}` | for a signer of an embedded request still awaiting signature: `200` with `embedded.sign_url`; already signed: `409 conflict`; not embedded: `400 bad_request`. |
 //! | `POST /signature_request/remind/{id}` | the signer awaiting signature with `email_address` (and `name`, if given): `200` with the request, `last_reminded_at` set, `signature_request_remind` posted. Within an hour of the last reminder: `400 invalid_reminder`. No such signer, an embedded or a complete request: `400 bad_request`. |
 //! | `POST /signature_request/update/{id}` | changes the `email_address` (which gives the signer a new `signature_id`) or `name` of the signer `signature_id`, or `expires_at`: `200` with the request. A signer who signed, a complete request: `400 bad_request`. |
-//! | `GET /signature_request/files/{id}` | while the final documents are being prepared ([`DropboxSignSimBuilder::prepare_files_for`]): `409 conflict`. Otherwise `200` with a one-page PDF (`application/pdf`) showing the title, the documents and each signature's state, whatever the request's state (signed or not, as the API gives the current documents). `file_type=zip`: a ZIP archive (`application/zip`, stored, not compressed) of one such PDF per document, named after it. Another `file_type`: `400 bad_request`. |
+//! | `GET /signature_request/files/{id}` | while the final documents are being prepared ([`DropboxSignSimBuilder::prepare_files_for`]): `409 conflict`. Otherwise `200` with a one-page PDF (`application/pdf`) showing the title, the documents and each signature's state, whatever the request's state (signed or not, as the API gives the current documents). With [`DropboxSignSimBuilder::download_size`], a stand-in of that many bytes, streamed, in place of the PDF. `file_type=zip`: a ZIP archive (`application/zip`, stored, not compressed) of one such PDF per document, named after it. Another `file_type`: `400 bad_request`. |
 //! | `GET /signature_request/files_as_data_uri/{id}`, `.../files_as_file_url/{id}` | the same PDF as a `data:application/pdf;base64,...` URI, or a `file_url` on the simulator (`/download/{id}`, no credentials needed) with `expires_at`. |
 //! | `POST /signature_request/cancel/{id}` | awaiting signature or partially signed: `200` with an empty body, the cancellation **queued**; it completes after [`DropboxSignSimBuilder::cancel_delay`], when the request starts answering `410` and the `signature_request_canceled` event is posted to the callback URL. Fully signed or declined: `400 signature_request_cancel_failed`. Canceling, canceled or removed: `410 deleted`. Unknown: `404 not_found`. |
 //! | `POST /signature_request/remove/{id}` | fully signed or declined: `200`, the request is removed. Not yet complete (or still canceling): `400 signature_request_remove_failed`. Canceled or removed: `410 deleted`. Unknown: `404 not_found`. |
@@ -23,7 +23,12 @@
 //! | `GET /template/{id}`, `GET /template/list` | the templates added with [`DropboxSignSim::add_template`] or created as embedded drafts, paged like the requests. |
 //! | `POST /template/create_embedded_draft` | needs `client_id` and documents; `200` with the draft's `template_id` and `edit_url`. The template exists at once (as though its editor had been finished) and `template_created` is posted. |
 //! | `POST /template/delete/{id}` | `200`, the template is gone; unknown: `404 not_found`. |
-//! | `POST /unclaimed_draft/create`, `.../create_embedded`, `.../create_embedded_with_template` | checked like the sends (`type` is required by `create`; `client_id` and `requester_email_address` by the embedded ones); signers are optional. `200` with the `unclaimed_draft`: its `claim_url` and the `signature_request_id` the request will have once claimed ([`DropboxSignSim::claim_draft`]); until then that id answers `404`. |
+//! | `POST /unclaimed_draft/create`, `.../create_embedded`, `.../create_embedded_with_template` | checked like the sends (`type` is required by `create`; `client_id` and `requester_email_address` by the embedded ones); signers are optional. `200` with the `unclaimed_draft`: its `claim_url` and the `signature_request_id` the request will have once claimed ([`DropboxSignSim::claim_draft`]); until then that id answers `404`. An embedded draft with `hold_request` becomes, once claimed, a request whose signers are `on_hold_by_requester`: nobody can sign it until it is released. |
+//! | `POST /signature_request/release_hold/{id}` | a request on hold: its signers start awaiting signature, `200` with the request. Not on hold: `400 bad_request`. |
+//! | `GET /account` | `200` with the account: [`ACCOUNT_ID`], [`ACCOUNT_EMAIL`]. |
+//! | `PUT /team/add_member` | invites `email_address` to the team: `200` with the team, the address among its `invited_emails`. An address on another team ([`DropboxSignSim::add_other_team_account`]): `403 team_invite_failed`. Neither `email_address` nor `account_id`: `400 bad_request`. |
+//! | `POST /team/remove_member` | removes a member or an invitation (`email_address` or `account_id`): `200` with the team, or `201` when `new_owner_email_address` asks for the documents to be handed over (queued). Nobody by that address: `404 not_found`. The team starts with the account alone; [`DropboxSignSim::add_team_member`] adds more. |
+//! | `POST /api_app` | JSON or multipart (a `custom_logo_file` upload); needs `name` and one or two `domains`. `201` with the `api_app`: a new `client_id`, owned by the account. |
 //!
 //! **Signing.** Nobody signs on their own: the test (or the binary) makes
 //! signers sign with [`DropboxSignSim::sign`], [`DropboxSignSim::sign_all`]
@@ -43,7 +48,12 @@
 //! `X-RateLimit-Remaining` and `X-Ratelimit-Reset`. Other paths answer
 //! `404 not_found`, other methods `405 method_not_supported`. Error bodies
 //! are the documented `{"error": {"error_msg", "error_name"}}`.
+//!
+//! Every body the simulator reads is kept, as it arrived (the JSON, or each
+//! multipart part with its name, file name and type), for a test to check
+//! what its code sent: [`DropboxSignSim::bodies`].
 
+mod account;
 mod form;
 mod pdf;
 mod zip;
@@ -71,6 +81,8 @@ use tokio::task::JoinSet;
 
 use form::Form;
 
+use crate::multipart::FormPart;
+
 use crate::server::{lock, query_param, segments_after, unix_now, Log, RecordedRequest, Replies, Reply, Serving};
 
 /// The API key a simulator accepts (and signs events with) unless
@@ -93,6 +105,10 @@ pub const DEFAULT_CANCEL_DELAY: Duration = Duration::from_millis(20);
 
 /// The account id events are reported for (`event_metadata.reported_for_account_id`).
 pub const ACCOUNT_ID: &str = "sim-account-id";
+
+/// The email address of the account the API key belongs to: the requester
+/// of every request, the first member of the team, the owner of API apps.
+pub const ACCOUNT_EMAIL: &str = "sender@example.com";
 
 /// The exact text a callback endpoint must answer with status 200 for an
 /// event to count as received.
@@ -169,6 +185,56 @@ pub enum Endpoint {
     UnclaimedDraftCreateEmbeddedWithTemplate,
     /// `GET /embedded/sign_url/{signature_id}`.
     EmbeddedSignUrl,
+    /// `POST /signature_request/release_hold/{id}`.
+    ReleaseHold,
+    /// `GET /account`.
+    Account,
+    /// `PUT /team/add_member`.
+    TeamAddMember,
+    /// `POST /team/remove_member`.
+    TeamRemoveMember,
+    /// `POST /api_app`.
+    ApiAppCreate,
+}
+
+/// A request body the simulator read ([`DropboxSignSim::bodies`]).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ReceivedBody {
+    /// The HTTP method (`POST`, `PUT`, ...).
+    pub method: String,
+    /// The path as sent, still percent-encoded (`/v3/signature_request/send`).
+    pub path: String,
+    /// The body.
+    pub content: BodyContent,
+}
+
+/// A request body as it arrived.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum BodyContent {
+    /// A JSON object.
+    Json(Value),
+    /// A `multipart/form-data` form: every part, in order, files included.
+    Multipart(Vec<FormPart>),
+}
+
+impl BodyContent {
+    /// The JSON object, for a JSON body.
+    pub fn json(&self) -> Option<&Value> {
+        match self {
+            BodyContent::Json(value) => Some(value),
+            BodyContent::Multipart(_) => None,
+        }
+    }
+
+    /// The parts, for a multipart body.
+    pub fn parts(&self) -> Option<&[FormPart]> {
+        match self {
+            BodyContent::Multipart(parts) => Some(parts),
+            BodyContent::Json(_) => None,
+        }
+    }
 }
 
 /// How events are posted to the callback URL.
@@ -377,6 +443,7 @@ pub struct DropboxSignSimBuilder {
     cancel_delay: Option<Duration>,
     auto_sign_after: Option<Duration>,
     prepare_files_for: Option<Duration>,
+    download_size: Option<u64>,
     port: u16,
 }
 
@@ -393,6 +460,7 @@ impl Default for DropboxSignSimBuilder {
             cancel_delay: Some(DEFAULT_CANCEL_DELAY),
             auto_sign_after: None,
             prepare_files_for: None,
+            download_size: None,
             port: 0,
         }
     }
@@ -490,29 +558,22 @@ impl DropboxSignSimBuilder {
         self
     }
 
-    /// Listens on this port of 127.0.0.1 (default 0: a free port, which
-    /// [`DropboxSignSim::base_url`] tells).
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
+    /// `GET /signature_request/files/{id}` (as a PDF) answers a stand-in
+    /// file of exactly `bytes` bytes in place of the one-page PDF, for
+    /// testing code that downloads large documents: typed
+    /// `application/pdf` with its `Content-Length`, byte `i` of it is
+    /// `i % 251` (so a test can check every byte arrived, in order), and it
+    /// is made as it is sent, 64 KiB at a time, so the simulator never
+    /// holds it whole. It is not a PDF. The other downloads are unchanged.
+    pub fn download_size(mut self, bytes: u64) -> Self {
+        self.download_size = Some(bytes);
         self
     }
 
-    /// Starts the simulator on `127.0.0.1`, on a free port unless `port` set one.
-    ///
-    /// # Panics
-    ///
-    /// If no port can be bound; [`Self::try_start`] returns the error instead.
-    /// Outside a tokio runtime.
-    pub async fn start(self) -> DropboxSignSim {
-        self.try_start().await.unwrap_or_else(|err| panic!("cannot start the Dropbox Sign simulator: {err}"))
-    }
+    crate::server::port_and_start!(DropboxSignSim, "Dropbox Sign");
 
-    /// Starts the simulator, or says why it could not.
-    ///
-    /// # Panics
-    ///
-    /// Outside a tokio runtime.
-    pub async fn try_start(self) -> std::io::Result<DropboxSignSim> {
+    /// Builds the simulator's state and serves it (see `try_start`).
+    async fn launch(self) -> std::io::Result<DropboxSignSim> {
         let http = reqwest::Client::builder().timeout(CALLBACK_TIMEOUT).build().map_err(std::io::Error::other)?;
         let (outbox, queued) = mpsc::unbounded_channel();
         let port = self.port;
@@ -525,6 +586,8 @@ impl DropboxSignSimBuilder {
             requests: Mutex::default(),
             replies: Replies::default(),
             log: Log::default(),
+            bodies: Mutex::default(),
+            team: Mutex::new(account::Team::new(ACCOUNT_EMAIL)),
             events: Mutex::default(),
             tasks: Mutex::default(),
             pending: AtomicUsize::new(0),
@@ -771,7 +834,14 @@ impl DropboxSignSim {
             record.signers.push(Signer::new(signature_request_id, 0, "Requester", &draft.requester_email));
         }
         record.created_at = unix_now() as u64;
-        insert_sent(&self.shared, &mut requests, signature_request_id.to_owned(), record);
+        let id = signature_request_id.to_owned();
+        insert_sent(&self.shared, &mut requests, id.clone(), record);
+        if draft.hold {
+            let record = requests.records.get_mut(&id).expect("inserted above");
+            for signer in &mut record.signers {
+                signer.status = ON_HOLD;
+            }
+        }
         true
     }
 
@@ -821,6 +891,27 @@ impl DropboxSignSim {
             .signature_request(signature_request_id)
             .unwrap_or_else(|| json!({"signature_request_id": signature_request_id}));
         deliver(&self.shared, &Outgoing::about_request(event_type, signature_request_id, request, None)).await
+    }
+
+    /// The bodies of the requests the simulator read so far, in order: each
+    /// JSON body, and each multipart form part by part (the API takes no
+    /// credential in a body). Requests answered before their body was read
+    /// (refused credentials, the rate limit, an unknown path, a queued
+    /// reply) are not among them; [`Self::requests`] lists every request.
+    pub fn bodies(&self) -> Vec<ReceivedBody> {
+        lock(&self.shared.bodies).clone()
+    }
+
+    /// Adds a member to the team (`PUT /team/add_member` invites; this is a
+    /// member who already accepted).
+    pub fn add_team_member(&self, email_address: &str) {
+        lock(&self.shared.team).add_member(email_address);
+    }
+
+    /// An account that belongs to another team: inviting its address
+    /// answers `403 team_invite_failed`.
+    pub fn add_other_team_account(&self, email_address: &str) {
+        lock(&self.shared.team).add_elsewhere(email_address);
     }
 
     /// The requests answered so far, in order: method, path, query and
@@ -879,6 +970,9 @@ struct Shared {
     rate: Mutex<Rate>,
     replies: Replies<Endpoint>,
     log: Log,
+    /// Every body read, in order ([`DropboxSignSim::bodies`]).
+    bodies: Mutex<Vec<ReceivedBody>>,
+    team: Mutex<account::Team>,
     events: Mutex<Vec<SimEvent>>,
     /// The event poster and the timers (cancels, automatic signatures);
     /// aborted when the simulator drops.
@@ -947,7 +1041,7 @@ struct Signer {
     role: Option<String>,
     order: Option<i64>,
     group: Option<String>,
-    /// `awaiting_signature`, `signed` or `declined`.
+    /// `awaiting_signature`, `signed`, `declined` or `on_hold_by_requester`.
     status: &'static str,
     signed_at: Option<u64>,
     last_reminded_at: Option<u64>,
@@ -991,6 +1085,9 @@ impl Signer {
         })
     }
 }
+
+/// The status of a signer of a held request, until `release_hold`.
+const ON_HOLD: &str = "on_hold_by_requester";
 
 /// The signers' statuses a seeded request in `state` has.
 fn statuses_for(state: RequestState, signers: usize) -> Vec<&'static str> {
@@ -1184,7 +1281,7 @@ impl Record {
 }
 
 /// The requester of every simulated request: the account's address.
-const REQUESTER_EMAIL: &str = "sender@example.com";
+const REQUESTER_EMAIL: &str = ACCOUNT_EMAIL;
 
 #[derive(Clone, Debug)]
 struct Template {
@@ -1224,6 +1321,8 @@ struct Draft {
     /// The request it becomes once claimed.
     record: Record,
     requester_email: String,
+    /// Claimed, its signers wait on hold until `release_hold`.
+    hold: bool,
 }
 
 /// An event waiting to be posted.
@@ -1451,6 +1550,7 @@ fn route(method: &Method, path: &str) -> Route {
                 "files" => (Files, Method::GET),
                 "files_as_data_uri" => (FilesAsDataUri, Method::GET),
                 "files_as_file_url" => (FilesAsFileUrl, Method::GET),
+                "release_hold" => (ReleaseHold, Method::POST),
                 _ => return Route::Unknown,
             };
             (endpoint, Some(*id), method)
@@ -1466,6 +1566,10 @@ fn route(method: &Method, path: &str) -> Route {
             (UnclaimedDraftCreateEmbeddedWithTemplate, None, Method::POST)
         }
         ["embedded", "sign_url", id] if !id.is_empty() => (EmbeddedSignUrl, Some(*id), Method::GET),
+        ["account"] => (Account, None, Method::GET),
+        ["team", "add_member"] => (TeamAddMember, None, Method::PUT),
+        ["team", "remove_member"] => (TeamRemoveMember, None, Method::POST),
+        ["api_app"] => (ApiAppCreate, None, Method::POST),
         _ => return Route::Unknown,
     };
     if *method != expected {
@@ -1513,7 +1617,16 @@ async fn respond(shared: &Arc<Shared>, method: &Method, uri: &Uri, headers: &Hea
                 None => {
                     let content_type = headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok());
                     match form::read(content_type, body).await {
-                        Ok(form) => answer(shared, endpoint, id.as_deref().unwrap_or_default(), uri, form),
+                        Ok(form) => {
+                            if let Some(content) = &form.received {
+                                lock(&shared.bodies).push(ReceivedBody {
+                                    method: method.as_str().to_owned(),
+                                    path: uri.path().to_owned(),
+                                    content: content.clone(),
+                                });
+                            }
+                            answer(shared, endpoint, id.as_deref().unwrap_or_default(), uri, form)
+                        }
                         Err(why) => bad_request(&why, None),
                     }
                 }
@@ -1567,6 +1680,11 @@ fn answer(shared: &Arc<Shared>, endpoint: Endpoint, id: &str, uri: &Uri, form: F
         UnclaimedDraftCreateEmbedded => unclaimed_draft(shared, form, Kind::Embedded),
         UnclaimedDraftCreateEmbeddedWithTemplate => unclaimed_draft(shared, form, Kind::EmbeddedWithTemplate),
         EmbeddedSignUrl => sign_url(shared, id),
+        ReleaseHold => release_hold(shared, id),
+        Account => account::account(),
+        TeamAddMember => account::add_member(shared, &form),
+        TeamRemoveMember => account::remove_member(shared, &form),
+        ApiAppCreate => account::create_api_app(shared, &form),
     }
 }
 
@@ -2083,13 +2201,51 @@ fn files(shared: &Arc<Shared>, endpoint: Endpoint, id: &str, uri: &Uri) -> Respo
             }))
         }
         _ => match query_param(uri, "file_type").as_deref().map(str::trim) {
-            None | Some("" | "pdf") => pdf_reply(record.pdf(id), true),
+            None | Some("" | "pdf") => match shared.config.download_size {
+                Some(size) => stand_in_file(size),
+                None => pdf_reply(record.pdf(id), true),
+            },
             Some("zip") => Reply::bytes(200, "application/zip", record.zip(id))
                 .header("Content-Disposition", "attachment; filename=\"signature_request.zip\"")
                 .into_response(),
             Some(other) => bad_request(&format!("file_type `{other}` is neither pdf nor zip."), Some("file_type")),
         },
     }
+}
+
+/// The stand-in download of [`DropboxSignSimBuilder::download_size`]: `size`
+/// bytes, byte `i` being `i % 251`, made 64 KiB at a time as it is sent.
+fn stand_in_file(size: u64) -> Response {
+    const CHUNK: u64 = 64 * 1024;
+    let chunks = futures_util::stream::unfold(0u64, move |sent| async move {
+        (sent < size).then(|| {
+            let len = CHUNK.min(size - sent);
+            let chunk: Vec<u8> = (sent..sent + len).map(|i| (i % 251) as u8).collect();
+            (Ok::<_, std::convert::Infallible>(Bytes::from(chunk)), sent + len)
+        })
+    });
+    let mut response = Response::new(axum::body::Body::from_stream(chunks));
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(axum::http::header::CONTENT_LENGTH, HeaderValue::from(size));
+    response
+}
+
+/// `POST /signature_request/release_hold/{id}`: the held signers start awaiting signature.
+fn release_hold(shared: &Arc<Shared>, id: &str) -> Response {
+    let mut requests = lock(&shared.requests);
+    let record = match open_record(shared, &mut requests, id) {
+        Ok(record) => record,
+        Err(refused) => return refused,
+    };
+    let held: Vec<&mut Signer> = record.signers.iter_mut().filter(|s| s.status == ON_HOLD).collect();
+    if held.is_empty() {
+        return bad_request("This signature request is not on hold.", None);
+    }
+    for signer in held {
+        signer.status = "awaiting_signature";
+    }
+    json_ok(json!({"signature_request": record.json(id, shared.origin())}))
 }
 
 /// How long a `files_as_file_url` URL is said to work, in seconds.
@@ -2212,7 +2368,8 @@ fn unclaimed_draft(shared: &Arc<Shared>, form: Form, kind: Kind) -> Response {
         "expires_at": form::integer(fields.get("expires_at")),
         "test_mode": record.test_mode,
     });
-    requests.drafts.insert(id.clone(), Draft { record, requester_email });
+    let hold = kind.embedded() && form::flag(fields.get("hold_request"));
+    requests.drafts.insert(id.clone(), Draft { record, requester_email, hold });
     requests.draft_order.push(id);
     json_ok(json!({"unclaimed_draft": draft}))
 }
@@ -2361,7 +2518,8 @@ mod tests {
         assert!(matches!(route(&Method::GET, "/v3/signature_request/cancel/x"), Route::WrongMethod));
         assert!(matches!(route(&Method::POST, "/v3/signature_request/cancel/"), Route::Unknown));
         assert!(matches!(route(&Method::POST, "/v3/signature_request/teleport/x"), Route::Unknown));
-        assert!(matches!(route(&Method::GET, "/v3/account"), Route::Unknown));
+        assert_eq!(found(Method::GET, "/v3/account"), Some((Endpoint::Account, None)));
+        assert!(matches!(route(&Method::GET, "/v3/fax_line"), Route::Unknown));
         assert!(matches!(route(&Method::GET, "/signature_request/x"), Route::Unknown));
     }
 

@@ -84,29 +84,10 @@ impl LeegalitySimBuilder {
         self
     }
 
-    /// Listens on this port of 127.0.0.1 (default 0: a free port, which
-    /// `base_url()` tells).
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
+    crate::server::port_and_start!(LeegalitySim, "Leegality");
 
-    /// Starts the simulator on `127.0.0.1`, on a free port unless `port` set one.
-    ///
-    /// # Panics
-    ///
-    /// If no port can be bound ([`Self::try_start`] returns the error
-    /// instead), or outside a tokio runtime.
-    pub async fn start(self) -> LeegalitySim {
-        self.try_start().await.unwrap_or_else(|err| panic!("cannot start the Leegality simulator: {err}"))
-    }
-
-    /// Starts the simulator, or says why it could not.
-    ///
-    /// # Panics
-    ///
-    /// Outside a tokio runtime.
-    pub async fn try_start(self) -> std::io::Result<LeegalitySim> {
+    /// Builds the simulator's state and serves it (see `try_start`).
+    async fn launch(self) -> std::io::Result<LeegalitySim> {
         let port = self.port;
         let shared = Arc::new(Shared {
             auth_token: self.auth_token,

@@ -23,7 +23,10 @@
 //!
 //! Each simulator logs the requests it answered (method, path, query,
 //! status; never a credential) and takes queued replies in place of the
-//! simulated ones ([`Reply`]).
+//! simulated ones ([`Reply`]). The Dropbox Sign simulator also keeps the
+//! bodies it read, multipart forms part by part
+//! ([`DropboxSignSim::bodies`]); [`multipart::read_multipart`] reads a form
+//! the same way for a server of your own.
 //!
 //! Add it as a dev-dependency beside `esign-client`, with `tokio` (its
 //! `#[tokio::main]` and `#[tokio::test]` need the `macros` and `rt`
@@ -68,6 +71,7 @@
 pub mod constellation1;
 pub mod dropbox_sign;
 pub mod leegality;
+pub mod multipart;
 mod server;
 
 pub use constellation1::Constellation1Sim;

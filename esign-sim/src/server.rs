@@ -234,6 +234,44 @@ pub(crate) fn unix_now() -> f64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs_f64()
 }
 
+/// Writes the `port`, `start` and `try_start` methods every simulator's
+/// builder has, in its `impl`: `$sim` is the simulator it starts, `$name`
+/// the provider as a failed start names it. The builder has a `port: u16`
+/// field and a private `launch` that builds the simulator's own state and
+/// serves it.
+macro_rules! port_and_start {
+    ($sim:ty, $name:literal) => {
+        /// Listens on this port of 127.0.0.1 (default 0: a free port, which
+        /// `base_url()` tells).
+        pub fn port(mut self, port: u16) -> Self {
+            self.port = port;
+            self
+        }
+
+        /// Starts the simulator on `127.0.0.1`, on a free port unless `port` set one.
+        ///
+        /// # Panics
+        ///
+        /// If no port can be bound ([`Self::try_start`] returns the error
+        /// instead), or outside a tokio runtime.
+        pub async fn start(self) -> $sim {
+            self.try_start()
+                .await
+                .unwrap_or_else(|err| panic!(concat!("cannot start the ", $name, " simulator: {}"), err))
+        }
+
+        /// Starts the simulator, or says why it could not.
+        ///
+        /// # Panics
+        ///
+        /// Outside a tokio runtime.
+        pub async fn try_start(self) -> std::io::Result<$sim> {
+            self.launch().await
+        }
+    };
+}
+pub(crate) use port_and_start;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,19 +38,21 @@ fn options(name: &str) -> CrateOptions {
     }
 }
 
+/// The YAML and JSON specs in `dir` (under the workspace root), sorted;
+/// none when it does not exist.
+fn specs_in(dir: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root().join(dir)) else { return Vec::new() };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+        .collect();
+    found.sort();
+    found
+}
+
 fn spec_files() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for dir in ["specs", "../shared/corpus"] {
-        let Ok(entries) = std::fs::read_dir(root().join(dir)) else { continue };
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
-            .collect();
-        found.sort();
-        files.extend(found);
-    }
-    files
+    ["specs", "../shared/corpus"].into_iter().flat_map(specs_in).collect()
 }
 
 /// Generation time per spec: median, and per 1,000 spec lines.
@@ -99,15 +101,7 @@ fn mib(bytes: usize) -> f64 {
 /// repository too); a YAML alias bomb; a 200,000-value enum.
 fn cost() -> String {
     let mut files = spec_files();
-    if let Ok(entries) = std::fs::read_dir(root().join("../shared/corpus-next")) {
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
-            .collect();
-        found.sort();
-        files.extend(found);
-    }
+    files.extend(specs_in("../shared/corpus-next"));
     let mut out = String::from(
         "| spec | size (MB) | lines | peak heap (MiB) | peak MiB per MB of spec | time (ms) | ms per 1,000 lines |\n\
          |---|---:|---:|---:|---:|---:|---:|\n",
@@ -317,6 +311,11 @@ unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
+// The test binaries' shared helpers (the bench uses `serve`).
+#[allow(dead_code)]
+#[path = "../shared/mod.rs"]
+mod shared;
+
 mod client_benches {
     use super::*;
     use axum::routing::post;
@@ -324,12 +323,7 @@ mod client_benches {
     use esign_client::runtime::{BulkOptions, CallbackError, Journal, RetryPolicy, Secret};
     use std::sync::{Arc, Mutex};
 
-    async fn serve(router: axum::Router) -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-        format!("http://{address}")
-    }
+    use super::shared::{callback_form, serve};
 
     /// The generated client against a hand-written reqwest call making the
     /// same request to the same server, alternating in blocks.
@@ -390,11 +384,7 @@ mod client_benches {
                 "signatures": [{"signature_id": "s", "status_code": "awaiting_signature"}]}
         })
         .to_string();
-        let boundary = "bench-boundary";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n"
-        );
-        (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+        callback_form(&json)
     }
 
     /// A callback body of about `size` bytes of tiny values (the shape that
@@ -412,11 +402,7 @@ mod client_benches {
             i += 1;
         }
         json.push_str("}}}");
-        let boundary = "bench-boundary";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n"
-        );
-        (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+        callback_form(&json)
     }
 
     /// A callback body of about `size` bytes whose signature request lists
@@ -429,11 +415,7 @@ mod client_benches {
             json.push_str(",{}");
         }
         json.push_str("]}}");
-        let boundary = "bench-boundary";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n"
-        );
-        (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+        callback_form(&json)
     }
 
     /// A callback as Dropbox Sign sends it: a signature request with
@@ -447,11 +429,7 @@ mod client_benches {
             "signature_request": esign_sim::dropbox_sign::signature_request_as_sent(signers)
         })
         .to_string();
-        let boundary = "bench-boundary";
-        let body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n"
-        );
-        (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
+        callback_form(&json)
     }
 
     /// Peak heap above what was live before, while `f` runs (single-threaded work).

@@ -6,6 +6,9 @@
 use axum::body::Bytes;
 use serde_json::{Map, Value};
 
+use super::BodyContent;
+use crate::multipart::read_multipart;
+
 /// A file uploaded in a multipart body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Upload {
@@ -22,6 +25,8 @@ pub(crate) struct Form {
     pub(crate) fields: Map<String, Value>,
     /// The uploaded files, in the order they were sent.
     pub(crate) files: Vec<Upload>,
+    /// The body as it arrived (none for an empty body), for [`super::DropboxSignSim::bodies`].
+    pub(crate) received: Option<BodyContent>,
 }
 
 /// Reads `body` as its `content_type` says. An empty body is an empty form;
@@ -33,7 +38,10 @@ pub(crate) async fn read(content_type: Option<&str>, body: Bytes) -> Result<Form
     }
     match media.as_str() {
         "application/json" => match serde_json::from_slice(&body) {
-            Ok(Value::Object(fields)) => Ok(Form { fields, files: Vec::new() }),
+            Ok(Value::Object(fields)) => {
+                let received = Some(BodyContent::Json(Value::Object(fields.clone())));
+                Ok(Form { fields, files: Vec::new(), received })
+            }
             Ok(_) => Err("the JSON body must be an object".to_owned()),
             Err(err) => Err(format!("the JSON body cannot be read: {err}")),
         },
@@ -44,27 +52,27 @@ pub(crate) async fn read(content_type: Option<&str>, body: Bytes) -> Result<Form
 }
 
 async fn multipart(content_type: &str, body: Bytes) -> Result<Form, String> {
-    let boundary = multer::parse_boundary(content_type).map_err(|err| format!("the multipart body: {err}"))?;
-    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
-    let mut parts = multer::Multipart::new(stream, boundary);
+    let parts = read_multipart(content_type, body).await?;
     let mut form = Form::default();
-    let bad = |err: multer::Error| format!("the multipart body: {err}");
-    while let Some(part) = parts.next_field().await.map_err(bad)? {
-        let name = part.name().unwrap_or("").to_owned();
-        let file_name = part.file_name().map(str::to_owned);
-        let is_json = part.content_type().is_some_and(|media| media.essence_str() == "application/json");
-        if file_name.is_some() {
-            form.files.push(Upload { file_name, bytes: part.bytes().await.map_err(bad)? });
+    for part in &parts {
+        if part.is_file() {
+            form.files.push(Upload { file_name: part.file_name.clone(), bytes: Bytes::from(part.bytes.clone()) });
             continue;
         }
-        let text = part.text().await.map_err(bad)?;
-        let value = if is_json || JSON_PARTS.contains(&name.as_str()) {
+        let name = part.name.as_str();
+        let text = String::from_utf8(part.bytes.clone()).map_err(|_| format!("the part `{name}` is not UTF-8 text"))?;
+        let is_json = part
+            .content_type
+            .as_deref()
+            .is_some_and(|media| media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json"));
+        let value = if is_json || JSON_PARTS.contains(&name) {
             serde_json::from_str(&text).map_err(|err| format!("the part `{name}` is not JSON: {err}"))?
         } else {
             Value::String(text)
         };
-        insert(&mut form.fields, &name, value)?;
+        insert(&mut form.fields, name, value)?;
     }
+    form.received = Some(BodyContent::Multipart(parts));
     Ok(form)
 }
 

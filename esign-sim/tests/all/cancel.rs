@@ -1,8 +1,8 @@
 //! One `esign_runtime::Cancel` call against every simulator: each
 //! provider's answers map to the documented outcomes.
 
+use crate::support::{constellation1_client, leegality_client, sim_client};
 use esign_client::runtime::{Cancel, CancelOutcome, CancelRequest, RetryPolicy, StatusCode};
-use esign_client::{constellation1, dropbox_sign, leegality};
 use esign_sim::constellation1::SessionState;
 use esign_sim::dropbox_sign::RequestState;
 use esign_sim::leegality::InvitationState;
@@ -24,28 +24,9 @@ async fn every_provider_answer_maps_to_its_documented_outcome() {
     c1.add_session("active", SessionState::Active);
     c1.add_session("completed", SessionState::Completed);
 
-    let dropbox_client: Box<dyn Cancel + Send + Sync> = Box::new(
-        dropbox_sign::Client::builder()
-            .base_url(dropbox.base_url())
-            .credentials(dropbox_sign::Credentials::api_key(dropbox.api_key()))
-            .retry_policy(RetryPolicy::never())
-            .build()
-            .unwrap(),
-    );
-    let lg_client: Box<dyn Cancel + Send + Sync> = Box::new(
-        leegality::Client::builder()
-            .base_url(lg.base_url())
-            .credentials(leegality::Credentials::auth_token(lg.auth_token()))
-            .build()
-            .unwrap(),
-    );
-    let c1_client: Box<dyn Cancel + Send + Sync> = Box::new(
-        constellation1::Client::builder()
-            .base_url(c1.base_url())
-            .credentials(constellation1::Credentials::encrypted_token(c1.encrypted_token()))
-            .build()
-            .unwrap(),
-    );
+    let dropbox_client: Box<dyn Cancel + Send + Sync> = Box::new(sim_client(&dropbox, RetryPolicy::never()));
+    let lg_client: Box<dyn Cancel + Send + Sync> = Box::new(leegality_client(&lg, lg.auth_token()));
+    let c1_client: Box<dyn Cancel + Send + Sync> = Box::new(constellation1_client(&c1, c1.encrypted_token()));
 
     let not_found = |reason: &str| CancelOutcome::NotFound { reason: reason.to_owned() };
 

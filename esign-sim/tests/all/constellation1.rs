@@ -1,18 +1,9 @@
 //! The Constellation1 simulator: ReturnValue "True" and "False".
 
-use esign_client::constellation1::{Client, Credentials};
-use esign_client::runtime::{Error, RetryPolicy, StringBool};
+use crate::support::constellation1_client;
+use esign_client::runtime::{Error, StringBool};
 use esign_sim::constellation1::SessionState;
 use esign_sim::Constellation1Sim;
-
-fn client(sim: &Constellation1Sim, token: &str) -> Client {
-    Client::builder()
-        .base_url(sim.base_url())
-        .credentials(Credentials::encrypted_token(token))
-        .retry_policy(RetryPolicy::never())
-        .build()
-        .unwrap()
-}
 
 fn return_value(err: &Error<esign_client::constellation1::RequestResponse>) -> Option<StringBool> {
     match err {
@@ -25,7 +16,7 @@ fn return_value(err: &Error<esign_client::constellation1::RequestResponse>) -> O
 async fn an_active_session_is_canceled_once() {
     let sim = Constellation1Sim::builder().encrypted_token("Q2xpZW50SWQ6MTIz+/==").start().await;
     sim.add_session("s-1", SessionState::Active);
-    let client = client(&sim, "Q2xpZW50SWQ6MTIz+/==");
+    let client = constellation1_client(&sim, "Q2xpZW50SWQ6MTIz+/==");
     let response = client.cancel_session("s-1", "https://app.example.com/done?x=1").await.unwrap();
     assert_eq!(response.body.return_value, Some(StringBool(true)));
     assert_eq!(sim.state("s-1"), Some(SessionState::Canceled));
@@ -42,7 +33,7 @@ async fn completed_unknown_and_injected_failures_answer_false() {
     let sim = Constellation1Sim::start().await;
     sim.add_session("done", SessionState::Completed);
     sim.add_session("live", SessionState::Active);
-    let client = client(&sim, sim.encrypted_token());
+    let client = constellation1_client(&sim, sim.encrypted_token());
     for id in ["done", "unknown"] {
         assert_eq!(return_value(&client.cancel_session(id, "https://r").await.unwrap_err()), Some(StringBool(false)));
     }
@@ -60,7 +51,7 @@ async fn completed_unknown_and_injected_failures_answer_false() {
         .unwrap();
     assert_eq!(raw.text().await.unwrap(), r#"{"ReturnValue":"False"}"#);
 
-    let err = self::client(&sim, "wrong").cancel_session("live", "https://r").await.unwrap_err();
+    let err = constellation1_client(&sim, "wrong").cancel_session("live", "https://r").await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     client.cancel_session("live", "https://r").await.unwrap();
 }

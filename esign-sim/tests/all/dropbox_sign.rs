@@ -1,7 +1,7 @@
 //! The Dropbox Sign simulator: lifecycle, events, rate limits, injected
 //! errors, paging, credentials.
 
-use crate::support::{callback_endpoint, next_event, serve};
+use crate::support::{callback_endpoint, next_event, quick_retries, quick_wait, serve, sim_client};
 use axum::routing::post;
 use axum::Router;
 use esign_client::dropbox_sign::{
@@ -18,31 +18,11 @@ use esign_sim::{DropboxSignSim, Reply};
 use futures_util::StreamExt;
 use std::time::Duration;
 
-fn client(sim: &DropboxSignSim, retry: RetryPolicy) -> Client {
-    Client::builder()
-        .base_url(sim.base_url())
-        .credentials(Credentials::api_key(sim.api_key()))
-        .retry_policy(retry)
-        // The simulator's windows move with tokio's (paused) clock: so does
-        // the client's reading of their resets.
-        .time_source(esign_client::runtime::TokioClock::new())
-        .build()
-        .unwrap()
-}
-
 fn api_error(err: &Error<esign_client::dropbox_sign::ErrorResponse>) -> (u16, ErrorName) {
     match err {
         Error::Api { body, response } => (response.status.as_u16(), body.error.error_name.clone()),
         other => panic!("expected the documented error body, got {other:?}"),
     }
-}
-
-fn quick_wait() -> WaitOptions {
-    let mut options = WaitOptions::default();
-    options.max_wait = Duration::from_secs(10);
-    options.min_delay = Some(Duration::from_millis(5));
-    options.max_delay = Some(Duration::from_millis(20));
-    options
 }
 
 #[tokio::test(start_paused = true)]
@@ -52,7 +32,7 @@ async fn a_cancel_is_queued_then_the_signed_event_arrives_then_the_request_is_go
         let (url, mut events) = callback_endpoint(sim.api_key()).await;
         sim.set_callback_url(url);
         sim.add_signature_request("sr-1", RequestState::PartiallySigned);
-        let client = client(&sim, RetryPolicy::never());
+        let client = sim_client(&sim, RetryPolicy::never());
 
         // 200 with an empty body: queued, not canceled.
         let queued = client.signature_request_cancel("sr-1").await.unwrap();
@@ -89,7 +69,7 @@ async fn a_cancel_is_queued_then_the_signed_event_arrives_then_the_request_is_go
 async fn a_held_cancel_stays_queued_until_the_test_completes_it() {
     let sim = DropboxSignSim::builder().hold_cancellations().start().await;
     sim.add_signature_request("sr-1", RequestState::AwaitingSignature);
-    let client = client(&sim, RetryPolicy::never());
+    let client = sim_client(&sim, RetryPolicy::never());
     client.signature_request_cancel("sr-1").await.unwrap();
 
     // Queued: the request is still there, and a second cancel answers 410.
@@ -126,7 +106,7 @@ async fn cancel_and_confirm_completes_by_the_event_or_by_the_waiter() {
     sim.set_callback_url(url);
     sim.add_signature_request("by-event", RequestState::AwaitingSignature);
     sim.add_signature_request("by-waiter", RequestState::AwaitingSignature);
-    let client = client(&sim, RetryPolicy::default());
+    let client = sim_client(&sim, RetryPolicy::default());
 
     // A waiter that would take long, so the event decides.
     let mut slow = WaitOptions::default();
@@ -154,7 +134,7 @@ async fn executed_requests_cannot_be_canceled_but_can_be_removed() {
     sim.add_signature_request("signed", RequestState::FullySigned);
     sim.add_signature_request("declined", RequestState::Declined);
     sim.add_signature_request("open", RequestState::AwaitingSignature);
-    let client = client(&sim, RetryPolicy::never());
+    let client = sim_client(&sim, RetryPolicy::never());
     for id in ["signed", "declined"] {
         let err = client.signature_request_cancel(id).await.unwrap_err();
         assert_eq!(api_error(&err), (400, ErrorName::SignatureRequestCancelFailed), "{id}");
@@ -178,7 +158,7 @@ async fn executed_requests_cannot_be_canceled_but_can_be_removed() {
 async fn every_response_carries_the_rate_limit_and_an_exhausted_limit_is_answered_as_documented() {
     let sim = DropboxSignSim::builder().rate_limit(2).rate_limit_window(Duration::from_secs(1)).start().await;
     sim.add_signature_requests(4, RequestState::AwaitingSignature);
-    let client = client(&sim, RetryPolicy::never());
+    let client = sim_client(&sim, RetryPolicy::never());
 
     let first = client.signature_request_get("sr-00001").await.unwrap();
     let RateLimit { limit, remaining, reset, .. } = first.rate_limit.expect("the client reads the headers");
@@ -194,12 +174,12 @@ async fn every_response_carries_the_rate_limit_and_an_exhausted_limit_is_answere
     // This client now knows the window is spent and holds its next call
     // back until the reset; a client that does not know it yet sends, and
     // the simulator refuses as documented.
-    let limited = self::client(&sim, RetryPolicy::never()).signature_request_get("sr-00001").await.unwrap_err();
+    let limited = sim_client(&sim, RetryPolicy::never()).signature_request_get("sr-00001").await.unwrap_err();
     assert_eq!(api_error(&limited), (403, ErrorName::ExceededRate));
     assert_eq!(limited.rate_limit().map(|r| (r.limit, r.remaining)), Some((2, 0)));
 
     // The client's default policy waits for the reset, then goes through.
-    let waited = self::client(&sim, RetryPolicy::default()).signature_request_get("sr-00002").await.unwrap();
+    let waited = sim_client(&sim, RetryPolicy::default()).signature_request_get("sr-00002").await.unwrap();
     assert_eq!(waited.attempts, 2, "one rate-limited answer, then the retry");
     assert_eq!(waited.waits.len(), 1);
     assert!(waited.waits[0] <= Duration::from_millis(2500), "{:?}", waited.waits);
@@ -210,7 +190,7 @@ async fn every_response_carries_the_rate_limit_and_an_exhausted_limit_is_answere
 
     // The 429 variant.
     let sim = DropboxSignSim::builder().rate_limit(0).rate_limit_reply(RateLimitReply::TooManyRequests).start().await;
-    let err = self::client(&sim, RetryPolicy::never()).signature_request_get("x").await.unwrap_err();
+    let err = sim_client(&sim, RetryPolicy::never()).signature_request_get("x").await.unwrap_err();
     assert_eq!(api_error(&err), (429, ErrorName::ExceededRate));
 }
 
@@ -218,7 +198,7 @@ async fn every_response_carries_the_rate_limit_and_an_exhausted_limit_is_answere
 async fn injected_errors_arrive_as_typed_api_errors() {
     let sim = DropboxSignSim::start().await;
     sim.add_signature_request("sr-1", RequestState::AwaitingSignature);
-    let client = client(&sim, RetryPolicy::never());
+    let client = sim_client(&sim, RetryPolicy::never());
 
     sim.fail_next(409, "conflict");
     match client.signature_request_cancel("sr-1").await.unwrap_err() {
@@ -239,8 +219,7 @@ async fn injected_errors_arrive_as_typed_api_errors() {
 
     // Maintenance is retried by the client; the retry gets the real answer.
     sim.fail_next(503, "maintenance");
-    let response =
-        client.with_retry_policy(crate::support::quick_retries()).signature_request_get("sr-1").await.unwrap();
+    let response = client.with_retry_policy(quick_retries()).signature_request_get("sr-1").await.unwrap();
     assert_eq!(response.attempts, 2);
 
     // Aimed at one endpoint: a proxy's HTML page for the next get only.
@@ -277,7 +256,7 @@ async fn credentials_are_checked_and_never_logged() {
     let bearer =
         Client::builder().base_url(sim.base_url()).credentials(Credentials::oauth2("the-token")).build().unwrap();
     bearer.signature_request_get("sr-1").await.unwrap();
-    client(&sim, RetryPolicy::never()).signature_request_get("sr-1").await.unwrap();
+    sim_client(&sim, RetryPolicy::never()).signature_request_get("sr-1").await.unwrap();
 
     let log = format!("{:?}", sim.requests());
     assert_eq!(sim.requests().len(), 3);
@@ -292,7 +271,7 @@ async fn lists_page_through_every_request_in_order() {
     let ids = sim.add_signature_requests(45, RequestState::AwaitingSignature);
     assert_eq!((ids[0].as_str(), ids[44].as_str()), ("sr-00001", "sr-00045"));
     sim.add_signature_request("gone", RequestState::Canceled);
-    let client = client(&sim, RetryPolicy::never());
+    let client = sim_client(&sim, RetryPolicy::never());
 
     let mut options = SignatureRequestListOptions::default();
     options.page_size = Some(20);
@@ -366,8 +345,9 @@ async fn unknown_paths_and_methods_are_answered_as_the_api_does_and_drop_stops_t
     let sim = DropboxSignSim::start().await;
     let http = reqwest::Client::new();
     let key = sim.api_key().to_owned();
-    let account = http.get(format!("{}/account", sim.base_url())).basic_auth(&key, Some("")).send().await.unwrap();
-    assert_eq!(account.status(), 404);
+    // Fax lines are an API the simulator does not serve.
+    let fax = http.get(format!("{}/fax_line", sim.base_url())).basic_auth(&key, Some("")).send().await.unwrap();
+    assert_eq!(fax.status(), 404);
     let wrong = http.get(format!("{}/signature_request/cancel/x", sim.base_url())).basic_auth(&key, None::<&str>);
     let wrong = wrong.send().await.unwrap();
     assert_eq!(wrong.status(), 405);
@@ -392,7 +372,7 @@ async fn unknown_paths_and_methods_are_answered_as_the_api_does_and_drop_stops_t
 async fn a_bulk_run_given_an_id_twice_sends_it_once_and_reports_it_once() {
     let sim = DropboxSignSim::start().await;
     let ids = sim.add_signature_requests(3, RequestState::AwaitingSignature);
-    let client = client(&sim, RetryPolicy::default());
+    let client = sim_client(&sim, RetryPolicy::default());
     let given = vec![ids[0].clone(), ids[1].clone(), ids[0].clone(), ids[2].clone(), ids[1].clone()];
     let report = client.bulk_signature_request_cancel(given, &esign_client::runtime::BulkOptions::default()).await;
     let reported: Vec<&str> = report.entries.iter().map(|e| e.id.as_str()).collect();

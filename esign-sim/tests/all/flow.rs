@@ -3,10 +3,10 @@
 //! unclaimed draft), signing, the events each step posts, reminders,
 //! updates, downloads, cancelling.
 
-use crate::support::{callback_endpoint, next_event};
+use crate::support::{callback_endpoint, next_event, sim_client};
 use base64::Engine as _;
 use esign_client::dropbox_sign::{
-    Client, Credentials, ErrorName, EventCallback, EventType, FileType, SignatureRequestCreateEmbeddedRequest,
+    ErrorName, EventCallback, EventType, FileType, SignatureRequestCreateEmbeddedRequest,
     SignatureRequestFilesAsFileUrlOptions, SignatureRequestFilesOptions, SignatureRequestRemindRequest,
     SignatureRequestSendMultipart, SignatureRequestSendRequest, SignatureRequestSendWithTemplateRequest,
     SignatureRequestSigner, SignatureRequestUpdateRequest, SignatureStatusCode, TemplateCreateEmbeddedDraftRequest,
@@ -20,15 +20,6 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 const SETTLE: Duration = Duration::from_secs(10);
-
-fn client(sim: &DropboxSignSim) -> Client {
-    Client::builder()
-        .base_url(sim.base_url())
-        .credentials(Credentials::api_key(sim.api_key()))
-        .retry_policy(RetryPolicy::never())
-        .build()
-        .unwrap()
-}
 
 fn api_error(err: &Error<esign_client::dropbox_sign::ErrorResponse>) -> (u16, ErrorName, Option<String>) {
     match err {
@@ -88,7 +79,7 @@ async fn requests_sent_as_json_or_multipart_await_signature_and_read_back() {
     let sim = DropboxSignSim::start().await;
     let (url, mut events) = callback_endpoint(sim.api_key()).await;
     sim.set_callback_url(url);
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
 
     let mut request = json_request("By URL");
     request.metadata = Some([("order".to_owned(), serde_json::json!(7))].into_iter().collect());
@@ -202,7 +193,7 @@ async fn templates_are_listed_and_sending_with_one_fills_its_roles() {
     let sim = DropboxSignSim::start().await;
     sim.add_template("tpl-nda", "NDA", &["Client", "Witness"]);
     sim.add_template("tpl-other", "Other", &["Signer"]);
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
 
     let template = client.template_get("tpl-nda").await.unwrap().body.template.unwrap();
     let roles: Vec<_> = template.signer_roles.unwrap().into_iter().map(|r| r.name.unwrap()).collect();
@@ -248,7 +239,7 @@ async fn an_embedded_template_draft_exists_at_once_and_posts_template_created() 
     let sim = DropboxSignSim::start().await;
     let (url, mut events) = callback_endpoint(sim.api_key()).await;
     sim.set_callback_url(url);
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let mut request = TemplateCreateEmbeddedDraftRequest::new("client-1".to_owned());
     request.file_urls = Some(vec!["https://example.com/lease.pdf".to_owned()]);
     request.title = Some("Lease".to_owned());
@@ -272,7 +263,7 @@ async fn an_unclaimed_draft_becomes_a_request_once_claimed() {
     let sim = DropboxSignSim::start().await;
     let (url, mut events) = callback_endpoint(sim.api_key()).await;
     sim.set_callback_url(url);
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let mut request = UnclaimedDraftCreateRequest::new(UnclaimedDraftType::RequestSignature);
     request.signers = Some(vec![UnclaimedDraftSigner::new("Jack".to_owned(), "jack@example.com".to_owned())]);
     request.test_mode = Some(true);
@@ -304,7 +295,7 @@ async fn signing_posts_signed_then_all_signed_events_verified_by_the_callback_en
     let sim = DropboxSignSim::builder().api_key("account-key").start().await;
     let (url, mut events) = callback_endpoint("account-key").await;
     sim.set_callback_url(url);
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let mut request = json_request("Ordered");
     let mut ordered = signers(&[("Jack", "jack@example.com"), ("Jill", "jill@example.com")]);
     ordered[0].order = Some(0);
@@ -366,7 +357,7 @@ async fn a_sent_request_can_be_canceled_and_posts_the_canceled_event() {
     let sim = DropboxSignSim::start().await;
     let (url, mut events) = callback_endpoint(sim.api_key()).await;
     sim.set_callback_url(url);
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let id = client.signature_request_send(&json_request("To cancel")).await.unwrap();
     let id = id.body.signature_request.signature_request_id.unwrap();
     assert!(sim.sign(&id, 0));
@@ -385,7 +376,7 @@ async fn a_sent_request_can_be_canceled_and_posts_the_canceled_event() {
 async fn automatic_signatures_complete_every_request_sent() {
     // With no delay, the answer to the send still awaits signature and the next read is complete.
     let sim = DropboxSignSim::builder().auto_sign_after(Duration::ZERO).start().await;
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let sent = client.signature_request_send(&json_request("Auto")).await.unwrap().body.signature_request;
     assert_eq!(sent.is_complete, Some(false));
     let id = sent.signature_request_id.unwrap();
@@ -393,20 +384,11 @@ async fn automatic_signatures_complete_every_request_sent() {
     assert_eq!(read.is_complete, Some(true));
     assert!(sim.settle(SETTLE).await);
     let types: Vec<_> = sim.events().into_iter().map(|e| e.event_type).collect();
-    assert_eq!(
-        types,
-        [
-            "signature_request_sent",
-            "signature_request_signed",
-            "signature_request_signed",
-            "signature_request_all_signed",
-            "signature_request_downloadable"
-        ]
-    );
+    assert_eq!(types, crate::support::TWO_SIGNERS_SIGN);
 
     // With a delay, settle waits for the signatures and their events.
     let sim = DropboxSignSim::builder().auto_sign_after(Duration::from_millis(30)).start().await;
-    let client = self::client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let id = client.signature_request_send(&json_request("Later")).await.unwrap();
     let id = id.body.signature_request.signature_request_id.unwrap();
     assert!(sim.settle(SETTLE).await);
@@ -417,7 +399,7 @@ async fn automatic_signatures_complete_every_request_sent() {
 #[tokio::test(start_paused = true)]
 async fn downloads_are_a_real_pdf_as_bytes_data_uri_or_url() {
     let sim = DropboxSignSim::start().await;
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let id = client.signature_request_send(&json_request("Download me")).await.unwrap();
     let id = id.body.signature_request.signature_request_id.unwrap();
     assert!(sim.sign_all(&id));
@@ -461,7 +443,7 @@ async fn reminders_and_updates_change_the_signers_as_documented() {
     let sim = DropboxSignSim::start().await;
     let (url, mut events) = callback_endpoint(sim.api_key()).await;
     sim.set_callback_url(url);
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let id = client.signature_request_send(&json_request("Remind")).await.unwrap();
     let id = id.body.signature_request.signature_request_id.unwrap();
 
@@ -511,7 +493,7 @@ async fn reminders_and_updates_change_the_signers_as_documented() {
 #[tokio::test(start_paused = true)]
 async fn embedded_requests_are_signed_through_sign_urls_and_never_reminded() {
     let sim = DropboxSignSim::start().await;
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let mut request = SignatureRequestCreateEmbeddedRequest::new("client-1".to_owned());
     request.file_urls = Some(vec!["https://example.com/a.pdf".to_owned()]);
     request.signers = Some(signers(&[("Jack", "jack@example.com")]));
@@ -539,7 +521,7 @@ async fn embedded_requests_are_signed_through_sign_urls_and_never_reminded() {
 async fn final_documents_take_the_preparation_time_the_builder_gives() {
     // An hour: the downloads answer 409 for as long as the test looks.
     let sim = DropboxSignSim::builder().prepare_files_for(Duration::from_secs(3600)).start().await;
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let id = client.signature_request_send(&json_request("Slow")).await.unwrap();
     let id = id.body.signature_request.signature_request_id.unwrap();
     let options = SignatureRequestFilesOptions::default();
@@ -554,7 +536,7 @@ async fn final_documents_take_the_preparation_time_the_builder_gives() {
 
     // A short one: settle waits for it; then the event is posted and the files download.
     let sim = DropboxSignSim::builder().prepare_files_for(Duration::from_millis(30)).start().await;
-    let client = self::client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let id = client.signature_request_send(&json_request("Quick")).await.unwrap();
     let id = id.body.signature_request.signature_request_id.unwrap();
     assert!(sim.sign_all(&id));
@@ -569,7 +551,7 @@ async fn final_documents_take_the_preparation_time_the_builder_gives() {
 fn signers_can_be_made_to_sign_from_outside_the_runtime() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let sim = runtime.block_on(DropboxSignSim::builder().prepare_files_for(Duration::from_millis(10)).start());
-    let client = client(&sim);
+    let client = sim_client(&sim, RetryPolicy::never());
     let sent = runtime.block_on(client.signature_request_send(&json_request("Sync"))).unwrap();
     let id = sent.body.signature_request.signature_request_id.unwrap();
     // A plain thread: the preparation timer still runs on the simulator's runtime.

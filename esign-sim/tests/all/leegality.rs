@@ -1,20 +1,12 @@
 //! The Leegality simulator: the status 1/0 envelope and its message codes.
 
-use esign_client::leegality::{Client, Credentials, MessageCode};
-use esign_client::runtime::{Error, RetryPolicy};
+use crate::support::leegality_client;
+use esign_client::leegality::MessageCode;
+use esign_client::runtime::Error;
 use esign_sim::leegality::{envelope_reply, InvitationState};
 use esign_sim::LeegalitySim;
 
 const UUID: &str = "db9f8b15-84be-47e4-a885-66cdce4bc80c";
-
-fn client(sim: &LeegalitySim, token: &str) -> Client {
-    Client::builder()
-        .base_url(sim.base_url())
-        .credentials(Credentials::auth_token(token))
-        .retry_policy(RetryPolicy::never())
-        .build()
-        .unwrap()
-}
 
 /// The status and the first message code of a failed delete.
 fn failure(err: &Error<esign_client::leegality::DeleteInvitationResponse>) -> (u16, Option<i64>, Option<MessageCode>) {
@@ -30,7 +22,7 @@ fn failure(err: &Error<esign_client::leegality::DeleteInvitationResponse>) -> (u
 #[tokio::test(start_paused = true)]
 async fn an_unsigned_invitation_is_deleted_once_by_url_or_uuid() {
     let sim = LeegalitySim::start().await;
-    let client = client(&sim, sim.auth_token());
+    let client = leegality_client(&sim, sim.auth_token());
     let full = format!("https://sandbox.leegality.com/sign/{UUID}");
     sim.add_invitation(&full, InvitationState::Unsigned);
     sim.add_invitation("second-uuid", InvitationState::Unsigned);
@@ -60,7 +52,7 @@ async fn an_unsigned_invitation_is_deleted_once_by_url_or_uuid() {
 async fn signed_and_unknown_invitations_do_not_exist_for_deletion() {
     let sim = LeegalitySim::start().await;
     sim.add_invitation(UUID, InvitationState::Signed);
-    let client = client(&sim, sim.auth_token());
+    let client = leegality_client(&sim, sim.auth_token());
     for sign_url in [UUID, "never-added"] {
         let err = client.delete_invitation(sign_url).await.unwrap_err();
         assert_eq!(failure(&err), (200, Some(0), Some(MessageCode::InvitationNotExists)), "{sign_url}");
@@ -85,7 +77,7 @@ async fn a_missing_sign_url_injected_codes_and_a_wrong_token() {
     assert_eq!(body["status"], 0);
     assert_eq!(body["messages"][0]["code"], "sign.url.required");
 
-    let client = client(&sim, "lg-token");
+    let client = leegality_client(&sim, "lg-token");
     sim.fail_next("some.future.code", "Something new.");
     let err = client.delete_invitation(UUID).await.unwrap_err();
     assert_eq!(failure(&err), (200, Some(0), Some(MessageCode::UnknownValue("some.future.code".to_owned()))));
@@ -94,7 +86,7 @@ async fn a_missing_sign_url_injected_codes_and_a_wrong_token() {
     assert_eq!(failure(&client.delete_invitation(UUID).await.unwrap_err()).2, Some(MessageCode::SignUrlRequired));
 
     // A wrong token: HTTP 401, which the spec does not document.
-    let err = self::client(&sim, "wrong").delete_invitation(UUID).await.unwrap_err();
+    let err = leegality_client(&sim, "wrong").delete_invitation(UUID).await.unwrap_err();
     assert!(matches!(&err, Error::UnexpectedResponse(response) if response.status == 401), "{err:?}");
     let log = format!("{:?}", sim.requests());
     assert!(!log.contains("lg-token") && !log.contains("wrong"), "{log}");

@@ -51,16 +51,7 @@ async fn send_and_track_sends_learns_of_the_signatures_by_callback_and_downloads
     assert!(sim.settle(Duration::from_secs(10)).await);
     let posted: Vec<_> = sim.events().into_iter().map(|e| (e.event_type, e.delivery)).collect();
     let types: Vec<&str> = posted.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(
-        types,
-        [
-            "signature_request_sent",
-            "signature_request_signed",
-            "signature_request_signed",
-            "signature_request_all_signed",
-            "signature_request_downloadable"
-        ]
-    );
+    assert_eq!(types, crate::support::TWO_SIGNERS_SIGN);
     assert!(posted.iter().all(|(_, delivery)| *delivery == Delivery::Acknowledged), "{posted:?}");
     let calls: Vec<String> = sim.requests().iter().map(|r| format!("{} {} {}", r.method, r.path, r.status)).collect();
     assert_eq!(calls[0], "POST /v3/signature_request/send 200", "{calls:?}");

@@ -39,14 +39,6 @@ async fn receive(State(endpoint): State<Endpoint>, headers: HeaderMap, body: Byt
     (StatusCode::OK, CALLBACK_REPLY.to_owned())
 }
 
-/// Serves a router on 127.0.0.1 for the rest of the test; returns its origin.
-pub async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
-    format!("http://{address}")
-}
-
 /// Waits for the next event, for at most five seconds.
 pub async fn next_event(events: &mut mpsc::Receiver<EventCallback>) -> EventCallback {
     tokio::time::timeout(Duration::from_secs(5), events.recv())
@@ -55,10 +47,37 @@ pub async fn next_event(events: &mut mpsc::Receiver<EventCallback>) -> EventCall
         .expect("the endpoint is gone")
 }
 
-/// Retries quickly, so tests of retried answers stay fast.
-pub fn quick_retries() -> RetryPolicy {
-    let mut policy = RetryPolicy::default();
-    policy.base_delay = Duration::from_millis(5);
-    policy.max_delay = Duration::from_millis(20);
-    policy
+// Written once for both test binaries (this one and tests/tests/all).
+#[allow(dead_code)] // callback_form is for the client's own tests
+#[path = "../../../tests/shared/mod.rs"]
+mod shared;
+pub use shared::{quick_retries, quick_wait, serve, sim_client};
+
+/// The events a request sent to two signers posts as both sign, in order.
+pub const TWO_SIGNERS_SIGN: [&str; 5] = [
+    "signature_request_sent",
+    "signature_request_signed",
+    "signature_request_signed",
+    "signature_request_all_signed",
+    "signature_request_downloadable",
+];
+
+/// A Leegality client for `sim`, sending `token`, without retries.
+pub fn leegality_client(sim: &esign_sim::LeegalitySim, token: &str) -> esign_client::leegality::Client {
+    esign_client::leegality::Client::builder()
+        .base_url(sim.base_url())
+        .credentials(esign_client::leegality::Credentials::auth_token(token))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap()
+}
+
+/// A Constellation1 client for `sim`, sending `token`, without retries.
+pub fn constellation1_client(sim: &esign_sim::Constellation1Sim, token: &str) -> esign_client::constellation1::Client {
+    esign_client::constellation1::Client::builder()
+        .base_url(sim.base_url())
+        .credentials(esign_client::constellation1::Credentials::encrypted_token(token))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap()
 }

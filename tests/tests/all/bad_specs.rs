@@ -274,16 +274,7 @@ fn a_failing_spec_yields_no_output() {
     let bad = dir.path().join("bad.yaml");
     std::fs::write(&good, format!("{HEADER}paths: {{}}\n")).unwrap();
     std::fs::write(&bad, "openapi: [\n").unwrap();
-    let options = esign_codegen::CrateOptions {
-        crate_name: "x".to_owned(),
-        command: "test".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Fail,
-        runtime: esign_codegen::RuntimeDep::Vendored,
-        crate_version: None,
-        front_page: None,
-    };
+    let options = crate::support::crate_options("x", esign_codegen::RuntimeDep::Vendored);
     let err = esign_codegen::generate_crate(
         &[SpecInput::new(&good, "good.yaml"), SpecInput::new(&bad, "bad.yaml")],
         &options,

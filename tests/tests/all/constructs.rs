@@ -82,12 +82,16 @@ async fn a_multipart_body_that_is_one_value_is_one_part_the_caller_names() {
 
     let requests = server.received_requests().await.expect("requests are recorded");
     assert_eq!(requests.len(), 2);
-    let parts = crate::support::read_multipart(header_of(&requests[0], "content-type"), requests[0].body.clone()).await;
+    let parts = crate::support::read_multipart(header_of(&requests[0], "content-type"), requests[0].body.clone())
+        .await
+        .unwrap();
     assert_eq!(parts.len(), 1, "one part: {parts:?}");
     assert_eq!(parts[0].name, "file");
     assert_eq!(parts[0].file_name.as_deref(), Some("scan.pdf"));
     assert_eq!(parts[0].text(), "%PDF-1.7 scan");
-    let parts = crate::support::read_multipart(header_of(&requests[1], "content-type"), requests[1].body.clone()).await;
+    let parts = crate::support::read_multipart(header_of(&requests[1], "content-type"), requests[1].body.clone())
+        .await
+        .unwrap();
     assert_eq!(
         crate::support::text_pairs(&parts),
         [("columns".to_owned(), "status".to_owned()), ("columns".to_owned(), "owner".to_owned())]
@@ -109,41 +113,33 @@ async fn the_json_form_of_the_same_body_is_the_default_method() {
     client.upload_file(&file_meta("NDA")).await.unwrap();
 }
 
+/// Expects exactly one `verb` request to `at` with this Content-Type and
+/// body, and answers it 204.
+async fn expect_once(server: &MockServer, verb: &str, at: &str, content_type: &str, body: &str) {
+    Mock::given(method(verb))
+        .and(path(at))
+        .and(header("content-type", content_type))
+        .and(body_string(body))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
 async fn form_bodies_text_bytes_and_schemaless_json() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/forms"))
-        .and(header("content-type", "application/x-www-form-urlencoded"))
-        .and(body_string("FriendlyName=Jack+%26+Jill%2Fco&Roles=admin&Roles=signer"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .and(path("/raw"))
-        .and(header("content-type", "application/octet-stream"))
-        .and(body_string("\u{0}\u{1}raw"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PUT"))
-        .and(path("/notes"))
-        .and(header("content-type", "text/plain"))
-        .and(body_string("a note"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path("/anything"))
-        .and(header("content-type", "application/merge-patch+json"))
-        .and(body_string(r#"{"any":[1,true]}"#))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_once(
+        &server,
+        "POST",
+        "/forms",
+        "application/x-www-form-urlencoded",
+        "FriendlyName=Jack+%26+Jill%2Fco&Roles=admin&Roles=signer",
+    )
+    .await;
+    expect_once(&server, "PUT", "/raw", "application/octet-stream", "\u{0}\u{1}raw").await;
+    expect_once(&server, "PUT", "/notes", "text/plain", "a note").await;
+    expect_once(&server, "POST", "/anything", "application/merge-patch+json", r#"{"any":[1,true]}"#).await;
     let client = bodies::Client::builder().base_url(server.uri()).build().unwrap();
     let mut form = bodies::SubmitFormForm::new("Jack & Jill/co".to_owned());
     form.roles = Some(vec!["admin".to_owned(), "signer".to_owned()]);
@@ -457,6 +453,19 @@ fn forms_client(server: &MockServer) -> forms::Client {
         .unwrap()
 }
 
+/// A server that takes every `POST /letters` (200, `{}`), and a forms
+/// client for it.
+async fn letters_server() -> (MockServer, forms::Client) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/letters"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
+        .mount(&server)
+        .await;
+    let client = forms_client(&server);
+    (server, client)
+}
+
 /// `(name, value)` pairs sorted by name; a stable sort keeps the order of
 /// parts that share a name (`files[]`, `tags[]`).
 fn sorted(mut pairs: Vec<(String, String)>) -> Vec<(String, String)> {
@@ -511,13 +520,7 @@ async fn a_streamed_download_arrives_in_chunks_and_a_failure_is_typed() {
 
 #[tokio::test]
 async fn a_bracketed_form_spreads_the_json_body_type_and_adds_the_files() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/letters"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
-        .mount(&server)
-        .await;
-    let client = forms_client(&server);
+    let (server, client) = letters_server().await;
     let recipient = |name: &str, order: i64| {
         let mut recipient = forms::Recipient::new(name.to_owned());
         recipient.order = Some(order);
@@ -539,7 +542,7 @@ async fn a_bracketed_form_spreads_the_json_body_type_and_adds_the_files() {
     ]);
     client.send_letter_multipart(&body).await.unwrap();
     let request = only_request(&server).await;
-    let parts = read_multipart(header_of(&request, "content-type"), request.body.clone()).await;
+    let parts = read_multipart(header_of(&request, "content-type"), request.body.clone()).await.unwrap();
     assert_eq!(
         sorted(text_pairs(&parts)),
         owned(&[
@@ -582,7 +585,7 @@ async fn a_bracketed_form_without_a_typed_member_names_each_field() {
     body.avatar = Some(FilePart::new(&b"PNG"[..]).file_name("me.png"));
     client.update_profile(&body).await.unwrap();
     let request = only_request(&server).await;
-    let parts = read_multipart(header_of(&request, "content-type"), request.body.clone()).await;
+    let parts = read_multipart(header_of(&request, "content-type"), request.body.clone()).await.unwrap();
     assert_eq!(
         sorted(text_pairs(&parts)),
         owned(&[
@@ -600,13 +603,7 @@ async fn a_bracketed_form_without_a_typed_member_names_each_field() {
 
 #[tokio::test]
 async fn request_bodies_that_fail_their_checks_are_not_sent() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/letters"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
-        .mount(&server)
-        .await;
-    let client = forms_client(&server);
+    let (server, client) = letters_server().await;
     let mut both = forms::Letter::default();
     both.recipients = Some(vec![forms::Recipient::new("Jack".to_owned())]);
     both.groups = Some(vec!["sales".to_owned()]);
@@ -647,21 +644,6 @@ async fn a_paginator_forwards_its_required_argument() {
     assert_eq!(items, ["a", "b", "c"]);
 }
 
-/// The parts of a multipart body, as a server reads them: (name, text).
-async fn parse_multipart(request: &Request) -> Vec<(String, String)> {
-    let content_type = header_of(request, "content-type");
-    let boundary = multer::parse_boundary(content_type).expect("a multipart boundary");
-    let body = request.body.clone();
-    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
-    let mut multipart = multer::Multipart::new(stream, boundary);
-    let mut parts = Vec::new();
-    while let Some(field) = multipart.next_field().await.expect("a well-formed part") {
-        let name = field.name().unwrap_or_default().to_owned();
-        parts.push((name, field.text().await.expect("text")));
-    }
-    parts
-}
-
 #[tokio::test]
 async fn multipart_arrays_and_objects_follow_their_encoding() {
     let server = MockServer::start().await;
@@ -683,7 +665,12 @@ async fn multipart_arrays_and_objects_follow_their_encoding() {
     body.metadata = Some([("team".to_owned(), "legal".to_owned())].into_iter().collect());
     client.send_signature_request(&body).await.unwrap();
     let request = only_request(&server).await;
-    let parts = parse_multipart(&request).await;
+    let parts: Vec<(String, String)> = read_multipart(header_of(&request, "content-type"), request.body.clone())
+        .await
+        .unwrap()
+        .iter()
+        .map(|part| (part.name.clone(), part.text()))
+        .collect();
     let pairs: Vec<(&str, &str)> = parts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     assert_eq!(
         pairs,

@@ -1,748 +1,51 @@
-//! The Dropbox Sign endpoints beyond cancel and remove, against a local
-//! server (axum on 127.0.0.1) that reads each request the way the reference
-//! describes it and answers with what the API returns: it checks every part
-//! of a multipart send, keeps signature requests, reminders, holds, the team
-//! and the apps, streams downloads, and can answer any documented error.
+//! The Dropbox Sign endpoints beyond cancel and remove, against the
+//! simulator (`esign-sim`): multipart sends checked part by part as they
+//! arrived, templates, reminders, holds, the team and the apps, streamed
+//! downloads and every documented error; and the operations only the
+//! vendor's spec has, which the simulator does not serve, against canned
+//! answers.
 
-use crate::support::{read_multipart, serve, FormPart};
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use crate::support::sim_client;
 use esign_client::dropbox_sign::{
     self as ds, Client, Credentials, ErrorName, FormField, GroupRequirement, ResponseData, SignatureRequestCustomField,
     SignatureStatusCode,
 };
 use esign_client::runtime::{Error, FilePart, RetryPolicy};
+use esign_sim::dropbox_sign::{error_reply, Endpoint, RequestState, ACCOUNT_EMAIL};
+use esign_sim::multipart::FormPart;
+use esign_sim::{DropboxSignSim, Reply};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const KEY: &str = "api-key-for-the-local-server";
-/// base64("api-key-for-the-local-server:"): the key as the basic user name, no password.
-const BASIC: &str = "Basic YXBpLWtleS1mb3ItdGhlLWxvY2FsLXNlcnZlcjo=";
 const MIB: u64 = 1024 * 1024;
 
-/// What the server remembers between calls.
-#[derive(Default)]
-struct Books {
-    /// Signature requests by id, as the API returns them.
-    requests: BTreeMap<String, Value>,
-    /// Requests created from drafts with `hold_request`, not yet released.
-    held: BTreeSet<String>,
-    /// Requests created for embedded signing.
-    embedded: BTreeSet<String>,
-    /// When each (request, signer email) was last reminded.
-    reminded: HashMap<(String, String), Instant>,
-    /// Every multipart body received, by path, as parts.
-    forms: Vec<(String, Vec<FormPart>)>,
-    /// Every JSON body received, by path.
-    bodies: Vec<(String, Value)>,
-    /// Every query received, by path.
-    queries: Vec<(String, BTreeMap<String, String>)>,
-    /// The team's members and outstanding invitations.
-    members: Vec<String>,
-    invited: Vec<String>,
-    /// Addresses that already belong to another team.
-    elsewhere: BTreeSet<String>,
-    /// The answer to the next call, whatever it is: (status, error name).
-    fail_next: Option<(u16, String)>,
-    /// Requests count as signed by everyone after this many reads.
-    signed_after_gets: Option<u32>,
-    /// Reads of each request so far.
-    gets: HashMap<String, u32>,
-    /// Requests whose files answer 409 (still being prepared) once.
-    preparing_once: BTreeSet<String>,
-    next_id: u64,
+async fn simulator() -> (Client, DropboxSignSim) {
+    let sim = DropboxSignSim::start().await;
+    (sim_client(&sim, RetryPolicy::never()), sim)
 }
 
-#[derive(Clone)]
-struct Fake {
-    books: Arc<Mutex<Books>>,
-    /// How many signature requests `list` pages through.
-    list_size: usize,
-    /// How many templates `template/list` pages through.
-    templates: usize,
-    /// The size of a downloaded file.
-    download_size: u64,
+/// The simulator's origin: its base URL without `/v3`.
+fn origin(sim: &DropboxSignSim) -> String {
+    sim.base_url().trim_end_matches("/v3").to_owned()
 }
 
-fn api_error(status: u16, name: &str, message: &str) -> Response {
-    let status = StatusCode::from_u16(status).expect("a valid status");
-    (status, Json(json!({"error": {"error_msg": message, "error_name": name}}))).into_response()
+/// The path and parts of the `n`th body the simulator read, a multipart form.
+fn form_sent(sim: &DropboxSignSim, n: usize) -> (String, Vec<FormPart>) {
+    let body = sim.bodies().swap_remove(n);
+    (body.path, body.content.parts().expect("a multipart body").to_vec())
 }
 
-fn bad_request(message: &str) -> Response {
-    api_error(400, "bad_request", message)
+/// The path and value of the `n`th body the simulator read, a JSON object.
+fn json_sent(sim: &DropboxSignSim, n: usize) -> (String, Value) {
+    let body = sim.bodies().swap_remove(n);
+    (body.path, body.content.json().expect("a JSON body").clone())
 }
 
-/// What every endpoint checks first: the API key, then an injected failure.
-fn gate(fake: &Fake, headers: &HeaderMap) -> Option<Response> {
-    if headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) != Some(BASIC) {
-        return Some(api_error(401, "unauthorized", "Unauthorized user."));
-    }
-    let failure = fake.books.lock().unwrap().fail_next.take();
-    failure.map(|(status, name)| api_error(status, &name, &format!("Injected {name}.")))
-}
-
-fn with_rate_limit(response: Response) -> Response {
-    let mut response = response;
-    let headers = response.headers_mut();
-    headers.insert("X-RateLimit-Limit", "100".parse().unwrap());
-    headers.insert("X-RateLimit-Remaining", "99".parse().unwrap());
-    headers.insert("X-Ratelimit-Reset", "1767225600".parse().unwrap());
-    response
-}
-
-fn is_multipart(headers: &HeaderMap) -> Option<String> {
-    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    ct.starts_with("multipart/form-data").then(|| ct.to_owned())
-}
-
-fn json_body(body: &Bytes) -> Option<Value> {
-    serde_json::from_slice(body).ok()
-}
-
-/// A new signature request as the API returns it right after sending.
-fn new_request(books: &mut Books, title: &str, signers: &[(String, String)], extra: Value) -> Value {
-    books.next_id += 1;
-    let id = format!("sr-{:03}", books.next_id);
-    let signatures: Vec<Value> = signers
-        .iter()
-        .enumerate()
-        .map(|(i, (name, email))| {
-            json!({
-                "signature_id": format!("{id}-sig-{i}"), "signer_name": name, "signer_email_address": email,
-                "order": i, "status_code": "awaiting_signature", "has_pin": false, "has_sms_auth": false,
-                "has_sms_delivery": false, "sms_phone_number": null, "signer_role": null
-            })
-        })
-        .collect();
-    let mut request = json!({
-        "signature_request_id": id, "title": title, "original_title": title, "is_complete": false,
-        "is_declined": false, "has_error": false, "signing_redirect_url": null, "response_data": [],
-        "custom_fields": [], "files_url": format!("https://api.example.test/v3/signature_request/files/{id}"),
-        "signatures": signatures, "created_at": 1767225600
-    });
-    if let (Value::Object(target), Value::Object(more)) = (&mut request, extra) {
-        target.extend(more);
-    }
-    books.requests.insert(id, request.clone());
-    request
-}
-
-fn answer(request: &Value) -> Response {
-    with_rate_limit(Json(json!({"signature_request": request})).into_response())
-}
-
-/// The parameter a bracketed part name belongs to (`signers[0][name]` -> `signers`).
-fn top_name(name: &str) -> &str {
-    name.split('[').next().unwrap_or(name)
-}
-
-/// Checks a multipart send as the reference describes it and returns the
-/// signers, the title and the extra fields of the new request.
-fn check_send_form(parts: &[FormPart]) -> Result<(String, Vec<(String, String)>), String> {
-    const KNOWN: &[&str] = &[
-        "files",
-        "file_urls",
-        "signers",
-        "grouped_signers",
-        "title",
-        "subject",
-        "message",
-        "cc_email_addresses",
-        "metadata",
-        "test_mode",
-        "form_fields_per_document",
-        "form_field_groups",
-        "form_field_rules",
-        "custom_fields",
-        "signing_options",
-        "field_options",
-        "client_id",
-        "allow_decline",
-        "use_text_tags",
-        "hide_text_tags",
-        "signing_redirect_url",
-    ];
-    if let Some(unknown) = parts.iter().find(|p| !KNOWN.contains(&top_name(&p.name))) {
-        return Err(format!("Unknown parameter: {}.", unknown.name));
-    }
-    let files: Vec<&FormPart> = parts.iter().filter(|p| top_name(&p.name) == "files").collect();
-    if files.is_empty() || files.iter().any(|f| f.name != "files[]" || f.file_name.is_none() || f.bytes.is_empty()) {
-        return Err("files[] must hold at least one named, non-empty file.".to_owned());
-    }
-    if parts.iter().any(|p| top_name(&p.name) == "file_urls") {
-        return Err("Use files[] or file_urls[], not both.".to_owned());
-    }
-    let text = |name: &str| parts.iter().find(|p| p.name == name).map(FormPart::text);
-    let mut signers = Vec::new();
-    for i in 0..parts.len() {
-        let (name, email) = (text(&format!("signers[{i}][name]")), text(&format!("signers[{i}][email_address]")));
-        match (name, email) {
-            (Some(name), Some(email)) if email.contains('@') => signers.push((name, email)),
-            (None, None) => break,
-            _ => return Err(format!("signers[{i}] needs a name and a valid email_address.")),
-        }
-        if let Some(order) = text(&format!("signers[{i}][order]")) {
-            order.parse::<u32>().map_err(|_| format!("signers[{i}][order] must be an integer."))?;
-        }
-    }
-    if signers.is_empty() {
-        return Err("Missing parameter: signers.".to_owned());
-    }
-    for flag in ["test_mode", "allow_decline", "use_text_tags", "hide_text_tags"] {
-        if let Some(value) = text(flag) {
-            if value != "1" && value != "0" {
-                return Err(format!("{flag} must be 1 or 0."));
-            }
-        }
-    }
-    // The form field parameters are JSON: one flat list of fields, each
-    // naming its file in `document_index` (today's shape), or one list of
-    // fields per file (the older reference's).
-    if let Some(fields) = text("form_fields_per_document") {
-        let fields: Vec<Value> =
-            serde_json::from_str(&fields).map_err(|_| "form_fields_per_document is not a JSON list.")?;
-        let fields: Vec<Value> = if fields.iter().all(Value::is_array) {
-            if fields.len() != files.len() {
-                return Err("form_fields_per_document needs one list per file.".to_owned());
-            }
-            fields.into_iter().flat_map(|list| list.as_array().cloned().unwrap_or_default()).collect()
-        } else {
-            for field in &fields {
-                if field["document_index"].as_u64().is_none_or(|i| (i as usize) >= files.len()) {
-                    return Err("A form field's document_index names no file.".to_owned());
-                }
-            }
-            fields
-        };
-        // Groups: a list of entries with their `group_id`, or an object
-        // keyed by group id.
-        let groups: BTreeMap<String, Value> = match text("form_field_groups") {
-            Some(groups) => match serde_json::from_str::<Value>(&groups) {
-                Ok(Value::Array(entries)) => {
-                    entries.into_iter().map(|e| (e["group_id"].as_str().unwrap_or_default().to_owned(), e)).collect()
-                }
-                Ok(Value::Object(map)) => map.into_iter().collect(),
-                _ => return Err("form_field_groups is neither a JSON list nor a JSON object.".to_owned()),
-            },
-            None => BTreeMap::new(),
-        };
-        for field in &fields {
-            for key in ["api_id", "type", "x", "y", "width", "height", "required", "signer"] {
-                if field.get(key).is_none() {
-                    return Err(format!("A form field has no `{key}`."));
-                }
-            }
-            if field["type"] == "radio" && !field["group"].as_str().is_some_and(|g| groups.contains_key(g)) {
-                return Err("A radio field names no group of form_field_groups.".to_owned());
-            }
-        }
-    }
-    if let Some(rules) = text("form_field_rules") {
-        serde_json::from_str::<Vec<Value>>(&rules).map_err(|_| "form_field_rules is not a JSON list.")?;
-    }
-    Ok((text("title").unwrap_or_default(), signers))
-}
-
-async fn send(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    if let Some(content_type) = is_multipart(&headers) {
-        let parts = read_multipart(&content_type, body.to_vec()).await;
-        let checked = check_send_form(&parts);
-        let mut books = fake.books.lock().unwrap();
-        books.forms.push(("/signature_request/send".to_owned(), parts));
-        return match checked {
-            Ok((title, signers)) => answer(&new_request(&mut books, &title, &signers, json!({"test_mode": true}))),
-            Err(message) => bad_request(&message),
-        };
-    }
-    let Some(value) = json_body(&body) else {
-        return bad_request("The body is not JSON.");
-    };
-    let urls = value["file_urls"].as_array().map_or(0, Vec::len);
-    let signers: Vec<(String, String)> = value["signers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| Some((s["name"].as_str()?.to_owned(), s["email_address"].as_str()?.to_owned())))
-        .collect();
-    let mut books = fake.books.lock().unwrap();
-    books.bodies.push(("/signature_request/send".to_owned(), value.clone()));
-    if urls == 0 {
-        return bad_request("Missing parameter: files or file_urls.");
-    }
-    if signers.is_empty() {
-        return bad_request("Missing parameter: signers.");
-    }
-    let title = value["title"].as_str().unwrap_or_default().to_owned();
-    let extra = json!({"metadata": value.get("metadata").cloned().unwrap_or(json!({}))});
-    answer(&new_request(&mut books, &title, &signers, extra))
-}
-
-async fn send_with_template(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let Some(value) = json_body(&body) else {
-        return bad_request("The body is not JSON.");
-    };
-    if value["template_ids"].as_array().is_none_or(Vec::is_empty) {
-        return bad_request("Missing parameter: template_ids.");
-    }
-    let mut signers = Vec::new();
-    for signer in value["signers"].as_array().into_iter().flatten() {
-        match (signer["role"].as_str(), signer["name"].as_str(), signer["email_address"].as_str()) {
-            (Some(_), Some(name), Some(email)) => signers.push((name.to_owned(), email.to_owned())),
-            _ => return bad_request("Every signer needs a role, a name and an email_address."),
-        }
-    }
-    // The template's merge fields, filled from custom_fields.
-    let custom_fields: Vec<Value> = value["custom_fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|f| json!({"name": f["name"], "type": "text", "value": f["value"], "required": false, "api_id": format!("cf-{}", f["name"].as_str().unwrap_or_default()), "editor": f.get("editor").cloned().unwrap_or(Value::Null)}))
-        .collect();
-    let mut books = fake.books.lock().unwrap();
-    books.bodies.push(("/signature_request/send_with_template".to_owned(), value.clone()));
-    let title = value["title"].as_str().unwrap_or("From a template").to_owned();
-    let extra = json!({"template_ids": value["template_ids"], "custom_fields": custom_fields});
-    answer(&new_request(&mut books, &title, &signers, extra))
-}
-
-async fn create_embedded(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let Some(value) = json_body(&body) else {
-        return bad_request("The body is not JSON.");
-    };
-    if value["client_id"].as_str().is_none() {
-        return bad_request("Missing parameter: client_id.");
-    }
-    let signers: Vec<(String, String)> = value["signers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| Some((s["name"].as_str()?.to_owned(), s["email_address"].as_str()?.to_owned())))
-        .collect();
-    let mut books = fake.books.lock().unwrap();
-    let request = new_request(&mut books, "Embedded", &signers, json!({}));
-    let id = request["signature_request_id"].as_str().unwrap().to_owned();
-    books.embedded.insert(id);
-    answer(&request)
-}
-
-async fn get_one(State(fake): State<Fake>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let mut books = fake.books.lock().unwrap();
-    let reads = {
-        let reads = books.gets.entry(id.clone()).or_default();
-        *reads += 1;
-        *reads
-    };
-    let signed = books.signed_after_gets.is_some_and(|after| reads >= after);
-    match books.requests.get_mut(&id) {
-        Some(request) => {
-            if signed {
-                request["is_complete"] = json!(true);
-                for signature in request["signatures"].as_array_mut().unwrap() {
-                    signature["status_code"] = json!("signed");
-                }
-            }
-            answer(request)
-        }
-        None => api_error(404, "not_found", "Not found."),
-    }
-}
-
-async fn list(State(fake): State<Fake>, headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    paged(&query, fake.list_size, "signature_requests", |i| json!({"signature_request_id": format!("listed-{i:03}")}))
-}
-
-/// One page of `total` items built by `item`, as the list endpoints answer.
-fn paged(query: &HashMap<String, String>, total: usize, key: &str, item: impl Fn(usize) -> Value) -> Response {
-    let page: usize = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
-    let size: usize = query.get("page_size").and_then(|p| p.parse().ok()).unwrap_or(20);
-    if page == 0 || !(1..=100).contains(&size) {
-        return bad_request("page_size must be between 1 and 100.");
-    }
-    let items: Vec<Value> = ((page - 1) * size..(page * size).min(total)).map(item).collect();
-    let list_info = json!({"page": page, "num_pages": total.div_ceil(size), "num_results": total, "page_size": size});
-    Json(json!({key: items, "list_info": list_info})).into_response()
-}
-
-async fn remind(State(fake): State<Fake>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let Some(value) = json_body(&body) else {
-        return bad_request("The body is not JSON.");
-    };
-    let Some(email) = value["email_address"].as_str().map(str::to_owned) else {
-        return bad_request("Missing parameter: email_address.");
-    };
-    let mut books = fake.books.lock().unwrap();
-    let Some(request) = books.requests.get(&id).cloned() else {
-        return api_error(404, "not_found", "Not found.");
-    };
-    if books.embedded.contains(&id) {
-        return api_error(400, "invalid_reminder", "Embedded signature requests cannot be reminded.");
-    }
-    let signers = request["signatures"].as_array().cloned().unwrap_or_default();
-    if !signers.iter().any(|s| s["signer_email_address"] == email) {
-        return bad_request("No signer has this email address.");
-    }
-    let key = (id.clone(), email.clone());
-    if books.reminded.get(&key).is_some_and(|at| at.elapsed() < Duration::from_secs(3600)) {
-        return api_error(400, "invalid_reminder", "This signer was reminded less than an hour ago.");
-    }
-    books.reminded.insert(key, Instant::now());
-    let request = books.requests.get_mut(&id).unwrap();
-    for signature in request["signatures"].as_array_mut().unwrap() {
-        if signature["signer_email_address"] == email {
-            signature["last_reminded_at"] = json!(1767229200);
-        }
-    }
-    answer(request)
-}
-
-async fn update(State(fake): State<Fake>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let Some(value) = json_body(&body) else {
-        return bad_request("The body is not JSON.");
-    };
-    let mut books = fake.books.lock().unwrap();
-    books.bodies.push((format!("/signature_request/update/{id}"), value.clone()));
-    let Some(request) = books.requests.get_mut(&id) else {
-        return api_error(404, "not_found", "Not found.");
-    };
-    let Some(signature) = request["signatures"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|s| value["signature_id"].is_string() && s["signature_id"] == value["signature_id"])
-    else {
-        return bad_request("No such signature_id.");
-    };
-    if let Some(email) = value["email_address"].as_str() {
-        // A new address gives the signer a new signature id.
-        signature["signer_email_address"] = json!(email);
-        signature["signature_id"] = json!(format!("{}-new", signature["signature_id"].as_str().unwrap()));
-    }
-    if let Some(name) = value["name"].as_str() {
-        signature["signer_name"] = json!(name);
-    }
-    answer(request)
-}
-
-async fn release_hold(State(fake): State<Fake>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let mut books = fake.books.lock().unwrap();
-    if !books.held.remove(&id) {
-        return bad_request("This signature request is not on hold.");
-    }
-    let request = books.requests.get_mut(&id).unwrap();
-    for signature in request["signatures"].as_array_mut().unwrap() {
-        signature["status_code"] = json!("awaiting_signature");
-    }
-    answer(request)
-}
-
-async fn files(
-    State(fake): State<Fake>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    fake.books
-        .lock()
-        .unwrap()
-        .queries
-        .push((format!("/signature_request/files/{id}"), query.clone().into_iter().collect()));
-    match id.as_str() {
-        "preparing" => return api_error(409, "conflict", "The files are being prepared."),
-        "broken" => return api_error(422, "unprocessable_entity", "The request is in an error state."),
-        _ if fake.books.lock().unwrap().preparing_once.remove(&id) => {
-            return api_error(409, "conflict", "The files are being prepared.")
-        }
-        _ if !fake.books.lock().unwrap().requests.contains_key(&id) => {
-            return api_error(404, "not_found", "Not found.")
-        }
-        _ => {}
-    }
-    let media =
-        if query.get("file_type").map(String::as_str) == Some("zip") { "application/zip" } else { "application/pdf" };
-    // The file is made as it is sent, 64 KiB at a time: the server holds no
-    // more of it than the client should.
-    const CHUNK: u64 = 64 * 1024;
-    let size = fake.download_size;
-    let chunks = futures_util::stream::unfold(0u64, move |sent| async move {
-        (sent < size).then(|| {
-            let len = CHUNK.min(size - sent);
-            let chunk: Vec<u8> = (sent..sent + len).map(|i| (i % 251) as u8).collect();
-            (Ok::<_, std::io::Error>(Bytes::from(chunk)), sent + len)
-        })
-    });
-    with_rate_limit(
-        (
-            [(header::CONTENT_TYPE, media.to_owned()), (header::CONTENT_LENGTH, size.to_string())],
-            Body::from_stream(chunks),
-        )
-            .into_response(),
-    )
-}
-
-async fn files_as_data_uri(State(fake): State<Fake>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    if !fake.books.lock().unwrap().requests.contains_key(&id) {
-        return api_error(404, "not_found", "Not found.");
-    }
-    Json(json!({"data_uri": "data:application/pdf;base64,JVBERi0xLjc="})).into_response()
-}
-
-async fn files_as_file_url(
-    State(fake): State<Fake>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let inline = query.get("force_download").map(String::as_str) == Some("0");
-    let url = format!("https://files.example.test/{id}.pdf{}", if inline { "?inline=1" } else { "" });
-    Json(json!({"file_url": url, "expires_at": 1767229200})).into_response()
-}
-
-async fn sign_url(State(fake): State<Fake>, headers: HeaderMap, Path(signature_id): Path<String>) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let books = fake.books.lock().unwrap();
-    let embedded = books.embedded.iter().any(|id| {
-        books.requests[id]["signatures"].as_array().unwrap().iter().any(|s| s["signature_id"] == signature_id)
-    });
-    if !embedded {
-        return api_error(404, "not_found", "No embedded signature has this id.");
-    }
-    let url = format!("https://embedded.example.test/sign/{signature_id}?token=t0k3n");
-    Json(json!({"embedded": {"sign_url": url, "expires_at": 1767229200}})).into_response()
-}
-
-async fn template_list(
-    State(fake): State<Fake>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    paged(&query, fake.templates, "templates", |i| {
-        json!({"template_id": format!("tpl-{i:02}"), "title": format!("Template {i}"), "is_creator": true,
-               "signer_roles": [{"name": "Client", "order": 0}], "cc_roles": [], "documents": []})
-    })
-}
-
-fn team(books: &Books) -> Response {
-    let accounts: Vec<Value> =
-        books.members.iter().map(|e| json!({"account_id": format!("acc-{e}"), "email_address": e})).collect();
-    Json(json!({"team": {"name": "Contracts", "accounts": accounts, "invited_accounts": [], "invited_emails": books.invited}}))
-        .into_response()
-}
-
-async fn add_member(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let Some(value) = json_body(&body) else {
-        return bad_request("The body is not JSON.");
-    };
-    let Some(email) = value["email_address"].as_str().map(str::to_owned) else {
-        return bad_request("account_id or email_address is required.");
-    };
-    let mut books = fake.books.lock().unwrap();
-    if books.elsewhere.contains(&email) {
-        return api_error(403, "team_invite_failed", "This user already belongs to another team.");
-    }
-    books.invited.push(email);
-    team(&books)
-}
-
-async fn remove_member(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let Some(value) = json_body(&body) else {
-        return bad_request("The body is not JSON.");
-    };
-    let email = value["email_address"].as_str().unwrap_or_default().to_owned();
-    let mut books = fake.books.lock().unwrap();
-    let (members, invited) = (books.members.len(), books.invited.len());
-    books.members.retain(|m| *m != email);
-    books.invited.retain(|m| *m != email);
-    if (members, invited) == (books.members.len(), books.invited.len()) {
-        return api_error(404, "not_found", "No such member.");
-    }
-    // Handing the documents over is queued: 201.
-    let mut response = team(&books);
-    if value["new_owner_email_address"].is_string() {
-        *response.status_mut() = StatusCode::CREATED;
-    }
-    response
-}
-
-async fn api_app_create(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let (name, domains, logo) = if let Some(content_type) = is_multipart(&headers) {
-        let parts = read_multipart(&content_type, body.to_vec()).await;
-        let name = parts.iter().find(|p| p.name == "name").map(FormPart::text);
-        let domains: Vec<String> = parts.iter().filter(|p| p.name == "domains[]").map(FormPart::text).collect();
-        let logo = parts.iter().any(|p| p.name == "custom_logo_file" && p.file_name.is_some());
-        fake.books.lock().unwrap().forms.push(("/api_app".to_owned(), parts));
-        (name, domains, logo)
-    } else {
-        let Some(value) = json_body(&body) else {
-            return bad_request("The body is not JSON.");
-        };
-        fake.books.lock().unwrap().bodies.push(("/api_app".to_owned(), value.clone()));
-        let domains = value["domains"].as_array().into_iter().flatten().filter_map(|d| d.as_str().map(str::to_owned));
-        (value["name"].as_str().map(str::to_owned), domains.collect(), false)
-    };
-    let Some(name) = name else { return bad_request("Missing parameter: name.") };
-    if !(1..=2).contains(&domains.len()) {
-        return bad_request("domains must hold one or two domains.");
-    }
-    // The service answers a created app with 201.
-    let app = Json(json!({"api_app": {
-        "client_id": "0dd3b823a682527788c4e40cb7b6f7e9", "name": name, "domains": domains, "callback_url": null,
-        "created_at": 1767225600, "is_approved": false, "has_custom_logo": logo,
-        "owner_account": {"account_id": "acc-owner", "email_address": "owner@example.com"}, "oauth": null
-    }}));
-    (StatusCode::CREATED, app).into_response()
-}
-
-async fn unclaimed_draft_create(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let Some(value) = json_body(&body) else {
-        return bad_request("The body is not JSON.");
-    };
-    if !matches!(value["type"].as_str(), Some("send_document" | "request_signature")) {
-        return bad_request("type must be send_document or request_signature.");
-    }
-    let mut books = fake.books.lock().unwrap();
-    books.bodies.push(("/unclaimed_draft/create".to_owned(), value.clone()));
-    let signers: Vec<(String, String)> = value["signers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| Some((s["name"].as_str()?.to_owned(), s["email_address"].as_str()?.to_owned())))
-        .collect();
-    let request = new_request(&mut books, "Draft", &signers, json!({}));
-    let id = request["signature_request_id"].as_str().unwrap().to_owned();
-    Json(json!({"unclaimed_draft": {
-        "signature_request_id": id, "claim_url": format!("https://app.example.test/claim/{id}"),
-        "signing_redirect_url": null, "requesting_redirect_url": null, "expires_at": 1767229200,
-        "test_mode": value["test_mode"].as_bool().unwrap_or(false)
-    }}))
-    .into_response()
-}
-
-async fn unclaimed_draft_create_embedded(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    let Some(value) = json_body(&body) else {
-        return bad_request("The body is not JSON.");
-    };
-    if value["client_id"].as_str().is_none() || value["requester_email_address"].as_str().is_none() {
-        return bad_request("client_id and requester_email_address are required.");
-    }
-    let mut books = fake.books.lock().unwrap();
-    let signers = vec![("Jack".to_owned(), "jack@example.com".to_owned())];
-    let request = new_request(&mut books, "Held draft", &signers, json!({}));
-    let id = request["signature_request_id"].as_str().unwrap().to_owned();
-    if value["hold_request"] == json!(true) {
-        // Claimed and prepared, but held: its signature waits for release.
-        let request = books.requests.get_mut(&id).unwrap();
-        request["signatures"][0]["status_code"] = json!("on_hold_by_requester");
-        books.held.insert(id.clone());
-    }
-    Json(json!({"unclaimed_draft": {"signature_request_id": id, "claim_url": format!("https://app.example.test/claim/{id}"), "test_mode": true}}))
-        .into_response()
-}
-
-async fn account(State(fake): State<Fake>, headers: HeaderMap) -> Response {
-    if let Some(refused) = gate(&fake, &headers) {
-        return refused;
-    }
-    Json(json!({"account": {"account_id": "acc-1", "email_address": "me@example.com", "quotas": {"api_signature_requests_left": null, "templates_left": 5}}}))
-        .into_response()
-}
-
-async fn fake_api(list_size: usize, templates: usize, download_size: u64) -> (Client, Fake) {
-    let fake = Fake { books: Arc::default(), list_size, templates, download_size };
-    {
-        let mut books = fake.books.lock().unwrap();
-        books.members = vec!["me@example.com".to_owned(), "leaving@example.com".to_owned()];
-        books.elsewhere.insert("taken@example.com".to_owned());
-    }
-    let router = Router::new()
-        .route("/v3/account", get(account))
-        .route("/v3/signature_request/send", post(send))
-        .route("/v3/signature_request/send_with_template", post(send_with_template))
-        .route("/v3/signature_request/create_embedded", post(create_embedded))
-        .route("/v3/signature_request/list", get(list))
-        .route("/v3/signature_request/{id}", get(get_one))
-        .route("/v3/signature_request/remind/{id}", post(remind))
-        .route("/v3/signature_request/update/{id}", post(update))
-        .route("/v3/signature_request/release_hold/{id}", post(release_hold))
-        .route("/v3/signature_request/files/{id}", get(files))
-        .route("/v3/signature_request/files_as_data_uri/{id}", get(files_as_data_uri))
-        .route("/v3/signature_request/files_as_file_url/{id}", get(files_as_file_url))
-        .route("/v3/embedded/sign_url/{signature_id}", get(sign_url))
-        .route("/v3/template/list", get(template_list))
-        .route("/v3/team/add_member", put(add_member))
-        .route("/v3/team/remove_member", post(remove_member))
-        .route("/v3/api_app", post(api_app_create))
-        .route("/v3/unclaimed_draft/create", post(unclaimed_draft_create))
-        .route("/v3/unclaimed_draft/create_embedded", post(unclaimed_draft_create_embedded))
-        .with_state(fake.clone());
-    let base = serve(router).await;
-    let client = Client::builder()
-        .base_url(format!("{base}/v3"))
-        .credentials(Credentials::api_key(KEY))
-        .retry_policy(RetryPolicy::never())
-        .build()
-        .unwrap();
-    (client, fake)
+/// How often the simulator answered `GET /signature_request/{id}`.
+fn reads_of(sim: &DropboxSignSim, id: &str) -> usize {
+    let path = format!("/v3/signature_request/{id}");
+    sim.requests().iter().filter(|r| r.method == "GET" && r.path == path).count()
 }
 
 fn signers() -> Vec<ds::SignatureRequestSigner> {
@@ -803,15 +106,14 @@ fn file_url_request() -> ds::SignatureRequestSendRequest {
 }
 
 fn sorted_text(parts: &[FormPart]) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> =
-        parts.iter().filter(|p| p.file_name.is_none()).map(|p| (p.name.clone(), p.text())).collect();
+    let mut pairs = crate::support::text_pairs(parts);
     pairs.sort_by(|a, b| a.0.cmp(&b.0));
     pairs
 }
 
 #[tokio::test]
 async fn send_uploads_two_files_with_signers_and_form_fields_as_the_reference_names_them() {
-    let (client, fake) = fake_api(0, 0, 0).await;
+    let (client, sim) = simulator().await;
     let mut body = ds::SignatureRequestSendMultipart::new(send_request());
     body.files = Some(vec![
         FilePart::new(&b"%PDF-1.7 NDA"[..]).file_name("nda.pdf").content_type("application/pdf"),
@@ -826,9 +128,8 @@ async fn send_uploads_two_files_with_signers_and_form_fields_as_the_reference_na
     assert_eq!(signatures[1].signer_email_address.as_deref(), Some("jill@example.com"));
     assert_eq!(signatures[0].status_code, Some(SignatureStatusCode::AwaitingSignature));
 
-    let books = fake.books.lock().unwrap();
-    let (path, parts) = &books.forms[0];
-    assert_eq!(path, "/signature_request/send");
+    let (path, parts) = form_sent(&sim, 0);
+    assert_eq!(path, "/v3/signature_request/send");
     // Every text part, by the name the reference gives it.
     let form_fields = serde_json::to_string(&form_fields()).unwrap();
     let expected: Vec<(String, String)> = [
@@ -853,7 +154,7 @@ async fn send_uploads_two_files_with_signers_and_form_fields_as_the_reference_na
     .iter()
     .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
     .collect();
-    assert_eq!(sorted_text(parts), expected);
+    assert_eq!(sorted_text(&parts), expected);
     // The form field parameters are JSON, and say so.
     for name in ["form_fields_per_document", "form_field_groups"] {
         let part = parts.iter().find(|p| p.name == name).unwrap();
@@ -876,11 +177,15 @@ async fn send_uploads_two_files_with_signers_and_form_fields_as_the_reference_na
             ("files[]", Some("annex.pdf"), Some("application/pdf"), "%PDF-1.7 Annex".to_owned()),
         ]
     );
+    // The simulator read the form as the API does: both documents, both signers.
+    let id = request.signature_request_id.unwrap();
+    assert_eq!(sim.documents(&id), ["nda.pdf", "annex.pdf"]);
+    assert_eq!(sim.form_fields(&id).len(), 4);
 }
 
 #[tokio::test]
 async fn send_with_file_urls_goes_as_json_and_bad_requests_never_leave() {
-    let (client, fake) = fake_api(0, 0, 0).await;
+    let (client, sim) = simulator().await;
     let mut request = send_request();
     request.file_urls =
         Some(vec!["https://files.example.test/nda.pdf".to_owned(), "https://files.example.test/annex.pdf".to_owned()]);
@@ -888,9 +193,8 @@ async fn send_with_file_urls_goes_as_json_and_bad_requests_never_leave() {
     let sent = response.body.signature_request;
     assert_eq!(sent.metadata.unwrap()["order"], json!("A-1234"), "metadata comes back");
     {
-        let books = fake.books.lock().unwrap();
-        let (path, body) = &books.bodies[0];
-        assert_eq!(path, "/signature_request/send");
+        let (path, body) = json_sent(&sim, 0);
+        assert_eq!(path, "/v3/signature_request/send");
         assert_eq!(
             body["file_urls"],
             json!(["https://files.example.test/nda.pdf", "https://files.example.test/annex.pdf"])
@@ -914,13 +218,13 @@ async fn send_with_file_urls_goes_as_json_and_bad_requests_never_leave() {
     body.files = Some(vec![FilePart::new(&b"%PDF"[..]).file_name("a.pdf")]);
     let err = client.signature_request_send_multipart(&body).await.unwrap_err();
     assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("exactly one")), "{err:?}");
-    let books = fake.books.lock().unwrap();
-    assert_eq!((books.bodies.len(), books.forms.len()), (1, 0), "nothing more was sent");
+    assert_eq!((sim.requests().len(), sim.bodies().len()), (1, 1), "nothing more was sent");
 }
 
 #[tokio::test]
 async fn send_with_template_fills_roles_and_custom_fields() {
-    let (client, fake) = fake_api(0, 0, 0).await;
+    let (client, sim) = simulator().await;
+    sim.add_template("tpl-01", "Services", &["Client"]);
     let request: ds::SignatureRequestSendWithTemplateRequest = serde_json::from_value(json!({
         "template_ids": ["tpl-01"],
         "signers": [{"role": "Client", "name": "George", "email_address": "george@example.com"}],
@@ -939,7 +243,7 @@ async fn send_with_template_fills_roles_and_custom_fields() {
         }
         other => panic!("a text merge field, got {other:?}"),
     }
-    let body = fake.books.lock().unwrap().bodies[0].1.clone();
+    let (_, body) = json_sent(&sim, 0);
     assert_eq!(
         body["custom_fields"][0],
         json!({"name": "Cost", "value": "$20,000", "editor": "Client", "required": true})
@@ -951,29 +255,37 @@ async fn send_with_template_fills_roles_and_custom_fields() {
     }))
     .unwrap();
     let err = client.signature_request_send_with_template(&none).await.unwrap_err();
-    assert_eq!(err.api_error().unwrap().error.error_msg, "Missing parameter: template_ids.");
+    let body = err.api_error().unwrap();
+    assert_eq!(body.error.error_name, ErrorName::BadRequest);
+    assert_eq!(body.error.error_path.as_deref(), Some("template_ids"));
 }
 
 #[tokio::test]
 async fn get_returns_todays_fields_typed_and_list_walks_every_page() {
-    let (client, fake) = fake_api(45, 0, 0).await;
-    fake.books.lock().unwrap().requests.insert(
-        "sr-typed".to_owned(),
-        json!({
-            "signature_request_id": "sr-typed", "title": "Renamed", "original_title": "Lease",
-            "signing_redirect_url": "https://example.com/done", "bulk_send_job_id": null,
-            "response_data": [
-                {"api_id": "agree", "signature_id": "s1", "name": "Agree", "required": true, "type": "checkbox", "value": true},
-                {"api_id": "city", "signature_id": "s1", "name": "City", "required": false, "type": "text", "value": "Turin"},
-                {"api_id": "stamp", "type": "stamp", "value": "?"}
-            ],
-            "custom_fields": [{"name": "Paid", "type": "checkbox", "value": false, "required": false}],
-            "attachments": [{"id": "att-1", "signer": 1, "name": "ID card", "required": true, "uploaded_at": null}],
-            "signatures": [{"signature_id": "s1", "signer_email_address": "a@example.com", "status_code": "signed",
-                            "has_sms_auth": true, "has_sms_delivery": false, "sms_phone_number": "+14155550100",
-                            "reassigned_by": null}],
-            "brand_new": {"kept": true}
-        }),
+    let (client, sim) = simulator().await;
+    // A request as the API may send it, with fields the simulator does not
+    // make (typed response data, attachments, SMS, a field no spec has yet),
+    // queued as the answer to the next read.
+    sim.respond_next_on(
+        Endpoint::Get,
+        Reply::json(
+            200,
+            &json!({"signature_request": {
+                "signature_request_id": "sr-typed", "title": "Renamed", "original_title": "Lease",
+                "signing_redirect_url": "https://example.com/done", "bulk_send_job_id": null,
+                "response_data": [
+                    {"api_id": "agree", "signature_id": "s1", "name": "Agree", "required": true, "type": "checkbox", "value": true},
+                    {"api_id": "city", "signature_id": "s1", "name": "City", "required": false, "type": "text", "value": "Turin"},
+                    {"api_id": "stamp", "type": "stamp", "value": "?"}
+                ],
+                "custom_fields": [{"name": "Paid", "type": "checkbox", "value": false, "required": false}],
+                "attachments": [{"id": "att-1", "signer": 1, "name": "ID card", "required": true, "uploaded_at": null}],
+                "signatures": [{"signature_id": "s1", "signer_email_address": "a@example.com", "status_code": "signed",
+                                "has_sms_auth": true, "has_sms_delivery": false, "sms_phone_number": "+14155550100",
+                                "reassigned_by": null}],
+                "brand_new": {"kept": true}
+            }}),
+        ),
     );
     let request = client.signature_request_get("sr-typed").await.unwrap().body.signature_request;
     assert_eq!(request.original_title.as_deref(), Some("Lease"));
@@ -994,6 +306,7 @@ async fn get_returns_todays_fields_typed_and_list_walks_every_page() {
     let err = client.signature_request_get("nope").await.unwrap_err();
     assert_eq!(err.api_error().map(|e| e.error.error_name.clone()), Some(ErrorName::NotFound));
 
+    let listed = sim.add_signature_requests(45, RequestState::AwaitingSignature);
     let mut options = ds::SignatureRequestListOptions::default();
     options.page_size = Some(20);
     let pages: Vec<usize> = client
@@ -1004,13 +317,12 @@ async fn get_returns_todays_fields_typed_and_list_walks_every_page() {
     assert_eq!(pages, [20, 20, 5]);
     let ids: Vec<String> =
         client.signature_request_list_items(&options).map(|r| r.unwrap().signature_request_id.unwrap()).collect().await;
-    assert_eq!(ids.len(), 45);
-    assert_eq!((ids[0].as_str(), ids[44].as_str()), ("listed-000", "listed-044"));
+    assert_eq!(ids, listed, "every request, once, in order");
 }
 
 #[tokio::test]
 async fn remind_works_once_then_is_refused_within_the_hour_and_never_for_embedded_requests() {
-    let (client, _fake) = fake_api(0, 0, 0).await;
+    let (client, _sim) = simulator().await;
     let sent = client.signature_request_send(&file_url_request()).await.unwrap();
     let id = sent.body.signature_request.signature_request_id.unwrap();
     let jack = ds::SignatureRequestRemindRequest::new("jack@example.com".to_owned());
@@ -1043,12 +355,14 @@ async fn remind_works_once_then_is_refused_within_the_hour_and_never_for_embedde
         .signature_request_id
         .unwrap();
     let err = client.signature_request_remind(&id, &jack).await.unwrap_err();
-    assert_eq!(err.api_error().unwrap().error.error_name, ErrorName::InvalidReminder);
+    let body = err.api_error().expect("the documented error body");
+    assert_eq!(body.error.error_name, ErrorName::BadRequest);
+    assert!(body.error.error_msg.contains("Embedded"), "{}", body.error.error_msg);
 }
 
 #[tokio::test]
 async fn update_changes_a_signer_and_their_signature_id() {
-    let (client, fake) = fake_api(0, 0, 0).await;
+    let (client, sim) = simulator().await;
     let sent = client.signature_request_send(&file_url_request()).await.unwrap().body.signature_request;
     let id = sent.signature_request_id.unwrap();
     let old = sent.signatures.unwrap()[1].signature_id.clone().unwrap();
@@ -1058,10 +372,9 @@ async fn update_changes_a_signer_and_their_signature_id() {
     let jill = &updated.signatures.unwrap()[1];
     assert_eq!(jill.signer_email_address.as_deref(), Some("jill.new@example.com"));
     assert_ne!(jill.signature_id.as_deref(), Some(old.as_str()), "a new address, a new signature id");
-    assert_eq!(
-        fake.books.lock().unwrap().bodies.last().unwrap().1,
-        json!({"signature_id": old, "email_address": "jill.new@example.com"})
-    );
+    let (path, body) = json_sent(&sim, 1);
+    assert_eq!(path, format!("/v3/signature_request/update/{id}"));
+    assert_eq!(body, json!({"signature_id": old, "email_address": "jill.new@example.com"}));
     let mut nobody = update;
     nobody.signature_id = "nobody".to_owned();
     let err = client.signature_request_update(&id, &nobody).await.unwrap_err();
@@ -1070,7 +383,7 @@ async fn update_changes_a_signer_and_their_signature_id() {
 
 #[tokio::test]
 async fn a_held_draft_request_is_released_once() {
-    let (client, _fake) = fake_api(0, 0, 0).await;
+    let (client, sim) = simulator().await;
     let draft: ds::UnclaimedDraftCreateEmbeddedRequest = serde_json::from_value(json!({
         "client_id": "app-1", "requester_email_address": "me@example.com",
         "file_urls": ["https://files.example.test/a.pdf"], "hold_request": true, "test_mode": true
@@ -1078,8 +391,11 @@ async fn a_held_draft_request_is_released_once() {
     .unwrap();
     let draft = client.unclaimed_draft_create_embedded(&draft).await.unwrap().body.unclaimed_draft.unwrap();
     let id = draft.signature_request_id.unwrap();
+    // The requester claims and prepares it; it waits on hold.
+    assert!(sim.claim_draft(&id));
     let held = client.signature_request_get(&id).await.unwrap().body.signature_request;
     assert_eq!(held.signatures.unwrap()[0].status_code, Some(SignatureStatusCode::OnHoldByRequester));
+    assert!(!sim.sign_all(&id), "nobody signs a held request");
     let released = client.signature_request_release_hold(&id).await.expect("a held request is released");
     assert_eq!(
         released.body.signature_request.signatures.unwrap()[0].status_code,
@@ -1091,16 +407,14 @@ async fn a_held_draft_request_is_released_once() {
 
 #[tokio::test]
 async fn a_100_mib_download_passes_through_in_bounded_chunks() {
-    let (client, fake) = fake_api(0, 0, 100 * MIB).await;
-    let id = {
-        let mut books = fake.books.lock().unwrap();
-        new_request(&mut books, "Big", &[], json!({}))["signature_request_id"].as_str().unwrap().to_owned()
-    };
+    let sim = DropboxSignSim::builder().download_size(100 * MIB).rate_limit(100).start().await;
+    let client = sim_client(&sim, RetryPolicy::never());
+    sim.add_signature_request("sr-big", RequestState::FullySigned);
     let mut options = ds::SignatureRequestFilesOptions::default();
     options.file_type = Some(ds::FileType::Pdf);
-    let response = client.signature_request_files(&id, &options).await.unwrap();
+    let response = client.signature_request_files("sr-big", &options).await.unwrap();
     assert_eq!(response.status, 200);
-    assert_eq!(response.headers[header::CONTENT_TYPE], "application/pdf");
+    assert_eq!(response.headers[reqwest::header::CONTENT_TYPE], "application/pdf");
     assert_eq!(response.rate_limit.map(|r| r.remaining), Some(99), "headers are read, the body is not");
     let mut stream = response.body;
     assert_eq!(stream.content_length(), Some(100 * MIB));
@@ -1118,13 +432,13 @@ async fn a_100_mib_download_passes_through_in_bounded_chunks() {
     assert!(largest <= MIB as usize, "no chunk larger than 1 MiB (largest {largest} bytes)");
     assert!(chunks >= 100, "the body came in many pieces ({chunks})");
     assert_ne!(checksum, 0);
-    assert_eq!(fake.books.lock().unwrap().queries[0].1.get("file_type").map(String::as_str), Some("pdf"));
+    assert_eq!(sim.requests()[0].query.as_deref(), Some("file_type=pdf"));
 
     // While the files are prepared the API answers 409, in an error state 422.
     let options = ds::SignatureRequestFilesOptions::default();
-    for (id, status, name) in [("preparing", 409, ErrorName::Conflict), ("broken", 422, ErrorName::UnprocessableEntity)]
-    {
-        let err = client.signature_request_files(id, &options).await.unwrap_err();
+    for (status, name) in [(409, ErrorName::Conflict), (422, ErrorName::UnprocessableEntity)] {
+        sim.respond_next_on(Endpoint::Files, error_reply(status, name.as_str()));
+        let err = client.signature_request_files("sr-big", &options).await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(err.api_error().unwrap().error.error_name, name);
     }
@@ -1132,23 +446,25 @@ async fn a_100_mib_download_passes_through_in_bounded_chunks() {
 
 #[tokio::test]
 async fn the_data_uri_and_file_url_forms_are_json() {
-    let (client, fake) = fake_api(0, 0, 0).await;
-    let id = {
-        let mut books = fake.books.lock().unwrap();
-        new_request(&mut books, "Small", &[], json!({}))["signature_request_id"].as_str().unwrap().to_owned()
-    };
-    let data = client.signature_request_files_as_data_uri(&id).await.unwrap().body;
+    let (client, sim) = simulator().await;
+    sim.add_signature_request("small", RequestState::FullySigned);
+    let data = client.signature_request_files_as_data_uri("small").await.unwrap().body;
     assert!(data.data_uri.unwrap().starts_with("data:application/pdf;base64,"));
     let mut options = ds::SignatureRequestFilesAsFileUrlOptions::default();
     options.force_download = Some(0);
-    let url = client.signature_request_files_as_file_url(&id, &options).await.unwrap().body;
-    assert_eq!(url.file_url.as_deref(), Some(format!("https://files.example.test/{id}.pdf?inline=1").as_str()));
-    assert_eq!(url.expires_at, Some(1767229200));
+    let url = client.signature_request_files_as_file_url("small", &options).await.unwrap().body;
+    let file_url = url.file_url.unwrap();
+    assert_eq!(file_url, format!("{}/download/small?force_download=0", origin(&sim)));
+    assert!(url.expires_at.is_some_and(|at| at > 1_700_000_000), "{:?}", url.expires_at);
+    // The URL works without credentials, as the API's do.
+    let file = reqwest::get(&file_url).await.unwrap();
+    assert_eq!(file.status(), 200);
+    assert!(file.bytes().await.unwrap().starts_with(b"%PDF"));
 }
 
 #[tokio::test]
 async fn an_embedded_signer_gets_a_sign_url() {
-    let (client, _fake) = fake_api(0, 0, 0).await;
+    let (client, sim) = simulator().await;
     let embedded: ds::SignatureRequestCreateEmbeddedRequest = serde_json::from_value(json!({
         "client_id": "app-1", "file_urls": ["https://files.example.test/a.pdf"],
         "signers": [{"name": "Jack", "email_address": "jack@example.com"}], "test_mode": true
@@ -1157,18 +473,18 @@ async fn an_embedded_signer_gets_a_sign_url() {
     let request = client.signature_request_create_embedded(&embedded).await.unwrap().body.signature_request;
     let signature_id = request.signatures.unwrap()[0].signature_id.clone().unwrap();
     let embedded = client.embedded_sign_url(&signature_id).await.unwrap().body.embedded.unwrap();
-    assert_eq!(
-        embedded.sign_url.as_deref(),
-        Some(format!("https://embedded.example.test/sign/{signature_id}?token=t0k3n").as_str())
-    );
-    assert_eq!(embedded.expires_at, Some(1767229200));
+    assert_eq!(embedded.sign_url.as_deref(), Some(format!("{}/embedded/sign/{signature_id}", origin(&sim)).as_str()));
+    assert!(embedded.expires_at.is_some_and(|at| at > 1_700_000_000), "{:?}", embedded.expires_at);
     let err = client.embedded_sign_url("not-embedded").await.unwrap_err();
     assert_eq!(err.api_error().unwrap().error.error_name, ErrorName::NotFound);
 }
 
 #[tokio::test]
 async fn templates_page_through_every_page() {
-    let (client, _fake) = fake_api(0, 7, 0).await;
+    let (client, sim) = simulator().await;
+    for i in 0..7 {
+        sim.add_template(format!("tpl-{i:02}"), &format!("Template {i}"), &["Client"]);
+    }
     let mut options = ds::TemplateListOptions::default();
     options.page_size = Some(3);
     let pages: Vec<(Option<i64>, usize)> = client
@@ -1192,7 +508,9 @@ async fn templates_page_through_every_page() {
 
 #[tokio::test]
 async fn team_members_are_invited_and_removed() {
-    let (client, _fake) = fake_api(0, 0, 0).await;
+    let (client, sim) = simulator().await;
+    sim.add_team_member("leaving@example.com");
+    sim.add_other_team_account("taken@example.com");
     let mut invite = ds::TeamAddMemberRequest::default();
     invite.email_address = Some("new@example.com".to_owned());
     let team = client.team_add_member(&invite, &ds::TeamAddMemberOptions::default()).await.unwrap().body.team.unwrap();
@@ -1210,11 +528,11 @@ async fn team_members_are_invited_and_removed() {
     assert_eq!(response.status, 200);
     let members: Vec<String> =
         response.body.team.unwrap().accounts.unwrap().into_iter().filter_map(|a| a.email_address).collect();
-    assert_eq!(members, ["me@example.com"]);
+    assert_eq!(members, [ACCOUNT_EMAIL]);
     // Handing the documents over is queued: 201, the same body.
     let mut hand_over = ds::TeamRemoveMemberRequest::default();
     hand_over.email_address = Some("new@example.com".to_owned());
-    hand_over.new_owner_email_address = Some("me@example.com".to_owned());
+    hand_over.new_owner_email_address = Some(ACCOUNT_EMAIL.to_owned());
     let response = client.team_remove_member(&hand_over).await.unwrap();
     assert_eq!(response.status, 201);
     assert_eq!(response.body.team.unwrap().invited_emails, Some(vec![]));
@@ -1224,7 +542,7 @@ async fn team_members_are_invited_and_removed() {
 
 #[tokio::test]
 async fn an_api_app_is_created_from_json_or_with_a_logo() {
-    let (client, fake) = fake_api(0, 0, 0).await;
+    let (client, sim) = simulator().await;
     let mut options = ds::ApiAppOptions::default();
     options.can_insert_everywhere = Some(true);
     let mut request = ds::ApiAppCreateRequest::new("Contracts".to_owned(), vec!["example.com".to_owned()]);
@@ -1234,16 +552,17 @@ async fn an_api_app_is_created_from_json_or_with_a_logo() {
     let created = client.api_app_create(&request).await.expect("a 201 is a success");
     assert_eq!(created.status, 201);
     let app = created.body.api_app.unwrap();
-    assert_eq!(app.client_id.as_deref(), Some("0dd3b823a682527788c4e40cb7b6f7e9"));
-    assert_eq!(app.owner_account.unwrap().email_address.as_deref(), Some("owner@example.com"));
-    assert_eq!(fake.books.lock().unwrap().bodies[0].1["options"], json!({"can_insert_everywhere": true}));
+    let client_id = app.client_id.unwrap();
+    assert!(client_id.len() == 32 && client_id.bytes().all(|b| b.is_ascii_hexdigit()), "{client_id}");
+    assert_eq!(app.owner_account.unwrap().email_address.as_deref(), Some(ACCOUNT_EMAIL));
+    assert_eq!(json_sent(&sim, 0).1["options"], json!({"can_insert_everywhere": true}));
 
     let mut two_domains = request.clone();
     two_domains.domains = vec!["example.com".to_owned(), "example.org".to_owned()];
     let mut multipart = ds::ApiAppCreateMultipart::new(two_domains);
     multipart.custom_logo_file = Some(FilePart::new(&b"\x89PNG"[..]).file_name("logo.png").content_type("image/png"));
     client.api_app_create_multipart(&multipart).await.unwrap();
-    let parts = fake.books.lock().unwrap().forms[0].1.clone();
+    let (_, parts) = form_sent(&sim, 1);
     let text = |name: &str| parts.iter().find(|p| p.name == name).map(FormPart::text);
     assert_eq!(
         parts.iter().filter(|p| p.name == "domains[]").map(FormPart::text).collect::<Vec<_>>(),
@@ -1258,21 +577,25 @@ async fn an_api_app_is_created_from_json_or_with_a_logo() {
     let mut three = request;
     three.domains = vec!["a.com".into(), "b.com".into(), "c.com".into()];
     assert!(matches!(client.api_app_create(&three).await, Err(Error::InvalidRequest(_))));
+    assert_eq!(sim.requests().len(), 2, "nothing more was sent");
 }
 
 #[tokio::test]
 async fn an_unclaimed_draft_gets_a_claim_url() {
-    let (client, fake) = fake_api(0, 0, 0).await;
+    let (client, sim) = simulator().await;
     let draft: ds::UnclaimedDraftCreateRequest = serde_json::from_value(json!({
         "type": "request_signature", "file_urls": ["https://files.example.test/a.pdf"],
-        "signers": [{"name": "Jack", "email_address": "jack@example.com"}], "test_mode": true
+        "signers": [{"name": "Jack", "email_address": "jack@example.com"}], "test_mode": true,
+        "expires_at": 4102444800_i64
     }))
     .unwrap();
     let draft = client.unclaimed_draft_create(&draft).await.unwrap().body.unclaimed_draft.unwrap();
     let id = draft.signature_request_id.clone().unwrap();
-    assert_eq!(draft.claim_url.as_deref(), Some(format!("https://app.example.test/claim/{id}").as_str()));
-    assert_eq!((draft.test_mode, draft.expires_at), (Some(true), Some(1767229200)));
-    assert_eq!(fake.books.lock().unwrap().bodies[0].1["type"], "request_signature");
+    assert_eq!(sim.unclaimed_drafts(), [id]);
+    let claim_url = draft.claim_url.unwrap();
+    assert!(claim_url.starts_with(&format!("{}/claim/", origin(&sim))), "{claim_url}");
+    assert_eq!((draft.test_mode, draft.expires_at), (Some(true), Some(4102444800)));
+    assert_eq!(json_sent(&sim, 0).1["type"], "request_signature");
     // A type the API does not know is sent (the enum is open) and refused there.
     let odd: ds::UnclaimedDraftCreateRequest = serde_json::from_value(json!({"type": "fax_it"})).unwrap();
     let err = client.unclaimed_draft_create(&odd).await.unwrap_err();
@@ -1281,13 +604,17 @@ async fn an_unclaimed_draft_gets_a_claim_url() {
 
 #[tokio::test]
 async fn every_documented_error_comes_back_typed_from_the_new_endpoints() {
-    let (client, fake) = fake_api(3, 3, 0).await;
+    let (client, sim) = simulator().await;
     // Names the table gives no status come with a 400.
     let cases: Vec<(ErrorName, u16)> =
         ErrorName::KNOWN.iter().map(|name| (name.clone(), name.http_status().unwrap_or(400))).collect();
     assert_eq!(cases.len(), 20);
     for (i, (name, status)) in cases.iter().enumerate() {
-        fake.books.lock().unwrap().fail_next = Some((*status, name.as_str().to_owned()));
+        let body = json!({"error": {"error_msg": format!("Injected {name}."), "error_name": name.as_str()}});
+        sim.respond_next(Reply::json(*status, &body));
+        // A client of its own each time: after `exceeded_rate` a client
+        // waits out the simulator's hour-long window before its next call.
+        let client = sim_client(&sim, RetryPolicy::never());
         // A different endpoint each time, so each kind of call maps errors.
         let err = match i % 5 {
             0 => client.account_get(&ds::AccountGetOptions::default()).await.map(|_| ()),
@@ -1305,6 +632,9 @@ async fn every_documented_error_comes_back_typed_from_the_new_endpoints() {
         assert_eq!(&body.error.error_name, name);
         assert_eq!(body.error.error_msg, format!("Injected {name}."));
     }
+    // Without an injected error, the account answers.
+    let account = client.account_get(&ds::AccountGetOptions::default()).await.unwrap().body.account.unwrap();
+    assert_eq!(account.email_address.as_deref(), Some(ACCOUNT_EMAIL));
     // And the API key: a wrong one is `unauthorized`, from the server itself.
     let stranger = Client::builder()
         .base_url(client.base_url())
@@ -1369,8 +699,8 @@ fn template_and_account_callbacks_carry_typed_models() {
 #[tokio::test(start_paused = true)]
 async fn the_send_and_track_example_sends_learns_of_the_signatures_and_downloads() {
     use send_and_track::{Signer, Tracked};
-    let (client, fake) = fake_api(0, 0, 3 * MIB).await;
-    fake.books.lock().unwrap().signed_after_gets = Some(3);
+    let sim = DropboxSignSim::builder().download_size(3 * MIB).start().await;
+    let client = sim_client(&sim, RetryPolicy::never());
     let signers =
         [Signer::parse("Jack Doe <jack@example.com>").unwrap(), Signer::parse("Jill <jill@example.com>").unwrap()];
     assert!(Signer::parse("no address").is_none());
@@ -1378,7 +708,7 @@ async fn the_send_and_track_example_sends_learns_of_the_signatures_and_downloads
     let id = send_and_track::send(&client, "contract.pdf", document, &signers, true).await.expect("sent");
 
     // What went out: the file, both signers, and their fields as JSON.
-    let parts = fake.books.lock().unwrap().forms[0].1.clone();
+    let (_, parts) = form_sent(&sim, 0);
     // Today's shape: one flat list, every field on the first document.
     let fields: Vec<Value> =
         serde_json::from_str(&parts.iter().find(|p| p.name == "form_fields_per_document").unwrap().text()).unwrap();
@@ -1390,20 +720,31 @@ async fn the_send_and_track_example_sends_learns_of_the_signatures_and_downloads
         [("signature", 0), ("date_signed", 0), ("text", 0), ("signature", 1), ("date_signed", 1), ("text", 1)]
     );
     assert_eq!(fields[1]["field_options"]["date_format"], "YYYY - MM - DD");
+    assert_eq!(sim.documents(&id), ["contract.pdf"]);
 
-    // By polling: the third read finds it signed.
-    let tracked =
-        send_and_track::wait_until_signed(&client, &id, None, Duration::from_millis(10), Duration::from_secs(10))
-            .await
-            .unwrap();
-    assert_eq!(tracked, Tracked::Signed);
-    assert_eq!(fake.books.lock().unwrap().gets[&id], 3);
+    // By polling: both sign once the second read has found the request
+    // waiting, so the third read finds it signed.
+    let sign_after_two_reads = async {
+        while reads_of(&sim, &id) < 2 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        assert!(sim.sign_all(&id));
+    };
+    let (tracked, ()) = tokio::join!(
+        send_and_track::wait_until_signed(&client, &id, None, Duration::from_millis(10), Duration::from_secs(10)),
+        sign_after_two_reads
+    );
+    assert_eq!(tracked.unwrap(), Tracked::Signed);
+    assert_eq!(reads_of(&sim, &id), 3);
 
     // The download waits out one 409 and writes the whole file.
-    fake.books.lock().unwrap().preparing_once.insert(id.clone());
+    sim.respond_next_on(Endpoint::Files, error_reply(409, "conflict"));
     let mut signed = Vec::new();
     let written = send_and_track::download(&client, &id, &mut signed, 3).await.unwrap();
     assert_eq!((written, signed.len()), (3 * MIB, 3 * MIB as usize));
+    let files = format!("/v3/signature_request/files/{id}");
+    let statuses: Vec<u16> = sim.requests().iter().filter(|r| r.path == files).map(|r| r.status).collect();
+    assert_eq!(statuses, [409, 200]);
 
     // By callback: an event about this request ends the wait before any
     // read finds it signed; events about other requests do not.
@@ -1411,7 +752,6 @@ async fn the_send_and_track_example_sends_learns_of_the_signatures_and_downloads
         send_and_track::send(&client, "again.pdf", FilePart::new(&b"%PDF"[..]).file_name("again.pdf"), &signers, true)
             .await
             .unwrap();
-    fake.books.lock().unwrap().signed_after_gets = None;
     let (sender, mut events) = tokio::sync::mpsc::channel(4);
     let event = |about: &str| -> ds::EventCallback {
         serde_json::from_value(json!({
@@ -1432,7 +772,7 @@ async fn the_send_and_track_example_sends_learns_of_the_signatures_and_downloads
     .await
     .unwrap();
     assert_eq!(tracked, Tracked::Signed);
-    assert!(fake.books.lock().unwrap().gets[&id] <= 2, "the event decided, not the polls");
+    assert!(reads_of(&sim, &id) <= 2, "the event decided, not the polls");
     // Nobody signs and no event comes: the wait ends.
     let tracked =
         send_and_track::wait_until_signed(&client, &id, None, Duration::from_millis(20), Duration::from_millis(100))
@@ -1441,65 +781,102 @@ async fn the_send_and_track_example_sends_learns_of_the_signatures_and_downloads
     assert_eq!(tracked, Tracked::TimedOut);
 }
 
-/// What the recording server of `the_operations_added_from_the_vendor_spec_*`
-/// saw of each call: method, path and query, whether credentials came, body.
-type Seen = Arc<Mutex<Vec<(String, String, bool, Value)>>>;
-
-async fn record(State(seen): State<Seen>, request: axum::extract::Request) -> Response {
-    let method = request.method().to_string();
-    let uri = request.uri().to_string();
-    let authorized = request.headers().contains_key(header::AUTHORIZATION);
-    let bytes = axum::body::to_bytes(request.into_body(), 1 << 20).await.unwrap();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    seen.lock().unwrap().push((method.clone(), uri.clone(), authorized, body));
-    let path = uri.split('?').next().unwrap_or_default().to_owned();
+/// Canned answers for the operations the vendor's spec has and the older
+/// reference did not (the simulator does not serve them): each is mounted
+/// on `server` for its method and path.
+async fn mount_vendor_answers(server: &wiremock::MockServer) {
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, ResponseTemplate};
     let list_info = |page: i64| json!({"page": page, "num_pages": 2, "num_results": 3, "page_size": 2});
+    let members = |page: i64, count: usize| -> Vec<Value> {
+        (0..count)
+            .map(|i| json!({"account_id": format!("acc-{page}-{i}"), "email_address": "m@example.com", "role": "Member"}))
+            .collect()
+    };
     let fax_line = json!({"number": "+14155550100", "created_at": 1767225600, "updated_at": 1767225600,
                           "accounts": [{"account_id": "acc-1", "email_address": "me@example.com"}]});
-    let answer = match (method.as_str(), path.as_str()) {
-        ("PUT", "/v3/signature_request/edit/sr-1") => {
+    let answers: Vec<(&str, &str, Option<&str>, u16, Value)> = vec![
+        (
+            "PUT",
+            "/v3/signature_request/edit/sr-1",
+            None,
+            200,
             json!({"signature_request": {"signature_request_id": "sr-1", "title": "Edited",
-                   "signer_experience": {"form_view": "enabled_by_default"}}})
-        }
-        ("POST", "/v3/template/create") => json!({"template": {"template_id": "tpl-new"}}),
-        ("POST", "/oauth/token") => json!({"access_token": "at", "token_type": "Bearer", "refresh_token": "rt",
-                                           "expires_in": 3600, "state": "s"}),
-        ("GET", "/v3/team/info") => json!({"team": {"team_id": "t-1", "name": "Sales", "num_members": 3,
-                                                    "num_sub_teams": 0, "team_parent": null}}),
-        ("GET", "/v3/team/members/t-1") => {
-            let page = if uri.contains("page=2") { 2 } else { 1 };
-            let members: Vec<Value> = (0..if page == 1 { 2 } else { 1 })
-                .map(|i| json!({"account_id": format!("acc-{page}-{i}"), "email_address": "m@example.com", "role": "Member"}))
-                .collect();
-            json!({"team_members": members, "list_info": list_info(page)})
-        }
-        ("GET", "/v3/fax_line/area_codes") => json!({"area_codes": [415, 628]}),
+                   "signer_experience": {"form_view": "enabled_by_default"}}}),
+        ),
+        ("POST", "/v3/template/create", None, 200, json!({"template": {"template_id": "tpl-new"}})),
+        (
+            "POST",
+            "/oauth/token",
+            None,
+            200,
+            json!({"access_token": "at", "token_type": "Bearer", "refresh_token": "rt", "expires_in": 3600, "state": "s"}),
+        ),
+        (
+            "GET",
+            "/v3/team/info",
+            None,
+            200,
+            json!({"team": {"team_id": "t-1", "name": "Sales", "num_members": 3, "num_sub_teams": 0, "team_parent": null}}),
+        ),
+        (
+            "GET",
+            "/v3/team/members/t-1",
+            Some("1"),
+            200,
+            json!({"team_members": members(1, 2), "list_info": list_info(1)}),
+        ),
+        (
+            "GET",
+            "/v3/team/members/t-1",
+            Some("2"),
+            200,
+            json!({"team_members": members(2, 1), "list_info": list_info(2)}),
+        ),
+        ("GET", "/v3/fax_line/area_codes", None, 200, json!({"area_codes": [415, 628]})),
         // Fax line answers, as the vendor documents them: one warning object.
-        ("GET", "/v3/fax_line") => {
-            json!({"fax_line": fax_line, "warnings": {"warning_msg": "note", "warning_name": "unknown"}})
-        }
-        ("DELETE", "/v3/fax_line") => Value::Null,
-        ("POST", "/v3/fax/send") => json!({"fax": {"fax_id": "fx-1", "title": "Invoice", "original_title": "Invoice",
-            "metadata": {}, "created_at": 1767225600, "sender": "me@example.com", "files_url": "https://x.test/f",
-            "transmissions": [{"recipient": "+14155550100", "status_code": "transmitting"}]}}),
-        ("DELETE", "/v3/api_app/app-1") => return StatusCode::NO_CONTENT.into_response(),
-        _ => {
-            return (StatusCode::NOT_FOUND, Json(json!({"error": {"error_msg": "no", "error_name": "not_found"}})))
-                .into_response()
-        }
-    };
-    Json(answer).into_response()
+        (
+            "GET",
+            "/v3/fax_line",
+            None,
+            200,
+            json!({"fax_line": fax_line, "warnings": {"warning_msg": "note", "warning_name": "unknown"}}),
+        ),
+        ("DELETE", "/v3/fax_line", None, 200, Value::Null),
+        (
+            "POST",
+            "/v3/fax/send",
+            None,
+            200,
+            json!({"fax": {"fax_id": "fx-1", "title": "Invoice", "original_title": "Invoice", "metadata": {},
+                "created_at": 1767225600, "sender": "me@example.com", "files_url": "https://x.test/f",
+                "transmissions": [{"recipient": "+14155550100", "status_code": "transmitting"}]}}),
+        ),
+    ];
+    for (verb, at, page, status, body) in answers {
+        let mock = Mock::given(method(verb)).and(path(at));
+        let mock = match page {
+            Some(page) => mock.and(query_param("page", page)),
+            None => mock,
+        };
+        mock.respond_with(ResponseTemplate::new(status).set_body_json(body)).mount(server).await;
+    }
+    Mock::given(method("DELETE"))
+        .and(path("/v3/api_app/app-1"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(server)
+        .await;
 }
 
 /// The operations the vendor's spec has and the older reference did not:
 /// each goes to its path with its method and body, and its answer parses.
 #[tokio::test]
 async fn the_operations_added_from_the_vendor_spec_reach_their_paths_and_parse() {
-    let seen: Seen = Arc::default();
-    let base = serve(Router::new().fallback(record).with_state(seen.clone())).await;
+    let server = wiremock::MockServer::start().await;
+    mount_vendor_answers(&server).await;
     let client = Client::builder()
-        .base_url(format!("{base}/v3"))
-        .credentials(Credentials::api_key(KEY))
+        .base_url(format!("{}/v3", server.uri()))
+        .credentials(Credentials::api_key("api-key-for-the-local-server"))
         .retry_policy(RetryPolicy::never())
         .build()
         .unwrap();
@@ -1550,7 +927,7 @@ async fn the_operations_added_from_the_vendor_spec_reach_their_paths_and_parse()
 
     // The OAuth token endpoints live on the app host, not under /v3, and
     // take no credentials.
-    let app_host = Client::builder().base_url(base.clone()).retry_policy(RetryPolicy::never()).build().unwrap();
+    let app_host = Client::builder().base_url(server.uri()).retry_policy(RetryPolicy::never()).build().unwrap();
     let body = ds::OAuthTokenGenerateRequest::new(
         "client".to_owned(),
         "secret".to_owned(),
@@ -1563,28 +940,38 @@ async fn the_operations_added_from_the_vendor_spec_reach_their_paths_and_parse()
     let refresh = ds::OAuthTokenRefreshRequest::new("refresh_token".to_owned(), "rt".to_owned());
     assert!(app_host.oauth_token_refresh(&refresh).await.is_ok());
 
-    let seen = seen.lock().unwrap();
-    let calls: Vec<(&str, &str, bool)> = seen.iter().map(|(m, u, a, _)| (m.as_str(), u.as_str(), *a)).collect();
-    assert_eq!(
-        calls,
-        [
-            ("PUT", "/v3/signature_request/edit/sr-1", true),
-            ("POST", "/v3/template/create", true),
-            ("GET", "/v3/team/info", true),
-            ("GET", "/v3/team/members/t-1?page=1&page_size=2", true),
-            ("GET", "/v3/team/members/t-1?page=2&page_size=2", true),
-            ("GET", "/v3/fax_line/area_codes?country=US&state=CA", true),
-            ("GET", "/v3/fax_line?number=%2B14155550100", true),
-            ("DELETE", "/v3/fax_line", true),
-            ("POST", "/v3/fax/send", true),
-            ("DELETE", "/v3/api_app/app-1", true),
-            ("POST", "/oauth/token", false),
-            // The path's bare `refresh` marker, sent as an empty pair.
-            ("POST", "/oauth/token?refresh=", false),
-        ]
-    );
-    assert_eq!(seen[0].3["form_fields_per_document"][0]["document_index"], 0, "today's flat shape");
-    assert_eq!(seen[0].3["signer_experience"], json!({"form_view": "forced"}));
-    assert_eq!(seen[7].3, json!({"number": "+14155550100"}), "DELETE /fax_line carries its body");
-    assert_eq!(seen[11].3["grant_type"], "refresh_token");
+    let seen = server.received_requests().await.expect("wiremock records requests");
+    let calls: Vec<(String, String, bool)> = seen
+        .iter()
+        .map(|r| {
+            let target = match r.url.query() {
+                Some(query) => format!("{}?{query}", r.url.path()),
+                None => r.url.path().to_owned(),
+            };
+            (r.method.to_string(), target, r.headers.contains_key("authorization"))
+        })
+        .collect();
+    let expected = [
+        ("PUT", "/v3/signature_request/edit/sr-1", true),
+        ("POST", "/v3/template/create", true),
+        ("GET", "/v3/team/info", true),
+        ("GET", "/v3/team/members/t-1?page=1&page_size=2", true),
+        ("GET", "/v3/team/members/t-1?page=2&page_size=2", true),
+        ("GET", "/v3/fax_line/area_codes?country=US&state=CA", true),
+        ("GET", "/v3/fax_line?number=%2B14155550100", true),
+        ("DELETE", "/v3/fax_line", true),
+        ("POST", "/v3/fax/send", true),
+        ("DELETE", "/v3/api_app/app-1", true),
+        ("POST", "/oauth/token", false),
+        // The path's bare `refresh` marker, sent as an empty pair.
+        ("POST", "/oauth/token?refresh=", false),
+    ];
+    let expected: Vec<(String, String, bool)> =
+        expected.iter().map(|(m, t, a)| ((*m).to_owned(), (*t).to_owned(), *a)).collect();
+    assert_eq!(calls, expected);
+    let body = |n: usize| serde_json::from_slice::<Value>(&seen[n].body).unwrap_or(Value::Null);
+    assert_eq!(body(0)["form_fields_per_document"][0]["document_index"], 0, "today's flat shape");
+    assert_eq!(body(0)["signer_experience"], json!({"form_view": "forced"}));
+    assert_eq!(body(7), json!({"number": "+14155550100"}), "DELETE /fax_line carries its body");
+    assert_eq!(body(11)["grant_type"], "refresh_token");
 }

@@ -1,12 +1,11 @@
 //! Callback events, paging, waiting and confirmed cancellation, against the
 //! Dropbox Sign simulator and the example callback receiver.
 
-use crate::support::{serve, Rng};
-use esign_client::dropbox_sign::{
-    Client, Credentials, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode,
-};
+use crate::support::{callback_form, quick_wait, serve, sim_client, Rng};
+use esign_client::dropbox_sign::{Client, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode};
 use esign_client::runtime::{
-    CallbackError, ConfirmOutcome, ConfirmedBy, ReportedFor, Secret, StatusCode, WaitOptions, WaitOutcome,
+    CallbackError, ConfirmOutcome, ConfirmedBy, ReportedFor, RetryPolicy, Secret, StatusCode, WaitOptions,
+    WaitOutcome,
     CALLBACK_MEMORY_FACTOR, CALLBACK_MEMORY_FLOOR,
 };
 use esign_sim::dropbox_sign::{DropboxSignSimBuilder, RequestState};
@@ -40,17 +39,10 @@ fn key() -> Secret {
     Secret::new(KEY)
 }
 
-fn multipart(json: &str) -> (String, Vec<u8>) {
-    let boundary = "XyZ-boundary-42";
-    let body =
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{json}\r\n--{boundary}--\r\n");
-    (format!("multipart/form-data; boundary={boundary}"), body.into_bytes())
-}
-
 #[tokio::test(start_paused = true)]
 async fn events_parse_from_multipart_and_json_and_verify_against_independent_vectors() {
     let payload = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1").to_string();
-    let (content_type, body) = multipart(&payload);
+    let (content_type, body) = callback_form(&payload);
     let event = EventCallback::from_callback(&content_type, &body).await.unwrap();
     assert_eq!(event.event.event_type, EventType::SignatureRequestCanceled);
     event.verify(key()).expect("the Python vector verifies");
@@ -101,9 +93,9 @@ async fn forged_and_malformed_callbacks_are_refused() {
         EventCallback::from_callback("application/json", missing.as_bytes()).await,
         Err(CallbackError::Malformed(_))
     ));
-    let (content_type, body) = multipart("this is not json");
+    let (content_type, body) = callback_form("this is not json");
     assert!(matches!(EventCallback::from_callback(&content_type, &body).await, Err(CallbackError::Malformed(_))));
-    let (content_type, _) = multipart("{}");
+    let (content_type, _) = callback_form("{}");
     assert!(matches!(
         EventCallback::from_callback(&content_type, b"--nope\r\n\r\n").await,
         Err(CallbackError::Malformed(_))
@@ -119,12 +111,12 @@ async fn forged_and_malformed_callbacks_are_refused() {
     // whichever way in. A few such signatures are read.
     let mut dense = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1");
     dense["signature_request"]["signatures"] = json!(vec![json!({}); 100_000]);
-    let (content_type, body) = multipart(&dense.to_string());
+    let (content_type, body) = callback_form(&dense.to_string());
     let budget = 4 * body.len() - 1024;
     assert_eq!(EventCallback::parse_verified(&content_type, &body, key()), Err(CallbackError::TooDense { budget }));
     assert_eq!(EventCallback::parse(&content_type, &body), Err(CallbackError::TooDense { budget }));
     dense["signature_request"]["signatures"] = json!(vec![json!({}); 30]);
-    let (content_type, body) = multipart(&dense.to_string());
+    let (content_type, body) = callback_form(&dense.to_string());
     let event = EventCallback::parse_verified(&content_type, &body, key()).unwrap();
     assert_eq!(event.signature_request.and_then(|r| r.signatures).map(|s| s.len()), Some(30));
 }
@@ -154,16 +146,7 @@ async fn unknown_fields_status_codes_and_top_level_keys_are_kept() {
 /// A simulator that signs its events with [`KEY`], and a client for it.
 async fn simulator(builder: DropboxSignSimBuilder) -> (Client, DropboxSignSim) {
     let sim = builder.api_key(KEY).start().await;
-    let client = Client::builder().base_url(sim.base_url()).credentials(Credentials::api_key(KEY)).build().unwrap();
-    (client, sim)
-}
-
-fn quick() -> WaitOptions {
-    let mut options = WaitOptions::default();
-    options.max_wait = Duration::from_secs(10);
-    options.min_delay = Some(Duration::from_millis(5));
-    options.max_delay = Some(Duration::from_millis(20));
-    options
+    (sim_client(&sim, RetryPolicy::default()), sim)
 }
 
 #[tokio::test(start_paused = true)]
@@ -187,18 +170,18 @@ async fn the_waiter_times_out_and_fails_as_its_acceptors_say() {
     let (client, sim) = simulator(DropboxSignSim::builder().hold_cancellations()).await;
     sim.add_signature_request("sr-slow", RequestState::AwaitingSignature);
     client.signature_request_cancel("sr-slow").await.expect("queued; the simulator holds it");
-    let mut short = quick();
+    let mut short = quick_wait();
     short.max_wait = Duration::from_millis(150);
     let outcome = client.wait_until_signature_request_canceled("sr-slow", short).await;
     assert!(matches!(outcome, WaitOutcome::TimedOut { attempts } if attempts >= 2), "{outcome:?}");
-    let outcome = client.wait_until_signature_request_canceled("missing", quick()).await;
+    let outcome = client.wait_until_signature_request_canceled("missing", quick_wait()).await;
     assert!(
         matches!(outcome, WaitOutcome::Failed { status: Some(StatusCode::NOT_FOUND), attempts: 1, .. }),
         "{outcome:?}"
     );
     // Once the cancel completes, the same waiter succeeds.
     assert!(sim.complete_cancellation("sr-slow").await);
-    let outcome = client.wait_until_signature_request_canceled("sr-slow", quick()).await;
+    let outcome = client.wait_until_signature_request_canceled("sr-slow", quick_wait()).await;
     assert!(matches!(outcome, WaitOutcome::Reached { .. }), "{outcome:?}");
 }
 
@@ -466,7 +449,7 @@ async fn an_empty_key_verifies_nothing() {
     assert_eq!(verdict, Err(CallbackError::EmptyKey));
     // The verified way in accepts what the parsed way verifies, and refuses forgeries unparsed.
     let good = event_json("1348177752", "signature_request_canceled", HASH_CANCELED_1348177752, "sr1").to_string();
-    let (content_type, body) = multipart(&good);
+    let (content_type, body) = callback_form(&good);
     let event = EventCallback::from_verified_callback(&content_type, &body, &key()).await.unwrap();
     assert_eq!(event.event.event_type, EventType::SignatureRequestCanceled);
     let forged = good.replace("1348177752", "1348177753");

@@ -5,7 +5,6 @@
 //! file; outcomes are text, or JSON with `--json`; a failure exits non-zero.
 
 use crate::support::serve;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::post;
 use std::process::{Command, Output, Stdio};
@@ -137,56 +136,52 @@ async fn usage_errors_go_to_stderr_with_exit_2_and_create_no_file() {
     assert!(files_in(dir.path()).is_empty(), "no file created: {:?}", files_in(dir.path()));
 }
 
-/// A Dropbox Sign cancel endpoint: `sr-gone` is not found, the rest queued.
-async fn dropbox_cancel() -> String {
-    let router = axum::Router::new().route(
-        "/v3/signature_request/cancel/{id}",
-        post(|Path(id): Path<String>| async move {
-            let json = [("content-type", "application/json")];
-            if id == "sr-gone" {
-                let body = r#"{"error":{"error_msg":"Not found","error_name":"not_found"}}"#;
-                return (StatusCode::NOT_FOUND, json, body);
-            }
-            (StatusCode::OK, json, "{}")
-        }),
-    );
-    format!("{}/v3", serve(router).await)
+/// The Dropbox Sign simulator with the key the programs are given and
+/// `open` requests awaiting signature (any other id is not found).
+async fn dropbox_sim(open: &[&str]) -> esign_sim::DropboxSignSim {
+    let sim = esign_sim::DropboxSignSim::builder().api_key("sk_examples").start().await;
+    for id in open {
+        sim.add_signature_request(*id, esign_sim::dropbox_sign::RequestState::AwaitingSignature);
+    }
+    sim
 }
 
 #[tokio::test]
 async fn cancel_anywhere_prints_outcomes_as_text_or_json_and_fails_on_a_failure() {
-    let base = dropbox_cancel().await;
+    let sim = dropbox_sim(&["sr-1", "sr-2"]).await;
+    let base = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
     let exe = env!("CARGO_BIN_EXE_cancel-anywhere-child");
     let run = |args: &[&str]| {
         let mut command = program(exe, dir.path(), args);
-        command.env("DROPBOX_SIGN_API_KEY", "sk_examples").env("DROPBOX_SIGN_BASE_URL", &base);
+        command.env("DROPBOX_SIGN_API_KEY", "sk_examples").env("DROPBOX_SIGN_BASE_URL", base);
         output(command)
     };
     let out = run(&["signature-request=sr-1"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "signature-request sr-1: queued (the provider confirms the cancel later)\n");
 
-    let out = run(&["--json", "signature-request=sr-1", "signature-request=sr-gone"]).await;
+    let out = run(&["--json", "signature-request=sr-2", "signature-request=sr-gone"]).await;
     assert_eq!(out.status.code(), Some(1), "a target not canceled fails the run");
     let lines: Vec<serde_json::Value> =
         text(&out.stdout).lines().map(|line| serde_json::from_str(line).expect("one JSON object a line")).collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(
         lines[0],
-        serde_json::json!({"target": "signature-request", "id": "sr-1", "outcome": "queued", "reason": null, "status": null})
+        serde_json::json!({"target": "signature-request", "id": "sr-2", "outcome": "queued", "reason": null, "status": null})
     );
     assert_eq!((lines[1]["id"].as_str(), lines[1]["outcome"].as_str()), (Some("sr-gone"), Some("not_found")));
 }
 
 #[tokio::test]
 async fn bulk_cancel_prints_a_summary_or_json_and_exits_3_when_ids_were_not_attempted() {
-    let base = dropbox_cancel().await;
+    let sim = dropbox_sim(&["sr-1", "sr-2"]).await;
+    let base = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ids.txt"), "sr-1\nsr-2\nsr-gone\n").unwrap();
     let run = |args: &[&str]| {
         let mut command = program(env!("CARGO_BIN_EXE_bulk-cancel-child"), dir.path(), args);
-        command.env("DROPBOX_SIGN_API_KEY", "sk_examples").env("DROPBOX_SIGN_BASE_URL", &base);
+        command.env("DROPBOX_SIGN_API_KEY", "sk_examples").env("DROPBOX_SIGN_BASE_URL", base);
         output(command)
     };
     let out = run(&["--ids", "ids.txt"]).await;

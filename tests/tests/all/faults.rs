@@ -4,7 +4,7 @@
 //! acted, a chaos server for a bulk run with exact accounting, and a bulk
 //! run killed with SIGKILL in a child process, then resumed.
 
-use crate::support::Rng;
+use crate::support::{raw_server, RawReply, Rng};
 use esign_client::dropbox_sign::{Client, Credentials};
 use esign_client::runtime::{
     BulkOptions, Cancel, CancelOutcome, CancelRequest, Error, RetryPolicy, TimeSource, TokioClock,
@@ -13,115 +13,21 @@ use esign_fixtures::security;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// What a raw server does with one request.
-#[derive(Clone, Debug)]
-pub enum Action {
-    /// A complete answer; the connection stays open for the next request.
-    Answer { status: u16, headers: Vec<(String, String)>, body: String },
-    /// The connection is reset (RST), no answer.
-    Reset,
-    /// The status line and headers, then part of the declared body, then the connection closes.
-    Truncate { status: u16, headers: Vec<(String, String)> },
-    /// Nothing for this long, then the connection closes.
-    Hang(Duration),
+/// A complete answer with text headers and body.
+fn answer(status: u16, headers: Vec<(String, String)>, body: &str) -> RawReply {
+    let headers = headers.into_iter().map(|(name, value)| (name, value.into_bytes())).collect();
+    RawReply::Answer { status, headers, body: body.as_bytes().to_vec() }
 }
 
-impl Action {
-    fn answer(status: u16, headers: Vec<(String, String)>, body: &str) -> Action {
-        Action::Answer { status, headers, body: body.to_owned() }
-    }
-}
-
-type Handler = Arc<dyn Fn(&str, &str) -> Action + Send + Sync>;
-
-/// An HTTP/1.1 server on 127.0.0.1 written on bare sockets, so it can
-/// misbehave in ways a framework does not allow. `handler` gets the method
-/// and the path (with the query). Returns the base URL.
-pub async fn raw_server(handler: impl Fn(&str, &str) -> Action + Send + Sync + 'static) -> String {
-    let handler: Handler = Arc::new(handler);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else { return };
-            tokio::spawn(serve_connection(stream, handler.clone()));
-        }
-    });
-    format!("http://{address}")
-}
-
-async fn serve_connection(mut stream: tokio::net::TcpStream, handler: Handler) {
-    let mut buffer = Vec::new();
-    loop {
-        // One request head (bounded), then its body, read and dropped.
-        let head_end = loop {
-            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                break at + 4;
-            }
-            if buffer.len() > 64 * 1024 {
-                return;
-            }
-            let mut chunk = [0u8; 4096];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        };
-        let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-        let mut lines = head.split("\r\n");
-        let mut request_line = lines.next().unwrap_or("").split(' ');
-        let (method, target) =
-            (request_line.next().unwrap_or("").to_owned(), request_line.next().unwrap_or("").to_owned());
-        let length: usize = lines
-            .filter_map(|l| l.split_once(':'))
-            .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.trim().parse().ok())
-            .unwrap_or(0);
-        while buffer.len() < head_end + length {
-            let mut chunk = [0u8; 4096];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
-        }
-        buffer.drain(..head_end + length);
-        let head = |status: u16, headers: &[(String, String)], length: usize| {
-            let mut text = format!("HTTP/1.1 {status} X\r\ncontent-length: {length}\r\n");
-            for (name, value) in headers {
-                text.push_str(&format!("{name}: {value}\r\n"));
-            }
-            text.push_str("\r\n");
-            text
-        };
-        match handler(&method, &target) {
-            Action::Answer { status, headers, body } => {
-                let text = head(status, &headers, body.len()) + &body;
-                if stream.write_all(text.as_bytes()).await.is_err() {
-                    return;
-                }
-            }
-            Action::Reset => {
-                #[allow(deprecated)] // the one way to send a reset with tokio alone
-                let _ = stream.set_linger(Some(Duration::ZERO));
-                return;
-            }
-            Action::Truncate { status, headers } => {
-                let body = r#"{"signature_request": {"signature_request_id": "#;
-                let text = head(status, &headers, body.len() + 200) + body;
-                let _ = stream.write_all(text.as_bytes()).await;
-                let _ = stream.shutdown().await;
-                return;
-            }
-            Action::Hang(how_long) => {
-                tokio::time::sleep(how_long).await;
-                return;
-            }
-        }
-    }
+/// An answer whose body is cut short: the start of a signature request,
+/// 200 bytes fewer than declared, then the connection closes.
+fn truncated(status: u16, headers: Vec<(String, String)>) -> RawReply {
+    let headers = headers.into_iter().map(|(name, value)| (name, value.into_bytes())).collect();
+    let sent = br#"{"signature_request": {"signature_request_id": "#.to_vec();
+    RawReply::Cut { status, headers, declared: sent.len() + 200, sent }
 }
 
 fn now_secs() -> u64 {
@@ -313,32 +219,24 @@ async fn over_large_bodies_stop_at_the_cap_and_keep_the_first_bytes() {
     }
     // A body without a declared length is cut as it arrives.
     let base = raw_server(|_, _| {
-        Action::answer(
-            200,
-            vec![("content-type".into(), "application/json".into())],
-            &format!("\"{}\"", "y".repeat(5000)),
-        )
+        answer(200, vec![("content-type".into(), "application/json".into())], &format!("\"{}\"", "y".repeat(5000)))
     })
     .await;
-    let client = Client::builder()
-        .base_url(format!("{base}/v3"))
-        .credentials(Credentials::api_key("sk_key"))
-        .max_response_bytes(1000)
-        .build()
-        .unwrap();
-    let err = client.signature_request_get("sr").await.unwrap_err();
+    let capped = |cap: usize| {
+        Client::builder()
+            .base_url(format!("{base}/v3"))
+            .credentials(Credentials::api_key("sk_key"))
+            .max_response_bytes(cap)
+            .build()
+            .unwrap()
+    };
+    let err = capped(1000).signature_request_get("sr").await.unwrap_err();
     assert!(
         matches!(&err, Error::ResponseTooLarge { limit: 1000, response } if response.body.starts_with(b"\"yyy")),
         "{err:?}"
     );
     // Under the cap, nothing changes.
-    let client = Client::builder()
-        .base_url(format!("{base}/v3"))
-        .credentials(Credentials::api_key("sk_key"))
-        .max_response_bytes(10_000)
-        .build()
-        .unwrap();
-    let err = client.signature_request_get("sr").await.unwrap_err();
+    let err = capped(10_000).signature_request_get("sr").await.unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }
 
@@ -365,8 +263,8 @@ async fn a_410_after_a_lost_answer_is_this_calls_success() {
     let state = Arc::new(Mutex::new(Lifecycle::default()));
     state.lock().unwrap().gone.insert("gone-before".to_owned());
     let shared = state.clone();
-    let base = raw_server(move |_, path| {
-        let Some(id) = cancel_id(path) else { return Action::answer(404, vec![], "") };
+    let base = raw_server(move |_, path: &str| {
+        let Some(id) = cancel_id(path) else { return answer(404, vec![], "") };
         let mut s = shared.lock().unwrap();
         let attempt = {
             let n = s.received.entry(id.clone()).or_insert(0);
@@ -377,16 +275,16 @@ async fn a_410_after_a_lost_answer_is_this_calls_success() {
         if s.gone.contains(&id) || s.canceled.contains(&id) {
             // The first answer for an id gone before the run is a refusal.
             if attempt == 1 && s.gone.contains(&id) {
-                return Action::answer(429, vec![("retry-after".into(), "0.05".into())], &json_error("exceeded_rate"));
+                return answer(429, vec![("retry-after".into(), "0.05".into())], &json_error("exceeded_rate"));
             }
-            return Action::answer(410, json, &json_error("deleted"));
+            return answer(410, json, &json_error("deleted"));
         }
         s.canceled.insert(id.clone());
         match id.as_str() {
-            "reset" => Action::Reset,
-            "truncated" => Action::Truncate { status: 200, headers: json },
-            "hung" => Action::Hang(Duration::from_millis(900)),
-            _ => Action::answer(200, json, "{}"),
+            "reset" => RawReply::Reset,
+            "truncated" => truncated(200, json),
+            "hung" => RawReply::Hang(Duration::from_millis(900)),
+            _ => answer(200, json, "{}"),
         }
     })
     .await;
@@ -456,10 +354,7 @@ impl Fault {
 struct Chaos {
     /// The wall clock of the run (tokio's paused one), the client's too.
     clock: TokioClock,
-    limit: u64,
-    /// (window second, requests in it)
-    window: (u64, u64),
-    most_in_a_window: u64,
+    window: Window,
     refused_by_the_window: u64,
     gone_before: std::collections::HashSet<String>,
     canceled_by_run: std::collections::HashSet<String>,
@@ -468,28 +363,56 @@ struct Chaos {
     plan: HashMap<String, Vec<Fault>>,
 }
 
+/// A fixed rate-limit window of `limit` requests per Unix second, as the
+/// cancel servers of the chaos and crash tests keep it.
+#[derive(Default)]
+struct Window {
+    limit: u64,
+    /// The Unix second of the current window.
+    second: u64,
+    /// Requests admitted in it.
+    used: u64,
+    /// The most requests any window admitted.
+    most: u64,
+}
+
+impl Window {
+    fn new(limit: u64) -> Window {
+        Window { limit, ..Window::default() }
+    }
+
+    /// Counts a request arriving at Unix second `now`: the requests left in
+    /// its window, or `None` when the window was already full.
+    fn admit(&mut self, now: u64) -> Option<u64> {
+        if self.second != now {
+            (self.second, self.used) = (now, 0);
+        }
+        if self.used >= self.limit {
+            return None;
+        }
+        self.used += 1;
+        self.most = self.most.max(self.used);
+        Some(self.limit - self.used)
+    }
+
+    /// The headers of a JSON answer, with `remaining` left of the window.
+    fn headers(&self, remaining: u64) -> Vec<(String, String)> {
+        vec![
+            ("content-type".to_owned(), "application/json".to_owned()),
+            ("X-RateLimit-Limit".to_owned(), self.limit.to_string()),
+            ("X-RateLimit-Remaining".to_owned(), remaining.to_string()),
+            ("X-Ratelimit-Reset".to_owned(), (self.second + 1).to_string()),
+        ]
+    }
+}
+
 impl Chaos {
-    fn handle(&mut self, path: &str) -> Action {
-        let Some(id) = cancel_id(path) else { return Action::answer(404, vec![], "") };
-        let now = crate::support::unix_secs(self.clock.now());
-        if self.window.0 != now {
-            self.window = (now, 0);
-        }
-        let rate = |remaining: u64, limit: u64| {
-            vec![
-                ("content-type".to_owned(), "application/json".to_owned()),
-                ("X-RateLimit-Limit".to_owned(), limit.to_string()),
-                ("X-RateLimit-Remaining".to_owned(), remaining.to_string()),
-                ("X-Ratelimit-Reset".to_owned(), (now + 1).to_string()),
-            ]
-        };
-        if self.window.1 >= self.limit {
+    fn handle(&mut self, path: &str) -> RawReply {
+        let Some(id) = cancel_id(path) else { return answer(404, vec![], "") };
+        let Some(remaining) = self.window.admit(crate::support::unix_secs(self.clock.now())) else {
             self.refused_by_the_window += 1;
-            return Action::answer(403, rate(0, self.limit), &json_error("exceeded_rate"));
-        }
-        self.window.1 += 1;
-        self.most_in_a_window = self.most_in_a_window.max(self.window.1);
-        let remaining = self.limit - self.window.1;
+            return answer(403, self.window.headers(0), &json_error("exceeded_rate"));
+        };
         let attempt = {
             let n = self.received.entry(id.clone()).or_insert(0);
             *n += 1;
@@ -504,19 +427,19 @@ impl Chaos {
                 *self.lost.entry(id).or_insert(0) += 1;
             }
             return match fault {
-                Fault::Unavailable => Action::answer(503, rate(remaining, self.limit), &json_error("maintenance")),
-                Fault::RateLimited => Action::answer(429, rate(0, self.limit), &json_error("exceeded_rate")),
-                Fault::Reset => Action::Reset,
-                Fault::Truncate => Action::Truncate { status: 200, headers: rate(remaining, self.limit) },
-                Fault::Hang => Action::Hang(Duration::from_millis(900)),
-                Fault::Gateway => Action::answer(504, vec![], "<html>gateway timeout</html>"),
+                Fault::Unavailable => answer(503, self.window.headers(remaining), &json_error("maintenance")),
+                Fault::RateLimited => answer(429, self.window.headers(0), &json_error("exceeded_rate")),
+                Fault::Reset => RawReply::Reset,
+                Fault::Truncate => truncated(200, self.window.headers(remaining)),
+                Fault::Hang => RawReply::Hang(Duration::from_millis(900)),
+                Fault::Gateway => answer(504, vec![], "<html>gateway timeout</html>"),
             };
         }
         if gone {
-            return Action::answer(410, rate(remaining, self.limit), &json_error("deleted"));
+            return answer(410, self.window.headers(remaining), &json_error("deleted"));
         }
         self.canceled_by_run.insert(id);
-        Action::answer(200, rate(remaining, self.limit), "{}")
+        answer(200, self.window.headers(remaining), "{}")
     }
 }
 
@@ -524,7 +447,7 @@ impl Chaos {
 async fn a_bulk_run_under_chaos_accounts_for_every_id_exactly() {
     const IDS: usize = 300;
     let mut rng = Rng(11);
-    let mut chaos = Chaos { limit: 150, ..Chaos::default() };
+    let mut chaos = Chaos { window: Window::new(150), ..Chaos::default() };
     let ids: Vec<String> = (0..IDS).map(|i| format!("sr-{i:03}")).collect();
     let mut rate_limited = 0;
     for id in &ids {
@@ -558,7 +481,7 @@ async fn a_bulk_run_under_chaos_accounts_for_every_id_exactly() {
     let chaos = Arc::new(Mutex::new(chaos));
     let server = chaos.clone();
     let clock = chaos.lock().unwrap().clock;
-    let base = raw_server(move |_, path| server.lock().unwrap().handle(path)).await;
+    let base = raw_server(move |_, path: &str| server.lock().unwrap().handle(path)).await;
     let client = Client::builder()
         .base_url(format!("{base}/v3"))
         .credentials(Credentials::api_key("sk_key"))
@@ -590,7 +513,7 @@ async fn a_bulk_run_under_chaos_accounts_for_every_id_exactly() {
     }
     assert!(chaos.canceled_by_run.iter().all(|id| !chaos.gone_before.contains(id)));
     assert_eq!(chaos.refused_by_the_window, 0, "the window was never exceeded");
-    assert!(chaos.most_in_a_window <= chaos.limit);
+    assert!(chaos.window.most <= chaos.window.limit);
     let counts = report.counts();
     println!(
         "chaos: {IDS} ids, {planned_faults} faults ({rate_limited} rate limited) in {:?}: {counts:?}",
@@ -606,9 +529,7 @@ async fn a_bulk_run_under_chaos_accounts_for_every_id_exactly() {
 /// requests, every 25th request answering 503 once; records which phase
 /// (before or after the kill) each id arrived in.
 struct CrashServer {
-    limit: u64,
-    window: (u64, u64),
-    most_in_a_window: u64,
+    window: Window,
     refused: u64,
     served: u64,
     canceled: std::collections::HashSet<String>,
@@ -617,36 +538,21 @@ struct CrashServer {
 }
 
 impl CrashServer {
-    fn handle(&mut self, path: &str) -> Action {
-        let Some(id) = cancel_id(path) else { return Action::answer(404, vec![], "") };
-        let now = now_secs();
-        if self.window.0 != now {
-            self.window = (now, 0);
-        }
-        let rate = |remaining: u64, limit: u64| {
-            vec![
-                ("content-type".to_owned(), "application/json".to_owned()),
-                ("X-RateLimit-Limit".to_owned(), limit.to_string()),
-                ("X-RateLimit-Remaining".to_owned(), remaining.to_string()),
-                ("X-Ratelimit-Reset".to_owned(), (now + 1).to_string()),
-            ]
-        };
-        if self.window.1 >= self.limit {
+    fn handle(&mut self, path: &str) -> RawReply {
+        let Some(id) = cancel_id(path) else { return answer(404, vec![], "") };
+        let Some(remaining) = self.window.admit(now_secs()) else {
             self.refused += 1;
-            return Action::answer(403, rate(0, self.limit), &json_error("exceeded_rate"));
-        }
-        self.window.1 += 1;
-        self.most_in_a_window = self.most_in_a_window.max(self.window.1);
+            return answer(403, self.window.headers(0), &json_error("exceeded_rate"));
+        };
         self.served += 1;
-        let remaining = self.limit - self.window.1;
         self.seen_in[self.phase].insert(id.clone());
         if self.served.is_multiple_of(25) {
-            return Action::answer(503, rate(remaining, self.limit), &json_error("maintenance"));
+            return answer(503, self.window.headers(remaining), &json_error("maintenance"));
         }
         if !self.canceled.insert(id) {
-            return Action::answer(410, rate(remaining, self.limit), &json_error("deleted"));
+            return answer(410, self.window.headers(remaining), &json_error("deleted"));
         }
-        Action::answer(200, rate(remaining, self.limit), "{}")
+        answer(200, self.window.headers(remaining), "{}")
     }
 }
 
@@ -663,9 +569,7 @@ async fn a_bulk_run_killed_midway_resumes_from_its_journal() {
     const IDS: usize = 2_000;
     const CONCURRENCY: usize = 8;
     let server = Arc::new(Mutex::new(CrashServer {
-        limit: 250,
-        window: (0, 0),
-        most_in_a_window: 0,
+        window: Window::new(250),
         refused: 0,
         served: 0,
         canceled: Default::default(),
@@ -673,7 +577,7 @@ async fn a_bulk_run_killed_midway_resumes_from_its_journal() {
         seen_in: Default::default(),
     }));
     let shared = server.clone();
-    let base = raw_server(move |_, path| shared.lock().unwrap().handle(path)).await;
+    let base = raw_server(move |_, path: &str| shared.lock().unwrap().handle(path)).await;
     let dir = tempfile::tempdir().unwrap();
     let ids: Vec<String> = (0..IDS).map(|i| format!("sr-{i:04}")).collect();
     let ids_file = dir.path().join("ids.txt");
@@ -740,13 +644,13 @@ async fn a_bulk_run_killed_midway_resumes_from_its_journal() {
     assert!(sent_twice <= CONCURRENCY, "{sent_twice} ids sent in both runs");
     // The window was never exceeded, across the kill and the resumption.
     assert_eq!(server.refused, 0, "requests refused by the rate limit");
-    assert!(server.most_in_a_window <= server.limit);
+    assert!(server.window.most <= server.window.limit);
     let text = std::fs::read_to_string(&journal).unwrap();
     let headers = text.lines().filter(|l| l.contains("\"operation\"")).count();
     assert_eq!(headers, 2, "the run's header and the resumption's");
     println!(
         "crash: {recorded_at_kill} of {IDS} recorded at the kill, {sent_twice} sent in both runs, most in a window {}, in {:?}",
-        server.most_in_a_window,
+        server.window.most,
         started.elapsed()
     );
 }

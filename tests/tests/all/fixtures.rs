@@ -5,7 +5,7 @@
 //! has (`src/lib.rs`) is an insta snapshot, for review with insta.
 //! (`generated/` is pinned by the `fresh` test alone.)
 
-use esign_codegen::{CrateOptions, OnUnsupported, SpecInput};
+use esign_codegen::{CrateOptions, SpecInput};
 use std::path::Path;
 
 fn snapshot_name(prefix: &str, path: &Path) -> String {
@@ -14,16 +14,13 @@ fn snapshot_name(prefix: &str, path: &Path) -> String {
 
 pub(crate) fn fixture_options() -> CrateOptions {
     CrateOptions {
-        crate_name: "esign-fixtures".to_owned(),
         // The command tests/fixtures-client's banners name, so its files
         // and these can be compared byte for byte.
         command: "cargo xtask codegen".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Fail,
-        runtime: esign_codegen::RuntimeDep::Path("../esign-runtime".to_owned()),
-        crate_version: None,
-        front_page: None,
+        ..crate::support::crate_options(
+            "esign-fixtures",
+            esign_codegen::RuntimeDep::Path("../esign-runtime".to_owned()),
+        )
     }
 }
 

@@ -2,27 +2,11 @@
 //! failure carries a location. Deterministic (a fixed-seed generator), so a
 //! failure names the seed and case that reproduce it.
 
-use crate::support::workspace_root;
-use esign_codegen::{CrateOptions, OnUnsupported};
+use crate::support::{crate_options, workspace_root, Rng};
+use esign_codegen::CrateOptions;
 use serde_json::{json, Value};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, Instant};
-
-/// xorshift64*: small, deterministic, good enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Pointers to every node of a JSON tree.
 fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
@@ -199,16 +183,7 @@ fn damage(text: &str, rng: &mut Rng) -> Vec<u8> {
 }
 
 fn options() -> CrateOptions {
-    CrateOptions {
-        crate_name: "fuzz".to_owned(),
-        command: "fuzz".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Fail,
-        runtime: esign_codegen::RuntimeDep::Vendored,
-        crate_version: None,
-        front_page: None,
-    }
+    crate_options("fuzz", esign_codegen::RuntimeDep::Vendored)
 }
 
 /// Runs the whole pipeline on one input; panics and slowness fail the test.

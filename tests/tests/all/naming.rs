@@ -56,16 +56,7 @@ fn a_spec_named_runtime_gets_its_own_module_name() {
     assert_eq!(esign_codegen::naming::module_name("runtime"), "runtime_api");
     assert_eq!(esign_codegen::naming::feature_name("runtime"), "runtime-api");
     let spec = "openapi: 3.0.3\ninfo: {title: Lex runtime, version: '1'}\npaths:\n  /bots:\n    get:\n      operationId: listBots\n      responses: {'200': {description: ok}}\n";
-    let options = esign_codegen::CrateOptions {
-        crate_name: "lex".to_owned(),
-        command: "cargo test".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: esign_codegen::OnUnsupported::Fail,
-        runtime: esign_codegen::RuntimeDep::Version("0.1".to_owned()),
-        crate_version: None,
-        front_page: None,
-    };
+    let options = crate::support::crate_options("lex", esign_codegen::RuntimeDep::Version("0.1".to_owned()));
     let generated = esign_codegen::generate_crate_from_bytes(
         &[("runtime.lex.yaml".to_owned(), spec.as_bytes().to_vec())],
         &options,

@@ -12,16 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// The options of a standalone crate named `name`.
 fn options(name: &str) -> CrateOptions {
-    CrateOptions {
-        crate_name: name.to_owned(),
-        command: "cargo test".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Fail,
-        runtime: RuntimeDep::Version("0.1".to_owned()),
-        crate_version: None,
-        front_page: None,
-    }
+    crate::support::crate_options(name, RuntimeDep::Version("0.1".to_owned()))
 }
 
 /// A standalone crate of the given fixture specs.

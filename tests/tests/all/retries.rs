@@ -13,9 +13,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn fast_policy(events: Option<Arc<Mutex<Vec<RetryEvent>>>>) -> RetryPolicy {
-    let mut policy = RetryPolicy::default();
-    policy.base_delay = Duration::from_millis(5);
-    policy.max_delay = Duration::from_millis(20);
+    let mut policy = crate::support::quick_retries();
     policy.request_timeout = Some(Duration::from_millis(500));
     policy.on_retry = events.map(|log| {
         Arc::new(move |e: &RetryEvent| log.lock().unwrap().push(e.clone())) as esign_client::runtime::RetryHook
@@ -41,20 +39,20 @@ async fn rate_limits_wait_for_retry_after_or_the_reset_then_succeed() {
     let clock = TokioClock::new();
     // 429 with Retry-After, then 403 exceeded_rate with the reset header
     // (this second, on the client's clock), then success.
-    let base = limits::raw_server(move |n, _| match n {
-        0 => limits::rate_limited(429, vec![limits::header("Retry-After", "0.05")]),
+    let base = crate::support::raw_server(move |n, _| match n {
+        0 => limits::rate_limited(429, vec![crate::support::header("Retry-After", "0.05")]),
         1 => {
             let now = crate::support::unix_secs(clock.now());
             limits::rate_limited(
                 403,
                 vec![
-                    limits::header("X-RateLimit-Limit", "100"),
-                    limits::header("X-RateLimit-Remaining", "0"),
-                    limits::header("X-Ratelimit-Reset", now.to_string()),
+                    crate::support::header("X-RateLimit-Limit", "100"),
+                    crate::support::header("X-RateLimit-Remaining", "0"),
+                    crate::support::header("X-Ratelimit-Reset", now.to_string()),
                 ],
             )
         }
-        _ => limits::Reply::Answer { status: 200, headers: Vec::new(), body: Vec::new() },
+        _ => crate::support::RawReply::Answer { status: 200, headers: Vec::new(), body: Vec::new() },
     })
     .await;
     let log = Arc::new(Mutex::new(Vec::new()));
@@ -93,14 +91,33 @@ async fn a_403_that_is_not_exceeded_rate_is_not_retried() {
     assert_eq!(err.response().unwrap().attempts, 1);
 }
 
-#[tokio::test]
+// On the paused clock, against a server in the test's runtime: the four
+// back-offs take no wall-clock time.
+#[tokio::test(start_paused = true)]
 async fn maintenance_backs_off_and_gives_up_after_max_attempts() {
     // (Timeouts per attempt, on the paused clock: `limits::a_call_never_runs_past_its_deadline`.)
-    let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(error(503, "maintenance")).expect(5).mount(&server).await;
-    let err = client(&server, fast_policy(None)).signature_request_remove("sr").await.unwrap_err();
+    let received = Arc::new(Mutex::new(0));
+    let counter = received.clone();
+    let base = crate::support::raw_server(move |_, _| {
+        *counter.lock().unwrap() += 1;
+        let body = br#"{"error":{"error_msg":"m","error_name":"maintenance"}}"#.to_vec();
+        crate::support::RawReply::Answer {
+            status: 503,
+            headers: vec![crate::support::header("content-type", "application/json")],
+            body,
+        }
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(format!("{base}/v3"))
+        .credentials(Credentials::api_key("sk_secret_key_value"))
+        .retry_policy(fast_policy(None))
+        .build()
+        .unwrap();
+    let err = client.signature_request_remove("sr").await.unwrap_err();
     let response = err.response().unwrap();
     assert_eq!((response.status.as_u16(), response.attempts, response.waits.len()), (503, 5, 4));
+    assert_eq!(*received.lock().unwrap(), 5, "the server saw every attempt");
 }
 
 #[tokio::test]
@@ -128,7 +145,7 @@ async fn rate_limited_server(limit: u64, clock: TokioClock) -> (String, Arc<Mute
     let state = Arc::new(Mutex::new((0, 0, 0))); // (window second, used, refused)
     let shared = state.clone();
     let count = Arc::new(Mutex::new(0u64));
-    let base = limits::raw_server(move |_, target| {
+    let base = crate::support::raw_server(move |_, target| {
         let now = crate::support::unix_secs(clock.now());
         let mut state = shared.lock().unwrap();
         if state.0 != now {
@@ -136,18 +153,18 @@ async fn rate_limited_server(limit: u64, clock: TokioClock) -> (String, Arc<Mute
         }
         let answer = |status: u16, name: Option<&str>, remaining: u64| {
             let mut headers = vec![
-                limits::header("X-RateLimit-Limit", limit.to_string()),
-                limits::header("X-RateLimit-Remaining", remaining.to_string()),
-                limits::header("X-Ratelimit-Reset", (now + 1).to_string()),
+                crate::support::header("X-RateLimit-Limit", limit.to_string()),
+                crate::support::header("X-RateLimit-Remaining", remaining.to_string()),
+                crate::support::header("X-Ratelimit-Reset", (now + 1).to_string()),
             ];
             let body = match name {
                 Some(name) => {
-                    headers.push(limits::header("content-type", "application/json"));
+                    headers.push(crate::support::header("content-type", "application/json"));
                     json!({"error": {"error_msg": "m", "error_name": name}}).to_string().into_bytes()
                 }
                 None => Vec::new(),
             };
-            limits::Reply::Answer { status, headers, body }
+            crate::support::RawReply::Answer { status, headers, body }
         };
         if state.1 >= limit {
             state.2 += 1;

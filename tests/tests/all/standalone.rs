@@ -1,17 +1,12 @@
 //! Crates made with `--spec --out`: what their manifest and README say.
 
-use esign_codegen::{CrateOptions, OnUnsupported, RuntimeDep};
+use esign_codegen::{CrateOptions, RuntimeDep};
 
 fn standalone(crate_version: Option<&str>) -> CrateOptions {
     CrateOptions {
-        crate_name: "todo-client".to_owned(),
         command: "cargo xtask codegen --spec".to_owned(),
-        standalone: true,
-        publish: true,
-        on_unsupported: OnUnsupported::Fail,
-        runtime: RuntimeDep::Version("0.1".to_owned()),
         crate_version: crate_version.map(str::to_owned),
-        front_page: None,
+        ..crate::support::crate_options("todo-client", RuntimeDep::Version("0.1".to_owned()))
     }
 }
 

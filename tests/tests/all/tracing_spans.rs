@@ -3,14 +3,11 @@
 //! credential, id or query value in any of it.
 
 use esign_client::dropbox_sign::{Client, Credentials};
-use esign_client::runtime::RetryPolicy;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Everything a subscriber was told, as text: one line per span creation,
 /// field record and event.
@@ -67,27 +64,25 @@ impl Subscriber for Recorder {
     fn exit(&self, _: &Id) {}
 }
 
-#[tokio::test]
+// On the paused clock, against a server in the test's runtime: the
+// back-off before the retry takes no wall-clock time.
+#[tokio::test(start_paused = true)]
 async fn a_call_is_one_span_with_its_outcome_and_each_retry_an_event() {
-    let server = MockServer::start().await;
     let id = "fa5c8a0b0f492d768749333ad6fcc214c111e967";
-    Mock::given(method("POST"))
-        .and(path(format!("/v3/signature_request/cancel/{id}")))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(format!("/v3/signature_request/cancel/{id}")))
-        .respond_with(ResponseTemplate::new(200))
-        .mount(&server)
-        .await;
+    // The first cancel answers 503, every later one 200.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let router = axum::Router::new().route(
+        &format!("/v3/signature_request/cancel/{id}"),
+        axum::routing::post(move || async move {
+            let status = if calls.fetch_add(1, Ordering::SeqCst) == 0 { 503 } else { 200 };
+            axum::http::StatusCode::from_u16(status).unwrap()
+        }),
+    );
+    let base = crate::support::serve(router).await;
     let secret = "sk_live_tracing_secret";
-    let mut retry = RetryPolicy::default();
-    retry.base_delay = Duration::from_millis(5);
-    retry.max_delay = Duration::from_millis(20);
+    let retry = crate::support::quick_retries();
     let client = Client::builder()
-        .base_url(format!("{}/v3", server.uri()))
+        .base_url(format!("{base}/v3"))
         .credentials(Credentials::api_key(secret))
         .retry_policy(retry)
         .build()

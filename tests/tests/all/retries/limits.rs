@@ -6,150 +6,14 @@
 //! against a server in the same runtime: they take no wall-clock time, and
 //! the clock they read says exactly how long the client waited.
 
-use crate::support::Rng;
+use crate::support::{header, quick_retries, raw_server, RawReply as Reply, Rng, Then};
 use esign_client::dropbox_sign::{Client, Credentials, SignatureRequestFilesOptions};
 use esign_client::runtime::{
     Error, HeaderMap, RateLimitHeaders, RawResponse, Redirects, RetryPolicy, StatusCode, StreamError,
 };
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::Instant;
-
-/// What the raw server does with one request.
-#[derive(Clone, Debug)]
-pub(super) enum Reply {
-    /// A complete answer; the headers are raw bytes (anything a server can
-    /// send, bytes that are not ASCII included).
-    Answer { status: u16, headers: Vec<(String, Vec<u8>)>, body: Vec<u8> },
-    /// The status line and headers (a `Content-Length` of `length` when
-    /// given, else a body that ends when the connection closes), then
-    /// `prefix`, then `then`.
-    Body { status: u16, length: Option<usize>, prefix: Vec<u8>, then: Then },
-    /// Nothing, ever: the connection stays open and silent.
-    Silent,
-}
-
-/// How a [`Reply::Body`] goes on after its prefix.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Then {
-    /// Nothing more, the connection held open.
-    Stall,
-    /// One more byte every so often, for ever.
-    Trickle(Duration),
-    /// `n` bytes as fast as the connection takes them, in 16 KiB writes,
-    /// then the connection closes.
-    Bytes(usize),
-}
-
-/// A raw HTTP/1.1 server on 127.0.0.1, one request per connection, in the
-/// current runtime (so it runs on the test's clock, paused or not).
-/// `reply` gets the request's number (0 first) and its target.
-pub(super) async fn raw_server(reply: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> String {
-    let reply = Arc::new(reply);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let count = Arc::new(Mutex::new(0usize));
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else { return };
-            let (reply, count) = (reply.clone(), count.clone());
-            tokio::spawn(async move {
-                let Some(target) = read_request(&mut stream).await else { return };
-                let n = {
-                    let mut count = count.lock().unwrap();
-                    *count += 1;
-                    *count - 1
-                };
-                let _ = answer(&mut stream, reply(n, &target)).await;
-            });
-        }
-    });
-    format!("http://{address}")
-}
-
-/// Reads one request (head and body, bounded); returns its target.
-async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<String> {
-    let mut buffer = Vec::new();
-    let head_end = loop {
-        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        if buffer.len() > 64 * 1024 {
-            return None;
-        }
-        let mut chunk = [0u8; 4096];
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-    let length: usize = head
-        .split("\r\n")
-        .filter_map(|line| line.split_once(':'))
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, value)| value.trim().parse().ok())
-        .unwrap_or(0)
-        .min(1 << 20);
-    while buffer.len() < head_end + length {
-        let mut chunk = [0u8; 4096];
-        match stream.read(&mut chunk).await {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-        }
-    }
-    head.split(' ').nth(1).map(str::to_owned)
-}
-
-async fn answer(stream: &mut tokio::net::TcpStream, reply: Reply) -> std::io::Result<()> {
-    let head = |status: u16, headers: &[(String, Vec<u8>)], length: Option<usize>| {
-        let mut head = format!("HTTP/1.1 {status} X\r\nconnection: close\r\n").into_bytes();
-        if let Some(length) = length {
-            head.extend_from_slice(format!("content-length: {length}\r\n").as_bytes());
-        }
-        for (name, value) in headers {
-            head.extend_from_slice(name.as_bytes());
-            head.extend_from_slice(b": ");
-            head.extend_from_slice(value);
-            head.extend_from_slice(b"\r\n");
-        }
-        head.extend_from_slice(b"\r\n");
-        head
-    };
-    match reply {
-        Reply::Answer { status, headers, body } => {
-            let mut bytes = head(status, &headers, Some(body.len()));
-            bytes.extend_from_slice(&body);
-            stream.write_all(&bytes).await?;
-            stream.shutdown().await
-        }
-        Reply::Body { status, length, prefix, then } => {
-            let headers = [("content-type".to_owned(), b"application/json".to_vec())];
-            let mut bytes = head(status, &headers, length);
-            bytes.extend_from_slice(&prefix);
-            stream.write_all(&bytes).await?;
-            match then {
-                Then::Stall => std::future::pending().await,
-                Then::Trickle(every) => loop {
-                    tokio::time::sleep(every).await;
-                    stream.write_all(b"x").await?;
-                },
-                Then::Bytes(n) => {
-                    let piece = [b'x'; 16 << 10];
-                    let mut left = n;
-                    while left > 0 {
-                        let now = left.min(piece.len());
-                        stream.write_all(&piece[..now]).await?;
-                        left -= now;
-                    }
-                    stream.shutdown().await
-                }
-            }
-        }
-        Reply::Silent => std::future::pending().await,
-    }
-}
 
 fn client(base: &str, policy: RetryPolicy) -> Client {
     Client::builder()
@@ -158,17 +22,6 @@ fn client(base: &str, policy: RetryPolicy) -> Client {
         .retry_policy(policy)
         .build()
         .unwrap()
-}
-
-/// Fast back-off, every other setting as the defaults have it.
-fn quick(mut policy: RetryPolicy) -> RetryPolicy {
-    policy.base_delay = Duration::from_millis(5);
-    policy.max_delay = Duration::from_millis(20);
-    policy
-}
-
-pub(super) fn header(name: &str, value: impl Into<Vec<u8>>) -> (String, Vec<u8>) {
-    (name.to_owned(), value.into())
 }
 
 pub(super) fn rate_limited(status: u16, headers: Vec<(String, Vec<u8>)>) -> Reply {
@@ -313,7 +166,7 @@ async fn the_retry_loop_survives_hostile_headers() {
     .await;
     let mut outcomes = std::collections::BTreeMap::new();
     for case in 0..150 {
-        let client = client(&base, quick(RetryPolicy::default()));
+        let client = client(&base, quick_retries());
         for call in 0..2 {
             let started = Instant::now();
             let result = client.signature_request_cancel("sr").await;
@@ -400,7 +253,7 @@ async fn rate_limit_waits_are_bounded_per_call_not_per_wait() {
     // it waited four times: 236 s).
     let reply = rate_limited(429, vec![header("retry-after", "59")]);
     let base = raw_server(move |_, _| reply.clone()).await;
-    let mut policy = quick(RetryPolicy::default());
+    let mut policy = quick_retries();
     policy.max_rate_limit_wait = Duration::from_secs(60);
     policy.deadline = None;
     let started = Instant::now();
@@ -419,7 +272,7 @@ async fn rate_limit_waits_are_bounded_per_call_not_per_wait() {
     let reply = rate_limited(429, vec![header("retry-after", "8")]);
     let base = raw_server(move |_, _| reply.clone()).await;
     let started = Instant::now();
-    let err = client(&base, quick(RetryPolicy::default())).signature_request_cancel("sr").await.unwrap_err();
+    let err = client(&base, quick_retries()).signature_request_cancel("sr").await.unwrap_err();
     assert!(matches!(err, Error::RateLimited { attempts: 3, .. }), "two waits of 8 s, not a third: {err:?}");
     assert_about(started.elapsed(), Duration::from_secs(16), "two waits");
 }
@@ -441,7 +294,7 @@ async fn counting_server(reply: impl Fn(usize) -> Reply + Send + Sync + 'static)
 async fn a_wait_past_the_deadline_is_a_clear_error() {
     let reply = rate_limited(429, vec![header("retry-after", "30")]);
     let (base, sent) = counting_server(move |_| reply.clone()).await;
-    let mut policy = quick(RetryPolicy::default());
+    let mut policy = quick_retries();
     policy.deadline = Some(Duration::from_secs(2));
     let started = Instant::now();
     let err = client(&base, policy).signature_request_cancel("sr").await.unwrap_err();
@@ -526,7 +379,7 @@ async fn a_call_never_runs_past_its_deadline() {
     assert_eq!(defaults.deadline, Some(Duration::from_secs(30)));
     for (base, what) in [(&silent, "silent"), (&trickle, "trickle")] {
         let started = Instant::now();
-        let err = client(base, quick(RetryPolicy::default())).signature_request_get("sr").await.unwrap_err();
+        let err = client(base, quick_retries()).signature_request_get("sr").await.unwrap_err();
         let took = started.elapsed();
         match &err {
             Error::Transport(t) => {
@@ -537,7 +390,7 @@ async fn a_call_never_runs_past_its_deadline() {
         assert_about(took, Duration::from_secs(30), &format!("{what}: two attempts, the second cut to the deadline"));
     }
     // A deadline shorter than one attempt's timeout cuts that attempt.
-    let mut policy = quick(RetryPolicy::default());
+    let mut policy = quick_retries();
     policy.request_timeout = Some(Duration::from_secs(60));
     policy.deadline = Some(Duration::from_secs(2));
     let started = Instant::now();
@@ -546,7 +399,7 @@ async fn a_call_never_runs_past_its_deadline() {
     assert!(matches!(&err, Error::Transport(t) if t.is_timeout() && t.attempts() == 1), "{err:?}");
     assert!(err.to_string().contains("no response within 2s"), "{err}");
     // Without a deadline, attempts x timeout is the bound.
-    let mut policy = quick(RetryPolicy::default());
+    let mut policy = quick_retries();
     policy.deadline = None;
     policy.max_attempts = 3;
     let started = Instant::now();
