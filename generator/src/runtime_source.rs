@@ -34,6 +34,7 @@ const FILES: &[(&str, &str)] = &[
     ("enums.rs", include_str!("../runtime/src/enums.rs")),
     ("envelope.rs", include_str!("../runtime/src/envelope.rs")),
     ("error.rs", include_str!("../runtime/src/error.rs")),
+    ("error/metadata.rs", include_str!("../runtime/src/error/metadata.rs")),
     ("error/tests.rs", include_str!("../runtime/src/error/tests.rs")),
     ("layers.rs", include_str!("../runtime/src/layers.rs")),
     ("lib.rs", include_str!("../runtime/src/lib.rs")),

@@ -34,6 +34,14 @@ impl crate::runtime::Validate for ErrorResponse {
         }
     }
 }
+impl crate::runtime::ErrorMetadata for ErrorResponse {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.error.error_name.as_str())
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.error.error_msg.as_str())
+    }
+}
 /// One error, as the API reports it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

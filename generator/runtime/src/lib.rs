@@ -122,7 +122,7 @@ pub use clock::{SharedClock, SystemClock, TimeSource, TokioClock};
 #[cfg(feature = "contrast")]
 pub use contrast::{contrast_ratio, parse_hex_color, relative_luminance, ContrastRules};
 pub use envelope::StringBool;
-pub use error::{BuildError, CallbackError, Error, RawResponse, TransportError};
+pub use error::{BuildError, CallbackError, Error, ErrorMetadata, RawResponse, TransportError};
 pub use multipart::FilePart;
 pub use rate_limit::{RateLimit, RateLimitHeaders};
 pub use response::Response;

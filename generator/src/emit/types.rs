@@ -27,7 +27,8 @@ impl<'a> TypesFile<'a> {
         for def in self.api.types.get(range).unwrap_or_default() {
             let item = type_def(def, &mut out);
             let checks = super::validate::validate_impl(def, &self.api.validated_types);
-            out.push(quote! { #item #checks });
+            let metadata = def.error_metadata.as_ref().map(|m| error_metadata_impl(&def.name, m));
+            out.push(quote! { #item #checks #metadata });
         }
         out.into_text()
     }
@@ -44,6 +45,59 @@ impl<'a> TypesFile<'a> {
         for part in parts {
             out.text(part);
         }
+    }
+}
+
+/// The `runtime::ErrorMetadata` impl of an error body, reading the fields
+/// lowering chose (a method is left to the trait's default, `None`, when
+/// there is no such field).
+fn error_metadata_impl(name: &str, m: &ir::ErrorMetadata) -> TokenStream {
+    let name = ident(name);
+    let code = m.code.as_ref().map(|path| {
+        let read = text_path(path);
+        quote! { fn code(&self) -> ::std::option::Option<&str> { #read } }
+    });
+    let message = m.message.as_ref().map(|path| {
+        let read = text_path(path);
+        quote! { fn message(&self) -> ::std::option::Option<&str> { #read } }
+    });
+    quote! {
+        impl crate::runtime::ErrorMetadata for #name {
+            #code
+            #message
+        }
+    }
+}
+
+/// An expression of type `Option<&str>` that follows `path` from `self`.
+fn text_path(path: &ir::FieldPath) -> TokenStream {
+    // `plain` while every step so far was a required field (the value is
+    // `#at`); then an `Option<&_>` (`#at` is that option).
+    let mut at = quote!(self);
+    let mut plain = true;
+    let Some((last, steps)) = path.steps.split_last() else { return quote!(::std::option::Option::None) };
+    for step in steps {
+        let field = ident(&step.field);
+        at = match (plain, step.optional) {
+            (true, false) => quote!(#at.#field),
+            (true, true) => quote!(#at.#field.as_ref()),
+            (false, false) => quote!(#at.map(|v| &v.#field)),
+            (false, true) => quote!(#at.and_then(|v| v.#field.as_ref())),
+        };
+        plain &= !step.optional;
+        if step.first_item {
+            at = if plain { quote!(#at.first()) } else { quote!(#at.and_then(|v| v.first())) };
+            plain = false;
+        }
+    }
+    let field = ident(&last.field);
+    match (plain, last.optional, path.enum_leaf) {
+        (true, false, _) => quote!(::std::option::Option::Some(#at.#field.as_str())),
+        (true, true, false) => quote!(#at.#field.as_deref()),
+        (true, true, true) => quote!(#at.#field.as_ref().map(|v| v.as_str())),
+        (false, false, _) => quote!(#at.map(|v| v.#field.as_str())),
+        (false, true, false) => quote!(#at.and_then(|v| v.#field.as_deref())),
+        (false, true, true) => quote!(#at.and_then(|v| v.#field.as_ref()).map(|v| v.as_str())),
     }
 }
 

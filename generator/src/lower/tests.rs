@@ -249,3 +249,22 @@ fn the_status_match_is_decided_with_runs_merged_and_no_overlap() {
     );
     assert_eq!(dispatch.fallback, ir::Handling::Unexpected);
 }
+
+#[test]
+fn error_bodies_get_their_code_and_message_fields_by_the_rule() {
+    let spec = "paths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n        '200':\n          description: ok\n        '400':\n          description: bad\n          content: {application/json: {schema: {$ref: '#/components/schemas/Failure'}}}\ncomponents:\n  schemas:\n    Failure:\n      type: object\n      properties:\n        status: {type: integer}\n        problems: {type: array, items: {$ref: '#/components/schemas/Problem'}}\n    Problem:\n      type: object\n      required: [message]\n      properties:\n        message: {type: string}\n        error_code: {$ref: '#/components/schemas/Code'}\n        code: {type: integer}\n    Code:\n      type: string\n      enum: [a, b]\n";
+    let api = lower(spec);
+    let step = |field: &str, optional: bool, first_item: bool| ir::FieldStep { field: field.into(), optional, first_item };
+    // The top level has neither: the first item of `problems` gives both;
+    // the integer `code` is not text, so the enum `error_code` is the code.
+    assert_eq!(
+        named(&api, "Failure").error_metadata,
+        Some(ir::ErrorMetadata {
+            code: Some(ir::FieldPath { steps: vec![step("problems", true, true), step("error_code", true, false)], enum_leaf: true }),
+            message: Some(ir::FieldPath { steps: vec![step("problems", true, true), step("message", false, false)], enum_leaf: false }),
+        })
+    );
+    // Types that are no operation's error body are left alone.
+    assert_eq!(named(&api, "Problem").error_metadata, None);
+    assert_eq!(named(&api, "Code").error_metadata, None);
+}

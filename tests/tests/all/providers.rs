@@ -75,7 +75,45 @@ async fn leegality_status_zero_is_an_error_with_typed_codes() {
             }
             other => panic!("{code}: expected Error::Api, got {other:?}"),
         }
+        // `Display` prints the code and message the typed body supplies.
+        assert_eq!(err.to_string(), format!("the API answered 200 OK: {code}: Explained."));
     }
+}
+
+/// Each generated error body supplies its own code and message to
+/// `Display`: the Dropbox Sign body's nested `error_name`/`error_msg`, not
+/// keys a generic reading of the raw body would find first.
+#[tokio::test]
+async fn error_display_shows_the_typed_body_code_and_message() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "code": "decoy_code",
+            "message": "decoy message",
+            "error": {"error_name": "not_found", "error_msg": "Not found: sr-1"}
+        })))
+        .mount(&server)
+        .await;
+    let client = esign_client::dropbox_sign::Client::builder()
+        .base_url(server.uri())
+        .credentials(esign_client::dropbox_sign::Credentials::api_key("key"))
+        .build()
+        .unwrap();
+    let err = client.signature_request_get("sr-1").await.unwrap_err();
+    assert!(matches!(err, Error::Api { .. }), "{err:?}");
+    assert_eq!(err.to_string(), "the API answered 404 Not Found: not_found: Not found: sr-1");
+
+    // Constellation1's error body has neither: the raw body is read generically.
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"ReturnValue": "False", "message": "Session is closed"})),
+        )
+        .mount(&server)
+        .await;
+    let err = constellation_client(&server, "t").cancel_session("s-1", "https://r").await.unwrap_err();
+    assert!(matches!(err, Error::Api { .. }), "{err:?}");
+    assert_eq!(err.to_string(), "the API answered 200 OK: Session is closed");
 }
 
 #[tokio::test]

@@ -154,6 +154,11 @@ pub struct ErrorType {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::ErrorMetadata for ErrorType {
+    fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
 /// The `LoginForm` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
