@@ -148,8 +148,8 @@ fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
                 pub enum #name { #(#arms)* }
             }
         }
-        TypeKind::Tagged { tag, variants, unknown_variant } => {
-            tagged_def(&name, doc, deprecated, tag, variants, unknown_variant)
+        TypeKind::Tagged { tag, variants, unknown_variant, metered } => {
+            tagged_def(&name, doc, deprecated, tag, variants, unknown_variant, *metered)
         }
     }
 }
@@ -158,6 +158,8 @@ fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
 /// unknown tag, so the impls are written out: the tag picks the variant,
 /// the object fills it, an unknown tag keeps the object as JSON, and
 /// serializing writes the variant's tag (variant structs carry no copy).
+/// A `metered` union (one a callback payload holds) converts the object
+/// through the runtime's memory meter; any other converts it plainly.
 fn tagged_def(
     name: &proc_macro2::Ident,
     doc: TokenStream,
@@ -165,6 +167,7 @@ fn tagged_def(
     tag: &str,
     variants: &[ir::TaggedVariant],
     unknown: &str,
+    metered: bool,
 ) -> TokenStream {
     let unknown = ident(unknown);
     let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
@@ -183,6 +186,14 @@ fn tagged_def(
             quote!()
         }
     });
+    let (mark, convert) = if metered {
+        (
+            quote!(let mark = crate::runtime::__codegen::buffer_mark();),
+            quote!(crate::runtime::__codegen::from_buffered(value, mark)),
+        )
+    } else {
+        (quote!(), quote!(::serde_json::from_value(value)))
+    };
     let docs = variants.iter().map(|v| docs::outer(&format!("`{tag}` is `{}`.", v.tag_value)));
     let unknown_doc = docs::outer(&format!("An object whose `{tag}` this client does not know, kept as received."));
     quote! {
@@ -218,13 +229,13 @@ fn tagged_def(
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let mark = crate::runtime::__codegen::buffer_mark();
+                #mark
                 let #binding = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
                 match tag.as_deref() {
                     #( Some(#values) => {
                         #drops
-                        crate::runtime::__codegen::from_buffered(value, mark).map(Self::#names).map_err(<D::Error as ::serde::de::Error>::custom)
+                        #convert.map(Self::#names).map_err(<D::Error as ::serde::de::Error>::custom)
                     } )*
                     _ => Ok(Self::#unknown(value)),
                 }

@@ -69,6 +69,10 @@ pub enum TypeKind {
         variants: Vec<TaggedVariant>,
         /// Name of the variant that keeps an unknown tag's object as JSON.
         unknown_variant: String,
+        /// A callback payload can hold it: its `Deserialize` converts the
+        /// object through the runtime's memory meter (which bounds what a
+        /// callback body costs) rather than plainly.
+        metered: bool,
     },
     /// Another name for a type (`type X = Vec<Y>`).
     Alias(TypeRef),

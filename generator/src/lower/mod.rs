@@ -188,6 +188,7 @@ impl<'a> Lowerer<'a> {
             runtime_features: Vec::new(),
         };
         error_metadata::decide(&mut api);
+        shapes::meter_callback_unions(&mut api);
         api.validated_types = shapes::validated_types(&api);
         api.runtime_features = shapes::runtime_features(&api);
         Ok(api)

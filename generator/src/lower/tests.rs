@@ -268,3 +268,22 @@ fn error_bodies_get_their_code_and_message_fields_by_the_rule() {
     assert_eq!(named(&api, "Problem").error_metadata, None);
     assert_eq!(named(&api, "Code").error_metadata, None);
 }
+
+#[test]
+fn only_unions_a_callback_payload_holds_are_metered() {
+    let union = |name: &str| {
+        format!("    {name}:\n      oneOf: [{{$ref: '#/components/schemas/A'}}, {{$ref: '#/components/schemas/B'}}]\n      discriminator:\n        propertyName: kind\n        mapping: {{a: '#/components/schemas/A', b: '#/components/schemas/B'}}\n")
+    };
+    let api = lower(&format!(
+        "paths: {{}}\nx-webhooks:\n  event:\n    post:\n      requestBody:\n        content: {{application/json: {{schema: {{$ref: '#/components/schemas/Event'}}}}}}\n      responses:\n        '200': {{description: ok}}\ncomponents:\n  schemas:\n    Event:\n      type: object\n      properties:\n        items: {{type: array, items: {{$ref: '#/components/schemas/Held'}}}}\n    A:\n      type: object\n      properties:\n        kind: {{type: string}}\n    B:\n      type: object\n      properties:\n        kind: {{type: string}}\n        n: {{type: integer}}\n{}{}",
+        union("Held"),
+        union("Free")
+    ));
+    let metered = |name: &str| match &named(&api, name).kind {
+        TypeKind::Tagged { metered, .. } => *metered,
+        other => panic!("{name} is not tagged: {other:?}"),
+    };
+    assert_eq!(api.webhooks.len(), 1);
+    assert!(metered("Held"), "held through a list in the payload");
+    assert!(!metered("Free"), "no callback holds it");
+}
