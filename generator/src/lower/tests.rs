@@ -287,3 +287,20 @@ fn only_unions_a_callback_payload_holds_are_metered() {
     assert!(metered("Held"), "held through a list in the payload");
     assert!(!metered("Free"), "no callback holds it");
 }
+
+#[test]
+fn a_cancel_target_is_the_name_and_description_the_spec_gives() {
+    let spec = |target: &str| {
+        format!("paths:\n  /x/{{id}}:\n    delete:\n      operationId: dropX\n      x-esign-cancel:\n        {target}\n        success: canceled\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n")
+    };
+    let api = lower(&spec("target: ' parcel '\n        target-description: A parcel on its way."));
+    let cancel = api.operations[0].cancel.as_ref().expect("a cancel");
+    assert_eq!(
+        cancel.target,
+        ir::CancelTarget { name: "parcel".into(), description: Some("A parcel on its way.".into()) }
+    );
+    let text = format!("{HEADER}{}", spec("target: '  '"));
+    let doc = crate::load::load_str("t.yaml", &text).expect("loads");
+    let err = lower_document(&doc, "t", OnUnsupported::Fail).expect_err("an empty name is refused");
+    assert!(err.to_string().contains("the target needs a name"), "{err}");
+}

@@ -1,7 +1,8 @@
 //! Leegality and Constellation1 against local servers, and the
 //! provider-neutral cancel trait on all three providers.
 
-use esign_client::runtime::{CancelOutcome, CancelRequest, CancelTarget, Error, StringBool};
+use cancel_anywhere::{INVITATION, SESSION, SIGNATURE_REQUEST};
+use esign_client::runtime::{CancelOutcome, CancelRequest, Error, StringBool};
 use esign_client::{constellation1, leegality};
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
@@ -263,16 +264,20 @@ async fn the_same_program_cancels_on_all_three_providers() {
         constellation1: Some((c1.uri(), "enc".to_owned())),
     };
     let clients = cancel_anywhere::clients(&providers).unwrap();
+    // Each client's target is what its spec's `x-esign-cancel` names and describes.
+    let targets: Vec<(&str, bool)> =
+        clients.iter().map(|c| c.cancel_target()).map(|t| (t.name, t.description.is_some())).collect();
+    assert_eq!(targets, [(SIGNATURE_REQUEST, true), (INVITATION, true), (SESSION, true)]);
     let back = "https://example.com/back";
     let requests = vec![
-        (CancelTarget::SignatureRequest, CancelRequest::new("sr-ok")),
-        (CancelTarget::SignatureRequest, CancelRequest::new("sr-signed")),
-        (CancelTarget::SignatureRequest, CancelRequest::new("sr-gone")),
-        (CancelTarget::Invitation, CancelRequest::new(UUID)),
-        (CancelTarget::Invitation, CancelRequest::new("signed-one")),
-        (CancelTarget::Session, CancelRequest::new("sess-1").return_url(back)),
-        (CancelTarget::Session, CancelRequest::new("sess-2").return_url(back)),
-        (CancelTarget::Session, CancelRequest::new("sess-3")),
+        (SIGNATURE_REQUEST, CancelRequest::new("sr-ok")),
+        (SIGNATURE_REQUEST, CancelRequest::new("sr-signed")),
+        (SIGNATURE_REQUEST, CancelRequest::new("sr-gone")),
+        (INVITATION, CancelRequest::new(UUID)),
+        (INVITATION, CancelRequest::new("signed-one")),
+        (SESSION, CancelRequest::new("sess-1").return_url(back)),
+        (SESSION, CancelRequest::new("sess-2").return_url(back)),
+        (SESSION, CancelRequest::new("sess-3")),
     ];
     let outcomes: Vec<CancelOutcome> =
         cancel_anywhere::cancel_all(&clients, &requests).await.into_iter().map(|(_, _, o)| o).collect();
