@@ -26,7 +26,8 @@
 //!   everything inside it twice over, since it is buffered and then copied
 //!   into the map; the same twice over for what an untagged enum buffers;
 //! - a value a type reads as JSON first and then converts (the generated
-//!   unions whose variant a property picks, through [`from_buffered`]): the
+//!   unions whose variant a property picks and that a callback payload can
+//!   hold, through [`from_buffered`]; other unions never use it): the
 //!   JSON while it is held, given back once the typed value is built, which
 //!   is charged as it is built.
 //!
@@ -151,8 +152,9 @@ pub fn buffer_mark() -> Option<BufferMark> {
 /// is charged as it is built, and what the JSON took is given back once it
 /// is consumed; the parser's scratch buffer, which stays, is not), as
 /// `serde_json::from_value` does otherwise. A mark from another parse
-/// gives nothing back. Generated types whose variant is chosen by a
-/// property read their value this way.
+/// gives nothing back. Generated unions whose variant is chosen by a
+/// property, and that a callback payload can hold, read their value this
+/// way; the generator converts every other union plainly.
 pub fn from_buffered<T: de::DeserializeOwned>(
     value: serde_json::Value,
     mark: Option<BufferMark>,

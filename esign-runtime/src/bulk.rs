@@ -9,7 +9,7 @@ use std::fmt;
 use reqwest::StatusCode;
 
 use crate::cancel::{cancel_outcome, CancelOutcome, CancelRule};
-use crate::error::Error;
+use crate::error::{Error, ErrorMetadata};
 use crate::rate_limit::RateLimit;
 use crate::response::Response;
 
@@ -122,7 +122,7 @@ impl BulkCall {
     }
 
     /// A call that failed, classified by the spec's cancel rules (see [`bulk_outcome`]).
-    pub fn failure<E: fmt::Debug>(
+    pub fn failure<E: fmt::Debug + ErrorMetadata>(
         err: &Error<E>,
         rules: &[CancelRule],
         message: Option<&str>,
@@ -149,7 +149,7 @@ fn distinct(ids: Vec<String>) -> Vec<String> {
 /// attempt got through); a 410 otherwise is `AlreadyGone`. A call that sent
 /// nothing (no connection, a rate-limit wait longer than allowed) is
 /// `NotAttempted`, unless the request itself was refused before sending.
-pub fn bulk_outcome<E: fmt::Debug>(
+pub fn bulk_outcome<E: fmt::Debug + ErrorMetadata>(
     err: &Error<E>,
     rules: &[CancelRule],
     message: Option<&str>,

@@ -10,13 +10,15 @@ use std::path::Path;
 /// below its own, never one of its own layer or above. The crate docs
 /// list the same layers.
 const LAYERS: &[&[&str]] = &[
-    &["clock", "secret", "url", "enums", "validate", "multipart", "search", "wait"],
-    &["pointer", "envelope", "contrast", "rate_limit"],
+    &["clock", "secret", "url", "enums", "validate", "multipart", "wait"],
+    &["pointer", "envelope", "rate_limit"],
     &["error"],
     &["budget", "response", "stream", "cancel", "pace"],
     &["callback", "retry"],
     &["client"],
     &["bulk"],
+    // The provider layer: above every generic module, so none can name it.
+    &["extras"],
 ];
 
 /// The layer of each top-level module.

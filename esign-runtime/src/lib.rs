@@ -61,8 +61,8 @@
 //! `layers`, reads the sources and checks it):
 //!
 //! 1. Foundations, which use no other module: `clock`, `secret`, `url`,
-//!    `enums`, `validate`, `multipart`, `search`, `wait`.
-//! 2. Small readers: `pointer`, `envelope`, `contrast`, and `rate_limit`
+//!    `enums`, `validate`, `multipart`, `wait`.
+//! 2. Small readers: `pointer`, `envelope`, and `rate_limit`
 //!    (the window a response reports and how long an answer asks to wait).
 //! 3. `error`: the [`Error`] every call returns and what it keeps.
 //! 4. What works on answers: `budget` (parsing within a memory budget),
@@ -72,6 +72,9 @@
 //!    that drives a call's attempts.
 //! 6. `client`: [`ClientCore`], its settings, redirects and sending.
 //! 7. `bulk`: runs over many ids through a client, and their journal.
+//! 8. `extras`, the provider layer: what only some specs call for (the
+//!    `search` query builder, the `contrast` checks, `StringBool`,
+//!    `ReportedFor`). Being the top layer, no generic module can use it.
 //!
 //! Runtime files name each other through `crate::`; `super::` only reaches
 //! a module's own parent (a submodule's file, or a module's tests).
@@ -85,11 +88,10 @@ mod callback;
 mod cancel;
 mod client;
 mod clock;
-#[cfg(feature = "contrast")]
-mod contrast;
 mod enums;
 mod envelope;
 mod error;
+mod extras;
 #[cfg(test)]
 mod layers;
 mod multipart;
@@ -98,8 +100,6 @@ mod pointer;
 mod rate_limit;
 mod response;
 mod retry;
-#[cfg(feature = "search")]
-mod search;
 mod secret;
 mod stream;
 mod url;
@@ -117,20 +117,23 @@ pub use callback::{CALLBACK_MEMORY_FACTOR, CALLBACK_MEMORY_FLOOR};
 pub use cancel::{BoxFuture, Cancel, CancelOutcome, CancelRequest, CancelTarget};
 pub use client::{ClientCore, ClientSettings, Redirects, DEFAULT_MAX_RESPONSE_BYTES};
 pub use clock::{SharedClock, SystemClock, TimeSource, TokioClock};
-#[cfg(feature = "contrast")]
-pub use contrast::{contrast_ratio, parse_hex_color, relative_luminance, ContrastRules};
-pub use envelope::StringBool;
-pub use error::{BuildError, CallbackError, Error, RawResponse, TransportError};
+pub use error::{BuildError, CallbackError, Error, ErrorMetadata, RawResponse, TransportError};
 pub use multipart::FilePart;
 pub use rate_limit::{RateLimit, RateLimitHeaders};
 pub use response::Response;
 pub use retry::{RetryEvent, RetryHook, RetryPolicy};
-#[cfg(feature = "search")]
-pub use search::{QueryField, SearchError, SearchQuery, ValueType};
 pub use secret::{Auth, Secret};
 pub use stream::{ByteStream, StreamError};
 pub use validate::{PatternError, Validate, Violation};
-pub use wait::{ConfirmOutcome, ConfirmedBy, ReportedFor, WaitOptions, WaitOutcome};
+pub use wait::{ConfirmOutcome, ConfirmedBy, WaitOptions, WaitOutcome};
+
+// The provider layer (see `extras`): what only some specs call for.
+#[cfg(feature = "contrast")]
+pub use extras::contrast::{contrast_ratio, parse_hex_color, relative_luminance, ContrastRules};
+pub use extras::reported_for::ReportedFor;
+#[cfg(feature = "search")]
+pub use extras::search::{QueryField, SearchError, SearchQuery, ValueType};
+pub use extras::string_bool::StringBool;
 
 /// The helpers generated code calls (URL and form encoding, decoding,
 /// validation and callback plumbing) and the spec data it hands the
@@ -147,7 +150,7 @@ pub mod __codegen {
     pub use crate::cancel::cancel_outcome;
     pub use crate::cancel::CancelRule;
     #[cfg(feature = "contrast")]
-    pub use crate::contrast::check_contrast;
+    pub use crate::extras::contrast::check_contrast;
     pub use crate::envelope::envelope_succeeded;
     #[cfg(feature = "multipart")]
     pub use crate::multipart::{bracket_parts, json_part, spread_parts, text_part};

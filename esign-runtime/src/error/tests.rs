@@ -16,18 +16,59 @@ fn transport_error() -> TransportError {
     TransportError::from(err)
 }
 
+/// An error body as generated code would type one, with its code and message.
+#[derive(Debug)]
+struct Typed {
+    code: Option<&'static str>,
+    message: &'static str,
+}
+
+impl ErrorMetadata for Typed {
+    fn code(&self) -> Option<&str> {
+        self.code
+    }
+
+    fn message(&self) -> Option<&str> {
+        Some(self.message)
+    }
+}
+
+fn api<E>(body: E, status: u16, raw_body: &'static str) -> Error<E> {
+    Error::Api { body, response: Box::new(raw(status, None, raw_body)) }
+}
+
 #[test]
 fn display_keeps_the_status() {
-    let err: Error<String> = Error::Api { body: "bad".to_owned(), response: Box::new(raw(404, None, "{}")) };
+    let err = api(serde_json::Value::Null, 404, "{}");
     assert_eq!(err.to_string(), "the API answered 404 Not Found");
-    let body = r#"{"error": {"error_msg": "Unauthorized api key", "error_name": "unauthorized"}}"#;
-    let err: Error<String> = Error::Api { body: "x".to_owned(), response: Box::new(raw(401, None, body)) };
+}
+
+#[test]
+fn display_prints_the_code_and_message_the_typed_body_supplies() {
+    // The typed body is what is printed, not a guess at the raw body.
+    let raw_body = r#"{"code": "raw_code", "message": "raw message"}"#;
+    let err = api(Typed { code: Some("unauthorized"), message: "Unauthorized api key" }, 401, raw_body);
     assert_eq!(err.to_string(), "the API answered 401 Unauthorized: unauthorized: Unauthorized api key");
+    let err = api(Typed { code: None, message: "  Invitation not found " }, 200, "{}");
+    assert_eq!(err.to_string(), "the API answered 200 OK: Invitation not found");
+    // Long text is cut.
+    let long: &'static str = Box::leak("x".repeat(400).into_boxed_str());
+    let err = api(Typed { code: Some("c"), message: long }, 400, "{}");
+    assert!(err.to_string().ends_with(&format!(": c: {}...", "x".repeat(300))), "{err}");
+    // A JSON string body is its message.
+    let err = api("plain words".to_owned(), 500, r#""plain words""#);
+    assert_eq!(err.to_string(), "the API answered 500 Internal Server Error: plain words");
+}
+
+#[test]
+fn display_reads_a_body_that_supplies_nothing_generically() {
     let body = r#"{"status": 0, "messages": [{"code": "invitation.not.exists", "message": "Invitation not found"}]}"#;
-    let err: Error<String> = Error::Api { body: "x".to_owned(), response: Box::new(raw(200, None, body)) };
+    let err = api(serde_json::Value::Null, 200, body);
     assert_eq!(err.to_string(), "the API answered 200 OK: invitation.not.exists: Invitation not found");
-    let err: Error<String> =
-        Error::Api { body: "x".to_owned(), response: Box::new(raw(422, None, r#"{"detail": "bad field"}"#)) };
+    let body = r#"{"error": {"code": "unauthorized", "message": "Unauthorized api key"}}"#;
+    let err = api((), 401, body);
+    assert_eq!(err.to_string(), "the API answered 401 Unauthorized: unauthorized: Unauthorized api key");
+    let err = api(serde_json::Value::Null, 422, r#"{"detail": "bad field"}"#);
     assert_eq!(err.to_string(), "the API answered 422 Unprocessable Entity: bad field");
     // Debug keeps the structure.
     assert!(format!("{err:?}").starts_with("Api {"), "{err:?}");
@@ -144,12 +185,15 @@ fn transport_errors_count_attempts_and_chain_sources() {
 
 #[test]
 fn server_text_is_shown_with_control_characters_escaped() {
-    let body = "{\"error\": {\"error_name\": \"bad\\r\\nINFO forged\", \"error_msg\": \"\\u001b[2Jgone\\u0007 \\u009b1m \\u007f \\u202eevil\\ttab\"}}";
-    let err: Error<String> = Error::Api { body: "x".to_owned(), response: Box::new(raw(400, None, body)) };
+    let typed = Typed { code: Some("bad\r\nINFO forged"), message: "\u{1b}[2Jgone\u{7} \u{9b}1m \u{7f} \u{202e}evil\ttab" };
+    let err = api(typed, 400, "{}");
     assert_eq!(
         err.to_string(),
         "the API answered 400 Bad Request: bad\\r\\nINFO forged: \\u{1b}[2Jgone\\u{7} \\u{9b}1m \\u{7f} \\u{202e}evil\\ttab"
     );
+    // Text read from a body that supplies nothing is escaped the same way.
+    let err = api(serde_json::Value::Null, 400, "{\"message\": \"a\\r\\nb\\u001b\"}");
+    assert_eq!(err.to_string(), "the API answered 400 Bad Request: a\\r\\nb\\u{1b}");
     let err: Error<String> =
         Error::Decode { message: "unknown variant `a\nb\u{1b}`".to_owned(), response: Box::new(raw(200, None, "")) };
     assert_eq!(err.to_string(), "cannot decode the 200 OK response body: unknown variant `a\\nb\\u{1b}`");

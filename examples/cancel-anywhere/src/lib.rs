@@ -2,7 +2,7 @@
 //! through `esign_client::runtime::Cancel` without caring which is which.
 //! [`main_with`] is the `cancel-anywhere` program; `--help` prints [`USAGE`].
 
-use esign_client::runtime::{Cancel, CancelOutcome, CancelRequest, CancelTarget};
+use esign_client::runtime::{Cancel, CancelOutcome, CancelRequest};
 use esign_client::{constellation1, dropbox_sign, leegality};
 
 /// Where and as whom to reach each provider.
@@ -44,18 +44,27 @@ pub fn clients(providers: &Providers) -> Result<Vec<Box<dyn Cancel + Send + Sync
     Ok(out)
 }
 
-/// Cancels each request with the client for its target kind.
+/// The cancel targets of the three providers, by the names their specs
+/// give them (`x-esign-cancel`'s `target`), as `Cancel::cancel_target`
+/// hands them out.
+pub const SIGNATURE_REQUEST: &str = "signature request";
+/// Leegality's cancel target.
+pub const INVITATION: &str = "invitation";
+/// Constellation1's cancel target.
+pub const SESSION: &str = "session";
+
+/// Cancels each request with the client whose cancel target has that name.
 pub async fn cancel_all(
     clients: &[Box<dyn Cancel + Send + Sync>],
-    requests: &[(CancelTarget, CancelRequest)],
-) -> Vec<(CancelTarget, String, CancelOutcome)> {
+    requests: &[(&str, CancelRequest)],
+) -> Vec<(String, String, CancelOutcome)> {
     let mut out = Vec::with_capacity(requests.len());
     for (target, request) in requests {
-        let outcome = match clients.iter().find(|c| c.cancel_target() == *target) {
+        let outcome = match clients.iter().find(|c| c.cancel_target().name == *target) {
             Some(client) => client.cancel(request).await,
             None => CancelOutcome::Failed { reason: format!("no client configured for {target:?}"), status: None },
         };
-        out.push((*target, request.id.clone(), outcome));
+        out.push(((*target).to_owned(), request.id.clone(), outcome));
     }
     out
 }
@@ -100,7 +109,7 @@ enum Stop {
 /// and whether to print JSON.
 struct Parsed {
     providers: Providers,
-    requests: Vec<(CancelTarget, CancelRequest)>,
+    requests: Vec<(&'static str, CancelRequest)>,
     json: bool,
 }
 
@@ -122,9 +131,9 @@ fn parse(args: Vec<String>, env: &dyn Fn(&str) -> Option<String>) -> Result<Pars
             return Err(Stop::Usage(format!("expected TARGET=ID, got `{arg}`")));
         };
         let target = match kind {
-            "signature-request" => CancelTarget::SignatureRequest,
-            "session" => CancelTarget::Session,
-            "invitation" => CancelTarget::Invitation,
+            "signature-request" => SIGNATURE_REQUEST,
+            "session" => SESSION,
+            "invitation" => INVITATION,
             other => {
                 return Err(Stop::Usage(format!(
                     "unknown target `{other}` in `{arg}`: signature-request, session or invitation"
@@ -135,7 +144,7 @@ fn parse(args: Vec<String>, env: &dyn Fn(&str) -> Option<String>) -> Result<Pars
             return Err(Stop::Usage(format!("`{arg}`: the id is empty")));
         }
         let mut request = CancelRequest::new(id);
-        if target == CancelTarget::Session {
+        if target == SESSION {
             let Some(url) = env("RETURN_URL") else {
                 return Err(Stop::Usage(format!(
                     "`{arg}`: set RETURN_URL to the URL Constellation1 sends the signer to after the session is canceled"
@@ -148,20 +157,20 @@ fn parse(args: Vec<String>, env: &dyn Fn(&str) -> Option<String>) -> Result<Pars
     if requests.is_empty() {
         return Err(Stop::Usage("give at least one TARGET=ID".to_owned()));
     }
-    let wants = |target: CancelTarget| requests.iter().any(|(t, _)| *t == target);
+    let wants = |target: &str| requests.iter().any(|(t, _)| *t == target);
     let mut providers = Providers::default();
-    if wants(CancelTarget::SignatureRequest) {
+    if wants(SIGNATURE_REQUEST) {
         let key = env("DROPBOX_SIGN_API_KEY").ok_or_else(|| {
             Stop::Usage("signature-request: set DROPBOX_SIGN_API_KEY to your Dropbox Sign API key".into())
         })?;
         providers.dropbox_sign = Some((env("DROPBOX_SIGN_BASE_URL"), key));
     }
-    if wants(CancelTarget::Invitation) {
+    if wants(INVITATION) {
         let token = env("LEEGALITY_AUTH_TOKEN")
             .ok_or_else(|| Stop::Usage("invitation: set LEEGALITY_AUTH_TOKEN to your Leegality X-Auth-Token".into()))?;
         providers.leegality = Some((env("LEEGALITY_BASE_URL"), token));
     }
-    if wants(CancelTarget::Session) {
+    if wants(SESSION) {
         let missing: Vec<&str> = ["CONSTELLATION1_BASE_URL", "CONSTELLATION1_TOKEN"]
             .into_iter()
             .filter(|name| env(name).is_none())
@@ -177,19 +186,10 @@ fn parse(args: Vec<String>, env: &dyn Fn(&str) -> Option<String>) -> Result<Pars
     Ok(Parsed { providers, requests, json })
 }
 
-/// The name a target has on the command line.
-fn target_name(target: CancelTarget) -> &'static str {
-    match target {
-        CancelTarget::SignatureRequest => "signature-request",
-        CancelTarget::Session => "session",
-        CancelTarget::Invitation => "invitation",
-        _ => "other",
-    }
-}
-
-/// One outcome as a line of text, and as a JSON object.
-fn describe(target: CancelTarget, id: &str, outcome: &CancelOutcome) -> (String, serde_json::Value) {
-    let target = target_name(target);
+/// One outcome as a line of text, and as a JSON object; the target by the
+/// name it has on the command line (`signature-request`).
+fn describe(target: &str, id: &str, outcome: &CancelOutcome) -> (String, serde_json::Value) {
+    let target = target.replace(' ', "-");
     let (name, reason, status) = match outcome {
         CancelOutcome::Canceled => ("canceled", None, None),
         CancelOutcome::Queued => ("queued", None, None),
@@ -246,7 +246,7 @@ pub fn main_with(args: Vec<String>) -> std::process::ExitCode {
     let mut all_canceled = true;
     for (target, id, outcome) in runtime.block_on(cancel_all(&clients, &requests)) {
         all_canceled &= matches!(outcome, CancelOutcome::Canceled | CancelOutcome::Queued);
-        let (text, value) = describe(target, &id, &outcome);
+        let (text, value) = describe(&target, &id, &outcome);
         if json {
             println!("{value}");
         } else {

@@ -309,7 +309,10 @@ impl Client {
 /// Cancels through [`Client::cancel_session`]; failures are classified by the spec's `x-esign-cancel` rules.
 impl crate::runtime::Cancel for Client {
     fn cancel_target(&self) -> crate::runtime::CancelTarget {
-        crate::runtime::CancelTarget::Session
+        crate::runtime::CancelTarget::new(
+            "session",
+            ::std::option::Option::Some("A signing session."),
+        )
     }
     fn cancel<'a>(
         &'a self,

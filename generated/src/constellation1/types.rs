@@ -16,3 +16,4 @@ pub struct RequestResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::ErrorMetadata for RequestResponse {}

@@ -10139,7 +10139,12 @@ pub type SignatureRequestListHeaders = SignatureRequestCancelHeaders;
 /// Cancels through [`Client::signature_request_cancel`]; failures are classified by the spec's `x-esign-cancel` rules.
 impl crate::runtime::Cancel for Client {
     fn cancel_target(&self) -> crate::runtime::CancelTarget {
-        crate::runtime::CancelTarget::SignatureRequest
+        crate::runtime::CancelTarget::new(
+            "signature request",
+            ::std::option::Option::Some(
+                "A signature request, the documents sent out for signing and their signers.",
+            ),
+        )
     }
     fn cancel<'a>(
         &'a self,

@@ -34,6 +34,14 @@ impl crate::runtime::Validate for ErrorResponse {
         }
     }
 }
+impl crate::runtime::ErrorMetadata for ErrorResponse {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.error.error_name.as_str())
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.error.error_msg.as_str())
+    }
+}
 /// One error, as the API reports it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1089,7 +1097,6 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let mark = crate::runtime::__codegen::buffer_mark();
         let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1102,7 +1109,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Text)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -1110,7 +1117,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Checkbox)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -1118,7 +1125,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::DateSigned)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -1126,7 +1133,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Dropdown)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -1134,7 +1141,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Initials)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -1142,7 +1149,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Radio)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -1150,7 +1157,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Signature)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -1158,7 +1165,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::TextMerge)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -1166,7 +1173,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::CheckboxMerge)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -1174,7 +1181,7 @@ impl<'de> ::serde::Deserialize<'de> for FormField {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Hyperlink)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }

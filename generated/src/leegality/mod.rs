@@ -391,7 +391,12 @@ impl Client {
 /// Cancels through [`Client::delete_invitation`]; failures are classified by the spec's `x-esign-cancel` rules.
 impl crate::runtime::Cancel for Client {
     fn cancel_target(&self) -> crate::runtime::CancelTarget {
-        crate::runtime::CancelTarget::Invitation
+        crate::runtime::CancelTarget::new(
+            "invitation",
+            ::std::option::Option::Some(
+                "An invitation to sign, named by its signing URL or that URL's UUID.",
+            ),
+        )
     }
     fn cancel<'a>(
         &'a self,

@@ -19,6 +19,18 @@ pub struct DeleteInvitationResponse {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::ErrorMetadata for DeleteInvitationResponse {
+    fn code(&self) -> ::std::option::Option<&str> {
+        self.messages
+            .as_ref()
+            .and_then(|v| v.first())
+            .and_then(|v| v.code.as_ref())
+            .map(|v| v.as_str())
+    }
+    fn message(&self) -> ::std::option::Option<&str> {
+        self.messages.as_ref().and_then(|v| v.first()).and_then(|v| v.message.as_deref())
+    }
+}
 /// A machine-readable code and a human-readable description, used for success confirmations, errors and warnings.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

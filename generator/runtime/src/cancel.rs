@@ -6,19 +6,35 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorMetadata};
 use crate::url::value_text;
 
-/// What a provider-neutral cancel acts on.
+/// What a provider-neutral cancel acts on, as the provider's spec
+/// describes it (`target` and `target-description` of its
+/// `x-esign-cancel`): a name such as `signature request`, `session` or
+/// `invitation`, and what it is. The runtime knows no provider's targets;
+/// compare names to tell clients apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CancelTarget {
-    /// A signature request (Dropbox Sign).
-    SignatureRequest,
-    /// A signing session (Constellation1 eSign).
-    Session,
-    /// An invitation to sign (Leegality).
-    Invitation,
+pub struct CancelTarget {
+    /// Its name in the spec (`signature request`).
+    pub name: &'static str,
+    /// What the spec says it is, if it says.
+    pub description: Option<&'static str>,
+}
+
+impl CancelTarget {
+    /// A target of this name and description.
+    pub const fn new(name: &'static str, description: Option<&'static str>) -> Self {
+        CancelTarget { name, description }
+    }
+}
+
+impl fmt::Display for CancelTarget {
+    /// The name.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
 }
 
 /// A provider-neutral cancel request.
@@ -79,11 +95,11 @@ pub enum CancelOutcome {
 /// A boxed future, so [`Cancel`] can be used as `dyn Cancel`.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
 
-/// Cancel a signing request, session or invitation, whatever the provider.
-/// Generated clients implement it for their operation marked
-/// `x-esign-cancel` in the spec.
+/// Cancel what a provider's cancel acts on (a signing request, a session,
+/// an invitation), whatever the provider. Generated clients implement it
+/// for their operation marked `x-esign-cancel` in the spec.
 pub trait Cancel {
-    /// What this provider's cancel acts on.
+    /// What this provider's cancel acts on, as its spec names it.
     fn cancel_target(&self) -> CancelTarget;
 
     /// Cancels `request.id` and classifies the result.
@@ -103,7 +119,7 @@ pub struct CancelRule {
 
 /// Classifies a failed cancel by the spec's rules; `message` points at the
 /// provider's human-readable reason in the body.
-pub fn cancel_outcome<E: fmt::Debug>(err: &Error<E>, rules: &[CancelRule], message: Option<&str>) -> CancelOutcome {
+pub fn cancel_outcome<E: fmt::Debug + ErrorMetadata>(err: &Error<E>, rules: &[CancelRule], message: Option<&str>) -> CancelOutcome {
     let Some(response) = err.response() else {
         return CancelOutcome::Failed { reason: err.to_string(), status: None };
     };
@@ -192,7 +208,7 @@ mod tests {
         struct Always;
         impl Cancel for Always {
             fn cancel_target(&self) -> CancelTarget {
-                CancelTarget::Session
+                CancelTarget::new("session", Some("A signing session."))
             }
             fn cancel<'a>(&'a self, request: &'a CancelRequest) -> BoxFuture<'a, CancelOutcome> {
                 Box::pin(async move {
@@ -205,7 +221,9 @@ mod tests {
             }
         }
         let provider: &dyn Cancel = &Always;
-        assert_eq!(provider.cancel_target(), CancelTarget::Session);
+        let target = provider.cancel_target();
+        assert_eq!((target.name, target.description), ("session", Some("A signing session.")));
+        assert_eq!(target.to_string(), "session");
         assert_eq!(crate::block_on(provider.cancel(&CancelRequest::new("id"))), CancelOutcome::Canceled);
         let outcome = crate::block_on(provider.cancel(&CancelRequest::new("")));
         assert_eq!(outcome, CancelOutcome::NotFound { reason: "no id".to_owned() });

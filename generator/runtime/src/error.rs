@@ -1,6 +1,7 @@
 //! What a call returns when it fails: the [`Error`] every operation
 //! returns, the [`RawResponse`] it keeps, failures below HTTP
-//! ([`TransportError`]) and a client that cannot be built ([`BuildError`]).
+//! ([`TransportError`]) and a client that cannot be built ([`BuildError`]);
+//! the [`ErrorMetadata`] an error body supplies to [`Error`]'s `Display`.
 
 use std::fmt;
 
@@ -10,6 +11,10 @@ use reqwest::StatusCode;
 
 use crate::rate_limit::{requested_wait, retry_after, RateLimit};
 use crate::url::redact_url_text;
+
+mod metadata;
+
+pub use metadata::ErrorMetadata;
 
 /// A response kept as received: what every error that saw a response holds.
 ///
@@ -249,13 +254,13 @@ impl<E> Error<E> {
     }
 }
 
-impl<E: fmt::Debug> fmt::Display for Error<E> {
+impl<E: fmt::Debug + ErrorMetadata> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api { response, .. } => {
+            Error::Api { body, response } => {
                 write!(f, "the API answered {}", response.status)?;
                 // Server text: control characters shown escaped.
-                match error_summary(&response.body) {
+                match metadata::summary(body, &response.body) {
                     (Some(name), Some(message)) => write!(f, ": {}: {}", Escaped(&name), Escaped(&message)),
                     (Some(text), None) | (None, Some(text)) => write!(f, ": {}", Escaped(&text)),
                     (None, None) => Ok(()),
@@ -329,59 +334,7 @@ fn needs_escape(c: char) -> bool {
     c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// The longest name or message an error's one-line text quotes from a body.
-const SUMMARY_CHARS: usize = 300;
-
-/// The error name and message an API error body carries, found by the
-/// names APIs commonly give them (`error_name`/`code`/`error`,
-/// `error_msg`/`message`/`detail`/...), in the body's top-level object, one
-/// nested object (`{"error": {...}}`) or the first item of a list
-/// (`{"messages": [{...}]}`); for the one sentence `Display` prints.
-fn error_summary(body: &[u8]) -> (Option<String>, Option<String>) {
-    const NAMES: &[&str] = &["error_name", "error_code", "code", "error", "name", "type", "title"];
-    const MESSAGES: &[&str] =
-        &["error_msg", "error_message", "message", "detail", "error_description", "description", "msg", "reason"];
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else { return (None, None) };
-    let text = |v: &serde_json::Value| -> Option<String> {
-        let text = match v {
-            serde_json::Value::String(s) if !s.trim().is_empty() => s.trim().to_owned(),
-            serde_json::Value::Number(n) => n.to_string(),
-            _ => return None,
-        };
-        Some(if text.chars().count() > SUMMARY_CHARS {
-            text.chars().take(SUMMARY_CHARS).chain("...".chars()).collect()
-        } else {
-            text
-        })
-    };
-    let pick = |object: &serde_json::Map<String, serde_json::Value>, keys: &[&str]| {
-        keys.iter().find_map(|key| object.get(*key).and_then(text))
-    };
-    // The object itself, then what it nests, breadth first, one level deep.
-    let mut candidates: Vec<&serde_json::Map<String, serde_json::Value>> = Vec::new();
-    if let Some(object) = value.as_object() {
-        candidates.push(object);
-        for nested in object.values() {
-            match nested {
-                serde_json::Value::Object(inner) => candidates.push(inner),
-                serde_json::Value::Array(items) => {
-                    if let Some(serde_json::Value::Object(first)) = items.first() {
-                        candidates.push(first);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    let name = candidates.iter().find_map(|o| pick(o, NAMES));
-    let message = candidates.iter().find_map(|o| pick(o, MESSAGES));
-    match (name, message) {
-        (Some(name), Some(message)) if name == message => (Some(name), None),
-        found => found,
-    }
-}
-
-impl<E: fmt::Debug> std::error::Error for Error<E> {
+impl<E: fmt::Debug + ErrorMetadata> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(err) => Some(err),

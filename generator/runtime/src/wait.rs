@@ -127,18 +127,6 @@ where
     }
 }
 
-/// Whom a callback event was reported for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ReportedFor {
-    /// An API app (an app callback), by its id.
-    App(String),
-    /// An account (an account callback), by its id.
-    Account(String),
-    /// The event says neither.
-    Unknown,
-}
-
 /// How a cancel-and-confirm ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -532,10 +532,10 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
     let op = api.operations.iter().find(|op| op.method_name == method)?;
     let cancel = op.cancel.as_ref()?;
     let method = ident(&op.method_name);
-    let target = match cancel.target {
-        ir::CancelTarget::SignatureRequest => quote!(SignatureRequest),
-        ir::CancelTarget::Session => quote!(Session),
-        ir::CancelTarget::Invitation => quote!(Invitation),
+    let target_name = &cancel.target.name;
+    let target_description = match &cancel.target.description {
+        Some(d) => quote!(::std::option::Option::Some(#d)),
+        None => quote!(::std::option::Option::None),
     };
     let success = match cancel.success {
         ir::CancelSuccess::Queued => quote!(crate::runtime::CancelOutcome::Queued),
@@ -589,7 +589,7 @@ fn cancel_impl(api: &ir::Api) -> Option<TokenStream> {
         #doc
         impl crate::runtime::Cancel for Client {
             fn cancel_target(&self) -> crate::runtime::CancelTarget {
-                crate::runtime::CancelTarget::#target
+                crate::runtime::CancelTarget::new(#target_name, #target_description)
             }
 
             fn cancel<'a>(

@@ -27,7 +27,8 @@ impl<'a> TypesFile<'a> {
         for def in self.api.types.get(range).unwrap_or_default() {
             let item = type_def(def, &mut out);
             let checks = super::validate::validate_impl(def, &self.api.validated_types);
-            out.push(quote! { #item #checks });
+            let metadata = def.error_metadata.as_ref().map(|m| error_metadata_impl(&def.name, m));
+            out.push(quote! { #item #checks #metadata });
         }
         out.into_text()
     }
@@ -44,6 +45,59 @@ impl<'a> TypesFile<'a> {
         for part in parts {
             out.text(part);
         }
+    }
+}
+
+/// The `runtime::ErrorMetadata` impl of an error body, reading the fields
+/// lowering chose (a method is left to the trait's default, `None`, when
+/// there is no such field).
+fn error_metadata_impl(name: &str, m: &ir::ErrorMetadata) -> TokenStream {
+    let name = ident(name);
+    let code = m.code.as_ref().map(|path| {
+        let read = text_path(path);
+        quote! { fn code(&self) -> ::std::option::Option<&str> { #read } }
+    });
+    let message = m.message.as_ref().map(|path| {
+        let read = text_path(path);
+        quote! { fn message(&self) -> ::std::option::Option<&str> { #read } }
+    });
+    quote! {
+        impl crate::runtime::ErrorMetadata for #name {
+            #code
+            #message
+        }
+    }
+}
+
+/// An expression of type `Option<&str>` that follows `path` from `self`.
+fn text_path(path: &ir::FieldPath) -> TokenStream {
+    // `plain` while every step so far was a required field (the value is
+    // `#at`); then an `Option<&_>` (`#at` is that option).
+    let mut at = quote!(self);
+    let mut plain = true;
+    let Some((last, steps)) = path.steps.split_last() else { return quote!(::std::option::Option::None) };
+    for step in steps {
+        let field = ident(&step.field);
+        at = match (plain, step.optional) {
+            (true, false) => quote!(#at.#field),
+            (true, true) => quote!(#at.#field.as_ref()),
+            (false, false) => quote!(#at.map(|v| &v.#field)),
+            (false, true) => quote!(#at.and_then(|v| v.#field.as_ref())),
+        };
+        plain &= !step.optional;
+        if step.first_item {
+            at = if plain { quote!(#at.first()) } else { quote!(#at.and_then(|v| v.first())) };
+            plain = false;
+        }
+    }
+    let field = ident(&last.field);
+    match (plain, last.optional, path.enum_leaf) {
+        (true, false, _) => quote!(::std::option::Option::Some(#at.#field.as_str())),
+        (true, true, false) => quote!(#at.#field.as_deref()),
+        (true, true, true) => quote!(#at.#field.as_ref().map(|v| v.as_str())),
+        (false, false, _) => quote!(#at.map(|v| v.#field.as_str())),
+        (false, true, false) => quote!(#at.and_then(|v| v.#field.as_deref())),
+        (false, true, true) => quote!(#at.and_then(|v| v.#field.as_ref()).map(|v| v.as_str())),
     }
 }
 
@@ -94,8 +148,8 @@ fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
                 pub enum #name { #(#arms)* }
             }
         }
-        TypeKind::Tagged { tag, variants, unknown_variant } => {
-            tagged_def(&name, doc, deprecated, tag, variants, unknown_variant)
+        TypeKind::Tagged { tag, variants, unknown_variant, metered } => {
+            tagged_def(&name, doc, deprecated, tag, variants, unknown_variant, *metered)
         }
     }
 }
@@ -104,6 +158,8 @@ fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
 /// unknown tag, so the impls are written out: the tag picks the variant,
 /// the object fills it, an unknown tag keeps the object as JSON, and
 /// serializing writes the variant's tag (variant structs carry no copy).
+/// A `metered` union (one a callback payload holds) converts the object
+/// through the runtime's memory meter; any other converts it plainly.
 fn tagged_def(
     name: &proc_macro2::Ident,
     doc: TokenStream,
@@ -111,6 +167,7 @@ fn tagged_def(
     tag: &str,
     variants: &[ir::TaggedVariant],
     unknown: &str,
+    metered: bool,
 ) -> TokenStream {
     let unknown = ident(unknown);
     let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
@@ -129,6 +186,14 @@ fn tagged_def(
             quote!()
         }
     });
+    let (mark, convert) = if metered {
+        (
+            quote!(let mark = crate::runtime::__codegen::buffer_mark();),
+            quote!(crate::runtime::__codegen::from_buffered(value, mark)),
+        )
+    } else {
+        (quote!(), quote!(::serde_json::from_value(value)))
+    };
     let docs = variants.iter().map(|v| docs::outer(&format!("`{tag}` is `{}`.", v.tag_value)));
     let unknown_doc = docs::outer(&format!("An object whose `{tag}` this client does not know, kept as received."));
     quote! {
@@ -164,13 +229,13 @@ fn tagged_def(
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let mark = crate::runtime::__codegen::buffer_mark();
+                #mark
                 let #binding = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
                 match tag.as_deref() {
                     #( Some(#values) => {
                         #drops
-                        crate::runtime::__codegen::from_buffered(value, mark).map(Self::#names).map_err(<D::Error as ::serde::de::Error>::custom)
+                        #convert.map(Self::#names).map_err(<D::Error as ::serde::de::Error>::custom)
                     } )*
                     _ => Ok(Self::#unknown(value)),
                 }

@@ -263,19 +263,15 @@ pub struct CancelParam {
     pub required: bool,
 }
 
-/// What a cancel operation cancels (`runtime::CancelTarget`); `target` of
+/// What a cancel operation cancels, as the spec describes it
+/// (`runtime::CancelTarget`): `target` and `target-description` of
 /// `x-esign-cancel`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
-pub enum CancelTarget {
-    /// A signature request.
-    #[serde(rename = "signature request")]
-    SignatureRequest,
-    /// A signing session.
-    #[serde(rename = "session")]
-    Session,
-    /// An invitation to sign.
-    #[serde(rename = "invitation")]
-    Invitation,
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CancelTarget {
+    /// Its name (`signature request`), never empty.
+    pub name: String,
+    /// What the spec says it is, if it says.
+    pub description: Option<String>,
 }
 
 /// What a successful cancel means; `success` of `x-esign-cancel`.

@@ -15,6 +15,41 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// What it is.
     pub kind: TypeKind,
+    /// Where its code and message are, when it is some operation's error
+    /// body (the `runtime::ErrorMetadata` impl it gets); `None` for every
+    /// other type.
+    pub error_metadata: Option<ErrorMetadata>,
+}
+
+/// Where an error body keeps the API's error code and its message for
+/// people, decided in lowering (see `lower/error_metadata.rs`); either may
+/// be absent.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorMetadata {
+    /// The path to the code: a string or a string enum.
+    pub code: Option<FieldPath>,
+    /// The path to the message: a string.
+    pub message: Option<FieldPath>,
+}
+
+/// A path from a struct through its fields to a text value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldPath {
+    /// The fields, outermost first; the last one holds the text.
+    pub steps: Vec<FieldStep>,
+    /// The text is a string enum (read with its `as_str`), not a `String`.
+    pub enum_leaf: bool,
+}
+
+/// One step of a [`FieldPath`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldStep {
+    /// The Rust field name.
+    pub field: String,
+    /// The field is an `Option`.
+    pub optional: bool,
+    /// The field is a list, and the path goes on in its first item.
+    pub first_item: bool,
 }
 
 /// The shape of a named type.
@@ -34,6 +69,10 @@ pub enum TypeKind {
         variants: Vec<TaggedVariant>,
         /// Name of the variant that keeps an unknown tag's object as JSON.
         unknown_variant: String,
+        /// A callback payload can hold it: its `Deserialize` converts the
+        /// object through the runtime's memory meter (which bounds what a
+        /// callback body costs) rather than plainly.
+        metered: bool,
     },
     /// Another name for a type (`type X = Vec<Y>`).
     Alias(TypeRef),

@@ -11,7 +11,7 @@
 
 use super::Lowerer;
 use crate::error::{pointer_join, Error};
-pub(super) use crate::ir::{AcceptorState, CancelOutcome, CancelSuccess, CancelTarget, ValueType, ViolationRule};
+pub(super) use crate::ir::{AcceptorState, CancelOutcome, CancelSuccess, ValueType, ViolationRule};
 use indexmap::IndexMap;
 use serde::de::{self, DeserializeOwned, Deserializer, Unexpected};
 use serde::Deserialize;
@@ -426,7 +426,10 @@ pub(super) enum HashKey {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub(super) struct Cancel {
-    pub target: CancelTarget,
+    /// The name of what is canceled (`signature request`).
+    pub target: String,
+    /// What it is, in a sentence.
+    pub target_description: Option<String>,
     pub success: CancelSuccess,
     /// JSON pointer to a failure's reason.
     pub message: Option<String>,
@@ -522,10 +525,10 @@ mod tests {
 
     #[test]
     fn a_wrong_value_points_at_its_key() {
-        let (kind, pointer, message) = error_of(&operation("      x-esign-cancel: {target: box, success: canceled}\n"));
+        let (kind, pointer, message) = error_of(&operation("      x-esign-cancel: {target: box, success: later}\n"));
         assert_eq!(kind, ErrorKind::Invalid);
-        assert_eq!(pointer, "/paths/~1things~1{id}/delete/x-esign-cancel/target");
-        assert!(message.contains("`signature request`"), "{message}");
+        assert_eq!(pointer, "/paths/~1things~1{id}/delete/x-esign-cancel/success");
+        assert!(message.contains("`queued`"), "{message}");
     }
 
     #[test]

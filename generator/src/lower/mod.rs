@@ -16,6 +16,7 @@
 
 mod bodies;
 mod dispatch;
+mod error_metadata;
 mod extensions;
 mod multipart;
 mod operation_extensions;
@@ -186,6 +187,8 @@ impl<'a> Lowerer<'a> {
             cancel_method,
             runtime_features: Vec::new(),
         };
+        error_metadata::decide(&mut api);
+        shapes::meter_callback_unions(&mut api);
         api.validated_types = shapes::validated_types(&api);
         api.runtime_features = shapes::runtime_features(&api);
         Ok(api)

@@ -149,9 +149,17 @@ impl<'a> Lowerer<'a> {
                 })
             }
         };
+        let name = ext.target.trim();
+        if name.is_empty() {
+            return Err(self.invalid(&pointer_join(pointer, "target"), "the target needs a name"));
+        }
+        let target = ir::CancelTarget {
+            name: name.to_owned(),
+            description: ext.target_description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()),
+        };
         Ok(ir::Cancel {
             confirm,
-            target: ext.target,
+            target,
             id_param: params[id_param].name.clone(),
             return_url_param: return_url_param
                 .map(|i| ir::CancelParam { name: params[i].name.clone(), required: params[i].required }),

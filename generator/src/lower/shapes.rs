@@ -214,3 +214,47 @@ pub(super) fn validated_types(api: &ir::Api) -> BTreeSet<String> {
         }
     }
 }
+
+/// Marks the tagged unions a callback payload can hold, through fields,
+/// list and map items, typed extra properties, variants and aliases
+/// (`metered`): their
+/// `Deserialize` goes through the runtime's memory meter, which bounds what
+/// a callback costs to parse. Every other union converts plainly, outside
+/// the meter.
+pub(super) fn meter_callback_unions(api: &mut ir::Api) {
+    fn names(ty: &TypeRef, out: &mut Vec<String>) {
+        match ty {
+            TypeRef::Named(n) | TypeRef::Boxed(n) => out.push(n.clone()),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => names(inner, out),
+            _ => {}
+        }
+    }
+    let mut reached: BTreeSet<String> = api.webhooks.iter().map(|w| w.payload.clone()).collect();
+    loop {
+        let before = reached.len();
+        let mut found = Vec::new();
+        for def in api.types.iter().filter(|def| reached.contains(&def.name)) {
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    s.fields.iter().for_each(|f| names(&f.ty, &mut found));
+                    if let Extra::Typed(_, ty) = &s.extra {
+                        names(ty, &mut found);
+                    }
+                }
+                TypeKind::Enum(_) => {}
+                TypeKind::Untagged(variants) => variants.iter().for_each(|v| names(&v.ty, &mut found)),
+                TypeKind::Tagged { variants, .. } => variants.iter().for_each(|v| names(&v.ty, &mut found)),
+                TypeKind::Alias(ty) | TypeKind::Newtype(ty) => names(ty, &mut found),
+            }
+        }
+        reached.extend(found);
+        if reached.len() == before {
+            break;
+        }
+    }
+    for def in &mut api.types {
+        if let TypeKind::Tagged { metered, .. } = &mut def.kind {
+            *metered = reached.contains(&def.name);
+        }
+    }
+}

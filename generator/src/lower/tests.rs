@@ -269,7 +269,7 @@ fn operation_extensions_lower_to_named_parts() {
 
     let op = &api.operations[1];
     let cancel = op.cancel.as_ref().expect("cancel");
-    assert_eq!(cancel.target, ir::CancelTarget::Session);
+    assert_eq!(cancel.target, ir::CancelTarget { name: "session".into(), description: None });
     assert_eq!(cancel.success, ir::CancelSuccess::Queued);
     assert_eq!(cancel.id_param, "thing_id");
     assert_eq!(cancel.return_url_param, Some(ir::CancelParam { name: "return_url".into(), required: false }));
@@ -298,4 +298,59 @@ fn operation_extensions_lower_to_named_parts() {
         api.runtime_features,
         [ir::RuntimeFeature::Waiters, ir::RuntimeFeature::Paginators, ir::RuntimeFeature::Bulk]
     );
+}
+
+#[test]
+fn error_bodies_get_their_code_and_message_fields_by_the_rule() {
+    let spec = "paths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n        '200':\n          description: ok\n        '400':\n          description: bad\n          content: {application/json: {schema: {$ref: '#/components/schemas/Failure'}}}\ncomponents:\n  schemas:\n    Failure:\n      type: object\n      properties:\n        status: {type: integer}\n        problems: {type: array, items: {$ref: '#/components/schemas/Problem'}}\n    Problem:\n      type: object\n      required: [message]\n      properties:\n        message: {type: string}\n        error_code: {$ref: '#/components/schemas/Code'}\n        code: {type: integer}\n    Code:\n      type: string\n      enum: [a, b]\n";
+    let api = lower(spec);
+    let step = |field: &str, optional: bool, first_item: bool| ir::FieldStep { field: field.into(), optional, first_item };
+    // The top level has neither: the first item of `problems` gives both;
+    // the integer `code` is not text, so the enum `error_code` is the code.
+    assert_eq!(
+        named(&api, "Failure").error_metadata,
+        Some(ir::ErrorMetadata {
+            code: Some(ir::FieldPath { steps: vec![step("problems", true, true), step("error_code", true, false)], enum_leaf: true }),
+            message: Some(ir::FieldPath { steps: vec![step("problems", true, true), step("message", false, false)], enum_leaf: false }),
+        })
+    );
+    // Types that are no operation's error body are left alone.
+    assert_eq!(named(&api, "Problem").error_metadata, None);
+    assert_eq!(named(&api, "Code").error_metadata, None);
+}
+
+#[test]
+fn only_unions_a_callback_payload_holds_are_metered() {
+    let union = |name: &str| {
+        format!("    {name}:\n      oneOf: [{{$ref: '#/components/schemas/A'}}, {{$ref: '#/components/schemas/B'}}]\n      discriminator:\n        propertyName: kind\n        mapping: {{a: '#/components/schemas/A', b: '#/components/schemas/B'}}\n")
+    };
+    let api = lower(&format!(
+        "paths: {{}}\nx-webhooks:\n  event:\n    post:\n      requestBody:\n        content: {{application/json: {{schema: {{$ref: '#/components/schemas/Event'}}}}}}\n      responses:\n        '200': {{description: ok}}\ncomponents:\n  schemas:\n    Event:\n      type: object\n      properties:\n        items: {{type: array, items: {{$ref: '#/components/schemas/Held'}}}}\n    A:\n      type: object\n      properties:\n        kind: {{type: string}}\n    B:\n      type: object\n      properties:\n        kind: {{type: string}}\n        n: {{type: integer}}\n{}{}",
+        union("Held"),
+        union("Free")
+    ));
+    let metered = |name: &str| match &named(&api, name).kind {
+        TypeKind::Tagged { metered, .. } => *metered,
+        other => panic!("{name} is not tagged: {other:?}"),
+    };
+    assert_eq!(api.webhooks.len(), 1);
+    assert!(metered("Held"), "held through a list in the payload");
+    assert!(!metered("Free"), "no callback holds it");
+}
+
+#[test]
+fn a_cancel_target_is_the_name_and_description_the_spec_gives() {
+    let spec = |target: &str| {
+        format!("paths:\n  /x/{{id}}:\n    delete:\n      operationId: dropX\n      x-esign-cancel:\n        {target}\n        success: canceled\n      parameters:\n        - {{name: id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200': {{description: ok}}\n")
+    };
+    let api = lower(&spec("target: ' parcel '\n        target-description: A parcel on its way."));
+    let cancel = api.operations[0].cancel.as_ref().expect("a cancel");
+    assert_eq!(
+        cancel.target,
+        ir::CancelTarget { name: "parcel".into(), description: Some("A parcel on its way.".into()) }
+    );
+    let text = format!("{HEADER}{}", spec("target: '  '"));
+    let doc = crate::load::load_str("t.yaml", &text).expect("loads");
+    let err = lower_document(&doc, "t", OnUnsupported::Fail).expect_err("an empty name is refused");
+    assert!(err.to_string().contains("the target needs a name"), "{err}");
 }

@@ -1,7 +1,8 @@
 //! Leegality and Constellation1 against local servers, and the
 //! provider-neutral cancel trait on all three providers.
 
-use esign_client::runtime::{CancelOutcome, CancelRequest, CancelTarget, Error, StringBool};
+use cancel_anywhere::{INVITATION, SESSION, SIGNATURE_REQUEST};
+use esign_client::runtime::{CancelOutcome, CancelRequest, Error, StringBool};
 use esign_client::{constellation1, leegality};
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
@@ -75,7 +76,45 @@ async fn leegality_status_zero_is_an_error_with_typed_codes() {
             }
             other => panic!("{code}: expected Error::Api, got {other:?}"),
         }
+        // `Display` prints the code and message the typed body supplies.
+        assert_eq!(err.to_string(), format!("the API answered 200 OK: {code}: Explained."));
     }
+}
+
+/// Each generated error body supplies its own code and message to
+/// `Display`: the Dropbox Sign body's nested `error_name`/`error_msg`, not
+/// keys a generic reading of the raw body would find first.
+#[tokio::test]
+async fn error_display_shows_the_typed_body_code_and_message() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "code": "decoy_code",
+            "message": "decoy message",
+            "error": {"error_name": "not_found", "error_msg": "Not found: sr-1"}
+        })))
+        .mount(&server)
+        .await;
+    let client = esign_client::dropbox_sign::Client::builder()
+        .base_url(server.uri())
+        .credentials(esign_client::dropbox_sign::Credentials::api_key("key"))
+        .build()
+        .unwrap();
+    let err = client.signature_request_get("sr-1").await.unwrap_err();
+    assert!(matches!(err, Error::Api { .. }), "{err:?}");
+    assert_eq!(err.to_string(), "the API answered 404 Not Found: not_found: Not found: sr-1");
+
+    // Constellation1's error body has neither: the raw body is read generically.
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"ReturnValue": "False", "message": "Session is closed"})),
+        )
+        .mount(&server)
+        .await;
+    let err = constellation_client(&server, "t").cancel_session("s-1", "https://r").await.unwrap_err();
+    assert!(matches!(err, Error::Api { .. }), "{err:?}");
+    assert_eq!(err.to_string(), "the API answered 200 OK: Session is closed");
 }
 
 #[tokio::test]
@@ -225,16 +264,20 @@ async fn the_same_program_cancels_on_all_three_providers() {
         constellation1: Some((c1.uri(), "enc".to_owned())),
     };
     let clients = cancel_anywhere::clients(&providers).unwrap();
+    // Each client's target is what its spec's `x-esign-cancel` names and describes.
+    let targets: Vec<(&str, bool)> =
+        clients.iter().map(|c| c.cancel_target()).map(|t| (t.name, t.description.is_some())).collect();
+    assert_eq!(targets, [(SIGNATURE_REQUEST, true), (INVITATION, true), (SESSION, true)]);
     let back = "https://example.com/back";
     let requests = vec![
-        (CancelTarget::SignatureRequest, CancelRequest::new("sr-ok")),
-        (CancelTarget::SignatureRequest, CancelRequest::new("sr-signed")),
-        (CancelTarget::SignatureRequest, CancelRequest::new("sr-gone")),
-        (CancelTarget::Invitation, CancelRequest::new(UUID)),
-        (CancelTarget::Invitation, CancelRequest::new("signed-one")),
-        (CancelTarget::Session, CancelRequest::new("sess-1").return_url(back)),
-        (CancelTarget::Session, CancelRequest::new("sess-2").return_url(back)),
-        (CancelTarget::Session, CancelRequest::new("sess-3")),
+        (SIGNATURE_REQUEST, CancelRequest::new("sr-ok")),
+        (SIGNATURE_REQUEST, CancelRequest::new("sr-signed")),
+        (SIGNATURE_REQUEST, CancelRequest::new("sr-gone")),
+        (INVITATION, CancelRequest::new(UUID)),
+        (INVITATION, CancelRequest::new("signed-one")),
+        (SESSION, CancelRequest::new("sess-1").return_url(back)),
+        (SESSION, CancelRequest::new("sess-2").return_url(back)),
+        (SESSION, CancelRequest::new("sess-3")),
     ];
     let outcomes: Vec<CancelOutcome> =
         cancel_anywhere::cancel_all(&clients, &requests).await.into_iter().map(|(_, _, o)| o).collect();

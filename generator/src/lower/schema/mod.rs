@@ -361,7 +361,7 @@ impl<'a> Lowerer<'a> {
         deprecated: bool,
         kind: ir::TypeKind,
     ) {
-        self.types.push(ir::TypeDef { name, docs, pointer: ir::Pointer(pointer), deprecated, kind });
+        self.types.push(ir::TypeDef { name, docs, pointer: ir::Pointer(pointer), deprecated, kind, error_metadata: None });
     }
 
     /// Lowers a schema under a name already claimed. `reference` is set for

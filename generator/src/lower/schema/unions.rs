@@ -176,7 +176,7 @@ impl<'a> Lowerer<'a> {
             return Ok(ir::TypeKind::Alias(ir::TypeRef::Json));
         }
         let unknown_variant = scope.claim("UnknownValue".to_owned());
-        Ok(ir::TypeKind::Tagged { tag: tag.to_owned(), variants, unknown_variant })
+        Ok(ir::TypeKind::Tagged { tag: tag.to_owned(), variants, unknown_variant, metered: false })
     }
 }
 

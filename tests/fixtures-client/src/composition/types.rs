@@ -148,7 +148,6 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let mark = crate::runtime::__codegen::buffer_mark();
         let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -161,7 +160,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("kind");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Cat)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -169,7 +168,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("kind");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Dog)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -278,7 +277,6 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let mark = crate::runtime::__codegen::buffer_mark();
         let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -291,7 +289,7 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Circle)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -299,7 +297,7 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("type");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Square)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }

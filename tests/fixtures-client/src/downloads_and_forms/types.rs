@@ -21,6 +21,11 @@ impl Problem {
         }
     }
 }
+impl crate::runtime::ErrorMetadata for Problem {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.code.as_str())
+    }
+}
 /// A letter to send; exactly one of `recipients` and `groups` names who gets it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

@@ -19,3 +19,8 @@ pub struct Result {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::ErrorMetadata for Result {
+    fn code(&self) -> ::std::option::Option<&str> {
+        self.error.as_deref()
+    }
+}

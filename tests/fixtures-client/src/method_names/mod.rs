@@ -1773,7 +1773,7 @@ impl XHeaders2 {
 /// Cancels through [`Client::delete_thing`]; failures are classified by the spec's `x-esign-cancel` rules.
 impl crate::runtime::Cancel for Client {
     fn cancel_target(&self) -> crate::runtime::CancelTarget {
-        crate::runtime::CancelTarget::Invitation
+        crate::runtime::CancelTarget::new("invitation", ::std::option::Option::None)
     }
     fn cancel<'a>(
         &'a self,

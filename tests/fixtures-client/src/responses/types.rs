@@ -40,6 +40,11 @@ impl ErrorBody {
         }
     }
 }
+impl crate::runtime::ErrorMetadata for ErrorBody {
+    fn code(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.error.as_str())
+    }
+}
 /// The `JobRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -81,3 +86,4 @@ pub struct Problem {
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+impl crate::runtime::ErrorMetadata for Problem {}

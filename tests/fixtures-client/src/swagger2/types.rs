@@ -86,7 +86,6 @@ impl<'de> ::serde::Deserialize<'de> for Signer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let mark = crate::runtime::__codegen::buffer_mark();
         let mut value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -99,7 +98,7 @@ impl<'de> ::serde::Deserialize<'de> for Signer {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("role");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Witness)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -107,7 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for Signer {
                 if let ::serde_json::Value::Object(fields) = &mut value {
                     fields.remove("role");
                 }
-                crate::runtime::__codegen::from_buffered(value, mark)
+                ::serde_json::from_value(value)
                     .map(Self::Approver)
                     .map_err(<D::Error as ::serde::de::Error>::custom)
             }
@@ -153,6 +152,11 @@ pub struct ErrorType {
     /// Properties this client does not know, kept as received so nothing is lost.
     #[serde(flatten)]
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+}
+impl crate::runtime::ErrorMetadata for ErrorType {
+    fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
 }
 /// The `LoginForm` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
