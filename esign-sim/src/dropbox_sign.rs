@@ -38,9 +38,10 @@
 //! `signature_request_all_signed` and `signature_request_downloadable`.
 //! Events are posted one at a time, in the order they happened.
 //!
-//! Every request is checked in this order: credentials (the API key as the
-//! basic-auth user name, or the OAuth token if one is set; else
-//! `401 unauthorized`), then the rate limit (exhausted: `403 exceeded_rate`,
+//! Every request is first shown to the test's observers, if it gave any
+//! ([`DropboxSignSimBuilder::on_request`]), then checked in this order:
+//! credentials (the API key as the basic-auth user name, or the OAuth
+//! token if one is set; else `401 unauthorized`), then the rate limit (exhausted: `403 exceeded_rate`,
 //! or `429`, see [`RateLimitReply`]), then the replies the test queued
 //! ([`DropboxSignSim::fail_next`], [`DropboxSignSim::respond_next`]), then
 //! the body (JSON or multipart; anything else is `400 bad_request`), then
@@ -139,7 +140,8 @@ pub enum RequestState {
 }
 
 /// An endpoint of the simulated API, to aim a queued reply at one of them
-/// ([`DropboxSignSim::respond_next_on`]).
+/// ([`DropboxSignSim::respond_next_on`]) or to tell what an arriving
+/// request is for ([`ArrivingRequest::endpoint`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Endpoint {
@@ -195,6 +197,36 @@ pub enum Endpoint {
     TeamRemoveMember,
     /// `POST /api_app`.
     ApiAppCreate,
+}
+
+/// A request as it reaches the simulator, before anything about it is
+/// checked or answered: what an observer added with
+/// [`DropboxSignSimBuilder::on_request`] is given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ArrivingRequest {
+    /// The HTTP method (`POST`, `GET`, ...).
+    pub method: String,
+    /// The path as sent, still percent-encoded (`/v3/signature_request/cancel/sr-1`).
+    pub path: String,
+    /// The query string as sent, still percent-encoded, if there was one.
+    pub query: Option<String>,
+    /// The endpoint the method and path name; `None` for an unknown path
+    /// or the wrong method.
+    pub endpoint: Option<Endpoint>,
+    /// The id in the path (`sr-1` above), percent-decoded, for the
+    /// endpoints that take one.
+    pub id: Option<String>,
+}
+
+/// A function [`DropboxSignSimBuilder::on_request`] calls with each request.
+#[derive(Clone)]
+struct Observer(Arc<dyn Fn(&ArrivingRequest) + Send + Sync>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer(..)")
+    }
 }
 
 /// A request body the simulator read ([`DropboxSignSim::bodies`]).
@@ -444,6 +476,7 @@ pub struct DropboxSignSimBuilder {
     auto_sign_after: Option<Duration>,
     prepare_files_for: Option<Duration>,
     download_size: Option<u64>,
+    observers: Vec<Observer>,
     port: u16,
 }
 
@@ -461,6 +494,7 @@ impl Default for DropboxSignSimBuilder {
             auto_sign_after: None,
             prepare_files_for: None,
             download_size: None,
+            observers: Vec::new(),
             port: 0,
         }
     }
@@ -567,6 +601,48 @@ impl DropboxSignSimBuilder {
     /// holds it whole. It is not a PDF. The other downloads are unchanged.
     pub fn download_size(mut self, bytes: u64) -> Self {
         self.download_size = Some(bytes);
+        self
+    }
+
+    /// Calls `observer` with each request as it arrives, before the
+    /// simulator checks or answers it (credentials, rate limit, queued
+    /// replies included): the request has been sent in full and its answer
+    /// not yet begun, so a test can check what must be true by then (that
+    /// its code saved something before sending, say). Observers given
+    /// several times are called in the order given. An observer runs on
+    /// the simulator's task and holds up the answer while it runs: keep it
+    /// short, and do not call the simulator's async methods from it.
+    ///
+    /// ```
+    /// use esign_client::dropbox_sign::{Client, Credentials};
+    /// use esign_sim::dropbox_sign::{ArrivingRequest, Endpoint, RequestState};
+    /// use esign_sim::DropboxSignSim;
+    /// use std::sync::{Arc, Mutex};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let cancels = Arc::new(Mutex::new(Vec::new()));
+    /// let seen = cancels.clone();
+    /// let sim = DropboxSignSim::builder()
+    ///     .on_request(move |request: &ArrivingRequest| {
+    ///         if request.endpoint == Some(Endpoint::Cancel) {
+    ///             seen.lock().unwrap().push(request.id.clone().unwrap());
+    ///         }
+    ///     })
+    ///     .start()
+    ///     .await;
+    /// sim.add_signature_request("sr-1", RequestState::AwaitingSignature);
+    /// let client = Client::builder()
+    ///     .base_url(sim.base_url())
+    ///     .credentials(Credentials::api_key(sim.api_key()))
+    ///     .build()
+    ///     .unwrap();
+    /// client.signature_request_cancel("sr-1").await.unwrap();
+    /// assert_eq!(*cancels.lock().unwrap(), ["sr-1"]);
+    /// # }
+    /// ```
+    pub fn on_request(mut self, observer: impl Fn(&ArrivingRequest) + Send + Sync + 'static) -> Self {
+        self.observers.push(Observer(Arc::new(observer)));
         self
     }
 
@@ -1585,6 +1661,7 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    observe(&shared, &method, &uri);
     let response = match uri.path().strip_prefix(DOWNLOAD_PATH) {
         // The temporary file URLs need no credentials, like the API's.
         Some(id) if method == Method::GET => download(&shared, id),
@@ -1592,6 +1669,27 @@ async fn handle(
     };
     shared.log.record(&method, &uri, response.status());
     response
+}
+
+/// Shows the request to the observers ([`DropboxSignSimBuilder::on_request`]).
+fn observe(shared: &Shared, method: &Method, uri: &Uri) {
+    if shared.config.observers.is_empty() {
+        return;
+    }
+    let (endpoint, id) = match route(method, uri.path()) {
+        Route::Found(endpoint, id) => (Some(endpoint), id),
+        Route::WrongMethod | Route::Unknown => (None, None),
+    };
+    let request = ArrivingRequest {
+        method: method.as_str().to_owned(),
+        path: uri.path().to_owned(),
+        query: uri.query().map(str::to_owned),
+        endpoint,
+        id,
+    };
+    for observer in &shared.config.observers {
+        (observer.0)(&request);
+    }
 }
 
 /// Where the URLs `files_as_file_url` hands out point, under the origin.

@@ -25,8 +25,11 @@
 //! status; never a credential) and takes queued replies in place of the
 //! simulated ones ([`Reply`]). The Dropbox Sign simulator also keeps the
 //! bodies it read, multipart forms part by part
-//! ([`DropboxSignSim::bodies`]); [`multipart::read_multipart`] reads a form
-//! the same way for a server of your own.
+//! ([`DropboxSignSim::bodies`]), and calls the observers a test gives it
+//! with each request before answering it
+//! ([`dropbox_sign::DropboxSignSimBuilder::on_request`]);
+//! [`multipart::read_multipart`] reads a form the same way for a server of
+//! your own.
 //!
 //! Add it as a dev-dependency beside `esign-client`, with `tokio` (its
 //! `#[tokio::main]` and `#[tokio::test]` need the `macros` and `rt`

@@ -12,7 +12,8 @@ use esign_client::runtime::{
     ConfirmOutcome, ConfirmedBy, Error, RateLimit, ReportedFor, RetryPolicy, Secret, WaitOptions,
 };
 use esign_sim::dropbox_sign::{
-    error_reply, event_hash, CallbackFormat, Delivery, Endpoint, RateLimitReply, RequestState, ACCOUNT_ID,
+    error_reply, event_hash, ArrivingRequest, CallbackFormat, Delivery, Endpoint, RateLimitReply, RequestState,
+    ACCOUNT_ID,
 };
 use esign_sim::{DropboxSignSim, Reply};
 use futures_util::StreamExt;
@@ -192,6 +193,44 @@ async fn every_response_carries_the_rate_limit_and_an_exhausted_limit_is_answere
     let sim = DropboxSignSim::builder().rate_limit(0).rate_limit_reply(RateLimitReply::TooManyRequests).start().await;
     let err = sim_client(&sim, RetryPolicy::never()).signature_request_get("x").await.unwrap_err();
     assert_eq!(api_error(&err), (429, ErrorName::ExceededRate));
+}
+
+#[tokio::test]
+async fn observers_see_each_request_as_it_arrives_refused_or_not_in_the_order_given() {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<(u8, ArrivingRequest)>>> = Arc::default();
+    let (first, second) = (seen.clone(), seen.clone());
+    let sim = DropboxSignSim::builder()
+        .on_request(move |request: &ArrivingRequest| first.lock().unwrap().push((1, request.clone())))
+        .on_request(move |request: &ArrivingRequest| second.lock().unwrap().push((2, request.clone())))
+        .start()
+        .await;
+    sim.add_signature_request("a b", RequestState::AwaitingSignature);
+    sim.respond_next_on(Endpoint::List, error_reply(503, "maintenance"));
+    sim_client(&sim, RetryPolicy::never()).signature_request_cancel("a b").await.unwrap();
+    let http = reqwest::Client::new();
+    let list = format!("{}/signature_request/list?query=title%3AOffer", sim.base_url());
+    let wrong_key = http.get(&list).basic_auth("sk_wrong", Some("")).send().await.unwrap();
+    let queued = http.get(&list).basic_auth(sim.api_key(), Some("")).send().await.unwrap();
+    let wrong_method = http.post(&list).basic_auth(sim.api_key(), Some("")).send().await.unwrap();
+    let statuses = [wrong_key.status(), queued.status(), wrong_method.status()].map(|status| status.as_u16());
+    assert_eq!(statuses, [401, 503, 405]);
+
+    let seen = seen.lock().unwrap();
+    let observed: Vec<_> = seen
+        .iter()
+        .map(|(n, r)| (*n, r.method.as_str(), r.path.as_str(), r.query.as_deref(), r.endpoint, r.id.as_deref()))
+        .collect();
+    let (path, query) = ("/v3/signature_request/list", Some("query=title%3AOffer"));
+    let cancel = ("POST", "/v3/signature_request/cancel/a%20b", None, Some(Endpoint::Cancel), Some("a b"));
+    let list = ("GET", path, query, Some(Endpoint::List), None);
+    let post = ("POST", path, query, None, None);
+    let expected: Vec<_> = [cancel, list, list, post]
+        .into_iter()
+        .flat_map(|(m, p, q, e, i)| [(1, m, p, q, e, i), (2, m, p, q, e, i)])
+        .collect();
+    assert_eq!(observed, expected);
+    assert_eq!(sim.requests().len(), 4, "each was answered once");
 }
 
 #[tokio::test(start_paused = true)]

@@ -4,9 +4,6 @@
 //! says what to do on stderr, names the variable, exits 2 and creates no
 //! file; outcomes are text, or JSON with `--json`; a failure exits non-zero.
 
-use crate::support::serve;
-use axum::http::StatusCode;
-use axum::routing::post;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -136,19 +133,16 @@ async fn usage_errors_go_to_stderr_with_exit_2_and_create_no_file() {
     assert!(files_in(dir.path()).is_empty(), "no file created: {:?}", files_in(dir.path()));
 }
 
-/// The Dropbox Sign simulator with the key the programs are given and
-/// `open` requests awaiting signature (any other id is not found).
-async fn dropbox_sim(open: &[&str]) -> esign_sim::DropboxSignSim {
-    let sim = esign_sim::DropboxSignSim::builder().api_key("sk_examples").start().await;
-    for id in open {
-        sim.add_signature_request(*id, esign_sim::dropbox_sign::RequestState::AwaitingSignature);
-    }
-    sim
+/// The Dropbox Sign simulator `builder` configures, with the key the
+/// programs are given and `open` requests awaiting signature (any other id
+/// is not found).
+async fn dropbox_sim(builder: esign_sim::dropbox_sign::DropboxSignSimBuilder, open: &[&str]) -> esign_sim::DropboxSignSim {
+    crate::support::dropbox_sim(builder, "sk_examples", open).await
 }
 
 #[tokio::test]
 async fn cancel_anywhere_prints_outcomes_as_text_or_json_and_fails_on_a_failure() {
-    let sim = dropbox_sim(&["sr-1", "sr-2"]).await;
+    let sim = dropbox_sim(esign_sim::DropboxSignSim::builder(), &["sr-1", "sr-2"]).await;
     let base = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
     let exe = env!("CARGO_BIN_EXE_cancel-anywhere-child");
@@ -175,7 +169,7 @@ async fn cancel_anywhere_prints_outcomes_as_text_or_json_and_fails_on_a_failure(
 
 #[tokio::test]
 async fn bulk_cancel_prints_a_summary_or_json_and_exits_3_when_ids_were_not_attempted() {
-    let sim = dropbox_sim(&["sr-1", "sr-2"]).await;
+    let sim = dropbox_sim(esign_sim::DropboxSignSim::builder(), &["sr-1", "sr-2"]).await;
     let base = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ids.txt"), "sr-1\nsr-2\nsr-gone\n").unwrap();
@@ -206,38 +200,21 @@ async fn bulk_cancel_prints_a_summary_or_json_and_exits_3_when_ids_were_not_atte
 
 #[tokio::test]
 async fn bulk_cancel_keeps_the_ids_a_query_listed_so_a_resumption_can_give_the_same() {
-    use axum::extract::State;
-    use axum::routing::get;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    // The search matches two requests the first time, one afterwards.
-    let lists = std::sync::Arc::new(AtomicUsize::new(0));
-    let router = axum::Router::new()
-        .route(
-            "/v3/signature_request/list",
-            get(|State(lists): State<std::sync::Arc<AtomicUsize>>| async move {
-                let ids: &[&str] = if lists.fetch_add(1, Ordering::SeqCst) == 0 { &["q-1", "q-2"] } else { &["q-2"] };
-                let items: Vec<serde_json::Value> =
-                    ids.iter().map(|id| serde_json::json!({"signature_request_id": id})).collect();
-                let info = serde_json::json!({"page": 1, "num_pages": 1, "num_results": ids.len(), "page_size": 100});
-                axum::Json(serde_json::json!({"signature_requests": items, "list_info": info}))
-            }),
-        )
-        .route(
-            "/v3/signature_request/cancel/{id}",
-            post(|| async { (StatusCode::OK, [("content-type", "application/json")], "{}") }),
-        )
-        .with_state(lists);
-    let base = format!("{}/v3", serve(router).await);
+    // The search lists two requests the first time; the run queues both
+    // cancels (held), and one of them completes before the second search.
+    let sim = dropbox_sim(esign_sim::DropboxSignSim::builder().hold_cancellations(), &["q-1", "q-2"]).await;
+    let base = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
         let mut command = program(env!("CARGO_BIN_EXE_bulk-cancel-child"), dir.path(), args);
-        command.env("DROPBOX_SIGN_API_KEY", "sk_examples").env("DROPBOX_SIGN_BASE_URL", &base);
+        command.env("DROPBOX_SIGN_API_KEY", "sk_examples").env("DROPBOX_SIGN_BASE_URL", base);
         output(command)
     };
     let out = run(&["--query", "title:Offer", "--report", "q.jsonl"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(std::fs::read_to_string(dir.path().join("q.jsonl.ids")).unwrap(), "q-1\nq-2\n");
     let journal = std::fs::read(dir.path().join("q.jsonl")).unwrap();
+    assert!(sim.complete_cancellation("q-1").await, "q-1 was canceling");
 
     let out = run(&["--query", "title:Offer", "--resume", "q.jsonl"]).await;
     let stderr = text(&out.stderr);

@@ -1,36 +1,27 @@
 //! Journals refuse the wrong file: through the runtime's public `Journal`
 //! and bulk API (and the `bulk-cancel` program as a child process), each
-//! against a local cancel endpoint that counts what reaches it.
+//! against the Dropbox Sign simulator, whose log counts the cancels that
+//! reach it.
 
-use crate::support::serve;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::routing::post;
 use esign_client::dropbox_sign::{Client, Credentials};
 use esign_client::runtime::{BulkOptions, BulkOutcome, BulkReport, Journal};
+use crate::support::awaiting_signature as reopen;
+use esign_sim::dropbox_sign::{ArrivingRequest, DropboxSignSimBuilder, Endpoint};
+use esign_sim::DropboxSignSim;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The ids each cancel request named, in order of arrival.
-type Seen = Arc<Mutex<Vec<String>>>;
+/// The simulator `builder` configures, with the key the tests use, cancels
+/// held (so a request whose cancel was queued can be put back awaiting
+/// signature with `reopen`), and `open` awaiting signature.
+async fn cancel_sim(builder: DropboxSignSimBuilder, open: &[&str]) -> DropboxSignSim {
+    crate::support::dropbox_sim(builder.hold_cancellations(), "sk_journal", open).await
+}
 
-/// A Dropbox Sign cancel endpoint that queues every cancel and records the
-/// ids; `check` runs on each request first. Returns the base URL (with `/v3`).
-async fn cancel_server(seen: Seen, check: impl Fn(&str) + Clone + Send + Sync + 'static) -> String {
-    let router = axum::Router::new()
-        .route(
-            "/v3/signature_request/cancel/{id}",
-            post(move |State(seen): State<Seen>, Path(id): Path<String>| {
-                let check = check.clone();
-                async move {
-                    check(&id);
-                    seen.lock().unwrap().push(id);
-                    (StatusCode::OK, [("content-type", "application/json")], "{}")
-                }
-            }),
-        )
-        .with_state(seen);
-    format!("{}/v3", serve(router).await)
+/// The ids the cancel requests named, in order of arrival.
+fn cancels(sim: &DropboxSignSim) -> Vec<String> {
+    let prefix = "/v3/signature_request/cancel/";
+    sim.requests().into_iter().filter_map(|request| request.path.strip_prefix(prefix).map(str::to_owned)).collect()
 }
 
 fn client(base: &str) -> Client {
@@ -75,8 +66,8 @@ async fn bulk_cancel(dir: &std::path::Path, base: &str, args: &[&str]) -> std::p
 
 #[tokio::test]
 async fn a_file_that_is_not_a_journal_is_refused_byte_for_byte_untouched() {
-    let seen = Seen::default();
-    let base = cancel_server(seen.clone(), |_| {}).await;
+    let sim = cancel_sim(DropboxSignSim::builder(), &["sr-1", "sr-2", "sr-3"]).await;
+    let base = sim.base_url();
     let dir = tempfile::tempdir().unwrap();
     // `--resume ids.txt` given by mistake: the ids file, last line without a newline.
     let ids_file = dir.path().join("ids.txt");
@@ -88,26 +79,25 @@ async fn a_file_that_is_not_a_journal_is_refused_byte_for_byte_untouched() {
         assert_eq!(std::fs::read_to_string(&ids_file).unwrap(), text, "the file is left as it was");
     }
     std::fs::write(&ids_file, "sr-1\nsr-2\nsr-3").unwrap();
-    let out = bulk_cancel(dir.path(), &base, &["--ids", "ids.txt", "--resume", "ids.txt"]).await;
+    let out = bulk_cancel(dir.path(), base, &["--ids", "ids.txt", "--resume", "ids.txt"]).await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cannot resume ids.txt: ids.txt:1: not a journal line"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&ids_file).unwrap(), "sr-1\nsr-2\nsr-3");
-    assert!(seen.lock().unwrap().is_empty(), "nothing sent");
+    assert!(cancels(&sim).is_empty(), "nothing sent");
 }
 
 #[tokio::test]
 async fn a_journal_of_another_run_is_refused_naming_both_and_left_as_it_was() {
-    let seen = Seen::default();
-    let base = cancel_server(seen.clone(), |_| {}).await;
-    let client = client(&base);
+    let sim = cancel_sim(DropboxSignSim::builder(), &["a", "b"]).await;
+    let client = client(sim.base_url());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cancel.jsonl");
     let first =
         client.bulk_signature_request_cancel(ids(&["a", "b"]), &with_journal(Journal::create(&path).unwrap())).await;
     assert_eq!(first.counts().get("queued"), Some(&2));
     let before = std::fs::read(&path).unwrap();
-    let sent = seen.lock().unwrap().len();
+    let sent = cancels(&sim).len();
 
     // Other ids, the same operation: `a`'s outcome must not be reported for this run.
     let journal = Journal::open(&path).unwrap();
@@ -119,7 +109,7 @@ async fn a_journal_of_another_run_is_refused_naming_both_and_left_as_it_was() {
     assert!(error.contains(&format!("it has `signature_request_cancel` over 2 ids (ids_sha256 {found})")), "{error}");
     assert!(error.contains(&format!("this run is `signature_request_cancel` over 2 ids (ids_sha256 {expected})")));
     assert!(report.entries.iter().all(|e| e.outcome == BulkOutcome::NotAttempted && e.attempts == 0), "{report:?}");
-    assert_eq!(seen.lock().unwrap().len(), sent, "nothing sent");
+    assert_eq!(cancels(&sim).len(), sent, "nothing sent");
     assert_eq!(std::fs::read(&path).unwrap(), before, "nothing written");
 
     // Another operation over the same ids.
@@ -133,14 +123,13 @@ async fn a_journal_of_another_run_is_refused_naming_both_and_left_as_it_was() {
     let report =
         client.bulk_signature_request_cancel(ids(&["b", "a", "b"]), &with_journal(Journal::open(&path).unwrap())).await;
     assert_eq!((report.journal_error.as_deref(), report.counts().get("queued")), (None, Some(&2)));
-    assert_eq!(seen.lock().unwrap().len(), sent);
+    assert_eq!(cancels(&sim).len(), sent);
 }
 
 #[tokio::test]
 async fn a_sending_count_of_u32_max_read_back_does_not_wrap() {
-    let seen = Seen::default();
-    let base = cancel_server(seen.clone(), |_| {}).await;
-    let client = client(&base);
+    let sim = cancel_sim(DropboxSignSim::builder(), &["a"]).await;
+    let client = client(sim.base_url());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cancel.jsonl");
     begun(&client, &path, &["a"]).await;
@@ -160,12 +149,13 @@ async fn a_sending_count_of_u32_max_read_back_does_not_wrap() {
 
 #[tokio::test]
 async fn a_reset_of_2_pow_63_or_more_in_a_journal_does_not_crash_its_resume() {
-    let seen = Seen::default();
-    let base = cancel_server(seen.clone(), |_| {}).await;
-    let client = client(&base);
+    let sim = cancel_sim(DropboxSignSim::builder(), &[]).await;
+    let client = client(sim.base_url());
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ids.txt"), "a\nb\n").unwrap();
     for (n, reset) in [(1u64 << 63).to_string(), u64::MAX.to_string()].into_iter().enumerate() {
+        reopen(&sim, &["a", "b"]);
+        let before = cancels(&sim).len();
         let path = dir.path().join(format!("cancel-{n}.jsonl"));
         begun(&client, &path, &["a", "b"]).await;
         append(
@@ -175,12 +165,12 @@ async fn a_reset_of_2_pow_63_or_more_in_a_journal_does_not_crash_its_resume() {
             ),
         );
         let journal = path.file_name().unwrap().to_str().unwrap();
-        let out = bulk_cancel(dir.path(), &base, &["--ids", "ids.txt", "--resume", journal]).await;
+        let out = bulk_cancel(dir.path(), sim.base_url(), &["--ids", "ids.txt", "--resume", journal]).await;
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "reset {reset}: {stderr}");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(stdout.starts_with("queued         2\n"), "{stdout}");
-        assert_eq!(seen.lock().unwrap().split_off(0), ["b"], "only b is sent, paced by the live window");
+        assert_eq!(cancels(&sim)[before..], ["b"], "only b is sent, paced by the live window");
     }
 }
 
@@ -189,10 +179,12 @@ async fn every_sending_line_is_on_disk_before_its_request_arrives() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cancel.jsonl");
     let journal = Journal::create(&path).unwrap();
-    let missing = Arc::new(Mutex::new(Vec::new()));
-    let (reader, shared, file) = (journal.clone(), missing.clone(), path.clone());
-    let seen = Seen::default();
-    let base = cancel_server(seen.clone(), move |id| {
+    // The cancels the observer checked, and those whose line was not on disk.
+    let (checked, missing) = (Arc::new(Mutex::new(Vec::new())), Arc::new(Mutex::new(Vec::new())));
+    let (reader, shared, file, seen) = (journal.clone(), missing.clone(), path.clone(), checked.clone());
+    let observer = move |request: &ArrivingRequest| {
+        let (Some(Endpoint::Cancel), Some(id)) = (request.endpoint, request.id.as_deref()) else { return };
+        seen.lock().unwrap().push(id.to_owned());
         let synced = reader.synced_len() as usize;
         let text = std::fs::read(&file).unwrap();
         let line = format!("{{\"id\":\"{id}\",\"sending\":1}}\n");
@@ -200,23 +192,26 @@ async fn every_sending_line_is_on_disk_before_its_request_arrives() {
         if !on_disk {
             shared.lock().unwrap().push(id.to_owned());
         }
-    })
-    .await;
+    };
     let run: Vec<String> = (0..40).map(|i| format!("sr-{i:02}")).collect();
-    let report = client(&base).bulk_signature_request_cancel(run.clone(), &with_journal(journal.clone())).await;
+    let open: Vec<&str> = run.iter().map(String::as_str).collect();
+    let sim = cancel_sim(DropboxSignSim::builder().on_request(observer), &open).await;
+    let report = client(sim.base_url()).bulk_signature_request_cancel(run.clone(), &with_journal(journal.clone())).await;
     assert_eq!(report.counts().get("queued"), Some(&40));
-    assert_eq!(seen.lock().unwrap().len(), 40);
+    assert_eq!(cancels(&sim).len(), 40);
+    assert_eq!(*checked.lock().unwrap(), cancels(&sim), "every cancel was checked as it arrived");
     assert!(missing.lock().unwrap().is_empty(), "sent before their line was synced: {:?}", missing.lock().unwrap());
     assert_eq!(journal.synced_len(), std::fs::metadata(&path).unwrap().len(), "synced at the end");
 }
 
 #[tokio::test]
 async fn an_empty_journal_left_by_a_crash_starts_afresh() {
-    let seen = Seen::default();
-    let base = cancel_server(seen.clone(), |_| {}).await;
-    let client = client(&base);
+    let sim = cancel_sim(DropboxSignSim::builder(), &["c"]).await;
+    let base = sim.base_url();
+    let client = client(base);
     let dir = tempfile::tempdir().unwrap();
     for (n, left) in ["", "{\"operation\":\"signature_request_ca"].into_iter().enumerate() {
+        reopen(&sim, &["a"]);
         let path = dir.path().join(format!("cancel-{n}.jsonl"));
         std::fs::write(&path, left).unwrap();
         let journal = Journal::open(&path).unwrap();
@@ -231,11 +226,11 @@ async fn an_empty_journal_left_by_a_crash_starts_afresh() {
     // The program: an empty report left behind is continued, not a dead end.
     std::fs::write(dir.path().join("ids.txt"), "c\n").unwrap();
     std::fs::write(dir.path().join("bulk-report.jsonl"), "").unwrap();
-    let out = bulk_cancel(dir.path(), &base, &["--ids", "ids.txt"]).await;
+    let out = bulk_cancel(dir.path(), base, &["--ids", "ids.txt"]).await;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr.contains("bulk-report.jsonl exists: continue it with --resume bulk-report.jsonl"), "{stderr}");
-    let out = bulk_cancel(dir.path(), &base, &["--ids", "ids.txt", "--resume", "bulk-report.jsonl"]).await;
+    let out = bulk_cancel(dir.path(), base, &["--ids", "ids.txt", "--resume", "bulk-report.jsonl"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(seen.lock().unwrap().contains(&"c".to_owned()));
+    assert!(cancels(&sim).contains(&"c".to_owned()));
 }

@@ -66,6 +66,25 @@ impl Rng {
     }
 }
 
+/// The Dropbox Sign simulator `builder` configures, accepting `api_key`,
+/// with the requests `open` awaiting signature (any other id is not found).
+pub async fn dropbox_sim(
+    builder: esign_sim::dropbox_sign::DropboxSignSimBuilder,
+    api_key: &str,
+    open: &[&str],
+) -> esign_sim::DropboxSignSim {
+    let sim = builder.api_key(api_key).start().await;
+    awaiting_signature(&sim, open);
+    sim
+}
+
+/// Puts `ids` (back) awaiting signature, so that a cancel of each is queued.
+pub fn awaiting_signature(sim: &esign_sim::DropboxSignSim, ids: &[&str]) {
+    for id in ids {
+        sim.add_signature_request(*id, esign_sim::dropbox_sign::RequestState::AwaitingSignature);
+    }
+}
+
 pub use esign_sim::multipart::{read_multipart, FormPart};
 
 /// The text parts of a form as (name, value) pairs, files left out.

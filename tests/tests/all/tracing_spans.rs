@@ -3,7 +3,6 @@
 //! credential, id or query value in any of it.
 
 use esign_client::dropbox_sign::{Client, Credentials};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -64,25 +63,18 @@ impl Subscriber for Recorder {
     fn exit(&self, _: &Id) {}
 }
 
-// On the paused clock, against a server in the test's runtime: the
+// On the paused clock, against the simulator in the test's runtime: the
 // back-off before the retry takes no wall-clock time.
 #[tokio::test(start_paused = true)]
 async fn a_call_is_one_span_with_its_outcome_and_each_retry_an_event() {
     let id = "fa5c8a0b0f492d768749333ad6fcc214c111e967";
-    // The first cancel answers 503, every later one 200.
-    let calls = Arc::new(AtomicUsize::new(0));
-    let router = axum::Router::new().route(
-        &format!("/v3/signature_request/cancel/{id}"),
-        axum::routing::post(move || async move {
-            let status = if calls.fetch_add(1, Ordering::SeqCst) == 0 { 503 } else { 200 };
-            axum::http::StatusCode::from_u16(status).unwrap()
-        }),
-    );
-    let base = crate::support::serve(router).await;
     let secret = "sk_live_tracing_secret";
+    // The first cancel answers 503 (the documented maintenance error), the retry 200.
+    let sim = crate::support::dropbox_sim(esign_sim::DropboxSignSim::builder(), secret, &[id]).await;
+    sim.fail_next(503, "maintenance");
     let retry = crate::support::quick_retries();
     let client = Client::builder()
-        .base_url(format!("{base}/v3"))
+        .base_url(sim.base_url())
         .credentials(Credentials::api_key(secret))
         .retry_policy(retry)
         .build()
