@@ -131,8 +131,9 @@ pub enum HeaderType {
     Alias {
         /// The alias (`ListHeaders`).
         name: String,
-        /// The struct it names (`GetHeaders`).
-        target: String,
+        /// The struct it names (`GetHeaders`): its index in
+        /// [`Api::header_types`], where the structs come first.
+        target: usize,
     },
 }
 

@@ -127,10 +127,10 @@ pub(super) fn header_types(operations: &[ir::Operation]) -> Vec<ir::HeaderType> 
         if headers.is_empty() {
             continue;
         }
-        match structs.iter_mut().find(|known| known.headers == headers) {
-            Some(known) => {
-                known.methods.push(op.method_name.clone());
-                aliases.push(ir::HeaderType::Alias { name: name.clone(), target: known.name.clone() });
+        match structs.iter_mut().position(|known| known.headers == headers) {
+            Some(target) => {
+                structs[target].methods.push(op.method_name.clone());
+                aliases.push(ir::HeaderType::Alias { name: name.clone(), target });
             }
             None => {
                 structs.push(ir::HeaderStruct { name: name.clone(), headers, methods: vec![op.method_name.clone()] })

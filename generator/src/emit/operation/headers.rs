@@ -14,8 +14,11 @@ pub(in crate::emit) fn header_types(api: &ir::Api) -> Vec<TokenStream> {
         .map(|header_type| match header_type {
             ir::HeaderType::Struct(s) => headers_struct(api, s),
             ir::HeaderType::Alias { name, target } => {
-                let doc = docs::outer(&format!("The same headers as [`{target}`]."));
-                let (alias, target) = (ident(name), ident(target));
+                let ir::HeaderType::Struct(target) = &api.header_types[*target] else {
+                    unreachable!("lowering makes every header alias name a struct")
+                };
+                let doc = docs::outer(&format!("The same headers as [`{}`].", target.name));
+                let (alias, target) = (ident(name), ident(&target.name));
                 quote! { #doc pub type #alias = #target; }
             }
         })
