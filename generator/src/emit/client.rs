@@ -30,11 +30,7 @@ pub struct OperationTexts {
 impl<'a> ClientFile<'a> {
     /// The module root of `api` in the crate whose library is `lib`.
     pub fn new(api: &'a ir::Api, lib: &str) -> ClientFile<'a> {
-        let module = ModuleContext {
-            path: format!("{lib}::{}", api.module),
-            validated: &api.validated_types,
-            types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
-        };
+        let module = ModuleContext { path: format!("{lib}::{}", api.module), api };
         ClientFile { api, module }
     }
 
@@ -54,7 +50,7 @@ impl<'a> ClientFile<'a> {
             for item in extra_items.drain(..) {
                 after.push(item);
             }
-            let more = operation_extras(op);
+            let more = operation_extras(self.api, op);
             extras.impl_items(quote!(#(#more)*));
         }
         Ok(OperationTexts { methods: methods.into_text()?, extras: extras.into_text()?, after: after.into_text()? })
@@ -76,9 +72,9 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
     ));
     let module_docs = docs::inner(&module_text);
 
-    let default_error_tokens = ty(&api.default_error);
+    let default_error_tokens = ty(api, &api.default_error);
     let warning_item = match &api.warnings {
-        Some(w) => ty(&TypeRef::Named(w.item.clone())),
+        Some(w) => ty(api, &TypeRef::Named(w.item)),
         None => quote!(::serde_json::Value),
     };
     let servers = servers(api);
@@ -122,7 +118,7 @@ fn client_file(file: &ClientFile<'_>, parts: &[OperationTexts], out: &mut Printe
     let response_doc = match &api.warnings {
         Some(w) => format!(
             "A successful response: status, headers, rate limit, the `{}` warnings the API sent, and the body.",
-            w.item
+            api.type_name(w.item)
         ),
         None => "A successful response: status, headers, rate limit and the body.".to_owned(),
     };
@@ -508,7 +504,7 @@ fn builder(api: &ir::Api) -> TokenStream {
 fn finish(api: &ir::Api) -> TokenStream {
     let warnings = match &api.warnings {
         Some(w) => {
-            let envelope = ty(&TypeRef::Named(w.envelope.clone()));
+            let envelope = ty(api, &TypeRef::Named(w.envelope));
             let field = ident(&w.field);
             if !w.optional {
                 quote!(crate::runtime::__codegen::warnings::<#envelope>(&response.body).map(|w| w.#field).unwrap_or_default())

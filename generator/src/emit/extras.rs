@@ -10,10 +10,10 @@ use quote::quote;
 /// The reply constant and the payload's `from_callback`/`verify`.
 pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
     let mut out = Vec::new();
-    let mut payloads: Vec<(&String, &String)> = Vec::new();
+    let mut payloads: Vec<(ir::TypeId, &String)> = Vec::new();
     for hook in &api.webhooks {
-        if !payloads.iter().any(|(p, _)| *p == &hook.payload) {
-            payloads.push((&hook.payload, &hook.field));
+        if !payloads.iter().any(|(p, _)| *p == hook.payload) {
+            payloads.push((hook.payload, &hook.field));
         }
     }
     if let Some(reply) = api.webhooks.iter().find_map(|h| h.reply.as_ref()) {
@@ -26,10 +26,10 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
     }
     for (payload, field) in payloads {
         let hook_field = field;
-        let name = ident(payload);
+        let name = ident(api.type_name(payload));
         let hooks: Vec<String> =
-            api.webhooks.iter().filter(|h| &h.payload == payload).map(|h| format!("`{}`", h.name)).collect();
-        let verify = api.event_hash.as_ref().filter(|h| &h.type_name == payload).map(|hash| {
+            api.webhooks.iter().filter(|h| h.payload == payload).map(|h| format!("`{}`", h.name)).collect();
+        let verify = api.event_hash.as_ref().filter(|h| h.type_id == payload).map(|hash| {
             let message: Vec<&str> = hash.message.iter().map(ir::Pointer::as_str).collect();
             let at = hash.hash.as_str();
             let reported = hash.reported_for.as_ref().map(|r| {
@@ -146,25 +146,25 @@ pub(super) fn webhook_items(api: &ir::Api) -> TokenStream {
 }
 
 /// Paginators, waiters and cancel-and-confirm of one operation (methods of `Client`).
-pub(super) fn operation_extras(op: &ir::Operation) -> Vec<TokenStream> {
+pub(super) fn operation_extras(api: &ir::Api, op: &ir::Operation) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let method = ident(&op.method_name);
-    let error_tokens = super::error_tokens(&op.error);
+    let error_tokens = super::error_tokens(api, &op.error);
     let options_name = op.names.options.as_deref().map(ident);
     // The options argument of a call that sets none.
     let options_arg = options_name.as_ref().map(|options| quote!(&#options::default()));
     // The operation's required arguments, forwarded as they are.
     let required: Vec<&ir::Param> = op.params.iter().filter(|p| p.required).collect();
     let arg_names: Vec<_> = required.iter().map(|p| ident(&p.name)).collect();
-    let arg_types: Vec<TokenStream> = required.iter().map(|p| borrowed_arg(&p.ty)).collect();
+    let arg_types: Vec<TokenStream> = required.iter().map(|p| borrowed_arg(api, &p.ty)).collect();
 
     if let (Some(pager), Some(pages), Some(items), Some(options_name)) =
         (&op.paginator, &op.names.pages, &op.names.items, &options_name)
     {
         // The streams borrow the client and the arguments for `'a`.
         let arg_types: Vec<TokenStream> =
-            required.iter().map(|p| super::borrowed_arg_for(&p.ty, &quote!('a))).collect();
-        out.push(paginator(op, pager, (pages, items), &arg_names, &arg_types, options_name, &error_tokens));
+            required.iter().map(|p| super::borrowed_arg_for(api, &p.ty, &quote!('a))).collect();
+        out.push(paginator(api, (op, pager), (pages, items), (&arg_names, &arg_types), options_name, &error_tokens));
     }
 
     for waiter in &op.waiters {
@@ -210,25 +210,24 @@ pub(super) fn operation_extras(op: &ir::Operation) -> Vec<TokenStream> {
 
     if let (Some(cancel), Some(name)) = (&op.cancel, &op.names.and_confirm) {
         if let Some(confirm) = &cancel.confirm {
-            out.push(cancel_and_confirm(op, (cancel, confirm), name, &arg_names, &arg_types, &options_arg));
+            out.push(cancel_and_confirm(api, op, (cancel, confirm), name, &arg_names, &arg_types, &options_arg));
         }
     }
     out
 }
 
 fn paginator(
-    op: &ir::Operation,
-    pager: &ir::Paginator,
+    api: &ir::Api,
+    (op, pager): (&ir::Operation, &ir::Paginator),
     (pages, items_fn): (&str, &str),
-    arg_names: &[proc_macro2::Ident],
-    arg_types: &[TokenStream],
+    (arg_names, arg_types): (&[proc_macro2::Ident], &[TokenStream]),
     options_name: &proc_macro2::Ident,
     error_tokens: &TokenStream,
 ) -> TokenStream {
     let method = ident(&op.method_name);
     let page = ident(&pager.page_field);
     let items = ident(&pager.items_field.name);
-    let item = ty(&pager.item_type);
+    let item = ty(api, &pager.item_type);
     let count = pager.page_count.as_str();
     let body_items = if pager.items_field.optional {
         quote!(response.body.#items.clone().unwrap_or_default())
@@ -236,7 +235,7 @@ fn paginator(
         quote!(response.body.#items.clone())
     };
     let (pages, items_fn) = (ident(pages), ident(items_fn));
-    let body_type = ty(&pager.page_type);
+    let body_type = ty(api, &pager.page_type);
     let doc = docs::outer(&format!(
         "Every page of [`Client::{}`], from `options.{}` (default 1) to the last page (`{count}` in the response); the stream ends after an error. It is boxed, so `.next().await` works without pinning.",
         op.method_name, pager.page_field
@@ -294,6 +293,7 @@ fn paginator(
 }
 
 fn cancel_and_confirm(
+    api: &ir::Api,
     op: &ir::Operation,
     (cancel, confirm): (&ir::Cancel, &ir::Confirm),
     name: &str,
@@ -304,7 +304,7 @@ fn cancel_and_confirm(
     let method = ident(&op.method_name);
     let name = ident(name);
     let waiter = ident(&confirm.waiter_method);
-    let event = ident(&confirm.event);
+    let event = ident(api.type_name(confirm.event));
     let (type_at, type_value) = (confirm.event_type.pointer.as_str(), &confirm.event_type.equals);
     let id_at = confirm.event_id.as_str();
     let id_arg = ident(&cancel.id_param);

@@ -33,20 +33,21 @@ pub(crate) fn ident(name: &str) -> Ident {
 }
 
 /// The Rust type for a type reference, inside a module's `types.rs`.
-pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
-    type_tokens_in(ty, &quote!())
+pub(crate) fn type_tokens(api: &ir::Api, ty: &TypeRef) -> TokenStream {
+    type_tokens_in(api, ty, &quote!())
 }
 
 /// The Rust type for a type reference, naming module types through `prefix`
-/// (`types::` from the client file).
-pub(crate) fn type_tokens_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+/// (`types::` from the client file). A named type's name is read from the
+/// arena, `api.types`.
+pub(crate) fn type_tokens_in(api: &ir::Api, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
-        TypeRef::Named(name) => {
-            let name = ident(name);
+        TypeRef::Named(id) => {
+            let name = ident(api.type_name(*id));
             quote!(#prefix #name)
         }
-        TypeRef::Boxed(name) => {
-            let name = ident(name);
+        TypeRef::Boxed(id) => {
+            let name = ident(api.type_name(*id));
             quote!(::std::boxed::Box<#prefix #name>)
         }
         TypeRef::String | TypeRef::Bytes => quote!(::std::string::String),
@@ -59,11 +60,11 @@ pub(crate) fn type_tokens_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream 
         TypeRef::F64 => quote!(f64),
         TypeRef::Json => quote!(::serde_json::Value),
         TypeRef::Vec(inner) => {
-            let inner = type_tokens_in(inner, prefix);
+            let inner = type_tokens_in(api, inner, prefix);
             quote!(::std::vec::Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = type_tokens_in(inner, prefix);
+            let inner = type_tokens_in(api, inner, prefix);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
     }
@@ -71,18 +72,18 @@ pub(crate) fn type_tokens_in(ty: &TypeRef, prefix: &TokenStream) -> TokenStream 
 
 /// The Rust type for a type reference from a module root, where the
 /// module's own types are `types::X`.
-pub(crate) fn ty(t: &TypeRef) -> TokenStream {
-    type_tokens_in(t, &quote!(types::))
+pub(crate) fn ty(api: &ir::Api, t: &TypeRef) -> TokenStream {
+    type_tokens_in(api, t, &quote!(types::))
 }
 
 /// The argument type for a required value: borrowed where that is natural.
-pub(crate) fn borrowed_arg(t: &TypeRef) -> TokenStream {
-    borrowed_arg_for(t, &quote!())
+pub(crate) fn borrowed_arg(api: &ir::Api, t: &TypeRef) -> TokenStream {
+    borrowed_arg_for(api, t, &quote!())
 }
 
 /// [`borrowed_arg`] with a named lifetime on the borrow (`&'a str`), for
 /// methods whose result borrows their arguments (paginator streams).
-pub(crate) fn borrowed_arg_for(t: &TypeRef, lifetime: &TokenStream) -> TokenStream {
+pub(crate) fn borrowed_arg_for(api: &ir::Api, t: &TypeRef, lifetime: &TokenStream) -> TokenStream {
     match t {
         TypeRef::String | TypeRef::Bytes => quote!(&#lifetime str),
         TypeRef::Bool
@@ -91,13 +92,13 @@ pub(crate) fn borrowed_arg_for(t: &TypeRef, lifetime: &TokenStream) -> TokenStre
         | TypeRef::U64
         | TypeRef::F32
         | TypeRef::F64
-        | TypeRef::StringBool => ty(t),
+        | TypeRef::StringBool => ty(api, t),
         TypeRef::Vec(inner) => {
-            let inner = ty(inner);
+            let inner = ty(api, inner);
             quote!(&#lifetime [#inner])
         }
         other => {
-            let t = ty(other);
+            let t = ty(api, other);
             quote!(&#lifetime #t)
         }
     }
@@ -105,11 +106,11 @@ pub(crate) fn borrowed_arg_for(t: &TypeRef, lifetime: &TokenStream) -> TokenStre
 
 /// The error type an operation's method returns: the module's `Error`, or
 /// `Error<E>` when the operation's error body is not the default one.
-pub(crate) fn error_tokens(error: &ir::ErrorBody) -> TokenStream {
+pub(crate) fn error_tokens(api: &ir::Api, error: &ir::ErrorBody) -> TokenStream {
     if error.is_default {
         quote!(Error)
     } else {
-        let t = ty(&error.ty);
+        let t = ty(api, &error.ty);
         quote!(Error<#t>)
     }
 }

@@ -24,9 +24,9 @@ impl<'a> TypesFile<'a> {
     /// only on a generator bug (see [`Printer::finish`]).
     pub fn types(&self, range: std::ops::Range<usize>) -> Result<String, String> {
         let mut out = Printer::new();
-        for def in self.api.types.get(range).unwrap_or_default() {
-            let item = type_def(def, &mut out);
-            let checks = super::validate::validate_impl(def, &self.api.validated_types);
+        for (i, def) in self.api.types.iter().enumerate().take(range.end).skip(range.start) {
+            let item = type_def(self.api, def, &mut out);
+            let checks = super::validate::validate_impl(ir::TypeId::at(i), def, &self.api.validated_types);
             let metadata = def.error_metadata.as_ref().map(|m| error_metadata_impl(&def.name, m));
             out.push(quote! { #item #checks #metadata });
         }
@@ -105,7 +105,7 @@ fn text_path(path: &ir::FieldPath) -> TokenStream {
 /// straight away (the one enum emitter: prettyplease would print a macro's
 /// body as a flat run of tokens, and an enum of thousands of values costs
 /// far less as text); the tokens returned are then only its extra impls.
-fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
+fn type_def(api: &ir::Api, def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
     let name = ident(&def.name);
     let mut text = def.docs.clone();
     if text.trim().is_empty() {
@@ -114,17 +114,17 @@ fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
     let doc = docs::outer(&text);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(&name, doc, deprecated, s),
+        TypeKind::Struct(s) => struct_def(api, &name, doc, deprecated, s),
         TypeKind::Enum(e) => {
             out.text(&enum_text(&def.name, &text, def.deprecated, e));
             enum_extras(&name, e)
         }
         TypeKind::Alias(target) => {
-            let target = type_tokens(target);
+            let target = type_tokens(api, target);
             quote! { #doc #deprecated pub type #name = #target; }
         }
         TypeKind::Newtype(target) => {
-            let target = type_tokens(target);
+            let target = type_tokens(api, target);
             quote! {
                 #doc
                 #deprecated
@@ -136,7 +136,7 @@ fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
         TypeKind::Untagged(variants) => {
             let arms = variants.iter().map(|v| {
                 let vname = ident(&v.name);
-                let ty = type_tokens(&v.ty);
+                let ty = type_tokens(api, &v.ty);
                 let vdoc = docs::outer(&format!("The `{}` form.", v.name));
                 quote! { #vdoc #vname(#ty), }
             });
@@ -149,7 +149,7 @@ fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
             }
         }
         TypeKind::Tagged { tag, variants, unknown_variant, metered } => {
-            tagged_def(&name, doc, deprecated, tag, variants, unknown_variant, *metered)
+            tagged_def(api, &name, doc, deprecated, (tag, unknown_variant), variants, *metered)
         }
     }
 }
@@ -160,19 +160,20 @@ fn type_def(def: &ir::TypeDef, out: &mut Printer) -> TokenStream {
 /// serializing writes the variant's tag (variant structs carry no copy).
 /// A `metered` union (one a callback payload holds) converts the object
 /// through the runtime's memory meter; any other converts it plainly.
+/// `unknown` names the variant that keeps an unknown tag's object.
 fn tagged_def(
+    api: &ir::Api,
     name: &proc_macro2::Ident,
     doc: TokenStream,
     deprecated: Option<TokenStream>,
-    tag: &str,
+    (tag, unknown): (&str, &str),
     variants: &[ir::TaggedVariant],
-    unknown: &str,
     metered: bool,
 ) -> TokenStream {
     let unknown = ident(unknown);
     let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let values: Vec<&String> = variants.iter().map(|v| &v.tag_value).collect();
-    let types: Vec<TokenStream> = variants.iter().map(|v| type_tokens(&v.ty)).collect();
+    let types: Vec<TokenStream> = variants.iter().map(|v| type_tokens(api, &v.ty)).collect();
     let binding = if variants.iter().any(|v| v.drops_tag) { quote!(mut value) } else { quote!(value) };
     // The tag out of the object, for a struct that has no field for it.
     let drops = variants.iter().map(|v| {
@@ -245,6 +246,7 @@ fn tagged_def(
 }
 
 fn struct_def(
+    api: &ir::Api,
     name: &proc_macro2::Ident,
     doc: TokenStream,
     deprecated: Option<TokenStream>,
@@ -254,7 +256,7 @@ fn struct_def(
         let fname = ident(&f.name);
         let wire = &f.wire_name;
         let rename = (f.name != f.wire_name).then(|| quote!(#[serde(rename = #wire)]));
-        let inner = type_tokens(&f.ty);
+        let inner = type_tokens(api, &f.ty);
         let mut text = f.docs.clone();
         if text.trim().is_empty() {
             text = format!("`{wire}`.");
@@ -288,7 +290,7 @@ fn struct_def(
         }
         Extra::Typed(field, ty) => {
             let field = ident(field);
-            let ty = type_tokens(ty);
+            let ty = type_tokens(api, ty);
             quote! {
                 /// Further properties (`additionalProperties`).
                 #[serde(flatten)]
@@ -315,7 +317,7 @@ fn struct_def(
         let required: Vec<&ir::Field> = s.fields.iter().filter(|f| f.required && !f.nullable).collect();
         let args = required.iter().map(|f| {
             let n = ident(&f.name);
-            let t = type_tokens(&f.ty);
+            let t = type_tokens(api, &f.ty);
             quote!(#n: #t)
         });
         let inits = s.fields.iter().map(|f| {

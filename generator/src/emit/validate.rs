@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 
 /// The `Validate` impl of one type, if lowering gave it one (`set` is
 /// [`ir::Api::validated_types`]).
-pub fn validate_impl(def: &ir::TypeDef, set: &BTreeSet<String>) -> Option<TokenStream> {
-    if !set.contains(&def.name) {
+pub fn validate_impl(id: ir::TypeId, def: &ir::TypeDef, set: &BTreeSet<ir::TypeId>) -> Option<TokenStream> {
+    if !set.contains(&id) {
         return None;
     }
     let name = ident(&def.name);
@@ -47,7 +47,7 @@ pub fn validate_impl(def: &ir::TypeDef, set: &BTreeSet<String>) -> Option<TokenS
 /// Match arms of a union: variants holding a checked type are checked.
 fn variant_arms<'v>(
     variants: impl Iterator<Item = (&'v String, &'v TypeRef)> + 'v,
-    set: &'v BTreeSet<String>,
+    set: &'v BTreeSet<ir::TypeId>,
 ) -> impl Iterator<Item = TokenStream> + 'v {
     variants.map(move |(name, ty)| {
         let vname = ident(name);
@@ -59,7 +59,7 @@ fn variant_arms<'v>(
     })
 }
 
-fn struct_checks(s: &ir::Struct, set: &BTreeSet<String>) -> TokenStream {
+fn struct_checks(s: &ir::Struct, set: &BTreeSet<ir::TypeId>) -> TokenStream {
     let code_of = |rule: ViolationRule| -> TokenStream {
         match s.checks.codes.iter().find(|c| c.rule == rule) {
             Some(c) => {

@@ -5,6 +5,12 @@
 //! the JSON pointer it came from. Lists are in spec order so the output is
 //! byte-for-byte stable.
 //!
+//! Named types sit in one arena, [`Api::types`], in the order they are
+//! printed; a [`TypeRef`], a webhook's payload, the warnings source, the
+//! types that validate and the rest refer to them by [`TypeId`], the index
+//! there (typify's `TypeSpace`/`TypeId`), never by name. A type's name is in
+//! its [`TypeDef`] only; [`Api::type_def`] and [`Api::type_name`] look it up.
+//!
 //! This file holds the API level (servers, security, the module-wide
 //! choices); `types` the named types and type references; `operation` the
 //! operations, their bodies, responses and extensions, and callbacks.
@@ -49,7 +55,8 @@ pub struct Api {
     pub event_hash: Option<EventHash>,
     /// The type whose one array property lists warnings (`x-esign-warnings`).
     pub warnings: Option<WarningsSource>,
-    /// Named types, in a deterministic order.
+    /// The arena of named types, in the order they are printed: a
+    /// [`TypeId`] is an index here.
     pub types: Vec<TypeDef>,
     /// Operations, in path then method order as the spec lists them.
     pub operations: Vec<Operation>,
@@ -60,17 +67,35 @@ pub struct Api {
     /// operation order), then the aliases of operations that document the
     /// same headers as an earlier one.
     pub header_types: Vec<HeaderType>,
-    /// The types that get a `Validate` impl (by Rust name): with
+    /// The types that get a `Validate` impl: with
     /// `x-esign-validate`, those with a check of their own or holding such
     /// a type; none otherwise. A request body of one of them is checked
     /// before it is sent.
-    pub validated_types: std::collections::BTreeSet<String>,
+    pub validated_types: std::collections::BTreeSet<TypeId>,
     /// The method of the operation through which `Client` implements
     /// `runtime::Cancel`: the first with `x-esign-cancel`.
     pub cancel_method: Option<String>,
     /// The runtime features the module's generated code uses, in a fixed
     /// order (the order of [`RuntimeFeature`]'s variants).
     pub runtime_features: Vec<RuntimeFeature>,
+}
+
+impl Api {
+    /// The named type an id refers to.
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.index()]
+    }
+
+    /// The Rust name of the type an id refers to.
+    pub fn type_name(&self, id: TypeId) -> &str {
+        &self.type_def(id).name
+    }
+
+    /// The id of the type with this Rust name, if there is one (for tools
+    /// and tests; the IR itself refers to types by id).
+    pub fn type_id(&self, name: &str) -> Option<TypeId> {
+        self.types.iter().position(|t| t.name == name).map(TypeId::at)
+    }
 }
 
 /// A part of the runtime that only some specs need (a Cargo feature of
@@ -106,8 +131,9 @@ pub enum HeaderType {
     Alias {
         /// The alias (`ListHeaders`).
         name: String,
-        /// The struct it names (`GetHeaders`).
-        target: String,
+        /// The struct it names (`GetHeaders`): its index in
+        /// [`Api::header_types`], where the structs come first.
+        target: usize,
     },
 }
 
@@ -220,11 +246,11 @@ pub struct RateLimitHeaders {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WarningsSource {
     /// The envelope type (`WarningResponse`).
-    pub envelope: String,
+    pub envelope: TypeId,
     /// Its array field (`warnings`).
     pub field: String,
     /// The field is an `Option` (not required, or nullable).
     pub optional: bool,
     /// The item type (`Warning`).
-    pub item: String,
+    pub item: TypeId,
 }

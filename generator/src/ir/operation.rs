@@ -316,7 +316,7 @@ pub struct Confirm {
     /// The waiter's Rust method name (`wait_until_signature_request_canceled`).
     pub waiter_method: String,
     /// The callback payload type.
-    pub event: String,
+    pub event: TypeId,
     /// The event type in the payload that confirms.
     pub event_type: BodyMatch,
     /// Where the id is in the payload.
@@ -331,7 +331,7 @@ pub struct Webhook {
     /// Doc text.
     pub docs: String,
     /// The payload type.
-    pub payload: String,
+    pub payload: TypeId,
     /// The multipart field that holds the JSON (`json`).
     pub field: String,
     /// The exact reply the endpoint must send, when documented.
@@ -342,7 +342,7 @@ pub struct Webhook {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventHash {
     /// The payload type.
-    pub type_name: String,
+    pub type_id: TypeId,
     /// The fields hashed, in order.
     pub message: Vec<Pointer>,
     /// Where the hash is.

@@ -2,6 +2,25 @@
 
 use super::*;
 
+/// A named type's id: its index in the arena [`Api::types`], which lists
+/// the types in the order they are printed. Lowering hands ids out (see
+/// `lower/`); every reference to a named type is one, and its name is read
+/// from the arena ([`Api::type_name`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub u32);
+
+impl TypeId {
+    /// The index in [`Api::types`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The id of the type at `index` in [`Api::types`].
+    pub fn at(index: usize) -> TypeId {
+        TypeId(u32::try_from(index).expect("fewer than 2^32 types"))
+    }
+}
+
 /// A named Rust type.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypeDef {
@@ -331,10 +350,10 @@ pub struct TaggedVariant {
 /// A reference to a type, as used by fields, parameters and bodies.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TypeRef {
-    /// A named type in the same module.
-    Named(String),
+    /// A named type in the same module: its place in [`Api::types`].
+    Named(TypeId),
     /// A named type behind a `Box` (breaks a cycle).
-    Boxed(String),
+    Boxed(TypeId),
     /// `String`.
     String,
     /// `bool`.
@@ -362,12 +381,43 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
-    /// Whether this is (a list or map of) a named type in `names`.
-    pub fn names_one_of(&self, names: &std::collections::BTreeSet<String>) -> bool {
+    /// Whether this is (a list or map of) a named type in `ids`.
+    pub fn names_one_of(&self, ids: &std::collections::BTreeSet<TypeId>) -> bool {
         match self {
-            TypeRef::Named(n) | TypeRef::Boxed(n) => names.contains(n),
-            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.names_one_of(names),
+            TypeRef::Named(id) | TypeRef::Boxed(id) => ids.contains(id),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.names_one_of(ids),
             _ => false,
+        }
+    }
+}
+
+impl TypeRef {
+    /// Every named type this mentions, mutably (to renumber them).
+    pub fn ids_mut(&mut self, f: &mut impl FnMut(&mut TypeId)) {
+        match self {
+            TypeRef::Named(id) | TypeRef::Boxed(id) => f(id),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.ids_mut(f),
+            _ => {}
+        }
+    }
+}
+
+impl TypeKind {
+    /// Every named type the kind refers to, mutably (to renumber them).
+    pub fn ids_mut(&mut self, f: &mut impl FnMut(&mut TypeId)) {
+        match self {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    field.ty.ids_mut(f);
+                }
+                if let Extra::Typed(_, ty) = &mut s.extra {
+                    ty.ids_mut(f);
+                }
+            }
+            TypeKind::Enum(_) => {}
+            TypeKind::Untagged(variants) => variants.iter_mut().for_each(|v| v.ty.ids_mut(f)),
+            TypeKind::Tagged { variants, .. } => variants.iter_mut().for_each(|v| v.ty.ids_mut(f)),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => ty.ids_mut(f),
         }
     }
 }

@@ -43,7 +43,7 @@ pub(super) fn decide(api: &mut ir::Api) {
         .types
         .iter()
         .enumerate()
-        .filter(|(_, def)| bodies.contains(&def.name))
+        .filter(|(i, _)| bodies.contains(&ir::TypeId::at(*i)))
         .map(|(i, def)| (i, metadata_of(def, &api.types)))
         .collect();
     for (i, metadata) in decided {
@@ -52,14 +52,14 @@ pub(super) fn decide(api: &mut ir::Api) {
 }
 
 /// The named types (not aliases) an error body of type `ty` needs an impl for.
-fn error_bodies(ty: &TypeRef, types: &[ir::TypeDef], depth: usize, out: &mut BTreeSet<String>) {
+fn error_bodies(ty: &TypeRef, types: &[ir::TypeDef], depth: usize, out: &mut BTreeSet<ir::TypeId>) {
     match ty {
         TypeRef::Named(name) | TypeRef::Boxed(name) => match find(types, name) {
             Some(ir::TypeDef { kind: TypeKind::Alias(target), .. }) if depth > 0 => {
                 error_bodies(target, types, depth - 1, out)
             }
             Some(_) => {
-                out.insert(name.clone());
+                out.insert(*name);
             }
             None => {}
         },
@@ -68,8 +68,8 @@ fn error_bodies(ty: &TypeRef, types: &[ir::TypeDef], depth: usize, out: &mut BTr
     }
 }
 
-fn find<'a>(types: &'a [ir::TypeDef], name: &str) -> Option<&'a ir::TypeDef> {
-    types.iter().find(|def| def.name == name)
+fn find<'a>(types: &'a [ir::TypeDef], id: &ir::TypeId) -> Option<&'a ir::TypeDef> {
+    types.get(id.index())
 }
 
 /// The type `ty` names, aliases followed.

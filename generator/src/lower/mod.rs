@@ -5,6 +5,14 @@
 //! for every identifier. The only stage that sees both `openapiv3` and the
 //! IR; it never produces tokens. Every failure is a located [`Error`].
 //!
+//! Lowering hands out the [`ir::TypeId`]s of named types as it goes
+//! (`schema/arena.rs`): a component schema's id is reserved before any body
+//! is lowered, so references and recursive types resolve in any order; an
+//! inline type's id is given when it is finished. Once the components are
+//! lowered the ids are renumbered to the printed order, and from then on
+//! every pass (cycles, tagged unions, error bodies, validated types, the
+//! warnings source, paginators) looks types up by id.
+//!
 //! This file holds the document level (the module name, servers, security,
 //! the API-level extensions) and the `Lowerer` context; `operations`
 //! lowers operations (with `multipart` for multipart bodies), `schema`
@@ -92,13 +100,18 @@ struct Lowerer<'a> {
     nullable_refs: std::collections::BTreeSet<String>,
     /// `$ref` of a schema -> the component schemas that extend it with `allOf`.
     subtypes: BTreeMap<String, Vec<String>>,
-    /// `#/components/schemas/X` -> Rust type name.
-    schema_names: BTreeMap<String, String>,
+    /// `#/components/schemas/X` -> its type's id.
+    schema_names: BTreeMap<String, ir::TypeId>,
     type_scope: Scope,
     /// Inline schemas already made a type, by their content less their
-    /// annotations -> that type's name (see `Lowerer::inline_type`).
-    inline_types: std::collections::HashMap<String, String>,
+    /// annotations -> that type (see `Lowerer::inline_type`).
+    inline_types: std::collections::HashMap<String, ir::TypeId>,
+    /// The types lowered so far, in the order they are finished (the
+    /// order they are printed in).
     types: Vec<ir::TypeDef>,
+    /// Every id handed out -> its name and, once its body is lowered, its
+    /// place in `types` (see `schema::arena`).
+    slots: Vec<schema::Slot>,
     warnings: Vec<Warning>,
     skipped: Vec<Error>,
 }
@@ -115,6 +128,7 @@ impl<'a> Lowerer<'a> {
             type_scope: Scope::default(),
             inline_types: std::collections::HashMap::new(),
             types: Vec::new(),
+            slots: Vec::new(),
             warnings: Vec::new(),
             skipped: Vec::new(),
         }
@@ -301,14 +315,14 @@ impl<'a> Lowerer<'a> {
         let ir::TypeRef::Named(envelope) = self.schema_ref(&ext.reference, pointer)? else {
             return Err(self.invalid(pointer, "expected a reference to a component schema"));
         };
-        let shape = self.types.iter().find(|t| t.name == envelope).map(|t| &t.kind);
-        let arrays: Vec<(&ir::Field, &String)> = match shape {
+        let shape = self.type_def(envelope).map(|t| &t.kind);
+        let arrays: Vec<(&ir::Field, ir::TypeId)> = match shape {
             Some(ir::TypeKind::Struct(s)) => s
                 .fields
                 .iter()
                 .filter_map(|f| match &f.ty {
                     ir::TypeRef::Vec(item) => match item.as_ref() {
-                        ir::TypeRef::Named(item) => Some((f, item)),
+                        ir::TypeRef::Named(item) => Some((f, *item)),
                         _ => None,
                     },
                     _ => None,
@@ -321,7 +335,7 @@ impl<'a> Lowerer<'a> {
                 envelope,
                 field: field.name.clone(),
                 optional: !field.required || field.nullable,
-                item: (*item).clone(),
+                item: *item,
             })),
             _ => Err(self.invalid(
                 pointer,
@@ -418,14 +432,14 @@ impl<'a> Lowerer<'a> {
         // Through aliases to the type that carries the constructor.
         let mut ty = ty;
         for _ in 0..32 {
-            let ir::TypeRef::Named(name) = &ty else { break };
-            match self.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            let ir::TypeRef::Named(id) = &ty else { break };
+            match self.type_def(*id).map(|t| &t.kind) {
                 Some(ir::TypeKind::Alias(target)) => ty = target.clone(),
                 _ => break,
             }
         }
         let payload = match ty {
-            ir::TypeRef::Named(name) => name,
+            ir::TypeRef::Named(id) => id,
             _ => {
                 self.warn(
                     &body_at,
@@ -512,9 +526,9 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => None,
             };
-            let type_name = self.schema_names[&format!("#/components/schemas/{key}")].clone();
+            let type_id = self.schema_names[&format!("#/components/schemas/{key}")];
             return Ok(Some(ir::EventHash {
-                type_name,
+                type_id,
                 message: ext.message.into_iter().map(ir::Pointer).collect(),
                 hash: ir::Pointer(ext.hash),
                 reported_for,

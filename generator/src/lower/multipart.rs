@@ -60,13 +60,14 @@ impl<'a> Lowerer<'a> {
                     match member {
                         ReferenceOr::Reference { reference } => {
                             let ty = self.schema_ref(reference, &here)?;
-                            let ir::TypeRef::Named(name) = ty.clone() else {
+                            let ir::TypeRef::Named(id) = ty.clone() else {
                                 return Err(
                                     self.unsupported(&here, "a spread multipart member that is not a named type")
                                 );
                             };
                             let is_struct =
-                                self.types.iter().any(|t| t.name == name && matches!(t.kind, ir::TypeKind::Struct(_)));
+                                self.type_def(id).is_some_and(|t| matches!(t.kind, ir::TypeKind::Struct(_)));
+                            let name = self.type_name(id).to_owned();
                             if !is_struct {
                                 return Err(self.unsupported(&here, "a spread multipart member that is not an object"));
                             }

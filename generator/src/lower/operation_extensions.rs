@@ -26,16 +26,16 @@ impl<'a> Lowerer<'a> {
             })?;
         let items = &ext.items;
         let body = responses.iter().find_map(|r| match &r.body {
-            ir::ResponseBody::Json(ir::TypeRef::Named(name)) if r.success => Some(name.clone()),
+            ir::ResponseBody::Json(ir::TypeRef::Named(id)) if r.success => Some(*id),
             _ => None,
         });
-        let field = body.as_ref().and_then(|name| {
-            self.types.iter().find(|t| &t.name == name).and_then(|t| match &t.kind {
+        let field = body.and_then(|id| {
+            self.type_def(id).and_then(|t| match &t.kind {
                 ir::TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire_name == *items),
                 _ => None,
             })
         });
-        let (Some(field), Some(page_type)) = (field, body.clone()) else {
+        let (Some(field), Some(page_type)) = (field, body) else {
             return Err(
                 self.invalid(&pointer_join(pointer, "items"), format!("the success body has no property `{items}`"))
             );

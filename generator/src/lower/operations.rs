@@ -280,14 +280,13 @@ impl<'a> Lowerer<'a> {
         }
         let authenticated = !matches!(&op.security, Some(reqs) if reqs.is_empty());
         let envelope = self.envelope.clone().filter(|envelope| {
-            responses.iter().any(|r| match &r.body {
-                ir::ResponseBody::Json(ir::TypeRef::Named(name)) if r.success => {
-                    self.types.iter().any(|t| {
-                        t.name == *name
-                            && matches!(&t.kind, ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.wire_name == envelope.field))
-                    })
-                }
+            responses.iter().any(|r| {
+                match &r.body {
+                ir::ResponseBody::Json(ir::TypeRef::Named(id)) if r.success => self.type_def(*id).is_some_and(|t| {
+                    matches!(&t.kind, ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.wire_name == envelope.field))
+                }),
                 _ => false,
+            }
             })
         });
         let cancel = match self.read(&op.extensions, "x-esign-cancel", pointer)? {
@@ -452,7 +451,7 @@ impl<'a> Lowerer<'a> {
             | ir::TypeRef::F32
             | ir::TypeRef::F64
             | ir::TypeRef::StringBool => true,
-            ir::TypeRef::Named(name) => match self.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            ir::TypeRef::Named(id) => match self.type_def(*id).map(|t| &t.kind) {
                 Some(ir::TypeKind::Enum(_)) => true,
                 Some(ir::TypeKind::Alias(inner)) => self.is_scalar(&inner.clone()),
                 _ => false,

@@ -127,10 +127,10 @@ pub(super) fn header_types(operations: &[ir::Operation]) -> Vec<ir::HeaderType> 
         if headers.is_empty() {
             continue;
         }
-        match structs.iter_mut().find(|known| known.headers == headers) {
-            Some(known) => {
-                known.methods.push(op.method_name.clone());
-                aliases.push(ir::HeaderType::Alias { name: name.clone(), target: known.name.clone() });
+        match structs.iter_mut().position(|known| known.headers == headers) {
+            Some(target) => {
+                structs[target].methods.push(op.method_name.clone());
+                aliases.push(ir::HeaderType::Alias { name: name.clone(), target });
             }
             None => {
                 structs.push(ir::HeaderStruct { name: name.clone(), headers, methods: vec![op.method_name.clone()] })
@@ -179,15 +179,16 @@ pub(super) fn runtime_features(api: &ir::Api) -> Vec<ir::RuntimeFeature> {
 /// The names of the types that get a `Validate` impl, when the API opts in
 /// (`x-esign-validate`): those with a check of their own or holding such a
 /// type.
-pub(super) fn validated_types(api: &ir::Api) -> BTreeSet<String> {
+pub(super) fn validated_types(api: &ir::Api) -> BTreeSet<ir::TypeId> {
     let mut set = BTreeSet::new();
     if !api.validate {
         return set;
     }
     loop {
         let before = set.len();
-        for def in &api.types {
-            if set.contains(&def.name) {
+        for (i, def) in api.types.iter().enumerate() {
+            let id = ir::TypeId::at(i);
+            if set.contains(&id) {
                 continue;
             }
             let holds = |ty: &TypeRef| ty.names_one_of(&set);
@@ -206,7 +207,7 @@ pub(super) fn validated_types(api: &ir::Api) -> BTreeSet<String> {
                 TypeKind::Newtype(_) => false,
             };
             if yes {
-                set.insert(def.name.clone());
+                set.insert(id);
             }
         }
         if set.len() == before {
@@ -222,18 +223,18 @@ pub(super) fn validated_types(api: &ir::Api) -> BTreeSet<String> {
 /// a callback costs to parse. Every other union converts plainly, outside
 /// the meter.
 pub(super) fn meter_callback_unions(api: &mut ir::Api) {
-    fn names(ty: &TypeRef, out: &mut Vec<String>) {
+    fn names(ty: &TypeRef, out: &mut Vec<ir::TypeId>) {
         match ty {
-            TypeRef::Named(n) | TypeRef::Boxed(n) => out.push(n.clone()),
+            TypeRef::Named(id) | TypeRef::Boxed(id) => out.push(*id),
             TypeRef::Vec(inner) | TypeRef::Map(inner) => names(inner, out),
             _ => {}
         }
     }
-    let mut reached: BTreeSet<String> = api.webhooks.iter().map(|w| w.payload.clone()).collect();
+    let mut reached: BTreeSet<ir::TypeId> = api.webhooks.iter().map(|w| w.payload).collect();
     loop {
         let before = reached.len();
         let mut found = Vec::new();
-        for def in api.types.iter().filter(|def| reached.contains(&def.name)) {
+        for def in reached.iter().map(|id| api.type_def(*id)) {
             match &def.kind {
                 TypeKind::Struct(s) => {
                     s.fields.iter().for_each(|f| names(&f.ty, &mut found));
@@ -252,9 +253,9 @@ pub(super) fn meter_callback_unions(api: &mut ir::Api) {
             break;
         }
     }
-    for def in &mut api.types {
+    for (i, def) in api.types.iter_mut().enumerate() {
         if let TypeKind::Tagged { metered, .. } = &mut def.kind {
-            *metered = reached.contains(&def.name);
+            *metered = reached.contains(&ir::TypeId::at(i));
         }
     }
 }

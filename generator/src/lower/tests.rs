@@ -23,6 +23,11 @@ fn named<'a>(api: &'a ir::Api, name: &str) -> &'a ir::TypeDef {
     api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}"))
 }
 
+/// A reference to the type named `name`.
+fn named_ref(api: &ir::Api, name: &str) -> TypeRef {
+    TypeRef::Named(api.type_id(name).unwrap_or_else(|| panic!("no type {name}")))
+}
+
 fn as_struct(def: &ir::TypeDef) -> &ir::Struct {
     match &def.kind {
         TypeKind::Struct(s) => s,
@@ -95,11 +100,29 @@ fn a_discriminator_makes_a_tagged_union_whose_variants_lose_the_tag() {
         variants.iter().map(|v| (v.name.as_str(), v.tag_value.as_str(), &v.ty, v.drops_tag)).collect();
     assert_eq!(
         arms,
-        [("Cat", "cat", &TypeRef::Named("Cat".into()), true), ("Dog", "dog", &TypeRef::Named("Dog".into()), true),]
+        [("Cat", "cat", &named_ref(&api, "Cat"), true), ("Dog", "dog", &named_ref(&api, "Dog"), true),]
     );
     // The tag is the variant: the struct has no field for it.
     let cat = as_struct(named(&api, "Cat"));
     assert_eq!(cat.fields.iter().map(|f| f.wire_name.as_str()).collect::<Vec<_>>(), ["lives"]);
+}
+
+#[test]
+fn type_ids_index_the_arena_in_printed_order() {
+    // `A` refers to `B` before `B` is lowered, and `B`'s inline property
+    // type is finished before `B` itself: ids are renumbered to the order
+    // types are printed in, and every reference still finds its type.
+    let api = lower_schemas(
+        "    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/B'}\n    B:\n      type: object\n      properties:\n        inner:\n          type: object\n          properties:\n            a: {type: array, items: {$ref: '#/components/schemas/A'}}\n",
+    );
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["A", "BInner", "B"]);
+    assert_eq!(as_struct(named(&api, "A")).fields[0].ty, named_ref(&api, "B"));
+    assert_eq!(as_struct(named(&api, "B")).fields[0].ty, named_ref(&api, "BInner"));
+    assert_eq!(as_struct(named(&api, "BInner")).fields[0].ty, TypeRef::Vec(Box::new(named_ref(&api, "A"))));
+    for (i, def) in api.types.iter().enumerate() {
+        assert_eq!(api.type_def(ir::TypeId::at(i)).name, def.name);
+    }
 }
 
 #[test]
@@ -117,9 +140,9 @@ fn a_struct_holding_itself_by_value_is_boxed() {
         "    Node:\n      type: object\n      properties:\n        next: {$ref: '#/components/schemas/Node'}\n        children: {type: array, items: {$ref: '#/components/schemas/Node'}}\n",
     );
     let node = as_struct(named(&api, "Node"));
-    assert_eq!(node.fields[0].ty, TypeRef::Boxed("Node".into()));
+    assert_eq!(node.fields[0].ty, TypeRef::Boxed(api.type_id("Node").unwrap()));
     // A list already puts the value behind a pointer.
-    assert_eq!(node.fields[1].ty, TypeRef::Vec(Box::new(TypeRef::Named("Node".into()))));
+    assert_eq!(node.fields[1].ty, TypeRef::Vec(Box::new(named_ref(&api, "Node"))));
 }
 
 /// A spec with one operation `GET /x` whose `responses` are `responses`,
@@ -139,7 +162,7 @@ fn equal_success_bodies_are_one_type() {
         "        '200':\n          description: ok\n          {THING}\n        '201':\n          description: made\n          {THING}\n"
     ));
     let op = &api.operations[0];
-    assert_eq!(op.success, ir::Success::One(ResponseBody::Json(TypeRef::Named("Thing".into()))));
+    assert_eq!(op.success, ir::Success::One(ResponseBody::Json(named_ref(&api, "Thing"))));
     assert!(!api.types.iter().any(|t| t.name == "GetXBody"));
 }
 
@@ -156,9 +179,9 @@ fn different_success_bodies_are_an_enum_by_status() {
     assert_eq!(
         variants,
         [
-            ("Status200", &StatusMatch::Code(200), &ResponseBody::Json(TypeRef::Named("Thing".into())), "ok"),
+            ("Status200", &StatusMatch::Code(200), &ResponseBody::Json(named_ref(&api, "Thing")), "ok"),
             ("Status202", &StatusMatch::Code(202), &ResponseBody::Empty, "later"),
-            ("Status2xx", &StatusMatch::Range(2), &ResponseBody::Json(TypeRef::Named("ErrorType".into())), "other"),
+            ("Status2xx", &StatusMatch::Range(2), &ResponseBody::Json(named_ref(&api, "ErrorType")), "other"),
         ]
     );
 }
@@ -175,7 +198,7 @@ fn the_shared_error_body_is_the_operation_error_and_the_module_default() {
         "        '200':\n          description: ok\n        '400':\n          description: bad\n          {ERROR}\n        '404':\n          description: gone\n          {ERROR}\n"
     ));
     // `Error` is a name the module uses itself: the schema is `ErrorType`.
-    let error = TypeRef::Named("ErrorType".into());
+    let error = named_ref(&api, "ErrorType");
     assert_eq!(api.operations[0].error, ir::ErrorBody { ty: error.clone(), is_default: true });
     assert_eq!(api.default_error, error);
 }
@@ -203,7 +226,8 @@ fn operations_with_the_same_headers_share_one_struct() {
     let fields: Vec<(&str, &str, &TypeRef)> =
         s.headers.iter().map(|h| (h.name.as_str(), h.wire_name.as_str(), &h.ty)).collect();
     assert_eq!(fields, [("x_request_id", "X-Request-Id", &TypeRef::String), ("x_count", "X-Count", &TypeRef::I64)]);
-    assert_eq!((name.as_str(), target.as_str()), ("GetBHeaders", "GetAHeaders"));
+    // The alias names the struct by its place in the list.
+    assert_eq!((name.as_str(), *target), ("GetBHeaders", 0));
     assert_eq!(api.operations[2].names.headers, None);
 }
 
@@ -223,7 +247,8 @@ fn validated_types_are_those_with_checks_or_holding_them() {
     let without = lower_schemas(schemas);
     assert!(without.validated_types.is_empty(), "only with x-esign-validate");
     let with = lower(&format!("x-esign-validate: true\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}"));
-    let names: Vec<&str> = with.validated_types.iter().map(String::as_str).collect();
+    let mut names: Vec<&str> = with.validated_types.iter().map(|id| with.type_name(*id)).collect();
+    names.sort_unstable();
     assert_eq!(names, ["Outer", "Wrapper"]);
     assert_eq!(with.runtime_features, [ir::RuntimeFeature::Patterns]);
 }
@@ -235,7 +260,7 @@ fn the_status_match_is_decided_with_runs_merged_and_no_overlap() {
     ));
     let dispatch = &api.operations[0].dispatch;
     let range = |first, last| ir::StatusRange { first, last };
-    let thing = ResponseBody::Json(TypeRef::Named("Thing".into()));
+    let thing = ResponseBody::Json(named_ref(&api, "Thing"));
     let arms: Vec<(&[ir::StatusRange], &ir::Handling)> =
         dispatch.arms.iter().map(|arm| (arm.statuses.as_slice(), &arm.handling)).collect();
     assert_eq!(
@@ -262,7 +287,7 @@ fn operation_extensions_lower_to_named_parts() {
 
     let pager = api.operations[0].paginator.as_ref().expect("paginator");
     assert_eq!(pager.page_field, "page");
-    assert_eq!(pager.page_type, TypeRef::Named("Page".into()));
+    assert_eq!(pager.page_type, named_ref(&api, "Page"));
     assert_eq!(pager.items_field, ir::ItemsField { name: "things".into(), optional: true });
     assert_eq!(pager.item_type, TypeRef::String);
     assert_eq!(pager.page_count, ir::Pointer("/info/pages".into()));

@@ -12,9 +12,14 @@ use super::SuccessBody;
 
 /// The `match` on the response status, as lowering decided it
 /// ([`ir::Operation::dispatch`]).
-pub(super) fn dispatch(op: &ir::Operation, success: &SuccessBody<'_>, error_type: &TypeRef) -> TokenStream {
+pub(super) fn dispatch(
+    api: &ir::Api,
+    op: &ir::Operation,
+    success: &SuccessBody<'_>,
+    error_type: &TypeRef,
+) -> TokenStream {
     let enum_name = success.by_status.as_ref().map(|(_, name)| name);
-    let error_body = ty(error_type);
+    let error_body = ty(api, error_type);
     // A JSON success under an envelope first checks the envelope's status.
     let envelope = op.envelope.as_ref().map(|e| {
         let field = &e.field;
@@ -45,7 +50,7 @@ pub(super) fn dispatch(op: &ir::Operation, success: &SuccessBody<'_>, error_type
                 quote!(Ok(Self::finish(response, #value)))
             }
             ResponseBody::Json(t) => {
-                let t = ty(t);
+                let t = ty(api, t);
                 let value = wrap(quote!(body));
                 quote! {{
                     #envelope
@@ -75,7 +80,7 @@ pub(super) fn dispatch(op: &ir::Operation, success: &SuccessBody<'_>, error_type
         match h {
             Handling::Success { body, variant } => success_code(body, variant),
             Handling::UndeclaredSuccess { body: ResponseBody::Json(t) } => {
-                let t = ty(t);
+                let t = ty(api, t);
                 quote! {{
                     #envelope
                     match crate::runtime::__codegen::decode_json::<#t, #error_body>(response) {

@@ -12,10 +12,13 @@ pub(in crate::emit) fn header_types(api: &ir::Api) -> Vec<TokenStream> {
     api.header_types
         .iter()
         .map(|header_type| match header_type {
-            ir::HeaderType::Struct(s) => headers_struct(s),
+            ir::HeaderType::Struct(s) => headers_struct(api, s),
             ir::HeaderType::Alias { name, target } => {
-                let doc = docs::outer(&format!("The same headers as [`{target}`]."));
-                let (alias, target) = (ident(name), ident(target));
+                let ir::HeaderType::Struct(target) = &api.header_types[*target] else {
+                    unreachable!("lowering makes every header alias name a struct")
+                };
+                let doc = docs::outer(&format!("The same headers as [`{}`].", target.name));
+                let (alias, target) = (ident(name), ident(&target.name));
                 quote! { #doc pub type #alias = #target; }
             }
         })
@@ -23,12 +26,12 @@ pub(in crate::emit) fn header_types(api: &ir::Api) -> Vec<TokenStream> {
 }
 
 /// One struct of typed headers, with `from_headers`.
-fn headers_struct(s: &ir::HeaderStruct) -> TokenStream {
+fn headers_struct(api: &ir::Api, s: &ir::HeaderStruct) -> TokenStream {
     let (headers, methods) = (&s.headers, &s.methods);
     let name = ident(&s.name);
     let fields = headers.iter().map(|h| {
         let field = ident(&h.name);
-        let t = ty(&h.ty);
+        let t = ty(api, &h.ty);
         let text = docs::paragraphs([h.docs.as_str(), &format!("From the `{}` header.", h.wire_name)]);
         let doc = docs::outer(&text);
         quote! { #doc pub #field: ::std::option::Option<#t>, }

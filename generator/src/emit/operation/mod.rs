@@ -34,10 +34,9 @@ pub(super) struct ModuleContext<'a> {
     /// The module's path from outside the crate (`esign_client::dropbox_sign`),
     /// for the examples in the docs.
     pub(super) path: String,
-    /// The types with a `Validate` impl ([`ir::Api::validated_types`]).
-    pub(super) validated: &'a std::collections::BTreeSet<String>,
-    /// The module's types by name, for the examples' sample values.
-    pub(super) types: std::collections::BTreeMap<&'a str, &'a ir::TypeDef>,
+    /// The API: its arena of types names each [`ir::TypeId`], and says
+    /// which types have a `Validate` impl ([`ir::Api::validated_types`]).
+    pub(super) api: &'a ir::Api,
 }
 
 /// One method. `primary` is false for the multipart twin of a JSON
@@ -51,14 +50,15 @@ pub(super) fn operation(
     primary: bool,
 ) -> TokenStream {
     let method_ident = ident(method_name);
-    let error_tokens = super::error_tokens(&op.error);
-    let success = SuccessBody::of(op);
+    let api = module.api;
+    let error_tokens = super::error_tokens(api, &op.error);
+    let success = SuccessBody::of(api, op);
     if primary {
         extra_items.extend(success.item.clone());
     }
-    let args = arguments(op, request_body, method_name, primary, extra_items);
-    let request = request(op, request_body, &error_tokens, module.validated);
-    let dispatch = dispatch(op, &success, &op.error.ty);
+    let args = arguments(api, op, request_body, method_name, primary, extra_items);
+    let request = request(op, request_body, &error_tokens, &module.api.validated_types);
+    let dispatch = dispatch(api, op, &success, &op.error.ty);
     let doc = method_docs(op, request_body);
     let example = example(op, request_body, method_name, module);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -84,10 +84,10 @@ struct SuccessBody<'a> {
 }
 
 impl<'a> SuccessBody<'a> {
-    fn of(op: &'a ir::Operation) -> SuccessBody<'a> {
+    fn of(api: &ir::Api, op: &'a ir::Operation) -> SuccessBody<'a> {
         match &op.success {
             ir::Success::Nothing => SuccessBody { body_type: quote!(()), by_status: None, item: None },
-            ir::Success::One(body) => SuccessBody { body_type: success_type(body), by_status: None, item: None },
+            ir::Success::One(body) => SuccessBody { body_type: success_type(api, body), by_status: None, item: None },
             ir::Success::ByStatus(e) => {
                 let name = ident(&e.name);
                 let variants = e.variants.iter().map(|v| {
@@ -97,7 +97,7 @@ impl<'a> SuccessBody<'a> {
                     match &v.body {
                         ResponseBody::Empty => quote! { #doc #variant, },
                         body => {
-                            let t = success_type(body);
+                            let t = success_type(api, body);
                             quote! { #doc #variant(#t), }
                         }
                     }
@@ -120,6 +120,7 @@ impl<'a> SuccessBody<'a> {
 /// struct (whose definition, like a multipart body's struct, goes to
 /// `extra_items` for the primary method).
 fn arguments(
+    api: &ir::Api,
     op: &ir::Operation,
     request_body: Option<&ir::RequestBody>,
     method_name: &str,
@@ -134,10 +135,10 @@ fn arguments(
         let name = ident(&p.name);
         let doc = param_doc(p);
         if p.required {
-            let t = borrowed_arg(&p.ty);
+            let t = borrowed_arg(api, &p.ty);
             args.push(quote!(#name: #t));
         } else {
-            let t = ty(&p.ty);
+            let t = ty(api, &p.ty);
             let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
             let fdoc = docs::outer(&doc);
             options_fields.push(quote! { #fdoc #deprecated pub #name: ::std::option::Option<#t>, });
@@ -145,9 +146,9 @@ fn arguments(
     }
     if let Some(body) = request_body {
         let t = match &body.kind {
-            ir::BodyKind::Json(t, _) | ir::BodyKind::Form(t) => borrowed_arg(t),
+            ir::BodyKind::Json(t, _) | ir::BodyKind::Form(t) => borrowed_arg(api, t),
             ir::BodyKind::Multipart(m) => {
-                extra_items.push(multipart_struct(m, method_name));
+                extra_items.push(multipart_struct(api, m, method_name));
                 let name = ident(&m.type_name);
                 quote!(&#name)
             }
@@ -173,10 +174,10 @@ fn arguments(
     args
 }
 
-fn success_type(body: &ResponseBody) -> TokenStream {
+fn success_type(api: &ir::Api, body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(()),
-        ResponseBody::Json(t) => ty(t),
+        ResponseBody::Json(t) => ty(api, t),
         ResponseBody::Bytes => quote!(crate::runtime::Bytes),
         ResponseBody::Stream => quote!(crate::runtime::ByteStream),
     }

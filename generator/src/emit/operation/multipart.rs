@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The struct a multipart body is built from, and its `to_form`.
-pub(super) fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStream {
+pub(super) fn multipart_struct(api: &ir::Api, m: &ir::Multipart, method_name: &str) -> TokenStream {
     let name = ident(&m.type_name);
     let mut fields = Vec::new();
     let mut parts = Vec::new();
@@ -44,7 +44,7 @@ pub(super) fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStr
             Some(ct) => quote!(Some(#ct)),
             None => quote!(None),
         };
-        let inner = part_type(part);
+        let inner = part_type(api, part);
         let field_ty = if part.required { inner } else { quote!(::std::option::Option<#inner>) };
         let text = match (part.docs.trim().is_empty(), m.named_by_caller) {
             (false, _) => part.docs.clone(),
@@ -111,7 +111,7 @@ pub(super) fn multipart_struct(m: &ir::Multipart, method_name: &str) -> TokenStr
         let part_name_init = m.named_by_caller.then(|| quote!(part_name: part_name.into(),));
         let args = required.iter().map(|p| {
             let n = ident(&p.name);
-            let t = part_type(p);
+            let t = part_type(api, p);
             quote!(#n: #t)
         });
         let inits = m.parts.iter().map(|p| {
@@ -166,10 +166,10 @@ pub(super) fn field_style(style: ir::FieldStyle) -> TokenStream {
 }
 
 /// The Rust type of a part's value.
-fn part_type(part: &ir::Part) -> TokenStream {
+fn part_type(api: &ir::Api, part: &ir::Part) -> TokenStream {
     match part.kind {
         ir::PartKind::File => quote!(crate::runtime::FilePart),
         ir::PartKind::Files => quote!(::std::vec::Vec<crate::runtime::FilePart>),
-        _ => ty(&part.ty),
+        _ => ty(api, &part.ty),
     }
 }

@@ -16,13 +16,13 @@ pub(super) fn request(
     op: &ir::Operation,
     request_body: Option<&ir::RequestBody>,
     error_tokens: &TokenStream,
-    validatable: &std::collections::BTreeSet<String>,
+    validatable: &std::collections::BTreeSet<ir::TypeId>,
 ) -> TokenStream {
     // Values the spec says cannot be sent (a string under its minLength).
     let mut checks = Vec::new();
     // A body whose type has checks (`x-esign-validate`) is checked first.
     if let Some(body) = request_body {
-        let checked = |t: &TypeRef| matches!(t, TypeRef::Named(n) if validatable.contains(n));
+        let checked = |t: &TypeRef| matches!(t, TypeRef::Named(id) if validatable.contains(id));
         let targets: Vec<TokenStream> = match &body.kind {
             ir::BodyKind::Json(t, _) | ir::BodyKind::Form(t) if checked(t) => vec![quote!(body)],
             ir::BodyKind::Multipart(m) => m

@@ -155,8 +155,9 @@ pub(in crate::emit) fn scalar_sample(p: &ir::Param, runtime: &str) -> Option<Str
 /// guessing: `types::X::default()` for a struct whose fields are all
 /// optional, `types::X::new(..)` with a sample of each required field (two
 /// levels deep at most), an enum's first value.
-fn sample_named(module: &ModuleContext<'_>, runtime: &str, name: &str, depth: usize) -> Option<String> {
-    let def = module.types.get(name)?;
+fn sample_named(module: &ModuleContext<'_>, runtime: &str, id: ir::TypeId, depth: usize) -> Option<String> {
+    let def = module.api.type_def(id);
+    let name = &def.name;
     match &def.kind {
         ir::TypeKind::Struct(s) => {
             let required: Vec<&ir::Field> = s.fields.iter().filter(|f| f.required && !f.nullable).collect();
@@ -188,8 +189,8 @@ fn sample_value(module: &ModuleContext<'_>, runtime: &str, ty: &TypeRef, label: 
         TypeRef::StringBool => format!("{runtime}::StringBool(true)"),
         TypeRef::Vec(_) => "Vec::new()".to_owned(),
         TypeRef::Map(_) | TypeRef::Json => "Default::default()".to_owned(),
-        TypeRef::Named(name) => sample_named(module, runtime, name, depth)?,
-        TypeRef::Boxed(name) => format!("Box::new({})", sample_named(module, runtime, name, depth)?),
+        TypeRef::Named(id) => sample_named(module, runtime, *id, depth)?,
+        TypeRef::Boxed(id) => format!("Box::new({})", sample_named(module, runtime, *id, depth)?),
         TypeRef::Bytes => return None,
     })
 }

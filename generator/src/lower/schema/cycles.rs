@@ -7,18 +7,22 @@ use super::*;
 impl<'a> Lowerer<'a> {
     /// `type A = B; type B = A;` cannot compile: report it.
     pub(in crate::lower) fn check_alias_cycles(&self) -> Result<(), Error> {
-        let aliases: BTreeMap<&str, (&str, &str)> = self
+        let aliases: BTreeMap<ir::TypeId, (ir::TypeId, &str)> = self
             .types
             .iter()
-            .filter_map(|t| match &t.kind {
+            .enumerate()
+            .filter_map(|(i, t)| match &t.kind {
                 ir::TypeKind::Alias(ir::TypeRef::Named(target)) => {
-                    Some((t.name.as_str(), (target.as_str(), t.pointer.as_str())))
+                    Some((ir::TypeId::at(i), (*target, t.pointer.as_str())))
                 }
                 _ => None,
             })
             .collect();
-        for (start, (_, pointer)) in &aliases {
-            let mut current = *start;
+        // The first cycle in name order is the one reported.
+        let mut starts: Vec<(&ir::TypeId, &(ir::TypeId, &str))> = aliases.iter().collect();
+        starts.sort_by_key(|(id, _)| self.type_name(**id));
+        for (start, (_, pointer)) in starts {
+            let mut current = start;
             for _ in 0..=aliases.len() {
                 match aliases.get(current) {
                     Some((next, _)) if next == start => {
@@ -37,26 +41,27 @@ impl<'a> Lowerer<'a> {
 /// map (`A = Vec<A>`, `A = Map<B>` with `B = Vec<A>`), cannot compile
 /// (E0391): such aliases become newtypes.
 pub(in crate::lower) fn newtype_alias_cycles(types: &mut [ir::TypeDef]) {
-    pub(in crate::lower) fn mentions(ty: &ir::TypeRef, out: &mut Vec<String>) {
+    pub(in crate::lower) fn mentions(ty: &ir::TypeRef, out: &mut Vec<ir::TypeId>) {
         match ty {
-            ir::TypeRef::Named(n) | ir::TypeRef::Boxed(n) => out.push(n.clone()),
+            ir::TypeRef::Named(id) | ir::TypeRef::Boxed(id) => out.push(*id),
             ir::TypeRef::Vec(inner) | ir::TypeRef::Map(inner) => mentions(inner, out),
             _ => {}
         }
     }
-    let aliases: BTreeMap<String, Vec<String>> = types
+    let aliases: BTreeMap<ir::TypeId, Vec<ir::TypeId>> = types
         .iter()
-        .filter_map(|t| match &t.kind {
+        .enumerate()
+        .filter_map(|(i, t)| match &t.kind {
             ir::TypeKind::Alias(target) => {
                 let mut out = Vec::new();
                 mentions(target, &mut out);
-                Some((t.name.clone(), out))
+                Some((ir::TypeId::at(i), out))
             }
             _ => None,
         })
         .collect();
-    let in_cycle = |start: &String| -> bool {
-        let mut stack: Vec<&String> = aliases.get(start).map(|v| v.iter().collect()).unwrap_or_default();
+    let in_cycle = |start: &ir::TypeId| -> bool {
+        let mut stack: Vec<&ir::TypeId> = aliases.get(start).map(|v| v.iter().collect()).unwrap_or_default();
         let mut seen = BTreeSet::new();
         while let Some(next) = stack.pop() {
             if next == start {
@@ -70,9 +75,9 @@ pub(in crate::lower) fn newtype_alias_cycles(types: &mut [ir::TypeDef]) {
         }
         false
     };
-    let cyclic: BTreeSet<String> = aliases.keys().filter(|name| in_cycle(name)).cloned().collect();
-    for def in types.iter_mut() {
-        if cyclic.contains(&def.name) {
+    let cyclic: BTreeSet<ir::TypeId> = aliases.keys().filter(|id| in_cycle(id)).copied().collect();
+    for (i, def) in types.iter_mut().enumerate() {
+        if cyclic.contains(&ir::TypeId::at(i)) {
             if let ir::TypeKind::Alias(target) = &def.kind {
                 def.kind = ir::TypeKind::Newtype(target.clone());
             }
@@ -83,16 +88,11 @@ pub(in crate::lower) fn newtype_alias_cycles(types: &mut [ir::TypeDef]) {
 /// Boxes every by-value reference that closes a cycle, so recursive types
 /// have a size.
 pub(in crate::lower) fn box_cycles(types: &mut [ir::TypeDef]) {
-    let index: BTreeMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
     let edges: Vec<Vec<usize>> = types
         .iter()
         .map(|t| {
             let mut out = Vec::new();
-            for_each_by_value(&t.kind, |name| {
-                if let Some(&j) = index.get(name) {
-                    out.push(j);
-                }
-            });
+            for_each_by_value(&t.kind, |id| out.push(id.index()));
             out
         })
         .collect();
@@ -110,20 +110,18 @@ pub(in crate::lower) fn box_cycles(types: &mut [ir::TypeDef]) {
         }
         false
     };
-    let mut to_box: Vec<(usize, String)> = Vec::new();
+    let mut to_box: Vec<(usize, ir::TypeId)> = Vec::new();
     for (i, t) in types.iter().enumerate() {
-        for_each_by_value(&t.kind, |name| {
-            if let Some(&j) = index.get(name) {
-                if reaches(j, i) {
-                    to_box.push((i, name.to_owned()));
-                }
+        for_each_by_value(&t.kind, |id| {
+            if reaches(id.index(), i) {
+                to_box.push((i, id));
             }
         });
     }
-    for (i, name) in to_box {
+    for (i, id) in to_box {
         let boxed = |ty: &mut ir::TypeRef| {
-            if *ty == ir::TypeRef::Named(name.clone()) {
-                *ty = ir::TypeRef::Boxed(name.clone());
+            if *ty == ir::TypeRef::Named(id) {
+                *ty = ir::TypeRef::Boxed(id);
             }
         };
         match &mut types[i].kind {
@@ -137,10 +135,10 @@ pub(in crate::lower) fn box_cycles(types: &mut [ir::TypeDef]) {
 }
 
 /// Calls `f` with every type a kind holds by value (not behind Vec or Map).
-pub(in crate::lower) fn for_each_by_value(kind: &ir::TypeKind, mut f: impl FnMut(&str)) {
+pub(in crate::lower) fn for_each_by_value(kind: &ir::TypeKind, mut f: impl FnMut(ir::TypeId)) {
     let mut direct = |ty: &ir::TypeRef| {
-        if let ir::TypeRef::Named(name) = ty {
-            f(name);
+        if let ir::TypeRef::Named(id) = ty {
+            f(*id);
         }
     };
     match kind {

@@ -10,14 +10,17 @@
 //! `$ref`, the component schemas, and `lower_schema`, which turns any schema
 //! into a type reference (inline ones become named types). By construct,
 //! as typify splits its conversion: `merge` (`allOf`), `structs`, `unions`,
-//! `enums`, and `cycles` (the passes over the finished types).
+//! `enums`, and `cycles` (the passes over the finished types); `arena`
+//! hands out the ids named types are referred to by.
 
+mod arena;
 mod cycles;
 mod enums;
 mod merge;
 mod structs;
 mod unions;
 
+pub(in crate::lower) use arena::Slot;
 use cycles::{box_cycles, newtype_alias_cycles};
 pub(in crate::lower) use merge::{own_props, Merged};
 pub(in crate::lower) use unions::strip_variant_tags;
@@ -257,7 +260,7 @@ impl<'a> Lowerer<'a> {
     /// Resolves `$ref` to a component schema's Rust type.
     pub(in crate::lower) fn schema_ref(&self, reference: &str, pointer: &str) -> Result<ir::TypeRef, Error> {
         match self.schema_names.get(reference) {
-            Some(name) => Ok(ir::TypeRef::Named(name.clone())),
+            Some(id) => Ok(ir::TypeRef::Named(*id)),
             None => Err(self.dangling(reference, pointer)),
         }
     }
@@ -310,7 +313,8 @@ impl<'a> Lowerer<'a> {
         // Claim every name first, so references resolve in any order.
         for key in components.schemas.keys() {
             let name = self.type_scope.claim(naming::type_name(key));
-            self.schema_names.insert(format!("{COMPONENT}{key}"), name);
+            let id = self.reserve_type(name);
+            self.schema_names.insert(format!("{COMPONENT}{key}"), id);
         }
         for (key, schema) in &components.schemas {
             let reference = format!("{COMPONENT}{key}");
@@ -335,53 +339,56 @@ impl<'a> Lowerer<'a> {
         }
         for (key, schema) in &components.schemas {
             let pointer = pointer_join("/components/schemas", key);
-            let name = self.schema_names[&format!("{COMPONENT}{key}")].clone();
+            let id = self.schema_names[&format!("{COMPONENT}{key}")];
+            let name = self.type_name(id).to_owned();
             match schema {
                 ReferenceOr::Reference { reference } => {
                     let target = self.schema_ref(reference, &pointer)?;
-                    self.push_type(name, String::new(), pointer, false, ir::TypeKind::Alias(target));
+                    self.fill_type(id, type_def(name, String::new(), pointer, false, ir::TypeKind::Alias(target)));
                 }
                 ReferenceOr::Item(schema) => {
                     let reference = format!("{COMPONENT}{key}");
-                    self.lower_named_schema(name, schema, &pointer, Some(&reference))?;
+                    self.lower_named_schema(name, Some(id), schema, &pointer, Some(&reference))?;
                 }
             }
         }
+        // From here on an id is the index in `types`.
+        self.renumber_types();
         self.check_alias_cycles()?;
         newtype_alias_cycles(&mut self.types);
         box_cycles(&mut self.types);
         Ok(())
     }
 
-    pub(in crate::lower) fn push_type(
-        &mut self,
-        name: String,
-        docs: String,
-        pointer: String,
-        deprecated: bool,
-        kind: ir::TypeKind,
-    ) {
-        self.types.push(ir::TypeDef { name, docs, pointer: ir::Pointer(pointer), deprecated, kind, error_metadata: None });
-    }
-
-    /// Lowers a schema under a name already claimed. `reference` is set for
+    /// Lowers a schema under a name already claimed, and under `id` when
+    /// one was reserved for it (a new id otherwise). `reference` is set for
     /// component schemas (it finds the subtypes of a discriminator base).
     pub(in crate::lower) fn lower_named_schema(
         &mut self,
         name: String,
+        id: Option<ir::TypeId>,
         schema: &Schema,
         pointer: &str,
         reference: Option<&str>,
-    ) -> Result<(), Error> {
+    ) -> Result<ir::TypeId, Error> {
         self.check_extensions(&schema.schema_data.extensions, pointer);
-        let kind = self.named_kind(&name, schema, pointer, reference)?;
-        self.push_type(name, schema_docs(schema), pointer.to_owned(), schema.schema_data.deprecated, kind);
-        Ok(())
+        let kind = self.named_kind(&name, id, schema, pointer, reference)?;
+        let def = type_def(name, schema_docs(schema), pointer.to_owned(), schema.schema_data.deprecated, kind);
+        Ok(match id {
+            Some(id) => {
+                self.fill_type(id, def);
+                id
+            }
+            None => self.add_type(def),
+        })
     }
 
+    /// What a named type is. `id` is its own id when it was reserved (a
+    /// union can list the type itself).
     pub(in crate::lower) fn named_kind(
         &mut self,
         name: &str,
+        id: Option<ir::TypeId>,
         schema: &Schema,
         pointer: &str,
         reference: Option<&str>,
@@ -389,7 +396,7 @@ impl<'a> Lowerer<'a> {
         if let (Some(reference), Some(discriminator)) = (reference, &schema.schema_data.discriminator) {
             if !matches!(shape(schema), Shape::Union(_)) {
                 if let Some(subtypes) = self.subtypes.get(reference).cloned() {
-                    return self.tagged_from_subtypes(name, discriminator, &subtypes, pointer);
+                    return self.tagged_from_subtypes(id, discriminator, &subtypes, pointer);
                 }
             }
         }
@@ -448,7 +455,7 @@ impl<'a> Lowerer<'a> {
                         name,
                         &pointer_path(pointer, &format!("{key}/{i}")),
                     )?),
-                    (_, Some(discriminator)) => self.tagged_from_union(name, discriminator, &parts, pointer, key)?,
+                    (_, Some(discriminator)) => self.tagged_from_union(name, id, discriminator, &parts, pointer, key)?,
                     _ => self.untagged(name, &parts, pointer, key)?,
                 }
             }
@@ -549,19 +556,30 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
     ) -> Result<ir::TypeRef, Error> {
         let key = inline_key(schema);
-        if let Some(name) = key.as_ref().and_then(|k| self.inline_types.get(k)) {
-            return Ok(ir::TypeRef::Named(name.clone()));
+        if let Some(id) = key.as_ref().and_then(|k| self.inline_types.get(k)) {
+            return Ok(ir::TypeRef::Named(*id));
         }
         if self.types.len() > 100_000 {
             return Err(self.unsupported(pointer, "more than 100000 generated types; the spec is too deeply nested"));
         }
         let name = self.type_scope.claim(naming::type_name(context));
-        self.lower_named_schema(name.clone(), schema, pointer, None)?;
+        let id = self.lower_named_schema(name, None, schema, pointer, None)?;
         if let Some(key) = key {
-            self.inline_types.insert(key, name.clone());
+            self.inline_types.insert(key, id);
         }
-        Ok(ir::TypeRef::Named(name))
+        Ok(ir::TypeRef::Named(id))
     }
+}
+
+/// A named type, not yet any operation's error body.
+pub(in crate::lower) fn type_def(
+    name: String,
+    docs: String,
+    pointer: String,
+    deprecated: bool,
+    kind: ir::TypeKind,
+) -> ir::TypeDef {
+    ir::TypeDef { name, docs, pointer: ir::Pointer(pointer), deprecated, kind, error_metadata: None }
 }
 
 /// `pattern` of a string schema and `minItems`/`maxItems` of an array.

@@ -17,7 +17,7 @@ impl<'a> Lowerer<'a> {
             let here = pointer_path(pointer, &format!("{key}/{i}"));
             let ty = self.schema_or_ref(*part, &format!("{name} variant {}", i + 1), &here)?;
             let label = match &ty {
-                ir::TypeRef::Named(n) | ir::TypeRef::Boxed(n) => n.clone(),
+                ir::TypeRef::Named(id) | ir::TypeRef::Boxed(id) => self.type_name(*id).to_owned(),
                 ir::TypeRef::String | ir::TypeRef::Bytes => "String".to_owned(),
                 ir::TypeRef::Bool | ir::TypeRef::StringBool => "Boolean".to_owned(),
                 ir::TypeRef::I32 | ir::TypeRef::I64 | ir::TypeRef::U64 => "Integer".to_owned(),
@@ -41,6 +41,7 @@ impl<'a> Lowerer<'a> {
     pub(in crate::lower) fn tagged_from_union(
         &mut self,
         name: &str,
+        id: Option<ir::TypeId>,
         discriminator: &openapiv3::Discriminator,
         parts: &[(usize, &ReferenceOr<Schema>)],
         pointer: &str,
@@ -70,7 +71,7 @@ impl<'a> Lowerer<'a> {
                 },
             }
         }
-        self.tagged(name, tag, entries, pointer)
+        self.tagged(id, tag, entries, pointer)
     }
 
     /// The entries of a discriminator's mapping, without extension keys
@@ -120,7 +121,7 @@ impl<'a> Lowerer<'a> {
 
     pub(in crate::lower) fn tagged_from_subtypes(
         &mut self,
-        name: &str,
+        id: Option<ir::TypeId>,
         discriminator: &openapiv3::Discriminator,
         subtypes: &[String],
         pointer: &str,
@@ -132,12 +133,13 @@ impl<'a> Lowerer<'a> {
                 entries.push((key.clone(), Target::Ref(reference)));
             }
         }
-        self.tagged(name, &discriminator.property_name, entries, pointer)
+        self.tagged(id, &discriminator.property_name, entries, pointer)
     }
 
+    /// A tagged union; `id` is its own id, when a tag value can name it.
     pub(in crate::lower) fn tagged(
         &mut self,
-        name: &str,
+        id: Option<ir::TypeId>,
         tag: &str,
         entries: Vec<(String, Target)>,
         pointer: &str,
@@ -160,7 +162,7 @@ impl<'a> Lowerer<'a> {
                 }
                 Target::Lowered(ty) => ty,
             };
-            if ty == ir::TypeRef::Named(name.to_owned()) {
+            if id.is_some_and(|id| ty == ir::TypeRef::Named(id)) {
                 // The base itself under a tag value: kept as the unknown variant.
                 continue;
             }
@@ -201,23 +203,22 @@ pub(in crate::lower) fn mapping_ref(target: &str) -> String {
 /// tag: the variant is the tag, and a second copy could say otherwise. (An
 /// object the spec closes with `additionalProperties: false` keeps it.)
 pub(in crate::lower) fn strip_variant_tags(types: &mut [ir::TypeDef]) {
-    let mut strip: Vec<(String, String)> = Vec::new();
+    let mut strip: Vec<(ir::TypeId, String)> = Vec::new();
     for def in types.iter() {
         if let ir::TypeKind::Tagged { tag, variants, .. } = &def.kind {
             for variant in variants {
-                if let ir::TypeRef::Named(name) | ir::TypeRef::Boxed(name) = &variant.ty {
-                    strip.push((name.clone(), tag.clone()));
+                if let ir::TypeRef::Named(id) | ir::TypeRef::Boxed(id) = &variant.ty {
+                    strip.push((*id, tag.clone()));
                 }
             }
         }
     }
-    let mut stripped: Vec<(String, String)> = Vec::new();
-    for (name, tag) in strip {
-        let Some(def) = types.iter_mut().find(|t| t.name == name) else { continue };
-        if let ir::TypeKind::Struct(s) = &mut def.kind {
+    let mut stripped: Vec<(ir::TypeId, String)> = Vec::new();
+    for (id, tag) in strip {
+        if let ir::TypeKind::Struct(s) = &mut types[id.index()].kind {
             if !matches!(s.extra, ir::Extra::Deny(_)) && s.checks == ir::StructChecks::default() {
                 s.fields.retain(|f| f.wire_name != tag);
-                stripped.push((name, tag));
+                stripped.push((id, tag));
             }
         }
     }
@@ -225,8 +226,8 @@ pub(in crate::lower) fn strip_variant_tags(types: &mut [ir::TypeDef]) {
     for def in types.iter_mut() {
         if let ir::TypeKind::Tagged { tag, variants, .. } = &mut def.kind {
             for variant in variants.iter_mut() {
-                if let ir::TypeRef::Named(name) | ir::TypeRef::Boxed(name) = &variant.ty {
-                    variant.drops_tag = stripped.iter().any(|(n, t)| n == name && t == tag);
+                if let ir::TypeRef::Named(id) | ir::TypeRef::Boxed(id) = &variant.ty {
+                    variant.drops_tag = stripped.iter().any(|(i, t)| i == id && t == tag);
                 }
             }
         }
