@@ -119,7 +119,11 @@ pub struct CancelRule {
 
 /// Classifies a failed cancel by the spec's rules; `message` points at the
 /// provider's human-readable reason in the body.
-pub fn cancel_outcome<E: fmt::Debug + ErrorMetadata>(err: &Error<E>, rules: &[CancelRule], message: Option<&str>) -> CancelOutcome {
+pub fn cancel_outcome<E: fmt::Debug + ErrorMetadata>(
+    err: &Error<E>,
+    rules: &[CancelRule],
+    message: Option<&str>,
+) -> CancelOutcome {
     let Some(response) = err.response() else {
         return CancelOutcome::Failed { reason: err.to_string(), status: None };
     };

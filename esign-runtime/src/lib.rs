@@ -149,9 +149,9 @@ pub mod __codegen {
     pub use crate::callback::{callback_json, parse_callback, verify_hmac_sha256, verify_json_hmac_sha256};
     pub use crate::cancel::cancel_outcome;
     pub use crate::cancel::CancelRule;
+    pub use crate::envelope::envelope_succeeded;
     #[cfg(feature = "contrast")]
     pub use crate::extras::contrast::check_contrast;
-    pub use crate::envelope::envelope_succeeded;
     #[cfg(feature = "multipart")]
     pub use crate::multipart::{bracket_parts, json_part, spread_parts, text_part};
     pub use crate::pointer::{json_texts_at, text_at};

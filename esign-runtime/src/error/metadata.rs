@@ -97,7 +97,8 @@ pub(super) fn summary<E: ErrorMetadata>(body: &E, raw: &[u8]) -> (Option<String>
 /// list it holds (`{"messages": [{...}]}`).
 fn generic_summary(body: &[u8]) -> (Option<String>, Option<String>) {
     const CODES: &[&str] = &["code", "error_code", "error", "name", "type", "title"];
-    const MESSAGES: &[&str] = &["message", "error_message", "detail", "error_description", "description", "msg", "reason"];
+    const MESSAGES: &[&str] =
+        &["message", "error_message", "detail", "error_description", "description", "msg", "reason"];
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else { return (None, None) };
     let text = |v: &serde_json::Value| -> Option<String> {
         match v {

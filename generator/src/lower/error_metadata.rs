@@ -132,11 +132,7 @@ fn metadata_of(def: &ir::TypeDef, types: &[ir::TypeDef]) -> ir::ErrorMetadata {
 
 /// The first field of `object` named in `names` (in their order) whose type
 /// passes `fits`, as the last step of a path, and whether it is an enum.
-fn pick(
-    object: &ir::Struct,
-    names: &[&str],
-    fits: impl Fn(&TypeRef) -> Option<bool>,
-) -> Option<(ir::FieldStep, bool)> {
+fn pick(object: &ir::Struct, names: &[&str], fits: impl Fn(&TypeRef) -> Option<bool>) -> Option<(ir::FieldStep, bool)> {
     names.iter().find_map(|name| {
         let field = object.fields.iter().find(|f| f.wire_name == *name)?;
         let is_enum = fits(&field.ty)?;

@@ -98,10 +98,7 @@ fn a_discriminator_makes_a_tagged_union_whose_variants_lose_the_tag() {
     assert_eq!(tag, "kind");
     let arms: Vec<(&str, &str, &TypeRef, bool)> =
         variants.iter().map(|v| (v.name.as_str(), v.tag_value.as_str(), &v.ty, v.drops_tag)).collect();
-    assert_eq!(
-        arms,
-        [("Cat", "cat", &named_ref(&api, "Cat"), true), ("Dog", "dog", &named_ref(&api, "Dog"), true),]
-    );
+    assert_eq!(arms, [("Cat", "cat", &named_ref(&api, "Cat"), true), ("Dog", "dog", &named_ref(&api, "Dog"), true),]);
     // The tag is the variant: the struct has no field for it.
     let cat = as_struct(named(&api, "Cat"));
     assert_eq!(cat.fields.iter().map(|f| f.wire_name.as_str()).collect::<Vec<_>>(), ["lives"]);
@@ -329,14 +326,21 @@ fn operation_extensions_lower_to_named_parts() {
 fn error_bodies_get_their_code_and_message_fields_by_the_rule() {
     let spec = "paths:\n  /x:\n    get:\n      operationId: getX\n      responses:\n        '200':\n          description: ok\n        '400':\n          description: bad\n          content: {application/json: {schema: {$ref: '#/components/schemas/Failure'}}}\ncomponents:\n  schemas:\n    Failure:\n      type: object\n      properties:\n        status: {type: integer}\n        problems: {type: array, items: {$ref: '#/components/schemas/Problem'}}\n    Problem:\n      type: object\n      required: [message]\n      properties:\n        message: {type: string}\n        error_code: {$ref: '#/components/schemas/Code'}\n        code: {type: integer}\n    Code:\n      type: string\n      enum: [a, b]\n";
     let api = lower(spec);
-    let step = |field: &str, optional: bool, first_item: bool| ir::FieldStep { field: field.into(), optional, first_item };
+    let step =
+        |field: &str, optional: bool, first_item: bool| ir::FieldStep { field: field.into(), optional, first_item };
     // The top level has neither: the first item of `problems` gives both;
     // the integer `code` is not text, so the enum `error_code` is the code.
     assert_eq!(
         named(&api, "Failure").error_metadata,
         Some(ir::ErrorMetadata {
-            code: Some(ir::FieldPath { steps: vec![step("problems", true, true), step("error_code", true, false)], enum_leaf: true }),
-            message: Some(ir::FieldPath { steps: vec![step("problems", true, true), step("message", false, false)], enum_leaf: false }),
+            code: Some(ir::FieldPath {
+                steps: vec![step("problems", true, true), step("error_code", true, false)],
+                enum_leaf: true
+            }),
+            message: Some(ir::FieldPath {
+                steps: vec![step("problems", true, true), step("message", false, false)],
+                enum_leaf: false
+            }),
         })
     );
     // Types that are no operation's error body are left alone.

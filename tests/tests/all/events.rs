@@ -4,8 +4,7 @@
 use crate::support::{callback_form, quick_wait, serve, sim_client, Rng};
 use esign_client::dropbox_sign::{Client, EventCallback, EventType, SignatureRequestListOptions, SignatureStatusCode};
 use esign_client::runtime::{
-    CallbackError, ConfirmOutcome, ConfirmedBy, ReportedFor, RetryPolicy, Secret, StatusCode, WaitOptions,
-    WaitOutcome,
+    CallbackError, ConfirmOutcome, ConfirmedBy, ReportedFor, RetryPolicy, Secret, StatusCode, WaitOptions, WaitOutcome,
     CALLBACK_MEMORY_FACTOR, CALLBACK_MEMORY_FLOOR,
 };
 use esign_sim::dropbox_sign::{DropboxSignSimBuilder, RequestState};

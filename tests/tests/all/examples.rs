@@ -136,7 +136,10 @@ async fn usage_errors_go_to_stderr_with_exit_2_and_create_no_file() {
 /// The Dropbox Sign simulator `builder` configures, with the key the
 /// programs are given and `open` requests awaiting signature (any other id
 /// is not found).
-async fn dropbox_sim(builder: esign_sim::dropbox_sign::DropboxSignSimBuilder, open: &[&str]) -> esign_sim::DropboxSignSim {
+async fn dropbox_sim(
+    builder: esign_sim::dropbox_sign::DropboxSignSimBuilder,
+    open: &[&str],
+) -> esign_sim::DropboxSignSim {
     crate::support::dropbox_sim(builder, "sk_examples", open).await
 }
 

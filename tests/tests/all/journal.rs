@@ -3,9 +3,9 @@
 //! against the Dropbox Sign simulator, whose log counts the cancels that
 //! reach it.
 
+use crate::support::awaiting_signature as reopen;
 use esign_client::dropbox_sign::{Client, Credentials};
 use esign_client::runtime::{BulkOptions, BulkOutcome, BulkReport, Journal};
-use crate::support::awaiting_signature as reopen;
 use esign_sim::dropbox_sign::{ArrivingRequest, DropboxSignSimBuilder, Endpoint};
 use esign_sim::DropboxSignSim;
 use std::sync::{Arc, Mutex};
@@ -196,7 +196,8 @@ async fn every_sending_line_is_on_disk_before_its_request_arrives() {
     let run: Vec<String> = (0..40).map(|i| format!("sr-{i:02}")).collect();
     let open: Vec<&str> = run.iter().map(String::as_str).collect();
     let sim = cancel_sim(DropboxSignSim::builder().on_request(observer), &open).await;
-    let report = client(sim.base_url()).bulk_signature_request_cancel(run.clone(), &with_journal(journal.clone())).await;
+    let report =
+        client(sim.base_url()).bulk_signature_request_cancel(run.clone(), &with_journal(journal.clone())).await;
     assert_eq!(report.counts().get("queued"), Some(&40));
     assert_eq!(cancels(&sim).len(), 40);
     assert_eq!(*checked.lock().unwrap(), cancels(&sim), "every cancel was checked as it arrived");

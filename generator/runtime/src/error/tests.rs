@@ -185,7 +185,8 @@ fn transport_errors_count_attempts_and_chain_sources() {
 
 #[test]
 fn server_text_is_shown_with_control_characters_escaped() {
-    let typed = Typed { code: Some("bad\r\nINFO forged"), message: "\u{1b}[2Jgone\u{7} \u{9b}1m \u{7f} \u{202e}evil\ttab" };
+    let typed =
+        Typed { code: Some("bad\r\nINFO forged"), message: "\u{1b}[2Jgone\u{7} \u{9b}1m \u{7f} \u{202e}evil\ttab" };
     let err = api(typed, 400, "{}");
     assert_eq!(
         err.to_string(),

@@ -455,7 +455,9 @@ impl<'a> Lowerer<'a> {
                         name,
                         &pointer_path(pointer, &format!("{key}/{i}")),
                     )?),
-                    (_, Some(discriminator)) => self.tagged_from_union(name, id, discriminator, &parts, pointer, key)?,
+                    (_, Some(discriminator)) => {
+                        self.tagged_from_union(name, id, discriminator, &parts, pointer, key)?
+                    }
                     _ => self.untagged(name, &parts, pointer, key)?,
                 }
             }
