@@ -1,6 +1,7 @@
 //! The check that keeps the runtime's modules in layers (see the crate
 //! docs): each module names (`crate::m`, `super::m`) only modules of
-//! lower layers, so no import circle can form. It reads the sources, so
+//! lower layers, so no import circle can form; and no file grows past
+//! [`MAX_LINES`], so each stays about one job. It reads the sources, so
 //! it holds for the vendored copy too.
 
 use std::collections::BTreeMap;
@@ -43,6 +44,31 @@ fn sources(dir: &Path, top: Option<&str>, out: &mut Vec<(String, String)>) {
             out.push((top.unwrap_or(stem).to_owned(), text));
         }
     }
+}
+
+/// The most lines a runtime source file may have, tests included.
+const MAX_LINES: usize = 600;
+
+/// Every `.rs` file under `dir` with its line count.
+fn line_counts(dir: &Path, out: &mut Vec<(String, usize)>) {
+    for entry in std::fs::read_dir(dir).expect("the sources are readable") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            line_counts(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).expect("a source is readable");
+            out.push((path.display().to_string(), text.lines().count()));
+        }
+    }
+}
+
+#[test]
+fn no_file_is_over_the_line_limit() {
+    let mut files = Vec::new();
+    line_counts(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    assert!(files.len() > 20, "the walk found the sources: {files:?}");
+    let long: Vec<_> = files.iter().filter(|(_, n)| *n > MAX_LINES).collect();
+    assert!(long.is_empty(), "split these by job (at most {MAX_LINES} lines each): {long:?}");
 }
 
 /// The top-level modules a file's code names through `crate::` or
